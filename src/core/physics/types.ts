@@ -1,0 +1,102 @@
+import type { RobotModel } from '../model/types';
+
+/**
+ * Per-step state of a batch of N humanoids: structure of arrays, env-major inside each array
+ * (env e, joint j → jointPos[e*nj + j]). Float32 so the same bytes feed CPU code, WGSL and ONNX.
+ * Quaternions are [w,x,y,z]. Velocities are in the WORLD frame. Joint order = RobotModel.joints.
+ */
+export interface BatchState {
+  n: number;
+  nj: number;
+  nb: number;
+  rootPos: Float32Array; // n*3
+  rootQuat: Float32Array; // n*4
+  rootLinVel: Float32Array; // n*3 (world)
+  rootAngVel: Float32Array; // n*3 (world)
+  jointPos: Float32Array; // n*nj
+  jointVel: Float32Array; // n*nj
+  jointTorque: Float32Array; // n*nj, PD torque applied in the last physics step (after effort clip)
+  bodyPos: Float32Array; // n*nb*3 (body frame origin, world)
+  bodyQuat: Float32Array; // n*nb*4
+  bodyLinVel: Float32Array; // n*nb*3 (velocity of the body frame origin, world)
+  bodyAngVel: Float32Array; // n*nb*3 (world)
+  contactForce: Float32Array; // n*nb*3, total ground contact force on each body (world, N)
+}
+
+export function createBatchState(n: number, nj: number, nb: number): BatchState {
+  const f = (k: number) => new Float32Array(n * k);
+  return {
+    n, nj, nb,
+    rootPos: f(3), rootQuat: f(4), rootLinVel: f(3), rootAngVel: f(3),
+    jointPos: f(nj), jointVel: f(nj), jointTorque: f(nj),
+    bodyPos: f(nb * 3), bodyQuat: f(nb * 4), bodyLinVel: f(nb * 3), bodyAngVel: f(nb * 3),
+    contactForce: f(nb * 3),
+  };
+}
+
+/** A full initial state for one env (reset). Arrays in model joint order. */
+export interface EnvState {
+  rootPos: ArrayLike<number>; // 3
+  rootQuat: ArrayLike<number>; // 4 wxyz
+  rootLinVel?: ArrayLike<number>; // 3 world
+  rootAngVel?: ArrayLike<number>; // 3 world
+  jointPos: ArrayLike<number>; // nj
+  jointVel?: ArrayLike<number>; // nj
+}
+
+export interface PhysicsOptions {
+  /** physics time step, s (default 0.005 = 200 Hz) */
+  dt: number;
+  /** number of humanoids in the batch (they never collide with each other) */
+  n: number;
+  /** Rapier: solver iterations (default 8) */
+  solverIterations: number;
+  /** Rapier: internal PGS iterations (default 4) */
+  pgsIterations: number;
+  /** Rapier: floor on every link's principal inertias, kg·m² (default 0.001); 0 = off */
+  inertiaFloor: number;
+  /** add joint armature to the child link's inertia about the joint axis (Rapier; default true) */
+  armatureEmulation: boolean;
+  /** which shapes collide with the ground: 'feet' (ankle-roll links / bodies with foot spheres) or 'all' */
+  groundContact: 'feet' | 'all';
+  selfCollision: boolean;
+  /** pin the root body in place (tests / "on a stand") */
+  fixedRoot: boolean;
+  /** ground friction coefficient (default 1.0) */
+  friction: number;
+  gravity: number; // default -9.81 along z
+}
+
+export const defaultPhysicsOptions: PhysicsOptions = {
+  dt: 0.005, n: 1, solverIterations: 8, pgsIterations: 4, inertiaFloor: 0.001, armatureEmulation: true,
+  groundContact: 'feet', selfCollision: false, fixedRoot: false, friction: 1.0, gravity: -9.81,
+};
+
+/**
+ * A physics backend: Rapier (ours) or MuJoCo-WASM (oracle / second engine), same interface.
+ * PD: tau_j = clip(kp_j (target_j - q_j) - kd_j qd_j, ±effort_j), applied every physics step.
+ */
+export interface PhysicsEngine {
+  readonly name: 'rapier' | 'mujoco';
+  readonly model: RobotModel;
+  readonly options: PhysicsOptions;
+  readonly state: BatchState;
+  /** human-readable list of every model adjustment this engine made (inertia floor, armature emulation...) */
+  readonly adjustments: string[];
+  /** per-joint gains in model joint order; length nj (same for all envs) or n*nj */
+  setGains(kp: ArrayLike<number>, kd: ArrayLike<number>, effortLimit?: ArrayLike<number>): void;
+  /** PD targets, n*nj in model joint order */
+  setTargets(targets: ArrayLike<number>): void;
+  /** advance every env by one physics dt, then refresh `state` */
+  step(): void;
+  reset(env: number, s: EnvState): void;
+  /** persistent external force (N, world) at the body's origin (or world point) until clearForces */
+  applyForce(env: number, body: number, force: ArrayLike<number>, point?: ArrayLike<number>): void;
+  /** persistent external torque (N·m, world) on a body until clearForces */
+  applyTorque(env: number, body: number, torque: ArrayLike<number>): void;
+  clearForces(env: number): void;
+  /** scale the ground friction / a body's mass for one env (evaluation perturbations); optional */
+  setFriction?(env: number, mu: number): void;
+  setBodyMassScale?(env: number, body: number, scale: number): void;
+  free(): void;
+}

@@ -65,11 +65,16 @@ export interface PhysicsOptions {
   /** ground friction coefficient (default 1.0) */
   friction: number;
   gravity: number; // default -9.81 along z
+  /**
+   * per-joint armature (model joint order) overriding the model's own, e.g. derived from a policy's gains
+   * (BeyondMimic: kp = a·ω², ω = 2π·10 Hz) when the robot file has none. null = use the model's.
+   */
+  armature: ArrayLike<number> | null;
 }
 
 export const defaultPhysicsOptions: PhysicsOptions = {
   dt: 0.005, n: 1, solverIterations: 8, pgsIterations: 4, inertiaFloor: 0.001, armatureEmulation: true,
-  groundContact: 'feet', selfCollision: false, fixedRoot: false, friction: 1.0, gravity: -9.81,
+  groundContact: 'feet', selfCollision: false, fixedRoot: false, friction: 1.0, gravity: -9.81, armature: null,
 };
 
 /**

@@ -1,0 +1,120 @@
+/**
+ * CPU observation builder. Per layout entry, in Isaac Lab's order (ObservationManager.compute_group):
+ * value = term(ctx) → clip (if set) → scale (scalar or per element) → appended to the term's history,
+ * and the output is the concatenation of each term's history block, oldest first
+ * (block = history × dim). After reset(env) the next build fills that env's whole history with the
+ * current value (Isaac Lab's CircularBuffer does the same on the first append after a reset).
+ * Observation noise is not applied here (evaluation adds it on top of the built vector).
+ */
+import { MimicError } from '../errors';
+import { obsTerms, type ObsTermDef } from './terms';
+import type { ObsContext, ObsLayoutEntry } from './types';
+
+/** Resolve a term name (or alias); unknown → PolicyError naming it and listing the known terms. */
+export function resolveObsTerm(name: string, where = 'observations'): ObsTermDef {
+  const t = Object.prototype.hasOwnProperty.call(obsTerms, name) ? obsTerms[name] : undefined;
+  if (!t) {
+    throw new MimicError('PolicyError', '<layout>', where,
+      `unknown observation term "${name}"; known terms: ${Object.keys(obsTerms).join(', ')}`);
+  }
+  return t;
+}
+
+/** One layout entry resolved against a context: offsets in the output and in the per-element tables. */
+export interface ResolvedEntry {
+  term: ObsTermDef;
+  history: number;
+  dim: number;
+  /** offset of this entry's block in the observation vector (history × dim values) */
+  offset: number;
+  /** offset of this entry's current value in the concatenation of all current values (Σ dim) */
+  rawOffset: number;
+  /** per-element scale (length dim) */
+  scale: Float32Array;
+  clip: [number, number] | null;
+}
+
+export function resolveLayout(layout: ObsLayoutEntry[], ctx: ObsContext): ResolvedEntry[] {
+  let offset = 0, rawOffset = 0;
+  return layout.map((entry, k) => {
+    const where = `observations[${k}] (${entry.term})`;
+    const term = resolveObsTerm(entry.term, where);
+    const dim = term.dim(ctx);
+    const history = entry.history ?? 1;
+    if (!Number.isInteger(history) || history < 1) {
+      throw new MimicError('PolicyError', '<layout>', where, `history must be an integer >= 1, got ${history}`);
+    }
+    const scale = new Float32Array(dim);
+    if (Array.isArray(entry.scale)) {
+      if (entry.scale.length !== dim) {
+        throw new MimicError('PolicyError', '<layout>', where,
+          `scale has ${entry.scale.length} values but the term has ${dim}`);
+      }
+      scale.set(entry.scale);
+    } else scale.fill(entry.scale ?? 1);
+    const clip = entry.clip ?? null;
+    if (clip && !(clip[0] <= clip[1])) {
+      throw new MimicError('PolicyError', '<layout>', where, `clip [${clip[0]}, ${clip[1]}] is not a range`);
+    }
+    const r: ResolvedEntry = { term, history, dim, offset, rawOffset, scale, clip };
+    offset += history * dim;
+    rawOffset += dim;
+    return r;
+  });
+}
+
+/** Observation size per env of a layout (Σ history × dim). */
+export function layoutSize(layout: ObsLayoutEntry[], ctx: ObsContext): number {
+  return resolveLayout(layout, ctx).reduce((s, r) => s + r.history * r.dim, 0);
+}
+
+export class CpuObservationBuilder {
+  readonly size: number;
+  readonly entries: ResolvedEntry[];
+  /** history ring per env: same shape as the output ([n × size]); slot k of entry t at offset + k*dim */
+  private readonly hist: Float32Array;
+  private readonly fresh: Uint8Array;
+  private readonly tmp: Float32Array;
+  private step = 0;
+
+  constructor(layout: ObsLayoutEntry[], readonly ctx: ObsContext) {
+    this.entries = resolveLayout(layout, ctx);
+    this.size = this.entries.reduce((s, r) => s + r.history * r.dim, 0);
+    this.hist = new Float32Array(ctx.n * this.size);
+    this.fresh = new Uint8Array(ctx.n).fill(1);
+    this.tmp = new Float32Array(Math.max(1, ...this.entries.map((r) => r.dim)));
+  }
+
+  /** Forget the history of one env (or all): the next build fills it with that build's value. */
+  reset(env?: number): void {
+    if (env === undefined) this.fresh.fill(1);
+    else this.fresh[env] = 1;
+  }
+
+  /** Write the observations of every env into out (n × size, env-major). */
+  build(out: Float32Array): void {
+    const { ctx, size, hist, tmp } = this;
+    if (out.length < ctx.n * size) {
+      throw new MimicError('PolicyError', '<memory>', 'CpuObservationBuilder.build',
+        `output holds ${out.length} values, needs ${ctx.n * size}`);
+    }
+    for (let e = 0; e < ctx.n; e++) {
+      const fresh = this.fresh[e] === 1;
+      for (const r of this.entries) {
+        r.term.cpu(ctx, e, tmp, 0);
+        const h = r.history, head = this.step % h, base = e * size + r.offset;
+        for (let d = 0; d < r.dim; d++) {
+          let v = tmp[d];
+          if (r.clip) v = Math.min(Math.max(v, r.clip[0]), r.clip[1]);
+          v *= r.scale[d];
+          if (fresh) for (let k = 0; k < h; k++) hist[base + k * r.dim + d] = v;
+          else hist[base + head * r.dim + d] = v;
+          // oldest first: slot (head + 1 + k) % h is the k-th oldest
+          for (let k = 0; k < h; k++) out[base + k * r.dim + d] = hist[base + ((head + 1 + k) % h) * r.dim + d];
+        }
+      }
+      this.fresh[e] = 0;
+    }
+    this.step++;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Observation terms (Isaac Lab / BeyondMimic semantics), CPU side. The SAME table drives the WGSL path:
+ * every term carries an `id` that is the `case` of the switch in shaders/obs_terms.wgsl, and lists the
+ * state arrays it reads (`reads`) so the GPU builder uploads only those.
+ *
+ * Conventions: state and reference are BatchStates with the same SoA layout; velocities are in the WORLD
+ * frame; quaternions [w,x,y,z]; policy joint i ↔ model joint ctx.policyJoints[i]; the anchor body is
+ * ctx.anchorBody (bodyPos / bodyQuat), the root/base is body 0 (rootQuat / rootLinVel / rootAngVel).
+ */
+import type { ObsContext, ObsTerm } from './types';
+
+/** Which BatchState arrays a term reads ('s.' = simulated state, 'r.' = reference). */
+export type StateArray =
+  | 's.rootQuat' | 's.rootLinVel' | 's.rootAngVel' | 's.jointPos' | 's.jointVel' | 's.bodyPos' | 's.bodyQuat'
+  | 'r.jointPos' | 'r.jointVel' | 'r.bodyPos' | 'r.bodyQuat';
+
+export interface ObsTermDef extends ObsTerm {
+  /** stable id shared with the WGSL switch (shaders/obs_terms.wgsl) */
+  id: number;
+  reads: StateArray[];
+}
+
+/** Rotate v by the inverse of the unit quaternion q (world → local), written into out[o..o+2]. */
+function rotateInv(q: ArrayLike<number>, qo: number, v: ArrayLike<number>, vo: number, out: Float32Array, o: number): void {
+  const w = q[qo], x = -q[qo + 1], y = -q[qo + 2], z = -q[qo + 3];
+  const vx = v[vo], vy = v[vo + 1], vz = v[vo + 2];
+  const tx = 2 * (y * vz - z * vy), ty = 2 * (z * vx - x * vz), tz = 2 * (x * vy - y * vx);
+  out[o] = vx + w * tx + (y * tz - z * ty);
+  out[o + 1] = vy + w * ty + (z * tx - x * tz);
+  out[o + 2] = vz + w * tz + (x * ty - y * tx);
+}
+
+const GRAVITY = [0, 0, -1];
+const na = (c: ObsContext) => c.policyJoints.length;
+
+function jointTerm(
+  id: number, name: string, field: 'jointPos' | 'jointVel', src: 'state' | 'ref', relative: boolean,
+): ObsTermDef {
+  return {
+    id, name, reads: [`${src === 'state' ? 's' : 'r'}.${field}` as StateArray], dim: na,
+    cpu(c, e, out, o) {
+      const a = c[src][field], nj = c[src].nj, pj = c.policyJoints;
+      for (let i = 0; i < pj.length; i++) {
+        out[o + i] = a[e * nj + pj[i]] - (relative ? c.defaultJointPos[i] : 0);
+      }
+    },
+  };
+}
+
+const command: ObsTermDef = {
+  id: 0, name: 'command', reads: ['r.jointPos', 'r.jointVel'], dim: (c) => 2 * na(c),
+  cpu(c, e, out, o) {
+    const r = c.ref, pj = c.policyJoints, n = pj.length;
+    for (let i = 0; i < n; i++) {
+      out[o + i] = r.jointPos[e * r.nj + pj[i]];
+      out[o + n + i] = r.jointVel[e * r.nj + pj[i]];
+    }
+  },
+};
+
+const motionAnchorPosB: ObsTermDef = {
+  id: 1, name: 'motion_anchor_pos_b', reads: ['s.bodyPos', 's.bodyQuat', 'r.bodyPos'], dim: () => 3,
+  cpu(c, e, out, o) {
+    const s = c.state, r = c.ref, b = c.anchorBody;
+    const ps = (e * s.nb + b) * 3, pr = (e * r.nb + b) * 3;
+    const d = [r.bodyPos[pr] - s.bodyPos[ps], r.bodyPos[pr + 1] - s.bodyPos[ps + 1], r.bodyPos[pr + 2] - s.bodyPos[ps + 2]];
+    rotateInv(s.bodyQuat, (e * s.nb + b) * 4, d, 0, out, o);
+  },
+};
+
+/**
+ * First two columns of the rotation matrix of conj(q_robot_anchor)·q_ref_anchor, row-major
+ * [m00, m01, m10, m11, m20, m21] (Isaac Lab: matrix_from_quat(q)[..., :2].reshape(-1)). Like Isaac Lab's
+ * matrix_from_quat, the matrix uses s = 2/|q|², so slightly unnormalised float32 quaternions are fine.
+ */
+const motionAnchorOriB: ObsTermDef = {
+  id: 2, name: 'motion_anchor_ori_b', reads: ['s.bodyQuat', 'r.bodyQuat'], dim: () => 6,
+  cpu(c, e, out, o) {
+    const qs = c.state.bodyQuat, qr = c.ref.bodyQuat;
+    const i = (e * c.state.nb + c.anchorBody) * 4, k = (e * c.ref.nb + c.anchorBody) * 4;
+    const aw = qs[i], ax = -qs[i + 1], ay = -qs[i + 2], az = -qs[i + 3];
+    const bw = qr[k], bx = qr[k + 1], by = qr[k + 2], bz = qr[k + 3];
+    const w = aw * bw - ax * bx - ay * by - az * bz;
+    const x = aw * bx + ax * bw + ay * bz - az * by;
+    const y = aw * by - ax * bz + ay * bw + az * bx;
+    const z = aw * bz + ax * by - ay * bx + az * bw;
+    const s = 2 / (w * w + x * x + y * y + z * z);
+    out[o] = 1 - s * (y * y + z * z);
+    out[o + 1] = s * (x * y - z * w);
+    out[o + 2] = s * (x * y + z * w);
+    out[o + 3] = 1 - s * (x * x + z * z);
+    out[o + 4] = s * (x * z - y * w);
+    out[o + 5] = s * (y * z + x * w);
+  },
+};
+
+const baseLinVel: ObsTermDef = {
+  id: 3, name: 'base_lin_vel', reads: ['s.rootQuat', 's.rootLinVel'], dim: () => 3,
+  cpu: (c, e, out, o) => rotateInv(c.state.rootQuat, e * 4, c.state.rootLinVel, e * 3, out, o),
+};
+
+const baseAngVel: ObsTermDef = {
+  id: 4, name: 'base_ang_vel', reads: ['s.rootQuat', 's.rootAngVel'], dim: () => 3,
+  cpu: (c, e, out, o) => rotateInv(c.state.rootQuat, e * 4, c.state.rootAngVel, e * 3, out, o),
+};
+
+const projectedGravity: ObsTermDef = {
+  id: 5, name: 'projected_gravity', reads: ['s.rootQuat'], dim: () => 3,
+  cpu: (c, e, out, o) => rotateInv(c.state.rootQuat, e * 4, GRAVITY, 0, out, o),
+};
+
+function actionTerm(id: number, name: string): ObsTermDef {
+  return {
+    id, name, reads: [], dim: na,
+    cpu(c, e, out, o) {
+      const n = na(c);
+      for (let i = 0; i < n; i++) out[o + i] = c.lastAction[e * n + i];
+    },
+  };
+}
+
+const skill: ObsTermDef = {
+  id: 12, name: 'skill', reads: [], dim: (c) => c.nSkills,
+  cpu(c, e, out, o) {
+    for (let i = 0; i < c.nSkills; i++) out[o + i] = c.skill[e * c.nSkills + i];
+  },
+};
+
+const canonical: ObsTermDef[] = [
+  command, motionAnchorPosB, motionAnchorOriB, baseLinVel, baseAngVel, projectedGravity,
+  jointTerm(6, 'joint_pos', 'jointPos', 'state', false),
+  jointTerm(7, 'joint_pos_rel', 'jointPos', 'state', true),
+  jointTerm(8, 'joint_vel', 'jointVel', 'state', false),
+  jointTerm(9, 'joint_vel_rel', 'jointVel', 'state', false), // default joint velocity is 0
+  actionTerm(10, 'actions'), actionTerm(11, 'last_action'), skill,
+];
+
+/** Other names policies use for the same terms (deploy.yaml / BeyondMimic metadata). */
+export const obsAliases: Readonly<Record<string, string>> = {
+  motion_command: 'command',
+  generated_commands: 'command',
+  base_lin_vel_b: 'base_lin_vel',
+  base_ang_vel_b: 'base_ang_vel',
+};
+
+/** Every term by name; aliases are keys too and map to the canonical term object (term.name = canonical). */
+export const obsTerms: Record<string, ObsTermDef> = Object.fromEntries([
+  ...canonical.map((t) => [t.name, t] as const),
+  ...Object.entries(obsAliases).map(([a, t]) => [a, canonical.find((c) => c.name === t)!] as const),
+]);
+
+/** The canonical terms, one per id (ids 0..length-1). */
+export const obsTermList: readonly ObsTermDef[] = canonical;

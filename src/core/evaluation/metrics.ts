@@ -1,0 +1,250 @@
+/**
+ * Evaluation metrics: pure functions over BatchState-shaped arrays (the simulated state and the reference use
+ * the same SoA layout), a per-episode accumulator, and aggregation across episodes.
+ * Errors are sampled once per control step, from the first step to the last one evaluated (the terminating
+ * step included). Body errors use body frame origins (bodyPos), as BeyondMimic does.
+ */
+import { qMul, qConj, qRotateInv } from '../math';
+import type { BatchState } from '../physics/types';
+import { meanStat, r6, wilson, type Stat } from './stats';
+
+/** Which joints and bodies a metric reads (indices into RobotModel.joints / RobotModel.bodies). */
+export interface MetricSelection {
+  /** evaluated joints (the policy's joints), model indices */
+  joints: number[];
+  /** tracked bodies for MPJPE */
+  tracked: number[];
+  /** end effectors (e.g. ankle_roll + wrist_yaw links) */
+  endEffectors: number[];
+  /** feet for slip (contact force read from contactForce) */
+  feet: number[];
+  anchor: number;
+  root: number;
+  /** vertical+horizontal contact force norm above which a foot counts as in contact, N (default 20) */
+  contactThreshold?: number;
+}
+
+type S = Pick<BatchState, 'nj' | 'nb' | 'bodyPos' | 'bodyQuat'>;
+
+/** Mean distance (m) between robot and reference body positions over `bodies` (global MPJPE). */
+export function bodyPosError(state: S, ref: S, e: number, bodies: number[]): number {
+  if (!bodies.length) return 0;
+  let sum = 0;
+  for (const b of bodies) {
+    const i = (e * state.nb + b) * 3;
+    sum += Math.hypot(state.bodyPos[i] - ref.bodyPos[i], state.bodyPos[i + 1] - ref.bodyPos[i + 1], state.bodyPos[i + 2] - ref.bodyPos[i + 2]);
+  }
+  return sum / bodies.length;
+}
+
+/** Root-relative MPJPE (m): body positions expressed in each one's own root-body frame, then compared. */
+export function bodyPosErrorLocal(state: S, ref: S, e: number, bodies: number[], root: number): number {
+  if (!bodies.length) return 0;
+  const r = (e * state.nb + root) * 3;
+  const rq = (e * state.nb + root) * 4;
+  const qs = state.bodyQuat.subarray(rq, rq + 4);
+  const qr = ref.bodyQuat.subarray(rq, rq + 4);
+  let sum = 0;
+  for (const b of bodies) {
+    const i = (e * state.nb + b) * 3;
+    const a = qRotateInv(qs, [state.bodyPos[i] - state.bodyPos[r], state.bodyPos[i + 1] - state.bodyPos[r + 1], state.bodyPos[i + 2] - state.bodyPos[r + 2]]);
+    const c = qRotateInv(qr, [ref.bodyPos[i] - ref.bodyPos[r], ref.bodyPos[i + 1] - ref.bodyPos[r + 1], ref.bodyPos[i + 2] - ref.bodyPos[r + 2]]);
+    sum += Math.hypot(a[0] - c[0], a[1] - c[1], a[2] - c[2]);
+  }
+  return sum / bodies.length;
+}
+
+/** Orientation error (rad) of one body: angle of conj(q_ref)·q_robot. */
+export function bodyOriError(state: S, ref: S, e: number, body: number): number {
+  const i = (e * state.nb + body) * 4;
+  const d = qMul(qConj(ref.bodyQuat.subarray(i, i + 4)), state.bodyQuat.subarray(i, i + 4));
+  return 2 * Math.atan2(Math.hypot(d[1], d[2], d[3]), Math.abs(d[0]));
+}
+
+/** Per-joint signed error a - b for env e over `joints`, written to out (length joints.length). */
+export function jointDiff(a: Float32Array, b: Float32Array, nj: number, e: number, joints: number[], out: Float64Array): Float64Array {
+  for (let k = 0; k < joints.length; k++) out[k] = a[e * nj + joints[k]] - b[e * nj + joints[k]];
+  return out;
+}
+
+/** Mechanical power Σ_j |τ_j·q̇_j| (W) of env e. */
+export function mechanicalPower(state: Pick<BatchState, 'nj' | 'jointTorque' | 'jointVel'>, e: number, joints: number[]): number {
+  let p = 0;
+  for (const j of joints) p += Math.abs(state.jointTorque[e * state.nj + j] * state.jointVel[e * state.nj + j]);
+  return p;
+}
+
+/** Horizontal speed (m/s) of each foot in contact (contact force norm > threshold); returns [sum, count]. */
+export function footSlip(state: Pick<BatchState, 'nb' | 'bodyLinVel' | 'contactForce'>, e: number, feet: number[], threshold: number): [number, number] {
+  let sum = 0, count = 0;
+  for (const f of feet) {
+    const i = (e * state.nb + f) * 3;
+    const c = state.contactForce;
+    if (Math.hypot(c[i], c[i + 1], c[i + 2]) > threshold) {
+      sum += Math.hypot(state.bodyLinVel[i], state.bodyLinVel[i + 1]);
+      count++;
+    }
+  }
+  return [sum, count];
+}
+
+/** Count of non-finite entries. */
+export const countNonFinite = (a: ArrayLike<number>): number => {
+  let k = 0;
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) k++;
+  return k;
+};
+
+/** Per-episode metrics (JSON-safe). Errors are means over the evaluated control steps. */
+export interface EpisodeMetrics {
+  success: boolean;
+  survived_s: number;
+  clip_s: number;
+  control_steps: number;
+  termination: string | null;
+  mean_joint_err_rad: number;
+  joint_pos_rmse_rad: number;
+  joint_vel_rmse_rad_s: number;
+  mpjpe_m: number;
+  mpjpe_root_rel_m: number;
+  mean_anchor_pos_err_m: number;
+  anchor_ori_err_rad: number;
+  ee_pos_err_m: number;
+  torque_rms_nm: number;
+  power_w: number;
+  foot_slip_m_s: number;
+  non_finite_actions: number;
+  /** per evaluated joint (selection order) */
+  joint_err_rad: number[];
+  torque_rms_joint_nm: number[];
+  torque_peak_joint_nm: number[];
+}
+
+const SCALARS = [
+  'survived_s', 'mean_joint_err_rad', 'joint_pos_rmse_rad', 'joint_vel_rmse_rad_s', 'mpjpe_m', 'mpjpe_root_rel_m',
+  'mean_anchor_pos_err_m', 'anchor_ori_err_rad', 'ee_pos_err_m', 'torque_rms_nm', 'power_w', 'foot_slip_m_s', 'non_finite_actions',
+] as const;
+export type ScalarMetric = (typeof SCALARS)[number];
+export const scalarMetrics: readonly ScalarMetric[] = SCALARS;
+
+/** Accumulates per-step metrics for n envs. */
+export class MetricAccumulator {
+  private readonly nk: number;
+  private readonly sums: Float64Array[]; // per env: [steps, jointAbs, jointSq, velSq, mpjpe, mpjpeLocal, anchorPos, anchorOri, ee, power, slipSum, slipCount]
+  private readonly jAbs: Float64Array[];
+  private readonly tSq: Float64Array[];
+  private readonly tPeak: Float64Array[];
+  private readonly tmp: Float64Array;
+
+  constructor(readonly n: number, readonly sel: MetricSelection) {
+    this.nk = sel.joints.length;
+    const alloc = (k: number) => Array.from({ length: n }, () => new Float64Array(k));
+    this.sums = alloc(12);
+    this.jAbs = alloc(this.nk);
+    this.tSq = alloc(this.nk);
+    this.tPeak = alloc(this.nk);
+    this.tmp = new Float64Array(this.nk);
+  }
+
+  reset(e: number): void {
+    for (const a of [this.sums[e], this.jAbs[e], this.tSq[e], this.tPeak[e]]) a.fill(0);
+  }
+
+  /** Sample env e at one control step. */
+  add(state: BatchState, ref: BatchState, e: number): void {
+    const s = this.sums[e], sel = this.sel, nk = this.nk;
+    s[0] += 1;
+    const d = jointDiff(state.jointPos, ref.jointPos, state.nj, e, sel.joints, this.tmp);
+    let abs = 0, sq = 0;
+    for (let k = 0; k < nk; k++) {
+      abs += Math.abs(d[k]);
+      sq += d[k] * d[k];
+      this.jAbs[e][k] += Math.abs(d[k]);
+    }
+    s[1] += nk ? abs / nk : 0;
+    s[2] += nk ? sq / nk : 0;
+    const v = jointDiff(state.jointVel, ref.jointVel, state.nj, e, sel.joints, this.tmp);
+    let vs = 0;
+    for (let k = 0; k < nk; k++) vs += v[k] * v[k];
+    s[3] += nk ? vs / nk : 0;
+    s[4] += bodyPosError(state, ref, e, sel.tracked);
+    s[5] += bodyPosErrorLocal(state, ref, e, sel.tracked, sel.root);
+    s[6] += bodyPosError(state, ref, e, [sel.anchor]);
+    s[7] += bodyOriError(state, ref, e, sel.anchor);
+    s[8] += bodyPosError(state, ref, e, sel.endEffectors);
+    s[9] += mechanicalPower(state, e, sel.joints);
+    const [slip, cnt] = footSlip(state, e, sel.feet, sel.contactThreshold ?? 20);
+    s[10] += slip;
+    s[11] += cnt;
+    for (let k = 0; k < nk; k++) {
+      const t = state.jointTorque[e * state.nj + sel.joints[k]];
+      this.tSq[e][k] += t * t;
+      this.tPeak[e][k] = Math.max(this.tPeak[e][k], Math.abs(t));
+    }
+  }
+
+  /** Metrics of env e. `survived_s`, `clip_s`, termination and non-finite count come from the episode loop. */
+  result(e: number, info: { survived_s: number; clip_s: number; termination: string | null; non_finite_actions: number }): EpisodeMetrics {
+    const s = this.sums[e];
+    const steps = Math.max(1, s[0]);
+    const m = (i: number) => r6(s[i] / steps);
+    const tRms = Array.from(this.tSq[e], (x) => r6(Math.sqrt(x / steps)));
+    return {
+      success: info.termination === null,
+      survived_s: r6(info.survived_s),
+      clip_s: r6(info.clip_s),
+      control_steps: s[0],
+      termination: info.termination,
+      mean_joint_err_rad: m(1),
+      joint_pos_rmse_rad: r6(Math.sqrt(s[2] / steps)),
+      joint_vel_rmse_rad_s: r6(Math.sqrt(s[3] / steps)),
+      mpjpe_m: m(4),
+      mpjpe_root_rel_m: m(5),
+      mean_anchor_pos_err_m: m(6),
+      anchor_ori_err_rad: m(7),
+      ee_pos_err_m: m(8),
+      torque_rms_nm: r6(tRms.length ? Math.sqrt(tRms.reduce((a, b) => a + b * b, 0) / tRms.length) : 0),
+      power_w: m(9),
+      foot_slip_m_s: s[11] ? r6(s[10] / s[11]) : 0,
+      non_finite_actions: info.non_finite_actions,
+      joint_err_rad: Array.from(this.jAbs[e], (x) => r6(x / steps)),
+      torque_rms_joint_nm: tRms,
+      torque_peak_joint_nm: Array.from(this.tPeak[e], (x) => r6(x)),
+    };
+  }
+}
+
+export interface AggregateMetrics {
+  episodes: number;
+  successes: number;
+  success_rate: number;
+  success_ci95: [number, number];
+  /** every scalar metric: mean, 95% t interval, std, min, max */
+  stats: Record<ScalarMetric, Stat>;
+  /** per evaluated joint, mean over episodes */
+  joint_err_rad: number[];
+  torque_rms_joint_nm: number[];
+  torque_peak_joint_nm: number[];
+}
+
+/** Aggregate episodes (mean and 95% intervals; success rate with a Wilson interval). */
+export function aggregate(eps: EpisodeMetrics[]): AggregateMetrics {
+  const k = eps.filter((e) => e.success).length;
+  const stats = {} as Record<ScalarMetric, Stat>;
+  for (const key of SCALARS) stats[key] = meanStat(eps.map((e) => e[key]));
+  const perJoint = (f: (e: EpisodeMetrics) => number[], max = false): number[] => {
+    const len = eps.length ? f(eps[0]).length : 0;
+    return Array.from({ length: len }, (_, j) =>
+      r6(max ? Math.max(...eps.map((e) => f(e)[j])) : eps.reduce((a, e) => a + f(e)[j], 0) / eps.length));
+  };
+  return {
+    episodes: eps.length,
+    successes: k,
+    success_rate: eps.length ? r6(k / eps.length) : NaN,
+    success_ci95: wilson(k, eps.length),
+    stats,
+    joint_err_rad: perJoint((e) => e.joint_err_rad),
+    torque_rms_joint_nm: perJoint((e) => e.torque_rms_joint_nm),
+    torque_peak_joint_nm: perJoint((e) => e.torque_peak_joint_nm, true),
+  };
+}

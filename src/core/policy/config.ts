@@ -1,0 +1,144 @@
+/**
+ * Policy configuration: everything needed to drive a robot with an exported policy, in POLICY joint order
+ * (except where noted). Sources, in order of preference: the ONNX file's own metadata_props (BeyondMimic),
+ * a unitree_rl_lab deploy.yaml, a JSON profile (policies/*.json, see policies/README.md).
+ */
+import type { ObsLayoutEntry } from '../observation/types';
+import { fail } from '../errors';
+import type { RobotModel } from '../model/types';
+import { obsTerms } from '../observation/terms';
+import { layoutSize } from '../observation/builder';
+import { createObsContext } from '../observation/context';
+import { featureSize, type OnnxInfo, type OnnxValueInfo } from './onnx';
+import { configFromDeployYaml, configFromMetadata, hasMetadataConfig } from './sources';
+import { configFromProfile } from './profile';
+
+
+export interface PolicyConfig {
+  /** where the config came from: 'metadata', 'deploy.yaml', 'profile:<name>' */
+  source: string;
+  /** policy joint order */
+  jointNames: string[];
+  /** PD gains, policy order */
+  stiffness: number[];
+  damping: number[];
+  defaultJointPos: number[];
+  actionScale: number[];
+  actionOffset: number[];
+  actionClip: [number, number] | null;
+  stepDt: number;
+  physicsDt: number;
+  decimation: number;
+  observations: ObsLayoutEntry[];
+  anchorBody: string;
+  /** tracked bodies (termination, metrics) */
+  bodyNames: string[];
+  endEffectors: string[];
+  /** the ONNX graph carries the reference (input time_step; outputs joint_pos, joint_vel, body_pos_w...) */
+  embeddedReference: boolean;
+  /** the gains were derived from armature (kp = a·(2π·10)²): emulate that armature when the robot has none */
+  armatureFromGains: boolean;
+  nSkills: number;
+  /** per-joint effort limits, policy order (else the robot's) */
+  effortLimits?: number[];
+}
+
+export { configFromDeployYaml, configFromMetadata, configFromProfile };
+export {
+  DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES, armatureFromStiffness, gainsFromArmature, isaacJointOrder,
+} from './conventions';
+
+
+/** Names of the embedded-reference outputs of a BeyondMimic export. */
+export const REFERENCE_OUTPUTS = ['joint_pos', 'joint_vel', 'body_pos_w', 'body_quat_w', 'body_lin_vel_w', 'body_ang_vel_w'];
+
+/** The observation input: `obs`, else the first input that is not `time_step`. */
+export const obsInputOf = (info: OnnxInfo): OnnxValueInfo | undefined =>
+  info.inputs.find((i) => i.name === 'obs') ?? info.inputs.find((i) => i.name !== 'time_step');
+/** The action output: `actions`, else the first output. */
+export const actionsOutputOf = (info: OnnxInfo): OnnxValueInfo | undefined =>
+  info.outputs.find((o) => o.name === 'actions') ?? info.outputs[0];
+
+export interface ResolveInput {
+  /** readOnnxInfo of the policy */
+  info: OnnxInfo;
+  /** the policy's file name (for messages) */
+  file: string;
+  robot: RobotModel;
+  yaml?: string;
+  yamlFile?: string;
+  /** a profile (parsed JSON or its text) */
+  profile?: unknown;
+  profileFile?: string;
+}
+
+/**
+ * The policy's configuration from, in order of preference, its ONNX metadata, a deploy.yaml, a profile; then
+ * checked against the robot (joints BY NAME, anchor body) and the ONNX graph (observation and action sizes,
+ * time_step for embedded-reference policies).
+ */
+export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
+  const { info, file, robot } = input;
+  const obsIn = obsInputOf(info) ?? fail('PolicyError', file, 'graph inputs', 'no observation input');
+  const obsSize = featureSize(obsIn);
+  let cfg: PolicyConfig;
+  let cfgFile: string;
+  if (hasMetadataConfig(info.metadata)) {
+    cfg = configFromMetadata(info.metadata, file);
+    cfgFile = file;
+  } else if (input.yaml !== undefined) {
+    cfgFile = input.yamlFile ?? 'deploy.yaml';
+    cfg = configFromDeployYaml(input.yaml, cfgFile, robot.joints.map((j) => j.name));
+  } else if (input.profile !== undefined) {
+    cfgFile = input.profileFile ?? 'profile.json';
+    cfg = configFromProfile(input.profile, cfgFile, { robot, obsSize: obsSize > 0 ? obsSize : undefined });
+  } else {
+    return fail('PolicyError', file, 'metadata_props',
+      'the ONNX file carries no policy metadata; give its deploy.yaml or a profile (policies/*.json)');
+  }
+
+  const missing = cfg.jointNames.filter((j) => !robot.jointIndex.has(j));
+  if (missing.length) {
+    fail('PolicyError', cfgFile, `joints ${missing.join(', ')}`,
+      `the policy expects ${missing.length} joint(s) that robot "${robot.name}" lacks: ${missing.join(', ')}`);
+  }
+  const n = cfg.jointNames.length;
+  for (const k of ['stiffness', 'damping', 'defaultJointPos', 'actionScale', 'actionOffset'] as const) {
+    if (cfg[k].length !== n) fail('PolicyError', cfgFile, k, `has ${cfg[k].length} values for ${n} policy joints`);
+  }
+  if (!robot.bodyIndex.has(cfg.anchorBody)) {
+    fail('PolicyError', cfgFile, `anchor ${cfg.anchorBody}`, `anchor body ${cfg.anchorBody} is not in robot "${robot.name}"`);
+  }
+  // tracked bodies are for termination and metrics: keep those this robot has
+  cfg.bodyNames = cfg.bodyNames.filter((b) => robot.bodyIndex.has(b));
+  cfg.endEffectors = cfg.endEffectors.filter((b) => robot.bodyIndex.has(b));
+
+  const actOut = actionsOutputOf(info) ?? fail('PolicyError', file, 'graph outputs', 'no action output');
+  const nAct = featureSize(actOut);
+  if (nAct > 0 && nAct !== n) {
+    fail('PolicyError', file, `output ${actOut.name}`, `the policy outputs ${nAct} actions but its config (${cfgFile}) has ${n} joints`);
+  }
+
+  cfg.observations.forEach((e, k) => {
+    if (!Object.prototype.hasOwnProperty.call(obsTerms, e.term)) {
+      fail('PolicyError', cfgFile, `observations[${k}]`,
+        `unknown observation term "${e.term}" (known: ${Object.keys(obsTerms).join(', ')})`);
+    }
+  });
+  const ctx = createObsContext(robot, 1, cfg.jointNames, cfg.defaultJointPos, cfg.anchorBody, cfg.nSkills);
+  const size = layoutSize(cfg.observations, ctx);
+  if (obsSize > 0 && size !== obsSize) {
+    fail('PolicyError', cfgFile, 'observations',
+      `the observation layout (${cfg.observations.map((e) => e.term).join(', ')}) has ${size} values but the ONNX input "${obsIn.name}" takes ${obsSize}`);
+  }
+
+  const hasTimeStep = info.inputs.some((i) => i.name === 'time_step');
+  const hasRefOutputs = info.outputs.some((o) => o.name === 'joint_pos');
+  const embedded = hasRefOutputs || (cfg.source !== 'metadata' && cfg.embeddedReference);
+  if (embedded && !hasTimeStep) {
+    fail('PolicyError', file, 'graph inputs',
+      `an embedded-reference policy needs an input "time_step", the graph has only ${info.inputs.map((i) => i.name).join(', ')}`);
+  }
+  cfg.embeddedReference = embedded;
+  return cfg;
+}

@@ -1,0 +1,115 @@
+/** Config sources that come with the policy: BeyondMimic ONNX metadata_props and unitree_rl_lab deploy.yaml. */
+import { parse as parseYaml } from 'yaml';
+import { fail } from '../errors';
+import type { PolicyConfig } from './config';
+import {
+  BEYONDMIMIC_ALIASES, DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES, canonicalTerm, clipPair, decimationOf,
+  layoutEntry, numList, strList,
+} from './conventions';
+
+// ---------------------------------------------------------------- BeyondMimic metadata
+
+export const hasMetadataConfig = (meta: Record<string, string>): boolean => typeof meta.joint_names === 'string';
+
+/** BeyondMimic ONNX metadata_props → config. Lists are comma-separated; joint order is the policy's. */
+export function configFromMetadata(meta: Record<string, string>, file: string): PolicyConfig {
+  const need = (k: string): string => meta[k] ?? fail('PolicyError', file, `metadata_props.${k}`, 'missing');
+  const jointNames = strList(need('joint_names'));
+  const n = jointNames.length;
+  const list = (k: string) => numList(need(k), file, `metadata_props.${k}`, n);
+  const defaultJointPos = list('default_joint_pos');
+  const obsNames = strList(need('observation_names'));
+  const hist = meta.observation_history_lengths ? numList(meta.observation_history_lengths, file, 'metadata_props.observation_history_lengths', obsNames.length) : [];
+  const observations = obsNames.map((name, i) =>
+    layoutEntry(canonicalTerm(name, BEYONDMIMIC_ALIASES), hist[i] ?? 1, 1, null, file, `metadata_props.observation_names[${i}]`));
+  const stepDt = meta.step_dt ? Number(meta.step_dt) : 0.02;
+  const physicsDt = 0.005;
+  return {
+    source: 'metadata',
+    jointNames,
+    stiffness: list('joint_stiffness'),
+    damping: list('joint_damping'),
+    defaultJointPos,
+    actionScale: list('action_scale'),
+    actionOffset: meta.action_offset ? list('action_offset') : defaultJointPos.slice(),
+    actionClip: null,
+    stepDt,
+    physicsDt,
+    decimation: decimationOf(stepDt, physicsDt, file, 'metadata_props.step_dt'),
+    observations,
+    anchorBody: meta.anchor_body_name || DEFAULT_ANCHOR,
+    bodyNames: meta.body_names ? strList(meta.body_names) : G1_TRACKED_BODIES.slice(),
+    endEffectors: G1_END_EFFECTORS.slice(),
+    embeddedReference: true,
+    armatureFromGains: true,
+    nSkills: 0,
+  };
+}
+
+// ---------------------------------------------------------------- unitree_rl_lab deploy.yaml
+
+export function parseYamlText(text: string, file: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    const err = e as { linePos?: { line: number }[]; message?: string };
+    const line = err.linePos?.[0]?.line;
+    return fail('ParseError', file, line ? `line ${line}` : '', String(err.message ?? e).split('\n')[0]);
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    return fail('ParseError', file, 'line 1', 'expected a YAML mapping (key: value) at the top level');
+  }
+  return doc as Record<string, unknown>;
+}
+
+/**
+ * unitree_rl_lab deploy.yaml → config. joint_ids_map[i] is the description index of policy joint i.
+ * stiffness/damping are in DESCRIPTION order (re-indexed here to policy order); default_joint_pos and the
+ * action scale/offset are in policy order.
+ */
+export function configFromDeployYaml(text: string, file: string, robotJointNames: string[]): PolicyConfig {
+  const y = parseYamlText(text, file);
+  const nDesc = robotJointNames.length;
+  const map = numList(y.joint_ids_map ?? fail('PolicyError', file, 'joint_ids_map', 'missing'), file, 'joint_ids_map');
+  const n = map.length;
+  map.forEach((d, i) => {
+    if (!Number.isInteger(d) || d < 0 || d >= nDesc) {
+      fail('PolicyError', file, `joint_ids_map[${i}]`, `index ${d} is outside the robot's ${nDesc} joints`);
+    }
+  });
+  if (new Set(map).size !== n) fail('PolicyError', file, 'joint_ids_map', 'lists a joint twice');
+  const jointNames = map.map((d) => robotJointNames[d]);
+  const byDescription = (key: string): number[] => {
+    const v = numList(y[key] ?? fail('PolicyError', file, key, 'missing'), file, key);
+    if (v.length !== nDesc) fail('PolicyError', file, key, `has ${v.length} values, expected ${nDesc} (one per robot joint, description order)`);
+    return map.map((d) => v[d]);
+  };
+  const stiffness = byDescription('stiffness');
+  const damping = byDescription('damping');
+  const defaultJointPos = numList(y.default_joint_pos ?? fail('PolicyError', file, 'default_joint_pos', 'missing'), file, 'default_joint_pos', n);
+  const actions = (y.actions ?? {}) as Record<string, Record<string, unknown>>;
+  const act = actions.JointPositionAction ?? Object.values(actions)[0] ?? fail('PolicyError', file, 'actions', 'no action term');
+  const actionScale = act.scale === undefined ? new Array<number>(n).fill(1) : numList(act.scale, file, 'actions.scale', n);
+  const actionOffset = act.offset === undefined || act.offset === null ? defaultJointPos.slice() : numList(act.offset, file, 'actions.offset', n);
+  const obs = (y.observations ?? fail('PolicyError', file, 'observations', 'missing')) as Record<string, Record<string, unknown> | null>;
+  const observations = Object.entries(obs).map(([name, o]) =>
+    layoutEntry(canonicalTerm(name), o?.history_length, o?.scale, o?.clip, file, `observations.${name}`));
+  const stepDt = Number(y.step_dt ?? 0.02);
+  const physicsDt = 0.005;
+  return {
+    source: 'deploy.yaml',
+    jointNames, stiffness, damping, defaultJointPos, actionScale, actionOffset,
+    actionClip: clipPair(act.clip, file, 'actions.clip'),
+    stepDt, physicsDt,
+    decimation: decimationOf(stepDt, physicsDt, file, 'step_dt'),
+    observations,
+    anchorBody: DEFAULT_ANCHOR,
+    bodyNames: G1_TRACKED_BODIES.slice(),
+    endEffectors: G1_END_EFFECTORS.slice(),
+    embeddedReference: false,
+    armatureFromGains: true,
+    nSkills: 0,
+  };
+}
+

@@ -141,7 +141,7 @@ describe('motion NPZ', () => {
     const clip = synthClip(6, 3, 2);
     const entries = (drop: string, replace?: [string, Uint8Array]) => {
       const bytes = writeMotionNpz(clip);
-      const files = Object.fromEntries(Object.entries(unzipSync(bytes))
+      const files: Record<string, Uint8Array> = Object.fromEntries(Object.entries(unzipSync(bytes))
         .filter(([k]) => k !== drop));
       if (replace) files[replace[0]] = replace[1];
       return zipSync(files);

@@ -1,0 +1,47 @@
+/** Plain-data results of an evaluation run (JSON-safe; the same shape in Node and the browser). */
+import type { AggregateMetrics, EpisodeMetrics } from './metrics';
+import type { EpisodePerturbation } from './scenario';
+
+export type EngineKind = 'rapier' | 'mujoco';
+
+export interface EpisodeRecord extends EpisodeMetrics {
+  /** episode index within its group (perturbations come from rng(seed, index) only) */
+  index: number;
+  perturbation: EpisodePerturbation;
+}
+
+/** One cell of the run: a variant (policy × engine × settings) on one clip under one scenario. */
+export interface GroupResult {
+  id: string;
+  /** label of the variant, e.g. "policy.onnx · rapier" */
+  variant: string;
+  policy: string;
+  engine: EngineKind;
+  clip: string;
+  scenario: string;
+  seed: number;
+  /** evaluated joints (policy order), names */
+  joint_names: string[];
+  /** every model adjustment the engine made (engine.adjustments) */
+  adjustments: string[];
+  aggregate: AggregateMetrics;
+  episodes: EpisodeRecord[];
+}
+
+export interface EvalResult {
+  format: 'mimic-bench-eval/1';
+  robot: string;
+  settings: { seconds: number | null; episodes: number; envs: number; start: 'reset' };
+  groups: GroupResult[];
+  /** wall-clock numbers; NOT deterministic (the determinism test drops this field) */
+  timing: EvalTiming;
+}
+
+export interface EvalTiming {
+  wall_s: number;
+  workers: number;
+  /** mean wall time per control step of one batch (all envs of an engine), ms */
+  ms_per_control_step: number;
+  /** same, divided by the number of envs in the batch */
+  ms_per_env_control_step: number;
+}

@@ -1,0 +1,126 @@
+/**
+ * Mesh files: STL (binary and ASCII) and Wavefront OBJ (v / f only; polygons fan-triangulated).
+ * Corrupt input → MimicError('MeshError', file, where, what).
+ */
+import { fail } from '../errors';
+import type { MeshData } from './types';
+
+const baseName = (file: string): string => {
+  const b = file.split(/[\\/]/).pop() ?? file;
+  const dot = b.lastIndexOf('.');
+  return dot > 0 ? b.slice(0, dot) : b;
+};
+
+function checkFinite(v: Float32Array, file: string): void {
+  for (let k = 0; k < v.length; k++)
+    if (!Number.isFinite(v[k])) fail('MeshError', file, `vertex ${Math.floor(k / 3)}`, 'coordinate is not a finite number');
+}
+
+const sequential = (n: number): Uint32Array => {
+  const idx = new Uint32Array(n);
+  for (let k = 0; k < n; k++) idx[k] = k;
+  return idx;
+};
+
+/** Parse an STL file (binary or ASCII). */
+export function parseStl(bytes: Uint8Array, file: string): MeshData {
+  if (bytes.length >= 84) {
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const count = dv.getUint32(80, true);
+    if (84 + count * 50 === bytes.length) {
+      if (count === 0) fail('MeshError', file, 'header', 'binary STL has no triangles');
+      const vertices = new Float32Array(count * 9);
+      for (let t = 0; t < count; t++) {
+        const o = 84 + t * 50 + 12; // skip the normal
+        for (let k = 0; k < 9; k++) vertices[t * 9 + k] = dv.getFloat32(o + k * 4, true);
+      }
+      checkFinite(vertices, file);
+      return { name: baseName(file), vertices, indices: sequential(count * 3) };
+    }
+  }
+  const head = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, 512)));
+  if (!/^\s*solid/.test(head)) {
+    if (bytes.length < 84) fail('MeshError', file, 'header', `file too short for a binary STL (${bytes.length} bytes)`);
+    const count = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(80, true);
+    fail('MeshError', file, 'header', `binary STL declares ${count} triangles (${84 + count * 50} bytes) but has ${bytes.length} bytes`);
+  }
+  return parseAsciiStl(new TextDecoder().decode(bytes), file);
+}
+
+function parseAsciiStl(text: string, file: string): MeshData {
+  const out: number[] = [];
+  const lines = text.split('\n');
+  let inFacet = 0;
+  for (let ln = 0; ln < lines.length; ln++) {
+    const t = lines[ln].trim();
+    if (t.startsWith('vertex')) {
+      const p = t.split(/\s+/).slice(1).map(Number);
+      if (p.length !== 3 || p.some((x) => !Number.isFinite(x))) fail('MeshError', file, `line ${ln + 1}`, `bad vertex "${t}"`);
+      out.push(p[0], p[1], p[2]);
+      inFacet++;
+    } else if (t.startsWith('endfacet')) {
+      if (inFacet !== 3) fail('MeshError', file, `line ${ln + 1}`, `facet has ${inFacet} vertices, expected 3`);
+      inFacet = 0;
+    } else if (t && !/^(solid|endsolid|facet|outer|endloop)/.test(t)) {
+      fail('MeshError', file, `line ${ln + 1}`, `unexpected "${t.slice(0, 40)}" in ASCII STL`);
+    }
+  }
+  if (out.length === 0) fail('MeshError', file, 'line 1', 'ASCII STL has no triangles');
+  if (out.length % 9 !== 0) fail('MeshError', file, 'end of file', 'truncated ASCII STL');
+  const vertices = new Float32Array(out);
+  return { name: baseName(file), vertices, indices: sequential(out.length / 3) };
+}
+
+/** Parse an OBJ file: `v x y z` and `f a b c ...` (a may be a/b/c or negative); other lines ignored. */
+export function parseObj(text: string, file: string): MeshData {
+  const verts: number[] = [];
+  const idx: number[] = [];
+  const lines = text.split('\n');
+  for (let ln = 0; ln < lines.length; ln++) {
+    const t = lines[ln].trim();
+    if (t.startsWith('v ') || t.startsWith('v\t')) {
+      const p = t.split(/\s+/).slice(1, 4).map(Number);
+      if (p.length !== 3 || p.some((x) => !Number.isFinite(x))) fail('MeshError', file, `line ${ln + 1}`, `bad vertex "${t}"`);
+      verts.push(p[0], p[1], p[2]);
+    } else if (t.startsWith('f ') || t.startsWith('f\t')) {
+      const nv = verts.length / 3;
+      const face = t.split(/\s+/).slice(1).map((s) => {
+        const k = parseInt(s.split('/')[0], 10);
+        const v = k < 0 ? nv + k : k - 1;
+        if (!Number.isInteger(k) || k === 0 || v < 0 || v >= nv)
+          fail('MeshError', file, `line ${ln + 1}`, `face index "${s}" out of range (${nv} vertices so far)`);
+        return v;
+      });
+      if (face.length < 3) fail('MeshError', file, `line ${ln + 1}`, 'face with fewer than 3 vertices');
+      for (let k = 1; k + 1 < face.length; k++) idx.push(face[0], face[k], face[k + 1]);
+    }
+  }
+  if (idx.length === 0) fail('MeshError', file, 'end of file', 'OBJ has no faces');
+  return { name: baseName(file), vertices: new Float32Array(verts), indices: new Uint32Array(idx) };
+}
+
+/** Parse by extension (.stl / .obj, case-insensitive). */
+export function parseMesh(bytes: Uint8Array, file: string): MeshData {
+  const ext = file.toLowerCase().split('.').pop();
+  if (ext === 'stl') return parseStl(bytes, file);
+  if (ext === 'obj') return parseObj(new TextDecoder().decode(bytes), file);
+  return fail('MeshError', file, 'file name', `unsupported mesh format ".${ext}" (STL and OBJ are supported)`);
+}
+
+/** Scale a mesh's vertices (returns a new MeshData). */
+export function scaleMesh(m: MeshData, s: ArrayLike<number>): MeshData {
+  if (s[0] === 1 && s[1] === 1 && s[2] === 1) return m;
+  const v = new Float32Array(m.vertices.length);
+  for (let k = 0; k < v.length; k += 3) {
+    v[k] = m.vertices[k] * s[0];
+    v[k + 1] = m.vertices[k + 1] * s[1];
+    v[k + 2] = m.vertices[k + 2] * s[2];
+  }
+  // a mirroring scale flips the winding
+  if (s[0] * s[1] * s[2] < 0) {
+    const idx = m.indices.slice();
+    for (let k = 0; k < idx.length; k += 3) [idx[k + 1], idx[k + 2]] = [idx[k + 2], idx[k + 1]];
+    return { name: m.name, vertices: v, indices: idx };
+  }
+  return { name: m.name, vertices: v, indices: m.indices };
+}

@@ -52,7 +52,8 @@ export function resolveLayout(layout: ObsLayoutEntry[], ctx: ObsContext): Resolv
       }
       scale.set(entry.scale);
     } else scale.fill(entry.scale ?? 1);
-    const clip = entry.clip ?? null;
+    // clip bounds in float32, as the GPU path uses them
+    const clip: [number, number] | null = entry.clip ? [Math.fround(entry.clip[0]), Math.fround(entry.clip[1])] : null;
     if (clip && !(clip[0] <= clip[1])) {
       throw new MimicError('PolicyError', '<layout>', where, `clip [${clip[0]}, ${clip[1]}] is not a range`);
     }

@@ -9,10 +9,10 @@
  */
 import type { ObsContext, ObsTerm } from './types';
 
-/** Which BatchState arrays a term reads ('s.' = simulated state, 'r.' = reference). */
+/** Which arrays a term reads ('s.' = simulated state, 'r.' = reference, 'i.' = ctx.lastAction / ctx.skill). */
 export type StateArray =
   | 's.rootQuat' | 's.rootLinVel' | 's.rootAngVel' | 's.jointPos' | 's.jointVel' | 's.bodyPos' | 's.bodyQuat'
-  | 'r.jointPos' | 'r.jointVel' | 'r.bodyPos' | 'r.bodyQuat';
+  | 'r.jointPos' | 'r.jointVel' | 'r.bodyPos' | 'r.bodyQuat' | 'i.lastAction' | 'i.skill';
 
 export interface ObsTermDef extends ObsTerm {
   /** stable id shared with the WGSL switch (shaders/obs_terms.wgsl) */
@@ -111,7 +111,7 @@ const projectedGravity: ObsTermDef = {
 
 function actionTerm(id: number, name: string): ObsTermDef {
   return {
-    id, name, reads: [], dim: na,
+    id, name, reads: ['i.lastAction'], dim: na,
     cpu(c, e, out, o) {
       const n = na(c);
       for (let i = 0; i < n; i++) out[o + i] = c.lastAction[e * n + i];
@@ -120,7 +120,7 @@ function actionTerm(id: number, name: string): ObsTermDef {
 }
 
 const skill: ObsTermDef = {
-  id: 12, name: 'skill', reads: [], dim: (c) => c.nSkills,
+  id: 12, name: 'skill', reads: ['i.skill'], dim: (c) => c.nSkills,
   cpu(c, e, out, o) {
     for (let i = 0; i < c.nSkills; i++) out[o + i] = c.skill[e * c.nSkills + i];
   },

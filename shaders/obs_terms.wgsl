@@ -1,0 +1,69 @@
+// One function per observation term: obs_<name>(env, element) → value, the WGSL twin of
+// src/core/observation/terms.ts. obs_term() dispatches on the term id (the `id` of each ObsTermDef).
+
+fn obs_command(e: u32, d: u32) -> f32 {
+  if (d < P.na) { return R[P.rJointPos + e * P.nj + pj(d)]; }
+  return R[P.rJointVel + e * P.nj + pj(d - P.na)];
+}
+
+fn obs_motion_anchor_pos_b(e: u32, d: u32) -> f32 {
+  let k = e * P.nb + P.anchor;
+  let delta = vec3_at(1u, P.rBodyPos + k * 3u) - vec3_at(0u, P.sBodyPos + k * 3u);
+  return rotate_inv(quat_at(0u, P.sBodyQuat + k * 4u), delta)[d];
+}
+
+// first two columns of the rotation matrix of conj(q_robot)·q_ref, row-major [m00 m01 m10 m11 m20 m21]
+fn obs_motion_anchor_ori_b(e: u32, d: u32) -> f32 {
+  let k = e * P.nb + P.anchor;
+  let q = quat_mul(quat_conj(quat_at(0u, P.sBodyQuat + k * 4u)), quat_at(1u, P.rBodyQuat + k * 4u));
+  let w = q.x; let x = q.y; let y = q.z; let z = q.w;
+  let s = 2.0 / dot(q, q);
+  switch d {
+    case 0u: { return 1.0 - s * (y * y + z * z); }
+    case 1u: { return s * (x * y - z * w); }
+    case 2u: { return s * (x * y + z * w); }
+    case 3u: { return 1.0 - s * (x * x + z * z); }
+    case 4u: { return s * (x * z - y * w); }
+    default: { return s * (y * z + x * w); }
+  }
+}
+
+fn obs_base_lin_vel(e: u32, d: u32) -> f32 {
+  return rotate_inv(quat_at(0u, P.sRootQuat + e * 4u), vec3_at(0u, P.sRootLinVel + e * 3u))[d];
+}
+
+fn obs_base_ang_vel(e: u32, d: u32) -> f32 {
+  return rotate_inv(quat_at(0u, P.sRootQuat + e * 4u), vec3_at(0u, P.sRootAngVel + e * 3u))[d];
+}
+
+fn obs_projected_gravity(e: u32, d: u32) -> f32 {
+  return rotate_inv(quat_at(0u, P.sRootQuat + e * 4u), vec3f(0.0, 0.0, -1.0))[d];
+}
+
+fn obs_joint_pos(e: u32, d: u32) -> f32 { return S[P.sJointPos + e * P.nj + pj(d)]; }
+fn obs_joint_pos_rel(e: u32, d: u32) -> f32 { return S[P.sJointPos + e * P.nj + pj(d)] - I[P.iDefault + d]; }
+fn obs_joint_vel(e: u32, d: u32) -> f32 { return S[P.sJointVel + e * P.nj + pj(d)]; }
+// default joint velocity is 0
+fn obs_joint_vel_rel(e: u32, d: u32) -> f32 { return S[P.sJointVel + e * P.nj + pj(d)]; }
+fn obs_actions(e: u32, d: u32) -> f32 { return I[P.iLastAction + e * P.na + d]; }
+fn obs_last_action(e: u32, d: u32) -> f32 { return I[P.iLastAction + e * P.na + d]; }
+fn obs_skill(e: u32, d: u32) -> f32 { return I[P.iSkill + e * P.nSkills + d]; }
+
+fn obs_term(id: u32, e: u32, d: u32) -> f32 {
+  switch id {
+    case 0u: { return obs_command(e, d); }
+    case 1u: { return obs_motion_anchor_pos_b(e, d); }
+    case 2u: { return obs_motion_anchor_ori_b(e, d); }
+    case 3u: { return obs_base_lin_vel(e, d); }
+    case 4u: { return obs_base_ang_vel(e, d); }
+    case 5u: { return obs_projected_gravity(e, d); }
+    case 6u: { return obs_joint_pos(e, d); }
+    case 7u: { return obs_joint_pos_rel(e, d); }
+    case 8u: { return obs_joint_vel(e, d); }
+    case 9u: { return obs_joint_vel_rel(e, d); }
+    case 10u: { return obs_actions(e, d); }
+    case 11u: { return obs_last_action(e, d); }
+    case 12u: { return obs_skill(e, d); }
+    default: { return 0.0; }
+  }
+}

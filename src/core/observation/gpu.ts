@@ -173,6 +173,11 @@ export class GpuObservationBuilder {
     for (const u of this.uploads) write(q, res[u.buffer], u.offset * 4, u.src());
   }
 
+  /** The observation buffer ([n × size] f32), null while the device is lost. */
+  get output(): GPUBuffer | null {
+    return this.res?.obs ?? null;
+  }
+
   /** Forget the history of one env (or all): the next build fills it with that build's value. */
   reset(env?: number): void {
     if (env === undefined) this.fresh.fill(1);

@@ -1,0 +1,145 @@
+/**
+ * The built-in controller: the default driver when no policy is loaded. PD targets are the reference joint
+ * angles; gains follow the armature rule (kp = a·(2π·10)², kd = 2·2·a·(2π·10)) with a = the joint's armature,
+ * else the shipped G1 motor figures (policies/builtin-controller.json), else a fallback. An optional assistive
+ * wrench on the root (pelvis) pulls it toward the reference root pose: PD on position and orientation, scaled
+ * by `assist` ∈ [0, 1], plus the robot's weight at 1. Honest: with assist 0 this is plain joint tracking of a
+ * kinematic clip without balance, and the robot may fall.
+ */
+import { fail } from '../errors';
+import { qConj, qLog, qMul } from '../math';
+import type { RobotModel } from '../model/types';
+import type { ReferenceTrack } from '../motion/reference';
+import { createBatchState, type BatchState, type PhysicsEngine } from '../physics/types';
+import settingsJson from '../../../policies/builtin-controller.json';
+import { valuesByName } from './conventions';
+
+export interface AssistSettings {
+  default: number;
+  positionHz: number;
+  orientationHz: number;
+  dampingRatio: number;
+  radiusOfGyration: number;
+  gravityCompensation: boolean;
+}
+
+export const builtinSettings = settingsJson as {
+  name: string;
+  gains: { rule: 'armature'; naturalFreqHz: number; dampingRatio: number };
+  armature: Record<string, number>;
+  fallbackArmature: number;
+  assist: AssistSettings;
+};
+
+/** Gains of the built-in controller in model joint order, and the armature they came from. */
+export function builtinGains(model: RobotModel, settings = builtinSettings): { kp: number[]; kd: number[]; armature: number[] } {
+  const names = model.joints.map((j) => j.name);
+  const armature = valuesByName(settings.armature, names, 'policies/builtin-controller.json', 'armature', () => settings.fallbackArmature)
+    .map((a, j) => (model.joints[j].armature > 0 ? model.joints[j].armature : a));
+  const w = 2 * Math.PI * settings.gains.naturalFreqHz;
+  return {
+    armature,
+    kp: armature.map((a) => a * w * w),
+    kd: armature.map((a) => 2 * settings.gains.dampingRatio * a * w),
+  };
+}
+
+export interface BuiltinControllerOptions {
+  model: RobotModel;
+  engine: PhysicsEngine;
+  track: ReferenceTrack;
+  /** 0..1, default from the settings */
+  assist?: number;
+  decimation?: number;
+}
+
+export class BuiltinController {
+  readonly n: number;
+  readonly nj: number;
+  readonly ref: BatchState;
+  readonly targets: Float32Array;
+  readonly refStep: Int32Array;
+  readonly nSteps: number;
+  readonly decimation: number;
+  readonly mass: number;
+  private assistLevel: number;
+  readonly model: RobotModel;
+  readonly engine: PhysicsEngine;
+  readonly track: ReferenceTrack;
+
+  constructor(o: BuiltinControllerOptions) {
+    this.model = o.model; this.engine = o.engine; this.track = o.track;
+    this.n = o.engine.state.n;
+    this.nj = o.model.joints.length;
+    this.ref = createBatchState(this.n, this.nj, o.model.bodies.length);
+    this.targets = new Float32Array(this.n * this.nj);
+    this.refStep = new Int32Array(this.n);
+    this.nSteps = o.track.nSteps;
+    this.decimation = o.decimation ?? Math.max(1, Math.round(o.track.dt / o.engine.options.dt));
+    this.mass = o.model.bodies.reduce((s, b) => s + b.mass, 0);
+    this.assistLevel = 0;
+    this.assist = o.assist ?? builtinSettings.assist.default;
+    const g = builtinGains(o.model);
+    o.engine.setGains(g.kp, g.kd, o.model.joints.map((j) => j.effortLimit));
+  }
+
+  get assist(): number {
+    return this.assistLevel;
+  }
+
+  set assist(v: number) {
+    if (!(v >= 0 && v <= 1)) fail('PolicyError', 'builtin-controller', 'assist', `assist must be in [0, 1], got ${v}`);
+    this.assistLevel = v;
+  }
+
+  /** Put env e (or all) on the reference's first frame. */
+  reset(env?: number, step = 0): void {
+    const envs = env === undefined ? [...Array(this.n).keys()] : [env];
+    const nj = this.nj;
+    for (const e of envs) {
+      this.refStep[e] = step;
+      this.track.write(step, this.ref, e);
+      const r = this.ref;
+      this.engine.reset(e, {
+        rootPos: r.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: r.rootQuat.subarray(e * 4, e * 4 + 4),
+        rootLinVel: r.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: r.rootAngVel.subarray(e * 3, e * 3 + 3),
+        jointPos: r.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: r.jointVel.subarray(e * nj, (e + 1) * nj),
+      });
+    }
+  }
+
+  /** Targets = reference joint angles; assistive wrench on the root (replaces earlier forces on this env). */
+  act(): void {
+    const { n, nj, ref, engine } = this;
+    const s = engine.state;
+    const a = builtinSettings.assist;
+    const wp = 2 * Math.PI * a.positionHz, wr = 2 * Math.PI * a.orientationHz, z = a.dampingRatio;
+    const inertia = this.mass * a.radiusOfGyration * a.radiusOfGyration;
+    for (let e = 0; e < n; e++) {
+      this.track.write(this.refStep[e], ref, e);
+      this.targets.set(ref.jointPos.subarray(e * nj, (e + 1) * nj), e * nj);
+      engine.clearForces(e);
+      const k = this.assistLevel;
+      if (k <= 0) continue;
+      const f = [0, 1, 2].map((i) =>
+        k * this.mass * (wp * wp * (ref.rootPos[e * 3 + i] - s.rootPos[e * 3 + i]) + 2 * z * wp * (ref.rootLinVel[e * 3 + i] - s.rootLinVel[e * 3 + i])));
+      if (a.gravityCompensation) f[2] += k * this.mass * -engine.options.gravity;
+      const qe = qLog(qMul(ref.rootQuat.subarray(e * 4, e * 4 + 4), qConj(s.rootQuat.subarray(e * 4, e * 4 + 4))));
+      const t = [0, 1, 2].map((i) =>
+        k * inertia * (wr * wr * qe[i] + 2 * z * wr * (ref.rootAngVel[e * 3 + i] - s.rootAngVel[e * 3 + i])));
+      engine.applyForce(e, 0, f);
+      engine.applyTorque(e, 0, t);
+    }
+    engine.setTargets(this.targets);
+  }
+
+  advance(): void {
+    for (let e = 0; e < this.n; e++) this.refStep[e]++;
+  }
+
+  step(): void {
+    this.act();
+    for (let k = 0; k < this.decimation; k++) this.engine.step();
+    this.advance();
+  }
+}

@@ -48,8 +48,15 @@ export class PolicyHandoff {
     const hasGpu = typeof navigator !== 'undefined' && !!(navigator as { gpu?: GPU }).gpu;
     if (want !== 'wasm' && hasGpu) {
       try {
-        ort.env.webgpu.device = opts.builder.device;
-        session = await ort.InferenceSession.create(opts.model, { executionProviders: ['webgpu'] });
+        // onnxruntime-web 1.30's WebGPU EP takes a custom device as an EP option (`device`); older versions
+        // read ort.env.webgpu.device. Set both so the session shares the observation builder's device.
+        try {
+          ort.env.webgpu.device = opts.builder.device;
+        } catch {
+          /* read-only once ORT has initialised WebGPU */
+        }
+        const webgpu = { name: 'webgpu', device: opts.builder.device } as ort.InferenceSession.WebGpuExecutionProviderOption;
+        session = await ort.InferenceSession.create(opts.model, { executionProviders: [webgpu] });
         ep = 'webgpu';
         reason = 'WebGPU execution provider on the observation device';
       } catch (e) {

@@ -36,6 +36,20 @@ export function adapterDescription(a: GPUAdapter): string {
   return [i?.vendor, i?.architecture, i?.device, i?.description].filter(Boolean).join(' / ') || 'unnamed adapter';
 }
 
+/**
+ * A device for observations that onnxruntime-web's WebGPU EP can share: the adapter's own maxima for the
+ * limits ORT asks for when it creates its device itself.
+ */
+export function requestObsDevice(adapter: GPUAdapter): Promise<GPUDevice> {
+  const keys = ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize',
+    'maxBufferSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY',
+    'maxComputeWorkgroupSizeZ'] as const;
+  const requiredLimits: Record<string, number> = {};
+  for (const k of keys) requiredLimits[k] = adapter.limits[k];
+  const requiredFeatures = (['shader-f16', 'subgroups'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+  return adapter.requestDevice({ requiredLimits, requiredFeatures });
+}
+
 /** A G1-sized context (29 joints, 30 bodies, anchor body 15) with identity poses, for timing only. */
 function timingContext(n: number): ObsContext {
   const state = createBatchState(n, 29, 30), ref = createBatchState(n, 29, 30);
@@ -65,7 +79,7 @@ export async function chooseObservationBackend(opts: ChooseOptions): Promise<Bac
   const adapterInfo = adapterDescription(adapter);
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice();
+    device = await requestObsDevice(adapter);
   } catch (e) {
     return { backend: 'cpu', reason: `WebGPU device request failed: ${(e as Error).message}`, adapterInfo };
   }

@@ -1,0 +1,186 @@
+/** Command-line arguments of `npm run eval` and the files they name, read into plain evaluation inputs. */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { MimicError } from '../core/errors';
+import { parseScenario, nominalScenario, type Scenario } from '../core/evaluation/scenario';
+import type { ClipSource, EvalVariant, PolicySource, RobotSource } from '../core/evaluation/setup';
+import type { EngineKind } from '../core/evaluation/types';
+
+export const USAGE = `usage: npm run --silent eval -- --robot PATH --policy PATH [options]
+  --robot PATH            MJCF (.xml) or URDF; meshes are read from the robot's folder
+  --policy PATH[,PATH]    ONNX policy (several: compared side by side); omit with --driver
+  --config PATH[,PATH]    deploy.yaml or profile .json per policy (default: deploy.yaml beside the policy)
+  --motion PATH[,PATH]    reference clip(s), CSV or NPZ (default: the one CSV/NPZ beside the policy)
+  --engine E[,E]          rapier (default) | mujoco; several: compared side by side
+  --driver D              policy (default with --policy) | reference (PD on the clip) | zero (no gains)
+  --seconds S             evaluate at most S seconds of each clip
+  --scenario FILE[,FILE]  seeds/*.json perturbation suites (default: one nominal episode)
+  --episodes K            episodes per policy × engine × clip × scenario (default: the scenario's, else 1)
+  --envs N                humanoids per engine batch (default 4)
+  --workers W             worker threads (default 2; 0 = in this process)
+  --seed N                override the scenarios' seeds
+  --solver-iterations I[,I]  Rapier solver iterations per variant (compare settings)
+  --gain-scale G[,G]      PD gain multiplier per variant (compare settings)
+  --compare               require two or more variants (policies / engines / settings) in one report
+  --report DIR            write eval.json, episodes.csv, summary.csv, report.html
+  --json                  print one JSON object on stdout
+  --quiet                 no progress bar`;
+
+export interface CliOptions {
+  robot: string;
+  policies: string[];
+  configs: string[];
+  motions: string[];
+  engines: EngineKind[];
+  driver?: 'policy' | 'reference' | 'zero';
+  seconds?: number;
+  scenarios: string[];
+  episodes?: number;
+  envs?: number;
+  workers: number;
+  seed?: number;
+  solverIterations: number[];
+  gainScales: number[];
+  compare: boolean;
+  report?: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+export class UsageError extends Error {}
+
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+function num(flag: string, v: string, int = false, min = 0): number {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < min || (int && !Number.isInteger(x))) throw new UsageError(`${flag} expects ${int ? 'an integer' : 'a number'} >= ${min}, got "${v}"`);
+  return x;
+}
+
+export function parseArgs(argv: string[]): CliOptions {
+  const o: CliOptions = {
+    robot: '', policies: [], configs: [], motions: [], engines: [], scenarios: [], workers: 2,
+    solverIterations: [], gainScales: [], compare: false, json: false, quiet: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--robot': o.robot = val(); break;
+      case '--policy': o.policies.push(...list(val())); break;
+      case '--config': o.configs.push(...list(val())); break;
+      case '--motion': o.motions.push(...list(val())); break;
+      case '--engine':
+        for (const e of list(val())) {
+          if (e !== 'rapier' && e !== 'mujoco') throw new UsageError(`--engine expects rapier or mujoco, got "${e}"`);
+          o.engines.push(e);
+        }
+        break;
+      case '--driver': {
+        const d = val();
+        if (d !== 'policy' && d !== 'reference' && d !== 'zero') throw new UsageError(`--driver expects policy, reference or zero, got "${d}"`);
+        o.driver = d;
+        break;
+      }
+      case '--seconds': o.seconds = num(a, val(), false, 0.02); break;
+      case '--scenario': o.scenarios.push(...list(val())); break;
+      case '--episodes': o.episodes = num(a, val(), true, 1); break;
+      case '--envs': o.envs = num(a, val(), true, 1); break;
+      case '--workers': o.workers = num(a, val(), true, 0); break;
+      case '--seed': o.seed = num(a, val(), true, 0); break;
+      case '--solver-iterations': o.solverIterations.push(...list(val()).map((x) => num(a, x, true, 1))); break;
+      case '--gain-scale': o.gainScales.push(...list(val()).map((x) => num(a, x, false, 0))); break;
+      case '--compare': o.compare = true; break;
+      case '--report': o.report = val(); break;
+      case '--json': o.json = true; break;
+      case '--quiet': o.quiet = true; break;
+      case '--help': case '-h': throw new UsageError('');
+      default: throw new UsageError(`unknown argument "${a}"`);
+    }
+  }
+  if (!o.robot) throw new UsageError('--robot is required');
+  if (!o.policies.length && (!o.driver || o.driver === 'policy')) throw new UsageError('--policy is required (or --driver reference|zero)');
+  if (!o.engines.length) o.engines.push('rapier');
+  return o;
+}
+
+function readOrFail(path: string, what: string): Buffer {
+  if (!existsSync(path)) throw new MimicError('ParseError', path, what, 'no such file');
+  if (statSync(path).isDirectory()) throw new MimicError('ParseError', path, what, 'is a folder, expected a file');
+  return readFileSync(path);
+}
+
+/** The robot file and every mesh under its folder (keys relative to the robot file's folder). */
+export function readRobot(path: string): RobotSource {
+  const text = readOrFail(path, '--robot').toString('utf8');
+  const root = dirname(path);
+  const files: Record<string, Uint8Array> = {};
+  const walk = (dir: string, depth: number) => {
+    for (const f of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, f.name);
+      if (f.isDirectory() && depth < 3) walk(p, depth + 1);
+      else if (f.isFile() && /\.(stl|obj)$/i.test(f.name)) files[relative(root, p).split('\\').join('/')] = readFileSync(p);
+    }
+  };
+  walk(root, 0);
+  return { file: basename(path), text, files };
+}
+
+export function readPolicy(path: string, config?: string): PolicySource {
+  const bytes = new Uint8Array(readOrFail(path, '--policy'));
+  const cfgPath = config ?? (existsSync(join(dirname(path), 'deploy.yaml')) ? join(dirname(path), 'deploy.yaml') : undefined);
+  const p: PolicySource = { file: basename(path), bytes };
+  if (cfgPath && /\.json$/i.test(cfgPath)) {
+    p.profile = readOrFail(cfgPath, '--config').toString('utf8');
+    p.profileFile = basename(cfgPath);
+  } else if (cfgPath) {
+    p.yaml = readOrFail(cfgPath, '--config').toString('utf8');
+    p.yamlFile = basename(cfgPath);
+  }
+  return p;
+}
+
+export function readClip(path: string): ClipSource {
+  const bytes = readOrFail(path, '--motion');
+  return /\.npz$/i.test(path) ? { file: basename(path), bytes: new Uint8Array(bytes) } : { file: basename(path), text: bytes.toString('utf8') };
+}
+
+/** The one CSV/NPZ clip beside a policy (when --motion is not given). */
+export function clipBeside(policy: string): string {
+  const dir = dirname(policy);
+  const found = readdirSync(dir).filter((f) => /\.(csv|npz)$/i.test(f));
+  if (found.length !== 1) {
+    throw new MimicError('MotionError', policy, '--motion', found.length ? `several clips beside the policy (${found.join(', ')}): choose one with --motion` : 'no reference clip: give --motion PATH');
+  }
+  return join(dir, found[0]);
+}
+
+export function readScenario(path: string, seed?: number): Scenario {
+  const sc = parseScenario(readOrFail(path, '--scenario').toString('utf8'), basename(path));
+  return seed === undefined ? sc : { ...sc, seed };
+}
+
+export const defaultScenario = (seed?: number): Scenario => nominalScenario(seed ?? 0);
+
+/** Variants: policies × engines × solver iterations × gain scales, labelled by what differs. */
+export function variantsOf(o: CliOptions, policies: PolicySource[]): EvalVariant[] {
+  const pols: (PolicySource | undefined)[] = policies.length ? policies : [undefined];
+  const its: (number | undefined)[] = o.solverIterations.length ? o.solverIterations : [undefined];
+  const gs: (number | undefined)[] = o.gainScales.length ? o.gainScales : [undefined];
+  const out: EvalVariant[] = [];
+  for (const p of pols) for (const engine of o.engines) for (const it of its) for (const g of gs) {
+    const label = [p ? p.file : `${o.driver ?? 'reference'} driver`, engine, it !== undefined ? `${it} solver it.` : '', g !== undefined ? `gains ×${g}` : '']
+      .filter(Boolean).join(' · ');
+    out.push({
+      label, engine, policy: p, driver: o.driver ?? (p ? 'policy' : 'reference'),
+      ...(it !== undefined ? { physics: { solverIterations: it } } : {}), ...(g !== undefined ? { gainScale: g } : {}),
+    });
+  }
+  const labels = new Set(out.map((v) => v.label));
+  if (labels.size < out.length) out.forEach((v, i) => (v.label = `${v.label} #${i + 1}`));
+  return out;
+}

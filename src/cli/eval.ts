@@ -1,0 +1,128 @@
+/**
+ * Headless evaluation: `npm run --silent eval -- --robot PATH --policy PATH [...] --json`.
+ * Without --scenario: one nominal episode in this process; prints survived_s, clip_s, success,
+ * mean_joint_err_rad, mean_anchor_pos_err_m, ms_per_control_step and the other metrics.
+ * With --scenario: policies × engines × clips × scenarios × episodes in batches of --envs humanoids on
+ * --workers worker threads; prints the aggregate (success_rate, means, 95% intervals) and every group.
+ * Deterministic output: everything except the `timing` field (wall clock) — and, in single-episode mode, the
+ * top-level ms_per_control_step the contract asks for — is byte-identical for the same inputs and seed.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MimicError } from '../core/errors';
+import { runBatch } from '../core/evaluation/episode';
+import { runPlan, type EvalPlan, type Executor, type RunProgress } from '../core/evaluation/plan';
+import { episodesCsv, flatSummary, pooled, summaryCsv, toHtml, toJson } from '../core/evaluation/report';
+import type { EvalResult } from '../core/evaluation/types';
+import {
+  clipBeside, defaultScenario, parseArgs, readClip, readPolicy, readRobot, readScenario, UsageError, USAGE, variantsOf, type CliOptions,
+} from './eval-args';
+import { createNodePool } from './pool';
+
+function progressBar(quiet: boolean): (p: RunProgress) => void {
+  if (quiet) return () => {};
+  const tty = process.stderr.isTTY;
+  let lastPct = -1;
+  return (p) => {
+    const pct = Math.floor(p.fraction * 100);
+    if (pct === lastPct) return;
+    if (!tty && pct % 10 !== 0 && pct !== 100) return;
+    lastPct = pct;
+    const w = 30, fill = Math.round((w * pct) / 100);
+    const bar = `[${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${String(pct).padStart(3)}%  batches ${p.tasksDone}/${p.tasks}`;
+    process.stderr.write(tty ? `\r${bar}${pct === 100 ? '\n' : ''}` : `${bar}\n`);
+  };
+}
+
+export function buildPlan(o: CliOptions): EvalPlan {
+  const robot = readRobot(o.robot);
+  const policies = o.policies.map((p, i) => readPolicy(p, o.configs[i] ?? (o.configs.length === 1 ? o.configs[0] : undefined)));
+  const motions = o.motions.length ? o.motions : o.policies.length ? [clipBeside(o.policies[0])] : [];
+  if (!motions.length) throw new UsageError('--motion is required without a policy');
+  const scenarios = o.scenarios.length ? o.scenarios.map((s) => readScenario(s, o.seed)) : [defaultScenario(o.seed)];
+  const variants = variantsOf(o, policies);
+  if (o.compare && variants.length < 2) throw new UsageError('--compare needs two or more variants: several --policy, an --engine list, --solver-iterations or --gain-scale lists');
+  return { robot, variants, clips: motions.map(readClip), scenarios, episodes: o.episodes, envs: o.envs, seconds: o.seconds };
+}
+
+function writeReport(dir: string, r: EvalResult): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'eval.json'), toJson(r));
+  writeFileSync(join(dir, 'episodes.csv'), episodesCsv(r));
+  writeFileSync(join(dir, 'summary.csv'), summaryCsv(r));
+  writeFileSync(join(dir, 'report.html'), toHtml(r, `Evaluation · ${r.robot}`));
+}
+
+/** The JSON printed with --json in scenario mode (timing separate). */
+export function aggregateJson(r: EvalResult): Record<string, unknown> {
+  const all = pooled(r);
+  return {
+    ...flatSummary(all), stats: all.stats, robot: r.robot, settings: r.settings,
+    groups: r.groups.map((g) => ({ ...g, summary: flatSummary(g.aggregate) })), timing: r.timing,
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let o: CliOptions;
+  try {
+    o = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message ? `error: ${e.message}\n` : ''}${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const plan = buildPlan(o);
+  const single = !o.scenarios.length && (o.episodes ?? 1) === 1 && plan.variants.length === 1 && plan.clips.length === 1;
+  const progress = progressBar(o.quiet);
+  let executors: Executor[];
+  let close = async () => {};
+  if (single || o.workers === 0) executors = [(job, onP) => runBatch(job, onP)];
+  else {
+    const pool = createNodePool(o.workers);
+    executors = pool.executors;
+    close = pool.close;
+  }
+  let result: EvalResult;
+  try {
+    result = await runPlan(plan, executors, progress);
+  } finally {
+    await close();
+  }
+  if (o.report) writeReport(o.report, result);
+  if (single) {
+    const g = result.groups[0], e = g.episodes[0];
+    const { perturbation: _p, index: _i, ...metrics } = e;
+    const out = {
+      ...metrics, ms_per_control_step: result.timing.ms_per_control_step, engine: g.engine, policy: g.policy, clip: g.clip,
+      joint_names: g.joint_names, adjustments: g.adjustments, timing: result.timing,
+    };
+    if (o.json) process.stdout.write(JSON.stringify(out) + '\n');
+    else {
+      process.stdout.write(`${g.variant} on ${g.clip}: ${e.success ? 'success' : `terminated (${e.termination})`}, survived ${e.survived_s} / ${e.clip_s} s, `
+        + `joint error ${e.mean_joint_err_rad} rad, MPJPE ${e.mpjpe_m} m, anchor ${e.mean_anchor_pos_err_m} m, ${result.timing.ms_per_control_step} ms per control step\n`);
+    }
+  } else if (o.json) process.stdout.write(JSON.stringify(aggregateJson(result)) + '\n');
+  else {
+    for (const g of result.groups) {
+      const s = flatSummary(g.aggregate);
+      process.stdout.write(`${g.variant} · ${g.clip} · ${g.scenario}: success ${g.aggregate.successes}/${g.aggregate.episodes}, survival ${s.survived_s} s, `
+        + `MPJPE ${s.mpjpe_m} m, joint RMSE ${s.joint_pos_rmse_rad} rad\n`);
+    }
+    if (o.report) process.stdout.write(`report: ${join(o.report, 'report.html')}\n`);
+  }
+  return 0;
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('src/cli/eval.ts');
+if (isMain) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      if (e instanceof MimicError) process.stderr.write(`${e.message}\n`);
+      else process.stderr.write(`error: ${(e as Error)?.stack ?? e}\n`);
+      process.exit(1);
+    },
+  );
+}

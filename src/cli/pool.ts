@@ -1,0 +1,59 @@
+/**
+ * Node worker pool for evaluation batches (worker_threads). Each worker runs src/cli/eval-worker.ts and
+ * executes one BatchJob at a time; errors come back as MimicErrors with their kind, file and place.
+ */
+import { Worker } from 'node:worker_threads';
+import { MimicError, type ErrorKind } from '../core/errors';
+import type { BatchJob, BatchOutput } from '../core/evaluation/episode';
+import type { Executor } from '../core/evaluation/plan';
+
+export interface WorkerError { message: string; kind?: ErrorKind; file?: string; where?: string; detail?: string }
+
+export type WorkerReply =
+  | { id: number; progress: [number, number] }
+  | { id: number; result: BatchOutput }
+  | { id: number; error: WorkerError };
+
+export interface NodePool {
+  executors: Executor[];
+  close(): Promise<void>;
+}
+
+export function toError(e: WorkerError): Error {
+  if (e.kind && e.file !== undefined && e.detail !== undefined) return new MimicError(e.kind, e.file, e.where ?? '', e.detail);
+  return new Error(e.message);
+}
+
+/** Start `size` workers; executors[i] sends its jobs to worker i. */
+export function createNodePool(size: number): NodePool {
+  const workers = Array.from({ length: Math.max(1, size) }, () =>
+    new Worker(new URL('./eval-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] }));
+  let nextId = 1;
+  const executors: Executor[] = workers.map((w) => (job: BatchJob, onProgress) =>
+    new Promise<BatchOutput>((resolve, reject) => {
+      const id = nextId++;
+      const onMessage = (m: WorkerReply) => {
+        if (m.id !== id) return;
+        if ('progress' in m) onProgress(m.progress[0], m.progress[1]);
+        else {
+          w.off('message', onMessage);
+          w.off('error', onError);
+          if ('result' in m) resolve(m.result);
+          else reject(toError(m.error));
+        }
+      };
+      const onError = (err: Error) => {
+        w.off('message', onMessage);
+        reject(err);
+      };
+      w.on('message', onMessage);
+      w.once('error', onError);
+      w.postMessage({ id, job });
+    }));
+  return {
+    executors,
+    close: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}

@@ -174,8 +174,9 @@ export class PolicyController {
     const { n, na, nj } = this;
     for (let e = 0; e < n; e++) this.writeRef(e);
     this.builder.build(this.obs);
-    const next = this.embedded ? Int32Array.from(this.refStep, (s) => s + 1) : undefined;
-    const r = await this.session.run(this.obs, n, next ? Float32Array.from(next) : undefined);
+    // embedded reference: ask for the next step's reference along with this step's action
+    const ts = this.session.timeStepInput ? Float32Array.from(this.refStep, (s) => (this.embedded ? s + 1 : s)) : undefined;
+    const r = await this.session.run(this.obs, n, ts);
     if (this.embedded) this.pendingRef = r.reference ?? null;
     const a = r.actions, last = this.ctx.lastAction, pj = this.ctx.policyJoints;
     const [lo, hi] = this.config.actionClip ?? [-Infinity, Infinity];

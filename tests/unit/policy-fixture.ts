@@ -1,0 +1,109 @@
+/**
+ * Test helpers: a small protobuf ENCODER for ONNX ModelProto (independent of the decoder under test), to
+ * build tiny real models that onnxruntime-web runs, plus loading of the shared G1 assets.
+ */
+import { readFileSync } from 'node:fs';
+import { loadRobot } from '../../src/core/model/index';
+import type { RobotModel } from '../../src/core/model/types';
+
+export const ASSETS = '../shared/assets';
+export const DANCE = `${ASSETS}/policies/g1-dance-102`;
+export const G1_XML = `${ASSETS}/g1/g1_29dof_rev_1_0.xml`;
+
+let g1: RobotModel | undefined;
+export function loadG1(): RobotModel {
+  if (g1) return g1;
+  const resolve = (p: string): Uint8Array | undefined => {
+    try {
+      return new Uint8Array(readFileSync(`${ASSETS}/g1/${p}`));
+    } catch {
+      return undefined;
+    }
+  };
+  g1 = loadRobot('g1_29dof_rev_1_0.xml', readFileSync(G1_XML, 'utf8'), resolve);
+  return g1;
+}
+
+// ------------------------------------------------------------------ protobuf writer
+
+type Field = Uint8Array;
+const enc = new TextEncoder();
+
+function varint(v: number): number[] {
+  const out: number[] = [];
+  let x = v;
+  while (x >= 0x80) {
+    out.push((x % 128) | 0x80);
+    x = Math.floor(x / 128);
+  }
+  out.push(x);
+  return out;
+}
+
+const cat = (parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+};
+
+export const fVarint = (field: number, v: number): Field => Uint8Array.from([...varint(field * 8), ...varint(v)]);
+export const fBytes = (field: number, b: Uint8Array): Field => cat([Uint8Array.from([...varint(field * 8 + 2), ...varint(b.length)]), b]);
+export const fString = (field: number, s: string): Field => fBytes(field, enc.encode(s));
+export const msg = (...fields: Field[]): Uint8Array => cat(fields);
+
+/** ValueInfoProto of a float tensor; dims: numbers or symbolic names. */
+export function valueInfo(name: string, dims: (number | string)[], elemType = 1): Uint8Array {
+  const shape = msg(...dims.map((d) => fBytes(1, typeof d === 'number' ? fVarint(1, d) : fString(2, d))));
+  const tensorType = msg(fVarint(1, elemType), fBytes(2, shape));
+  return msg(fString(1, name), fBytes(2, fBytes(1, tensorType)));
+}
+
+/** TensorProto float32 initializer with raw_data. */
+export function tensor(name: string, dims: number[], values: ArrayLike<number>): Uint8Array {
+  const raw = new Uint8Array(new Float32Array(Array.from(values)).buffer);
+  return msg(...dims.map((d) => fVarint(1, d)), fVarint(2, 1), fString(8, name), fBytes(9, raw));
+}
+
+export const node = (op: string, inputs: string[], outputs: string[], name = `${op}_${outputs[0]}`): Uint8Array =>
+  msg(...inputs.map((i) => fString(1, i)), ...outputs.map((o) => fString(2, o)), fString(3, name), fString(4, op));
+
+export interface ModelSpec {
+  nodes: Uint8Array[];
+  initializers?: Uint8Array[];
+  inputs: Uint8Array[];
+  outputs: Uint8Array[];
+  metadata?: Record<string, string>;
+  opset?: number;
+}
+
+export function onnxModel(s: ModelSpec): Uint8Array {
+  const graph = msg(
+    ...s.nodes.map((n) => fBytes(1, n)),
+    fString(2, 'test_graph'),
+    ...(s.initializers ?? []).map((t) => fBytes(5, t)),
+    ...s.inputs.map((i) => fBytes(11, i)),
+    ...s.outputs.map((o) => fBytes(12, o)),
+  );
+  return msg(
+    fVarint(1, 8),
+    fString(2, 'mimic-test'),
+    fBytes(7, graph),
+    fBytes(8, msg(fString(1, ''), fVarint(2, s.opset ?? 13))),
+    ...Object.entries(s.metadata ?? {}).map(([k, v]) => fBytes(14, msg(fString(1, k), fString(2, v)))),
+  );
+}
+
+/** actions = MatMul(obs, W): a linear policy over obs [batch, nObs] → [batch, nAct]. */
+export function linearPolicy(nObs: number, nAct: number, w: ArrayLike<number>, batch: number | string = 1, metadata?: Record<string, string>): Uint8Array {
+  return onnxModel({
+    nodes: [node('MatMul', ['obs', 'W'], ['actions'])],
+    initializers: [tensor('W', [nObs, nAct], w)],
+    inputs: [valueInfo('obs', [batch, nObs])],
+    outputs: [valueInfo('actions', [batch, nAct])],
+    metadata,
+  });
+}

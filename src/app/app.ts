@@ -1,0 +1,232 @@
+/**
+ * The app controller: connects the store, the asset registry, the simulation and the scene. Store changes
+ * (robot, segments, layers, source, driver, policy, assist) rebuild the affected parts; nothing already loaded
+ * is lost when a load fails (the error is shown and the previous state kept).
+ */
+import { store, reportError, newSegment, newLayer, type AppState } from './store';
+import { records, robotOf, clipOf, policyFiles, addFiles, info, forget, type RawFile } from './assets';
+import { registerBuiltins, standClip, BUILTIN_ROBOT, DEFAULT_SKILL, builtinRobotText } from './builtins';
+import { saveRecord, deleteRecord, loadRecords } from './persist';
+import { Sim } from './sim';
+import { BuiltinDriver, PolicyDriver, ReplayDriver, type Driver } from './drivers';
+import { sampleTimeline, timelineDuration, type Timeline } from '../core/motion/timeline';
+import { sampleBlend, type BlendSpec } from '../core/motion/blend';
+import { createEngine } from '../core/physics/index';
+import { readOnnxInfo } from '../core/policy/onnx';
+import { resolvePolicyConfig } from '../core/policy/config';
+import { chooseObservationBackend } from '../core/observation/select';
+import type { MotionClip } from '../core/motion/types';
+import type { PhysicsEngine } from '../core/physics/types';
+
+export const sim = new Sim();
+let timeline: Timeline | null = null;
+let blend: BlendSpec | null = null;
+let pushHook: ((e: PhysicsEngine) => void) | null = null;
+let robotGen = 0, driverGen = 0;
+let robotChange: Promise<void> = Promise.resolve();
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+export function setPushHook(h: (e: PhysicsEngine) => void): void { pushHook = h; }
+const refreshAssets = () => store.setState({ assets: [...records.values()].map(info) });
+
+export async function boot(): Promise<void> {
+  sim.onError = (e) => reportError(e, 'simulation');
+  sim.onFallen = () => store.setState((s) => ({ status: { ...s.status, note: `fell at ${sim.time.toFixed(2)} s — put back on the reference` } }));
+  const skills = await registerBuiltins();
+  for (const r of await loadRecords()) {
+    records.set(r.id, { ...r, builtin: false });
+  }
+  refreshAssets();
+  const first = skills.find((id) => id.endsWith(':' + DEFAULT_SKILL)) ?? skills[0];
+  store.setState({ robotId: BUILTIN_ROBOT });
+  await applyRobot(BUILTIN_ROBOT);
+  if (first) {
+    const d = clipDurationOf(first);
+    store.setState({ segments: [newSegment(first, d, 'builtin', 0.5)], layers: [newLayer(first, 1)] });
+  }
+  void chooseObservationBackend({ mode: 'auto', n: 1 }).then((c) =>
+    setStatus({ obsBackend: c.backend, obsReason: `${c.reason}${c.backend === 'gpu' ? '' : ''} (the policy controller builds its observations on the CPU)` }),
+    (e) => setStatus({ obsBackend: 'cpu', obsReason: `WebGPU probe failed: ${(e as Error).message}` }));
+  subscribe();
+  await rebuildSource();
+  await rebuildDriver();
+}
+
+function clipDurationOf(id: string): number {
+  try {
+    const c = clipOf(id, store.getState().robotId);
+    return (c.nFrames - 1) / c.fps;
+  } catch (e) {
+    reportError(e);
+    return 1;
+  }
+}
+
+function setStatus(p: Partial<AppState['status']>): void {
+  store.setState((s) => ({ status: { ...s.status, ...p } }));
+}
+
+async function applyRobot(id: string): Promise<boolean> {
+  const gen = ++robotGen;
+  store.setState({ busy: 'loading robot…' });
+  try {
+    const model = robotOf(id);
+    const engine = await createEngine('rapier', model, { dt: 0.005 });
+    if (gen !== robotGen) { engine.free(); return false; }
+    sim.setRobot(model, engine);
+    onRobot?.(model);
+    setStatus({ engine: `rapier · ${engine.adjustments.length} model adjustments` });
+    return true;
+  } catch (e) {
+    reportError(e, 'robot');
+    return false;
+  } finally {
+    store.setState({ busy: '' });
+  }
+}
+export let onRobot: ((m: import('../core/model/types').RobotModel) => void) | null = null;
+export const setOnRobot = (f: typeof onRobot): void => { onRobot = f; };
+
+/** Rebuild the reference sampler from the timeline or the blend. */
+export async function rebuildSource(): Promise<void> {
+  const s = store.getState();
+  if (!sim.model) return;
+  const names = sim.model.joints.map((j) => j.name);
+  const clip = (id: string): MotionClip | null => {
+    try { return clipOf(id, s.robotId); } catch (e) { reportError(e, 'clip'); return null; }
+  };
+  if (s.source === 'blend' && s.layers.length) {
+    const layers = s.layers.map((l) => ({ l, c: clip(l.clipId) })).filter((x) => x.c)
+      .map(({ l, c }) => ({ clip: c!, weight: l.weight, mask: l.mask, speed: l.speed }));
+    if (!layers.some((l) => l.weight > 0)) layers.forEach((l, i) => { if (i === 0) l.weight = 1e-6; });
+    if (layers.length) {
+      blend = { jointNames: names, layers, limits: sim.model.joints.map((j) => j.range) };
+      const spec = blend;
+      sim.setSource((t, out) => sampleBlend(spec, t, out), 1e9, 'blend');
+      setStatus({ duration: Infinity });
+      return;
+    }
+  }
+  const segs = s.segments.map((g) => ({ g, c: clip(g.clipId) })).filter((x) => x.c)
+    .map(({ g, c }) => ({ id: g.id, clip: c!, in: Math.max(0, g.in), out: Math.min(g.out, (c!.nFrames - 1) / c!.fps), driver: g.driver, crossfade: g.crossfade }))
+    .filter((g) => g.out > g.in);
+  if (!segs.length) {
+    const c = standClip(sim.model, s.robotId === BUILTIN_ROBOT ? builtinRobotText : text(records.get(s.robotId)!.files[0].bytes));
+    segs.push({ id: 'stand', clip: c, in: 0, out: 2, driver: 'builtin', crossfade: 0 });
+  }
+  timeline = { jointNames: names, segments: segs, loop: s.loop };
+  const tl = timeline;
+  const dur = timelineDuration(tl);
+  sim.setSource((t, out) => sampleTimeline(tl, t, out), s.loop ? 1e9 : Math.floor(dur / sim.dt) + 1, segs.map((x) => x.clip.name).join(' → '));
+  setStatus({ duration: dur });
+}
+
+/** Active timeline segment at the current time (for the per-segment driver). */
+export function currentSegment(): { index: number; driver: string; blend: number } | null {
+  if (!timeline || store.getState().source !== 'timeline') return null;
+  const scratch = { rootPos: [0, 0, 0], rootQuat: [1, 0, 0, 0], jointPos: new Array(timeline.jointNames.length).fill(0) };
+  const r = sampleTimeline(timeline, sim.time, scratch);
+  return { index: r.segment, driver: r.driver, blend: r.blend };
+}
+
+export async function rebuildDriver(): Promise<void> {
+  const s = store.getState();
+  const gen = ++driverGen;
+  let d: Driver = new ReplayDriver();
+  const engine = sim.engine;
+  try {
+    if (s.driver === 'builtin' && engine && sim.ref) {
+      d = new BuiltinDriver(engine, sim.ref, sim.decimation, s.assist);
+    } else if (s.driver === 'policy' && engine && sim.ref) {
+      if (!s.policyId) throw new Error('no policy loaded: load an .onnx (with its deploy.yaml) first');
+      store.setState({ busy: 'loading policy…' });
+      const f = policyFiles(s.policyId);
+      const name = f.onnx.path.split('/').pop()!;
+      const cfg = resolvePolicyConfig({
+        info: readOnnxInfo(f.onnx.bytes, name), file: name, robot: engine.model,
+        yaml: f.yaml ? text(f.yaml.bytes) : undefined, yamlFile: f.yaml?.path.split('/').pop(),
+        profile: f.profile ? text(f.profile.bytes) : undefined, profileFile: f.profile?.path.split('/').pop(),
+      });
+      if (Math.abs(cfg.physicsDt - engine.options.dt) > 1e-9) throw new Error(`policy physics dt ${cfg.physicsDt} differs from the engine's ${engine.options.dt}`);
+      if (Math.abs(cfg.stepDt - sim.dt) > 1e-9) {
+        sim.dt = cfg.stepDt;
+        sim.decimation = cfg.decimation;
+        sim.ref = null;
+        await rebuildSource();
+      }
+      d = await PolicyDriver.create(engine, sim.ref!, cfg, f.onnx.bytes, name);
+    }
+  } catch (e) {
+    reportError(e, s.driver === 'policy' ? 'policy' : 'driver');
+    d = s.driver === 'policy' && engine && sim.ref ? new BuiltinDriver(engine, sim.ref, sim.decimation, s.assist) : new ReplayDriver();
+    store.setState({ driver: d.kind });
+  } finally {
+    store.setState({ busy: '' });
+  }
+  if (gen !== driverGen) { d.dispose(); return; }
+  (d as { push?: unknown }).push = (e: PhysicsEngine) => pushHook?.(e);
+  sim.setDriver(d);
+  sim.clearMetrics();
+  setStatus({ note: d.kind === 'builtin' && s.assist === 0 ? 'assist 0: joint PD alone does not balance — the robot may fall' : '' });
+}
+
+function subscribe(): void {
+  store.subscribe((s, p) => {
+    if (s.robotId !== p.robotId) {
+      robotChange = applyRobot(s.robotId).then(async (ok) => {
+        if (!ok) { store.setState({ robotId: p.robotId }); return; }
+        sim.step = 0;
+        await rebuildSource();
+        await rebuildDriver();
+      });
+      return;
+    }
+    const srcChanged = s.segments !== p.segments || s.layers !== p.layers || s.source !== p.source || s.loop !== p.loop;
+    if (srcChanged) void rebuildSource().then(() => {
+      if (s.source !== p.source || s.segments.length !== p.segments.length) sim.seek(sim.time);
+    });
+    if (s.driver !== p.driver || s.policyId !== p.policyId) void rebuildDriver();
+    else if (s.assist !== p.assist && sim.driver instanceof BuiltinDriver) {
+      sim.driver.assist = s.assist;
+      setStatus({ note: s.assist === 0 ? 'assist 0: joint PD alone does not balance — the robot may fall' : '' });
+    }
+  });
+}
+
+/** Files from the picker or a drop: validated, registered, remembered; errors shown; nothing lost. */
+export async function loadFiles(files: RawFile[]): Promise<void> {
+  const s = store.getState();
+  const { added, errors, attached } = addFiles(files, s.policyId);
+  for (const e of errors) reportError(e, 'load');
+  for (const r of added) void saveRecord(r).catch((e) => reportError(e, 'IndexedDB'));
+  for (const id of attached) void saveRecord(records.get(id)!).catch(() => {});
+  refreshAssets();
+  const robot = added.find((r) => r.kind === 'robot');
+  const policy = added.find((r) => r.kind === 'policy');
+  const clips = added.filter((r) => r.kind === 'clip');
+  if (robot) store.setState({ robotId: robot.id });
+  await robotChange;
+  if (clips.length) {
+    const ok = clips.filter((c) => { try { clipOf(c.id, store.getState().robotId); return true; } catch (e) { reportError(e, 'clip'); return false; } });
+    if (ok.length) {
+      store.setState({ source: 'timeline', segments: ok.map((c) => newSegment(c.id, clipDurationOf(c.id), policy || store.getState().policyId ? 'policy' : 'builtin', 0.5)) });
+      sim.seek(0);
+    }
+  }
+  if (policy) store.setState({ policyId: policy.id, driver: 'policy' });
+  else if (attached.length && store.getState().driver === 'policy') await rebuildDriver();
+}
+
+export async function removeAsset(id: string): Promise<void> {
+  const s = store.getState();
+  if (records.get(id)?.builtin) return;
+  forget(id);
+  await deleteRecord(id).catch(() => {});
+  const patch: Partial<AppState> = {
+    segments: s.segments.filter((g) => g.clipId !== id), layers: s.layers.filter((l) => l.clipId !== id),
+  };
+  if (s.policyId === id) { patch.policyId = null; if (s.driver === 'policy') patch.driver = 'builtin'; }
+  if (s.robotId === id) patch.robotId = BUILTIN_ROBOT;
+  store.setState(patch);
+  refreshAssets();
+}

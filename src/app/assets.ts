@@ -1,0 +1,201 @@
+/**
+ * Asset registry: built-in and user-loaded robots, clips and policies. Raw bytes are kept (so clips can be
+ * re-read against another robot and everything can be stored in IndexedDB); parsed objects are cached.
+ * Every load error is a MimicError from the core, shown by the caller; nothing loaded before is lost.
+ */
+import type { RobotModel } from '../core/model/types';
+import type { MotionClip } from '../core/motion/types';
+import { loadRobot } from '../core/model/index';
+import { parseMotionCsv } from '../core/motion/csv';
+import { parseMotionNpz } from '../core/motion/npz';
+import { parseBvh } from '../core/motion/bvh';
+import { retargetBvh } from '../core/motion/retarget';
+import { readOnnxInfo } from '../core/policy/onnx';
+import { MimicError } from '../core/errors';
+import type { AssetInfo, AssetKind } from './store';
+
+export interface RawFile { path: string; bytes: Uint8Array }
+export interface AssetRecord {
+  id: string;
+  kind: AssetKind;
+  name: string;
+  builtin: boolean;
+  /** main file first (robot xml/urdf, clip file, policy onnx), then its companions (meshes, deploy.yaml) */
+  files: RawFile[];
+  /** for clips: the fps given by an index (built-in skills) */
+  fps?: number;
+}
+
+const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+const base = (p: string): string => p.split('/').pop() ?? p;
+const ext = (p: string): string => (p.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '');
+const dir = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/') + 1) : '');
+
+export const records = new Map<string, AssetRecord>();
+const robots = new Map<string, RobotModel>();
+const clips = new Map<string, MotionClip>(); // key: clipId|robotId
+
+let retargetConfig: unknown = null;
+const retargetJson = import.meta.glob('../../motions/retarget/*.json', { eager: true, import: 'default' });
+for (const [k, v] of Object.entries(retargetJson)) if (!retargetConfig || k.includes('humanoid29')) retargetConfig = v;
+
+/** Resolver over a set of files: exact relative path, relative to the main file, then basename. */
+export function makeResolver(files: RawFile[], mainPath: string): (path: string) => Uint8Array | undefined {
+  const norm = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^package:\/\/[^/]+\//, '');
+  const byPath = new Map(files.map((f) => [norm(f.path), f.bytes]));
+  const byBase = new Map(files.map((f) => [base(f.path).toLowerCase(), f.bytes]));
+  const root = dir(norm(mainPath));
+  return (p: string) => {
+    const n = norm(p);
+    const parts = (root + n).split('/');
+    const out: string[] = [];
+    for (const s of parts) { if (s === '..') out.pop(); else if (s !== '.' && s !== '') out.push(s); }
+    return byPath.get(n) ?? byPath.get(out.join('/')) ?? byBase.get(base(n).toLowerCase());
+  };
+}
+
+export function info(r: AssetRecord): AssetInfo {
+  return { id: r.id, kind: r.kind, name: r.name, builtin: r.builtin, detail: detailOf(r) };
+}
+
+function detailOf(r: AssetRecord): string {
+  if (r.kind === 'robot') {
+    const m = robots.get(r.id);
+    return m ? `${m.joints.length} joints · ${m.bodies.length} bodies · ${r.files.length - 1} meshes` : '';
+  }
+  if (r.kind === 'policy') {
+    const extra = r.files.slice(1).map((f) => base(f.path)).join(', ');
+    return `${(r.files[0].bytes.length / 1024).toFixed(0)} KB${extra ? ' + ' + extra : ''}`;
+  }
+  return ext(r.files[0].path).toUpperCase();
+}
+
+export function robotOf(id: string): RobotModel {
+  let m = robots.get(id);
+  if (!m) {
+    const r = records.get(id);
+    if (!r) throw new Error(`no robot ${id}`);
+    const main = r.files[0];
+    m = loadRobot(main.path, text(main.bytes), makeResolver(r.files, main.path));
+    robots.set(id, m);
+  }
+  return m;
+}
+
+/** The clip read against a robot (CSV columns are in the robot description's joint order; BVH is retargeted). */
+export function clipOf(id: string, robotId: string): MotionClip {
+  const key = id + '|' + robotId;
+  const hit = clips.get(key);
+  if (hit) return hit;
+  let c: MotionClip;
+  const r = records.get(id);
+  if (!r) throw new Error(`no clip ${id}`);
+  const model = robotOf(robotId);
+  const names = model.joints.map((j) => j.name);
+  const f = r.files[0];
+  const e = ext(f.path);
+  if (e === 'csv') c = parseMotionCsv(text(f.bytes), base(f.path), names, r.fps);
+  else if (e === 'npz') c = parseMotionNpz(f.bytes, base(f.path), names);
+  else if (e === 'bvh') {
+    if (!retargetConfig) throw new MimicError('MotionError', base(f.path), '', 'no BVH retarget config is shipped (motions/retarget/)');
+    c = retargetBvh(parseBvh(text(f.bytes), base(f.path)), model, retargetConfig as never, base(f.path));
+  } else throw new MimicError('ParseError', base(f.path), '', `unknown clip format .${e}`);
+  clips.set(key, c);
+  return c;
+}
+
+export function policyFiles(id: string): { onnx: RawFile; yaml?: RawFile; profile?: RawFile } {
+  const r = records.get(id);
+  if (!r) throw new Error(`no policy ${id}`);
+  return {
+    onnx: r.files[0],
+    yaml: r.files.find((f) => /\.ya?ml$/i.test(f.path)),
+    profile: r.files.find((f) => /\.json$/i.test(f.path)),
+  };
+}
+
+export function forget(id: string): void {
+  records.delete(id);
+  robots.delete(id);
+  for (const k of [...clips.keys()]) if (k.startsWith(id + '|')) clips.delete(k);
+}
+
+let seq = 0;
+const newId = (kind: AssetKind, name: string) => `${kind}:${name}:${Date.now().toString(36)}${(++seq).toString(36)}`;
+
+/**
+ * Sort dropped/picked files into assets. Robots: each .xml/.urdf with the meshes dropped with it; clips:
+ * .csv/.npz/.bvh; policies: .onnx with a deploy.yaml / profile .json from the same batch (a lone yaml or
+ * json attaches to `lastPolicy`). Each asset is validated by parsing; errors are collected, not thrown.
+ */
+export function addFiles(files: RawFile[], lastPolicy: string | null): { added: AssetRecord[]; errors: unknown[]; attached: string[] } {
+  const added: AssetRecord[] = [], errors: unknown[] = [], attached: string[] = [];
+  const meshes = files.filter((f) => ['stl', 'obj', 'dae'].includes(ext(f.path)));
+  const yamls = files.filter((f) => ['yaml', 'yml'].includes(ext(f.path)));
+  const jsons = files.filter((f) => ext(f.path) === 'json');
+  const onnx = files.filter((f) => ext(f.path) === 'onnx');
+  for (const f of files) {
+    const e = ext(f.path);
+    try {
+      if (e === 'xml' || e === 'urdf' || e === 'mjcf') {
+        const rec: AssetRecord = { id: newId('robot', base(f.path)), kind: 'robot', name: base(f.path), builtin: false, files: [f, ...meshes] };
+        records.set(rec.id, rec);
+        try { robotOf(rec.id); } catch (err) { forget(rec.id); throw err; }
+        added.push(rec);
+      } else if (e === 'csv' || e === 'npz' || e === 'bvh') {
+        const rec: AssetRecord = { id: newId('clip', base(f.path)), kind: 'clip', name: base(f.path).replace(/\.[^.]+$/, ''), builtin: false, files: [f] };
+        added.push(rec);
+        records.set(rec.id, rec);
+      } else if (e === 'onnx') {
+        readOnnxInfo(f.bytes, base(f.path));
+        const same = (g: RawFile) => dir(g.path) === dir(f.path) || onnx.length === 1;
+        const companions = [...yamls.filter(same), ...jsons.filter(same)].slice(0, 2);
+        const name = dir(f.path) ? `${base(dir(f.path).slice(0, -1))}/${base(f.path)}` : base(f.path);
+        const rec: AssetRecord = { id: newId('policy', name), kind: 'policy', name, builtin: false, files: [f, ...companions] };
+        records.set(rec.id, rec);
+        added.push(rec);
+      } else if ((e === 'yaml' || e === 'yml' || e === 'json') && onnx.length === 0 && lastPolicy && records.has(lastPolicy)) {
+        const r = records.get(lastPolicy)!;
+        r.files = [r.files[0], ...r.files.slice(1).filter((g) => ext(g.path) !== e), f];
+        attached.push(lastPolicy);
+      } else if (!['stl', 'obj', 'dae', 'yaml', 'yml', 'json', 'md', 'txt', 'png', 'jpg'].includes(e) && !/license/i.test(f.path)) {
+        throw new MimicError('ParseError', base(f.path), '', `unknown file type .${e || '(none)'} (expected .xml/.urdf + meshes, .csv/.npz/.bvh, .onnx + deploy.yaml)`);
+      }
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  return { added, errors, attached };
+}
+
+/** Read a browser File list (from an input or a drop) into RawFiles with relative paths. */
+export async function readFileList(list: Iterable<File>): Promise<RawFile[]> {
+  const out: RawFile[] = [];
+  for (const f of list) {
+    const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+    out.push({ path: rel, bytes: new Uint8Array(await f.arrayBuffer()) });
+  }
+  return out;
+}
+
+/** Files of a drop, walking dropped folders (webkitGetAsEntry). */
+export async function readDrop(dt: DataTransfer): Promise<RawFile[]> {
+  const entries = [...dt.items].map((i) => i.webkitGetAsEntry?.()).filter((e): e is FileSystemEntry => !!e);
+  if (!entries.length) return readFileList(dt.files);
+  const out: RawFile[] = [];
+  const walk = async (e: FileSystemEntry, prefix: string): Promise<void> => {
+    if (e.isFile) {
+      const file = await new Promise<File>((res, rej) => (e as FileSystemFileEntry).file(res, rej));
+      out.push({ path: prefix + e.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+    } else if (e.isDirectory) {
+      const reader = (e as FileSystemDirectoryEntry).createReader();
+      for (;;) {
+        const batch = await new Promise<FileSystemEntry[]>((res, rej) => reader.readEntries(res, rej));
+        if (!batch.length) break;
+        for (const c of batch) await walk(c, prefix + e.name + '/');
+      }
+    }
+  };
+  for (const e of entries) await walk(e, '');
+  return out;
+}

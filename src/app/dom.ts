@@ -1,0 +1,21 @@
+/** Tiny DOM helper: h('div', { class: 'x', onclick }, child, 'text'). */
+type Attrs = Record<string, unknown>;
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | null | undefined | false)[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
+    else if (k === 'class') el.className = String(v);
+    else if (k === 'value' || k === 'checked' || k === 'selected' || k === 'disabled') (el as unknown as Record<string, unknown>)[k] = v;
+    else if (k === 'text') el.textContent = String(v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+}
+
+export const fmt = (v: number, d = 2): string => (Number.isFinite(v) ? v.toFixed(d) : '∞');
+
+export function option(value: string, label: string, selected: boolean): HTMLOptionElement {
+  return h('option', { value, selected }, label);
+}

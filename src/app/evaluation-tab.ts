@@ -1,0 +1,46 @@
+/** The Evaluate tab: mounts the evaluation helper's panel (src/app/evaluation/panel.ts) with our context. */
+import { store, reportError } from './store';
+import { records, robotOf, clipOf, policyFiles } from './assets';
+import { h } from './dom';
+
+const panels = import.meta.glob('./evaluation/panel.ts');
+
+export function mountEvaluation(el: HTMLElement): void {
+  const load = panels['./evaluation/panel.ts'];
+  if (!load) {
+    el.append(h('div', { class: 'dim' }, 'Evaluation panel not available in this build.'));
+    return;
+  }
+  const ctx = evaluationContext();
+  load().then((m) => (m as { mountEvaluationPanel: (el: HTMLElement, ctx: unknown) => void }).mountEvaluationPanel(el, ctx), (e) => reportError(e, 'evaluation panel'));
+}
+
+/** What the evaluation panel reads: the currently loaded robot, policy and clips, from our store. */
+export function evaluationContext() {
+  return {
+    store,
+    getRobot: () => {
+      const s = store.getState();
+      const r = records.get(s.robotId);
+      if (!r) return null;
+      const main = r.files[0];
+      return { id: r.id, name: r.name, model: robotOf(r.id), file: main.path, text: new TextDecoder().decode(main.bytes), files: r.files };
+    },
+    getPolicy: () => {
+      const s = store.getState();
+      if (!s.policyId) return null;
+      const f = policyFiles(s.policyId);
+      return {
+        id: s.policyId, name: records.get(s.policyId)!.name, bytes: f.onnx.bytes, file: f.onnx.path.split('/').pop()!,
+        yaml: f.yaml ? new TextDecoder().decode(f.yaml.bytes) : undefined,
+        profile: f.profile ? new TextDecoder().decode(f.profile.bytes) : undefined,
+      };
+    },
+    getClips: () => {
+      const s = store.getState();
+      const ids = [...new Set(s.segments.map((g) => g.clipId))];
+      return ids.flatMap((id) => { try { return [{ id, name: records.get(id)!.name, clip: clipOf(id, s.robotId) }]; } catch { return []; } });
+    },
+    reportError,
+  };
+}

@@ -1,0 +1,49 @@
+/** Read-only hook for tests and debugging: window.__mimic.getState() returns plain-data snapshots. */
+import { store } from './store';
+import { currentSegment } from './app';
+import type { Sim } from './sim';
+import type { Charts } from './panels/charts';
+
+const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
+
+export function installHook(sim: Sim, charts: Charts): void {
+  const getState = () => {
+    const s = store.getState();
+    const f = sim.refFrame;
+    const e = sim.engine;
+    const m = sim.metrics;
+    return {
+      ready: document.body.dataset.ready === '1',
+      time: sim.time,
+      step: sim.step,
+      controlDt: sim.dt,
+      playing: s.playing,
+      speed: s.speed,
+      loop: s.loop,
+      driver: sim.driver.kind,
+      requestedDriver: s.driver,
+      assist: s.assist,
+      source: s.source,
+      busy: s.busy,
+      robotName: sim.model?.name ?? null,
+      jointNames: sim.model?.joints.map((j) => j.name) ?? [],
+      reference: f ? { rootPos: arr(f.rootPos), rootQuat: arr(f.rootQuat), jointPos: arr(f.jointPos) } : null,
+      robot: {
+        rootPos: arr(sim.rootPos),
+        rootQuat: e && sim.driver.kind !== 'replay' ? arr(e.state.rootQuat.subarray(0, 4)) : f ? arr(f.rootQuat) : [],
+        jointPos: arr(sim.jointPos),
+      },
+      errors: s.errors.map((x) => ({ kind: x.kind, message: x.message })),
+      assets: s.assets.map((a) => ({ id: a.id, kind: a.kind, name: a.name, builtin: a.builtin })),
+      robotId: s.robotId,
+      policyId: s.policyId,
+      segments: s.segments.map((g) => ({ ...g })),
+      currentSegment: currentSegment(),
+      layers: s.layers.map((l) => ({ ...l, mask: { ...l.mask } })),
+      metrics: { n: m.t.length, lastJointErr: m.jointErr.at(-1) ?? null, lastAnchorErr: m.anchorErr.at(-1) ?? null, lastTorque: m.torque.at(-1) ?? null },
+      chartUpdates: charts.updates,
+      status: { ...s.status },
+    };
+  };
+  (window as unknown as { __mimic: unknown }).__mimic = Object.freeze({ getState });
+}

@@ -1,0 +1,47 @@
+/** Live uPlot charts: joint tracking error, anchor error, torque. */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { h } from '../dom';
+import type { Metrics } from '../sim';
+
+interface Chart { plot: uPlot; key: keyof Omit<Metrics, 't'> }
+
+export class Charts {
+  private readonly charts: Chart[] = [];
+  /** number of points drawn so far (tests read it) */
+  updates = 0;
+  constructor(el: HTMLElement, private readonly metrics: Metrics) {
+    const defs: [keyof Omit<Metrics, 't'>, string, string, string][] = [
+      ['jointErr', 'Joint tracking error', 'rad (mean |q − q_ref|)', '#4da3ff'],
+      ['anchorErr', 'Anchor (torso) position error', 'm', '#ffb347'],
+      ['torque', 'Joint torque', 'N·m (RMS)', '#4dff88'],
+    ];
+    for (const [key, title, unit, color] of defs) {
+      const box = h('div', { class: 'chart', id: `chart-${key}` }, h('div', { class: 'title' }, `${title} · ${unit}`));
+      el.append(box);
+      const plot = new uPlot({
+        width: 300, height: 130, legend: { show: false }, cursor: { show: false },
+        scales: { x: { time: false } },
+        axes: [
+          { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 22, font: '10px system-ui' },
+          { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 42, font: '10px system-ui' },
+        ],
+        series: [{}, { stroke: color, width: 1.5, fill: color + '22', points: { show: false } }],
+      }, [[], []], box);
+      this.charts.push({ plot, key });
+    }
+    const ro = new ResizeObserver(() => this.resize());
+    ro.observe(el);
+  }
+  resize(): void {
+    for (const c of this.charts) {
+      const box = c.plot.root.parentElement!;
+      c.plot.setSize({ width: Math.max(120, box.clientWidth - 4), height: Math.max(60, box.clientHeight - 20) });
+    }
+  }
+  update(): void {
+    const m = this.metrics;
+    for (const c of this.charts) c.plot.setData([m.t.slice(), m[c.key].slice()]);
+    this.updates++;
+  }
+}

@@ -1,0 +1,63 @@
+/** Drive tab: the three drivers (switchable live), assist slider with an honest note, policy choice, status. */
+import { store } from '../store';
+import { h, fmt } from '../dom';
+import { sim } from '../app';
+import type { DriverKind } from '../../core/motion/timeline';
+
+const LABELS: Record<DriverKind, string> = { replay: 'Kinematic replay', builtin: 'Built-in controller', policy: 'ONNX policy' };
+
+export function mountDrive(el: HTMLElement): void {
+  const radios = h('div', { class: 'radio' }, ...(['replay', 'builtin', 'policy'] as DriverKind[]).map((k) =>
+    h('button', { 'data-driver': k, id: `driver-${k}`, onclick: () => store.setState({ driver: k }) }, LABELS[k])));
+  const assistVal = h('span', { class: 'num' });
+  const assist = h('input', { id: 'assist', type: 'range', min: '0', max: '1', step: '0.01', value: '1',
+    oninput: (e: Event) => store.setState({ assist: Number((e.target as HTMLInputElement).value) }) });
+  const assistRow = h('div', { class: 'row' }, h('label', {}, 'assist'), assist, assistVal);
+  const note = h('div', { class: 'note' });
+  const policySel = h('select', { id: 'policy-select', onchange: (e: Event) => store.setState({ policyId: (e.target as HTMLSelectElement).value || null }) });
+  const info = h('dl', { class: 'kv' });
+  const source = h('div', { class: 'radio' },
+    h('button', { id: 'source-timeline', onclick: () => store.setState({ source: 'timeline' }) }, 'Timeline'),
+    h('button', { id: 'source-blend', onclick: () => store.setState({ source: 'blend' }) }, 'Blend'));
+  el.append(h('h2', {}, 'Driver'), radios, assistRow, note,
+    h('div', { class: 'row' }, h('label', {}, 'policy'), policySel),
+    h('h2', { style: 'margin-top:12px' }, 'Reference from'), source,
+    h('h2', { style: 'margin-top:12px' }, 'Run'), info);
+  const render = () => {
+    const s = store.getState();
+    radios.querySelectorAll('button').forEach((b) => b.classList.toggle('on', b.dataset.driver === s.driver));
+    source.querySelectorAll('button').forEach((b) => b.classList.toggle('on', b.id === `source-${s.source}`));
+    assistRow.style.display = s.driver === 'builtin' ? '' : 'none';
+    if (document.activeElement !== assist) assist.value = String(s.assist);
+    assistVal.textContent = `${(s.assist * 100).toFixed(0)} %`;
+    note.textContent = s.driver === 'builtin'
+      ? (s.assist > 0
+        ? `A wrench on the pelvis (${(s.assist * 100).toFixed(0)} % strength, carrying that share of the weight) pulls the robot toward the reference root. At 0 only joint PD is left and the robot may fall: tracking a kinematic clip is not balancing.`
+        : 'Assist 0: joint PD on the reference angles only — no balance control, so the robot may well fall. That is expected; load a tracking policy to see real balance.')
+      : s.driver === 'replay' ? 'The robot is placed exactly on the reference each step (no physics, no forces).'
+      : 'The policy reads the reference and the simulated robot every control step and sets PD targets. Click and drag a body to push it.';
+    const pols = s.assets.filter((a) => a.kind === 'policy');
+    const key = pols.map((p) => p.id).join() + s.policyId;
+    if (policySel.dataset.key !== key) {
+      policySel.dataset.key = key;
+      policySel.replaceChildren(h('option', { value: '' }, pols.length ? '— choose —' : 'none loaded'), ...pols.map((p) => h('option', { value: p.id, selected: p.id === s.policyId }, p.name)));
+    }
+  };
+  const renderInfo = () => {
+    const s = store.getState();
+    const e = sim.engine;
+    const rows: [string, string][] = [
+      ['robot', sim.model ? `${sim.model.name} · ${sim.model.joints.length} joints` : '—'],
+      ['engine', e ? `${e.name} · dt ${fmt(e.options.dt * 1000, 1)} ms · decimation ${sim.decimation}` : '—'],
+      ['control', `${fmt(1 / sim.dt, 0)} Hz`],
+      ['observations', `${s.status.obsBackend.toUpperCase()} — ${s.status.obsReason || 'probing…'}`],
+      ['adjustments', e ? (e.adjustments.join('; ') || 'none') : '—'],
+    ];
+    info.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  };
+  render(); renderInfo();
+  store.subscribe((s, p) => {
+    if (s.driver !== p.driver || s.assist !== p.assist || s.assets !== p.assets || s.policyId !== p.policyId || s.source !== p.source) render();
+    if (s.status.obsReason !== p.status.obsReason || s.status.engine !== p.status.engine || s.driver !== p.driver) renderInfo();
+  });
+}

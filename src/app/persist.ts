@@ -1,0 +1,46 @@
+/** What the user loaded is remembered across reloads in IndexedDB (raw bytes + names) until removed. */
+import type { AssetRecord } from './assets';
+
+const DB = 'mimic-bench', STORE = 'assets';
+
+function open(): Promise<IDBDatabase> {
+  return new Promise((res, rej) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'id' });
+    req.onsuccess = () => res(req.result);
+    req.onerror = () => rej(req.error);
+  });
+}
+
+async function tx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const db = await open();
+  try {
+    return await new Promise<T>((res, rej) => {
+      const t = db.transaction(STORE, mode);
+      const req = fn(t.objectStore(STORE));
+      t.oncomplete = () => res(req.result);
+      t.onerror = () => rej(t.error);
+      t.onabort = () => rej(t.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export async function saveRecord(r: AssetRecord): Promise<void> {
+  if (r.builtin) return;
+  await tx('readwrite', (s) => s.put({ ...r, savedAt: Date.now() }));
+}
+
+export async function deleteRecord(id: string): Promise<void> {
+  await tx('readwrite', (s) => s.delete(id));
+}
+
+export async function loadRecords(): Promise<AssetRecord[]> {
+  try {
+    const all = (await tx('readonly', (s) => s.getAll())) as (AssetRecord & { savedAt: number })[];
+    return all.sort((a, b) => a.savedAt - b.savedAt);
+  } catch {
+    return []; // private mode / no IndexedDB: nothing remembered
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The simulation loop: real time, independent of the frame rate (fixed-step accumulator at the control rate,
+ * catch-up capped), a live reference (timeline or blend), one of three drivers, tracking metrics.
+ */
+import type { RobotModel } from '../core/model/types';
+import type { PhysicsEngine } from '../core/physics/types';
+import type { ReferenceFrame } from '../core/motion/types';
+import type { DriverKind } from '../core/motion/timeline';
+import { robotCom } from '../core/model/fk';
+import { LiveReference, type PoseSampler } from './live-reference';
+import { ReplayDriver, type Driver } from './drivers';
+
+export const MAX_CATCH_UP = 6; // control steps per animation frame at most
+export const HISTORY = 500;
+
+export interface Metrics { t: number[]; jointErr: number[]; anchorErr: number[]; torque: number[] }
+
+export class Sim {
+  model: RobotModel | null = null;
+  engine: PhysicsEngine | null = null;
+  ref: LiveReference | null = null;
+  driver: Driver = new ReplayDriver();
+  step = 0;
+  dt = 0.02;
+  decimation = 4;
+  acc = 0;
+  busy = false;
+  fallenFor = 0;
+  anchor = 0;
+  readonly metrics: Metrics = { t: [], jointErr: [], anchorErr: [], torque: [] };
+  /** drawn robot pose (physics state, or the reference in replay) */
+  bodyPos = new Float32Array(0);
+  bodyQuat = new Float32Array(0);
+  jointPos = new Float32Array(0);
+  rootPos = new Float32Array(3);
+  com: number[] | null = null;
+  refFrame: ReferenceFrame | null = null;
+  /** wall-clock bookkeeping for the real-time factor */
+  private simAdvanced = 0;
+  private wall = 0;
+  rtf = 0;
+  physicsMs = 0;
+  onError: (e: unknown) => void = () => {};
+  onFallen: () => void = () => {};
+
+  get time(): number { return this.step * this.dt; }
+
+  setRobot(model: RobotModel, engine: PhysicsEngine | null): void {
+    this.engine?.free();
+    this.model = model;
+    this.engine = engine;
+    const nb = model.bodies.length;
+    this.bodyPos = new Float32Array(nb * 3);
+    this.bodyQuat = new Float32Array(nb * 4);
+    this.jointPos = new Float32Array(model.joints.length);
+    this.anchor = model.bodyIndex.get('torso_link') ?? 0;
+    this.clearMetrics();
+  }
+
+  setSource(sampler: PoseSampler, nSteps: number, name: string): void {
+    if (!this.model) return;
+    if (this.ref && this.ref.model === this.model) this.ref.setSampler(sampler, nSteps);
+    else this.ref = new LiveReference(this.model, sampler, this.dt, nSteps, name);
+    this.refresh();
+  }
+
+  setDriver(d: Driver): void {
+    this.driver.dispose();
+    this.driver = d;
+    this.driver.reset(this.step);
+    this.fallenFor = 0;
+    this.refresh();
+  }
+
+  clearMetrics(): void {
+    for (const k of ['t', 'jointErr', 'anchorErr', 'torque'] as const) this.metrics[k].length = 0;
+  }
+
+  /** jump to time t (scrub): the robot is put back on the reference */
+  seek(t: number): void {
+    this.step = Math.max(0, Math.round(t / this.dt));
+    if (this.ref) this.step = Math.min(this.step, Math.max(0, this.ref.nSteps - 1));
+    this.acc = 0;
+    this.driver.reset(this.step);
+    this.clearMetrics();
+    this.refresh();
+  }
+
+  /** one control step (also the "step" button) */
+  async controlStep(loop: boolean): Promise<void> {
+    if (!this.ref || !this.model) return;
+    if (this.step + 1 >= this.ref.nSteps) {
+      if (!loop) return;
+      this.step = 0;
+      this.driver.reset(0);
+      this.clearMetrics();
+    }
+    const t0 = performance.now();
+    try {
+      await this.driver.step(this.step);
+    } catch (e) {
+      this.onError(e);
+      this.driver.reset(this.step + 1);
+    }
+    this.physicsMs = performance.now() - t0 - this.driver.latencyMs;
+    this.step++;
+    this.refresh();
+    this.record();
+  }
+
+  /** advance by real time (s) × speed; runs whole control steps, drops the backlog beyond the cap */
+  async tick(realDt: number, speed: number, loop: boolean): Promise<number> {
+    if (this.busy || !this.ref) return 0;
+    this.busy = true;
+    let n = 0;
+    try {
+      this.acc += Math.min(realDt, 0.25) * speed;
+      while (this.acc >= this.dt && n < MAX_CATCH_UP) {
+        this.acc -= this.dt;
+        await this.controlStep(loop);
+        n++;
+      }
+      if (this.acc > this.dt) this.acc = 0; // could not keep up: drop the backlog (real-time factor shows it)
+      this.simAdvanced += n * this.dt;
+      this.wall += realDt;
+      if (this.wall > 0.5) {
+        this.rtf = this.simAdvanced / this.wall / Math.max(speed, 1e-6);
+        this.simAdvanced = 0;
+        this.wall = 0;
+      }
+    } finally {
+      this.busy = false;
+    }
+    return n;
+  }
+
+  /** recompute the drawn poses from the engine (or the reference) */
+  refresh(): void {
+    if (!this.ref || !this.model) return;
+    this.refFrame = this.ref.frame(this.step);
+    const f = this.refFrame;
+    const e = this.engine;
+    if (this.driver.kind === 'replay' || !e) {
+      this.bodyPos.set(f.bodyPos);
+      this.bodyQuat.set(f.bodyQuat);
+      this.jointPos.set(f.jointPos);
+      this.rootPos.set(f.rootPos);
+    } else {
+      const s = e.state;
+      this.bodyPos.set(s.bodyPos.subarray(0, this.bodyPos.length));
+      this.bodyQuat.set(s.bodyQuat.subarray(0, this.bodyQuat.length));
+      this.jointPos.set(s.jointPos.subarray(0, this.jointPos.length));
+      this.rootPos.set(s.rootPos.subarray(0, 3));
+    }
+    this.com = robotCom(this.model, this.bodyPos, this.bodyQuat);
+  }
+
+  private record(): void {
+    const f = this.refFrame;
+    if (!f || !this.model) return;
+    const nj = this.jointPos.length;
+    let je = 0;
+    for (let j = 0; j < nj; j++) je += Math.abs(this.jointPos[j] - f.jointPos[j]);
+    const a = this.anchor * 3;
+    const ae = Math.hypot(this.bodyPos[a] - f.bodyPos[a], this.bodyPos[a + 1] - f.bodyPos[a + 1], this.bodyPos[a + 2] - f.bodyPos[a + 2]);
+    let tq = 0;
+    if (this.engine && this.driver.kind !== 'replay') {
+      const t = this.engine.state.jointTorque;
+      for (let j = 0; j < nj; j++) tq += t[j] * t[j];
+      tq = Math.sqrt(tq / nj);
+    }
+    const m = this.metrics;
+    m.t.push(this.time); m.jointErr.push(je / nj); m.anchorErr.push(ae); m.torque.push(tq);
+    if (m.t.length > HISTORY) for (const k of ['t', 'jointErr', 'anchorErr', 'torque'] as const) m[k].shift();
+    // fallen: the root far below the reference for 1 s → back onto the reference
+    if (this.driver.kind !== 'replay' && this.rootPos[2] < 0.55 * f.rootPos[2]) {
+      this.fallenFor += this.dt;
+      if (this.fallenFor > 1) {
+        this.fallenFor = 0;
+        this.onFallen();
+        this.driver.reset(this.step);
+        this.refresh();
+      }
+    } else this.fallenFor = 0;
+  }
+
+  /** the reference body poses for the ghost (FK of the current reference) */
+  ghostPose(): { pos: Float32Array; quat: Float32Array } | null {
+    return this.refFrame ? { pos: this.refFrame.bodyPos, quat: this.refFrame.bodyQuat } : null;
+  }
+
+  driverKind(): DriverKind { return this.driver.kind; }
+}
+

@@ -1,0 +1,76 @@
+/**
+ * The app's state (zustand, vanilla). Plain serialisable data only; heavy objects (RobotModel, MotionClip,
+ * ONNX bytes, the physics engine) live in the asset registry (assets.ts) and the simulation (sim.ts),
+ * referenced here by id. Panels and the scene subscribe to this store.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { DriverKind } from '../core/motion/timeline';
+import { fullMask, type PartMask } from '../core/motion/blend';
+
+export type AssetKind = 'robot' | 'clip' | 'policy';
+export interface AssetInfo {
+  id: string;
+  kind: AssetKind;
+  name: string;
+  builtin: boolean;
+  /** short description: joints, duration, input size... */
+  detail: string;
+}
+
+export interface SegmentSpec { id: string; clipId: string; in: number; out: number; driver: DriverKind; crossfade: number }
+export interface LayerSpec { clipId: string; weight: number; mask: PartMask; speed: number }
+export interface ErrorEntry { id: number; kind: string; message: string; at: string }
+export type GhostMode = 'off' | 'over' | 'beside';
+
+export interface AppState {
+  time: number;
+  playing: boolean;
+  speed: number;
+  loop: boolean;
+  driver: DriverKind;
+  assist: number;
+  /** the reference comes from the timeline (segments) or from the live blend of layers */
+  source: 'timeline' | 'blend';
+  assets: AssetInfo[];
+  robotId: string;
+  policyId: string | null;
+  segments: SegmentSpec[];
+  layers: LayerSpec[];
+  errors: ErrorEntry[];
+  ghost: GhostMode;
+  follow: boolean;
+  showContacts: boolean;
+  showCom: boolean;
+  /** simulation status */
+  status: {
+    rtf: number; fps: number; policyMs: number; physicsMs: number; engine: string;
+    obsBackend: string; obsReason: string; duration: number; segment: number; fallen: boolean; note: string;
+  };
+  busy: string;
+}
+
+export const initialState = (): AppState => ({
+  time: 0, playing: true, speed: 1, loop: true, driver: 'builtin', assist: 1, source: 'timeline',
+  assets: [], robotId: '', policyId: null, segments: [], layers: [], errors: [],
+  ghost: 'beside', follow: true, showContacts: true, showCom: true,
+  status: { rtf: 0, fps: 0, policyMs: 0, physicsMs: 0, engine: 'rapier', obsBackend: 'cpu', obsReason: '', duration: 0, segment: 0, fallen: false, note: '' },
+  busy: '',
+});
+
+export const store = createStore<AppState>(() => initialState());
+export type Store = typeof store;
+
+let errorId = 0;
+/** Show an error in the UI (MimicError or anything thrown); never throws. */
+export function reportError(e: unknown, context = ''): void {
+  const err = e as { name?: string; message?: string };
+  const kind = err?.name && err.name !== 'Error' ? err.name : 'Error';
+  const message = (context ? context + ': ' : '') + (err?.message ?? String(e));
+  console.warn('[mimic]', message);
+  store.setState((s) => ({ errors: [...s.errors, { id: ++errorId, kind, message, at: new Date().toISOString() }].slice(-20) }));
+}
+
+export const newLayer = (clipId: string, weight = 1): LayerSpec => ({ clipId, weight, mask: fullMask(), speed: 1 });
+let segId = 0;
+export const newSegment = (clipId: string, duration: number, driver: DriverKind, crossfade = 0.5): SegmentSpec =>
+  ({ id: `s${++segId}-${Date.now().toString(36)}`, clipId, in: 0, out: duration, driver, crossfade });

@@ -1,0 +1,90 @@
+/** Pieces both backends share: options, the PD law and its gains, explosion checks. */
+import { MimicError } from '../errors';
+import type { Body, RobotModel } from '../model/types';
+import { defaultPhysicsOptions, type BatchState, type PhysicsOptions } from './types';
+
+export function resolveOptions(model: RobotModel, options?: Partial<PhysicsOptions>): PhysicsOptions {
+  const o: PhysicsOptions = { ...defaultPhysicsOptions, ...(options ?? {}) };
+  const file = model.source.file;
+  const bad = (key: string, detail: string) => new MimicError('SimulationError', file, `option ${key}`, detail);
+  if (!(o.dt > 0 && o.dt < 0.1)) throw bad('dt', `time step must be in (0, 0.1) s, got ${o.dt}`);
+  if (!(Number.isInteger(o.n) && o.n >= 1)) throw bad('n', `batch size must be a positive integer, got ${o.n}`);
+  if (o.armature && o.armature.length !== model.joints.length) {
+    throw bad('armature', `needs ${model.joints.length} values (model joint order), got ${o.armature.length}`);
+  }
+  return o;
+}
+
+/** Armature per joint: options.armature overrides the model's. */
+export const jointArmature = (model: RobotModel, o: PhysicsOptions): number[] =>
+  model.joints.map((j, i) => (o.armature ? o.armature[i] : j.armature));
+
+/** PD gains for a batch: per-env copies so setGains accepts nj or n*nj values. */
+export class Gains {
+  readonly kp: Float64Array;
+  readonly kd: Float64Array;
+  readonly effort: Float64Array;
+  readonly target: Float64Array;
+  constructor(readonly n: number, readonly nj: number, model: RobotModel) {
+    this.kp = new Float64Array(n * nj);
+    this.kd = new Float64Array(n * nj);
+    this.effort = new Float64Array(n * nj);
+    this.target = new Float64Array(n * nj);
+    for (let e = 0; e < n; e++) for (let j = 0; j < nj; j++) this.effort[e * nj + j] = model.joints[j].effortLimit;
+  }
+
+  set(kp: ArrayLike<number>, kd: ArrayLike<number>, effort?: ArrayLike<number>): void {
+    const { n, nj } = this;
+    const fill = (dst: Float64Array, src: ArrayLike<number>, what: string) => {
+      if (src.length !== nj && src.length !== n * nj) {
+        throw new MimicError('SimulationError', '<memory>', `setGains ${what}`, `needs ${nj} or ${n * nj} values, got ${src.length}`);
+      }
+      for (let i = 0; i < n * nj; i++) dst[i] = src[src.length === nj ? i % nj : i];
+    };
+    fill(this.kp, kp, 'kp');
+    fill(this.kd, kd, 'kd');
+    if (effort) fill(this.effort, effort, 'effortLimit');
+  }
+
+  setTargets(t: ArrayLike<number>): void {
+    if (t.length !== this.n * this.nj) {
+      throw new MimicError('SimulationError', '<memory>', 'setTargets', `needs n*nj = ${this.n * this.nj} values, got ${t.length}`);
+    }
+    for (let i = 0; i < t.length; i++) this.target[i] = t[i];
+  }
+
+  /** tau = clip(kp (target - q) - kd qd, ±effort) */
+  torque(i: number, q: number, qd: number): number {
+    const tau = this.kp[i] * (this.target[i] - q) - this.kd[i] * qd;
+    const lim = this.effort[i];
+    return tau > lim ? lim : tau < -lim ? -lim : tau;
+  }
+}
+
+const LIMIT = 1e3;
+
+/** Throw SimulationError naming env and body when any body state is NaN or |v| > 1e3. */
+export function checkExplosion(model: RobotModel, s: BatchState, engine: string): void {
+  const { n, nb } = s;
+  for (let e = 0; e < n; e++) {
+    for (let b = 0; b < nb; b++) {
+      const k = (e * nb + b) * 3;
+      let bad = false;
+      for (let c = 0; c < 3; c++) {
+        const p = s.bodyPos[k + c], v = s.bodyLinVel[k + c], w = s.bodyAngVel[k + c];
+        if (!Number.isFinite(p) || !Number.isFinite(v) || !Number.isFinite(w) || Math.abs(v) > LIMIT || Math.abs(w) > LIMIT) bad = true;
+      }
+      if (bad) {
+        const v = [0, 1, 2].map((c) => s.bodyLinVel[k + c].toFixed(1)).join(', ');
+        const w = [0, 1, 2].map((c) => s.bodyAngVel[k + c].toFixed(1)).join(', ');
+        throw new MimicError('SimulationError', model.source.file, `env ${e} body ${model.bodies[b].name}`,
+          `${engine} simulation exploded (NaN or |v| > ${LIMIT}): linear velocity [${v}], angular velocity [${w}]`);
+      }
+    }
+  }
+}
+
+/** Feet: bodies named like an ankle-roll link or a foot, or carrying sphere collision shapes. */
+export const isFoot = (b: Body): boolean =>
+  /ankle_roll|foot/i.test(b.name) || b.collision.some((s) => s.type === 'sphere' && (s.contype | s.conaffinity) !== 0);
+

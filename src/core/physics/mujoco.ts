@@ -1,0 +1,311 @@
+/**
+ * MuJoCo-WASM backend (mujoco-js): one MjModel, one MjData per env (envs never interact). PD runs in JS with the
+ * same law as Rapier (clipped to the effort limit) and enters as qfrc_applied; the model's own actuators are
+ * disabled. Armature is native (dof_armature). Per step: mj_step2 (integrate s_k) → mj_rnePostConstraint
+ * (contact forces of that step, cfrc_ext) → mj_step1 (kinematics of s_k+1), so the state read afterwards is
+ * consistent with qpos/qvel.
+ */
+import load, { type MainModule, type MjData, type MjModel } from 'mujoco-js';
+import { MimicError } from '../errors';
+import type { RobotModel } from '../model/types';
+import { checkExplosion, Gains, jointArmature, resolveOptions } from './common';
+import { toMjcf } from './mjcf';
+import { createBatchState, type BatchState, type EnvState, type PhysicsEngine, type PhysicsOptions } from './types';
+
+let mjP: Promise<MainModule> | null = null;
+/** Load the MuJoCo WASM module once per process. */
+export const loadMujoco = (): Promise<MainModule> => (mjP ??= load());
+
+export interface MujocoSource { xml: string; files?: Record<string, Uint8Array> }
+
+const OBJ_BODY = 1, OBJ_JOINT = 3, JNT_FREE = 0;
+const DSBL_ACTUATION = 2048, DSBL_AUTORESET = 65536, ENBL_OVERRIDE = 1, INT_IMPLICITFAST = 3;
+let dirCounter = 0;
+
+interface Push { body: number; force?: number[]; torque?: number[]; point?: number[] }
+
+/** Remove the free joint of the root so it stays where the file puts it. */
+const pinRoot = (xml: string) => xml.replace(/<freejoint[^>]*\/>/g, '').replace(/<joint[^>]*type\s*=\s*"free"[^>]*\/>/g, '');
+
+class MujocoEngine implements PhysicsEngine {
+  readonly name = 'mujoco' as const;
+  readonly state: BatchState;
+  readonly adjustments: string[] = [];
+  private readonly data: MjData[];
+  private readonly gains: Gains;
+  private readonly bodyId: number[];
+  private readonly qadr: number[];
+  private readonly dadr: number[];
+  private readonly freeJoint: { q: number; v: number } | null;
+  private readonly pushes: Push[][];
+  private readonly friction: (number | null)[];
+  private readonly massScale: Map<number, number>[];
+  private freed = false;
+
+  constructor(private readonly mj: MainModule, private readonly m: MjModel, readonly model: RobotModel, readonly options: PhysicsOptions, source: boolean) {
+    const file = model.source.file;
+    const { n } = options;
+    const nj = model.joints.length, nb = model.bodies.length;
+    this.state = createBatchState(n, nj, nb);
+    this.gains = new Gains(n, nj, model);
+    m.opt.timestep = options.dt;
+    m.opt.integrator = INT_IMPLICITFAST;
+    m.opt.disableflags = m.opt.disableflags | DSBL_ACTUATION | DSBL_AUTORESET;
+    m.opt.gravity[2] = options.gravity;
+    this.bodyId = model.bodies.map((b) => {
+      const id = mj.mj_name2id(m, OBJ_BODY, b.name);
+      if (id < 0) throw new MimicError('ModelError', file, `body ${b.name}`, 'not found in the MuJoCo model');
+      return id;
+    });
+    const arm = jointArmature(model, options);
+    this.qadr = []; this.dadr = [];
+    model.joints.forEach((j, i) => {
+      const id = mj.mj_name2id(m, OBJ_JOINT, j.name);
+      if (id < 0) throw new MimicError('ModelError', file, `joint ${j.name}`, 'not found in the MuJoCo model');
+      this.qadr.push(m.jnt_qposadr[id]);
+      this.dadr.push(m.jnt_dofadr[id]);
+      m.dof_armature[m.jnt_dofadr[id]] = arm[i];
+    });
+    const root = this.bodyId[0];
+    let free: { q: number; v: number } | null = null;
+    for (let k = 0; k < m.njnt; k++) {
+      if (m.jnt_type[k] === JNT_FREE && m.jnt_bodyid[k] === root) free = { q: m.jnt_qposadr[k], v: m.jnt_dofadr[k] };
+    }
+    this.freeJoint = free;
+    this.adjustments.push(
+      source ? 'MJCF loaded as is (its own contacts, friction and meshes)' : 'MJCF generated from the RobotModel (toMjcf)',
+      `timestep ${options.dt} s, integrator implicitfast, armature native (dof_armature)`,
+      'PD computed per step in JS, applied as qfrc_applied (model actuators disabled)',
+      'contactForce = cfrc_ext minus applied forces (all contacts on the body, ground and self)');
+    if (options.fixedRoot) this.adjustments.push('root pinned: free joint removed');
+    this.pushes = Array.from({ length: n }, () => []);
+    this.friction = new Array(n).fill(null);
+    this.massScale = Array.from({ length: n }, () => new Map());
+    this.data = Array.from({ length: n }, () => new mj.MjData(m));
+    const b0 = model.bodies[0];
+    for (let e = 0; e < n; e++) this.reset(e, { rootPos: b0.pos, rootQuat: b0.quat, jointPos: model.joints.map(() => 0) });
+  }
+
+  setGains(kp: ArrayLike<number>, kd: ArrayLike<number>, effortLimit?: ArrayLike<number>): void {
+    this.gains.set(kp, kd, effortLimit);
+  }
+
+  setTargets(targets: ArrayLike<number>): void {
+    this.gains.setTargets(targets);
+  }
+
+  /** Per-env model overrides (friction, masses) go in before this env's computation and come out after. */
+  private withEnv(e: number, f: () => void): void {
+    const m = this.m, mu = this.friction[e], scales = this.massScale[e];
+    const saved: [number, number, number, number][] = [];
+    if (mu !== null) {
+      m.opt.enableflags = m.opt.enableflags | ENBL_OVERRIDE;
+      const of = m.opt.o_friction;
+      of[0] = mu; of[1] = mu; of[2] = 0.005; of[3] = 1e-4; of[4] = 1e-4;
+    }
+    for (const [b, s] of scales) {
+      const id = this.bodyId[b];
+      const bi = m.body_inertia;
+      saved.push([m.body_mass[id], bi[id * 3], bi[id * 3 + 1], bi[id * 3 + 2]]);
+      m.body_mass[id] *= s; bi[id * 3] *= s; bi[id * 3 + 1] *= s; bi[id * 3 + 2] *= s;
+    }
+    try { f(); } finally {
+      if (mu !== null) m.opt.enableflags = m.opt.enableflags & ~ENBL_OVERRIDE;
+      let k = 0;
+      for (const [b] of scales) {
+        const id = this.bodyId[b], v = saved[k++];
+        m.body_mass[id] = v[0];
+        const bi = m.body_inertia;
+        bi[id * 3] = v[1]; bi[id * 3 + 1] = v[2]; bi[id * 3 + 2] = v[3];
+      }
+    }
+  }
+
+  step(): void {
+    const { mj, m } = this;
+    const { nj } = this.state;
+    for (let e = 0; e < this.options.n; e++) {
+      const d = this.data[e];
+      const qfrc = d.qfrc_applied;
+      for (let j = 0; j < nj; j++) {
+        const i = e * nj + j;
+        const tau = this.gains.torque(i, this.state.jointPos[i], this.state.jointVel[i]);
+        this.state.jointTorque[i] = tau;
+        qfrc[this.dadr[j]] = tau;
+      }
+      this.writePushes(e);
+      this.withEnv(e, () => {
+        mj.mj_step2(m, d);
+        mj.mj_rnePostConstraint(m, d);
+        this.readContacts(e);
+        mj.mj_step1(m, d);
+      });
+      this.read(e);
+    }
+    checkExplosion(this.model, this.state, 'MuJoCo');
+  }
+
+  private writePushes(e: number): void {
+    const d = this.data[e];
+    if (this.pushes[e].length === 0) return;
+    const x = d.xfrc_applied, xpos = d.xpos, xipos = d.xipos;
+    x.fill(0);
+    for (const p of this.pushes[e]) {
+      const id = this.bodyId[p.body], k = id * 6;
+      if (p.force) {
+        const pt = p.point ?? [xpos[id * 3], xpos[id * 3 + 1], xpos[id * 3 + 2]];
+        const r = [pt[0] - xipos[id * 3], pt[1] - xipos[id * 3 + 1], pt[2] - xipos[id * 3 + 2]];
+        const fo = p.force;
+        x[k] += fo[0]; x[k + 1] += fo[1]; x[k + 2] += fo[2];
+        x[k + 3] += r[1] * fo[2] - r[2] * fo[1]; x[k + 4] += r[2] * fo[0] - r[0] * fo[2]; x[k + 5] += r[0] * fo[1] - r[1] * fo[0];
+      }
+      if (p.torque) { x[k + 3] += p.torque[0]; x[k + 4] += p.torque[1]; x[k + 5] += p.torque[2]; }
+    }
+  }
+
+  private readContacts(e: number): void {
+    const d = this.data[e], s = this.state, nb = s.nb;
+    const cf = d.cfrc_ext, xf = d.xfrc_applied;
+    for (let b = 0; b < nb; b++) {
+      const id = this.bodyId[b], k = (e * nb + b) * 3;
+      for (let c = 0; c < 3; c++) s.contactForce[k + c] = cf[id * 6 + 3 + c] - xf[id * 6 + c];
+    }
+  }
+
+  private read(e: number): void {
+    const d = this.data[e], s = this.state, { nb, nj } = s;
+    const m = this.m;
+    const xpos = d.xpos, xquat = d.xquat, cvel = d.cvel, scom = d.subtree_com, qpos = d.qpos, qvel = d.qvel;
+    const rootId = m.body_rootid;
+    for (let b = 0; b < nb; b++) {
+      const id = this.bodyId[b], k3 = (e * nb + b) * 3, k4 = (e * nb + b) * 4;
+      const r = rootId[id];
+      for (let c = 0; c < 3; c++) s.bodyPos[k3 + c] = xpos[id * 3 + c];
+      for (let c = 0; c < 4; c++) s.bodyQuat[k4 + c] = xquat[id * 4 + c];
+      const wx = cvel[id * 6], wy = cvel[id * 6 + 1], wz = cvel[id * 6 + 2];
+      // cvel is [w; v] at subtree_com of the root body; v_origin = v + w x (xpos - subtree_com)
+      const dx = xpos[id * 3] - scom[r * 3], dy = xpos[id * 3 + 1] - scom[r * 3 + 1], dz = xpos[id * 3 + 2] - scom[r * 3 + 2];
+      s.bodyAngVel[k3] = wx; s.bodyAngVel[k3 + 1] = wy; s.bodyAngVel[k3 + 2] = wz;
+      s.bodyLinVel[k3] = cvel[id * 6 + 3] + wy * dz - wz * dy;
+      s.bodyLinVel[k3 + 1] = cvel[id * 6 + 4] + wz * dx - wx * dz;
+      s.bodyLinVel[k3 + 2] = cvel[id * 6 + 5] + wx * dy - wy * dx;
+    }
+    for (let c = 0; c < 3; c++) {
+      s.rootPos[e * 3 + c] = s.bodyPos[e * nb * 3 + c];
+      s.rootLinVel[e * 3 + c] = s.bodyLinVel[e * nb * 3 + c];
+      s.rootAngVel[e * 3 + c] = s.bodyAngVel[e * nb * 3 + c];
+    }
+    for (let c = 0; c < 4; c++) s.rootQuat[e * 4 + c] = s.bodyQuat[e * nb * 4 + c];
+    for (let j = 0; j < nj; j++) {
+      s.jointPos[e * nj + j] = qpos[this.qadr[j]];
+      s.jointVel[e * nj + j] = qvel[this.dadr[j]];
+    }
+  }
+
+  reset(env: number, st: EnvState): void {
+    const d = this.data[env];
+    this.mj.mj_resetData(this.m, d);
+    const qpos = d.qpos, qvel = d.qvel;
+    if (this.freeJoint) {
+      const { q, v } = this.freeJoint;
+      for (let c = 0; c < 3; c++) qpos[q + c] = st.rootPos[c];
+      const n = Math.hypot(st.rootQuat[0], st.rootQuat[1], st.rootQuat[2], st.rootQuat[3]);
+      for (let c = 0; c < 4; c++) qpos[q + 3 + c] = st.rootQuat[c] / n;
+      const lv = st.rootLinVel ?? [0, 0, 0], av = st.rootAngVel ?? [0, 0, 0];
+      // free joint: linear velocity in world, angular velocity in the body frame
+      const [w, x, y, z] = [qpos[q + 3], qpos[q + 4], qpos[q + 5], qpos[q + 6]];
+      const R = [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y), 2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x), 2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)];
+      for (let c = 0; c < 3; c++) {
+        qvel[v + c] = lv[c];
+        qvel[v + 3 + c] = R[c] * av[0] + R[3 + c] * av[1] + R[6 + c] * av[2];
+      }
+    }
+    this.model.joints.forEach((_, j) => {
+      qpos[this.qadr[j]] = st.jointPos[j];
+      qvel[this.dadr[j]] = st.jointVel ? st.jointVel[j] : 0;
+    });
+    this.pushes[env] = [];
+    d.xfrc_applied.fill(0);
+    d.qfrc_applied.fill(0);
+    this.withEnv(env, () => this.mj.mj_forward(this.m, d));
+    this.read(env);
+    const { nj, nb } = this.state;
+    this.state.jointTorque.fill(0, env * nj, (env + 1) * nj);
+    this.state.contactForce.fill(0, env * nb * 3, (env + 1) * nb * 3);
+  }
+
+  applyForce(env: number, body: number, force: ArrayLike<number>, point?: ArrayLike<number>): void {
+    this.pushes[env].push({ body, force: Array.from(force), point: point ? Array.from(point) : undefined });
+  }
+
+  applyTorque(env: number, body: number, torque: ArrayLike<number>): void {
+    this.pushes[env].push({ body, torque: Array.from(torque) });
+  }
+
+  clearForces(env: number): void {
+    this.pushes[env] = [];
+    this.data[env].xfrc_applied.fill(0);
+  }
+
+  setFriction(env: number, mu: number): void {
+    this.friction[env] = mu;
+  }
+
+  setBodyMassScale(env: number, body: number, scale: number): void {
+    if (scale === 1) this.massScale[env].delete(body);
+    else this.massScale[env].set(body, scale);
+  }
+
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    for (const d of this.data) d.delete();
+    this.m.delete();
+  }
+}
+
+function writeFiles(mj: MainModule, dir: string, files: Record<string, Uint8Array>): void {
+  const FS = (mj as unknown as { FS: { mkdir(p: string): void; writeFile(p: string, d: Uint8Array | string): void; analyzePath(p: string): { exists: boolean } } }).FS;
+  for (const [path, bytes] of Object.entries(files)) {
+    const parts = path.replace(/^\.?\//, '').split('/');
+    let cur = dir;
+    for (const p of parts.slice(0, -1)) {
+      cur += '/' + p;
+      if (!FS.analyzePath(cur).exists) FS.mkdir(cur);
+    }
+    FS.writeFile(`${dir}/${parts.join('/')}`, bytes);
+  }
+}
+
+function removeDir(mj: MainModule, dir: string): void {
+  const FS = (mj as unknown as { FS: { readdir(p: string): string[]; isDir(mode: number): boolean; stat(p: string): { mode: number }; unlink(p: string): void; rmdir(p: string): void } }).FS;
+  for (const name of FS.readdir(dir)) {
+    if (name === '.' || name === '..') continue;
+    const p = `${dir}/${name}`;
+    if (FS.isDir(FS.stat(p).mode)) removeDir(mj, p);
+    else FS.unlink(p);
+  }
+  FS.rmdir(dir);
+}
+
+export async function createMujocoEngine(model: RobotModel, options?: Partial<PhysicsOptions>, source?: MujocoSource): Promise<PhysicsEngine> {
+  const mj = await loadMujoco();
+  const o = resolveOptions(model, options);
+  let xml = source ? source.xml : toMjcf(model, o);
+  if (o.fixedRoot) xml = pinRoot(xml);
+  const dir = `/mimic-${dirCounter++}`;
+  const FS = (mj as unknown as { FS: { mkdir(p: string): void } }).FS;
+  FS.mkdir(dir);
+  let m: MjModel;
+  try {
+    writeFiles(mj, dir, { ...(source?.files ?? {}), 'model.xml': new TextEncoder().encode(xml) });
+    m = mj.MjModel.loadFromXML(`${dir}/model.xml`);
+  } catch (err) {
+    const detail = typeof err === 'number' ? `MuJoCo could not compile the model (exception ${err})` : String((err as Error)?.message ?? err);
+    throw new MimicError('ModelError', model.source.file, 'MuJoCo compile', detail);
+  } finally {
+    removeDir(mj, dir);
+  }
+  if (!m) throw new MimicError('ModelError', model.source.file, 'MuJoCo compile', 'loadFromXML returned nothing');
+  return new MujocoEngine(mj, m, model, o, !!source);
+}

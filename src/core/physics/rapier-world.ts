@@ -1,0 +1,172 @@
+/**
+ * Builds the Rapier world for a batch: one dynamic rigid body per link per env, impulse revolute joints with
+ * explicit local frames (joint X axis = hinge axis, zero angle = the model's rest pose), a ground cuboid, and
+ * collision groups so envs never touch each other.
+ */
+import RAPIER from '@dimforge/rapier3d-compat';
+import { MimicError } from '../errors';
+import type { RobotModel, Shape } from '../model/types';
+import { qFromAxisAngle, qMul, qRotate, qToMat, vAdd, type Quat, type Vec3 } from '../math';
+import { isFoot, jointArmature } from './common';
+import { bodyMotion, qBetween, quatFromMat, symEigen } from './kinematics';
+import type { PhysicsOptions } from './types';
+
+export interface LinkMass { mass: number; com: Vec3; inertia: Vec3; frame: Quat }
+
+export interface RapierEnv {
+  bodies: RAPIER.RigidBody[];
+  /** per model joint (null for unsupported types) */
+  joints: (RAPIER.RevoluteImpulseJoint | null)[];
+  /** colliders that touch the ground, with the body index they belong to */
+  ground: { collider: RAPIER.Collider; body: number }[];
+  offset: Vec3;
+}
+
+export interface RapierWorld {
+  world: RAPIER.World;
+  groundCollider: RAPIER.Collider;
+  envs: RapierEnv[];
+  links: LinkMass[];
+  adjustments: string[];
+}
+
+/** Envs are laid out on a grid this far apart so their (non-colliding) shapes do not crowd the broad phase. */
+export const ENV_SPACING = 4;
+
+const toR = (q: ArrayLike<number>) => ({ w: q[0], x: q[1], y: q[2], z: q[3] });
+const toV = (v: ArrayLike<number>) => ({ x: v[0], y: v[1], z: v[2] });
+
+/** Mass properties of every link after armature emulation and the inertia floor. */
+export function linkMasses(model: RobotModel, o: PhysicsOptions, adjustments: string[]): LinkMass[] {
+  const arm = jointArmature(model, o);
+  const floored: string[] = [];
+  const withArmature: string[] = [];
+  const out = model.bodies.map((b) => {
+    const R = qToMat(b.inertiaQuat);
+    const I = new Array(9).fill(0);
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
+      for (let k = 0; k < 3; k++) I[r * 3 + c] += R[r * 3 + k] * b.inertia[k] * R[c * 3 + k];
+    }
+    if (o.armatureEmulation) {
+      for (const j of b.joints) {
+        const a = arm[j], ax = model.joints[j].axis;
+        if (!(a > 0) || model.joints[j].type !== 'hinge') continue;
+        for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) I[r * 3 + c] += a * ax[r] * ax[c];
+        withArmature.push(`${model.joints[j].name} (${a.toPrecision(3)})`);
+      }
+    }
+    const { values, vectors } = symEigen(I);
+    const inertia = values.map((v) => Math.max(v, o.inertiaFloor, 1e-9)) as Vec3;
+    if (o.inertiaFloor > 0 && values.some((v) => v < o.inertiaFloor)) floored.push(b.name);
+    const mass = Math.max(b.mass, 1e-3);
+    if (!(b.mass >= 1e-3)) adjustments.push(`mass of ${b.name} raised from ${b.mass} to 0.001 kg`);
+    return { mass, com: [...b.com] as Vec3, inertia, frame: quatFromMat(vectors) };
+  });
+  if (withArmature.length) adjustments.push(`armature emulated as child-link inertia about the joint axis: ${withArmature.join(', ')}`);
+  if (floored.length) adjustments.push(`principal inertias floored at ${o.inertiaFloor} kg·m² on ${floored.length} links: ${floored.join(', ')}`);
+  return out;
+}
+
+function shapeDesc(s: Shape): RAPIER.ColliderDesc | null {
+  let d: RAPIER.ColliderDesc | null = null;
+  let q: Quat = s.quat;
+  const yToZ = qFromAxisAngle([1, 0, 0], Math.PI / 2); // Rapier capsules/cylinders run along y, ours along z
+  switch (s.type) {
+    case 'sphere': d = RAPIER.ColliderDesc.ball(s.size[0]); break;
+    case 'box': d = RAPIER.ColliderDesc.cuboid(s.size[0], s.size[1], s.size[2]); break;
+    case 'capsule': d = RAPIER.ColliderDesc.capsule(s.size[1], s.size[0]); q = qMul(s.quat, yToZ); break;
+    case 'cylinder': d = RAPIER.ColliderDesc.cylinder(s.size[1], s.size[0]); q = qMul(s.quat, yToZ); break;
+    case 'mesh': d = s.mesh ? RAPIER.ColliderDesc.convexHull(s.mesh.vertices) : null; break;
+    default: d = null;
+  }
+  if (!d) return null;
+  return d.setTranslation(s.pos[0], s.pos[1], s.pos[2]).setRotation(toR(q)).setDensity(0);
+}
+
+const groups = (membership: number, filter: number) => ((membership & 0xffff) << 16) | (filter & 0xffff);
+
+export function buildWorld(model: RobotModel, o: PhysicsOptions): RapierWorld {
+  const file = model.source.file;
+  const adjustments: string[] = [];
+  for (const b of model.bodies) {
+    if (b.parent >= 0 && (b.joints.length > 1 || b.joints.some((j) => model.joints[j].type !== 'hinge'))) {
+      throw new MimicError('ModelError', file, `body ${b.name}`, 'the Rapier backend supports one hinge joint (or none) per body');
+    }
+  }
+  const links = linkMasses(model, o, adjustments);
+  const world = new RAPIER.World({ x: 0, y: 0, z: o.gravity });
+  world.timestep = o.dt;
+  world.integrationParameters.numSolverIterations = o.solverIterations;
+  world.integrationParameters.numInternalPgsIterations = o.pgsIterations;
+
+  const cols = Math.ceil(Math.sqrt(o.n));
+  const half = (cols * ENV_SPACING) / 2 + 200;
+  const groundBody = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(half - 200, half - 200, -1));
+  // ground friction rule Min with a huge own value: the contact friction is the robot collider's (per env, setFriction)
+  const groundCollider = world.createCollider(
+    RAPIER.ColliderDesc.cuboid(half, half, 1).setFriction(1e6).setFrictionCombineRule(RAPIER.CoefficientCombineRule.Min)
+      .setCollisionGroups(groups(1, 0xfffe)), groundBody);
+
+  let self = o.selfCollision;
+  if (self && o.n > 15) {
+    self = false;
+    adjustments.push('self-collision disabled: collision groups separate at most 15 envs');
+  }
+  const rest = bodyMotion(model, { rootPos: model.bodies[0].pos, rootQuat: model.bodies[0].quat, jointPos: model.joints.map(() => 0) });
+  const envs: RapierEnv[] = [];
+  let hullFailures = 0;
+  for (let e = 0; e < o.n; e++) {
+    const offset: Vec3 = [(e % cols) * ENV_SPACING, Math.floor(e / cols) * ENV_SPACING, 0];
+    const own = self ? 1 << (1 + e) : 2;
+    const bodies: RAPIER.RigidBody[] = [];
+    const ground: RapierEnv['ground'] = [];
+    for (const b of model.bodies) {
+      const L = links[b.index];
+      const desc = (b.parent < 0 && o.fixedRoot ? RAPIER.RigidBodyDesc.fixed() : RAPIER.RigidBodyDesc.dynamic())
+        .setTranslation(...vAdd(rest.pos[b.index], offset))
+        .setRotation(toR(rest.quat[b.index]))
+        .setAdditionalMassProperties(L.mass, toV(L.com), toV(L.inertia), toR(L.frame))
+        .setCanSleep(false);
+      const rb = world.createRigidBody(desc);
+      bodies.push(rb);
+      const foot = isFoot(b);
+      const hasSpheres = b.collision.some((s) => s.type === 'sphere');
+      for (const s of b.collision) {
+        if ((s.contype | s.conaffinity) === 0) continue;
+        const touchesGround = o.groundContact === 'all' || (foot && (!hasSpheres || s.type === 'sphere'));
+        if (!touchesGround && !self) continue;
+        const d = shapeDesc(s);
+        if (!d) { hullFailures++; continue; }
+        d.setFriction(o.friction).setCollisionGroups(groups(own, (touchesGround ? 1 : 0) | (self ? own : 0)));
+        const c = world.createCollider(d, rb);
+        if (touchesGround) ground.push({ collider: c, body: b.index });
+      }
+    }
+    const joints: RapierEnv['joints'] = model.joints.map(() => null);
+    for (const b of model.bodies) {
+      if (b.parent < 0) continue;
+      const parent = bodies[b.parent], child = bodies[b.index];
+      if (b.joints.length === 0) {
+        const data = RAPIER.JointData.fixed(toV(b.pos), toR(b.quat), { x: 0, y: 0, z: 0 }, { w: 1, x: 0, y: 0, z: 0 });
+        world.createImpulseJoint(data, parent, child, true).setContactsEnabled(false);
+        continue;
+      }
+      const jm = model.joints[b.joints[0]];
+      const frame2 = qBetween([1, 0, 0], jm.axis);
+      const frame1 = qMul(b.quat, frame2);
+      const anchor1 = vAdd(b.pos, qRotate(b.quat, jm.pos));
+      const data = RAPIER.JointData.revolute(toV(anchor1), toV(jm.pos), { x: 1, y: 0, z: 0 });
+      const joint = world.createImpulseJoint(data, parent, child, true) as RAPIER.RevoluteImpulseJoint;
+      joint.setLocalFrame1(toV(anchor1), toR(frame1));
+      joint.setLocalFrame2(toV(jm.pos), toR(frame2));
+      joint.setContactsEnabled(false);
+      if (jm.range) joint.setLimits(jm.range[0], jm.range[1]);
+      joint.configureMotorModel(RAPIER.MotorModel.ForceBased);
+      joints[jm.index] = joint;
+    }
+    envs.push({ bodies, joints, ground, offset });
+  }
+  if (hullFailures) adjustments.push(`${hullFailures / o.n} collision shapes skipped (convex hull failed or unsupported type)`);
+  adjustments.push(`ground contact: ${o.groundContact === 'feet' ? 'foot shapes only (ankle-roll/foot links; their spheres when they have any)' : 'every collision shape'}, meshes as convex hulls`);
+  return { world, groundCollider, envs, links, adjustments };
+}

@@ -1,0 +1,219 @@
+/**
+ * Rapier backend. PD control: by default explicit joint torques (tau = clip(kp (q* - q) - kd qd, ±effort),
+ * applied as a +tau·axis / -tau·axis torque pair on child / parent every physics step) — the same law MuJoCo
+ * runs; `pd: 'motor'` uses Rapier's ForceBased position motor with max force = effort instead (see README).
+ */
+import RAPIER from '@dimforge/rapier3d-compat';
+import type { RobotModel } from '../model/types';
+import { qRotate } from '../math';
+import { checkExplosion, Gains, resolveOptions } from './common';
+import { bodyMotion, hingeAngle } from './kinematics';
+import { buildWorld, type RapierWorld } from './rapier-world';
+import { createBatchState, type BatchState, type EnvState, type PhysicsEngine, type PhysicsOptions } from './types';
+
+let ready: Promise<void> | null = null;
+/** RAPIER.init() once per process. */
+export const initRapier = (): Promise<void> => (ready ??= RAPIER.init());
+
+export interface RapierExtraOptions {
+  /** 'torque' (default): explicit PD torques; 'motor': Rapier's ForceBased position motor */
+  pd?: 'torque' | 'motor';
+}
+
+interface Push { body: number; force?: number[]; torque?: number[]; point?: number[] }
+
+class RapierEngine implements PhysicsEngine {
+  readonly name = 'rapier' as const;
+  readonly state: BatchState;
+  readonly adjustments: string[];
+  private readonly w: RapierWorld;
+  private readonly gains: Gains;
+  private readonly pushes: Push[][];
+  private readonly rest: number[][]; // per joint: rest rotation of the child relative to the parent (wxyz)
+  private readonly pd: 'torque' | 'motor';
+  private motorDirty = true;
+  private freed = false;
+  private readonly v = { x: 0, y: 0, z: 0 };
+
+  constructor(readonly model: RobotModel, readonly options: PhysicsOptions, extra: RapierExtraOptions) {
+    this.pd = extra.pd ?? 'motor';
+    this.w = buildWorld(model, options);
+    this.adjustments = [...this.w.adjustments, `PD: ${this.pd === 'torque' ? 'explicit joint torques (clipped to the effort limit)' : 'Rapier ForceBased position motors, max force = effort limit'}`];
+    const nj = model.joints.length, nb = model.bodies.length;
+    this.state = createBatchState(options.n, nj, nb);
+    this.gains = new Gains(options.n, nj, model);
+    this.pushes = Array.from({ length: options.n }, () => []);
+    this.rest = model.joints.map((j) => model.bodies[j.body].quat);
+    for (let e = 0; e < options.n; e++) this.read(e);
+  }
+
+  setGains(kp: ArrayLike<number>, kd: ArrayLike<number>, effortLimit?: ArrayLike<number>): void {
+    this.gains.set(kp, kd, effortLimit);
+    this.motorDirty = true;
+  }
+
+  setTargets(targets: ArrayLike<number>): void {
+    this.gains.setTargets(targets);
+    this.motorDirty = true;
+  }
+
+  step(): void {
+    const { n } = this.options;
+    for (let e = 0; e < n; e++) this.applyControl(e);
+    this.motorDirty = false;
+    this.w.world.step();
+    for (let e = 0; e < n; e++) this.read(e);
+    checkExplosion(this.model, this.state, 'Rapier');
+  }
+
+  private applyControl(e: number): void {
+    const env = this.w.envs[e];
+    const { nj } = this.state;
+    const s = this.state, g = this.gains, v = this.v;
+    for (const rb of env.bodies) { rb.resetTorques(false); rb.resetForces(false); }
+    for (const p of this.pushes[e]) {
+      const rb = env.bodies[p.body];
+      if (p.force) {
+        const f = { x: p.force[0], y: p.force[1], z: p.force[2] };
+        if (p.point) rb.addForceAtPoint(f, { x: p.point[0] + env.offset[0], y: p.point[1] + env.offset[1], z: p.point[2] + env.offset[2] }, false);
+        else rb.addForceAtPoint(f, rb.translation(), false);
+      }
+      if (p.torque) rb.addTorque({ x: p.torque[0], y: p.torque[1], z: p.torque[2] }, false);
+    }
+    for (let j = 0; j < nj; j++) {
+      const i = e * nj + j;
+      const joint = env.joints[j];
+      if (!joint) continue;
+      s.jointTorque[i] = g.torque(i, s.jointPos[i], s.jointVel[i]);
+      if (this.pd === 'motor') {
+        if (this.motorDirty) {
+          joint.configureMotorPosition(g.target[i], g.kp[i], g.kd[i]);
+          joint.setMotorMaxForce(Number.isFinite(g.effort[i]) ? g.effort[i] : 3.4e38);
+        }
+        continue;
+      }
+      const jm = this.model.joints[j];
+      const child = env.bodies[jm.body], parent = env.bodies[this.model.bodies[jm.body].parent];
+      const r = child.rotation();
+      const a = qRotate([r.w, r.x, r.y, r.z], jm.axis);
+      const tau = s.jointTorque[i];
+      v.x = a[0] * tau; v.y = a[1] * tau; v.z = a[2] * tau;
+      child.addTorque(v, false);
+      v.x = -v.x; v.y = -v.y; v.z = -v.z;
+      parent.addTorque(v, false);
+    }
+  }
+
+  /** Refresh state for one env from the rigid bodies. */
+  private read(e: number): void {
+    const env = this.w.envs[e];
+    const s = this.state, { nb, nj } = s;
+    const model = this.model;
+    const quats: number[][] = new Array(nb);
+    const angs: number[][] = new Array(nb);
+    for (let b = 0; b < nb; b++) {
+      const rb = env.bodies[b];
+      const t = rb.translation(), r = rb.rotation(), lv = rb.linvel(), av = rb.angvel();
+      const q = [r.w, r.x, r.y, r.z];
+      quats[b] = q;
+      angs[b] = [av.x, av.y, av.z];
+      const k3 = (e * nb + b) * 3, k4 = (e * nb + b) * 4;
+      const o = [t.x, t.y, t.z];
+      s.bodyPos[k3] = o[0] - env.offset[0]; s.bodyPos[k3 + 1] = o[1] - env.offset[1]; s.bodyPos[k3 + 2] = o[2] - env.offset[2];
+      s.bodyQuat[k4] = q[0]; s.bodyQuat[k4 + 1] = q[1]; s.bodyQuat[k4 + 2] = q[2]; s.bodyQuat[k4 + 3] = q[3];
+      // Rapier's linvel is the centre of mass velocity; state wants the body frame origin: v_o = v_c + w x (o - c)
+      const c = rb.worldCom();
+      const dx = o[0] - c.x, dy = o[1] - c.y, dz = o[2] - c.z;
+      s.bodyLinVel[k3] = lv.x + av.y * dz - av.z * dy;
+      s.bodyLinVel[k3 + 1] = lv.y + av.z * dx - av.x * dz;
+      s.bodyLinVel[k3 + 2] = lv.z + av.x * dy - av.y * dx;
+      s.bodyAngVel[k3] = av.x; s.bodyAngVel[k3 + 1] = av.y; s.bodyAngVel[k3 + 2] = av.z;
+      s.contactForce[k3] = 0; s.contactForce[k3 + 1] = 0; s.contactForce[k3 + 2] = 0;
+    }
+    for (let c = 0; c < 3; c++) {
+      s.rootPos[e * 3 + c] = s.bodyPos[e * nb * 3 + c];
+      s.rootLinVel[e * 3 + c] = s.bodyLinVel[e * nb * 3 + c];
+      s.rootAngVel[e * 3 + c] = s.bodyAngVel[e * nb * 3 + c];
+    }
+    for (let c = 0; c < 4; c++) s.rootQuat[e * 4 + c] = s.bodyQuat[e * nb * 4 + c];
+    for (let j = 0; j < nj; j++) {
+      const jm = model.joints[j];
+      const p = model.bodies[jm.body].parent;
+      const qc = quats[jm.body], qp = quats[p];
+      s.jointPos[e * nj + j] = hingeAngle(qp, qc, this.rest[j], jm.axis);
+      const a = qRotate(qc, jm.axis);
+      const wc = angs[jm.body], wp = angs[p];
+      s.jointVel[e * nj + j] = a[0] * (wc[0] - wp[0]) + a[1] * (wc[1] - wp[1]) + a[2] * (wc[2] - wp[2]);
+    }
+    // ground contact forces: sum of the normal impulses of the last step / dt
+    const dt = this.options.dt;
+    const world = this.w.world, gc = this.w.groundCollider;
+    for (const { collider, body } of env.ground) {
+      world.contactPair(collider, gc, (m, flipped) => {
+        let imp = 0;
+        for (let i = 0; i < m.numContacts(); i++) imp += m.contactImpulse(i);
+        if (imp === 0) return;
+        const nrm = m.normal();
+        const sgn = (flipped ? 1 : -1) * imp / dt;
+        const k3 = (e * nb + body) * 3;
+        s.contactForce[k3] += sgn * nrm.x; s.contactForce[k3 + 1] += sgn * nrm.y; s.contactForce[k3 + 2] += sgn * nrm.z;
+      });
+    }
+  }
+
+  reset(env: number, st: EnvState): void {
+    const E = this.w.envs[env];
+    const m = bodyMotion(this.model, st);
+    for (let b = 0; b < m.pos.length; b++) {
+      const rb = E.bodies[b];
+      const q = m.quat[b], o = m.pos[b], w = m.angVel[b], vo = m.linVel[b];
+      rb.setTranslation({ x: o[0] + E.offset[0], y: o[1] + E.offset[1], z: o[2] + E.offset[2] }, false);
+      rb.setRotation({ w: q[0], x: q[1], y: q[2], z: q[3] }, false);
+      // velocity of the centre of mass: v_c = v_o + w x (c - o)
+      const L = this.w.links[b];
+      const d = qRotate(q, L.com);
+      rb.setLinvel({ x: vo[0] + w[1] * d[2] - w[2] * d[1], y: vo[1] + w[2] * d[0] - w[0] * d[2], z: vo[2] + w[0] * d[1] - w[1] * d[0] }, false);
+      rb.setAngvel({ x: w[0], y: w[1], z: w[2] }, false);
+      rb.resetForces(false); rb.resetTorques(false);
+    }
+    this.pushes[env] = [];
+    this.read(env);
+    for (let j = 0; j < this.state.nj; j++) this.state.jointTorque[env * this.state.nj + j] = 0;
+  }
+
+  applyForce(env: number, body: number, force: ArrayLike<number>, point?: ArrayLike<number>): void {
+    this.pushes[env].push({ body, force: Array.from(force), point: point ? Array.from(point) : undefined });
+  }
+
+  applyTorque(env: number, body: number, torque: ArrayLike<number>): void {
+    this.pushes[env].push({ body, torque: Array.from(torque) });
+  }
+
+  clearForces(env: number): void {
+    this.pushes[env] = [];
+  }
+
+  setFriction(env: number, mu: number): void {
+    for (const { collider } of this.w.envs[env].ground) collider.setFriction(mu);
+  }
+
+  setBodyMassScale(env: number, body: number, scale: number): void {
+    const L = this.w.links[body];
+    const i = L.inertia;
+    this.w.envs[env].bodies[body].setAdditionalMassProperties(L.mass * scale, { x: L.com[0], y: L.com[1], z: L.com[2] },
+      { x: i[0] * scale, y: i[1] * scale, z: i[2] * scale }, { w: L.frame[0], x: L.frame[1], y: L.frame[2], z: L.frame[3] }, false);
+  }
+
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.w.world.free();
+  }
+}
+
+export async function createRapierEngine(model: RobotModel, options?: Partial<PhysicsOptions> & RapierExtraOptions): Promise<PhysicsEngine> {
+  await initRapier();
+  const o = resolveOptions(model, options);
+  return new RapierEngine(model, o, { pd: options?.pd });
+}
+

@@ -125,3 +125,9 @@ describe('CPU observation builder', () => {
     expect(() => createObsContext(model, 1, ['a'], [0], 'head')).toThrow(/anchor body.*head|head.*anchor/);
   });
 });
+
+describe('layout entry leniency', () => {
+  it('history 0 (Isaac Lab: no history) counts as 1', () => {
+    expect(layoutSize([{ term: 'base_ang_vel', history: 0, scale: 1, clip: null }], makeContext(1, 9))).toBe(3);
+  });
+});

@@ -40,7 +40,8 @@ export function resolveLayout(layout: ObsLayoutEntry[], ctx: ObsContext): Resolv
     const where = `observations[${k}] (${entry.term})`;
     const term = resolveObsTerm(entry.term, where);
     const dim = term.dim(ctx);
-    const history = entry.history ?? 1;
+    // Isaac Lab's history_length 0 means "no history": one value, same as 1
+    const history = entry.history === 0 || entry.history === undefined ? 1 : entry.history;
     if (!Number.isInteger(history) || history < 1) {
       throw new MimicError('PolicyError', '<layout>', where, `history must be an integer >= 1, got ${history}`);
     }

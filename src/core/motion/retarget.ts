@@ -197,7 +197,9 @@ export function retargetBvhDetailed(bvh: BvhData, model: RobotModel, config: unk
       const dt = (Math.min(n - 1, k + 1) - Math.max(0, k - 1)) / fps;
       const speed = Math.hypot(b[0] - a[0], b[1] - a[1], b[2] - a[2]) / dt;
       const low = (Math.min(...ft.bones.map((bn) => toR(srcP(first + k, bn))[2])) - groundY) * scale;
-      c[k] = speed < cfg.contact.speed && low < cfg.contact.height ? 1 : 0;
+      // low: near the clip's ground, or (uneven capture) within 2 cm of the frame's lowest foot point
+      const near = low < cfg.contact.height || low - srcLow(first + k) * scale < 0.02;
+      c[k] = speed < cfg.contact.speed && near ? 1 : 0;
     }
     return c;
   });

@@ -2,6 +2,8 @@
  * Node worker pool for evaluation batches (worker_threads). Each worker runs src/cli/eval-worker.ts and
  * executes one BatchJob at a time; errors come back as MimicErrors with their kind, file and place.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MimicError, type ErrorKind } from '../core/errors';
 import type { BatchJob, BatchOutput } from '../core/evaluation/episode';
@@ -26,8 +28,11 @@ export function toError(e: WorkerError): Error {
 
 /** Start `size` workers; executors[i] sends its jobs to worker i. */
 export function createNodePool(size: number): NodePool {
-  const workers = Array.from({ length: Math.max(1, size) }, () =>
-    new Worker(new URL('./eval-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] }));
+  // the worker is TypeScript: register tsx's loader inside the worker, then import the entry
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
+  const entry = new URL('./eval-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(boot, { eval: true }));
   let nextId = 1;
   const executors: Executor[] = workers.map((w) => (job: BatchJob, onProgress) =>
     new Promise<BatchOutput>((resolve, reject) => {

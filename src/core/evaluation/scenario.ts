@@ -26,6 +26,8 @@ export interface PushSpec {
 
 export interface Scenario {
   name: string;
+  /** the file it came from (set by parseScenario; for messages) */
+  file?: string;
   description?: string;
   seed: number;
   /** default number of episodes (CLI --episodes overrides) */
@@ -170,7 +172,7 @@ export function parseScenario(text: string, file: string): Scenario {
     const n = checkKeys(p.init_noise, 'perturbations.init_noise', file);
     for (const k of ['joint_pos_std', 'root_pos_std', 'root_yaw_std']) checkNum(n[k], `perturbations.init_noise.${k}`, file);
   }
-  return raw as Scenario;
+  return { ...(raw as Scenario), file };
 }
 
 /** A scenario with no perturbations (what `--scenario` defaults to). */
@@ -201,7 +203,7 @@ export function samplePerturbation(sc: Scenario, index: number, ctx: SampleConte
   };
   if (p.pushes) {
     const s = p.pushes;
-    bodyCheck(s.bodies, ctx, 'perturbations.pushes.bodies');
+    bodyCheck(s.bodies, { ...ctx, file: ctx.file ?? sc.file }, 'perturbations.pushes.bodies');
     const r = episodeRng(sc.seed, index, 0);
     const count = drawInt(r, s.count ?? 1);
     const [w0, w1] = s.window_s ?? [Math.min(1, ctx.seconds / 4), Math.max(ctx.seconds - 1, ctx.seconds * 0.75)];
@@ -227,7 +229,7 @@ export function samplePerturbation(sc: Scenario, index: number, ctx: SampleConte
   if (p.mass) {
     const r = episodeRng(sc.seed, index, 2);
     const bodies = p.mass.bodies === undefined || p.mass.bodies === 'all' ? ctx.bodyNames : p.mass.bodies;
-    bodyCheck(bodies, ctx, 'perturbations.mass.bodies');
+    bodyCheck(bodies, { ...ctx, file: ctx.file ?? sc.file }, 'perturbations.mass.bodies');
     const shared = draw(r, p.mass.scale);
     for (const b of bodies) out.mass.push({ body: b, scale: p.mass.per_body === false ? shared : draw(r, p.mass.scale) });
   }

@@ -1,0 +1,76 @@
+// The CLI contract (`node --import tsx src/cli/eval.ts ... --json`) and determinism of scenario runs.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const A = '../shared/assets';
+const ROBOT = `${A}/g1/g1_29dof_rev_1_0.xml`;
+const POLICY = `${A}/policies/g1-dance-102/policy.onnx`;
+
+function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/eval.ts', ...args], { encoding: 'utf8', timeout: 240_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('eval CLI', () => {
+  it('one headless episode prints one JSON object with the contract keys', () => {
+    const r = cli(['--robot', ROBOT, '--policy', POLICY, '--json', '--seconds', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.length).toBe(1);
+    const j = JSON.parse(lines[0]);
+    for (const k of ['survived_s', 'clip_s', 'success', 'mean_joint_err_rad', 'mean_anchor_pos_err_m', 'ms_per_control_step']) expect(j, k).toHaveProperty(k);
+    expect(typeof j.success).toBe('boolean');
+    expect(j.success).toBe(true);
+    expect(j.clip_s).toBe(2);
+    expect(j.survived_s).toBe(2);
+    expect(j.mean_joint_err_rad).toBeGreaterThan(0);
+    expect(j.mean_joint_err_rad).toBeLessThan(0.1);
+    expect(j.ms_per_control_step).toBeGreaterThan(0);
+    expect(j.adjustments.length).toBeGreaterThan(0);
+  });
+
+  it('a bad path exits non-zero with the message on stderr and nothing on stdout', () => {
+    const r = cli(['--robot', `${A}/g1/no_such_robot.xml`, '--policy', POLICY, '--json', '--seconds', '2']);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/ParseError in .*no_such_robot\.xml.*no such file/);
+    const u = cli(['--robot', ROBOT, '--policy', POLICY, '--engine', 'bullet']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/--engine expects rapier or mujoco/);
+    const bad = mkdtempSync(join(tmpdir(), 'eval-'));
+    writeFileSync(join(bad, 's.json'), JSON.stringify({ name: 'x', seed: 1, perturbations: { pushes: { force_n: [10, 20], bodies: ['nose'], duration_s: 0.1 } } }));
+    const s = cli(['--robot', ROBOT, '--policy', POLICY, '--scenario', join(bad, 's.json'), '--episodes', '1', '--seconds', '1', '--workers', '0']);
+    expect(s.code).toBe(1);
+    expect(s.stderr).toMatch(/s\.json at perturbations\.pushes\.bodies: unknown body 'nose'/);
+  });
+
+  it('a scenario run is byte-identical for the same seed (timing excluded), whatever the worker scheduling', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-'));
+    const args = ['--robot', ROBOT, '--policy', POLICY, '--scenario', 'seeds/robustness.json', '--episodes', '2', '--seconds', '2', '--envs', '1', '--json', '--quiet'];
+    const a = cli([...args, '--workers', '2', '--report', dir]);
+    expect(a.code, a.stderr).toBe(0);
+    const b = cli([...args, '--workers', '1']);
+    expect(b.code, b.stderr).toBe(0);
+    const strip = (s: string) => {
+      const j = JSON.parse(s);
+      delete j.timing;
+      return JSON.stringify(j);
+    };
+    expect(strip(a.stdout)).toBe(strip(b.stdout));
+    const ja = JSON.parse(a.stdout);
+    expect(ja.episodes).toBe(2);
+    expect(ja).toHaveProperty('success_rate');
+    expect(ja.groups[0].episodes.map((e: { index: number }) => e.index)).toEqual([0, 1]);
+    // the two episodes drew different perturbations
+    expect(JSON.stringify(ja.groups[0].episodes[0].perturbation)).not.toBe(JSON.stringify(ja.groups[0].episodes[1].perturbation));
+    // report files
+    for (const f of ['eval.json', 'episodes.csv', 'summary.csv', 'report.html']) expect(existsSync(join(dir, f)), f).toBe(true);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toMatch(/<svg/);
+    expect(html).not.toMatch(/<script/);
+    expect(readFileSync(join(dir, 'episodes.csv'), 'utf8').trim().split('\n').length).toBe(3);
+  });
+});

@@ -2,12 +2,12 @@
  * The built-in controller: the default driver when no policy is loaded. PD targets are the reference joint
  * angles; gains follow the armature rule (kp = a·(2π·10)², kd = 2·2·a·(2π·10)) with a = the joint's armature,
  * else the shipped G1 motor figures (policies/builtin-controller.json), else a fallback. An optional assistive
- * wrench on the root (pelvis) pulls it toward the reference root pose: PD on position and orientation, scaled
- * by `assist` ∈ [0, 1], plus the robot's weight at 1. Honest: with assist 0 this is plain joint tracking of a
+ * wrench about the root (pelvis) pulls it toward the reference root pose: PD on position and orientation, scaled
+ * by `assist` ∈ [0, 1], plus the robot's weight at 1 (spread over the links by mass, see applyAssist). Honest: with assist 0 this is plain joint tracking of a
  * kinematic clip without balance, and the robot may fall.
  */
 import { fail } from '../errors';
-import { qConj, qLog, qMul } from '../math';
+import { qConj, qLog, qMul, qRotate, vAdd, vCross, vSub } from '../math';
 import type { RobotModel } from '../model/types';
 import type { ReferenceTrack } from '../motion/reference';
 import { createBatchState, type BatchState, type PhysicsEngine } from '../physics/types';
@@ -19,7 +19,6 @@ export interface AssistSettings {
   positionHz: number;
   orientationHz: number;
   dampingRatio: number;
-  radiusOfGyration: number;
   gravityCompensation: boolean;
 }
 
@@ -108,29 +107,55 @@ export class BuiltinController {
     }
   }
 
-  /** Targets = reference joint angles; assistive wrench on the root (replaces earlier forces on this env). */
+  /** Targets = reference joint angles of the current step. Call applyAssist() before every physics step. */
   act(): void {
-    const { n, nj, ref, engine } = this;
-    const s = engine.state;
-    const a = builtinSettings.assist;
-    const wp = 2 * Math.PI * a.positionHz, wr = 2 * Math.PI * a.orientationHz, z = a.dampingRatio;
-    const inertia = this.mass * a.radiusOfGyration * a.radiusOfGyration;
+    const { n, nj, ref } = this;
     for (let e = 0; e < n; e++) {
       this.track.write(this.refStep[e], ref, e);
       this.targets.set(ref.jointPos.subarray(e * nj, (e + 1) * nj), e * nj);
-      engine.clearForces(e);
-      const k = this.assistLevel;
-      if (k <= 0) continue;
-      const f = [0, 1, 2].map((i) =>
-        k * this.mass * (wp * wp * (ref.rootPos[e * 3 + i] - s.rootPos[e * 3 + i]) + 2 * z * wp * (ref.rootLinVel[e * 3 + i] - s.rootLinVel[e * 3 + i])));
-      if (a.gravityCompensation) f[2] += k * this.mass * -engine.options.gravity;
-      const qe = qLog(qMul(ref.rootQuat.subarray(e * 4, e * 4 + 4), qConj(s.rootQuat.subarray(e * 4, e * 4 + 4))));
-      const t = [0, 1, 2].map((i) =>
-        k * inertia * (wr * wr * qe[i] + 2 * z * wr * (ref.rootAngVel[e * 3 + i] - s.rootAngVel[e * 3 + i])));
-      engine.applyForce(e, 0, f);
-      engine.applyTorque(e, 0, t);
     }
-    engine.setTargets(this.targets);
+    this.engine.setTargets(this.targets);
+  }
+
+  /**
+   * The assistive wrench toward the reference root pose, from the current state (replaces earlier forces on
+   * each env). It is the wrench about the pelvis of a PD on the root's position and orientation, applied as a
+   * mass-proportional acceleration field over every link: link b (mass m_b, centre of mass c_b) gets
+   * F_b = m_b·(a + α × (c_b − p_root)), a = assist·(ω²·Δp + 2ζω·Δv) (+ assist·g upward), α = assist·(ω²·θ + 2ζω·Δω).
+   * Putting it all on the light pelvis (3.8 of the G1's 35 kg) makes the explicit PD unstable; spread by mass,
+   * every link sees the same acceleration and the loop is stable at physics rate. Evaluated every physics step.
+   */
+  applyAssist(): void {
+    const { n, ref, engine, model } = this;
+    const s = engine.state, nb = s.nb;
+    const a = builtinSettings.assist;
+    const wp = 2 * Math.PI * a.positionHz, wr = 2 * Math.PI * a.orientationHz, z = a.dampingRatio;
+    const k = this.assistLevel;
+    const lin = [0, 0, 0], ang = [0, 0, 0];
+    for (let e = 0; e < n; e++) {
+      engine.clearForces(e);
+      if (k <= 0) continue;
+      const qe = qLog(qMul(ref.rootQuat.subarray(e * 4, e * 4 + 4), qConj(s.rootQuat.subarray(e * 4, e * 4 + 4))));
+      for (let i = 0; i < 3; i++) {
+        lin[i] = k * (wp * wp * (ref.rootPos[e * 3 + i] - s.rootPos[e * 3 + i]) + 2 * z * wp * (ref.rootLinVel[e * 3 + i] - s.rootLinVel[e * 3 + i]));
+        ang[i] = k * (wr * wr * qe[i] + 2 * z * wr * (ref.rootAngVel[e * 3 + i] - s.rootAngVel[e * 3 + i]));
+      }
+      if (a.gravityCompensation) lin[2] += k * -engine.options.gravity;
+      for (let b = 0; b < nb; b++) {
+        const body = model.bodies[b];
+        if (!(body.mass > 0)) continue;
+        const c = vAdd(s.bodyPos.subarray((e * nb + b) * 3, (e * nb + b) * 3 + 3), qRotate(s.bodyQuat.subarray((e * nb + b) * 4, (e * nb + b) * 4 + 4), body.com));
+        const r = vSub(c, s.rootPos.subarray(e * 3, e * 3 + 3));
+        const t = vCross(ang, r);
+        engine.applyForce(e, b, [body.mass * (lin[0] + t[0]), body.mass * (lin[1] + t[1]), body.mass * (lin[2] + t[2])], c);
+      }
+    }
+  }
+
+  /** One physics step with the assist. */
+  physicsStep(): void {
+    this.applyAssist();
+    this.engine.step();
   }
 
   advance(): void {
@@ -139,7 +164,7 @@ export class BuiltinController {
 
   step(): void {
     this.act();
-    for (let k = 0; k < this.decimation; k++) this.engine.step();
+    for (let k = 0; k < this.decimation; k++) this.physicsStep();
     this.advance();
   }
 }

@@ -165,7 +165,10 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
       opts.onStep?.({ step: k, t: k * stepDt, jointErr: j0, anchorErr: a0, termination: term0, engine, state: s, ref });
       steps = k + 1;
       if (!alive.some((x) => x === 1)) break;
-      for (let d = 0; d < decimation; d++) engine.step();
+      for (let d = 0; d < decimation; d++) {
+        if (builtin) builtin.physicsStep();
+        else engine.step();
+      }
       if (ctrl) ctrl.advance();
       else builtin!.advance();
     }

@@ -1,0 +1,51 @@
+/**
+ * THE BAR: the shared g1-dance-102 policy (unitree_rl_lab export, obs [1,154], no metadata, deploy.yaml)
+ * dances its whole clip on the G1 in our Rapier simulator without a termination, tracking joints to
+ * < 0.08 rad mean error and within 1.15× of the same policy in MuJoCo-WASM (native armature, implicitfast)
+ * on the same model, measured in this run.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseMotionCsv } from '../../src/core/motion/csv';
+import { runEpisode, type EpisodeResult } from '../../src/core/policy/episode';
+import { DANCE, loadG1 } from './policy-fixture';
+
+describe('g1-dance-102 on the G1', () => {
+  const g1 = loadG1();
+  const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', g1.joints.map((j) => j.name));
+  const policy = {
+    bytes: new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), file: 'policy.onnx',
+    yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'), yamlFile: 'deploy.yaml',
+  };
+  const results: Partial<Record<'rapier' | 'mujoco', EpisodeResult>> = {};
+  const report = (r: EpisodeResult) => ({
+    engine: r.engine, survived_s: r.survived_s, joint_err_rad: +r.mean_joint_err_rad.toFixed(4),
+    anchor_err_m: +r.mean_anchor_pos_err_m.toFixed(4), ms_per_control_step: +r.ms_per_control_step.toFixed(2),
+  });
+
+  it('MuJoCo-WASM (oracle): the whole clip, no termination', async () => {
+    const r = await runEpisode({ model: g1, engine: 'mujoco', policy, clip, stopOnTermination: false });
+    results.mujoco = r;
+    console.log('dance', JSON.stringify(report(r)));
+    expect(r.config_source).toBe('deploy.yaml');
+    expect(r.control_steps).toBe(1457);
+    expect(r.terminations).toEqual([]);
+    expect(r.mean_joint_err_rad).toBeLessThan(0.08);
+  }, 300_000);
+
+  it('Rapier: the whole clip, no termination, joint error < 0.08 rad and ≤ 1.15× MuJoCo', async () => {
+    const r = await runEpisode({ model: g1, engine: 'rapier', policy, clip, stopOnTermination: false });
+    results.rapier = r;
+    console.log('dance', JSON.stringify(report(r)));
+    expect(r.control_steps).toBe(1457);
+    expect(r.survived_s).toBeGreaterThanOrEqual(29.1);
+    expect(r.terminations).toEqual([]);
+    expect(r.success).toBe(true);
+    expect(r.non_finite_actions).toBe(0);
+    expect(r.mean_joint_err_rad).toBeLessThan(0.08);
+    expect(results.mujoco).toBeDefined();
+    expect(r.mean_joint_err_rad).toBeLessThanOrEqual(1.15 * results.mujoco!.mean_joint_err_rad);
+    // the armature the gains came from was given to the engine, and said so
+    expect(r.adjustments.join('\n')).toMatch(/armature from the policy's gains/);
+  }, 300_000);
+});

@@ -20,6 +20,7 @@ export interface PageResult { adapter: string | null; obs: CompareResult[]; acti
 
 async function actionsCompare(
   device: GPUDevice, name: string, model: Uint8Array, layout: ObsLayoutEntry[], n: number, sizes: Sizes,
+  ep: 'webgpu' | 'wasm' = 'webgpu',
 ): Promise<ActionResult> {
   const ctx = makeContext(n, 900 + n, sizes);
   // keep the inputs in a range a trained policy sees (small actions)
@@ -27,7 +28,7 @@ async function actionsCompare(
   const gpu = await GpuObservationBuilder.create(device, layout, ctx);
   gpu.upload();
   gpu.build();
-  const handoff = await PolicyHandoff.create({ model, builder: gpu, ep: 'webgpu', file: name });
+  const handoff = await PolicyHandoff.create({ model, builder: gpu, ep, file: name });
   const got = Float32Array.from(await handoff.run());
   // reference: CPU observations → wasm, one row at a time when the batch is fixed
   const cpu = new CpuObservationBuilder(layout, ctx);
@@ -74,6 +75,8 @@ async function run(opts: PageOptions): Promise<PageResult> {
   const actions = [
     await actionsCompare(device, 'g1-dance-102', dance, beyondmimic154, opts.policyN, sizes),
     await actionsCompare(device, 'mlp160', makeMlp(160, 64, 29, 160).bytes, beyondmimic160, opts.policyN, sizes),
+    // the fallback path: GPU observations read back, policy on wasm
+    await actionsCompare(device, 'g1-dance-102', dance, beyondmimic154, opts.policyN, sizes, 'wasm'),
   ];
   return { adapter: adapterDescription(adapter), obs, actions };
 }

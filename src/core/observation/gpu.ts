@@ -151,12 +151,14 @@ export class GpuObservationBuilder {
     if (this.destroyed || device !== this.device) return;
     this.res = null;
     this.onLost?.(`${info.reason}: ${info.message}`);
-    this.ready = (async () => {
+    const rebuild = (async () => {
       const next = await (this.opts.recreateDevice ?? defaultDevice)();
       await this.init(next);
       this.reset();
       this.onRestored?.(next);
     })();
+    rebuild.catch(() => undefined); // a failed rebuild rejects `ready` for whoever awaits it, never unhandled
+    this.ready = rebuild;
   }
 
   private need(): Resources {

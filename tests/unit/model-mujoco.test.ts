@@ -22,6 +22,12 @@ describe('G1 forward kinematics vs MuJoCo WASM', () => {
     const jntAdr = model.joints.map((j) => mjm.jnt_qposadr[mj.mj_name2id(mjm, mj.mjtObj.mjOBJ_JOINT.value, j.name)]);
     const bodyId = model.bodies.map((b) => mj.mj_name2id(mjm, mj.mjtObj.mjOBJ_BODY.value, b.name));
     expect(bodyId.every((id) => id > 0)).toBe(true);
+    // same body order and parents, same joint order (MuJoCo joint 0 is the free joint)
+    expect(bodyId).toEqual(model.bodies.map((_, i) => i + 1));
+    expect(model.bodies.map((b) => b.parent + 1)).toEqual(model.bodies.map((_, i) => mjm.body_parentid[i + 1]));
+    const mjJoints = model.joints.map((_, i) => mj.mj_id2name(mjm, mj.mjtObj.mjOBJ_JOINT.value, i + 1));
+    expect(mjJoints).toEqual(model.joints.map((j) => j.name));
+    model.bodies.forEach((b, i) => expect(b.mass).toBeCloseTo(mjm.body_mass[i + 1], 9));
     const rand = rng(7);
     const pos = new Float64Array(nb * 3), quat = new Float64Array(nb * 4);
     let worst = 0, worstQ = 0;

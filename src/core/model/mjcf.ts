@@ -158,6 +158,7 @@ function readJoint(a: Record<string, string>, body: Body, ctx: Ctx, where: strin
   const axis = a.axis !== undefined ? nums(a.axis, file, where, 3) : [0, 0, 1];
   const n = Math.hypot(axis[0], axis[1], axis[2]);
   if (!(n > 1e-9)) fail('ModelError', file, where, `joint "${jname}" has an axis of zero length`);
+  if (a.ref !== undefined && Number(a.ref) !== 0) ctx.warnings.push(`${where}: joint "${jname}" ref=${a.ref} ignored (angles are measured from the body's modelled pose)`);
   let range: [number, number] | null = null;
   const limited = a.limited ?? 'auto';
   if (a.range !== undefined && (limited === 'true' || (limited === 'auto' && cp.autolimits))) {

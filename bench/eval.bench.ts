@@ -1,0 +1,51 @@
+/**
+ * Evaluation throughput: a fixed workload (8 episodes × 3 s of the shared dance policy on the G1, Rapier,
+ * nominal scenario, batches of 2 envs) on 1 worker thread vs 2; prints the table with the speed-up.
+ * Target: ≥ 1.6× with 2 workers on a machine with 2 free cores.
+ * Run alone: node --import tsx bench/eval.bench.ts
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { readClip, readPolicy, readRobot } from '../src/cli/eval-args';
+import { createNodePool } from '../src/cli/pool';
+import { runPlan, type EvalPlan } from '../src/core/evaluation/plan';
+import { nominalScenario } from '../src/core/evaluation/scenario';
+
+const A = '../shared/assets';
+
+export async function run(): Promise<void> {
+  const P = `${A}/policies/g1-dance-102`;
+  const base: EvalPlan = {
+    robot: readRobot(`${A}/g1/g1_29dof_rev_1_0.xml`),
+    variants: [{ label: 'dance · rapier', engine: 'rapier', policy: readPolicy(`${P}/policy.onnx`) }],
+    clips: [readClip(`${P}/G1_Take_102.bvh_60hz.csv`)],
+    scenarios: [nominalScenario(0)],
+    episodes: 8, envs: 2, seconds: 3,
+  };
+  const rows: Record<string, string | number>[] = [];
+  const times: Record<number, number> = {};
+  for (const workers of [1, 2]) {
+    const pool = createNodePool(workers);
+    try {
+      // warm-up: every worker loads its modules, WASM and the policy once
+      await runPlan({ ...base, episodes: workers, envs: 1, seconds: 0.2 }, pool.executors);
+      const t0 = performance.now();
+      const r = await runPlan(base, pool.executors);
+      const wall = (performance.now() - t0) / 1000;
+      times[workers] = wall;
+      const envSteps = r.groups[0].episodes.reduce((s, e) => s + e.control_steps, 0);
+      rows.push({
+        workers, episodes: 8, 'seconds each': 3, 'wall (s)': wall.toFixed(2),
+        'env control steps / s': (envSteps / wall).toFixed(0), 'ms per batch control step': r.timing.ms_per_control_step.toFixed(2),
+      });
+    } finally {
+      await pool.close();
+    }
+  }
+  const ratio = times[1] / times[2];
+  rows.push({ workers: '2 vs 1', 'wall (s)': `${ratio.toFixed(2)}× faster` });
+  console.log(`\nEvaluation batch throughput (G1 + dance policy, Rapier; ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)})`);
+  console.table(rows);
+  console.log(`speed-up with 2 workers: ${ratio.toFixed(2)}× (target ≥ 1.6×${ratio >= 1.6 ? ', met' : ', NOT met on this run'})`);
+}
+
+if (process.argv[1]?.endsWith('eval.bench.ts')) await run();

@@ -48,4 +48,12 @@ describe('g1-dance-102 on the G1', () => {
     // the armature the gains came from was given to the engine, and said so
     expect(r.adjustments.join('\n')).toMatch(/armature from the policy's gains/);
   }, 300_000);
+
+  it("Rapier, 'align' start (BeyondMimic deployment): from the default standing pose, 10 s without a termination", async () => {
+    const r = await runEpisode({ model: g1, engine: 'rapier', policy, clip, seconds: 10, start: 'align', stopOnTermination: false });
+    console.log('dance align', JSON.stringify(report(r)));
+    expect(r.control_steps).toBe(500);
+    expect(r.terminations).toEqual([]);
+    expect(r.mean_joint_err_rad).toBeLessThan(0.08);
+  }, 300_000);
 });

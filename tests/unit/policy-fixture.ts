@@ -68,8 +68,12 @@ export function tensor(name: string, dims: number[], values: ArrayLike<number>):
   return msg(...dims.map((d) => fVarint(1, d)), fVarint(2, 1), fString(8, name), fBytes(9, raw));
 }
 
-export const node = (op: string, inputs: string[], outputs: string[], name = `${op}_${outputs[0]}`): Uint8Array =>
-  msg(...inputs.map((i) => fString(1, i)), ...outputs.map((o) => fString(2, o)), fString(3, name), fString(4, op));
+/** NodeProto; attrs: integer attributes (AttributeProto type INT). */
+export const node = (op: string, inputs: string[], outputs: string[], attrs: Record<string, number> = {}): Uint8Array =>
+  msg(
+    ...inputs.map((i) => fString(1, i)), ...outputs.map((o) => fString(2, o)), fString(3, `${op}_${outputs[0]}`), fString(4, op),
+    ...Object.entries(attrs).map(([k, v]) => fBytes(5, msg(fString(1, k), fVarint(3, v), fVarint(20, 2)))),
+  );
 
 export interface ModelSpec {
   nodes: Uint8Array[];

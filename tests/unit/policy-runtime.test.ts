@@ -140,6 +140,46 @@ describe('PolicyController', () => {
   });
 });
 
+describe('runEpisode with an embedded reference and no clip', () => {
+  it('runs until time_step passes the last reference frame, and says so', async () => {
+    const order = isaacJointOrder(g1);
+    const yaml = configFromDeployYaml(yamlText, 'deploy.yaml', names);
+    const frames = 6;
+    const table = Float32Array.from({ length: frames * 29 }, (_, k) => 0.01 * Math.floor(k / 29)); // frame f: all joints 0.01·f
+    const metadata = {
+      joint_names: order.join(','), joint_stiffness: yaml.stiffness.join(','), joint_damping: yaml.damping.join(','),
+      default_joint_pos: yaml.defaultJointPos.join(','), action_scale: yaml.actionScale.join(','),
+      observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
+      anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
+    };
+    const bytes = onnxModel({
+      nodes: [
+        node('MatMul', ['obs', 'Wz'], ['actions']), node('Cast', ['time_step'], ['idx'], { to: 7 }),
+        node('Gather', ['T', 'idx'], ['joint_pos'], { axis: 0 }), node('Mul', ['joint_pos', 'Zero'], ['joint_vel']),
+        node('Identity', ['P'], ['body_pos_w']), node('Identity', ['Q'], ['body_quat_w']),
+      ],
+      initializers: [
+        tensor('Wz', [154, 29], new Float32Array(154 * 29)), tensor('T', [frames, 29], table), tensor('Zero', [1], [0]),
+        tensor('P', [1, 2, 3], [0, 0, 0.78, 0, 0, 1.0]), tensor('Q', [1, 2, 4], [1, 0, 0, 0, 1, 0, 0, 0]),
+      ],
+      inputs: [valueInfo('obs', [1, 154]), valueInfo('time_step', [1, 1])],
+      outputs: [valueInfo('actions', [1, 29]), valueInfo('joint_pos', [1, 1, 29]), valueInfo('joint_vel', [1, 1, 29]),
+        valueInfo('body_pos_w', [1, 2, 3]), valueInfo('body_quat_w', [1, 2, 4])],
+      metadata,
+    });
+    const refs: number[] = [];
+    const r = await runEpisode({
+      model: g1, engine: 'mujoco', policy: { bytes, file: 'embedded.onnx' }, seconds: 1, stopOnTermination: false,
+      onStep: (i) => refs.push(i.ref.jointPos[0]),
+    });
+    expect(r.config_source).toBe('metadata');
+    // the action of the last frame would need time_step = frames (prefetch), which is out of range
+    expect(r.control_steps).toBe(frames - 1);
+    refs.forEach((v, f) => expect(v).toBeCloseTo(0.01 * f, 6));
+    expect(r.notes?.[0]).toMatch(/embedded reference ended at step 5/);
+  });
+});
+
 describe('alignment and termination (synthetic states)', () => {
   it('alignmentFor + applyAlignment put the reference anchor on the robot anchor', () => {
     const ref = createBatchState(1, 0, 1);

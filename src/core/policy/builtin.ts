@@ -9,10 +9,10 @@
 import { fail } from '../errors';
 import { qConj, qLog, qMul, qRotate, vAdd, vCross, vSub } from '../math';
 import type { RobotModel } from '../model/types';
-import type { ReferenceTrack } from '../motion/reference';
 import { createBatchState, type BatchState, type PhysicsEngine } from '../physics/types';
 import settingsJson from '../../../policies/builtin-controller.json';
 import { valuesByName } from './conventions';
+import type { ReferenceSource } from './refio';
 
 export interface AssistSettings {
   default: number;
@@ -46,7 +46,7 @@ export function builtinGains(model: RobotModel, settings = builtinSettings): { k
 export interface BuiltinControllerOptions {
   model: RobotModel;
   engine: PhysicsEngine;
-  track: ReferenceTrack;
+  track: ReferenceSource;
   /** 0..1, default from the settings */
   assist?: number;
   decimation?: number;
@@ -64,7 +64,7 @@ export class BuiltinController {
   private assistLevel: number;
   readonly model: RobotModel;
   readonly engine: PhysicsEngine;
-  readonly track: ReferenceTrack;
+  readonly track: ReferenceSource;
 
   constructor(o: BuiltinControllerOptions) {
     this.model = o.model; this.engine = o.engine; this.track = o.track;
@@ -74,7 +74,7 @@ export class BuiltinController {
     this.targets = new Float32Array(this.n * this.nj);
     this.refStep = new Int32Array(this.n);
     this.nSteps = o.track.nSteps;
-    this.decimation = o.decimation ?? Math.max(1, Math.round(o.track.dt / o.engine.options.dt));
+    this.decimation = o.decimation ?? Math.max(1, Math.round((o.track.dt ?? 0.02) / o.engine.options.dt));
     this.mass = o.model.bodies.reduce((s, b) => s + b.mass, 0);
     this.assistLevel = 0;
     this.assist = o.assist ?? builtinSettings.assist.default;

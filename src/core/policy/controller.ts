@@ -19,11 +19,13 @@ import { CpuObservationBuilder } from '../observation/builder';
 import { createObsContext } from '../observation/context';
 import type { ObsContext } from '../observation/types';
 import type { RobotModel } from '../model/types';
+import { controlStep } from '../physics/control';
 import type { PhysicsEngine } from '../physics/types';
-import type { ReferenceTrack } from '../motion/reference';
 import type { PolicyConfig } from './config';
 import type { PolicySession } from './session';
-import { alignmentFor, applyAlignment, EmbeddedReference, identityAlignment, type Alignment } from './refio';
+import { alignmentFor, applyAlignment, EmbeddedReference, identityAlignment, type Alignment, type ReferenceSource } from './refio';
+
+export type { ReferenceSource } from './refio';
 
 export type StartMode = 'reset' | 'align';
 
@@ -32,8 +34,8 @@ export interface PolicyControllerOptions {
   engine: PhysicsEngine;
   config: PolicyConfig;
   session: PolicySession;
-  /** the reference clip; required unless the policy embeds its reference */
-  track?: ReferenceTrack;
+  /** the reference (a ReferenceTrack of the clip at the policy rate); required unless the policy embeds its reference */
+  track?: ReferenceSource;
   start?: StartMode;
   file?: string;
 }
@@ -57,7 +59,7 @@ export class PolicyController {
   readonly engine: PhysicsEngine;
   readonly config: PolicyConfig;
   readonly session: PolicySession;
-  readonly track?: ReferenceTrack;
+  readonly track?: ReferenceSource;
   readonly file: string;
   /** reference steps available (Infinity for an embedded reference of unknown length) */
   readonly nSteps: number;
@@ -205,7 +207,7 @@ export class PolicyController {
   /** act, then `decimation` physics steps, then advance. */
   async step(): Promise<void> {
     await this.act();
-    for (let k = 0; k < this.config.decimation; k++) this.engine.step();
+    controlStep(this.engine, this.config.decimation);
     this.advance();
   }
 }

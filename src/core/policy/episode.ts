@@ -5,7 +5,7 @@
  * derived from armature and the robot file has none, that armature (a = kp/(2π·10)²) is given to the
  * engine (PhysicsOptions.armature) and reported in `adjustments`.
  */
-import { fail } from '../errors';
+import { fail, MimicError } from '../errors';
 import type { RobotModel } from '../model/types';
 import { clipDuration, type MotionClip } from '../motion/types';
 import { ReferenceTrack } from '../motion/reference';
@@ -64,6 +64,20 @@ export interface EpisodeResult {
   adjustments: string[];
   driver: 'policy' | 'builtin';
   config_source?: string;
+  /** anything else worth knowing about the run */
+  notes?: string[];
+}
+
+/**
+ * 'align' start: the robot stands in the policy's default pose at the origin, facing +x, its root at the
+ * reference's first root height (BeyondMimic deployment starts from standing and aligns the reference).
+ */
+function standInDefaultPose(engine: PhysicsEngine, config: PolicyConfig, track?: ReferenceTrack): void {
+  const m = engine.model;
+  const q = m.joints.map(() => 0);
+  config.jointNames.forEach((n, i) => { q[m.jointIndex.get(n)!] = config.defaultJointPos[i]; });
+  const z = track ? track.rootPos[2] : m.bodies[0].pos[2];
+  for (let e = 0; e < engine.state.n; e++) engine.reset(e, { rootPos: [0, 0, z], rootQuat: [1, 0, 0, 0], jointPos: q });
 }
 
 const allZero = (m: RobotModel) => m.joints.every((j) => !(j.armature > 0));
@@ -115,7 +129,9 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
     let builtin: BuiltinController | undefined;
     let ctrl: PolicyController | undefined;
     if (config && session) {
-      ctrl = new PolicyController({ model, engine, config, session, track, start: opts.start ?? 'reset', file: opts.policy!.file });
+      const start = opts.start ?? 'reset';
+      if (start === 'align') standInDefaultPose(engine, config, track);
+      ctrl = new PolicyController({ model, engine, config, session, track, start, file: opts.policy!.file });
       await ctrl.reset();
     } else {
       builtin = new BuiltinController({ model, engine, track: track!, assist: opts.assist });
@@ -135,6 +151,7 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
     const n = s.n, nj = s.nj, nb = s.nb;
     const alive = new Uint8Array(n).fill(1);
     const terminations: EpisodeResult['terminations'] = [];
+    const notes: string[] = [];
     let sumJ = 0, sumA = 0, sumT = 0, count = 0, steps = 0, survivedSteps = nSteps;
     const dist = (e: number, b: number) => Math.hypot(
       s.bodyPos[(e * nb + b) * 3] - ref.bodyPos[(e * nb + b) * 3],
@@ -142,8 +159,16 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
       s.bodyPos[(e * nb + b) * 3 + 2] - ref.bodyPos[(e * nb + b) * 3 + 2]);
     const t0 = performance.now();
     for (let k = 0; k < nSteps; k++) {
-      if (ctrl) await ctrl.act();
-      else builtin!.act();
+      if (ctrl) {
+        try {
+          await ctrl.act();
+        } catch (e) {
+          // an embedded reference of unknown length ends when time_step runs past its last frame
+          if (!(config!.embeddedReference && !track && k > 0 && !(e instanceof MimicError))) throw e;
+          notes.push(`embedded reference ended at step ${k} (${(e as Error).message?.split('\n')[0] ?? e})`);
+          break;
+        }
+      } else builtin!.act();
       let j0 = 0, a0 = 0, term0: TerminationReason | null = null;
       for (let e = 0; e < n; e++) {
         if (!alive[e]) continue;
@@ -172,7 +197,7 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
       if (ctrl) ctrl.advance();
       else builtin!.advance();
     }
-    const ms = (performance.now() - t0) / steps;
+    const ms = (performance.now() - t0) / Math.max(1, steps);
     return {
       survived_s: survivedSteps * stepDt,
       clip_s: clipS,
@@ -188,6 +213,7 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
       adjustments: [...adjustments, ...engine.adjustments],
       driver: ctrl ? 'policy' : 'builtin',
       ...(config ? { config_source: config.source } : {}),
+      ...(notes.length ? { notes } : {}),
     };
   } finally {
     engine.free();

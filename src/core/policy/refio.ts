@@ -8,6 +8,19 @@ import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
 import type { BatchState } from '../physics/types';
 
+/**
+ * Where a controller reads its reference: a ReferenceTrack, or anything with the same two members (the app's
+ * live, composed reference).
+ */
+export interface ReferenceSource {
+  /** control steps available (write clamps past the end) */
+  readonly nSteps: number;
+  /** control step length, s (optional) */
+  readonly dt?: number;
+  /** copy the reference at `step` into env `env` of a BatchState of the same robot */
+  write(step: number, ref: BatchState, env: number): void;
+}
+
 /** A planar rigid transform: rotate by `yaw` about z, then translate by (x, y, z). Identity = all 0. */
 export interface Alignment {
   yaw: number;

@@ -25,6 +25,8 @@ export class Gains {
   readonly kd: Float64Array;
   readonly effort: Float64Array;
   readonly target: Float64Array;
+  /** true when every env has the same gains */
+  uniform = true;
   constructor(readonly n: number, readonly nj: number, model: RobotModel) {
     this.kp = new Float64Array(n * nj);
     this.kd = new Float64Array(n * nj);
@@ -41,6 +43,7 @@ export class Gains {
       }
       for (let i = 0; i < n * nj; i++) dst[i] = src[src.length === nj ? i % nj : i];
     };
+    this.uniform = kp.length === nj && kd.length === nj && (!effort || effort.length === nj);
     fill(this.kp, kp, 'kp');
     fill(this.kd, kd, 'kd');
     if (effort) fill(this.effort, effort, 'effortLimit');

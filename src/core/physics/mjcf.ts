@@ -81,6 +81,9 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
     `    <geom name="floor" type="plane" size="0 0 0.05" contype="1" conaffinity="1" friction="${f(o.friction)} 0.005 0.0001"/>`,
     ...roots,
     `  </worldbody>`,
+    `  <actuator>`,
+    ...model.joints.map((j) => `    <motor name="${esc(j.name)}" joint="${esc(j.name)}"/>`),
+    `  </actuator>`,
     `</mujoco>`,
   ].join('\n');
 }

@@ -1,7 +1,9 @@
 /**
- * MuJoCo-WASM backend (mujoco-js): one MjModel, one MjData per env (envs never interact). PD runs in JS with the
- * same law as Rapier (clipped to the effort limit) and enters as qfrc_applied; the model's own actuators are
- * disabled. Armature is native (dof_armature). Per step: mj_step2 (integrate s_k) → mj_rnePostConstraint
+ * MuJoCo-WASM backend (mujoco-js): one MjModel, one MjData per env (envs never interact). PD: every joint's
+ * actuator (found by joint name) is rewritten into a PD servo, force = clip(kp (ctrl - q) - kd qd, ±effort) with
+ * ctrl = target, so implicitfast integrates the damping implicitly (explicit PD torques went unstable on the light
+ * ankle links at standing gains); joints without an actuator get the same law as explicit qfrc_applied. Armature is
+ * native (dof_armature). Per step: mj_step2 (integrate s_k) → mj_rnePostConstraint
  * (contact forces of that step, cfrc_ext) → mj_step1 (kinematics of s_k+1), so the state read afterwards is
  * consistent with qpos/qvel.
  */
@@ -19,7 +21,7 @@ export const loadMujoco = (): Promise<MainModule> => (mjP ??= load());
 export interface MujocoSource { xml: string; files?: Record<string, Uint8Array> }
 
 const OBJ_BODY = 1, OBJ_JOINT = 3, JNT_FREE = 0;
-const DSBL_ACTUATION = 2048, DSBL_AUTORESET = 65536, ENBL_OVERRIDE = 1, INT_IMPLICITFAST = 3;
+const DSBL_AUTORESET = 65536, ENBL_OVERRIDE = 1, INT_IMPLICITFAST = 3;
 let dirCounter = 0;
 
 interface Push { body: number; force?: number[]; torque?: number[]; point?: number[] }
@@ -36,6 +38,8 @@ class MujocoEngine implements PhysicsEngine {
   private readonly bodyId: number[];
   private readonly qadr: number[];
   private readonly dadr: number[];
+  /** actuator index per model joint, -1 = none (explicit torque) */
+  private readonly act: number[];
   private readonly freeJoint: { q: number; v: number } | null;
   private readonly pushes: Push[][];
   private readonly friction: (number | null)[];
@@ -50,7 +54,7 @@ class MujocoEngine implements PhysicsEngine {
     this.gains = new Gains(n, nj, model);
     m.opt.timestep = options.dt;
     m.opt.integrator = INT_IMPLICITFAST;
-    m.opt.disableflags = m.opt.disableflags | DSBL_ACTUATION | DSBL_AUTORESET;
+    m.opt.disableflags = m.opt.disableflags | DSBL_AUTORESET;
     m.opt.gravity[2] = options.gravity;
     this.bodyId = model.bodies.map((b) => {
       const id = mj.mj_name2id(m, OBJ_BODY, b.name);
@@ -72,22 +76,56 @@ class MujocoEngine implements PhysicsEngine {
       if (m.jnt_type[k] === JNT_FREE && m.jnt_bodyid[k] === root) free = { q: m.jnt_qposadr[k], v: m.jnt_dofadr[k] };
     }
     this.freeJoint = free;
+    // one PD servo per joint: claim the joint's actuator, silence every other actuator
+    this.act = model.joints.map(() => -1);
+    const jointOf = new Map<number, number>();
+    this.qadr.forEach((_, j) => jointOf.set(mj.mj_name2id(m, OBJ_JOINT, model.joints[j].name), j));
+    const gp = m.actuator_gainprm, bp = m.actuator_biasprm;
+    for (let a = 0; a < m.nu; a++) {
+      const j = m.actuator_trntype[a] === 0 ? jointOf.get(m.actuator_trnid[a * 2]) : undefined;
+      for (let k = 0; k < 10; k++) { gp[a * 10 + k] = 0; bp[a * 10 + k] = 0; }
+      if (j === undefined || this.act[j] >= 0) continue;
+      this.act[j] = a;
+      m.actuator_dyntype[a] = 0; m.actuator_gaintype[a] = 0; m.actuator_biastype[a] = 1;
+      m.actuator_ctrllimited[a] = 0;
+      const gear = m.actuator_gear;
+      gear[a * 6] = 1; for (let k = 1; k < 6; k++) gear[a * 6 + k] = 0;
+    }
+    const missing = model.joints.filter((_, j) => this.act[j] < 0).map((jm) => jm.name);
     this.adjustments.push(
       source ? 'MJCF loaded as is (its own contacts, friction and meshes)' : 'MJCF generated from the RobotModel (toMjcf)',
       `timestep ${options.dt} s, integrator implicitfast, armature native (dof_armature)`,
-      'PD computed per step in JS, applied as qfrc_applied (model actuators disabled)',
+      'PD as MuJoCo servos on each joint actuator (kp, kd, force range = effort limit; damping implicit)' +
+        (missing.length ? `; explicit qfrc_applied PD for joints without an actuator: ${missing.join(', ')}` : ''),
       'contactForce = cfrc_ext minus applied forces (all contacts on the body, ground and self)');
     if (options.fixedRoot) this.adjustments.push('root pinned: free joint removed');
     this.pushes = Array.from({ length: n }, () => []);
     this.friction = new Array(n).fill(null);
     this.massScale = Array.from({ length: n }, () => new Map());
     this.data = Array.from({ length: n }, () => new mj.MjData(m));
+    this.writeGains(0);
     const b0 = model.bodies[0];
     for (let e = 0; e < n; e++) this.reset(e, { rootPos: b0.pos, rootQuat: b0.quat, jointPos: model.joints.map(() => 0) });
   }
 
   setGains(kp: ArrayLike<number>, kd: ArrayLike<number>, effortLimit?: ArrayLike<number>): void {
     this.gains.set(kp, kd, effortLimit);
+    this.writeGains(0);
+  }
+
+  /** Servo parameters of env e into the shared model (done per step only when envs have different gains). */
+  private writeGains(e: number): void {
+    const m = this.m, g = this.gains, nj = this.state.nj;
+    const gp = m.actuator_gainprm, bp = m.actuator_biasprm, fr = m.actuator_forcerange, fl = m.actuator_forcelimited;
+    for (let j = 0; j < nj; j++) {
+      const a = this.act[j];
+      if (a < 0) continue;
+      const i = e * nj + j;
+      gp[a * 10] = g.kp[i]; bp[a * 10 + 1] = -g.kp[i]; bp[a * 10 + 2] = -g.kd[i];
+      const lim = g.effort[i];
+      fl[a] = Number.isFinite(lim) ? 1 : 0;
+      fr[a * 2] = Number.isFinite(lim) ? -lim : 0; fr[a * 2 + 1] = Number.isFinite(lim) ? lim : 0;
+    }
   }
 
   setTargets(targets: ArrayLike<number>): void {
@@ -126,9 +164,11 @@ class MujocoEngine implements PhysicsEngine {
     const { nj } = this.state;
     for (let e = 0; e < this.options.n; e++) {
       const d = this.data[e];
-      const qfrc = d.qfrc_applied;
+      const qfrc = d.qfrc_applied, ctrl = d.ctrl;
+      if (!this.gains.uniform) this.writeGains(e);
       for (let j = 0; j < nj; j++) {
-        const i = e * nj + j;
+        const i = e * nj + j, a = this.act[j];
+        if (a >= 0) { ctrl[a] = this.gains.target[i]; continue; }
         const tau = this.gains.torque(i, this.state.jointPos[i], this.state.jointVel[i]);
         this.state.jointTorque[i] = tau;
         qfrc[this.dadr[j]] = tau;
@@ -165,7 +205,8 @@ class MujocoEngine implements PhysicsEngine {
 
   private readContacts(e: number): void {
     const d = this.data[e], s = this.state, nb = s.nb;
-    const cf = d.cfrc_ext, xf = d.xfrc_applied;
+    const cf = d.cfrc_ext, xf = d.xfrc_applied, af = d.actuator_force, nj = s.nj;
+    for (let j = 0; j < nj; j++) if (this.act[j] >= 0) s.jointTorque[e * nj + j] = af[this.act[j]];
     for (let b = 0; b < nb; b++) {
       const id = this.bodyId[b], k = (e * nb + b) * 3;
       for (let c = 0; c < 3; c++) s.contactForce[k + c] = cf[id * 6 + 3 + c] - xf[id * 6 + c];

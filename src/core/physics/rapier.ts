@@ -122,8 +122,9 @@ class RapierEngine implements PhysicsEngine {
       s.bodyPos[k3] = o[0] - env.offset[0]; s.bodyPos[k3 + 1] = o[1] - env.offset[1]; s.bodyPos[k3 + 2] = o[2] - env.offset[2];
       s.bodyQuat[k4] = q[0]; s.bodyQuat[k4 + 1] = q[1]; s.bodyQuat[k4 + 2] = q[2]; s.bodyQuat[k4 + 3] = q[3];
       // Rapier's linvel is the centre of mass velocity; state wants the body frame origin: v_o = v_c + w x (o - c)
-      const c = rb.worldCom();
-      const dx = o[0] - c.x, dy = o[1] - c.y, dz = o[2] - c.z;
+      // (from the link's own com: Rapier refreshes worldCom() only inside step, not after a reset)
+      const cl = qRotate(q, this.w.links[b].com);
+      const dx = -cl[0], dy = -cl[1], dz = -cl[2];
       s.bodyLinVel[k3] = lv.x + av.y * dz - av.z * dy;
       s.bodyLinVel[k3 + 1] = lv.y + av.z * dx - av.x * dz;
       s.bodyLinVel[k3 + 2] = lv.z + av.x * dy - av.y * dx;

@@ -5,6 +5,7 @@
  */
 import { aggregate } from './metrics';
 import type { BatchJob, BatchOutput } from './episode';
+import type { MotionClip } from '../motion/types';
 import type { Scenario } from './scenario';
 import type { ClipSource, EvalVariant, RobotSource } from './setup';
 import type { EvalResult, GroupResult } from './types';
@@ -12,7 +13,8 @@ import type { EvalResult, GroupResult } from './types';
 export interface EvalPlan {
   robot: RobotSource;
   variants: EvalVariant[];
-  clips: ClipSource[];
+  /** clip files, or clips already parsed (the app) */
+  clips: (ClipSource | MotionClip)[];
   scenarios: Scenario[];
   /** episodes per (variant, clip, scenario); default: the scenario's own `episodes`, else 1 */
   episodes?: number;
@@ -24,7 +26,7 @@ export interface EvalPlan {
 
 export interface PlannedGroup {
   variant: EvalVariant;
-  clip: ClipSource;
+  clip: ClipSource | MotionClip;
   scenario: Scenario;
   episodes: number;
 }
@@ -114,7 +116,7 @@ export function assemble(plan: EvalPlan, groups: PlannedGroup[], tasks: PlannedT
       variant: g.variant.label,
       policy: g.variant.policy ? baseName(g.variant.policy.file) : `(${g.variant.driver ?? 'reference'} driver)`,
       engine: g.variant.engine,
-      clip: baseName(g.clip.file),
+      clip: 'file' in g.clip ? baseName(g.clip.file) : g.clip.name,
       scenario: g.scenario.name,
       seed: g.scenario.seed,
       joint_names: first.jointNames,

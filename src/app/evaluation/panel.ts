@@ -1,0 +1,155 @@
+/**
+ * The evaluation panel: runs the same evaluation as `npm run eval` (src/core/evaluation) on the robot, policy
+ * and clips loaded in the app, in Web Workers, with live progress; shows the self-contained HTML report in an
+ * iframe (srcdoc) and offers JSON / CSV / HTML downloads.
+ */
+import type { MotionClip } from '../../core/motion/types';
+import { runPlan, type EvalPlan } from '../../core/evaluation/plan';
+import { episodesCsv, flatSummary, pooled, summaryCsv, toHtml, toJson } from '../../core/evaluation/report';
+import { parseScenario, type Scenario } from '../../core/evaluation/scenario';
+import type { EvalVariant } from '../../core/evaluation/setup';
+import type { EngineKind, EvalResult } from '../../core/evaluation/types';
+import nominalText from '../../../seeds/nominal.json?raw';
+import pushText from '../../../seeds/push-recovery.json?raw';
+import robustText from '../../../seeds/robustness.json?raw';
+import { createWebPool, type WebPool } from './pool';
+
+/** What the app gives the panel (src/app/evaluation-tab.ts builds it from its store). */
+export interface EvaluationContext {
+  getRobot(): { name: string; file: string; text: string; files: { path: string; bytes: Uint8Array }[] } | null;
+  getPolicy(): { name: string; file: string; bytes: Uint8Array; yaml?: string; profile?: string } | null;
+  getClips(): { id: string; name: string; clip: MotionClip }[];
+  reportError?(e: unknown, context?: string): void;
+}
+
+const SCENARIOS: Record<string, string> = { nominal: nominalText, 'push-recovery': pushText, robustness: robustText };
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...kids);
+  return e;
+}
+
+const num = (value: number, min: number, max: number, step = 1): HTMLInputElement =>
+  el('input', { type: 'number', value: String(value), min: String(min), max: String(max), step: String(step) });
+
+function label(text: string, input: HTMLElement): HTMLLabelElement {
+  const l = el('label', {}, el('span', { className: 'dim' }, text), input);
+  l.style.cssText = 'display:flex;justify-content:space-between;align-items:center;gap:8px;margin:3px 0';
+  return l;
+}
+
+function download(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Build the evaluation plan from what is loaded in the app. */
+export function planFromContext(ctx: EvaluationContext, o: { scenario: Scenario; episodes: number; envs: number; seconds?: number; engines: EngineKind[] }): EvalPlan {
+  const robot = ctx.getRobot();
+  if (!robot) throw new Error('load a robot first');
+  const clips = ctx.getClips();
+  if (!clips.length) throw new Error('put a clip on the timeline first');
+  const policy = ctx.getPolicy();
+  const variants: EvalVariant[] = o.engines.map((engine) => ({
+    label: `${policy ? policy.name : 'built-in controller'} · ${engine}`, engine,
+    policy: policy ? { file: policy.file, bytes: policy.bytes, yaml: policy.yaml, profile: policy.profile } : undefined,
+    driver: policy ? 'policy' : 'reference',
+  }));
+  const files: Record<string, Uint8Array> = {};
+  for (const f of robot.files.slice(1)) files[f.path] = f.bytes;
+  return {
+    robot: { file: robot.file, text: robot.text, files }, variants, clips: clips.map((c) => ({ ...c.clip, name: c.name })),
+    scenarios: [o.scenario], episodes: o.episodes, envs: o.envs, seconds: o.seconds,
+  };
+}
+
+export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext): { destroy(): void } {
+  const scenarioSel = el('select');
+  for (const k of Object.keys(SCENARIOS)) scenarioSel.append(el('option', { value: k, textContent: k }));
+  scenarioSel.value = 'push-recovery';
+  const engineSel = el('select');
+  for (const [v, t] of [['rapier', 'Rapier'], ['mujoco', 'MuJoCo (WASM)'], ['rapier,mujoco', 'Rapier vs MuJoCo']]) engineSel.append(el('option', { value: v, textContent: t }));
+  const episodes = num(4, 1, 256);
+  const envs = num(2, 1, 64);
+  const cores = Math.max(1, Math.min(8, (navigator.hardwareConcurrency || 2) - 1));
+  const workers = num(Math.min(2, cores), 1, 16);
+  const seconds = num(10, 0, 600, 0.5);
+  const runBtn = el('button', { textContent: 'Run evaluation' });
+  const cancelBtn = el('button', { textContent: 'Cancel', disabled: true });
+  const bar = el('progress', { max: 1, value: 0 });
+  bar.style.width = '100%';
+  const status = el('div', { className: 'dim num', textContent: 'Evaluates the loaded robot + policy (or the built-in controller) on the timeline\'s clips.' });
+  const summary = el('div', { className: 'num' });
+  const downloads = el('div');
+  downloads.style.cssText = 'display:flex;gap:6px;flex-wrap:wrap;margin:6px 0';
+  const frame = el('iframe', { title: 'evaluation report' });
+  frame.setAttribute('sandbox', '');
+  frame.style.cssText = 'width:100%;height:520px;border:1px solid #333;background:#121418;display:none';
+
+  root.append(
+    el('h2', { textContent: 'Evaluation' }),
+    label('Scenario', scenarioSel), label('Engine', engineSel), label('Episodes', episodes), label('Envs per batch', envs),
+    label('Workers', workers), label('Seconds per episode (0 = whole clip)', seconds),
+    el('div', {}, runBtn, ' ', cancelBtn), bar, status, summary, downloads, frame,
+  );
+
+  let pool: WebPool | null = null;
+  const show = (r: EvalResult) => {
+    const html = toHtml(r, `Evaluation · ${r.robot}`);
+    frame.srcdoc = html;
+    frame.style.display = 'block';
+    const s = flatSummary(pooled(r));
+    summary.textContent = `success ${(Number(s.success_rate) * 100).toFixed(0)}% of ${s.episodes} · survival ${Number(s.survived_s).toFixed(2)} s · `
+      + `MPJPE ${(Number(s.mpjpe_m) * 1000).toFixed(1)} mm · joint RMSE ${Number(s.joint_pos_rmse_rad).toFixed(3)} rad`;
+    downloads.replaceChildren(
+      el('button', { textContent: 'JSON', onclick: () => download('eval.json', toJson(r), 'application/json') }),
+      el('button', { textContent: 'CSV (episodes)', onclick: () => download('episodes.csv', episodesCsv(r), 'text/csv') }),
+      el('button', { textContent: 'CSV (summary)', onclick: () => download('summary.csv', summaryCsv(r), 'text/csv') }),
+      el('button', { textContent: 'HTML report', onclick: () => download('report.html', html, 'text/html') }),
+    );
+  };
+
+  runBtn.onclick = async () => {
+    let plan: EvalPlan;
+    try {
+      const scenario = parseScenario(SCENARIOS[scenarioSel.value], `seeds/${scenarioSel.value}.json`);
+      plan = planFromContext(ctx, {
+        scenario, episodes: Number(episodes.value) || 1, envs: Number(envs.value) || 1,
+        seconds: Number(seconds.value) > 0 ? Number(seconds.value) : undefined, engines: engineSel.value.split(',') as EngineKind[],
+      });
+    } catch (e) {
+      status.textContent = `Cannot run: ${(e as Error).message}`;
+      ctx.reportError?.(e, 'evaluation');
+      return;
+    }
+    runBtn.disabled = true;
+    cancelBtn.disabled = false;
+    bar.value = 0;
+    status.textContent = 'starting workers…';
+    pool = createWebPool(Number(workers.value) || 1);
+    const t0 = performance.now();
+    try {
+      const r = await runPlan(plan, pool.executors, (p) => {
+        bar.value = p.fraction;
+        status.textContent = `${(p.fraction * 100).toFixed(0)}% · batches ${p.tasksDone}/${p.tasks} · ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+      });
+      status.textContent = `done in ${r.timing.wall_s.toFixed(1)} s on ${r.timing.workers} worker(s) · ${r.timing.ms_per_control_step.toFixed(2)} ms per batch control step`;
+      show(r);
+    } catch (e) {
+      status.textContent = (e as Error).message === 'cancelled' ? 'cancelled' : `failed: ${(e as Error).message}`;
+      if ((e as Error).message !== 'cancelled') ctx.reportError?.(e, 'evaluation');
+    } finally {
+      pool?.terminate();
+      pool = null;
+      runBtn.disabled = false;
+      cancelBtn.disabled = true;
+    }
+  };
+  cancelBtn.onclick = () => pool?.terminate();
+  return { destroy: () => { pool?.terminate(); root.replaceChildren(); } };
+}

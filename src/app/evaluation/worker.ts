@@ -1,0 +1,36 @@
+/// <reference lib="webworker" />
+/**
+ * Web Worker entry for browser evaluation (bundled by Vite: `new Worker(new URL('./worker.ts', import.meta.url),
+ * { type: 'module' })`). Runs one BatchJob per message with the same core code as the Node CLI.
+ */
+import * as ort from 'onnxruntime-web';
+import wasmUrl from '../../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm?url';
+import { MimicError } from '../../core/errors';
+import { runBatch, type BatchJob } from '../../core/evaluation/episode';
+
+ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, self.location.href).href };
+ort.env.wasm.numThreads = 1;
+ort.env.logLevel = 'error';
+
+const scope = self as unknown as { postMessage(m: unknown): void; onmessage: ((ev: MessageEvent) => void) | null };
+
+scope.onmessage = async (ev: MessageEvent<{ id: number; job: BatchJob }>) => {
+  const { id, job } = ev.data;
+  let last = 0;
+  try {
+    const result = await runBatch(job, (done, total) => {
+      if (done === total || done - last >= Math.max(1, total / 50)) {
+        last = done;
+        scope.postMessage({ id, progress: [done, total] });
+      }
+    });
+    scope.postMessage({ id, result });
+  } catch (e) {
+    scope.postMessage({
+      id,
+      error: e instanceof MimicError
+        ? { message: e.message, kind: e.kind, file: e.file, where: e.where, detail: e.detail }
+        : { message: (e as Error)?.message ?? String(e) },
+    });
+  }
+};

@@ -54,6 +54,10 @@ export class PolicyController {
   readonly alignment: Alignment[];
   /** number of (env, control step) pairs whose action had a NaN/Inf, held instead */
   nonFiniteActions = 0;
+  /** optional hook: edit the observations (n × size) before inference, e.g. evaluation noise */
+  onObservation: ((obs: Float32Array) => void) | null = null;
+  /** optional hook: edit the raw actions (n × na, policy order) before they become targets, e.g. a delay */
+  onActions: ((actions: Float32Array) => void) | null = null;
   readonly start: StartMode;
   readonly model: RobotModel;
   readonly engine: PhysicsEngine;
@@ -176,10 +180,12 @@ export class PolicyController {
     const { n, na, nj } = this;
     for (let e = 0; e < n; e++) this.writeRef(e);
     this.builder.build(this.obs);
+    this.onObservation?.(this.obs);
     // embedded reference: ask for the next step's reference along with this step's action
     const ts = this.session.timeStepInput ? Float32Array.from(this.refStep, (s) => (this.embedded ? s + 1 : s)) : undefined;
     const r = await this.session.run(this.obs, n, ts);
     if (this.embedded) this.pendingRef = r.reference ?? null;
+    this.onActions?.(r.actions);
     const a = r.actions, last = this.ctx.lastAction, pj = this.ctx.policyJoints;
     const [lo, hi] = this.config.actionClip ?? [-Infinity, Infinity];
     for (let e = 0; e < n; e++) {

@@ -207,7 +207,15 @@ export async function loadFiles(files: RawFile[]): Promise<void> {
   if (robot) store.setState({ robotId: robot.id });
   await robotChange;
   if (clips.length) {
-    const ok = clips.filter((c) => { try { clipOf(c.id, store.getState().robotId); return true; } catch (e) { reportError(e, 'clip'); return false; } });
+    const ok = clips.filter((c) => {
+      try { clipOf(c.id, store.getState().robotId); return true; } catch (e) {
+        reportError(e, 'clip');
+        forget(c.id);
+        void deleteRecord(c.id).catch(() => {});
+        return false;
+      }
+    });
+    refreshAssets();
     if (ok.length) {
       store.setState({ source: 'timeline', segments: ok.map((c) => newSegment(c.id, clipDurationOf(c.id), policy || store.getState().policyId ? 'policy' : 'builtin', 0.5)) });
       sim.seek(0);

@@ -50,9 +50,12 @@ export class BuiltinDriver implements Driver {
   set assist(v: number) { this.ctrl.assist = Math.min(1, Math.max(0, v)); }
   step(s: number): void {
     this.ctrl.refStep[0] = s;
-    this.ctrl.act(); // clears forces, sets the assist wrench and the targets
-    this.push?.(this.engine);
-    controlStep(this.engine, this.decimation);
+    this.ctrl.act(); // PD targets = reference joint angles
+    for (let k = 0; k < this.decimation; k++) {
+      this.ctrl.applyAssist(); // clears forces, then the assist wrench from the current state
+      this.push?.(this.engine);
+      this.engine.step();
+    }
   }
   reset(s: number): void { this.ctrl.reset(0, s); }
   dispose(): void { this.engine.clearForces(0); }

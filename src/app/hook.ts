@@ -3,10 +3,27 @@ import { store } from './store';
 import { currentSegment } from './app';
 import type { Sim } from './sim';
 import type { Charts } from './panels/charts';
+import type { Scene } from './scene/scene';
+import * as THREE from 'three';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
-export function installHook(sim: Sim, charts: Charts): void {
+/** Screen box (CSS px, relative to the canvas) around the robot's body origins. */
+function screenBox(sim: Sim, scene: Scene): { x0: number; y0: number; x1: number; y1: number } | null {
+  const n = sim.bodyPos.length / 3;
+  if (!n) return null;
+  const r = scene.canvas.getBoundingClientRect();
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  const v = new THREE.Vector3();
+  for (let b = 0; b < n; b++) {
+    v.set(sim.bodyPos[b * 3], sim.bodyPos[b * 3 + 1], sim.bodyPos[b * 3 + 2]).project(scene.camera);
+    const x = (v.x + 1) / 2 * r.width, y = (1 - v.y) / 2 * r.height;
+    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+  }
+  return { x0, y0, x1, y1 };
+}
+
+export function installHook(sim: Sim, charts: Charts, scene: Scene): void {
   const getState = () => {
     const s = store.getState();
     const f = sim.refFrame;
@@ -42,6 +59,7 @@ export function installHook(sim: Sim, charts: Charts): void {
       layers: s.layers.map((l) => ({ ...l, mask: { ...l.mask } })),
       metrics: { n: m.t.length, lastJointErr: m.jointErr.at(-1) ?? null, lastAnchorErr: m.anchorErr.at(-1) ?? null, lastTorque: m.torque.at(-1) ?? null },
       chartUpdates: charts.updates,
+      robotScreenBox: screenBox(sim, scene),
       status: { ...s.status },
     };
   };

@@ -117,7 +117,7 @@ window.addEventListener('resize', resize);
 new ResizeObserver(resize).observe($('viewport'));
 resize();
 
-installHook(sim, charts);
+installHook(sim, charts, scene);
 boot().then(() => {
   resize();
   document.body.dataset.ready = '1';

@@ -51,9 +51,11 @@ export function mountDrive(el: HTMLElement): void {
       ['engine', e ? `${e.name} · dt ${fmt(e.options.dt * 1000, 1)} ms · decimation ${sim.decimation}` : '—'],
       ['control', `${fmt(1 / sim.dt, 0)} Hz`],
       ['observations', `${s.status.obsBackend.toUpperCase()} — ${s.status.obsReason || 'probing…'}`],
-      ['adjustments', e ? (e.adjustments.join('; ') || 'none') : '—'],
     ];
-    info.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+    info.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+      h('dt', {}, 'adjustments'), h('dd', {}, e && e.adjustments.length
+        ? h('details', {}, h('summary', {}, `${e.adjustments.length} model adjustments`), h('ul', { style: 'padding-left:14px;margin:4px 0' }, ...e.adjustments.map((a) => h('li', {}, a))))
+        : 'none'));
   };
   render(); renderInfo();
   store.subscribe((s, p) => {

@@ -7,7 +7,7 @@ export function mountTransport(el: HTMLElement): void {
   const play = h('button', { id: 'play', title: 'Play (space)', onclick: () => store.setState({ playing: true }) }, '▶ Play');
   const pause = h('button', { id: 'pause', title: 'Pause (space)', onclick: () => store.setState({ playing: false }) }, '❚❚ Pause');
   const step = h('button', { id: 'step', title: 'One control step (→)', onclick: () => { store.setState({ playing: false }); void sim.controlStep(store.getState().loop); } }, '▸| Step');
-  const reset = h('button', { id: 'restart', title: 'Back to the start, robot on the reference', onclick: () => sim.seek(0) }, '⏮');
+  const reset = h('button', { id: 'restart', title: 'Back to the start, robot on the reference', onclick: () => sim.seek(0) }, '|◀ Start');
   const speeds = [0.1, 0.25, 0.5, 1, 1.5, 2, 4];
   const speed = h('select', { id: 'speed', title: 'Playback speed', onchange: (e: Event) => store.setState({ speed: Number((e.target as HTMLSelectElement).value) }) },
     ...speeds.map((v) => h('option', { value: String(v), selected: v === 1 }, `${v}×`)));

@@ -124,8 +124,27 @@ export class Scene {
     this.camera.updateProjectionMatrix();
   }
 
+  /** quality level: 0 full; each level down lowers the resolution / drops shadows (slow software GL) */
+  quality = 0;
+  private frameMs: number[] = [];
   render(): void {
+    const t0 = performance.now();
     this.controls.update();
     this.renderer.render(this.scene, this.camera);
+    this.adapt(performance.now() - t0);
+  }
+
+  private adapt(ms: number): void {
+    this.frameMs.push(ms);
+    if (this.frameMs.length < 8) return;
+    const mean = this.frameMs.reduce((a, b) => a + b, 0) / this.frameMs.length;
+    this.frameMs.length = 0;
+    if (mean < 45 || this.quality >= 3) return;
+    this.quality++;
+    const dpr = Math.min(window.devicePixelRatio, 2);
+    const scale = [1, 0.8, 0.6, 0.45][this.quality];
+    this.renderer.setPixelRatio(dpr * scale);
+    if (this.quality >= 2) { this.sun.castShadow = false; this.renderer.shadowMap.enabled = false; }
+    this.resize();
   }
 }

@@ -1,0 +1,228 @@
+// The app, built and served by `vite preview`, driven in headless Chromium through real clicks and inputs.
+// State is read through the read-only hook window.__mimic.getState(). Screenshots go to test-results/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { launch, SHOTS, startApp, state, waitReady, watch, type Problems } from './app-server';
+
+const G1 = '../shared/assets/g1';
+const DANCE = '../shared/assets/policies/g1-dance-102';
+const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
+
+let server: PreviewServer;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  ({ url, server } = await startApp());
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(): Promise<{ page: Page; ctx: BrowserContext; problems: Problems }> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  const problems = watch(page);
+  await page.goto(url);
+  await waitReady(page);
+  return { page, ctx, problems };
+}
+
+const maxAbsDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** fraction of pixels inside the robot's screen box that are far from the background and ground colours */
+async function robotPixels(page: Page): Promise<{ fraction: number; box: { x0: number; y0: number; x1: number; y1: number } }> {
+  const s = await state(page);
+  const box = s.robotScreenBox;
+  const fraction = await page.evaluate((b) => {
+    const src = document.getElementById('scene') as HTMLCanvasElement;
+    const r = src.getBoundingClientRect();
+    const c = document.createElement('canvas');
+    c.width = r.width; c.height = r.height;
+    const g = c.getContext('2d')!;
+    g.drawImage(src, 0, 0, r.width, r.height);
+    const x0 = Math.max(0, Math.floor(b.x0 - 10)), y0 = Math.max(0, Math.floor(b.y0 - 10));
+    const x1 = Math.min(r.width, Math.ceil(b.x1 + 10)), y1 = Math.min(r.height, Math.ceil(b.y1 + 10));
+    const d = g.getImageData(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)).data;
+    const bg = [0x14, 0x17, 0x1c], ground = [0x22, 0x26, 0x2d];
+    let hit = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const far = (ref: number[]) => Math.abs(d[i] - ref[0]) + Math.abs(d[i + 1] - ref[1]) + Math.abs(d[i + 2] - ref[2]) > 90;
+      if (far(bg) && far(ground)) hit++;
+    }
+    return hit / (d.length / 4);
+  }, box);
+  return { fraction, box };
+}
+
+describe('app (built, in Chromium)', () => {
+  it('opens on the built-in defaults with the robot visible and playing', async () => {
+    const { page, ctx, problems } = await open();
+    const s0 = await state(page);
+    expect(s0.robotName).toBe('humanoid29');
+    expect(s0.driver).toBe('builtin');
+    expect(s0.reference).not.toBeNull();
+    await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
+    await sleep(500);
+    await page.screenshot({ path: `${SHOTS}/app-defaults.png` });
+    const { fraction, box } = await robotPixels(page);
+    expect(box.x1 - box.x0).toBeGreaterThan(20);
+    expect(fraction).toBeGreaterThan(0.15);
+    const s1 = await state(page);
+    expect(s1.playing).toBe(true);
+    expect(s1.robot.rootPos[2]).toBeGreaterThan(0.5); // standing (assist 1)
+    expect(s1.errors).toEqual([]);
+    expect(problems.list).toEqual([]);
+    await ctx.close();
+  });
+
+  it('loads the G1 with meshes and the dance policy through the file input; playing moves the robot and the plots', async () => {
+    const { page, ctx, problems } = await open();
+    const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
+    await page.setInputFiles('#file-input', [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, CSV]);
+    await page.waitForFunction(() => {
+      const s = (window as any).__mimic.getState();
+      return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
+    }, undefined, { timeout: 90_000 });
+    const s0 = await state(page);
+    expect(s0.errors).toEqual([]);
+    expect(s0.assets.filter((a: any) => !a.builtin).map((a: any) => a.kind).sort()).toEqual(['clip', 'policy', 'robot']);
+    expect(s0.segments).toHaveLength(1);
+    const charts0 = s0.chartUpdates, n0 = s0.metrics.n, t0 = s0.time;
+    const q0 = s0.robot.jointPos as number[];
+    await sleep(5000);
+    const s1 = await state(page);
+    await page.screenshot({ path: `${SHOTS}/app-g1-dance.png` });
+    expect(s1.time).toBeGreaterThan(t0 + 0.2);
+    expect(maxAbsDiff(s1.robot.jointPos, q0)).toBeGreaterThan(0.05);
+    expect(s1.chartUpdates).toBeGreaterThan(charts0);
+    expect(s1.metrics.n).toBeGreaterThan(Math.min(n0, 400));
+    expect(Number.isFinite(s1.metrics.lastJointErr)).toBe(true);
+    expect(s1.metrics.lastJointErr).toBeLessThan(0.5); // the policy tracks: not a fallen robot
+    expect(s1.robot.rootPos[2]).toBeGreaterThan(0.4);
+    expect(s1.status.policyMs).toBeGreaterThan(0);
+    expect(s1.errors).toEqual([]);
+    const { fraction } = await robotPixels(page);
+    expect(fraction).toBeGreaterThan(0.1);
+    expect(problems.list).toEqual([]);
+    await ctx.close();
+  });
+
+  it('plays a two-segment timeline through its transition with no reference jump', async () => {
+    const { page, ctx, problems } = await open();
+    await page.setInputFiles('#file-input', [CSV]);
+    await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 1, undefined, { timeout: 30_000 });
+    await page.click('#driver-replay');
+    await page.click('#pause');
+    await page.click('#tabbtn-timeline');
+    const dance = (await state(page)).segments[0].clipId;
+    await page.selectOption('#add-clip', dance);
+    await page.click('#add-segment');
+    await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 2);
+    const setNum = async (sel: string, i: number, v: string) => {
+      await page.locator(sel).nth(i).fill(v);
+      await page.locator(sel).nth(i).press('Tab');
+    };
+    await setNum('.seg-in', 0, '2');
+    await setNum('.seg-out', 0, '5');
+    await setNum('.seg-in', 1, '12');
+    await setNum('.seg-out', 1, '16');
+    await setNum('.seg-fade', 1, '0.4');
+    await page.click('#timeline-loop'); // off: one pass, 3 + 4 - 0.4 = 6.6 s
+    const segs = (await state(page)).segments;
+    expect(segs.map((g: any) => [g.in, g.out])).toEqual([[2, 5], [12, 16]]);
+    expect(segs[1].crossfade).toBe(0.4);
+    await page.waitForFunction(() => Math.abs((window as any).__mimic.getState().status.duration - 6.6) < 1e-6, undefined, { polling: 50, timeout: 10_000 })
+      .catch(async (e) => { const s = await state(page); console.log(s.loop, s.status.duration, JSON.stringify(s.segments)); throw e; });
+    // scrub to 2.4 s, then single control steps through the transition (2.6 .. 3.0 s)
+    await page.locator('#scrub').fill(String(2.4 / 6.6));
+    let prev = await state(page);
+    expect(prev.time).toBeGreaterThan(2.3);
+    expect(prev.time).toBeLessThan(2.5);
+    const steps: { dRoot: number; dJoint: number; seg: number }[] = [];
+    for (let k = 0; k < 32; k++) {
+      await page.click('#step');
+      await page.waitForFunction((t) => (window as any).__mimic.getState().time > t + 1e-6, prev.time, { polling: 20 });
+      const s = await state(page);
+      const r0 = prev.reference.rootPos, r1 = s.reference.rootPos;
+      steps.push({ dRoot: Math.hypot(r1[0] - r0[0], r1[1] - r0[1], r1[2] - r0[2]), dJoint: maxAbsDiff(s.reference.jointPos, prev.reference.jointPos), seg: s.currentSegment.index });
+      prev = s;
+    }
+    expect(steps[0].seg).toBe(0);
+    expect(steps.at(-1)!.seg).toBe(1);
+    const maxRoot = Math.max(...steps.map((s) => s.dRoot)), maxJoint = Math.max(...steps.map((s) => s.dJoint));
+    // the raw clip between the two cut points jumps by far more than any step taken across the seam
+    const rows = readFileSync(CSV, 'utf8').trim().split('\n');
+    const a = rows[Math.round(4.6 * 60)].split(',').map(Number), b = rows[12 * 60].split(',').map(Number);
+    const rawJoint = maxAbsDiff(a.slice(7), b.slice(7));
+    expect(rawJoint).toBeGreaterThan(3 * maxJoint);
+    expect(maxRoot).toBeLessThan(0.05); // m per 20 ms control step
+    expect(maxJoint).toBeLessThan(0.25); // rad per 20 ms control step
+    await page.screenshot({ path: `${SHOTS}/app-timeline.png` });
+    expect((await state(page)).errors).toEqual([]);
+    expect(problems.list).toEqual([]);
+    await ctx.close();
+  });
+
+  it('moving a blend weight slider changes the pose', async () => {
+    const { page, ctx, problems } = await open();
+    await page.setInputFiles('#file-input', [CSV, '../shared/assets/bvh/09_01.bvh']);
+    await page.waitForFunction(() => (window as any).__mimic.getState().assets.filter((a: any) => a.kind === 'clip' && !a.builtin).length === 2, undefined, { timeout: 60_000 });
+    await page.click('#driver-replay');
+    await page.click('#pause');
+    await page.click('#tabbtn-blend');
+    const clips = (await state(page)).assets.filter((a: any) => a.kind === 'clip' && !a.builtin);
+    // two layers: the dance and the retargeted BVH
+    while ((await state(page)).layers.length < 2) {
+      await page.selectOption('#add-layer-clip', clips[(await state(page)).layers.length % 2].id);
+      await page.click('#add-layer');
+    }
+    const layers = (await state(page)).layers;
+    await page.locator('.layer select').nth(0).selectOption(clips[0].id);
+    await page.locator('.layer select').nth(1).selectOption(clips[1].id);
+    await page.click('#use-blend');
+    await page.waitForFunction(() => (window as any).__mimic.getState().source === 'blend');
+    await page.locator('#scrub').fill('0.1');
+    await sleep(300);
+    const before = await state(page);
+    expect(before.layers.length).toBeGreaterThanOrEqual(2 + layers.length - 2);
+    await page.locator('.blend-weight').nth(0).fill('0.1');
+    await page.waitForFunction((w) => Math.abs((window as any).__mimic.getState().layers[0].weight - w) < 1e-9, 0.1);
+    await sleep(300);
+    const after = await state(page);
+    expect(after.time).toBeCloseTo(before.time, 6); // paused: only the weight changed
+    expect(maxAbsDiff(after.robot.jointPos, before.robot.jointPos)).toBeGreaterThan(0.02);
+    await page.screenshot({ path: `${SHOTS}/app-blend.png` });
+    expect(after.errors).toEqual([]);
+    expect(problems.list).toEqual([]);
+    await ctx.close();
+  });
+
+  it('shows an error for a malformed file and keeps playing', async () => {
+    const { page, ctx, problems } = await open();
+    const t0 = (await state(page)).time;
+    await page.setInputFiles('#file-input', [
+      { name: 'broken.xml', mimeType: 'text/xml', buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n') },
+      { name: 'bad_50hz.csv', mimeType: 'text/csv', buffer: Buffer.from('1,2,3\nnot,a,number\n') },
+    ]);
+    await page.waitForSelector('#errors li.error');
+    const text = await page.locator('#errors').innerText();
+    expect(text).toContain('broken.xml');
+    const s = await state(page);
+    expect(s.errors.length).toBeGreaterThanOrEqual(1);
+    expect(s.errors[0].kind).toMatch(/Error$/);
+    expect(s.robotName).toBe('humanoid29'); // nothing already loaded is lost
+    await sleep(1500);
+    const s2 = await state(page);
+    expect(s2.playing).toBe(true);
+    expect(s2.time).toBeGreaterThan(Math.max(t0, s.time));
+    await page.screenshot({ path: `${SHOTS}/app-error.png` });
+    expect(problems.list).toEqual([]);
+    await ctx.close();
+  });
+});

@@ -1,0 +1,45 @@
+// Builds the app once and serves it with `vite preview` on a free port; launches headless Chromium.
+import { build, preview, type PreviewServer } from 'vite';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+export const OUT = 'test-results/app-dist';
+export const SHOTS = 'test-results';
+
+export async function startApp(): Promise<{ url: string; server: PreviewServer }> {
+  mkdirSync(SHOTS, { recursive: true });
+  await build({ logLevel: 'error', build: { outDir: OUT, emptyOutDir: true } });
+  const server = await preview({ logLevel: 'error', build: { outDir: OUT }, preview: { port: 0, strictPort: false, host: '127.0.0.1' } });
+  const addr = server.httpServer.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 4173;
+  return { url: `http://127.0.0.1:${port}/`, server };
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+      '--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+  });
+}
+
+export interface Problems { list: string[] }
+/** Collect page errors and console errors (asserted empty by the tests). */
+export function watch(page: Page): Problems {
+  const p: Problems = { list: [] };
+  page.on('pageerror', (e) => p.list.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') p.list.push(`console: ${m.text()}`); });
+  return p;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type MimicState = any;
+export const state = (page: Page): Promise<MimicState> => page.evaluate(() => (window as unknown as { __mimic: { getState(): unknown } }).__mimic.getState());
+
+export async function waitReady(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(() => {
+    const m = (window as unknown as { __mimic?: { getState(): { ready: boolean; busy: string } } }).__mimic;
+    return !!m && m.getState().ready && !m.getState().busy;
+  }, undefined, { timeout });
+}

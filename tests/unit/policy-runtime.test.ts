@@ -64,6 +64,12 @@ describe('PolicyController', () => {
     expect(ctrl.nonFiniteActions).toBe(2);
     ctrl.targets.slice(29, 58).forEach((t) => expect(t).toBeCloseTo(0.1, 5));
     expect(ctrl.ctx.lastAction.every((a) => Number.isFinite(a))).toBe(true);
+    // the action hook sees the raw actions: an Inf injected there is held and counted like a NaN
+    ctrl.setSkill(1, 0);
+    ctrl.onActions = (act) => { act[3] = Infinity; act[32] = -Infinity; }; // both envs
+    await ctrl.act();
+    expect(ctrl.nonFiniteActions).toBe(4);
+    ctrl.onActions = null;
     for (let k = 0; k < 4; k++) engine.step();
     expect(engine.state.jointPos.every((q) => Number.isFinite(q))).toBe(true);
     await session.release();

@@ -32,23 +32,26 @@ describe('real dance clip on the G1', () => {
   it('velocities agree with a central difference of the original clip to within interpolation error', () => {
     const cd = clipVelocities(clip);
     const nj = names.length;
-    let checked = 0;
+    let checked = 0, worstJ = 0, worstLin = 0, worstAng = 0;
     for (let s = 1; s < track.nSteps - 1; s++) {
       const x = s * 0.02 * 60, a = Math.floor(x + 1e-9), u = x - a;
       const f = track.frame(s);
       for (let j = 0; j < nj; j++) {
         const want = cd.jointVel[a * nj + j] * (1 - u) + (u > 1e-9 ? cd.jointVel[(a + 1) * nj + j] * u : 0);
-        expect(Math.abs(f.jointVel[j] - want)).toBeLessThan(1e-3 + 1e-4 * Math.abs(want));
+        worstJ = Math.max(worstJ, Math.abs(f.jointVel[j] - want) / (1 + 0.1 * Math.abs(want)));
       }
       for (let k = 0; k < 3; k++) {
         const lin = cd.rootLinVel[a * 3 + k] * (1 - u) + (u > 1e-9 ? cd.rootLinVel[(a + 1) * 3 + k] * u : 0);
         const ang = cd.rootAngVel[a * 3 + k] * (1 - u) + (u > 1e-9 ? cd.rootAngVel[(a + 1) * 3 + k] * u : 0);
-        expect(Math.abs(f.rootLinVel[k] - lin)).toBeLessThan(1e-3);
-        expect(Math.abs(f.rootAngVel[k] - ang)).toBeLessThan(0.02 + 0.01 * Math.abs(ang));
+        worstLin = Math.max(worstLin, Math.abs(f.rootLinVel[k] - lin));
+        worstAng = Math.max(worstAng, Math.abs(f.rootAngVel[k] - ang) / (1 + 0.5 * Math.abs(ang)));
       }
       checked++;
     }
     expect(checked).toBeGreaterThan(1400);
+    expect(worstJ).toBeLessThan(1e-3);
+    expect(worstLin).toBeLessThan(1e-3);
+    expect(worstAng).toBeLessThan(0.02);
   });
   it('body velocities match finite differences of the body poses', () => {
     const nb = model.bodies.length;

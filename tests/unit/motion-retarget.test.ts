@@ -31,11 +31,13 @@ describe.each(robots)('retarget CMU BVH → %s', (_, model) => {
     const c = r.clip, nj = model.joints.length, nb = model.bodies.length;
     expect(c.nFrames).toBe(bvh.nFrames - 1); // the T-pose frame 0 is dropped
     expect(c.jointNames).toEqual(model.joints.map((j) => j.name));
+    const outside: string[] = [];
     for (let k = 0; k < c.nFrames; k++) for (let j = 0; j < nj; j++) {
       const [lo, hi] = model.joints[j].range!;
       const v = c.jointPos[k * nj + j];
-      expect(v >= lo - 1e-6 && v <= hi + 1e-6, `${model.joints[j].name} frame ${k}: ${v}`).toBe(true);
+      if (!(v >= lo - 1e-6 && v <= hi + 1e-6)) outside.push(`${model.joints[j].name} frame ${k}: ${v}`);
     }
+    expect(outside).toEqual([]);
     const P = new Float64Array(nb * 3), Q = new Float64Array(nb * 4);
     const sp = new Float64Array(bvh.bones.length * 3), sq = new Float64Array(bvh.bones.length * 4);
     const pairs: [string, string][] = [['left_ankle_roll_link', 'LeftFoot'], ['right_ankle_roll_link', 'RightFoot'],
@@ -70,15 +72,16 @@ describe.each(robots)('retarget CMU BVH → %s', (_, model) => {
       if (Math.max(...a) - Math.min(...a) > 0.5) expect(corr(a, b)).toBeGreaterThanOrEqual(0.95);
     }
     // a foot in contact (source foot still and low) alone does not slide
-    let held = 0;
+    let held = 0, slide = 0;
     for (let k = 1; k < c.nFrames; k++) {
       const on = [0, 1].filter((i) => r.contacts[i][k] && r.contacts[i][k - 1]);
       if (on.length !== 1) continue;
       const [i] = on;
-      expect(Math.hypot(footXY[i][k][0] - footXY[i][k - 1][0], footXY[i][k][1] - footXY[i][k - 1][1])).toBeLessThan(1e-3);
+      slide = Math.max(slide, Math.hypot(footXY[i][k][0] - footXY[i][k - 1][0], footXY[i][k][1] - footXY[i][k - 1][1]));
       held++;
     }
     expect(held).toBeGreaterThan(5);
+    expect(slide).toBeLessThan(1e-3);
     // saved as CSV and read back
     const names = model.joints.map((j) => j.name);
     const back = parseMotionCsv(writeMotionCsv(c, names), `${file}_120hz.csv`, names);

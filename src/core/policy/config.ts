@@ -109,7 +109,12 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
   if (!robot.bodyIndex.has(cfg.anchorBody)) {
     fail('PolicyError', cfgFile, `anchor ${cfg.anchorBody}`, `anchor body ${cfg.anchorBody} is not in robot "${robot.name}"`);
   }
-  // tracked bodies are for termination and metrics: keep those this robot has
+  // tracked bodies are for termination and metrics: keep those this robot has — except when they come from
+  // the policy itself (metadata): then they index its embedded-reference outputs and must all exist
+  const lost = cfg.bodyNames.filter((b) => !robot.bodyIndex.has(b));
+  if (lost.length && cfg.source === 'metadata') {
+    fail('PolicyError', file, 'metadata_props.body_names', `the policy tracks bodies that robot "${robot.name}" lacks: ${lost.join(', ')}`);
+  }
   cfg.bodyNames = cfg.bodyNames.filter((b) => robot.bodyIndex.has(b));
   cfg.endEffectors = cfg.endEffectors.filter((b) => robot.bodyIndex.has(b));
 

@@ -111,6 +111,7 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
       el('button', { textContent: 'CSV (episodes)', onclick: () => download('episodes.csv', episodesCsv(r), 'text/csv') }),
       el('button', { textContent: 'CSV (summary)', onclick: () => download('summary.csv', summaryCsv(r), 'text/csv') }),
       el('button', { textContent: 'HTML report', onclick: () => download('report.html', html, 'text/html') }),
+      el('button', { textContent: 'Open in a tab', onclick: () => window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank') }),
     );
   };
 

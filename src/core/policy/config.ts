@@ -13,7 +13,6 @@ import { featureSize, type OnnxInfo, type OnnxValueInfo } from './onnx';
 import { configFromDeployYaml, configFromMetadata, hasMetadataConfig } from './sources';
 import { configFromProfile } from './profile';
 
-
 export interface PolicyConfig {
   /** where the config came from: 'metadata', 'deploy.yaml', 'profile:<name>' */
   source: string;

@@ -5,7 +5,7 @@
 struct Params {
   n: u32, nj: u32, nb: u32, na: u32,
   anchor: u32, nSkills: u32, rawSize: u32, size: u32,
-  step: u32, nEntries: u32, tEntries: u32, tElem: u32,
+  step: u32, nEntries: u32, tEntries: u32, pad1: u32,
   // offsets (in f32 elements) of the state arrays inside S
   sRootQuat: u32, sRootLinVel: u32, sRootAngVel: u32, sJointPos: u32,
   sJointVel: u32, sBodyPos: u32, sBodyQuat: u32, pad0: u32,
@@ -19,7 +19,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> S: array<f32>;        // simulated state (BatchState arrays, packed)
 @group(0) @binding(2) var<storage, read> R: array<f32>;        // reference (BatchState arrays, packed)
 @group(0) @binding(3) var<storage, read> I: array<f32>;        // inputs: default pos, scales, last action, skill
-@group(0) @binding(4) var<storage, read> T: array<u32>;        // policy joints (na), entry table, element map
+@group(0) @binding(4) var<storage, read> T: array<u32>;        // policy joints (na), then the entry table
 @group(0) @binding(5) var<storage, read> F: array<u32>;        // per env: 1 = history must be refilled
 @group(0) @binding(6) var<storage, read_write> H: array<f32>;  // history rings [n × size]
 @group(0) @binding(7) var<storage, read_write> O: array<f32>;  // observations [n × size]

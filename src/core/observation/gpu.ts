@@ -11,7 +11,7 @@ import type { StateArray } from './terms';
 import type { ObsContext, ObsLayoutEntry } from './types';
 
 // GPUBufferUsage / GPUMapMode values (spec constants; the globals are absent in some Node set-ups)
-const MAP_READ = 0x1, COPY_SRC = 0x4, COPY_DST = 0x8, UNIFORM = 0x40, STORAGE = 0x80;
+const MAP_READ = 0x1, COPY_SRC = 0x4, COPY_DST = 0x8, UNIFORM = 0x40, STORAGE = 0x80, COMPUTE = 0x4;
 const STATE = ['rootQuat', 'rootLinVel', 'rootAngVel', 'jointPos', 'jointVel', 'bodyPos', 'bodyQuat'] as const;
 const REF = ['jointPos', 'jointVel', 'bodyPos', 'bodyQuat'] as const;
 const WIDTH: Record<string, number> = { rootQuat: 4, rootLinVel: 3, rootAngVel: 3, bodyPos: 3, bodyQuat: 4 };
@@ -25,13 +25,60 @@ export interface GpuObservationOptions {
 
 interface Upload { src: () => Float32Array; buffer: 's' | 'r' | 'i'; offset: number }
 interface Resources {
-  pipeline: GPUComputePipeline; bind: GPUBindGroup; uniform: GPUBuffer; flags: GPUBuffer; obs: GPUBuffer;
+  pipelines: GPUComputePipeline[]; bind: GPUBindGroup; uniform: GPUBuffer; flags: GPUBuffer; obs: GPUBuffer;
   readback: GPUBuffer; s: GPUBuffer; r: GPUBuffer; i: GPUBuffer; all: GPUBuffer[];
 }
 
 /** queue.writeBuffer of a whole typed array (any ArrayBufferLike backing) */
 const write = (q: GPUQueue, b: GPUBuffer, byteOffset: number, a: Float32Array | Uint32Array | Int32Array) =>
   q.writeBuffer(b, byteOffset, a as unknown as GPUAllowSharedBufferSource);
+
+/** Per device: the shader module, the bind group layout and the pipelines by (entry row, term id), shared by builders. */
+interface DeviceKit { bindLayout: GPUBindGroupLayout; pipeline(entry: number, term: number, name: string): Promise<GPUComputePipeline> }
+const kits = new WeakMap<GPUDevice, Promise<DeviceKit>>();
+
+function deviceKit(device: GPUDevice): Promise<DeviceKit> {
+  let kit = kits.get(device);
+  if (!kit) {
+    kit = makeKit(device);
+    kits.set(device, kit);
+    kit.catch(() => kits.delete(device));
+  }
+  return kit;
+}
+
+async function makeKit(device: GPUDevice): Promise<DeviceKit> {
+  const module = device.createShaderModule({ code: obsShaderSource, label: 'obs' });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length) {
+    throw new MimicError('GpuError', 'shaders/obs_*.wgsl', `line ${errors[0].lineNum}`, errors.map((m) => m.message).join('; '));
+  }
+  const ro = (binding: number): GPUBindGroupLayoutEntry => ({ binding, visibility: COMPUTE, buffer: { type: 'read-only-storage' } });
+  const bindLayout = device.createBindGroupLayout({
+    label: 'obs',
+    entries: [
+      { binding: 0, visibility: COMPUTE, buffer: { type: 'uniform' } }, ro(1), ro(2), ro(3), ro(4), ro(5),
+      { binding: 6, visibility: COMPUTE, buffer: { type: 'storage' } }, { binding: 7, visibility: COMPUTE, buffer: { type: 'storage' } },
+    ],
+  });
+  const layout = device.createPipelineLayout({ bindGroupLayouts: [bindLayout] });
+  const pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  return {
+    bindLayout,
+    pipeline(entry, term, name) {
+      const key = `${entry}:${term}`;
+      let p = pipelines.get(key);
+      if (!p) {
+        p = device.createComputePipelineAsync({
+          label: `obs ${name}`, layout, compute: { module, entryPoint: 'build_obs', constants: { ENTRY: entry, TERM: term } },
+        });
+        pipelines.set(key, p);
+      }
+      return p;
+    },
+  };
+}
 
 async function defaultDevice(): Promise<GPUDevice> {
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
@@ -42,7 +89,7 @@ async function defaultDevice(): Promise<GPUDevice> {
 
 export class GpuObservationBuilder {
   readonly size: number;
-  /** Σ dim: values computed per env and step (one GPU invocation each) */
+  /** Σ dim: values computed per env and step (one GPU invocation each, one dispatch per entry) */
   readonly rawSize: number;
   readonly entries: ResolvedEntry[];
   /** called when the device is lost (reason); the builder then rebuilds itself on a new device */
@@ -86,7 +133,6 @@ export class GpuObservationBuilder {
     p.set([ctx.n, ctx.state.nj, ctx.state.nb, na, ctx.anchorBody, ctx.nSkills, this.rawSize, this.size], 0);
     p[9] = this.entries.length;
     p[10] = na; // entry table follows the policy joints in T
-    p[11] = na + this.entries.length * ENTRY_WORDS;
     const add = (buffer: 's' | 'r' | 'i', key: StateArray, len: number, src: () => Float32Array, slot: number) => {
       if (!reads.has(key)) return;
       p[slot] = this.sizes[buffer];
@@ -104,13 +150,10 @@ export class GpuObservationBuilder {
   }
 
   private async init(device: GPUDevice): Promise<void> {
-    const module = device.createShaderModule({ code: obsShaderSource, label: 'obs' });
-    const info = await module.getCompilationInfo();
-    const errors = info.messages.filter((m) => m.type === 'error');
-    if (errors.length) {
-      throw new MimicError('GpuError', 'shaders/obs_*.wgsl', `line ${errors[0].lineNum}`, errors.map((m) => m.message).join('; '));
-    }
-    const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'build_obs' } });
+    const kit = await deviceKit(device);
+    // one pipeline per entry: ENTRY / TERM are override constants, so the term switch folds away
+    const pipelines = await Promise.all(this.entries.map((e, k) => kit.pipeline(k, e.term.id, e.term.name)));
+    const bindLayout = kit.bindLayout;
     const { ctx } = this;
     const bytes = this.ctx.n * this.size * 4;
     const buf = (size: number, usage: number, label: string) => device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage, label });
@@ -119,7 +162,7 @@ export class GpuObservationBuilder {
     const r = buf(this.sizes.r * 4, STORAGE | COPY_DST, 'obs reference');
     const i = buf(this.sizes.i * 4, STORAGE | COPY_DST, 'obs inputs');
     const na = ctx.policyJoints.length;
-    const table = new Uint32Array(na + this.entries.length * ENTRY_WORDS + this.rawSize);
+    const table = new Uint32Array(na + this.entries.length * ENTRY_WORDS);
     table.set(ctx.policyJoints, 0);
     const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
     const bits = (v: number) => ((f32[0] = v), u32[0]);
@@ -127,7 +170,6 @@ export class GpuObservationBuilder {
     this.entries.forEach((e, k) => {
       const c = e.clip;
       table.set([e.term.id, e.history, e.dim, e.offset, e.rawOffset, c ? 1 : 0, c ? bits(c[0]) : 0, c ? bits(c[1]) : 0], na + k * ENTRY_WORDS);
-      table.fill(k, this.params[11] + e.rawOffset, this.params[11] + e.rawOffset + e.dim);
       scales.set(e.scale, e.rawOffset);
     });
     const t = buf(table.byteLength, STORAGE | COPY_DST, 'obs table');
@@ -139,11 +181,11 @@ export class GpuObservationBuilder {
     const obs = buf(bytes, STORAGE | COPY_SRC | COPY_DST, 'observations');
     const readback = buf(bytes, MAP_READ | COPY_DST, 'obs readback');
     const bind = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
+      layout: bindLayout,
       entries: [uniform, s, r, i, t, flags, hist, obs].map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
     this.device = device;
-    this.res = { pipeline, bind, uniform, flags, obs, readback, s, r, i, all: [uniform, s, r, i, t, flags, hist, obs, readback] };
+    this.res = { pipelines, bind, uniform, flags, obs, readback, s, r, i, all: [uniform, s, r, i, t, flags, hist, obs, readback] };
     void device.lost.then((lost) => this.lost(device, lost));
   }
 
@@ -193,13 +235,16 @@ export class GpuObservationBuilder {
     this.params[8] = this.step;
     write(q, res.uniform, 0, this.params);
     if (this.freshDirty) write(q, res.flags, 0, this.fresh);
-    const groups = Math.ceil((this.ctx.n * this.rawSize) / WORKGROUP);
-    const gx = Math.min(groups, 65535), gy = Math.ceil(groups / gx);
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();
-    pass.setPipeline(res.pipeline);
     pass.setBindGroup(0, res.bind);
-    pass.dispatchWorkgroups(gx, gy);
+    this.entries.forEach((e, k) => {
+      const groups = Math.ceil((this.ctx.n * e.dim) / WORKGROUP);
+      if (groups === 0) return;
+      const gx = Math.min(groups, 65535), gy = Math.ceil(groups / gx);
+      pass.setPipeline(res.pipelines[k]);
+      pass.dispatchWorkgroups(gx, gy);
+    });
     pass.end();
     q.submit([enc.finish()]);
     if (this.freshDirty) {

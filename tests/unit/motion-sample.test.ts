@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { qFromAxisAngle, qMul, qYaw } from '../../src/core/math';
+import { qFromAxisAngle, qYaw } from '../../src/core/math';
 import { loadRobot } from '../../src/core/model';
 import { parseMotionCsv } from '../../src/core/motion/csv';
 import { ReferenceTrack } from '../../src/core/motion/reference';
@@ -107,6 +107,5 @@ describe('mirror (G1)', () => {
       }
     }
     expect(worst).toBeLessThan(0.01); // the G1 is left/right symmetric to within millimetres
-    void qMul;
   });
 });

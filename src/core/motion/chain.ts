@@ -87,8 +87,8 @@ export function solveChain(model: RobotModel, c: Chain, target: ArrayLike<number
   return err;
 }
 
-/** Gaussian elimination with partial pivoting for tiny systems. */
-function solveSmall(A: number[][], b: number[]): number[] {
+/** Gaussian elimination with partial pivoting for tiny systems: solves A x = b. */
+export function solveSmall(A: number[][], b: number[]): number[] {
   const n = b.length;
   const M = A.map((row, i) => [...row, b[i]]);
   for (let c = 0; c < n; c++) {

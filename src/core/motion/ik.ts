@@ -5,6 +5,7 @@
 import { qConj, qLog, qMul } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
+import { solveSmall } from './chain';
 
 export interface IkTarget {
   body: number;
@@ -23,7 +24,7 @@ export function solveIk(model: RobotModel, rootPos: ArrayLike<number>, rootQuat:
   joints: number[], target: IkTarget, iters = 30): number {
   const nb = model.bodies.length, b = target.body;
   const P = new Float64Array(nb * 3), Q = new Float64Array(nb * 4);
-  const m = joints.length, rows = target.quat ? 6 : 3;
+  const rows = target.quat ? 6 : 3;
   const residual = (): number[] => {
     forwardKinematics(model, rootPos, rootQuat, q, P, Q);
     const r = [target.pos[0] - P[b * 3], target.pos[1] - P[b * 3 + 1], target.pos[2] - P[b * 3 + 2]];
@@ -45,22 +46,7 @@ export function solveIk(model: RobotModel, rootPos: ArrayLike<number>, rootQuat:
     // (JᵀJ + λI) dq = Jᵀ r
     const A = J.map((a, i) => J.map((c, k) => a.reduce((s, v, t) => s + v * c[t], 0) + (i === k ? 1e-6 : 0)));
     const g = J.map((a) => a.reduce((s, v, t) => s + v * r[t], 0));
-    for (let c = 0; c < m; c++) {
-      let p = c;
-      for (let k = c + 1; k < m; k++) if (Math.abs(A[k][c]) > Math.abs(A[p][c])) p = k;
-      [A[c], A[p]] = [A[p], A[c]]; [g[c], g[p]] = [g[p], g[c]];
-      for (let k = c + 1; k < m; k++) {
-        const f = A[k][c] / A[c][c];
-        for (let t = c; t < m; t++) A[k][t] -= f * A[c][t];
-        g[k] -= f * g[c];
-      }
-    }
-    const dq = new Array<number>(m).fill(0);
-    for (let c = m - 1; c >= 0; c--) {
-      let s = g[c];
-      for (let t = c + 1; t < m; t++) s -= A[c][t] * dq[t];
-      dq[c] = s / A[c][c];
-    }
+    const dq = solveSmall(A, g);
     joints.forEach((j, k) => { q[j] = Math.min(Math.max(q[j] + Math.max(-0.5, Math.min(0.5, dq[k])), lo[k]), hi[k]); });
     r = residual();
   }

@@ -6,11 +6,11 @@
  * (per frame, following the source's lowest foot point) and stance feet are kept from sliding.
  */
 import { fail } from '../errors';
-import { qConj, qMul, qNormalize, qRotate, type Quat } from '../math';
+import { qConj, qMul, qNormalize, type Quat } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
 import { bvhWorldPoses, type BvhData } from './bvh';
-import { makeChain, solveChain, type Chain } from './chain';
+import { makeChain, solveChain, solveSmall, type Chain } from './chain';
 import { contactPoints, lowestZ } from './feet';
 import { checkRetargetConfig, type RetargetConfig } from './retarget-config';
 import { resampleClip } from './sample';
@@ -78,21 +78,9 @@ export function robotTpose(model: RobotModel, cfg: RetargetConfig, file: string)
       if (Math.hypot(r0[0], r0[1], r0[2]) < 1e-6) break;
       // damped least squares on a numeric Jacobian (columns = joints)
       const J = joints.map((j) => { q[j] += 1e-5; const r = residual(); q[j] -= 1e-5; return r.map((v, k) => (v - r0[k]) / 1e-5); });
-      const m = joints.length;
       const A = J.map((a1, i) => J.map((a2, k) => a1[0] * a2[0] + a1[1] * a2[1] + a1[2] * a2[2] + (i === k ? 1e-3 : 0)));
       const g = J.map((a1) => -(a1[0] * r0[0] + a1[1] * r0[1] + a1[2] * r0[2]));
-      // m ≤ 3: Cramer-free elimination via the chain solver's helper is private; do plain Gauss here
-      for (let c = 0; c < m; c++) for (let r = c + 1; r < m; r++) {
-        const f = A[r][c] / A[c][c];
-        for (let k = c; k < m; k++) A[r][k] -= f * A[c][k];
-        g[r] -= f * g[c];
-      }
-      const dq = new Array<number>(m).fill(0);
-      for (let r = m - 1; r >= 0; r--) {
-        let s = g[r];
-        for (let k = r + 1; k < m; k++) s -= A[r][k] * dq[k];
-        dq[r] = s / A[r][r];
-      }
+      const dq = solveSmall(A, g);
       joints.forEach((j, k) => { q[j] += Math.max(-0.3, Math.min(0.3, dq[k])); });
     }
   }
@@ -217,7 +205,6 @@ export function retargetBvhDetailed(bvh: BvhData, model: RobotModel, config: unk
   }
   let clip: MotionClip = { name: bvh.name, fps, nFrames: n, jointNames: model.joints.map((j) => j.name), rootPos, rootQuat, jointPos };
   if (opts.fps && Math.abs(opts.fps - fps) > 1e-9) clip = resampleClip(clip, opts.fps);
-  void qRotate;
   return { clip, scale, firstFrame: first, groundY, contacts, meanError: errSum / (n * groups.length) };
 }
 

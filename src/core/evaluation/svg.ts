@@ -25,7 +25,7 @@ export interface BarSeries { name: string; values: number[]; lo?: number[]; hi?:
 export function barChart(o: { title: string; unit?: string; categories: string[]; series: BarSeries[]; width?: number; height?: number }): string {
   const W = o.width ?? Math.max(360, 70 + o.categories.length * (24 + 18 * o.series.length));
   const H = o.height ?? 240;
-  const L = 56, R = 10, T = 26, B = 60;
+  const L = 56, R = 10, T = 26, B = 48;
   const all = o.series.flatMap((s) => [...s.values, ...(s.hi ?? [])]).filter((x) => Number.isFinite(x));
   const ymax = niceMax(Math.max(0, ...all));
   const y = (v: number) => T + (H - T - B) * (1 - Math.max(0, v) / ymax);
@@ -51,7 +51,11 @@ export function barChart(o: { title: string; unit?: string; categories: string[]
       }
     });
     const lx = L + ci * gw + gw / 2;
-    parts.push(`<text x="${lx.toFixed(1)}" y="${H - B + 12}" class="a" text-anchor="end" transform="rotate(-30 ${lx.toFixed(1)} ${H - B + 12})">${esc(c.length > 28 ? c.slice(0, 27) + '…' : c)}</text>`);
+    const maxChars = Math.max(6, Math.floor(gw / 6));
+    c.split(' · ').slice(0, 3).forEach((line, li) => {
+      const t = line.length > maxChars ? line.slice(0, maxChars - 1) + '…' : line;
+      parts.push(`<text x="${lx.toFixed(1)}" y="${H - B + 14 + li * 12}" class="a" text-anchor="middle"><title>${esc(c)}</title>${esc(t)}</text>`);
+    });
   });
   return svg(W, H, parts.join(''), o.series.map((s) => s.name));
 }
@@ -75,7 +79,7 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
   parts.push(`<text x="12" y="${(T + H - B) / 2}" class="a" text-anchor="middle" transform="rotate(-90 12 ${(T + H - B) / 2})">${esc(o.yLabel)}</text>`);
   o.series.forEach((s, si) => {
     const d = s.xs.map((xv, i) => `${i ? 'L' : 'M'}${x(xv).toFixed(1)} ${y(s.ys[i]).toFixed(1)}`).join('');
-    parts.push(`<path d="${d}" fill="none" stroke="${PALETTE[si % PALETTE.length]}" stroke-width="2"><title>${esc(s.name)}</title></path>`);
+    parts.push(`<path d="${d}" fill="none" stroke="${PALETTE[si % PALETTE.length]}" stroke-width="2"${si ? ` stroke-dasharray="${4 + 2 * si} 3"` : ''}><title>${esc(s.name)}</title></path>`);
   });
   return svg(W, H, parts.join(''), o.series.map((s) => s.name));
 }

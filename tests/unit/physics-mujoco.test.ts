@@ -2,6 +2,7 @@
 // plus the per-env perturbations both backends offer (friction, mass scale).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MimicError } from '../../src/core/errors';
 import { loadRobot } from '../../src/core/model/index';
 import { bodyMotion, createEngine, toMjcf, type PhysicsEngine } from '../../src/core/physics/index';
 import { G1_DIR, g1Gains, g1Source, loadG1 } from './physics-fixture';
@@ -49,6 +50,14 @@ describe('MuJoCo backend', () => {
     for (let i = 0; i < a.state.bodyPos.length; i++) expect(Math.abs(a.state.bodyPos[i] - b.state.bodyPos[i])).toBeLessThan(1e-6);
     for (const body of model.bodies) for (let c = 0; c < 3; c++) expect(Math.abs(a.state.bodyPos[body.index * 3 + c] - m.pos[body.index][c])).toBeLessThan(1e-6);
     a.free(); b.free();
+  });
+
+  it('a broken MJCF source becomes a ModelError naming the file', async () => {
+    const err = await createEngine('mujoco', model, {}, { xml: '<mujoco><worldbody><body name="pelvis"><geom type="mesh" mesh="nope"/></body></worldbody></mujoco>' })
+      .then(() => null, (x: unknown) => x);
+    expect(err).toBeInstanceOf(MimicError);
+    expect((err as MimicError).kind).toBe('ModelError');
+    expect((err as MimicError).message).toContain('g1_29dof_rev_1_0.xml');
   });
 
   it('runs a URDF robot through the generated MJCF', async () => {

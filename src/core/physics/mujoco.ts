@@ -12,6 +12,7 @@ import { MimicError } from '../errors';
 import type { RobotModel } from '../model/types';
 import { checkExplosion, Gains, jointArmature, resolveOptions } from './common';
 import { toMjcf } from './mjcf';
+import { compileMjcf, pinRoot } from './mujoco-fs';
 import { createBatchState, type BatchState, type EnvState, type PhysicsEngine, type PhysicsOptions } from './types';
 
 let mjP: Promise<MainModule> | null = null;
@@ -22,12 +23,8 @@ export interface MujocoSource { xml: string; files?: Record<string, Uint8Array> 
 
 const OBJ_BODY = 1, OBJ_JOINT = 3, JNT_FREE = 0;
 const DSBL_AUTORESET = 65536, ENBL_OVERRIDE = 1, INT_IMPLICITFAST = 3;
-let dirCounter = 0;
 
 interface Push { body: number; force?: number[]; torque?: number[]; point?: number[] }
-
-/** Remove the free joint of the root so it stays where the file puts it. */
-const pinRoot = (xml: string) => xml.replace(/<freejoint[^>]*\/>/g, '').replace(/<joint[^>]*type\s*=\s*"free"[^>]*\/>/g, '');
 
 class MujocoEngine implements PhysicsEngine {
   readonly name = 'mujoco' as const;
@@ -305,48 +302,11 @@ class MujocoEngine implements PhysicsEngine {
   }
 }
 
-function writeFiles(mj: MainModule, dir: string, files: Record<string, Uint8Array>): void {
-  const FS = (mj as unknown as { FS: { mkdir(p: string): void; writeFile(p: string, d: Uint8Array | string): void; analyzePath(p: string): { exists: boolean } } }).FS;
-  for (const [path, bytes] of Object.entries(files)) {
-    const parts = path.replace(/^\.?\//, '').split('/');
-    let cur = dir;
-    for (const p of parts.slice(0, -1)) {
-      cur += '/' + p;
-      if (!FS.analyzePath(cur).exists) FS.mkdir(cur);
-    }
-    FS.writeFile(`${dir}/${parts.join('/')}`, bytes);
-  }
-}
-
-function removeDir(mj: MainModule, dir: string): void {
-  const FS = (mj as unknown as { FS: { readdir(p: string): string[]; isDir(mode: number): boolean; stat(p: string): { mode: number }; unlink(p: string): void; rmdir(p: string): void } }).FS;
-  for (const name of FS.readdir(dir)) {
-    if (name === '.' || name === '..') continue;
-    const p = `${dir}/${name}`;
-    if (FS.isDir(FS.stat(p).mode)) removeDir(mj, p);
-    else FS.unlink(p);
-  }
-  FS.rmdir(dir);
-}
-
 export async function createMujocoEngine(model: RobotModel, options?: Partial<PhysicsOptions>, source?: MujocoSource): Promise<PhysicsEngine> {
   const mj = await loadMujoco();
   const o = resolveOptions(model, options);
   let xml = source ? source.xml : toMjcf(model, o);
   if (o.fixedRoot) xml = pinRoot(xml);
-  const dir = `/mimic-${dirCounter++}`;
-  const FS = (mj as unknown as { FS: { mkdir(p: string): void } }).FS;
-  FS.mkdir(dir);
-  let m: MjModel;
-  try {
-    writeFiles(mj, dir, { ...(source?.files ?? {}), 'model.xml': new TextEncoder().encode(xml) });
-    m = mj.MjModel.loadFromXML(`${dir}/model.xml`);
-  } catch (err) {
-    const detail = typeof err === 'number' ? `MuJoCo could not compile the model (exception ${err})` : String((err as Error)?.message ?? err);
-    throw new MimicError('ModelError', model.source.file, 'MuJoCo compile', detail);
-  } finally {
-    removeDir(mj, dir);
-  }
-  if (!m) throw new MimicError('ModelError', model.source.file, 'MuJoCo compile', 'loadFromXML returned nothing');
+  const m = compileMjcf(mj, xml, source?.files ?? {}, model.source.file);
   return new MujocoEngine(mj, m, model, o, !!source);
 }

@@ -1,7 +1,7 @@
 /**
- * Rapier backend. PD control: by default explicit joint torques (tau = clip(kp (q* - q) - kd qd, ±effort),
- * applied as a +tau·axis / -tau·axis torque pair on child / parent every physics step) — the same law MuJoCo
- * runs; `pd: 'motor'` uses Rapier's ForceBased position motor with max force = effort instead (see README).
+ * Rapier backend. PD control: by default Rapier's ForceBased position motor per joint (target, kp, kd, max force =
+ * effort limit; implicit in the solver). `pd: 'torque'` applies the same law as explicit torques instead
+ * (+tau·axis / -tau·axis on child / parent each step); it chatters on the light wrist links (see README).
  */
 import RAPIER from '@dimforge/rapier3d-compat';
 import type { RobotModel } from '../model/types';
@@ -16,7 +16,7 @@ let ready: Promise<void> | null = null;
 export const initRapier = (): Promise<void> => (ready ??= RAPIER.init());
 
 export interface RapierExtraOptions {
-  /** 'torque' (default): explicit PD torques; 'motor': Rapier's ForceBased position motor */
+  /** 'motor' (default): Rapier's ForceBased position motor; 'torque': explicit PD torques */
   pd?: 'torque' | 'motor';
 }
 

@@ -12,12 +12,12 @@ for (const f of readdirSync(`${A}/meshes`)) files[`meshes/${f}`] = readFileSync(
 const robot = { file: 'g1_29dof_rev_1_0.xml', text: readFileSync(`${A}/g1_29dof_rev_1_0.xml`, 'utf8'), files };
 
 describe('evaluation: dropped robot', () => {
-  it('a limp G1 dropped from 1.5 m fails by anchor height at the free-fall time', async () => {
+  it.each(['rapier', 'mujoco'] as const)('a limp G1 dropped from 1.5 m fails by anchor height at the free-fall time (%s)', async (engine) => {
     const model = loadRobotSource(robot);
     const clip = holdClip(model, [0, 0, 1.5], [1, 0, 0, 0], new Float32Array(model.joints.length), 2, 'drop');
     const out = await runBatch({
       robot, clip, scenario: nominalScenario(), episodes: [0, 1], seconds: 1,
-      variant: { label: 'limp', engine: 'rapier', driver: 'zero' },
+      variant: { label: 'limp', engine, driver: 'zero' },
     });
     const controlDt = 0.02;
     const tFall = Math.sqrt((2 * 0.25) / 9.81); // 0.226 s to fall 0.25 m from rest
@@ -29,6 +29,7 @@ describe('evaluation: dropped robot', () => {
       expect(r.control_steps).toBe(Math.round(r.survived_s / controlDt));
       expect(r.clip_s).toBe(1);
     }
+    expect(out.adjustments.length).toBeGreaterThan(0);
   });
 
   it('the same robot held by the reference driver in place survives (the failure above is the drop, not the harness)', async () => {

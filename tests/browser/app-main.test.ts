@@ -24,12 +24,22 @@ afterAll(async () => {
 });
 
 async function open(): Promise<{ page: Page; ctx: BrowserContext; problems: Problems }> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 760 } });
   const page = await ctx.newPage();
   const problems = watch(page);
-  await page.goto(url);
-  await waitReady(page);
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+  await waitReady(page, 90_000);
   return { page, ctx, problems };
+}
+
+/** run a test body on a fresh page (own context: own IndexedDB), always closing it */
+async function withPage(body: (page: Page, problems: Problems) => Promise<void>): Promise<void> {
+  const { page, ctx, problems } = await open();
+  try {
+    await body(page, problems);
+  } finally {
+    await ctx.close();
+  }
 }
 
 const maxAbsDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
@@ -60,9 +70,9 @@ async function robotPixels(page: Page): Promise<{ fraction: number; box: { x0: n
   return { fraction, box };
 }
 
-describe('app (built, in Chromium)', () => {
+describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
   it('opens on the built-in defaults with the robot visible and playing', async () => {
-    const { page, ctx, problems } = await open();
+    await withPage(async (page, problems) => {
     const s0 = await state(page);
     expect(s0.robotName).toBe('humanoid29');
     expect(s0.driver).toBe('builtin');
@@ -78,11 +88,11 @@ describe('app (built, in Chromium)', () => {
     expect(s1.robot.rootPos[2]).toBeGreaterThan(0.5); // standing (assist 1)
     expect(s1.errors).toEqual([]);
     expect(problems.list).toEqual([]);
-    await ctx.close();
+    });
   });
 
   it('loads the G1 with meshes and the dance policy through the file input; playing moves the robot and the plots', async () => {
-    const { page, ctx, problems } = await open();
+    await withPage(async (page, problems) => {
     const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
     await page.setInputFiles('#file-input', [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, CSV]);
     await page.waitForFunction(() => {
@@ -93,9 +103,15 @@ describe('app (built, in Chromium)', () => {
     expect(s0.errors).toEqual([]);
     expect(s0.assets.filter((a: any) => !a.builtin).map((a: any) => a.kind).sort()).toEqual(['clip', 'policy', 'robot']);
     expect(s0.segments).toHaveLength(1);
-    const charts0 = s0.chartUpdates, n0 = s0.metrics.n, t0 = s0.time;
-    const q0 = s0.robot.jointPos as number[];
+    // the dance barely moves in its first 2 s: start at 2.5 s (the robot is put on the reference there)
+    await page.locator('#scrub').fill(String(2.5 / s0.status.duration));
+    const s0b = await state(page);
+    expect(s0b.time).toBeGreaterThan(2.4);
+    const charts0 = s0b.chartUpdates, n0 = s0b.metrics.n, t0 = s0b.time;
+    const q0 = s0b.robot.jointPos as number[];
+    // play 5 s of wall-clock time, and at least 1 s of simulated time (the machine may be loaded)
     await sleep(5000);
+    await page.waitForFunction((t) => (window as any).__mimic.getState().time > t + 1, t0, { polling: 100, timeout: 90_000 });
     const s1 = await state(page);
     await page.screenshot({ path: `${SHOTS}/app-g1-dance.png` });
     expect(s1.time).toBeGreaterThan(t0 + 0.2);
@@ -110,11 +126,11 @@ describe('app (built, in Chromium)', () => {
     const { fraction } = await robotPixels(page);
     expect(fraction).toBeGreaterThan(0.1);
     expect(problems.list).toEqual([]);
-    await ctx.close();
+    });
   });
 
   it('plays a two-segment timeline through its transition with no reference jump', async () => {
-    const { page, ctx, problems } = await open();
+    await withPage(async (page, problems) => {
     await page.setInputFiles('#file-input', [CSV]);
     await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 1, undefined, { timeout: 30_000 });
     await page.click('#driver-replay');
@@ -166,11 +182,11 @@ describe('app (built, in Chromium)', () => {
     await page.screenshot({ path: `${SHOTS}/app-timeline.png` });
     expect((await state(page)).errors).toEqual([]);
     expect(problems.list).toEqual([]);
-    await ctx.close();
+    });
   });
 
   it('moving a blend weight slider changes the pose', async () => {
-    const { page, ctx, problems } = await open();
+    await withPage(async (page, problems) => {
     await page.setInputFiles('#file-input', [CSV, '../shared/assets/bvh/09_01.bvh']);
     await page.waitForFunction(() => (window as any).__mimic.getState().assets.filter((a: any) => a.kind === 'clip' && !a.builtin).length === 2, undefined, { timeout: 60_000 });
     await page.click('#driver-replay');
@@ -200,11 +216,11 @@ describe('app (built, in Chromium)', () => {
     await page.screenshot({ path: `${SHOTS}/app-blend.png` });
     expect(after.errors).toEqual([]);
     expect(problems.list).toEqual([]);
-    await ctx.close();
+    });
   });
 
   it('shows an error for a malformed file and keeps playing', async () => {
-    const { page, ctx, problems } = await open();
+    await withPage(async (page, problems) => {
     const t0 = (await state(page)).time;
     await page.setInputFiles('#file-input', [
       { name: 'broken.xml', mimeType: 'text/xml', buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n') },
@@ -223,6 +239,6 @@ describe('app (built, in Chromium)', () => {
     expect(s2.time).toBeGreaterThan(Math.max(t0, s.time));
     await page.screenshot({ path: `${SHOTS}/app-error.png` });
     expect(problems.list).toEqual([]);
-    await ctx.close();
+    });
   });
 });

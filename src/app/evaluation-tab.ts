@@ -2,6 +2,7 @@
 import { store, reportError } from './store';
 import { records, robotOf, clipOf, policyFiles } from './assets';
 import { h } from './dom';
+import type { EvaluationContext } from './evaluation/panel';
 
 const panels = import.meta.glob('./evaluation/panel.ts');
 
@@ -12,11 +13,11 @@ export function mountEvaluation(el: HTMLElement): void {
     return;
   }
   const ctx = evaluationContext();
-  load().then((m) => (m as { mountEvaluationPanel: (el: HTMLElement, ctx: unknown) => void }).mountEvaluationPanel(el, ctx), (e) => reportError(e, 'evaluation panel'));
+  load().then((m) => (m as { mountEvaluationPanel: (el: HTMLElement, ctx: EvaluationContext) => unknown }).mountEvaluationPanel(el, ctx), (e) => reportError(e, 'evaluation panel'));
 }
 
 /** What the evaluation panel reads: the currently loaded robot, policy and clips, from our store. */
-export function evaluationContext() {
+export function evaluationContext(): EvaluationContext & { store: typeof store } {
   return {
     store,
     getRobot: () => {

@@ -59,6 +59,7 @@ export function installHook(sim: Sim, charts: Charts, scene: Scene): void {
       layers: s.layers.map((l) => ({ ...l, mask: { ...l.mask } })),
       metrics: { n: m.t.length, lastJointErr: m.jointErr.at(-1) ?? null, lastAnchorErr: m.anchorErr.at(-1) ?? null, lastTorque: m.torque.at(-1) ?? null },
       chartUpdates: charts.updates,
+      push: sim.lastPush ? { body: sim.lastPush.body, force: [...sim.lastPush.force] } : null,
       robotScreenBox: screenBox(sim, scene),
       status: { ...s.status },
     };

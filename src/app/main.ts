@@ -28,9 +28,13 @@ const push = new PushTool(scene, () => store.getState().driver !== 'replay');
 setOnRobot((m) => scene.setRobot(m));
 setPushHook((engine) => {
   const p = push.current;
+  sim.lastPush = null;
   if (!p) return;
   const f = push.force(engine.state.bodyPos, engine.state.bodyQuat, p.body);
-  if (f) engine.applyForce(0, p.body, f.force, f.point);
+  if (f) {
+    engine.applyForce(0, p.body, f.force, f.point);
+    sim.lastPush = { body: p.body, force: f.force };
+  }
 });
 const charts = new Charts($('charts'), sim.metrics);
 

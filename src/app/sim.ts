@@ -34,6 +34,8 @@ export class Sim {
   jointPos = new Float32Array(0);
   rootPos = new Float32Array(3);
   com: number[] | null = null;
+  /** the mouse push applied in the last physics step (body, force N world), null when none */
+  lastPush: { body: number; force: number[] } | null = null;
   refFrame: ReferenceFrame | null = null;
   /** wall-clock bookkeeping for the real-time factor */
   private simAdvanced = 0;

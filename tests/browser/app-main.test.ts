@@ -242,3 +242,65 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
     });
   });
 });
+
+describe('app: remembered files', { timeout: 180_000 }, () => {
+  it('remembers a loaded clip across a reload (IndexedDB) until removed', async () => {
+    await withPage(async (page, problems) => {
+      await page.setInputFiles('#file-input', [CSV]);
+      await page.waitForFunction(() => (window as any).__mimic.getState().assets.some((a: any) => a.kind === 'clip' && !a.builtin), undefined, { timeout: 60_000 });
+      await sleep(500); // the IndexedDB write
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await waitReady(page, 90_000);
+      const s = await state(page);
+      const mine = s.assets.filter((a: any) => !a.builtin);
+      expect(mine.map((a: any) => a.name)).toEqual(['G1_Take_102.bvh_60hz']);
+      // remove it: gone after another reload
+      await page.locator(`#library li[data-id="${mine[0].id}"] button[title^="Remove"]`).click();
+      await page.waitForFunction(() => !(window as any).__mimic.getState().assets.some((a: any) => !a.builtin));
+      await sleep(300);
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await waitReady(page, 90_000);
+      expect((await state(page)).assets.filter((a: any) => !a.builtin)).toEqual([]);
+      expect(problems.list).toEqual([]);
+    });
+  });
+});
+
+describe('app: poking and sessions', { timeout: 180_000 }, () => {
+  it('click-and-drag on a body pushes the robot; a session saves and loads back', async () => {
+    await withPage(async (page, problems) => {
+      await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
+      const s0 = await state(page);
+      const b = s0.robotScreenBox;
+      const canvas = (await page.locator('#scene').boundingBox())!;
+      const x = canvas.x + (b.x0 + b.x1) / 2, y = canvas.y + b.y0 + 0.35 * (b.y1 - b.y0);
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + 60, y, { steps: 3 });
+      await page.mouse.move(x + 160, y, { steps: 3 });
+      await page.waitForFunction(() => {
+        const p = (window as any).__mimic.getState().push;
+        return p && Math.hypot(...p.force) > 20;
+      }, undefined, { polling: 50, timeout: 60_000 });
+      const pushed = await state(page);
+      await page.mouse.up();
+      await page.waitForFunction(() => (window as any).__mimic.getState().push === null, undefined, { polling: 50, timeout: 30_000 });
+      expect(pushed.push.body).toBeGreaterThanOrEqual(0);
+      expect(Math.hypot(...pushed.push.force)).toBeLessThanOrEqual(400 + 1e-6);
+
+      // session: save (download), change something, load it back through the file input
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#session-save')]);
+      const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
+      expect(json.format).toBe('mimic-bench-session');
+      expect(json.segments.length).toBe(s0.segments.length);
+      await page.click('#driver-replay');
+      await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'replay');
+      await page.setInputFiles('#session-load', { name: 'mimic-session.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+      await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'builtin', undefined, { timeout: 30_000 });
+      const s1 = await state(page);
+      expect(s1.segments.map((g: any) => g.clipId)).toEqual(json.segments.map((g: any) => g.clipId));
+      expect(s1.errors).toEqual([]);
+      expect(problems.list).toEqual([]);
+    });
+  });
+});

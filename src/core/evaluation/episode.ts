@@ -59,14 +59,39 @@ interface Driver {
   refStep: Int32Array;
 }
 
+/** Small per-process cache of parsed inputs (immutable: robot models, clips, configs, reference tracks). */
+const cache = new Map<string, unknown>();
+function memo<T>(key: string | null, make: () => T): T {
+  if (key === null) return make();
+  if (cache.has(key)) return cache.get(key) as T;
+  const v = make();
+  cache.set(key, v);
+  if (cache.size > 16) cache.delete(cache.keys().next().value!);
+  return v;
+}
+function hashOf(data: string | Uint8Array | undefined): string {
+  if (data === undefined) return 'none';
+  let h = 0x811c9dc5;
+  if (typeof data === 'string') for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data.charCodeAt(i), 0x01000193);
+  else for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 0x01000193);
+  return `${data.length}:${(h >>> 0).toString(36)}`;
+}
+
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promise<BatchOutput> {
-  const model = loadRobotSource(job.robot);
-  const clip = 'jointNames' in job.clip ? job.clip : loadClip(job.clip, model);
+  const robotKey = `robot:${job.robot.file}:${hashOf(job.robot.text)}:${Object.keys(job.robot.files ?? {}).length}`;
+  const model = memo(robotKey, () => loadRobotSource(job.robot));
+  const src = job.clip;
+  const clipKey = 'jointNames' in src ? null : `${robotKey}|clip:${src.file}:${hashOf(src.text ?? src.bytes)}:${src.fps ?? ''}`;
+  const clip = 'jointNames' in src ? src : memo(clipKey, () => loadClip(src, model));
   const v = job.variant;
   const driverKind = v.driver ?? (v.policy ? 'policy' : 'reference');
-  const cfg = driverKind === 'policy' && v.policy ? loadPolicyConfig(v.policy, model) : null;
+  const pol = v.policy;
+  const cfg = driverKind === 'policy' && pol
+    ? structuredClone(memo(`${robotKey}|policy:${pol.file}:${hashOf(pol.bytes)}:${hashOf(pol.yaml)}:${hashOf(typeof pol.profile === 'string' ? pol.profile : JSON.stringify(pol.profile))}`,
+      () => loadPolicyConfig(pol, model)))
+    : null;
   const n = job.episodes.length;
   const nj = model.joints.length;
   const physicsDt = cfg?.physicsDt ?? v.physics?.dt ?? 0.005;
@@ -96,7 +121,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
   const raw = await createEngine(v.engine, model, options, v.engine === 'mujoco' && isMjcf ? { xml: job.robot.text, files: job.robot.files } : undefined);
   let session: PolicySession | null = null;
   try {
-    const track = new ReferenceTrack(model, clip, controlDt);
+    const track = memo(clipKey && `${clipKey}|track:${controlDt}`, () => new ReferenceTrack(model, clip, controlDt));
     const seconds = Math.min(job.seconds ?? Infinity, job.scenario.seconds ?? Infinity, (track.nSteps - 1) * controlDt);
     const steps = Math.max(1, Math.round(seconds / controlDt));
     const evalSeconds = steps * controlDt;

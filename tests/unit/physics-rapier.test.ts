@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MimicError } from '../../src/core/errors';
 import { rng } from '../../src/core/math';
 import type { RobotModel } from '../../src/core/model/types';
-import { bodyMotion, createEngine, type PhysicsEngine } from '../../src/core/physics/index';
+import { bodyMotion, controlStep, createEngine, type PhysicsEngine } from '../../src/core/physics/index';
 import { ENV_SPACING } from '../../src/core/physics/rapier-world';
 import { g1Gains, loadG1 } from './physics-fixture';
 
@@ -128,7 +128,7 @@ describe('Rapier backend (G1)', () => {
     const elbow = model.jointIndex.get('left_elbow_joint')!;
     for (let k = 0; k < n; k++) for (let j = 0; j < nj; j++) targets[k * nj + j] = g.defaultPos[j] + (j === elbow ? 0.3 * k : 0);
     e.setTargets(targets);
-    for (let i = 0; i < 400; i++) e.step();
+    for (let i = 0; i < 100; i++) controlStep(e, 4); // 2 s at 50 Hz control, decimation 4
     const s = e.state;
     for (let k = 0; k < n; k++) {
       expect(Math.abs(s.jointPos[k * nj + elbow] - targets[k * nj + elbow]), `env ${k}`).toBeLessThan(0.1);

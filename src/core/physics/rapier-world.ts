@@ -85,7 +85,7 @@ function shapeDesc(s: Shape): RAPIER.ColliderDesc | null {
 
 const groups = (membership: number, filter: number) => ((membership & 0xffff) << 16) | (filter & 0xffff);
 
-export function buildWorld(model: RobotModel, o: PhysicsOptions): RapierWorld {
+export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_SPACING): RapierWorld {
   const file = model.source.file;
   const adjustments: string[] = [];
   for (const b of model.bodies) {
@@ -100,7 +100,7 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions): RapierWorld {
   world.integrationParameters.numInternalPgsIterations = o.pgsIterations;
 
   const cols = Math.ceil(Math.sqrt(o.n));
-  const half = (cols * ENV_SPACING) / 2 + 200;
+  const half = (cols * spacing) / 2 + 200;
   const groundBody = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(half - 200, half - 200, -1));
   // ground friction rule Min with a huge own value: the contact friction is the robot collider's (per env, setFriction)
   const groundCollider = world.createCollider(
@@ -116,7 +116,7 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions): RapierWorld {
   const envs: RapierEnv[] = [];
   let hullFailures = 0;
   for (let e = 0; e < o.n; e++) {
-    const offset: Vec3 = [(e % cols) * ENV_SPACING, Math.floor(e / cols) * ENV_SPACING, 0];
+    const offset: Vec3 = [(e % cols) * spacing, Math.floor(e / cols) * spacing, 0];
     const own = self ? 1 << (1 + e) : 2;
     const bodies: RAPIER.RigidBody[] = [];
     const ground: RapierEnv['ground'] = [];

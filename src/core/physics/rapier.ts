@@ -18,6 +18,8 @@ export const initRapier = (): Promise<void> => (ready ??= RAPIER.init());
 export interface RapierExtraOptions {
   /** 'motor' (default): Rapier's ForceBased position motor; 'torque': explicit PD torques */
   pd?: 'torque' | 'motor';
+  /** distance between envs on the hidden grid, m (default ENV_SPACING = 4; 0 stacks every env on one spot) */
+  spacing?: number;
 }
 
 interface Push { body: number; force?: number[]; torque?: number[]; point?: number[] }
@@ -37,7 +39,7 @@ class RapierEngine implements PhysicsEngine {
 
   constructor(readonly model: RobotModel, readonly options: PhysicsOptions, extra: RapierExtraOptions) {
     this.pd = extra.pd ?? 'motor';
-    this.w = buildWorld(model, options);
+    this.w = buildWorld(model, options, extra.spacing);
     this.adjustments = [...this.w.adjustments, `PD: ${this.pd === 'torque' ? 'explicit joint torques (clipped to the effort limit)' : 'Rapier ForceBased position motors, max force = effort limit'}`];
     const nj = model.joints.length, nb = model.bodies.length;
     this.state = createBatchState(options.n, nj, nb);
@@ -215,6 +217,6 @@ class RapierEngine implements PhysicsEngine {
 export async function createRapierEngine(model: RobotModel, options?: Partial<PhysicsOptions> & RapierExtraOptions): Promise<PhysicsEngine> {
   await initRapier();
   const o = resolveOptions(model, options);
-  return new RapierEngine(model, o, { pd: options?.pd });
+  return new RapierEngine(model, o, { pd: options?.pd, spacing: options?.spacing });
 }
 

@@ -10,7 +10,7 @@ import { saveRecord, deleteRecord, loadRecords } from './persist';
 import { Sim } from './sim';
 import { BuiltinDriver, PolicyDriver, ReplayDriver, type Driver } from './drivers';
 import { sampleTimeline, timelineDuration, type Timeline } from '../core/motion/timeline';
-import { sampleBlend, type BlendSpec } from '../core/motion/blend';
+import { sampleBlend, maskOf, type BlendSpec } from '../core/motion/blend';
 import { createEngine } from '../core/physics/index';
 import { readOnnxInfo } from '../core/policy/onnx';
 import { resolvePolicyConfig } from '../core/policy/config';
@@ -42,7 +42,14 @@ export async function boot(): Promise<void> {
   await applyRobot(BUILTIN_ROBOT);
   if (first) {
     const d = clipDurationOf(first);
-    store.setState({ segments: [newSegment(first, d, 'builtin', 0.5)], layers: [newLayer(first, 1)] });
+    // default blend: legs (and root, torso) from the march, arms from the wave
+    const wave = skills.find((id) => id.endsWith(':wave'));
+    const layers = [newLayer(first, 1)];
+    if (wave && wave !== first) {
+      layers[0].mask = maskOf(['root', 'legs', 'torso']);
+      layers.push({ ...newLayer(wave, 1), mask: maskOf(['leftArm', 'rightArm']) });
+    }
+    store.setState({ segments: [newSegment(first, d, 'builtin', 0.5)], layers });
   }
   void chooseObservationBackend({ mode: 'auto', n: 1 }).then((c) =>
     setStatus({ obsBackend: c.backend, obsReason: `${c.reason}${c.backend === 'gpu' ? '' : ''} (the policy controller builds its observations on the CPU)` }),

@@ -201,6 +201,13 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
     const layers = (await state(page)).layers;
     await page.locator('.layer select').nth(0).selectOption(clips[0].id);
     await page.locator('.layer select').nth(1).selectOption(clips[1].id);
+    // both layers on every body part, so that the weights mix them everywhere
+    for (let guard = 0; guard < 12; guard++) {
+      const box = page.locator('.layer input[type=checkbox]:not(:checked)').first();
+      if (!(await box.count())) break;
+      await box.check();
+    }
+    await page.waitForFunction(() => (window as any).__mimic.getState().layers.slice(0, 2).every((l: any) => Object.values(l.mask).every((v) => v === 1)));
     await page.click('#use-blend');
     await page.waitForFunction(() => (window as any).__mimic.getState().source === 'blend');
     await page.locator('#scrub').fill('0.1');

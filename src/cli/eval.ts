@@ -68,7 +68,11 @@ export async function main(argv: string[]): Promise<number> {
     o = parseArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${e.message ? `error: ${e.message}\n` : ''}${USAGE}\n`);
+      if (!e.message) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      }
+      process.stderr.write(`error: ${e.message}\n${USAGE}\n`);
       return 2;
     }
     throw e;

@@ -48,7 +48,11 @@ export class Sim {
   get time(): number { return this.step * this.dt; }
 
   setRobot(model: RobotModel, engine: PhysicsEngine | null): void {
+    try { this.driver.dispose(); } catch { /* bound to the old engine */ }
+    this.driver = new ReplayDriver(); // until the app builds the driver for the new robot
     this.engine?.free();
+    this.ref = null;
+    this.step = 0;
     this.model = model;
     this.engine = engine;
     const nb = model.bodies.length;
@@ -66,10 +70,21 @@ export class Sim {
     this.refresh();
   }
 
+  /**
+   * Switch driver live. From replay the robot is put on the reference; between physical drivers the robot
+   * keeps its current state (no teleport): the new driver is reset, then the state is put back.
+   */
   setDriver(d: Driver): void {
+    const e = this.engine;
+    const keep = e && this.driver.kind !== 'replay' && d.kind !== 'replay' && this.ref;
+    const saved = keep ? {
+      rootPos: e.state.rootPos.slice(0, 3), rootQuat: e.state.rootQuat.slice(0, 4), rootLinVel: e.state.rootLinVel.slice(0, 3),
+      rootAngVel: e.state.rootAngVel.slice(0, 3), jointPos: e.state.jointPos.slice(0, e.state.nj), jointVel: e.state.jointVel.slice(0, e.state.nj),
+    } : null;
     this.driver.dispose();
     this.driver = d;
     this.driver.reset(this.step);
+    if (e && saved) e.reset(0, saved);
     this.fallenFor = 0;
     this.refresh();
   }

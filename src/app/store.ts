@@ -66,7 +66,7 @@ export function reportError(e: unknown, context = ''): void {
   const err = e as { name?: string; message?: string };
   const kind = err?.name && err.name !== 'Error' ? err.name : 'Error';
   const message = (context ? context + ': ' : '') + (err?.message ?? String(e));
-  console.warn('[mimic]', message);
+  console.warn('[mimic]', message, (e as Error)?.stack ?? '');
   store.setState((s) => ({ errors: [...s.errors, { id: ++errorId, kind, message, at: new Date().toISOString() }].slice(-20) }));
 }
 

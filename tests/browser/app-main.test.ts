@@ -251,9 +251,17 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
 });
 
 describe('app: remembered files', { timeout: 180_000 }, () => {
-  it('remembers a loaded clip across a reload (IndexedDB) until removed', async () => {
+  it('takes a clip dropped on the page, remembers it across a reload (IndexedDB) until removed', async () => {
     await withPage(async (page, problems) => {
-      await page.setInputFiles('#file-input', [CSV]);
+      // drag-and-drop: a real DataTransfer carrying the file, dropped on the 3D view
+      const csv = readFileSync(CSV, 'utf8');
+      const dt = await page.evaluateHandle((text) => {
+        const d = new DataTransfer();
+        d.items.add(new File([text], 'G1_Take_102.bvh_60hz.csv', { type: 'text/csv' }));
+        return d;
+      }, csv);
+      await page.dispatchEvent('#scene', 'dragenter', { dataTransfer: dt });
+      await page.dispatchEvent('#scene', 'drop', { dataTransfer: dt });
       await page.waitForFunction(() => (window as any).__mimic.getState().assets.some((a: any) => a.kind === 'clip' && !a.builtin), undefined, { timeout: 60_000 });
       await sleep(500); // the IndexedDB write
       await page.reload({ waitUntil: 'domcontentloaded' });

@@ -30,6 +30,21 @@ describe('evaluation perturbations on the dancing G1', () => {
     expect(r.control_steps).toBe(Math.round(r.survived_s / 0.02));
   });
 
+  it('in one batch, shoved episodes fall while the others dance on (a fallen env is parked, not scored)', async () => {
+    const some = scenario({ pushes: { count: [0, 1], force_n: 1500, bodies: ['pelvis'], window_s: [0.3, 0.8], duration_s: 0.2 } });
+    const out = await runBatch({ ...base, scenario: some, episodes: [0, 1, 2, 3, 4, 5] });
+    const pushed = out.records.filter((r) => r.perturbation.pushes.length > 0);
+    const calm = out.records.filter((r) => r.perturbation.pushes.length === 0);
+    expect(pushed.length).toBeGreaterThan(0);
+    expect(calm.length).toBeGreaterThan(0);
+    for (const r of pushed) expect(r.success, `episode ${r.index}`).toBe(false);
+    for (const r of calm) {
+      expect(r.success, `episode ${r.index}`).toBe(true);
+      expect(r.control_steps).toBe(100);
+    }
+    expect(out.records.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('action delay and observation noise change a nominal run (and are reproducible)', async () => {
     const nominal = (await runBatch({ ...base, seconds: 1, scenario: scenario({}), episodes: [0] })).records[0];
     const delayed = scenario({ action_delay: { ms: 40 } });

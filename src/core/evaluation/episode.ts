@@ -52,11 +52,11 @@ export type BatchProgress = (done: number, total: number) => void;
 
 interface Driver {
   ref: BatchState;
-  targets: Float32Array;
   act(): Promise<void>;
   advance(): void;
   reset(e: number, step: number): Promise<void>;
-  refStep: Int32Array;
+  /** forget env e's policy state (last action, observation history) after it was parked */
+  forget(e: number): void;
 }
 
 /** Small per-process cache of parsed inputs (immutable: robot models, clips, configs, reference tracks). */
@@ -149,6 +149,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
     };
     const acc = new MetricAccumulator(n, sel);
     const nonFinite = new Int32Array(n);
+    const alive = new Uint8Array(n).fill(1);
     let scoring = false;
 
     let driver: Driver;
@@ -165,18 +166,18 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
       s.run = async (obs, nn, ts) => {
         if (scoring && nz.any) for (let e = 0; e < nn; e++) nz.add(obs, e);
         const r = await run(obs, nn, ts);
-        if (scoring) for (let e = 0; e < nn; e++) for (let i = 0; i < na; i++) if (!Number.isFinite(r.actions[e * na + i])) { nonFinite[e]++; break; }
+        if (scoring) for (let e = 0; e < nn; e++) if (alive[e]) for (let i = 0; i < na; i++) if (!Number.isFinite(r.actions[e * na + i])) { nonFinite[e]++; break; }
         return r;
       };
       driver = {
-        ref: ctl.ctx.ref, targets: ctl.targets, refStep: ctl.refStep,
-        act: () => ctl.act(), advance: () => ctl.advance(), reset: (e, st) => ctl.reset(e, st),
+        ref: ctl.ctx.ref, act: () => ctl.act(), advance: () => ctl.advance(), reset: (e, st) => ctl.reset(e, st),
+        forget: (e) => { ctl.ctx.lastAction.fill(0, e * na, (e + 1) * na); ctl.builder.reset(e); },
       };
     } else {
       const ref = createBatchState(n, nj, model.bodies.length);
       const targets = new Float32Array(n * nj), refStep = new Int32Array(n);
       driver = {
-        ref, targets, refStep,
+        ref, forget: () => {},
         act: async () => {
           for (let e = 0; e < n; e++) {
             track.write(refStep[e], ref, e);
@@ -211,9 +212,17 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
         });
       }
     }
-    const alive = new Uint8Array(n).fill(1);
     const survived = new Float64Array(n);
     const termination: (string | null)[] = new Array(n).fill(null);
+    const r = driver.ref;
+    const park = (e: number) => {
+      raw.reset(e, {
+        rootPos: r.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: r.rootQuat.subarray(e * 4, e * 4 + 4),
+        rootLinVel: r.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: r.rootAngVel.subarray(e * 3, e * 3 + 3),
+        jointPos: r.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: r.jointVel.subarray(e * nj, (e + 1) * nj),
+      });
+      driver.forget(e);
+    };
     const t0 = now();
     let done = 0;
     for (let k = 0; k <= steps; k++) {
@@ -230,7 +239,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
             survived[e] = k * controlDt;
             termination[e] = t.reason + (t.body !== undefined ? ` (${model.bodies[t.body].name})` : '');
             pushes.cleared(e);
-            await driver.reset(e, driver.refStep[e]); // park on the reference, no longer scored
+            park(e); // put it back on the current reference; no longer scored
           }
         }
         onProgress?.(k, steps);

@@ -8,6 +8,7 @@ import { records, robotOf, clipOf, policyFiles, addFiles, info, forget, type Raw
 import { registerBuiltins, standClip, BUILTIN_ROBOT, DEFAULT_SKILL, builtinRobotText } from './builtins';
 import { saveRecord, deleteRecord, loadRecords } from './persist';
 import { Sim } from './sim';
+import { applySession } from './panels/session';
 import { BuiltinDriver, PolicyDriver, ReplayDriver, type Driver } from './drivers';
 import { sampleTimeline, timelineDuration, type Timeline } from '../core/motion/timeline';
 import { sampleBlend, maskOf, type BlendSpec } from '../core/motion/blend';
@@ -201,7 +202,11 @@ function subscribe(): void {
 }
 
 /** Files from the picker or a drop: validated, registered, remembered; errors shown; nothing lost. */
-export async function loadFiles(files: RawFile[]): Promise<void> {
+export async function loadFiles(all: RawFile[]): Promise<void> {
+  // a dropped session file is applied, not taken for a policy profile
+  const isSession = (f: RawFile) => /\.json$/i.test(f.path) && text(f.bytes.subarray(0, 200)).includes('mimic-bench-session');
+  const sessions = all.filter(isSession);
+  const files = all.filter((f) => !isSession(f));
   const s = store.getState();
   const { added, errors, attached } = addFiles(files, s.policyId);
   for (const e of errors) reportError(e, 'load');
@@ -230,6 +235,7 @@ export async function loadFiles(files: RawFile[]): Promise<void> {
   }
   if (policy) store.setState({ policyId: policy.id, driver: 'policy' });
   else if (attached.length && store.getState().driver === 'policy') await rebuildDriver();
+  for (const f of sessions) applySession(text(f.bytes), f.path.split('/').pop());
 }
 
 export async function removeAsset(id: string): Promise<void> {

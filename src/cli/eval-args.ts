@@ -13,6 +13,7 @@ export const USAGE = `usage: npm run --silent eval -- --robot PATH --policy PATH
   --motion PATH[,PATH]    reference clip(s), CSV or NPZ (default: the one CSV/NPZ beside the policy)
   --engine E[,E]          rapier (default) | mujoco; several: compared side by side
   --driver D              policy (default with --policy) | reference (PD on the clip) | zero (no gains)
+  --assist A              with --driver reference: the built-in controller's assistive root wrench, 0..1 (default 0)
   --seconds S             evaluate at most S seconds of each clip
   --scenario FILE[,FILE]  seeds/*.json perturbation suites (default: one nominal episode)
   --episodes K            episodes per policy × engine × clip × scenario (default: the scenario's, else 1)
@@ -33,6 +34,7 @@ export interface CliOptions {
   motions: string[];
   engines: EngineKind[];
   driver?: 'policy' | 'reference' | 'zero';
+  assist?: number;
   seconds?: number;
   scenarios: string[];
   episodes?: number;
@@ -87,6 +89,10 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       }
       case '--seconds': o.seconds = num(a, val(), false, 0.02); break;
+      case '--assist':
+        o.assist = num(a, val());
+        if (o.assist > 1) throw new UsageError('--assist expects a number in [0, 1]');
+        break;
       case '--scenario': o.scenarios.push(...list(val())); break;
       case '--episodes': o.episodes = num(a, val(), true, 1); break;
       case '--envs': o.envs = num(a, val(), true, 1); break;
@@ -173,10 +179,10 @@ export function variantsOf(o: CliOptions, policies: PolicySource[]): EvalVariant
   const gs: (number | undefined)[] = o.gainScales.length ? o.gainScales : [undefined];
   const out: EvalVariant[] = [];
   for (const p of pols) for (const engine of o.engines) for (const it of its) for (const g of gs) {
-    const label = [p ? p.file : `${o.driver ?? 'reference'} driver`, engine, it !== undefined ? `${it} solver it.` : '', g !== undefined ? `gains ×${g}` : '']
+    const label = [p ? p.file : `${o.driver ?? 'reference'} driver${o.assist ? ` (assist ${o.assist})` : ''}`, engine, it !== undefined ? `${it} solver it.` : '', g !== undefined ? `gains ×${g}` : '']
       .filter(Boolean).join(' · ');
     out.push({
-      label, engine, policy: p, driver: o.driver ?? (p ? 'policy' : 'reference'),
+      label, engine, policy: p, driver: o.driver ?? (p ? 'policy' : 'reference'), ...(o.assist !== undefined ? { assist: o.assist } : {}),
       ...(it !== undefined ? { physics: { solverIterations: it } } : {}), ...(g !== undefined ? { gainScale: g } : {}),
     });
   }

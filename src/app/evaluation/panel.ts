@@ -20,6 +20,8 @@ export interface EvaluationContext {
   getPolicy(): { name: string; file: string; bytes: Uint8Array; yaml?: string; profile?: string } | null;
   getClips(): { id: string; name: string; clip: MotionClip }[];
   reportError?(e: unknown, context?: string): void;
+  /** the app's store: its `assist` (built-in controller) is the default assist when no policy is loaded */
+  store?: { getState(): { assist?: number } };
 }
 
 const SCENARIOS: Record<string, string> = { nominal: nominalText, 'push-recovery': pushText, robustness: robustText };
@@ -49,14 +51,14 @@ function download(name: string, text: string, type: string): void {
 }
 
 /** Build the evaluation plan from what is loaded in the app. */
-export function planFromContext(ctx: EvaluationContext, o: { scenario: Scenario; episodes: number; envs: number; seconds?: number; engines: EngineKind[] }): EvalPlan {
+export function planFromContext(ctx: EvaluationContext, o: { scenario: Scenario; episodes: number; envs: number; seconds?: number; engines: EngineKind[]; assist?: number }): EvalPlan {
   const robot = ctx.getRobot();
   if (!robot) throw new Error('load a robot first');
   const clips = ctx.getClips();
   if (!clips.length) throw new Error('put a clip on the timeline first');
   const policy = ctx.getPolicy();
   const variants: EvalVariant[] = o.engines.map((engine) => ({
-    label: `${policy ? policy.name : 'built-in controller'} · ${engine}`, engine,
+    label: `${policy ? policy.name : `built-in controller (assist ${o.assist ?? 0})`} · ${engine}`, engine, assist: policy ? undefined : o.assist,
     policy: policy ? { file: policy.file, bytes: policy.bytes, yaml: policy.yaml, profile: policy.profile } : undefined,
     driver: policy ? 'policy' : 'reference',
   }));
@@ -79,6 +81,7 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
   const cores = Math.max(1, Math.min(8, (navigator.hardwareConcurrency || 2) - 1));
   const workers = num(Math.min(2, cores), 1, 16);
   const seconds = num(10, 0, 600, 0.5);
+  const assist = num(ctx.store?.getState().assist ?? 1, 0, 1, 0.1);
   const runBtn = el('button', { textContent: 'Run evaluation' });
   const cancelBtn = el('button', { textContent: 'Cancel', disabled: true });
   const bar = el('progress', { max: 1, value: 0 });
@@ -95,6 +98,7 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
     el('h2', { textContent: 'Evaluation' }),
     label('Scenario', scenarioSel), label('Engine', engineSel), label('Episodes', episodes), label('Envs per batch', envs),
     label('Workers', workers), label('Seconds per episode (0 = whole clip)', seconds),
+    label('Assist without a policy (0 = none)', assist),
     el('div', {}, runBtn, ' ', cancelBtn), bar, status, summary, downloads, frame,
   );
 
@@ -122,6 +126,7 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
       plan = planFromContext(ctx, {
         scenario, episodes: Number(episodes.value) || 1, envs: Number(envs.value) || 1,
         seconds: Number(seconds.value) > 0 ? Number(seconds.value) : undefined, engines: engineSel.value.split(',') as EngineKind[],
+        assist: Math.min(1, Math.max(0, Number(assist.value) || 0)),
       });
     } catch (e) {
       status.textContent = `Cannot run: ${(e as Error).message}`;

@@ -15,7 +15,7 @@ import { ReferenceTrack } from '../motion/reference';
 import type { MotionClip } from '../motion/types';
 import { createEngine } from '../physics/index';
 import { createBatchState, type BatchState, type PhysicsEngine, type PhysicsOptions } from '../physics/types';
-import { builtinGains } from '../policy/builtin';
+import { BuiltinController, builtinGains } from '../policy/builtin';
 import { PolicyController } from '../policy/controller';
 import { armatureFromStiffness, DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES } from '../policy/conventions';
 import { PolicySession } from '../policy/session';
@@ -154,6 +154,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
 
     let driver: Driver;
     let noise: ObsNoise | null = null;
+    let assist: (() => void) | null = null;
     if (cfg && v.policy) {
       const s = (session = await PolicySession.create(v.policy.bytes, cfg, { file: v.policy.file }));
       const ctl = new PolicyController({ model, engine, config: cfg, session: s, track, start: 'reset', file: v.policy.file });
@@ -172,6 +173,16 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
       driver = {
         ref: ctl.ctx.ref, act: () => ctl.act(), advance: () => ctl.advance(), reset: (e, st) => ctl.reset(e, st),
         forget: (e) => { ctl.ctx.lastAction.fill(0, e * na, (e + 1) * na); ctl.builder.reset(e); },
+      };
+    } else if (driverKind === 'reference') {
+      const ctl = new BuiltinController({ model, engine, track, assist: v.assist ?? 0, decimation });
+      raw.setGains(kp, kd, model.joints.map((j) => j.effortLimit));
+      if ((v.assist ?? 0) > 0) {
+        assist = () => ctl.applyAssist();
+        notes.push(`built-in controller with an assistive root wrench (assist ${v.assist}): not a physical controller`);
+      }
+      driver = {
+        ref: ctl.ref, act: async () => ctl.act(), advance: () => ctl.advance(), reset: async (e, st) => ctl.reset(e, st), forget: () => {},
       };
     } else {
       const ref = createBatchState(n, nj, model.bodies.length);
@@ -248,7 +259,8 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
       if (k === steps || !alive.some((a) => a)) break;
       try {
         for (let s = 0; s < decimation; s++) {
-          pushes.apply(physicsStep, alive);
+          if (assist) assist();
+          pushes.apply(physicsStep, alive, assist !== null);
           line.apply(physicsStep);
           raw.step();
           physicsStep++;

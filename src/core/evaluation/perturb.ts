@@ -80,14 +80,22 @@ export class PushSchedule {
     this.bodies = pert.map((p) => p.pushes.map((q) => engine.model.bodyIndex.get(q.body) ?? fail('ParseError', '<scenario>', 'pushes', `unknown body ${q.body}`)));
   }
 
-  /** Before physics step `step`; envs with alive[e] false get no pushes. */
-  apply(step: number, alive: ArrayLike<boolean | number>): void {
+  /**
+   * Before physics step `step`; envs with alive[e] false get no pushes. `reapply`: forces were cleared by
+   * someone else this step (an assistive wrench), so set the active push again without clearing.
+   */
+  apply(step: number, alive: ArrayLike<boolean | number>, reapply = false): void {
     const t = (step + 0.5) * this.dt;
     for (let e = 0; e < this.pert.length; e++) {
       const ps = this.pert[e].pushes;
       if (!ps.length) continue;
       let k = -1;
       if (alive[e]) for (let i = 0; i < ps.length; i++) if (t >= ps[i].start_s && t < ps[i].start_s + ps[i].duration_s) k = i;
+      if (reapply) {
+        if (k >= 0) this.engine.applyForce(e, this.bodies[e][k], ps[k].force);
+        this.active[e] = k;
+        continue;
+      }
       if (k === this.active[e]) continue;
       this.engine.clearForces(e);
       if (k >= 0) this.engine.applyForce(e, this.bodies[e][k], ps[k].force);

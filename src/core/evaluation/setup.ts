@@ -51,6 +51,8 @@ export interface EvalVariant {
   physics?: Partial<PhysicsOptions>;
   /** multiply every PD gain (kp and kd) by this (default 1) */
   gainScale?: number;
+  /** 'reference' driver: the built-in controller's assistive wrench on the root, 0..1 (default 0 = none) */
+  assist?: number;
 }
 
 /** Resolve a sibling file by exact relative path, then by basename (meshes/ folders vary). */

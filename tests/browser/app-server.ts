@@ -1,18 +1,42 @@
 // Builds the app once and serves it with `vite preview` on a free port; launches headless Chromium.
 import { build, preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
 export const OUT = 'test-results/app-dist';
 export const SHOTS = 'test-results';
 
 export async function startApp(): Promise<{ url: string; server: PreviewServer }> {
   mkdirSync(SHOTS, { recursive: true });
-  await build({ logLevel: 'error', build: { outDir: OUT, emptyOutDir: true } });
+  await buildOnce();
   const server = await preview({ logLevel: 'error', build: { outDir: OUT }, preview: { port: 0, strictPort: false, host: '127.0.0.1' } });
   const addr = server.httpServer.address();
   const port = typeof addr === 'object' && addr ? addr.port : 4173;
   return { url: `http://127.0.0.1:${port}/`, server };
+}
+
+/** Build once per test run: test files run in sibling forks of one vitest process (same ppid); a lock directory
+ *  makes the others wait for the first build, a stamp marks it done. */
+async function buildOnce(): Promise<void> {
+  const stamp = `${OUT}/.built-by-${process.ppid}`, lock = `${OUT}.lock`;
+  for (;;) {
+    if (existsSync(stamp)) return;
+    try {
+      mkdirSync(lock);
+    } catch {
+      try { if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true }); } catch { /* gone */ }
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
+    try {
+      if (!existsSync(stamp)) {
+        await build({ logLevel: 'error', build: { outDir: OUT, emptyOutDir: true } });
+        writeFileSync(stamp, '');
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }
 
 export async function launch(): Promise<Browser> {

@@ -32,8 +32,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   return e;
 }
 
-const num = (value: number, min: number, max: number, step = 1): HTMLInputElement =>
-  el('input', { type: 'number', value: String(value), min: String(min), max: String(max), step: String(step) });
+const num = (value: number, min: number, max: number, step: number, id: string): HTMLInputElement =>
+  el('input', { id, type: 'number', value: String(value), min: String(min), max: String(max), step: String(step) });
 
 function label(text: string, input: HTMLElement): HTMLLabelElement {
   const l = el('label', {}, el('span', { className: 'dim' }, text), input);
@@ -71,26 +71,26 @@ export function planFromContext(ctx: EvaluationContext, o: { scenario: Scenario;
 }
 
 export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext): { destroy(): void } {
-  const scenarioSel = el('select');
+  const scenarioSel = el('select', { id: 'eval-scenario' });
   for (const k of Object.keys(SCENARIOS)) scenarioSel.append(el('option', { value: k, textContent: k }));
   scenarioSel.value = 'push-recovery';
-  const engineSel = el('select');
+  const engineSel = el('select', { id: 'eval-engine' });
   for (const [v, t] of [['rapier', 'Rapier'], ['mujoco', 'MuJoCo (WASM)'], ['rapier,mujoco', 'Rapier vs MuJoCo']]) engineSel.append(el('option', { value: v, textContent: t }));
-  const episodes = num(4, 1, 256);
-  const envs = num(2, 1, 64);
+  const episodes = num(4, 1, 256, 1, 'eval-episodes');
+  const envs = num(2, 1, 64, 1, 'eval-envs');
   const cores = Math.max(1, Math.min(8, (navigator.hardwareConcurrency || 2) - 1));
-  const workers = num(Math.min(2, cores), 1, 16);
-  const seconds = num(10, 0, 600, 0.5);
-  const assist = num(ctx.store?.getState().assist ?? 1, 0, 1, 0.1);
-  const runBtn = el('button', { textContent: 'Run evaluation' });
-  const cancelBtn = el('button', { textContent: 'Cancel', disabled: true });
-  const bar = el('progress', { max: 1, value: 0 });
+  const workers = num(Math.min(2, cores), 1, 16, 1, 'eval-workers');
+  const seconds = num(10, 0, 600, 0.5, 'eval-seconds');
+  const assist = num(ctx.store?.getState().assist ?? 1, 0, 1, 0.1, 'eval-assist');
+  const runBtn = el('button', { id: 'eval-run', textContent: 'Run evaluation' });
+  const cancelBtn = el('button', { id: 'eval-cancel', textContent: 'Cancel', disabled: true });
+  const bar = el('progress', { id: 'eval-progress', max: 1, value: 0 });
   bar.style.width = '100%';
-  const status = el('div', { className: 'dim num', textContent: 'Evaluates the loaded robot + policy (or the built-in controller) on the timeline\'s clips.' });
-  const summary = el('div', { className: 'num' });
-  const downloads = el('div');
+  const status = el('div', { id: 'eval-status', className: 'dim num', textContent: 'Evaluates the loaded robot + policy (or the built-in controller) on the timeline\'s clips.' });
+  const summary = el('div', { id: 'eval-summary', className: 'num' });
+  const downloads = el('div', { id: 'eval-downloads' });
   downloads.style.cssText = 'display:flex;gap:6px;flex-wrap:wrap;margin:6px 0';
-  const frame = el('iframe', { title: 'evaluation report' });
+  const frame = el('iframe', { id: 'eval-report', title: 'evaluation report' });
   frame.setAttribute('sandbox', '');
   frame.style.cssText = 'width:100%;height:520px;border:1px solid #333;background:#121418;display:none';
 
@@ -108,6 +108,7 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
     frame.srcdoc = html;
     frame.style.display = 'block';
     const s = flatSummary(pooled(r));
+    summary.dataset.summary = JSON.stringify(s); // machine-readable (browser test); NaN becomes null
     summary.textContent = `success ${(Number(s.success_rate) * 100).toFixed(0)}% of ${s.episodes} · survival ${Number(s.survived_s).toFixed(2)} s · `
       + `MPJPE ${(Number(s.mpjpe_m) * 1000).toFixed(1)} mm · joint RMSE ${Number(s.joint_pos_rmse_rad).toFixed(3)} rad`;
     downloads.replaceChildren(

@@ -1,0 +1,104 @@
+// The app's Evaluate tab, built and served by `vite preview` (shared build: tests/browser/app-server.ts), in
+// headless Chromium: the shared G1 + dance policy through the file input, a short push-recovery suite in two Web
+// Workers, live progress, the report in its iframe, finite metrics, no console errors.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { launch, startApp, state, waitReady, watch } from './app-server';
+
+const G1 = '../shared/assets/g1';
+const DANCE = '../shared/assets/policies/g1-dance-102';
+
+let server: PreviewServer;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  ({ url, server } = await startApp());
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function setField(page: Page, sel: string, value: string): Promise<void> {
+  await page.locator(sel).fill(value);
+  await page.locator(sel).press('Tab');
+}
+
+describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () => {
+  it('runs a 2-episode push-recovery suite on the G1 + dance policy in Web Workers and shows the report', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+    try {
+      const page = await ctx.newPage();
+      const problems = watch(page);
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+      await waitReady(page, 90_000);
+      const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
+      await page.setInputFiles('#file-input', [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, `${DANCE}/G1_Take_102.bvh_60hz.csv`]);
+      await page.waitForFunction(() => {
+        const s = (window as any).__mimic.getState();
+        return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
+      }, undefined, { timeout: 90_000 });
+      await page.click('#pause'); // the live sim would compete with the workers for the 2 cores
+      await page.click('#tabbtn-evaluate');
+      await page.waitForSelector('#eval-run', { state: 'visible', timeout: 30_000 });
+
+      await page.selectOption('#eval-scenario', 'push-recovery');
+      await page.selectOption('#eval-engine', 'rapier');
+      await setField(page, '#eval-episodes', '2');
+      await setField(page, '#eval-envs', '1'); // one episode per batch: both workers get one
+      await setField(page, '#eval-workers', '2');
+      await setField(page, '#eval-seconds', '2');
+
+      // sample the progress bar every 20 ms while the suite runs
+      await page.evaluate(() => {
+        const bar = document.getElementById('eval-progress') as HTMLProgressElement;
+        const seen: number[] = [];
+        (window as any).__evalProgress = seen;
+        const t = setInterval(() => { if (seen.at(-1) !== bar.value) seen.push(bar.value); }, 20);
+        (window as any).__evalProgressStop = () => clearInterval(t);
+      });
+      await page.click('#eval-run');
+      await page.waitForFunction(() => !!(document.getElementById('eval-summary') as HTMLElement).dataset.summary
+        || /failed|Cannot run/.test(document.getElementById('eval-status')!.textContent ?? ''), undefined, { polling: 100, timeout: 90_000 });
+      await page.evaluate(() => (window as any).__evalProgressStop());
+
+      const status = await page.locator('#eval-status').innerText();
+      expect(status).toMatch(/^done in .* on 2 worker\(s\)/);
+      const seen: number[] = await page.evaluate(() => (window as any).__evalProgress);
+      const partial = seen.filter((v) => v > 0 && v < 1);
+      expect(partial.length).toBeGreaterThanOrEqual(2); // live progress, not just 0 → 1
+      for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+      expect(seen.at(-1)).toBe(1);
+
+      const summary = JSON.parse((await page.locator('#eval-summary').getAttribute('data-summary'))!);
+      expect(summary.episodes).toBe(2);
+      for (const k of ['success_rate', 'survived_s', 'mpjpe_m', 'mpjpe_root_rel_m', 'joint_pos_rmse_rad', 'torque_rms_nm']) {
+        expect(Number.isFinite(summary[k]), k).toBe(true);
+      }
+      expect(summary.survived_s).toBeGreaterThan(0);
+      expect(summary.survived_s).toBeLessThanOrEqual(2 + 1e-9);
+      expect(summary.mpjpe_m).toBeGreaterThan(0);
+      expect(summary.mpjpe_m).toBeLessThan(1);
+      expect(summary.torque_rms_nm).toBeGreaterThan(0);
+      expect(await page.locator('#eval-summary').innerText()).toMatch(/success \d+% of 2/);
+
+      // the report: self-contained HTML in the sandboxed iframe, with its summary table
+      const frame = page.frameLocator('#eval-report');
+      await expect.poll(() => frame.locator('table').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      const table = await frame.locator('table').first().innerText();
+      expect(table).toMatch(/success/i);
+      expect(table).toMatch(/MPJPE/i);
+      expect(table).not.toMatch(/NaN/);
+      expect(await page.locator('#eval-downloads button').count()).toBeGreaterThanOrEqual(4);
+
+      expect((await state(page)).errors).toEqual([]);
+      expect(problems.list).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -15,7 +15,8 @@ import { sampleBlend, maskOf, type BlendSpec } from '../core/motion/blend';
 import { createEngine } from '../core/physics/index';
 import { readOnnxInfo } from '../core/policy/onnx';
 import { resolvePolicyConfig } from '../core/policy/config';
-import { chooseObservationBackend } from '../core/observation/select';
+import { probeOnce, decide, appDevice, replaceDevice } from './obs-backend';
+import { GpuPolicyDriver } from './gpu-driver';
 import type { MotionClip } from '../core/motion/types';
 import type { PhysicsEngine } from '../core/physics/types';
 
@@ -52,12 +53,43 @@ export async function boot(): Promise<void> {
     }
     store.setState({ segments: [newSegment(first, d, 'builtin', 0.5)], layers });
   }
-  void chooseObservationBackend({ mode: 'auto', n: 1 }).then((c) =>
-    setStatus({ obsBackend: c.backend, obsReason: `${c.reason}${c.backend === 'gpu' ? '' : ''} (the policy controller builds its observations on the CPU)` }),
-    (e) => setStatus({ obsBackend: 'cpu', obsReason: `WebGPU probe failed: ${(e as Error).message}` }));
+  void probeOnce().then(() => { if (store.getState().driver !== 'policy') void showObsChoice(); });
   subscribe();
   await rebuildSource();
   await rebuildDriver();
+}
+
+/** Status of the observation backend when the policy driver is not running (what it would use). */
+async function showObsChoice(): Promise<void> {
+  const d = await decide(store.getState().obsMode);
+  if (store.getState().driver === 'policy') return; // the driver reports what it really uses
+  setStatus({ obsBackend: d.backend, obsReason: `${d.reason} (used by the ONNX policy driver)`, obsEp: '' });
+}
+
+/** The ONNX policy driver on the chosen observation backend; a failed GPU path falls back to the CPU, saying why. */
+async function policyDriver(engine: PhysicsEngine, ref: NonNullable<typeof sim.ref>, cfg: ReturnType<typeof resolvePolicyConfig>, bytes: Uint8Array, name: string): Promise<Driver> {
+  const s = store.getState();
+  if (s.obsMode !== 'cpu' && store.getState().status.obsBackend === 'probing') store.setState({ busy: 'measuring observation backends…' });
+  const d = await decide(s.obsMode);
+  store.setState({ busy: 'loading policy…' });
+  if (d.backend === 'gpu') {
+    try {
+      const device = await appDevice();
+      if (!device) throw new Error('no WebGPU device');
+      const drv = await GpuPolicyDriver.create(engine, ref, cfg, bytes, name, device, replaceDevice, {
+        onLost: (why) => setStatus({ obsBackend: 'cpu', obsReason: `GPU device lost (${why}): rebuilding, CPU meanwhile`, note: 'WebGPU device lost — observations on the CPU while it is rebuilt' }),
+        onRestored: (ep) => setStatus({ obsBackend: 'gpu', obsReason: `${d.reason}; device restored after a loss`, obsEp: ep, note: '' }),
+        onFailed: (why) => setStatus({ obsBackend: 'cpu', obsReason: `GPU device lost and not restored (${why}) → CPU`, note: 'WebGPU lost for good: observations on the CPU' }),
+      });
+      setStatus({ obsBackend: 'gpu', obsReason: `${d.reason}; policy on ${drv.ep === 'webgpu' ? 'the WebGPU EP, obs buffer as input, actions read back' : `wasm (${drv.epReason})`}`, obsEp: drv.ep, note: '' });
+      return drv;
+    } catch (e) {
+      const why = (e as Error).message;
+      setStatus({ obsBackend: 'cpu', obsReason: `GPU path failed (${why}) → CPU`, obsEp: '', note: 'GPU observations unavailable: using the CPU' });
+      console.warn('[mimic] GPU observation path failed:', why);
+    }
+  } else setStatus({ obsBackend: 'cpu', obsReason: d.reason, obsEp: '', note: d.notice ?? '' });
+  return PolicyDriver.create(engine, ref, cfg, bytes, name);
 }
 
 function clipDurationOf(id: string): number {
@@ -162,7 +194,7 @@ export async function rebuildDriver(): Promise<void> {
         sim.ref = null;
         await rebuildSource();
       }
-      d = await PolicyDriver.create(engine, sim.ref!, cfg, f.onnx.bytes, name);
+      d = await policyDriver(engine, sim.ref!, cfg, f.onnx.bytes, name);
     }
   } catch (e) {
     reportError(e, s.driver === 'policy' ? 'policy' : 'driver');
@@ -175,7 +207,10 @@ export async function rebuildDriver(): Promise<void> {
   (d as { push?: unknown }).push = (e: PhysicsEngine) => pushHook?.(e);
   sim.setDriver(d);
   sim.clearMetrics();
-  setStatus({ note: d.kind === 'builtin' && s.assist === 0 ? 'assist 0: joint PD alone does not balance — the robot may fall' : '' });
+  if (d.kind !== 'policy') {
+    setStatus({ note: d.kind === 'builtin' && s.assist === 0 ? 'assist 0: joint PD alone does not balance — the robot may fall' : '' });
+    void showObsChoice();
+  }
 }
 
 function subscribe(): void {
@@ -193,7 +228,8 @@ function subscribe(): void {
     if (srcChanged) void rebuildSource().then(() => {
       if (s.source !== p.source || s.segments.length !== p.segments.length) sim.seek(sim.time);
     });
-    if (s.driver !== p.driver || s.policyId !== p.policyId) void rebuildDriver();
+    if (s.driver !== p.driver || s.policyId !== p.policyId || (s.obsMode !== p.obsMode && s.driver === 'policy')) void rebuildDriver();
+    else if (s.obsMode !== p.obsMode) void showObsChoice();
     else if (s.assist !== p.assist && sim.driver instanceof BuiltinDriver) {
       sim.driver.assist = s.assist;
       setStatus({ note: s.assist === 0 ? 'assist 0: joint PD alone does not balance — the robot may fall' : '' });

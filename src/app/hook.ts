@@ -5,6 +5,7 @@ import type { Sim } from './sim';
 import type { Charts } from './panels/charts';
 import type { Scene } from './scene/scene';
 import * as THREE from 'three';
+import { GpuPolicyDriver } from './gpu-driver';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
@@ -38,6 +39,10 @@ export function installHook(sim: Sim, charts: Charts, scene: Scene): void {
       speed: s.speed,
       loop: s.loop,
       driver: sim.driver.kind,
+      /** observation backend actually building the policy's observations now (null: no policy driver) */
+      backend: sim.driver instanceof GpuPolicyDriver ? (sim.driver.onGpu ? 'gpu' : 'cpu') : sim.driver.kind === 'policy' ? 'cpu' : null,
+      obsMode: s.obsMode,
+      gpuSteps: sim.driver instanceof GpuPolicyDriver ? sim.driver.gpuSteps : 0,
       requestedDriver: s.driver,
       assist: s.assist,
       source: s.source,

@@ -21,6 +21,8 @@ export interface SegmentSpec { id: string; clipId: string; in: number; out: numb
 export interface LayerSpec { clipId: string; weight: number; mask: PartMask; speed: number }
 export interface ErrorEntry { id: number; kind: string; message: string; at: string }
 export type GhostMode = 'off' | 'over' | 'beside';
+/** where the ONNX policy's observations are built: CPU, WebGPU, or the faster of the two measured at start-up */
+export type ObsMode = 'auto' | 'cpu' | 'gpu';
 
 export interface AppState {
   time: number;
@@ -29,6 +31,7 @@ export interface AppState {
   loop: boolean;
   driver: DriverKind;
   assist: number;
+  obsMode: ObsMode;
   /** the reference comes from the timeline (segments) or from the live blend of layers */
   source: 'timeline' | 'blend';
   assets: AssetInfo[];
@@ -44,16 +47,20 @@ export interface AppState {
   /** simulation status */
   status: {
     rtf: number; fps: number; policyMs: number; physicsMs: number; engine: string;
-    obsBackend: string; obsReason: string; duration: number; segment: number; fallen: boolean; note: string;
+    /** observation backend of the ONNX policy driver ('cpu' | 'gpu', 'probing' until the start-up probe ends) and why */
+    obsBackend: string; obsReason: string;
+    /** where the policy runs with GPU observations ('webgpu' EP on the same device, or 'wasm' after a read-back) */
+    obsEp: string;
+    duration: number; segment: number; fallen: boolean; note: string;
   };
   busy: string;
 }
 
 export const initialState = (): AppState => ({
-  time: 0, playing: true, speed: 1, loop: true, driver: 'builtin', assist: 1, source: 'timeline',
+  time: 0, playing: true, speed: 1, loop: true, driver: 'builtin', assist: 1, obsMode: 'auto', source: 'timeline',
   assets: [], robotId: '', policyId: null, segments: [], layers: [], errors: [],
   ghost: 'beside', follow: true, showContacts: true, showCom: true,
-  status: { rtf: 0, fps: 0, policyMs: 0, physicsMs: 0, engine: 'rapier', obsBackend: 'cpu', obsReason: '', duration: 0, segment: 0, fallen: false, note: '' },
+  status: { rtf: 0, fps: 0, policyMs: 0, physicsMs: 0, engine: 'rapier', obsBackend: 'probing', obsReason: 'measuring CPU and WebGPU observation builds…', obsEp: '', duration: 0, segment: 0, fallen: false, note: '' },
   busy: '',
 });
 

@@ -39,12 +39,14 @@ async function buildOnce(): Promise<void> {
   }
 }
 
-export async function launch(): Promise<Browser> {
+/** Headless Chromium; `webgpu`: with the SwiftShader Vulkan WebGPU adapter (as tests/browser/gpu-chromium.test.ts). */
+export async function launch(opts: { webgpu?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-      '--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+      '--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+      ...(opts.webgpu ? ['--enable-features=Vulkan'] : [])],
   });
 }
 

@@ -3,6 +3,7 @@ import { store } from '../store';
 import { h, fmt } from '../dom';
 import { sim } from '../app';
 import type { DriverKind } from '../../core/motion/timeline';
+import type { ObsMode } from '../store';
 
 const LABELS: Record<DriverKind, string> = { replay: 'Kinematic replay', builtin: 'Built-in controller', policy: 'ONNX policy' };
 
@@ -15,12 +16,16 @@ export function mountDrive(el: HTMLElement): void {
   const assistRow = h('div', { class: 'row' }, h('label', {}, 'assist'), assist, assistVal);
   const note = h('div', { class: 'note' });
   const policySel = h('select', { id: 'policy-select', onchange: (e: Event) => store.setState({ policyId: (e.target as HTMLSelectElement).value || null }) });
+  const obsSel = h('select', { id: 'obs-backend', title: 'Where the ONNX policy\'s observations are built',
+    onchange: (e: Event) => store.setState({ obsMode: (e.target as HTMLSelectElement).value as ObsMode }) },
+  h('option', { value: 'auto' }, 'auto (faster, measured at start)'), h('option', { value: 'cpu' }, 'CPU'), h('option', { value: 'gpu' }, 'GPU (WebGPU)'));
   const info = h('dl', { class: 'kv' });
   const source = h('div', { class: 'radio' },
     h('button', { id: 'source-timeline', onclick: () => store.setState({ source: 'timeline' }) }, 'Timeline'),
     h('button', { id: 'source-blend', onclick: () => store.setState({ source: 'blend' }) }, 'Blend'));
   el.append(h('h2', {}, 'Driver'), radios, assistRow, note,
     h('div', { class: 'row' }, h('label', {}, 'policy'), policySel),
+    h('div', { class: 'row' }, h('label', {}, 'obs on'), obsSel),
     h('h2', { style: 'margin-top:12px' }, 'Reference from'), source,
     h('h2', { style: 'margin-top:12px' }, 'Run'), info);
   const render = () => {
@@ -29,6 +34,7 @@ export function mountDrive(el: HTMLElement): void {
     source.querySelectorAll('button').forEach((b) => b.classList.toggle('on', b.id === `source-${s.source}`));
     assistRow.style.display = s.driver === 'builtin' ? '' : 'none';
     if (document.activeElement !== assist) assist.value = String(s.assist);
+    obsSel.value = s.obsMode;
     assistVal.textContent = `${(s.assist * 100).toFixed(0)} %`;
     note.textContent = s.driver === 'builtin'
       ? (s.assist > 0
@@ -50,7 +56,8 @@ export function mountDrive(el: HTMLElement): void {
       ['robot', sim.model ? `${sim.model.name} · ${sim.model.joints.length} joints` : '—'],
       ['engine', e ? `${e.name} · dt ${fmt(e.options.dt * 1000, 1)} ms · decimation ${sim.decimation}` : '—'],
       ['control', `${fmt(1 / sim.dt, 0)} Hz`],
-      ['observations', `${s.status.obsBackend.toUpperCase()} — ${s.status.obsReason || 'probing…'}`],
+      ['observations', `${s.status.obsBackend === 'probing' ? 'measuring…' : s.status.obsBackend.toUpperCase()} — ${s.status.obsReason}`],
+      ...(s.status.obsEp ? [['inference', s.status.obsEp === 'webgpu' ? 'onnxruntime-web WebGPU EP (same device)' : 'onnxruntime-web wasm (observations read back)'] as [string, string]] : []),
     ];
     info.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
       h('dt', {}, 'adjustments'), h('dd', {}, e && e.adjustments.length
@@ -59,7 +66,7 @@ export function mountDrive(el: HTMLElement): void {
   };
   render(); renderInfo();
   store.subscribe((s, p) => {
-    if (s.driver !== p.driver || s.assist !== p.assist || s.assets !== p.assets || s.policyId !== p.policyId || s.source !== p.source) render();
-    if (s.status.obsReason !== p.status.obsReason || s.status.engine !== p.status.engine || s.driver !== p.driver) renderInfo();
+    if (s.driver !== p.driver || s.assist !== p.assist || s.assets !== p.assets || s.policyId !== p.policyId || s.source !== p.source || s.obsMode !== p.obsMode) render();
+    if (s.status.obsReason !== p.status.obsReason || s.status.obsBackend !== p.status.obsBackend || s.status.obsEp !== p.status.obsEp || s.status.engine !== p.status.engine || s.driver !== p.driver) renderInfo();
   });
 }

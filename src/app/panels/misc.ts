@@ -23,13 +23,13 @@ export function mountStatus(el: HTMLElement): void {
       ['policy', s.driver === 'policy' ? `${fmt(st.policyMs, 1)} ms` : '—'],
       ['physics', `${fmt(st.physicsMs, 1)} ms/step`],
       ['driver', s.driver],
-      ['obs', st.obsBackend.toUpperCase()],
+      ['obs', st.obsBackend === 'probing' ? 'measuring…' : `${st.obsBackend.toUpperCase()} · ${s.obsMode === 'auto' ? 'auto' : 'forced'}`],
       ['fps', fmt(st.fps, 0)],
     ];
-    const key = parts.map((p) => p[1]).join('|') + st.note;
+    const key = parts.map((p) => p[1]).join('|') + st.note + st.obsReason;
     if (key === last) return;
     last = key;
-    el.replaceChildren(...parts.map(([k, v]) => h('span', { 'data-k': k }, `${k} `, h('b', { class: 'num' }, v))),
+    el.replaceChildren(...parts.map(([k, v]) => h('span', { 'data-k': k, title: k === 'obs' ? `observations: ${st.obsReason}` : '' }, `${k} `, h('b', { class: 'num' }, v))),
       st.note ? h('span', { class: 'warn' }, st.note) : '');
   };
   render();

@@ -1,0 +1,97 @@
+/**
+ * Which backend builds the ONNX policy's observations: CPU, WebGPU, or 'auto' (the faster of the two, measured
+ * once at start-up for the app's N = 1 with the core's `chooseObservationBackend`). The probe is timed out
+ * (a hung adapter or read-back → CPU with the reason). One GPUDevice is kept for the app: the observation
+ * builder and onnxruntime-web's WebGPU EP share it.
+ */
+import { chooseObservationBackend, requestObsDevice, adapterDescription, type BackendChoice } from '../core/observation/select';
+import type { ObsMode } from './store';
+
+export const PROBE_TIMEOUT_MS = 15000;
+export const APP_N = 1;
+/** timed builds per backend (after one warm-up): a software adapter takes ~1 s per GPU build + read-back */
+export const PROBE_REPEATS = 3;
+
+export interface Decision {
+  backend: 'cpu' | 'gpu';
+  /** short, shown in the status line and the Run box */
+  reason: string;
+  /** a notice worth showing (no adapter while GPU was asked for...) */
+  notice?: string;
+}
+
+let probe: Promise<BackendChoice> | null = null;
+let probed: BackendChoice | null = null;
+let device: GPUDevice | null = null;
+let adapterInfo = '';
+
+const ms = (v: number | undefined) => (v === undefined ? '?' : v < 0.1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v.toFixed(1));
+
+function withTimeout<T>(p: Promise<T>, t: number, onLate: (v: T) => void): Promise<T | 'timeout'> {
+  let done = false;
+  return Promise.race([
+    p.then((v) => { if (done) onLate(v); done = true; return v; }),
+    new Promise<'timeout'>((r) => setTimeout(() => { if (!done) { done = true; r('timeout'); } }, t)),
+  ]);
+}
+
+/** The one-time start-up measurement (auto mode). Never rejects; never hangs longer than PROBE_TIMEOUT_MS. */
+export function probeOnce(): Promise<BackendChoice> {
+  probe ??= (async (): Promise<BackendChoice> => {
+    let r: BackendChoice | 'timeout';
+    try {
+      r = await withTimeout(chooseObservationBackend({ mode: 'auto', n: APP_N, repeats: PROBE_REPEATS }), PROBE_TIMEOUT_MS, (late) => late.device?.destroy());
+    } catch (e) {
+      r = { backend: 'cpu', reason: `WebGPU probe failed: ${(e as Error).message}` };
+    }
+    if (r === 'timeout') r = { backend: 'cpu', reason: `WebGPU probe gave no answer within ${PROBE_TIMEOUT_MS / 1000} s` };
+    if (r.device) device = r.device;
+    if (r.adapterInfo) adapterInfo = r.adapterInfo;
+    probed = r;
+    return r;
+  })();
+  return probe;
+}
+
+/** The app's GPUDevice (the probe's, or a fresh one on the first adapter); null when there is no WebGPU. */
+export async function appDevice(): Promise<GPUDevice | null> {
+  if (device) return device;
+  const gpu = (navigator as { gpu?: GPU }).gpu;
+  if (!gpu) return null;
+  const adapter = await withTimeout(gpu.requestAdapter().catch(() => null), PROBE_TIMEOUT_MS, () => {});
+  if (!adapter || adapter === 'timeout') return null;
+  adapterInfo = adapterDescription(adapter);
+  device = await requestObsDevice(adapter);
+  return device;
+}
+
+/** A fresh device after a device loss (the lost one is forgotten). */
+export async function replaceDevice(): Promise<GPUDevice> {
+  device = null;
+  const d = await appDevice();
+  if (!d) throw new Error('no WebGPU adapter after the device loss');
+  return d;
+}
+
+export const gpuAdapterInfo = (): string => adapterInfo;
+
+/** The backend for a mode, with the reason in plain words. Waits for the start-up probe. */
+export async function decide(mode: ObsMode): Promise<Decision> {
+  if (mode === 'cpu') return { backend: 'cpu', reason: 'forced CPU' };
+  const p = await probeOnce();
+  const noAdapter = /no WebGPU adapter|gave no answer|probe failed|device request failed/.test(p.reason);
+  if (mode === 'gpu') {
+    if (noAdapter || !(await appDevice().catch(() => null))) {
+      const why = noAdapter ? p.reason : 'no WebGPU device';
+      return { backend: 'cpu', reason: `${why} → CPU`, notice: `GPU observations asked for, but ${why}: observations are built on the CPU` };
+    }
+    return { backend: 'gpu', reason: `forced GPU (${adapterInfo})` };
+  }
+  if (p.cpuMs === undefined || p.gpuMs === undefined) return { backend: 'cpu', reason: `auto: ${p.reason} → CPU` };
+  return {
+    backend: p.backend,
+    reason: `auto: CPU ${ms(p.cpuMs)} ms vs GPU ${ms(p.gpuMs)} ms at N=${APP_N} → ${p.backend.toUpperCase()}`,
+  };
+}
+
+export const probeResult = (): BackendChoice | null => probed;

@@ -1,0 +1,12 @@
+/**
+ * onnxruntime-web's WebGPU build (a separate module from the wasm one in ort-setup.ts, loaded only when the
+ * GPU observation path is used): its wasm (the asyncify build with the WebGPU EP) is served by our own server.
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+import wasmUrl from '../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm?url';
+
+ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, document.baseURI).href };
+ort.env.wasm.numThreads = 1;
+ort.env.logLevel = 'error';
+
+export { PolicyHandoff } from '../core/observation/handoff';

@@ -1,0 +1,115 @@
+// The app's GPU observation path in headless Chromium with the SwiftShader (Vulkan) WebGPU adapter: the G1 +
+// the dance policy, observations forced onto the GPU (WebGPU builder → onnxruntime-web WebGPU EP on the same
+// device), then switched back to the CPU while playing. Screenshots go to test-results/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { launch, SHOTS, startApp, state, waitReady, watch, type MimicState } from './app-server';
+
+const G1 = '../shared/assets/g1';
+const DANCE = '../shared/assets/policies/g1-dance-102';
+
+let server: PreviewServer;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  ({ url, server } = await startApp());
+  browser = await launch({ webgpu: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const maxAbsDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+
+/** play until `seconds` more of simulated time have passed; returns the states sampled on the way */
+async function playFor(page: Page, seconds: number): Promise<MimicState[]> {
+  const t0 = (await state(page)).time;
+  const seen: MimicState[] = [];
+  const until = Date.now() + 150_000;
+  for (;;) {
+    const s = await state(page);
+    seen.push(s);
+    if (s.time >= t0 + seconds) return seen;
+    if (Date.now() > until) throw new Error(`simulated time stuck at ${s.time} (from ${t0})`);
+    await sleep(250);
+  }
+}
+
+describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeout: 240_000 }, () => {
+  it('forced GPU: the dance policy tracks with WebGPU observations; switched to CPU it keeps playing', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    try {
+      const page = await ctx.newPage();
+      const problems = watch(page);
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+      await waitReady(page, 90_000);
+      // the start-up probe ends (answer or time-out) with a reason, never "probing" forever
+      await page.waitForFunction(() => (window as any).__mimic.getState().status.obsBackend !== 'probing', undefined, { timeout: 30_000 });
+      const probe = (await state(page)).status;
+      console.log(`start-up probe: ${probe.obsBackend} — ${probe.obsReason}`);
+      expect(probe.obsReason).toMatch(/^auto: CPU [\d.]+ ms vs GPU [\d.]+ ms at N=1 → (CPU|GPU)/);
+      expect(await page.locator('#tab-drive').innerText()).not.toMatch(/probing/i);
+
+      const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
+      await page.setInputFiles('#file-input', [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, `${DANCE}/G1_Take_102.bvh_60hz.csv`]);
+      await page.waitForFunction(() => {
+        const s = (window as any).__mimic.getState();
+        return s.driver === 'policy' && s.robotName !== 'humanoid29' && !s.busy && s.backend !== null;
+      }, undefined, { timeout: 90_000 });
+
+      await page.selectOption('#obs-backend', 'gpu');
+      await page.waitForFunction(() => {
+        const s = (window as any).__mimic.getState();
+        return s.backend === 'gpu' && !s.busy;
+      }, undefined, { timeout: 90_000 });
+      const g0 = await state(page);
+      expect(g0.errors).toEqual([]);
+      expect(g0.status.obsBackend).toBe('gpu');
+      expect(g0.status.obsReason).toMatch(/^forced GPU/);
+      expect(g0.status.obsEp).toBe('webgpu');
+      expect(await page.locator('#tab-drive').innerText()).toContain('WebGPU EP');
+
+      // the dance barely moves in its first 2 s: start at 2.5 s
+      await page.locator('#scrub').fill(String(2.5 / g0.status.duration));
+      const start = await state(page);
+      const played = await playFor(page, 2);
+      const g1 = played.at(-1)!;
+      await page.screenshot({ path: `${SHOTS}/app-gpu.png` });
+      const errs = played.map((s) => s.metrics.lastJointErr).filter((e) => e !== null) as number[];
+      console.log(`GPU: ${g1.gpuSteps} control steps, policy ${g1.status.policyMs.toFixed(1)} ms/step, physics ${g1.status.physicsMs.toFixed(2)} ms/step, ` +
+        `real-time ×${g1.status.rtf.toFixed(2)}, max joint error ${Math.max(...errs).toFixed(3)} rad`);
+      expect(g1.backend).toBe('gpu');
+      expect(g1.gpuSteps).toBeGreaterThan(50); // 2 s at 50 Hz, every step on the GPU path
+      expect(maxAbsDiff(g1.robot.jointPos, start.robot.jointPos)).toBeGreaterThan(0.05);
+      expect(errs.length).toBeGreaterThan(3);
+      expect(Math.max(...errs)).toBeLessThan(0.5);
+      expect(g1.robot.rootPos[2]).toBeGreaterThan(0.4);
+      expect(g1.errors).toEqual([]);
+
+      // back to the CPU while playing: the robot keeps its state and keeps going
+      await page.selectOption('#obs-backend', 'cpu');
+      await page.waitForFunction(() => {
+        const s = (window as any).__mimic.getState();
+        return s.backend === 'cpu' && s.driver === 'policy' && !s.busy;
+      }, undefined, { timeout: 60_000 });
+      const c0 = await state(page);
+      expect(c0.status.obsReason).toBe('forced CPU');
+      const cpu = await playFor(page, 1);
+      const c1 = cpu.at(-1)!;
+      const cerrs = cpu.map((s) => s.metrics.lastJointErr).filter((e) => e !== null) as number[];
+      console.log(`CPU: policy ${c1.status.policyMs.toFixed(1)} ms/step, max joint error ${Math.max(...cerrs).toFixed(3)} rad`);
+      expect(c1.time).toBeGreaterThan(c0.time + 0.9);
+      expect(maxAbsDiff(c1.robot.jointPos, c0.robot.jointPos)).toBeGreaterThan(0.05);
+      expect(Math.max(...cerrs)).toBeLessThan(0.5);
+      expect(c1.errors).toEqual([]);
+      expect(problems.list).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});

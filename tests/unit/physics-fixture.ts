@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { parse } from 'yaml';
 import { loadRobot } from '../../src/core/model/index';
 import type { RobotModel } from '../../src/core/model/types';
+import { bodyMotion } from '../../src/core/physics/kinematics';
 
 export const G1_DIR = '../shared/assets/g1/';
 export const G1_XML = 'g1_29dof_rev_1_0.xml';
@@ -45,4 +46,24 @@ export function g1Gains(model: RobotModel): G1Gains {
   });
   const w = 2 * Math.PI * 10;
   return { kp, kd, armature: kp.map((k) => k / (w * w)), defaultPos };
+}
+
+/** Standing gains: the deploy gains ×10 on legs and waist (kd ×√10), the arms as deployed. */
+export function standingGains(model: RobotModel, g: G1Gains): { kp: number[]; kd: number[] } {
+  const legsAndWaist = (j: number) => /hip|knee|ankle|waist/.test(model.joints[j].name);
+  return { kp: g.kp.map((k, j) => (legsAndWaist(j) ? k * 10 : k)), kd: g.kd.map((k, j) => (legsAndWaist(j) ? k * Math.sqrt(10) : k)) };
+}
+
+/** Root height that puts the lowest collision sphere on z = 0 (plus 1 mm) in `pose` with an upright root. */
+export function standingHeight(model: RobotModel, pose: number[]): number {
+  const b = bodyMotion(model, { rootPos: [0, 0, 0], rootQuat: [1, 0, 0, 0], jointPos: pose });
+  let low = Infinity;
+  for (const body of model.bodies) for (const s of body.collision) {
+    if (s.type !== 'sphere') continue;
+    // sphere centre z in world = body origin + R * s.pos
+    const [qw, qx, qy, qz] = b.quat[body.index], v = s.pos;
+    const tx = 2 * (qy * v[2] - qz * v[1]), ty = 2 * (qz * v[0] - qx * v[2]), tz = 2 * (qx * v[1] - qy * v[0]);
+    low = Math.min(low, b.pos[body.index][2] + v[2] + qw * tz + (qx * ty - qy * tx) - s.size[0]);
+  }
+  return -low + 0.001;
 }

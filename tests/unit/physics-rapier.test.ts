@@ -2,36 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { MimicError } from '../../src/core/errors';
 import { rng } from '../../src/core/math';
-import type { RobotModel } from '../../src/core/model/types';
 import { bodyMotion, controlStep, createEngine, type PhysicsEngine } from '../../src/core/physics/index';
 import { ENV_SPACING } from '../../src/core/physics/rapier-world';
-import { g1Gains, loadG1 } from './physics-fixture';
+import { g1Gains, loadG1, standingGains, standingHeight } from './physics-fixture';
 
 const model = loadG1();
 const g = g1Gains(model);
 const nj = model.joints.length;
 
-/** Root height that puts the lowest foot sphere on z = 0 (plus 1 mm) in the default pose. */
-function standingHeight(m: RobotModel, pose: number[]): number {
-  const b = bodyMotion(m, { rootPos: [0, 0, 0], rootQuat: [1, 0, 0, 0], jointPos: pose });
-  let low = Infinity;
-  for (const body of m.bodies) for (const s of body.collision) {
-    if (s.type !== 'sphere') continue;
-    const q = b.quat[body.index], p = b.pos[body.index];
-    const w = [0, 1, 2].map((c) => p[c]);
-    // sphere centre in world = body origin + R * s.pos
-    const [qw, qx, qy, qz] = q, v = s.pos;
-    const tx = 2 * (qy * v[2] - qz * v[1]), ty = 2 * (qz * v[0] - qx * v[2]), tz = 2 * (qx * v[1] - qy * v[0]);
-    const z = w[2] + v[2] + qw * tz + (qx * ty - qy * tx);
-    low = Math.min(low, z - s.size[0]);
-  }
-  return -low + 0.001;
-}
-
-/** Standing gains: the deploy gains ×10 on legs and waist (kd ×√10), the arms as deployed. */
-const legsAndWaist = (name: string) => /hip|knee|ankle|waist/.test(name);
-const standKp = g.kp.map((k, j) => (legsAndWaist(model.joints[j].name) ? k * 10 : k));
-const standKd = g.kd.map((k, j) => (legsAndWaist(model.joints[j].name) ? k * Math.sqrt(10) : k));
+const { kp: standKp, kd: standKd } = standingGains(model, g);
 
 const stand = (e: PhysicsEngine, env: number, x = 0) =>
   e.reset(env, { rootPos: [x, 0, standingHeight(model, g.defaultPos)], rootQuat: [1, 0, 0, 0], jointPos: g.defaultPos });

@@ -40,6 +40,7 @@ const toV = (v: ArrayLike<number>) => ({ x: v[0], y: v[1], z: v[2] });
 export function linkMasses(model: RobotModel, o: PhysicsOptions, adjustments: string[]): LinkMass[] {
   const arm = jointArmature(model, o);
   const floored: string[] = [];
+  const feet: string[] = [];
   const withArmature: string[] = [];
   const out = model.bodies.map((b) => {
     const R = qToMat(b.inertiaQuat);
@@ -56,14 +57,18 @@ export function linkMasses(model: RobotModel, o: PhysicsOptions, adjustments: st
       }
     }
     const { values, vectors } = symEigen(I);
-    const inertia = values.map((v) => Math.max(v, o.inertiaFloor, 1e-9)) as Vec3;
-    if (o.inertiaFloor > 0 && values.some((v) => v < o.inertiaFloor)) floored.push(b.name);
+    const foot = isFoot(b) && (o.footInertiaFloor ?? 0) > o.inertiaFloor;
+    const floor = foot ? o.footInertiaFloor! : o.inertiaFloor;
+    const inertia = values.map((v) => Math.max(v, floor, 1e-9)) as Vec3;
+    if (foot && values.some((v) => v < floor)) feet.push(b.name);
+    else if (o.inertiaFloor > 0 && values.some((v) => v < o.inertiaFloor)) floored.push(b.name);
     const mass = Math.max(b.mass, 1e-3);
     if (!(b.mass >= 1e-3)) adjustments.push(`mass of ${b.name} raised from ${b.mass} to 0.001 kg`);
     return { mass, com: [...b.com] as Vec3, inertia, frame: quatFromMat(vectors) };
   });
   if (withArmature.length) adjustments.push(`armature emulated as child-link inertia about the joint axis: ${withArmature.join(', ')}`);
   if (floored.length) adjustments.push(`principal inertias floored at ${o.inertiaFloor} kg·m² on ${floored.length} links: ${floored.join(', ')}`);
+  if (feet.length) adjustments.push(`foot (ground-contact) links' principal inertias floored at ${o.footInertiaFloor} kg·m² (stiffer soft contacts, feet stay flat): ${feet.join(', ')}`);
   return out;
 }
 

@@ -55,6 +55,15 @@ export interface PhysicsOptions {
   pgsIterations: number;
   /** Rapier: floor on every link's principal inertias, kg·m² (default 0.001); 0 = off */
   inertiaFloor: number;
+  /**
+   * Rapier: floor on the principal inertias of the ground-contact (foot) links, kg·m² (default 0.01; optional,
+   * added in round 2; 0 = only `inertiaFloor`). Rapier's soft contacts are softer on light bodies: the G1's 0.6 kg
+   * foot (0.0016 kg·m² about its pitch axis) on four 5 mm spheres rocks onto its toes under the standing ankle
+   * torque (toe spheres 5 mm deep, foot pitch 0.027 rad vs MuJoCo 0.002) and a 25 N side push topples it; at 0.01
+   * it stays flat (0.002) and survives the same steady pushes as MuJoCo forward/backward (see README). Reported in
+   * `adjustments`.
+   */
+  footInertiaFloor?: number;
   /** add joint armature to the child link's inertia about the joint axis (Rapier; default true) */
   armatureEmulation: boolean;
   /** which shapes collide with the ground: 'feet' (ankle-roll links / bodies with foot spheres) or 'all' */
@@ -73,7 +82,7 @@ export interface PhysicsOptions {
 }
 
 export const defaultPhysicsOptions: PhysicsOptions = {
-  dt: 0.005, n: 1, solverIterations: 8, pgsIterations: 4, inertiaFloor: 0.001, armatureEmulation: true,
+  dt: 0.005, n: 1, solverIterations: 8, pgsIterations: 4, inertiaFloor: 0.001, footInertiaFloor: 0.01, armatureEmulation: true,
   groundContact: 'feet', selfCollision: false, fixedRoot: false, friction: 1.0, gravity: -9.81, armature: null,
 };
 

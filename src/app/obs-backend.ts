@@ -44,7 +44,7 @@ export function probeOnce(): Promise<BackendChoice> {
     } catch (e) {
       r = { backend: 'cpu', reason: `WebGPU probe failed: ${(e as Error).message}` };
     }
-    if (r === 'timeout') r = { backend: 'cpu', reason: `WebGPU probe gave no answer within ${PROBE_TIMEOUT_MS / 1000} s` };
+    if (r === 'timeout') r = { backend: 'cpu', reason: `WebGPU measurement did not finish within ${PROBE_TIMEOUT_MS / 1000} s` };
     if (r.device) device = r.device;
     if (r.adapterInfo) adapterInfo = r.adapterInfo;
     probed = r;
@@ -79,7 +79,7 @@ export const gpuAdapterInfo = (): string => adapterInfo;
 export async function decide(mode: ObsMode): Promise<Decision> {
   if (mode === 'cpu') return { backend: 'cpu', reason: 'forced CPU' };
   const p = await probeOnce();
-  const noAdapter = /no WebGPU adapter|gave no answer|probe failed|device request failed/.test(p.reason);
+  const noAdapter = /no WebGPU adapter/.test(p.reason);
   if (mode === 'gpu') {
     if (noAdapter || !(await appDevice().catch(() => null))) {
       const why = noAdapter ? p.reason : 'no WebGPU device';

@@ -12,6 +12,8 @@ import { ReplayDriver, type Driver } from './drivers';
 
 export const MAX_CATCH_UP = 12; // control steps per animation frame at most (0.24 s at 50 Hz)
 export const HISTORY = 500;
+/** fallen time before the reset when only the feet touch the ground (a fallen body would sink through it), s */
+export const FEET_ONLY_FALLEN_DELAY = 0.3;
 
 export interface Metrics { t: number[]; jointErr: number[]; anchorErr: number[]; torque: number[] }
 
@@ -26,6 +28,10 @@ export class Sim {
   acc = 0;
   busy = false;
   fallenFor = 0;
+  /** how long the robot may stay fallen before it is put back on the reference, s (set per robot by the app) */
+  fallenDelay = 1;
+  /** the app's own choices about the physics, shown with the engine's model adjustments */
+  appNotes: string[] = [];
   anchor = 0;
   readonly metrics: Metrics = { t: [], jointErr: [], anchorErr: [], torque: [] };
   /** drawn robot pose (physics state, or the reference in replay) */
@@ -189,10 +195,11 @@ export class Sim {
     const m = this.metrics;
     m.t.push(this.time); m.jointErr.push(je / nj); m.anchorErr.push(ae); m.torque.push(tq);
     if (m.t.length > HISTORY) for (const k of ['t', 'jointErr', 'anchorErr', 'torque'] as const) m[k].shift();
-    // fallen: the root far below the reference for 1 s → back onto the reference
+    // fallen: the root far below the reference for `fallenDelay` → back onto the reference; at once when the
+    // root is below the floor (only the feet touch the ground: a fallen body sinks through it)
     if (this.driver.kind !== 'replay' && this.rootPos[2] < 0.55 * f.rootPos[2]) {
       this.fallenFor += this.dt;
-      if (this.fallenFor > 1) {
+      if (this.fallenFor > this.fallenDelay || this.rootPos[2] < 0.05) {
         this.fallenFor = 0;
         this.onFallen();
         this.driver.reset(this.step);

@@ -52,7 +52,8 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       await page.waitForFunction(() => (window as any).__mimic.getState().status.obsBackend !== 'probing', undefined, { timeout: 30_000 });
       const probe = (await state(page)).status;
       console.log(`start-up probe: ${probe.obsBackend} — ${probe.obsReason}`);
-      expect(probe.obsReason).toMatch(/^auto: CPU [\d.]+ ms vs GPU [\d.]+ ms at N=1 → (CPU|GPU)/);
+      // the measured numbers, or (on a machine too loaded to finish the measurement in time) the time-out
+      expect(probe.obsReason).toMatch(/^auto: (CPU [\d.]+ ms vs GPU [\d.]+ ms at N=1 → (CPU|GPU)|WebGPU measurement did not finish within \d+ s → CPU)/);
       expect(await page.locator('#tab-drive').innerText()).not.toMatch(/probing/i);
 
       const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);

@@ -226,6 +226,28 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
     });
   });
 
+  it('a fallen built-in robot lies on the floor (every shape touches the ground), then is put back', async () => {
+    await withPage(async (page, problems) => {
+    await page.locator('#assist').fill('0'); // joint PD alone: the robot falls
+    const zs: number[] = [];
+    let fellNote = '';
+    const until = Date.now() + 60_000;
+    while (Date.now() < until && !fellNote) {
+      const s = await state(page);
+      zs.push(s.robot.rootPos[2]);
+      if (/fell at/.test(s.status.note)) fellNote = s.status.note;
+      if (zs.at(-1)! < 0.4 && Math.min(...zs.slice(0, -1)) >= 0.4) await page.screenshot({ path: `${SHOTS}/app-fallen.png` });
+      await sleep(100);
+    }
+    console.log(`fallen built-in robot: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
+    expect(Math.min(...zs)).toBeLessThan(0.45); // it did fall
+    expect(Math.min(...zs)).toBeGreaterThan(0.05); // and did not sink through the floor
+    expect(fellNote).toMatch(/put back on the reference/);
+    expect((await state(page)).errors).toEqual([]);
+    expect(problems.list).toEqual([]);
+    });
+  });
+
   it('shows an error for a malformed file and keeps playing', async () => {
     await withPage(async (page, problems) => {
     const t0 = (await state(page)).time;

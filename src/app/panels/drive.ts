@@ -18,7 +18,7 @@ export function mountDrive(el: HTMLElement): void {
   const policySel = h('select', { id: 'policy-select', onchange: (e: Event) => store.setState({ policyId: (e.target as HTMLSelectElement).value || null }) });
   const obsSel = h('select', { id: 'obs-backend', title: 'Where the ONNX policy\'s observations are built',
     onchange: (e: Event) => store.setState({ obsMode: (e.target as HTMLSelectElement).value as ObsMode }) },
-  h('option', { value: 'auto' }, 'auto (faster, measured at start)'), h('option', { value: 'cpu' }, 'CPU'), h('option', { value: 'gpu' }, 'GPU (WebGPU)'));
+  h('option', { value: 'auto' }, 'auto (measured)'), h('option', { value: 'cpu' }, 'CPU'), h('option', { value: 'gpu' }, 'GPU (WebGPU)'));
   const info = h('dl', { class: 'kv' });
   const source = h('div', { class: 'radio' },
     h('button', { id: 'source-timeline', onclick: () => store.setState({ source: 'timeline' }) }, 'Timeline'),
@@ -60,8 +60,9 @@ export function mountDrive(el: HTMLElement): void {
       ...(s.status.obsEp ? [['inference', s.status.obsEp === 'webgpu' ? 'onnxruntime-web WebGPU EP (same device)' : 'onnxruntime-web wasm (observations read back)'] as [string, string]] : []),
     ];
     info.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
-      h('dt', {}, 'adjustments'), h('dd', {}, e && e.adjustments.length
-        ? h('details', {}, h('summary', {}, `${e.adjustments.length} model adjustments`), h('ul', { style: 'padding-left:14px;margin:4px 0' }, ...e.adjustments.map((a) => h('li', {}, a))))
+      h('dt', {}, 'adjustments'), h('dd', {}, e && e.adjustments.length + sim.appNotes.length
+        ? h('details', {}, h('summary', {}, `${e.adjustments.length} model adjustments${sim.appNotes.length ? ' + app notes' : ''}`),
+          h('ul', { style: 'padding-left:14px;margin:4px 0' }, ...[...e.adjustments, ...sim.appNotes].map((a) => h('li', {}, a))))
         : 'none'));
   };
   render(); renderInfo();

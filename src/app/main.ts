@@ -25,7 +25,8 @@ window.addEventListener('unhandledrejection', (e) => reportError(e.reason, 'unca
 
 const scene = new Scene($('scene') as HTMLCanvasElement);
 const push = new PushTool(scene, () => store.getState().driver !== 'replay');
-setOnRobot((m) => scene.setRobot(m));
+let frameRobot = true; // a new robot is framed once its first pose is there
+setOnRobot((m) => { scene.setRobot(m); frameRobot = true; });
 setPushHook((engine) => {
   const p = push.current;
   sim.lastPush = null;
@@ -95,6 +96,7 @@ async function frame(now: number): Promise<void> {
   } catch (e) { reportError(e, 'simulation'); }
   if (scene.robot && sim.bodyPos.length === scene.robot.bodies.length * 3) {
     scene.robot.update(sim.bodyPos, sim.bodyQuat);
+    if (frameRobot && sim.refFrame) { frameRobot = false; scene.frameRobot(sim.bodyPos); }
     const g = sim.ghostPose();
     if (scene.ghost) {
       scene.ghost.root.visible = s.ghost !== 'off' && !!g;

@@ -99,6 +99,28 @@ export class Scene {
     if (com) this.comMarker.position.set(com[0], com[1], 0);
   }
 
+  /**
+   * Frame the robot (body origins, nb*3): the camera looks at its middle from the current direction, at the
+   * distance where it fills about `fill` of the view's height.
+   */
+  frameRobot(bodyPos: ArrayLike<number>, fill = 0.55): void {
+    let z0 = Infinity, z1 = -Infinity, x = 0, y = 0;
+    const n = bodyPos.length / 3;
+    if (!n) return;
+    for (let b = 0; b < n; b++) {
+      z0 = Math.min(z0, bodyPos[b * 3 + 2]); z1 = Math.max(z1, bodyPos[b * 3 + 2]);
+      x += bodyPos[b * 3] / n; y += bodyPos[b * 3 + 1] / n;
+    }
+    const height = Math.max(0.3, z1 - Math.min(z0, 0.05) + 0.2); // body origins → head top and soles
+    const dist = height / (fill * 2 * Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2)));
+    const target = new THREE.Vector3(x, y, height * 0.5);
+    const dir = new THREE.Vector3(1, -1.1, 0.32).normalize();
+    this.controls.target.copy(target);
+    this.camera.position.copy(target).addScaledVector(dir, dist);
+    this.lastRoot.set(bodyPos[0], bodyPos[1], Math.max(0.5, Math.min(bodyPos[2], 1.2)));
+    this.controls.update();
+  }
+
   /** follow: keep the camera's offset to the robot root, move the orbit target with it */
   follow(on: boolean, root: ArrayLike<number>): void {
     const r = new THREE.Vector3(root[0], root[1], Math.max(0.5, Math.min(root[2], 1.2)));

@@ -1,6 +1,6 @@
 /** Pieces both backends share: options, the PD law and its gains, explosion checks. */
 import { MimicError } from '../errors';
-import type { Body, RobotModel } from '../model/types';
+import type { Body, RobotModel, Shape } from '../model/types';
 import { defaultPhysicsOptions, type BatchState, type PhysicsOptions } from './types';
 
 export function resolveOptions(model: RobotModel, options?: Partial<PhysicsOptions>): PhysicsOptions {
@@ -91,3 +91,61 @@ export function checkExplosion(model: RobotModel, s: BatchState, engine: string)
 export const isFoot = (b: Body): boolean =>
   /ankle_roll|foot/i.test(b.name) || b.collision.some((s) => s.type === 'sphere' && (s.contype | s.conaffinity) !== 0);
 
+
+/**
+ * The collision shapes of a body that the engine creates, each with whether it touches the ground: 'feet' = the
+ * foot bodies' spheres (or all their shapes when they have no spheres), 'all' = every shape; shapes that do not
+ * touch the ground are kept only with self-collision. Shapes with contype = conaffinity = 0 are dropped.
+ */
+export function contactShapes(b: Body, o: PhysicsOptions): { shape: Shape; touchesGround: boolean }[] {
+  const foot = isFoot(b);
+  const hasSpheres = b.collision.some((s) => s.type === 'sphere');
+  const out: { shape: Shape; touchesGround: boolean }[] = [];
+  for (const shape of b.collision) {
+    if ((shape.contype | shape.conaffinity) === 0) continue;
+    const touchesGround = o.groundContact === 'all' || (foot && (!hasSpheres || shape.type === 'sphere'));
+    if (touchesGround || o.selfCollision) out.push({ shape, touchesGround });
+  }
+  return out;
+}
+
+/** One persistent external load on a body: force (N, world) at `point` (world) or the body origin, torque (N·m). */
+export interface Push { body: number; force?: number[]; torque?: number[]; point?: number[] }
+
+/** Per-env persistent external loads (PhysicsEngine.applyForce / applyTorque until clearForces or reset). */
+export class Pushes {
+  private readonly lists: Push[][];
+  constructor(n: number) { this.lists = Array.from({ length: n }, () => []); }
+  of(env: number): readonly Push[] { return this.lists[env]; }
+  force(env: number, body: number, force: ArrayLike<number>, point?: ArrayLike<number>): void {
+    this.lists[env].push({ body, force: Array.from(force), point: point ? Array.from(point) : undefined });
+  }
+  torque(env: number, body: number, torque: ArrayLike<number>): void {
+    this.lists[env].push({ body, torque: Array.from(torque) });
+  }
+  clear(env: number): void { this.lists[env] = []; }
+}
+
+/** applyForce / applyTorque / clearForces of both backends: persistent loads kept per env in `pushes`. */
+export abstract class ExternalLoads {
+  protected readonly pushes: Pushes;
+  constructor(n: number) { this.pushes = new Pushes(n); }
+  applyForce(env: number, body: number, force: ArrayLike<number>, point?: ArrayLike<number>): void {
+    this.pushes.force(env, body, force, point);
+  }
+  applyTorque(env: number, body: number, torque: ArrayLike<number>): void {
+    this.pushes.torque(env, body, torque);
+  }
+  clearForces(env: number): void { this.pushes.clear(env); }
+}
+
+/** Root state of env e = its first body's (the root body is body 0 in every RobotModel). */
+export function copyRootState(s: BatchState, e: number): void {
+  const nb = s.nb;
+  for (let c = 0; c < 3; c++) {
+    s.rootPos[e * 3 + c] = s.bodyPos[e * nb * 3 + c];
+    s.rootLinVel[e * 3 + c] = s.bodyLinVel[e * nb * 3 + c];
+    s.rootAngVel[e * 3 + c] = s.bodyAngVel[e * nb * 3 + c];
+  }
+  for (let c = 0; c < 4; c++) s.rootQuat[e * 4 + c] = s.bodyQuat[e * nb * 4 + c];
+}

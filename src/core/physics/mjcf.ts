@@ -5,7 +5,7 @@
  */
 import { MimicError } from '../errors';
 import type { RobotModel, Shape } from '../model/types';
-import { isFoot } from './common';
+import { contactShapes } from './common';
 import { defaultPhysicsOptions, type PhysicsOptions } from './types';
 
 const f = (x: number) => (Math.abs(x) < 1e-12 ? '0' : String(+x.toPrecision(9)));
@@ -57,13 +57,8 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
       const range = jm.range ? ` limited="true" range="${fa(jm.range)}"` : ' limited="false"';
       lines.push(`${pad}  <joint name="${esc(jm.name)}" type="${jm.type}" pos="${fa(jm.pos)}" axis="${fa(jm.axis)}"${range} armature="${f(arm[j])}" damping="${f(jm.damping)}" frictionloss="${f(jm.frictionloss)}"/>`);
     }
-    const foot = isFoot(b);
-    const hasSpheres = b.collision.some((s) => s.type === 'sphere');
-    for (const s of b.collision) {
-      if ((s.contype | s.conaffinity) === 0) continue;
-      const touches = o.groundContact === 'all' || (foot && (!hasSpheres || s.type === 'sphere'));
-      if (!touches && !self) continue;
-      const g = geom(s, touches);
+    for (const { shape, touchesGround } of contactShapes(b, o)) {
+      const g = geom(shape, touchesGround);
       if (g) lines.push(`${pad}  ${g}`);
     }
     for (const c of children.get(i) ?? []) lines.push(body(c, depth + 1));

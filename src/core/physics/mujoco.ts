@@ -10,7 +10,7 @@
 import load, { type MainModule, type MjData, type MjModel } from 'mujoco-js';
 import { MimicError } from '../errors';
 import type { RobotModel } from '../model/types';
-import { checkExplosion, Gains, jointArmature, resolveOptions } from './common';
+import { checkExplosion, copyRootState, ExternalLoads, Gains, jointArmature, resolveOptions } from './common';
 import { toMjcf } from './mjcf';
 import { compileMjcf, pinRoot } from './mujoco-fs';
 import { createBatchState, type BatchState, type EnvState, type PhysicsEngine, type PhysicsOptions } from './types';
@@ -24,9 +24,7 @@ export interface MujocoSource { xml: string; files?: Record<string, Uint8Array> 
 const OBJ_BODY = 1, OBJ_JOINT = 3, JNT_FREE = 0;
 const DSBL_AUTORESET = 65536, ENBL_OVERRIDE = 1, INT_IMPLICITFAST = 3;
 
-interface Push { body: number; force?: number[]; torque?: number[]; point?: number[] }
-
-class MujocoEngine implements PhysicsEngine {
+class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   readonly name = 'mujoco' as const;
   readonly state: BatchState;
   readonly adjustments: string[] = [];
@@ -38,12 +36,12 @@ class MujocoEngine implements PhysicsEngine {
   /** actuator index per model joint, -1 = none (explicit torque) */
   private readonly act: number[];
   private readonly freeJoint: { q: number; v: number } | null;
-  private readonly pushes: Push[][];
   private readonly friction: (number | null)[];
   private readonly massScale: Map<number, number>[];
   private freed = false;
 
   constructor(private readonly mj: MainModule, private readonly m: MjModel, readonly model: RobotModel, readonly options: PhysicsOptions, source: boolean) {
+    super(options.n);
     const file = model.source.file;
     const { n } = options;
     const nj = model.joints.length, nb = model.bodies.length;
@@ -96,7 +94,6 @@ class MujocoEngine implements PhysicsEngine {
         (missing.length ? `; explicit qfrc_applied PD for joints without an actuator: ${missing.join(', ')}` : ''),
       'contactForce = cfrc_ext minus applied forces (all contacts on the body, ground and self)');
     if (options.fixedRoot) this.adjustments.push('root pinned: free joint removed');
-    this.pushes = Array.from({ length: n }, () => []);
     this.friction = new Array(n).fill(null);
     this.massScale = Array.from({ length: n }, () => new Map());
     this.data = Array.from({ length: n }, () => new mj.MjData(m));
@@ -184,10 +181,10 @@ class MujocoEngine implements PhysicsEngine {
 
   private writePushes(e: number): void {
     const d = this.data[e];
-    if (this.pushes[e].length === 0) return;
+    if (this.pushes.of(e).length === 0) return;
     const x = d.xfrc_applied, xpos = d.xpos, xipos = d.xipos;
     x.fill(0);
-    for (const p of this.pushes[e]) {
+    for (const p of this.pushes.of(e)) {
       const id = this.bodyId[p.body], k = id * 6;
       if (p.force) {
         const pt = p.point ?? [xpos[id * 3], xpos[id * 3 + 1], xpos[id * 3 + 2]];
@@ -228,12 +225,7 @@ class MujocoEngine implements PhysicsEngine {
       s.bodyLinVel[k3 + 1] = cvel[id * 6 + 4] + wz * dx - wx * dz;
       s.bodyLinVel[k3 + 2] = cvel[id * 6 + 5] + wx * dy - wy * dx;
     }
-    for (let c = 0; c < 3; c++) {
-      s.rootPos[e * 3 + c] = s.bodyPos[e * nb * 3 + c];
-      s.rootLinVel[e * 3 + c] = s.bodyLinVel[e * nb * 3 + c];
-      s.rootAngVel[e * 3 + c] = s.bodyAngVel[e * nb * 3 + c];
-    }
-    for (let c = 0; c < 4; c++) s.rootQuat[e * 4 + c] = s.bodyQuat[e * nb * 4 + c];
+    copyRootState(s, e);
     for (let j = 0; j < nj; j++) {
       s.jointPos[e * nj + j] = qpos[this.qadr[j]];
       s.jointVel[e * nj + j] = qvel[this.dadr[j]];
@@ -262,7 +254,7 @@ class MujocoEngine implements PhysicsEngine {
       qpos[this.qadr[j]] = st.jointPos[j];
       qvel[this.dadr[j]] = st.jointVel ? st.jointVel[j] : 0;
     });
-    this.pushes[env] = [];
+    this.pushes.clear(env);
     d.xfrc_applied.fill(0);
     d.qfrc_applied.fill(0);
     this.withEnv(env, () => this.mj.mj_forward(this.m, d));
@@ -272,16 +264,8 @@ class MujocoEngine implements PhysicsEngine {
     this.state.contactForce.fill(0, env * nb * 3, (env + 1) * nb * 3);
   }
 
-  applyForce(env: number, body: number, force: ArrayLike<number>, point?: ArrayLike<number>): void {
-    this.pushes[env].push({ body, force: Array.from(force), point: point ? Array.from(point) : undefined });
-  }
-
-  applyTorque(env: number, body: number, torque: ArrayLike<number>): void {
-    this.pushes[env].push({ body, torque: Array.from(torque) });
-  }
-
-  clearForces(env: number): void {
-    this.pushes[env] = [];
+  override clearForces(env: number): void {
+    super.clearForces(env);
     this.data[env].xfrc_applied.fill(0);
   }
 

@@ -7,7 +7,7 @@ import RAPIER from '@dimforge/rapier3d-compat';
 import { MimicError } from '../errors';
 import type { RobotModel, Shape } from '../model/types';
 import { qFromAxisAngle, qMul, qRotate, qToMat, vAdd, type Quat, type Vec3 } from '../math';
-import { isFoot, jointArmature } from './common';
+import { contactShapes, isFoot, jointArmature } from './common';
 import { bodyMotion, qBetween, quatFromMat, symEigen } from './kinematics';
 import type { PhysicsOptions } from './types';
 
@@ -134,13 +134,8 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
         .setCanSleep(false);
       const rb = world.createRigidBody(desc);
       bodies.push(rb);
-      const foot = isFoot(b);
-      const hasSpheres = b.collision.some((s) => s.type === 'sphere');
-      for (const s of b.collision) {
-        if ((s.contype | s.conaffinity) === 0) continue;
-        const touchesGround = o.groundContact === 'all' || (foot && (!hasSpheres || s.type === 'sphere'));
-        if (!touchesGround && !self) continue;
-        const d = shapeDesc(s);
+      for (const { shape, touchesGround } of contactShapes(b, { ...o, selfCollision: self })) {
+        const d = shapeDesc(shape);
         if (!d) { hullFailures++; continue; }
         d.setFriction(o.friction).setCollisionGroups(groups(own, (touchesGround ? 1 : 0) | (self ? own : 0)));
         const c = world.createCollider(d, rb);

@@ -6,7 +6,7 @@
 import RAPIER from '@dimforge/rapier3d-compat';
 import type { RobotModel } from '../model/types';
 import { qRotate } from '../math';
-import { checkExplosion, Gains, resolveOptions } from './common';
+import { checkExplosion, copyRootState, ExternalLoads, Gains, resolveOptions } from './common';
 import { bodyMotion, hingeAngle } from './kinematics';
 import { buildWorld, type RapierWorld } from './rapier-world';
 import { createBatchState, type BatchState, type EnvState, type PhysicsEngine, type PhysicsOptions } from './types';
@@ -22,15 +22,12 @@ export interface RapierExtraOptions {
   spacing?: number;
 }
 
-interface Push { body: number; force?: number[]; torque?: number[]; point?: number[] }
-
-class RapierEngine implements PhysicsEngine {
+class RapierEngine extends ExternalLoads implements PhysicsEngine {
   readonly name = 'rapier' as const;
   readonly state: BatchState;
   readonly adjustments: string[];
   private readonly w: RapierWorld;
   private readonly gains: Gains;
-  private readonly pushes: Push[][];
   private readonly rest: number[][]; // per joint: rest rotation of the child relative to the parent (wxyz)
   private readonly pd: 'torque' | 'motor';
   private motorDirty = true;
@@ -38,13 +35,13 @@ class RapierEngine implements PhysicsEngine {
   private readonly v = { x: 0, y: 0, z: 0 };
 
   constructor(readonly model: RobotModel, readonly options: PhysicsOptions, extra: RapierExtraOptions) {
+    super(options.n);
     this.pd = extra.pd ?? 'motor';
     this.w = buildWorld(model, options, extra.spacing);
     this.adjustments = [...this.w.adjustments, `PD: ${this.pd === 'torque' ? 'explicit joint torques (clipped to the effort limit)' : 'Rapier ForceBased position motors, max force = effort limit'}`];
     const nj = model.joints.length, nb = model.bodies.length;
     this.state = createBatchState(options.n, nj, nb);
     this.gains = new Gains(options.n, nj, model);
-    this.pushes = Array.from({ length: options.n }, () => []);
     this.rest = model.joints.map((j) => model.bodies[j.body].quat);
     for (let e = 0; e < options.n; e++) this.read(e);
   }
@@ -73,7 +70,7 @@ class RapierEngine implements PhysicsEngine {
     const { nj } = this.state;
     const s = this.state, g = this.gains, v = this.v;
     for (const rb of env.bodies) { rb.resetTorques(false); rb.resetForces(false); }
-    for (const p of this.pushes[e]) {
+    for (const p of this.pushes.of(e)) {
       const rb = env.bodies[p.body];
       if (p.force) {
         const f = { x: p.force[0], y: p.force[1], z: p.force[2] };
@@ -133,12 +130,7 @@ class RapierEngine implements PhysicsEngine {
       s.bodyAngVel[k3] = av.x; s.bodyAngVel[k3 + 1] = av.y; s.bodyAngVel[k3 + 2] = av.z;
       s.contactForce[k3] = 0; s.contactForce[k3 + 1] = 0; s.contactForce[k3 + 2] = 0;
     }
-    for (let c = 0; c < 3; c++) {
-      s.rootPos[e * 3 + c] = s.bodyPos[e * nb * 3 + c];
-      s.rootLinVel[e * 3 + c] = s.bodyLinVel[e * nb * 3 + c];
-      s.rootAngVel[e * 3 + c] = s.bodyAngVel[e * nb * 3 + c];
-    }
-    for (let c = 0; c < 4; c++) s.rootQuat[e * 4 + c] = s.bodyQuat[e * nb * 4 + c];
+    copyRootState(s, e);
     for (let j = 0; j < nj; j++) {
       const jm = model.joints[j];
       const p = model.bodies[jm.body].parent;
@@ -179,21 +171,9 @@ class RapierEngine implements PhysicsEngine {
       rb.setAngvel({ x: w[0], y: w[1], z: w[2] }, false);
       rb.resetForces(false); rb.resetTorques(false);
     }
-    this.pushes[env] = [];
+    this.pushes.clear(env);
     this.read(env);
     for (let j = 0; j < this.state.nj; j++) this.state.jointTorque[env * this.state.nj + j] = 0;
-  }
-
-  applyForce(env: number, body: number, force: ArrayLike<number>, point?: ArrayLike<number>): void {
-    this.pushes[env].push({ body, force: Array.from(force), point: point ? Array.from(point) : undefined });
-  }
-
-  applyTorque(env: number, body: number, torque: ArrayLike<number>): void {
-    this.pushes[env].push({ body, torque: Array.from(torque) });
-  }
-
-  clearForces(env: number): void {
-    this.pushes[env] = [];
   }
 
   setFriction(env: number, mu: number): void {

@@ -13,7 +13,7 @@ import { MimicError } from '../errors';
 import { qFromAxisAngle, qMul, qRotate } from '../math';
 import { ReferenceTrack } from '../motion/reference';
 import type { MotionClip } from '../motion/types';
-import { createEngine } from '../physics/index';
+import { createEngine, createRapierEngine } from '../physics/index';
 import { createBatchState, type BatchState, type PhysicsEngine, type PhysicsOptions } from '../physics/types';
 import { BuiltinController, builtinGains } from '../policy/builtin';
 import { PolicyController } from '../policy/controller';
@@ -23,6 +23,7 @@ import { checkTermination } from '../policy/termination';
 import { MetricAccumulator, type MetricSelection } from './metrics';
 import { applyPhysicalPerturbations, DelayLine, delayedEngine, ObsNoise, PushSchedule } from './perturb';
 import { samplePerturbation, type EpisodePerturbation, type Scenario } from './scenario';
+import { SplitEngine } from './split-engine';
 import { loadClip, loadPolicyConfig, loadRobotSource, type ClipSource, type EvalVariant, type RobotSource } from './setup';
 import type { EpisodeRecord } from './types';
 
@@ -118,7 +119,10 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
   }
   const options: Partial<PhysicsOptions> = { ...v.physics, n, dt: physicsDt, ...(armature ? { armature } : {}) };
   const isMjcf = /<\s*mujoco\b/.test(job.robot.text);
-  const raw = await createEngine(v.engine, model, options, v.engine === 'mujoco' && isMjcf ? { xml: job.robot.text, files: job.robot.files } : undefined);
+  // Rapier: one world per env (see split-engine.ts), so that an episode's result does not depend on its batch
+  const raw = v.engine === 'rapier'
+    ? await SplitEngine.create(n, () => createRapierEngine(model, { ...options, n: 1 }))
+    : await createEngine(v.engine, model, options, isMjcf ? { xml: job.robot.text, files: job.robot.files } : undefined);
   let session: PolicySession | null = null;
   try {
     const track = memo(clipKey && `${clipKey}|track:${controlDt}`, () => new ReferenceTrack(model, clip, controlDt));

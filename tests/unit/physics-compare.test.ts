@@ -5,28 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RobotModel } from '../../src/core/model/types';
 import { createEngine } from '../../src/core/physics/index';
-import { g1Gains, loadG1, type G1Gains } from './physics-fixture';
-
-/**
- * Step per joint. Default: +0.3 rad (at most a quarter of the range), backwards when that would run into the upper
- * limit. The waist roll/pitch servos (kp 28.5) hold a torso whose gravity stiffness is nearly as large
- * (m·g·h ≈ 24 N·m/rad): the static stiffness left is ≈ 4.5 N·m/rad, so a step is amplified ~5–7× and a 0.26 rad
- * step ends on the ±0.52 stop in both engines (a limit comparison, not a PD one). Measured off-limit steps:
- * roll +0.02 (ends ≈ 0.11–0.13), pitch −0.06 (backwards: the torso's centre of mass sits ahead of the pitch axis,
- * so a forward step falls onto the front stop; ends ≈ −0.10).
- * The roll step is the largest remaining gap (0.128 vs 0.114 at 1 s): at rest Rapier's 8×4 PGS leaves ~6% of the roll
- * servo's torque unconverged on the 0.086 kg waist_roll_link, which the ~5× amplification turns into +25%
- * deflection (4 s: 0.120 vs 0.095; 16 PGS iterations or a 0.01 kg·m² inertia floor give 0.095).
- */
-const WAIST_STEP: Record<string, number> = { waist_roll_joint: 0.02, waist_pitch_joint: -0.06 };
-
-function stepTarget(model: RobotModel, g: G1Gains, j: number): number {
-  const jm = model.joints[j];
-  if (WAIST_STEP[jm.name] !== undefined) return g.defaultPos[j] + WAIST_STEP[jm.name];
-  const [lo, hi] = jm.range!;
-  const size = Math.min(0.3, 0.25 * (hi - lo));
-  return g.defaultPos[j] + size <= hi - 0.05 ? g.defaultPos[j] + size : g.defaultPos[j] - size;
-}
+import { g1Gains, loadG1, stepTarget, type G1Gains } from './physics-fixture';
 
 /** One env per entry of `stepped` (joint index, target); every other joint holds the default pose; 1 s. */
 async function stepResponse(kind: 'rapier' | 'mujoco', model: RobotModel, g: G1Gains, stepped: [number, number][]) {

@@ -33,7 +33,7 @@ const refreshAssets = () => store.setState({ assets: [...records.values()].map(i
 
 export async function boot(): Promise<void> {
   sim.onError = (e) => reportError(e, 'simulation');
-  sim.onFallen = () => store.setState((s) => ({ status: { ...s.status, note: `fell at ${sim.time.toFixed(2)} s — put back on the reference` } }));
+  sim.onFallen = () => store.setState((s) => ({ status: { ...s.status, note: `fell at ${sim.time.toFixed(2)} s → reset to the reference` } }));
   const skills = await registerBuiltins();
   for (const r of await loadRecords()) {
     records.set(r.id, { ...r, builtin: false });

@@ -124,8 +124,17 @@ export class GpuPolicyDriver implements Driver {
     this.ctrl.refStep[0] = s;
     const t0 = performance.now();
     if (this.onGpu) {
-      await this.gpuAct();
-      this.gpuSteps++;
+      const device = this.builder.device;
+      try {
+        await this.gpuAct();
+        this.gpuSteps++;
+      } catch (e) {
+        // a step caught by a device loss: it is done on the CPU; any other failure is reported
+        const lost = await Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 250))]);
+        if (!lost) throw e;
+        await this.ctrl.act();
+        this.cpuSteps++;
+      }
     } else {
       await this.ctrl.act();
       this.cpuSteps++;

@@ -15,6 +15,7 @@ import { mountBlend } from './panels/blend';
 import { mountErrors, mountStatus, mountToggles, mountBusy } from './panels/misc';
 import { saveSession, applySession } from './panels/session';
 import { installHook } from './hook';
+import { loseDeviceForTesting } from './obs-backend';
 import { mountEvaluation } from './evaluation-tab';
 import { h } from './dom';
 
@@ -124,6 +125,8 @@ new ResizeObserver(resize).observe($('viewport'));
 resize();
 
 installHook(sim, charts, scene);
+// debugging aid, not part of the read-only hook: simulate a WebGPU device loss
+(window as unknown as { __mimicDebug: unknown }).__mimicDebug = Object.freeze({ loseGpuDevice: loseDeviceForTesting });
 boot().then(() => {
   resize();
   document.body.dataset.ready = '1';

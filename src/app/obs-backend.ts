@@ -95,3 +95,10 @@ export async function decide(mode: ObsMode): Promise<Decision> {
 }
 
 export const probeResult = (): BackendChoice | null => probed;
+
+/** Debugging aid (tests): destroy the app's GPUDevice as a device loss would; false when there is none. */
+export function loseDeviceForTesting(): boolean {
+  if (!device) return false;
+  device.destroy();
+  return true;
+}

@@ -92,6 +92,19 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(g1.robot.rootPos[2]).toBeGreaterThan(0.4);
       expect(g1.errors).toEqual([]);
 
+      // device lost: the CPU path drives while the builder and the WebGPU session are rebuilt on a new device
+      expect(await page.evaluate(() => (window as any).__mimicDebug.loseGpuDevice())).toBe(true);
+      await page.waitForFunction(() => /device restored/.test((window as any).__mimic.getState().status.obsReason), undefined, { timeout: 90_000 })
+        .catch(async (e) => { console.log('after the loss:', JSON.stringify((await state(page)).status)); throw e; });
+      const r0 = await state(page);
+      await playFor(page, 0.3);
+      const r1 = await state(page);
+      console.log(`device loss: ${r1.status.obsReason}; GPU steps ${r0.gpuSteps} → ${r1.gpuSteps}`);
+      expect(r1.backend).toBe('gpu');
+      expect(r1.gpuSteps).toBeGreaterThan(r0.gpuSteps);
+      expect(r1.metrics.lastJointErr).toBeLessThan(0.5);
+      expect(r1.errors).toEqual([]);
+
       // back to the CPU while playing: the robot keeps its state and keeps going
       await page.selectOption('#obs-backend', 'cpu');
       await page.waitForFunction(() => {

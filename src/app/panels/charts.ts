@@ -24,7 +24,7 @@ export class Charts {
         scales: { x: { time: false } },
         axes: [
           { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 22, font: '10px system-ui' },
-          { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 42, font: '10px system-ui' },
+          { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 50, font: '10px system-ui' },
         ],
         series: [{}, { stroke: color, width: 1.5, fill: color + '22', points: { show: false } }],
       }, [[], []], box);

@@ -30,7 +30,7 @@ export function mountStatus(el: HTMLElement): void {
     if (key === last) return;
     last = key;
     el.replaceChildren(...parts.map(([k, v]) => h('span', { 'data-k': k, title: k === 'obs' ? `observations: ${st.obsReason}` : '' }, `${k} `, h('b', { class: 'num' }, v))),
-      st.note ? h('span', { class: 'warn' }, st.note) : '');
+      st.note ? h('span', { class: 'warn', title: st.note }, st.note) : '');
   };
   render();
   store.subscribe(render);

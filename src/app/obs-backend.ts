@@ -87,7 +87,9 @@ export async function decide(mode: ObsMode): Promise<Decision> {
     }
     return { backend: 'gpu', reason: `forced GPU (${adapterInfo})` };
   }
-  if (p.cpuMs === undefined || p.gpuMs === undefined) return { backend: 'cpu', reason: `auto: ${p.reason} → CPU` };
+  if (p.cpuMs === undefined || p.gpuMs === undefined) {
+    return { backend: 'cpu', reason: `auto: ${p.reason} → CPU`, notice: noAdapter ? 'no WebGPU adapter: observations are built on the CPU' : undefined };
+  }
   return {
     backend: p.backend,
     reason: `auto: CPU ${ms(p.cpuMs)} ms vs GPU ${ms(p.gpuMs)} ms at N=${APP_N} → ${p.backend.toUpperCase()}`,

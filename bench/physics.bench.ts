@@ -1,6 +1,8 @@
 // Humanoid-steps per second (one G1 advanced by one physics dt = 5 ms), Rapier vs MuJoCo-WASM on the same
 // RobotModel (MuJoCo through the generated MJCF: same bodies, contacts = foot spheres vs ground), N = 1, 16, 64,
-// standing in the default pose under PD. Warm-up first; median of 5 timed repeats.
+// standing in the default pose under PD. Both engines are built and warmed up first, then timed in 5 interleaved
+// repeats (rapier, mujoco, rapier, ...); the best repeat of each is reported (least disturbed by other processes on a
+// shared machine), the median next to it.
 import { cpus, loadavg } from 'node:os';
 import { createEngine, type PhysicsEngine } from '../src/core/physics/index';
 import { g1Gains, g1Source, loadG1, standingGains, standingHeight, stepTarget } from '../tests/unit/physics-fixture';
@@ -9,7 +11,8 @@ const model = loadG1();
 const g = g1Gains(model);
 const { kp, kd } = standingGains(model, g);
 
-async function measure(kind: 'rapier' | 'mujoco', n: number, source = false): Promise<number> {
+/** A standing batch of n, warmed up; returns a timer: humanoid-steps per second over `steps` steps. */
+async function standing(kind: 'rapier' | 'mujoco', n: number, source = false): Promise<{ time: () => number; free: () => void }> {
   const e: PhysicsEngine = await createEngine(kind, model, { n, armature: g.armature }, source ? g1Source() : undefined);
   e.setGains(kp, kd);
   const targets: number[] = [];
@@ -20,36 +23,45 @@ async function measure(kind: 'rapier' | 'mujoco', n: number, source = false): Pr
   e.setTargets(targets);
   const steps = Math.max(8, Math.round(1200 / n));
   for (let i = 0; i < steps; i++) e.step(); // warm-up (WASM tiers up during the first second)
-  const rates: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < steps; i++) e.step();
-    rates.push((n * steps) / ((performance.now() - t0) / 1000));
-  }
-  e.free();
-  rates.sort((a, b) => a - b);
-  return rates[2];
+  return {
+    time: () => {
+      const t0 = performance.now();
+      for (let i = 0; i < steps; i++) e.step();
+      return (n * steps) / ((performance.now() - t0) / 1000);
+    },
+    free: () => e.free(),
+  };
 }
 
+const best = (r: number[]) => Math.max(...r);
+const median = (r: number[]) => [...r].sort((a, b) => a - b)[Math.floor(r.length / 2)];
+
 export async function run(): Promise<void> {
-  console.log(`physics: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (single-threaded WASM, one core used)`);
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`physics: ${cpus().length} cores, load average ${load()} (single-threaded WASM, one core used)`);
   const rows = [];
   for (const n of [1, 16, 64]) {
-    const rapier = await measure('rapier', n);
-    const mujoco = await measure('mujoco', n);
+    const r = await standing('rapier', n), m = await standing('mujoco', n);
+    const rapier: number[] = [], mujoco: number[] = [];
+    for (let k = 0; k < 5; k++) { rapier.push(r.time()); mujoco.push(m.time()); }
+    r.free(); m.free();
     rows.push({
       humanoids: n,
-      'rapier steps/s': Math.round(rapier),
-      'mujoco steps/s': Math.round(mujoco),
-      'mujoco/rapier': +(mujoco / rapier).toFixed(2),
-      'rapier ms/step (batch)': +((1000 * n) / rapier).toFixed(2),
-      'mujoco ms/step (batch)': +((1000 * n) / mujoco).toFixed(2),
+      'rapier steps/s': Math.round(best(rapier)),
+      'mujoco steps/s': Math.round(best(mujoco)),
+      'mujoco/rapier': +(best(mujoco) / best(rapier)).toFixed(2),
+      'rapier ms/step (batch)': +((1000 * n) / best(rapier)).toFixed(2),
+      'mujoco ms/step (batch)': +((1000 * n) / best(mujoco)).toFixed(2),
+      'median ratio': +(median(mujoco) / median(rapier)).toFixed(2),
     });
   }
   console.table(rows);
+  console.log(`load average after the table: ${load()}`);
   await solverTable();
-  const file = await measure('mujoco', 1, true);
-  console.log(`MuJoCo on the G1 file as is (mesh self-collisions on): ${Math.round(file)} humanoid-steps/s at N = 1`);
+  const file = await standing('mujoco', 1, true);
+  const rates = [file.time(), file.time(), file.time()];
+  file.free();
+  console.log(`MuJoCo on the G1 file as is (mesh self-collisions on): ${Math.round(best(rates))} humanoid-steps/s at N = 1`);
 }
 
 /** PD step of every joint (one env per joint, root fixed, 1 s): worst |q_rapier - q_mujoco| per solver setting. */

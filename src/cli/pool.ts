@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { MimicError, type ErrorKind } from '../core/errors';
 import type { BatchJob, BatchOutput } from '../core/evaluation/episode';
 import type { Executor } from '../core/evaluation/plan';
+import { packJob } from '../core/evaluation/transfer';
 
 export interface WorkerError { message: string; kind?: ErrorKind; file?: string; where?: string; detail?: string }
 
@@ -34,7 +35,8 @@ export function createNodePool(size: number): NodePool {
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(boot, { eval: true }));
   let nextId = 1;
-  const executors: Executor[] = workers.map((w) => (job: BatchJob, onProgress) =>
+  const sent = workers.map(() => new Set<string>()); // inputs each worker already holds (see transfer.ts)
+  const executors: Executor[] = workers.map((w, i) => (job: BatchJob, onProgress) =>
     new Promise<BatchOutput>((resolve, reject) => {
       const id = nextId++;
       const onMessage = (m: WorkerReply) => {
@@ -53,7 +55,7 @@ export function createNodePool(size: number): NodePool {
       };
       w.on('message', onMessage);
       w.once('error', onError);
-      w.postMessage({ id, job });
+      w.postMessage({ id, ...packJob(job, sent[i]) });
     }));
   return {
     executors,

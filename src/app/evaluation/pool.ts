@@ -2,6 +2,7 @@
 import { MimicError, type ErrorKind } from '../../core/errors';
 import type { BatchJob, BatchOutput } from '../../core/evaluation/episode';
 import type { Executor } from '../../core/evaluation/plan';
+import { packJob } from '../../core/evaluation/transfer';
 
 interface Reply {
   id: number;
@@ -20,7 +21,8 @@ export function createWebPool(size: number): WebPool {
   const pending = new Set<(e: Error) => void>();
   let nextId = 1;
   const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }));
-  const executors: Executor[] = workers.map((w) => (job: BatchJob, onProgress) =>
+  const sent = workers.map(() => new Set<string>()); // inputs each worker already holds (see transfer.ts)
+  const executors: Executor[] = workers.map((w, i) => (job: BatchJob, onProgress) =>
     new Promise<BatchOutput>((resolve, reject) => {
       const id = nextId++;
       const fail = (e: Error) => { cleanup(); reject(e); };
@@ -43,7 +45,7 @@ export function createWebPool(size: number): WebPool {
       pending.add(fail);
       w.addEventListener('message', onMessage);
       w.addEventListener('error', onError);
-      w.postMessage({ id, job });
+      w.postMessage({ id, ...packJob(job, sent[i]) });
     }));
   return {
     executors,

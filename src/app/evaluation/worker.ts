@@ -6,7 +6,8 @@
 import * as ort from 'onnxruntime-web';
 import wasmUrl from '../../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm?url';
 import { MimicError } from '../../core/errors';
-import { runBatch, type BatchJob } from '../../core/evaluation/episode';
+import { runBatch } from '../../core/evaluation/episode';
+import { unpackJob, type JobMessage } from '../../core/evaluation/transfer';
 
 ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, self.location.href).href };
 ort.env.wasm.numThreads = 1;
@@ -14,11 +15,13 @@ ort.env.logLevel = 'error';
 
 const scope = self as unknown as { postMessage(m: unknown): void; onmessage: ((ev: MessageEvent) => void) | null };
 
-scope.onmessage = async (ev: MessageEvent<{ id: number; job: BatchJob }>) => {
-  const { id, job } = ev.data;
+const inputs = new Map<string, unknown>(); // robot / policy / clip payloads, sent once (transfer.ts)
+
+scope.onmessage = async (ev: MessageEvent<JobMessage & { id: number }>) => {
+  const { id } = ev.data;
   let last = 0;
   try {
-    const result = await runBatch(job, (done, total) => {
+    const result = await runBatch(unpackJob(ev.data, inputs), (done, total) => {
       if (done === total || done - last >= Math.max(1, total / 50)) {
         last = done;
         scope.postMessage({ id, progress: [done, total] });

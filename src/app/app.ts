@@ -15,7 +15,7 @@ import { sampleBlend, maskOf, type BlendSpec } from '../core/motion/blend';
 import { createEngine } from '../core/physics/index';
 import { readOnnxInfo } from '../core/policy/onnx';
 import { resolvePolicyConfig } from '../core/policy/config';
-import { probeOnce, decide, appDevice, replaceDevice } from './obs-backend';
+import { probeOnce, probeStarted, decide, appDevice, replaceDevice } from './obs-backend';
 import { GpuPolicyDriver } from './gpu-driver';
 import type { MotionClip } from '../core/motion/types';
 import type { PhysicsEngine } from '../core/physics/types';
@@ -53,10 +53,11 @@ export async function boot(): Promise<void> {
     }
     store.setState({ segments: [newSegment(first, d, 'builtin', 0.5)], layers });
   }
-  void probeOnce().then(() => { if (store.getState().driver !== 'policy') void showObsChoice(); });
   subscribe();
   await rebuildSource();
   await rebuildDriver();
+  // the one-time observation-backend measurement, once the app is up (not competing with the start-up)
+  setTimeout(() => void probeOnce().then(() => { if (store.getState().driver !== 'policy') void showObsChoice(); }), 300);
 }
 
 /** Status of the observation backend when the policy driver is not running (what it would use). */
@@ -217,7 +218,7 @@ export async function rebuildDriver(): Promise<void> {
   sim.clearMetrics();
   if (d.kind !== 'policy') {
     setStatus({ note: d.kind === 'builtin' && s.assist === 0 ? 'assist 0: joint PD alone does not balance — the robot may fall' : '' });
-    void showObsChoice();
+    if (probeStarted()) void showObsChoice();
   }
 }
 

@@ -35,6 +35,8 @@ function withTimeout<T>(p: Promise<T>, t: number, onLate: (v: T) => void): Promi
   ]);
 }
 
+export const probeStarted = (): boolean => probe !== null;
+
 /** The one-time start-up measurement (auto mode). Never rejects; never hangs longer than PROBE_TIMEOUT_MS. */
 export function probeOnce(): Promise<BackendChoice> {
   probe ??= (async (): Promise<BackendChoice> => {

@@ -46,6 +46,9 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
     try {
       const page = await ctx.newPage();
       const problems = watch(page);
+      // every asset (onnxruntime-web's wasm builds included) comes from our own server: no CDN
+      const foreign: string[] = [];
+      page.on('request', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url()); });
       await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
       await waitReady(page, 90_000);
       // the start-up probe ends (answer or time-out) with a reason, never "probing" forever
@@ -121,6 +124,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(maxAbsDiff(c1.robot.jointPos, c0.robot.jointPos)).toBeGreaterThan(0.05);
       expect(Math.max(...cerrs)).toBeLessThan(0.5);
       expect(c1.errors).toEqual([]);
+      expect(foreign).toEqual([]);
       expect(problems.list).toEqual([]);
     } finally {
       await ctx.close();

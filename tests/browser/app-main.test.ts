@@ -237,16 +237,11 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
       const s = await state(page);
       zs.push(s.robot.rootPos[2]);
       if (/fell at/.test(s.status.note)) fellNote = s.status.note;
-      if (zs.at(-1)! < 0.42 && Math.min(...zs.slice(0, -1)) >= 0.42) { // paused for the picture of the fallen robot
-        await page.click('#pause');
-        await page.screenshot({ path: `${SHOTS}/app-fallen.png` });
-        await page.click('#play');
-      }
       await sleep(100);
     }
     console.log(`fallen built-in robot: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
     expect(Math.min(...zs)).toBeLessThan(0.45); // it did fall (fallen: root below 55 % of the reference's ~0.8 m)
-    expect(Math.min(...zs)).toBeGreaterThan(0.05); // and did not sink through the floor
+    expect(Math.min(...zs)).toBeGreaterThan(0.04); // and did not sink through the floor (lying: the pelvis ~0.08 m up)
     expect(fellNote).toMatch(/reset to the reference/);
     expect((await state(page)).errors).toEqual([]);
     expect(problems.list).toEqual([]);

@@ -1,27 +1,12 @@
 // The app's GPU observation path in headless Chromium with the SwiftShader (Vulkan) WebGPU adapter: the G1 +
 // the dance policy, observations forced onto the GPU (WebGPU builder → onnxruntime-web WebGPU EP on the same
 // device), then switched back to the CPU while playing. Screenshots go to test-results/.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { launch, SHOTS, startApp, state, waitReady, watch, type MimicState } from './app-server';
+import { useApp, G1, DANCE, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
 
-const G1 = '../shared/assets/g1';
-const DANCE = '../shared/assets/policies/g1-dance-102';
-
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ url, server } = await startApp());
-  browser = await launch({ webgpu: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp({ webgpu: true });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const maxAbsDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
@@ -42,14 +27,14 @@ async function playFor(page: Page, seconds: number): Promise<MimicState[]> {
 
 describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeout: 240_000 }, () => {
   it('forced GPU: the dance policy tracks with WebGPU observations; switched to CPU it keeps playing', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    const ctx = await app.browser.newContext({ viewport: { width: 1200, height: 760 } });
     try {
       const page = await ctx.newPage();
       const problems = watch(page);
       // every asset (onnxruntime-web's wasm builds included) comes from our own server: no CDN
       const foreign: string[] = [];
-      page.on('request', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url()); });
-      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+      page.on('request', (r) => { if (!r.url().startsWith(app.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url()); });
+      await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
       await waitReady(page, 90_000);
       // the start-up probe ends (answer or time-out) with a reason, never "probing" forever
       await page.waitForFunction(() => (window as any).__mimic.getState().status.obsBackend !== 'probing', undefined, { timeout: 30_000 });

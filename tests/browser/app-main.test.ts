@@ -1,33 +1,18 @@
 // The app, built and served by `vite preview`, driven in headless Chromium through real clicks and inputs.
 // State is read through the read-only hook window.__mimic.getState(). Screenshots go to test-results/.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { launch, SHOTS, startApp, state, waitReady, watch, type Problems } from './app-server';
+import { useApp, G1, DANCE, SHOTS, state, waitReady, watch, type Problems } from './app-server';
 
-const G1 = '../shared/assets/g1';
-const DANCE = '../shared/assets/policies/g1-dance-102';
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
-
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ url, server } = await startApp());
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 async function open(): Promise<{ page: Page; ctx: BrowserContext; problems: Problems }> {
-  const ctx = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+  const ctx = await app.browser.newContext({ viewport: { width: 1200, height: 760 } });
   const page = await ctx.newPage();
   const problems = watch(page);
-  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+  await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
   await waitReady(page, 90_000);
   return { page, ctx, problems };
 }

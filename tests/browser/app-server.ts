@@ -1,4 +1,5 @@
 // Builds the app once and serves it with `vite preview` on a free port; launches headless Chromium.
+import { afterAll, beforeAll } from 'vitest';
 import { build, preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -68,4 +69,23 @@ export async function waitReady(page: Page, timeout = 60_000): Promise<void> {
     const m = (window as unknown as { __mimic?: { getState(): { ready: boolean; busy: string } } }).__mimic;
     return !!m && m.getState().ready && !m.getState().busy;
   }, undefined, { timeout });
+}
+
+export const G1 = '../shared/assets/g1';
+export const DANCE = '../shared/assets/policies/g1-dance-102';
+
+/** Build/serve the app once per run and launch Chromium for this test file; closed after the file. */
+export function useApp(opts: { webgpu?: boolean } = {}): { url: string; browser: Browser } {
+  const h = {} as { url: string; browser: Browser; server: PreviewServer };
+  beforeAll(async () => {
+    const s = await startApp();
+    h.url = s.url;
+    h.server = s.server;
+    h.browser = await launch(opts);
+  });
+  afterAll(async () => {
+    await h.browser?.close();
+    await h.server?.close();
+  });
+  return h;
 }

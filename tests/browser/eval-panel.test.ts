@@ -1,27 +1,12 @@
 // The app's Evaluate tab, built and served by `vite preview` (shared build: tests/browser/app-server.ts), in
 // headless Chromium: the shared G1 + dance policy through the file input, a short push-recovery suite in two Web
 // Workers, live progress, the report in its iframe, finite metrics, no console errors.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { launch, startApp, state, waitReady, watch } from './app-server';
+import { useApp, G1, DANCE, state, waitReady, watch } from './app-server';
 
-const G1 = '../shared/assets/g1';
-const DANCE = '../shared/assets/policies/g1-dance-102';
-
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ url, server } = await startApp());
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 async function setField(page: Page, sel: string, value: string): Promise<void> {
   await page.locator(sel).fill(value);
@@ -30,11 +15,11 @@ async function setField(page: Page, sel: string, value: string): Promise<void> {
 
 describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () => {
   it('runs a 2-episode push-recovery suite on the G1 + dance policy in Web Workers and shows the report', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+    const ctx = await app.browser.newContext({ viewport: { width: 1000, height: 760 } });
     try {
       const page = await ctx.newPage();
       const problems = watch(page);
-      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+      await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
       await waitReady(page, 90_000);
       const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
       await page.setInputFiles('#file-input', [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, `${DANCE}/G1_Take_102.bvh_60hz.csv`]);

@@ -25,9 +25,13 @@ async function playFor(page: Page, seconds: number): Promise<MimicState[]> {
   }
 }
 
-describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeout: 240_000 }, () => {
+// SwiftShader runs WebGPU on the CPU: alone this test takes ~70 s here, but on a loaded 2-core machine much longer, so
+// `npm test` runs the browser files one at a time after the rest; the time-out leaves room for a slow machine.
+describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeout: 420_000 }, () => {
   it('forced GPU: the dance policy tracks with WebGPU observations; switched to CPU it keeps playing', async () => {
     const ctx = await app.browser.newContext({ viewport: { width: 1200, height: 760 } });
+    const t0 = Date.now();
+    const phase = (name: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${name}`);
     try {
       const page = await ctx.newPage();
       const problems = watch(page);
@@ -36,6 +40,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       page.on('request', (r) => { if (!r.url().startsWith(app.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url()); });
       await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
       await waitReady(page, 90_000);
+      phase('app ready');
       // the start-up probe ends (answer or time-out) with a reason, never "probing" forever
       await page.waitForFunction(() => (window as any).__mimic.getState().status.obsBackend !== 'probing', undefined, { timeout: 30_000 });
       const probe = (await state(page)).status;
@@ -44,6 +49,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(probe.obsReason).toMatch(/^auto: (CPU [\d.]+ ms vs GPU [\d.]+ ms at N=1 → (CPU|GPU)|WebGPU measurement did not finish within \d+ s → CPU)/);
       expect(await page.locator('#tab-drive').innerText()).not.toMatch(/probing/i);
 
+      phase('start-up probe done');
       const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
       await page.setInputFiles('#file-input', [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, `${DANCE}/G1_Take_102.bvh_60hz.csv`]);
       await page.waitForFunction(() => {
@@ -51,11 +57,13 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
         return s.driver === 'policy' && s.robotName !== 'humanoid29' && !s.busy && s.backend !== null;
       }, undefined, { timeout: 90_000 });
 
+      phase('G1 + dance policy loaded');
       await page.selectOption('#obs-backend', 'gpu');
       await page.waitForFunction(() => {
         const s = (window as any).__mimic.getState();
         return s.backend === 'gpu' && !s.busy;
       }, undefined, { timeout: 90_000 });
+      phase('switched to GPU');
       const g0 = await state(page);
       expect(g0.errors).toEqual([]);
       expect(g0.status.obsBackend).toBe('gpu');
@@ -68,6 +76,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       const start = await state(page);
       const played = await playFor(page, 2);
       const g1 = played.at(-1)!;
+      phase('played 2 s on the GPU');
       await page.screenshot({ path: `${SHOTS}/app-gpu.png` });
       const errs = played.map((s) => s.metrics.lastJointErr).filter((e) => e !== null) as number[];
       console.log(`GPU: ${g1.gpuSteps} control steps, policy ${g1.status.policyMs.toFixed(1)} ms/step, physics ${g1.status.physicsMs.toFixed(2)} ms/step, ` +
@@ -84,6 +93,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(await page.evaluate(() => (window as any).__mimicDebug.loseGpuDevice())).toBe(true);
       await page.waitForFunction(() => /device restored/.test((window as any).__mimic.getState().status.obsReason), undefined, { timeout: 90_000 })
         .catch(async (e) => { console.log('after the loss:', JSON.stringify((await state(page)).status)); throw e; });
+      phase('device restored');
       const r0 = await state(page);
       await playFor(page, 0.3);
       const r1 = await state(page);
@@ -99,10 +109,12 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
         const s = (window as any).__mimic.getState();
         return s.backend === 'cpu' && s.driver === 'policy' && !s.busy;
       }, undefined, { timeout: 60_000 });
+      phase('switched to CPU');
       const c0 = await state(page);
       expect(c0.status.obsReason).toBe('forced CPU');
       const cpu = await playFor(page, 1);
       const c1 = cpu.at(-1)!;
+      phase('played 1 s on the CPU');
       const cerrs = cpu.map((s) => s.metrics.lastJointErr).filter((e) => e !== null) as number[];
       console.log(`CPU: policy ${c1.status.policyMs.toFixed(1)} ms/step, max joint error ${Math.max(...cerrs).toFixed(3)} rad`);
       expect(c1.time).toBeGreaterThan(c0.time + 0.9);

@@ -101,6 +101,33 @@ describe('CPU observation builder', () => {
     close(sl(out, 9, 9), [...proc(), ...proc(), ...proc()], 1e-6);
   });
 
+
+  it('noise hook: added to the raw value before clip and scale, and kept in the history (Isaac Lab order)', () => {
+    const ctx = makeContext(1, 3);
+    const layout = [{ term: 'base_ang_vel', history: 3, scale: [2, 3, 4], clip: [-1, 1] as [number, number] }];
+    const b = new CpuObservationBuilder(layout, ctx);
+    const out = new Float32Array(9);
+    const offsets = [[0.05, -0.1, 0.2], [-0.3, 0.25, 5], [0.01, 0.02, -0.03], [0.4, -0.4, 0.1]];
+    let call = 0;
+    b.noise = (e, t, value, dim) => {
+      expect([e, t, dim]).toEqual([0, 0, 3]);
+      for (let i = 0; i < dim; i++) value[i] += offsets[call][i];
+      call++;
+    };
+    const seen: number[][] = [];
+    for (let k = 0; k < 4; k++) {
+      ctx.state.rootAngVel.set([0.1 * k, -0.2 * k, 0.3]);
+      const raw = Array.from(term('base_ang_vel', ctx, 0));
+      seen.push(raw.map((v, i) => Math.min(Math.max(v + offsets[k][i], -1), 1) * [2, 3, 4][i]));
+      b.build(out);
+      // the newest slot holds this step's noisy value; the older slots hold the noisy values built before
+      close(sl(out, 6, 3), seen[k], 1e-6);
+      if (k >= 2) close(sl(out, 0, 6), [...seen[k - 2], ...seen[k - 1]], 1e-6);
+    }
+    // offset 5 on the z of step 1 is clipped to 1 before scaling: noise comes before the clip
+    expect(seen[1][2]).toBe(4);
+    expect(call).toBe(4);
+  });
   it('unknown term → PolicyError naming it and listing known terms', () => {
     const ctx = makeContext(1, 4);
     const f = () => new CpuObservationBuilder([{ term: 'height_scan', history: 1, scale: 1, clip: null }], ctx);

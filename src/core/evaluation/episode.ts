@@ -166,10 +166,11 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
         const i = cfg.jointNames.indexOf(j.name);
         return i >= 0 && cfg.effortLimits ? cfg.effortLimits[i] : j.effortLimit;
       }));
-      noise = new ObsNoise(pert, ctl.builder.entries.map((r, k) => ({ ...r, layoutName: cfg.observations[k].term })), ctl.builder.size);
-      const run = s.run.bind(s), na = cfg.jointNames.length, nz = noise;
+      noise = new ObsNoise(pert, ctl.builder.entries.map((r, k) => ({ ...r, layoutName: cfg.observations[k].term })));
+      const nz = noise;
+      if (nz.any) ctl.builder.noise = (e, t, value, dim) => { if (scoring) nz.add(e, t, value, dim); };
+      const run = s.run.bind(s), na = cfg.jointNames.length;
       s.run = async (obs, nn, ts) => {
-        if (scoring && nz.any) for (let e = 0; e < nn; e++) nz.add(obs, e);
         const r = await run(obs, nn, ts);
         if (scoring) for (let e = 0; e < nn; e++) if (alive[e]) for (let i = 0; i < na; i++) if (!Number.isFinite(r.actions[e * na + i])) { nonFinite[e]++; break; }
         return r;

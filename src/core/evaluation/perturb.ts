@@ -124,30 +124,24 @@ export function applyPhysicalPerturbations(engine: PhysicsEngine, pert: EpisodeP
   });
 }
 
-/** Per-env Gaussian observation noise, per term (by layout term name or canonical name) or global. */
+/** Per-env Gaussian observation noise per layout entry (by layout term name or canonical name) or global, in the
+ *  term's own units: applied by the observation builder before clip and scale, so it stays in the history. */
 export class ObsNoise {
   private readonly gens: ((() => number) | null)[];
-  private readonly std: Float32Array[];
+  /** std per env per layout entry */
+  private readonly std: Float64Array[];
 
-  constructor(pert: EpisodePerturbation[], entries: { term: { name: string }; layoutName?: string; offset: number; dim: number; history: number }[], size: number) {
+  constructor(pert: EpisodePerturbation[], entries: { term: { name: string }; layoutName?: string }[]) {
     this.gens = pert.map((p) => (p.obs_noise === 0 || (typeof p.obs_noise === 'object' && !Object.keys(p.obs_noise).length) ? null : rng(p.noise_seed)));
-    this.std = pert.map((p) => {
-      const s = new Float32Array(size);
-      for (const r of entries) {
-        const v = typeof p.obs_noise === 'number' ? p.obs_noise : p.obs_noise[r.layoutName ?? r.term.name] ?? p.obs_noise[r.term.name] ?? 0;
-        // noise on the newest history slot (the last block of the entry)
-        s.fill(v, r.offset + (r.history - 1) * r.dim, r.offset + r.history * r.dim);
-      }
-      return s;
-    });
+    this.std = pert.map((p) => Float64Array.from(entries, (r) =>
+      typeof p.obs_noise === 'number' ? p.obs_noise : p.obs_noise[r.layoutName ?? r.term.name] ?? p.obs_noise[r.term.name] ?? 0));
   }
 
-  /** Add noise to the observations of env e (size values at obs[e*size]). */
-  add(obs: Float32Array, e: number): void {
-    const g = this.gens[e];
-    if (!g) return;
-    const s = this.std[e], o = e * s.length;
-    for (let i = 0; i < s.length; i++) if (s[i] > 0) obs[o + i] += s[i] * gauss(g);
+  /** Add noise to the raw value of layout entry t for env e (the builder's noise hook). */
+  add(e: number, t: number, value: Float32Array, dim: number): void {
+    const g = this.gens[e], s = this.std[e]?.[t] ?? 0;
+    if (!g || !(s > 0)) return;
+    for (let i = 0; i < dim; i++) value[i] += s * gauss(g);
   }
 
   get any(): boolean {

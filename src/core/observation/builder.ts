@@ -1,10 +1,10 @@
 /**
  * CPU observation builder. Per layout entry, in Isaac Lab's order (ObservationManager.compute_group):
- * value = term(ctx) → clip (if set) → scale (scalar or per element) → appended to the term's history,
- * and the output is the concatenation of each term's history block, oldest first
+ * value = term(ctx) → noise (if a hook is set) → clip (if set) → scale (scalar or per element) → appended to
+ * the term's history, and the output is the concatenation of each term's history block, oldest first
  * (block = history × dim). After reset(env) the next build fills that env's whole history with the
  * current value (Isaac Lab's CircularBuffer does the same on the first append after a reset).
- * Observation noise is not applied here (evaluation adds it on top of the built vector).
+ * Noise is in the term's own units and lives on in the history, as Isaac Lab's corruption does.
  */
 import { MimicError } from '../errors';
 import { obsTerms, type ObsTermDef } from './terms';
@@ -70,8 +70,13 @@ export function layoutSize(layout: ObsLayoutEntry[], ctx: ObsContext): number {
   return resolveLayout(layout, ctx).reduce((s, r) => s + r.history * r.dim, 0);
 }
 
+/** Adds noise in place to `value` (the raw term output, `dim` values) of layout entry `entry` for env `env`. */
+export type ObsNoiseHook = (env: number, entry: number, value: Float32Array, dim: number) => void;
+
 export class CpuObservationBuilder {
   readonly size: number;
+  /** optional corruption of each raw term value before clip and scale (evaluation's observation noise) */
+  noise: ObsNoiseHook | null = null;
   readonly entries: ResolvedEntry[];
   /** history ring per env: same shape as the output ([n × size]); slot k of entry t at offset + k*dim */
   private readonly hist: Float32Array;
@@ -102,8 +107,10 @@ export class CpuObservationBuilder {
     }
     for (let e = 0; e < ctx.n; e++) {
       const fresh = this.fresh[e] === 1;
-      for (const r of this.entries) {
+      for (let t = 0; t < this.entries.length; t++) {
+        const r = this.entries[t];
         r.term.cpu(ctx, e, tmp, 0);
+        if (this.noise) this.noise(e, t, tmp, r.dim);
         const h = r.history, head = this.step % h, base = e * size + r.offset;
         for (let d = 0; d < r.dim; d++) {
           let v = tmp[d];

@@ -7,7 +7,7 @@ import { store, reportError, newSegment, newLayer, type AppState } from './store
 import { records, robotOf, clipOf, policyFiles, addFiles, info, forget, type RawFile } from './assets';
 import { registerBuiltins, standClip, BUILTIN_ROBOT, DEFAULT_SKILL, builtinRobotText } from './builtins';
 import { saveRecord, deleteRecord, loadRecords } from './persist';
-import { Sim, FEET_ONLY_FALLEN_DELAY } from './sim';
+import { Sim } from './sim';
 import { applySession } from './panels/session';
 import { BuiltinDriver, PolicyDriver, ReplayDriver, type Driver } from './drivers';
 import { sampleTimeline, timelineDuration, type Timeline } from '../core/motion/timeline';
@@ -112,17 +112,17 @@ async function applyRobot(id: string): Promise<boolean> {
   store.setState({ busy: 'loading robot…' });
   try {
     const model = robotOf(id);
-    // a fallen robot must rest on the floor: every shape touches the ground for robots built from primitives;
-    // mesh robots keep foot contacts only (convex hulls everywhere cost too much, see README) and are reset sooner
-    const primitives = !model.bodies.some((b) => b.collision.some((c) => c.type === 'mesh'));
-    const groundContact = primitives ? 'all' : 'feet';
-    const engine = await createEngine('rapier', model, { dt: 0.005, groundContact });
+    // a fallen robot must rest on the floor: every shape touches the ground; collision meshes become bounding
+    // capsules/boxes (convex hulls cost 2.5× more per physics step with the G1 lying down, see README)
+    const meshes = model.bodies.some((b) => b.collision.some((c) => c.type === 'mesh'));
+    const engine = await createEngine('rapier', model, { dt: 0.005, groundContact: 'all', meshCollision: meshes ? 'proxy' : 'hull' });
     if (gen !== robotGen) { engine.free(); return false; }
     sim.setRobot(model, engine);
-    sim.fallenDelay = primitives ? 1 : FEET_ONLY_FALLEN_DELAY;
-    sim.appNotes = primitives
-      ? ["app: ground contact 'all' (primitives: a fallen robot lies on the floor); the tests' dance-policy numbers are measured with 'feet' in Node — results here may differ"]
-      : [`app: ground contact 'feet' (convex hulls on every link measured 3.3–6 ms physics per control step in Chromium when lying, vs ~1.4 ms); a fallen robot is put back on the reference after ${FEET_ONLY_FALLEN_DELAY} s, at once when its root goes below the floor`];
+    sim.fallenDelay = 1;
+    sim.appNotes = [
+      `app: ground contact 'all'${meshes ? ', meshes as bounding capsules/boxes' : ''} (a fallen robot lies on the floor; put back on the reference after 1 s); ` +
+      "the tests' dance-policy numbers are measured with foot contact only in Node (with proxies: 0.0613 vs 0.0609 rad)",
+    ];
     onRobot?.(model);
     setStatus({ engine: `rapier · ${engine.adjustments.length} model adjustments` });
     return true;

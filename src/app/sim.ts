@@ -12,8 +12,6 @@ import { ReplayDriver, type Driver } from './drivers';
 
 export const MAX_CATCH_UP = 12; // control steps per animation frame at most (0.24 s at 50 Hz)
 export const HISTORY = 500;
-/** fallen time before the reset when only the feet touch the ground (a fallen body would sink through it), s */
-export const FEET_ONLY_FALLEN_DELAY = 0.3;
 
 export interface Metrics { t: number[]; jointErr: number[]; anchorErr: number[]; torque: number[] }
 
@@ -196,7 +194,7 @@ export class Sim {
     m.t.push(this.time); m.jointErr.push(je / nj); m.anchorErr.push(ae); m.torque.push(tq);
     if (m.t.length > HISTORY) for (const k of ['t', 'jointErr', 'anchorErr', 'torque'] as const) m[k].shift();
     // fallen: the root far below the reference for `fallenDelay` → back onto the reference; at once when the
-    // root is below the floor (only the feet touch the ground: a fallen body sinks through it)
+    // root is below the floor (a robot whose shapes miss the ground sinks through it)
     if (this.driver.kind !== 'replay' && this.rootPos[2] < 0.55 * f.rootPos[2]) {
       this.fallenFor += this.dt;
       if (this.fallenFor > this.fallenDelay || this.rootPos[2] < 0.05) {

@@ -9,6 +9,7 @@ import type { RobotModel, Shape } from '../model/types';
 import { qFromAxisAngle, qMul, qRotate, qToMat, vAdd, type Quat, type Vec3 } from '../math';
 import { contactShapes, isFoot, jointArmature } from './common';
 import { bodyMotion, qBetween, quatFromMat, symEigen } from './kinematics';
+import { meshProxy } from './proxy';
 import type { PhysicsOptions } from './types';
 
 export interface LinkMass { mass: number; com: Vec3; inertia: Vec3; frame: Quat }
@@ -120,6 +121,13 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
   const rest = bodyMotion(model, { rootPos: model.bodies[0].pos, rootQuat: model.bodies[0].quat, jointPos: model.joints.map(() => 0) });
   const envs: RapierEnv[] = [];
   let hullFailures = 0;
+  // mesh proxies are fitted once per shape, not per env
+  const proxies = new Map<Shape, Shape>();
+  const proxyOf = (s: Shape): Shape => {
+    if (o.meshCollision !== 'proxy' || s.type !== 'mesh') return s;
+    if (!proxies.has(s)) proxies.set(s, meshProxy(s) ?? s);
+    return proxies.get(s)!;
+  };
   for (let e = 0; e < o.n; e++) {
     const offset: Vec3 = [(e % cols) * spacing, Math.floor(e / cols) * spacing, 0];
     const own = self ? 1 << (1 + e) : 2;
@@ -135,7 +143,7 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
       const rb = world.createRigidBody(desc);
       bodies.push(rb);
       for (const { shape, touchesGround } of contactShapes(b, { ...o, selfCollision: self })) {
-        const d = shapeDesc(shape);
+        const d = shapeDesc(proxyOf(shape));
         if (!d) { hullFailures++; continue; }
         d.setFriction(o.friction).setCollisionGroups(groups(own, (touchesGround ? 1 : 0) | (self ? own : 0)));
         const c = world.createCollider(d, rb);
@@ -167,6 +175,10 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
     envs.push({ bodies, joints, ground, offset });
   }
   if (hullFailures) adjustments.push(`${hullFailures / o.n} collision shapes skipped (convex hull failed or unsupported type)`);
-  adjustments.push(`ground contact: ${o.groundContact === 'feet' ? 'foot shapes only (ankle-roll/foot links; their spheres when they have any)' : 'every collision shape'}, meshes as convex hulls`);
+  const kinds = [...proxies.values()].reduce((m, p) => m.set(p.type, (m.get(p.type) ?? 0) + 1), new Map<string, number>());
+  const meshes = o.meshCollision === 'proxy'
+    ? `meshes as primitive proxies (${[...kinds].map(([k, c]) => `${c} ${k}${c > 1 ? (k === 'box' ? 'es' : 's') : ''}`).join(', ') || 'none used'}; bounding capsule or box, whichever is smaller)`
+    : 'meshes as convex hulls';
+  adjustments.push(`ground contact: ${o.groundContact === 'feet' ? 'foot shapes only (ankle-roll/foot links; their spheres when they have any)' : 'every collision shape'}, ${meshes}`);
   return { world, groundCollider, envs, links, adjustments };
 }

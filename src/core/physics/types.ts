@@ -68,6 +68,12 @@ export interface PhysicsOptions {
   armatureEmulation: boolean;
   /** which shapes collide with the ground: 'feet' (ankle-roll links / bodies with foot spheres) or 'all' */
   groundContact: 'feet' | 'all';
+  /**
+   * Rapier: collision meshes as convex hulls ('hull', default) or as primitive proxies ('proxy': per mesh the
+   * smaller of a bounding capsule on its principal axis and a bounding box on its principal axes; much cheaper
+   * for a robot lying on the floor). Optional (added later); MuJoCo always collides meshes natively.
+   */
+  meshCollision?: 'hull' | 'proxy';
   selfCollision: boolean;
   /** pin the root body in place (tests / "on a stand") */
   fixedRoot: boolean;

@@ -110,6 +110,27 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
     expect(s1.errors).toEqual([]);
     const { fraction } = await robotPixels(page);
     expect(fraction).toBeGreaterThan(0.1);
+
+    // the built-in controller with no assist cannot hold the G1 up: it falls and lies on the floor (its meshes
+    // collide as bounding capsules/boxes), then is put back on the reference
+    expect(await page.locator('#tab-drive').textContent()).toMatch(/meshes as primitive proxies \(18 boxes, 6 capsules/);
+    await page.click('#driver-builtin');
+    await page.locator('#assist').fill('0');
+    const zs: number[] = [];
+    let fellNote = '', shot = false;
+    const until = Date.now() + 120_000;
+    while (Date.now() < until && !fellNote) {
+      const s = await state(page);
+      zs.push(s.robot.rootPos[2]);
+      if (/fell at/.test(s.status.note)) fellNote = s.status.note;
+      if (s.robot.rootPos[2] < 0.2 && !shot) shot = !!(await page.screenshot({ path: `${SHOTS}/app-g1-fallen.png` }));
+      await sleep(100);
+    }
+    console.log(`fallen G1: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
+    expect(fellNote).toMatch(/reset to the reference/);
+    expect(Math.min(...zs)).toBeLessThan(0.45);
+    expect(Math.min(...zs)).toBeGreaterThan(0.04); // on the floor, not through it
+    expect((await state(page)).errors).toEqual([]);
     expect(problems.list).toEqual([]);
     });
   });

@@ -133,7 +133,7 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
     expect((await state(page)).errors).toEqual([]);
     expect(problems.list).toEqual([]);
     });
-  });
+  }, 300_000); // loads 30+ meshes, plays, then waits for a fall under software GL
 
   it('plays a two-segment timeline through its transition with no reference jump', async () => {
     await withPage(async (page, problems) => {

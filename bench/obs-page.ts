@@ -4,14 +4,12 @@
  * actions read back, against CPU observations → wasm.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { CpuObservationBuilder } from '../src/core/observation/builder';
-import { GpuObservationBuilder } from '../src/core/observation/gpu';
-import { PolicyHandoff } from '../src/core/observation/handoff';
 import { beyondmimic154, beyondmimic160 } from '../src/core/observation/layouts';
 import { adapterDescription, requestObsDevice } from '../src/core/observation/select';
 import type { ObsLayoutEntry } from '../src/core/observation/types';
 import { makeContext } from '../tests/gpu/obs-fixture';
 import { makeMlp } from '../tests/gpu/onnx-mlp';
+import { policyPaths } from '../tests/browser/policy-paths';
 import { timeObsBuilds, type ObsBenchRow } from './obs-timing';
 
 export interface PolicyRow { policy: string; n: number; fixedBatch: boolean; gpuMs: number; cpuMs: number; ep: string }
@@ -24,34 +22,18 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function policyStep(device: GPUDevice, name: string, model: Uint8Array, layout: ObsLayoutEntry[], n: number): Promise<PolicyRow> {
   const ctx = makeContext(n, 77 + n);
   for (let i = 0; i < ctx.lastAction.length; i++) ctx.lastAction[i] *= 0.2;
-  const gpu = await GpuObservationBuilder.create(device, layout, ctx);
-  gpu.upload();
-  gpu.build();
-  const handoff = await PolicyHandoff.create({ model, builder: gpu, ep: 'webgpu', file: name });
-  const cpu = new CpuObservationBuilder(layout, ctx);
-  const obs = new Float32Array(n * cpu.size);
-  const wasm = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
-  const input = wasm.inputNames[0], output = wasm.outputNames.includes('actions') ? 'actions' : wasm.outputNames[0];
-  const rows = handoff.fixedBatch ? 1 : n;
+  const paths = await policyPaths(device, name, model, layout, ctx);
   const reps = n >= 256 ? 5 : 9, gpuT: number[] = [], cpuT: number[] = [];
   for (let k = 0; k < reps + 2; k++) {
     let t = now();
-    gpu.upload();
-    gpu.build();
-    await handoff.run();
+    await paths.runGpu();
     if (k >= 2) gpuT.push(now() - t);
     t = now();
-    cpu.build(obs);
-    for (let e = 0; e < n; e += rows) {
-      const out = await wasm.run({ [input]: new ort.Tensor('float32', obs.subarray(e * cpu.size, (e + rows) * cpu.size), [rows, cpu.size]) });
-      if (!(out[output].data as Float32Array).length) throw new Error(`${name}: empty output`);
-    }
+    await paths.runCpu();
     if (k >= 2) cpuT.push(now() - t);
   }
-  const r = { policy: name, n, fixedBatch: handoff.fixedBatch, gpuMs: median(gpuT), cpuMs: median(cpuT), ep: handoff.ep };
-  handoff.release();
-  await wasm.release();
-  gpu.destroy();
+  const r = { policy: name, n, fixedBatch: paths.handoff.fixedBatch, gpuMs: median(gpuT), cpuMs: median(cpuT), ep: paths.handoff.ep };
+  await paths.release();
   return r;
 }
 

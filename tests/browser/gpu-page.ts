@@ -4,15 +4,13 @@
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { loadRobot } from '../../src/core/model';
-import { CpuObservationBuilder } from '../../src/core/observation/builder';
-import { GpuObservationBuilder } from '../../src/core/observation/gpu';
-import { PolicyHandoff } from '../../src/core/observation/handoff';
 import { beyondmimic154, beyondmimic160 } from '../../src/core/observation/layouts';
 import { adapterDescription, requestObsDevice } from '../../src/core/observation/select';
 import type { ObsLayoutEntry } from '../../src/core/observation/types';
 import { compareCpuGpu, compareLayouts, type CompareResult } from '../gpu/obs-compare';
 import { G1_POLICY_JOINTS, makeContext, type Sizes } from '../gpu/obs-fixture';
 import { makeMlp } from '../gpu/onnx-mlp';
+import { policyPaths } from './policy-paths';
 
 export interface PageOptions { g1Url: string; policyUrl: string; ns: number[]; policyN: number }
 export interface ActionResult { policy: string; n: number; ep: string; reason: string; fixedBatch: boolean; maxAbs: number; maxAction: number }
@@ -25,22 +23,11 @@ async function actionsCompare(
   const ctx = makeContext(n, 900 + n, sizes);
   // keep the inputs in a range a trained policy sees (small actions)
   for (let i = 0; i < ctx.lastAction.length; i++) ctx.lastAction[i] *= 0.2;
-  const gpu = await GpuObservationBuilder.create(device, layout, ctx);
-  gpu.upload();
-  gpu.build();
-  const handoff = await PolicyHandoff.create({ model, builder: gpu, ep, file: name });
-  const got = Float32Array.from(await handoff.run());
+  const paths = await policyPaths(device, name, model, layout, ctx, ep);
+  const { handoff } = paths;
+  const got = Float32Array.from(await paths.runGpu());
   // reference: CPU observations → wasm, one row at a time when the batch is fixed
-  const cpu = new CpuObservationBuilder(layout, ctx);
-  const obs = new Float32Array(n * cpu.size);
-  cpu.build(obs);
-  const wasm = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
-  const want = new Float32Array(n * handoff.nActions);
-  const rows = handoff.fixedBatch ? 1 : n;
-  for (let e = 0; e < n; e += rows) {
-    const out = await wasm.run({ [wasm.inputNames[0]]: new ort.Tensor('float32', obs.slice(e * cpu.size, (e + rows) * cpu.size), [rows, cpu.size]) });
-    want.set(out[handoff.fixedBatch ? 'actions' : wasm.outputNames[0]].data as Float32Array, e * handoff.nActions);
-  }
+  const want = await paths.runCpu();
   let maxAbs = 0, maxAction = 0;
   for (let i = 0; i < want.length; i++) {
     const d = Math.abs(want[i] - got[i]);
@@ -48,9 +35,7 @@ async function actionsCompare(
     maxAction = Math.max(maxAction, Math.abs(want[i]));
   }
   const r = { policy: name, n, ep: handoff.ep, reason: handoff.reason, fixedBatch: handoff.fixedBatch, maxAbs, maxAction };
-  handoff.release();
-  await wasm.release();
-  gpu.destroy();
+  await paths.release();
   return r;
 }
 

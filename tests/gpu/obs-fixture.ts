@@ -24,26 +24,22 @@ function unitQuat(r: () => number, a: Float32Array, o: number): void {
 /** Random pose, velocities, bodies for every env of s (values in realistic ranges). */
 export function randomizeState(s: BatchState, r: () => number): void {
   const u = (a: number) => (r() * 2 - 1) * a;
-  for (let e = 0; e < s.n; e++) {
+  // one frame k of (pos, linVel, angVel, quat) arrays: position ±3 m, velocity ±3 m/s, angular velocity ±5 rad/s
+  const frame = (pos: Float32Array, lin: Float32Array, ang: Float32Array, quat: Float32Array, k: number) => {
     for (let i = 0; i < 3; i++) {
-      s.rootPos[e * 3 + i] = u(3);
-      s.rootLinVel[e * 3 + i] = u(3);
-      s.rootAngVel[e * 3 + i] = u(5);
+      pos[k * 3 + i] = u(3);
+      lin[k * 3 + i] = u(3);
+      ang[k * 3 + i] = u(5);
     }
-    unitQuat(r, s.rootQuat, e * 4);
+    unitQuat(r, quat, k * 4);
+  };
+  for (let e = 0; e < s.n; e++) {
+    frame(s.rootPos, s.rootLinVel, s.rootAngVel, s.rootQuat, e);
     for (let j = 0; j < s.nj; j++) {
       s.jointPos[e * s.nj + j] = u(2.5);
       s.jointVel[e * s.nj + j] = u(15);
     }
-    for (let b = 0; b < s.nb; b++) {
-      const k = e * s.nb + b;
-      for (let i = 0; i < 3; i++) {
-        s.bodyPos[k * 3 + i] = u(3);
-        s.bodyLinVel[k * 3 + i] = u(3);
-        s.bodyAngVel[k * 3 + i] = u(5);
-      }
-      unitQuat(r, s.bodyQuat, k * 4);
-    }
+    for (let b = 0; b < s.nb; b++) frame(s.bodyPos, s.bodyLinVel, s.bodyAngVel, s.bodyQuat, e * s.nb + b);
   }
   // body 0 is the root: keep the two views consistent
   for (let e = 0; e < s.n; e++) {

@@ -40,15 +40,7 @@ function varint(v: number): number[] {
   return out;
 }
 
-const cat = (parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const cat = (parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
 
 export const fVarint = (field: number, v: number): Field => Uint8Array.from([...varint(field * 8), ...varint(v)]);
 export const fBytes = (field: number, b: Uint8Array): Field => cat([Uint8Array.from([...varint(field * 8 + 2), ...varint(b.length)]), b]);

@@ -157,7 +157,6 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
     let scoring = false;
 
     let driver: Driver;
-    let noise: ObsNoise | null = null;
     let assist: (() => void) | null = null;
     if (cfg && v.policy) {
       const s = (session = await PolicySession.create(v.policy.bytes, cfg, { file: v.policy.file }));
@@ -166,8 +165,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
         const i = cfg.jointNames.indexOf(j.name);
         return i >= 0 && cfg.effortLimits ? cfg.effortLimits[i] : j.effortLimit;
       }));
-      noise = new ObsNoise(pert, ctl.builder.entries.map((r, k) => ({ ...r, layoutName: cfg.observations[k].term })));
-      const nz = noise;
+      const nz = new ObsNoise(pert, ctl.builder.entries.map((r, k) => ({ term: r.term, layoutName: cfg.observations[k].term })));
       if (nz.any) ctl.builder.noise = (e, t, value, dim) => { if (scoring) nz.add(e, t, value, dim); };
       const run = s.run.bind(s), na = cfg.jointNames.length;
       s.run = async (obs, nn, ts) => {

@@ -27,12 +27,13 @@ export function meshProxy(s: Shape): Shape | null {
   const z = axes[2], x = axes[0];
   const y = [z[1] * x[2] - z[2] * x[1], z[2] * x[0] - z[0] * x[2], z[0] * x[1] - z[1] * x[0]]; // y = z × x: right-handed
   const frame = [x, y, z];
-  // extents on each axis, and the largest distance from the z axis
+  // vertex i on axis u, from the centroid
+  const local = (i: number, u: number[]) => (v[i * 3] - c[0]) * u[0] + (v[i * 3 + 1] - c[1]) * u[1] + (v[i * 3 + 2] - c[2]) * u[2];
+  // extents on each axis
   const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i < n; i++) {
     for (let a = 0; a < 3; a++) {
-      const u = frame[a];
-      const p = (v[i * 3] - c[0]) * u[0] + (v[i * 3 + 1] - c[1]) * u[1] + (v[i * 3 + 2] - c[2]) * u[2];
+      const p = local(i, frame[a]);
       lo[a] = Math.min(lo[a], p);
       hi[a] = Math.max(hi[a], p);
     }
@@ -41,13 +42,12 @@ export function meshProxy(s: Shape): Shape | null {
   const half = [0, 1, 2].map((a) => Math.max((hi[a] - lo[a]) / 2, 1e-4));
   // capsule about the line through the box centre along z: radius = the farthest vertex from that line; half
   // length = the least that puts every vertex inside an end cap (|t| ≤ L + √(R² − ρ²))
-  const local = (i: number, u: number[]) => (v[i * 3] - c[0]) * u[0] + (v[i * 3 + 1] - c[1]) * u[1] + (v[i * 3 + 2] - c[2]) * u[2];
+  const rho = Float64Array.from({ length: n }, (_, i) => Math.hypot(local(i, x) - mid[0], local(i, y) - mid[1]));
   let radius = 1e-4;
-  for (let i = 0; i < n; i++) radius = Math.max(radius, Math.hypot(local(i, x) - mid[0], local(i, y) - mid[1]));
+  for (let i = 0; i < n; i++) radius = Math.max(radius, rho[i]);
   let capLen = 0;
   for (let i = 0; i < n; i++) {
-    const rho = Math.hypot(local(i, x) - mid[0], local(i, y) - mid[1]);
-    capLen = Math.max(capLen, Math.abs(local(i, z) - mid[2]) - Math.sqrt(Math.max(radius * radius - rho * rho, 0)));
+    capLen = Math.max(capLen, Math.abs(local(i, z) - mid[2]) - Math.sqrt(Math.max(radius * radius - rho[i] * rho[i], 0)));
   }
   const capVol = Math.PI * radius * radius * (2 * capLen + (4 / 3) * radius);
   const boxVol = 8 * half[0] * half[1] * half[2];

@@ -40,6 +40,53 @@ export interface PolicyConfig {
   nSkills: number;
   /** per-joint effort limits, policy order (else the robot's) */
   effortLimits?: number[];
+
+  // ------------------------------------------------------------ exporter families (issue 10)
+  /** the exporter family identified from the graph + metadata (policies/families), e.g. 'beyondmimic',
+   *  'mjlab', 'unitree-rl-lab', 'unitree-rl-mjlab', 'holosoma-loco', 'holosoma-wbt', 'humanoidverse', 'skillmimic' */
+  family?: string;
+  /** config keys whose values came from a profile / family default rather than the file itself */
+  filledFromProfile?: string[];
+  /** non-fatal findings while resolving (e.g. a profile value contradicting the file's metadata: the file wins) */
+  warnings?: string[];
+  /** embedded reference: which graph outputs hold it (defaults: BeyondMimic names, quaternions wxyz) */
+  referenceOutputs?: ReferenceOutputs;
+  /** recurrent state carried between steps per env (GRU/LSTM exports), reset with the episode */
+  recurrent?: RecurrentState[];
+  /** robot joints the policy does not drive: held at `positions` by PD with these gains (model joint names) */
+  heldJoints?: HeldJoints;
+  /** phase-conditioned policies (ASAP/HumanoidVerse, PBHC): motion length in seconds (phase = t / length) */
+  motionSeconds?: number;
+}
+
+/** Names of an embedded reference's graph outputs. */
+export interface ReferenceOutputs {
+  /** the time-step input's name (default 'time_step') */
+  timeStep?: string;
+  jointPos?: string;
+  jointVel?: string;
+  bodyPos?: string;
+  bodyQuat?: string;
+  bodyLinVel?: string;
+  bodyAngVel?: string;
+  /** quaternion order of bodyQuat: BeyondMimic wxyz, holosoma xyzw */
+  quatOrder: 'wxyz' | 'xyzw';
+}
+
+/** One recurrent state: graph input fed from the previous step's graph output (zeros at reset). */
+export interface RecurrentState {
+  input: string;
+  output: string;
+  /** per-env shape (batch dim removed), e.g. [num_layers, hidden] */
+  shape: number[];
+}
+
+/** Joints the policy leaves alone, held by PD at a fixed position. */
+export interface HeldJoints {
+  names: string[];
+  positions: number[];
+  stiffness: number[];
+  damping: number[];
 }
 
 export { configFromDeployYaml, configFromMetadata, configFromProfile };

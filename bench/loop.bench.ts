@@ -1,0 +1,110 @@
+// Where a control step's time goes: the real dance export on the G1, N = 1 and N = 64, Rapier and MuJoCo-WASM.
+// Per control step, measured side by side in one run (best of 5 interleaved repeats, after a warm-up):
+//   physics   = `decimation` bare engine.step() calls on the batch
+//   inference = one bare session.run() on the batch's observations (the session's own batching)
+//   step      = the full PolicyController step (reference, observations, inference, targets, physics)
+//   ratio     = step / (physics + inference): 1.0 means no overhead at all.
+// `npm run --silent bench -- loop --json` prints, as its last line, the JSON object of issue 12's contract.
+import { readFileSync } from 'node:fs';
+import { loadRobot } from '../src/core/model/index';
+import type { RobotModel } from '../src/core/model/types';
+import { parseMotionCsv } from '../src/core/motion/csv';
+import { ReferenceTrack } from '../src/core/motion/reference';
+import { createEngine } from '../src/core/physics/index';
+import type { PhysicsEngine } from '../src/core/physics/types';
+import { armatureFromStiffness, resolvePolicyConfig, type PolicyConfig } from '../src/core/policy/config';
+import { PolicyController } from '../src/core/policy/controller';
+import { readOnnxInfo } from '../src/core/policy/onnx';
+import { PolicySession } from '../src/core/policy/session';
+
+const ASSETS = '../shared/assets';
+const DANCE = `${ASSETS}/policies/g1-dance-102`;
+type Kind = 'rapier' | 'mujoco';
+
+function loadG1(): RobotModel {
+  const resolve = (p: string): Uint8Array | undefined => {
+    try {
+      return new Uint8Array(readFileSync(`${ASSETS}/g1/${p}`));
+    } catch {
+      return undefined;
+    }
+  };
+  return loadRobot('g1_29dof_rev_1_0.xml', readFileSync(`${ASSETS}/g1/g1_29dof_rev_1_0.xml`, 'utf8'), resolve);
+}
+
+interface Rig {
+  engine: PhysicsEngine;
+  ctrl: PolicyController;
+  session: PolicySession;
+  config: PolicyConfig;
+}
+
+async function rig(kind: Kind, n: number, model: RobotModel, bytes: Uint8Array, yaml: string): Promise<Rig> {
+  const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'policy.onnx'), file: 'policy.onnx', robot: model, yaml });
+  const armature = model.joints.map((j) => j.armature);
+  config.jointNames.forEach((name, i) => { armature[model.jointIndex.get(name)!] = armatureFromStiffness(config.stiffness[i]); });
+  const engine = await createEngine(kind, model, { n, dt: config.physicsDt, armature, ...(kind === 'rapier' ? { pd: 'motor' } : {}) });
+  const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', model.joints.map((j) => j.name));
+  const track = new ReferenceTrack(model, clip, config.stepDt);
+  const session = await PolicySession.create(bytes, config, { file: 'policy.onnx' });
+  const ctrl = new PolicyController({ model, engine, config, session, track });
+  await ctrl.reset();
+  return { engine, ctrl, session, config };
+}
+
+/** ms per call of f, over `reps` calls */
+async function timed(reps: number, f: () => unknown): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) await f();
+  return (performance.now() - t0) / reps;
+}
+
+interface Row { physics: number; inference: number; step: number }
+
+async function measure(kind: Kind, n: number, model: RobotModel, bytes: Uint8Array, yaml: string): Promise<Row> {
+  const r = await rig(kind, n, model, bytes, yaml);
+  const reps = Math.max(10, Math.round(400 / n));
+  const physics = () => { for (let d = 0; d < r.config.decimation; d++) r.engine.step(); };
+  const infer = () => r.session.run(r.ctrl.obs, n);
+  const step = () => r.ctrl.step();
+  for (let i = 0; i < reps; i++) await step(); // warm-up: WASM tiers up in the first second
+  const best: Row = { physics: Infinity, inference: Infinity, step: Infinity };
+  for (let k = 0; k < 5; k++) {
+    best.step = Math.min(best.step, await timed(reps, step));
+    best.physics = Math.min(best.physics, await timed(reps, physics));
+    best.inference = Math.min(best.inference, await timed(reps, infer));
+    if (r.ctrl.refStep[0] > r.ctrl.nSteps - 3 * reps) await r.ctrl.reset();
+  }
+  r.engine.free();
+  await r.session.release();
+  return best;
+}
+
+export async function run(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const model = loadG1();
+  const bytes = new Uint8Array(readFileSync(`${DANCE}/policy.onnx`));
+  const yaml = readFileSync(`${DANCE}/deploy.yaml`, 'utf8');
+  const out: Record<string, Record<string, number>> = {};
+  const rows = [];
+  for (const kind of ['rapier', 'mujoco'] as const) {
+    const o: Record<string, number> = {};
+    for (const n of [1, 64]) {
+      const m = await measure(kind, n, model, bytes, yaml);
+      const ratio = m.step / (m.physics + m.inference);
+      o[`n${n}_ratio`] = +ratio.toFixed(3);
+      if (n === 1) { o.physics_ms = +m.physics.toFixed(4); o.step_ms = +m.step.toFixed(4); o.inference_ms = +m.inference.toFixed(4); }
+      else { o.n64_physics_ms = +m.physics.toFixed(3); o.n64_step_ms = +m.step.toFixed(3); o.n64_inference_ms = +m.inference.toFixed(3); }
+      rows.push({
+        engine: kind, N: n, 'physics ms': +m.physics.toFixed(3), 'inference ms': +m.inference.toFixed(3),
+        'full step ms': +m.step.toFixed(3), 'overhead ms': +(m.step - m.physics - m.inference).toFixed(3),
+        ratio: +ratio.toFixed(3), 'step ms per env': +(m.step / n).toFixed(3),
+      });
+    }
+    out[kind] = o;
+  }
+  console.log('control step of the dance export on the G1 (ms per control step for the whole batch, best of 5):');
+  console.table(rows);
+  const result = { ...out, rapier_over_mujoco_physics: +(out.rapier.physics_ms / out.mujoco.physics_ms).toFixed(2) };
+  if (json) console.log(JSON.stringify(result));
+}

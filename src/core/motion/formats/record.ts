@@ -63,17 +63,20 @@ export class Recorder {
     const e = this.env, nj = state.nj;
     if (nj !== this.robot.joints.length) fail('MotionError', this.name, 'push', `state has ${nj} joints, the robot ${this.robot.joints.length}`);
     if (e >= state.n) fail('MotionError', this.name, 'push', `env ${e} is not in a batch of ${state.n}`);
+    const list = (v: ArrayLike<number> | undefined, n: number, what: string) => {
+      if (v === undefined) return [];
+      if (v.length !== n) fail('MotionError', this.name, `step ${this.nSteps} ${what}`, `${v.length} values, expected ${n}`);
+      return Array.from(v);
+    };
+    const actions = list(extras.actions, this.actionNames.length, 'actions');
+    const targets = list(extras.targets, nj, 'targets');
+    const torques = list(extras.torques ?? state.jointTorque.subarray(e * nj, (e + 1) * nj), nj, 'torques');
     this.rootPos.push(...state.rootPos.subarray(e * 3, e * 3 + 3));
     this.rootQuat.push(...state.rootQuat.subarray(e * 4, e * 4 + 4));
     this.jointPos.push(...state.jointPos.subarray(e * nj, (e + 1) * nj));
-    const list = (v: ArrayLike<number> | undefined, n: number, what: string) => {
-      if (v === undefined) return [];
-      if (v.length !== n) fail('MotionError', this.name, `step ${this.nSteps - 1} ${what}`, `${v.length} values, expected ${n}`);
-      return Array.from(v);
-    };
-    this.actions.push(list(extras.actions, this.actionNames.length, 'actions'));
-    this.targets.push(list(extras.targets, nj, 'targets'));
-    this.torques.push(list(extras.torques ?? state.jointTorque.subarray(e * nj, (e + 1) * nj), nj, 'torques'));
+    this.actions.push(actions);
+    this.targets.push(targets);
+    this.torques.push(torques);
   }
 
   /** The trajectory as a clip at the control rate (robot joint order). */

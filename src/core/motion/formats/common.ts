@@ -140,7 +140,7 @@ export function rootQuats(
   const src = opts.quatOrder ? 'given by the caller' : 'the format\'s convention';
   if (mine < 0.5 && alt >= 0.9) {
     const msg = `root quaternion read as ${order} (${src}) is upside down in ${Math.round((1 - mine) * 100)}% of frames; read as ${other} it is upright`;
-    if (!opts.quatOrder) return fail('MotionError', file, where, `${msg}: pass quatOrder "${other}" if the file is ${other}`);
+    if (!opts.quatOrder) return fail('MotionError', file, where, `${msg}: pass quatOrder "${other}" (CLI: --quat-order ${other}) if the file is ${other}`);
     warnings.push(msg);
   }
   notes.push(`root quaternion read as ${order} (${src}; upright in ${Math.round(mine * 100)}% of frames)`);

@@ -65,7 +65,7 @@ export function columnNames(
     if (opts.jointNames.length !== n) {
       fail('MotionError', file, where, `${n} joint columns but ${opts.jointNames.length} joint names were given`);
     }
-    notes.push(`joint columns named by the caller (${n})`);
+    notes.push(`joint columns named by the file or the caller (${n})`);
     return [...opts.jointNames];
   }
   if (!robot) return fail('MotionError', file, where, `${n} joint columns and no joint names: pass the robot or the joint names`);

@@ -44,7 +44,15 @@ function clipOf(d: Dict, name: string, file: string, where: string, L: Layout, r
   checkFinite(pos.data, 3, file, `${where}${L.pos}`);
   checkFinite(flatDof.data, flatDof.shape[1], file, `${where}${L.dof}`);
   checkFinite(rot.data, 4, file, `${where}${L.rot}`);
-  const names = columnNames(flatDof.shape[1], file, `${where}${L.dof}`, robot, opts, 'description', `${L.format}s name no joints`, notes, warnings);
+  const listed = d.joint_names ?? d.dof_names;
+  const fileNames = Array.isArray(listed) && listed.every((x) => typeof x === 'string') ? listed as string[] : undefined;
+  const names = fileNames && !opts.jointNames
+    ? columnNames(flatDof.shape[1], file, `${where}${L.dof}`, robot, { ...opts, jointNames: fileNames }, 'description', '', notes, warnings)
+    : columnNames(flatDof.shape[1], file, `${where}${L.dof}`, robot, opts, 'description', `${L.format}s name no joints`, notes, warnings);
+  if (fileNames && robot) {
+    const unknown = names.filter((j) => !robot.jointIndex.has(j));
+    if (unknown.length) fail('MotionError', file, `${where}joint_names`, `the robot ${robot.name} has no joint ${unknown.join(', ')}`);
+  }
   const fps = pickFps(file, opts, scalar(d.fps), undefined, `no "fps" in ${where || 'the file'}`, notes);
   const rootQuat = rootQuats(rot.data, n, file, `${where}${L.rot}`, 'xyzw', opts, notes, warnings);
   if (L === GMR && Array.isArray(d.link_body_list)) notes.push(`bodies (${d.link_body_list.length}) recomputed by forward kinematics, local_body_pos not used`);

@@ -32,13 +32,12 @@ class DType {
 
 const NUMPY_MODULES = ['numpy.core.multiarray', 'numpy._core.multiarray', 'numpy.core.numeric', 'numpy._core.numeric'];
 
-/** Decode `count` values of `dt` from raw bytes (C order unless `fortran`). */
-function decode(raw: Uint8Array, dt: DType, shape: number[], fortran: boolean, file: string): NdArray {
+/** Decode an array: numbers (C order) for numeric dtypes, strings for unicode/bytes, else an opaque object. */
+function decode(raw: Uint8Array, dt: DType, shape: number[], fortran: boolean, file: string): NdArray | string[] | PyObject {
   const count = shape.reduce((a, b) => a * b, 1);
   const kind = dt.kind, size = dt.size, little = dt.byteorder !== '>';
-  if (!'fiub'.includes(kind) || kind === 'O') {
-    fail('ParseError', file, 'numpy array', `dtype "${dt.code}" is not numeric (object or string arrays are not motion data)`);
-  }
+  if (kind === 'U' || kind === 'S') return strings(raw, kind, size, count, little);
+  if (!'fiub'.includes(kind)) return new PyObject(`numpy array of dtype ${dt.code}`);
   if (raw.length < count * size) {
     fail('ParseError', file, 'numpy array', `array data is ${raw.length} bytes, shape (${shape}) of ${dt.code} needs ${count * size}`);
   }
@@ -47,6 +46,24 @@ function decode(raw: Uint8Array, dt: DType, shape: number[], fortran: boolean, f
   const get = reader(kind, size, dv, little, dt.code, file);
   for (let i = 0; i < count; i++) out[i] = get(i * size);
   return new NdArray([...shape], fortran ? fortranToC(out, shape) : out, dt.name);
+}
+
+/** Bytes per element of a dtype (unicode: 4 per character). */
+const itemSize = (dt: DType): number => (dt.kind === 'U' ? 4 * dt.size : dt.size);
+
+function strings(raw: Uint8Array, kind: string, size: number, count: number, little: boolean): string[] {
+  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength), out: string[] = [];
+  const item = kind === 'U' ? 4 * size : size;
+  for (let i = 0; i < count && (i + 1) * item <= raw.length; i++) {
+    let s = '';
+    for (let c = 0; c < size; c++) {
+      const cp = kind === 'U' ? dv.getUint32(i * item + c * 4, little) : raw[i * item + c];
+      if (cp === 0) break;
+      s += String.fromCodePoint(cp);
+    }
+    out.push(s);
+  }
+  return out;
 }
 
 function reader(kind: string, size: number, dv: DataView, le: boolean, code: string, file: string): (o: number) => number {
@@ -96,11 +113,11 @@ const dims = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : [Numb
 
 /** The pending array of `_reconstruct`, filled by BUILD. */
 class PendingArray {
-  array?: NdArray;
+  array?: NdArray | string[] | PyObject;
   constructor(private readonly file: string) {}
   __setstate__(state: unknown[]): void {
     const [, shape, dt, fortran, raw] = state as [number, unknown, DType, boolean, unknown];
-    if (Array.isArray(raw)) fail('ParseError', this.file, 'numpy array', 'object-dtype array (a list of Python objects), not numbers');
+    if (Array.isArray(raw)) { this.array = new PyObject('numpy object array', raw); return; }
     this.array = decode(toBytes(raw, this.file), dt, dims(shape), !!fortran, this.file);
   }
 }
@@ -109,7 +126,10 @@ function registry(file: string, stream: BufferReader): NameRegistry {
   const reg = new NameRegistry();
   for (const m of NUMPY_MODULES) {
     reg.register(m, '_reconstruct', () => new PendingArray(file));
-    reg.register(m, 'scalar', (dt: DType, raw: unknown) => decode(toBytes(raw, file), dt, [], false, file).data[0]);
+    reg.register(m, 'scalar', (dt: DType, raw: unknown) => {
+      const v = decode(toBytes(raw, file), dt, [], false, file);
+      return v instanceof NdArray ? v.data[0] : Array.isArray(v) ? v[0] : v;
+    });
     reg.register(m, '_frombuffer', (buf: unknown, dt: DType, shape: unknown, order: string) =>
       decode(toBytes(buf, file), dt, dims(shape), order === 'F', file));
   }
@@ -119,8 +139,8 @@ function registry(file: string, stream: BufferReader): NameRegistry {
   reg.register('builtins', 'bytearray', (v?: unknown) => (v === undefined ? new Uint8Array(0) : toBytes(v, file)));
   reg.register('collections', 'OrderedDict', () => ({}));
   const joblib = class NumpyArrayWrapper {
-    array?: NdArray;
-    __setstate__(s: Record<string, unknown>): void { this.array = readJoblibArray(s, stream, file); }
+    array?: NdArray | string[] | PyObject;
+    __setstate__(s: Record<string, unknown>): void { this.array = readJoblibArray(s, stream, file, reg); }
   };
   reg.register('joblib.numpy_pickle', 'NumpyArrayWrapper', joblib);
   reg.register('sklearn.externals.joblib.numpy_pickle', 'NumpyArrayWrapper', joblib);
@@ -132,28 +152,36 @@ function registry(file: string, stream: BufferReader): NameRegistry {
   return reg;
 }
 
-/** joblib: the array's bytes follow in the stream, after an optional padding-length byte and padding. */
-function readJoblibArray(s: Record<string, unknown>, stream: BufferReader, file: string): NdArray {
+/**
+ * joblib: the array's bytes follow in the stream, after an optional padding-length byte and padding; an
+ * object-dtype array follows as a nested protocol-2 pickle instead.
+ */
+function readJoblibArray(s: Record<string, unknown>, stream: BufferReader, file: string, reg: NameRegistry): NdArray | string[] | PyObject {
   const dt = s.dtype as DType;
-  if (!(dt instanceof DType)) fail('ParseError', file, 'joblib array', 'NumpyArrayWrapper without a dtype');
-  if (dt.kind === 'O') fail('ParseError', file, 'joblib array', 'object-dtype arrays inside joblib files are not supported');
+  if (!(dt instanceof DType)) return fail('ParseError', file, `byte ${stream.position}`, 'joblib NumpyArrayWrapper without a dtype');
+  if (dt.kind === 'O') {
+    const inner = new Parser({ nameResolver: reg }).read(stream);
+    return new PyObject('numpy object array', [settle(inner)]);
+  }
   const shape = dims(s.shape);
   if (s.numpy_array_alignment_bytes != null) {
     const pad = stream.byte();
     if (pad) stream.skip(pad);
   }
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = shape.reduce((a, b) => a * b, 1), bytes = count * itemSize(dt);
   const at = stream.position;
-  if (at + count * dt.size > stream.length) {
+  if (at + bytes > stream.length) {
     fail('ParseError', file, `byte ${at}`, `joblib array of shape (${shape}) runs past the end of the file`);
   }
-  return decode(stream.bytes(count * dt.size) as Uint8Array, dt, shape, s.order === 'F', file);
+  return decode(stream.bytes(bytes) as Uint8Array, dt, shape, s.order === 'F', file);
 }
+
+const isWrapper = (v: object): boolean => (v as { constructor?: { name?: string } }).constructor?.name === 'NumpyArrayWrapper';
 
 /** Replace rebuilt arrays (pending, joblib wrappers) by NdArray, recursively. */
 function settle(v: unknown, depth = 0): unknown {
   if (depth > 64 || v === null || typeof v !== 'object') return v;
-  if (v instanceof PendingArray || (v as { array?: NdArray }).array instanceof NdArray) return (v as PendingArray).array;
+  if (v instanceof PendingArray || isWrapper(v)) return (v as PendingArray).array;
   if (v instanceof NdArray || v instanceof Uint8Array || v instanceof PyObject) return v;
   if (Array.isArray(v)) return v.map((x) => settle(x, depth + 1));
   const out: Record<string, unknown> = {};

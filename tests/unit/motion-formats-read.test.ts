@@ -87,6 +87,23 @@ describe('LAFAN1 retargeted CSV', () => {
   });
 });
 
+describe('joint order check (real dance clip, columns written in the IsaacLab order)', () => {
+  const F = 'G1_Take_102.bvh_60hz.csv';
+  const dance = readFileSync(`../shared/assets/policies/g1-dance-102/${F}`, 'utf8').split('\n').slice(0, 120);
+  const isaac = isaacLabOrder(g1), perm = isaac.map((n) => desc.indexOf(n));
+  const shuffled = dance.map((l) => { const c = l.split(','); return [...c.slice(0, 7), ...perm.map((k) => c[7 + k])].join(','); }).join('\n');
+  it('read in description order the values leave the joint ranges: MotionError naming the better order', () => {
+    const e = expectMimic(() => readMotionFile('d.csv', enc(shuffled), g1), 'MotionError', /joint columns/, /--joint-order isaaclab/);
+    expect(e.detail).toMatch(/0\.0% in the isaaclab order/);
+    const [c] = readMotionFile('d.csv', enc(shuffled), g1, { jointOrder: 'isaaclab' });
+    const [ref] = readMotionFile('d.csv', enc(dance.join('\n')), g1);
+    expect(c.notes.join(' ')).toMatch(/100\.0% of values inside/);
+    for (const n of ['left_knee_joint', 'right_elbow_joint']) {
+      expect(c.jointPos[60 * 29 + c.jointNames.indexOf(n)]).toBe(ref.jointPos[60 * 29 + ref.jointNames.indexOf(n)]);
+    }
+  });
+});
+
 describe('PHC / ASAP and GMR pickles', () => {
   const files = ['phc_two_clips_p2.pkl', 'phc_joblib_p4.pkl', 'phc_joblib_old_p3.pkl', 'phc_joblib_zlib.pkl'];
   it.each(files)('%s: two named clips, float32 and Fortran float64 arrays rebuilt, xyzw root', (f) => {

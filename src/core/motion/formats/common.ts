@@ -159,3 +159,43 @@ export function expectShape(shape: number[], want: (number | undefined)[], file:
 /** Base name without folders and the given extensions. */
 export const baseName = (file: string): string =>
   (file.split(/[\\/]/).filter((s) => s !== '').pop() ?? file).replace(/\.(csv|npz|pkl|pickle|joblib|json|bvh)$/i, '');
+
+/** Share of values outside their joint's range (+0.05 rad) when the columns carry `names`. */
+function outOfRange(robot: RobotModel, names: string[], data: ArrayLike<number>): number {
+  const nj = names.length, n = Math.floor(data.length / nj);
+  const ranges = names.map((nm) => robot.joints[robot.jointIndex.get(nm) ?? -1]?.range ?? null);
+  let bad = 0, all = 0;
+  for (let f = 0; f < n; f++) {
+    for (let j = 0; j < nj; j++) {
+      const r = ranges[j];
+      if (!r) continue;
+      const q = data[f * nj + j];
+      all++;
+      if (q < r[0] - 0.05 || q > r[1] + 0.05) bad++;
+    }
+  }
+  return all ? bad / all : 0;
+}
+
+/**
+ * Joint order check for columns named by a convention (not by the file): the values should sit inside the
+ * joints' ranges. When another of the robot's orders fits far better, the convention is wrong for this file:
+ * MotionError asking for the order (a warning when the caller chose the order).
+ */
+export function checkJointOrder(
+  robot: RobotModel | undefined, names: string[], data: ArrayLike<number>, file: string, where: string, opts: ReadOptions,
+  notes: string[], warnings: string[],
+): void {
+  if (!robot || opts.jointNames) return;
+  const orders: [JointOrder, string[]][] = [['description', descriptionOrder(robot)], ['isaaclab', isaacLabOrder(robot)]];
+  const mine = outOfRange(robot, names, data);
+  const others = orders.filter(([, o]) => o.length === names.length && o.some((x, i) => x !== names[i]))
+    .map(([k, o]) => [k, outOfRange(robot, o, data)] as const).sort((a, b) => a[1] - b[1]);
+  notes.push(`joint order check: ${(100 * (1 - mine)).toFixed(1)}% of values inside the joints' ranges`);
+  const best = others[0];
+  if (best && mine > 0.01 && best[1] < mine / 4) {
+    const msg = `${(100 * mine).toFixed(1)}% of joint values are outside their ranges in this order, ${(100 * best[1]).toFixed(1)}% in the ${best[0]} order`;
+    if (!opts.jointOrder) fail('MotionError', file, where, `${msg}: pass jointOrder "${best[0]}" (CLI: --joint-order ${best[0]}) if the columns are in that order`);
+    warnings.push(msg);
+  }
+}

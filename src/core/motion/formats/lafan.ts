@@ -6,7 +6,7 @@
 import { fail } from '../../errors';
 import type { RobotModel } from '../../model/types';
 import { fpsFromFileName, parseMotionCsv } from '../csv';
-import { baseName, columnNames, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
+import { baseName, checkJointOrder, columnNames, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
 
 export const LAFAN_FPS = 30;
 
@@ -25,6 +25,7 @@ export function parseLafanCsv(text: string, file: string, robot: RobotModel | un
     const q = clip.rootQuat.subarray(f * 4, f * 4 + 4);
     raw.set([q[1], q[2], q[3], q[0]], f * 4);
   }
+  checkJointOrder(robot, names, clip.jointPos, file, 'joint columns', opts, notes, warnings);
   const quat = rootQuats(raw, clip.nFrames, file, 'root quaternion', 'xyzw', opts, notes, warnings);
   return { ...clip, name: baseName(file), rootQuat: quat, format: 'LAFAN1 CSV', notes, warnings };
 }

@@ -6,7 +6,7 @@
  */
 import { fail } from '../../errors';
 import type { RobotModel } from '../../model/types';
-import { baseName, checkFinite, columnNames, expectShape, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
+import { baseName, checkFinite, checkJointOrder, columnNames, expectShape, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
 import { NdArray, PyObject, unpickle } from './pickle';
 
 type Dict = Record<string, unknown>;
@@ -53,6 +53,7 @@ function clipOf(d: Dict, name: string, file: string, where: string, L: Layout, r
     const unknown = names.filter((j) => !robot.jointIndex.has(j));
     if (unknown.length) fail('MotionError', file, `${where}joint_names`, `the robot ${robot.name} has no joint ${unknown.join(', ')}`);
   }
+  if (!fileNames) checkJointOrder(robot, names, flatDof.data, file, `${where}${L.dof}`, opts, notes, warnings);
   const fps = pickFps(file, opts, scalar(d.fps), undefined, `no "fps" in ${where || 'the file'}`, notes);
   const rootQuat = rootQuats(rot.data, n, file, `${where}${L.rot}`, 'xyzw', opts, notes, warnings);
   if (L === GMR && Array.isArray(d.link_body_list)) notes.push(`bodies (${d.link_body_list.length}) recomputed by forward kinematics, local_body_pos not used`);

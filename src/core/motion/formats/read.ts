@@ -9,7 +9,7 @@ import { parseBvh } from '../bvh';
 import { fpsFromFileName } from '../csv';
 import { parseMotionNpz } from '../npz';
 import { retargetBvh } from '../retarget';
-import { baseName, columnNames, isaacLabBodyOrder, rootQuats, type FormatClip, type ReadOptions } from './common';
+import { baseName, checkJointOrder, columnNames, isaacLabBodyOrder, rootQuats, type FormatClip, type ReadOptions } from './common';
 import { isHolosomaNpz, npzArrays, parseHolosomaNpz } from './holosoma';
 import { parseLafanCsv } from './lafan';
 import { parseMotionPickle } from './pickle-clips';
@@ -36,6 +36,7 @@ function readNpz(bytes: Uint8Array, name: string, robot: RobotModel | undefined,
     if (robot && nb === robot.bodies.length && !arrays.get('body_names')) bodies = isaacLabBodyOrder(robot).map((b) => robot.bodies[b].name);
   } else notes.push(names ? 'joint columns named by the caller' : 'joints named by the file (joint_names)');
   const clip = parseMotionNpz(bytes, name, names, bodies);
+  if (notes.some((n) => n.startsWith('joint columns read'))) checkJointOrder(robot, clip.jointNames, clip.jointPos, name, 'key joint_pos', opts, notes, warnings);
   const rootQuat = rootQuats(clip.rootQuat, clip.nFrames, name, 'key body_quat_w', 'wxyz', opts, notes, warnings);
   const fps = opts.fps ?? clip.fps;
   notes.push(`rate ${fps} Hz ${opts.fps ? 'given by the caller' : 'from the file'}`);

@@ -6,7 +6,7 @@
  */
 import { fail } from '../../errors';
 import type { RobotModel } from '../../model/types';
-import { baseName, columnNames, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
+import { baseName, checkJointOrder, columnNames, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
 
 export const SONIC_FPS = 50;
 export const SONIC_FILES = ['joint_pos.csv', 'joint_vel.csv', 'body_pos.csv', 'body_quat.csv', 'metadata.txt'];
@@ -61,6 +61,7 @@ export function parseSonicFolder(
     if (idx[0] !== 0) fail('MotionError', path('metadata.txt'), 'Body part indexes', `column group 0 is body ${idx[0]}, not the root (0)`);
   } else warnings.push('no metadata.txt: column group 0 taken as the root');
   const names = columnNames(jp.cols, path('joint_pos.csv'), 'line 1', robot, opts, 'isaaclab', 'SONIC convention', notes, warnings);
+  checkJointOrder(robot, names, jp.data, path('joint_pos.csv'), 'joint columns', opts, notes, warnings);
   const fps = pickFps(folder, opts, undefined, SONIC_FPS, 'SONIC reference motions are 50 Hz', notes);
   const rawQ = new Float64Array(n * 4);
   for (let f = 0; f < n; f++) rawQ.set(bq.data.subarray(f * bq.cols, f * bq.cols + 4), f * 4);

@@ -6,7 +6,7 @@
 import { fail } from '../../errors';
 import type { RobotModel } from '../../model/types';
 import type { MotionClip } from '../types';
-import { baseName, checkFinite, columnNames, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
+import { baseName, checkFinite, checkJointOrder, columnNames, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
 
 export const VIEWER_FPS = 50;
 
@@ -45,6 +45,7 @@ export function parseViewerJson(text: string, file: string, robot: RobotModel | 
   const names = Array.isArray(fileNames) && !opts.jointNames
     ? columnNames(jp.cols, file, 'key joint_pos', robot, { ...opts, jointNames: fileNames.map(String) }, 'description', '', notes, warnings)
     : columnNames(jp.cols, file, 'key joint_pos', robot, opts, 'description', 'the viewer\'s G1 dataset order is the description order', notes, warnings);
+  if (!Array.isArray(fileNames)) checkJointOrder(robot, names, jp.data, file, 'key joint_pos', opts, notes, warnings);
   const fps = pickFps(file, opts, doc.fps, VIEWER_FPS, 'the viewer plays clips at 50 Hz', notes);
   const rootQuat = rootQuats(rq.data, jp.rows, file, 'key root_quat', 'wxyz', opts, notes, warnings);
   checkFinite(rp.data, 3, file, 'key root_pos');

@@ -74,6 +74,9 @@ describe('reference diagnostics', () => {
     expect(w.frames).toEqual([50, 51, 52]);
     expect(w.message).toMatch(/left_knee_joint by 0\.300 rad/);
     expect(codes(diagnoseClip({ ...part, fps: 2 }, g1).warnings)).toContain('implausible_rate');
+    const fast = copy(part);
+    for (let f = 0; f < fast.nFrames; f++) fast.rootPos[f * 3] = 0.2 * f; // 12 m/s at 60 Hz
+    expect(find(diagnoseClip(fast, g1).warnings, 'implausible_speed')!.message).toMatch(/12\.0 m\/s .* 60 Hz/);
   });
   it('per-step arrays (an embedded reference): a NaN last step and a non-unit quaternion', () => {
     const steps = clipSteps(part, g1);

@@ -189,6 +189,9 @@ function checkJumps(robot: RobotModel, ref: ReferenceSteps, f: Found): void {
     for (let j = 0; j < nj; j++) jv[j].push(Math.abs(ref.jointPos[(s + 1) * nj + j] - ref.jointPos[s * nj + j]) * inv);
   }
   const missing = new Set(ref.missingJoints ?? []);
+  if (median(lin) > 6) {
+    f.warnings.push(warn('implausible_speed', [], `the root moves at ${median(lin).toFixed(1)} m/s in a typical frame at ${+(1 / ref.dt).toFixed(3)} Hz: is the frame rate right?`));
+  }
   const linLim = Math.max(10 * median(lin), 3), angLim = Math.max(10 * median(ang), 12);
   const rootSteps = lin.map((v, s) => (v > linLim || ang[s] > angLim ? s : -1)).filter((s) => s >= 0);
   if (rootSteps.length) {

@@ -121,6 +121,12 @@ describe('PHC / ASAP and GMR pickles', () => {
       expect(jointErr(c, desc, 50, 0.5)).toBeLessThan(1e-6);
     }
   });
+  // (Node decodes the package's 'ascii' strings as latin-1 already; browsers use windows-1252, which Latin1Reader avoids)
+  it('a Python 2 style pickle (keys and array data as raw byte strings) reads exactly', () => {
+    const [c] = readMotionFile('old.pkl', new Uint8Array(readFileSync(FIX + 'phc_py2_style_p2.pkl')), g1);
+    expect([c.name, c.nFrames]).toEqual(['old_clip', 7]);
+    expect(jointErr(c, desc, 30, 0.3)).toBeLessThan(1e-6); // float32 clip storage
+  });
   it('joblib: a unicode joint-name array names the columns, an object array (nested pickle) is skipped', () => {
     const [c] = readMotionFile('n.pkl', new Uint8Array(readFileSync(FIX + 'phc_joblib_named_p4.pkl')), g1);
     expect(c.jointNames).toEqual([...desc].reverse());

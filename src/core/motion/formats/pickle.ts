@@ -189,6 +189,20 @@ function settle(v: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * Python 2 byte strings (STRING / BINSTRING opcodes) hold raw bytes (array data, keys): decode them as latin-1,
+ * one char per byte, so `toBytes` gets the exact bytes back (the package decodes them as ASCII).
+ */
+class Latin1Reader extends BufferReader {
+  override string(size: number, encoding: 'ascii' | 'utf-8'): string {
+    if (encoding === 'utf-8') return super.string(size, encoding);
+    const data = this.bytes(size);
+    let s = '';
+    for (let i = 0; i < data.length; i += 4096) s += String.fromCharCode(...data.subarray(i, i + 4096));
+    return s;
+  }
+}
+
 /** Unpickle `bytes` (zlib- or gzip-compressed joblib files are inflated first). ParseError on anything broken. */
 export function unpickle(bytes: Uint8Array, file: string): unknown {
   let data = bytes;
@@ -199,7 +213,7 @@ export function unpickle(bytes: Uint8Array, file: string): unknown {
   if (data[0] !== 0x80 || data[1] < 2 || data[1] > 5) {
     fail('ParseError', file, 'byte 0', `not a Python pickle of protocol 2–5 (starts with 0x${hex(data[0])} 0x${hex(data[1])})`);
   }
-  const stream = new BufferReader(data);
+  const stream = new Latin1Reader(data);
   const parser = new Parser({ nameResolver: registry(file, stream) });
   let value: unknown;
   try {

@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname, join, relative } from 'node:path';
 import { MimicError } from '../core/errors';
 import { loadRobotSource } from '../core/evaluation/setup';
+import { diagnoseClip } from '../core/motion/diagnose';
 import type { RobotModel } from '../core/model/types';
 import type { FormatClip, JointOrder, QuatOrder, ReadOptions } from '../core/motion/formats/common';
 import { readMotionFile, readMotionFolder } from '../core/motion/formats/read';
@@ -25,11 +26,13 @@ export const CONVERT_USAGE = `usage: npm run --silent convert -- IN OUT --robot 
   --out-fps HZ            resample before writing
   --clip NAME             only this clip of a multi-clip file
   --joint-order O         description | isaaclab: joint order of IN's unnamed joint columns
-  --quat-order Q          wxyz | xyzw: quaternion order of IN (overrides the format's convention)`;
+  --quat-order Q          wxyz | xyzw: quaternion order of IN (overrides the format's convention)
+  --no-repair             keep an isolated broken first/last frame (default: dropped, with a warning)
+Reference diagnostics (jumps, floor, joint limits, quaternions, rate) are printed as warnings.`;
 
 class UsageError extends Error {}
 
-interface Args { input: string; output: string; robot?: string; opts: ReadOptions; outFps?: number; clip?: string }
+interface Args { input: string; output: string; robot?: string; opts: ReadOptions; outFps?: number; clip?: string; repair: boolean }
 
 function parse(argv: string[]): Args {
   const pos: string[] = [];
@@ -40,9 +43,11 @@ function parse(argv: string[]): Args {
     if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`${flag} expects a rate > 0, got "${v ?? ''}"`);
     return x;
   };
+  let repair = true;
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i], v = argv[i + 1];
     if (!f.startsWith('--')) { pos.push(f); continue; }
+    if (f === '--no-repair') { repair = false; continue; }
     i++;
     if (v === undefined) throw new UsageError(`${f} needs a value`);
     if (f === '--robot') a.robot = v;
@@ -55,7 +60,7 @@ function parse(argv: string[]): Args {
   }
   if (pos.length !== 2) throw new UsageError(`expected IN and OUT, got ${pos.length} paths`);
   if (!a.robot) throw new UsageError('--robot is required (joint names and forward kinematics come from it)');
-  return { input: pos[0], output: pos[1], robot: a.robot, opts, outFps: a.outFps, clip: a.clip };
+  return { input: pos[0], output: pos[1], robot: a.robot, opts, outFps: a.outFps, clip: a.clip, repair };
 }
 
 function readFolder(dir: string): Record<string, Uint8Array> {
@@ -91,7 +96,9 @@ export function runConvert(argv: string[], log: (s: string) => void, warn: (s: s
     const out = clips.length === 1 ? a.output : a.output.replace(/(\.[a-z]+)$/i, `_${c.name.replace(/[^\w.-]+/g, '_')}$1`);
     for (const n of c.notes) warn(`note: ${c.name}: ${n}`);
     for (const w of c.warnings) warn(`warning: ${c.name}: ${w}`);
-    const clip = a.outFps ? resampleClip(c, a.outFps) : c;
+    const d = diagnoseClip(c, robot, { repair: a.repair });
+    for (const w of d.warnings) warn(`warning: ${c.name}: [${w.code}] ${w.message}`);
+    const clip = a.outFps ? resampleClip(d.clip, a.outFps) : d.clip;
     mkdirSync(dirname(out) || '.', { recursive: true });
     writeFileSync(out, writeClip(clip, robot, format));
     log(`${out}: ${c.format} → ${format}, ${clip.nFrames} frames at ${clip.fps} Hz`);

@@ -27,7 +27,7 @@ describe('convert CLI', () => {
     for (let i = 0; i < src.jointPos.length; i++) e = Math.max(e, Math.abs(src.jointPos[i] - back.jointPos[i]));
     expect(e).toBeLessThan(1e-6);
   }, 30_000);
-  it('SONIC folder → BeyondMimic NPZ with every body', () => {
+  it('in-process: SONIC folder → BeyondMimic NPZ with every body, resampled', () => {
     const clip = join(dir, 'sonic', 'hop');
     mkdirSync(clip, { recursive: true });
     const n = 5, order = isaacLabOrder(g1);
@@ -36,26 +36,36 @@ describe('convert CLI', () => {
     writeFileSync(join(clip, 'body_pos.csv'), rows(['body_0_x', 'body_0_y', 'body_0_z'], (k) => [0.1 * k, 0, 0.8]));
     writeFileSync(join(clip, 'body_quat.csv'), rows(['body_0_w', 'body_0_x', 'body_0_y', 'body_0_z'], () => [1, 0, 0, 0]));
     writeFileSync(join(clip, 'metadata.txt'), 'Body part indexes:\n[0]\n');
-    const r = run(join(dir, 'sonic'), join(dir, 'hop.npz'), '--robot', ROBOT, '--out-fps', '25');
-    expect(r.status, r.stderr).toBe(0);
+    const quiet = () => undefined;
+    runConvert([join(dir, 'sonic'), join(dir, 'hop.npz'), '--robot', ROBOT, '--out-fps', '25'], quiet, quiet);
     const [back] = readMotionFile('hop.npz', new Uint8Array(readFileSync(join(dir, 'hop.npz'))), g1);
     expect([back.fps, back.nFrames, back.bodyNames!.length]).toEqual([25, 3, g1.bodies.length]);
     expect(back.jointPos[back.jointNames.indexOf(order[7]) + 2 * 29]).toBeCloseTo(0.01 * 7 * 4, 5);
   }, 30_000);
-  it('bad input: a named error on stderr and exit 1; usage errors exit 2', () => {
+  it('in-process: reference diagnostics are printed; a teleporting first frame is dropped unless --no-repair', () => {
+    const rows = Array.from({ length: 30 }, (_, f) => [0.01 * f + (f === 0 ? 2 : 0), 0, 0.79, 0, 0, 0, 1, ...Array(29).fill(0)].join(','));
+    const inp = join(dir, 'tele.csv');
+    writeFileSync(inp, rows.join('\n'));
+    const out: string[] = [], err: string[] = [];
+    runConvert([inp, join(dir, 'tele_out.csv'), '--robot', ROBOT], (s) => out.push(s), (s) => err.push(s));
+    expect(err.join('\n')).toMatch(/warning: tele: \[dropped_frame\] frame 0 \(first\) is broken \(root_jump\)/);
+    expect(out[0]).toMatch(/29 frames at 30 Hz/);
+    const kept: string[] = [], err2: string[] = [];
+    runConvert([inp, join(dir, 'tele_kept.csv'), '--robot', ROBOT, '--no-repair'], (s) => kept.push(s), (s) => err2.push(s));
+    expect(kept[0]).toMatch(/30 frames at 30 Hz/);
+    expect(err2.join('\n')).toMatch(/\[root_jump\] root jumps between frames 0→1/);
+  }, 30_000);
+  it('bad input: a named error on stderr and exit 1; usage errors and other named errors in-process', () => {
     const bad = join(dir, 'bad.pkl');
     writeFileSync(bad, 'not a pickle');
     const r = run(bad, join(dir, 'x.csv'), '--robot', ROBOT);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^ParseError in .*bad\.pkl at byte 0: not a Python pickle/);
-    const q = run('tests/fixtures/motion/gmr_wxyz_mislabelled.pkl', join(dir, 'y.csv'), '--robot', ROBOT);
-    expect(q.status).toBe(1);
-    expect(q.stderr).toMatch(/MotionError .* --quat-order wxyz/);
-    const u = run('tests/fixtures/motion/gmr_p4.pkl', join(dir, 'z.csv'));
-    expect(u.status).toBe(2);
-    expect(u.stderr).toMatch(/--robot is required/);
-    // the same entry point in-process (no spawn): an unwritable output kind is a named ParseError
+    // the same entry point in-process (no spawn; the process maps these to exit 1 and usage errors to exit 2)
     const quiet = () => undefined;
+    expect(() => runConvert(['tests/fixtures/motion/gmr_p4.pkl', join(dir, 'z.csv')], quiet, quiet)).toThrow(/--robot is required/);
+    expect(() => runConvert(['tests/fixtures/motion/gmr_wxyz_mislabelled.pkl', join(dir, 'y.csv'), '--robot', ROBOT], quiet, quiet))
+      .toThrow(/MotionError .* --quat-order wxyz/);
     expect(() => runConvert(['tests/fixtures/motion/gmr_p4.pkl', join(dir, 'z.bvh'), '--robot', ROBOT], quiet, quiet))
       .toThrow(/ParseError in .*z\.bvh at file: cannot write "\.bvh"/);
     expect(() => runConvert(['a.pkl', 'b.csv', '--robot', ROBOT, '--fps', '-3'], quiet, quiet)).toThrow(/--fps expects a rate > 0/);

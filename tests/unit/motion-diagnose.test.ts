@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseMotionCsv } from '../../src/core/motion/csv';
-import { clipSteps, diagnoseClip, diagnoseReference, sliceClip, type ReferenceWarning } from '../../src/core/motion/diagnose';
+import { clipSteps, diagnoseClip, diagnoseReference, groundShift, sliceClip, type ReferenceWarning } from '../../src/core/motion/diagnose';
+import { loadRobot } from '../../src/core/model';
 import type { MotionClip } from '../../src/core/motion/types';
-import { loadG1 } from './model-helpers';
+import { dirResolver, loadG1 } from './model-helpers';
 
 const g1 = loadG1('xml');
 const FILE = 'G1_Take_102.bvh_60hz.csv';
@@ -88,5 +89,24 @@ describe('reference diagnostics', () => {
     expect(d.warnings[0].message).toMatch(/frame 239 \(last\) is broken \(non_finite\)/);
     expect(d.warnings[1].frames).toEqual([100]);
     expect(d.end).toBe(239);
+  });
+  it('another robot (Booster T1, capsule feet, other joint names): standing clip clean, sunk 0.12 m diagnosed, ground shift', () => {
+    const dir = '../shared/assets/t1/';
+    const t1 = loadRobot('t1_29dof.xml', readFileSync(dir + 't1_29dof.xml', 'utf8'), dirResolver(dir));
+    const n = 30, nj = t1.joints.length;
+    const stand: MotionClip = {
+      name: 'stand', fps: 50, nFrames: n, jointNames: t1.joints.map((j) => j.name), rootPos: new Float32Array(n * 3),
+      rootQuat: new Float32Array(n * 4).map((_, i) => (i % 4 === 0 ? 1 : 0)), jointPos: new Float32Array(n * nj),
+    };
+    const shift = groundShift(t1, clipSteps(stand, t1));
+    expect(shift).toBeGreaterThan(0.3); // root at 0: the feet are well below the floor
+    for (let f = 0; f < n; f++) stand.rootPos[f * 3 + 2] = shift;
+    expect(diagnoseClip(stand, t1).warnings).toEqual([]);
+    expect(Math.abs(groundShift(t1, clipSteps(stand, t1)))).toBeLessThan(1e-5);
+    const sunk = copy(stand);
+    for (let f = 0; f < n; f++) sunk.rootPos[f * 3 + 2] -= 0.12;
+    const w = find(diagnoseClip(sunk, t1).warnings, 'below_floor')!;
+    expect(w.message).toMatch(/0\.120 m below the floor in frames 0–29/);
+    expect(groundShift(t1, clipSteps(sunk, t1))).toBeCloseTo(0.12, 5);
   });
 });

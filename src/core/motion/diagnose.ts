@@ -147,6 +147,15 @@ export function lowestPoints(robot: RobotModel, ref: ReferenceSteps): Float32Arr
   return out;
 }
 
+/**
+ * Vertical shift that puts the robot's lowest collision point at step `step` on the floor (positive: raise the
+ * reference). For a start on the reference pose: add it to the root height and report it.
+ */
+export function groundShift(robot: RobotModel, ref: ReferenceSteps, step = 0, floorZ = 0): number {
+  const s = Math.min(Math.max(Math.floor(step), 0), ref.nSteps - 1);
+  return floorZ - lowestPoints(robot, sliceSteps(ref, s, s + 1))[0];
+}
+
 // --- the checks -------------------------------------------------------------------------------------------
 
 interface Found { warnings: ReferenceWarning[]; bad: Set<number>; jumps: Set<number> }

@@ -171,6 +171,25 @@ describe('holosoma NPZ', () => {
   });
 });
 
+describe('GMR NPZ', () => {
+  it('root_pos, root_rot (xyzw), dof_pos named by joint_names; without names the description order is checked', () => {
+    const n = 8, names = [...desc].reverse();
+    const pos = new Float64Array(n * 3), rot = new Float64Array(n * 4), dof = new Float64Array(n * 29);
+    for (let f = 0; f < n; f++) {
+      const m = motionAt(f, 30, 29);
+      pos.set(m.root, f * 3); rot.set(m.xyzw, f * 4); dof.set([...m.dof].reverse(), f * 29);
+    }
+    const files = { 'fps.npy': writeNpy(Int32Array.of(30), [1]), 'root_pos.npy': writeNpy(pos, [n, 3]), 'root_rot.npy': writeNpy(rot, [n, 4]),
+      'dof_pos.npy': writeNpy(dof, [n, 29]) };
+    const [c] = readMotionFile('g.npz', zipSync({ ...files, 'joint_names.npy': writeNpyStrings(names) }), g1);
+    expect([c.format, c.fps, c.nFrames]).toEqual(['GMR NPZ', 30, n]);
+    expect(jointErr(c, desc, 30)).toBeLessThan(1e-6);
+    const [d] = readMotionFile('g.npz', zipSync(files), g1); // no names: description order (columns reversed here)
+    expect(d.jointNames).toEqual(desc);
+    expectMimic(() => readMotionFile('g.npz', zipSync({ ...files, 'root_rot.npy': writeNpy(rot, [n, 2, 2]) }), g1), 'MotionError', /key root_rot/);
+  });
+});
+
 function sonicFiles(n: number, order: string[], rootIdx = '0 4 10') {
   const rows = (hdr: string[], f: (k: number) => number[]) => [hdr.join(','), ...Array.from({ length: n }, (_, k) => f(k).join(','))].join('\n');
   return {

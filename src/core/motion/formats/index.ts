@@ -7,6 +7,7 @@ export { readMotionFile, readMotionFolder, MOTION_EXTENSIONS } from './read';
 export { parseLafanCsv, LAFAN_FPS } from './lafan';
 export { parseMotionPickle } from './pickle-clips';
 export { unpickle, NdArray, PyObject } from './pickle';
+export { parseGmrNpz, isGmrNpz } from './gmr-npz';
 export { parseHolosomaNpz, isHolosomaNpz, npzArrays } from './holosoma';
 export { parseSonicFolder, SONIC_FILES, SONIC_FPS } from './sonic';
 export { parseSeedCsv, isSeedHeader, SEED_FPS } from './seed';

@@ -10,6 +10,7 @@ import { fpsFromFileName } from '../csv';
 import { parseMotionNpz } from '../npz';
 import { retargetBvh } from '../retarget';
 import { baseName, checkJointOrder, columnNames, isaacLabBodyOrder, rootQuats, type FormatClip, type ReadOptions } from './common';
+import { isGmrNpz, parseGmrNpz } from './gmr-npz';
 import { isHolosomaNpz, npzArrays, parseHolosomaNpz } from './holosoma';
 import { parseLafanCsv } from './lafan';
 import { parseMotionPickle } from './pickle-clips';
@@ -26,6 +27,7 @@ const ext = (name: string) => /\.([a-z0-9]+)$/i.exec(name)?.[1].toLowerCase() ??
 function readNpz(bytes: Uint8Array, name: string, robot: RobotModel | undefined, opts: ReadOptions): FormatClip {
   const arrays = npzArrays(bytes, name);
   if (isHolosomaNpz(arrays)) return parseHolosomaNpz(arrays, name, robot, opts);
+  if (isGmrNpz(arrays)) return parseGmrNpz(arrays, name, robot, opts);
   const notes: string[] = [], warnings: string[] = [];
   let names = opts.jointNames;
   let bodies: string[] | undefined;

@@ -273,6 +273,15 @@ describe('humanoid-policy-viewer JSON', () => {
     expect(c.notes.join(' ')).toMatch(/50 Hz/);
     expect(c.notes.join(' ')).toMatch(/description order/);
   });
+  it('a folder with the viewer\'s motions.json index: clips named by the index, the index itself not read as a clip', () => {
+    const files = {
+      'motions.json': enc(JSON.stringify({ format: 'tracking-motion-index-v1', base_path: './motions', motions: [{ name: 'default', file: 'stand.json' }] })),
+      'motions/stand.json': enc(JSON.stringify(doc(3))),
+    };
+    const clips = readMotionFolder('g1', files, g1);
+    expect(clips.map((c) => [c.name, c.nFrames])).toEqual([['default', 3]]);
+    expectMimic(() => readMotionFile('motions.json', files['motions.json'], g1), 'MotionError', /file/, /load its folder/);
+  });
   it('bad input: missing key, NaN frame, broken JSON, frame counts differ', () => {
     const d = doc(3);
     expectMimic(() => readMotionFile('a.json', enc(JSON.stringify({ ...d, root_quat: undefined })), g1), 'MotionError', /root_quat/);

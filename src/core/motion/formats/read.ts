@@ -58,7 +58,26 @@ function readCsv(bytes: Uint8Array, name: string, robot: RobotModel | undefined,
   return { ...clip, format: named ? 'motion CSV (BeyondMimic / unitree_rl_lab)' : clip.format };
 }
 
+const VIEWER_INDEX = 'tracking-motion-index-v1';
+
+/** A humanoid-policy-viewer motion index (`motions.json`): clip file (relative to the index's folder) → clip name. */
+function viewerIndex(bytes: Uint8Array, name: string): Map<string, string> | undefined {
+  const t = text(bytes);
+  if (!t.includes(VIEWER_INDEX)) return undefined;
+  let doc: { format?: string; base_path?: string; motions?: unknown[] };
+  try { doc = JSON.parse(t) as typeof doc; } catch (e) { return fail('ParseError', name, 'JSON', (e as Error).message); }
+  if (doc.format !== VIEWER_INDEX || !Array.isArray(doc.motions)) return undefined;
+  const base = (doc.base_path ?? '.').replace(/^\.\/?/, '').replace(/\/$/, '');
+  const out = new Map<string, string>();
+  for (const m of doc.motions) {
+    const e = typeof m === 'string' ? { name: m.replace(/\.json$/i, ''), file: m } : (m as { name?: string; file?: string });
+    if (e?.file) out.set(base ? `${base}/${e.file}` : e.file, e.name ?? e.file);
+  }
+  return out;
+}
+
 function readJson(bytes: Uint8Array, name: string, robot: RobotModel | undefined, opts: ReadOptions): FormatClip {
+  if (viewerIndex(bytes, name)) fail('MotionError', name, 'file', `a ${VIEWER_INDEX} index lists clips: load its folder`);
   const t = text(bytes);
   if (t.includes(`"${RECORDING_FORMAT}"`)) {
     const rec = parseRecordingJson(t, name);
@@ -100,9 +119,19 @@ export function readMotionFolder(
     for (const [p, b] of Object.entries(files)) if (dirOf(p) === dir) parts[p.split('/').pop()!] = text(b);
     out.push(parseSonicFolder(parts, dir ? `${folder}/${dir}` : folder, robot, opts));
   }
+  const named = new Map<string, string>(), indexes = new Set<string>();
+  for (const [p, b] of Object.entries(files)) {
+    if (ext(p) !== 'json') continue;
+    const idx = viewerIndex(b, `${folder}/${p}`);
+    if (!idx) continue;
+    indexes.add(p);
+    for (const [f, n] of idx) named.set(dirOf(p) ? `${dirOf(p)}/${f}` : f, n);
+  }
   for (const [p, b] of Object.entries(files).sort(([a], [c]) => a.localeCompare(c))) {
-    if (sonicDirs.has(dirOf(p)) || !MOTION_EXTENSIONS.includes(ext(p))) continue;
-    out.push(...readMotionFile(`${folder}/${p}`, b, robot, opts));
+    if (sonicDirs.has(dirOf(p)) || indexes.has(p) || !MOTION_EXTENSIONS.includes(ext(p))) continue;
+    const clips = readMotionFile(`${folder}/${p}`, b, robot, opts);
+    const n = named.get(p);
+    out.push(...(n && clips.length === 1 ? [{ ...clips[0], name: n }] : clips));
   }
   if (!out.length) fail('MotionError', folder, 'folder', 'no motion files (and no SONIC joint_pos.csv) in the folder');
   return out;

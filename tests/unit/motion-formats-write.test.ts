@@ -11,6 +11,7 @@ import { readMotionFile } from '../../src/core/motion/formats/read';
 import { parseRecordingJson, Recorder } from '../../src/core/motion/formats/record';
 import { writeBeyondMimicCsv, writeBeyondMimicNpz, writeClip } from '../../src/core/motion/formats/write';
 import type { MotionClip } from '../../src/core/motion/types';
+import { writeMotionNpz } from '../../src/core/motion/npz';
 import { loadG1 } from './model-helpers';
 
 const g1 = loadG1('xml');
@@ -60,6 +61,14 @@ describe('writers round-trip through our loaders', () => {
     forwardKinematics(g1, src.rootPos.subarray(f * 3, f * 3 + 3), src.rootQuat.subarray(f * 4, f * 4 + 4), jp, bp, bq);
     const foot = g1.bodyIndex.get('left_ankle_roll_link')!, k = back.bodyNames!.indexOf('left_ankle_roll_link');
     for (let c = 0; c < 3; c++) expect(back.bodyPos![(f * nb + k) * 3 + c]).toBeCloseTo(bp[foot * 3 + c], 5);
+  });
+  it('an NPZ without joint/body names (as whole_body_tracking writes it) is read in the IsaacLab order', () => {
+    const named = readMotionFile('w.npz', writeBeyondMimicNpz(src, g1), g1)[0];
+    const bare = writeMotionNpz(named, { names: false });
+    const [back] = readMotionFile('bare.npz', bare, g1);
+    expect(back.notes.join(' ')).toMatch(/IsaacLab \(breadth-first\) order/);
+    expect(back.bodyNames).toEqual(named.bodyNames);
+    expect(clipDiff(src, back)).toBeLessThan(1e-6);
   });
   it('viewer JSON: reads back exactly (float32 values survive JSON)', () => {
     const [back] = readMotionFile('walk_b.json', writeClip(src, g1, 'json'), g1);

@@ -116,6 +116,9 @@ describe('Recorder', () => {
     expect(npz.fps).toBe(50);
     expect(clipDiff(rec.toClip(), npz)).toBeLessThan(1e-6);
   });
+  it('files(): the three recordings by name', () => {
+    expect(Object.keys(rec.files()).sort()).toEqual(['run.csv', 'run.json', 'run.npz']);
+  });
   it('a wrong-sized action is a MotionError naming the step', () => {
     let err: unknown;
     try { rec.push(state, { actions: [1, 2] }); } catch (e) { err = e; }

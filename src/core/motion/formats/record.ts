@@ -91,6 +91,12 @@ export class Recorder {
   writeCsv(): string { return writeBeyondMimicCsv(this.toClip(), this.robot); }
   writeNpz(): Uint8Array { return writeBeyondMimicNpz(this.toClip(), this.robot); }
 
+  /** The three recordings by file name (`<name>.csv`, `<name>.npz`, `<name>.json`), e.g. for `--record DIR`. */
+  files(): Record<string, Uint8Array> {
+    const safe = this.name.replace(/[^\w.-]+/g, '_'), enc = new TextEncoder();
+    return { [`${safe}.csv`]: enc.encode(this.writeCsv()), [`${safe}.npz`]: this.writeNpz(), [`${safe}.json`]: enc.encode(this.writeJson()) };
+  }
+
   writeJson(): string {
     const clip = this.toClip(), nj = clip.jointNames.length;
     return JSON.stringify({

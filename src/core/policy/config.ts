@@ -10,7 +10,8 @@ import { obsTerms } from '../observation/terms';
 import { layoutSize } from '../observation/builder';
 import { createObsContext } from '../observation/context';
 import { featureSize, type OnnxInfo, type OnnxValueInfo } from './onnx';
-import { configFromDeployYaml, configFromMetadata, hasMetadataConfig } from './sources';
+import { configFromDeployYaml, configFromMetadata } from './sources';
+import { configureByFamily, detectRecurrent } from './families/index';
 import { configFromProfile } from './profile';
 
 export interface PolicyConfig {
@@ -57,6 +58,10 @@ export interface PolicyConfig {
   heldJoints?: HeldJoints;
   /** phase-conditioned policies (ASAP/HumanoidVerse, PBHC): motion length in seconds (phase = t / length) */
   motionSeconds?: number;
+  /** gait-clock policies (holosoma locomotion): gait period in s (observation/context.ts advanceGaitPhase) */
+  gaitPeriod?: number;
+  /** what in the file identified the family (for the Run box and the CLI JSON) */
+  familyEvidence?: string[];
 }
 
 /** Names of an embedded reference's graph outputs. */
@@ -98,12 +103,12 @@ export {
 /** Names of the embedded-reference outputs of a BeyondMimic export. */
 export const REFERENCE_OUTPUTS = ['joint_pos', 'joint_vel', 'body_pos_w', 'body_quat_w', 'body_lin_vel_w', 'body_ang_vel_w'];
 
-/** The observation input: `obs`, else the first input that is not `time_step`. */
+/** The observation input: `obs`, `actor_obs`, else the first input that is not `time_step`. */
 export const obsInputOf = (info: OnnxInfo): OnnxValueInfo | undefined =>
-  info.inputs.find((i) => i.name === 'obs') ?? info.inputs.find((i) => i.name !== 'time_step');
-/** The action output: `actions`, else the first output. */
+  info.inputs.find((i) => i.name === 'obs') ?? info.inputs.find((i) => i.name === 'actor_obs') ?? info.inputs.find((i) => i.name !== 'time_step');
+/** The action output: `actions`, `action`, else the first output. */
 export const actionsOutputOf = (info: OnnxInfo): OnnxValueInfo | undefined =>
-  info.outputs.find((o) => o.name === 'actions') ?? info.outputs[0];
+  info.outputs.find((o) => o.name === 'actions') ?? info.outputs.find((o) => o.name === 'action') ?? info.outputs[0];
 
 export interface ResolveInput {
   /** readOnnxInfo of the policy */
@@ -118,30 +123,36 @@ export interface ResolveInput {
   profileFile?: string;
 }
 
+const ELEM_TYPES: Record<number, string> = { 1: 'float32', 6: 'int32', 7: 'int64', 8: 'string', 10: 'float16', 11: 'double' };
+const elemName = (t: number): string => ELEM_TYPES[t] ?? `type ${t}`;
+
+/** The graph's typed inputs: the observation must be float32, a time step float32 / int32 / int64. */
+function checkInputTypes(info: OnnxInfo, file: string, obsIn: OnnxValueInfo, timeStep: string): void {
+  if (obsIn.elemType !== 0 && obsIn.elemType !== 1) {
+    fail('PolicyError', file, `input ${obsIn.name}`, `the observation input has type ${elemName(obsIn.elemType)}; policies take float32 observations (re-export with a float input)`);
+  }
+  const ts = info.inputs.find((i) => i.name === timeStep);
+  if (ts && ![0, 1, 6, 7].includes(ts.elemType)) {
+    fail('PolicyError', file, `input ${ts.name}`, `has type ${elemName(ts.elemType)}; a time-step input must be float32, int32 or int64`);
+  }
+}
+
 /**
- * The policy's configuration from, in order of preference, its ONNX metadata, a deploy.yaml, a profile; then
- * checked against the robot (joints BY NAME, anchor body) and the ONNX graph (observation and action sizes,
- * time_step for embedded-reference policies).
+ * The policy's configuration: its exporter family is identified from the graph and metadata
+ * (policies/families) and configures it from the file, a deploy.yaml and/or a profile; then it is checked
+ * against the robot (joints BY NAME, anchor body) and the ONNX graph (observation and action sizes,
+ * time_step for embedded-reference policies, recurrent state).
  */
 export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
   const { info, file, robot } = input;
   const obsIn = obsInputOf(info) ?? fail('PolicyError', file, 'graph inputs', 'no observation input');
   const obsSize = featureSize(obsIn);
-  let cfg: PolicyConfig;
-  let cfgFile: string;
-  if (hasMetadataConfig(info.metadata)) {
-    cfg = configFromMetadata(info.metadata, file);
-    cfgFile = file;
-  } else if (input.yaml !== undefined) {
-    cfgFile = input.yamlFile ?? 'deploy.yaml';
-    cfg = configFromDeployYaml(input.yaml, cfgFile, robot.joints.map((j) => j.name));
-  } else if (input.profile !== undefined) {
-    cfgFile = input.profileFile ?? 'profile.json';
-    cfg = configFromProfile(input.profile, cfgFile, { robot, obsSize: obsSize > 0 ? obsSize : undefined });
-  } else {
-    return fail('PolicyError', file, 'metadata_props',
-      'the ONNX file carries no policy metadata; give its deploy.yaml or a profile (policies/*.json)');
-  }
+  const actOut = actionsOutputOf(info) ?? fail('PolicyError', file, 'graph outputs', 'no action output');
+  const { config: cfg, evidence } = configureByFamily({ ...input, obsIn, obsSize, actOut, nActions: featureSize(actOut) });
+  cfg.familyEvidence = evidence;
+  const cfgFile = cfg.source === 'metadata' ? file : cfg.source === 'deploy.yaml' ? (input.yamlFile ?? 'deploy.yaml') : (input.profileFile ?? 'profile.json');
+  const tsName = cfg.referenceOutputs?.timeStep ?? 'time_step';
+  checkInputTypes(info, file, obsIn, tsName);
 
   const missing = cfg.jointNames.filter((j) => !robot.jointIndex.has(j));
   if (missing.length) {
@@ -151,6 +162,8 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
   const n = cfg.jointNames.length;
   for (const k of ['stiffness', 'damping', 'defaultJointPos', 'actionScale', 'actionOffset'] as const) {
     if (cfg[k].length !== n) fail('PolicyError', cfgFile, k, `has ${cfg[k].length} values for ${n} policy joints`);
+    const bad = cfg[k].findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) fail('PolicyError', cfgFile, `${k}[${bad}]`, `joint ${cfg.jointNames[bad]}: ${cfg[k][bad]} is not a finite number`);
   }
   if (!robot.bodyIndex.has(cfg.anchorBody)) {
     fail('PolicyError', cfgFile, `anchor ${cfg.anchorBody}`, `anchor body ${cfg.anchorBody} is not in robot "${robot.name}"`);
@@ -158,13 +171,12 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
   // tracked bodies are for termination and metrics: keep those this robot has — except when they come from
   // the policy itself (metadata): then they index its embedded-reference outputs and must all exist
   const lost = cfg.bodyNames.filter((b) => !robot.bodyIndex.has(b));
-  if (lost.length && cfg.source === 'metadata') {
+  if (lost.length && cfg.source === 'metadata' && !cfg.filledFromProfile?.includes('bodyNames')) {
     fail('PolicyError', file, 'metadata_props.body_names', `the policy tracks bodies that robot "${robot.name}" lacks: ${lost.join(', ')}`);
   }
   cfg.bodyNames = cfg.bodyNames.filter((b) => robot.bodyIndex.has(b));
   cfg.endEffectors = cfg.endEffectors.filter((b) => robot.bodyIndex.has(b));
 
-  const actOut = actionsOutputOf(info) ?? fail('PolicyError', file, 'graph outputs', 'no action output');
   const nAct = featureSize(actOut);
   if (nAct > 0 && nAct !== n) {
     fail('PolicyError', file, `output ${actOut.name}`, `the policy outputs ${nAct} actions but its config (${cfgFile}) has ${n} joints`);
@@ -183,13 +195,21 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
       `the observation layout (${cfg.observations.map((e) => e.term).join(', ')}) has ${size} values but the ONNX input "${obsIn.name}" takes ${obsSize}`);
   }
 
-  const hasTimeStep = info.inputs.some((i) => i.name === 'time_step');
-  const hasRefOutputs = info.outputs.some((o) => o.name === 'joint_pos');
+  const hasTimeStep = info.inputs.some((i) => i.name === tsName);
+  const hasRefOutputs = info.outputs.some((o) => o.name === (cfg.referenceOutputs?.jointPos ?? 'joint_pos'));
   const embedded = hasRefOutputs || (cfg.source !== 'metadata' && cfg.embeddedReference);
   if (embedded && !hasTimeStep) {
     fail('PolicyError', file, 'graph inputs',
-      `an embedded-reference policy needs an input "time_step", the graph has only ${info.inputs.map((i) => i.name).join(', ')}`);
+      `an embedded-reference policy needs an input "${tsName}", the graph has only ${info.inputs.map((i) => i.name).join(', ')}`);
   }
   cfg.embeddedReference = embedded;
+  const recurrent = detectRecurrent(info, [obsIn.name, tsName], actOut.name);
+  if (recurrent.length) cfg.recurrent = recurrent;
+  const fed = new Set([obsIn.name, tsName, ...recurrent.map((r) => r.input)]);
+  const unfed = info.inputs.filter((i) => !fed.has(i.name));
+  if (unfed.length) {
+    fail('PolicyError', file, `input ${unfed[0].name}`,
+      `the runtime cannot feed input(s) ${unfed.map((i) => `${i.name} [${i.dims.join(', ')}]`).join(', ')}: it feeds the observation, "${tsName}" and recurrent state (an input paired with an output of the same shape and name, e.g. h_in/h_out)`);
+  }
   return cfg;
 }

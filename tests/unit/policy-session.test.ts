@@ -74,6 +74,28 @@ describe('external data (policy.onnx + policy.onnx.data)', () => {
   });
 });
 
+describe('embedded reference length (real exports clamp time_step past the last frame)', () => {
+  const refModel = (frames: number, clamp: boolean) => onnxModel({
+    nodes: [
+      node('MatMul', ['obs', 'W'], ['actions']),
+      ...(clamp ? [node('Min', ['time_step', 'Last'], ['tc'])] : [node('Identity', ['time_step'], ['tc'])]),
+      node('Cast', ['tc'], ['idx'], { to: 7 }), node('Gather', ['T', 'idx'], ['joint_pos'], { axis: 0 }),
+    ],
+    initializers: [tensor('W', [154, 29], weights(154, 29)), tensor('Last', [1], [frames - 1]),
+      tensor('T', [frames, 29], Float32Array.from({ length: frames * 29 }, (_, k) => Math.sin(k)))],
+    inputs: [valueInfo('obs', [1, 154]), valueInfo('time_step', [1, 1])],
+    outputs: [valueInfo('actions', [1, 29]), valueInfo('joint_pos', [1, 1, 29])],
+  });
+
+  it('found by bisection for a clamping export and for one that fails past its end', async () => {
+    for (const [frames, clamp] of [[37, true], [23, false], [1, true]] as const) {
+      const s = await PolicySession.create(refModel(frames, clamp), cfg29, { file: 'ref.onnx' });
+      expect(await s.embeddedReferenceLength(1 << 16)).toBe(frames);
+      await s.release();
+    }
+  });
+});
+
 describe('inputs the session cannot take', () => {
   /** obs [1,n] (type obsType) cast to float, time_step [1,1] (type tsType) cast to float */
   const typed = (obsType: number, tsType: number) => onnxModel({

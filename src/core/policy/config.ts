@@ -150,7 +150,8 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
   const actOut = actionsOutputOf(info) ?? fail('PolicyError', file, 'graph outputs', 'no action output');
   const { config: cfg, evidence } = configureByFamily({ ...input, obsIn, obsSize, actOut, nActions: featureSize(actOut) });
   cfg.familyEvidence = evidence;
-  const cfgFile = cfg.source === 'metadata' ? file : cfg.source === 'deploy.yaml' ? (input.yamlFile ?? 'deploy.yaml') : (input.profileFile ?? 'profile.json');
+  const shipped = cfg.source.startsWith('profile:') && input.profile === undefined ? `policies/${cfg.source.slice(8)}.json` : undefined;
+  const cfgFile = cfg.source === 'metadata' ? file : cfg.source === 'deploy.yaml' ? (input.yamlFile ?? 'deploy.yaml') : (shipped ?? input.profileFile ?? 'profile.json');
   const tsName = cfg.referenceOutputs?.timeStep ?? 'time_step';
   checkInputTypes(info, file, obsIn, tsName);
 

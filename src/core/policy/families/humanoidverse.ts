@@ -46,7 +46,6 @@ export const humanoidverse: Family = {
       file, fileName: x.file, base,
       rest: { source: base.cfg.source, family: 'humanoidverse', embeddedReference: false, armatureFromGains: base.cfg.armatureFromGains, nSkills: 0 },
     }, warnings);
-    cfg.motionSeconds ??= undefined;
     if (cfg.motionSeconds !== undefined && !cfg.filledFromProfile!.includes('motionSeconds')) cfg.filledFromProfile!.push('motionSeconds');
     if (cfg.heldJoints && !cfg.filledFromProfile!.includes('heldJoints')) cfg.filledFromProfile!.push('heldJoints');
     return cfg;

@@ -33,8 +33,6 @@ export interface ExternalDataFile {
 export interface PolicySessionOptions {
   /** execution provider (default 'wasm'); 'webgpu' runs on `device` when given */
   ep?: 'wasm' | 'webgpu';
-  /** @deprecated use `ep`; kept for callers that pass ORT's list */
-  executionProviders?: string[];
   /** the GPUDevice to share with the WebGPU EP (the observation builder's) */
   device?: GPUDevice;
   /** the ORT module (default: onnxruntime-web; the WebGPU hand-off passes onnxruntime-web/webgpu) */
@@ -226,7 +224,7 @@ export class PolicySession {
     configureOrt(ort);
     const file = opts.file ?? 'policy.onnx';
     checkExternalData(bytes, file, opts.externalData ?? []);
-    const ep = opts.ep ?? (opts.executionProviders?.includes('webgpu') ? 'webgpu' : 'wasm');
+    const ep = opts.ep ?? 'wasm';
     const provider = ep === 'webgpu'
       ? (opts.device ? ({ name: 'webgpu', device: opts.device } as ortTypes.InferenceSession.ExecutionProviderConfig) : 'webgpu')
       : 'wasm';

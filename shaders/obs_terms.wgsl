@@ -49,18 +49,18 @@ fn obs_actions(e: u32, d: u32) -> f32 { return I[P.iLastAction + e * P.na + d]; 
 fn obs_last_action(e: u32, d: u32) -> f32 { return I[P.iLastAction + e * P.na + d]; }
 fn obs_skill(e: u32, d: u32) -> f32 { return I[P.iSkill + e * P.nSkills + d]; }
 
-// per-env block at P.iExtra: [phase, vx, vy, wz, gait0, gait1]
-fn extra(e: u32, k: u32) -> f32 { return I[P.iExtra + e * 6u + k]; }
+// per-env block at P.iExtra: [phase, vx, vy, wz, sin g0, sin g1, cos g0, cos g1] (sin/cos taken on the CPU)
+fn extra(e: u32, k: u32) -> f32 { return I[P.iExtra + e * 8u + k]; }
 fn obs_motion_phase(e: u32, d: u32) -> f32 { return extra(e, 0u); }
 fn obs_velocity_commands(e: u32, d: u32) -> f32 { return extra(e, 1u + d); }
 fn obs_command_lin_vel(e: u32, d: u32) -> f32 { return extra(e, 1u + d); }
 fn obs_command_ang_vel(e: u32, d: u32) -> f32 { return extra(e, 3u); }
-fn obs_sin_phase(e: u32, d: u32) -> f32 { return sin(extra(e, 4u + d)); }
-fn obs_cos_phase(e: u32, d: u32) -> f32 { return cos(extra(e, 4u + d)); }
+fn obs_sin_phase(e: u32, d: u32) -> f32 { return extra(e, 4u + d); }
+fn obs_cos_phase(e: u32, d: u32) -> f32 { return extra(e, 6u + d); }
 // [sin, cos] of the first foot's phase
 fn obs_gait_phase(e: u32, d: u32) -> f32 {
-  if (d == 0u) { return sin(extra(e, 4u)); }
-  return cos(extra(e, 4u));
+  if (d == 0u) { return extra(e, 4u); }
+  return extra(e, 6u);
 }
 
 fn obs_term(id: u32, e: u32, d: u32) -> f32 {

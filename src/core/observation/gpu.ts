@@ -23,8 +23,12 @@ export interface GpuObservationOptions {
   recreateDevice?: () => Promise<GPUDevice>;
 }
 
-/** per-env words of the packed phase / command / gait-clock block in I (see obs_common.wgsl iExtra) */
-const EXTRA_STRIDE = 6;
+/**
+ * per-env words of the packed phase / command / gait-clock block in I (see obs_common.wgsl iExtra):
+ * [phase, vx, vy, wz, sin g0, sin g1, cos g0, cos g1]. sin/cos are taken on the CPU: WGSL's sin/cos are only
+ * specified to 2^-11 absolute error, too coarse for GPU = CPU to 1e-5.
+ */
+const EXTRA_STRIDE = 8;
 interface Upload { src: () => Float32Array; buffer: 's' | 'r' | 'i'; offset: number }
 interface Resources {
   pipelines: GPUComputePipeline[]; bind: GPUBindGroup; uniform: GPUBuffer; flags: GPUBuffer; obs: GPUBuffer;
@@ -154,7 +158,7 @@ export class GpuObservationBuilder {
     this.sizes.i = na + this.rawSize;
     add('i', 'i.lastAction', ctx.n * na, () => this.ctx.lastAction, 26);
     add('i', 'i.skill', ctx.n * ctx.nSkills, () => this.ctx.skill, 27);
-    // phase, velocity command and gait clock, packed per env [phase, vx, vy, wz, gait0, gait1] at P.iExtra
+    // phase, velocity command and gait clock, packed per env (EXTRA_STRIDE) at P.iExtra
     if (reads.has('i.phase') || reads.has('i.command') || reads.has('i.gaitPhase')) {
       p[11] = this.sizes.i;
       const packed = new Float32Array(ctx.n * EXTRA_STRIDE);
@@ -163,7 +167,10 @@ export class GpuObservationBuilder {
         for (let e = 0; e < c.n; e++) {
           packed[e * EXTRA_STRIDE] = c.phase[e];
           packed.set(c.command.subarray(e * 3, e * 3 + 3), e * EXTRA_STRIDE + 1);
-          packed.set(c.gaitPhase.subarray(e * 2, e * 2 + 2), e * EXTRA_STRIDE + 4);
+          for (let k = 0; k < 2; k++) {
+            packed[e * EXTRA_STRIDE + 4 + k] = Math.sin(c.gaitPhase[e * 2 + k]);
+            packed[e * EXTRA_STRIDE + 6 + k] = Math.cos(c.gaitPhase[e * 2 + k]);
+          }
         }
         return packed;
       };

@@ -47,6 +47,19 @@ describe('BeyondMimic / mjlab tracking exports', () => {
   });
 });
 
+describe('mjlab velocity export', () => {
+  it('no time_step, command_names "twist": locomotion, `command` read as the velocity command', () => {
+    const meta = readOnnxInfo(trackingExport('mjlab', 160), 'x.onnx').metadata;
+    const bytes = linearPolicy(99, 29, new Float32Array(99 * 29), 1, {
+      ...meta, command_names: 'twist', observation_names: 'base_lin_vel,base_ang_vel,projected_gravity,joint_pos,joint_vel,actions,command',
+    });
+    const c = resolve(bytes, 'vel.onnx');
+    expect(c.family).toBe('mjlab-velocity');
+    expect(c.embeddedReference).toBe(false);
+    expect(c.observations.map((o) => o.term)).toEqual(['base_lin_vel', 'base_ang_vel', 'projected_gravity', 'joint_pos_rel', 'joint_vel_rel', 'last_action', 'velocity_commands']);
+  });
+});
+
 describe('unitree_rl_lab / unitree_rl_mjlab deploy.yaml', () => {
   it('the dance export with its deploy.yaml is unitree-rl-lab', () => {
     const c = resolve(new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), 'policy.onnx', { yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8') });

@@ -18,3 +18,25 @@ describe('real holosoma export', () => {
     }
   });
 });
+
+describe('holosoma tracking reference (torso only) becomes a whole reference', () => {
+  it("root pose from the torso's pose and the joints; 'reset' start stands the robot on it", async () => {
+    const { holosomaWbt } = await import('./families-fixture');
+    const torso = g1.bodyIndex.get('torso_link')!;
+    let ref: { tq: number[]; tz: number; rq: number } | null = null;
+    const r = await runEpisode({
+      model: g1, engine: 'mujoco', policy: { bytes: holosomaWbt(), file: 'wbt.onnx' }, seconds: 0.06, start: 'reset', stopOnTermination: false,
+      onStep: (i) => {
+        ref ??= {
+          tq: Array.from(i.ref.bodyQuat.subarray(torso * 4, torso * 4 + 4)), tz: i.ref.bodyPos[torso * 3 + 2],
+          rq: Math.hypot(...Array.from(i.ref.rootQuat.subarray(0, 4))),
+        };
+      },
+    });
+    expect(r.control_steps).toBe(3);
+    expect(ref!.tq[0]).toBeCloseTo(Math.cos(0.1), 5);
+    expect(ref!.tq[3]).toBeCloseTo(Math.sin(0.1), 5);
+    expect(ref!.tz).toBeCloseTo(1.05, 5);
+    expect(ref!.rq).toBeCloseTo(1, 5);
+  });
+});

@@ -137,24 +137,8 @@ function checkInputTypes(info: OnnxInfo, file: string, obsIn: OnnxValueInfo, tim
   }
 }
 
-/**
- * The policy's configuration: its exporter family is identified from the graph and metadata
- * (policies/families) and configures it from the file, a deploy.yaml and/or a profile; then it is checked
- * against the robot (joints BY NAME, anchor body) and the ONNX graph (observation and action sizes,
- * time_step for embedded-reference policies, recurrent state).
- */
-export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
-  const { info, file, robot } = input;
-  const obsIn = obsInputOf(info) ?? fail('PolicyError', file, 'graph inputs', 'no observation input');
-  const obsSize = featureSize(obsIn);
-  const actOut = actionsOutputOf(info) ?? fail('PolicyError', file, 'graph outputs', 'no action output');
-  const { config: cfg, evidence } = configureByFamily({ ...input, obsIn, obsSize, actOut, nActions: featureSize(actOut) });
-  cfg.familyEvidence = evidence;
-  const shipped = cfg.source.startsWith('profile:') && input.profile === undefined ? `policies/${cfg.source.slice(8)}.json` : undefined;
-  const cfgFile = cfg.source === 'metadata' ? file : cfg.source === 'deploy.yaml' ? (input.yamlFile ?? 'deploy.yaml') : (shipped ?? input.profileFile ?? 'profile.json');
-  const tsName = cfg.referenceOutputs?.timeStep ?? 'time_step';
-  checkInputTypes(info, file, obsIn, tsName);
-
+/** Joints and per-joint lists against the robot: names BY NAME, one value per joint, finite. */
+function checkJoints(cfg: PolicyConfig, robot: RobotModel, cfgFile: string): void {
   const missing = cfg.jointNames.filter((j) => !robot.jointIndex.has(j));
   if (missing.length) {
     fail('PolicyError', cfgFile, `joints ${missing.join(', ')}`,
@@ -166,6 +150,10 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
     const bad = cfg[k].findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) fail('PolicyError', cfgFile, `${k}[${bad}]`, `joint ${cfg.jointNames[bad]}: ${cfg[k][bad]} is not a finite number`);
   }
+}
+
+/** Anchor and tracked bodies against the robot (bodies the policy itself names must all exist). */
+function checkBodies(cfg: PolicyConfig, robot: RobotModel, file: string, cfgFile: string): void {
   if (!robot.bodyIndex.has(cfg.anchorBody)) {
     fail('PolicyError', cfgFile, `anchor ${cfg.anchorBody}`, `anchor body ${cfg.anchorBody} is not in robot "${robot.name}"`);
   }
@@ -177,16 +165,17 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
   }
   cfg.bodyNames = cfg.bodyNames.filter((b) => robot.bodyIndex.has(b));
   cfg.endEffectors = cfg.endEffectors.filter((b) => robot.bodyIndex.has(b));
+}
 
-  const nAct = featureSize(actOut);
+/** Action and observation sizes against the graph. */
+function checkSizes(cfg: PolicyConfig, robot: RobotModel, file: string, cfgFile: string, obsIn: OnnxValueInfo, actOut: OnnxValueInfo): void {
+  const n = cfg.jointNames.length, nAct = featureSize(actOut), obsSize = featureSize(obsIn);
   if (nAct > 0 && nAct !== n) {
     fail('PolicyError', file, `output ${actOut.name}`, `the policy outputs ${nAct} actions but its config (${cfgFile}) has ${n} joints`);
   }
-
   cfg.observations.forEach((e, k) => {
     if (!Object.prototype.hasOwnProperty.call(obsTerms, e.term)) {
-      fail('PolicyError', cfgFile, `observations[${k}]`,
-        `unknown observation term "${e.term}" (known: ${Object.keys(obsTerms).join(', ')})`);
+      fail('PolicyError', cfgFile, `observations[${k}]`, `unknown observation term "${e.term}" (known: ${Object.keys(obsTerms).join(', ')})`);
     }
   });
   const ctx = createObsContext(robot, 1, cfg.jointNames, cfg.defaultJointPos, cfg.anchorBody, cfg.nSkills);
@@ -195,7 +184,11 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
     fail('PolicyError', cfgFile, 'observations',
       `the observation layout (${cfg.observations.map((e) => e.term).join(', ')}) has ${size} values but the ONNX input "${obsIn.name}" takes ${obsSize}`);
   }
+}
 
+/** Embedded reference (needs the time-step input), recurrent state, and no input left unfed. */
+function checkGraphInputs(cfg: PolicyConfig, info: OnnxInfo, file: string, obsIn: OnnxValueInfo, actOut: OnnxValueInfo): void {
+  const tsName = cfg.referenceOutputs?.timeStep ?? 'time_step';
   const hasTimeStep = info.inputs.some((i) => i.name === tsName);
   const hasRefOutputs = info.outputs.some((o) => o.name === (cfg.referenceOutputs?.jointPos ?? 'joint_pos'));
   const embedded = hasRefOutputs || (cfg.source !== 'metadata' && cfg.embeddedReference);
@@ -212,5 +205,26 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
     fail('PolicyError', file, `input ${unfed[0].name}`,
       `the runtime cannot feed input(s) ${unfed.map((i) => `${i.name} [${i.dims.join(', ')}]`).join(', ')}: it feeds the observation, "${tsName}" and recurrent state (an input paired with an output of the same shape and name, e.g. h_in/h_out)`);
   }
+}
+
+/**
+ * The policy's configuration: its exporter family is identified from the graph and metadata
+ * (policy/families) and configures it from the file, a deploy.yaml and/or a profile; then it is checked
+ * against the robot (joints BY NAME, anchor body) and the ONNX graph (observation and action sizes,
+ * time_step for embedded-reference policies, recurrent state, every input fed).
+ */
+export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
+  const { info, file, robot } = input;
+  const obsIn = obsInputOf(info) ?? fail('PolicyError', file, 'graph inputs', 'no observation input');
+  const actOut = actionsOutputOf(info) ?? fail('PolicyError', file, 'graph outputs', 'no action output');
+  const { config: cfg, evidence } = configureByFamily({ ...input, obsIn, obsSize: featureSize(obsIn), actOut, nActions: featureSize(actOut) });
+  cfg.familyEvidence = evidence;
+  const shipped = cfg.source.startsWith('profile:') && input.profile === undefined ? `policies/${cfg.source.slice(8)}.json` : undefined;
+  const cfgFile = cfg.source === 'metadata' ? file : cfg.source === 'deploy.yaml' ? (input.yamlFile ?? 'deploy.yaml') : (shipped ?? input.profileFile ?? 'profile.json');
+  checkInputTypes(info, file, obsIn, cfg.referenceOutputs?.timeStep ?? 'time_step');
+  checkJoints(cfg, robot, cfgFile);
+  checkBodies(cfg, robot, file, cfgFile);
+  checkSizes(cfg, robot, file, cfgFile, obsIn, actOut);
+  checkGraphInputs(cfg, info, file, obsIn, actOut);
   return cfg;
 }

@@ -13,6 +13,7 @@ import { fail, MimicError } from '../errors';
 import type { PolicyConfig, RecurrentState } from './config';
 import { readOnnxInfo } from './onnx';
 import { configureOrt, fixedBatchOf, type OrtRuntime } from './ort-env';
+import { RecurrentSlot } from './recurrent-state';
 
 type Tensor = ortTypes.Tensor;
 
@@ -54,7 +55,6 @@ function metaOf(m: ortTypes.InferenceSession.ValueMetadata): Meta {
 }
 
 const TIME_TYPES = ['float32', 'int64', 'int32'];
-const prod = (a: number[]): number => a.reduce((s, x) => s * x, 1);
 
 /** BeyondMimic names for the embedded-reference keys of ReferenceOutputs. */
 const CANONICAL: Record<string, string> = {
@@ -69,54 +69,6 @@ function checkExternalData(bytes: Uint8Array, file: string, given: ExternalDataF
   const missing = need.filter((p) => !have.has(p.split(/[\\/]/).pop()));
   if (missing.length) {
     fail('PolicyError', file, 'external data', `the model keeps its weights in ${missing.map((m) => `"${m}"`).join(', ')}: give that file too (beside the .onnx, or dropped / picked together with it)`);
-  }
-}
-
-/** Per-env recurrent state of one state input/output pair; the batch axis is where n goes in the tensor. */
-class RecurrentSlot {
-  readonly per: number;
-  readonly outer: number;
-  readonly inner: number;
-  data = new Float32Array(0);
-
-  constructor(readonly spec: RecurrentState, readonly dims: readonly (number | string)[], readonly batchAxis: number) {
-    this.per = prod(spec.shape);
-    this.outer = prod(spec.shape.slice(0, batchAxis));
-    this.inner = this.per / Math.max(1, this.outer);
-  }
-
-  ensure(n: number): void {
-    if (this.data.length !== n * this.per) this.data = new Float32Array(n * this.per);
-  }
-
-  /** state of envs [env, env + rows) as a tensor of the model's layout */
-  gather(env: number, rows: number): Float32Array {
-    const out = new Float32Array(rows * this.per);
-    for (let r = 0; r < rows; r++) {
-      for (let o = 0; o < this.outer; o++) {
-        const src = (env + r) * this.per + o * this.inner;
-        out.set(this.data.subarray(src, src + this.inner), o * rows * this.inner + r * this.inner);
-      }
-    }
-    return out;
-  }
-
-  scatter(values: Float32Array, env: number, rows: number, file: string): void {
-    if (values.length !== rows * this.per) {
-      fail('PolicyError', file, `output ${this.spec.output}`, `returned ${values.length} values for ${rows} env(s) × ${this.per} state values`);
-    }
-    for (let r = 0; r < rows; r++) {
-      for (let o = 0; o < this.outer; o++) {
-        const dst = (env + r) * this.per + o * this.inner;
-        this.data.set(values.subarray(o * rows * this.inner + r * this.inner, (o * rows + r + 1) * this.inner), dst);
-      }
-    }
-  }
-
-  tensorDims(rows: number): number[] {
-    const d = this.spec.shape.slice();
-    d.splice(this.batchAxis, 0, rows);
-    return d;
   }
 }
 

@@ -50,7 +50,7 @@ function fromFile(x: FamilyInput): Partial<PolicyConfig> {
   if (m.action_scale !== undefined) {
     let a: unknown;
     try { a = JSON.parse(m.action_scale); } catch { a = m.action_scale; }
-    out.actionScale = numList(typeof a === 'number' ? a : a, f, 'metadata_props.action_scale', n);
+    out.actionScale = numList(a, f, 'metadata_props.action_scale', n);
   }
   return out;
 }

@@ -7,9 +7,8 @@
 import { fail } from '../../errors';
 import type { RobotModel } from '../../model/types';
 import type { PolicyConfig } from '../config';
-import { DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES, decimationOf, isaacJointOrder } from '../conventions';
+import { DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES, decimationOf, isaacJointOrder, parseJsonText } from '../conventions';
 import { configFromProfile } from '../profile';
-import { parseJsonText } from '../conventions';
 import type { FamilyInput } from './types';
 
 type Obj = Record<string, unknown>;

@@ -5,7 +5,9 @@
 struct Params {
   n: u32, nj: u32, nb: u32, na: u32,
   anchor: u32, nSkills: u32, rawSize: u32, size: u32,
-  step: u32, nEntries: u32, tEntries: u32, pad1: u32,
+  step: u32, nEntries: u32, tEntries: u32,
+  // offset inside I of the per-env block [phase, command vx, vy, wz, sin g0, sin g1, cos g0, cos g1] (8 per env)
+  iExtra: u32,
   // offsets (in f32 elements) of the state arrays inside S
   sRootQuat: u32, sRootLinVel: u32, sRootAngVel: u32, sJointPos: u32,
   sJointVel: u32, sBodyPos: u32, sBodyQuat: u32, pad0: u32,

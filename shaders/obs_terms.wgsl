@@ -49,6 +49,20 @@ fn obs_actions(e: u32, d: u32) -> f32 { return I[P.iLastAction + e * P.na + d]; 
 fn obs_last_action(e: u32, d: u32) -> f32 { return I[P.iLastAction + e * P.na + d]; }
 fn obs_skill(e: u32, d: u32) -> f32 { return I[P.iSkill + e * P.nSkills + d]; }
 
+// per-env block at P.iExtra: [phase, vx, vy, wz, sin g0, sin g1, cos g0, cos g1] (sin/cos taken on the CPU)
+fn extra(e: u32, k: u32) -> f32 { return I[P.iExtra + e * 8u + k]; }
+fn obs_motion_phase(e: u32, d: u32) -> f32 { return extra(e, 0u); }
+fn obs_velocity_commands(e: u32, d: u32) -> f32 { return extra(e, 1u + d); }
+fn obs_command_lin_vel(e: u32, d: u32) -> f32 { return extra(e, 1u + d); }
+fn obs_command_ang_vel(e: u32, d: u32) -> f32 { return extra(e, 3u); }
+fn obs_sin_phase(e: u32, d: u32) -> f32 { return extra(e, 4u + d); }
+fn obs_cos_phase(e: u32, d: u32) -> f32 { return extra(e, 6u + d); }
+// [sin, cos] of the first foot's phase
+fn obs_gait_phase(e: u32, d: u32) -> f32 {
+  if (d == 0u) { return extra(e, 4u); }
+  return extra(e, 6u);
+}
+
 fn obs_term(id: u32, e: u32, d: u32) -> f32 {
   switch id {
     case 0u: { return obs_command(e, d); }
@@ -64,6 +78,13 @@ fn obs_term(id: u32, e: u32, d: u32) -> f32 {
     case 10u: { return obs_actions(e, d); }
     case 11u: { return obs_last_action(e, d); }
     case 12u: { return obs_skill(e, d); }
+    case 13u: { return obs_motion_phase(e, d); }
+    case 14u: { return obs_velocity_commands(e, d); }
+    case 15u: { return obs_command_lin_vel(e, d); }
+    case 16u: { return obs_command_ang_vel(e, d); }
+    case 17u: { return obs_sin_phase(e, d); }
+    case 18u: { return obs_cos_phase(e, d); }
+    case 19u: { return obs_gait_phase(e, d); }
     default: { return 0.0; }
   }
 }

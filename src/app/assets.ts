@@ -10,6 +10,7 @@ import { parseMotionCsv } from '../core/motion/csv';
 import { parseMotionNpz } from '../core/motion/npz';
 import { parseBvh } from '../core/motion/bvh';
 import { retargetBvh } from '../core/motion/retarget';
+import { inlineExternalData } from '../core/policy/external';
 import { readOnnxInfo } from '../core/policy/onnx';
 import { MimicError } from '../core/errors';
 import type { AssetInfo, AssetKind } from './store';
@@ -147,18 +148,20 @@ export function addFiles(files: RawFile[], lastPolicy: string | null): { added: 
         added.push(rec);
         records.set(rec.id, rec);
       } else if (e === 'onnx') {
-        readOnnxInfo(f.bytes, base(f.path));
+        // external weights (policy.onnx + policy.onnx.data, dropped together or from a folder) are inlined
+        const model = { path: f.path, bytes: inlineExternalData(f.bytes, base(f.path), files.filter((g) => ext(g.path) === 'data').map((g) => ({ path: g.path, data: g.bytes }))) };
+        readOnnxInfo(model.bytes, base(f.path));
         const same = (g: RawFile) => dir(g.path) === dir(f.path) || onnx.length === 1;
         const companions = [...yamls.filter(same), ...jsons.filter(same)].slice(0, 2);
         const name = dir(f.path) ? `${base(dir(f.path).slice(0, -1))}/${base(f.path)}` : base(f.path);
-        const rec: AssetRecord = { id: newId('policy', name), kind: 'policy', name, builtin: false, files: [f, ...companions] };
+        const rec: AssetRecord = { id: newId('policy', name), kind: 'policy', name, builtin: false, files: [model, ...companions] };
         records.set(rec.id, rec);
         added.push(rec);
       } else if ((e === 'yaml' || e === 'yml' || e === 'json') && onnx.length === 0 && lastPolicy && records.has(lastPolicy)) {
         const r = records.get(lastPolicy)!;
         r.files = [r.files[0], ...r.files.slice(1).filter((g) => ext(g.path) !== e), f];
         attached.push(lastPolicy);
-      } else if (!['stl', 'obj', 'dae', 'yaml', 'yml', 'json', 'md', 'txt', 'png', 'jpg'].includes(e) && !/license/i.test(f.path)) {
+      } else if (!['stl', 'obj', 'dae', 'yaml', 'yml', 'json', 'md', 'txt', 'png', 'jpg', 'data'].includes(e) && !/license/i.test(f.path)) {
         throw new MimicError('ParseError', base(f.path), '', `unknown file type .${e || '(none)'} (expected .xml/.urdf + meshes, .csv/.npz/.bvh, .onnx + deploy.yaml)`);
       }
     } catch (err) {

@@ -4,9 +4,8 @@
  */
 import * as ort from 'onnxruntime-web';
 import wasmUrl from '../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm?url';
+import { configureOrt } from '../core/policy/ort-env';
 
-ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, document.baseURI).href };
-ort.env.wasm.numThreads = 1;
-ort.env.logLevel = 'error';
+configureOrt(ort, { wasmUrl: new URL(wasmUrl, document.baseURI).href });
 
 export { ort };

@@ -4,6 +4,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { MimicError } from '../core/errors';
 import { parseScenario, nominalScenario, type Scenario } from '../core/evaluation/scenario';
 import type { ClipSource, EvalVariant, PolicySource, RobotSource } from '../core/evaluation/setup';
+import { externalFilesOf, inlineExternalData } from '../core/policy/external';
 import type { EngineKind } from '../core/evaluation/types';
 
 export const USAGE = `usage: npm run --silent eval -- --robot PATH --policy PATH [options]
@@ -136,8 +137,16 @@ export function readRobot(path: string): RobotSource {
   return { file: basename(path), text, files };
 }
 
+/** The model with its external data (policy.onnx.data beside it) inlined; a missing file is named. */
+function readModel(path: string): Uint8Array {
+  const raw = new Uint8Array(readOrFail(path, '--policy'));
+  const files = externalFilesOf(raw, basename(path)).filter((f) => existsSync(join(dirname(path), f)))
+    .map((f) => ({ path: f, data: new Uint8Array(readFileSync(join(dirname(path), f))) }));
+  return inlineExternalData(raw, basename(path), files);
+}
+
 export function readPolicy(path: string, config?: string): PolicySource {
-  const bytes = new Uint8Array(readOrFail(path, '--policy'));
+  const bytes = readModel(path);
   const cfgPath = config ?? (existsSync(join(dirname(path), 'deploy.yaml')) ? join(dirname(path), 'deploy.yaml') : undefined);
   const p: PolicySource = { file: basename(path), bytes };
   if (cfgPath && /\.json$/i.test(cfgPath)) {

@@ -11,6 +11,11 @@ export type ErrorKind =
   | 'SimulationError' // exploding simulation, NaN state
   | 'GpuError';
 
+/** Control characters from the input (NUL, \r, ESC...) shown escaped, never raw, in messages. */
+export const escapeControl = (s: string, keepNewline = false): string =>
+  // eslint-disable-next-line no-control-regex
+  s.replace(keepNewline ? /[\x00-\x09\x0b-\x1f\x7f]/g : /[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 export class MimicError extends Error {
   constructor(
     readonly kind: ErrorKind,
@@ -18,7 +23,7 @@ export class MimicError extends Error {
     readonly where: string,
     readonly detail: string,
   ) {
-    super(`${kind} in ${file}${where ? ` at ${where}` : ''}: ${detail}`);
+    super(`${kind} in ${escapeControl(file)}${where ? ` at ${escapeControl(where)}` : ''}: ${escapeControl(detail, true)}`);
     this.name = kind;
   }
 }

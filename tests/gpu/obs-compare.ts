@@ -13,8 +13,11 @@ import { G1_SIZES, makeContext, randomizeContext, type Sizes } from './obs-fixtu
 /** Every canonical term once, with clips and per-element scales, history 2. */
 export function allTermsLayout(nSkills: number, na: number): ObsLayoutEntry[] {
   return obsTermList.map((t, k) => {
+    const small: Record<string, number> = {
+      motion_anchor_ori_b: 6, motion_phase: 1, command_lin_vel: 2, command_ang_vel: 1, sin_phase: 2, cos_phase: 2, gait_phase: 2,
+    };
     const dim = t.name === 'command' ? 2 * na : t.name === 'skill' ? nSkills
-      : ['motion_anchor_ori_b'].includes(t.name) ? 6 : t.name.startsWith('joint') || t.name.includes('action') ? na : 3;
+      : small[t.name] ?? (t.name.startsWith('joint') || t.name.includes('action') ? na : 3);
     return {
       term: t.name, history: 2,
       scale: k % 2 ? Array.from({ length: dim }, (_, i) => 0.5 + 0.1 * i) : 1.7,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRobot } from '../../src/core/model';
 import { GpuObservationBuilder } from '../../src/core/observation/gpu';
 import { CpuObservationBuilder } from '../../src/core/observation/builder';
-import { beyondmimic154 } from '../../src/core/observation/layouts';
+import { beyondmimic154, humanoidverse } from '../../src/core/observation/layouts';
 import { compareCpuGpu, compareLayouts } from './obs-compare';
 import { dawnAdapter, describeAdapter } from './dawn';
 import { G1_POLICY_JOINTS, makeContext, type Sizes } from './obs-fixture';
@@ -45,6 +45,11 @@ describe('WebGPU observations (Dawn, Node)', () => {
       expect(results.map((r) => r.size).slice(0, 3)).toEqual([160, 154, 157]);
     });
   }
+
+  it('refuses a past-only / newest-first history (HumanoidVerse) with a named error: CPU only', async () => {
+    const ctx = makeContext(2, 3, { ...sizes, policyJoints: sizes.policyJoints.slice(0, 23) });
+    await expect(GpuObservationBuilder.create(device, humanoidverse(4), ctx)).rejects.toThrow(/GpuError.*CPU only/);
+  });
 
   it('rebuilds after the device is lost and keeps matching the CPU', async () => {
     const fresh = async () => (await dawnAdapter())!.requestDevice();

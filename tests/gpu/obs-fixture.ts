@@ -56,6 +56,9 @@ export function randomizeContext(ctx: ObsContext, r: () => number): void {
   for (let i = 0; i < ctx.lastAction.length; i++) ctx.lastAction[i] = (r() * 2 - 1) * 3;
   ctx.skill.fill(0);
   for (let e = 0; e < ctx.n && ctx.nSkills > 0; e++) ctx.skill[e * ctx.nSkills + Math.floor(r() * ctx.nSkills)] = 1;
+  for (let e = 0; e < ctx.n; e++) ctx.phase[e] = r();
+  for (let i = 0; i < ctx.command.length; i++) ctx.command[i] = (r() * 2 - 1) * 1.5;
+  for (let i = 0; i < ctx.gaitPhase.length; i++) ctx.gaitPhase[i] = (r() * 2 - 1) * Math.PI;
 }
 
 /** A context with synthetic sizes (defaults: the G1's) filled with seeded random values. */
@@ -72,6 +75,9 @@ export function makeContext(n: number, seed: number, sizes: Sizes = G1_SIZES): O
     anchorBody: sizes.anchorBody,
     skill: new Float32Array(n * sizes.nSkills),
     nSkills: sizes.nSkills,
+    phase: new Float32Array(n),
+    command: new Float32Array(n * 3),
+    gaitPhase: new Float32Array(n * 2),
   };
   randomizeContext(ctx, r);
   return ctx;

@@ -5,13 +5,12 @@
  */
 import * as ort from 'onnxruntime-web';
 import wasmUrl from '../../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm?url';
+import { configureOrt } from '../../core/policy/ort-env';
 import { MimicError } from '../../core/errors';
 import { runBatch } from '../../core/evaluation/episode';
 import { unpackJob, type JobMessage } from '../../core/evaluation/transfer';
 
-ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, self.location.href).href };
-ort.env.wasm.numThreads = 1;
-ort.env.logLevel = 'error';
+configureOrt(ort, { wasmUrl: new URL(wasmUrl, self.location.href).href });
 
 const scope = self as unknown as { postMessage(m: unknown): void; onmessage: ((ev: MessageEvent) => void) | null };
 

@@ -32,6 +32,10 @@ export interface ResolvedEntry {
   /** per-element scale (length dim) */
   scale: Float32Array;
   clip: [number, number] | null;
+  /** the history holds past values only (the current one is left out) */
+  pastOnly: boolean;
+  /** the block is newest first */
+  newestFirst: boolean;
 }
 
 export function resolveLayout(layout: ObsLayoutEntry[], ctx: ObsContext): ResolvedEntry[] {
@@ -58,7 +62,7 @@ export function resolveLayout(layout: ObsLayoutEntry[], ctx: ObsContext): Resolv
     if (clip && !(clip[0] <= clip[1])) {
       throw new MimicError('PolicyError', '<layout>', where, `clip [${clip[0]}, ${clip[1]}] is not a range`);
     }
-    const r: ResolvedEntry = { term, history, dim, offset, rawOffset, scale, clip };
+    const r: ResolvedEntry = { term, history, dim, offset, rawOffset, scale, clip, pastOnly: entry.pastOnly === true, newestFirst: entry.newestFirst === true };
     offset += history * dim;
     rawOffset += dim;
     return r;
@@ -78,8 +82,10 @@ export class CpuObservationBuilder {
   /** optional corruption of each raw term value before clip and scale (evaluation's observation noise) */
   noise: ObsNoiseHook | null = null;
   readonly entries: ResolvedEntry[];
-  /** history ring per env: same shape as the output ([n × size]); slot k of entry t at offset + k*dim */
+  /** history ring per env (ringSize values per env); slot k of entry t at ringOffset[t] + k*dim */
   private readonly hist: Float32Array;
+  private readonly ringOffset: number[];
+  private readonly ringSize: number;
   private readonly fresh: Uint8Array;
   private readonly tmp: Float32Array;
   private step = 0;
@@ -87,7 +93,14 @@ export class CpuObservationBuilder {
   constructor(layout: ObsLayoutEntry[], readonly ctx: ObsContext) {
     this.entries = resolveLayout(layout, ctx);
     this.size = this.entries.reduce((s, r) => s + r.history * r.dim, 0);
-    this.hist = new Float32Array(ctx.n * this.size);
+    let ro = 0;
+    this.ringOffset = this.entries.map((r) => {
+      const o = ro;
+      ro += (r.history + (r.pastOnly ? 1 : 0)) * r.dim;
+      return o;
+    });
+    this.ringSize = ro;
+    this.hist = new Float32Array(ctx.n * ro);
     this.fresh = new Uint8Array(ctx.n).fill(1);
     this.tmp = new Float32Array(Math.max(1, ...this.entries.map((r) => r.dim)));
   }
@@ -111,15 +124,20 @@ export class CpuObservationBuilder {
         const r = this.entries[t];
         r.term.cpu(ctx, e, tmp, 0);
         if (this.noise) this.noise(e, t, tmp, r.dim);
-        const h = r.history, head = this.step % h, base = e * size + r.offset;
+        const h = r.history, skip = r.pastOnly ? 1 : 0, hs = h + skip, head = this.step % hs;
+        const base = e * size + r.offset, ring = e * this.ringSize + this.ringOffset[t];
         for (let d = 0; d < r.dim; d++) {
           let v = tmp[d];
           if (r.clip) v = Math.min(Math.max(v, r.clip[0]), r.clip[1]);
           v *= r.scale[d];
-          if (fresh) for (let k = 0; k < h; k++) hist[base + k * r.dim + d] = v;
-          else hist[base + head * r.dim + d] = v;
-          // oldest first: slot (head + 1 + k) % h is the k-th oldest
-          for (let k = 0; k < h; k++) out[base + k * r.dim + d] = hist[base + ((head + 1 + k) % h) * r.dim + d];
+          if (fresh) for (let k = 0; k < hs; k++) hist[ring + k * r.dim + d] = v;
+          else hist[ring + head * r.dim + d] = v;
+          // oldest first: slot (head + 1 + k) % hs is the k-th oldest (with pastOnly the newest is never reached);
+          // newest first: slot (head - skip - k) mod hs
+          for (let k = 0; k < h; k++) {
+            const slot = r.newestFirst ? (head - skip - k + 2 * hs) % hs : (head + 1 + k) % hs;
+            out[base + k * r.dim + d] = hist[ring + slot * r.dim + d];
+          }
         }
       }
       this.fresh[e] = 0;

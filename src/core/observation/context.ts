@@ -42,5 +42,40 @@ export function createObsContext(
     anchorBody,
     skill: new Float32Array(n * nSkills),
     nSkills,
+    phase: new Float32Array(n),
+    command: new Float32Array(n * 3),
+    gaitPhase: gaitStart(n),
   };
+}
+
+/** holosoma's gait clock at start: left foot at 0, right foot at π. */
+export function gaitStart(n: number): Float32Array {
+  const g = new Float32Array(n * 2);
+  for (let e = 0; e < n; e++) g[e * 2 + 1] = Math.PI;
+  return g;
+}
+
+/**
+ * Advance the gait clock of every env by one control step (holosoma locomotion): each phase += 2π·dt/period,
+ * wrapped to [-π, π); an env whose command is ~0 stands (both phases π) and restarts from (0, π) when it moves.
+ */
+export function advanceGaitPhase(ctx: ObsContext, dt: number, period = 1): void {
+  const dphi = (2 * Math.PI * dt) / period;
+  for (let e = 0; e < ctx.n; e++) {
+    const c = ctx.command, g = ctx.gaitPhase;
+    const still = Math.hypot(c[e * 3], c[e * 3 + 1]) < 0.01 && Math.abs(c[e * 3 + 2]) < 0.01;
+    if (still) {
+      g[e * 2] = Math.PI;
+      g[e * 2 + 1] = Math.PI;
+      continue;
+    }
+    if (g[e * 2] === Math.fround(Math.PI) && g[e * 2 + 1] === Math.fround(Math.PI)) {
+      g[e * 2] = 0; // was standing: start walking from (0, π)
+      continue;
+    }
+    for (let k = 0; k < 2; k++) {
+      const x = g[e * 2 + k] + dphi + Math.PI;
+      g[e * 2 + k] = x - 2 * Math.PI * Math.floor(x / (2 * Math.PI)) - Math.PI;
+    }
+  }
 }

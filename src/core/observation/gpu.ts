@@ -23,6 +23,12 @@ export interface GpuObservationOptions {
   recreateDevice?: () => Promise<GPUDevice>;
 }
 
+/**
+ * per-env words of the packed phase / command / gait-clock block in I (see obs_common.wgsl iExtra):
+ * [phase, vx, vy, wz, sin g0, sin g1, cos g0, cos g1]. sin/cos are taken on the CPU: WGSL's sin/cos are only
+ * specified to 2^-11 absolute error, too coarse for GPU = CPU to 1e-5.
+ */
+const EXTRA_STRIDE = 8;
 interface Upload { src: () => Float32Array; buffer: 's' | 'r' | 'i'; offset: number }
 interface Resources {
   pipelines: GPUComputePipeline[]; bind: GPUBindGroup; uniform: GPUBuffer; flags: GPUBuffer; obs: GPUBuffer;
@@ -111,6 +117,11 @@ export class GpuObservationBuilder {
 
   private constructor(layout: ObsLayoutEntry[], readonly ctx: ObsContext, private readonly opts: GpuObservationOptions) {
     this.entries = resolveLayout(layout, ctx);
+    const cpuOnly = this.entries.findIndex((r) => r.pastOnly || r.newestFirst);
+    if (cpuOnly >= 0) {
+      throw new MimicError('GpuError', '<layout>', `observations[${cpuOnly}] (${this.entries[cpuOnly].term.name})`,
+        'past-only / newest-first history (HumanoidVerse) is built on the CPU only: use CPU observations for this policy');
+    }
     this.size = this.entries.reduce((s, r) => s + r.history * r.dim, 0);
     this.rawSize = this.entries.reduce((s, r) => s + r.dim, 0);
     this.fresh = new Uint32Array(ctx.n).fill(1);
@@ -147,6 +158,25 @@ export class GpuObservationBuilder {
     this.sizes.i = na + this.rawSize;
     add('i', 'i.lastAction', ctx.n * na, () => this.ctx.lastAction, 26);
     add('i', 'i.skill', ctx.n * ctx.nSkills, () => this.ctx.skill, 27);
+    // phase, velocity command and gait clock, packed per env (EXTRA_STRIDE) at P.iExtra
+    if (reads.has('i.phase') || reads.has('i.command') || reads.has('i.gaitPhase')) {
+      p[11] = this.sizes.i;
+      const packed = new Float32Array(ctx.n * EXTRA_STRIDE);
+      const pack = (): Float32Array => {
+        const c = this.ctx;
+        for (let e = 0; e < c.n; e++) {
+          packed[e * EXTRA_STRIDE] = c.phase[e];
+          packed.set(c.command.subarray(e * 3, e * 3 + 3), e * EXTRA_STRIDE + 1);
+          for (let k = 0; k < 2; k++) {
+            packed[e * EXTRA_STRIDE + 4 + k] = Math.sin(c.gaitPhase[e * 2 + k]);
+            packed[e * EXTRA_STRIDE + 6 + k] = Math.cos(c.gaitPhase[e * 2 + k]);
+          }
+        }
+        return packed;
+      };
+      this.uploads.push({ src: pack, buffer: 'i', offset: p[11] });
+      this.sizes.i += ctx.n * EXTRA_STRIDE;
+    }
   }
 
   private async init(device: GPUDevice): Promise<void> {

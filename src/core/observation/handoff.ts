@@ -1,29 +1,56 @@
 /**
- * Observation → policy hand-off (browser). With onnxruntime-web's WebGPU execution provider on the SAME
- * GPUDevice as the observation builder, the observation buffer is fed to the session without leaving the
- * GPU (Tensor.fromGpuBuffer) and only the actions are read back. Where the WebGPU EP is unavailable
- * (no navigator.gpu, Node, session creation fails) the observations are read back and run on wasm.
- * A policy whose input batch is fixed to 1 runs once per env on a per-env copy of its observation row.
+ * Observation → policy hand-off (browser). A PolicySession on onnxruntime-web's WebGPU execution provider,
+ * on the SAME GPUDevice as the observation builder: the observation buffer is fed without leaving the GPU
+ * (Tensor.fromGpuBuffer) and only the actions are read back. Where the WebGPU EP is unavailable (no
+ * navigator.gpu, Node, session creation fails) the observations are read back and run on wasm.
+ * A policy whose input batch is fixed (fixedBatchOf) runs once per env on a per-env copy of its row.
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { MimicError } from '../errors';
+import type { PolicyConfig } from '../policy/config';
+import type { OrtRuntime } from '../policy/ort-env';
+import { PolicySession, type ExternalDataFile } from '../policy/session';
 import type { GpuObservationBuilder } from './gpu';
 
 const COPY_SRC = 0x4, COPY_DST = 0x8, STORAGE = 0x80;
+const runtime: OrtRuntime = ort;
 
 export interface PolicyHandoffOptions {
   /** the ONNX model bytes */
   model: Uint8Array;
   builder: GpuObservationBuilder;
-  /** observation input (default: the session's first input) and action output (default 'actions' or the first) */
+  /** the policy's config (joints, recurrent state); default: as many actions as the builder's policy joints */
+  config?: Pick<PolicyConfig, 'jointNames'> & Partial<PolicyConfig>;
+  /** kept for callers that name them; the session finds the observation input and action output itself */
   inputName?: string;
   outputName?: string;
   /** force an execution provider ('auto' = WebGPU when possible, else wasm) */
   ep?: 'auto' | 'webgpu' | 'wasm';
-  /** extra inputs (e.g. BeyondMimic's time_step) as CPU tensors, for `rows` envs starting at `env` */
-  extraFeeds?: (env: number, rows: number) => Record<string, ort.Tensor>;
+  /** reference time step per env, for policies with a time_step input */
+  timeStep?: () => ArrayLike<number>;
+  externalData?: ExternalDataFile[];
   /** file name for error messages */
   file?: string;
+}
+
+async function openSession(opts: PolicyHandoffOptions, file: string): Promise<{ session: PolicySession; reason: string }> {
+  const want = opts.ep ?? 'auto';
+  const config = opts.config ?? { jointNames: Array.from(opts.builder.ctx.policyJoints, String) };
+  const base = { file, runtime, externalData: opts.externalData };
+  const hasGpu = typeof navigator !== 'undefined' && !!(navigator as { gpu?: GPU }).gpu;
+  if (want !== 'wasm' && hasGpu) {
+    try {
+      const session = await PolicySession.create(opts.model, config, { ...base, ep: 'webgpu', device: opts.builder.device });
+      return { session, reason: 'WebGPU execution provider on the observation device' };
+    } catch (e) {
+      if (want === 'webgpu' || (e instanceof MimicError && e.kind === 'PolicyError')) throw e;
+      const session = await PolicySession.create(opts.model, config, { ...base, ep: 'wasm' });
+      return { session, reason: `WebGPU execution provider failed (${(e as Error).message}); wasm` };
+    }
+  }
+  if (want === 'webgpu') throw new MimicError('GpuError', file, 'webgpu EP', 'no navigator.gpu here');
+  const session = await PolicySession.create(opts.model, config, { ...base, ep: 'wasm' });
+  return { session, reason: want === 'wasm' ? 'wasm selected' : 'no WebGPU in this context; wasm' };
 }
 
 export class PolicyHandoff {
@@ -31,65 +58,40 @@ export class PolicyHandoff {
   private rowsDevice: GPUDevice | null = null;
   private batched: { buffer: GPUBuffer; tensor: ort.Tensor } | null = null;
   private host: Float32Array | null = null;
-  private actions: Float32Array;
+  private readonly actions: Float32Array;
+  readonly ep: 'webgpu' | 'wasm';
+  readonly nActions: number;
 
-  private constructor(
-    readonly session: ort.InferenceSession, readonly ep: 'webgpu' | 'wasm', readonly reason: string,
-    readonly fixedBatch: boolean, readonly nActions: number, private readonly opts: PolicyHandoffOptions,
-    private readonly inputName: string, private readonly outputName: string,
-  ) {
-    this.actions = new Float32Array(opts.builder.ctx.n * nActions);
+  private constructor(readonly session: PolicySession, readonly reason: string, private readonly opts: PolicyHandoffOptions) {
+    this.ep = session.ep;
+    this.nActions = session.nActions;
+    this.actions = new Float32Array(opts.builder.ctx.n * this.nActions);
+  }
+
+  /** true when the model's batch is fixed: one run per env */
+  get fixedBatch(): boolean {
+    return this.session.batchFixed;
   }
 
   static async create(opts: PolicyHandoffOptions): Promise<PolicyHandoff> {
     const file = opts.file ?? '<policy>';
-    const want = opts.ep ?? 'auto';
-    let session: ort.InferenceSession | null = null, ep: 'webgpu' | 'wasm' = 'wasm', reason = 'wasm selected';
-    const hasGpu = typeof navigator !== 'undefined' && !!(navigator as { gpu?: GPU }).gpu;
-    if (want !== 'wasm' && hasGpu) {
-      try {
-        // onnxruntime-web 1.30's WebGPU EP takes a custom device as an EP option (`device`); older versions
-        // read ort.env.webgpu.device. Set both so the session shares the observation builder's device.
-        try {
-          ort.env.webgpu.device = opts.builder.device;
-        } catch {
-          /* read-only once ORT has initialised WebGPU */
-        }
-        const webgpu = { name: 'webgpu', device: opts.builder.device } as ort.InferenceSession.WebGpuExecutionProviderOption;
-        session = await ort.InferenceSession.create(opts.model, { executionProviders: [webgpu] });
-        ep = 'webgpu';
-        reason = 'WebGPU execution provider on the observation device';
-      } catch (e) {
-        if (want === 'webgpu') throw new MimicError('GpuError', file, 'webgpu EP', (e as Error).message);
-        reason = `WebGPU execution provider failed (${(e as Error).message}); wasm`;
-      }
-    } else if (want !== 'wasm') {
-      if (want === 'webgpu') throw new MimicError('GpuError', file, 'webgpu EP', 'no navigator.gpu here');
-      reason = 'no WebGPU in this context; wasm';
-    }
-    session ??= await ort.InferenceSession.create(opts.model, { executionProviders: ['wasm'] });
-    const inputName = opts.inputName ?? session.inputNames[0];
-    const outputName = opts.outputName ?? (session.outputNames.includes('actions') ? 'actions' : session.outputNames[0]);
-    const meta = session.inputMetadata.find((m) => m.name === inputName);
-    const outMeta = session.outputMetadata.find((m) => m.name === outputName);
-    const shape = meta?.isTensor ? meta.shape : [];
+    const { session, reason } = await openSession(opts, file);
     const size = opts.builder.size;
-    if (typeof shape[1] === 'number' && shape[1] !== size) {
-      throw new MimicError('PolicyError', file, `input ${inputName}`, `policy expects ${shape[1]} observations, layout gives ${size}`);
+    if (session.obsSize > 0 && session.obsSize !== size) {
+      await session.release();
+      throw new MimicError('PolicyError', file, `input ${session.obsInput}`, `policy expects ${session.obsSize} observations, layout gives ${size}`);
     }
-    const outShape = outMeta?.isTensor ? outMeta.shape : [];
-    const nActions = typeof outShape[1] === 'number' ? outShape[1] : opts.builder.ctx.policyJoints.length;
-    const fixedBatch = shape[0] !== undefined && typeof shape[0] === 'number';
-    return new PolicyHandoff(session, ep, reason, fixedBatch, nActions, opts, inputName, outputName);
+    return new PolicyHandoff(session, reason, opts);
   }
 
   /** Run the policy on the builder's last built observations; returns actions [n × nActions] (reused array). */
   async run(): Promise<Float32Array> {
     const { builder } = this.opts, n = builder.ctx.n, size = builder.size;
+    const perEnv = this.session.perEnv(n);
     if (this.ep === 'webgpu') {
       const obs = builder.output;
       if (!obs) throw new MimicError('GpuError', '<webgpu>', 'handoff', 'observation buffer unavailable (device lost?)');
-      if (!this.fixedBatch) {
+      if (!perEnv) {
         if (this.batched?.buffer !== obs) {
           this.batched = { buffer: obs, tensor: ort.Tensor.fromGpuBuffer(obs, { dataType: 'float32', dims: [n, size] }) };
         }
@@ -104,7 +106,7 @@ export class PolicyHandoff {
     }
     this.host ??= new Float32Array(n * size);
     await builder.read(this.host);
-    if (!this.fixedBatch) return this.runOne(new ort.Tensor('float32', this.host, [n, size]), 0, n);
+    if (!perEnv) return this.runOne(new ort.Tensor('float32', this.host, [n, size]), 0, n);
     for (let e = 0; e < n; e++) {
       await this.runOne(new ort.Tensor('float32', this.host.subarray(e * size, (e + 1) * size), [1, size]), e, 1);
     }
@@ -123,13 +125,14 @@ export class PolicyHandoff {
   }
 
   private async runOne(input: ort.Tensor, env: number, rows: number): Promise<Float32Array> {
-    const feeds: Record<string, ort.Tensor> = { [this.inputName]: input, ...(this.opts.extraFeeds?.(env, rows) ?? {}) };
-    const out = await this.session.run(feeds, [this.outputName]);
-    const t = out[this.outputName];
-    const data = (t.location === 'cpu' ? t.data : await t.getData()) as Float32Array;
-    this.actions.set(data.subarray(0, rows * this.nActions), env * this.nActions);
-    t.dispose();
+    const r = await this.session.runRows(input, env, rows, this.opts.timeStep?.());
+    this.actions.set(r.actions.subarray(0, rows * this.nActions), env * this.nActions);
     return this.actions;
+  }
+
+  /** zero the recurrent state of env (or all) */
+  resetRecurrent(env?: number): void {
+    this.session.resetRecurrent(env);
   }
 
   release(): void {

@@ -37,4 +37,22 @@ export function withHistory(layout: ObsLayoutEntry[], history: number): ObsLayou
   return layout.map((x) => (x.term === 'skill' ? { ...x } : { ...x, history }));
 }
 
-export const obsLayouts: Readonly<Record<string, ObsLayoutEntry[]>> = { beyondmimic160, beyondmimic154, skillCondition };
+/**
+ * HumanoidVerse / ASAP / PBHC phase-conditioned tracking (actor_obs, keys sorted as HumanoidVerse
+ * concatenates them): actions, base_ang_vel ×0.25, dof_pos (relative to default), dof_vel ×0.05,
+ * history_actor, projected_gravity, ref_motion_phase. history_actor holds the `history` PAST frames, newest
+ * first, of each of its keys (sorted: actions, base_ang_vel, dof_pos, dof_vel, projected_gravity,
+ * ref_motion_phase), scaled as the current values are. G1 23 DoF, history 4: 76 + 4·76 = 380.
+ */
+export function humanoidverse(history: number): ObsLayoutEntry[] {
+  const cur: ObsLayoutEntry[] = [
+    e('actions'), { ...e('base_ang_vel'), scale: 0.25 }, e('joint_pos_rel'), { ...e('joint_vel'), scale: 0.05 },
+    e('projected_gravity'), e('motion_phase'),
+  ];
+  const past = cur.map((x) => ({ ...x, history, pastOnly: true, newestFirst: true }));
+  return [cur[0], cur[1], cur[2], cur[3], ...past, cur[4], cur[5]];
+}
+
+export const obsLayouts: Readonly<Record<string, ObsLayoutEntry[]>> = {
+  beyondmimic160, beyondmimic154, skillCondition, 'humanoidverse-history-4': humanoidverse(4),
+};

@@ -60,6 +60,7 @@ function timingContext(n: number): ObsContext {
   return {
     n, state, ref, policyJoints: Int32Array.from({ length: 29 }, (_, i) => i), defaultJointPos: new Float32Array(29),
     lastAction: new Float32Array(n * 29), anchorBody: 15, skill: new Float32Array(0), nSkills: 0,
+    phase: new Float32Array(n), command: new Float32Array(n * 3), gaitPhase: new Float32Array(n * 2),
   };
 }
 

@@ -12,7 +12,8 @@ import type { ObsContext, ObsTerm } from './types';
 /** Which arrays a term reads ('s.' = simulated state, 'r.' = reference, 'i.' = ctx.lastAction / ctx.skill). */
 export type StateArray =
   | 's.rootQuat' | 's.rootLinVel' | 's.rootAngVel' | 's.jointPos' | 's.jointVel' | 's.bodyPos' | 's.bodyQuat'
-  | 'r.jointPos' | 'r.jointVel' | 'r.bodyPos' | 'r.bodyQuat' | 'i.lastAction' | 'i.skill';
+  | 'r.jointPos' | 'r.jointVel' | 'r.bodyPos' | 'r.bodyQuat' | 'i.lastAction' | 'i.skill'
+  | 'i.phase' | 'i.command' | 'i.gaitPhase';
 
 export interface ObsTermDef extends ObsTerm {
   /** stable id shared with the WGSL switch (shaders/obs_terms.wgsl) */
@@ -126,6 +127,25 @@ const skill: ObsTermDef = {
   },
 };
 
+/** A term reading `dim` values of a per-env context array (stride `stride`, from element `from`). */
+function ctxTerm(id: number, name: string, field: 'phase' | 'command' | 'gaitPhase', stride: number, from: number, dim: number, f: (x: number) => number = (x) => x): ObsTermDef {
+  return {
+    id, name, reads: [`i.${field}` as StateArray], dim: () => dim,
+    cpu(c, e, out, o) {
+      for (let d = 0; d < dim; d++) out[o + d] = f(c[field][e * stride + from + d]);
+    },
+  };
+}
+
+/** unitree_rl_lab / Isaac Lab gait_phase: [sin, cos] of the first foot's phase angle. */
+const gaitPhase: ObsTermDef = {
+  id: 19, name: 'gait_phase', reads: ['i.gaitPhase'], dim: () => 2,
+  cpu(c, e, out, o) {
+    out[o] = Math.sin(c.gaitPhase[e * 2]);
+    out[o + 1] = Math.cos(c.gaitPhase[e * 2]);
+  },
+};
+
 const canonical: ObsTermDef[] = [
   command, motionAnchorPosB, motionAnchorOriB, baseLinVel, baseAngVel, projectedGravity,
   jointTerm(6, 'joint_pos', 'jointPos', 'state', false),
@@ -133,6 +153,13 @@ const canonical: ObsTermDef[] = [
   jointTerm(8, 'joint_vel', 'jointVel', 'state', false),
   jointTerm(9, 'joint_vel_rel', 'jointVel', 'state', false), // default joint velocity is 0
   actionTerm(10, 'actions'), actionTerm(11, 'last_action'), skill,
+  ctxTerm(13, 'motion_phase', 'phase', 1, 0, 1),
+  ctxTerm(14, 'velocity_commands', 'command', 3, 0, 3),
+  ctxTerm(15, 'command_lin_vel', 'command', 3, 0, 2),
+  ctxTerm(16, 'command_ang_vel', 'command', 3, 2, 1),
+  ctxTerm(17, 'sin_phase', 'gaitPhase', 2, 0, 2, Math.sin),
+  ctxTerm(18, 'cos_phase', 'gaitPhase', 2, 0, 2, Math.cos),
+  gaitPhase,
 ];
 
 /** Other names policies use for the same terms (deploy.yaml / BeyondMimic metadata). */
@@ -141,6 +168,11 @@ export const obsAliases: Readonly<Record<string, string>> = {
   generated_commands: 'command',
   base_lin_vel_b: 'base_lin_vel',
   base_ang_vel_b: 'base_ang_vel',
+  // HumanoidVerse / holosoma names
+  ref_motion_phase: 'motion_phase',
+  dof_pos: 'joint_pos_rel',
+  dof_vel: 'joint_vel',
+  motion_ref_ori_b: 'motion_anchor_ori_b',
 };
 
 /** Every term by name; aliases are keys too and map to the canonical term object (term.name = canonical). */

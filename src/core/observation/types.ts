@@ -20,6 +20,12 @@ export interface ObsContext {
   /** skill-condition one-hot, n*nSkills (SkillMimic style); nSkills may be 0 */
   skill: Float32Array;
   nSkills: number;
+  /** motion phase per env in [0, 1] (phase-conditioned policies: t / motion length), n; set by the control loop */
+  phase: Float32Array;
+  /** velocity command per env [vx, vy (m/s, base frame), yaw rate (rad/s)], n*3 (locomotion policies) */
+  command: Float32Array;
+  /** gait clock per env: two foot phase angles (rad, in [-π, π)), n*2 (holosoma locomotion; advanceGaitPhase) */
+  gaitPhase: Float32Array;
 }
 
 /**
@@ -40,4 +46,8 @@ export interface ObsLayoutEntry {
   history: number; // >= 1
   scale: number | number[]; // scalar or per-element (length dim)
   clip: [number, number] | null;
+  /** history of PAST values only (the current one is left out), as HumanoidVerse's history_actor (CPU only) */
+  pastOnly?: boolean;
+  /** history block newest first instead of oldest first (HumanoidVerse) (CPU only) */
+  newestFirst?: boolean;
 }

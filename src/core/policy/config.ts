@@ -10,7 +10,8 @@ import { obsTerms } from '../observation/terms';
 import { layoutSize } from '../observation/builder';
 import { createObsContext } from '../observation/context';
 import { featureSize, type OnnxInfo, type OnnxValueInfo } from './onnx';
-import { configFromDeployYaml, configFromMetadata, hasMetadataConfig } from './sources';
+import { configFromDeployYaml, configFromMetadata } from './sources';
+import { configureByFamily, detectRecurrent } from './families/index';
 import { configFromProfile } from './profile';
 
 export interface PolicyConfig {
@@ -57,6 +58,10 @@ export interface PolicyConfig {
   heldJoints?: HeldJoints;
   /** phase-conditioned policies (ASAP/HumanoidVerse, PBHC): motion length in seconds (phase = t / length) */
   motionSeconds?: number;
+  /** gait-clock policies (holosoma locomotion): gait period in s (observation/context.ts advanceGaitPhase) */
+  gaitPeriod?: number;
+  /** what in the file identified the family (for the Run box and the CLI JSON) */
+  familyEvidence?: string[];
 }
 
 /** Names of an embedded reference's graph outputs. */
@@ -98,12 +103,12 @@ export {
 /** Names of the embedded-reference outputs of a BeyondMimic export. */
 export const REFERENCE_OUTPUTS = ['joint_pos', 'joint_vel', 'body_pos_w', 'body_quat_w', 'body_lin_vel_w', 'body_ang_vel_w'];
 
-/** The observation input: `obs`, else the first input that is not `time_step`. */
+/** The observation input: `obs`, `actor_obs`, else the first input that is not `time_step`. */
 export const obsInputOf = (info: OnnxInfo): OnnxValueInfo | undefined =>
-  info.inputs.find((i) => i.name === 'obs') ?? info.inputs.find((i) => i.name !== 'time_step');
-/** The action output: `actions`, else the first output. */
+  info.inputs.find((i) => i.name === 'obs') ?? info.inputs.find((i) => i.name === 'actor_obs') ?? info.inputs.find((i) => i.name !== 'time_step');
+/** The action output: `actions`, `action`, else the first output. */
 export const actionsOutputOf = (info: OnnxInfo): OnnxValueInfo | undefined =>
-  info.outputs.find((o) => o.name === 'actions') ?? info.outputs[0];
+  info.outputs.find((o) => o.name === 'actions') ?? info.outputs.find((o) => o.name === 'action') ?? info.outputs[0];
 
 export interface ResolveInput {
   /** readOnnxInfo of the policy */
@@ -118,31 +123,22 @@ export interface ResolveInput {
   profileFile?: string;
 }
 
-/**
- * The policy's configuration from, in order of preference, its ONNX metadata, a deploy.yaml, a profile; then
- * checked against the robot (joints BY NAME, anchor body) and the ONNX graph (observation and action sizes,
- * time_step for embedded-reference policies).
- */
-export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
-  const { info, file, robot } = input;
-  const obsIn = obsInputOf(info) ?? fail('PolicyError', file, 'graph inputs', 'no observation input');
-  const obsSize = featureSize(obsIn);
-  let cfg: PolicyConfig;
-  let cfgFile: string;
-  if (hasMetadataConfig(info.metadata)) {
-    cfg = configFromMetadata(info.metadata, file);
-    cfgFile = file;
-  } else if (input.yaml !== undefined) {
-    cfgFile = input.yamlFile ?? 'deploy.yaml';
-    cfg = configFromDeployYaml(input.yaml, cfgFile, robot.joints.map((j) => j.name));
-  } else if (input.profile !== undefined) {
-    cfgFile = input.profileFile ?? 'profile.json';
-    cfg = configFromProfile(input.profile, cfgFile, { robot, obsSize: obsSize > 0 ? obsSize : undefined });
-  } else {
-    return fail('PolicyError', file, 'metadata_props',
-      'the ONNX file carries no policy metadata; give its deploy.yaml or a profile (policies/*.json)');
-  }
+const ELEM_TYPES: Record<number, string> = { 1: 'float32', 6: 'int32', 7: 'int64', 8: 'string', 10: 'float16', 11: 'double' };
+const elemName = (t: number): string => ELEM_TYPES[t] ?? `type ${t}`;
 
+/** The graph's typed inputs: the observation must be float32, a time step float32 / int32 / int64. */
+function checkInputTypes(info: OnnxInfo, file: string, obsIn: OnnxValueInfo, timeStep: string): void {
+  if (obsIn.elemType !== 0 && obsIn.elemType !== 1) {
+    fail('PolicyError', file, `input ${obsIn.name}`, `the observation input has type ${elemName(obsIn.elemType)}; policies take float32 observations (re-export with a float input)`);
+  }
+  const ts = info.inputs.find((i) => i.name === timeStep);
+  if (ts && ![0, 1, 6, 7].includes(ts.elemType)) {
+    fail('PolicyError', file, `input ${ts.name}`, `has type ${elemName(ts.elemType)}; a time-step input must be float32, int32 or int64`);
+  }
+}
+
+/** Joints and per-joint lists against the robot: names BY NAME, one value per joint, finite. */
+function checkJoints(cfg: PolicyConfig, robot: RobotModel, cfgFile: string): void {
   const missing = cfg.jointNames.filter((j) => !robot.jointIndex.has(j));
   if (missing.length) {
     fail('PolicyError', cfgFile, `joints ${missing.join(', ')}`,
@@ -151,29 +147,35 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
   const n = cfg.jointNames.length;
   for (const k of ['stiffness', 'damping', 'defaultJointPos', 'actionScale', 'actionOffset'] as const) {
     if (cfg[k].length !== n) fail('PolicyError', cfgFile, k, `has ${cfg[k].length} values for ${n} policy joints`);
+    const bad = cfg[k].findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) fail('PolicyError', cfgFile, `${k}[${bad}]`, `joint ${cfg.jointNames[bad]}: ${cfg[k][bad]} is not a finite number`);
   }
+}
+
+/** Anchor and tracked bodies against the robot (bodies the policy itself names must all exist). */
+function checkBodies(cfg: PolicyConfig, robot: RobotModel, file: string, cfgFile: string): void {
   if (!robot.bodyIndex.has(cfg.anchorBody)) {
     fail('PolicyError', cfgFile, `anchor ${cfg.anchorBody}`, `anchor body ${cfg.anchorBody} is not in robot "${robot.name}"`);
   }
   // tracked bodies are for termination and metrics: keep those this robot has — except when they come from
   // the policy itself (metadata): then they index its embedded-reference outputs and must all exist
   const lost = cfg.bodyNames.filter((b) => !robot.bodyIndex.has(b));
-  if (lost.length && cfg.source === 'metadata') {
+  if (lost.length && cfg.source === 'metadata' && !cfg.filledFromProfile?.includes('bodyNames')) {
     fail('PolicyError', file, 'metadata_props.body_names', `the policy tracks bodies that robot "${robot.name}" lacks: ${lost.join(', ')}`);
   }
   cfg.bodyNames = cfg.bodyNames.filter((b) => robot.bodyIndex.has(b));
   cfg.endEffectors = cfg.endEffectors.filter((b) => robot.bodyIndex.has(b));
+}
 
-  const actOut = actionsOutputOf(info) ?? fail('PolicyError', file, 'graph outputs', 'no action output');
-  const nAct = featureSize(actOut);
+/** Action and observation sizes against the graph. */
+function checkSizes(cfg: PolicyConfig, robot: RobotModel, file: string, cfgFile: string, obsIn: OnnxValueInfo, actOut: OnnxValueInfo): void {
+  const n = cfg.jointNames.length, nAct = featureSize(actOut), obsSize = featureSize(obsIn);
   if (nAct > 0 && nAct !== n) {
     fail('PolicyError', file, `output ${actOut.name}`, `the policy outputs ${nAct} actions but its config (${cfgFile}) has ${n} joints`);
   }
-
   cfg.observations.forEach((e, k) => {
     if (!Object.prototype.hasOwnProperty.call(obsTerms, e.term)) {
-      fail('PolicyError', cfgFile, `observations[${k}]`,
-        `unknown observation term "${e.term}" (known: ${Object.keys(obsTerms).join(', ')})`);
+      fail('PolicyError', cfgFile, `observations[${k}]`, `unknown observation term "${e.term}" (known: ${Object.keys(obsTerms).join(', ')})`);
     }
   });
   const ctx = createObsContext(robot, 1, cfg.jointNames, cfg.defaultJointPos, cfg.anchorBody, cfg.nSkills);
@@ -182,14 +184,47 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
     fail('PolicyError', cfgFile, 'observations',
       `the observation layout (${cfg.observations.map((e) => e.term).join(', ')}) has ${size} values but the ONNX input "${obsIn.name}" takes ${obsSize}`);
   }
+}
 
-  const hasTimeStep = info.inputs.some((i) => i.name === 'time_step');
-  const hasRefOutputs = info.outputs.some((o) => o.name === 'joint_pos');
+/** Embedded reference (needs the time-step input), recurrent state, and no input left unfed. */
+function checkGraphInputs(cfg: PolicyConfig, info: OnnxInfo, file: string, obsIn: OnnxValueInfo, actOut: OnnxValueInfo): void {
+  const tsName = cfg.referenceOutputs?.timeStep ?? 'time_step';
+  const hasTimeStep = info.inputs.some((i) => i.name === tsName);
+  const hasRefOutputs = info.outputs.some((o) => o.name === (cfg.referenceOutputs?.jointPos ?? 'joint_pos'));
   const embedded = hasRefOutputs || (cfg.source !== 'metadata' && cfg.embeddedReference);
   if (embedded && !hasTimeStep) {
     fail('PolicyError', file, 'graph inputs',
-      `an embedded-reference policy needs an input "time_step", the graph has only ${info.inputs.map((i) => i.name).join(', ')}`);
+      `an embedded-reference policy needs an input "${tsName}", the graph has only ${info.inputs.map((i) => i.name).join(', ')}`);
   }
   cfg.embeddedReference = embedded;
+  const recurrent = detectRecurrent(info, [obsIn.name, tsName], actOut.name);
+  if (recurrent.length) cfg.recurrent = recurrent;
+  const fed = new Set([obsIn.name, tsName, ...recurrent.map((r) => r.input)]);
+  const unfed = info.inputs.filter((i) => !fed.has(i.name));
+  if (unfed.length) {
+    fail('PolicyError', file, `input ${unfed[0].name}`,
+      `the runtime cannot feed input(s) ${unfed.map((i) => `${i.name} [${i.dims.join(', ')}]`).join(', ')}: it feeds the observation, "${tsName}" and recurrent state (an input paired with an output of the same shape and name, e.g. h_in/h_out)`);
+  }
+}
+
+/**
+ * The policy's configuration: its exporter family is identified from the graph and metadata
+ * (policy/families) and configures it from the file, a deploy.yaml and/or a profile; then it is checked
+ * against the robot (joints BY NAME, anchor body) and the ONNX graph (observation and action sizes,
+ * time_step for embedded-reference policies, recurrent state, every input fed).
+ */
+export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
+  const { info, file, robot } = input;
+  const obsIn = obsInputOf(info) ?? fail('PolicyError', file, 'graph inputs', 'no observation input');
+  const actOut = actionsOutputOf(info) ?? fail('PolicyError', file, 'graph outputs', 'no action output');
+  const { config: cfg, evidence } = configureByFamily({ ...input, obsIn, obsSize: featureSize(obsIn), actOut, nActions: featureSize(actOut) });
+  cfg.familyEvidence = evidence;
+  const shipped = cfg.source.startsWith('profile:') && input.profile === undefined ? `policies/${cfg.source.slice(8)}.json` : undefined;
+  const cfgFile = cfg.source === 'metadata' ? file : cfg.source === 'deploy.yaml' ? (input.yamlFile ?? 'deploy.yaml') : (shipped ?? input.profileFile ?? 'profile.json');
+  checkInputTypes(info, file, obsIn, cfg.referenceOutputs?.timeStep ?? 'time_step');
+  checkJoints(cfg, robot, cfgFile);
+  checkBodies(cfg, robot, file, cfgFile);
+  checkSizes(cfg, robot, file, cfgFile, obsIn, actOut);
+  checkGraphInputs(cfg, info, file, obsIn, actOut);
   return cfg;
 }

@@ -28,7 +28,23 @@ export const BEYONDMIMIC_ALIASES: Record<string, string> = {
 export const canonicalTerm = (name: string, aliases: Record<string, string> = TERM_ALIASES): string =>
   aliases[name] ?? name;
 
+/**
+ * Caps on the policy timing (documented in policies/README.md): at most MAX_DECIMATION physics steps per
+ * action, a physics step of at least MIN_PHYSICS_DT s, a policy period of at most MAX_STEP_DT s.
+ */
+export const MAX_DECIMATION = 100;
+export const MIN_PHYSICS_DT = 1e-4;
+export const MAX_STEP_DT = 0.5;
+
 export function decimationOf(stepDt: number, physicsDt: number, file: string, where: string): number {
+  if (typeof stepDt !== 'number' || !Number.isFinite(stepDt) || stepDt <= 0) fail('PolicyError', file, where, `step_dt must be a positive number of seconds, got ${String(stepDt)}`);
+  if (typeof physicsDt !== 'number' || !Number.isFinite(physicsDt) || physicsDt < MIN_PHYSICS_DT) {
+    fail('PolicyError', file, where, `the physics dt must be a number >= ${MIN_PHYSICS_DT} s, got ${String(physicsDt)}`);
+  }
+  if (stepDt > MAX_STEP_DT) fail('PolicyError', file, where, `step_dt ${stepDt} s is beyond the ${MAX_STEP_DT} s limit of a control period`);
+  if (stepDt / physicsDt > MAX_DECIMATION) {
+    fail('PolicyError', file, where, `step_dt ${stepDt} s needs ${Math.round(stepDt / physicsDt)} physics steps of ${physicsDt} s per action; the limit is ${MAX_DECIMATION}`);
+  }
   const d = Math.round(stepDt / physicsDt);
   if (!(d >= 1) || Math.abs(d * physicsDt - stepDt) > 1e-6) {
     fail('PolicyError', file, where, `step_dt ${stepDt} s is not a whole multiple of the physics dt ${physicsDt} s`);
@@ -48,6 +64,52 @@ export function numList(v: unknown, file: string, where: string, n?: number): nu
     fail('PolicyError', file, where, `has ${out.length} values, expected ${n} (one per policy joint)`);
   }
   return out;
+}
+
+/** A finite number (not a string, not NaN/Inf) with optional bounds; else PolicyError at `where`. */
+export function num(v: unknown, file: string, where: string, o: { min?: number; above?: number; integer?: boolean } = {}): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return fail('PolicyError', file, where, `expected a finite number, got ${JSON.stringify(v) ?? String(v)}`);
+  if (o.integer && !Number.isInteger(v)) fail('PolicyError', file, where, `expected an integer, got ${v}`);
+  if (o.min !== undefined && v < o.min) fail('PolicyError', file, where, `must be >= ${o.min}, got ${v}`);
+  if (o.above !== undefined && !(v > o.above)) fail('PolicyError', file, where, `must be > ${o.above}, got ${v}`);
+  return v;
+}
+
+/** Per-joint values must not be negative (stiffness, damping, armature, effort limits): PolicyError naming the joint. */
+export function nonNegative(values: number[], names: string[], file: string, where: string): number[] {
+  const k = values.findIndex((x) => !(x >= 0));
+  if (k >= 0) fail('PolicyError', file, `${where}[${k}]`, `joint ${names[k] ?? k}: ${values[k]} is negative (must be >= 0)`);
+  return values;
+}
+
+/** A joint list that names a joint twice → PolicyError naming it. */
+export function uniqueNames(names: string[], file: string, where: string): string[] {
+  const seen = new Set<string>();
+  names.forEach((n, i) => {
+    if (seen.has(n)) fail('PolicyError', file, `${where}[${i}]`, `joint ${n} is listed twice (every joint once: a repeat leaves another joint undriven)`);
+    seen.add(n);
+  });
+  return names;
+}
+
+/** JSON.parse with the line and column of a syntax error. */
+export function parseJsonText(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = String((e as Error).message ?? e);
+    const m = /position (\d+)/.exec(msg);
+    let where = '';
+    if (m) {
+      const pos = Number(m[1]);
+      const before = text.slice(0, pos).split('\n');
+      where = `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+    } else {
+      const lc = /line (\d+) column (\d+)/.exec(msg);
+      if (lc) where = `line ${lc[1]}, column ${lc[2]}`;
+    }
+    return fail('ParseError', file, where, `not valid JSON: ${msg.split('\n')[0]}`);
+  }
 }
 
 export const strList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');

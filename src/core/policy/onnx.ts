@@ -22,6 +22,8 @@ export interface OnnxInfo {
   opset: number;
   irVersion: number;
   producer: string;
+  /** files the initializers keep their data in (TensorProto external_data "location"), in first-use order */
+  externalFiles: string[];
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -146,15 +148,26 @@ function readValueInfo(r: Reader): OnnxValueInfo {
   return info;
 }
 
-/** TensorProto: only the name (field 8); raw_data and the rest are skipped by length. */
-function readTensorName(r: Reader): string {
+/** TensorProto: the name (field 8) and an external-data location (field 13); raw_data is skipped by length. */
+function readTensor(r: Reader): { name: string; location: string | null } {
   let name = '';
+  let location: string | null = null;
   while (r.more()) {
     const [f, w] = r.tag();
     if (f === 8 && w === 2) name = r.string('TensorProto.name');
-    else r.skip(w);
+    else if (f === 13 && w === 2) {
+      const e = r.sub('TensorProto.external_data');
+      let key = '', value = '';
+      while (e.more()) {
+        const [g, v] = e.tag();
+        if (g === 1 && v === 2) key = e.string('external_data key');
+        else if (g === 2 && v === 2) value = e.string('external_data value');
+        else e.skip(v);
+      }
+      if (key === 'location') location = value;
+    } else r.skip(w);
   }
-  return name;
+  return { name, location };
 }
 
 function readGraph(r: Reader, out: OnnxInfo): void {
@@ -162,7 +175,11 @@ function readGraph(r: Reader, out: OnnxInfo): void {
   const inputs: OnnxValueInfo[] = [];
   while (r.more()) {
     const [f, w] = r.tag();
-    if (f === 5 && w === 2) inits.add(readTensorName(r.sub('GraphProto.initializer')));
+    if (f === 5 && w === 2) {
+      const t = readTensor(r.sub('GraphProto.initializer'));
+      inits.add(t.name);
+      if (t.location !== null && !out.externalFiles.includes(t.location)) out.externalFiles.push(t.location);
+    }
     else if (f === 11 && w === 2) inputs.push(readValueInfo(r.sub('GraphProto.input')));
     else if (f === 12 && w === 2) out.outputs.push(readValueInfo(r.sub('GraphProto.output')));
     else r.skip(w);
@@ -172,7 +189,7 @@ function readGraph(r: Reader, out: OnnxInfo): void {
 
 /** Decode the parts of an ONNX ModelProto we need. Corrupt or truncated bytes → ParseError naming the byte. */
 export function readOnnxInfo(bytes: Uint8Array, file: string): OnnxInfo {
-  const out: OnnxInfo = { inputs: [], outputs: [], metadata: {}, opset: 0, irVersion: 0, producer: '' };
+  const out: OnnxInfo = { inputs: [], outputs: [], metadata: {}, opset: 0, irVersion: 0, producer: '', externalFiles: [] };
   if (bytes.length === 0) fail('ParseError', file, 'byte 0', 'empty file (not an ONNX model)');
   const r = new Reader(bytes, 0, bytes.length, file, 'ModelProto');
   let sawGraph = false;

@@ -3,7 +3,7 @@
  * (BeyondMimic exports), and the yaw + position alignment used when a reference is aligned to the robot.
  */
 import { fail } from '../errors';
-import { qYaw } from '../math';
+import { qConj, qMul, qNormalize, qRotate, qYaw } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
 import type { BatchState } from '../physics/types';
@@ -98,6 +98,21 @@ export class EmbeddedReference {
     this.scratchQuat = new Float32Array(model.bodies.length * 4);
   }
 
+  /**
+   * Root pose from body b's world pose and the joints: q_root = q_b · conj(q_rel), p_root = p_b − q_root·p_rel
+   * with (p_rel, q_rel) the body's pose in the root frame. Without a position the root stands at the model's
+   * own root position (heights are then approximate).
+   */
+  private rootFrom(b: number, pos: ArrayLike<number> | null, quat: ArrayLike<number>, q: ArrayLike<number>): [number[], number[]] {
+    forwardKinematics(this.model, [0, 0, 0], [1, 0, 0, 0], q, this.scratchPos, this.scratchQuat);
+    const pRel = Array.from(this.scratchPos.subarray(b * 3, b * 3 + 3));
+    const qRel = Array.from(this.scratchQuat.subarray(b * 4, b * 4 + 4));
+    const rq = qNormalize(qMul(quat, qConj(qRel)));
+    if (!pos) return [Array.from(this.model.bodies[0].pos), rq];
+    const off = qRotate(rq, pRel);
+    return [[pos[0] - off[0], pos[1] - off[1], pos[2] - off[2]], rq];
+  }
+
   /** Write env e of the outputs (each n × per-env size) into ref env e. */
   write(out: Record<string, Float32Array>, n: number, ref: BatchState, e: number): void {
     const na = this.policyJoints.length, nj = ref.nj, nb = ref.nb, nt = this.bodies.length;
@@ -115,11 +130,18 @@ export class EmbeddedReference {
     }
     const bp = get('body_pos_w', nt * 3), bq = get('body_quat_w', nt * 4);
     const bl = get('body_lin_vel_w', nt * 3), ba = get('body_ang_vel_w', nt * 3);
+    const q = ref.jointPos.subarray(e * nj, (e + 1) * nj);
     if (bp && bq && this.rootSlot >= 0) {
       // every body from the root pose and the joints, then the tracked ones exactly as the policy gives them
       const r = this.rootSlot;
-      forwardKinematics(this.model, bp.subarray(r * 3, r * 3 + 3), bq.subarray(r * 4, r * 4 + 4),
-        ref.jointPos.subarray(e * nj, (e + 1) * nj), this.scratchPos, this.scratchQuat);
+      forwardKinematics(this.model, bp.subarray(r * 3, r * 3 + 3), bq.subarray(r * 4, r * 4 + 4), q, this.scratchPos, this.scratchQuat);
+      ref.bodyPos.set(this.scratchPos, e * nb * 3);
+      ref.bodyQuat.set(this.scratchQuat, e * nb * 4);
+    } else if (bq && nt > 0) {
+      // only a non-root body (holosoma: the torso orientation, maybe its position): the root pose that puts
+      // that body there given the reference joints, then every body by FK
+      const [rp, rq] = this.rootFrom(this.bodies[0], bp?.subarray(0, 3) ?? null, bq.subarray(0, 4), q);
+      forwardKinematics(this.model, rp, rq, q, this.scratchPos, this.scratchQuat);
       ref.bodyPos.set(this.scratchPos, e * nb * 3);
       ref.bodyQuat.set(this.scratchQuat, e * nb * 4);
     }

@@ -1,42 +1,91 @@
 /**
- * An exported policy as an onnxruntime-web session (wasm backend in Node and the browser). Feeds the
- * observation matrix [n × obsSize] (and `time_step` [n × 1] for embedded-reference policies) and returns the
- * actions [n × na] plus any other outputs (the embedded reference), env-major. A model whose batch dim is
- * fixed at 1 is run once per env.
+ * An exported policy as an onnxruntime-web session — the one session type of the project (CPU observations,
+ * the WebGPU hand-off and the evaluation workers all use it). The execution provider is a parameter ('wasm',
+ * or 'webgpu' on a given GPUDevice). Feeds the observation matrix [n × obsSize], `time_step` [n × 1] for
+ * embedded-reference policies and the recurrent state (GRU/LSTM exports) and returns the actions [n × na]
+ * plus the embedded reference (renamed to BeyondMimic's output names, quaternions wxyz), env-major.
+ * A model whose batch dim is fixed (fixedBatchOf) is run once per env. Recurrent state is kept per env,
+ * fed to the state inputs and replaced by the state outputs each run; resetRecurrent(env) zeroes it.
  */
-import * as ort from 'onnxruntime-web';
+import * as ortDefault from 'onnxruntime-web';
+import type * as ortTypes from 'onnxruntime-web';
 import { fail, MimicError } from '../errors';
-import type { PolicyConfig } from './config';
+import type { PolicyConfig, RecurrentState } from './config';
+import { readOnnxInfo } from './onnx';
+import { configureOrt, fixedBatchOf, type OrtRuntime } from './ort-env';
+import { RecurrentSlot } from './recurrent-state';
+
+type Tensor = ortTypes.Tensor;
 
 export interface PolicyRunResult {
   /** n × na, policy joint order */
   actions: Float32Array;
-  /** other outputs by name (BeyondMimic: joint_pos, joint_vel, body_pos_w, body_quat_w...), n × per-env size */
+  /** embedded reference by BeyondMimic output name (joint_pos, joint_vel, body_pos_w, body_quat_w...), n × per-env size */
   reference?: Record<string, Float32Array>;
 }
 
-export interface PolicySessionOptions {
-  executionProviders?: string[];
-  /** file name for messages */
-  file?: string;
+/** An external-data file of the model (PyTorch's exporter: `policy.onnx.data` beside `policy.onnx`). */
+export interface ExternalDataFile {
+  /** the name the model's initializers give (TensorProto external_data "location") */
+  path: string;
+  data: Uint8Array;
 }
 
-const isNode = typeof globalThis.process !== 'undefined' && !!globalThis.process.versions?.node;
-let envSet = false;
-function setUpEnv(): void {
-  if (envSet) return;
-  envSet = true;
-  // Node: no cross-origin isolation questions, keep the runtime single-threaded and quiet
-  if (isNode) ort.env.wasm.numThreads = 1;
-  ort.env.logLevel = 'error';
+export interface PolicySessionOptions {
+  /** execution provider (default 'wasm'); 'webgpu' runs on `device` when given */
+  ep?: 'wasm' | 'webgpu';
+  /** the GPUDevice to share with the WebGPU EP (the observation builder's) */
+  device?: GPUDevice;
+  /** the ORT module (default: onnxruntime-web; the WebGPU hand-off passes onnxruntime-web/webgpu) */
+  runtime?: OrtRuntime;
+  /** file name for messages */
+  file?: string;
+  /** external weights the model refers to */
+  externalData?: ExternalDataFile[];
 }
+
+/** What a session needs of the policy config. */
+export type SessionConfig = Pick<PolicyConfig, 'jointNames'> & Partial<Pick<PolicyConfig, 'referenceOutputs' | 'recurrent'>>;
 
 type Meta = { name: string; dims: readonly (number | string)[]; type: string };
 
-function metaOf(m: ort.InferenceSession.ValueMetadata): Meta {
+function metaOf(m: ortTypes.InferenceSession.ValueMetadata): Meta {
   if (!m.isTensor) return { name: m.name, dims: [], type: 'non-tensor' };
   return { name: m.name, dims: m.shape, type: m.type };
 }
+
+const TIME_TYPES = ['float32', 'int64', 'int32'];
+
+/** BeyondMimic names for the embedded-reference keys of ReferenceOutputs. */
+const CANONICAL: Record<string, string> = {
+  jointPos: 'joint_pos', jointVel: 'joint_vel', bodyPos: 'body_pos_w', bodyQuat: 'body_quat_w',
+  bodyLinVel: 'body_lin_vel_w', bodyAngVel: 'body_ang_vel_w',
+};
+
+/** Missing external-data files → PolicyError naming the file the model needs. */
+function checkExternalData(bytes: Uint8Array, file: string, given: ExternalDataFile[]): void {
+  const need = readOnnxInfo(bytes, file).externalFiles;
+  const have = new Set(given.map((g) => g.path.split(/[\\/]/).pop()));
+  const missing = need.filter((p) => !have.has(p.split(/[\\/]/).pop()));
+  if (missing.length) {
+    fail('PolicyError', file, 'external data', `the model keeps its weights in ${missing.map((m) => `"${m}"`).join(', ')}: give that file too (beside the .onnx, or dropped / picked together with it)`);
+  }
+}
+
+const toF32 = async (t: Tensor): Promise<Float32Array> => {
+  const d = t.location === 'cpu' ? t.data : await t.getData();
+  return d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>, Number);
+};
+
+const cat = (arrs: Float32Array[]): Float32Array => {
+  const out = new Float32Array(arrs.reduce((s, a) => s + a.length, 0));
+  let o = 0;
+  for (const a of arrs) {
+    out.set(a, o);
+    o += a.length;
+  }
+  return out;
+};
 
 export class PolicySession {
   readonly inputNames: readonly string[];
@@ -44,57 +93,142 @@ export class PolicySession {
   readonly obsInput: string;
   readonly actionsOutput: string;
   readonly timeStepInput: string | null;
-  /** true when the graph's batch dim is fixed at 1 (then n envs are n runs) */
+  /** the fixed batch of the observation input (fixedBatchOf), null when symbolic */
+  readonly fixedBatch: number | null;
+  /** true when the graph's batch dim is fixed (then n envs are n runs) */
   readonly batchFixed: boolean;
   readonly obsSize: number;
   readonly nActions: number;
+  /** the execution provider in use */
+  readonly ep: 'wasm' | 'webgpu';
   private readonly timeStepType: string;
+  private readonly slots: RecurrentSlot[];
+  /** graph output → [BeyondMimic name, xyzw → wxyz] */
+  private readonly refMap: [string, string, boolean][];
 
   private constructor(
-    readonly session: ort.InferenceSession,
-    readonly config: PolicyConfig,
+    readonly session: ortTypes.InferenceSession,
+    readonly config: SessionConfig,
     readonly file: string,
+    readonly runtime: OrtRuntime,
+    ep: 'wasm' | 'webgpu',
   ) {
+    this.ep = ep;
     this.inputNames = session.inputNames;
     this.outputNames = session.outputNames;
-    const ins = session.inputMetadata.map(metaOf);
-    const obs = ins.find((i) => i.name === 'obs') ?? ins.find((i) => i.name !== 'time_step');
-    if (!obs) fail('PolicyError', file, 'graph inputs', 'no observation input');
-    this.obsInput = obs!.name;
-    const ts = ins.find((i) => i.name === 'time_step');
+    const ins = session.inputMetadata.map(metaOf), outs = session.outputMetadata.map(metaOf);
+    const rec = config.recurrent ?? [];
+    const tsName = config.referenceOutputs?.timeStep ?? 'time_step';
+    const recIn = new Set(rec.map((r) => r.input));
+    const obs = ins.find((i) => i.name === 'obs') ?? ins.find((i) => i.name !== tsName && !recIn.has(i.name))
+      ?? fail('PolicyError', file, 'graph inputs', 'no observation input');
+    if (obs.type !== 'float32') {
+      fail('PolicyError', file, `input ${obs.name}`, `the observation input has type ${obs.type}; policies take float32 observations (re-export with a float input)`);
+    }
+    this.obsInput = obs.name;
+    const ts = ins.find((i) => i.name === tsName);
     this.timeStepInput = ts ? ts.name : null;
     this.timeStepType = ts?.type ?? 'float32';
-    const outs = session.outputMetadata.map(metaOf);
-    this.actionsOutput = (outs.find((o) => o.name === 'actions') ?? outs[0]).name;
-    this.batchFixed = obs!.dims[0] === 1;
-    const last = obs!.dims[obs!.dims.length - 1];
+    if (ts && !TIME_TYPES.includes(ts.type)) {
+      fail('PolicyError', file, `input ${ts.name}`, `has type ${ts.type}; a time-step input must be float32, int32 or int64`);
+    }
+    this.actionsOutput = (outs.find((o) => o.name === 'actions') ?? outs.find((o) => o.name === 'action') ?? outs[0]).name;
+    this.fixedBatch = fixedBatchOf(obs.dims);
+    this.batchFixed = this.fixedBatch !== null;
+    const last = obs.dims[obs.dims.length - 1];
     this.obsSize = typeof last === 'number' && last > 0 ? last : -1;
     this.nActions = config.jointNames.length;
-    const others = ins.filter((i) => i.name !== this.obsInput && i.name !== this.timeStepInput);
+    this.slots = rec.map((r) => this.slotFor(r, ins, outs));
+    const others = ins.filter((i) => i.name !== this.obsInput && i.name !== this.timeStepInput && !recIn.has(i.name));
     if (others.length) {
-      fail('PolicyError', file, `input ${others[0].name}`, `unsupported extra input(s): ${others.map((i) => i.name).join(', ')}`);
+      fail('PolicyError', file, `input ${others[0].name}`,
+        `this runtime cannot feed input(s) ${others.map((i) => `${i.name} [${i.dims.join(', ')}] ${i.type}`).join('; ')} (it feeds the observation, time_step and recognised recurrent state)`);
     }
+    this.refMap = this.referenceMap(outs.map((o) => o.name), new Set(rec.map((r) => r.output)));
   }
 
-  static async create(bytes: Uint8Array, config: PolicyConfig, opts: PolicySessionOptions = {}): Promise<PolicySession> {
-    setUpEnv();
+  private slotFor(r: RecurrentState, ins: Meta[], outs: Meta[]): RecurrentSlot {
+    const i = ins.find((x) => x.name === r.input) ?? fail('PolicyError', this.file, `input ${r.input}`, 'recurrent state input not in the graph');
+    if (!outs.some((o) => o.name === r.output)) fail('PolicyError', this.file, `output ${r.output}`, 'recurrent state output not in the graph');
+    if (i.type !== 'float32') fail('PolicyError', this.file, `input ${r.input}`, `recurrent state of type ${i.type}; only float32 state is fed`);
+    const sym = i.dims.findIndex((d) => typeof d !== 'number');
+    // PyTorch RNN state is [layers, batch, hidden]; others put the batch first
+    const axis = sym >= 0 ? sym : i.dims.length === 3 ? 1 : 0;
+    return new RecurrentSlot(r, i.dims, Math.min(axis, r.shape.length));
+  }
+
+  private referenceMap(outputs: string[], recOut: Set<string>): [string, string, boolean][] {
+    const ro = this.config.referenceOutputs;
+    const rest = outputs.filter((o) => o !== this.actionsOutput && !recOut.has(o));
+    if (!ro) return rest.map((o) => [o, o, false]);
+    const map: [string, string, boolean][] = [];
+    for (const [key, canon] of Object.entries(CANONICAL)) {
+      const name = (ro as unknown as Record<string, string | undefined>)[key];
+      if (name === undefined) continue;
+      if (!outputs.includes(name)) fail('PolicyError', this.file, `output ${name}`, `the config names "${name}" as the reference's ${canon}, the graph has no such output`);
+      map.push([name, canon, key === 'bodyQuat' && ro.quatOrder === 'xyzw']);
+    }
+    return map;
+  }
+
+  static async create(bytes: Uint8Array, config: SessionConfig, opts: PolicySessionOptions = {}): Promise<PolicySession> {
+    const ort = opts.runtime ?? ortDefault;
+    configureOrt(ort);
     const file = opts.file ?? 'policy.onnx';
-    let session: ort.InferenceSession;
+    checkExternalData(bytes, file, opts.externalData ?? []);
+    const ep = opts.ep ?? 'wasm';
+    const provider = ep === 'webgpu'
+      ? (opts.device ? ({ name: 'webgpu', device: opts.device } as ortTypes.InferenceSession.ExecutionProviderConfig) : 'webgpu')
+      : 'wasm';
+    let session: ortTypes.InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, {
-        executionProviders: opts.executionProviders ?? ['wasm'],
+        executionProviders: [provider],
         graphOptimizationLevel: 'all',
+        ...(opts.externalData?.length ? { externalData: opts.externalData.map((d) => ({ path: d.path, data: d.data })) } : {}),
       });
     } catch (e) {
-      throw new MimicError('ParseError', file, '', `onnxruntime could not load the model: ${(e as Error).message ?? e}`);
+      const msg = String((e as Error).message ?? e).split('\n')[0];
+      throw new MimicError(ep === 'webgpu' ? 'GpuError' : 'ParseError', file, `onnxruntime-web (${ep})`, `could not load the model: ${msg}`);
     }
-    return new PolicySession(session, config, file);
+    try {
+      return new PolicySession(session, config, file, ort, ep);
+    } catch (e) {
+      await session.release();
+      throw e;
+    }
   }
 
-  private timeTensor(values: ArrayLike<number>, n: number): ort.Tensor {
-    if (this.timeStepType === 'int64') return new ort.Tensor('int64', BigInt64Array.from(Array.from(values, (v) => BigInt(Math.round(v)))), [n, 1]);
-    if (this.timeStepType === 'int32') return new ort.Tensor('int32', Int32Array.from(values, Math.round), [n, 1]);
-    return new ort.Tensor('float32', Float32Array.from(values), [n, 1]);
+  /** Zero the recurrent state of env `env` (or of every env): call on episode reset. */
+  resetRecurrent(env?: number): void {
+    for (const s of this.slots) {
+      if (env === undefined) s.data.fill(0);
+      else s.data.fill(0, env * s.per, (env + 1) * s.per);
+    }
+  }
+
+  /** the recurrent state of one input (n × per-env size, env-major), for inspection */
+  recurrentState(input: string): Float32Array | undefined {
+    return this.slots.find((s) => s.spec.input === input)?.data;
+  }
+
+  private timeTensor(values: ArrayLike<number>, n: number): Tensor {
+    const T = this.runtime.Tensor;
+    if (this.timeStepType === 'int64') return new T('int64', BigInt64Array.from(Array.from(values, (v) => BigInt(Math.round(v)))), [n, 1]);
+    if (this.timeStepType === 'int32') return new T('int32', Int32Array.from(values, Math.round), [n, 1]);
+    return new T('float32', Float32Array.from(values), [n, 1]);
+  }
+
+  private checkBatch(n: number): void {
+    if (this.fixedBatch !== null && this.fixedBatch !== 1 && n !== this.fixedBatch) {
+      fail('PolicyError', this.file, `input ${this.obsInput}`, `the model's batch is fixed at ${this.fixedBatch}; got ${n} envs`);
+    }
+    for (const s of this.slots) s.ensure(n);
+  }
+
+  /** true when n envs run as n single-env runs */
+  perEnv(n: number): boolean {
+    return this.fixedBatch === 1 && n > 1;
   }
 
   /**
@@ -106,24 +240,13 @@ export class PolicySession {
     if (!Number.isInteger(size) || (this.obsSize > 0 && size !== this.obsSize)) {
       fail('PolicyError', this.file, `input ${this.obsInput}`, `got ${obs.length} values for ${n} envs, the model takes ${this.obsSize} per env`);
     }
-    if (this.timeStepInput && (!timeStep || timeStep.length < n)) {
-      fail('PolicyError', this.file, 'input time_step', 'this policy needs the reference time step of every env');
-    }
-    if (!this.batchFixed || n === 1) return this.runBatch(obs, n, size, timeStep);
-    // batch fixed at 1: one run per env, outputs gathered env-major
+    this.checkBatch(n);
+    const T = this.runtime.Tensor;
+    if (!this.perEnv(n)) return this.runRows(new T('float32', obs, [n, size]), 0, n, timeStep);
     const parts: PolicyRunResult[] = [];
     for (let e = 0; e < n; e++) {
-      parts.push(await this.runBatch(obs.subarray(e * size, (e + 1) * size), 1, size, timeStep?.subarray(e, e + 1)));
+      parts.push(await this.runRows(new T('float32', obs.subarray(e * size, (e + 1) * size), [1, size]), e, 1, timeStep));
     }
-    const cat = (arrs: Float32Array[]): Float32Array => {
-      const out = new Float32Array(arrs.reduce((s, a) => s + a.length, 0));
-      let o = 0;
-      for (const a of arrs) {
-        out.set(a, o);
-        o += a.length;
-      }
-      return out;
-    };
     const result: PolicyRunResult = { actions: cat(parts.map((p) => p.actions)) };
     if (parts[0].reference) {
       result.reference = {};
@@ -132,28 +255,88 @@ export class PolicySession {
     return result;
   }
 
-  private async runBatch(obs: Float32Array, n: number, size: number, timeStep?: Float32Array): Promise<PolicyRunResult> {
-    const feeds: Record<string, ort.Tensor> = { [this.obsInput]: new ort.Tensor('float32', obs, [n, size]) };
-    if (this.timeStepInput) feeds[this.timeStepInput] = this.timeTensor(timeStep!.subarray(0, n), n);
+  /**
+   * One run for envs [env, env + rows) with the observation already a tensor (CPU or GPU buffer): feeds
+   * time_step and the recurrent state of those envs, keeps the new state. The WebGPU hand-off calls this.
+   */
+  async runRows(obs: Tensor, env: number, rows: number, timeStep?: ArrayLike<number>): Promise<PolicyRunResult> {
+    const T = this.runtime.Tensor;
+    const feeds: Record<string, Tensor> = { [this.obsInput]: obs };
+    if (this.timeStepInput) {
+      if (!timeStep || timeStep.length < env + rows) fail('PolicyError', this.file, `input ${this.timeStepInput}`, 'this policy needs the reference time step of every env');
+      feeds[this.timeStepInput] = this.timeTensor(Array.from({ length: rows }, (_, r) => timeStep![env + r]), rows);
+    }
+    for (const s of this.slots) {
+      if (s.data.length < (env + rows) * s.per) s.ensure(env + rows);
+      feeds[s.spec.input] = new T('float32', s.gather(env, rows), s.tensorDims(rows));
+    }
     const out = await this.session.run(feeds);
-    const toF32 = (t: ort.Tensor): Float32Array => {
-      const d = t.data;
-      return d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>, Number);
-    };
-    const actions = toF32(out[this.actionsOutput]);
-    if (actions.length !== n * this.nActions) {
-      fail('PolicyError', this.file, `output ${this.actionsOutput}`, `returned ${actions.length} values for ${n} envs × ${this.nActions} joints`);
+    const actions = await toF32(out[this.actionsOutput]);
+    if (actions.length !== rows * this.nActions) {
+      fail('PolicyError', this.file, `output ${this.actionsOutput}`, `returned ${actions.length} values for ${rows} envs × ${this.nActions} joints`);
     }
+    for (const s of this.slots) s.scatter(await toF32(out[s.spec.output]), env, rows, this.file);
     const result: PolicyRunResult = { actions };
-    const extra = this.outputNames.filter((k) => k !== this.actionsOutput);
-    if (extra.length) {
+    if (this.refMap.length) {
       result.reference = {};
-      for (const k of extra) result.reference[k] = toF32(out[k]);
+      for (const [name, canon, xyzw] of this.refMap) {
+        const v = await toF32(out[name]);
+        result.reference[canon] = xyzw ? xyzwToWxyz(v.slice()) : v;
+      }
     }
+    for (const t of Object.values(out)) if (t.location !== 'cpu') t.dispose();
     return result;
+  }
+
+  /**
+   * Length (frames) of an embedded reference. Real exports clamp `time_step` past the last frame (or fail
+   * there): the reference at step t equals the one far past the end exactly when t >= last frame, so the
+   * first such t is found by bisection (about 2·log2(maxFrames) runs on a zero observation). Returns null
+   * for a policy without a time_step input. Recurrent state is zeroed afterwards.
+   */
+  async embeddedReferenceLength(maxFrames = 1 << 22): Promise<number | null> {
+    if (!this.timeStepInput || !this.refMap.length) return null;
+    const size = this.obsSize > 0 ? this.obsSize : 1;
+    const T = this.runtime.Tensor;
+    const at = async (t: number): Promise<Float32Array | null> => {
+      this.checkBatch(1);
+      try {
+        const r = await this.runRows(new T('float32', new Float32Array(size), [1, size]), 0, 1, [t]);
+        return cat(Object.keys(r.reference ?? {}).sort().map((k) => r.reference![k]));
+      } catch (e) {
+        if (e instanceof MimicError) throw e;
+        return null; // this export fails past its last frame instead of clamping
+      }
+    };
+    const end = await at(maxFrames);
+    const same = (a: Float32Array | null) => (end === null ? a === null : a !== null && a.every((v, i) => v === end[i]));
+    if (same(await at(0))) {
+      this.resetRecurrent();
+      return end === null ? 0 : 1;
+    }
+    let lo = 0, hi = maxFrames; // same(lo) false, same(hi) true
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (same(await at(mid))) hi = mid;
+      else lo = mid;
+    }
+    this.resetRecurrent();
+    return end === null ? hi : hi + 1;
   }
 
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** Quaternions [x, y, z, w] → [w, x, y, z] in place (groups of 4). */
+export function xyzwToWxyz(a: Float32Array): Float32Array {
+  for (let o = 0; o + 3 < a.length; o += 4) {
+    const w = a[o + 3];
+    a[o + 3] = a[o + 2];
+    a[o + 2] = a[o + 1];
+    a[o + 1] = a[o];
+    a[o] = w;
+  }
+  return a;
 }

@@ -4,7 +4,7 @@ import { fail } from '../errors';
 import type { PolicyConfig } from './config';
 import {
   BEYONDMIMIC_ALIASES, DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES, canonicalTerm, clipPair, decimationOf,
-  layoutEntry, numList, strList,
+  layoutEntry, nonNegative, numList, strList, uniqueNames,
 } from './conventions';
 
 // ---------------------------------------------------------------- BeyondMimic metadata
@@ -16,13 +16,19 @@ export function configFromMetadata(meta: Record<string, string>, file: string): 
   const need = (k: string): string => meta[k] ?? fail('PolicyError', file, `metadata_props.${k}`, 'missing');
   const jointNames = strList(need('joint_names'));
   const n = jointNames.length;
-  const list = (k: string) => numList(need(k), file, `metadata_props.${k}`, n);
+  // mjlab writes a scalar action_scale as one number; lists are per joint
+  const list = (k: string) => {
+    const v = need(k);
+    return numList(/^\s*[-+.\deE]+\s*$/.test(v) ? Number(v) : v, file, `metadata_props.${k}`, n);
+  };
   const defaultJointPos = list('default_joint_pos');
   const obsNames = strList(need('observation_names'));
   const hist = meta.observation_history_lengths ? numList(meta.observation_history_lengths, file, 'metadata_props.observation_history_lengths', obsNames.length) : [];
   const observations = obsNames.map((name, i) =>
     layoutEntry(canonicalTerm(name, BEYONDMIMIC_ALIASES), hist[i] ?? 1, 1, null, file, `metadata_props.observation_names[${i}]`));
   const stepDt = meta.step_dt ? Number(meta.step_dt) : 0.02;
+  uniqueNames(jointNames, file, 'metadata_props.joint_names');
+  for (const k of ['joint_stiffness', 'joint_damping']) nonNegative(list(k), jointNames, file, `metadata_props.${k}`);
   const physicsDt = 0.005;
   return {
     source: 'metadata',
@@ -80,13 +86,14 @@ export function configFromDeployYaml(text: string, file: string, robotJointNames
   });
   if (new Set(map).size !== n) fail('PolicyError', file, 'joint_ids_map', 'lists a joint twice');
   const jointNames = map.map((d) => robotJointNames[d]);
+  if (y.step_dt !== undefined && typeof y.step_dt !== 'number') fail('PolicyError', file, 'step_dt', `expected a number of seconds, got ${JSON.stringify(y.step_dt)}`);
   const byDescription = (key: string): number[] => {
     const v = numList(y[key] ?? fail('PolicyError', file, key, 'missing'), file, key);
     if (v.length !== nDesc) fail('PolicyError', file, key, `has ${v.length} values, expected ${nDesc} (one per robot joint, description order)`);
     return map.map((d) => v[d]);
   };
-  const stiffness = byDescription('stiffness');
-  const damping = byDescription('damping');
+  const stiffness = nonNegative(byDescription('stiffness'), jointNames, file, 'stiffness');
+  const damping = nonNegative(byDescription('damping'), jointNames, file, 'damping');
   const defaultJointPos = numList(y.default_joint_pos ?? fail('PolicyError', file, 'default_joint_pos', 'missing'), file, 'default_joint_pos', n);
   const actions = (y.actions ?? {}) as Record<string, Record<string, unknown>>;
   const act = actions.JointPositionAction ?? Object.values(actions)[0] ?? fail('PolicyError', file, 'actions', 'no action term');

@@ -162,6 +162,9 @@ export class BuiltinController {
     for (let e = 0; e < this.n; e++) this.refStep[e]++;
   }
 
+  /** The built-in controller keeps no per-env policy state: nothing to forget after a park. */
+  forget(_e: number): void {}
+
   step(): void {
     this.act();
     for (let k = 0; k < this.decimation; k++) this.physicsStep();

@@ -23,7 +23,7 @@ import { PolicyController } from '../policy/controller';
 import { probeReferenceLength } from '../policy/reference-length';
 import type { ReferenceSource } from '../policy/refio';
 import { PolicySession } from '../policy/session';
-import { defaultPose, standingHeight, type StartMode } from '../policy/start';
+import { defaultPose, envStateOf, standingHeight, type StartMode } from '../policy/start';
 import { checkTermination, type TerminationCheck } from '../policy/termination';
 import { MetricAccumulator, type MetricSelection } from './metrics';
 import { applyPhysicalPerturbations, DelayLine, delayedEngine, ObsNoise, PushSchedule } from './perturb';
@@ -184,17 +184,15 @@ function episodeLength(s: EpisodesSpec, refSteps: number, controlDt: number): { 
 /** Env e's start state moved by its initial-state noise (root xy and yaw, joint offsets clamped to range). */
 function applyInitNoise(raw: PhysicsEngine, model: RobotModel, from: BatchState, e: number, p: EpisodePerturbation['init']): void {
   if (!(p.root_yaw !== 0 || p.root_pos[0] !== 0 || p.root_pos[1] !== 0 || Object.values(p.joint_pos).some((x) => x !== 0))) return;
-  const nj = model.joints.length;
-  const v = (a: Float32Array, k: number) => a.subarray(e * k, (e + 1) * k);
-  const rootPos = v(from.rootPos, 3), rootQuat = v(from.rootQuat, 4);
+  const f = envStateOf(from, e), rootPos = f.rootPos;
   const qz = qFromAxisAngle([0, 0, 1], p.root_yaw);
-  const jp = Float32Array.from(v(from.jointPos, nj), (x, j) => {
+  const jp = Float32Array.from(f.jointPos, (x, j) => {
     const r = model.joints[j].range, y = x + (p.joint_pos[model.joints[j].name] ?? 0);
     return r ? Math.min(Math.max(y, r[0]), r[1]) : y;
   });
   raw.reset(e, {
-    rootPos: [rootPos[0] + p.root_pos[0], rootPos[1] + p.root_pos[1], rootPos[2]], rootQuat: qMul(qz, rootQuat),
-    rootLinVel: qRotate(qz, v(from.rootLinVel, 3)), rootAngVel: v(from.rootAngVel, 3), jointPos: jp, jointVel: v(from.jointVel, nj),
+    rootPos: [rootPos[0] + p.root_pos[0], rootPos[1] + p.root_pos[1], rootPos[2]], rootQuat: qMul(qz, f.rootQuat),
+    rootLinVel: qRotate(qz, f.rootLinVel!), rootAngVel: f.rootAngVel, jointPos: jp, jointVel: f.jointVel,
   });
 }
 
@@ -209,12 +207,7 @@ async function startEnvs(s: EpisodesSpec, d: EpisodeDriver, pert: EpisodePerturb
 
 /** Put a terminated env back on its reference; it is no longer scored. */
 function park(raw: PhysicsEngine, d: EpisodeDriver, e: number): void {
-  const r = d.ref, nj = r.nj;
-  raw.reset(e, {
-    rootPos: r.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: r.rootQuat.subarray(e * 4, e * 4 + 4),
-    rootLinVel: r.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: r.rootAngVel.subarray(e * 3, e * 3 + 3),
-    jointPos: r.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: r.jointVel.subarray(e * nj, (e + 1) * nj),
-  });
+  raw.reset(e, envStateOf(d.ref, e));
   d.forget(e);
 }
 

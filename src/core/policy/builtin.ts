@@ -13,6 +13,7 @@ import { createBatchState, type BatchState, type PhysicsEngine } from '../physic
 import settingsJson from '../../../policies/builtin-controller.json';
 import { valuesByName } from './conventions';
 import type { ReferenceSource } from './refio';
+import { envStateOf } from './start';
 
 export interface AssistSettings {
   default: number;
@@ -94,16 +95,10 @@ export class BuiltinController {
   /** Put env e (or all) on the reference's first frame. */
   reset(env?: number, step = 0): void {
     const envs = env === undefined ? [...Array(this.n).keys()] : [env];
-    const nj = this.nj;
     for (const e of envs) {
       this.refStep[e] = step;
       this.track.write(step, this.ref, e);
-      const r = this.ref;
-      this.engine.reset(e, {
-        rootPos: r.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: r.rootQuat.subarray(e * 4, e * 4 + 4),
-        rootLinVel: r.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: r.rootAngVel.subarray(e * 3, e * 3 + 3),
-        jointPos: r.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: r.jointVel.subarray(e * nj, (e + 1) * nj),
-      });
+      this.engine.reset(e, envStateOf(this.ref, e));
     }
   }
 

@@ -23,7 +23,7 @@ import { CpuBackend, type ObservationBackend } from './backend';
 import type { PolicyConfig } from './config';
 import type { PolicySession } from './session';
 import { alignmentFor, applyAlignment, EmbeddedReference, identityAlignment, type Alignment, type ReferenceSource } from './refio';
-import { groundShift, standInPose, startModeOf, type StartMode, type StartModeInput } from './start';
+import { envStateOf, groundShift, standInPose, startModeOf, type StartMode, type StartModeInput } from './start';
 import { policyGains } from './gains';
 
 export type { ReferenceSource } from './refio';
@@ -216,11 +216,7 @@ export class PolicyController {
         applyAlignment(ref, e, this.alignment[e]);
       }
     }
-    this.engine.reset(e, {
-      rootPos: ref.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: ref.rootQuat.subarray(e * 4, e * 4 + 4),
-      rootLinVel: ref.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: ref.rootAngVel.subarray(e * 3, e * 3 + 3),
-      jointPos: ref.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: ref.jointVel.subarray(e * nj, (e + 1) * nj),
-    });
+    this.engine.reset(e, envStateOf(ref, e));
   }
 
   /** Targets of env e: its current pose until the first action; held joints at their stated positions. */

@@ -14,7 +14,7 @@ import { qFromAxisAngle, qYaw } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
 import { contactPoints, lowestZ } from '../motion/feet';
-import type { BatchState, PhysicsEngine } from '../physics/types';
+import type { BatchState, EnvState, PhysicsEngine } from '../physics/types';
 
 export type StartMode = 'reference' | 'ground' | 'default-pose';
 /** a start mode, or one of its old names */
@@ -87,4 +87,13 @@ export function standingHeight(model: RobotModel, jointPos: ArrayLike<number>): 
   const nb = model.bodies.length, pos = new Float32Array(nb * 3), quat = new Float32Array(nb * 4);
   forwardKinematics(model, [0, 0, 0], [1, 0, 0, 0], jointPos, pos, quat);
   return -lowestPoint(model, { nb, bodyPos: pos, bodyQuat: quat }, 0).z;
+}
+
+/** Env e of a BatchState as an EnvState (views, no copies): what engine.reset takes. */
+export function envStateOf(s: BatchState, e: number): EnvState {
+  const v = (a: Float32Array, k: number) => a.subarray(e * k, (e + 1) * k);
+  return {
+    rootPos: v(s.rootPos, 3), rootQuat: v(s.rootQuat, 4), rootLinVel: v(s.rootLinVel, 3), rootAngVel: v(s.rootAngVel, 3),
+    jointPos: v(s.jointPos, s.nj), jointVel: v(s.jointVel, s.nj),
+  };
 }

@@ -270,59 +270,75 @@ function physics(L: LoopState, k: number, run: { physicsStep: number }, line: De
   }
 }
 
+/** The episodes' perturbations drawn and applied: friction and masses now; observation noise on the builder. */
+function perturb(s: EpisodesSpec, p: Prepared, evalSeconds: number): { pert: EpisodePerturbation[]; pushes: PushSchedule; line: DelayLine } {
+  const { model, raw } = s;
+  const pert = s.episodes.map((i) => samplePerturbation(s.scenario, i, {
+    bodyNames: model.bodies.map((b) => b.name), jointNames: model.joints.map((j) => j.name), seconds: evalSeconds, physicsDt: s.physicsDt,
+  }));
+  applyPhysicalPerturbations(raw, pert);
+  if (p.policy) {
+    const ctl = p.policy, cfg = s.config!;
+    const nz = new ObsNoise(pert, ctl.builder.entries.map((r, k) => ({ term: r.term, layoutName: cfg.observations[k].term })));
+    if (nz.any) ctl.builder.noise = (e, t, value, dim) => nz.add(e, t, value, dim);
+  }
+  return { pert, pushes: new PushSchedule(raw, pert, s.physicsDt), line: new DelayLine(raw, pert.map((x) => x.action_delay_steps), s.decimation) };
+}
+
+interface PhysicsParts {
+  run: { physicsStep: number };
+  line: DelayLine;
+  pushes: PushSchedule;
+  assist: (() => void) | null;
+}
+
+/** Control steps 0..steps (see the file comment); returns the last step run. */
+async function controlSteps(L: LoopState, steps: number, ph: PhysicsParts): Promise<number> {
+  const { p, hooks } = L, n = L.alive.length;
+  for (let k = 0; ; k++) {
+    await p.driver.act();
+    if (p.policy) for (let e = 0; e < n; e++) if (L.alive[e] && p.policy.lastNonFinite[e]) L.nonFinite[e]++;
+    if (k > 0) {
+      for (const e of scoreEnvs(L, k)) {
+        ph.pushes.cleared(e);
+        park(L.s.raw, p.driver, e); // back on the current reference; no longer scored
+      }
+      hooks.onProgress?.(k, steps);
+    }
+    hooks.onStep?.(k, k > 0, p.driver.ref);
+    if (k === steps || !L.alive.some((a) => a)) return k;
+    if (!physics(L, k, ph.run, ph.line, ph.pushes, ph.assist)) return k;
+    p.driver.advance();
+  }
+}
+
 /** Run the episodes of `spec` (one per env) to their end. */
 export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promise<EpisodesOutcome> {
   const { model, raw } = s, n = s.episodes.length, controlDt = s.physicsDt * s.decimation;
   const run = { physicsStep: 0 };
-  // the engine the driver sees: PD targets go through the action-delay line (set up once the delays are drawn)
+  // the engine the driver sees: PD targets go through the action-delay line (made once the delays are drawn)
   let line: DelayLine | null = null;
   const route = { publish: (t: ArrayLike<number>, st: number) => (line ? line.publish(t, st) : raw.setTargets(t)) };
   const engine = delayedEngine(raw, route, () => run.physicsStep);
   const p = s.driver === 'policy' ? await preparePolicy(s, engine, controlDt) : prepareBuiltin(s, engine, controlDt);
   try {
     const { steps, evalSeconds } = episodeLength(s, p.refSteps, controlDt);
-    const pert = s.episodes.map((i) => samplePerturbation(s.scenario, i, {
-      bodyNames: model.bodies.map((b) => b.name), jointNames: model.joints.map((j) => j.name), seconds: evalSeconds, physicsDt: s.physicsDt,
-    }));
-    applyPhysicalPerturbations(raw, pert);
-    line = new DelayLine(raw, pert.map((x) => x.action_delay_steps), s.decimation);
-    const pushes = new PushSchedule(raw, pert, s.physicsDt);
-    if (p.policy) {
-      const ctl = p.policy, cfg = s.config!;
-      const nz = new ObsNoise(pert, ctl.builder.entries.map((r, k) => ({ term: r.term, layoutName: cfg.observations[k].term })));
-      if (nz.any) ctl.builder.noise = (e, t, value, dim) => nz.add(e, t, value, dim);
-    }
+    const pt = perturb(s, p, evalSeconds);
+    line = pt.line;
     const assist = p.builtin && (s.assist ?? 0) > 0 && s.driver === 'reference' ? () => p.builtin!.applyAssist() : null;
     const sel = metricSelection(model, s.config);
     const L: LoopState = {
       s, p, hooks, acc: new MetricAccumulator(n, sel), sel, alive: new Uint8Array(n).fill(1),
       survived: new Float64Array(n), termination: new Array(n).fill(null), nonFinite: new Int32Array(n), controlDt,
     };
-    await startEnvs(s, p.driver, pert);
-    const notes = [...p.notes, ...startNotes(p.policy)];
+    await startEnvs(s, p.driver, pt.pert);
     const t0 = now();
-    let done = 0;
-    for (let k = 0; k <= steps; k++) {
-      await p.driver.act();
-      if (p.policy) for (let e = 0; e < n; e++) if (L.alive[e] && p.policy.lastNonFinite[e]) L.nonFinite[e]++;
-      if (k > 0) {
-        for (const e of scoreEnvs(L, k)) {
-          pushes.cleared(e);
-          park(raw, p.driver, e); // back on the current reference; no longer scored
-        }
-        hooks.onProgress?.(k, steps);
-      }
-      hooks.onStep?.(k, k > 0, p.driver.ref);
-      done = k;
-      if (k === steps || !L.alive.some((a) => a)) break;
-      if (!physics(L, k, run, line, pushes, assist)) break;
-      p.driver.advance();
-    }
+    const done = await controlSteps(L, steps, { run, line: pt.line, pushes: pt.pushes, assist });
     const ms = (now() - t0) / Math.max(1, done);
     for (let e = 0; e < n; e++) if (L.termination[e] === null) L.survived[e] = evalSeconds;
     return {
-      acc: L.acc, sel, pert, survived: L.survived, alive: L.alive, termination: L.termination, nonFinite: L.nonFinite,
-      steps, done, evalSeconds, msPerControlStep: ms, notes, clipName: p.clipName, policy: p.policy,
+      acc: L.acc, sel, pert: pt.pert, survived: L.survived, alive: L.alive, termination: L.termination, nonFinite: L.nonFinite,
+      steps, done, evalSeconds, msPerControlStep: ms, notes: [...p.notes, ...startNotes(p.policy)], clipName: p.clipName, policy: p.policy,
     };
   } finally {
     await p.session?.release();

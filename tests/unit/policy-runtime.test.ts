@@ -76,6 +76,35 @@ describe('PolicyController', () => {
     await session.release();
   });
 
+  it('recurrent state is reset with each env\'s episode (start, fall reset, park); phase = t / motion length', async () => {
+    const bytes = onnxModel({
+      nodes: [node('MatMul', ['obs', 'W'], ['actions'])], initializers: [tensor('W', [2, 29], new Float32Array(58))],
+      inputs: [valueInfo('obs', ['batch', 2])], outputs: [valueInfo('actions', ['batch', 29])],
+    });
+    const profile = { name: 'rec', jointOrder: 'description', gains: { stiffness: 40, damping: 2 }, observations: [{ term: 'skill' }], nSkills: 2, actionScale: 1, actionOffset: 0, armatureFromGains: false };
+    const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'rec.onnx'), file: 'rec.onnx', robot: g1, profile });
+    config.motionSeconds = 2;
+    const engine = await rapier(2, true);
+    const session = await PolicySession.create(bytes, config, { file: 'rec.onnx' });
+    // the families' session resets its recurrent state per env: record the calls the controller makes
+    const calls: (number | undefined)[] = [];
+    (session as unknown as { resetRecurrent: (e?: number) => void }).resetRecurrent = (e) => calls.push(e);
+    const ctrl = new PolicyController({ model: g1, engine, config, session, track: new ReferenceTrack(g1, clip, config.stepDt) });
+    const ctx = ctrl.ctx as typeof ctrl.ctx & { phase?: Float32Array };
+    ctx.phase ??= new Float32Array(2); // the observation context's phase (families); the controller writes it
+    await ctrl.reset();
+    expect(calls).toEqual([0, 1]);
+    for (let k = 0; k < 10; k++) await ctrl.step();
+    await ctrl.act();
+    expect(ctx.phase[0]).toBeCloseTo((10 * 0.02) / 2, 6);
+    await ctrl.reset(1, 3);
+    ctrl.forget(0);
+    expect(calls).toEqual([0, 1, 1, 0]);
+    await ctrl.act();
+    expect(ctx.phase[1]).toBeCloseTo((3 * 0.02) / 2, 6);
+    await session.release();
+  });
+
   it('embedded reference (BeyondMimic export): time_step selects the reference, fetched one step ahead', async () => {
     const order = isaacJointOrder(g1);
     const yaml = configFromDeployYaml(yamlText, 'deploy.yaml', names);

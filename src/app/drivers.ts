@@ -35,6 +35,8 @@ export interface Driver {
   dispose(): void;
   /** the driver's own reference, when it carries one: the ghost, the metrics and the transport use it */
   ownReference?(): OwnReference | null;
+  /** take the robot back (its PD gains) after another driver had it */
+  resume?(): void;
 }
 
 export function resetOnReference(engine: PhysicsEngine, ref: LiveReference, s: number): void {
@@ -71,6 +73,7 @@ export class BuiltinDriver implements Driver {
     }
   }
   reset(s: number): void { this.ctrl.reset(0, s); }
+  resume(): void { this.ctrl.applyGains(); }
   dispose(): void { this.engine.clearForces(0); }
 }
 
@@ -105,6 +108,10 @@ export class PolicyDriverBase implements Driver {
   private resetError: unknown = null;
 
   constructor(protected readonly engine: PhysicsEngine, readonly ctrl: PolicyController) {}
+
+  resume(): void {
+    this.ctrl.applyGains();
+  }
 
   ownReference(): OwnReference | null {
     return this.ctrl.config.embeddedReference ? { ref: this.ctrl.ctx.ref, nSteps: this.ctrl.nSteps } : null;

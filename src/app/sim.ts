@@ -107,6 +107,7 @@ export class Sim {
     this.previous = null;
     try { failed.dispose(); } catch { /* already broken */ }
     this.driver = prev;
+    prev.resume?.();
     const why = e instanceof Error ? e.message : String(e);
     this.onError(new Error(`the new ${failed.kind} driver failed its first control step; the previous (${prev.kind}) driver keeps running: ${why}`));
   }

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Sim } from '../../src/app/sim';
 import { BuiltinDriver, PolicyDriver } from '../../src/app/drivers';
 import { sampleTimeline, type Timeline } from '../../src/core/motion/timeline';
+import { builtinGains } from '../../src/core/policy/builtin';
 import { createRapierEngine } from '../../src/core/physics/rapier';
 import { configFromDeployYaml, isaacJointOrder, resolvePolicyConfig } from '../../src/core/policy/config';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
@@ -40,11 +41,16 @@ describe('app drivers on the core control step', () => {
     });
     const profile = { name: 'broken', jointOrder: 'description', gains: { stiffness: 40, damping: 2 }, observations: [{ term: 'skill' }], nSkills: 2, actionScale: 1, actionOffset: 0, armatureFromGains: false };
     const cfg = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'broken.onnx'), file: 'broken.onnx', robot: g1, profile });
+    let lastKp: number[] = [];
+    const setGains = sim.engine!.setGains.bind(sim.engine!);
+    sim.engine!.setGains = (kp, kd, eff) => { lastKp = Array.from(kp); setGains(kp, kd, eff); };
     sim.setDriver(await PolicyDriver.create(sim.engine!, sim.ref!, cfg, bytes, 'broken.onnx'));
+    expect(lastKp).toEqual(g1.joints.map(() => 40)); // the policy's gains were given
     await sim.controlStep(false);
     expect(errors.length).toBe(1);
     expect(String((errors[0] as Error).message)).toMatch(/new policy driver failed its first control step; the previous \(builtin\) driver keeps running: .*broken\.onnx/);
     expect(sim.driver.kind).toBe('builtin');
+    expect(lastKp).toEqual(builtinGains(g1).kp); // the built-in controller's gains again, not the failed policy's
     for (let k = 0; k < 20; k++) await sim.controlStep(false);
     expect(errors.length).toBe(1);
     expect(sim.step).toBe(26);

@@ -79,8 +79,13 @@ export class BuiltinController {
     this.mass = o.model.bodies.reduce((s, b) => s + b.mass, 0);
     this.assistLevel = 0;
     this.assist = o.assist ?? builtinSettings.assist.default;
-    const g = builtinGains(o.model);
-    o.engine.setGains(g.kp, g.kd, o.model.joints.map((j) => j.effortLimit));
+    this.applyGains();
+  }
+
+  /** Give the engine this controller's PD gains (again, e.g. after another driver changed them). */
+  applyGains(): void {
+    const g = builtinGains(this.model);
+    this.engine.setGains(g.kp, g.kd, this.model.joints.map((j) => j.effortLimit));
   }
 
   get assist(): number {

@@ -88,6 +88,7 @@ export class PolicyController {
   private readonly scale: Float32Array;
   private readonly offset: Float32Array;
   private readonly held: { joint: number; pos: number }[];
+  private readonly gainScale: number;
 
   constructor(o: PolicyControllerOptions) {
     const { model, engine, config } = o;
@@ -120,8 +121,14 @@ export class PolicyController {
       if (!o.track) fail('PolicyError', this.file, 'reference', 'this policy does not embed its reference: give a motion clip');
       this.embedded = null;
     }
-    const g = policyGains(model, config, o.gainScale ?? 1);
-    engine.setGains(g.kp, g.kd, g.effort);
+    this.gainScale = o.gainScale ?? 1;
+    this.applyGains();
+  }
+
+  /** Give the engine this policy's PD gains (again, e.g. after another driver changed them). */
+  applyGains(): void {
+    const g = policyGains(this.model, this.config, this.gainScale);
+    this.engine.setGains(g.kp, g.kd, g.effort);
   }
 
   /** The embedded reference's last step (probeReferenceLength): time_step is never asked past it. */

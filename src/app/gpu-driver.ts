@@ -25,15 +25,20 @@ export interface GpuDriverEvents {
   onFailed?: (reason: string) => void;
 }
 
-/** Observations built on the GPU and handed to onnxruntime-web's WebGPU EP; only the actions come back. */
+/** What runs the policy on the builder's last observations (PolicyHandoff: onnxruntime-web on the same device). */
+export interface ActionsRunner {
+  run(): Promise<Float32Array>;
+}
+
+/** Observations built on the GPU and handed to the policy (WebGPU EP: only the actions come back). */
 export class GpuBackend implements ObservationBackend {
   readonly name = 'webgpu';
-  constructor(readonly builder: GpuObservationBuilder, public handoff: PolicyHandoff) {}
+  constructor(readonly builder: GpuObservationBuilder, public runner: ActionsRunner) {}
 
   async infer(): Promise<PolicyRunResult> {
     this.builder.upload();
     this.builder.build();
-    return { actions: await this.handoff.run() };
+    return { actions: await this.runner.run() };
   }
 
   reset(env?: number): void {
@@ -54,7 +59,10 @@ export class GpuPolicyDriver extends PolicyDriverBase {
   gpuSteps = 0;
   cpuSteps = 0;
 
-  private constructor(engine: PhysicsEngine, ctrl: PolicyController, readonly gpu: GpuBackend, private readonly bytes: Uint8Array, private readonly events: GpuDriverEvents) {
+  private constructor(
+    engine: PhysicsEngine, ctrl: PolicyController, readonly gpu: GpuBackend, private handoff: PolicyHandoff,
+    private readonly bytes: Uint8Array, private readonly events: GpuDriverEvents,
+  ) {
     super(engine, ctrl);
     ctrl.backend = gpu;
     gpu.builder.onLost = (reason) => {
@@ -66,8 +74,8 @@ export class GpuPolicyDriver extends PolicyDriverBase {
   }
 
   get builder(): GpuObservationBuilder { return this.gpu.builder; }
-  get ep(): string { return this.gpu.handoff.ep; }
-  get epReason(): string { return this.gpu.handoff.reason; }
+  get ep(): string { return this.handoff.ep; }
+  get epReason(): string { return this.handoff.reason; }
 
   static async create(
     engine: PhysicsEngine, ref: LiveReference, config: PolicyConfig, bytes: Uint8Array, file: string,
@@ -77,7 +85,8 @@ export class GpuPolicyDriver extends PolicyDriverBase {
     const ctrl = await createPolicyController(engine, ref, config, bytes, file);
     try {
       const builder = await GpuObservationBuilder.create(device, config.observations, ctrl.ctx, { recreateDevice });
-      return new GpuPolicyDriver(engine, ctrl, new GpuBackend(builder, await handoffFor(bytes, builder, ctrl)), bytes, events);
+      const handoff = await handoffFor(bytes, builder, ctrl);
+      return new GpuPolicyDriver(engine, ctrl, new GpuBackend(builder, handoff), handoff, bytes, events);
     } catch (e) {
       await ctrl.session.release().catch(() => undefined);
       throw e;
@@ -89,14 +98,15 @@ export class GpuPolicyDriver extends PolicyDriverBase {
     this.onGpu = false;
     this.ctrl.backend = this.ctrl.cpu;
     this.ctrl.cpu.reset();
-    try { this.gpu.handoff.release(); } catch { /* the session died with the device */ }
+    try { this.handoff.release(); } catch { /* the session died with the device */ }
   }
 
   private async restore(): Promise<void> {
     try {
       const h = await handoffFor(this.bytes, this.gpu.builder, this.ctrl);
       if (this.disposed) { h.release(); return; }
-      this.gpu.handoff = h;
+      this.handoff = h;
+      this.gpu.runner = h;
       this.gpu.reset();
       this.ctrl.backend = this.gpu;
       this.onGpu = true;
@@ -127,7 +137,7 @@ export class GpuPolicyDriver extends PolicyDriverBase {
   }
 
   protected override release(): void {
-    try { this.gpu.handoff.release(); } catch { /* already gone */ }
+    try { this.handoff.release(); } catch { /* already gone */ }
     this.gpu.builder.destroy();
     super.release();
   }

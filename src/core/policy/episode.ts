@@ -137,7 +137,7 @@ function toResult(opts: EpisodeOptions, cfg: PolicyConfig | null, o: EpisodesOut
     survived_s: m.survived_s, clip_s: m.clip_s, success: m.success, mean_joint_err_rad: m.mean_joint_err_rad,
     mean_anchor_pos_err_m: m.mean_anchor_pos_err_m, ...extra, ms_per_control_step: o.msPerControlStep, control_steps: m.control_steps,
     terminations: extra.terminations ?? [], non_finite_actions: o.policy?.nonFiniteActions ?? 0, engine: opts.engine, adjustments,
-    driver: cfg ? 'policy' : 'builtin', clip: o.clipName, start: startModeOf(opts.start), start_shift_m: shift,
+    driver: cfg ? 'policy' : 'builtin', clip: o.clipName, start: cfg ? startModeOf(opts.start) : 'reference', start_shift_m: shift,
     ...(cfg ? {
       config_source: cfg.source, policy_family: cfg.family ?? 'unknown', filled_from_profile: cfg.filledFromProfile ?? [], config_warnings: cfg.warnings ?? [],
       ...(cfg.heldJoints?.names.length ? { held_joints: cfg.heldJoints.names } : {}),

@@ -1,17 +1,28 @@
 /**
  * The three drivers of the robot: kinematic replay of the reference, the built-in controller (PD on the
- * reference joint angles + an optional assistive wrench on the pelvis), an ONNX policy. A driver runs one
- * control step: it reads the reference at step s and advances the physics by one control period.
+ * reference joint angles + an optional assistive wrench on the pelvis), an ONNX policy (the core
+ * PolicyController: one control step for the app, the CLI and the tests; gpu-driver.ts gives it a WebGPU
+ * observation backend). A driver runs one control step: it reads the reference at step s and advances the
+ * physics by one control period.
  */
-import type { PhysicsEngine } from '../core/physics/types';
+import type { PhysicsEngine, BatchState } from '../core/physics/types';
 import type { DriverKind } from '../core/motion/timeline';
 import type { LiveReference } from './live-reference';
-import type { ReferenceTrack } from '../core/motion/reference';
 import { BuiltinController } from '../core/policy/builtin';
 import { PolicyController } from '../core/policy/controller';
+import { probeReferenceLength } from '../core/policy/reference-length';
 import { PolicySession } from '../core/policy/session';
 import type { PolicyConfig } from '../core/policy/config';
+import type { StartModeInput } from '../core/policy/start';
 import { controlStep } from '../core/physics/control';
+
+/** A reference the driver brings itself (a policy with an embedded reference). */
+export interface OwnReference {
+  /** env 0 of it is the current reference */
+  ref: BatchState;
+  /** its length in control steps */
+  nSteps: number;
+}
 
 export interface Driver {
   readonly kind: DriverKind;
@@ -22,6 +33,10 @@ export interface Driver {
   /** put the robot on the reference at step s (start, scrub, loop, fallen) */
   reset(s: number): void;
   dispose(): void;
+  /** the driver's own reference, when it carries one: the ghost, the metrics and the transport use it */
+  ownReference?(): OwnReference | null;
+  /** take the robot back (its PD gains) after another driver had it */
+  resume?(): void;
 }
 
 export function resetOnReference(engine: PhysicsEngine, ref: LiveReference, s: number): void {
@@ -45,7 +60,7 @@ export class BuiltinDriver implements Driver {
   push: ((engine: PhysicsEngine) => void) | null = null;
   readonly ctrl: BuiltinController;
   constructor(private readonly engine: PhysicsEngine, ref: LiveReference, private readonly decimation: number, assist: number) {
-    this.ctrl = new BuiltinController({ model: engine.model, engine, track: ref as unknown as ReferenceTrack, assist, decimation });
+    this.ctrl = new BuiltinController({ model: engine.model, engine, track: ref, assist, decimation });
   }
   set assist(v: number) { this.ctrl.assist = Math.min(1, Math.max(0, v)); }
   step(s: number): void {
@@ -58,29 +73,98 @@ export class BuiltinDriver implements Driver {
     }
   }
   reset(s: number): void { this.ctrl.reset(0, s); }
+  resume(): void { this.ctrl.applyGains(); }
   dispose(): void { this.engine.clearForces(0); }
 }
 
-/** An ONNX policy (core PolicyController) tracking the live reference. */
-export class PolicyDriver implements Driver {
+/**
+ * The controller of a policy driver: its session, the live reference as the track (or, for a policy that
+ * carries its reference, that reference with its probed length), the 'ground' start.
+ */
+export async function createPolicyController(
+  engine: PhysicsEngine, ref: LiveReference, config: PolicyConfig, bytes: Uint8Array, file: string, start: StartModeInput = 'ground',
+): Promise<PolicyController> {
+  const session = await PolicySession.create(bytes, config, { file });
+  try {
+    const ctrl = new PolicyController({ model: engine.model, engine, config, session, track: config.embeddedReference ? undefined : ref, start, file });
+    if (config.embeddedReference) ctrl.setLastStep((await probeReferenceLength(session, config, ctrl.obs.length / ctrl.n, file)).last);
+    return ctrl;
+  } catch (e) {
+    await session.release().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** An ONNX policy (core PolicyController) tracking the live reference, or its own; the backend is the controller's. */
+export class PolicyDriverBase implements Driver {
   readonly kind = 'policy' as const;
   latencyMs = 0;
   push: ((engine: PhysicsEngine) => void) | null = null;
-  constructor(private readonly engine: PhysicsEngine, readonly ctrl: PolicyController) {}
-  static async create(engine: PhysicsEngine, ref: LiveReference, config: PolicyConfig, bytes: Uint8Array, file: string): Promise<PolicyDriver> {
-    const session = await PolicySession.create(bytes, config, { file });
-    const ctrl = new PolicyController({ model: engine.model, engine, config, session, track: ref as unknown as ReferenceTrack, start: 'reset', file });
-    return new PolicyDriver(engine, ctrl);
+  protected disposed = false;
+  /** the control step in flight: dispose() waits for it before releasing the session */
+  protected inflight: Promise<void> = Promise.resolve();
+  /** a reset in progress (an embedded reference is fetched): the next step waits for it */
+  private resetting: Promise<unknown> = Promise.resolve();
+  private resetError: unknown = null;
+
+  constructor(protected readonly engine: PhysicsEngine, readonly ctrl: PolicyController) {}
+
+  resume(): void {
+    this.ctrl.applyGains();
   }
-  async step(s: number): Promise<void> {
+
+  ownReference(): OwnReference | null {
+    return this.ctrl.config.embeddedReference ? { ref: this.ctrl.ctx.ref, nSteps: this.ctrl.nSteps } : null;
+  }
+
+  step(s: number): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    const p = this.run(s);
+    this.inflight = p.catch(() => undefined);
+    return p;
+  }
+
+  /** the policy's part of a control step (the controller's act; the GPU driver adds its fallback) */
+  protected act(): Promise<void> {
+    return this.ctrl.act();
+  }
+
+  private async run(s: number): Promise<void> {
+    await this.resetting;
+    if (this.resetError) {
+      const e = this.resetError;
+      this.resetError = null;
+      throw e;
+    }
     this.ctrl.refStep[0] = s;
     const t0 = performance.now();
-    await this.ctrl.act();
+    await this.act();
+    if (this.disposed) return; // replaced while inferring: the new driver owns the robot now
     this.latencyMs = performance.now() - t0;
     this.engine.clearForces(0);
     this.push?.(this.engine);
     controlStep(this.engine, this.ctrl.config.decimation);
   }
-  reset(s: number): void { void this.ctrl.reset(0, s); }
-  dispose(): void { this.engine.clearForces(0); }
+
+  reset(s: number): void {
+    this.resetting = this.inflight.then(() => this.ctrl.reset(0, s)).catch((e) => { this.resetError = e; });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.engine.clearForces(0);
+    void Promise.all([this.inflight, this.resetting]).then(() => this.release());
+  }
+
+  /** free what the driver holds, once nothing is in flight */
+  protected release(): void {
+    void this.ctrl.session.release().catch(() => undefined);
+  }
+}
+
+/** The policy driver with CPU observations. */
+export class PolicyDriver extends PolicyDriverBase {
+  static async create(engine: PhysicsEngine, ref: LiveReference, config: PolicyConfig, bytes: Uint8Array, file: string): Promise<PolicyDriver> {
+    return new PolicyDriver(engine, await createPolicyController(engine, ref, config, bytes, file));
+  }
 }

@@ -1,14 +1,17 @@
 /**
  * The simulation loop: real time, independent of the frame rate (fixed-step accumulator at the control rate,
- * catch-up capped), a live reference (timeline or blend), one of three drivers, tracking metrics.
+ * catch-up capped), a live reference (timeline or blend) — or the driver's own (a policy carrying its
+ * reference) — one of three drivers, tracking metrics (the evaluation's metric functions).
+ * A new driver that fails its first control step is dropped and the previous one keeps running.
  */
 import type { RobotModel } from '../core/model/types';
 import type { PhysicsEngine } from '../core/physics/types';
 import type { ReferenceFrame } from '../core/motion/types';
 import type { DriverKind } from '../core/motion/timeline';
 import { robotCom } from '../core/model/fk';
+import { bodyPosError, jointDiff } from '../core/evaluation/metrics';
 import { LiveReference, type PoseSampler } from './live-reference';
-import { ReplayDriver, type Driver } from './drivers';
+import { ReplayDriver, type Driver, type OwnReference } from './drivers';
 
 export const MAX_CATCH_UP = 12; // control steps per animation frame at most (0.24 s at 50 Hz)
 export const HISTORY = 500;
@@ -20,6 +23,8 @@ export class Sim {
   engine: PhysicsEngine | null = null;
   ref: LiveReference | null = null;
   driver: Driver = new ReplayDriver();
+  /** the driver before the last change, kept until the new one has run a control step */
+  private previous: Driver | null = null;
   step = 0;
   dt = 0.02;
   decimation = 4;
@@ -52,7 +57,8 @@ export class Sim {
   get time(): number { return this.step * this.dt; }
 
   setRobot(model: RobotModel, engine: PhysicsEngine | null): void {
-    try { this.driver.dispose(); } catch { /* bound to the old engine */ }
+    for (const d of [this.driver, this.previous]) try { d?.dispose(); } catch { /* bound to the old engine */ }
+    this.previous = null;
     this.driver = new ReplayDriver(); // until the app builds the driver for the new robot
     this.engine?.free();
     this.ref = null;
@@ -85,12 +91,35 @@ export class Sim {
       rootPos: e.state.rootPos.slice(0, 3), rootQuat: e.state.rootQuat.slice(0, 4), rootLinVel: e.state.rootLinVel.slice(0, 3),
       rootAngVel: e.state.rootAngVel.slice(0, 3), jointPos: e.state.jointPos.slice(0, e.state.nj), jointVel: e.state.jointVel.slice(0, e.state.nj),
     } : null;
-    this.driver.dispose();
+    this.previous?.dispose();
+    // a physical driver is kept until the new one has run a control step (a failed change falls back to it)
+    if (this.driver.kind === 'replay') { this.driver.dispose(); this.previous = null; } else this.previous = this.driver;
     this.driver = d;
     this.driver.reset(this.step);
     if (e && saved) e.reset(0, saved);
     this.fallenFor = 0;
     this.refresh();
+  }
+
+  /** The new driver failed its first control step: drop it, the previous one runs on from where the robot is. */
+  private fallBack(failed: Driver, e: unknown): void {
+    const prev = this.previous!;
+    this.previous = null;
+    try { failed.dispose(); } catch { /* already broken */ }
+    this.driver = prev;
+    prev.resume?.();
+    const why = e instanceof Error ? e.message : String(e);
+    this.onError(new Error(`the new ${failed.kind} driver failed its first control step; the previous (${prev.kind}) driver keeps running: ${why}`));
+  }
+
+  /** The reference being tracked: the driver's own, else the live one's. */
+  private own(): OwnReference | null {
+    return this.driver.ownReference?.() ?? null;
+  }
+
+  /** Control steps of the reference being tracked. */
+  get nSteps(): number {
+    return this.own()?.nSteps ?? this.ref?.nSteps ?? 0;
   }
 
   clearMetrics(): void {
@@ -100,7 +129,7 @@ export class Sim {
   /** jump to time t (scrub): the robot is put back on the reference */
   seek(t: number): void {
     this.step = Math.max(0, Math.round(t / this.dt));
-    if (this.ref) this.step = Math.min(this.step, Math.max(0, this.ref.nSteps - 1));
+    if (this.ref) this.step = Math.min(this.step, Math.max(0, this.nSteps - 1));
     this.acc = 0;
     this.driver.reset(this.step);
     this.clearMetrics();
@@ -110,18 +139,23 @@ export class Sim {
   /** one control step (also the "step" button) */
   async controlStep(loop: boolean): Promise<void> {
     if (!this.ref || !this.model) return;
-    if (this.step + 1 >= this.ref.nSteps) {
+    if (this.step + 1 >= this.nSteps) {
       if (!loop) return;
       this.step = 0;
       this.driver.reset(0);
       this.clearMetrics();
     }
     const t0 = performance.now();
+    const d = this.driver;
     try {
-      await this.driver.step(this.step);
+      await d.step(this.step);
+      if (this.previous && d === this.driver) { this.previous.dispose(); this.previous = null; }
     } catch (e) {
-      this.onError(e);
-      this.driver.reset(this.step + 1);
+      if (this.previous && d === this.driver) this.fallBack(d, e);
+      else {
+        this.onError(e);
+        this.driver.reset(this.step + 1);
+      }
     }
     this.physicsMs = performance.now() - t0 - this.driver.latencyMs;
     this.step++;
@@ -176,14 +210,23 @@ export class Sim {
     this.com = robotCom(this.model, this.bodyPos, this.bodyQuat);
   }
 
-  private record(): void {
+  /** The reference pose compared with the robot now: the driver's own (env 0) or the live frame. */
+  private tracked(): { nj: number; nb: number; jointPos: Float32Array; rootPos: ArrayLike<number>; bodyPos: Float32Array; bodyQuat: Float32Array } | null {
+    const o = this.own(), m = this.model;
+    if (!m) return null;
+    const nj = m.joints.length, nb = m.bodies.length;
+    if (o) return { nj, nb, jointPos: o.ref.jointPos.subarray(0, nj), rootPos: o.ref.rootPos.subarray(0, 3), bodyPos: o.ref.bodyPos.subarray(0, nb * 3), bodyQuat: o.ref.bodyQuat.subarray(0, nb * 4) };
     const f = this.refFrame;
+    return f ? { nj, nb, jointPos: f.jointPos, rootPos: f.rootPos, bodyPos: f.bodyPos, bodyQuat: f.bodyQuat } : null;
+  }
+
+  private record(): void {
+    const f = this.tracked();
     if (!f || !this.model) return;
-    const nj = this.jointPos.length;
-    let je = 0;
-    for (let j = 0; j < nj; j++) je += Math.abs(this.jointPos[j] - f.jointPos[j]);
-    const a = this.anchor * 3;
-    const ae = Math.hypot(this.bodyPos[a] - f.bodyPos[a], this.bodyPos[a + 1] - f.bodyPos[a + 1], this.bodyPos[a + 2] - f.bodyPos[a + 2]);
+    const nj = this.jointPos.length, all = this.allJoints();
+    const d = jointDiff(this.jointPos, f.jointPos, nj, 0, all, new Float64Array(nj));
+    const je = d.reduce((a, x) => a + Math.abs(x), 0);
+    const ae = bodyPosError({ nj, nb: f.nb, bodyPos: this.bodyPos, bodyQuat: this.bodyQuat }, f, 0, [this.anchor]);
     let tq = 0;
     if (this.engine && this.driver.kind !== 'replay') {
       const t = this.engine.state.jointTorque;
@@ -206,8 +249,17 @@ export class Sim {
     } else this.fallenFor = 0;
   }
 
+  private allJointsCache: number[] = [];
+  private allJoints(): number[] {
+    const nj = this.jointPos.length;
+    if (this.allJointsCache.length !== nj) this.allJointsCache = Array.from({ length: nj }, (_, j) => j);
+    return this.allJointsCache;
+  }
+
   /** the reference body poses for the ghost (FK of the current reference) */
   ghostPose(): { pos: Float32Array; quat: Float32Array } | null {
+    const o = this.own(), nb = this.model?.bodies.length ?? 0;
+    if (o) return { pos: o.ref.bodyPos.subarray(0, nb * 3), quat: o.ref.bodyQuat.subarray(0, nb * 4) };
     return this.refFrame ? { pos: this.refFrame.bodyPos, quat: this.refFrame.bodyQuat } : null;
   }
 

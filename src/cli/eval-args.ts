@@ -6,12 +6,14 @@ import { parseScenario, nominalScenario, type Scenario } from '../core/evaluatio
 import type { ClipSource, EvalVariant, PolicySource, RobotSource } from '../core/evaluation/setup';
 import { externalFilesOf, inlineExternalData } from '../core/policy/external';
 import type { EngineKind } from '../core/evaluation/types';
+import type { StartModeInput } from '../core/policy/start';
 
 export const USAGE = `usage: npm run --silent eval -- --robot PATH --policy PATH [options]
   --robot PATH            MJCF (.xml) or URDF; meshes are read from the robot's folder
   --policy PATH[,PATH]    ONNX policy (several: compared side by side); omit with --driver
   --config PATH[,PATH]    deploy.yaml or profile .json per policy (default: deploy.yaml beside the policy)
-  --motion PATH[,PATH]    reference clip(s), CSV or NPZ (default: the one CSV/NPZ beside the policy)
+  --motion PATH[,PATH]    reference clip(s), CSV or NPZ (default: the policy's own reference, else the one CSV/NPZ beside it)
+  --start MODE            ground (default: on the reference, lowest point on the floor) | reference | default-pose
   --engine E[,E]          rapier (default) | mujoco; several: compared side by side
   --driver D              policy (default with --policy) | reference (PD on the clip) | zero (no gains)
   --assist A              with --driver reference: the built-in controller's assistive root wrench, 0..1 (default 0)
@@ -36,6 +38,7 @@ export interface CliOptions {
   engines: EngineKind[];
   driver?: 'policy' | 'reference' | 'zero';
   assist?: number;
+  start?: StartModeInput;
   seconds?: number;
   scenarios: string[];
   episodes?: number;
@@ -87,6 +90,12 @@ export function parseArgs(argv: string[]): CliOptions {
         const d = val();
         if (d !== 'policy' && d !== 'reference' && d !== 'zero') throw new UsageError(`--driver expects policy, reference or zero, got "${d}"`);
         o.driver = d;
+        break;
+      }
+      case '--start': {
+        const v = val();
+        if (!['reference', 'ground', 'default-pose', 'reset', 'align'].includes(v)) throw new UsageError(`--start expects reference, ground or default-pose, got "${v}"`);
+        o.start = v as StartModeInput;
         break;
       }
       case '--seconds': o.seconds = num(a, val(), false, 0.02); break;

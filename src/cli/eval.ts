@@ -14,6 +14,7 @@ import { runBatch } from '../core/evaluation/episode';
 import { runPlan, type EvalPlan, type Executor, type RunProgress } from '../core/evaluation/plan';
 import { episodesCsv, flatSummary, pooled, summaryCsv, toHtml, toJson } from '../core/evaluation/report';
 import type { EvalResult } from '../core/evaluation/types';
+import { loadPolicyConfig, loadRobotSource, type ClipSource, type PolicySource, type RobotSource } from '../core/evaluation/setup';
 import {
   clipBeside, defaultScenario, parseArgs, readClip, readPolicy, readRobot, readScenario, UsageError, USAGE, variantsOf, type CliOptions,
 } from './eval-args';
@@ -34,16 +35,32 @@ function progressBar(quiet: boolean): (p: RunProgress) => void {
   };
 }
 
+/** Without --motion: the policy's own reference (embedded or a motion length), else the one clip beside it. */
+function defaultClips(o: CliOptions, robot: RobotSource, policies: PolicySource[]): ClipSource[] {
+  if (!o.policies.length) throw new UsageError('--motion is required without a policy');
+  const cfg = loadPolicyConfig(policies[0], loadRobotSource(robot));
+  if (cfg.embeddedReference || cfg.motionSeconds) return [{ file: policies[0].file, embedded: true }];
+  return [readClip(clipBeside(o.policies[0]))];
+}
+
 export function buildPlan(o: CliOptions): EvalPlan {
   const robot = readRobot(o.robot);
   const policies = o.policies.map((p, i) => readPolicy(p, o.configs[i] ?? (o.configs.length === 1 ? o.configs[0] : undefined)));
-  const motions = o.motions.length ? o.motions : o.policies.length ? [clipBeside(o.policies[0])] : [];
-  if (!motions.length) throw new UsageError('--motion is required without a policy');
+  const clips = o.motions.length ? o.motions.map(readClip) : defaultClips(o, robot, policies);
   const scenarios = o.scenarios.length ? o.scenarios.map((s) => readScenario(s, o.seed)) : [defaultScenario(o.seed)];
   const variants = variantsOf(o, policies);
   if (o.compare && variants.length < 2) throw new UsageError('--compare needs two or more variants: several --policy, an --engine list, --solver-iterations or --gain-scale lists');
-  return { robot, variants, clips: motions.map(readClip), scenarios, episodes: o.episodes, envs: o.envs, seconds: o.seconds };
+  return { robot, variants, clips, scenarios, episodes: o.episodes, envs: o.envs, seconds: o.seconds, ...(o.start ? { start: o.start } : {}) };
 }
+
+/** The policy facts of a group (family, config source...), for the top level of the JSON. */
+const policyFacts = (g: EvalResult['groups'][number]) => {
+  if (g.config_source === undefined) return {};
+  return {
+    policy_family: g.policy_family, config_source: g.config_source, filled_from_profile: g.filled_from_profile, config_warnings: g.config_warnings,
+    ...(g.held_joints ? { held_joints: g.held_joints } : {}),
+  };
+};
 
 function writeReport(dir: string, r: EvalResult): void {
   mkdirSync(dir, { recursive: true });
@@ -56,8 +73,9 @@ function writeReport(dir: string, r: EvalResult): void {
 /** The JSON printed with --json in scenario mode (timing separate). */
 export function aggregateJson(r: EvalResult): Record<string, unknown> {
   const all = pooled(r);
+  const one = r.groups.every((g) => g.policy === r.groups[0].policy);
   return {
-    ...flatSummary(all), stats: all.stats, robot: r.robot, settings: r.settings,
+    ...flatSummary(all), stats: all.stats, robot: r.robot, settings: r.settings, ...(one && r.groups.length ? policyFacts(r.groups[0]) : {}),
     groups: r.groups.map((g) => ({ ...g, summary: flatSummary(g.aggregate) })), timing: r.timing,
   };
 }
@@ -100,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
     const { perturbation: _p, index: _i, ...metrics } = e;
     const out = {
       ...metrics, ms_per_control_step: result.timing.ms_per_control_step, engine: g.engine, policy: g.policy, clip: g.clip,
-      joint_names: g.joint_names, adjustments: g.adjustments, timing: result.timing,
+      ...policyFacts(g), start: result.settings.start, joint_names: g.joint_names, adjustments: g.adjustments, timing: result.timing,
     };
     if (o.json) process.stdout.write(JSON.stringify(out) + '\n');
     else {

@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configFromDeployYaml, isaacJointOrder } from '../../src/core/policy/config';
+import { embeddedExport, loadG1 } from './policy-fixture';
 
 const A = '../shared/assets';
 const ROBOT = `${A}/g1/g1_29dof_rev_1_0.xml`;
@@ -72,5 +74,40 @@ describe('eval CLI', () => {
     expect(html).toMatch(/<svg/);
     expect(html).not.toMatch(/<script/);
     expect(readFileSync(join(dir, 'episodes.csv'), 'utf8').trim().split('\n').length).toBe(3);
+  });
+
+  it('an embedded-reference export with nothing else: the whole motion runs and ends at its probed length (single, scenario, workers)', () => {
+    const g1 = loadG1();
+    const yaml = configFromDeployYaml(readFileSync(`${A}/policies/g1-dance-102/deploy.yaml`, 'utf8'), 'deploy.yaml', g1.joints.map((j) => j.name));
+    const metadata = {
+      joint_names: isaacJointOrder(g1).join(','), joint_stiffness: yaml.stiffness.join(','), joint_damping: yaml.damping.join(','),
+      default_joint_pos: yaml.defaultJointPos.join(','), action_scale: yaml.actionScale.join(','),
+      observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
+      anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'eval-embedded-'));
+    const file = join(dir, 'export.onnx');
+    writeFileSync(file, embeddedExport(30, true, metadata)); // 30 frames = 0.58 s, time_step clamped past the end
+    const r = cli(['--robot', ROBOT, '--policy', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.success).toBe(true);
+    expect(j.clip_s).toBeCloseTo(0.58, 9);
+    expect(j.survived_s).toBeCloseTo(0.58, 9);
+    expect(j.control_steps).toBe(29);
+    expect(j.clip).toBe('export.onnx (embedded reference)');
+    expect(j.start).toBe('ground');
+    expect(j.config_source).toBe('metadata');
+    for (const k of ['policy_family', 'filled_from_profile', 'config_warnings']) expect(j, k).toHaveProperty(k);
+    expect(j.adjustments.join('\n')).toMatch(/embedded reference: 30 steps/);
+    // a scenario suite on a worker: the same length and facts per group
+    const s = cli(['--robot', ROBOT, '--policy', file, '--scenario', 'seeds/nominal.json', '--episodes', '2', '--workers', '1', '--start', 'default-pose', '--json', '--quiet']);
+    expect(s.code, s.stderr).toBe(0);
+    const js = JSON.parse(s.stdout);
+    expect(js.settings.start).toBe('default-pose');
+    expect(js.config_source).toBe('metadata');
+    expect(js.groups[0]).toHaveProperty('policy_family');
+    for (const e of js.groups[0].episodes) expect(e.clip_s).toBeCloseTo(0.58, 9);
+    expect(js.groups[0].clip).toBe('export.onnx (embedded reference)');
   });
 });

@@ -103,3 +103,33 @@ export function linearPolicy(nObs: number, nAct: number, w: ArrayLike<number>, b
     metadata,
   });
 }
+
+// ------------------------------------------------------------------ embedded-reference exports
+
+/**
+ * A BeyondMimic-style export (obs [1,154], zero actions, the given metadata_props) whose reference is a table of
+ * `frames` steps selected by `time_step`: frame f has every joint at 0.01·f, pelvis and torso fixed.
+ * `clamp`: time_step is clamped to the last frame (as real exports do); else the Gather fails past it.
+ */
+export function embeddedExport(frames: number, clamp: boolean, metadata: Record<string, string>): Uint8Array {
+  const table = Float32Array.from({ length: frames * 29 }, (_, k) => 0.01 * Math.floor(k / 29));
+  const idx = clamp
+    ? [node('Min', ['time_step', 'Last'], ['tclamped']), node('Cast', ['tclamped'], ['idx'], { to: 7 })]
+    : [node('Cast', ['time_step'], ['idx'], { to: 7 })];
+  return onnxModel({
+    nodes: [
+      node('MatMul', ['obs', 'Wz'], ['actions']), ...idx,
+      node('Gather', ['T', 'idx'], ['joint_pos'], { axis: 0 }), node('Mul', ['joint_pos', 'Zero'], ['joint_vel']),
+      node('Identity', ['P'], ['body_pos_w']), node('Identity', ['Q'], ['body_quat_w']),
+    ],
+    initializers: [
+      tensor('Wz', [154, 29], new Float32Array(154 * 29)), tensor('T', [frames, 29], table), tensor('Zero', [1], [0]),
+      tensor('Last', [1], [frames - 1]),
+      tensor('P', [1, 2, 3], [0, 0, 0.78, 0, 0, 1.0]), tensor('Q', [1, 2, 4], [1, 0, 0, 0, 1, 0, 0, 0]),
+    ],
+    inputs: [valueInfo('obs', [1, 154]), valueInfo('time_step', [1, 1])],
+    outputs: [valueInfo('actions', [1, 29]), valueInfo('joint_pos', [1, 1, 29]), valueInfo('joint_vel', [1, 1, 29]),
+      valueInfo('body_pos_w', [1, 2, 3]), valueInfo('body_quat_w', [1, 2, 4])],
+    metadata,
+  });
+}

@@ -12,7 +12,8 @@ import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { alignmentFor, applyAlignment } from '../../src/core/policy/refio';
 import { PolicySession } from '../../src/core/policy/session';
 import { checkTermination } from '../../src/core/policy/termination';
-import { DANCE, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { DANCE, embeddedExport, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { probeReferenceLength } from '../../src/core/policy/reference-length';
 
 const g1 = loadG1();
 const names = g1.joints.map((j) => j.name);
@@ -72,6 +73,35 @@ describe('PolicyController', () => {
     ctrl.onActions = null;
     for (let k = 0; k < 4; k++) engine.step();
     expect(engine.state.jointPos.every((q) => Number.isFinite(q))).toBe(true);
+    await session.release();
+  });
+
+  it('recurrent state is reset with each env\'s episode (start, fall reset, park); phase = t / motion length', async () => {
+    const bytes = onnxModel({
+      nodes: [node('MatMul', ['obs', 'W'], ['actions'])], initializers: [tensor('W', [2, 29], new Float32Array(58))],
+      inputs: [valueInfo('obs', ['batch', 2])], outputs: [valueInfo('actions', ['batch', 29])],
+    });
+    const profile = { name: 'rec', jointOrder: 'description', gains: { stiffness: 40, damping: 2 }, observations: [{ term: 'skill' }], nSkills: 2, actionScale: 1, actionOffset: 0, armatureFromGains: false };
+    const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'rec.onnx'), file: 'rec.onnx', robot: g1, profile });
+    config.motionSeconds = 2;
+    const engine = await rapier(2, true);
+    const session = await PolicySession.create(bytes, config, { file: 'rec.onnx' });
+    // the families' session resets its recurrent state per env: record the calls the controller makes
+    const calls: (number | undefined)[] = [];
+    (session as unknown as { resetRecurrent: (e?: number) => void }).resetRecurrent = (e) => calls.push(e);
+    const ctrl = new PolicyController({ model: g1, engine, config, session, track: new ReferenceTrack(g1, clip, config.stepDt) });
+    const ctx = ctrl.ctx as typeof ctrl.ctx & { phase?: Float32Array };
+    ctx.phase ??= new Float32Array(2); // the observation context's phase (families); the controller writes it
+    await ctrl.reset();
+    expect(calls).toEqual([0, 1]);
+    for (let k = 0; k < 10; k++) await ctrl.step();
+    await ctrl.act();
+    expect(ctx.phase[0]).toBeCloseTo((10 * 0.02) / 2, 6);
+    await ctrl.reset(1, 3);
+    ctrl.forget(0);
+    expect(calls).toEqual([0, 1, 1, 0]);
+    await ctrl.act();
+    expect(ctx.phase[1]).toBeCloseTo((3 * 0.02) / 2, 6);
     await session.release();
   });
 
@@ -147,42 +177,51 @@ describe('PolicyController', () => {
 });
 
 describe('runEpisode with an embedded reference and no clip', () => {
-  it('runs until time_step passes the last reference frame, and says so', async () => {
-    const order = isaacJointOrder(g1);
-    const yaml = configFromDeployYaml(yamlText, 'deploy.yaml', names);
+  const yaml = configFromDeployYaml(yamlText, 'deploy.yaml', names);
+  const order = isaacJointOrder(g1);
+  const metadata = {
+    joint_names: order.join(','), joint_stiffness: yaml.stiffness.join(','), joint_damping: yaml.damping.join(','),
+    default_joint_pos: yaml.defaultJointPos.join(','), action_scale: yaml.actionScale.join(','),
+    observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
+    anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
+  };
+
+  it('a graph that fails past its last frame: the length is probed, the episode ends at it', async () => {
     const frames = 6;
-    const table = Float32Array.from({ length: frames * 29 }, (_, k) => 0.01 * Math.floor(k / 29)); // frame f: all joints 0.01·f
-    const metadata = {
-      joint_names: order.join(','), joint_stiffness: yaml.stiffness.join(','), joint_damping: yaml.damping.join(','),
-      default_joint_pos: yaml.defaultJointPos.join(','), action_scale: yaml.actionScale.join(','),
-      observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
-      anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
-    };
-    const bytes = onnxModel({
-      nodes: [
-        node('MatMul', ['obs', 'Wz'], ['actions']), node('Cast', ['time_step'], ['idx'], { to: 7 }),
-        node('Gather', ['T', 'idx'], ['joint_pos'], { axis: 0 }), node('Mul', ['joint_pos', 'Zero'], ['joint_vel']),
-        node('Identity', ['P'], ['body_pos_w']), node('Identity', ['Q'], ['body_quat_w']),
-      ],
-      initializers: [
-        tensor('Wz', [154, 29], new Float32Array(154 * 29)), tensor('T', [frames, 29], table), tensor('Zero', [1], [0]),
-        tensor('P', [1, 2, 3], [0, 0, 0.78, 0, 0, 1.0]), tensor('Q', [1, 2, 4], [1, 0, 0, 0, 1, 0, 0, 0]),
-      ],
-      inputs: [valueInfo('obs', [1, 154]), valueInfo('time_step', [1, 1])],
-      outputs: [valueInfo('actions', [1, 29]), valueInfo('joint_pos', [1, 1, 29]), valueInfo('joint_vel', [1, 1, 29]),
-        valueInfo('body_pos_w', [1, 2, 3]), valueInfo('body_quat_w', [1, 2, 4])],
-      metadata,
-    });
     const refs: number[] = [];
     const r = await runEpisode({
-      model: g1, engine: 'mujoco', policy: { bytes, file: 'embedded.onnx' }, seconds: 1, stopOnTermination: false,
+      model: g1, engine: 'mujoco', policy: { bytes: embeddedExport(frames, false, metadata), file: 'embedded.onnx' }, seconds: 1, stopOnTermination: false,
       onStep: (i) => refs.push(i.ref.jointPos[0]),
     });
     expect(r.config_source).toBe('metadata');
-    // the action of the last frame would need time_step = frames (prefetch), which is out of range
     expect(r.control_steps).toBe(frames - 1);
+    expect(r.clip_s).toBeCloseTo((frames - 1) * 0.02, 9);
+    expect(refs.length).toBe(frames);
     refs.forEach((v, f) => expect(v).toBeCloseTo(0.01 * f, 6));
-    expect(r.notes?.[0]).toMatch(/embedded reference ended at step 5/);
+    expect(r.notes?.join('\n')).toMatch(/embedded reference: 6 steps .*the graph fails past the last frame/);
+  });
+
+  it('a real-export-like graph that CLAMPS time_step: the length is probed (bisection), metrics use the embedded reference', async () => {
+    // the probe alone, on a long motion: about 2·log2(frames) runs
+    const cfg = resolvePolicyConfig({ info: readOnnxInfo(embeddedExport(1000, true, metadata), 'long.onnx'), file: 'long.onnx', robot: g1 });
+    const s = await PolicySession.create(embeddedExport(1000, true, metadata), cfg, { file: 'long.onnx' });
+    const len = await probeReferenceLength(s, cfg, 154, 'long.onnx');
+    await s.release();
+    expect(len).toMatchObject({ last: 999, failsPastEnd: false });
+    expect(len.probes).toBeLessThan(30);
+    // a whole episode: 40 frames = 0.78 s, no clip anywhere
+    const refs: number[] = [];
+    const r = await runEpisode({
+      model: g1, engine: 'rapier', policy: { bytes: embeddedExport(40, true, metadata), file: 'clamped.onnx' },
+      onStep: (i) => refs.push(i.ref.jointPos[g1.jointIndex.get(order[0])!]),
+    });
+    expect(r.control_steps).toBe(39);
+    expect(r.clip_s).toBeCloseTo(0.78, 9);
+    expect(r.clip).toBe('clamped.onnx (embedded reference)');
+    expect(r.notes?.join('\n')).toMatch(/embedded reference: 40 steps .*the outputs stop changing past the last frame/);
+    refs.forEach((v, f) => expect(v).toBeCloseTo(0.01 * f, 6));
+    expect(r.policy_family).toBeDefined();
+    expect(r.config_warnings).toEqual(expect.any(Array));
   });
 });
 
@@ -235,7 +274,7 @@ describe('built-in controller', () => {
     expect(r.control_steps).toBe(150);
     expect(r.mean_anchor_pos_err_m).toBeLessThan(0.05);
     expect(r.mean_joint_err_rad).toBeLessThan(0.05);
-    expect(r.adjustments.join('\n')).toMatch(/armature from the built-in controller/);
+    expect(r.adjustments.join('\n')).toMatch(/armature from the PD gains/);
   });
 
   it('honest: without assist, joint tracking of a dance alone does not balance the robot', async () => {

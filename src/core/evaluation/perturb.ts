@@ -56,7 +56,7 @@ export class DelayLine {
 }
 
 /** An engine view whose setTargets goes through a delay line; everything else is the engine itself. */
-export function delayedEngine(engine: PhysicsEngine, line: DelayLine, physicsStep: () => number): PhysicsEngine {
+export function delayedEngine(engine: PhysicsEngine, line: Pick<DelayLine, 'publish'>, physicsStep: () => number): PhysicsEngine {
   return {
     name: engine.name, model: engine.model, options: engine.options, state: engine.state, adjustments: engine.adjustments,
     setGains: (kp, kd, eff) => engine.setGains(kp, kd, eff),

@@ -5,6 +5,7 @@
  */
 import { aggregate } from './metrics';
 import type { BatchJob, BatchOutput } from './episode';
+import { startModeOf, type StartModeInput } from '../policy/start';
 import type { MotionClip } from '../motion/types';
 import type { Scenario } from './scenario';
 import type { ClipSource, EvalVariant, RobotSource } from './setup';
@@ -22,6 +23,8 @@ export interface EvalPlan {
   envs?: number;
   /** cap on the evaluated time per episode, s */
   seconds?: number;
+  /** how episodes start (default 'ground') */
+  start?: StartModeInput;
 }
 
 export interface PlannedGroup {
@@ -47,7 +50,7 @@ export function planTasks(plan: EvalPlan): { groups: PlannedGroup[]; tasks: Plan
         const g = groups.push({ variant, clip, scenario, episodes }) - 1;
         for (let b = 0; b * envs < episodes; b++) {
           const idx = Array.from({ length: Math.min(envs, episodes - b * envs) }, (_, k) => b * envs + k);
-          tasks.push({ group: g, job: { robot: plan.robot, variant, clip, scenario, episodes: idx, seconds: plan.seconds } });
+          tasks.push({ group: g, job: { robot: plan.robot, variant, clip, scenario, episodes: idx, seconds: plan.seconds, ...(plan.start ? { start: plan.start } : {}) } });
         }
       }
     }
@@ -116,11 +119,12 @@ export function assemble(plan: EvalPlan, groups: PlannedGroup[], tasks: PlannedT
       variant: g.variant.label,
       policy: g.variant.policy ? baseName(g.variant.policy.file) : `(${g.variant.driver ?? 'reference'} driver)`,
       engine: g.variant.engine,
-      clip: 'file' in g.clip ? baseName(g.clip.file) : g.clip.name,
+      clip: 'file' in g.clip ? (g.clip.embedded ? first.clipName : baseName(g.clip.file)) : g.clip.name,
       scenario: g.scenario.name,
       seed: g.scenario.seed,
       joint_names: first.jointNames,
       adjustments: first.adjustments,
+      ...(first.policyInfo ?? {}),
       aggregate: aggregate(episodes),
       episodes,
     };
@@ -129,7 +133,7 @@ export function assemble(plan: EvalPlan, groups: PlannedGroup[], tasks: PlannedT
   return {
     format: 'mimic-bench-eval/1',
     robot: baseName(plan.robot.file),
-    settings: { seconds: plan.seconds ?? null, episodes: Math.max(...groups.map((g) => g.episodes)), envs, start: 'reset' },
+    settings: { seconds: plan.seconds ?? null, episodes: Math.max(...groups.map((g) => g.episodes)), envs, start: startModeOf(plan.start) },
     groups: results,
     timing: {
       wall_s: Number(t.wall_s.toFixed(3)), workers: t.workers, ms_per_control_step: Number(ms.toFixed(3)),

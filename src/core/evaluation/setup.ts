@@ -37,6 +37,8 @@ export interface ClipSource {
   /** NPZ bytes */
   bytes?: Uint8Array;
   fps?: number;
+  /** no clip data: the policy's own reference (embedded-reference exports) or motion length (phase-conditioned) */
+  embedded?: boolean;
 }
 
 /**
@@ -72,7 +74,7 @@ export function loadClip(c: ClipSource, model: RobotModel): MotionClip {
   const names = model.joints.map((j) => j.name);
   if (c.bytes && /\.npz$/i.test(c.file)) return parseMotionNpz(c.bytes, c.file, names, model.bodies.map((b) => b.name));
   const text = c.text ?? (c.bytes ? new TextDecoder().decode(c.bytes) : undefined);
-  if (text === undefined) return fail('MotionError', c.file, '', 'no clip data');
+  if (text === undefined) return fail('MotionError', c.file, '', c.embedded ? 'this policy does not carry its reference: give a motion clip' : 'no clip data');
   return parseMotionCsv(text, c.file, names, c.fps);
 }
 

@@ -10,8 +10,21 @@ export interface EpisodeRecord extends EpisodeMetrics {
   perturbation: EpisodePerturbation;
 }
 
+/** What a policy's configuration says about itself (CLI JSON, reports). */
+export interface PolicyInfo {
+  /** the exporter family identified ('unknown' when none was) */
+  policy_family: string;
+  /** 'metadata', 'deploy.yaml', 'profile:<name>' */
+  config_source: string;
+  /** config keys filled from a profile / family default rather than the file */
+  filled_from_profile: string[];
+  config_warnings: string[];
+  /** robot joints the policy does not drive, held by PD */
+  held_joints?: string[];
+}
+
 /** One cell of the run: a variant (policy × engine × settings) on one clip under one scenario. */
-export interface GroupResult {
+export interface GroupResult extends Partial<PolicyInfo> {
   id: string;
   /** label of the variant, e.g. "policy.onnx · rapier" */
   variant: string;
@@ -31,7 +44,7 @@ export interface GroupResult {
 export interface EvalResult {
   format: 'mimic-bench-eval/1';
   robot: string;
-  settings: { seconds: number | null; episodes: number; envs: number; start: 'reset' };
+  settings: { seconds: number | null; episodes: number; envs: number; start: string };
   groups: GroupResult[];
   /** wall-clock numbers; NOT deterministic (the determinism test drops this field) */
   timing: EvalTiming;

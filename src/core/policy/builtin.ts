@@ -13,6 +13,7 @@ import { createBatchState, type BatchState, type PhysicsEngine } from '../physic
 import settingsJson from '../../../policies/builtin-controller.json';
 import { valuesByName } from './conventions';
 import type { ReferenceSource } from './refio';
+import { envStateOf } from './start';
 
 export interface AssistSettings {
   default: number;
@@ -78,8 +79,13 @@ export class BuiltinController {
     this.mass = o.model.bodies.reduce((s, b) => s + b.mass, 0);
     this.assistLevel = 0;
     this.assist = o.assist ?? builtinSettings.assist.default;
-    const g = builtinGains(o.model);
-    o.engine.setGains(g.kp, g.kd, o.model.joints.map((j) => j.effortLimit));
+    this.applyGains();
+  }
+
+  /** Give the engine this controller's PD gains (again, e.g. after another driver changed them). */
+  applyGains(): void {
+    const g = builtinGains(this.model);
+    this.engine.setGains(g.kp, g.kd, this.model.joints.map((j) => j.effortLimit));
   }
 
   get assist(): number {
@@ -94,16 +100,10 @@ export class BuiltinController {
   /** Put env e (or all) on the reference's first frame. */
   reset(env?: number, step = 0): void {
     const envs = env === undefined ? [...Array(this.n).keys()] : [env];
-    const nj = this.nj;
     for (const e of envs) {
       this.refStep[e] = step;
       this.track.write(step, this.ref, e);
-      const r = this.ref;
-      this.engine.reset(e, {
-        rootPos: r.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: r.rootQuat.subarray(e * 4, e * 4 + 4),
-        rootLinVel: r.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: r.rootAngVel.subarray(e * 3, e * 3 + 3),
-        jointPos: r.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: r.jointVel.subarray(e * nj, (e + 1) * nj),
-      });
+      this.engine.reset(e, envStateOf(this.ref, e));
     }
   }
 
@@ -161,6 +161,9 @@ export class BuiltinController {
   advance(): void {
     for (let e = 0; e < this.n; e++) this.refStep[e]++;
   }
+
+  /** The built-in controller keeps no per-env policy state: nothing to forget after a park. */
+  forget(_e: number): void {}
 
   step(): void {
     this.act();

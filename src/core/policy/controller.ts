@@ -1,33 +1,33 @@
 /**
- * The policy control loop for a batch of n envs on one PhysicsEngine. Per control step (act):
- * reference → ctx.ref → observations (CPU) → ONNX → actions; a non-finite action holds that env's last
- * finite targets (counted in nonFiniteActions); PD targets = offset + scale·action (clipped if configured),
- * mapped from policy order to MODEL joint order BY NAME → engine.setTargets. step() = act + `decimation`
- * physics steps + advance the reference.
+ * The policy control step for a batch of n envs on one PhysicsEngine — the only place that writes the
+ * reference, has observations built, runs the policy and maps actions to PD targets. Per act():
+ * reference → ctx.ref (+ phase) → observation backend (CPU builder + ONNX session by default; the app's
+ * WebGPU one) → actions; a non-finite action holds that env's last finite targets (counted);
+ * PD targets = offset + scale·action (clipped if configured), policy order → MODEL joint order BY NAME →
+ * engine.setTargets. Joints the policy does not drive are held by PD (config.heldJoints: stated positions and
+ * gains; else their start pose with the mean gains). step() = act + `decimation` physics steps + advance.
  *
- * Reference: a ReferenceTrack (clip), or the policy's own embedded reference (BeyondMimic export: outputs
- * joint_pos, joint_vel, body_pos_w, body_quat_w... selected by the input time_step). The embedded reference
- * does not depend on the observation, so each run is fed time_step = step + 1 and its reference outputs are
- * kept for the next observation; reset() fetches step 0 with one extra run.
- *
- * Start: 'reset' puts the robot onto the reference's first frame (as training does); 'align' leaves the
- * robot where it is and aligns the reference to it by yaw and horizontal position (as BeyondMimic's
- * deployment does).
+ * Reference: a ReferenceSource (clip, live reference), or the policy's own embedded reference (outputs
+ * joint_pos, body_pos_w... selected by the input time_step). The embedded reference does not depend on the
+ * observation, so each run is fed time_step = step + 1 (clamped to the motion's last step when known) and its
+ * outputs are kept for the next act; reset() fetches the reset envs' steps with one extra run.
+ * Start: see start.ts ('ground' by default).
  */
 import { fail } from '../errors';
-import { CpuObservationBuilder } from '../observation/builder';
 import { createObsContext } from '../observation/context';
 import type { ObsContext } from '../observation/types';
 import type { RobotModel } from '../model/types';
 import { controlStep } from '../physics/control';
 import type { PhysicsEngine } from '../physics/types';
+import { CpuBackend, type ObservationBackend } from './backend';
 import type { PolicyConfig } from './config';
 import type { PolicySession } from './session';
 import { alignmentFor, applyAlignment, EmbeddedReference, identityAlignment, type Alignment, type ReferenceSource } from './refio';
+import { envStateOf, groundShift, standInPose, startModeOf, type StartMode, type StartModeInput } from './start';
+import { policyGains } from './gains';
 
 export type { ReferenceSource } from './refio';
-
-export type StartMode = 'reset' | 'align';
+export type { StartMode, StartModeInput } from './start';
 
 export interface PolicyControllerOptions {
   model: RobotModel;
@@ -36,17 +36,25 @@ export interface PolicyControllerOptions {
   session: PolicySession;
   /** the reference (a ReferenceTrack of the clip at the policy rate); required unless the policy embeds its reference */
   track?: ReferenceSource;
-  start?: StartMode;
+  start?: StartModeInput;
   file?: string;
+  /** embedded reference: index of its last step (probeReferenceLength); time_step is never asked past it */
+  lastStep?: number;
+  /** multiply every PD gain (default 1) */
+  gainScale?: number;
 }
+
+type Recurrent = { resetRecurrent?: (env?: number) => void };
 
 export class PolicyController {
   readonly n: number;
   readonly nj: number;
   readonly na: number;
   readonly ctx: ObsContext;
-  readonly builder: CpuObservationBuilder;
-  readonly obs: Float32Array;
+  /** the CPU observation backend (also the fallback of other backends) */
+  readonly cpu: CpuBackend;
+  /** the backend act() uses */
+  backend: ObservationBackend;
   /** PD targets, n × nj, model joint order */
   readonly targets: Float32Array;
   /** current reference step per env */
@@ -54,8 +62,8 @@ export class PolicyController {
   readonly alignment: Alignment[];
   /** number of (env, control step) pairs whose action had a NaN/Inf, held instead */
   nonFiniteActions = 0;
-  /** optional hook: edit the observations (n × size) before inference, e.g. evaluation noise */
-  onObservation: ((obs: Float32Array) => void) | null = null;
+  /** 1 for each env whose action in the last act() was not finite */
+  readonly lastNonFinite: Uint8Array;
   /** optional hook: edit the raw actions (n × na, policy order) before they become targets, e.g. a delay */
   onActions: ((actions: Float32Array) => void) | null = null;
   readonly start: StartMode;
@@ -66,73 +74,111 @@ export class PolicyController {
   readonly track?: ReferenceSource;
   readonly file: string;
   /** reference steps available (Infinity for an embedded reference of unknown length) */
-  readonly nSteps: number;
+  get nSteps(): number {
+    return this.embedded ? (Number.isFinite(this.lastStep) ? this.lastStep + 1 : this.track?.nSteps ?? Infinity) : this.track!.nSteps;
+  }
+  /** per env: the vertical shift of the last 'ground' start, m, and the body that touched the floor */
+  readonly startShift: Float64Array;
+  startShiftBody = '';
   private readonly embedded: EmbeddedReference | null;
   private pendingRef: Record<string, Float32Array> | null = null;
+  /** the step whose reference pendingRef holds, per env */
+  private readonly pendingStep: Int32Array;
+  private lastStep: number;
   private readonly scale: Float32Array;
   private readonly offset: Float32Array;
+  private readonly held: { joint: number; pos: number }[];
+  private readonly gainScale: number;
 
   constructor(o: PolicyControllerOptions) {
     const { model, engine, config } = o;
     this.model = model; this.engine = engine; this.config = config; this.session = o.session; this.track = o.track;
     this.file = o.file ?? 'policy.onnx';
-    this.start = o.start ?? 'reset';
+    this.start = startModeOf(o.start);
     this.n = engine.state.n;
     this.nj = model.joints.length;
     this.na = config.jointNames.length;
     this.ctx = createObsContext(model, this.n, config.jointNames, config.defaultJointPos, config.anchorBody, config.nSkills, engine.state);
-    this.builder = new CpuObservationBuilder(config.observations, this.ctx);
-    this.obs = new Float32Array(this.n * this.builder.size);
+    this.cpu = new CpuBackend(config.observations, this.ctx, this.session);
+    this.backend = this.cpu;
     this.targets = new Float32Array(this.n * this.nj);
     this.refStep = new Int32Array(this.n);
+    this.pendingStep = new Int32Array(this.n);
+    this.lastNonFinite = new Uint8Array(this.n);
+    this.startShift = new Float64Array(this.n);
     this.alignment = Array.from({ length: this.n }, identityAlignment);
     this.scale = Float32Array.from(config.actionScale);
     this.offset = Float32Array.from(config.actionOffset);
+    this.held = (config.heldJoints?.names ?? []).map((name, i) => ({
+      joint: model.jointIndex.get(name) ?? fail('PolicyError', this.file, `heldJoints.names[${i}]`, `held joint ${name} is not in robot "${model.name}"`),
+      pos: config.heldJoints!.positions[i],
+    }));
+    this.lastStep = o.lastStep ?? Infinity;
     if (config.embeddedReference) {
       if (!this.session.timeStepInput) fail('PolicyError', this.file, 'graph inputs', 'an embedded-reference policy needs an input "time_step"');
       this.embedded = new EmbeddedReference(model, this.ctx.policyJoints, config.bodyNames, this.file);
-      this.nSteps = o.track?.nSteps ?? Infinity;
     } else {
       if (!o.track) fail('PolicyError', this.file, 'reference', 'this policy does not embed its reference: give a motion clip');
       this.embedded = null;
-      this.nSteps = o.track!.nSteps;
     }
-    this.setGains();
+    this.gainScale = o.gainScale ?? 1;
+    this.applyGains();
   }
 
-  /** PD gains (policy order → model order by name); joints the policy does not drive keep the mean gains. */
-  private setGains(): void {
-    const { model, config, nj } = this;
-    const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / Math.max(1, a.length);
-    const kp = new Array<number>(nj).fill(mean(config.stiffness));
-    const kd = new Array<number>(nj).fill(mean(config.damping));
-    const effort = model.joints.map((j) => j.effortLimit);
-    config.jointNames.forEach((_, i) => {
-      const j = this.ctx.policyJoints[i];
-      kp[j] = config.stiffness[i];
-      kd[j] = config.damping[i];
-      if (config.effortLimits) effort[j] = config.effortLimits[i];
-    });
-    this.engine.setGains(kp, kd, effort);
+  /** Give the engine this policy's PD gains (again, e.g. after another driver changed them). */
+  applyGains(): void {
+    const g = policyGains(this.model, this.config, this.gainScale);
+    this.engine.setGains(g.kp, g.kd, g.effort);
   }
 
-  /** Write the reference of env e at its current step into ctx.ref (aligned). */
+  /** The embedded reference's last step (probeReferenceLength): time_step is never asked past it. */
+  setLastStep(last: number): void {
+    this.lastStep = last;
+  }
+
+  /** the CPU backend's observation builder and last observations */
+  get builder(): CpuBackend['builder'] { return this.cpu.builder; }
+  get obs(): Float32Array { return this.cpu.obs; }
+  get onObservation(): CpuBackend['onObservation'] { return this.cpu.onObservation; }
+  set onObservation(f: CpuBackend['onObservation']) { this.cpu.onObservation = f; }
+  /** the reference the robot is compared with (what the observations saw) */
+  get ref(): ObsContext['ref'] { return this.ctx.ref; }
+
+  /** Write the reference of env e at its current step into ctx.ref (aligned), and its phase. */
   private writeRef(e: number): void {
     if (this.embedded) {
       if (!this.pendingRef) fail('PolicyError', this.file, 'time_step', 'embedded reference not fetched (call reset first)');
       this.embedded.write(this.pendingRef!, this.n, this.ctx.ref, e);
     } else this.track!.write(this.refStep[e], this.ctx.ref, e);
     applyAlignment(this.ctx.ref, e, this.alignment[e]);
+    const phase = (this.ctx as { phase?: Float32Array }).phase, T = this.config.motionSeconds;
+    if (phase && T) phase[e] = (this.refStep[e] * this.config.stepDt) / T;
   }
 
-  private async fetchEmbedded(steps: Int32Array): Promise<void> {
-    const r = await this.session.run(this.obs, this.n, Float32Array.from(steps));
-    this.pendingRef = r.reference ?? fail('PolicyError', this.file, 'outputs', 'the embedded-reference policy returned no reference outputs');
+  private timeSteps(next: number): Float32Array {
+    return Float32Array.from(this.refStep, (s) => Math.min(s + next, this.lastStep));
+  }
+
+  /** Fetch the embedded reference of `envs` at their reference step (the other envs keep what they had). */
+  private async fetchEmbedded(envs: number[]): Promise<void> {
+    const steps = Float32Array.from(this.pendingStep);
+    for (const e of envs) steps[e] = Math.min(this.refStep[e], this.lastStep);
+    const r = await this.session.run(this.obs, this.n, steps);
+    const ref = r.reference ?? fail('PolicyError', this.file, 'outputs', 'the embedded-reference policy returned no reference outputs');
+    if (this.pendingRef && envs.length < this.n) {
+      // keep the other envs' prefetched reference
+      for (const k of Object.keys(ref)) {
+        const per = ref[k].length / this.n, old = this.pendingRef[k];
+        for (let e = 0; e < this.n; e++) if (!envs.includes(e) && old) ref[k].set(old.subarray(e * per, (e + 1) * per), e * per);
+      }
+    }
+    this.pendingRef = ref;
+    for (const e of envs) this.pendingStep[e] = steps[e];
   }
 
   /**
-   * Start an episode for env e (or all): reference step 0; 'reset' puts the robot on the reference's first
-   * frame, 'align' aligns the reference to where the robot stands. Clears last action and history.
+   * Start an episode for env e (or all) at reference step `step`: the robot placed as the start mode says,
+   * last action, observation history and recurrent state cleared.
    */
   async reset(env?: number, step = 0): Promise<void> {
     const envs = env === undefined ? [...Array(this.n).keys()] : [env];
@@ -141,30 +187,58 @@ export class PolicyController {
       this.alignment[e] = identityAlignment();
       this.ctx.lastAction.fill(0, e * this.na, (e + 1) * this.na);
     }
-    if (this.embedded) await this.fetchEmbedded(this.refStep);
-    const { ref, state } = this.ctx;
+    if (this.embedded) await this.fetchEmbedded(envs);
+    const rec = this.session as Recurrent;
     for (const e of envs) {
+      rec.resetRecurrent?.(e);
       this.writeRef(e);
-      if (this.start === 'reset') {
-        const nj = this.nj;
-        this.engine.reset(e, {
-          rootPos: ref.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: ref.rootQuat.subarray(e * 4, e * 4 + 4),
-          rootLinVel: ref.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: ref.rootAngVel.subarray(e * 3, e * 3 + 3),
-          jointPos: ref.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: ref.jointVel.subarray(e * nj, (e + 1) * nj),
-        });
-      } else {
-        const a = this.ctx.anchorBody, nb = state.nb;
-        this.alignment[e] = alignmentFor(
-          state.bodyPos.subarray((e * nb + a) * 3, (e * nb + a) * 3 + 3), state.bodyQuat.subarray((e * nb + a) * 4, (e * nb + a) * 4 + 4),
-          ref.bodyPos.subarray((e * nb + a) * 3, (e * nb + a) * 3 + 3), ref.bodyQuat.subarray((e * nb + a) * 4, (e * nb + a) * 4 + 4),
-        );
-        applyAlignment(ref, e, this.alignment[e]);
-      }
-      // hold the current pose until the first action
-      for (let j = 0; j < this.nj; j++) this.targets[e * this.nj + j] = state.jointPos[e * this.nj + j];
-      this.builder.reset(e);
+      this.place(e);
+      this.holdPose(e);
+      this.cpu.reset(e);
+      if (this.backend !== this.cpu) this.backend.reset(e);
     }
     this.engine.setTargets(this.targets);
+  }
+
+  /** Put env e where the start mode says (its reference was just written). */
+  private place(e: number): void {
+    const { ref, state } = this.ctx, nj = this.nj;
+    if (this.start === 'default-pose') {
+      const q = Array.from(state.jointPos.subarray(e * nj, (e + 1) * nj), () => 0);
+      this.config.jointNames.forEach((_, i) => { q[this.ctx.policyJoints[i]] = this.config.defaultJointPos[i]; });
+      for (const h of this.held) q[h.joint] = h.pos;
+      standInPose(this.engine, e, q);
+      const a = this.ctx.anchorBody, nb = state.nb, i = e * nb + a;
+      this.alignment[e] = alignmentFor(state.bodyPos.subarray(i * 3, i * 3 + 3), state.bodyQuat.subarray(i * 4, i * 4 + 4),
+        ref.bodyPos.subarray(i * 3, i * 3 + 3), ref.bodyQuat.subarray(i * 4, i * 4 + 4));
+      applyAlignment(ref, e, this.alignment[e]);
+      return;
+    }
+    if (this.start === 'ground') {
+      const g = groundShift(this.model, ref, e);
+      this.startShift[e] = g.dz;
+      this.startShiftBody = g.body;
+      if (g.dz !== 0) {
+        this.alignment[e] = { yaw: 0, x: 0, y: 0, z: g.dz };
+        applyAlignment(ref, e, this.alignment[e]);
+      }
+    }
+    this.engine.reset(e, envStateOf(ref, e));
+  }
+
+  /** Targets of env e: its current pose until the first action; held joints at their stated positions. */
+  private holdPose(e: number): void {
+    const nj = this.nj, q = this.ctx.state.jointPos;
+    for (let j = 0; j < nj; j++) this.targets[e * nj + j] = q[e * nj + j];
+    for (const h of this.held) this.targets[e * nj + h.joint] = h.pos;
+  }
+
+  /** Forget env e's policy state (last action, observation history, recurrent state) without moving it. */
+  forget(e: number): void {
+    this.ctx.lastAction.fill(0, e * this.na, (e + 1) * this.na);
+    this.cpu.reset(e);
+    if (this.backend !== this.cpu) this.backend.reset(e);
+    (this.session as Recurrent).resetRecurrent?.(e);
   }
 
   /** Set the skill one-hot of env e (SkillMimic-style policies). */
@@ -177,20 +251,26 @@ export class PolicyController {
 
   /** One control decision for every env: reference → observations → policy → PD targets. */
   async act(): Promise<void> {
-    const { n, na, nj } = this;
-    for (let e = 0; e < n; e++) this.writeRef(e);
-    this.builder.build(this.obs);
-    this.onObservation?.(this.obs);
+    for (let e = 0; e < this.n; e++) this.writeRef(e);
     // embedded reference: ask for the next step's reference along with this step's action
-    const ts = this.session.timeStepInput ? Float32Array.from(this.refStep, (s) => (this.embedded ? s + 1 : s)) : undefined;
-    const r = await this.session.run(this.obs, n, ts);
-    if (this.embedded) this.pendingRef = r.reference ?? null;
+    const ts = this.session.timeStepInput ? this.timeSteps(this.embedded ? 1 : 0) : undefined;
+    const r = await this.backend.infer(ts);
+    if (this.embedded) {
+      this.pendingRef = r.reference ?? null;
+      this.pendingStep.set(ts!);
+    }
     this.onActions?.(r.actions);
-    const a = r.actions, last = this.ctx.lastAction, pj = this.ctx.policyJoints;
+    this.setTargetsFrom(r.actions);
+  }
+
+  /** PD targets from the actions (n × na, policy order); non-finite actions hold the env's last targets. */
+  private setTargetsFrom(a: Float32Array): void {
+    const { n, na, nj } = this, last = this.ctx.lastAction, pj = this.ctx.policyJoints;
     const [lo, hi] = this.config.actionClip ?? [-Infinity, Infinity];
     for (let e = 0; e < n; e++) {
       let finite = true;
       for (let i = 0; i < na; i++) if (!Number.isFinite(a[e * na + i])) { finite = false; break; }
+      this.lastNonFinite[e] = finite ? 0 : 1;
       if (!finite) {
         this.nonFiniteActions++;
         continue; // targets and last action of this env stay as they were

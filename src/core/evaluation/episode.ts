@@ -21,6 +21,7 @@ import { armatureFromStiffness, DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BOD
 import { PolicySession } from '../policy/session';
 import { checkTermination } from '../policy/termination';
 import { MetricAccumulator, type MetricSelection } from './metrics';
+import { describeSelection, metricSelectionExtras, type MetricOptions, type MetricSettings } from './metric-settings';
 import { applyPhysicalPerturbations, DelayLine, delayedEngine, ObsNoise, PushSchedule } from './perturb';
 import { samplePerturbation, type EpisodePerturbation, type Scenario } from './scenario';
 import { SplitEngine } from './split-engine';
@@ -36,6 +37,8 @@ export interface BatchJob {
   episodes: number[];
   /** cap on the evaluated time, s (default: the whole clip) */
   seconds?: number;
+  /** key bodies and frame rate of the per-frame metric sets */
+  metrics?: MetricOptions;
 }
 
 export interface BatchOutput {
@@ -46,6 +49,7 @@ export interface BatchOutput {
   controlSteps: number;
   /** wall time of the control loop / control steps, ms (all envs of the batch) */
   msPerControlStep: number;
+  metricSettings?: MetricSettings;
 }
 
 /** Progress callback: control steps done and total of this batch. */
@@ -151,6 +155,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
       anchor: model.bodyIndex.get(cfg?.anchorBody ?? DEFAULT_ANCHOR) ?? 0,
       root: 0,
     };
+    Object.assign(sel, metricSelectionExtras(model, sel, controlDt, job.metrics));
     const acc = new MetricAccumulator(n, sel);
     const nonFinite = new Int32Array(n);
     const alive = new Uint8Array(n).fill(1);
@@ -283,7 +288,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
     }));
     return {
       records, adjustments: [...raw.adjustments, ...notes], jointNames: sel.joints.map((j) => model.joints[j].name),
-      clipName: clip.name, controlSteps: done, msPerControlStep: ms,
+      clipName: clip.name, controlSteps: done, msPerControlStep: ms, metricSettings: describeSelection(model, sel),
     };
   } finally {
     raw.free();

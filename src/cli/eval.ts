@@ -7,13 +7,20 @@
  * Deterministic output: everything except the `timing` field (wall clock) — and, in single-episode mode, the
  * top-level ms_per_control_step the contract asks for — is byte-identical for the same inputs and seed.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MimicError } from '../core/errors';
 import { runBatch } from '../core/evaluation/episode';
 import { runPlan, type EvalPlan, type Executor, type RunProgress } from '../core/evaluation/plan';
-import { episodesCsv, flatSummary, pooled, summaryCsv, toHtml, toJson } from '../core/evaluation/report';
+import { clipsCsv, episodesCsv, flatSummary, pooled, summaryCsv, toHtml, toJson } from '../core/evaluation/report';
+import type { ClipSource } from '../core/evaluation/setup';
 import type { EvalResult } from '../core/evaluation/types';
+import { clipRows, datasetAggregate, failedEpisodes, failedList } from '../core/evaluation/dataset';
+import { makeShardFile } from '../core/evaluation/merge';
+import { statusText } from '../core/evaluation/verdict';
+import { datasetClips } from './eval-dataset';
+import { planFingerprint } from './eval-fingerprint';
 import {
   clipBeside, defaultScenario, parseArgs, readClip, readPolicy, readRobot, readScenario, UsageError, USAGE, variantsOf, type CliOptions,
 } from './eval-args';
@@ -34,22 +41,46 @@ function progressBar(quiet: boolean): (p: RunProgress) => void {
   };
 }
 
+/** The clip paths of a run: --motion entries (files, folders, globs) and --motion-list files, else the clip beside the policy. */
+export function clipPaths(o: CliOptions): string[] {
+  if (o.motions.length || o.motionLists.length) return datasetClips(o.motions, o.motionLists);
+  return o.policies.length ? [clipBeside(o.policies[0])] : [];
+}
+
+const DEFAULT_RETARGET = fileURLToPath(new URL('../../motions/retarget/cmu-humanoid29.json', import.meta.url));
+
+function readClipWithRetarget(path: string, o: CliOptions): ClipSource {
+  const c = readClip(path);
+  if (!/\.bvh$/i.test(path)) return c;
+  const cfg = o.retarget ?? DEFAULT_RETARGET;
+  if (!existsSync(cfg)) throw new MimicError('ParseError', cfg, '--retarget', 'no such file');
+  return { ...c, retarget: JSON.parse(readFileSync(cfg, 'utf8')) };
+}
+
 export function buildPlan(o: CliOptions): EvalPlan {
   const robot = readRobot(o.robot);
   const policies = o.policies.map((p, i) => readPolicy(p, o.configs[i] ?? (o.configs.length === 1 ? o.configs[0] : undefined)));
-  const motions = o.motions.length ? o.motions : o.policies.length ? [clipBeside(o.policies[0])] : [];
+  const motions = clipPaths(o);
   if (!motions.length) throw new UsageError('--motion is required without a policy');
   const scenarios = o.scenarios.length ? o.scenarios.map((s) => readScenario(s, o.seed)) : [defaultScenario(o.seed)];
   const variants = variantsOf(o, policies);
   if (o.compare && variants.length < 2) throw new UsageError('--compare needs two or more variants: several --policy, an --engine list, --solver-iterations or --gain-scale lists');
-  return { robot, variants, clips: motions.map(readClip), scenarios, episodes: o.episodes, envs: o.envs, seconds: o.seconds };
+  const metrics = o.keyBodies || o.metricFps !== undefined ? { ...(o.keyBodies ? { keyBodies: o.keyBodies } : {}), ...(o.metricFps !== undefined ? { fps: o.metricFps } : {}) } : undefined;
+  return {
+    robot, variants, clips: motions.map((m) => readClipWithRetarget(m, o)), scenarios, episodes: o.episodes, envs: o.envs, seconds: o.seconds,
+    ...(metrics ? { metrics } : {}), ...(o.shard ? { shard: o.shard } : {}),
+  };
 }
 
-function writeReport(dir: string, r: EvalResult): void {
+/** Report files: eval.json, episodes.csv, summary.csv, clips.csv, report.html and failed.txt (clip paths). */
+export function writeReport(dir: string, r: EvalResult, paths: string[] = []): void {
   mkdirSync(dir, { recursive: true });
+  const byName = new Map(paths.map((p) => [basename(p), resolve(p)]));
   writeFileSync(join(dir, 'eval.json'), toJson(r));
   writeFileSync(join(dir, 'episodes.csv'), episodesCsv(r));
   writeFileSync(join(dir, 'summary.csv'), summaryCsv(r));
+  writeFileSync(join(dir, 'clips.csv'), clipsCsv(r));
+  writeFileSync(join(dir, 'failed.txt'), failedList(r, (c) => byName.get(c) ?? c));
   writeFileSync(join(dir, 'report.html'), toHtml(r, `Evaluation · ${r.robot}`));
 }
 
@@ -57,7 +88,8 @@ function writeReport(dir: string, r: EvalResult): void {
 export function aggregateJson(r: EvalResult): Record<string, unknown> {
   const all = pooled(r);
   return {
-    ...flatSummary(all), stats: all.stats, robot: r.robot, settings: r.settings,
+    ...flatSummary(all), invalid: all.invalid, stats: all.stats, sets: all.sets, robot: r.robot, settings: r.settings,
+    dataset: datasetAggregate(r), clips: clipRows(r), failed: failedEpisodes(r),
     groups: r.groups.map((g) => ({ ...g, summary: flatSummary(g.aggregate) })), timing: r.timing,
   };
 }
@@ -78,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const plan = buildPlan(o);
-  const single = !o.scenarios.length && (o.episodes ?? 1) === 1 && plan.variants.length === 1 && plan.clips.length === 1;
+  const single = !o.scenarios.length && (o.episodes ?? 1) === 1 && plan.variants.length === 1 && plan.clips.length === 1 && !o.shard;
   const progress = progressBar(o.quiet);
   let executors: Executor[];
   let close = async () => {};
@@ -94,24 +126,30 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await close();
   }
-  if (o.report) writeReport(o.report, result);
+  const paths = clipPaths(o);
+  if (o.out) {
+    mkdirSync(dirname(resolve(o.out)), { recursive: true });
+    writeFileSync(o.out, JSON.stringify(makeShardFile(result, planFingerprint(plan), paths, o.shard)) + '\n');
+  }
+  if (o.report) writeReport(o.report, result, paths);
   if (single) {
     const g = result.groups[0], e = g.episodes[0];
     const { perturbation: _p, index: _i, ...metrics } = e;
     const out = {
       ...metrics, ms_per_control_step: result.timing.ms_per_control_step, engine: g.engine, policy: g.policy, clip: g.clip,
-      joint_names: g.joint_names, adjustments: g.adjustments, timing: result.timing,
+      joint_names: g.joint_names, adjustments: g.adjustments, metric_settings: g.metric_settings, timing: result.timing,
     };
     if (o.json) process.stdout.write(JSON.stringify(out) + '\n');
     else {
-      process.stdout.write(`${g.variant} on ${g.clip}: ${e.success ? 'success' : `terminated (${e.termination})`}, survived ${e.survived_s} / ${e.clip_s} s, `
+      process.stdout.write(`${g.variant} on ${g.clip}: ${statusText(e)}, survived ${e.survived_s} / ${e.clip_s} s, `
         + `joint error ${e.mean_joint_err_rad} rad, MPJPE ${e.mpjpe_m} m, anchor ${e.mean_anchor_pos_err_m} m, ${result.timing.ms_per_control_step} ms per control step\n`);
     }
   } else if (o.json) process.stdout.write(JSON.stringify(aggregateJson(result)) + '\n');
   else {
     for (const g of result.groups) {
       const s = flatSummary(g.aggregate);
-      process.stdout.write(`${g.variant} · ${g.clip} · ${g.scenario}: success ${g.aggregate.successes}/${g.aggregate.episodes}, survival ${s.survived_s} s, `
+      const inv = g.aggregate.invalid ? `, INVALID ${g.aggregate.invalid}/${g.aggregate.episodes} (non-finite actions or metrics)` : '';
+      process.stdout.write(`${g.variant} · ${g.clip} · ${g.scenario}: success ${g.aggregate.successes}/${g.aggregate.episodes}${inv}, survival ${s.survived_s} s, `
         + `MPJPE ${s.mpjpe_m} m, joint RMSE ${s.joint_pos_rmse_rad} rad\n`);
     }
     if (o.report) process.stdout.write(`report: ${join(o.report, 'report.html')}\n`);

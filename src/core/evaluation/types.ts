@@ -1,6 +1,7 @@
 /** Plain-data results of an evaluation run (JSON-safe; the same shape in Node and the browser). */
 import type { AggregateMetrics, EpisodeMetrics } from './metrics';
 import type { EpisodePerturbation } from './scenario';
+import type { MetricSettings } from './metric-settings';
 
 export type EngineKind = 'rapier' | 'mujoco';
 
@@ -24,6 +25,8 @@ export interface GroupResult {
   joint_names: string[];
   /** every model adjustment the engine made (engine.adjustments) */
   adjustments: string[];
+  /** bodies and rates the metric sets used (null: this shard ran none of the group's episodes) */
+  metric_settings: MetricSettings | null;
   aggregate: AggregateMetrics;
   episodes: EpisodeRecord[];
 }
@@ -31,7 +34,13 @@ export interface GroupResult {
 export interface EvalResult {
   format: 'mimic-bench-eval/1';
   robot: string;
-  settings: { seconds: number | null; episodes: number; envs: number; start: 'reset' };
+  settings: {
+    seconds: number | null; episodes: number; envs: number; start: 'reset';
+    /** requested metric settings (null: defaults: key bodies = tracked bodies, frame rate = control rate) */
+    metrics: { key_bodies: string[] | null; fps: number | null };
+  };
+  /** set on a shard's result (--shard I/N); absent from a whole or merged run */
+  shard?: { index: number; count: number };
   groups: GroupResult[];
   /** wall-clock numbers; NOT deterministic (the determinism test drops this field) */
   timing: EvalTiming;

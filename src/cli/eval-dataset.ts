@@ -30,6 +30,10 @@ export function expandMotion(path: string): string[] {
   return [path];
 }
 
+/** Does the run name a dataset (a folder, a glob or a list) rather than clip files? Then the output is always the aggregate. */
+export const namesDataset = (motions: string[], lists: string[]): boolean =>
+  lists.length > 0 || motions.some((m) => /[*?]/.test(basename(m)) || (existsSync(m) && statSync(m).isDirectory()));
+
 /** Paths listed in a --motion-list file. */
 export function readMotionList(file: string): string[] {
   if (!existsSync(file)) throw new MimicError('ParseError', file, '--motion-list', 'no such file');

@@ -19,7 +19,7 @@ import type { EvalResult } from '../core/evaluation/types';
 import { clipRows, datasetAggregate, failedEpisodes, failedList } from '../core/evaluation/dataset';
 import { makeShardFile } from '../core/evaluation/merge';
 import { statusText } from '../core/evaluation/verdict';
-import { datasetClips } from './eval-dataset';
+import { datasetClips, namesDataset } from './eval-dataset';
 import { planFingerprint } from './eval-fingerprint';
 import {
   clipBeside, defaultScenario, parseArgs, readClip, readPolicy, readRobot, readScenario, UsageError, USAGE, variantsOf, type CliOptions,
@@ -110,7 +110,8 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const plan = buildPlan(o);
-  const single = !o.scenarios.length && (o.episodes ?? 1) === 1 && plan.variants.length === 1 && plan.clips.length === 1 && !o.shard;
+  const single = !o.scenarios.length && (o.episodes ?? 1) === 1 && plan.variants.length === 1 && plan.clips.length === 1 && !o.shard
+    && !namesDataset(o.motions, o.motionLists);
   const progress = progressBar(o.quiet);
   let executors: Executor[];
   let close = async () => {};

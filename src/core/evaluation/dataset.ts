@@ -67,7 +67,7 @@ export interface DatasetAggregate {
   clips_succeeded: number;
   clip_success_rate: number | null;
   clip_success_ci95: [number, number] | null;
-  /** over clips: mean of the per-clip means, 95 % t interval */
+  /** over clips: mean of the per-clip means, 95 % t interval (every column but success_rate) */
   stats: Record<string, Stat>;
 }
 
@@ -75,7 +75,8 @@ export function datasetAggregate(r: EvalResult): DatasetAggregate {
   const rows = clipRows(r);
   const ok = rows.filter((c) => c.episodes > 0 && c.successes === c.episodes).length;
   const stats: Record<string, Stat> = {};
-  for (const [key] of CLIP_COLUMNS) stats[key] = meanStat(rows.map((c) => c.values[key] ?? NaN));
+  // the clip success rate has its Wilson interval above; a t interval over 0/100 % values would be meaningless
+  for (const [key] of CLIP_COLUMNS) if (key !== 'success_rate') stats[key] = meanStat(rows.map((c) => c.values[key] ?? NaN));
   return {
     clips: rows.length, clips_succeeded: ok,
     clip_success_rate: rows.length ? r6(ok / rows.length) : null, clip_success_ci95: rows.length ? wilson(ok, rows.length) : null, stats,

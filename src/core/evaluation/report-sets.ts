@@ -77,7 +77,7 @@ export function clipsHtml(r: EvalResult): string {
   const radios = cols.map((_, i) => `<input type="radio" name="clipsort" id="cs${i}"${i === 0 ? ' checked' : ''}>`).join('');
   const head = '<tr>' + cols.map(([, l, u], i) => `<th><label for="cs${i}" title="sort by ${esc(l)}">${esc(l)}${u ? `<br><small>${esc(u)}</small>` : ''} ⇅</label></th>`).join('') + '<th>episodes</th></tr>';
   const tables = cols.map(([k], i) => `<table class="st st${i}">${head}${sorted(k).map((c) =>
-    `<tr class="${c.successes < c.episodes ? 'f' : ''}"><td>${esc(c.clip)}</td>${CLIP_COLUMNS.map(([key]) => `<td>${fmt(c.values[key], 4)}</td>`).join('')}`
+    `<tr class="${c.successes < c.episodes ? 'f' : ''}"><td>${esc(c.clip)}</td>${CLIP_COLUMNS.map(([key]) => `<td>${fmt(c.values[key], key === 'success_rate' ? 1 : 4)}</td>`).join('')}`
     + `<td>${c.successes}/${c.episodes}${c.invalid ? ` (${c.invalid} invalid)` : ''}</td></tr>`).join('')}</table>`).join('');
   const css = `<style>.sorter input{display:none}.sorter .st{display:none}.sorter label{cursor:pointer;text-decoration:underline dotted}`
     + cols.map((_, i) => `#cs${i}:checked~.st${i}`).join(',') + '{display:table}</style>';
@@ -85,7 +85,7 @@ export function clipsHtml(r: EvalResult): string {
   const dataset = `<p class="m">Dataset: ${d.clips} clip(s); clips with every episode successful ${d.clips_succeeded}/${d.clips}`
     + (d.clip_success_rate !== null ? ` = ${fmt(d.clip_success_rate * 100, 1)}% [${fmt(d.clip_success_ci95![0] * 100, 1)}, ${fmt(d.clip_success_ci95![1] * 100, 1)}]` : '')
     + '. Over clips (each clip one unit, 95% t interval): '
-    + CLIP_COLUMNS.map(([k, l, u]) => `${esc(l)} ${fmt(d.stats[k].mean, 4)} [${fmt(d.stats[k].ci95[0], 4)}, ${fmt(d.stats[k].ci95[1], 4)}] ${esc(u)}`).join(' · ') + '</p>';
+    + CLIP_COLUMNS.filter(([k]) => d.stats[k]).map(([k, l, u]) => `${esc(l)} ${fmt(d.stats[k].mean, 4)} [${fmt(d.stats[k].ci95[0], 4)}, ${fmt(d.stats[k].ci95[1], 4)}] ${esc(u)}`).join(' · ') + '</p>';
   const failed = failedEpisodes(r);
   const fail = `<h3>Failed episodes (${failed.length})</h3>` + (failed.length
     ? `<p class="m">failed.txt lists these clips for <code>--motion-list failed.txt</code>.</p><table><tr><th>clip</th><th>variant</th><th>scenario</th><th>#</th><th>failure time (s)</th><th>reason</th></tr>`

@@ -56,7 +56,7 @@ describe('eval --motion DIR (a dataset)', () => {
     expect(again.code, again.stderr).toBe(0);
     const k = JSON.parse(again.stdout);
     expect(k.clips.map((c: { clip: string }) => c.clip).sort()).toEqual(failed.map((p) => p.split('/').pop()).sort());
-  }, 90_000);
+  }, 180_000);
 
   it('a folder without clips, a glob that matches nothing and a clip listed twice are named errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'empty-'));

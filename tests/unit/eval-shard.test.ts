@@ -56,7 +56,7 @@ describe('eval --shard I/N + eval-merge', () => {
     other.data.plan.scenarios = 'another-seed';
     expect(() => mergeShards([load('s0.json'), other])).toThrow(/ParseError in other\.json at plan\.scenarios: shard plan mismatch/);
     expect(() => mergeShards([{ name: 'x.json', data: { format: 'nope' } }])).toThrow(/ParseError in x\.json at format: not a shard file/);
-  }, 120_000);
+  }, 240_000);
 
   it('the plan fingerprint names what differs: seeds → scenarios, clip → clips, episodes → settings', () => {
     const base = ['--robot', ROBOT, '--policy', POLICY, '--scenario', 'seeds/push-recovery.json', '--episodes', '4'];

@@ -9,6 +9,8 @@ import { failureRates } from '../../src/core/evaluation/metrics/index';
 import { qFromAxisAngle, qRotate, qMul } from '../../src/core/math';
 import { runBatch } from '../../src/core/evaluation/episode';
 import { nominalScenario } from '../../src/core/evaluation/scenario';
+import { clipDiagnostics } from '../../src/core/evaluation/clip-diagnostics';
+import { loadRobot } from '../../src/core/model/index';
 
 const nj = 3, nb = 5, dt = 0.02;
 // body 0 = root, 1 = anchor, 3 and 4 = end effectors; every body tracked
@@ -116,6 +118,24 @@ describe('metric sets: exact values on synthetic motions', () => {
     expect(r.simulation_error.count).toBe(1);
     expect(r.invalid.count).toBe(1);
     expect(r.anchor_orientation.count).toBe(0);
+  });
+});
+
+describe('reference diagnostics of a clip', () => {
+  it('rate, length, root height and speed, fastest joint, joint-limit violations (exact)', () => {
+    const model = loadRobot('humanoid29.xml', readFileSync('public/robots/humanoid29.xml', 'utf8'));
+    const knee = model.joints.find((j) => /left_knee/.test(j.name))!;
+    const hi = knee.range![1];
+    const names = [knee.name];
+    const clip = {
+      name: 'c', fps: 4, nFrames: 3, jointNames: names,
+      rootPos: Float32Array.from([0, 0, 0.75, 0.25, 0, 0.75, 0.25, 0, 0.5]), rootQuat: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]),
+      jointPos: Float32Array.from([0, 0.5, hi + 0.25]),
+    };
+    const d = clipDiagnostics(model, clip);
+    expect(d).toMatchObject({ frames: 3, fps: 4, seconds: 0.5, non_finite: 0, root_height_m: [0.5, 0.75], max_root_speed_m_s: 1, fastest_joint: knee.name, limit_violations: 1, worst_limit_joint: knee.name });
+    expect(d.max_limit_excess_rad).toBeCloseTo(0.25, 5);
+    expect(d.max_joint_speed_rad_s).toBeCloseTo(Number((Math.abs(hi + 0.25 - 0.5) * 4).toPrecision(4)), 3);
   });
 });
 

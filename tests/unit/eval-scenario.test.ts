@@ -107,10 +107,10 @@ describe('reports', () => {
     });
     const group = (variant: string, engine: 'rapier' | 'mujoco', eps: ReturnType<typeof ep>[]): GroupResult => ({
       id: variant, variant, policy: 'p.onnx', engine, clip: 'dance.csv', scenario: 'push <b>', seed: 1, joint_names: ['knee', 'hip'],
-      adjustments: [`${engine} adjustment`], aggregate: aggregate(eps), episodes: eps,
+      adjustments: [`${engine} adjustment`], metric_settings: null, clip_diagnostics: null, aggregate: aggregate(eps), episodes: eps,
     });
     const r: EvalResult = {
-      format: 'mimic-bench-eval/1', robot: 'g1.xml', settings: { seconds: 2, episodes: 2, envs: 2, start: 'reset' },
+      format: 'mimic-bench-eval/1', robot: 'g1.xml', settings: { seconds: 2, episodes: 2, envs: 2, start: 'reset', metrics: { key_bodies: null, fps: null } },
       groups: [group('p · rapier', 'rapier', [ep(true, 0), ep(false, 1)]), group('p · mujoco', 'mujoco', [ep(true, 0), ep(true, 1)])],
       timing: { wall_s: 1, workers: 2, ms_per_control_step: 3, ms_per_env_control_step: 1.5 },
     };

@@ -6,6 +6,7 @@
  */
 import { meanStat, r6, wilson, type Stat } from './stats';
 import type { EpisodeRecord, EvalResult } from './types';
+import type { ClipDiagnostics } from './clip-diagnostics';
 
 /** Columns of the per-clip table: [key, label, unit, value of one episode]. */
 export const CLIP_COLUMNS: [string, string, string, (e: EpisodeRecord) => number | null][] = [
@@ -28,6 +29,8 @@ export interface ClipRow {
   invalid: number;
   /** per column: the mean over the clip's episodes (null when none is finite) */
   values: Record<string, number | null>;
+  /** reference diagnostics of the clip (clip-diagnostics.ts) */
+  diagnostics: ClipDiagnostics | null;
 }
 
 export interface FailedEpisode {
@@ -50,7 +53,8 @@ export function clipRows(r: EvalResult): ClipRow[] {
       const s = meanStat(eps.map((e) => f(e) ?? NaN));
       values[key] = s.n ? s.mean : null;
     }
-    return { clip, episodes: eps.length, successes: eps.filter((e) => e.success).length, invalid: eps.filter((e) => e.status === 'invalid').length, values };
+    const diagnostics = r.groups.find((g) => g.clip === clip && g.clip_diagnostics)?.clip_diagnostics ?? null;
+    return { clip, episodes: eps.length, successes: eps.filter((e) => e.success).length, invalid: eps.filter((e) => e.status === 'invalid').length, values, diagnostics };
   });
 }
 

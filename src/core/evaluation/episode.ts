@@ -22,6 +22,7 @@ import { PolicySession } from '../policy/session';
 import { checkTermination } from '../policy/termination';
 import { MetricAccumulator, type MetricSelection } from './metrics';
 import { describeSelection, metricSelectionExtras, type MetricOptions, type MetricSettings } from './metric-settings';
+import { clipDiagnostics, type ClipDiagnostics } from './clip-diagnostics';
 import { applyPhysicalPerturbations, DelayLine, delayedEngine, ObsNoise, PushSchedule } from './perturb';
 import { samplePerturbation, type EpisodePerturbation, type Scenario } from './scenario';
 import { SplitEngine } from './split-engine';
@@ -50,6 +51,7 @@ export interface BatchOutput {
   /** wall time of the control loop / control steps, ms (all envs of the batch) */
   msPerControlStep: number;
   metricSettings?: MetricSettings;
+  clipDiagnostics?: ClipDiagnostics;
 }
 
 /** Progress callback: control steps done and total of this batch. */
@@ -289,6 +291,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
     return {
       records, adjustments: [...raw.adjustments, ...notes], jointNames: sel.joints.map((j) => model.joints[j].name),
       clipName: clip.name, controlSteps: done, msPerControlStep: ms, metricSettings: describeSelection(model, sel),
+      clipDiagnostics: clipDiagnostics(model, clip),
     };
   } finally {
     raw.free();

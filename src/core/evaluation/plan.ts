@@ -134,6 +134,7 @@ export function assemble(plan: EvalPlan, groups: PlannedGroup[], tasks: PlannedT
       joint_names: first.jointNames ?? [],
       adjustments: first.adjustments ?? [],
       metric_settings: first.metricSettings ?? null,
+      clip_diagnostics: first.clipDiagnostics ?? null,
       aggregate: aggregate(episodes),
       episodes,
     };

@@ -91,7 +91,16 @@ export function clipsHtml(r: EvalResult): string {
     ? `<p class="m">failed.txt lists these clips for <code>--motion-list failed.txt</code>.</p><table><tr><th>clip</th><th>variant</th><th>scenario</th><th>#</th><th>failure time (s)</th><th>reason</th></tr>`
       + failed.map((f) => `<tr class="f"><td>${esc(f.clip)}</td><td>${esc(f.variant)}</td><td>${esc(f.scenario)}</td><td>${f.episode}</td><td>${fmt(f.failure_s, 2)}</td><td>${esc(f.reason)}</td></tr>`).join('') + '</table>'
     : '<p class="m">none</p>');
-  return `<h2>Clips (${rows.length})</h2>${dataset}${css}<div class="sorter">${radios}${tables}</div>${fail}`;
+  const diag = '<h3>Reference diagnostics</h3><table><tr><th>clip</th><th>frames</th><th>rate (Hz)</th><th>length (s)</th><th>root height (m)</th>'
+    + '<th>max root speed (m/s)</th><th>fastest joint (rad/s)</th><th>joint-limit violations (samples)</th><th>worst excess (rad)</th><th>non-finite</th></tr>'
+    + rows.map((c) => {
+      const d = c.diagnostics;
+      if (!d) return `<tr><td>${esc(c.clip)}</td><td colspan="9">–</td></tr>`;
+      return `<tr class="${d.non_finite || d.limit_violations ? 'f' : ''}"><td>${esc(c.clip)}</td><td>${d.frames}</td><td>${fmt(d.fps, 1)}</td><td>${fmt(d.seconds, 2)}</td>`
+        + `<td>${fmt(d.root_height_m[0], 3)} – ${fmt(d.root_height_m[1], 3)}</td><td>${fmt(d.max_root_speed_m_s, 2)}</td><td>${fmt(d.max_joint_speed_rad_s, 2)} <small>${esc(d.fastest_joint)}</small></td>`
+        + `<td>${d.limit_violations}</td><td>${d.limit_violations ? `${fmt(d.max_limit_excess_rad, 3)} <small>${esc(d.worst_limit_joint)}</small>` : '–'}</td><td>${d.non_finite}</td></tr>`;
+    }).join('') + '</table>';
+  return `<h2>Clips (${rows.length})</h2>${dataset}${css}<div class="sorter">${radios}${tables}</div>${fail}${diag}`;
 }
 
 const csvCell = (v: unknown): string => {

@@ -2,6 +2,7 @@
 import type { AggregateMetrics, EpisodeMetrics } from './metrics';
 import type { EpisodePerturbation } from './scenario';
 import type { MetricSettings } from './metric-settings';
+import type { ClipDiagnostics } from './clip-diagnostics';
 
 export type EngineKind = 'rapier' | 'mujoco';
 
@@ -27,6 +28,8 @@ export interface GroupResult {
   adjustments: string[];
   /** bodies and rates the metric sets used (null: this shard ran none of the group's episodes) */
   metric_settings: MetricSettings | null;
+  /** reference diagnostics of the group's clip (null: this shard ran none of the group's episodes) */
+  clip_diagnostics: ClipDiagnostics | null;
   aggregate: AggregateMetrics;
   episodes: EpisodeRecord[];
 }

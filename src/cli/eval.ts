@@ -153,6 +153,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${g.variant} · ${g.clip} · ${g.scenario}: success ${g.aggregate.successes}/${g.aggregate.episodes}${inv}, survival ${s.survived_s} s, `
         + `MPJPE ${s.mpjpe_m} m, joint RMSE ${s.joint_pos_rmse_rad} rad\n`);
     }
+    const ms = result.groups.find((g) => g.metric_settings)?.metric_settings;
+    if (ms) process.stdout.write(`metric sets: frames at ${ms.frame_hz} Hz (control ${ms.control_hz} Hz), key bodies ${ms.key_bodies.join(', ')}\n`);
     if (o.report) process.stdout.write(`report: ${join(o.report, 'report.html')}\n`);
   }
   return 0;

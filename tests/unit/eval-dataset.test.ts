@@ -41,7 +41,7 @@ describe('eval --motion DIR (a dataset)', () => {
     expect(float.failure_s).toBeLessThan(0.5);
     expect(j.dataset.clips).toBe(3);
     const diag = Object.fromEntries(j.clips.map((c: { clip: string; diagnostics: { root_height_m: number[]; frames: number } }) => [c.clip, c.diagnostics]));
-    expect(diag['b_float_60hz.csv'].root_height_m[0] - diag['a_dance_60hz.csv'].root_height_m[0]).toBeCloseTo(1, 3);
+    expect(diag['b_float_60hz.csv'].root_height_m[0] - diag['a_dance_60hz.csv'].root_height_m[0]).toBeCloseTo(1, 2); // 4 significant digits
     expect(diag['a_dance_60hz.csv'].frames).toBe(90);
     expect(diag['c_run.bvh'].frames).toBeGreaterThan(10);
     expect(j.dataset.stats['phc.g_mpjpe_mm'].n).toBe(3);

@@ -12,7 +12,14 @@ export const USAGE = `usage: npm run --silent eval -- --robot PATH --policy PATH
   --robot PATH            MJCF (.xml) or URDF; meshes are read from the robot's folder
   --policy PATH[,PATH]    ONNX policy (several: compared side by side); omit with --driver
   --config PATH[,PATH]    deploy.yaml or profile .json per policy (default: deploy.yaml beside the policy)
-  --motion PATH[,PATH]    reference clip(s), CSV or NPZ (default: the policy's own reference, else the one CSV/NPZ beside it)
+  --motion PATH[,PATH]    reference clip(s), CSV, NPZ or BVH; a folder or a glob (dir/*.csv) = every clip in it
+                          (default: the policy's own reference, else the one CSV/NPZ beside it)
+  --motion-list FILE      clips listed one per line (e.g. a report's failed.txt)
+  --retarget FILE         BVH retarget config (default: motions/retarget/cmu-humanoid29.json)
+  --key-bodies B[,B]      GMT key bodies (default: the policy's tracked bodies)
+  --metric-fps F          frame rate of the per-frame metric sets PHC/GMT (default: the control rate)
+  --shard I/N             run only the I-th of N slices of the plan (by episode); use with --out
+  --out FILE.json         write the full result (a shard file) for npm run eval-merge
   --start MODE            ground (default: on the reference, lowest point on the floor) | reference | default-pose
   --engine E[,E]          rapier (default) | mujoco; several: compared side by side
   --driver D              policy (default with --policy) | reference (PD on the clip) | zero (no gains)
@@ -51,11 +58,25 @@ export interface CliOptions {
   report?: string;
   json: boolean;
   quiet: boolean;
+  motionLists: string[];
+  retarget?: string;
+  keyBodies?: string[];
+  metricFps?: number;
+  shard?: { index: number; count: number };
+  out?: string;
 }
 
 export class UsageError extends Error {}
 
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** "I/N" with 0 <= I < N. */
+export function parseShard(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const index = m ? Number(m[1]) : NaN, count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index >= count) throw new UsageError(`--shard expects I/N with 0 <= I < N, got "${v}"`);
+  return { index, count };
+}
 
 function num(flag: string, v: string, int = false, min = 0): number {
   const x = Number(v);
@@ -66,7 +87,7 @@ function num(flag: string, v: string, int = false, min = 0): number {
 export function parseArgs(argv: string[]): CliOptions {
   const o: CliOptions = {
     robot: '', policies: [], configs: [], motions: [], engines: [], scenarios: [], workers: 2,
-    solverIterations: [], gainScales: [], compare: false, json: false, quiet: false,
+    solverIterations: [], gainScales: [], compare: false, json: false, quiet: false, motionLists: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -114,6 +135,12 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--report': o.report = val(); break;
       case '--json': o.json = true; break;
       case '--quiet': o.quiet = true; break;
+      case '--motion-list': o.motionLists.push(val()); break;
+      case '--retarget': o.retarget = val(); break;
+      case '--key-bodies': o.keyBodies = list(val()); break;
+      case '--metric-fps': o.metricFps = num(a, val(), false, 1e-3); break;
+      case '--shard': o.shard = parseShard(val()); break;
+      case '--out': o.out = val(); break;
       case '--help': case '-h': throw new UsageError('');
       default: throw new UsageError(`unknown argument "${a}"`);
     }

@@ -7,14 +7,21 @@
  * Deterministic output: everything except the `timing` field (wall clock) — and, in single-episode mode, the
  * top-level ms_per_control_step the contract asks for — is byte-identical for the same inputs and seed.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MimicError } from '../core/errors';
 import { runBatch } from '../core/evaluation/episode';
 import { runPlan, type EvalPlan, type Executor, type RunProgress } from '../core/evaluation/plan';
-import { episodesCsv, flatSummary, pooled, summaryCsv, toHtml, toJson } from '../core/evaluation/report';
+import { clipsCsv, episodesCsv, flatSummary, pooled, summaryCsv, toHtml, toJson } from '../core/evaluation/report';
+import type { ClipSource } from '../core/evaluation/setup';
 import type { EvalResult } from '../core/evaluation/types';
-import { loadPolicyConfig, loadRobotSource, type ClipSource, type PolicySource, type RobotSource } from '../core/evaluation/setup';
+import { loadPolicyConfig, loadRobotSource, type PolicySource, type RobotSource } from '../core/evaluation/setup';
+import { clipRows, datasetAggregate, failedEpisodes, failedList } from '../core/evaluation/dataset';
+import { makeShardFile } from '../core/evaluation/merge';
+import { statusText } from '../core/evaluation/verdict';
+import { datasetClips, namesDataset } from './eval-dataset';
+import { planFingerprint } from './eval-fingerprint';
 import {
   clipBeside, defaultScenario, parseArgs, readClip, readPolicy, readRobot, readScenario, UsageError, USAGE, variantsOf, type CliOptions,
 } from './eval-args';
@@ -43,14 +50,34 @@ function defaultClips(o: CliOptions, robot: RobotSource, policies: PolicySource[
   return [readClip(clipBeside(o.policies[0]))];
 }
 
+/** The clip paths given on the command line: --motion entries (files, folders, globs) and --motion-list files. */
+export function clipPaths(o: CliOptions): string[] {
+  return o.motions.length || o.motionLists.length ? datasetClips(o.motions, o.motionLists) : [];
+}
+
+const DEFAULT_RETARGET = fileURLToPath(new URL('../../motions/retarget/cmu-humanoid29.json', import.meta.url));
+
+function readClipWithRetarget(path: string, o: CliOptions): ClipSource {
+  const c = readClip(path);
+  if (!/\.bvh$/i.test(path)) return c;
+  const cfg = o.retarget ?? DEFAULT_RETARGET;
+  if (!existsSync(cfg)) throw new MimicError('ParseError', cfg, '--retarget', 'no such file');
+  return { ...c, retarget: JSON.parse(readFileSync(cfg, 'utf8')) };
+}
+
 export function buildPlan(o: CliOptions): EvalPlan {
   const robot = readRobot(o.robot);
   const policies = o.policies.map((p, i) => readPolicy(p, o.configs[i] ?? (o.configs.length === 1 ? o.configs[0] : undefined)));
-  const clips = o.motions.length ? o.motions.map(readClip) : defaultClips(o, robot, policies);
+  const motions = clipPaths(o);
+  const clips = motions.length ? motions.map((m) => readClipWithRetarget(m, o)) : defaultClips(o, robot, policies);
   const scenarios = o.scenarios.length ? o.scenarios.map((s) => readScenario(s, o.seed)) : [defaultScenario(o.seed)];
   const variants = variantsOf(o, policies);
   if (o.compare && variants.length < 2) throw new UsageError('--compare needs two or more variants: several --policy, an --engine list, --solver-iterations or --gain-scale lists');
-  return { robot, variants, clips, scenarios, episodes: o.episodes, envs: o.envs, seconds: o.seconds, ...(o.start ? { start: o.start } : {}) };
+  const metrics = o.keyBodies || o.metricFps !== undefined ? { ...(o.keyBodies ? { keyBodies: o.keyBodies } : {}), ...(o.metricFps !== undefined ? { fps: o.metricFps } : {}) } : undefined;
+  return {
+    robot, variants, clips, scenarios, episodes: o.episodes, envs: o.envs, seconds: o.seconds,
+    ...(o.start ? { start: o.start } : {}), ...(metrics ? { metrics } : {}), ...(o.shard ? { shard: o.shard } : {}),
+  };
 }
 
 /** The policy facts of a group (family, config source...), for the top level of the JSON. */
@@ -62,11 +89,15 @@ const policyFacts = (g: EvalResult['groups'][number]) => {
   };
 };
 
-function writeReport(dir: string, r: EvalResult): void {
+/** Report files: eval.json, episodes.csv, summary.csv, clips.csv, report.html and failed.txt (clip paths). */
+export function writeReport(dir: string, r: EvalResult, paths: string[] = []): void {
   mkdirSync(dir, { recursive: true });
+  const byName = new Map(paths.map((p) => [basename(p), resolve(p)]));
   writeFileSync(join(dir, 'eval.json'), toJson(r));
   writeFileSync(join(dir, 'episodes.csv'), episodesCsv(r));
   writeFileSync(join(dir, 'summary.csv'), summaryCsv(r));
+  writeFileSync(join(dir, 'clips.csv'), clipsCsv(r));
+  writeFileSync(join(dir, 'failed.txt'), failedList(r, (c) => byName.get(c) ?? c));
   writeFileSync(join(dir, 'report.html'), toHtml(r, `Evaluation · ${r.robot}`));
 }
 
@@ -75,7 +106,9 @@ export function aggregateJson(r: EvalResult): Record<string, unknown> {
   const all = pooled(r);
   const one = r.groups.every((g) => g.policy === r.groups[0].policy);
   return {
-    ...flatSummary(all), stats: all.stats, robot: r.robot, settings: r.settings, ...(one && r.groups.length ? policyFacts(r.groups[0]) : {}),
+    ...flatSummary(all), invalid: all.invalid, stats: all.stats, sets: all.sets, robot: r.robot, settings: r.settings,
+    ...(one && r.groups.length ? policyFacts(r.groups[0]) : {}),
+    dataset: datasetAggregate(r), clips: clipRows(r), failed: failedEpisodes(r),
     groups: r.groups.map((g) => ({ ...g, summary: flatSummary(g.aggregate) })), timing: r.timing,
   };
 }
@@ -96,7 +129,8 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const plan = buildPlan(o);
-  const single = !o.scenarios.length && (o.episodes ?? 1) === 1 && plan.variants.length === 1 && plan.clips.length === 1;
+  const single = !o.scenarios.length && (o.episodes ?? 1) === 1 && plan.variants.length === 1 && plan.clips.length === 1 && !o.shard
+    && !namesDataset(o.motions, o.motionLists);
   const progress = progressBar(o.quiet);
   let executors: Executor[];
   let close = async () => {};
@@ -112,26 +146,36 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await close();
   }
-  if (o.report) writeReport(o.report, result);
+  const given = clipPaths(o);
+  const paths = given.length ? given : plan.clips.flatMap((c) => ('file' in c && !c.embedded ? [c.file] : []));
+  if (o.out) {
+    mkdirSync(dirname(resolve(o.out)), { recursive: true });
+    writeFileSync(o.out, JSON.stringify(makeShardFile(result, planFingerprint(plan), paths, o.shard)) + '\n');
+  }
+  if (o.report) writeReport(o.report, result, paths);
   if (single) {
     const g = result.groups[0], e = g.episodes[0];
     const { perturbation: _p, index: _i, ...metrics } = e;
     const out = {
       ...metrics, ms_per_control_step: result.timing.ms_per_control_step, engine: g.engine, policy: g.policy, clip: g.clip,
-      ...policyFacts(g), start: result.settings.start, joint_names: g.joint_names, adjustments: g.adjustments, timing: result.timing,
+      ...policyFacts(g), start: result.settings.start, joint_names: g.joint_names, adjustments: g.adjustments,
+      metric_settings: g.metric_settings, timing: result.timing,
     };
     if (o.json) process.stdout.write(JSON.stringify(out) + '\n');
     else {
-      process.stdout.write(`${g.variant} on ${g.clip}: ${e.success ? 'success' : `terminated (${e.termination})`}, survived ${e.survived_s} / ${e.clip_s} s, `
+      process.stdout.write(`${g.variant} on ${g.clip}: ${statusText(e)}, survived ${e.survived_s} / ${e.clip_s} s, `
         + `joint error ${e.mean_joint_err_rad} rad, MPJPE ${e.mpjpe_m} m, anchor ${e.mean_anchor_pos_err_m} m, ${result.timing.ms_per_control_step} ms per control step\n`);
     }
   } else if (o.json) process.stdout.write(JSON.stringify(aggregateJson(result)) + '\n');
   else {
     for (const g of result.groups) {
       const s = flatSummary(g.aggregate);
-      process.stdout.write(`${g.variant} · ${g.clip} · ${g.scenario}: success ${g.aggregate.successes}/${g.aggregate.episodes}, survival ${s.survived_s} s, `
+      const inv = g.aggregate.invalid ? `, INVALID ${g.aggregate.invalid}/${g.aggregate.episodes} (non-finite actions or metrics)` : '';
+      process.stdout.write(`${g.variant} · ${g.clip} · ${g.scenario}: success ${g.aggregate.successes}/${g.aggregate.episodes}${inv}, survival ${s.survived_s} s, `
         + `MPJPE ${s.mpjpe_m} m, joint RMSE ${s.joint_pos_rmse_rad} rad\n`);
     }
+    const ms = result.groups.find((g) => g.metric_settings)?.metric_settings;
+    if (ms) process.stdout.write(`metric sets: frames at ${ms.frame_hz} Hz (control ${ms.control_hz} Hz), key bodies ${ms.key_bodies.join(', ')}\n`);
     if (o.report) process.stdout.write(`report: ${join(o.report, 'report.html')}\n`);
   }
   return 0;

@@ -99,7 +99,7 @@ describe('scenarios', () => {
 describe('reports', () => {
   it('JSON, CSV and a self-contained HTML report with two variants side by side', () => {
     const ep = (success: boolean, i: number) => ({
-      index: i, success, survived_s: success ? 2 : 1, clip_s: 2, control_steps: 100, termination: success ? null : 'anchor_height',
+      index: i, success, status: (success ? 'success' : 'failed') as 'success' | 'failed', invalid_reasons: [], metric_notes: {}, sets: {}, survived_s: success ? 2 : 1, clip_s: 2, control_steps: 100, termination: success ? null : 'anchor_height',
       mean_joint_err_rad: 0.05, joint_pos_rmse_rad: 0.06, joint_vel_rmse_rad_s: 0.5, mpjpe_m: 0.03, mpjpe_root_rel_m: 0.02,
       mean_anchor_pos_err_m: 0.02, anchor_ori_err_rad: 0.03, ee_pos_err_m: 0.04, torque_rms_nm: 5, power_w: 40, foot_slip_m_s: 0.05,
       non_finite_actions: 0, joint_err_rad: [0.1, 0.2], torque_rms_joint_nm: [3, 4], torque_peak_joint_nm: [9, 8],
@@ -107,10 +107,10 @@ describe('reports', () => {
     });
     const group = (variant: string, engine: 'rapier' | 'mujoco', eps: ReturnType<typeof ep>[]): GroupResult => ({
       id: variant, variant, policy: 'p.onnx', engine, clip: 'dance.csv', scenario: 'push <b>', seed: 1, joint_names: ['knee', 'hip'],
-      adjustments: [`${engine} adjustment`], aggregate: aggregate(eps), episodes: eps,
+      adjustments: [`${engine} adjustment`], metric_settings: null, clip_diagnostics: null, aggregate: aggregate(eps), episodes: eps,
     });
     const r: EvalResult = {
-      format: 'mimic-bench-eval/1', robot: 'g1.xml', settings: { seconds: 2, episodes: 2, envs: 2, start: 'reset' },
+      format: 'mimic-bench-eval/1', robot: 'g1.xml', settings: { seconds: 2, episodes: 2, envs: 2, start: 'reset', metrics: { key_bodies: null, fps: null } },
       groups: [group('p · rapier', 'rapier', [ep(true, 0), ep(false, 1)]), group('p · mujoco', 'mujoco', [ep(true, 0), ep(true, 1)])],
       timing: { wall_s: 1, workers: 2, ms_per_control_step: 3, ms_per_env_control_step: 1.5 },
     };

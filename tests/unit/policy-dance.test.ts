@@ -19,8 +19,8 @@ describe('g1-dance-102 on the G1', () => {
   };
   const results: Partial<Record<'rapier' | 'mujoco', EpisodeResult>> = {};
   const report = (r: EpisodeResult) => ({
-    engine: r.engine, survived_s: r.survived_s, joint_err_rad: +r.mean_joint_err_rad.toFixed(4),
-    anchor_err_m: +r.mean_anchor_pos_err_m.toFixed(4), ms_per_control_step: +r.ms_per_control_step.toFixed(2),
+    engine: r.engine, survived_s: r.survived_s, joint_err_rad: +r.mean_joint_err_rad!.toFixed(4),
+    anchor_err_m: +r.mean_anchor_pos_err_m!.toFixed(4), ms_per_control_step: +r.ms_per_control_step.toFixed(2),
   });
 
   it('MuJoCo-WASM (oracle): the whole clip, no termination', async () => {
@@ -44,7 +44,7 @@ describe('g1-dance-102 on the G1', () => {
     expect(r.non_finite_actions).toBe(0);
     expect(r.mean_joint_err_rad).toBeLessThan(0.08);
     expect(results.mujoco).toBeDefined();
-    expect(r.mean_joint_err_rad).toBeLessThanOrEqual(1.15 * results.mujoco!.mean_joint_err_rad);
+    expect(r.mean_joint_err_rad).toBeLessThanOrEqual(1.15 * results.mujoco!.mean_joint_err_rad!);
     // the armature the gains came from was given to the engine, and said so
     expect(r.adjustments.join('\n')).toMatch(/armature from the PD gains/);
   }, 300_000);

@@ -17,6 +17,8 @@ import { ARMATURE_NOTE, hasNoArmature, policyArmature } from '../policy/gains';
 import { startModeOf, type StartModeInput } from '../policy/start';
 import { runEpisodes, type DriverKind, type EpisodesOutcome } from './loop';
 import type { Scenario } from './scenario';
+import { clipDiagnostics, type ClipDiagnostics } from './clip-diagnostics';
+import { describeSelection, type MetricOptions, type MetricSettings } from './metric-settings';
 import { SplitEngine } from './split-engine';
 import { loadClip, loadPolicyConfig, loadRobotSource, type ClipSource, type EvalVariant, type RobotSource } from './setup';
 import type { EpisodeRecord, PolicyInfo } from './types';
@@ -33,6 +35,8 @@ export interface BatchJob {
   seconds?: number;
   /** how episodes start (default 'ground') */
   start?: StartModeInput;
+  /** key bodies and frame rate of the per-frame metric sets */
+  metrics?: MetricOptions;
 }
 
 export interface BatchOutput {
@@ -45,6 +49,8 @@ export interface BatchOutput {
   msPerControlStep: number;
   /** what the policy's configuration says about itself (absent without a policy) */
   policyInfo?: PolicyInfo;
+  metricSettings?: MetricSettings;
+  clipDiagnostics?: ClipDiagnostics;
 }
 
 /** Progress callback: control steps done and total of this batch. */
@@ -127,6 +133,7 @@ function toOutput(job: BatchJob, inp: BatchInputs, o: EpisodesOutcome, engineNot
   return {
     records, adjustments: [...engineNotes, ...o.notes], jointNames: o.sel.joints.map((j) => inp.model.joints[j].name),
     clipName: o.clipName, controlSteps: o.done, msPerControlStep: o.msPerControlStep, ...(info ? { policyInfo: info } : {}),
+    metricSettings: describeSelection(inp.model, o.sel), ...(inp.clip ? { clipDiagnostics: clipDiagnostics(inp.model, inp.clip) } : {}),
   };
 }
 
@@ -147,7 +154,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
       : undefined;
     const out = await runEpisodes({
       model, raw, driver: inp.driver, config: cfg, policy: v.policy, clip: inp.clip, track, scenario: job.scenario, episodes: job.episodes,
-      physicsDt, decimation, seconds: job.seconds, start: startModeOf(job.start), gainScale: v.gainScale, assist: v.assist,
+      physicsDt, decimation, seconds: job.seconds, start: startModeOf(job.start), gainScale: v.gainScale, assist: v.assist, metrics: job.metrics,
     }, { onProgress });
     return toOutput(job, inp, out, [...raw.adjustments, ...notes]);
   } finally {

@@ -26,6 +26,7 @@ import { PolicySession } from '../policy/session';
 import { defaultPose, envStateOf, standingHeight, type StartMode } from '../policy/start';
 import { checkTermination, type TerminationCheck } from '../policy/termination';
 import { MetricAccumulator, type MetricSelection } from './metrics';
+import { metricSelectionExtras, type MetricOptions } from './metric-settings';
 import { applyPhysicalPerturbations, DelayLine, delayedEngine, ObsNoise, PushSchedule } from './perturb';
 import { samplePerturbation, type EpisodePerturbation, type Scenario } from './scenario';
 import { holdClip } from './setup';
@@ -64,6 +65,8 @@ export interface EpisodesSpec {
   gainScale?: number;
   /** 'reference' driver: assistive wrench 0..1 */
   assist?: number;
+  /** key bodies and frame rate of the per-frame metric sets */
+  metrics?: MetricOptions;
 }
 
 export interface LoopHooks {
@@ -327,6 +330,7 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
     line = pt.line;
     const assist = p.builtin && (s.assist ?? 0) > 0 && s.driver === 'reference' ? () => p.builtin!.applyAssist() : null;
     const sel = metricSelection(model, s.config);
+    Object.assign(sel, metricSelectionExtras(model, sel, controlDt, s.metrics));
     const L: LoopState = {
       s, p, hooks, acc: new MetricAccumulator(n, sel), sel, alive: new Uint8Array(n).fill(1),
       survived: new Float64Array(n), termination: new Array(n).fill(null), nonFinite: new Int32Array(n), controlDt,

@@ -7,9 +7,12 @@
 import { qMul, qConj, qRotateInv } from '../math';
 import type { BatchState } from '../physics/types';
 import { meanStat, r6, wilson, type Stat } from './stats';
+import { aggregateSets, setAccumulators, type SetEpisode, type SetSelection, type SetsAggregate } from './metrics/index';
+import type { SetAccumulator } from './metrics/types';
+import { applyVerdict, type EpisodeStatus } from './verdict';
 
 /** Which joints and bodies a metric reads (indices into RobotModel.joints / RobotModel.bodies). */
-export interface MetricSelection {
+export interface MetricSelection extends SetSelection {
   /** evaluated joints (the policy's joints), model indices */
   joints: number[];
   /** tracked bodies for MPJPE */
@@ -95,25 +98,35 @@ export const countNonFinite = (a: ArrayLike<number>): number => {
   return k;
 };
 
-/** Per-episode metrics (JSON-safe). Errors are means over the evaluated control steps. */
+/**
+ * Per-episode metrics (JSON-safe). Errors are means over the evaluated control steps; a metric that could not be
+ * computed is null with its reason in metric_notes (never 0). success/status come from verdict.ts.
+ */
 export interface EpisodeMetrics {
   success: boolean;
+  /** success | failed (terminated) | invalid (no scored step, non-finite actions or metrics) */
+  status: EpisodeStatus;
+  invalid_reasons: string[];
   survived_s: number;
   clip_s: number;
   control_steps: number;
   termination: string | null;
-  mean_joint_err_rad: number;
-  joint_pos_rmse_rad: number;
-  joint_vel_rmse_rad_s: number;
-  mpjpe_m: number;
-  mpjpe_root_rel_m: number;
-  mean_anchor_pos_err_m: number;
-  anchor_ori_err_rad: number;
-  ee_pos_err_m: number;
-  torque_rms_nm: number;
-  power_w: number;
-  foot_slip_m_s: number;
+  mean_joint_err_rad: number | null;
+  joint_pos_rmse_rad: number | null;
+  joint_vel_rmse_rad_s: number | null;
+  mpjpe_m: number | null;
+  mpjpe_root_rel_m: number | null;
+  mean_anchor_pos_err_m: number | null;
+  anchor_ori_err_rad: number | null;
+  ee_pos_err_m: number | null;
+  torque_rms_nm: number | null;
+  power_w: number | null;
+  foot_slip_m_s: number | null;
   non_finite_actions: number;
+  /** why a metric is null, by key */
+  metric_notes: Record<string, string>;
+  /** the named metric sets (metrics/): phc, gmt, beyondmimic */
+  sets: Record<string, SetEpisode>;
   /** per evaluated joint (selection order) */
   joint_err_rad: number[];
   torque_rms_joint_nm: number[];
@@ -135,8 +148,12 @@ export class MetricAccumulator {
   private readonly tSq: Float64Array[];
   private readonly tPeak: Float64Array[];
   private readonly tmp: Float64Array;
+  private readonly sets: SetAccumulator[];
+  private readonly calls: Int32Array;
 
   constructor(readonly n: number, readonly sel: MetricSelection) {
+    this.sets = setAccumulators(n, sel);
+    this.calls = new Int32Array(n);
     this.nk = sel.joints.length;
     const alloc = (k: number) => Array.from({ length: n }, () => new Float64Array(k));
     this.sums = alloc(12);
@@ -148,11 +165,15 @@ export class MetricAccumulator {
 
   reset(e: number): void {
     for (const a of [this.sums[e], this.jAbs[e], this.tSq[e], this.tPeak[e]]) a.fill(0);
+    for (const s of this.sets) s.reset(e);
+    this.calls[e] = 0;
   }
 
   /** Sample env e at one control step. */
   add(state: BatchState, ref: BatchState, e: number): void {
     const s = this.sums[e], sel = this.sel, nk = this.nk;
+    const frame = this.calls[e]++ % Math.max(1, sel.frameStride ?? 1) === 0;
+    for (const set of this.sets) if (frame || set.doc.everyStep) set.add(state, ref, e);
     s[0] += 1;
     const d = jointDiff(state.jointPos, ref.jointPos, state.nj, e, sel.joints, this.tmp);
     let abs = 0, sq = 0;
@@ -185,32 +206,42 @@ export class MetricAccumulator {
 
   /** Metrics of env e. `survived_s`, `clip_s`, termination and non-finite count come from the episode loop. */
   result(e: number, info: { survived_s: number; clip_s: number; termination: string | null; non_finite_actions: number }): EpisodeMetrics {
-    const s = this.sums[e];
-    const steps = Math.max(1, s[0]);
-    const m = (i: number) => r6(s[i] / steps);
-    const tRms = Array.from(this.tSq[e], (x) => r6(Math.sqrt(x / steps)));
-    return {
-      success: info.termination === null,
+    const s = this.sums[e], sel = this.sel, steps = s[0];
+    const notes: Record<string, string> = {};
+    const none = 'no control step was scored (the episode ended before its first scored step)';
+    const mean = (key: string, i: number, have: boolean, why: string, f = (x: number) => x): number | null => {
+      if (!steps || !have) { notes[key] = steps ? why : none; return null; }
+      return r6(f(s[i] / steps));
+    };
+    const nk = this.nk > 0, joints = 'no evaluated joints';
+    const tRms = Array.from(this.tSq[e], (x) => (steps ? r6(Math.sqrt(x / steps)) : NaN));
+    const m: EpisodeMetrics = {
+      success: false, status: 'failed', invalid_reasons: [],
       survived_s: r6(info.survived_s),
       clip_s: r6(info.clip_s),
-      control_steps: s[0],
+      control_steps: steps,
       termination: info.termination,
-      mean_joint_err_rad: m(1),
-      joint_pos_rmse_rad: r6(Math.sqrt(s[2] / steps)),
-      joint_vel_rmse_rad_s: r6(Math.sqrt(s[3] / steps)),
-      mpjpe_m: m(4),
-      mpjpe_root_rel_m: m(5),
-      mean_anchor_pos_err_m: m(6),
-      anchor_ori_err_rad: m(7),
-      ee_pos_err_m: m(8),
-      torque_rms_nm: r6(tRms.length ? Math.sqrt(tRms.reduce((a, b) => a + b * b, 0) / tRms.length) : 0),
-      power_w: m(9),
-      foot_slip_m_s: s[11] ? r6(s[10] / s[11]) : 0,
+      mean_joint_err_rad: mean('mean_joint_err_rad', 1, nk, joints),
+      joint_pos_rmse_rad: mean('joint_pos_rmse_rad', 2, nk, joints, Math.sqrt),
+      joint_vel_rmse_rad_s: mean('joint_vel_rmse_rad_s', 3, nk, joints, Math.sqrt),
+      mpjpe_m: mean('mpjpe_m', 4, sel.tracked.length > 0, 'no tracked bodies on this robot'),
+      mpjpe_root_rel_m: mean('mpjpe_root_rel_m', 5, sel.tracked.length > 0, 'no tracked bodies on this robot'),
+      mean_anchor_pos_err_m: mean('mean_anchor_pos_err_m', 6, true, ''),
+      anchor_ori_err_rad: mean('anchor_ori_err_rad', 7, true, ''),
+      ee_pos_err_m: mean('ee_pos_err_m', 8, sel.endEffectors.length > 0, 'the robot has none of the end-effector bodies'),
+      torque_rms_nm: steps && nk ? r6(Math.sqrt(tRms.reduce((a, b) => a + b * b, 0) / tRms.length)) : null,
+      power_w: mean('power_w', 9, nk, joints),
+      foot_slip_m_s: steps && s[11] ? r6(s[10] / s[11]) : null,
       non_finite_actions: info.non_finite_actions,
-      joint_err_rad: Array.from(this.jAbs[e], (x) => r6(x / steps)),
+      joint_err_rad: Array.from(this.jAbs[e], (x) => (steps ? r6(x / steps) : NaN)),
       torque_rms_joint_nm: tRms,
-      torque_peak_joint_nm: Array.from(this.tPeak[e], (x) => r6(x)),
+      torque_peak_joint_nm: Array.from(this.tPeak[e], (x) => (steps ? r6(x) : NaN)),
+      metric_notes: notes,
+      sets: Object.fromEntries(this.sets.map((a) => [a.doc.id, a.result(e, { termination: info.termination })])),
     };
+    if (m.torque_rms_nm === null) notes.torque_rms_nm = steps ? joints : none;
+    if (m.foot_slip_m_s === null) notes.foot_slip_m_s = !steps ? none : sel.feet.length ? 'no foot was in contact' : 'no foot bodies on this robot';
+    return applyVerdict(m);
   }
 }
 
@@ -225,17 +256,24 @@ export interface AggregateMetrics {
   joint_err_rad: number[];
   torque_rms_joint_nm: number[];
   torque_peak_joint_nm: number[];
+  /** episodes with status invalid (counted as not successful) */
+  invalid: number;
+  /** the named metric sets (metrics/index.ts) */
+  sets: SetsAggregate;
 }
 
 /** Aggregate episodes (mean and 95% intervals; success rate with a Wilson interval). */
 export function aggregate(eps: EpisodeMetrics[]): AggregateMetrics {
   const k = eps.filter((e) => e.success).length;
   const stats = {} as Record<ScalarMetric, Stat>;
-  for (const key of SCALARS) stats[key] = meanStat(eps.map((e) => e[key]));
+  for (const key of SCALARS) stats[key] = meanStat(eps.map((e) => e[key] ?? NaN));
   const perJoint = (f: (e: EpisodeMetrics) => number[], max = false): number[] => {
     const len = eps.length ? f(eps[0]).length : 0;
-    return Array.from({ length: len }, (_, j) =>
-      r6(max ? Math.max(...eps.map((e) => f(e)[j])) : eps.reduce((a, e) => a + f(e)[j], 0) / eps.length));
+    return Array.from({ length: len }, (_, j) => {
+      const v = eps.map((e) => f(e)[j]).filter((x) => typeof x === 'number' && Number.isFinite(x));
+      if (!v.length) return NaN;
+      return r6(max ? Math.max(...v) : v.reduce((a, b) => a + b, 0) / v.length);
+    });
   };
   return {
     episodes: eps.length,
@@ -246,5 +284,7 @@ export function aggregate(eps: EpisodeMetrics[]): AggregateMetrics {
     joint_err_rad: perJoint((e) => e.joint_err_rad),
     torque_rms_joint_nm: perJoint((e) => e.torque_rms_joint_nm),
     torque_peak_joint_nm: perJoint((e) => e.torque_peak_joint_nm, true),
+    invalid: eps.filter((e) => e.status === 'invalid').length,
+    sets: aggregateSets(eps),
   };
 }

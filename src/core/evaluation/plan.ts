@@ -9,6 +9,7 @@ import { startModeOf, type StartModeInput } from '../policy/start';
 import type { MotionClip } from '../motion/types';
 import type { Scenario } from './scenario';
 import type { ClipSource, EvalVariant, RobotSource } from './setup';
+import type { MetricOptions } from './metric-settings';
 import type { EvalResult, GroupResult } from './types';
 
 export interface EvalPlan {
@@ -25,7 +26,15 @@ export interface EvalPlan {
   seconds?: number;
   /** how episodes start (default 'ground') */
   start?: StartModeInput;
+  /** key bodies and frame rate of the per-frame metric sets */
+  metrics?: MetricOptions;
+  /** run only slice `index` of `count`: the episodes whose ordinal in the plan (groups in order, then episode index) ≡ index mod count */
+  shard?: { index: number; count: number };
 }
+
+/** Does the shard own the episode with this ordinal in the plan? (round robin: stable, balanced) */
+export const inShard = (ordinal: number, shard?: { index: number; count: number }): boolean =>
+  !shard || ordinal % shard.count === shard.index;
 
 export interface PlannedGroup {
   variant: EvalVariant;
@@ -43,14 +52,17 @@ export function planTasks(plan: EvalPlan): { groups: PlannedGroup[]; tasks: Plan
   const envs = Math.max(1, plan.envs ?? 4);
   const groups: PlannedGroup[] = [];
   const tasks: PlannedTask[] = [];
+  let ordinal = 0;
   for (const variant of plan.variants) {
     for (const clip of plan.clips) {
       for (const scenario of plan.scenarios) {
         const episodes = Math.max(1, plan.episodes ?? scenario.episodes ?? 1);
         const g = groups.push({ variant, clip, scenario, episodes }) - 1;
-        for (let b = 0; b * envs < episodes; b++) {
-          const idx = Array.from({ length: Math.min(envs, episodes - b * envs) }, (_, k) => b * envs + k);
-          tasks.push({ group: g, job: { robot: plan.robot, variant, clip, scenario, episodes: idx, seconds: plan.seconds, ...(plan.start ? { start: plan.start } : {}) } });
+        const mine = Array.from({ length: episodes }, (_, i) => i).filter((i) => inShard(ordinal + i, plan.shard));
+        ordinal += episodes;
+        for (let b = 0; b * envs < mine.length; b++) {
+          const idx = mine.slice(b * envs, b * envs + envs);
+          tasks.push({ group: g, job: { robot: plan.robot, variant, clip, scenario, episodes: idx, seconds: plan.seconds, ...(plan.metrics ? { metrics: plan.metrics } : {}), ...(plan.start ? { start: plan.start } : {}) } });
         }
       }
     }
@@ -113,18 +125,20 @@ export function assemble(plan: EvalPlan, groups: PlannedGroup[], tasks: PlannedT
       stepSum += x.out.controlSteps;
       envSteps += x.out.controlSteps * x.task.job.episodes.length;
     }
-    const first = mine[0].out;
+    const first: Partial<BatchOutput> = mine[0]?.out ?? {};
     return {
       id: `g${gi}`,
       variant: g.variant.label,
       policy: g.variant.policy ? baseName(g.variant.policy.file) : `(${g.variant.driver ?? 'reference'} driver)`,
       engine: g.variant.engine,
-      clip: 'file' in g.clip ? (g.clip.embedded ? first.clipName : baseName(g.clip.file)) : g.clip.name,
+      clip: 'file' in g.clip ? (g.clip.embedded ? (first.clipName ?? baseName(g.clip.file)) : baseName(g.clip.file)) : g.clip.name,
       scenario: g.scenario.name,
       seed: g.scenario.seed,
-      joint_names: first.jointNames,
-      adjustments: first.adjustments,
+      joint_names: first.jointNames ?? [],
+      adjustments: first.adjustments ?? [],
       ...(first.policyInfo ?? {}),
+      metric_settings: first.metricSettings ?? null,
+      clip_diagnostics: first.clipDiagnostics ?? null,
       aggregate: aggregate(episodes),
       episodes,
     };
@@ -133,7 +147,10 @@ export function assemble(plan: EvalPlan, groups: PlannedGroup[], tasks: PlannedT
   return {
     format: 'mimic-bench-eval/1',
     robot: baseName(plan.robot.file),
-    settings: { seconds: plan.seconds ?? null, episodes: Math.max(...groups.map((g) => g.episodes)), envs, start: startModeOf(plan.start) },
+    settings: {
+      seconds: plan.seconds ?? null, episodes: Math.max(...groups.map((g) => g.episodes)), envs, start: startModeOf(plan.start),
+      metrics: { key_bodies: plan.metrics?.keyBodies ?? null, fps: plan.metrics?.fps ?? null },
+    },
     groups: results,
     timing: {
       wall_s: Number(t.wall_s.toFixed(3)), workers: t.workers, ms_per_control_step: Number(ms.toFixed(3)),

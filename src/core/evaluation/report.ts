@@ -3,9 +3,13 @@
  * Variants (policies / engines / settings) are shown side by side, one colour each.
  */
 import { aggregate, scalarMetrics, type AggregateMetrics, type ScalarMetric } from './metrics';
+import { METRIC_SETS } from './metrics/index';
 import { survivalCurve } from './stats';
 import { CHART_CSS, barChart, esc, fmt, hBarChart, lineChart } from './svg';
 import type { EvalResult, GroupResult } from './types';
+import { clipsHtml, definitionsHtml, setsHtml, settingsHtml } from './report-sets';
+
+export { clipsCsv } from './report-sets';
 
 /** Human labels and units of the scalar metrics. */
 export const METRIC_LABELS: Record<ScalarMetric, [string, string]> = {
@@ -45,21 +49,23 @@ const csvCell = (v: unknown): string => {
 
 /** One row per episode. */
 export function episodesCsv(r: EvalResult): string {
-  const head = ['group', 'variant', 'policy', 'engine', 'clip', 'scenario', 'seed', 'episode', 'success', 'termination', 'clip_s', ...scalarMetrics,
-    'pushes', 'friction', 'action_delay_steps'];
+  const setKeys = METRIC_SETS.filter((d) => d.id !== 'own' && d.id !== 'protomotions').flatMap((d) => d.metrics.map((m) => [d.id, m.key]));
+  const head = ['group', 'variant', 'policy', 'engine', 'clip', 'scenario', 'seed', 'episode', 'success', 'status', 'invalid_reasons', 'termination', 'clip_s', ...scalarMetrics,
+    ...setKeys.map(([id, k]) => `${id}.${k}`), 'phc.success', 'beyondmimic.success', 'pushes', 'friction', 'action_delay_steps'];
   const rows = r.groups.flatMap((g) => g.episodes.map((e) => [g.id, g.variant, g.policy, g.engine, g.clip, g.scenario, g.seed, e.index,
-    e.success, e.termination ?? '', e.clip_s, ...scalarMetrics.map((k) => e[k]), e.perturbation.pushes.length, e.perturbation.friction,
-    e.perturbation.action_delay_steps]));
+    e.success, e.status, (e.invalid_reasons ?? []).join('; '), e.termination ?? '', e.clip_s, ...scalarMetrics.map((k) => e[k]),
+    ...setKeys.map(([id, k]) => e.sets?.[id]?.metrics[k] ?? ''), e.sets?.phc?.success ?? '', e.sets?.beyondmimic?.success ?? '',
+    e.perturbation.pushes.length, e.perturbation.friction, e.perturbation.action_delay_steps]));
   return [head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
 
 /** One row per group: success rate and the mean and 95% interval of every scalar metric. */
 export function summaryCsv(r: EvalResult): string {
-  const head = ['group', 'variant', 'policy', 'engine', 'clip', 'scenario', 'seed', 'episodes', 'success_rate', 'success_lo', 'success_hi',
+  const head = ['group', 'variant', 'policy', 'engine', 'clip', 'scenario', 'seed', 'episodes', 'success_rate', 'success_lo', 'success_hi', 'invalid',
     ...scalarMetrics.flatMap((k) => [k, `${k}_lo`, `${k}_hi`])];
   const rows = r.groups.map((g) => {
     const a = g.aggregate;
-    return [g.id, g.variant, g.policy, g.engine, g.clip, g.scenario, g.seed, a.episodes, a.success_rate, ...a.success_ci95,
+    return [g.id, g.variant, g.policy, g.engine, g.clip, g.scenario, g.seed, a.episodes, a.success_rate, ...a.success_ci95, a.invalid ?? 0,
       ...scalarMetrics.flatMap((k) => [a.stats[k].mean, ...a.stats[k].ci95])];
   });
   return [head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
@@ -85,12 +91,17 @@ export function toHtml(r: EvalResult, title = 'Evaluation report'): string {
   for (const g of r.groups) {
     const a = g.aggregate;
     parts.push(`<tr><td>${esc(g.variant)}</td><td>${esc(g.clip)}</td><td>${esc(g.scenario)} <small>seed ${g.seed}</small></td>`
-      + `<td>${a.successes}/${a.episodes} = ${fmt(a.success_rate * 100, 0)}%<br><small>[${fmt(a.success_ci95[0] * 100, 0)}, ${fmt(a.success_ci95[1] * 100, 0)}]</small></td>`
+      + `<td>${a.successes}/${a.episodes} = ${fmt(a.success_rate * 100, 0)}%<br><small>[${fmt(a.success_ci95[0] * 100, 0)}, ${fmt(a.success_ci95[1] * 100, 0)}]</small>`
+      + `${a.invalid ? `<br><b class="inv">${a.invalid} invalid</b>` : ''}</td>`
       + sumCols.map((k) => `<td>${fmt(a.stats[k].mean, 4)}<br><small>±${fmt((a.stats[k].ci95[1] - a.stats[k].ci95[0]) / 2, 3)}</small></td>`).join('') + '</tr>');
   }
   parts.push('</table><p class="m">Means over episodes with 95% intervals (Student t; success rate: Wilson). Success = no termination over the '
     + 'evaluated time (BeyondMimic: anchor height error &gt; 0.25 m, anchor orientation (projected gravity z) difference &gt; 0.8, '
-    + 'end-effector height error &gt; 0.25 m).</p>');
+    + 'end-effector height error &gt; 0.25 m) and a valid episode (finite actions and metrics, at least one scored step). '
+    + 'Null metrics (could not be computed) are left out of the means and counted.</p>');
+  parts.push(settingsHtml(r));
+  parts.push(setsHtml(r));
+  parts.push(clipsHtml(r));
   // metric charts per clip × scenario, variants side by side
   parts.push('<h2>Metrics per clip and scenario</h2>');
   parts.push(barChart({
@@ -144,14 +155,15 @@ export function toHtml(r: EvalResult, title = 'Evaluation report'): string {
   for (const g of r.groups) {
     for (const e of g.episodes) {
       const pushes = e.perturbation.pushes.map((p) => `${p.body} ${fmt(Math.hypot(...p.force), 0)} N @ ${fmt(p.start_s, 2)} s for ${fmt(p.duration_s, 2)} s`).join('; ');
-      parts.push(`<tr class="${e.success ? '' : 'f'}"><td>${esc(g.variant)}</td><td>${esc(g.clip)}</td><td>${esc(g.scenario)}</td><td>${e.index}</td><td>${e.success ? 'yes' : 'no'}</td>`
+      parts.push(`<tr class="${e.success ? '' : 'f'}"><td>${esc(g.variant)}</td><td>${esc(g.clip)}</td><td>${esc(g.scenario)}</td><td>${e.index}</td><td>${e.status === 'invalid' ? '<b class="inv">invalid</b>' : e.success ? 'yes' : 'no'}</td>`
         + `<td>${fmt(e.survived_s, 2)} / ${fmt(e.clip_s, 2)}</td><td>${esc(e.termination ?? '')}</td><td>${fmt(e.mpjpe_m, 4)}</td><td>${fmt(e.joint_pos_rmse_rad, 4)}</td>`
         + `<td>${fmt(e.mean_anchor_pos_err_m, 4)}</td><td>${esc(pushes)}</td><td>${fmt(e.perturbation.friction, 2)}</td><td>${e.perturbation.action_delay_steps}</td></tr>`);
     }
   }
   parts.push('</table>');
+  parts.push(definitionsHtml());
   const css = `body{background:#121418;color:#ddd;font:13px/1.4 system-ui,sans-serif;margin:16px}h1{font-size:20px}h2{font-size:16px;margin-top:24px;border-bottom:1px solid #333}`
     + `table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #333;padding:3px 6px;text-align:right}th{background:#1d2128}td:nth-child(-n+3){text-align:left}`
-    + `tr.f td{color:#f08080}small{color:#999}.m{color:#aaa}` + CHART_CSS;
+    + `tr.f td{color:#f08080}.inv{color:#ff5050}table.def td{text-align:left}code{color:#cde}small{color:#999}.m{color:#aaa}` + CHART_CSS;
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title><style>${css}</style></head><body>${parts.join('\n')}</body></html>\n`;
 }

@@ -7,6 +7,8 @@ import { loadRobot } from '../model/index';
 import type { RobotModel } from '../model/types';
 import { parseMotionCsv } from '../motion/csv';
 import { parseMotionNpz } from '../motion/npz';
+import { parseBvh } from '../motion/bvh';
+import { retargetBvh } from '../motion/retarget';
 import type { MotionClip } from '../motion/types';
 import type { PhysicsOptions } from '../physics/types';
 import type { PolicyConfig } from '../policy/config';
@@ -39,6 +41,8 @@ export interface ClipSource {
   fps?: number;
   /** no clip data: the policy's own reference (embedded-reference exports) or motion length (phase-conditioned) */
   embedded?: boolean;
+  /** BVH: the retarget config (motions/retarget/*.json) */
+  retarget?: unknown;
 }
 
 /**
@@ -75,6 +79,10 @@ export function loadClip(c: ClipSource, model: RobotModel): MotionClip {
   if (c.bytes && /\.npz$/i.test(c.file)) return parseMotionNpz(c.bytes, c.file, names, model.bodies.map((b) => b.name));
   const text = c.text ?? (c.bytes ? new TextDecoder().decode(c.bytes) : undefined);
   if (text === undefined) return fail('MotionError', c.file, '', c.embedded ? 'this policy does not carry its reference: give a motion clip' : 'no clip data');
+  if (/\.bvh$/i.test(c.file)) {
+    if (c.retarget === undefined) return fail('MotionError', c.file, '', 'a BVH clip needs a retarget config');
+    return retargetBvh(parseBvh(text, c.file), model, c.retarget, c.file);
+  }
   return parseMotionCsv(text, c.file, names, c.fps);
 }
 

@@ -7,7 +7,10 @@ export interface Stat {
   std: number;
   min: number;
   max: number;
+  /** finite values (the mean is over these) */
   n: number;
+  /** values that were null or non-finite (excluded from the mean, counted here) */
+  missing: number;
 }
 
 // two-sided 95% quantiles of Student's t for df = 1..30
@@ -30,13 +33,14 @@ export const r6 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecis
 export function meanStat(values: number[]): Stat {
   const v = values.filter((x) => Number.isFinite(x));
   const n = v.length;
-  if (n === 0) return { mean: NaN, ci95: [NaN, NaN], std: NaN, min: NaN, max: NaN, n: 0 };
+  const missing = values.length - n;
+  if (n === 0) return { mean: NaN, ci95: [NaN, NaN], std: NaN, min: NaN, max: NaN, n: 0, missing };
   const mean = v.reduce((a, b) => a + b, 0) / n;
   const std = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (n - 1)) : 0;
   const h = n > 1 ? (tQuantile975(n - 1) * std) / Math.sqrt(n) : 0;
   return {
     mean: r6(mean), ci95: [r6(mean - h), r6(mean + h)], std: r6(std),
-    min: r6(Math.min(...v)), max: r6(Math.max(...v)), n,
+    min: r6(Math.min(...v)), max: r6(Math.max(...v)), n, missing,
   };
 }
 

@@ -1,6 +1,8 @@
 /** Plain-data results of an evaluation run (JSON-safe; the same shape in Node and the browser). */
 import type { AggregateMetrics, EpisodeMetrics } from './metrics';
 import type { EpisodePerturbation } from './scenario';
+import type { MetricSettings } from './metric-settings';
+import type { ClipDiagnostics } from './clip-diagnostics';
 
 export type EngineKind = 'rapier' | 'mujoco';
 
@@ -37,6 +39,10 @@ export interface GroupResult extends Partial<PolicyInfo> {
   joint_names: string[];
   /** every model adjustment the engine made (engine.adjustments) */
   adjustments: string[];
+  /** bodies and rates the metric sets used (null: this shard ran none of the group's episodes) */
+  metric_settings: MetricSettings | null;
+  /** reference diagnostics of the group's clip (null: this shard ran none of the group's episodes) */
+  clip_diagnostics: ClipDiagnostics | null;
   aggregate: AggregateMetrics;
   episodes: EpisodeRecord[];
 }
@@ -44,7 +50,13 @@ export interface GroupResult extends Partial<PolicyInfo> {
 export interface EvalResult {
   format: 'mimic-bench-eval/1';
   robot: string;
-  settings: { seconds: number | null; episodes: number; envs: number; start: string };
+  settings: {
+    seconds: number | null; episodes: number; envs: number; start: string;
+    /** requested metric settings (null: defaults: key bodies = tracked bodies, frame rate = control rate) */
+    metrics: { key_bodies: string[] | null; fps: number | null };
+  };
+  /** set on a shard's result (--shard I/N); absent from a whole or merged run */
+  shard?: { index: number; count: number };
   groups: GroupResult[];
   /** wall-clock numbers; NOT deterministic (the determinism test drops this field) */
   timing: EvalTiming;

@@ -11,7 +11,7 @@ import type { RobotModel } from '../model/types';
 import type { MotionClip } from '../motion/types';
 import { createMujocoEngine, createRapierEngine, type MujocoSource, type RapierExtraOptions } from '../physics/index';
 import type { BatchState, PhysicsEngine, PhysicsOptions } from '../physics/types';
-import { bodyPosError, jointDiff } from '../evaluation/metrics';
+import { bodyPosError, jointDiff, type EpisodeMetrics } from '../evaluation/metrics';
 import { metricSelection, runEpisodes, type EpisodesOutcome } from '../evaluation/loop';
 import { nominalScenario } from '../evaluation/scenario';
 import { builtinGains, builtinSettings } from './builtin';
@@ -59,8 +59,13 @@ export interface EpisodeResult {
   survived_s: number;
   clip_s: number;
   success: boolean;
-  mean_joint_err_rad: number;
-  mean_anchor_pos_err_m: number;
+  /** success | failed (terminated) | invalid (no scored step, non-finite actions or metrics): evaluation/verdict.ts */
+  status: EpisodeMetrics['status'];
+  invalid_reasons: string[];
+  /** null when it could not be computed (the reason is in metric_notes), never 0 */
+  mean_joint_err_rad: number | null;
+  mean_anchor_pos_err_m: number | null;
+  metric_notes: Record<string, string>;
   mean_torso_pos_err_m?: number;
   ms_per_control_step: number;
   /** control steps scored (the first act, on the start state, is not) */
@@ -134,8 +139,8 @@ function toResult(opts: EpisodeOptions, cfg: PolicyConfig | null, o: EpisodesOut
   const m = o.acc.result(0, { survived_s: o.survived[0], clip_s: o.evalSeconds, termination: o.termination[0], non_finite_actions: o.nonFinite[0] });
   const shift = o.policy?.startShift[0] ?? 0;
   return {
-    survived_s: m.survived_s, clip_s: m.clip_s, success: m.success, mean_joint_err_rad: m.mean_joint_err_rad,
-    mean_anchor_pos_err_m: m.mean_anchor_pos_err_m, ...extra, ms_per_control_step: o.msPerControlStep, control_steps: m.control_steps,
+    survived_s: m.survived_s, clip_s: m.clip_s, success: m.success, status: m.status, invalid_reasons: m.invalid_reasons,
+    mean_joint_err_rad: m.mean_joint_err_rad, mean_anchor_pos_err_m: m.mean_anchor_pos_err_m, metric_notes: m.metric_notes, ...extra, ms_per_control_step: o.msPerControlStep, control_steps: m.control_steps,
     terminations: extra.terminations ?? [], non_finite_actions: o.policy?.nonFiniteActions ?? 0, engine: opts.engine, adjustments,
     driver: cfg ? 'policy' : 'builtin', clip: o.clipName, start: cfg ? startModeOf(opts.start) : 'reference', start_shift_m: shift,
     ...(cfg ? {

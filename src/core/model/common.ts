@@ -1,7 +1,7 @@
 /** Shared pieces of the MJCF and URDF loaders: number parsing, mesh loading, validation, final assembly. */
 import { fail } from '../errors';
 import { checkCount, checkNumber, LIMITS, nonNegative, type Place } from '../validate';
-import { parseMesh, scaleMesh } from './mesh';
+import { checkMesh, parseMesh, scaleMesh } from './mesh';
 import type { Actuator, Body, Joint, MeshData, RobotModel } from './types';
 
 export type AssetResolver = (path: string) => Uint8Array | undefined;
@@ -57,7 +57,8 @@ export function loadMesh(
     if (!bytes) continue;
     let mesh: MeshData;
     try {
-      mesh = scaleMesh(parseMesh(bytes, path), scale);
+      if (scale.some((x) => !Number.isFinite(x) || x === 0 || Math.abs(x) > 1e4)) throw new Error(`scale ${scale.join(' ')} must be finite, non-zero and within ±1e4`);
+      mesh = checkMesh(scaleMesh(parseMesh(bytes, path), scale), path);
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       return fail('MeshError', file, where, `mesh file "${path}" is corrupt: ${detail}`);

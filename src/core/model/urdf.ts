@@ -7,6 +7,7 @@
  */
 import { fail } from '../errors';
 import { qFromEulerXYZ, qMul, qRotate, qToMat, vAdd, type Quat, type Vec3 } from '../math';
+import { LIMITS } from '../validate';
 import { checkMass, dirOf, finishModel, joinPath, loadMesh, nums, type AssetResolver } from './common';
 import { combine, matMul, matT, principal, type Mat3 } from './inertia';
 import type { Actuator, Body, Joint, MeshData, RobotModel, Shape } from './types';
@@ -58,6 +59,7 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
     if (links.has(n)) fail('ModelError', file, `line ${l.line}`, `duplicate link "${n}"`);
     links.set(n, l);
   }
+  if (links.size > LIMITS.maxBodies) fail('ModelError', file, `line ${root.line}`, `${links.size} links, above the limit of ${LIMITS.maxBodies}`);
   const childJoints = new Map<string, XmlElement[]>();
   const parentOf = new Map<string, XmlElement>();
   for (const j of childrenNamed(root, 'joint')) {
@@ -72,7 +74,9 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
     const prev = parentOf.get(c!);
     if (prev) fail('ModelError', file, w, `link "${c}" is the child of two joints ("${prev.attrs.name}" at line ${prev.line} and "${jn}"): not a tree`);
     parentOf.set(c!, j);
-    childJoints.set(p!, [...(childJoints.get(p!) ?? []), j]);
+    const kids = childJoints.get(p!);
+    if (kids) kids.push(j);
+    else childJoints.set(p!, [j]);
   }
   const roots = [...links.keys()].filter((n) => !parentOf.has(n));
   if (roots.length === 0) fail('ModelError', file, `line ${root.line}`, 'the links form a cycle: no root link');
@@ -95,10 +99,11 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
   } else walk(rootLink, ident, ctx, childJoints, links, seen);
   const unreached = [...links.keys()].filter((n) => !seen.has(n));
   if (unreached.length) fail('ModelError', file, `line ${links.get(unreached[0])!.line}`, `links not connected to the root "${roots[0]}" (a cycle): ${unreached.join(', ')}`);
+  const parents = new Set(ctx.bodies.map((b) => b.parent));
   ctx.bodies.forEach((b, i) => {
     if (ctx.parts[i].length) Object.assign(b, combine(ctx.parts[i]));
     const moving = ctx.moving[i] || (i === 0 && floating);
-    checkMass(b, moving, ctx.bodies.some((c) => c.parent === i), file, ctx.massWhere[i], ctx.warnings);
+    checkMass(b, moving, parents.has(i), file, ctx.massWhere[i], ctx.warnings);
   });
   const actuators: Actuator[] = ctx.joints.map((j) => ({
     name: j.name, joint: j.index, type: 'motor', gear: 1, ctrlRange: null,

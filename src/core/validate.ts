@@ -31,7 +31,7 @@ export const LIMITS = {
   /** rad/s or m/s */
   maxVelocity: 1e6,
   /** frames per second of a clip */
-  minFps: 1,
+  minFps: 0.01,
   maxFps: 10000,
   /** s: a clip, an episode */
   maxClipSeconds: 3600,

@@ -20,7 +20,9 @@ const ESC: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0
 
 /** `s` with unsafe characters escaped (\r, \n, \t, \0, \xNN, \uNNNN) and cut to `max` characters. */
 export function printable(s: string, max = 1500): string {
-  const cut = s.length > max ? `${s.slice(0, max)}… (${s.length - max} more characters)` : s;
+  // the result is at most `max` characters, so escaping twice (errors re-created from a worker) changes nothing
+  const keep = max - 40;
+  const cut = s.length > max ? `${s.slice(0, keep)}… (${s.length - keep} more characters)` : s;
   return cut.replace(UNSAFE, (c) => ESC[c] ?? (c.charCodeAt(0) < 0x100 ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 

@@ -24,7 +24,7 @@ function caught(fn: () => unknown): MimicError {
   const t0 = performance.now();
   let err: unknown;
   try { fn(); } catch (e) { err = e; }
-  expect(performance.now() - t0).toBeLessThan(5000);
+  expect(performance.now() - t0).toBeLessThan(10_000); // no hang, even on busy cores
   expect(err).toBeInstanceOf(MimicError);
   return err as MimicError;
 }
@@ -186,5 +186,13 @@ describe('scenarios', () => {
     const s = parseScenario(sc({ seconds: 600 }), 's.json');
     const plan = { robot: { file: 'r.xml', text: '' }, variants: [{}, {}], clips: [{ file: 'a.csv' }], scenarios: [s], episodes: 1000 } as never;
     expectNamed(() => planTasks(plan), 'ParseError', /^episodes$/, /the suite adds up to 1200000 robot-seconds/);
+  });
+});
+
+describe('messages re-created from a worker', () => {
+  it('escaping and cutting twice changes nothing', () => {
+    const a = new MimicError('MotionError', 'c\u0000.csv', 'line 3\r', `${'y'.repeat(3000)}\u0007`);
+    const b = new MimicError(a.kind, a.file, a.where, a.detail);
+    expect(b.message).toBe(a.message);
   });
 });

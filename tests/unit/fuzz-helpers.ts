@@ -1,5 +1,6 @@
 // Seeded mutants of input files and a runner that classifies what each one does: a named MimicError, an honest
-// finite result, a raw exception (stack trace), a run past the time limit (hang) or a non-finite result (NaN-success).
+// finite result, a raw exception (stack trace), a run past the time limit (hang) or a non-finite or self-contradicting
+// result (NaN-success: NaN/Inf, or an accepted input that breaks the kind's invariants, e.g. a joint listed twice).
 import { MimicError } from '../../src/core/errors';
 
 export type Outcome = 'named error' | 'ok' | 'stack trace' | 'hang' | 'NaN-success';
@@ -99,7 +100,7 @@ export function firstNonFinite(v: unknown, path = '', seen = new Set<unknown>(),
 
 /** Run one mutant: classify its end; `check` may inspect an ok result further (return a problem or null). */
 export async function classify(
-  tally: Tally, label: string, run: () => unknown, limitMs: number,
+  tally: Tally, label: string, run: () => unknown, limitMs: number, honest?: (result: unknown) => string | null,
 ): Promise<Outcome> {
   const t0 = performance.now();
   let outcome: Outcome;
@@ -107,8 +108,10 @@ export async function classify(
   try {
     const result = await run();
     const bad = firstNonFinite(result);
-    outcome = bad ? 'NaN-success' : 'ok';
+    const lie = bad ? null : honest?.(result) ?? null;
+    outcome = bad || lie ? 'NaN-success' : 'ok';
     if (bad) note = `non-finite at ${bad}`;
+    if (lie) note = lie;
   } catch (e) {
     if (e instanceof MimicError) {
       outcome = 'named error';

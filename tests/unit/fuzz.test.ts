@@ -16,7 +16,7 @@ import { ReferenceTrack } from '../../src/core/motion/reference';
 import { retargetBvh } from '../../src/core/motion/retarget';
 import type { MotionClip } from '../../src/core/motion/types';
 import { readOnnxInfo, type OnnxInfo } from '../../src/core/policy/onnx';
-import { resolvePolicyConfig } from '../../src/core/policy/config';
+import { resolvePolicyConfig, type PolicyConfig } from '../../src/core/policy/config';
 import {
   badChars, badNumbers, bitFlip, classify, lineEdit, newTally, pick, renameOrDuplicate, rng, table, truncate, type Tally,
 } from './fuzz-helpers';
@@ -60,7 +60,30 @@ function flipText(r: () => number, t: string): string { return dec.decode(bitFli
 const mutateText = (r: () => number, t: string): string => pick(r, textMutants)(r, t);
 
 /** Each kind: its mutants (seeded) and what running one means. */
-interface Kind { name: string; mutants: (r: () => number, k: number) => { label: string; run: () => unknown } }
+interface Kind {
+  name: string;
+  mutants: (r: () => number, k: number) => { label: string; run: () => unknown };
+  /** invariants of an accepted result (null = honest) */
+  honest?: (result: unknown) => string | null;
+}
+
+/** An accepted robot: unique names, nothing negative that must not be. */
+function honestRobot(v: unknown): string | null {
+  const { bodies, joints } = v as { bodies: RobotModel['bodies']; joints: RobotModel['joints'] };
+  if (new Set(joints.map((j) => j.name)).size !== joints.length) return 'duplicate joint names accepted';
+  if (bodies.some((b) => b.mass < 0 || b.inertia.some((x) => x < -1e-9))) return 'negative mass or inertia accepted';
+  if (joints.some((j) => j.armature < 0 || j.damping < 0 || j.frictionloss < 0 || j.effortLimit < 0 || j.velocityLimit < 0)) return 'negative joint parameter accepted';
+  return null;
+}
+
+/** A resolved policy config: joints unique and known, gains not negative, a bounded number of physics steps per action. */
+function honestConfig(c: unknown): string | null {
+  const cfg = c as PolicyConfig;
+  if (new Set(cfg.jointNames).size !== cfg.jointNames.length) return 'a joint is listed twice (another is left undriven)';
+  if ([...cfg.stiffness, ...cfg.damping].some((x) => x < 0)) return 'negative PD gain accepted';
+  if (!(cfg.physicsDt > 0) || !(cfg.decimation >= 1 && cfg.decimation <= 1000)) return `physics dt ${cfg.physicsDt} × decimation ${cfg.decimation}: ${cfg.decimation} physics steps per action`;
+  return null;
+}
 
 function fkOf(model: RobotModel): { pos: Float64Array; quat: Float64Array } {
   const nb = model.bodies.length;
@@ -152,12 +175,14 @@ const kinds: Kind[] = [
       const text = k === 0 ? deepMjcf(10000) : k % 4 === 1 ? negate(r, humanoidXml) : mutateText(r, humanoidXml);
       return { label: `mjcf#${k}`, run: () => robotResult(loadRobot('h.xml', text)) };
     },
+    honest: honestRobot,
   },
   {
     name: 'URDF', mutants: (r, k) => {
       const text = k === 0 ? deepUrdf(10000) : k % 4 === 1 ? negate(r, g1Urdf) : mutateText(r, g1Urdf);
       return { label: `urdf#${k}`, run: () => robotResult(loadRobot('g1.urdf', text)) };
     },
+    honest: honestRobot,
   },
   { name: 'STL', mutants: (r, k) => ({ label: `stl#${k}`, run: meshRun(stlVariant(r, k), 'm.stl') }) },
   {
@@ -236,6 +261,7 @@ const kinds: Kind[] = [
       const text = k % 4 === 0 ? deployYaml.replace(/step_dt: .*/, `step_dt: ${pick(r, ['1000', '0', '-0.02', '1e-9', '.nan', 'abc'])}`) : mutateText(r, deployYaml);
       return { label: `yaml#${k}`, run: () => resolvePolicyConfig({ info: danceInfo, file: 'policy.onnx', robot: g1, yaml: text, yamlFile: 'deploy.yaml' }) };
     },
+    honest: honestConfig,
   },
   {
     name: 'profile JSON', mutants: (r, k) => {
@@ -245,6 +271,7 @@ const kinds: Kind[] = [
       else text = mutateText(r, text);
       return { label: `profile#${k}`, run: () => resolvePolicyConfig({ info: danceInfo, file: 'policy.onnx', robot: g1, profile: text, profileFile: 'p.json' }) };
     },
+    honest: honestConfig,
   },
   {
     name: 'scenario JSON', mutants: (r, k) => {
@@ -276,7 +303,8 @@ const kinds: Kind[] = [
  * reported, asserted only with FUZZ_STRICT=1 until that work lands.
  */
 const OPEN: Record<string, string> = {
-  'profile JSON': 'a profile with "naturalFreqHz": "abc" (or "actionScale" from it) resolves to NaN stiffness / action scale (src/core/policy/profile.ts)',
+  'profile JSON': 'a profile with "naturalFreqHz": "abc" resolves to NaN stiffness and action scale; negative gains and a "jointOrder" that repeats a joint are accepted (src/core/policy/profile.ts)',
+  'deploy.yaml': '"step_dt: 1000" is accepted as 200,000 physics steps per action (src/core/policy/config.ts)',
 };
 
 describe('fuzz: every file kind, seeded mutants', () => {
@@ -296,7 +324,7 @@ describe('fuzz: every file kind, seeded mutants', () => {
       for (let k = 0; k < N; k++) {
         const r = rng(SEED * 1000 + ki * 100 + k);
         const m = kind.mutants(r, k);
-        await classify(tally, m.label, m.run, LIMIT_MS);
+        await classify(tally, m.label, m.run, LIMIT_MS, kind.honest);
       }
       tally.ms = performance.now() - k0;
       rows.push([kind.name, tally]);
@@ -306,7 +334,7 @@ describe('fuzz: every file kind, seeded mutants', () => {
     for (const [name, t] of rows) {
       expect(t.counts['stack trace'], examples.join('\n')).toBe(0);
       expect(t.counts.hang, examples.join('\n')).toBe(0);
-      if (OPEN[name] && !process.env.FUZZ_STRICT) {
+      if (OPEN[name] !== undefined && !process.env.FUZZ_STRICT) {
         if (t.counts['NaN-success']) console.warn(`OPEN, not asserted here (FUZZ_STRICT=1 asserts it): ${name}: ${OPEN[name]}`);
         continue;
       }

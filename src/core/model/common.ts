@@ -128,6 +128,9 @@ function checkNumbers(bodies: Body[], joints: Joint[], file: string): void {
     nonNegative(b.mass, p, 'mass (kg)', LIMITS.maxMass);
     b.inertia.forEach((x) => checkNumber(x, p, 'principal inertia (kg·m²)', -1e-12 * Math.max(1, b.mass), LIMITS.maxInertia));
     [...b.pos, ...b.com].forEach((x) => checkNumber(x, p, 'position / centre of mass (m)', -LIMITS.maxLength, LIMITS.maxLength));
+    for (const s of [...b.collision, ...b.visual]) {
+      [...s.pos, ...s.size].forEach((x) => checkNumber(x, p, `${s.type} shape position / size (m)`, -LIMITS.maxLength, LIMITS.maxLength));
+    }
   }
   for (const j of joints) {
     const p: Place = { file, where: `joint "${j.name}"`, kind: 'ModelError' };

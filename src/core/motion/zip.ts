@@ -46,8 +46,11 @@ function centralCrcs(bytes: Uint8Array, file: string): Map<string, number> {
     if (p + 46 > bytes.length || dv.getUint32(p, true) !== 0x02014b50) bad(`central directory entry ${k} is damaged`);
     const nlen = dv.getUint16(p + 28, true), elen = dv.getUint16(p + 30, true), clen = dv.getUint16(p + 32, true);
     if (p + 46 + nlen > bytes.length) bad(`central directory entry ${k} is truncated`);
-    const name = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nlen));
-    out.set(name, dv.getUint32(p + 16, true));
+    const raw = bytes.subarray(p + 46, p + 46 + nlen);
+    const crc = dv.getUint32(p + 16, true);
+    // fflate decodes a name as UTF-8 when the entry says so (flag bit 11), else as Latin-1: keep both spellings
+    out.set(new TextDecoder().decode(raw), crc);
+    out.set(String.fromCharCode(...raw), crc);
     p += 46 + nlen + elen + clen;
   }
   return out;

@@ -50,6 +50,8 @@ export const LIMITS = {
   maxTriangles: 5e6,
   /** episodes × episode seconds of one evaluation suite (simulated robot-seconds) */
   maxSuiteWork: 1e6,
+  /** physics steps held per control (policy) step */
+  maxStepsPerAction: 1000,
   /** episodes of one suite */
   maxEpisodes: 100000,
 } as const;

@@ -196,3 +196,23 @@ describe('messages re-created from a worker', () => {
     expect(b.message).toBe(a.message);
   });
 });
+
+describe('caps at run time', () => {
+  it('more than LIMITS.maxStepsPerAction physics steps per control step → SimulationError, not a hang', async () => {
+    const { createRapierEngine, controlStep } = await import('../../src/core/physics/index');
+    const e = await createRapierEngine(humanoid, {});
+    try {
+      expectNamed(() => controlStep(e, 200000), 'SimulationError', /^decimation$/, /200000 physics steps per control step/);
+      expectNamed(() => controlStep(e, 2.5), 'SimulationError', /^decimation$/, /whole number/);
+      controlStep(e, 4);
+      expect(Number.isFinite(e.state.rootPos[2])).toBe(true);
+    } finally {
+      e.free();
+    }
+  });
+  it('a CSV with the wrong number of joint columns names the robot\'s joints', () => {
+    const short = csv.split('\n').map((l) => l.split(',').slice(0, 30).join(',')).join('\n');
+    const e = expectNamed(() => parseMotionCsv(short, 'c_50hz.csv', names), 'ParseError', /^line 1$/, /30 columns, expected 36/);
+    expect(e.detail).toContain(`"${names[28]}"`);
+  });
+});

@@ -54,8 +54,8 @@ export function parseMotionCsv(text: string, file: string, jointNames: string[],
     }
     if (cells.length !== ncol) {
       fail('ParseError', file, `line ${i + 1}`,
-        `${cells.length} columns, expected ${ncol} (3 root position + 4 root quaternion + ${nj} joints of the robot)` +
-        (cells.length > 7 && cells.length < ncol ? `; a clip for a robot with fewer joints? the robot's joints: ${nameList(jointNames, 40)}` : ''));
+        `${cells.length} columns, expected ${ncol} (3 root position + 4 root quaternion + ${nj} joints of the robot): ` +
+        `a clip for a robot with ${cells.length - 7} joints? The robot's joints, in column order: ${nameList(jointNames, 40)}`);
     }
     checkClipSize(rows.length + 1, ncol, rate, { file, where: `line ${i + 1}` });
     const row = cells.map(Number);

@@ -77,8 +77,8 @@ export function badChars(r: () => number, text: string): string {
 
 // ------------------------------------------------------------------------------------------------- the runner
 
-export interface Tally { counts: Record<Outcome, number>; examples: string[]; ms?: number }
-export const newTally = (): Tally => ({ counts: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>, examples: [] });
+export interface Tally { counts: Record<Outcome, number>; examples: string[]; ms?: number; slowest: number }
+export const newTally = (): Tally => ({ counts: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>, examples: [], slowest: 0 });
 
 /** Every number reachable in a result (plain numbers, arrays, typed arrays, nested objects; Infinity allowed only where a limit is "unknown"). */
 export function firstNonFinite(v: unknown, path = '', seen = new Set<unknown>(), depth = 0): string | null {
@@ -124,6 +124,7 @@ export async function classify(
     }
   }
   const ms = performance.now() - t0;
+  tally.slowest = Math.max(tally.slowest, ms);
   if (ms > limitMs && outcome !== 'stack trace') { outcome = 'hang'; note = `${ms.toFixed(0)} ms > ${limitMs} ms`; }
   tally.counts[outcome]++;
   if (outcome !== 'ok' && outcome !== 'named error' && tally.examples.length < 8) tally.examples.push(`${label}: ${outcome} — ${note}`);
@@ -133,9 +134,9 @@ export async function classify(
 /** The kind × outcome table. */
 export function table(rows: [string, Tally][]): string {
   const w = Math.max(...rows.map(([k]) => k.length), 4);
-  const head = `${'kind'.padEnd(w)} | ${OUTCOMES.map((o) => o.padStart(11)).join(' | ')} |    ms`;
+  const head = `${'kind'.padEnd(w)} | ${OUTCOMES.map((o) => o.padStart(11)).join(' | ')} | total ms | slowest ms`;
   const line = '-'.repeat(head.length);
-  const body = rows.map(([k, t]) => `${k.padEnd(w)} | ${OUTCOMES.map((o) => String(t.counts[o]).padStart(11)).join(' | ')} | ${String(Math.round(t.ms ?? 0)).padStart(5)}`);
+  const body = rows.map(([k, t]) => `${k.padEnd(w)} | ${OUTCOMES.map((o) => String(t.counts[o]).padStart(11)).join(' | ')} | ${String(Math.round(t.ms ?? 0)).padStart(8)} | ${String(Math.round(t.slowest)).padStart(10)}`);
   const total = newTally();
   for (const [, t] of rows) for (const o of OUTCOMES) total.counts[o] += t.counts[o];
   return [head, line, ...body, line, `${'all'.padEnd(w)} | ${OUTCOMES.map((o) => String(total.counts[o]).padStart(11)).join(' | ')}`].join('\n');

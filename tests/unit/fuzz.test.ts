@@ -23,7 +23,7 @@ import {
 
 const N = Number(process.env.FUZZ_N ?? 24);
 const SEED = Number(process.env.FUZZ_SEED ?? 17);
-const LIMIT_MS = 10_000; // per mutant; generous for 2 busy cores (alone, the slowest mutant takes < 1 s)
+const LIMIT_MS = 10_000; // per mutant, generous for 2 busy cores (the table prints the slowest mutant of each kind)
 const enc = new TextEncoder(), dec = new TextDecoder();
 const G1 = '../shared/assets/g1/';
 const DANCE = '../shared/assets/policies/g1-dance-102/';

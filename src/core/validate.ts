@@ -118,3 +118,21 @@ export function shortJson(v: unknown, max = 80): string {
   }
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
+
+/** JSON.parse with a named error at the line and column of a syntax error (from the engine's "position N"). */
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /position (\d+)/.exec(msg);
+    const at = m ? Number(m[1]) : /end of JSON input/.test(msg) ? text.length : -1;
+    let where = '(json)';
+    if (at >= 0) {
+      const before = text.slice(0, at);
+      const line = (before.match(/\n/g) ?? []).length + 1;
+      where = `line ${line}, column ${at - before.lastIndexOf('\n')}`;
+    }
+    return fail('ParseError', file, where, `not valid JSON: ${msg}`);
+  }
+}

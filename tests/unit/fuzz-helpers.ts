@@ -77,8 +77,15 @@ export function badChars(r: () => number, text: string): string {
 
 // ------------------------------------------------------------------------------------------------- the runner
 
-export interface Tally { counts: Record<Outcome, number>; examples: string[]; ms?: number; slowest: number }
-export const newTally = (): Tally => ({ counts: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>, examples: [], slowest: 0 });
+export interface Tally {
+  counts: Record<Outcome, number>;
+  examples: string[];
+  ms?: number;
+  slowest: number;
+  /** named errors that give no place (no key path, line or element) */
+  noPlace: string[];
+}
+export const newTally = (): Tally => ({ counts: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>, examples: [], slowest: 0, noPlace: [] });
 
 /** Every number reachable in a result (plain numbers, arrays, typed arrays, nested objects; Infinity allowed only where a limit is "unknown"). */
 export function firstNonFinite(v: unknown, path = '', seen = new Set<unknown>(), depth = 0): string | null {
@@ -118,6 +125,7 @@ export async function classify(
       // a named error must itself be clean: no raw control characters, a place when it names the file
       // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(e.message) || e.message.length > 4000) { outcome = 'stack trace'; note = `unescaped message: ${JSON.stringify(e.message.slice(0, 120))}`; }
+      if (!e.where) tally.noPlace.push(`${label}: ${e.message.slice(0, 140)}`);
     } else {
       outcome = 'stack trace';
       note = e instanceof Error ? `${e.name}: ${e.message.slice(0, 160)}` : String(e).slice(0, 160);

@@ -303,7 +303,7 @@ const kinds: Kind[] = [
  * reported, asserted only with FUZZ_STRICT=1 until that work lands.
  */
 const OPEN: Record<string, string> = {
-  'profile JSON': 'a profile with "naturalFreqHz": "abc" resolves to NaN stiffness and action scale; negative gains and a "jointOrder" that repeats a joint are accepted (src/core/policy/profile.ts)',
+  'profile JSON': 'a profile with "naturalFreqHz": "abc" resolves to NaN stiffness and action scale; negative gains and a "jointOrder" that repeats a joint are accepted; JSON syntax errors give no place (src/core/policy/profile.ts)',
   'deploy.yaml': '"step_dt: 1000" resolves to 200,000 physics steps per action, a NaN step_dt to a NaN stepDt (src/core/policy/config.ts); ' +
     'a run is stopped by the caps downstream (ReferenceTrack control rate, controlStep), the config should refuse it',
 };
@@ -331,10 +331,13 @@ describe('fuzz: every file kind, seeded mutants', () => {
       rows.push([kind.name, tally]);
     }
     const examples = rows.flatMap(([, t]) => t.examples);
+    const noPlace = rows.flatMap(([, t]) => t.noPlace);
+    if (noPlace.length) console.log(`named errors without a place (${noPlace.length}):\n${noPlace.slice(0, 20).join('\n')}`);
     console.log(`fuzz (seed ${SEED}, ${N} per kind, ${((performance.now() - t0) / 1000).toFixed(1)} s):\n${table(rows)}${examples.length ? `\n${examples.join('\n')}` : ''}`);
     for (const [name, t] of rows) {
       expect(t.counts['stack trace'], examples.join('\n')).toBe(0);
       expect(t.counts.hang, examples.join('\n')).toBe(0);
+      if (OPEN[name] === undefined) expect(t.noPlace, `${name}: named errors without a place`).toEqual([]);
       if (OPEN[name] !== undefined && !process.env.FUZZ_STRICT) {
         if (t.counts['NaN-success']) console.warn(`OPEN, not asserted here (FUZZ_STRICT=1 asserts it): ${name}: ${OPEN[name]}`);
         continue;

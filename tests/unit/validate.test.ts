@@ -216,3 +216,10 @@ describe('caps at run time', () => {
     expect(e.detail).toContain(`"${names[28]}"`);
   });
 });
+
+describe('JSON syntax errors', () => {
+  it('name the line and column', () => {
+    expectNamed(() => parseScenario('{\n  "name": "s",\n  "seed": 1,,\n}', 's.json'), 'ParseError', /^line 3, column 13$/, /not valid JSON/);
+    expectNamed(() => parseScenario('{\n  "name": "s"', 's.json'), 'ParseError', /^line 2, column \d+$/, /not valid JSON/);
+  });
+});

@@ -1,6 +1,8 @@
 /**
  * Every bad input becomes a named error that says what is wrong and where.
  * `file` is the file name (or "<memory>"), `where` the element / line / key / joint.
+ * Input bytes quoted in any of the three are escaped (no raw control characters, NUL, \r or lone
+ * surrogates reach a terminal or a log) and huge strings are truncated (see `printable`).
  */
 export type ErrorKind =
   | 'ParseError' // malformed XML / CSV / BVH / NPZ / ONNX / YAML
@@ -11,19 +13,29 @@ export type ErrorKind =
   | 'SimulationError' // exploding simulation, NaN state
   | 'GpuError';
 
-/** Control characters from the input (NUL, \r, ESC...) shown escaped, never raw, in messages. */
-export const escapeControl = (s: string, keepNewline = false): string =>
-  // eslint-disable-next-line no-control-regex
-  s.replace(keepNewline ? /[\x00-\x09\x0b-\x1f\x7f]/g : /[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+// C0/C1 controls, DEL, line/paragraph separators, BOM, bidi overrides, lone surrogates
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const ESC: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };
+
+/** `s` with unsafe characters escaped (\r, \n, \t, \0, \xNN, \uNNNN) and cut to `max` characters. */
+export function printable(s: string, max = 1500): string {
+  // the result is at most `max` characters, so escaping twice (errors re-created from a worker) changes nothing
+  const keep = max - 40;
+  const cut = s.length > max ? `${s.slice(0, keep)}… (${s.length - keep} more characters)` : s;
+  return cut.replace(UNSAFE, (c) => ESC[c] ?? (c.charCodeAt(0) < 0x100 ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
 
 export class MimicError extends Error {
-  constructor(
-    readonly kind: ErrorKind,
-    readonly file: string,
-    readonly where: string,
-    readonly detail: string,
-  ) {
-    super(`${kind} in ${escapeControl(file)}${where ? ` at ${escapeControl(where)}` : ''}: ${escapeControl(detail, true)}`);
+  readonly file: string;
+  readonly where: string;
+  readonly detail: string;
+  constructor(readonly kind: ErrorKind, file: string, where: string, detail: string) {
+    const f = printable(String(file), 300), w = printable(String(where), 300), d = printable(String(detail));
+    super(`${kind} in ${f}${w ? ` at ${w}` : ''}: ${d}`);
+    this.file = f;
+    this.where = w;
+    this.detail = d;
     this.name = kind;
   }
 }

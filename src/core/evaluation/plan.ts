@@ -3,11 +3,13 @@
  * batches of `envs` episodes with a FIXED composition (batch b of a group = episodes b·envs … b·envs+envs−1),
  * so results never depend on which worker ran what or when. Results are assembled by group and episode index.
  */
+import { fail } from '../errors';
+import { LIMITS } from '../validate';
 import { aggregate } from './metrics';
 import type { BatchJob, BatchOutput } from './episode';
 import { startModeOf, type StartModeInput } from '../policy/start';
 import type { MotionClip } from '../motion/types';
-import type { Scenario } from './scenario';
+import { checkSuiteWork, type Scenario } from './scenario';
 import type { ClipSource, EvalVariant, RobotSource } from './setup';
 import type { MetricOptions } from './metric-settings';
 import type { EvalResult, GroupResult } from './types';
@@ -53,10 +55,19 @@ export function planTasks(plan: EvalPlan): { groups: PlannedGroup[]; tasks: Plan
   const groups: PlannedGroup[] = [];
   const tasks: PlannedTask[] = [];
   let ordinal = 0;
+  let work = 0;
   for (const variant of plan.variants) {
     for (const clip of plan.clips) {
       for (const scenario of plan.scenarios) {
         const episodes = Math.max(1, plan.episodes ?? scenario.episodes ?? 1);
+        const seconds = Math.min(plan.seconds ?? Infinity, scenario.seconds ?? Infinity);
+        const secs = Number.isFinite(seconds) ? seconds : 0; // unknown until the clip is read (a clip is capped too)
+        checkSuiteWork(episodes, secs, scenario.file ?? `scenario ${scenario.name}`, 'episodes');
+        work += episodes * secs;
+        if (work > LIMITS.maxSuiteWork) {
+          fail('ParseError', scenario.file ?? `scenario ${scenario.name}`, 'episodes',
+            `the suite adds up to ${work} robot-seconds (variants × clips × scenarios × episodes × seconds), above the limit of ${LIMITS.maxSuiteWork}`);
+        }
         const g = groups.push({ variant, clip, scenario, episodes }) - 1;
         const mine = Array.from({ length: episodes }, (_, i) => i).filter((i) => inShard(ordinal + i, plan.shard));
         ordinal += episodes;

@@ -5,6 +5,8 @@
  */
 import { fail } from '../errors';
 import { rng } from '../math';
+import { obsTerms } from '../observation/terms';
+import { checkNumber, LIMITS, nameList, parseJson, shortJson } from '../validate';
 
 /** A fixed value or a uniform range [lo, hi]. */
 export type Range = number | [number, number];
@@ -116,28 +118,38 @@ function checkKeys(o: unknown, path: string, file: string): Record<string, unkno
 function checkRange(v: unknown, where: string, file: string, min = -Infinity, max = Infinity): void {
   const ok = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= min && x <= max;
   if (typeof v === 'number' ? ok(v) : Array.isArray(v) && v.length === 2 && ok(v[0]) && ok(v[1]) && v[0] <= v[1]) return;
-  fail('ParseError', file, where, `expected a number or a range [lo, hi] with ${min} <= lo <= hi <= ${max}, got ${JSON.stringify(v)}`);
+  fail('ParseError', file, where, `expected a number or a range [lo, hi] with ${min} <= lo <= hi <= ${max}, got ${shortJson(v)}`);
 }
 
-function checkNum(v: unknown, where: string, file: string, min = 0): void {
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= min)) {
-    fail('ParseError', file, where, `expected a number >= ${min}, got ${JSON.stringify(v)}`);
+function checkNum(v: unknown, where: string, file: string, min = 0, max = Infinity): void {
+  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max)) {
+    fail('ParseError', file, where, `expected a number in [${min}, ${max}], got ${shortJson(v)}`);
+  }
+}
+
+/**
+ * The cap on one suite's work: episodes × episode seconds (simulated robot-seconds) at most LIMITS.maxSuiteWork,
+ * episodes at most LIMITS.maxEpisodes, an episode at most LIMITS.maxEpisodeSeconds.
+ */
+export function checkSuiteWork(episodes: number, seconds: number, file: string, where: string): void {
+  checkNumber(episodes, { file, where }, 'episodes', 1, LIMITS.maxEpisodes, true);
+  checkNumber(seconds, { file, where }, 'episode length (s)', 0, LIMITS.maxEpisodeSeconds);
+  if (episodes * seconds > LIMITS.maxSuiteWork) {
+    fail('ParseError', file, where, `${episodes} episodes × ${seconds} s = ${episodes * seconds} robot-seconds, above the limit of ${LIMITS.maxSuiteWork} per suite`);
   }
 }
 
 /** Parse and validate a scenario file; every bad key or value is a ParseError naming the key. */
 export function parseScenario(text: string, file: string): Scenario {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    return fail('ParseError', file, '(json)', (e as Error).message);
-  }
+  const raw = parseJson(text, file);
   const o = checkKeys(raw, '', file);
   if (typeof o.name !== 'string' || !o.name) fail('ParseError', file, 'name', 'expected a non-empty string');
   if (!Number.isInteger(o.seed) || (o.seed as number) < 0) fail('ParseError', file, 'seed', `expected a non-negative integer, got ${JSON.stringify(o.seed)}`);
-  if (o.episodes !== undefined && !(Number.isInteger(o.episodes) && (o.episodes as number) >= 1)) fail('ParseError', file, 'episodes', 'expected an integer >= 1');
-  if (o.seconds !== undefined) checkNum(o.seconds, 'seconds', file, 0.02);
+  if (o.episodes !== undefined) checkNumber(o.episodes, { file, where: 'episodes' }, 'episodes', 1, LIMITS.maxEpisodes, true);
+  if (o.seconds !== undefined) checkNumber(o.seconds, { file, where: 'seconds' }, 'episode length (s)', 0.02, LIMITS.maxEpisodeSeconds);
+  if (o.seed !== undefined) checkNumber(o.seed, { file, where: 'seed' }, 'seed', 0, 2 ** 32 - 1, true);
+  if (o.description !== undefined && typeof o.description !== 'string') fail('ParseError', file, 'description', 'expected a string');
+  if (o.episodes !== undefined && o.seconds !== undefined) checkSuiteWork(o.episodes as number, o.seconds as number, file, 'episodes');
   const p = checkKeys(o.perturbations ?? {}, 'perturbations', file);
   if (p.pushes !== undefined) {
     const s = checkKeys(p.pushes, 'perturbations.pushes', file);
@@ -157,6 +169,7 @@ export function parseScenario(text: string, file: string): Scenario {
   if (p.mass !== undefined) {
     const m = checkKeys(p.mass, 'perturbations.mass', file);
     checkRange(m.scale, 'perturbations.mass.scale', file, 0.01, 100);
+    if (m.per_body !== undefined && typeof m.per_body !== 'boolean') fail('ParseError', file, 'perturbations.mass.per_body', `expected true or false, got ${shortJson(m.per_body)}`);
     if (m.bodies !== undefined && m.bodies !== 'all' && !(Array.isArray(m.bodies) && m.bodies.every((b) => typeof b === 'string'))) {
       fail('ParseError', file, 'perturbations.mass.bodies', "expected 'all' or a list of body names");
     }
@@ -165,12 +178,17 @@ export function parseScenario(text: string, file: string): Scenario {
   if (p.obs_noise !== undefined) {
     const std = checkKeys(p.obs_noise, 'perturbations.obs_noise', file).std;
     if (typeof std === 'object' && std !== null && !Array.isArray(std)) {
-      for (const [k, v] of Object.entries(std)) checkNum(v, `perturbations.obs_noise.std.${k}`, file);
-    } else checkNum(std ?? -1, 'perturbations.obs_noise.std', file);
+      const unknown = Object.keys(std).filter((k) => !(k in obsTerms));
+      if (unknown.length) {
+        fail('ParseError', file, `perturbations.obs_noise.std.${unknown[0]}`,
+          `unknown observation term(s) ${nameList(unknown)} (known: ${nameList(Object.keys(obsTerms), 60)})`);
+      }
+      for (const [k, v] of Object.entries(std)) checkNum(v, `perturbations.obs_noise.std.${k}`, file, 0, 100);
+    } else checkNum(std ?? -1, 'perturbations.obs_noise.std', file, 0, 100);
   }
   if (p.init_noise !== undefined) {
     const n = checkKeys(p.init_noise, 'perturbations.init_noise', file);
-    for (const k of ['joint_pos_std', 'root_pos_std', 'root_yaw_std']) checkNum(n[k], `perturbations.init_noise.${k}`, file);
+    for (const k of ['joint_pos_std', 'root_pos_std', 'root_yaw_std']) checkNum(n[k], `perturbations.init_noise.${k}`, file, 0, 10);
   }
   return { ...(raw as Scenario), file };
 }

@@ -1,6 +1,7 @@
 /** Shared pieces of the MJCF and URDF loaders: number parsing, mesh loading, validation, final assembly. */
 import { fail } from '../errors';
-import { parseMesh, scaleMesh } from './mesh';
+import { checkCount, checkNumber, LIMITS, nonNegative, type Place } from '../validate';
+import { checkMesh, parseMesh, scaleMesh } from './mesh';
 import type { Actuator, Body, Joint, MeshData, RobotModel } from './types';
 
 export type AssetResolver = (path: string) => Uint8Array | undefined;
@@ -56,7 +57,8 @@ export function loadMesh(
     if (!bytes) continue;
     let mesh: MeshData;
     try {
-      mesh = scaleMesh(parseMesh(bytes, path), scale);
+      if (scale.some((x) => !Number.isFinite(x) || x === 0 || Math.abs(x) > 1e4)) throw new Error(`scale ${scale.join(' ')} must be finite, non-zero and within ±1e4`);
+      mesh = checkMesh(scaleMesh(parseMesh(bytes, path), scale), path);
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       return fail('MeshError', file, where, `mesh file "${path}" is corrupt: ${detail}`);
@@ -96,6 +98,7 @@ export function finishModel(
   file: string,
   format: 'mjcf' | 'urdf',
 ): RobotModel {
+  checkNumbers(bodies, joints, file);
   const bodyIndex = new Map<string, number>();
   for (const b of bodies) {
     if (bodyIndex.has(b.name)) fail('ModelError', file, `body "${b.name}"`, 'duplicate body name');
@@ -107,4 +110,36 @@ export function finishModel(
     jointIndex.set(j.name, j.index);
   }
   return { name, bodies, joints, floating, actuators, jointIndex, bodyIndex, warnings, source: { file, format } };
+}
+
+/**
+ * Plausible ranges for every number of a model (validate.ts LIMITS): sizes of the tree, body masses,
+ * inertias and offsets, joint limits, armature, damping, friction, effort and velocity limits.
+ */
+function checkNumbers(bodies: Body[], joints: Joint[], file: string): void {
+  const top: Place = { file, where: 'model', kind: 'ModelError' };
+  checkCount(bodies.length, LIMITS.maxBodies, top, 'number of bodies');
+  checkCount(joints.length, LIMITS.maxJoints, top, 'number of joints');
+  const depth = new Array<number>(bodies.length).fill(0);
+  for (const b of bodies) {
+    const p: Place = { file, where: `body "${b.name}"`, kind: 'ModelError' };
+    depth[b.index] = b.parent >= 0 ? depth[b.parent] + 1 : 0;
+    if (depth[b.index] > LIMITS.maxDepth) fail('ModelError', file, p.where, `body tree deeper than ${LIMITS.maxDepth} levels`);
+    nonNegative(b.mass, p, 'mass (kg)', LIMITS.maxMass);
+    b.inertia.forEach((x) => checkNumber(x, p, 'principal inertia (kg·m²)', -1e-12 * Math.max(1, b.mass), LIMITS.maxInertia));
+    [...b.pos, ...b.com].forEach((x) => checkNumber(x, p, 'position / centre of mass (m)', -LIMITS.maxLength, LIMITS.maxLength));
+    for (const s of [...b.collision, ...b.visual]) {
+      [...s.pos, ...s.size].forEach((x) => checkNumber(x, p, `${s.type} shape position / size (m)`, -LIMITS.maxLength, LIMITS.maxLength));
+    }
+  }
+  for (const j of joints) {
+    const p: Place = { file, where: `joint "${j.name}"`, kind: 'ModelError' };
+    nonNegative(j.armature, p, 'armature (kg·m²)', LIMITS.maxArmature);
+    nonNegative(j.damping, p, 'damping', LIMITS.maxDamping);
+    nonNegative(j.frictionloss, p, 'friction loss', LIMITS.maxEffort);
+    if (j.effortLimit !== Infinity) nonNegative(j.effortLimit, p, 'effort limit', LIMITS.maxEffort);
+    if (j.velocityLimit !== Infinity) nonNegative(j.velocityLimit, p, 'velocity limit', LIMITS.maxVelocity);
+    j.range?.forEach((x) => checkNumber(x, p, 'joint limit', -LIMITS.maxJointRange, LIMITS.maxJointRange));
+    j.pos.forEach((x) => checkNumber(x, p, 'joint anchor (m)', -LIMITS.maxLength, LIMITS.maxLength));
+  }
 }

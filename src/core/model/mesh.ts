@@ -3,6 +3,7 @@
  * Corrupt input → MimicError('MeshError', file, where, what).
  */
 import { fail } from '../errors';
+import { checkCount, LIMITS } from '../validate';
 import type { MeshData } from './types';
 
 const baseName = (file: string): string => {
@@ -29,6 +30,7 @@ export function parseStl(bytes: Uint8Array, file: string): MeshData {
     const count = dv.getUint32(80, true);
     if (84 + count * 50 === bytes.length) {
       if (count === 0) fail('MeshError', file, 'header', 'binary STL has no triangles');
+      checkCount(count, LIMITS.maxTriangles, { file, where: 'header', kind: 'MeshError' }, 'triangle count');
       const vertices = new Float32Array(count * 9);
       for (let t = 0; t < count; t++) {
         const o = 84 + t * 50 + 12; // skip the normal
@@ -99,11 +101,11 @@ export function parseObj(text: string, file: string): MeshData {
   return { name: baseName(file), vertices: new Float32Array(verts), indices: new Uint32Array(idx) };
 }
 
-/** Parse by extension (.stl / .obj, case-insensitive). */
+/** Parse by extension (.stl / .obj, case-insensitive); the result is checked by checkMesh. */
 export function parseMesh(bytes: Uint8Array, file: string): MeshData {
   const ext = file.toLowerCase().split('.').pop();
-  if (ext === 'stl') return parseStl(bytes, file);
-  if (ext === 'obj') return parseObj(new TextDecoder().decode(bytes), file);
+  if (ext === 'stl') return checkMesh(parseStl(bytes, file), file);
+  if (ext === 'obj') return checkMesh(parseObj(new TextDecoder().decode(bytes), file), file);
   return fail('MeshError', file, 'file name', `unsupported mesh format ".${ext}" (STL and OBJ are supported)`);
 }
 
@@ -123,4 +125,27 @@ export function scaleMesh(m: MeshData, s: ArrayLike<number>): MeshData {
     return { name: m.name, vertices: v, indices: idx };
   }
   return { name: m.name, vertices: v, indices: m.indices };
+}
+
+/**
+ * A mesh the physics can use: finite vertices within ±1e6, valid indices, at most LIMITS.maxTriangles triangles,
+ * and a non-zero surface (not every triangle degenerate: all points equal or collinear). Returns the mesh.
+ */
+export function checkMesh(m: MeshData, file: string): MeshData {
+  const v = m.vertices, idx = m.indices, nv = v.length / 3;
+  checkCount(idx.length / 3, LIMITS.maxTriangles, { file, where: 'faces', kind: 'MeshError' }, 'triangle count');
+  for (let k = 0; k < v.length; k++)
+    if (!(Math.abs(v[k]) <= 1e6)) fail('MeshError', file, `vertex ${Math.floor(k / 3)}`, `coordinate ${v[k]} is not finite or beyond ±1e6`);
+  let area = 0, extent = 0;
+  for (let k = 0; k < v.length; k++) extent = Math.max(extent, Math.abs(v[k] - v[k % 3]));
+  for (let t = 0; t + 2 < idx.length; t += 3) {
+    const a = idx[t] * 3, b = idx[t + 1] * 3, c = idx[t + 2] * 3;
+    if (idx[t] >= nv || idx[t + 1] >= nv || idx[t + 2] >= nv) fail('MeshError', file, `face ${t / 3}`, 'vertex index out of range');
+    const ux = v[b] - v[a], uy = v[b + 1] - v[a + 1], uz = v[b + 2] - v[a + 2];
+    const wx = v[c] - v[a], wy = v[c + 1] - v[a + 1], wz = v[c + 2] - v[a + 2];
+    area += 0.5 * Math.hypot(uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx);
+  }
+  if (!(area > 1e-9 * extent * extent) || extent === 0)
+    fail('MeshError', file, 'faces', `degenerate mesh: total surface ${area.toPrecision(3)} (every triangle has zero area: points coincide or are collinear)`);
+  return m;
 }

@@ -1,6 +1,7 @@
 /** MJCF helpers: compiler settings, default classes, orientations, geoms and geom-derived inertia. */
 import { fail } from '../errors';
 import { qFromAxisAngle, qMul, qNormalize, vCross, vNorm, type Quat, type Vec3 } from '../math';
+import { checkNumber, LIMITS, nonNegative } from '../validate';
 import { nums } from './common';
 import { fromPrincipal, matToQuat, type Mat3 } from './inertia';
 import type { Shape, ShapeType } from './types';
@@ -16,14 +17,20 @@ export interface Compiler {
 /** class name → tag → merged attributes (parents' defaults already folded in) */
 export type Defaults = Map<string, Map<string, Record<string, string>>>;
 
-export function readDefaults(el: XmlElement, parent: Map<string, Record<string, string>>, out: Defaults, file: string): void {
-  const name = el.attrs.class ?? 'main';
-  const own = new Map<string, Record<string, string>>();
-  for (const [tag, attrs] of parent) own.set(tag, { ...attrs });
-  for (const c of el.children) if (c.name !== 'default') own.set(c.name, { ...(own.get(c.name) ?? {}), ...c.attrs });
-  if (out.has(name) && name !== 'main') fail('ModelError', file, `line ${el.line}`, `default class "${name}" defined twice`);
-  out.set(name, own);
-  for (const c of el.children) if (c.name === 'default') readDefaults(c, own, out, file);
+/** Nested default classes, read with an explicit stack (no recursion on the input's depth). */
+export function readDefaults(top: XmlElement, parent: Map<string, Record<string, string>>, out: Defaults, file: string): void {
+  const todo: [XmlElement, Map<string, Record<string, string>>][] = [[top, parent]];
+  while (todo.length) {
+    const [el, par] = todo.pop()!;
+    const name = el.attrs.class ?? 'main';
+    const own = new Map<string, Record<string, string>>();
+    for (const [tag, attrs] of par) own.set(tag, { ...attrs });
+    for (const c of el.children) if (c.name !== 'default') own.set(c.name, { ...(own.get(c.name) ?? {}), ...c.attrs });
+    if (out.has(name) && name !== 'main') fail('ModelError', file, `line ${el.line}`, `default class "${name}" defined twice`);
+    out.set(name, own);
+    const kids = el.children.filter((c) => c.name === 'default');
+    for (let k = kids.length - 1; k >= 0; k--) todo.push([kids[k], own]);
+  }
 }
 
 /** An element's attributes with its class defaults applied. */
@@ -125,20 +132,24 @@ export function readGeom(a: Record<string, string>, cp: Compiler, file: string, 
     dims = size.slice(0, k);
   }
   if (dims.some((x) => !(x >= 0))) fail('ModelError', file, where, `negative geom size ${dims.join(' ')}`);
-  const friction = a.friction !== undefined ? nums(a.friction, file, where, [1, 2, 3])[0] : 1;
+  const p = { file, where, kind: 'ModelError' as const };
+  const int = (k: string, d: number): number =>
+    a[k] !== undefined ? checkNumber(nums(a[k], file, where, 1)[0], p, `geom ${k}`, 0, 2 ** 31 - 1, true) : d;
+  if (dims.some((x) => x > LIMITS.maxLength)) fail('ModelError', file, where, `geom size ${dims.join(' ')} above ${LIMITS.maxLength} m`);
+  const friction = a.friction !== undefined ? nonNegative(nums(a.friction, file, where, [1, 2, 3])[0], p, 'geom friction', 100) : 1;
   const rgba = a.rgba !== undefined ? (nums(a.rgba, file, where, 4) as [number, number, number, number]) : undefined;
   const shape: Shape = {
     type, size: dims, pos, quat, friction,
-    contype: a.contype !== undefined ? Number(a.contype) : 1,
-    conaffinity: a.conaffinity !== undefined ? Number(a.conaffinity) : 1,
+    contype: int('contype', 1),
+    conaffinity: int('conaffinity', 1),
   };
   if (rgba) shape.rgba = rgba;
   if (a.name) shape.name = a.name;
   return {
     shape,
-    group: a.group !== undefined ? Number(a.group) : 0,
-    density: a.density !== undefined ? Number(a.density) : 1000,
-    massAttr: a.mass !== undefined ? Number(a.mass) : undefined,
+    group: int('group', 0),
+    density: a.density !== undefined ? nonNegative(nums(a.density, file, where, 1)[0], p, 'geom density', 1e6) : 1000,
+    massAttr: a.mass !== undefined ? nonNegative(nums(a.mass, file, where, 1)[0], p, 'geom mass', LIMITS.maxMass) : undefined,
     meshName: type === 'mesh' ? a.mesh : undefined,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { fail } from '../errors';
 import type { Vec3 } from '../math';
+import { LIMITS, nonNegative } from '../validate';
 import { checkMass, dirOf, finishModel, joinPath, loadMesh, nums, type AssetResolver } from './common';
 import { combine, principal } from './inertia';
 import { geomMass, orientation, readDefaults, readGeom, withDefaults, type Compiler, type Defaults, type GeomInfo } from './mjcf-parts';
@@ -25,7 +26,6 @@ interface Ctx {
   warnings: string[];
   bodies: Body[];
   joints: Joint[];
-  children: number[];
   floating: boolean;
 }
 
@@ -49,7 +49,7 @@ export function loadMjcf(text: string, file: string, resolve?: AssetResolver): R
   }
   const ctx: Ctx = {
     file, cp, defaults: new Map(), meshAssets: new Map(), meshCache: new Map(), resolve,
-    warnings: [], bodies: [], joints: [], children: [], floating: false,
+    warnings: [], bodies: [], joints: [], floating: false,
   };
   for (const d of childrenNamed(root, 'default')) readDefaults(d, new Map(), ctx.defaults, file);
   for (const asset of childrenNamed(root, 'asset'))
@@ -63,7 +63,7 @@ export function loadMjcf(text: string, file: string, resolve?: AssetResolver): R
   for (const c of root.children) {
     if (c.name === 'worldbody') {
       for (const b of c.children) {
-        if (b.name === 'body') readBody(b, -1, 'main', ctx);
+        if (b.name === 'body') readTree(b, ctx);
         else if (b.name === 'frame' || b.name === 'include' || b.name === 'replicate')
           ctx.warnings.push(`line ${b.line}: <${b.name}> in worldbody is not supported; ignored`);
         // world geoms (the floor), lights, sites and cameras belong to the scene, not the robot
@@ -79,7 +79,18 @@ export function loadMjcf(text: string, file: string, resolve?: AssetResolver): R
   return finishModel(name, ctx.bodies, ctx.joints, actuators, ctx.floating, ctx.warnings, file, 'mjcf');
 }
 
-function readBody(el: XmlElement, parent: number, inherited: string, ctx: Ctx): void {
+/** A body and its subtree, depth-first with an explicit stack (no recursion on the input's depth). */
+function readTree(top: XmlElement, ctx: Ctx): void {
+  const todo: [XmlElement, number, string][] = [[top, -1, 'main']];
+  while (todo.length) {
+    const [el, parent, cls] = todo.pop()!;
+    const { index, childClass } = readBody(el, parent, cls, ctx);
+    const kids = el.children.filter((c) => c.name === 'body');
+    for (let k = kids.length - 1; k >= 0; k--) todo.push([kids[k], index, childClass]);
+  }
+}
+
+function readBody(el: XmlElement, parent: number, inherited: string, ctx: Ctx): { index: number; childClass: string } {
   const { file, cp } = ctx;
   const where = `line ${el.line}`;
   const cls = el.attrs.childclass ?? inherited;
@@ -94,8 +105,6 @@ function readBody(el: XmlElement, parent: number, inherited: string, ctx: Ctx): 
     joints: [], collision: [], visual: [],
   };
   ctx.bodies.push(body);
-  ctx.children.push(0);
-  if (parent >= 0) ctx.children[parent]++;
   let inertial: XmlElement | undefined;
   const geoms: GeomInfo[] = [];
   let moving = false;
@@ -135,8 +144,9 @@ function readBody(el: XmlElement, parent: number, inherited: string, ctx: Ctx): 
       ctx.warnings.push(`${where}: body "${name}" has no <inertial>; mesh geoms do not contribute mass here`);
     if (body.mass <= 0) ctx.warnings.push(`${where}: body "${name}" has no <inertial> and no geom mass`);
   }
-  for (const c of el.children) if (c.name === 'body') readBody(c, index, cls, ctx);
-  checkMass(body, moving, ctx.children[index] > 0, file, inertial ? `line ${inertial.line}` : where, ctx.warnings);
+  const hasChildren = el.children.some((c) => c.name === 'body');
+  checkMass(body, moving, hasChildren, file, inertial ? `line ${inertial.line}` : where, ctx.warnings);
+  return { index, childClass: cls };
 }
 
 /** Returns true when the joint moves the body. */
@@ -170,6 +180,7 @@ function readJoint(a: Record<string, string>, body: Body, ctx: Ctx, where: strin
   let effortLimit = Infinity;
   if (a.actuatorfrcrange !== undefined && a.actuatorfrclimited !== 'false') {
     const f = nums(a.actuatorfrcrange, file, where, 2);
+    if (f[0] > f[1]) fail('ModelError', file, where, `joint "${jname}" actuatorfrcrange ${f[0]} > ${f[1]}`);
     effortLimit = Math.max(Math.abs(f[0]), Math.abs(f[1]));
   }
   const num = (k: string): number => (a[k] !== undefined ? nums(a[k], file, where, 1)[0] : 0);
@@ -232,16 +243,27 @@ function readActuator(el: XmlElement, ctx: Ctx, out: Actuator[]): void {
   if (joint < 0) fail('ModelError', file, where, `actuator "${a.name ?? ''}" refers to unknown joint "${a.joint}"`);
   const range = (k: string, lim: string): [number, number] | null =>
     a[k] !== undefined && a[lim] !== 'false' ? (nums(a[k], file, where, 2) as [number, number]) : null;
-  const num = (k: string, d: number): number => (a[k] !== undefined ? nums(a[k], file, where)[0] : d);
+  const num = (k: string, d: number): number => (a[k] !== undefined ? nums(a[k], file, where, k === 'gear' ? [1, 2, 3, 4, 5, 6] : 1)[0] : d);
   const act: Actuator = {
     name: a.name ?? a.joint, joint, type: el.name, gear: num('gear', 1),
     ctrlRange: range('ctrlrange', 'ctrllimited'), forceRange: range('forcerange', 'forcelimited'),
     kp: el.name === 'position' ? num('kp', 1) : 0, kv: el.name === 'position' ? num('kv', 0) : 0,
   };
+  checkActuator(act, a, file, where);
   const j = ctx.joints[joint];
   if (j.effortLimit === Infinity && act.forceRange)
     j.effortLimit = Math.max(Math.abs(act.forceRange[0]), Math.abs(act.forceRange[1])) * Math.abs(act.gear);
   out.push(act);
+}
+
+/** Actuator numbers: gains not negative, gear not zero, ranges ordered. */
+function checkActuator(act: Actuator, a: Record<string, string>, file: string, where: string): void {
+  const p = { file, where, kind: 'ModelError' as const };
+  nonNegative(act.kp, p, `actuator "${act.name}" kp`, LIMITS.maxStiffness);
+  nonNegative(act.kv, p, `actuator "${act.name}" kv`, LIMITS.maxDamping);
+  if (act.gear === 0) fail('ModelError', file, where, `actuator "${act.name}" has gear 0`);
+  for (const [k, r] of [['ctrlrange', act.ctrlRange], ['forcerange', act.forceRange]] as const)
+    if (r && r[0] > r[1]) fail('ModelError', file, where, `actuator "${act.name}" ${k} ${a[k]}: lower > upper`);
 }
 
 /** The `<keyframe><key>` entries of an MJCF file (qpos as written: free joint xyz + wxyz, then joints). */

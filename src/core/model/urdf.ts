@@ -7,6 +7,7 @@
  */
 import { fail } from '../errors';
 import { qFromEulerXYZ, qMul, qRotate, qToMat, vAdd, type Quat, type Vec3 } from '../math';
+import { LIMITS } from '../validate';
 import { checkMass, dirOf, finishModel, joinPath, loadMesh, nums, type AssetResolver } from './common';
 import { combine, matMul, matT, principal, type Mat3 } from './inertia';
 import type { Actuator, Body, Joint, MeshData, RobotModel, Shape } from './types';
@@ -58,6 +59,7 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
     if (links.has(n)) fail('ModelError', file, `line ${l.line}`, `duplicate link "${n}"`);
     links.set(n, l);
   }
+  if (links.size > LIMITS.maxBodies) fail('ModelError', file, `line ${root.line}`, `${links.size} links, above the limit of ${LIMITS.maxBodies}`);
   const childJoints = new Map<string, XmlElement[]>();
   const parentOf = new Map<string, XmlElement>();
   for (const j of childrenNamed(root, 'joint')) {
@@ -72,7 +74,9 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
     const prev = parentOf.get(c!);
     if (prev) fail('ModelError', file, w, `link "${c}" is the child of two joints ("${prev.attrs.name}" at line ${prev.line} and "${jn}"): not a tree`);
     parentOf.set(c!, j);
-    childJoints.set(p!, [...(childJoints.get(p!) ?? []), j]);
+    const kids = childJoints.get(p!);
+    if (kids) kids.push(j);
+    else childJoints.set(p!, [j]);
   }
   const roots = [...links.keys()].filter((n) => !parentOf.has(n));
   if (roots.length === 0) fail('ModelError', file, `line ${root.line}`, 'the links form a cycle: no root link');
@@ -90,15 +94,16 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
       if (j.attrs.type !== 'fixed' && j.attrs.type !== 'floating')
         fail('ModelError', file, `line ${j.line}`, `joint "${j.attrs.name}" from "world" must be fixed or floating`);
       seen.add(c);
-      visit(links.get(c)!, -1, origin(j, file), undefined, ctx, childJoints, links, seen);
+      walk(links.get(c)!, origin(j, file), ctx, childJoints, links, seen);
     }
-  } else visit(rootLink, -1, ident, undefined, ctx, childJoints, links, seen);
+  } else walk(rootLink, ident, ctx, childJoints, links, seen);
   const unreached = [...links.keys()].filter((n) => !seen.has(n));
   if (unreached.length) fail('ModelError', file, `line ${links.get(unreached[0])!.line}`, `links not connected to the root "${roots[0]}" (a cycle): ${unreached.join(', ')}`);
+  const parents = new Set(ctx.bodies.map((b) => b.parent));
   ctx.bodies.forEach((b, i) => {
     if (ctx.parts[i].length) Object.assign(b, combine(ctx.parts[i]));
     const moving = ctx.moving[i] || (i === 0 && floating);
-    checkMass(b, moving, ctx.bodies.some((c) => c.parent === i), file, ctx.massWhere[i], ctx.warnings);
+    checkMass(b, moving, parents.has(i), file, ctx.massWhere[i], ctx.warnings);
   });
   const actuators: Actuator[] = ctx.joints.map((j) => ({
     name: j.name, joint: j.index, type: 'motor', gear: 1, ctrlRange: null,
@@ -107,11 +112,27 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
   return finishModel(root.attrs.name ?? 'robot', ctx.bodies, ctx.joints, actuators, floating, ctx.warnings, file, 'urdf');
 }
 
-/** Visit a link: a new body when `via` is a movable joint or at a root, else merged into `body` at `offset`. */
+type Visit = [link: XmlElement, body: number, offset: Pose, via: XmlElement | undefined];
+
+/** The links under a root, depth-first with an explicit stack (no recursion on the input's depth). */
+function walk(
+  root: XmlElement, offset: Pose, ctx: Ctx, childJoints: Map<string, XmlElement[]>, links: Map<string, XmlElement>, seen: Set<string>,
+): void {
+  const todo: Visit[] = [[root, -1, offset, undefined]];
+  while (todo.length) {
+    const next = visit(...todo.pop()!, ctx, childJoints, links, seen);
+    for (let k = next.length - 1; k >= 0; k--) todo.push(next[k]);
+  }
+}
+
+/**
+ * Visit a link: a new body when `via` is a movable joint or at a root, else merged into `body` at `offset`.
+ * Returns the child links to visit next, in joint declaration order.
+ */
 function visit(
   link: XmlElement, body: number, offset: Pose, via: XmlElement | undefined, ctx: Ctx,
   childJoints: Map<string, XmlElement[]>, links: Map<string, XmlElement>, seen: Set<string>,
-): void {
+): Visit[] {
   const { file } = ctx;
   const name = link.attrs.name;
   if (body < 0 || (via && via.attrs.type !== 'fixed')) {
@@ -146,14 +167,16 @@ function visit(
       const s = readShape(v, tag, compose(offset, origin(v, file)), ctx);
       if (s) (tag === 'visual' ? ctx.bodies[body].visual : ctx.bodies[body].collision).push(s);
     }
+  const next: Visit[] = [];
   for (const j of childJoints.get(name) ?? []) {
     const c = childNamed(j, 'child')!.attrs.link;
     if (seen.has(c)) fail('ModelError', file, `line ${j.line}`, `joint "${j.attrs.name}" closes a cycle at link "${c}"`);
     seen.add(c);
     if (j.attrs.type === 'floating') fail('ModelError', file, `line ${j.line}`, `floating joint "${j.attrs.name}" is only allowed from the root`);
     if (j.attrs.type === 'planar') fail('ModelError', file, `line ${j.line}`, `planar joint "${j.attrs.name}" is not supported`);
-    visit(links.get(c)!, body, compose(offset, origin(j, file)), j, ctx, childJoints, links, seen);
+    next.push([links.get(c)!, body, compose(offset, origin(j, file)), j]);
   }
+  return next;
 }
 
 function addJoint(j: XmlElement, body: number, ctx: Ctx): void {
@@ -167,7 +190,12 @@ function addJoint(j: XmlElement, body: number, ctx: Ctx): void {
   if (!(n > 1e-9)) fail('ModelError', file, a ? `line ${a.line}` : w, `joint "${name}" has an axis of zero length`);
   const lim = childNamed(j, 'limit'), dyn = childNamed(j, 'dynamics');
   const lv = (k: string, d: number): number => (lim?.attrs[k] !== undefined ? nums(lim.attrs[k], file, `line ${lim.line}`, 1)[0] : d);
-  const dv = (k: string): number => (dyn?.attrs[k] !== undefined ? nums(dyn.attrs[k], file, `line ${dyn.line}`, 1)[0] : 0);
+  const dv = (k: string): number => {
+    if (dyn?.attrs[k] === undefined) return 0;
+    const v = nums(dyn.attrs[k], file, `line ${dyn.line}`, 1)[0];
+    if (v < 0) fail('ModelError', file, `line ${dyn.line}`, `joint "${name}" ${k} ${v} is negative`);
+    return v;
+  };
   let range: [number, number] | null = null;
   if (type !== 'continuous' && lim && (lim.attrs.lower !== undefined || lim.attrs.upper !== undefined)) {
     range = [lv('lower', 0), lv('upper', 0)];
@@ -176,12 +204,18 @@ function addJoint(j: XmlElement, body: number, ctx: Ctx): void {
   const joint: Joint = {
     name, index: ctx.joints.length, type: type === 'prismatic' ? 'slide' : 'hinge', body, pos: [0, 0, 0],
     axis: [axis[0] / n, axis[1] / n, axis[2] / n], range, armature: 0, damping: dv('damping'), frictionloss: dv('friction'),
-    effortLimit: lim?.attrs.effort !== undefined && lv('effort', 0) > 0 ? lv('effort', 0) : Infinity,
-    velocityLimit: lim?.attrs.velocity !== undefined && lv('velocity', 0) > 0 ? lv('velocity', 0) : Infinity,
+    effortLimit: positiveOrUnknown(lv('effort', 0), lim, 'effort', name, file),
+    velocityLimit: positiveOrUnknown(lv('velocity', 0), lim, 'velocity', name, file),
   };
   ctx.joints.push(joint);
   ctx.bodies[body].joints.push(joint.index);
   ctx.moving[body] = true;
+}
+
+/** URDF effort / velocity: 0 or absent = unknown (Infinity); negative is an error. */
+function positiveOrUnknown(v: number, lim: XmlElement | undefined, k: string, joint: string, file: string): number {
+  if (v < 0) fail('ModelError', file, `line ${lim!.line}`, `joint "${joint}" ${k} limit ${v} is negative`);
+  return v > 0 ? v : Infinity;
 }
 
 function readShape(el: XmlElement, tag: 'visual' | 'collision', pose: Pose, ctx: Ctx): Shape | undefined {

@@ -4,6 +4,7 @@
  * content is kept (trimmed) but rarely used. Malformed input → MimicError('ParseError', file, 'line N', ...).
  */
 import { fail } from '../errors';
+import { LIMITS } from '../validate';
 
 export interface XmlElement {
   name: string;
@@ -21,8 +22,11 @@ function decode(s: string, file: string, line: number): string {
   return s.replace(/&([^;\s]*);?/g, (m, name: string) => {
     if (!m.endsWith(';')) fail('ParseError', file, `line ${line}`, `unterminated entity "${m}"`);
     if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      if (!Number.isFinite(code)) fail('ParseError', file, `line ${line}`, `bad character reference "${m}"`);
+      const hex = name[1] === 'x' || name[1] === 'X';
+      const digits = name.slice(hex ? 2 : 1);
+      const ok = hex ? /^[0-9a-fA-F]{1,8}$/.test(digits) : /^[0-9]{1,10}$/.test(digits);
+      const code = ok ? parseInt(digits, hex ? 16 : 10) : NaN;
+      if (!isXmlChar(code)) fail('ParseError', file, `line ${line}`, `bad character reference "${m}" (not a valid XML character)`);
       return String.fromCodePoint(code);
     }
     const v = ENTITIES[name];
@@ -30,6 +34,10 @@ function decode(s: string, file: string, line: number): string {
     return v;
   });
 }
+
+/** XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF] */
+const isXmlChar = (c: number): boolean =>
+  c === 9 || c === 10 || c === 13 || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 
 const NAME_RE = /[A-Za-z_:][-A-Za-z0-9_:.]*/y;
 
@@ -139,7 +147,10 @@ export function parseXml(text: string, file: string): XmlElement {
     if (stack.length) stack[stack.length - 1].children.push(el);
     else if (root) err(`second root element <${el.name}> (the root is <${root.name}>)`, at);
     else root = el;
-    if (!selfClosing) stack.push(el);
+    if (!selfClosing) {
+      if (stack.length >= LIMITS.maxDepth) err(`elements nested deeper than ${LIMITS.maxDepth} levels`, at);
+      stack.push(el);
+    }
   }
   if (stack.length) {
     const top = stack[stack.length - 1];

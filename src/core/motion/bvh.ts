@@ -4,6 +4,7 @@
  */
 import { BVHLoader } from 'three/examples/jsm/loaders/BVHLoader.js';
 import { fail } from '../errors';
+import { checkClipSize, LIMITS } from '../validate';
 import { qMul, qRotate } from '../math';
 import { clipNameOf } from './csv';
 
@@ -65,6 +66,8 @@ function validate(text: string, file: string): Checked {
       const parent = stack.length ? stack[stack.length - 1] : -1;
       const name = pending!.end ? `${bones[parent]?.name ?? 'root'}_End` : pending!.name;
       bones.push({ name, parent, offset: [0, 0, 0], channels: [], endSite: pending!.end });
+      if (stack.length >= LIMITS.maxDepth) err(l.line, `hierarchy nested deeper than ${LIMITS.maxDepth} levels`);
+      if (bones.length > LIMITS.maxBodies) err(l.line, `more than ${LIMITS.maxBodies} joints in the hierarchy`);
       stack.push(bones.length - 1);
       pending = null;
     } else if (key === '}') {
@@ -76,6 +79,7 @@ function validate(text: string, file: string): Checked {
       const b = bones[stack[stack.length - 1]];
       if (l.t.length !== 4) err(l.line, `OFFSET needs 3 numbers, got ${l.t.length - 1}`);
       b.offset = [num(l.t[1], l.line, 'OFFSET x'), num(l.t[2], l.line, 'OFFSET y'), num(l.t[3], l.line, 'OFFSET z')];
+      if (b.offset.some((x) => Math.abs(x) > LIMITS.maxBvhValue)) err(l.line, `OFFSET beyond ±${LIMITS.maxBvhValue}`);
     } else if (key === 'CHANNELS') {
       if (!stack.length || pending) err(l.line, 'CHANNELS outside a joint');
       const b = bones[stack[stack.length - 1]];
@@ -112,15 +116,20 @@ function validate(text: string, file: string): Checked {
   l = next();
   if (l.t[0] !== 'Frame' || l.t[1] !== 'Time:') err(l.line, `expected "Frame Time: dt", got "${l.t.join(' ')}"`);
   const frameTime = num(l.t[2], l.line, 'Frame Time');
-  if (frameTime <= 0) err(l.line, `Frame Time must be > 0 (got ${l.t[2]})`);
+  if (!(frameTime >= 1 / LIMITS.maxFps && frameTime <= 1 / LIMITS.minFps))
+    err(l.line, `Frame Time ${l.t[2]} s is outside [${1 / LIMITS.maxFps}, ${1 / LIMITS.minFps}] s (${LIMITS.minFps}–${LIMITS.maxFps} frames per second)`);
   const nch = bones.reduce((a, b) => a + b.channels.length, 0);
+  checkClipSize(nFrames, bones.length * 7, 1 / frameTime, { file, where: `line ${l.line}` });
   for (let f = 0; f < nFrames; f++) {
     while (i < lines.length && lines[i].trim() === '') i++;
     if (i >= lines.length) err(lines.length, `truncated: header says ${nFrames} frames, file has ${f}`);
     const line = i + 1;
     const t = lines[i++].trim().split(/\s+/);
     if (t.length !== nch) err(line, `frame ${f} has ${t.length} values but the hierarchy has ${nch} channels`);
-    for (let k = 0; k < t.length; k++) num(t[k], line, `frame ${f}, channel ${k + 1}`);
+    for (let k = 0; k < t.length; k++) {
+      const v = num(t[k], line, `frame ${f}, channel ${k + 1}`);
+      if (Math.abs(v) > LIMITS.maxBvhValue) err(line, `frame ${f}, channel ${k + 1}: ${t[k]} is beyond ±${LIMITS.maxBvhValue}`);
+    }
   }
   return { bones, nFrames, frameTime };
 }

@@ -3,6 +3,7 @@
  * root position x,y,z (m, z up), root quaternion x,y,z,w, then joint angles (rad) in the robot description's order.
  */
 import { fail } from '../errors';
+import { checkClipSize, checkRate, LIMITS, nameList } from '../validate';
 import type { MotionClip } from './types';
 
 /** |q| may drift by this much before it is an error (smaller drift is normalised). */
@@ -31,8 +32,7 @@ export function checkFps(fps: number | undefined, file: string): number {
   if (fps === undefined) {
     return fail('MotionError', file, 'fps', 'frame rate unknown: pass fps or name the file like "clip_60hz.csv"');
   }
-  if (!Number.isFinite(fps) || fps <= 0) fail('MotionError', file, 'fps', `frame rate must be > 0 (got ${fps})`);
-  return fps;
+  return checkRate(fps, { file, where: 'fps' });
 }
 
 export function parseMotionCsv(text: string, file: string, jointNames: string[], fps?: number): MotionClip {
@@ -42,21 +42,28 @@ export function parseMotionCsv(text: string, file: string, jointNames: string[],
   const lines = text.split(/\r?\n/);
   const rows: number[][] = [];
   const rowLine: number[] = [];
+  let header: string[] | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '' || line.startsWith('#')) continue;
     const cells = line.split(/[,;\s]+/).filter((c) => c !== '');
     if (rows.length === 0 && rowLine.length === 0 && cells.some((c) => Number.isNaN(Number(c)) && !/^[-+]?(nan|inf)/i.test(c))) {
-      rowLine.push(-1); // header row: skip it once
+      rowLine.push(-1); // header row: skip it once; joint names in it are honoured
+      header = headerNames(cells, jointNames, file, i + 1);
       continue;
     }
     if (cells.length !== ncol) {
       fail('ParseError', file, `line ${i + 1}`,
-        `${cells.length} columns, expected ${ncol} (3 root position + 4 root quaternion + ${nj} joints of the robot)`);
+        `${cells.length} columns, expected ${ncol} (3 root position + 4 root quaternion + ${nj} joints of the robot): ` +
+        `a clip for a robot with ${cells.length - 7} joints? The robot's joints, in column order: ${nameList(jointNames, 40)}`);
     }
+    checkClipSize(rows.length + 1, ncol, rate, { file, where: `line ${i + 1}` });
     const row = cells.map(Number);
-    const bad = row.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) fail('MotionError', file, `line ${i + 1}, column ${bad + 1}`, `value "${cells[bad]}" is not a finite number`);
+    const bad = row.findIndex((v, k) => !(Math.abs(v) <= (k < 3 ? LIMITS.maxClipPosition : k < 7 ? 2 : LIMITS.maxClipJoint)));
+    if (bad >= 0) {
+      const what = bad < 3 ? `a root position within ±${LIMITS.maxClipPosition} m` : bad < 7 ? 'a quaternion component' : `a joint value within ±${LIMITS.maxClipJoint}`;
+      fail('MotionError', file, `line ${i + 1}, column ${bad + 1}`, `value "${cells[bad]}" is not ${what}`);
+    }
     rows.push(row);
     rowLine.push(i + 1);
   }
@@ -75,7 +82,22 @@ export function parseMotionCsv(text: string, file: string, jointNames: string[],
     rootQuat.set(q, f * 4);
     for (let j = 0; j < nj; j++) jointPos[f * nj + j] = r[7 + j];
   }
-  return { name: clipNameOf(file), fps: rate, nFrames: n, jointNames: [...jointNames], rootPos, rootQuat, jointPos };
+  return { name: clipNameOf(file), fps: rate, nFrames: n, jointNames: header ?? [...jointNames], rootPos, rootQuat, jointPos };
+}
+
+/**
+ * A header row that names the joint columns (7 root columns, then one name per joint): the names are the
+ * clip's joint order (mapped to the robot by name). Unknown or repeated names are a named error listing them.
+ * A header with other text (no joint names) is skipped and the robot's order is assumed.
+ */
+function headerNames(cells: string[], jointNames: string[], file: string, line: number): string[] | undefined {
+  const names = cells.slice(7);
+  if (cells.length !== 7 + jointNames.length || !names.some((n) => jointNames.includes(n))) return undefined;
+  const unknown = names.filter((n) => !jointNames.includes(n));
+  if (unknown.length) fail('MotionError', file, `line ${line}`, `header names joints the robot lacks: ${nameList(unknown)}`);
+  const twice = names.filter((n, k) => names.indexOf(n) !== k);
+  if (twice.length) fail('MotionError', file, `line ${line}`, `header names joints twice: ${nameList([...new Set(twice)])}`);
+  return names;
 }
 
 /** Write a clip as motion CSV; `jointNames` is the column order (the robot description's); clip joints map by name. */

@@ -1,5 +1,8 @@
 /** Minimal .npy reader/writer: little-endian float32/float64/int32/int64 (C or Fortran order) and unicode strings. */
 import { fail } from '../errors';
+import { checkCount, LIMITS } from '../validate';
+
+const printableShape = (s: string): string => (s.length > 60 ? `${s.slice(0, 60)}…` : s);
 
 export interface NpyArray {
   shape: number[];
@@ -24,13 +27,21 @@ export function parseNpy(bytes: Uint8Array, file: string, key: string): NpyArray
   const fortran = /'fortran_order'\s*:\s*True/.test(header);
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || shapeText === undefined) fail('ParseError', file, where, `bad .npy header: ${header.trim()}`);
-  const shape = shapeText!.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const dims = shapeText!.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (dims.length > 8) fail('ParseError', file, where, `shape (${printableShape(shapeText!)}) has more than 8 dimensions`);
+  const bad = dims.find((d) => !/^\d{1,10}$/.test(d));
+  if (bad !== undefined) fail('ParseError', file, where, `shape (${printableShape(shapeText!)}): "${bad}" is not a non-negative integer size`);
+  const shape = dims.map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
+  checkCount(count, LIMITS.maxArrayElements, { file, where }, `element count of shape (${shape.join(', ')})`);
   const body = start + hlen;
-  const m = /^([<>|=])([fiuU])(\d+)$/.exec(descr!);
+  const m = /^([<>|=])([fiuU])(\d{1,3})$/.exec(descr!);
   if (!m || m[1] === '>') fail('ParseError', file, where, `unsupported dtype ${descr} (need little-endian float/int)`);
   const [, , kind, sizeText] = m!;
   const size = Number(sizeText);
+  const itemBytes = kind === 'U' ? size * 4 : size;
+  if (body + count * itemBytes > bytes.length)
+    fail('ParseError', file, where, `truncated .npy data (${count} values of ${itemBytes} bytes, ${bytes.length - body} bytes present)`);
   if (kind === 'U') {
     const strings: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -40,6 +51,8 @@ export function parseNpy(bytes: Uint8Array, file: string, key: string): NpyArray
         if (o + 4 > bytes.length) fail('ParseError', file, where, 'truncated .npy data');
         const cp = dv.getUint32(o, true);
         if (cp === 0) break;
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+          fail('ParseError', file, `${where}, string ${i}`, `invalid code point 0x${cp.toString(16)} in a unicode string`);
         s += String.fromCodePoint(cp);
       }
       strings.push(s);

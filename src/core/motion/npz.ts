@@ -1,11 +1,15 @@
 /**
  * BeyondMimic motion NPZ (whole_body_tracking csv_to_npz): `fps`, `joint_pos`, `joint_vel` [T, nj],
  * `body_pos_w`, `body_lin_vel_w`, `body_ang_vel_w` [T, nb, 3], `body_quat_w` [T, nb, 4] (w,x,y,z); root = body 0.
- * The file carries no names: joint columns are in the exporter's joint order (pass `jointNames`); optional
- * `joint_names` / `body_names` string arrays (which writeMotionNpz adds) are used when present.
+ * The BeyondMimic file carries no names: joint columns are then in the exporter's joint order (pass `jointNames`).
+ * Optional `joint_names` / `body_names` string arrays (which writeMotionNpz adds) are the column order when present
+ * and are checked against the passed names (the robot's): unknown or repeated names are a named error.
+ * The archive's CRC-32s are verified (zip.ts).
  */
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import { fail } from '../errors';
+import { checkClipSize, firstOutOfRange, LIMITS, nameList } from '../validate';
+import { unzipChecked } from './zip';
 import { checkFps, checkQuat, clipNameOf } from './csv';
 import { parseNpy, writeNpy, writeNpyStrings, type NpyArray } from './npy';
 import type { MotionClip } from './types';
@@ -13,12 +17,7 @@ import type { MotionClip } from './types';
 const REQUIRED = ['fps', 'joint_pos', 'joint_vel', 'body_pos_w', 'body_quat_w', 'body_lin_vel_w', 'body_ang_vel_w'];
 
 export function parseMotionNpz(bytes: Uint8Array, file: string, jointNames?: string[], bodyNames?: string[]): MotionClip {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes);
-  } catch (e) {
-    return fail('ParseError', file, 'zip', `not a readable .npz archive (${(e as Error).message})`);
-  }
+  const entries = unzipChecked(bytes, file);
   const arrays = new Map<string, NpyArray>();
   for (const [name, data] of Object.entries(entries)) {
     const key = name.replace(/\.npy$/, '');
@@ -34,7 +33,8 @@ export function parseMotionNpz(bytes: Uint8Array, file: string, jointNames?: str
   if (jp.shape.length !== 2) fail('MotionError', file, 'key joint_pos', `expected [T, nj], got shape (${jp.shape})`);
   const [n, nj] = jp.shape;
   if (n === 0) fail('MotionError', file, 'key joint_pos', 'zero frames');
-  const names = jointNames ?? get('joint_names')?.strings;
+  checkClipSize(n, nj, fps, { file, where: 'key joint_pos' });
+  const names = namesOf(arrays.get('joint_names'), jointNames, file, 'joint_names', 'joint');
   if (!names) fail('MotionError', file, 'key joint_pos', 'joint names unknown: pass the exporter\'s joint order');
   if (names!.length !== nj) fail('MotionError', file, 'key joint_pos', `${nj} columns but ${names!.length} joint names`);
   const expectShape = (key: string, shape: number[]) => {
@@ -52,11 +52,13 @@ export function parseMotionNpz(bytes: Uint8Array, file: string, jointNames?: str
   expectShape('body_quat_w', [n, nb, 4]);
   expectShape('body_lin_vel_w', [n, nb, 3]);
   expectShape('body_ang_vel_w', [n, nb, 3]);
-  const bnames = bodyNames ?? get('body_names')?.strings;
+  // body names are not checked against the robot: bodies are recomputed by forward kinematics
+  const bnames = arrays.has('body_names') ? namesOf(arrays.get('body_names'), undefined, file, 'body_names', 'body') : bodyNames;
   if (bnames && bnames.length !== nb) fail('MotionError', file, 'key body_pos_w', `${nb} bodies but ${bnames.length} body names`);
   for (const key of REQUIRED.slice(1)) {
-    const bad = get(key).data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) fail('MotionError', file, `key ${key}`, `value ${bad} is not finite`);
+    const max = key === 'body_pos_w' ? LIMITS.maxClipPosition : key === 'joint_pos' ? LIMITS.maxClipJoint : 1e6;
+    const bad = firstOutOfRange(get(key).data, max);
+    if (bad >= 0) fail('MotionError', file, `key ${key}`, `value ${bad} (${get(key).data[bad]}) is not finite or beyond ±${max}`);
   }
   const bodyQuat = Float32Array.from(get('body_quat_w').data);
   for (let i = 0; i < n * nb; i++) checkQuat(bodyQuat, i * 4, file, `key body_quat_w, frame ${Math.floor(i / nb)}`);
@@ -73,6 +75,22 @@ export function parseMotionNpz(bytes: Uint8Array, file: string, jointNames?: str
     bodyNames: bnames ? [...bnames] : undefined, bodyPos, bodyQuat,
     bodyLinVel: Float32Array.from(get('body_lin_vel_w').data), bodyAngVel: Float32Array.from(get('body_ang_vel_w').data),
   };
+}
+
+/**
+ * The names stored in the file (`joint_names` / `body_names`) win: they are the column order, mapped to the robot
+ * by name. `known` (the robot's names, or the exporter order when the file has none) is the fallback and the
+ * check: stored names it lacks, or repeated names, are a named error listing them.
+ */
+function namesOf(arr: NpyArray | undefined, known: string[] | undefined, file: string, key: string, what: string): string[] | undefined {
+  if (!arr) return known;
+  const names = arr.strings;
+  if (!names) return fail('MotionError', file, `key ${key}`, 'expected an array of strings');
+  const twice = [...new Set(names.filter((n, k) => names.indexOf(n) !== k))];
+  if (twice.length) fail('MotionError', file, `key ${key}`, `${what} names listed twice: ${nameList(twice)}`);
+  const unknown = known ? names.filter((n) => !known.includes(n)) : [];
+  if (unknown.length) fail('MotionError', file, `key ${key}`, `${unknown.length} ${what} name(s) the robot lacks: ${nameList(unknown)}`);
+  return names;
 }
 
 export interface NpzWriteOptions {

@@ -4,6 +4,7 @@
  * and every body's pose and velocity by forward kinematics.
  */
 import { fail } from '../errors';
+import { checkClipSize, checkRate, nameList } from '../validate';
 import { qConj, qLog, qMul, qSlerp } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
@@ -29,11 +30,18 @@ export class ReferenceTrack {
     const nj = (this.nj = model.joints.length);
     const nb = (this.nb = model.bodies.length);
     const cj = clip.jointNames.length;
-    const toModel = clip.jointNames.map((name) => {
-      const j = model.jointIndex.get(name);
-      if (j === undefined) fail('MotionError', clip.name, `joint ${name}`, `the robot ${model.name} has no joint "${name}"`);
-      return j!;
-    });
+    const unknown = clip.jointNames.filter((name) => !model.jointIndex.has(name));
+    if (unknown.length) {
+      fail('MotionError', clip.name, `joint ${unknown[0]}`,
+        `${unknown.length} clip joint(s) the robot ${model.name} lacks: ${nameList(unknown)} (robot joints: ${nameList(model.joints.map((j) => j.name), 40)})`);
+    }
+    const twice = [...new Set(clip.jointNames.filter((n, k) => clip.jointNames.indexOf(n) !== k))];
+    if (twice.length) fail('MotionError', clip.name, `joint ${twice[0]}`, `clip names joints twice: ${nameList(twice)}`);
+    const toModel = clip.jointNames.map((name) => model.jointIndex.get(name)!);
+    checkRate(clip.fps, { file: clip.name, where: 'fps' });
+    checkRate(1 / controlDt, { file: clip.name, where: 'control rate' });
+    const steps = Math.floor(clipDuration(clip) / controlDt + 1e-6) + 1;
+    checkClipSize(steps, model.joints.length * 2 + model.bodies.length * 13 + 13, 1 / controlDt, { file: clip.name, where: 'reference track' });
     const covered = new Set(toModel);
     this.missingJoints = model.joints.filter((_, j) => !covered.has(j)).map((jt) => jt.name);
     this.dt = controlDt;

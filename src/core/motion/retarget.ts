@@ -6,6 +6,7 @@
  * (per frame, following the source's lowest foot point) and stance feet are kept from sliding.
  */
 import { fail } from '../errors';
+import { nameList } from '../validate';
 import { qConj, qMul, qNormalize, type Quat } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
@@ -95,6 +96,12 @@ export function retargetBvhDetailed(bvh: BvhData, model: RobotModel, config: unk
     if (b < 0) fail('MotionError', file, `bone ${name}`, `retarget config "${cfg.name}" names a bone the BVH lacks`);
     return b;
   };
+  const wanted = [cfg.rootBone, ...cfg.groups.map((g) => g.bone), ...(typeof cfg.scale === 'object' && cfg.scale && 'sourceHip' in cfg.scale ? [String(cfg.scale.sourceHip)] : [])];
+  const lacking = [...new Set(wanted.filter((name) => !bvh.bones.some((x) => x.name === name)))];
+  if (lacking.length) {
+    fail('MotionError', file, `bone ${lacking[0]}`,
+      `retarget config "${cfg.name}" names ${lacking.length} bone(s) the BVH lacks: ${nameList(lacking)} (BVH joints: ${nameList(bvh.bones.filter((b) => !b.endSite).map((b) => b.name), 40)})`);
+  }
   const F = bvh.nFrames, first = Math.min(cfg.firstFrame, F - 1), t0 = cfg.tposeFrame;
   const n = F - first;
   if (n < 2) fail('MotionError', file, 'frames', `needs at least 2 motion frames after the T-pose (has ${n})`);

@@ -42,9 +42,9 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
   for (const b of model.bodies) if (b.parent >= 0) children.set(b.parent, [...(children.get(b.parent) ?? []), b.index]);
   const arm = model.joints.map((j, i) => (o.armature ? o.armature[i] : j.armature));
 
-  const body = (i: number, depth: number): string => {
+  /** One body's own lines (opening tag, inertial, joints, geoms); children and the closing tag come after. */
+  const bodyHead = (i: number, pad: string): string[] => {
     const b = model.bodies[i];
-    const pad = '  '.repeat(depth);
     const lines = [`${pad}<body name="${esc(b.name)}" pos="${fa(b.pos)}" quat="${fa(b.quat)}">`];
     const mass = Math.max(b.mass, 1e-6);
     lines.push(`${pad}  <inertial pos="${fa(b.com)}" quat="${fa(b.inertiaQuat)}" mass="${f(mass)}" diaginertia="${fa(b.inertia.map((x) => Math.max(x, 1e-9)))}"/>`);
@@ -61,12 +61,25 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
       const g = geom(shape, touchesGround);
       if (g) lines.push(`${pad}  ${g}`);
     }
-    for (const c of children.get(i) ?? []) lines.push(body(c, depth + 1));
-    lines.push(`${pad}</body>`);
+    return lines;
+  };
+  /** The body tree, depth-first with an explicit stack (no recursion on the tree's depth). */
+  const tree = (root: number): string => {
+    const lines: string[] = [];
+    const todo: [number, number, boolean][] = [[root, 2, false]];
+    while (todo.length) {
+      const [i, depth, close] = todo.pop()!;
+      const pad = '  '.repeat(depth);
+      if (close) { lines.push(`${pad}</body>`); continue; }
+      lines.push(...bodyHead(i, pad));
+      todo.push([i, depth, true]);
+      const kids = children.get(i) ?? [];
+      for (let k = kids.length - 1; k >= 0; k--) todo.push([kids[k], depth + 1, false]);
+    }
     return lines.join('\n');
   };
 
-  const roots = model.bodies.filter((b) => b.parent < 0).map((b) => body(b.index, 2));
+  const roots = model.bodies.filter((b) => b.parent < 0).map((b) => tree(b.index));
   return [
     `<mujoco model="${esc(model.name)}">`,
     `  <compiler angle="radian" inertiafromgeom="false" autolimits="true"/>`,

@@ -289,8 +289,20 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
 export async function createMujocoEngine(model: RobotModel, options?: Partial<PhysicsOptions>, source?: MujocoSource): Promise<PhysicsEngine> {
   const mj = await loadMujoco();
   const o = resolveOptions(model, options);
-  let xml = source ? source.xml : toMjcf(model, o);
+  // Only an MJCF robot is loaded as is. A URDF (even one carrying a <mujoco> compiler hint, like the G1's)
+  // would be compiled by MuJoCo's own URDF importer, which fuses the root link into the world and drops the
+  // floating base: "pelvis: not found". URDF robots run from the RobotModel (toMjcf) instead.
+  const asIs = source && model.source.format === 'mjcf' && isMjcfText(source.xml) ? source : undefined;
+  let xml = asIs ? asIs.xml : toMjcf(model, o);
   if (o.fixedRoot) xml = pinRoot(xml);
-  const m = compileMjcf(mj, xml, source?.files ?? {}, model.source.file);
-  return new MujocoEngine(mj, m, model, o, !!source);
+  const m = compileMjcf(mj, xml, asIs?.files ?? {}, model.source.file);
+  const engine = new MujocoEngine(mj, m, model, o, !!asIs);
+  if (source && !asIs) engine.adjustments.push('the robot file is not MJCF (URDF): the MuJoCo model is generated from the RobotModel');
+  return engine;
+}
+
+/** The document's root element is <mujoco> (comments, declarations and a BOM skipped). */
+export function isMjcfText(xml: string): boolean {
+  const body = xml.replace(/^\uFEFF/, '').replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<![^>]*>/g, '');
+  return /^\s*<mujoco\b/.test(body);
 }

@@ -89,6 +89,18 @@ function shapeDesc(s: Shape): RAPIER.ColliderDesc | null {
   return d.setTranslation(s.pos[0], s.pos[1], s.pos[2]).setRotation(toR(q)).setDensity(0);
 }
 
+/**
+ * A collider, or null when Rapier cannot build the shape: a convex hull of nearly flat or collinear points fails
+ * inside createCollider ("expected instance of …") although ColliderDesc.convexHull returned a descriptor.
+ */
+function createCollider(world: RAPIER.World, d: RAPIER.ColliderDesc, rb: RAPIER.RigidBody): RAPIER.Collider | null {
+  try {
+    return world.createCollider(d, rb);
+  } catch {
+    return null;
+  }
+}
+
 const groups = (membership: number, filter: number) => ((membership & 0xffff) << 16) | (filter & 0xffff);
 
 export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_SPACING): RapierWorld {
@@ -146,7 +158,8 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
         const d = shapeDesc(proxyOf(shape));
         if (!d) { hullFailures++; continue; }
         d.setFriction(o.friction).setCollisionGroups(groups(own, (touchesGround ? 1 : 0) | (self ? own : 0)));
-        const c = world.createCollider(d, rb);
+        const c = createCollider(world, d, rb);
+        if (!c) { hullFailures++; continue; }
         if (touchesGround) ground.push({ collider: c, body: b.index });
       }
     }

@@ -119,6 +119,31 @@ export function shortJson(v: unknown, max = 80): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
+/** Does this prefix of a JSON text fail for a reason other than ending early? */
+function failsBeforeEnd(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return false;
+  } catch (e) {
+    return !/end of JSON input|Unterminated string/i.test((e as Error).message);
+  }
+}
+
+/**
+ * Offset of the first character that makes the text invalid JSON, for engines whose message names no position
+ * (Node 20: "Unexpected token 'a', ..."): the shortest prefix that fails other than by ending early (bisection).
+ */
+function firstBadOffset(text: string): number {
+  if (!failsBeforeEnd(text)) return -1;
+  let lo = 0, hi = text.length; // failsBeforeEnd(text.slice(0, hi)) holds; find the least such hi
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (failsBeforeEnd(text.slice(0, mid))) hi = mid;
+    else lo = mid;
+  }
+  return hi - 1;
+}
+
 /** JSON.parse with a named error at the line and column of a syntax error (from the engine's "position N"). */
 export function parseJson(text: string, file: string): unknown {
   try {
@@ -126,7 +151,7 @@ export function parseJson(text: string, file: string): unknown {
   } catch (e) {
     const msg = (e as Error).message;
     const m = /position (\d+)/.exec(msg);
-    const at = m ? Number(m[1]) : /end of JSON input/.test(msg) ? text.length : -1;
+    const at = m ? Number(m[1]) : /end of JSON input/.test(msg) ? text.length : firstBadOffset(text);
     let where = '(json)';
     if (at >= 0) {
       const before = text.slice(0, at);

@@ -298,16 +298,6 @@ const kinds: Kind[] = [
   },
 ];
 
-/**
- * Findings in files another helper owns (src/core/policy/*, being hardened there): printed in the table and
- * reported, asserted only with FUZZ_STRICT=1 until that work lands.
- */
-const OPEN: Record<string, string> = {
-  'profile JSON': 'a profile with "naturalFreqHz": "abc" resolves to NaN stiffness and action scale; negative gains and a "jointOrder" that repeats a joint are accepted; JSON syntax errors give no place (src/core/policy/profile.ts)',
-  'deploy.yaml': '"step_dt: 1000" resolves to 200,000 physics steps per action, a NaN step_dt to a NaN stepDt (src/core/policy/config.ts); ' +
-    'a run is stopped by the caps downstream (ReferenceTrack control rate, controlStep), the config should refuse it',
-};
-
 describe('fuzz: every file kind, seeded mutants', () => {
   beforeAll(async () => {
     await initRapier();
@@ -337,11 +327,7 @@ describe('fuzz: every file kind, seeded mutants', () => {
     for (const [name, t] of rows) {
       expect(t.counts['stack trace'], examples.join('\n')).toBe(0);
       expect(t.counts.hang, examples.join('\n')).toBe(0);
-      if (OPEN[name] === undefined) expect(t.noPlace, `${name}: named errors without a place`).toEqual([]);
-      if (OPEN[name] !== undefined && !process.env.FUZZ_STRICT) {
-        if (t.counts['NaN-success']) console.warn(`OPEN, not asserted here (FUZZ_STRICT=1 asserts it): ${name}: ${OPEN[name]}`);
-        continue;
-      }
+      expect(t.noPlace, `${name}: named errors without a place`).toEqual([]);
       expect(t.counts['NaN-success'], examples.join('\n')).toBe(0);
     }
     // each kind produced both outcomes somewhere, or at least named errors: the mutants are not all no-ops

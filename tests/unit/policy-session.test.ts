@@ -191,6 +191,6 @@ describe('policy config validation (issue 17)', () => {
     const e = await withProfile({ ...base, jointOrder: [...descNames, 'bad\u0000joint\r'] }, 'evil\u001b.json');
     expect(e.message).not.toMatch(/[\u0000\r\u001b]/);
     expect(e.message).toMatch(/evil\\x1b\.json/);
-    expect(e.message).toMatch(/bad\\x00joint\\x0d/);
+    expect(e.message).toMatch(/bad\\0joint\\r/);
   });
 });

@@ -1,5 +1,6 @@
 /** Conventions shared by the config sources: gain rule, G1 defaults, term aliases, small parsers. */
 import { fail } from '../errors';
+import { parseJson } from '../validate';
 import type { RobotModel } from '../model/types';
 import type { ObsLayoutEntry } from '../observation/types';
 
@@ -92,25 +93,8 @@ export function uniqueNames(names: string[], file: string, where: string): strin
   return names;
 }
 
-/** JSON.parse with the line and column of a syntax error. */
-export function parseJsonText(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = String((e as Error).message ?? e);
-    const m = /position (\d+)/.exec(msg);
-    let where = '';
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos).split('\n');
-      where = `line ${before.length}, column ${before[before.length - 1].length + 1}`;
-    } else {
-      const lc = /line (\d+) column (\d+)/.exec(msg);
-      if (lc) where = `line ${lc[1]}, column ${lc[2]}`;
-    }
-    return fail('ParseError', file, where, `not valid JSON: ${msg.split('\n')[0]}`);
-  }
-}
+/** JSON.parse with the line and column of a syntax error (one definition: core/validate.ts). */
+export const parseJsonText = (text: string, file: string): unknown => parseJson(text, file);
 
 export const strList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
 

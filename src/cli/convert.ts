@@ -11,7 +11,7 @@ import { MimicError } from '../core/errors';
 import { loadRobotSource } from '../core/evaluation/setup';
 import { diagnoseClip } from '../core/motion/diagnose';
 import type { RobotModel } from '../core/model/types';
-import type { FormatClip, JointOrder, QuatOrder, ReadOptions } from '../core/motion/formats/common';
+import type { FormatClip, ReadOptions } from '../core/motion/formats/common';
 import { readMotionFile, readMotionFolder } from '../core/motion/formats/read';
 import { writeClip, writeFormatOf } from '../core/motion/formats/write';
 import { resampleClip } from '../core/motion/sample';
@@ -54,8 +54,8 @@ function parse(argv: string[]): Args {
     else if (f === '--fps') opts.fps = rate(f, v);
     else if (f === '--out-fps') a.outFps = rate(f, v);
     else if (f === '--clip') a.clip = v;
-    else if (f === '--joint-order' && (v === 'description' || v === 'isaaclab')) opts.jointOrder = v as JointOrder;
-    else if (f === '--quat-order' && (v === 'wxyz' || v === 'xyzw')) opts.quatOrder = v as QuatOrder;
+    else if (f === '--joint-order' && (v === 'description' || v === 'isaaclab')) opts.jointOrder = v;
+    else if (f === '--quat-order' && (v === 'wxyz' || v === 'xyzw')) opts.quatOrder = v;
     else throw new UsageError(`unknown option or value: ${f} ${v}`);
   }
   if (pos.length !== 2) throw new UsageError(`expected IN and OUT, got ${pos.length} paths`);
@@ -77,7 +77,7 @@ function readFolder(dir: string): Record<string, Uint8Array> {
 }
 
 function readInput(path: string, robot: RobotModel, opts: ReadOptions): FormatClip[] {
-  let isDir = false;
+  let isDir: boolean;
   try { isDir = statSync(path).isDirectory(); } catch { throw new UsageError(`cannot read ${path}`); }
   if (isDir) return readMotionFolder(path.replace(/[\\/]+$/, ''), readFolder(path), robot, opts);
   return readMotionFile(path, new Uint8Array(readFileSync(path)), robot, opts);
@@ -114,7 +114,7 @@ if (isMain) {
       process.stderr.write(`error: ${e.message}\n${CONVERT_USAGE}\n`);
       process.exit(2);
     }
-    process.stderr.write(e instanceof MimicError ? `${e.message}\n` : `error: ${(e as Error)?.stack ?? e}\n`);
+    process.stderr.write(e instanceof MimicError ? `${e.message}\n` : `error: ${(e as Error)?.stack ?? String(e)}\n`);
     process.exit(1);
   }
 }

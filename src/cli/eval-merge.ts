@@ -58,7 +58,7 @@ if (isMain) {
     process.exit(mergeMain(process.argv.slice(2)));
   } catch (e) {
     if (e instanceof MimicError) process.stderr.write(`${e.message}\n`);
-    else process.stderr.write(`error: ${(e as Error)?.stack ?? e}\n`);
+    else process.stderr.write(`error: ${(e as Error)?.stack ?? String(e)}\n`);
     process.exit(1);
   }
 }

@@ -59,7 +59,7 @@ export function qSlerp(a: ArrayLike<number>, b: ArrayLike<number>, t: number): Q
   const s = d < 0 ? -1 : 1;
   d = Math.abs(d);
   if (d > 0.9995) {
-    return qNormalize([0, 1, 2, 3].map((i) => a[i] + (s * b[i] - a[i]) * t) as Quat);
+    return qNormalize([0, 1, 2, 3].map((i) => a[i] + (s * b[i] - a[i]) * t));
   }
   const th = Math.acos(d);
   const wa = Math.sin((1 - t) * th) / Math.sin(th);

@@ -35,16 +35,16 @@ function plan(model: RobotModel): Plan {
   let k = 0;
   model.bodies.forEach((b, i) => {
     if (b.parent >= i) throw new Error(`forwardKinematics: body ${b.name} comes before its parent`);
-    p!.parent[i] = b.parent;
-    p!.local.set([...b.pos, ...b.quat], i * 7);
-    p!.jStart[i] = k;
-    for (const j of b.joints) p!.jIndex[k++] = j;
+    p.parent[i] = b.parent;
+    p.local.set([...b.pos, ...b.quat], i * 7);
+    p.jStart[i] = k;
+    for (const j of b.joints) p.jIndex[k++] = j;
   });
   p.jStart[nb] = k;
   model.joints.forEach((j, i) => {
-    p!.jSlide[i] = j.type === 'slide' ? 1 : 0;
-    p!.jPos.set(j.pos, i * 3);
-    p!.jAxis.set(j.axis, i * 3);
+    p.jSlide[i] = j.type === 'slide' ? 1 : 0;
+    p.jPos.set(j.pos, i * 3);
+    p.jAxis.set(j.axis, i * 3);
   });
   plans.set(model, p);
   return p;

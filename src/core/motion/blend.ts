@@ -57,7 +57,7 @@ export function bodyPartOf(jointName: string): Exclude<BodyPart, 'root'> {
 const loops = new WeakMap<MotionClip, Map<number, Timeline>>();
 function loopTimeline(clip: MotionClip, names: string[], fade: number): Timeline {
   let byFade = loops.get(clip);
-  if (!byFade) loops.set(clip, (byFade = new Map()));
+  if (!byFade) loops.set(clip, (byFade = new Map<number, Timeline>()));
   let tl = byFade.get(fade);
   if (!tl || tl.jointNames.join(',') !== names.join(',')) {
     const dur = (clip.nFrames - 1) / clip.fps;

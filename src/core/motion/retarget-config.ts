@@ -23,30 +23,42 @@ export interface RetargetConfig {
   contact: { speed: number; height: number };
 }
 
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
+const obj = (v: unknown): Json => (isObj(v) ? v : {});
+const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
+const str = (v: unknown, d: string): string => (typeof v === 'string' ? v : d);
+
 export function checkRetargetConfig(raw: unknown, robotName: string, file = 'retarget config'): RetargetConfig {
-  const o = raw as Record<string, any>;
   const need = (cond: boolean, key: string, what: string) => { if (!cond) fail('MotionError', file, `key ${key}`, what); };
-  need(!!o && typeof o === 'object', 'root', 'config must be a JSON object');
-  const src = o.source ?? {};
+  need(isObj(raw), 'root', 'config must be a JSON object');
+  const o = obj(raw);
+  const src = obj(o.source);
   const M = src.toRobot ?? [[0, 0, 1], [1, 0, 0], [0, 1, 0]];
-  need(Array.isArray(M) && M.length === 3 && M.every((r: unknown) => Array.isArray(r) && r.length === 3 && r.every(Number.isFinite)),
-    'source.toRobot', 'must be a 3x3 matrix');
-  need(Array.isArray(o.groups) && o.groups.length > 0, 'groups', 'must list source bone → robot joints groups');
-  o.groups.forEach((g: any, i: number) => need(typeof g?.bone === 'string' && Array.isArray(g.joints) && g.joints.length > 0,
+  const isMatrix = (m: unknown): m is number[][] =>
+    Array.isArray(m) && m.length === 3 && m.every((r: unknown) => Array.isArray(r) && r.length === 3 && r.every(Number.isFinite));
+  need(isMatrix(M), 'source.toRobot', 'must be a 3x3 matrix');
+  const groups = Array.isArray(o.groups) ? (o.groups as unknown[]) : [];
+  need(groups.length > 0, 'groups', 'must list source bone → robot joints groups');
+  groups.forEach((g, i) => need(isObj(g) && typeof g.bone === 'string' && Array.isArray(g.joints) && g.joints.length > 0,
     `groups[${i}]`, 'needs "bone" and a non-empty "joints" list'));
-  need(Array.isArray(o.feet) && o.feet.length > 0, 'feet', 'must list the feet ({ body, bones })');
-  o.feet.forEach((f: any, i: number) => need(typeof f?.body === 'string' && Array.isArray(f.bones) && f.bones.length > 0,
+  const feet = Array.isArray(o.feet) ? (o.feet as unknown[]) : [];
+  need(feet.length > 0, 'feet', 'must list the feet ({ body, bones })');
+  feet.forEach((f, i) => need(isObj(f) && typeof f.body === 'string' && Array.isArray(f.bones) && f.bones.length > 0,
     `feet[${i}]`, 'needs "body" and "bones"'));
   const scale = o.scale ?? 1;
-  need(typeof scale === 'number' ? scale > 0 : typeof scale?.sourceHip === 'string' && typeof scale?.robotHip === 'string',
+  need(typeof scale === 'number' ? scale > 0 : isObj(scale) && typeof scale.sourceHip === 'string' && typeof scale.robotHip === 'string',
     'scale', 'a number > 0 or { sourceHip, robotHip }');
-  const byRobot = (o.robotTposeByRobot ?? {})[robotName] ?? {};
-  const tpose = { ...(o.robotTpose ?? {}), ...byRobot };
+  const byRobot = obj(obj(o.robotTposeByRobot)[robotName]);
+  const tpose: Json = { ...obj(o.robotTpose), ...byRobot };
   for (const [k, v] of Object.entries(tpose)) need(Number.isFinite(v), `robotTpose.${k}`, 'must be a number (rad)');
+  const contact = obj(o.contact);
   return {
-    name: String(o.name ?? file), toRobot: M, tposeFrame: src.tposeFrame ?? 0, firstFrame: src.firstFrame ?? 1,
-    rootBone: src.root ?? 'Hips', robotTpose: tpose as Record<string, number>, tposeAlign: o.tposeAlign ?? [],
-    groups: o.groups, rest: o.rest ?? {}, scale, feet: o.feet,
-    contact: { speed: o.contact?.speed ?? 0.3, height: o.contact?.height ?? 0.06 },
+    name: str(o.name, file), toRobot: M as number[][], tposeFrame: num(src.tposeFrame, 0), firstFrame: num(src.firstFrame, 1),
+    rootBone: str(src.root, 'Hips'), robotTpose: tpose as Record<string, number>,
+    tposeAlign: (Array.isArray(o.tposeAlign) ? o.tposeAlign : []) as RetargetConfig['tposeAlign'],
+    groups: groups as RetargetConfig['groups'], rest: obj(o.rest) as RetargetConfig['rest'],
+    scale: scale as RetargetConfig['scale'], feet: feet as RetargetConfig['feet'],
+    contact: { speed: num(contact.speed, 0.3), height: num(contact.height, 0.06) },
   };
 }

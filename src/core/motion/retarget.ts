@@ -55,7 +55,7 @@ const bodyOf = (model: RobotModel, name: string, file: string): number => {
 };
 
 /** Robot joint angles for the source's T-pose: config angles, refined by direction alignment. */
-export function robotTpose(model: RobotModel, cfg: RetargetConfig, file: string): Float64Array {
+export function robotTpose(model: RobotModel, cfg: RetargetConfig, _file: string): Float64Array {
   const nj = model.joints.length, nb = model.bodies.length;
   const q = new Float64Array(nj);
   for (const [name, v] of Object.entries(cfg.robotTpose)) {

@@ -6,7 +6,7 @@
  * Joints are matched BY NAME to `timeline.jointNames`; a joint a clip lacks holds 0.
  */
 import type { MotionClip } from './types';
-import { qMul, qNormalize, qSlerp, qYaw, type Quat } from '../math';
+import { qMul, qNormalize, qSlerp, qYaw } from '../math';
 
 export type DriverKind = 'replay' | 'builtin' | 'policy';
 
@@ -76,7 +76,7 @@ interface Layout {
 const maps = new WeakMap<MotionClip, Map<string, Int32Array>>();
 function jointMap(clip: MotionClip, names: string[]): Int32Array {
   let byKey = maps.get(clip);
-  if (!byKey) maps.set(clip, (byKey = new Map()));
+  if (!byKey) maps.set(clip, (byKey = new Map<string, Int32Array>()));
   const key = names.join(',');
   let m = byKey.get(key);
   if (!m) {
@@ -192,7 +192,8 @@ export function sampleTimeline(tl: Timeline, t: number, out: PoseOut): TimelineS
   // the last segment started by tp, and whether tp lies inside its incoming crossfade
   let i = n - 1;
   while (i > 0 && L.starts[i] > tp) i--;
-  let cur = i, curPass = pass, prev = -1, prevPass = pass, start = L.starts[i];
+  const prevPass = pass;
+  let cur = i, curPass = pass, prev = -1, start = L.starts[i];
   if (tl.loop && tp >= L.period) { cur = 0; curPass = pass + 1; start = L.period; prev = n - 1; }
   else if (i > 0) prev = i - 1;
   const fade = L.fades[cur];

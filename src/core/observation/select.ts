@@ -70,7 +70,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function chooseObservationBackend(opts: ChooseOptions): Promise<BackendChoice> {
   if (opts.mode === 'cpu') return { backend: 'cpu', reason: 'CPU selected' };
   const gpu = opts.gpu !== undefined ? opts.gpu : (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu ?? null;
-  let adapter: GPUAdapter | null = null;
+  let adapter: GPUAdapter | null;
   try {
     adapter = gpu ? await gpu.requestAdapter() : null;
   } catch {

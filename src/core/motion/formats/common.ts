@@ -91,7 +91,7 @@ export function pickFps(file: string, opts: ReadOptions, fromFile: unknown, dflt
   else if (fromFile !== undefined && fromFile !== null) { fps = Number(fromFile); notes.push(`rate ${fps} Hz from the file`); }
   else if (dflt !== undefined) { fps = dflt; notes.push(`rate ${dflt} Hz: ${why}; pass fps to change it`); }
   if (fps === undefined) return fail('MotionError', file, 'fps', `frame rate unknown (${why}): pass fps`);
-  if (!Number.isFinite(fps) || fps <= 0) fail('MotionError', file, 'fps', `frame rate must be > 0 (got ${String(fromFile ?? fps)})`);
+  if (!Number.isFinite(fps) || fps <= 0) fail('MotionError', file, 'fps', `frame rate must be > 0 (got ${JSON.stringify(fromFile ?? fps)})`);
   return fps;
 }
 

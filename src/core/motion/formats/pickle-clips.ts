@@ -45,7 +45,7 @@ function clipOf(d: Dict, name: string, file: string, where: string, L: Layout, r
   checkFinite(flatDof.data, flatDof.shape[1], file, `${where}${L.dof}`);
   checkFinite(rot.data, 4, file, `${where}${L.rot}`);
   const listed = d.joint_names ?? d.dof_names;
-  const fileNames = Array.isArray(listed) && listed.every((x) => typeof x === 'string') ? listed as string[] : undefined;
+  const fileNames = Array.isArray(listed) && listed.every((x) => typeof x === 'string') ? listed : undefined;
   const names = fileNames && !opts.jointNames
     ? columnNames(flatDof.shape[1], file, `${where}${L.dof}`, robot, { ...opts, jointNames: fileNames }, 'description', '', notes, warnings)
     : columnNames(flatDof.shape[1], file, `${where}${L.dof}`, robot, opts, 'description', `${L.format}s name no joints`, notes, warnings);

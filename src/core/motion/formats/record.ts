@@ -119,7 +119,7 @@ export function parseRecordingJson(text: string, file: string): Recording {
   if (!Array.isArray(names) || !Array.isArray(steps) || !steps.length || !(dt > 0)) fail('ParseError', file, 'keys', 'joint_names, steps, control_dt missing or empty');
   const nj = names.length, n = steps.length;
   const clip: MotionClip = {
-    name: String(doc.name ?? 'recording'), fps: 1 / dt, nFrames: n, jointNames: names,
+    name: typeof doc.name === 'string' ? doc.name : 'recording', fps: 1 / dt, nFrames: n, jointNames: names,
     rootPos: new Float32Array(n * 3), rootQuat: new Float32Array(n * 4), jointPos: new Float32Array(n * nj),
   };
   steps.forEach((s, k) => {

@@ -6,17 +6,9 @@ import { MimicError } from '../../src/core/errors';
 export type Outcome = 'named error' | 'ok' | 'stack trace' | 'hang' | 'NaN-success';
 export const OUTCOMES: Outcome[] = ['named error', 'ok', 'stack trace', 'hang', 'NaN-success'];
 
-/** mulberry32: a small seeded generator in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../src/core/math';
+
+export { rng };
 export const pick = <T>(r: () => number, a: readonly T[]): T => a[Math.floor(r() * a.length)];
 const int = (r: () => number, n: number): number => Math.floor(r() * n);
 

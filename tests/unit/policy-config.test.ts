@@ -7,21 +7,13 @@ import {
 } from '../../src/core/policy/config';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { DANCE, linearPolicy, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { caught } from './policy-fixture';
 
 const yamlText = readFileSync(`${DANCE}/deploy.yaml`, 'utf8');
 const danceBytes = new Uint8Array(readFileSync(`${DANCE}/policy.onnx`));
 const danceInfo = readOnnxInfo(danceBytes, 'policy.onnx');
 const profile = (name: string): unknown => JSON.parse(readFileSync(`policies/${name}.json`, 'utf8'));
 
-function caught(f: () => unknown): MimicError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MimicError);
-    return e as MimicError;
-  }
-  throw new Error('expected a MimicError');
-}
 
 /** A copy of the robot without some joints (by name), as if another robot. */
 function withoutJoints(m: RobotModel, drop: string[]): RobotModel {

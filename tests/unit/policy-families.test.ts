@@ -11,20 +11,12 @@ import {
   descNames, g1, holosomaLoco, holosomaMeta, holosomaWbt, humanoidverseExport, mjlabDeployYaml, recurrentExport, trackingExport,
 } from './families-fixture';
 import { ASSETS, DANCE, linearPolicy } from './policy-fixture';
+import { caught } from './policy-fixture';
 
 const resolve = (bytes: Uint8Array, file: string, extra: Partial<Parameters<typeof resolvePolicyConfig>[0]> = {}): PolicyConfig =>
   resolvePolicyConfig({ info: readOnnxInfo(bytes, file), file, robot: g1, ...extra });
 const profile = (name: string): unknown => JSON.parse(readFileSync(`policies/${name}.json`, 'utf8'));
 
-function caught(f: () => unknown): MimicError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MimicError);
-    return e as MimicError;
-  }
-  throw new Error('expected a MimicError');
-}
 
 describe('BeyondMimic / mjlab tracking exports', () => {
   it('BeyondMimic 154 (Isaac order, embedded reference): family, source, what was filled in', () => {

@@ -3,6 +3,8 @@
  * build tiny real models that onnxruntime-web runs, plus loading of the shared G1 assets.
  */
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { MimicError } from '../../src/core/errors';
 import { loadRobot } from '../../src/core/model/index';
 import type { RobotModel } from '../../src/core/model/types';
 
@@ -132,4 +134,15 @@ export function embeddedExport(frames: number, clamp: boolean, metadata: Record<
       valueInfo('body_pos_w', [1, 2, 3]), valueInfo('body_quat_w', [1, 2, 4])],
     metadata,
   });
+}
+
+/** The MimicError f throws (fails the test when it throws nothing or something else). */
+export function caught(f: () => unknown): MimicError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MimicError);
+    return e as MimicError;
+  }
+  throw new Error('expected a MimicError');
 }

@@ -74,7 +74,7 @@ export function parseNpy(bytes: Uint8Array, file: string, key: string): NpyArray
 }
 
 /** Fortran (column-major) → C (row-major) order. */
-function toCOrder(src: Float64Array, shape: number[]): Float64Array {
+export function toCOrder(src: Float64Array, shape: number[]): Float64Array {
   const n = shape.length;
   if (n < 2) return src;
   const out = new Float64Array(src.length);

@@ -8,6 +8,7 @@
 import { gunzipSync, unzlibSync } from 'fflate';
 import { BufferReader, NameRegistry, Parser } from 'pickleparser';
 import { fail } from '../../errors';
+import { toCOrder } from '../npy';
 
 /** A numpy array rebuilt from a pickle: numbers in C (row-major) order. */
 export class NdArray {
@@ -45,7 +46,7 @@ function decode(raw: Uint8Array, dt: DType, shape: number[], fortran: boolean, f
   const out = new Float64Array(count);
   const get = reader(kind, size, dv, little, dt.code, file);
   for (let i = 0; i < count; i++) out[i] = get(i * size);
-  return new NdArray([...shape], fortran ? fortranToC(out, shape) : out, dt.name);
+  return new NdArray([...shape], fortran ? toCOrder(out, shape) : out, dt.name);
 }
 
 /** Bytes per element of a dtype (unicode: 4 per character). */
@@ -88,20 +89,6 @@ function half(h: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
-function fortranToC(src: Float64Array, shape: number[]): Float64Array {
-  const n = shape.length;
-  if (n < 2) return src;
-  const out = new Float64Array(src.length);
-  const idx = new Array<number>(n).fill(0);
-  for (let c = 0; c < src.length; c++) {
-    let rem = c;
-    for (let d = n - 1; d >= 0; d--) { idx[d] = rem % shape[d]; rem = Math.floor(rem / shape[d]); }
-    let f = 0;
-    for (let d = n - 1; d >= 0; d--) f = f * shape[d] + idx[d];
-    out[c] = src[f];
-  }
-  return out;
-}
 
 const toBytes = (v: unknown, file: string): Uint8Array => {
   if (v instanceof Uint8Array) return v;

@@ -3,20 +3,10 @@
  * and metadata (detect → evidence) and builds the PolicyConfig from what the file says plus, for what it
  * does not say, a profile (the user's, else the family's shipped one) or the family's defaults (configure).
  */
-import type { RobotModel } from '../../model/types';
-import type { PolicyConfig } from '../config';
+import type { PolicyConfig, ResolveInput } from '../config';
 import type { OnnxInfo, OnnxValueInfo } from '../onnx';
 
-export interface FamilyInput {
-  info: OnnxInfo;
-  /** the policy's file name (messages) */
-  file: string;
-  robot: RobotModel;
-  yaml?: string;
-  yamlFile?: string;
-  /** a profile (parsed JSON or its text) */
-  profile?: unknown;
-  profileFile?: string;
+export interface FamilyInput extends ResolveInput {
   /** the observation input and its size per env (-1 when symbolic) */
   obsIn: OnnxValueInfo;
   obsSize: number;

@@ -9,23 +9,20 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseMotionCsv } from '../src/core/motion/csv';
 import type { RapierExtraOptions } from '../src/core/physics/index';
-import type { PhysicsOptions } from '../src/core/physics/types';
+import { defaultPhysicsOptions, type PhysicsOptions } from '../src/core/physics/types';
 import { runEpisode, type EpisodeResult } from '../src/core/policy/episode';
 import { DANCE, loadG1 } from '../tests/unit/policy-fixture';
 
 type Physics = Partial<PhysicsOptions> & RapierExtraOptions;
 
-/** label → Rapier options on top of the defaults; the defaults are 4 × 4 with inertia floor 0.005. */
-const SETTINGS: [string, Physics][] = [
-  ['8×4, floor 0.001 (old default)', { solverIterations: 8, pgsIterations: 4, inertiaFloor: 0.001 }],
-  ['8×4, floor 0.005', { solverIterations: 8, pgsIterations: 4 }],
-  ['4×4, floor 0.001', { solverIterations: 4, pgsIterations: 4, inertiaFloor: 0.001 }],
-  ['4×4, floor 0.005 (default)', {}],
-  ['3×6, floor 0.005', { solverIterations: 3, pgsIterations: 6 }],
-  ['2×8, floor 0.005', { solverIterations: 2, pgsIterations: 8 }],
-  ['2×4, floor 0.005', { solverIterations: 2, pgsIterations: 4 }],
-  ['1×16, floor 0.005', { solverIterations: 1, pgsIterations: 16 }],
+/** [substeps (solverIterations), PGS iterations per substep, link inertia floor]; the old default was 8 × 4, 0.001. */
+const SETTINGS: [number, number, number][] = [
+  [8, 4, 0.001], [8, 4, 0.005], [4, 4, 0.001], [4, 4, 0.005], [3, 7, 0.005], [3, 6, 0.005], [2, 8, 0.005], [2, 4, 0.005], [1, 16, 0.005],
 ];
+const d = defaultPhysicsOptions;
+const label = ([it, pgs, floor]: [number, number, number]) =>
+  `${it}×${pgs}, floor ${floor}${it === d.solverIterations && pgs === d.pgsIterations && floor === d.inertiaFloor ? ' (default)' : ''}${it === 8 && pgs === 4 && floor === 0.001 ? ' (old default)' : ''}`;
+const options = ([solverIterations, pgsIterations, inertiaFloor]: [number, number, number]): Physics => ({ solverIterations, pgsIterations, inertiaFloor });
 
 const g1 = loadG1();
 const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', g1.joints.map((j) => j.name));
@@ -61,19 +58,19 @@ export async function run(): Promise<void> {
   const best: Run[] = [];
   let mujoco: Run | undefined;
   for (let r = 0; r < reps; r++) {
-    for (const [k, [, opts]] of SETTINGS.entries()) {
-      const x = await dance('rapier', opts);
+    for (const [k, setting] of SETTINGS.entries()) {
+      const x = await dance('rapier', options(setting));
       if (!best[k] || x.physicsMs < best[k].physicsMs) best[k] = x;
     }
     const m = await dance('mujoco', {});
     if (!mujoco || m.physicsMs < mujoco.physicsMs) mujoco = m;
   }
   const mj = mujoco!;
-  const rows = SETTINGS.map(([label], k) => {
+  const rows = SETTINGS.map((setting, k) => {
     const { result: r, physicsMs } = best[k];
     const ratio = r.mean_joint_err_rad / mj.result.mean_joint_err_rad;
     return {
-      setting: label, 'physics ms / control step': +physicsMs.toFixed(3), '× MuJoCo': +(physicsMs / mj.physicsMs).toFixed(2),
+      setting: label(setting), 'physics ms / control step': +physicsMs.toFixed(3), '× MuJoCo': +(physicsMs / mj.physicsMs).toFixed(2),
       'joint err (rad)': +r.mean_joint_err_rad.toFixed(4), 'joint / MuJoCo': +ratio.toFixed(3),
       'anchor err (m)': +r.mean_anchor_pos_err_m.toFixed(4), terminations: r.terminations.length,
       'dance bar': r.terminations.length === 0 && ratio <= 1.15 ? 'holds' : 'FAILS',

@@ -39,6 +39,11 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   private readonly quats: number[][];
   private readonly angs: number[][];
   private readonly com: number[] = [0, 0, 0];
+  /** targets Rapier fills in place (translation(target) etc.: no object per call) */
+  private readonly tBuf = { x: 0, y: 0, z: 0 };
+  private readonly rBuf = { w: 1, x: 0, y: 0, z: 0 };
+  private readonly lvBuf = { x: 0, y: 0, z: 0 };
+  private readonly avBuf = { x: 0, y: 0, z: 0 };
   /** per env: the contact-pair callback that sums normal impulses into contactForce */
   private readonly contactSum: ((body: number) => (m: RAPIER.TempContactManifold, flipped: boolean) => void)[];
 
@@ -125,7 +130,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     const quats = this.quats, angs = this.angs, cl = this.com;
     for (let b = 0; b < nb; b++) {
       const rb = env.bodies[b];
-      const t = rb.translation(), r = rb.rotation(), lv = rb.linvel(), av = rb.angvel();
+      const t = rb.translation(this.tBuf), r = rb.rotation(this.rBuf), lv = rb.linvel(this.lvBuf), av = rb.angvel(this.avBuf);
       const q = quats[b], w = angs[b];
       q[0] = r.w; q[1] = r.x; q[2] = r.y; q[3] = r.z;
       w[0] = av.x; w[1] = av.y; w[2] = av.z;

@@ -64,7 +64,10 @@ export async function run(): Promise<void> {
   console.log(`MuJoCo on the G1 file as is (mesh self-collisions on): ${Math.round(best(rates))} humanoid-steps/s at N = 1`);
 }
 
-/** PD step of every joint (one env per joint, root fixed, 1 s): worst |q_rapier - q_mujoco| per solver setting. */
+/**
+ * PD step of every joint (one env per joint, root fixed, 1 s): worst |q_rapier - q_mujoco| per solver setting (at the
+ * default link inertia floor; the dance-accuracy table per setting is `bench -- rapier-settings`).
+ */
 async function stepResponse(kind: 'rapier' | 'mujoco', solverIterations = 8, pgsIterations = 4): Promise<{ q: number[]; ms: number }> {
   const nj = model.joints.length;
   const e = await createEngine(kind, model, { n: nj, fixedRoot: true, armature: g.armature, solverIterations, pgsIterations });
@@ -86,7 +89,7 @@ async function stepResponse(kind: 'rapier' | 'mujoco', solverIterations = 8, pgs
 async function solverTable(): Promise<void> {
   const ref = await stepResponse('mujoco');
   const rows = [];
-  for (const [it, pgs] of [[4, 1], [8, 1], [4, 4], [8, 4], [8, 8], [16, 4]]) {
+  for (const [it, pgs] of [[4, 1], [8, 1], [2, 8], [3, 6], [3, 7], [4, 4], [8, 4], [8, 8], [16, 4]]) {
     let worst = 0, worstFree = 0, worstJoint = '', exploded = '';
     let ms = NaN;
     try {

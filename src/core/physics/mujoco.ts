@@ -39,6 +39,10 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   private readonly friction: (number | null)[];
   private readonly massScale: Map<number, number>[];
   private freed = false;
+  /** per env: typed views on its MjData arrays, made once (each getter call builds a new view, ~0.3 µs) */
+  private readonly views: (DataViews | null)[] = [];
+  /** per model body: MuJoCo id of its root body (body_rootid), read once */
+  private rootOf: number[] | null = null;
 
   constructor(private readonly mj: MainModule, private readonly m: MjModel, readonly model: RobotModel, readonly options: PhysicsOptions, source: boolean) {
     super(options.n);
@@ -153,12 +157,29 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
     }
   }
 
+  /**
+   * Views on env e's MjData arrays, made on first use and again after the WASM heap grew (growth detaches the old
+   * buffer: its views read length 0). MjData arrays themselves never move.
+   */
+  private viewsOf(e: number): DataViews {
+    let v = this.views[e];
+    if (!v || v.xpos.length === 0) {
+      const d = this.data[e];
+      v = {
+        xpos: d.xpos, xquat: d.xquat, cvel: d.cvel, scom: d.subtree_com, qpos: d.qpos, qvel: d.qvel, ctrl: d.ctrl,
+        qfrc: d.qfrc_applied, cfrc: d.cfrc_ext, xfrc: d.xfrc_applied, actForce: d.actuator_force,
+      };
+      this.views[e] = v;
+    }
+    return v;
+  }
+
   step(): void {
     const { mj, m } = this;
     const { nj } = this.state;
     for (let e = 0; e < this.options.n; e++) {
       const d = this.data[e];
-      const qfrc = d.qfrc_applied, ctrl = d.ctrl;
+      const { qfrc, ctrl } = this.viewsOf(e);
       if (!this.gains.uniform) this.writeGains(e);
       for (let j = 0; j < nj; j++) {
         const i = e * nj + j, a = this.act[j];
@@ -168,12 +189,15 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
         qfrc[this.dadr[j]] = tau;
       }
       this.writePushes(e);
-      this.withEnv(e, () => {
+      const advance = () => {
         mj.mj_step2(m, d);
         mj.mj_rnePostConstraint(m, d);
         this.readContacts(e);
         mj.mj_step1(m, d);
-      });
+      };
+      // per-env overrides (friction, mass scale) are swapped in around the step; without any, no swap
+      if (this.friction[e] === null && this.massScale[e].size === 0) advance();
+      else this.withEnv(e, advance);
       this.read(e);
     }
     checkExplosion(this.model, this.state, 'MuJoCo');
@@ -198,8 +222,8 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   }
 
   private readContacts(e: number): void {
-    const d = this.data[e], s = this.state, nb = s.nb;
-    const cf = d.cfrc_ext, xf = d.xfrc_applied, af = d.actuator_force, nj = s.nj;
+    const s = this.state, nb = s.nb, nj = s.nj;
+    const { cfrc: cf, xfrc: xf, actForce: af } = this.viewsOf(e);
     for (let j = 0; j < nj; j++) if (this.act[j] >= 0) s.jointTorque[e * nj + j] = af[this.act[j]];
     for (let b = 0; b < nb; b++) {
       const id = this.bodyId[b], k = (e * nb + b) * 3;
@@ -208,13 +232,13 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   }
 
   private read(e: number): void {
-    const d = this.data[e], s = this.state, { nb, nj } = s;
-    const m = this.m;
-    const xpos = d.xpos, xquat = d.xquat, cvel = d.cvel, scom = d.subtree_com, qpos = d.qpos, qvel = d.qvel;
-    const rootId = m.body_rootid;
+    const s = this.state, { nb, nj } = s;
+    const { xpos, xquat, cvel, scom, qpos, qvel } = this.viewsOf(e);
+    const rootM = this.m.body_rootid;
+    const rootOf = (this.rootOf ??= this.bodyId.map((id) => rootM[id]));
     for (let b = 0; b < nb; b++) {
       const id = this.bodyId[b], k3 = (e * nb + b) * 3, k4 = (e * nb + b) * 4;
-      const r = rootId[id];
+      const r = rootOf[b];
       for (let c = 0; c < 3; c++) s.bodyPos[k3 + c] = xpos[id * 3 + c];
       for (let c = 0; c < 4; c++) s.bodyQuat[k4 + c] = xquat[id * 4 + c];
       const wx = cvel[id * 6], wy = cvel[id * 6 + 1], wz = cvel[id * 6 + 2];
@@ -284,6 +308,12 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
     for (const d of this.data) d.delete();
     this.m.delete();
   }
+}
+
+/** The MjData arrays read or written every step. */
+interface DataViews {
+  xpos: Float64Array; xquat: Float64Array; cvel: Float64Array; scom: Float64Array; qpos: Float64Array; qvel: Float64Array;
+  ctrl: Float64Array; qfrc: Float64Array; cfrc: Float64Array; xfrc: Float64Array; actForce: Float64Array;
 }
 
 export async function createMujocoEngine(model: RobotModel, options?: Partial<PhysicsOptions>, source?: MujocoSource): Promise<PhysicsEngine> {

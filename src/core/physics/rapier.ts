@@ -33,6 +33,19 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   private motorDirty = true;
   private freed = false;
   private readonly v = { x: 0, y: 0, z: 0 };
+  /** per env: user forces/torques may be set on its bodies (pushes now or last step, or torque-mode PD) */
+  private readonly loaded: boolean[];
+  /** read-back scratch, reused every step: per body rotation (wxyz), angular velocity, com offset (world) */
+  private readonly quats: number[][];
+  private readonly angs: number[][];
+  private readonly com: number[] = [0, 0, 0];
+  /** targets Rapier fills in place (translation(target) etc.: no object per call) */
+  private readonly tBuf = { x: 0, y: 0, z: 0 };
+  private readonly rBuf = { w: 1, x: 0, y: 0, z: 0 };
+  private readonly lvBuf = { x: 0, y: 0, z: 0 };
+  private readonly avBuf = { x: 0, y: 0, z: 0 };
+  /** per env: the contact-pair callback that sums normal impulses into contactForce */
+  private readonly contactSum: ((body: number) => (m: RAPIER.TempContactManifold, flipped: boolean) => void)[];
 
   constructor(readonly model: RobotModel, readonly options: PhysicsOptions, extra: RapierExtraOptions) {
     super(options.n);
@@ -43,6 +56,10 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     this.state = createBatchState(options.n, nj, nb);
     this.gains = new Gains(options.n, nj, model);
     this.rest = model.joints.map((j) => model.bodies[j.body].quat);
+    this.loaded = new Array(options.n).fill(true);
+    this.quats = model.bodies.map(() => [1, 0, 0, 0]);
+    this.angs = model.bodies.map(() => [0, 0, 0]);
+    this.contactSum = Array.from({ length: options.n }, (_, e) => this.contactSummer(e));
     for (let e = 0; e < options.n; e++) this.read(e);
   }
 
@@ -69,7 +86,9 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     const env = this.w.envs[e];
     const { nj } = this.state;
     const s = this.state, g = this.gains, v = this.v;
-    for (const rb of env.bodies) { rb.resetTorques(false); rb.resetForces(false); }
+    // user forces persist in Rapier until reset: clear them only where some were set (identical results, ~60 fewer calls)
+    if (this.loaded[e]) for (const rb of env.bodies) { rb.resetTorques(false); rb.resetForces(false); }
+    this.loaded[e] = this.pd === 'torque' || this.pushes.of(e).length > 0;
     for (const p of this.pushes.of(e)) {
       const rb = env.bodies[p.body];
       if (p.force) {
@@ -108,21 +127,19 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     const env = this.w.envs[e];
     const s = this.state, { nb, nj } = s;
     const model = this.model;
-    const quats: number[][] = new Array(nb);
-    const angs: number[][] = new Array(nb);
+    const quats = this.quats, angs = this.angs, cl = this.com;
     for (let b = 0; b < nb; b++) {
       const rb = env.bodies[b];
-      const t = rb.translation(), r = rb.rotation(), lv = rb.linvel(), av = rb.angvel();
-      const q = [r.w, r.x, r.y, r.z];
-      quats[b] = q;
-      angs[b] = [av.x, av.y, av.z];
+      const t = rb.translation(this.tBuf), r = rb.rotation(this.rBuf), lv = rb.linvel(this.lvBuf), av = rb.angvel(this.avBuf);
+      const q = quats[b], w = angs[b];
+      q[0] = r.w; q[1] = r.x; q[2] = r.y; q[3] = r.z;
+      w[0] = av.x; w[1] = av.y; w[2] = av.z;
       const k3 = (e * nb + b) * 3, k4 = (e * nb + b) * 4;
-      const o = [t.x, t.y, t.z];
-      s.bodyPos[k3] = o[0] - env.offset[0]; s.bodyPos[k3 + 1] = o[1] - env.offset[1]; s.bodyPos[k3 + 2] = o[2] - env.offset[2];
+      s.bodyPos[k3] = t.x - env.offset[0]; s.bodyPos[k3 + 1] = t.y - env.offset[1]; s.bodyPos[k3 + 2] = t.z - env.offset[2];
       s.bodyQuat[k4] = q[0]; s.bodyQuat[k4 + 1] = q[1]; s.bodyQuat[k4 + 2] = q[2]; s.bodyQuat[k4 + 3] = q[3];
       // Rapier's linvel is the centre of mass velocity; state wants the body frame origin: v_o = v_c + w x (o - c)
       // (from the link's own com: Rapier refreshes worldCom() only inside step, not after a reset)
-      const cl = qRotate(q, this.w.links[b].com);
+      rotateInto(q, this.w.links[b].com, cl);
       const dx = -cl[0], dy = -cl[1], dz = -cl[2];
       s.bodyLinVel[k3] = lv.x + av.y * dz - av.z * dy;
       s.bodyLinVel[k3 + 1] = lv.y + av.z * dx - av.x * dz;
@@ -141,19 +158,23 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
       s.jointVel[e * nj + j] = a[0] * (wc[0] - wp[0]) + a[1] * (wc[1] - wp[1]) + a[2] * (wc[2] - wp[2]);
     }
     // ground contact forces: sum of the normal impulses of the last step / dt
-    const dt = this.options.dt;
-    const world = this.w.world, gc = this.w.groundCollider;
-    for (const { collider, body } of env.ground) {
-      world.contactPair(collider, gc, (m, flipped) => {
-        let imp = 0;
-        for (let i = 0; i < m.numContacts(); i++) imp += m.contactImpulse(i);
-        if (imp === 0) return;
-        const nrm = m.normal();
-        const sgn = (flipped ? 1 : -1) * imp / dt;
-        const k3 = (e * nb + body) * 3;
-        s.contactForce[k3] += sgn * nrm.x; s.contactForce[k3 + 1] += sgn * nrm.y; s.contactForce[k3 + 2] += sgn * nrm.z;
-      });
-    }
+    const world = this.w.world, gc = this.w.groundCollider, sum = this.contactSum[e];
+    for (const { collider, body } of env.ground) world.contactPair(collider, gc, sum(body));
+  }
+
+  /** Env e's contact-pair callback maker: body → callback adding that pair's normal force to contactForce. */
+  private contactSummer(e: number): (body: number) => (m: RAPIER.TempContactManifold, flipped: boolean) => void {
+    const s = this.state, nb = s.nb, dt = this.options.dt;
+    const byBody = this.model.bodies.map((_, body) => (m: RAPIER.TempContactManifold, flipped: boolean) => {
+      let imp = 0;
+      for (let i = 0; i < m.numContacts(); i++) imp += m.contactImpulse(i);
+      if (imp === 0) return;
+      const nrm = m.normal();
+      const sgn = (flipped ? 1 : -1) * imp / dt;
+      const k3 = (e * nb + body) * 3;
+      s.contactForce[k3] += sgn * nrm.x; s.contactForce[k3 + 1] += sgn * nrm.y; s.contactForce[k3 + 2] += sgn * nrm.z;
+    });
+    return (body) => byBody[body];
   }
 
   reset(env: number, st: EnvState): void {
@@ -172,6 +193,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
       rb.resetForces(false); rb.resetTorques(false);
     }
     this.pushes.clear(env);
+    this.loaded[env] = this.pd === 'torque';
     this.read(env);
     for (let j = 0; j < this.state.nj; j++) this.state.jointTorque[env * this.state.nj + j] = 0;
   }
@@ -192,6 +214,15 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     this.freed = true;
     this.w.world.free();
   }
+}
+
+/** out = q·v·q* (same arithmetic as math.qRotate, without the allocation). */
+function rotateInto(q: ArrayLike<number>, v: ArrayLike<number>, out: number[]): void {
+  const w = q[0], x = q[1], y = q[2], z = q[3];
+  const tx = 2 * (y * v[2] - z * v[1]);
+  const ty = 2 * (z * v[0] - x * v[2]);
+  const tz = 2 * (x * v[1] - y * v[0]);
+  out[0] = v[0] + w * tx + (y * tz - z * ty); out[1] = v[1] + w * ty + (z * tx - x * tz); out[2] = v[2] + w * tz + (x * ty - y * tx);
 }
 
 export async function createRapierEngine(model: RobotModel, options?: Partial<PhysicsOptions> & RapierExtraOptions): Promise<PhysicsEngine> {

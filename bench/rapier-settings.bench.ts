@@ -1,0 +1,87 @@
+// Rapier solver settings: cost vs tracking accuracy, MuJoCo-WASM measured in the same run.
+// Each setting runs the real g1-dance-102 export over its whole clip (1457 control steps = 5828 physics steps).
+//   accuracy: mean joint error, anchor error, terminations (deterministic: the same in every repeat)
+//   cost:     bare engine.step() time during that dance, summed per control step (4 × 5 ms), N = 1
+// All settings and MuJoCo run once each per repeat, interleaved (rapier A, rapier B, ..., mujoco; again ...);
+// the best repeat of each is reported. `npm run bench -- rapier-settings [--reps=3]`.
+// "dance bar" = the policy-dance test's bar: no termination, joint error ≤ 1.15 × MuJoCo's.
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { parseMotionCsv } from '../src/core/motion/csv';
+import type { RapierExtraOptions } from '../src/core/physics/index';
+import { defaultPhysicsOptions, type PhysicsOptions } from '../src/core/physics/types';
+import { runEpisode, type EpisodeResult } from '../src/core/policy/episode';
+import { DANCE, loadG1 } from '../tests/unit/policy-fixture';
+
+type Physics = Partial<PhysicsOptions> & RapierExtraOptions;
+
+/** [substeps (solverIterations), PGS iterations per substep, link inertia floor]; the old default was 8 × 4, 0.001. */
+const SETTINGS: [number, number, number][] = [
+  [8, 4, 0.001], [8, 4, 0.005], [4, 4, 0.001], [4, 4, 0.005], [3, 7, 0.005], [3, 6, 0.005], [2, 8, 0.005], [2, 4, 0.005], [1, 16, 0.005],
+];
+const d = defaultPhysicsOptions;
+const label = ([it, pgs, floor]: [number, number, number]) =>
+  `${it}×${pgs}, floor ${floor}${it === d.solverIterations && pgs === d.pgsIterations && floor === d.inertiaFloor ? ' (default)' : ''}${it === 8 && pgs === 4 && floor === 0.001 ? ' (old default)' : ''}`;
+const options = ([solverIterations, pgsIterations, inertiaFloor]: [number, number, number]): Physics => ({ solverIterations, pgsIterations, inertiaFloor });
+
+const g1 = loadG1();
+const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', g1.joints.map((j) => j.name));
+const policy = {
+  bytes: new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), file: 'policy.onnx',
+  yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'), yamlFile: 'deploy.yaml',
+};
+
+interface Run { result: EpisodeResult; physicsMs: number }
+
+/** One dance episode; physicsMs = bare engine.step() time per control step (decimation steps). */
+async function dance(engine: 'rapier' | 'mujoco', physics: Physics, seconds?: number): Promise<Run> {
+  let ms = 0, steps = 0, wrapped = false;
+  const result = await runEpisode({
+    model: g1, engine, policy, clip, physics, seconds, stopOnTermination: false,
+    onStep: ({ engine: e }) => {
+      if (wrapped) return;
+      wrapped = true;
+      const step = e.step.bind(e);
+      e.step = () => { const t0 = performance.now(); step(); ms += performance.now() - t0; steps++; };
+    },
+  });
+  const decimation = Math.round(steps / Math.max(1, result.control_steps));
+  return { result, physicsMs: (ms / Math.max(1, steps)) * decimation };
+}
+
+export async function run(): Promise<void> {
+  const reps = Number(process.argv.find((a) => a.startsWith('--reps='))?.slice(7) ?? 2);
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`rapier-settings: ${reps} interleaved repeats of the whole dance per setting, load average ${load()}`);
+  await dance('rapier', {}, 5); // warm-up: both WASM modules tier up
+  await dance('mujoco', {}, 5);
+  const best: Run[] = [];
+  let mujoco: Run | undefined;
+  for (let r = 0; r < reps; r++) {
+    for (const [k, setting] of SETTINGS.entries()) {
+      const x = await dance('rapier', options(setting));
+      if (!best[k] || x.physicsMs < best[k].physicsMs) best[k] = x;
+    }
+    const m = await dance('mujoco', {});
+    if (!mujoco || m.physicsMs < mujoco.physicsMs) mujoco = m;
+  }
+  const mj = mujoco!;
+  const rows = SETTINGS.map((setting, k) => {
+    const { result: r, physicsMs } = best[k];
+    const ratio = r.mean_joint_err_rad / mj.result.mean_joint_err_rad;
+    return {
+      setting: label(setting), 'physics ms / control step': +physicsMs.toFixed(3), '× MuJoCo': +(physicsMs / mj.physicsMs).toFixed(2),
+      'joint err (rad)': +r.mean_joint_err_rad.toFixed(4), 'joint / MuJoCo': +ratio.toFixed(3),
+      'anchor err (m)': +r.mean_anchor_pos_err_m.toFixed(4), terminations: r.terminations.length,
+      'dance bar': r.terminations.length === 0 && ratio <= 1.15 ? 'holds' : 'FAILS',
+    };
+  });
+  rows.push({
+    setting: 'MuJoCo-WASM', 'physics ms / control step': +mj.physicsMs.toFixed(3), '× MuJoCo': 1,
+    'joint err (rad)': +mj.result.mean_joint_err_rad.toFixed(4), 'joint / MuJoCo': 1,
+    'anchor err (m)': +mj.result.mean_anchor_pos_err_m.toFixed(4), terminations: mj.result.terminations.length, 'dance bar': '-',
+  });
+  console.log('Rapier solver (substeps × PGS iterations) and link inertia floor vs MuJoCo, G1 + dance, whole clip, N = 1:');
+  console.table(rows);
+  console.log(`load average after the table: ${load()}`);
+}

@@ -68,18 +68,18 @@ export async function run(): Promise<void> {
   const mj = mujoco!;
   const rows = SETTINGS.map((setting, k) => {
     const { result: r, physicsMs } = best[k];
-    const ratio = r.mean_joint_err_rad / mj.result.mean_joint_err_rad;
+    const ratio = (r.mean_joint_err_rad ?? NaN) / (mj.result.mean_joint_err_rad ?? NaN);
     return {
       setting: label(setting), 'physics ms / control step': +physicsMs.toFixed(3), '× MuJoCo': +(physicsMs / mj.physicsMs).toFixed(2),
-      'joint err (rad)': +r.mean_joint_err_rad.toFixed(4), 'joint / MuJoCo': +ratio.toFixed(3),
-      'anchor err (m)': +r.mean_anchor_pos_err_m.toFixed(4), terminations: r.terminations.length,
+      'joint err (rad)': +(r.mean_joint_err_rad ?? NaN).toFixed(4), 'joint / MuJoCo': +ratio.toFixed(3),
+      'anchor err (m)': +(r.mean_anchor_pos_err_m ?? NaN).toFixed(4), terminations: r.terminations.length,
       'dance bar': r.terminations.length === 0 && ratio <= 1.15 ? 'holds' : 'FAILS',
     };
   });
   rows.push({
     setting: 'MuJoCo-WASM', 'physics ms / control step': +mj.physicsMs.toFixed(3), '× MuJoCo': 1,
-    'joint err (rad)': +mj.result.mean_joint_err_rad.toFixed(4), 'joint / MuJoCo': 1,
-    'anchor err (m)': +mj.result.mean_anchor_pos_err_m.toFixed(4), terminations: mj.result.terminations.length, 'dance bar': '-',
+    'joint err (rad)': +(mj.result.mean_joint_err_rad ?? NaN).toFixed(4), 'joint / MuJoCo': 1,
+    'anchor err (m)': +(mj.result.mean_anchor_pos_err_m ?? NaN).toFixed(4), terminations: mj.result.terminations.length, 'dance bar': '-',
   });
   console.log('Rapier solver (substeps × PGS iterations) and link inertia floor vs MuJoCo, G1 + dance, whole clip, N = 1:');
   console.table(rows);

@@ -23,7 +23,8 @@ export class Charts {
         width: 300, height: 130, legend: { show: false }, cursor: { show: false },
         scales: { x: { time: false } },
         axes: [
-          { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 22, font: '10px system-ui' },
+          { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 30, font: '10px system-ui',
+            label: 'simulated time (s)', labelSize: 12, labelFont: '10px system-ui', values: (_u, v) => v.map((x) => `${x} s`) },
           { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 50, font: '10px system-ui' },
         ],
         series: [{}, { stroke: color, width: 1.5, fill: color + '22', points: { show: false } }],

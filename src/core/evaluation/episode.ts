@@ -14,7 +14,8 @@ import { qFromAxisAngle, qMul, qRotate } from '../math';
 import { ReferenceTrack } from '../motion/reference';
 import type { MotionClip } from '../motion/types';
 import { createEngine, createRapierEngine } from '../physics/index';
-import { createBatchState, type BatchState, type PhysicsEngine, type PhysicsOptions } from '../physics/types';
+import { isFootName } from '../model/feet';
+import { createBatchState, envState, type BatchState, type PhysicsEngine, type PhysicsOptions } from '../physics/types';
 import { BuiltinController, builtinGains } from '../policy/builtin';
 import { PolicyController } from '../policy/controller';
 import { armatureFromStiffness, DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES } from '../policy/conventions';
@@ -147,7 +148,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
       joints: cfg ? cfg.jointNames.map((j) => model.jointIndex.get(j)!) : model.joints.map((_, j) => j),
       tracked: tracked.length ? tracked : model.bodies.map((_, b) => b),
       endEffectors: ee,
-      feet: model.bodies.filter((b) => /ankle_roll|foot/i.test(b.name)).map((b) => b.index),
+      feet: model.bodies.filter((b) => isFootName(b.name)).map((b) => b.index),
       anchor: model.bodyIndex.get(cfg?.anchorBody ?? DEFAULT_ANCHOR) ?? 0,
       root: 0,
     };
@@ -230,11 +231,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
     const termination: (string | null)[] = new Array(n).fill(null);
     const r = driver.ref;
     const park = (e: number) => {
-      raw.reset(e, {
-        rootPos: r.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: r.rootQuat.subarray(e * 4, e * 4 + 4),
-        rootLinVel: r.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: r.rootAngVel.subarray(e * 3, e * 3 + 3),
-        jointPos: r.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: r.jointVel.subarray(e * nj, (e + 1) * nj),
-      });
+      raw.reset(e, envState(r, e));
       driver.forget(e);
     };
     const t0 = now();

@@ -1,8 +1,8 @@
 /** MJCF helpers: compiler settings, default classes, orientations, geoms and geom-derived inertia. */
 import { fail } from '../errors';
-import { qFromAxisAngle, qMul, qNormalize, vCross, vNorm, type Quat, type Vec3 } from '../math';
+import { matToQuat, qFromAxisAngle, qMul, qNormalize, vCross, vNorm, type Quat, type Vec3 } from '../math';
 import { nums } from './common';
-import { fromPrincipal, matToQuat, type Mat3 } from './inertia';
+import { fromPrincipal, type Mat3 } from './inertia';
 import type { Shape, ShapeType } from './types';
 import type { XmlElement } from './xml';
 

@@ -9,7 +9,7 @@
 import { fail } from '../errors';
 import { qConj, qLog, qMul, qRotate, vAdd, vCross, vSub } from '../math';
 import type { RobotModel } from '../model/types';
-import { createBatchState, type BatchState, type PhysicsEngine } from '../physics/types';
+import { createBatchState, envState, type BatchState, type PhysicsEngine } from '../physics/types';
 import settingsJson from '../../../policies/builtin-controller.json';
 import { valuesByName } from './conventions';
 import type { ReferenceSource } from './refio';
@@ -94,16 +94,10 @@ export class BuiltinController {
   /** Put env e (or all) on the reference's first frame. */
   reset(env?: number, step = 0): void {
     const envs = env === undefined ? [...Array(this.n).keys()] : [env];
-    const nj = this.nj;
     for (const e of envs) {
       this.refStep[e] = step;
       this.track.write(step, this.ref, e);
-      const r = this.ref;
-      this.engine.reset(e, {
-        rootPos: r.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: r.rootQuat.subarray(e * 4, e * 4 + 4),
-        rootLinVel: r.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: r.rootAngVel.subarray(e * 3, e * 3 + 3),
-        jointPos: r.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: r.jointVel.subarray(e * nj, (e + 1) * nj),
-      });
+      this.engine.reset(e, envState(this.ref, e));
     }
   }
 

@@ -20,7 +20,7 @@ import { createObsContext } from '../observation/context';
 import type { ObsContext } from '../observation/types';
 import type { RobotModel } from '../model/types';
 import { controlStep } from '../physics/control';
-import type { PhysicsEngine } from '../physics/types';
+import { envState, type PhysicsEngine } from '../physics/types';
 import type { PolicyConfig } from './config';
 import type { PolicySession } from './session';
 import { alignmentFor, applyAlignment, EmbeddedReference, identityAlignment, type Alignment, type ReferenceSource } from './refio';
@@ -146,12 +146,7 @@ export class PolicyController {
     for (const e of envs) {
       this.writeRef(e);
       if (this.start === 'reset') {
-        const nj = this.nj;
-        this.engine.reset(e, {
-          rootPos: ref.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: ref.rootQuat.subarray(e * 4, e * 4 + 4),
-          rootLinVel: ref.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: ref.rootAngVel.subarray(e * 3, e * 3 + 3),
-          jointPos: ref.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: ref.jointVel.subarray(e * nj, (e + 1) * nj),
-        });
+        this.engine.reset(e, envState(ref, e));
       } else {
         const a = this.ctx.anchorBody, nb = state.nb;
         this.alignment[e] = alignmentFor(

@@ -17,6 +17,7 @@ import { createEngine } from '../core/physics/index';
 import { readOnnxInfo } from '../core/policy/onnx';
 import { resolvePolicyConfig, type PolicyConfig } from '../core/policy/config';
 import { MimicError } from '../core/errors';
+import { parseJson } from '../core/json';
 import { probeOnce, probeStarted, decide, appDevice, replaceDevice } from './obs-backend';
 import { GpuPolicyDriver } from './gpu-driver';
 import type { MotionClip } from '../core/motion/types';
@@ -412,16 +413,13 @@ function defaultReference(first: string, skills: string[], duration: number): Pi
   return { segments: [newSegment(first, duration, 'builtin', 0.5)], layers };
 }
 
-/** A .json that is not JSON is a named error (file and line), whether a session or a policy profile. */
+/** A .json that is not JSON is a named error (file, line and column), whether a session or a policy profile. */
 function checkJson(f: RawFile): boolean {
   try {
-    JSON.parse(text(f.bytes));
+    parseJson(text(f.bytes), base(f.path));
     return true;
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = Number(msg.match(/position (\d+)/)?.[1]);
-    const line = Number.isFinite(pos) ? text(f.bytes).slice(0, pos).split('\n').length : 0;
-    reportError(new MimicError('ParseError', base(f.path), line ? `line ${line}` : '', `not valid JSON (${msg})`), 'load');
+    reportError(e, 'load');
     return false;
   }
 }

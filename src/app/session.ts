@@ -7,6 +7,7 @@ import { strToU8, strFromU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { store, type AppState } from './store';
 import { records, hashOf, type RawFile } from './assets';
 import { MimicError } from '../core/errors';
+import { parseJson } from '../core/json';
 
 export interface SessionFile {
   format: 'mimic-bench-session';
@@ -79,8 +80,7 @@ export function readBundle(bytes: Uint8Array, file: string): { session: string; 
 }
 
 function parseSession(text: string, file: string): SessionFile {
-  let f: SessionFile;
-  try { f = JSON.parse(text); } catch (e) { throw new MimicError('ParseError', file, '', `not JSON: ${(e as Error).message}`); }
+  const f = parseJson(text, file) as SessionFile;
   if (f?.format !== 'mimic-bench-session') throw new MimicError('ParseError', file, 'format', 'not a mimic-bench session file');
   if (!Array.isArray(f.segments) || !Array.isArray(f.layers)) throw new MimicError('ParseError', file, 'segments', 'expected the lists segments and layers');
   return f;

@@ -17,7 +17,7 @@ export class Charts {
       ['torque', 'Joint torque', 'N·m (RMS)', '#4dff88'],
     ];
     for (const [key, title, unit, color] of defs) {
-      const box = h('div', { class: 'chart', id: `chart-${key}` }, h('div', { class: 'title' }, `${title} · ${unit}`));
+      const box = h('div', { class: 'chart', id: `chart-${key}` }, h('div', { class: 'title', title: `${title} · ${unit}` }, `${title} · ${unit}`));
       el.append(box);
       const plot = new uPlot({
         width: 300, height: 130, legend: { show: false }, cursor: { show: false },

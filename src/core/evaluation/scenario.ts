@@ -5,6 +5,7 @@
  */
 import { fail } from '../errors';
 import { rng } from '../math';
+import { parseJson } from '../json';
 
 /** A fixed value or a uniform range [lo, hi]. */
 export type Range = number | [number, number];
@@ -127,12 +128,7 @@ function checkNum(v: unknown, where: string, file: string, min = 0): void {
 
 /** Parse and validate a scenario file; every bad key or value is a ParseError naming the key. */
 export function parseScenario(text: string, file: string): Scenario {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    return fail('ParseError', file, '(json)', (e as Error).message);
-  }
+  const raw = parseJson(text, file);
   const o = checkKeys(raw, '', file);
   if (typeof o.name !== 'string' || !o.name) fail('ParseError', file, 'name', 'expected a non-empty string');
   if (!Number.isInteger(o.seed) || (o.seed as number) < 0) fail('ParseError', file, 'seed', `expected a non-negative integer, got ${JSON.stringify(o.seed)}`);

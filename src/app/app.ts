@@ -13,7 +13,6 @@ import { restoreSelection, rememberSelection } from './selection';
 import { BuiltinDriver, PolicyDriver, ReplayDriver, type Driver } from './drivers';
 import { sampleTimeline, timelineDuration, type Timeline } from '../core/motion/timeline';
 import { sampleBlend, maskOf } from '../core/motion/blend';
-import { createEngine } from '../core/physics/index';
 import { readOnnxInfo } from '../core/policy/onnx';
 import { resolvePolicyConfig, type PolicyConfig } from '../core/policy/config';
 import { MimicError } from '../core/errors';
@@ -62,6 +61,7 @@ export class App {
 
   async boot(): Promise<void> {
     const sim = this.sim;
+    void import('../core/physics/index'); // start fetching the physics now; the first robot needs it
     sim.onError = (e) => reportError(e, 'simulation');
     sim.onFallen = () => setStatus({ note: `fell at ${sim.time.toFixed(2)} s → reset to the reference` });
     const skills = await registerBuiltins();
@@ -134,6 +134,8 @@ export class App {
       // a fallen robot must rest on the floor: every shape touches the ground; collision meshes become bounding
       // capsules/boxes (convex hulls cost 2.5× more per physics step with the G1 lying down, see README)
       const meshes = model.bodies.some((b) => b.collision.some((c) => c.type === 'mesh'));
+      // the physics (Rapier, its wasm inlined: megabytes of script) loads here, not before the first frame
+      const { createEngine } = await import('../core/physics/index');
       const engine = await createEngine('rapier', model, { dt: 0.005, groundContact: 'all', meshCollision: meshes ? 'proxy' : 'hull' });
       if (gen !== this.robotGen) { engine.free(); return false; }
       this.sim.setRobot(model, engine);

@@ -51,6 +51,6 @@ export function parseJson(text: string, file: string): unknown {
   } catch (e) {
     const at = Math.max(0, jsonErrorOffset(text));
     const before = text.slice(0, at).split('\n');
-    throw new MimicError('ParseError', file, `line ${before.length} column ${before[before.length - 1].length + 1}`, `not valid JSON (${(e as Error).message.split('\n')[0]})`);
+    throw new MimicError('ParseError', file, `line ${before.length} column ${before[before.length - 1].length + 1}`, `not valid JSON (${(e as Error).message.replace(/,\s*".*$/s, '')})`);
   }
 }

@@ -71,7 +71,8 @@ describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () =
       expect(summary.torque_rms_nm).toBeGreaterThan(0);
       expect(await page.locator('#eval-summary').innerText()).toMatch(/success \d+% of 2/);
 
-      // the report: self-contained HTML in the sandboxed iframe, with its summary table
+      // the report: self-contained HTML in the sandboxed iframe of the full-width dialog, with its summary table
+      await page.click('#eval-open-report');
       const frame = page.frameLocator('#eval-report');
       await expect.poll(() => frame.locator('table').count(), { timeout: 10_000 }).toBeGreaterThan(0);
       const table = await frame.locator('table').first().innerText();

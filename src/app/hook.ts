@@ -68,7 +68,7 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       },
       errors: s.errors.map((x) => ({ kind: x.kind, message: x.message, count: x.count })),
       progress: s.progress ? { ...s.progress } : null,
-      waitingSession: app.waitingSession,
+      waitingSession: app.files.waitingSession,
       timings: { ...timings },
       assets: s.assets.map((a) => ({ id: a.id, kind: a.kind, name: a.name, builtin: a.builtin })),
       robotId: s.robotId,

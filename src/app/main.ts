@@ -50,7 +50,7 @@ mountLibrary($('library'), app);
 mountErrors($('errors'));
 mountStatus($('statusline'));
 mountToggles($('view-toggles'), () => { loop.frameRobot = true; });
-mountBusy($('busy'), app);
+mountBusy($('busy'), app.files);
 mountTransport($('transport'), app.sim);
 mountShortcuts(document.body);
 
@@ -75,7 +75,7 @@ $('session-load').addEventListener('change', (e) => {
   const input = e.target as HTMLInputElement;
   const list = [...(input.files ?? [])];
   input.value = '';
-  if (list.length) void app.openFiles((onFile) => readFileList(list, onFile));
+  if (list.length) void app.files.openFiles((onFile) => readFileList(list, onFile));
 });
 
 // drag and drop of files or a whole folder onto the page
@@ -90,7 +90,7 @@ window.addEventListener('drop', (e) => {
   e.preventDefault();
   dragDepth = 0;
   hint.hidden = true;
-  void app.openFiles((onFile) => readDrop(dt, onFile));
+  void app.files.openFiles((onFile) => readDrop(dt, onFile));
 });
 
 const resize = () => { scene.resize(); charts.resize(); };

@@ -9,7 +9,7 @@ export function mountLibrary(el: HTMLElement, app: App): void {
     const input = e.target as HTMLInputElement;
     const list = [...(input.files ?? [])];
     input.value = '';
-    if (list.length) void app.openFiles((onFile) => readFileList(list, onFile));
+    if (list.length) void app.files.openFiles((onFile) => readFileList(list, onFile));
   };
   const files = h('input', { type: 'file', id: 'file-input', multiple: true, hidden: true, 'data-testid': 'file-input', onchange: open });
   const folder = h('input', { type: 'file', id: 'folder-input', multiple: true, hidden: true, webkitdirectory: true, onchange: open });
@@ -49,7 +49,7 @@ export function mountLibrary(el: HTMLElement, app: App): void {
             const d = app.clipDuration(a.id);
             if (d !== null) store.setState((st) => ({ source: 'timeline', segments: [...st.segments, newSegment(a.id, d, st.driver, 0.5)] }));
           } }, '+') : null,
-          a.builtin ? null : h('button', { title: 'Remove (also from this browser\'s storage)', onclick: () => void app.removeAsset(a.id) }, '✕')));
+          a.builtin ? null : h('button', { title: 'Remove (also from this browser\'s storage)', onclick: () => void app.files.removeAsset(a.id) }, '✕')));
       }
       body.append(ul);
     };

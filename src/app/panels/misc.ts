@@ -1,7 +1,7 @@
 /** Messages list, status line, view toggles, busy indicator with the load progress. */
 import { store, clearErrors } from '../store';
 import { h, fmt } from '../dom';
-import type { App } from '../app';
+import type { Loader } from '../loader';
 
 /** The Messages list: newest first; a repeated message is one entry with a count (×N); "clear all". */
 export function mountErrors(el: HTMLElement): void {
@@ -67,10 +67,10 @@ export function mountToggles(el: HTMLElement, frameRobot: () => void): void {
 }
 
 /** What the app is busy with; during a long load a progress bar (file k of n, what is read/compiled) and Cancel. */
-export function mountBusy(el: HTMLElement, app: App): void {
+export function mountBusy(el: HTMLElement, loader: Loader): void {
   const label = h('span', { id: 'busy-label' });
   const bar = h('progress', { id: 'load-progress', max: 1, value: 0 });
-  const cancel = h('button', { id: 'load-cancel', title: 'Stop this load (what was loaded before stays)', onclick: () => app.cancelLoad() }, 'Cancel');
+  const cancel = h('button', { id: 'load-cancel', title: 'Stop this load (what was loaded before stays)', onclick: () => loader.cancelLoad() }, 'Cancel');
   el.append(label, bar, cancel);
   const render = () => {
     const s = store.getState(), p = s.progress;

@@ -5,7 +5,7 @@
  * Loading files and sessions is its `files` (loader.ts).
  */
 import { store, reportError, newSegment, newLayer, setStatus, type AppState } from './store';
-import { records, robotOf, clipOf, policyFiles } from './assets';
+import { records, robotOf, clipOf, policyFiles, text, base } from './assets';
 import { registerBuiltins, standClip, BUILTIN_ROBOT, DEFAULT_SKILL, builtinRobotText } from './builtins';
 import { loadRecords } from './persist';
 import { Sim } from './sim';
@@ -23,8 +23,6 @@ import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
 import type { LiveReference } from './live-reference';
 
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
-const base = (p: string) => p.split('/').pop() ?? p;
 
 /** What the app asks of the view: draw a new robot; the mouse push for this physics step (null: none). */
 export interface AppView {

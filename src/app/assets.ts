@@ -26,8 +26,10 @@ export interface AssetRecord {
   fps?: number;
 }
 
-const text = (b: Uint8Array): string => new TextDecoder().decode(b);
-const base = (p: string): string => p.split('/').pop() ?? p;
+/** UTF-8 text of a file's bytes */
+export const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+/** the file name of a path */
+export const base = (p: string): string => p.split('/').pop() ?? p;
 const ext = (p: string): string => (p.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '');
 const dir = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/') + 1) : '');
 

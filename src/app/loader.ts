@@ -4,7 +4,7 @@
  * its missing files; removing an asset. Nothing already loaded is lost when a load fails.
  */
 import { store, reportError, newSegment, setStatus, type AppState } from './store';
-import { records, clipOf, addFiles, info, forget, type AssetRecord, type RawFile } from './assets';
+import { records, clipOf, addFiles, info, forget, text, base, type AssetRecord, type RawFile } from './assets';
 import { BUILTIN_ROBOT } from './builtins';
 import { saveRecord, deleteRecord } from './persist';
 import { applySession, readBundle, type SessionResult } from './session';
@@ -12,8 +12,6 @@ import { MimicError } from '../core/errors';
 import { parseJson } from '../core/json';
 import type { Sim } from './sim';
 
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
-const base = (p: string) => p.split('/').pop() ?? p;
 
 /** The asset list shown by the panels, from the registry. */
 export const refreshAssets = (): void => store.setState({ assets: [...records.values()].map(info) });

@@ -55,6 +55,7 @@ describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () =
       expect(status).toMatch(/^done in .* on 2 worker\(s\)/);
       const seen: number[] = await page.evaluate(() => (window as any).__evalProgress);
       const partial = seen.filter((v) => v > 0 && v < 1);
+      console.log(`progress bar values seen: ${seen.map((v) => v.toFixed(2)).join(' ')} · ${status}`);
       expect(partial.length).toBeGreaterThanOrEqual(2); // live progress, not just 0 → 1
       for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
       expect(seen.at(-1)).toBe(1);

@@ -27,8 +27,10 @@ export interface AssetRecord {
   fps?: number;
 }
 
-const text = (b: Uint8Array): string => new TextDecoder().decode(b);
-const base = (p: string): string => p.split('/').pop() ?? p;
+/** UTF-8 text of a file's bytes */
+export const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+/** the file name of a path */
+export const base = (p: string): string => p.split('/').pop() ?? p;
 const ext = (p: string): string => (p.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '');
 const dir = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/') + 1) : '');
 
@@ -121,6 +123,51 @@ export function forget(id: string): void {
   for (const k of [...clips.keys()]) if (k.startsWith(id + '|')) clips.delete(k);
 }
 
+/**
+ * The name shown for an asset: its file name, or its folder's when the file name is generic (every
+ * unitree_rl_lab export is `policy.onnx`); a name already taken by other bytes gets " (2)", " (3)"...
+ */
+export function assetName(kind: AssetKind, path: string): string {
+  const stem = base(path).replace(/\.[^.]+$/, '');
+  const folder = dir(path) ? base(dir(path).slice(0, -1)) : '';
+  const generic = /^(policy|model|actor|network|net|exported|export|checkpoint|latest|final|best|motion|robot|scene|deploy)([_-]?\d+)?$/i.test(stem);
+  const name = generic && folder ? folder : kind === 'clip' ? stem : base(path);
+  const taken = new Set([...records.values()].filter((r) => r.kind === kind).map((r) => r.name));
+  let unique = name;
+  for (let k = 2; taken.has(unique); k++) unique = `${name} (${k})`;
+  return unique;
+}
+
+const fileHashes = new WeakMap<Uint8Array, string>();
+/** FNV-1a (two 32-bit lanes) + length of one file's bytes, cached. */
+function bytesHash(b: Uint8Array): string {
+  let h = fileHashes.get(b);
+  if (h) return h;
+  let a = 0x811c9dc5, c = 0x01000193 ^ b.length;
+  for (let i = 0; i < b.length; i++) {
+    a = Math.imul(a ^ b[i], 0x01000193);
+    c = Math.imul(c ^ b[i], 0x5bd1e995) ^ (c >>> 15);
+  }
+  h = `${(a >>> 0).toString(16)}${(c >>> 0).toString(16)}-${b.length}`;
+  fileHashes.set(b, h);
+  return h;
+}
+
+/** Content hash of an asset (its files' bytes, in any order): the same files loaded twice are one asset. */
+export const hashOf = (r: Pick<AssetRecord, 'files'>): string => r.files.map((f) => bytesHash(f.bytes)).sort().join('+');
+
+/** A new asset, or the one already loaded with the same bytes (then `validate` is not run again). */
+function register(kind: AssetKind, files: RawFile[], validate?: (id: string) => void): AssetRecord {
+  const hash = hashOf({ files });
+  const same = [...records.values()].find((r) => r.kind === kind && !r.builtin && hashOf(r) === hash);
+  if (same) return same;
+  const name = assetName(kind, files[0].path);
+  const rec: AssetRecord = { id: newId(kind, name), kind, name, builtin: false, files };
+  records.set(rec.id, rec);
+  validate?.(rec.id);
+  return rec;
+}
+
 let seq = 0;
 const newId = (kind: AssetKind, name: string) => `${kind}:${name}:${Date.now().toString(36)}${(++seq).toString(36)}`;
 
@@ -139,24 +186,17 @@ export function addFiles(files: RawFile[], lastPolicy: string | null): { added: 
     const e = ext(f.path);
     try {
       if (e === 'xml' || e === 'urdf' || e === 'mjcf') {
-        const rec: AssetRecord = { id: newId('robot', base(f.path)), kind: 'robot', name: base(f.path), builtin: false, files: [f, ...meshes] };
-        records.set(rec.id, rec);
-        try { robotOf(rec.id); } catch (err) { forget(rec.id); throw err; }
-        added.push(rec);
+        added.push(register('robot', [f, ...meshes], (id) => { try { robotOf(id); } catch (err) { forget(id); throw err; } }));
       } else if (e === 'csv' || e === 'npz' || e === 'bvh') {
-        const rec: AssetRecord = { id: newId('clip', base(f.path)), kind: 'clip', name: base(f.path).replace(/\.[^.]+$/, ''), builtin: false, files: [f] };
-        added.push(rec);
-        records.set(rec.id, rec);
+        added.push(register('clip', [f]));
       } else if (e === 'onnx') {
         // external weights (policy.onnx + policy.onnx.data, dropped together or from a folder) are inlined
         const model = { path: f.path, bytes: inlineExternalData(f.bytes, base(f.path), files.filter((g) => ext(g.path) === 'data').map((g) => ({ path: g.path, data: g.bytes }))) };
         readOnnxInfo(model.bytes, base(f.path));
         const same = (g: RawFile) => dir(g.path) === dir(f.path) || onnx.length === 1;
-        const companions = [...yamls.filter(same), ...jsons.filter(same)].slice(0, 2);
-        const name = dir(f.path) ? `${base(dir(f.path).slice(0, -1))}/${base(f.path)}` : base(f.path);
-        const rec: AssetRecord = { id: newId('policy', name), kind: 'policy', name, builtin: false, files: [model, ...companions] };
-        records.set(rec.id, rec);
-        added.push(rec);
+        added.push(register('policy', [model, ...[...yamls.filter(same), ...jsons.filter(same)].slice(0, 2)]));
+      } else if ((e === 'yaml' || e === 'yml' || e === 'json') && onnx.length === 0 && !lastPolicy && files.every((g) => /\.(ya?ml|json)$/i.test(g.path))) {
+        throw new MimicError('PolicyError', base(f.path), '', 'a deploy.yaml / policy profile needs its policy: load it with the .onnx (same folder), or choose a policy first');
       } else if ((e === 'yaml' || e === 'yml' || e === 'json') && onnx.length === 0 && lastPolicy && records.has(lastPolicy)) {
         const r = records.get(lastPolicy)!;
         r.files = [r.files[0], ...r.files.slice(1).filter((g) => ext(g.path) !== e), f];
@@ -171,24 +211,29 @@ export function addFiles(files: RawFile[], lastPolicy: string | null): { added: 
   return { added, errors, attached };
 }
 
-/** Read a browser File list (from an input or a drop) into RawFiles with relative paths. */
-export async function readFileList(list: Iterable<File>): Promise<RawFile[]> {
-  const out: RawFile[] = [];
-  for (const f of list) {
-    const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+export type OnFile = (name: string, done: number, total: number) => void;
+
+/** Read a browser File list (from an input or a drop) into RawFiles with relative paths; `onFile` before each. */
+export async function readFileList(list: ArrayLike<File> | Iterable<File>, onFile: OnFile = () => {}): Promise<RawFile[]> {
+  const all = Array.from(list), out: RawFile[] = [];
+  for (const f of all) {
+    const rel = f.webkitRelativePath || f.name;
+    onFile(rel, out.length, all.length);
     out.push({ path: rel, bytes: new Uint8Array(await f.arrayBuffer()) });
   }
   return out;
 }
 
 /** Files of a drop, walking dropped folders (webkitGetAsEntry). */
-export async function readDrop(dt: DataTransfer): Promise<RawFile[]> {
+export async function readDrop(dt: DataTransfer, onFile: OnFile = () => {}): Promise<RawFile[]> {
   const entries = [...dt.items].map((i) => i.webkitGetAsEntry?.()).filter((e): e is FileSystemEntry => !!e);
-  if (!entries.length) return readFileList(dt.files);
+  const files = [...dt.files];
+  if (!entries.length) return readFileList(files, onFile);
   const out: RawFile[] = [];
   const walk = async (e: FileSystemEntry, prefix: string): Promise<void> => {
     if (e.isFile) {
       const file = await new Promise<File>((res, rej) => (e as FileSystemFileEntry).file(res, rej));
+      onFile(prefix + e.name, out.length, Math.max(out.length + 1, files.length));
       out.push({ path: prefix + e.name, bytes: new Uint8Array(await file.arrayBuffer()) });
     } else if (e.isDirectory) {
       const reader = (e as FileSystemDirectoryEntry).createReader();

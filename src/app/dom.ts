@@ -6,7 +6,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
     else if (k === 'class') el.className = String(v);
-    else if (k === 'value' || k === 'checked' || k === 'selected' || k === 'disabled') (el as unknown as Record<string, unknown>)[k] = v;
+    else if (k === 'value' || k === 'checked' || k === 'selected' || k === 'disabled') Object.assign(el, { [k]: v });
     else if (k === 'text') el.textContent = String(v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }

@@ -1,6 +1,6 @@
 /** Read-only hook for tests and debugging: window.__mimic.getState() returns plain-data snapshots. */
 import { store } from './store';
-import { currentSegment } from './app';
+import type { App } from './app';
 import type { Sim } from './sim';
 import type { Charts } from './panels/charts';
 import type { Scene } from './scene/scene';
@@ -24,7 +24,18 @@ function screenBox(sim: Sim, scene: Scene): { x0: number; y0: number; x1: number
   return { x0, y0, x1, y1 };
 }
 
-export function installHook(sim: Sim, charts: Charts, scene: Scene): void {
+/** Start-up times (ms since navigation start): first frame drawn, first robot drawn, app ready (interactive). */
+export interface Timings { firstFrame: number | null; robotVisible: number | null; ready: number | null }
+
+declare global {
+  interface Window {
+    __mimic?: { getState(): unknown };
+    __mimicDebug?: { loseGpuDevice(): boolean; setDrawInterval(ms: number): void };
+  }
+}
+
+export function installHook(app: App, charts: Charts, scene: Scene, timings: Timings): void {
+  const sim = app.sim;
   const getState = () => {
     const s = store.getState();
     const f = sim.refFrame;
@@ -55,12 +66,15 @@ export function installHook(sim: Sim, charts: Charts, scene: Scene): void {
         rootQuat: e && sim.driver.kind !== 'replay' ? arr(e.state.rootQuat.subarray(0, 4)) : f ? arr(f.rootQuat) : [],
         jointPos: arr(sim.jointPos),
       },
-      errors: s.errors.map((x) => ({ kind: x.kind, message: x.message })),
+      errors: s.errors.map((x) => ({ kind: x.kind, message: x.message, count: x.count })),
+      progress: s.progress ? { ...s.progress } : null,
+      waitingSession: app.files.waitingSession,
+      timings: { ...timings },
       assets: s.assets.map((a) => ({ id: a.id, kind: a.kind, name: a.name, builtin: a.builtin })),
       robotId: s.robotId,
       policyId: s.policyId,
       segments: s.segments.map((g) => ({ ...g })),
-      currentSegment: currentSegment(),
+      currentSegment: app.currentSegment(),
       layers: s.layers.map((l) => ({ ...l, mask: { ...l.mask } })),
       metrics: { n: m.t.length, lastJointErr: m.jointErr.at(-1) ?? null, lastAnchorErr: m.anchorErr.at(-1) ?? null, lastTorque: m.torque.at(-1) ?? null },
       chartUpdates: charts.updates,
@@ -69,5 +83,5 @@ export function installHook(sim: Sim, charts: Charts, scene: Scene): void {
       status: { ...s.status },
     };
   };
-  (window as unknown as { __mimic: unknown }).__mimic = Object.freeze({ getState });
+  window.__mimic = Object.freeze({ getState });
 }

@@ -1,9 +1,12 @@
-/** Entry: layout, panels, scene, the frame loop, drag-and-drop, and the read-only test hook. */
+/**
+ * Entry: creates the one app controller (app.ts) and the scene, mounts the panels with what they need, runs the
+ * frame loop (started at once: the scene and the UI show before the robot exists), drag-and-drop, the test hook.
+ */
 import './style.css';
 import './ort-setup';
 import { store, reportError } from './store';
-import { boot, sim, loadFiles, setPushHook, setOnRobot } from './app';
-import { readDrop } from './assets';
+import { App } from './app';
+import { readDrop, readFileList } from './assets';
 import { Scene } from './scene/scene';
 import { PushTool } from './scene/push';
 import { Charts } from './panels/charts';
@@ -13,43 +16,47 @@ import { mountDrive } from './panels/drive';
 import { mountTimeline } from './panels/timeline';
 import { mountBlend } from './panels/blend';
 import { mountErrors, mountStatus, mountToggles, mountBusy } from './panels/misc';
-import { saveSession, applySession } from './panels/session';
-import { installHook } from './hook';
+import { mountShortcuts } from './panels/shortcuts';
+import { saveSession, saveSessionBundle } from './session';
+import { installHook, type Timings } from './hook';
 import { loseDeviceForTesting } from './obs-backend';
 import { mountEvaluation } from './evaluation-tab';
+import { FrameLoop } from './frame-loop';
 import { h } from './dom';
 
 const $ = (id: string) => document.getElementById(id)!;
+const timings: Timings = { firstFrame: null, robotVisible: null, ready: null };
 
 window.addEventListener('error', (e) => reportError(e.error ?? e.message, 'uncaught'));
 window.addEventListener('unhandledrejection', (e) => reportError(e.reason, 'uncaught'));
 
 const scene = new Scene($('scene') as HTMLCanvasElement);
 const push = new PushTool(scene, () => store.getState().driver !== 'replay');
-let frameRobot = true; // a new robot is framed once its first pose is there
-setOnRobot((m) => { scene.setRobot(m); frameRobot = true; });
-setPushHook((engine) => {
-  const p = push.current;
-  sim.lastPush = null;
-  if (!p) return;
-  const f = push.force(engine.state.bodyPos, engine.state.bodyQuat, p.body);
-  if (f) {
+const loop = new FrameLoop(scene, timings);
+const app = new App({
+  onRobot: (m) => { scene.setRobot(m); loop.frameRobot = true; },
+  push: (engine) => {
+    const p = push.current;
+    const f = p && push.force(engine.state.bodyPos, engine.state.bodyQuat, p.body);
+    if (!p || !f) return null;
     engine.applyForce(0, p.body, f.force, f.point);
-    sim.lastPush = { body: p.body, force: f.force };
-  }
+    return { body: p.body, force: f.force };
+  },
 });
-const charts = new Charts($('charts'), sim.metrics);
+const charts = new Charts($('charts'), app.sim.metrics);
+loop.attach(app.sim, charts);
 
-mountLibrary($('library'));
+mountLibrary($('library'), app);
 mountErrors($('errors'));
 mountStatus($('statusline'));
-mountToggles($('view-toggles'));
-mountBusy($('busy'));
-mountTransport($('transport'));
+mountToggles($('view-toggles'), () => { loop.frameRobot = true; });
+mountBusy($('busy'), app.files);
+mountTransport($('transport'), app.sim);
+mountShortcuts(document.body);
 
 // right-hand tabs
 const tabs: [string, (el: HTMLElement) => void][] = [
-  ['Drive', mountDrive], ['Timeline', mountTimeline], ['Blend', mountBlend], ['Evaluate', mountEvaluation],
+  ['Drive', (el) => mountDrive(el, app.sim)], ['Timeline', (el) => mountTimeline(el, app)], ['Blend', mountBlend], ['Evaluate', mountEvaluation],
 ];
 const bodies = tabs.map(([name, mount]) => {
   const el = h('div', { id: `tab-${name.toLowerCase()}`, hidden: name !== 'Drive' });
@@ -63,11 +70,12 @@ tabs.forEach(([name], i) => $('tabs').append(h('button', { id: `tabbtn-${name.to
 } }, name)));
 
 $('session-save').addEventListener('click', saveSession);
-$('session-load').addEventListener('change', async (e) => {
+$('session-save-all').addEventListener('click', () => { try { saveSessionBundle(); } catch (e) { reportError(e, 'session'); } });
+$('session-load').addEventListener('change', (e) => {
   const input = e.target as HTMLInputElement;
-  const f = input.files?.[0];
-  if (f) applySession(await f.text(), f.name);
+  const list = [...(input.files ?? [])];
   input.value = '';
+  if (list.length) void app.files.openFiles((onFile) => readFileList(list, onFile));
 });
 
 // drag and drop of files or a whole folder onto the page
@@ -76,58 +84,26 @@ let dragDepth = 0;
 window.addEventListener('dragenter', (e) => { if (e.dataTransfer?.types.includes('Files')) { dragDepth++; hint.hidden = false; } });
 window.addEventListener('dragleave', () => { dragDepth = Math.max(0, dragDepth - 1); if (!dragDepth) hint.hidden = true; });
 window.addEventListener('dragover', (e) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); });
-window.addEventListener('drop', async (e) => {
-  if (!e.dataTransfer?.types.includes('Files')) return;
+window.addEventListener('drop', (e) => {
+  const dt = e.dataTransfer;
+  if (!dt?.types.includes('Files')) return;
   e.preventDefault();
   dragDepth = 0;
   hint.hidden = true;
-  try { await loadFiles(await readDrop(e.dataTransfer)); } catch (err) { reportError(err, 'drop'); }
+  void app.files.openFiles((onFile) => readDrop(dt, onFile));
 });
-
-// frame loop: the simulation advances by wall-clock time (fixed control steps), the view draws what is there
-let last = performance.now();
-let frames = 0, fpsT = last, chartT = 0;
-const GHOST_BESIDE = [0, 1.0, 0];
-async function frame(now: number): Promise<void> {
-  const dt = (now - last) / 1000;
-  last = now;
-  const s = store.getState();
-  try {
-    if (s.playing && !s.busy) await sim.tick(dt, s.speed, s.loop);
-  } catch (e) { reportError(e, 'simulation'); }
-  if (scene.robot && sim.bodyPos.length === scene.robot.bodies.length * 3) {
-    scene.robot.update(sim.bodyPos, sim.bodyQuat);
-    if (frameRobot && sim.refFrame) { frameRobot = false; scene.frameRobot(sim.bodyPos); }
-    const g = sim.ghostPose();
-    if (scene.ghost) {
-      scene.ghost.root.visible = s.ghost !== 'off' && !!g;
-      if (g) scene.ghost.update(g.pos, g.quat, s.ghost === 'beside' ? GHOST_BESIDE : [0, 0, 0]);
-    }
-    const contact = sim.engine && sim.driver.kind !== 'replay' ? sim.engine.state.contactForce : null;
-    scene.showContacts(s.showContacts, sim.bodyPos, contact);
-    scene.showCom(s.showCom, sim.com);
-    scene.follow(s.follow, sim.rootPos);
-  }
-  scene.render();
-  frames++;
-  if (now - fpsT > 500) {
-    const fps = (frames * 1000) / (now - fpsT);
-    frames = 0; fpsT = now;
-    store.setState((st) => ({ status: { ...st.status, fps, rtf: sim.rtf, policyMs: sim.driver.latencyMs, physicsMs: sim.physicsMs } }));
-  }
-  if (now - chartT > 100) { chartT = now; charts.update(); store.setState({ time: sim.time }); }
-  requestAnimationFrame((t) => void frame(t));
-}
 
 const resize = () => { scene.resize(); charts.resize(); };
 window.addEventListener('resize', resize);
 new ResizeObserver(resize).observe($('viewport'));
 resize();
 
-installHook(sim, charts, scene);
-// debugging aid, not part of the read-only hook: simulate a WebGPU device loss
-(window as unknown as { __mimicDebug: unknown }).__mimicDebug = Object.freeze({ loseGpuDevice: loseDeviceForTesting });
-boot().then(() => {
+installHook(app, charts, scene, timings);
+// debugging aids, not part of the read-only hook: simulate a WebGPU device loss; draw at most every `ms`
+window.__mimicDebug = Object.freeze({ loseGpuDevice: loseDeviceForTesting, setDrawInterval: (ms: number) => { loop.drawInterval = ms; } });
+loop.start();
+app.boot().then(() => {
   resize();
+  timings.ready = performance.now();
   document.body.dataset.ready = '1';
-}, (e) => reportError(e, 'start-up')).finally(() => requestAnimationFrame((t) => void frame(t)));
+}, (e) => reportError(e, 'start-up'));

@@ -19,7 +19,8 @@ export interface AssetInfo {
 
 export interface SegmentSpec { id: string; clipId: string; in: number; out: number; driver: DriverKind; crossfade: number }
 export interface LayerSpec { clipId: string; weight: number; mask: PartMask; speed: number }
-export interface ErrorEntry { id: number; kind: string; message: string; at: string }
+/** a message; the same message again raises its count (and moves it to the top) instead of adding a copy */
+export interface ErrorEntry { id: number; kind: string; message: string; at: string; count: number }
 export type GhostMode = 'off' | 'over' | 'beside';
 /** where the ONNX policy's observations are built: CPU, WebGPU, or the faster of the two measured at start-up */
 export type ObsMode = 'auto' | 'cpu' | 'gpu';
@@ -54,6 +55,8 @@ export interface AppState {
     duration: number; segment: number; fallen: boolean; note: string;
   };
   busy: string;
+  /** a long load: what is being read/compiled, files done of total (null: none) */
+  progress: { label: string; done: number; total: number } | null;
 }
 
 export const initialState = (): AppState => ({
@@ -61,7 +64,7 @@ export const initialState = (): AppState => ({
   assets: [], robotId: '', policyId: null, segments: [], layers: [], errors: [],
   ghost: 'beside', follow: true, showContacts: true, showCom: true,
   status: { rtf: 0, fps: 0, policyMs: 0, physicsMs: 0, engine: 'rapier', obsBackend: 'probing', obsReason: 'measuring CPU and WebGPU observation builds…', obsEp: '', duration: 0, segment: 0, fallen: false, note: '' },
-  busy: '',
+  busy: '', progress: null,
 });
 
 export const store = createStore<AppState>(() => initialState());
@@ -74,7 +77,20 @@ export function reportError(e: unknown, context = ''): void {
   const kind = err?.name && err.name !== 'Error' ? err.name : 'Error';
   const message = (context ? context + ': ' : '') + (err?.message ?? String(e));
   console.warn('[mimic]', message, (e as Error)?.stack ?? '');
-  store.setState((s) => ({ errors: [...s.errors, { id: ++errorId, kind, message, at: new Date().toISOString() }].slice(-20) }));
+  store.setState((s) => {
+    const same = s.errors.find((x) => x.kind === kind && x.message === message);
+    const entry = { id: ++errorId, kind, message, at: new Date().toISOString(), count: (same?.count ?? 0) + 1 };
+    return { errors: [...s.errors.filter((x) => x !== same), entry].slice(-MAX_MESSAGES) };
+  });
+}
+
+/** distinct messages kept (the oldest go first) */
+export const MAX_MESSAGES = 50;
+
+export const clearErrors = (): void => store.setState({ errors: [] });
+
+export function setStatus(p: Partial<AppState['status']>): void {
+  store.setState((s) => ({ status: { ...s.status, ...p } }));
 }
 
 export const newLayer = (clipId: string, weight = 1): LayerSpec => ({ clipId, weight, mask: fullMask(), speed: 1 });

@@ -43,3 +43,19 @@ export class MimicError extends Error {
 export const fail = (kind: ErrorKind, file: string, where: string, detail: string): never => {
   throw new MimicError(kind, file, where, detail);
 };
+
+/** An error as plain data, to cross a worker boundary (structured clone drops the MimicError class). */
+export interface ErrorData { message: string; kind?: ErrorKind; file?: string; where?: string; detail?: string }
+
+/** `e` as plain data: a MimicError keeps its kind, file, place and detail; anything else its message (or stack). */
+export function errorToData(e: unknown, stack = false): ErrorData {
+  if (e instanceof MimicError) return { message: e.message, kind: e.kind, file: e.file, where: e.where, detail: e.detail };
+  const err = e as Error | undefined;
+  return { message: (stack ? err?.stack : undefined) ?? err?.message ?? String(e) };
+}
+
+/** The error again: a MimicError when the data carries one, else a plain Error. */
+export function errorFromData(d: ErrorData): Error {
+  if (d.kind && d.file !== undefined && d.detail !== undefined) return new MimicError(d.kind, d.file, d.where ?? '', d.detail);
+  return new Error(d.message);
+}

@@ -55,6 +55,7 @@ describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () =
       expect(status).toMatch(/^done in .* on 2 worker\(s\)/);
       const seen: number[] = await page.evaluate(() => (window as any).__evalProgress);
       const partial = seen.filter((v) => v > 0 && v < 1);
+      console.log(`progress bar values seen: ${seen.map((v) => v.toFixed(2)).join(' ')} · ${status}`);
       expect(partial.length).toBeGreaterThanOrEqual(2); // live progress, not just 0 → 1
       for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
       expect(seen.at(-1)).toBe(1);
@@ -71,7 +72,8 @@ describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () =
       expect(summary.torque_rms_nm).toBeGreaterThan(0);
       expect(await page.locator('#eval-summary').innerText()).toMatch(/success \d+% of 2/);
 
-      // the report: self-contained HTML in the sandboxed iframe, with its summary table
+      // the report: self-contained HTML in the sandboxed iframe of the full-width dialog, with its summary table
+      await page.click('#eval-open-report');
       const frame = page.frameLocator('#eval-report');
       await expect.poll(() => frame.locator('table').count(), { timeout: 10_000 }).toBeGreaterThan(0);
       const table = await frame.locator('table').first().innerText();

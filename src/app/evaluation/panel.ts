@@ -1,7 +1,7 @@
 /**
  * The evaluation panel: runs the same evaluation as `npm run eval` (src/core/evaluation) on the robot, policy
- * and clips loaded in the app, in Web Workers, with live progress; shows the self-contained HTML report in an
- * iframe (srcdoc) and offers JSON / CSV / HTML downloads.
+ * and clips loaded in the app, in Web Workers, with live progress; the panel shows the headline numbers, the
+ * self-contained HTML report opens full width in a dialog (iframe srcdoc); JSON / CSV / HTML downloads.
  */
 import type { MotionClip } from '../../core/motion/types';
 import { runPlan, type EvalPlan } from '../../core/evaluation/plan';
@@ -88,29 +88,36 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
   bar.style.width = '100%';
   const status = el('div', { id: 'eval-status', className: 'dim num', textContent: 'Evaluates the loaded robot + policy (or the built-in controller) on the timeline\'s clips.' });
   const summary = el('div', { id: 'eval-summary', className: 'num' });
+  summary.style.cssText = 'display:grid;grid-template-columns:1fr 1fr;gap:2px 10px;font-size:14px;margin:6px 0';
   const downloads = el('div', { id: 'eval-downloads' });
   downloads.style.cssText = 'display:flex;gap:6px;flex-wrap:wrap;margin:6px 0';
   const frame = el('iframe', { id: 'eval-report', title: 'evaluation report' });
   frame.setAttribute('sandbox', '');
-  frame.style.cssText = 'width:100%;height:520px;border:1px solid #333;background:#121418;display:none';
+  const closeBtn = el('button', { id: 'eval-report-close', textContent: 'Close (Esc)' });
+  const dialog = el('dialog', { id: 'eval-report-dialog', className: 'report' },
+    el('div', { className: 'bar' }, el('b', { textContent: 'Evaluation report' }), closeBtn), frame);
+  closeBtn.onclick = () => dialog.close();
+  const openBtn = el('button', { id: 'eval-open-report', textContent: 'Open the report (full width)', disabled: true, onclick: () => dialog.showModal() });
 
   root.append(
     el('h2', { textContent: 'Evaluation' }),
     label('Scenario', scenarioSel), label('Engine', engineSel), label('Episodes', episodes), label('Envs per batch', envs),
     label('Workers', workers), label('Seconds per episode (0 = whole clip)', seconds),
     label('Assist without a policy (0 = none)', assist),
-    el('div', {}, runBtn, ' ', cancelBtn), bar, status, summary, downloads, frame,
+    el('div', {}, runBtn, ' ', cancelBtn), bar, status, summary, openBtn, downloads, dialog,
   );
 
   let pool: WebPool | null = null;
   const show = (r: EvalResult) => {
     const html = toHtml(r, `Evaluation · ${r.robot}`);
     frame.srcdoc = html;
-    frame.style.display = 'block';
+    openBtn.disabled = false;
     const s = flatSummary(pooled(r));
     summary.dataset.summary = JSON.stringify(s); // machine-readable (browser test); NaN becomes null
-    summary.textContent = `success ${(Number(s.success_rate) * 100).toFixed(0)}% of ${s.episodes} · survival ${Number(s.survived_s).toFixed(2)} s · `
-      + `MPJPE ${(Number(s.mpjpe_m) * 1000).toFixed(1)} mm · joint RMSE ${Number(s.joint_pos_rmse_rad).toFixed(3)} rad`;
+    summary.replaceChildren(el('div', { textContent: `success ${(Number(s.success_rate) * 100).toFixed(0)}% of ${s.episodes}` }),
+      el('div', { textContent: `survival ${Number(s.survived_s).toFixed(2)} s` }),
+      el('div', { textContent: `MPJPE ${(Number(s.mpjpe_m) * 1000).toFixed(1)} mm` }),
+      el('div', { textContent: `joint RMSE ${Number(s.joint_pos_rmse_rad).toFixed(3)} rad` }));
     downloads.replaceChildren(
       el('button', { textContent: 'JSON', onclick: () => download('eval.json', toJson(r), 'application/json') }),
       el('button', { textContent: 'CSV (episodes)', onclick: () => download('episodes.csv', episodesCsv(r), 'text/csv') }),
@@ -151,12 +158,12 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
       status.textContent = (e as Error).message === 'cancelled' ? 'cancelled' : `failed: ${(e as Error).message}`;
       if ((e as Error).message !== 'cancelled') ctx.reportError?.(e, 'evaluation');
     } finally {
-      pool?.terminate();
+      void pool?.close();
       pool = null;
       runBtn.disabled = false;
       cancelBtn.disabled = true;
     }
   };
-  cancelBtn.onclick = () => pool?.terminate();
-  return { destroy: () => { pool?.terminate(); root.replaceChildren(); } };
+  cancelBtn.onclick = () => void pool?.close();
+  return { destroy: () => { void pool?.close(); root.replaceChildren(); } };
 }

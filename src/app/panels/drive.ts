@@ -1,13 +1,13 @@
 /** Drive tab: the three drivers (switchable live), assist slider with an honest note, policy choice, status. */
 import { store } from '../store';
 import { h, fmt } from '../dom';
-import { sim } from '../app';
+import type { Sim } from '../sim';
 import type { DriverKind } from '../../core/motion/timeline';
 import type { ObsMode } from '../store';
 
 const LABELS: Record<DriverKind, string> = { replay: 'Kinematic replay', builtin: 'Built-in controller', policy: 'ONNX policy' };
 
-export function mountDrive(el: HTMLElement): void {
+export function mountDrive(el: HTMLElement, sim: Sim): void {
   const radios = h('div', { class: 'radio' }, ...(['replay', 'builtin', 'policy'] as DriverKind[]).map((k) =>
     h('button', { 'data-driver': k, id: `driver-${k}`, onclick: () => store.setState({ driver: k }) }, LABELS[k])));
   const assistVal = h('span', { class: 'num' });
@@ -23,7 +23,8 @@ export function mountDrive(el: HTMLElement): void {
   const source = h('div', { class: 'radio' },
     h('button', { id: 'source-timeline', onclick: () => store.setState({ source: 'timeline' }) }, 'Timeline'),
     h('button', { id: 'source-blend', onclick: () => store.setState({ source: 'blend' }) }, 'Blend'));
-  el.append(h('h2', {}, 'Driver'), radios, assistRow, note,
+  const settings = h('div', { id: 'run-settings', class: 'run-settings num' });
+  el.append(h('h2', {}, 'Driver'), radios, settings, assistRow, note,
     h('div', { class: 'row' }, h('label', {}, 'policy'), policySel),
     h('div', { class: 'row' }, h('label', {}, 'obs on'), obsSel),
     h('h2', { style: 'margin-top:12px' }, 'Reference from'), source,
@@ -52,6 +53,10 @@ export function mountDrive(el: HTMLElement): void {
   const renderInfo = () => {
     const s = store.getState();
     const e = sim.engine;
+    settings.textContent = `start: on the reference (reset; also on scrub, loop, fall) · control ${fmt(1 / sim.dt, 0)} Hz`
+      + (e ? ` · physics ${fmt(1 / e.options.dt, 0)} Hz × ${sim.decimation}` : '')
+      + ` · speed ${s.speed}× · ${s.loop ? 'looping' : 'once'} · obs ${s.obsMode}`
+      + (s.driver === 'builtin' ? ` · assist ${(s.assist * 100).toFixed(0)} %` : '');
     const rows: [string, string][] = [
       ['robot', sim.model ? `${sim.model.name} · ${sim.model.joints.length} joints` : '—'],
       ['engine', e ? `${e.name} · dt ${fmt(e.options.dt * 1000, 1)} ms · decimation ${sim.decimation}` : '—'],
@@ -68,6 +73,7 @@ export function mountDrive(el: HTMLElement): void {
   render(); renderInfo();
   store.subscribe((s, p) => {
     if (s.driver !== p.driver || s.assist !== p.assist || s.assets !== p.assets || s.policyId !== p.policyId || s.source !== p.source || s.obsMode !== p.obsMode) render();
-    if (s.status.obsReason !== p.status.obsReason || s.status.obsBackend !== p.status.obsBackend || s.status.obsEp !== p.status.obsEp || s.status.engine !== p.status.engine || s.driver !== p.driver) renderInfo();
+    if (s.status.obsReason !== p.status.obsReason || s.status.obsBackend !== p.status.obsBackend || s.status.obsEp !== p.status.obsEp || s.status.engine !== p.status.engine || s.driver !== p.driver
+      || s.speed !== p.speed || s.loop !== p.loop || s.assist !== p.assist || s.obsMode !== p.obsMode || s.robotId !== p.robotId) renderInfo();
   });
 }

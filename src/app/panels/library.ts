@@ -1,24 +1,18 @@
 /** Library: built-in and loaded robots, clips, policies; file picker (files + folder); remove. */
-import { store } from '../store';
+import { store, newSegment } from '../store';
 import { h } from '../dom';
-import { loadFiles, removeAsset } from '../app';
 import { readFileList } from '../assets';
-import { newSegment, reportError } from '../store';
-import { clipOf } from '../assets';
+import type { App } from '../app';
 
-export function mountLibrary(el: HTMLElement): void {
-  const files = h('input', { type: 'file', id: 'file-input', multiple: true, hidden: true, 'data-testid': 'file-input',
-    onchange: async (e: Event) => {
-      const input = e.target as HTMLInputElement;
-      if (input.files?.length) await loadFiles(await readFileList(input.files));
-      input.value = '';
-    } });
-  const folder = h('input', { type: 'file', id: 'folder-input', multiple: true, hidden: true, webkitdirectory: true,
-    onchange: async (e: Event) => {
-      const input = e.target as HTMLInputElement;
-      if (input.files?.length) await loadFiles(await readFileList(input.files));
-      input.value = '';
-    } });
+export function mountLibrary(el: HTMLElement, app: App): void {
+  const open = (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const list = [...(input.files ?? [])];
+    input.value = '';
+    if (list.length) void app.files.openFiles((onFile) => readFileList(list, onFile));
+  };
+  const files = h('input', { type: 'file', id: 'file-input', multiple: true, hidden: true, 'data-testid': 'file-input', onchange: open });
+  const folder = h('input', { type: 'file', id: 'folder-input', multiple: true, hidden: true, webkitdirectory: true, onchange: open });
   const loaders = h('div', { class: 'loaders' },
     h('button', { onclick: () => files.click(), title: 'Robot .xml/.urdf with its meshes, clips .csv/.npz/.bvh, policy .onnx + deploy.yaml' }, 'Load files…'),
     h('button', { onclick: () => folder.click(), title: 'A whole folder (robot with meshes/, policy folder…)' }, 'Load folder…'),
@@ -44,22 +38,18 @@ export function mountLibrary(el: HTMLElement): void {
           if (kind === 'robot') store.setState({ robotId: a.id });
           else if (kind === 'policy') store.setState({ policyId: a.id, driver: 'policy' });
           else {
-            try {
-              const c = clipOf(a.id, s.robotId);
-              store.setState({ source: 'timeline', segments: [newSegment(a.id, (c.nFrames - 1) / c.fps, s.driver, 0.5)] });
-            } catch (e) { reportError(e, 'clip'); }
+            const d = app.clipDuration(a.id);
+            if (d !== null) store.setState({ source: 'timeline', segments: [newSegment(a.id, d, s.driver, 0.5)] });
           }
         };
         ul.append(h('li', { class: selected ? 'sel' : '', title: a.detail, 'data-id': a.id },
           h('span', { class: 'name', onclick: pick }, a.name),
           a.builtin ? h('span', { class: 'badge' }, 'built-in') : h('span', { class: 'detail' }, a.detail.slice(0, 18)),
           kind === 'clip' ? h('button', { title: 'Append to the timeline', onclick: () => {
-            try {
-              const c = clipOf(a.id, store.getState().robotId);
-              store.setState((st) => ({ source: 'timeline', segments: [...st.segments, newSegment(a.id, (c.nFrames - 1) / c.fps, st.driver, 0.5)] }));
-            } catch (e) { reportError(e, 'clip'); }
+            const d = app.clipDuration(a.id);
+            if (d !== null) store.setState((st) => ({ source: 'timeline', segments: [...st.segments, newSegment(a.id, d, st.driver, 0.5)] }));
           } }, '+') : null,
-          a.builtin ? null : h('button', { title: 'Remove (also from this browser\'s storage)', onclick: () => removeAsset(a.id) }, '✕')));
+          a.builtin ? null : h('button', { title: 'Remove (also from this browser\'s storage)', onclick: () => void app.files.removeAsset(a.id) }, '✕')));
       }
       body.append(ul);
     };

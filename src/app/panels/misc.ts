@@ -1,12 +1,18 @@
-/** Errors list, status line, view toggles, busy indicator. */
-import { store } from '../store';
+/** Messages list, status line, view toggles, busy indicator with the load progress. */
+import { store, clearErrors } from '../store';
 import { h, fmt } from '../dom';
+import type { Loader } from '../loader';
 
+/** The Messages list: newest first; a repeated message is one entry with a count (×N); "clear all". */
 export function mountErrors(el: HTMLElement): void {
+  const clear = h('button', { id: 'errors-clear', class: 'clear-all', title: 'Dismiss every message', onclick: clearErrors }, 'clear all');
+  el.before(clear);
   const render = () => {
     const s = store.getState();
-    el.replaceChildren(...(s.errors.length ? s.errors.slice().reverse().map((e) => h('li', { class: 'error', 'data-kind': e.kind },
+    clear.hidden = !s.errors.length;
+    el.replaceChildren(...(s.errors.length ? s.errors.slice().reverse().map((e) => h('li', { class: 'error', 'data-kind': e.kind, 'data-count': String(e.count) },
       h('button', { title: 'Dismiss', onclick: () => store.setState((st) => ({ errors: st.errors.filter((x) => x.id !== e.id) })) }, '✕'),
+      e.count > 1 ? h('span', { class: 'count', title: `${e.count} times, last at ${e.at}` }, `×${e.count}`) : null,
       h('span', { class: 'kind' }, e.kind), e.message)) : [h('li', { class: 'dim', style: 'border:0;background:none' }, 'No errors.')]));
   };
   render();
@@ -36,7 +42,7 @@ export function mountStatus(el: HTMLElement): void {
   store.subscribe(render);
 }
 
-export function mountToggles(el: HTMLElement): void {
+export function mountToggles(el: HTMLElement, frameRobot: () => void): void {
   const ghost = h('select', { id: 'ghost', title: 'Reference ghost', onchange: (e: Event) => store.setState({ ghost: (e.target as HTMLSelectElement).value as 'off' }) },
     h('option', { value: 'beside' }, 'ghost: beside'), h('option', { value: 'over' }, 'ghost: over'), h('option', { value: 'off' }, 'ghost: off'));
   const tog = (id: string, label: string, key: 'follow' | 'showContacts' | 'showCom') =>
@@ -44,7 +50,11 @@ export function mountToggles(el: HTMLElement): void {
   const follow = tog('follow', 'follow camera', 'follow');
   const contacts = tog('contacts', 'foot contacts', 'showContacts');
   const com = tog('com', 'CoM projection', 'showCom');
-  el.append(ghost, follow, contacts, com);
+  const frame = h('button', { id: 'frame-robot', title: 'Frame the robot (F)', onclick: frameRobot }, 'frame robot');
+  window.addEventListener('keydown', (e) => {
+    if (!(e.target as HTMLElement).closest('input,select,textarea') && e.key.toLowerCase() === 'f' && !e.ctrlKey && !e.metaKey) frameRobot();
+  });
+  el.append(ghost, follow, frame, contacts, com);
   const render = () => {
     const s = store.getState();
     ghost.value = s.ghost;
@@ -56,6 +66,19 @@ export function mountToggles(el: HTMLElement): void {
   store.subscribe(render);
 }
 
-export function mountBusy(el: HTMLElement): void {
-  store.subscribe((s) => { el.hidden = !s.busy; el.textContent = s.busy; });
+/** What the app is busy with; during a long load a progress bar (file k of n, what is read/compiled) and Cancel. */
+export function mountBusy(el: HTMLElement, loader: Loader): void {
+  const label = h('span', { id: 'busy-label' });
+  const bar = h('progress', { id: 'load-progress', max: 1, value: 0 });
+  const cancel = h('button', { id: 'load-cancel', title: 'Stop this load (what was loaded before stays)', onclick: () => loader.cancelLoad() }, 'Cancel');
+  el.append(label, bar, cancel);
+  const render = () => {
+    const s = store.getState(), p = s.progress;
+    el.hidden = !s.busy && !p;
+    bar.hidden = cancel.hidden = !p;
+    label.textContent = p ? `${p.label} (${Math.min(p.done + 1, p.total)}/${p.total})` : s.busy;
+    if (p) bar.value = p.total ? p.done / p.total : 0;
+  };
+  render();
+  store.subscribe((s, p) => { if (s.busy !== p.busy || s.progress !== p.progress) render(); });
 }

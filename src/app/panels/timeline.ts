@@ -1,21 +1,17 @@
 /** Timeline tab: segments (clip, in/out, driver, crossfade), add, remove, drag to reorder, loop the whole. */
-import { store, newSegment, reportError, type SegmentSpec } from '../store';
+import { store, newSegment, type SegmentSpec } from '../store';
 import { h, fmt } from '../dom';
-import { clipOf } from '../assets';
-import { currentSegment } from '../app';
+import type { App } from '../app';
 import type { DriverKind } from '../../core/motion/timeline';
 
-export function mountTimeline(el: HTMLElement): void {
+export function mountTimeline(el: HTMLElement, app: App): void {
   const list = h('div', { id: 'segments' });
   const addSel = h('select', { id: 'add-clip' });
   const add = h('button', { id: 'add-segment', onclick: () => {
     const s = store.getState();
     const id = addSel.value;
-    if (!id) return;
-    try {
-      const c = clipOf(id, s.robotId);
-      store.setState({ source: 'timeline', segments: [...s.segments, newSegment(id, (c.nFrames - 1) / c.fps, s.driver, 0.5)] });
-    } catch (e) { reportError(e, 'clip'); }
+    const d = id ? app.clipDuration(id) : null;
+    if (d !== null) store.setState({ source: 'timeline', segments: [...s.segments, newSegment(id, d, s.driver, 0.5)] });
   } }, '+ Add segment');
   const loop = h('input', { type: 'checkbox', id: 'timeline-loop', onchange: (e: Event) => store.setState({ loop: (e.target as HTMLInputElement).checked }) });
   el.append(h('h2', {}, 'Timeline'),
@@ -54,7 +50,8 @@ export function mountTimeline(el: HTMLElement): void {
           h('span', { class: 'num dim' }, `${i + 1}`),
           h('select', { onchange: (e: Event) => {
             const id = (e.target as HTMLSelectElement).value;
-            try { const c = clipOf(id, s.robotId); update(i, { clipId: id, in: 0, out: (c.nFrames - 1) / c.fps }); } catch (err) { reportError(err, 'clip'); }
+            const d = app.clipDuration(id);
+            if (d !== null) update(i, { clipId: id, in: 0, out: d });
           } }, ...clips.map((c) => h('option', { value: c.id, selected: c.id === g.clipId }, c.name))),
           h('button', { class: 'remove-segment', title: 'Remove', onclick: () => store.setState((st) => ({ segments: st.segments.filter((_, k) => k !== i) })) }, '✕')),
         h('div', { class: 'grid' },
@@ -69,7 +66,7 @@ export function mountTimeline(el: HTMLElement): void {
   store.subscribe((s, p) => { if (s.segments !== p.segments || s.assets !== p.assets || s.loop !== p.loop) render(); });
   let last = -2;
   setInterval(() => {
-    const c = currentSegment();
+    const c = app.currentSegment();
     const idx = c ? c.index : -1;
     if (idx !== last) {
       last = idx;

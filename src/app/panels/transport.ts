@@ -1,9 +1,20 @@
 /** Transport: play, pause, single control step, speed 0.1×–4×, scrub, loop. */
 import { store } from '../store';
 import { h, fmt } from '../dom';
-import { sim } from '../app';
+import type { Sim } from '../sim';
 
-export function mountTransport(el: HTMLElement): void {
+/**
+ * The position in the clip (timeline) and, while looping, which pass: "4.30 / 19.44 s · loop 3"; a blend has
+ * no end: "t 12.00 s".
+ */
+export function timeText(t: number, duration: number, loop: boolean): string {
+  if (!Number.isFinite(duration) || duration <= 0) return `t ${fmt(t)} s`;
+  if (!loop) return `${fmt(Math.min(t, duration))} / ${fmt(duration)} s`;
+  const pass = Math.floor(t / duration + 1e-9);
+  return `${fmt(t - pass * duration)} / ${fmt(duration)} s · loop ${pass + 1}`;
+}
+
+export function mountTransport(el: HTMLElement, sim: Sim): void {
   const play = h('button', { id: 'play', title: 'Play (space)', onclick: () => store.setState({ playing: true }) }, '▶ Play');
   const pause = h('button', { id: 'pause', title: 'Pause (space)', onclick: () => store.setState({ playing: false }) }, '❚❚ Pause');
   const step = h('button', { id: 'step', title: 'One control step (→)', onclick: () => { store.setState({ playing: false }); void sim.controlStep(store.getState().loop); } }, '▸| Step');
@@ -18,7 +29,7 @@ export function mountTransport(el: HTMLElement): void {
       sim.seek(Number((e.target as HTMLInputElement).value) * dur);
     } });
   const loop = h('input', { id: 'loop', type: 'checkbox', checked: true, onchange: (e: Event) => store.setState({ loop: (e.target as HTMLInputElement).checked }) });
-  const time = h('span', { class: 'time num', id: 'time' }, '0.00 s');
+  const time = h('span', { class: 'time num', id: 'time', title: 'position in the timeline / its length · which pass while looping' }, '0.00 s');
   el.append(reset, play, pause, step, h('span', { class: 'dim' }, 'speed'), speed, scrub, h('label', { class: 'dim' }, loop, ' loop'), time);
   let lastText = '';
   const update = () => {
@@ -26,7 +37,7 @@ export function mountTransport(el: HTMLElement): void {
     play.classList.toggle('on', s.playing);
     pause.classList.toggle('on', !s.playing);
     const dur = s.status.duration;
-    const txt = `${fmt(s.time)} s / ${Number.isFinite(dur) ? fmt(dur) + ' s' : '∞'}`;
+    const txt = timeText(s.time, dur, s.loop);
     if (txt !== lastText) { time.textContent = txt; lastText = txt; }
     if (document.activeElement !== scrub) {
       const d = Number.isFinite(dur) && dur > 0 ? dur : Math.max(s.time, 10);

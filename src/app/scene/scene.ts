@@ -16,8 +16,6 @@ export class Scene {
   private readonly sun: THREE.DirectionalLight;
   private readonly contactMarkers: THREE.Mesh[] = [];
   private readonly comMarker: THREE.Group;
-  private readonly followTarget = new THREE.Vector3(0, 0, 0.8);
-  private readonly lastRoot = new THREE.Vector3();
 
   constructor(readonly canvas: HTMLCanvasElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
@@ -29,7 +27,7 @@ export class Scene {
     this.camera.up.set(0, 0, 1);
     this.camera.position.set(2.6, -2.8, 1.6);
     this.controls = new OrbitControls(this.camera, canvas);
-    this.controls.target.copy(this.followTarget);
+    this.controls.target.set(0, 0, 0.8);
     this.controls.enableDamping = true;
     this.controls.dampingFactor = 0.15;
 
@@ -99,43 +97,53 @@ export class Scene {
     if (com) this.comMarker.position.set(com[0], com[1], 0);
   }
 
+  /** middle and size of the body origins (nb*3): centre x, y; lowest and highest z; largest horizontal extent */
+  private static extent(bodyPos: ArrayLike<number>): { x: number; y: number; z0: number; z1: number; w: number } | null {
+    const n = bodyPos.length / 3;
+    if (!n) return null;
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity, z0 = Infinity, z1 = -Infinity;
+    for (let b = 0; b < n; b++) {
+      const x = bodyPos[b * 3], y = bodyPos[b * 3 + 1], z = bodyPos[b * 3 + 2];
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); z0 = Math.min(z0, z); z1 = Math.max(z1, z);
+    }
+    return { x: (x0 + x1) / 2, y: (y0 + y1) / 2, z0, z1, w: Math.max(x1 - x0, y1 - y0) };
+  }
+
+  /** height of the framed robot (m), set by frameRobot: the follow camera keeps looking at its middle */
+  private framedHeight = 1.6;
+
   /**
-   * Frame the robot (body origins, nb*3): the camera looks at its middle from the current direction, at the
-   * distance where it fills about `fill` of the view's height.
+   * Frame the robot (body origins, nb*3), the "frame robot" action: the camera looks at its middle from the front
+   * right, at the distance (from the robot's size) where it fills about `fill` of the view's height (and width).
    */
   frameRobot(bodyPos: ArrayLike<number>, fill = 0.55): void {
-    let z0 = Infinity, z1 = -Infinity, x = 0, y = 0;
-    const n = bodyPos.length / 3;
-    if (!n) return;
-    for (let b = 0; b < n; b++) {
-      z0 = Math.min(z0, bodyPos[b * 3 + 2]); z1 = Math.max(z1, bodyPos[b * 3 + 2]);
-      x += bodyPos[b * 3] / n; y += bodyPos[b * 3 + 1] / n;
-    }
-    const height = Math.max(0.3, z1 - Math.min(z0, 0.05) + 0.2); // body origins → head top and soles
-    const dist = height / (fill * 2 * Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2)));
-    const target = new THREE.Vector3(x, y, height * 0.5);
+    const e = Scene.extent(bodyPos);
+    if (!e) return;
+    const height = Math.max(0.3, e.z1 - Math.min(e.z0, 0.05) + 0.2, e.w + 0.2); // body origins → head top and soles
+    this.framedHeight = height;
+    const tanV = Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2));
+    const dist = height / (fill * 2 * tanV * Math.min(1, this.camera.aspect));
+    const target = new THREE.Vector3(e.x, e.y, height * 0.5);
     const dir = new THREE.Vector3(1, -1.1, 0.32).normalize();
     this.controls.target.copy(target);
     this.camera.position.copy(target).addScaledVector(dir, dist);
-    this.lastRoot.set(bodyPos[0], bodyPos[1], Math.max(0.5, Math.min(bodyPos[2], 1.2)));
     this.controls.update();
   }
 
-  /** follow: keep the camera's offset to the robot root, move the orbit target with it */
-  follow(on: boolean, root: ArrayLike<number>): void {
-    const r = new THREE.Vector3(root[0], root[1], Math.max(0.5, Math.min(root[2], 1.2)));
+  /**
+   * follow: the orbit target moves with the robot's middle (the camera keeps its offset, so the user's orbit and
+   * zoom stay); the height looked at is the framed robot's middle, so a jump or a fall does not tilt the view.
+   */
+  follow(on: boolean, bodyPos: ArrayLike<number>): void {
+    const e = Scene.extent(bodyPos);
+    if (!e) return;
     if (on) {
-      const d = r.clone().sub(this.lastRoot);
-      if (d.length() < 2) {
-        this.camera.position.add(d);
-        this.controls.target.add(d);
-      } else {
-        this.controls.target.copy(r);
-      }
+      const d = new THREE.Vector3(e.x, e.y, this.framedHeight * 0.5).sub(this.controls.target);
+      this.camera.position.add(d);
+      this.controls.target.add(d);
     }
-    this.lastRoot.copy(r);
-    this.sun.position.set(r.x + 3, r.y - 2, 6);
-    this.sun.target.position.set(r.x, r.y, 0);
+    this.sun.position.set(e.x + 3, e.y - 2, 6);
+    this.sun.target.position.set(e.x, e.y, 0);
   }
 
   resize(): void {

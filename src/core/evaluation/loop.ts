@@ -15,7 +15,7 @@ import { qFromAxisAngle, qMul, qRotate } from '../math';
 import type { RobotModel } from '../model/types';
 import { ReferenceTrack } from '../motion/reference';
 import type { MotionClip } from '../motion/types';
-import type { BatchState, PhysicsEngine } from '../physics/types';
+import { envState, type BatchState, type PhysicsEngine } from '../physics/types';
 import { BuiltinController, builtinGains } from '../policy/builtin';
 import type { PolicyConfig } from '../policy/config';
 import { DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES } from '../policy/conventions';
@@ -23,7 +23,7 @@ import { PolicyController } from '../policy/controller';
 import { probeReferenceLength } from '../policy/reference-length';
 import type { ReferenceSource } from '../policy/refio';
 import { PolicySession } from '../policy/session';
-import { defaultPose, envStateOf, standingHeight, type StartMode } from '../policy/start';
+import { defaultPose, standingHeight, type StartMode } from '../policy/start';
 import { checkTermination, type TerminationCheck } from '../policy/termination';
 import { MetricAccumulator, type MetricSelection } from './metrics';
 import { metricSelectionExtras, type MetricOptions } from './metric-settings';
@@ -187,7 +187,7 @@ function episodeLength(s: EpisodesSpec, refSteps: number, controlDt: number): { 
 /** Env e's start state moved by its initial-state noise (root xy and yaw, joint offsets clamped to range). */
 function applyInitNoise(raw: PhysicsEngine, model: RobotModel, from: BatchState, e: number, p: EpisodePerturbation['init']): void {
   if (!(p.root_yaw !== 0 || p.root_pos[0] !== 0 || p.root_pos[1] !== 0 || Object.values(p.joint_pos).some((x) => x !== 0))) return;
-  const f = envStateOf(from, e), rootPos = f.rootPos;
+  const f = envState(from, e), rootPos = f.rootPos;
   const qz = qFromAxisAngle([0, 0, 1], p.root_yaw);
   const jp = Float32Array.from(f.jointPos, (x, j) => {
     const r = model.joints[j].range, y = x + (p.joint_pos[model.joints[j].name] ?? 0);
@@ -210,7 +210,7 @@ async function startEnvs(s: EpisodesSpec, d: EpisodeDriver, pert: EpisodePerturb
 
 /** Put a terminated env back on its reference; it is no longer scored. */
 function park(raw: PhysicsEngine, d: EpisodeDriver, e: number): void {
-  raw.reset(e, envStateOf(d.ref, e));
+  raw.reset(e, envState(d.ref, e));
   d.forget(e);
 }
 

@@ -3,7 +3,7 @@
  * (used when URDF fixed joints are merged and when MJCF bodies take mass from their geoms).
  * Matrices are row-major 3x3 arrays.
  */
-import { qNormalize, qToMat, type Quat, type Vec3 } from '../math';
+import { matToQuat, qToMat, symEigen, type Quat, type Vec3 } from '../math';
 
 export type Mat3 = number[];
 
@@ -14,28 +14,6 @@ export interface MassProps {
   inertia: Vec3;
   /** principal axes orientation */
   inertiaQuat: Quat;
-}
-
-/** Quaternion [w,x,y,z] from a row-major rotation matrix (Shepperd's method). */
-export function matToQuat(m: Mat3): Quat {
-  const [m00, m01, m02, m10, m11, m12, m20, m21, m22] = m;
-  const tr = m00 + m11 + m22;
-  let q: Quat;
-  if (tr > 0) {
-    const s = Math.sqrt(tr + 1) * 2;
-    q = [0.25 * s, (m21 - m12) / s, (m02 - m20) / s, (m10 - m01) / s];
-  } else if (m00 > m11 && m00 > m22) {
-    const s = Math.sqrt(1 + m00 - m11 - m22) * 2;
-    q = [(m21 - m12) / s, 0.25 * s, (m01 + m10) / s, (m02 + m20) / s];
-  } else if (m11 > m22) {
-    const s = Math.sqrt(1 + m11 - m00 - m22) * 2;
-    q = [(m02 - m20) / s, (m01 + m10) / s, 0.25 * s, (m12 + m21) / s];
-  } else {
-    const s = Math.sqrt(1 + m22 - m00 - m11) * 2;
-    q = [(m10 - m01) / s, (m02 + m20) / s, (m12 + m21) / s, 0.25 * s];
-  }
-  if (q[0] < 0) q = [-q[0], -q[1], -q[2], -q[3]];
-  return qNormalize(q);
 }
 
 export const matMul = (a: Mat3, b: Mat3): Mat3 => {
@@ -52,31 +30,13 @@ export const fromPrincipal = (d: ArrayLike<number>, q: ArrayLike<number>): Mat3 
 };
 
 /**
- * Eigen-decomposition of a symmetric 3x3 matrix (cyclic Jacobi). Returns the principal values,
- * sorted descending, and the rotation whose columns are the eigenvectors (right-handed) as a quaternion.
+ * Principal moments of a symmetric 3x3 tensor (math.ts `symEigen`), sorted descending, and the rotation whose
+ * columns are the matching eigenvectors (right-handed) as a quaternion.
  */
 export function principal(I: Mat3): { values: Vec3; quat: Quat } {
-  const a = I.slice();
-  let v: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
-  for (let sweep = 0; sweep < 50; sweep++) {
-    const off = Math.abs(a[1]) + Math.abs(a[2]) + Math.abs(a[5]);
-    if (off < 1e-30 + 1e-15 * (Math.abs(a[0]) + Math.abs(a[4]) + Math.abs(a[8]))) break;
-    for (const [p, q] of [[0, 1], [0, 2], [1, 2]]) {
-      const apq = a[p * 3 + q];
-      if (Math.abs(apq) < 1e-300) continue;
-      const theta = (a[q * 3 + q] - a[p * 3 + p]) / (2 * apq);
-      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-      const c = 1 / Math.sqrt(t * t + 1);
-      const s = t * c;
-      const J: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
-      J[p * 3 + p] = c; J[q * 3 + q] = c; J[p * 3 + q] = s; J[q * 3 + p] = -s;
-      const na = matMul(matMul(matT(J), a), J);
-      for (let k = 0; k < 9; k++) a[k] = na[k];
-      v = matMul(v, J);
-    }
-  }
-  const order = [0, 1, 2].sort((x, y) => a[y * 4] - a[x * 4]);
-  const values: Vec3 = [a[order[0] * 4], a[order[1] * 4], a[order[2] * 4]];
+  const { values: ev, vectors: v } = symEigen(I);
+  const order = [0, 1, 2].sort((x, y) => ev[y] - ev[x]);
+  const values: Vec3 = [ev[order[0]], ev[order[1]], ev[order[2]]];
   const R: Mat3 = new Array<number>(9);
   for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) R[r * 3 + c] = v[r * 3 + order[c]];
   const det =

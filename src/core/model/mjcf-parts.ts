@@ -1,9 +1,9 @@
 /** MJCF helpers: compiler settings, default classes, orientations, geoms and geom-derived inertia. */
 import { fail } from '../errors';
-import { qFromAxisAngle, qMul, qNormalize, vCross, vNorm, type Quat, type Vec3 } from '../math';
+import { matToQuat, qFromAxisAngle, qMul, qNormalize, vCross, vNorm, type Quat, type Vec3 } from '../math';
 import { checkNumber, LIMITS, nonNegative } from '../validate';
 import { nums } from './common';
-import { fromPrincipal, matToQuat, type Mat3 } from './inertia';
+import { fromPrincipal, type Mat3 } from './inertia';
 import type { Shape, ShapeType } from './types';
 import type { XmlElement } from './xml';
 

@@ -1,6 +1,7 @@
 /** Foot geometry helpers: the points of a body that can touch the ground, and the lowest of them. */
 import { qRotate } from '../math';
 import type { RobotModel } from '../model/types';
+import { isFootName } from '../model/feet';
 
 /** Local contact points of a body: [x, y, z, radius] per point, from its collision shapes. */
 export function contactPoints(model: RobotModel, body: number): number[][] {
@@ -31,8 +32,8 @@ export function contactPoints(model: RobotModel, body: number): number[][] {
  */
 export function footBodies(model: RobotModel): number[] {
   const isLeaf = (i: number) => !model.bodies.some((b) => b.parent === i);
-  let feet = model.bodies.filter((b) => /ankle_roll|foot/i.test(b.name) && !model.bodies.some(
-    (c) => c.parent === b.index && /ankle_roll|foot/i.test(c.name))).map((b) => b.index);
+  let feet = model.bodies.filter((b) => isFootName(b.name) && !model.bodies.some(
+    (c) => c.parent === b.index && isFootName(c.name))).map((b) => b.index);
   if (feet.length < 2) {
     const depth = (i: number): number => {
       let z = 0;

@@ -1,6 +1,7 @@
 /** Pieces both backends share: options, the PD law and its gains, explosion checks. */
 import { MimicError } from '../errors';
 import type { Body, RobotModel, Shape } from '../model/types';
+import { isFootName } from '../model/feet';
 import { defaultPhysicsOptions, type BatchState, type PhysicsOptions } from './types';
 
 export function resolveOptions(model: RobotModel, options?: Partial<PhysicsOptions>): PhysicsOptions {
@@ -89,7 +90,7 @@ export function checkExplosion(model: RobotModel, s: BatchState, engine: string)
 
 /** Feet: bodies named like an ankle-roll link or a foot, or carrying sphere collision shapes. */
 export const isFoot = (b: Body): boolean =>
-  /ankle_roll|foot/i.test(b.name) || b.collision.some((s) => s.type === 'sphere' && (s.contype | s.conaffinity) !== 0);
+  isFootName(b.name) || b.collision.some((s) => s.type === 'sphere' && (s.contype | s.conaffinity) !== 0);
 
 
 /**

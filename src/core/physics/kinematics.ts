@@ -1,7 +1,6 @@
 /**
  * Small kinematics helpers shared by the physics backends: body poses and velocities from a root state +
- * joint angles/velocities (used by reset), joint angles from body rotations (used by the Rapier read-back),
- * and a symmetric 3x3 eigen-decomposition (armature emulation re-diagonalises link inertias).
+ * joint angles/velocities (used by reset), joint angles from body rotations (used by the Rapier read-back) (eigen-decomposition and matrix→quaternion: ../math.ts).
  */
 import type { RobotModel } from '../model/types';
 import { qConj, qFromAxisAngle, qMul, qNormalize, qRotate, vAdd, vCross, vScale, vSub, type Quat, type Vec3 } from '../math';
@@ -71,62 +70,6 @@ export function hingeAngle(qp: ArrayLike<number>, qc: ArrayLike<number>, rest: A
   if (a > Math.PI) a -= 2 * Math.PI;
   else if (a < -Math.PI) a += 2 * Math.PI;
   return a;
-}
-
-/** Eigen-decomposition of a symmetric 3x3 (row-major) by Jacobi rotations: values and the rotation (columns = vectors). */
-export function symEigen(m: number[]): { values: Vec3; vectors: number[] } {
-  const a = m.slice();
-  const v = [1, 0, 0, 0, 1, 0, 0, 0, 1];
-  for (let sweep = 0; sweep < 50; sweep++) {
-    const off = Math.abs(a[1]) + Math.abs(a[2]) + Math.abs(a[5]);
-    if (off < 1e-15 * (Math.abs(a[0]) + Math.abs(a[4]) + Math.abs(a[8]) + 1e-300)) break;
-    for (const [p, q] of [[0, 1], [0, 2], [1, 2]] as const) {
-      const apq = a[p * 3 + q];
-      if (Math.abs(apq) < 1e-300) continue;
-      const theta = (a[q * 3 + q] - a[p * 3 + p]) / (2 * apq);
-      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-      const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-      for (let k = 0; k < 3; k++) { // A = A·J
-        const akp = a[k * 3 + p], akq = a[k * 3 + q];
-        a[k * 3 + p] = c * akp - s * akq;
-        a[k * 3 + q] = s * akp + c * akq;
-      }
-      for (let k = 0; k < 3; k++) { // A = Jᵀ·A
-        const apk = a[p * 3 + k], aqk = a[q * 3 + k];
-        a[p * 3 + k] = c * apk - s * aqk;
-        a[q * 3 + k] = s * apk + c * aqk;
-      }
-      for (let k = 0; k < 3; k++) {
-        const vkp = v[k * 3 + p], vkq = v[k * 3 + q];
-        v[k * 3 + p] = c * vkp - s * vkq;
-        v[k * 3 + q] = s * vkp + c * vkq;
-      }
-    }
-  }
-  // make it a proper rotation
-  const det = v[0] * (v[4] * v[8] - v[5] * v[7]) - v[1] * (v[3] * v[8] - v[5] * v[6]) + v[2] * (v[3] * v[7] - v[4] * v[6]);
-  if (det < 0) for (let k = 0; k < 3; k++) v[k * 3 + 2] = -v[k * 3 + 2];
-  return { values: [a[0], a[4], a[8]], vectors: v };
-}
-
-/** Quaternion (wxyz) of a row-major rotation matrix. */
-export function quatFromMat(m: number[]): Quat {
-  const tr = m[0] + m[4] + m[8];
-  let q: Quat;
-  if (tr > 0) {
-    const s = Math.sqrt(tr + 1) * 2;
-    q = [0.25 * s, (m[7] - m[5]) / s, (m[2] - m[6]) / s, (m[3] - m[1]) / s];
-  } else if (m[0] > m[4] && m[0] > m[8]) {
-    const s = Math.sqrt(1 + m[0] - m[4] - m[8]) * 2;
-    q = [(m[7] - m[5]) / s, 0.25 * s, (m[1] + m[3]) / s, (m[2] + m[6]) / s];
-  } else if (m[4] > m[8]) {
-    const s = Math.sqrt(1 + m[4] - m[0] - m[8]) * 2;
-    q = [(m[2] - m[6]) / s, (m[1] + m[3]) / s, 0.25 * s, (m[5] + m[7]) / s];
-  } else {
-    const s = Math.sqrt(1 + m[8] - m[0] - m[4]) * 2;
-    q = [(m[3] - m[1]) / s, (m[2] + m[6]) / s, (m[5] + m[7]) / s, 0.25 * s];
-  }
-  return qNormalize(q);
 }
 
 /** Shortest-arc rotation taking unit vector a to unit vector b. */

@@ -4,9 +4,8 @@
  * holds every vertex with the smaller volume: a capsule along the mesh's principal (longest) axis, or a box on
  * its principal axes. Both are placed in the owning body's frame like the mesh was.
  */
-import { qMul, qRotate, vAdd, type Vec3 } from '../math';
+import { matToQuat, qMul, qRotate, symEigen, vAdd, type Vec3 } from '../math';
 import type { Shape } from '../model/types';
-import { quatFromMat, symEigen } from './kinematics';
 
 /** The proxy of a mesh shape (null when the shape is not a mesh or has no vertices). */
 export function meshProxy(s: Shape): Shape | null {
@@ -54,7 +53,7 @@ export function meshProxy(s: Shape): Shape | null {
   // proxy frame in the mesh frame: rotation with columns x, y, z; centre c + Σ mid_a·axis_a
   const rot = [x[0], y[0], z[0], x[1], y[1], z[1], x[2], y[2], z[2]];
   const centre: Vec3 = [0, 1, 2].map((k) => c[k] + mid[0] * x[k] + mid[1] * y[k] + mid[2] * z[k]) as Vec3;
-  const q = quatFromMat(rot);
+  const q = matToQuat(rot);
   const out: Shape = {
     ...s, mesh: undefined,
     pos: vAdd(s.pos, qRotate(s.quat, centre)),

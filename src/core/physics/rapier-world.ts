@@ -6,9 +6,9 @@
 import RAPIER from '@dimforge/rapier3d-compat';
 import { MimicError } from '../errors';
 import type { RobotModel, Shape } from '../model/types';
-import { qFromAxisAngle, qMul, qRotate, qToMat, vAdd, type Quat, type Vec3 } from '../math';
+import { matToQuat, qFromAxisAngle, qMul, qRotate, qToMat, symEigen, vAdd, type Quat, type Vec3 } from '../math';
 import { contactShapes, isFoot, jointArmature } from './common';
-import { bodyMotion, qBetween, quatFromMat, symEigen } from './kinematics';
+import { bodyMotion, qBetween } from './kinematics';
 import { meshProxy } from './proxy';
 import type { PhysicsOptions } from './types';
 
@@ -65,7 +65,7 @@ export function linkMasses(model: RobotModel, o: PhysicsOptions, adjustments: st
     else if (o.inertiaFloor > 0 && values.some((v) => v < o.inertiaFloor)) floored.push(b.name);
     const mass = Math.max(b.mass, 1e-3);
     if (!(b.mass >= 1e-3)) adjustments.push(`mass of ${b.name} raised from ${b.mass} to 0.001 kg`);
-    return { mass, com: [...b.com] as Vec3, inertia, frame: quatFromMat(vectors) };
+    return { mass, com: [...b.com] as Vec3, inertia, frame: matToQuat(vectors) };
   });
   if (withArmature.length) adjustments.push(`armature emulated as child-link inertia about the joint axis: ${withArmature.join(', ')}`);
   if (floored.length) adjustments.push(`principal inertias floored at ${o.inertiaFloor} kg·m² on ${floored.length} links: ${floored.join(', ')}`);

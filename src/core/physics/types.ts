@@ -44,6 +44,16 @@ export interface EnvState {
   jointVel?: ArrayLike<number>; // nj
 }
 
+/** Env e of a batch (views, no copy): the state a reset to it takes (e.g. the reference batch). */
+export function envState(s: BatchState, e: number): EnvState {
+  const nj = s.nj;
+  return {
+    rootPos: s.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: s.rootQuat.subarray(e * 4, e * 4 + 4),
+    rootLinVel: s.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: s.rootAngVel.subarray(e * 3, e * 3 + 3),
+    jointPos: s.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: s.jointVel.subarray(e * nj, (e + 1) * nj),
+  };
+}
+
 export interface PhysicsOptions {
   /** physics time step, s (default 0.005 = 200 Hz) */
   dt: number;

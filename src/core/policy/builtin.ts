@@ -9,11 +9,10 @@
 import { fail } from '../errors';
 import { qConj, qLog, qMul, qRotate, vAdd, vCross, vSub } from '../math';
 import type { RobotModel } from '../model/types';
-import { createBatchState, type BatchState, type PhysicsEngine } from '../physics/types';
+import { createBatchState, envState, type BatchState, type PhysicsEngine } from '../physics/types';
 import settingsJson from '../../../policies/builtin-controller.json';
 import { valuesByName } from './conventions';
 import type { ReferenceSource } from './refio';
-import { envStateOf } from './start';
 
 export interface AssistSettings {
   default: number;
@@ -103,7 +102,7 @@ export class BuiltinController {
     for (const e of envs) {
       this.refStep[e] = step;
       this.track.write(step, this.ref, e);
-      this.engine.reset(e, envStateOf(this.ref, e));
+      this.engine.reset(e, envState(this.ref, e));
     }
   }
 

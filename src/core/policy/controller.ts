@@ -18,12 +18,12 @@ import { createObsContext } from '../observation/context';
 import type { ObsContext } from '../observation/types';
 import type { RobotModel } from '../model/types';
 import { controlStep } from '../physics/control';
-import type { PhysicsEngine } from '../physics/types';
+import { envState, type PhysicsEngine } from '../physics/types';
 import { CpuBackend, type ObservationBackend } from './backend';
 import type { PolicyConfig } from './config';
 import type { PolicySession } from './session';
 import { alignmentFor, applyAlignment, EmbeddedReference, identityAlignment, type Alignment, type ReferenceSource } from './refio';
-import { envStateOf, groundShift, standInPose, startModeOf, type StartMode, type StartModeInput } from './start';
+import { groundShift, standInPose, startModeOf, type StartMode, type StartModeInput } from './start';
 import { policyGains } from './gains';
 
 export type { ReferenceSource } from './refio';
@@ -223,7 +223,7 @@ export class PolicyController {
         applyAlignment(ref, e, this.alignment[e]);
       }
     }
-    this.engine.reset(e, envStateOf(ref, e));
+    this.engine.reset(e, envState(ref, e));
   }
 
   /** Targets of env e: its current pose until the first action; held joints at their stated positions. */

@@ -89,11 +89,3 @@ export function standingHeight(model: RobotModel, jointPos: ArrayLike<number>): 
   return -lowestPoint(model, { nb, bodyPos: pos, bodyQuat: quat }, 0).z;
 }
 
-/** Env e of a BatchState as an EnvState (views, no copies): what engine.reset takes. */
-export function envStateOf(s: BatchState, e: number): EnvState {
-  const v = (a: Float32Array, k: number) => a.subarray(e * k, (e + 1) * k);
-  return {
-    rootPos: v(s.rootPos, 3), rootQuat: v(s.rootQuat, 4), rootLinVel: v(s.rootLinVel, 3), rootAngVel: v(s.rootAngVel, 3),
-    jointPos: v(s.jointPos, s.nj), jointVel: v(s.jointVel, s.nj),
-  };
-}

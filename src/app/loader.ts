@@ -1,0 +1,180 @@
+/**
+ * Loading files into the app: from the picker, a drop or a session archive, with a progress bar (what is being
+ * read/compiled) and Cancel; what a load selects (its robot, clips, policy); sessions, and a session that waits for
+ * its missing files; removing an asset. Nothing already loaded is lost when a load fails.
+ */
+import { store, reportError, newSegment, setStatus, type AppState } from './store';
+import { records, clipOf, addFiles, info, forget, text, base, type AssetRecord, type RawFile } from './assets';
+import { BUILTIN_ROBOT } from './builtins';
+import { saveRecord, deleteRecord } from './persist';
+import { applySession, readBundle, type SessionResult } from './session';
+import { MimicError } from '../core/errors';
+import { parseJson } from '../core/validate';
+import type { Sim } from './sim';
+
+
+/** The asset list shown by the panels, from the registry. */
+export const refreshAssets = (): void => store.setState({ assets: [...records.values()].map(info) });
+
+/** What loading needs of the app controller. */
+export interface LoadTarget {
+  readonly sim: Sim;
+  /** resolves once the robot change in progress (if any) has been applied */
+  robotSettled(): Promise<void>;
+  clipDuration(id: string): number | null;
+  rebuildDriver(): Promise<void>;
+}
+
+/** A long load in progress: what is being read/compiled, and whether the user cancelled it. */
+export class LoadTask {
+  cancelled = false;
+  check(): void {
+    if (this.cancelled) throw new MimicError('ParseError', '<load>', '', 'cancelled by the user');
+  }
+}
+
+export class Loader {
+  /** a session waiting for its missing files (applied again after each load) */
+  private pendingSession: { text: string; file: string } | null = null;
+  private load: LoadTask | null = null;
+
+  constructor(private readonly app: LoadTarget) {}
+
+  /**
+   * Files from the picker or a drop, read by `read` (with progress): validated, registered, remembered; errors
+   * shown; nothing lost. A long load shows a progress bar with what is being read/compiled and can be cancelled.
+   */
+  async openFiles(read: (onFile: (name: string, done: number, total: number) => void) => Promise<RawFile[]>): Promise<void> {
+    const task = new LoadTask();
+    this.cancelLoad();
+    this.load = task;
+    const progress = (label: string, done: number, total: number) => store.setState({ progress: { label, done, total } });
+    try {
+      const files = await read((name, done, total) => { task.check(); progress(`reading ${name}`, done, total); });
+      await this.loadFiles(files, task, progress);
+    } catch (e) {
+      if (task.cancelled) setStatus({ note: 'load cancelled: nothing from it was kept' });
+      else reportError(e, 'load');
+    } finally {
+      store.setState({ progress: null });
+      this.load = null;
+    }
+  }
+
+  /** Cancel the load in progress (its files are dropped; what was loaded before stays). */
+  cancelLoad(): void {
+    if (this.load) this.load.cancelled = true;
+  }
+
+  /** Register files: sessions (.json / .zip) applied, assets added (the same bytes twice are kept once). */
+  async loadFiles(all: RawFile[], task?: LoadTask, progress?: (label: string, done: number, total: number) => void): Promise<void> {
+    const bundles = all.filter((f) => /\.zip$/i.test(f.path));
+    const jsons = all.filter((f) => /\.json$/i.test(f.path));
+    const sessions = jsons.filter((f) => text(f.bytes.subarray(0, 200)).includes('mimic-bench-session'));
+    const broken = jsons.filter((f) => !checkJson(f));
+    const files = all.filter((f) => !sessions.includes(f) && !bundles.includes(f) && !broken.includes(f));
+    const s = store.getState();
+    const heavy = files.find((f) => /\.(xml|urdf|mjcf|onnx)$/i.test(f.path));
+    if (heavy) {
+      progress?.(`compiling ${base(heavy.path)} (${files.length} files)`, files.length, files.length);
+      await new Promise((r) => setTimeout(r, 30)); // let the progress bar show before the synchronous parse
+      task?.check();
+    }
+    const { added, errors, attached } = addFiles(files, s.policyId);
+    if (task?.cancelled) {
+      for (const r of added) if (!r.builtin) forget(r.id);
+      task.check();
+    }
+    for (const e of errors) reportError(e, 'load');
+    for (const r of added) void saveRecord(r).catch((e) => reportError(e, 'IndexedDB'));
+    for (const id of attached) void saveRecord(records.get(id)!).catch(() => {});
+    refreshAssets();
+    await this.select(added, attached);
+    for (const f of bundles) await this.openBundle(f);
+    for (const f of sessions) this.applySessionText(text(f.bytes), base(f.path));
+    if (!sessions.length && this.pendingSession) this.applySessionText(this.pendingSession.text, this.pendingSession.file, true);
+  }
+
+  /** What a load selects: its robot, its clips on the timeline, its policy as the driver. */
+  private async select(added: AssetRecord[], attached: string[]): Promise<void> {
+    const robot = added.find((r) => r.kind === 'robot');
+    const policy = added.find((r) => r.kind === 'policy');
+    const clips = added.filter((r) => r.kind === 'clip');
+    if (robot) store.setState({ robotId: robot.id });
+    await this.app.robotSettled();
+    if (clips.length) {
+      const ok = clips.filter((c) => {
+        try { clipOf(c.id, store.getState().robotId); return true; } catch (e) {
+          reportError(e, 'clip');
+          forget(c.id);
+          void deleteRecord(c.id).catch(() => {});
+          return false;
+        }
+      });
+      refreshAssets();
+      if (ok.length) {
+        const drv = policy || store.getState().policyId ? 'policy' : 'builtin';
+        store.setState({ source: 'timeline', segments: ok.map((c) => newSegment(c.id, this.app.clipDuration(c.id) ?? 1, drv, 0.5)) });
+        this.app.sim.seek(0);
+      }
+    }
+    if (policy) store.setState({ policyId: policy.id, driver: 'policy' });
+    else if (attached.length && store.getState().driver === 'policy') await this.app.rebuildDriver();
+  }
+
+  /** A session archive (.zip: session.json + the files it uses): its files loaded, then the session applied. */
+  private async openBundle(f: RawFile): Promise<void> {
+    try {
+      const b = readBundle(f.bytes, base(f.path));
+      const ids: Record<string, string> = {};
+      for (const [oldId, files] of Object.entries(b.assets)) {
+        const { added, errors } = addFiles(files, null);
+        for (const e of errors) reportError(e, 'session archive');
+        const rec = added[0];
+        if (rec) { ids[oldId] = rec.id; void saveRecord(rec).catch((e) => reportError(e, 'IndexedDB')); }
+      }
+      refreshAssets();
+      this.applySessionText(b.session, base(f.path), false, ids);
+    } catch (e) {
+      reportError(e, 'session');
+    }
+  }
+
+  /** Apply a session; when files are missing, every one is listed once and the session waits for them. */
+  applySessionText(json: string, file: string, retry = false, ids: Record<string, string> = {}): SessionResult {
+    let r: SessionResult;
+    try { r = applySession(json, file, ids); } catch (e) { reportError(e, 'session'); return { ok: false, missing: [] }; }
+    if (r.missing.length) {
+      this.pendingSession = { text: json, file };
+      if (!retry) reportError(new MimicError('ParseError', file, 'assets', `the session needs ${r.missing.length} file(s) not loaded here: ${r.missing.join(', ')} — drop them on the page to continue`), 'session');
+    } else if (r.ok) this.pendingSession = null;
+    return r;
+  }
+
+  get waitingSession(): boolean { return !!this.pendingSession; }
+
+  async removeAsset(id: string): Promise<void> {
+    const s = store.getState();
+    if (records.get(id)?.builtin) return;
+    forget(id);
+    await deleteRecord(id).catch(() => {});
+    const patch: Partial<AppState> = {
+      segments: s.segments.filter((g) => g.clipId !== id), layers: s.layers.filter((l) => l.clipId !== id),
+    };
+    if (s.policyId === id) { patch.policyId = null; if (s.driver === 'policy') patch.driver = 'builtin'; }
+    if (s.robotId === id) patch.robotId = BUILTIN_ROBOT;
+    store.setState(patch);
+    refreshAssets();
+  }
+}
+
+/** A .json that is not JSON is a named error (file, line and column), whether a session or a policy profile. */
+function checkJson(f: RawFile): boolean {
+  try {
+    parseJson(text(f.bytes), base(f.path));
+    return true;
+  } catch (e) {
+    reportError(e, 'load');
+    return false;
+  }
+}

@@ -1,0 +1,285 @@
+// The app as a daily tool (issue 18), built and served by `vite preview`, in headless Chromium: messages that
+// collapse with a count, framing while a travelling clip plays, the transport's time, asset names and dedupe,
+// the selection after a reload, sessions with their files, long loads, cold start, the report, shortcuts, and
+// clicks answered while drawing is slow. State through the read-only hook; screenshots to test-results/.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { useApp, DANCE, SHOTS, state, waitReady, watch, type Problems } from './app-server';
+
+const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
+const BVH = '../shared/assets/bvh/09_01.bvh';
+const app = useApp();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function open(ctx?: BrowserContext): Promise<{ page: Page; ctx: BrowserContext; problems: Problems }> {
+  ctx ??= await app.browser.newContext({ viewport: { width: 1200, height: 760 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  const problems = watch(page);
+  await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+  await waitReady(page, 90_000);
+  return { page, ctx, problems };
+}
+
+async function withPage(body: (page: Page, problems: Problems, ctx: BrowserContext) => Promise<void>): Promise<void> {
+  const { page, ctx, problems } = await open();
+  try {
+    await body(page, problems, ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+const mine = (s: any, kind: string) => s.assets.filter((a: any) => a.kind === kind && !a.builtin);
+
+describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () => {
+  it('cold start, messages with counts, a malformed .json, shortcuts, time, run settings, clicks while drawing at 1 fps', async () => {
+    await withPage(async (page, problems) => {
+      // cold start (a fresh context: empty HTTP cache): the first frame comes before the app is ready
+      const cold = (await state(page)).timings;
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await waitReady(page, 90_000);
+      await page.waitForFunction(() => (window as any).__mimic.getState().timings.robotVisible !== null);
+      const warm = (await state(page)).timings;
+      console.log(`cold start: first frame ${cold.firstFrame.toFixed(0)} ms, robot ${cold.robotVisible?.toFixed(0)} ms, interactive ${cold.ready.toFixed(0)} ms; ` +
+        `warm: first frame ${warm.firstFrame.toFixed(0)} ms, robot ${warm.robotVisible.toFixed(0)} ms, interactive ${warm.ready.toFixed(0)} ms`);
+      expect(cold.firstFrame).toBeLessThanOrEqual(cold.ready);
+      expect(warm.firstFrame).toBeLessThanOrEqual(warm.ready);
+
+      // the same error three times: one entry, ×3; a malformed .json: a named ParseError with file and line
+      const broken = { name: 'broken.xml', mimeType: 'text/xml', buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n') };
+      for (let k = 0; k < 3; k++) {
+        await page.setInputFiles('#file-input', [broken]);
+        await page.waitForFunction((n) => (window as any).__mimic.getState().errors.reduce((a: number, e: any) => a + e.count, 0) >= n, k + 1);
+      }
+      await page.setInputFiles('#file-input', [{ name: 'profile.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "obs": [1, 2,\n}\n') }]);
+      await page.waitForFunction(() => (window as any).__mimic.getState().errors.length === 2);
+      const s1 = await state(page);
+      const xml = s1.errors.find((e: any) => /broken\.xml/.test(e.message));
+      expect(xml.count).toBe(3);
+      const json = s1.errors.find((e: any) => /profile\.json/.test(e.message));
+      expect(json.kind).toBe('ParseError');
+      expect(json.message).toMatch(/profile\.json at line 3, column 1: not valid JSON/);
+      expect(await page.locator('#errors li.error').count()).toBe(2);
+      expect(await page.locator('#errors li.error .count').first().innerText()).toBe('×3');
+      await page.screenshot({ path: `${SHOTS}/ux-messages.png` });
+      await page.click('#errors-clear');
+      await page.waitForFunction(() => (window as any).__mimic.getState().errors.length === 0);
+      expect(await page.locator('#errors li.error').count()).toBe(0);
+
+      // "?" lists the shortcuts; Esc closes
+      await page.locator('#scene').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('?');
+      await expect.poll(() => page.locator('#shortcuts').isVisible()).toBe(true);
+      const help = await page.locator('#shortcuts').innerText();
+      for (const k of ['Space', '→', 'F', '?']) expect(help).toContain(k);
+      await page.screenshot({ path: `${SHOTS}/ux-shortcuts.png` });
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.locator('#shortcuts').isVisible()).toBe(false);
+
+      // time: the position in the clip and the pass while looping, never beyond the clip's length
+      await page.selectOption('#speed', '4');
+      const dur = (await state(page)).status.duration;
+      await page.waitForFunction((d) => (window as any).__mimic.getState().time > 1.2 * d, dur, { timeout: 60_000 });
+      await sleep(300);
+      const text = await page.locator('#time').innerText();
+      const m = text.match(/^(\d+\.\d\d) \/ (\d+\.\d\d) s · loop (\d+)$/);
+      expect(m, text).not.toBeNull();
+      expect(Number(m![1])).toBeLessThanOrEqual(Number(m![2]));
+      expect(Number(m![3])).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('#run-settings').innerText()).toMatch(/start: on the reference .* control 50 Hz/);
+      expect(await page.locator('#chart-jointErr').getAttribute('data-x-axis')).toBe('simulated time (s)'); // drawn on the canvas
+
+      // clicks are answered within 100 ms while the view draws once a second
+      await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(1000));
+      await sleep(1500);
+      const lat: number[] = [];
+      for (const id of ['#pause', '#play', '#pause', '#play']) {
+        await page.evaluate((sel) => {
+          const w = window as any;
+          const el = document.querySelector(sel)!;
+          w.__clickAt = 0; w.__answerAt = 0;
+          el.addEventListener('pointerdown', () => { w.__clickAt = performance.now(); }, { once: true, capture: true });
+          new MutationObserver((_, o) => { if (el.classList.contains('on')) { w.__answerAt = performance.now(); o.disconnect(); } }).observe(el, { attributes: true });
+        }, id);
+        await page.click(id);
+        await page.waitForFunction(() => (window as any).__answerAt > 0, undefined, { timeout: 10_000 });
+        lat.push(await page.evaluate(() => (window as any).__answerAt - (window as any).__clickAt));
+      }
+      const fps = (await state(page)).status.fps;
+      console.log(`drawing at ${fps.toFixed(2)} fps: click → answer ${lat.map((x) => x.toFixed(1)).join(', ')} ms`);
+      expect(fps).toBeLessThan(2);
+      expect(Math.max(...lat)).toBeLessThan(100);
+      await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(0));
+      expect(problems.list).toEqual([]);
+    });
+  });
+
+  it('the follow camera keeps a travelling clip in view; "frame robot" frames it again', async () => {
+    await withPage(async (page, problems) => {
+      // a run (CMU 09_01, retargeted), looped: each pass starts where the last ended, so the robot travels on
+      await page.setInputFiles('#file-input', [BVH]);
+      await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 1 && !(window as any).__mimic.getState().busy, undefined, { timeout: 60_000 });
+      await page.click('#driver-replay');
+      await page.selectOption('#speed', '2');
+      const view = (await page.locator('#scene').boundingBox())!;
+      const start = (await state(page)).robot.rootPos as number[];
+      const boxes: { x0: number; y0: number; x1: number; y1: number }[] = [];
+      let far = 0, t = 0, shot = false;
+      // bounded by simulated time: 8 s of running
+      while (t < 8) {
+        const s = await state(page);
+        t = s.time;
+        boxes.push(s.robotScreenBox);
+        far = Math.max(far, Math.hypot(s.robot.rootPos[0] - start[0], s.robot.rootPos[1] - start[1]));
+        if (!shot && far > 3) shot = !!(await page.screenshot({ path: `${SHOTS}/ux-follow.png` }));
+        await sleep(150);
+      }
+      const heights = boxes.map((b) => b.y1 - b.y0);
+      console.log(`follow: root travelled up to ${far.toFixed(2)} m; ${boxes.length} samples; box height ${Math.min(...heights).toFixed(0)}–${Math.max(...heights).toFixed(0)} px of ${view.height}`);
+      expect(far).toBeGreaterThan(3);
+      for (const b of boxes) {
+        expect(b.x0).toBeGreaterThan(0);
+        expect(b.y0).toBeGreaterThan(0);
+        expect(b.x1).toBeLessThan(view.width);
+        expect(b.y1).toBeLessThan(view.height);
+      }
+      expect(Math.min(...heights)).toBeGreaterThan(0.2 * view.height);
+
+      // zoom far out, then "frame robot": back to about half the view's height
+      await page.click('#pause');
+      await page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
+      for (let k = 0; k < 8; k++) { await page.mouse.wheel(0, 400); await sleep(50); }
+      await sleep(500);
+      const small = (await state(page)).robotScreenBox;
+      await page.click('#frame-robot');
+      await sleep(500);
+      const framed = (await state(page)).robotScreenBox;
+      console.log(`frame robot: box height ${(small.y1 - small.y0).toFixed(0)} px zoomed out → ${(framed.y1 - framed.y0).toFixed(0)} px`);
+      expect(framed.y1 - framed.y0).toBeGreaterThan(1.3 * (small.y1 - small.y0));
+      expect(framed.y1 - framed.y0).toBeGreaterThan(0.3 * view.height);
+      await page.screenshot({ path: `${SHOTS}/ux-framed.png` });
+      expect((await state(page)).errors).toEqual([]);
+      expect(problems.list).toEqual([]);
+    });
+  });
+
+  it('names a generic policy.onnx by its folder, keeps one copy of the same files, restores the selection after a reload; a long load shows progress and can be cancelled', async () => {
+    await withPage(async (page, problems) => {
+      // cancelled at its first progress report: nothing from that load is kept
+      await page.evaluate(() => {
+        const busy = document.getElementById('busy')!;
+        const w = window as any;
+        w.__labels = [];
+        new MutationObserver(() => {
+          const p = w.__mimic.getState().progress;
+          if (p && !w.__labels.includes(p.label)) w.__labels.push(p.label);
+          if (p && w.__cancelOnce) { w.__cancelOnce = false; (document.getElementById('load-cancel') as HTMLButtonElement).click(); }
+        }).observe(busy, { subtree: true, childList: true, characterData: true, attributes: true });
+        w.__cancelOnce = true;
+      });
+      await page.setInputFiles('#folder-input', DANCE);
+      await page.waitForFunction(() => /cancelled/.test((window as any).__mimic.getState().status.note), undefined, { timeout: 60_000 });
+      await page.waitForFunction(() => (window as any).__mimic.getState().progress === null);
+      expect(mine(await state(page), 'policy')).toEqual([]);
+      expect(mine(await state(page), 'clip')).toEqual([]);
+
+      // the folder, twice: one policy named by its folder, one clip
+      for (let k = 0; k < 2; k++) {
+        await page.setInputFiles('#folder-input', DANCE);
+        await page.waitForFunction(() => {
+          const s = (window as any).__mimic.getState();
+          return s.assets.some((a: any) => a.kind === 'policy') && !s.busy && !s.progress;
+        }, undefined, { timeout: 90_000 });
+      }
+      const labels: string[] = await page.evaluate(() => (window as any).__labels);
+      console.log(`load progress labels: ${labels.slice(0, 4).join(' | ')} …`);
+      expect(labels.some((l) => /^reading /.test(l))).toBe(true);
+      expect(labels.some((l) => /^compiling policy\.onnx/.test(l))).toBe(true);
+      const s = await state(page);
+      expect(mine(s, 'policy').map((a: any) => a.name)).toEqual(['g1-dance-102']);
+      expect(mine(s, 'clip').map((a: any) => a.name)).toEqual(['G1_Take_102.bvh_60hz']);
+
+      // a selection: replay of the dance clip; after a reload the same selection
+      await page.click('#driver-replay');
+      await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'replay');
+      const before = await state(page);
+      await sleep(300);
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await waitReady(page, 90_000);
+      const after = await state(page);
+      expect(after.driver).toBe('replay');
+      expect(after.policyId).toBe(before.policyId);
+      expect(after.segments.map((g: any) => g.clipId)).toEqual(before.segments.map((g: any) => g.clipId));
+      expect(after.robotId).toBe(before.robotId);
+      expect(problems.list).toEqual([]);
+    });
+  });
+
+  it('a session saved with its files opens in a fresh browser; one without them lists every missing file and continues when they are dropped', async () => {
+    let zip = '', json = '';
+    await withPage(async (page) => {
+      await page.setInputFiles('#file-input', [CSV, BVH]);
+      await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 2, undefined, { timeout: 60_000 });
+      await page.click('#driver-replay');
+      await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'replay');
+      const [dz] = await Promise.all([page.waitForEvent('download'), page.click('#session-save-all')]);
+      zip = `${SHOTS}/ux-session.zip`;
+      await dz.saveAs(zip);
+      const [dj] = await Promise.all([page.waitForEvent('download'), page.click('#session-save')]);
+      json = readFileSync((await dj.path())!, 'utf8');
+      expect(readFileSync(zip).subarray(0, 2).toString()).toBe('PK');
+    });
+    // a fresh browser context (no IndexedDB, no files): the archive alone
+    await withPage(async (page, problems) => {
+      await page.setInputFiles('#session-load', { name: 'mimic-session.zip', mimeType: 'application/zip', buffer: readFileSync(zip) });
+      await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 2 && (window as any).__mimic.getState().driver === 'replay', undefined, { timeout: 60_000 });
+      const s = await state(page);
+      expect(mine(s, 'clip').map((a: any) => a.name).sort()).toEqual(['09_01', 'G1_Take_102.bvh_60hz']);
+      expect(s.errors).toEqual([]);
+      expect(problems.list).toEqual([]);
+    });
+    // a fresh context with the plain session: both missing files named in one message; dropped → applied
+    await withPage(async (page, problems) => {
+      await page.setInputFiles('#session-load', { name: 'mimic-session.json', mimeType: 'application/json', buffer: Buffer.from(json) });
+      await page.waitForFunction(() => (window as any).__mimic.getState().errors.length > 0, undefined, { timeout: 30_000 });
+      const s0 = await state(page);
+      expect(s0.errors).toHaveLength(1);
+      expect(s0.errors[0].message).toMatch(/2 file\(s\) not loaded.*G1_Take_102\.bvh_60hz.*09_01|2 file\(s\) not loaded.*09_01.*G1_Take_102/);
+      expect(s0.waitingSession).toBe(true);
+      await page.setInputFiles('#file-input', [CSV, BVH]);
+      await page.waitForFunction(() => !(window as any).__mimic.getState().waitingSession && (window as any).__mimic.getState().driver === 'replay', undefined, { timeout: 60_000 });
+      const s1 = await state(page);
+      expect(s1.segments).toHaveLength(2);
+      expect(new Set(s1.segments.map((g: any) => g.clipId))).toEqual(new Set(mine(s1, 'clip').map((a: any) => a.id)));
+      expect(problems.list).toEqual([]);
+    });
+  });
+
+  it('the evaluation report opens full width; the panel shows the headline numbers', async () => {
+    await withPage(async (page, problems) => {
+      await page.click('#pause');
+      await page.click('#tabbtn-evaluate');
+      await page.waitForSelector('#eval-run', { state: 'visible', timeout: 30_000 });
+      await page.selectOption('#eval-scenario', 'nominal');
+      for (const [sel, v] of [['#eval-episodes', '1'], ['#eval-envs', '1'], ['#eval-workers', '1'], ['#eval-seconds', '1']]) {
+        await page.locator(sel).fill(v);
+        await page.locator(sel).press('Tab');
+      }
+      await page.click('#eval-run');
+      await page.waitForFunction(() => !!(document.getElementById('eval-summary') as HTMLElement).dataset.summary
+        || /failed|Cannot run/.test(document.getElementById('eval-status')!.textContent ?? ''), undefined, { polling: 100, timeout: 120_000 });
+      expect(await page.locator('#eval-summary').innerText()).toMatch(/success \d+% of 1[\s\S]*MPJPE/);
+      await page.click('#eval-open-report');
+      const box = (await page.locator('#eval-report-dialog').boundingBox())!;
+      const vw = page.viewportSize()!.width;
+      console.log(`report dialog: ${box.width.toFixed(0)} px wide of ${vw}`);
+      expect(box.width).toBeGreaterThan(0.9 * vw);
+      await expect.poll(() => page.frameLocator('#eval-report').locator('table').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      await page.screenshot({ path: `${SHOTS}/ux-report.png` });
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.locator('#eval-report-dialog').isVisible()).toBe(false);
+      expect(problems.list).toEqual([]);
+    });
+  });
+});

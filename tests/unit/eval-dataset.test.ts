@@ -36,7 +36,8 @@ describe('eval --motion DIR (a dataset)', () => {
     writeFileSync(join(dir, 'd_dance.npz'), writeMotionNpz(new ReferenceTrack(model, csv, 0.02).toClip()));
     writeFileSync(join(dir, 'notes.txt'), 'not a clip');
     const rep = join(dir, 'report');
-    const r = cli(['--robot', ROBOT, '--policy', POLICY, '--motion', dir, '--seconds', '0.4', '--workers', '0', '--quiet', '--json', '--report', rep]);
+    // --start reference: the robot starts ON each reference (the default, ground, would put the floating clip on the floor)
+    const r = cli(['--robot', ROBOT, '--policy', POLICY, '--motion', dir, '--seconds', '0.4', '--workers', '0', '--start', 'reference', '--quiet', '--json', '--report', rep]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.clips.map((c: { clip: string }) => c.clip)).toEqual(['a_dance_60hz.csv', 'b_float_60hz.csv', 'c_run.bvh', 'd_dance.npz']);

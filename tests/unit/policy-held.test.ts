@@ -23,9 +23,10 @@ function subsetPolicy(): { bytes: Uint8Array; config: PolicyConfig } {
     nodes: [node('MatMul', ['obs', 'W'], ['actions'])], initializers: [tensor('W', [2, na], new Float32Array(2 * na))],
     inputs: [valueInfo('obs', ['batch', 2])], outputs: [valueInfo('actions', ['batch', na])],
   });
-  const profile = { name: 'subset', jointOrder: driven, gains: { stiffness: 60, damping: 3 }, observations: [{ term: 'skill' }], nSkills: 2, actionScale: 1, actionOffset: 0, armatureFromGains: false };
+  const profile = { name: 'subset', jointOrder: driven, gains: { stiffness: 60, damping: 3 }, observations: [{ term: 'skill' }], nSkills: 2, actionScale: 1, actionOffset: 0, armatureFromGains: false,
+    heldJoints: { positions: { '.*wrist.*': 0.4 }, stiffness: 20, damping: 1 } };
   const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'subset.onnx'), file: 'subset.onnx', robot: g1, profile });
-  config.heldJoints = { names: wrists, positions: wrists.map(() => 0.4), stiffness: wrists.map(() => 20), damping: wrists.map(() => 1) };
+  expect(config.heldJoints).toEqual({ names: wrists, positions: wrists.map(() => 0.4), stiffness: wrists.map(() => 20), damping: wrists.map(() => 1) });
   config.motionSeconds = 1;
   return { bytes, config };
 }

@@ -19,7 +19,7 @@ export interface BodyMotion {
  */
 export function bodyMotion(model: RobotModel, s: EnvState): BodyMotion {
   const nb = model.bodies.length;
-  const out: BodyMotion = { pos: new Array(nb), quat: new Array(nb), linVel: new Array(nb), angVel: new Array(nb) };
+  const out: BodyMotion = { pos: new Array<Vec3>(nb), quat: new Array<Quat>(nb), linVel: new Array<Vec3>(nb), angVel: new Array<Vec3>(nb) };
   const zero: Vec3 = [0, 0, 0];
   for (const body of model.bodies) {
     const b = body.index;

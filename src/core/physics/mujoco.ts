@@ -13,6 +13,7 @@ import type { RobotModel } from '../model/types';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, jointArmature, resolveOptions } from './common';
 import { toMjcf } from './mjcf';
 import { compileMjcf, pinRoot } from './mujoco-fs';
+import { typedData, typedModel } from './mujoco-types';
 import { createBatchState, type BatchState, type EnvState, type PhysicsEngine, type PhysicsOptions } from './types';
 
 let mjP: Promise<MainModule> | null = null;
@@ -46,15 +47,16 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
 
   constructor(private readonly mj: MainModule, private readonly m: MjModel, readonly model: RobotModel, readonly options: PhysicsOptions, source: boolean) {
     super(options.n);
+    const M = typedModel(m);
     const file = model.source.file;
     const { n } = options;
     const nj = model.joints.length, nb = model.bodies.length;
     this.state = createBatchState(n, nj, nb);
     this.gains = new Gains(n, nj, model);
-    m.opt.timestep = options.dt;
-    m.opt.integrator = INT_IMPLICITFAST;
-    m.opt.disableflags = m.opt.disableflags | DSBL_AUTORESET;
-    m.opt.gravity[2] = options.gravity;
+    M.opt.timestep = options.dt;
+    M.opt.integrator = INT_IMPLICITFAST;
+    M.opt.disableflags = M.opt.disableflags | DSBL_AUTORESET;
+    M.opt.gravity[2] = options.gravity;
     this.bodyId = model.bodies.map((b) => {
       const id = mj.mj_name2id(m, OBJ_BODY, b.name);
       if (id < 0) throw new MimicError('ModelError', file, `body ${b.name}`, 'not found in the MuJoCo model');
@@ -65,29 +67,29 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
     model.joints.forEach((j, i) => {
       const id = mj.mj_name2id(m, OBJ_JOINT, j.name);
       if (id < 0) throw new MimicError('ModelError', file, `joint ${j.name}`, 'not found in the MuJoCo model');
-      this.qadr.push(m.jnt_qposadr[id]);
-      this.dadr.push(m.jnt_dofadr[id]);
-      m.dof_armature[m.jnt_dofadr[id]] = arm[i];
+      this.qadr.push(M.jnt_qposadr[id]);
+      this.dadr.push(M.jnt_dofadr[id]);
+      M.dof_armature[M.jnt_dofadr[id]] = arm[i];
     });
     const root = this.bodyId[0];
     let free: { q: number; v: number } | null = null;
-    for (let k = 0; k < m.njnt; k++) {
-      if (m.jnt_type[k] === JNT_FREE && m.jnt_bodyid[k] === root) free = { q: m.jnt_qposadr[k], v: m.jnt_dofadr[k] };
+    for (let k = 0; k < M.njnt; k++) {
+      if (M.jnt_type[k] === JNT_FREE && M.jnt_bodyid[k] === root) free = { q: M.jnt_qposadr[k], v: M.jnt_dofadr[k] };
     }
     this.freeJoint = free;
     // one PD servo per joint: claim the joint's actuator, silence every other actuator
     this.act = model.joints.map(() => -1);
     const jointOf = new Map<number, number>();
     this.qadr.forEach((_, j) => jointOf.set(mj.mj_name2id(m, OBJ_JOINT, model.joints[j].name), j));
-    const gp = m.actuator_gainprm, bp = m.actuator_biasprm;
-    for (let a = 0; a < m.nu; a++) {
-      const j = m.actuator_trntype[a] === 0 ? jointOf.get(m.actuator_trnid[a * 2]) : undefined;
+    const gp = M.actuator_gainprm, bp = M.actuator_biasprm;
+    for (let a = 0; a < M.nu; a++) {
+      const j = M.actuator_trntype[a] === 0 ? jointOf.get(M.actuator_trnid[a * 2]) : undefined;
       for (let k = 0; k < 10; k++) { gp[a * 10 + k] = 0; bp[a * 10 + k] = 0; }
       if (j === undefined || this.act[j] >= 0) continue;
       this.act[j] = a;
-      m.actuator_dyntype[a] = 0; m.actuator_gaintype[a] = 0; m.actuator_biastype[a] = 1;
-      m.actuator_ctrllimited[a] = 0;
-      const gear = m.actuator_gear;
+      M.actuator_dyntype[a] = 0; M.actuator_gaintype[a] = 0; M.actuator_biastype[a] = 1;
+      M.actuator_ctrllimited[a] = 0;
+      const gear = M.actuator_gear;
       gear[a * 6] = 1; for (let k = 1; k < 6; k++) gear[a * 6 + k] = 0;
     }
     const missing = model.joints.filter((_, j) => this.act[j] < 0).map((jm) => jm.name);
@@ -98,8 +100,8 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
         (missing.length ? `; explicit qfrc_applied PD for joints without an actuator: ${missing.join(', ')}` : ''),
       'contactForce = cfrc_ext minus applied forces (all contacts on the body, ground and self)');
     if (options.fixedRoot) this.adjustments.push('root pinned: free joint removed');
-    this.friction = new Array(n).fill(null);
-    this.massScale = Array.from({ length: n }, () => new Map());
+    this.friction = new Array<number | null>(n).fill(null);
+    this.massScale = Array.from({ length: n }, () => new Map<number, number>());
     this.data = Array.from({ length: n }, () => new mj.MjData(m));
     this.writeGains(0);
     const b0 = model.bodies[0];
@@ -113,7 +115,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
 
   /** Servo parameters of env e into the shared model (done per step only when envs have different gains). */
   private writeGains(e: number): void {
-    const m = this.m, g = this.gains, nj = this.state.nj;
+    const m = typedModel(this.m), g = this.gains, nj = this.state.nj;
     const gp = m.actuator_gainprm, bp = m.actuator_biasprm, fr = m.actuator_forcerange, fl = m.actuator_forcelimited;
     for (let j = 0; j < nj; j++) {
       const a = this.act[j];
@@ -132,7 +134,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
 
   /** Per-env model overrides (friction, masses) go in before this env's computation and come out after. */
   private withEnv(e: number, f: () => void): void {
-    const m = this.m, mu = this.friction[e], scales = this.massScale[e];
+    const m = typedModel(this.m), mu = this.friction[e], scales = this.massScale[e];
     const saved: [number, number, number, number][] = [];
     if (mu !== null) {
       m.opt.enableflags = m.opt.enableflags | ENBL_OVERRIDE;
@@ -164,7 +166,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   private viewsOf(e: number): DataViews {
     let v = this.views[e];
     if (!v || v.xpos.length === 0) {
-      const d = this.data[e];
+      const d = typedData(this.data[e]);
       v = {
         xpos: d.xpos, xquat: d.xquat, cvel: d.cvel, scom: d.subtree_com, qpos: d.qpos, qvel: d.qvel, ctrl: d.ctrl,
         qfrc: d.qfrc_applied, cfrc: d.cfrc_ext, xfrc: d.xfrc_applied, actForce: d.actuator_force,
@@ -204,7 +206,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   }
 
   private writePushes(e: number): void {
-    const d = this.data[e];
+    const d = typedData(this.data[e]);
     if (this.pushes.of(e).length === 0) return;
     const x = d.xfrc_applied, xpos = d.xpos, xipos = d.xipos;
     x.fill(0);
@@ -234,7 +236,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   private read(e: number): void {
     const s = this.state, { nb, nj } = s;
     const { xpos, xquat, cvel, scom, qpos, qvel } = this.viewsOf(e);
-    const rootM = this.m.body_rootid;
+    const rootM = typedModel(this.m).body_rootid;
     const rootOf = (this.rootOf ??= this.bodyId.map((id) => rootM[id]));
     for (let b = 0; b < nb; b++) {
       const id = this.bodyId[b], k3 = (e * nb + b) * 3, k4 = (e * nb + b) * 4;
@@ -259,7 +261,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   reset(env: number, st: EnvState): void {
     const d = this.data[env];
     this.mj.mj_resetData(this.m, d);
-    const qpos = d.qpos, qvel = d.qvel;
+    const dt = typedData(d), qpos = dt.qpos, qvel = dt.qvel;
     if (this.freeJoint) {
       const { q, v } = this.freeJoint;
       for (let c = 0; c < 3; c++) qpos[q + c] = st.rootPos[c];
@@ -279,8 +281,8 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       qvel[this.dadr[j]] = st.jointVel ? st.jointVel[j] : 0;
     });
     this.pushes.clear(env);
-    d.xfrc_applied.fill(0);
-    d.qfrc_applied.fill(0);
+    dt.xfrc_applied.fill(0);
+    dt.qfrc_applied.fill(0);
     this.withEnv(env, () => this.mj.mj_forward(this.m, d));
     this.read(env);
     const { nj, nb } = this.state;
@@ -290,7 +292,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
 
   override clearForces(env: number): void {
     super.clearForces(env);
-    this.data[env].xfrc_applied.fill(0);
+    typedData(this.data[env]).xfrc_applied.fill(0);
   }
 
   setFriction(env: number, mu: number): void {

@@ -74,7 +74,7 @@ export function linkMasses(model: RobotModel, o: PhysicsOptions, adjustments: st
 }
 
 function shapeDesc(s: Shape): RAPIER.ColliderDesc | null {
-  let d: RAPIER.ColliderDesc | null = null;
+  let d: RAPIER.ColliderDesc | null;
   let q: Quat = s.quat;
   const yToZ = qFromAxisAngle([1, 0, 0], Math.PI / 2); // Rapier capsules/cylinders run along y, ours along z
   switch (s.type) {

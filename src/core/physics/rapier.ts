@@ -56,7 +56,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     this.state = createBatchState(options.n, nj, nb);
     this.gains = new Gains(options.n, nj, model);
     this.rest = model.joints.map((j) => model.bodies[j.body].quat);
-    this.loaded = new Array(options.n).fill(true);
+    this.loaded = new Array<boolean>(options.n).fill(true);
     this.quats = model.bodies.map(() => [1, 0, 0, 0]);
     this.angs = model.bodies.map(() => [0, 0, 0]);
     this.contactSum = Array.from({ length: options.n }, (_, e) => this.contactSummer(e));

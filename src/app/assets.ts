@@ -101,7 +101,7 @@ export function clipOf(id: string, robotId: string): MotionClip {
   else if (e === 'npz') c = parseMotionNpz(f.bytes, base(f.path), names);
   else if (e === 'bvh') {
     if (!retargetConfig) throw new MimicError('MotionError', base(f.path), '', 'no BVH retarget config is shipped (motions/retarget/)');
-    c = retargetBvh(parseBvh(text(f.bytes), base(f.path)), model, retargetConfig as never, base(f.path));
+    c = retargetBvh(parseBvh(text(f.bytes), base(f.path)), model, retargetConfig, base(f.path));
   } else throw new MimicError('ParseError', base(f.path), '', `unknown clip format .${e}`);
   clips.set(key, c);
   return c;

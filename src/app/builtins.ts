@@ -2,8 +2,8 @@
 import { records, type AssetRecord } from './assets';
 export { standClip } from './stand';
 
-const skillFiles = import.meta.glob('../../motions/*.csv', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
-const indexFiles = import.meta.glob('../../motions/index.json', { import: 'default', eager: true }) as Record<string, unknown>;
+const skillFiles = import.meta.glob<string>('../../motions/*.csv', { query: '?raw', import: 'default', eager: true });
+const indexFiles = import.meta.glob<unknown>('../../motions/index.json', { import: 'default', eager: true });
 
 interface SkillIndexEntry { name: string; file: string; fps?: number; duration?: number; description?: string }
 

@@ -134,7 +134,7 @@ export class PolicyDriverBase implements Driver {
     if (this.resetError) {
       const e = this.resetError;
       this.resetError = null;
-      throw e;
+      throw e instanceof Error ? e : new Error('reset failed');
     }
     this.ctrl.refStep[0] = s;
     const t0 = performance.now();

@@ -8,7 +8,7 @@ function open(): Promise<IDBDatabase> {
     const req = indexedDB.open(DB, 1);
     req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'id' });
     req.onsuccess = () => res(req.result);
-    req.onerror = () => rej(req.error);
+    req.onerror = () => rej(req.error ?? new Error('IndexedDB open failed'));
   });
 }
 
@@ -19,8 +19,8 @@ async function tx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBReq
       const t = db.transaction(STORE, mode);
       const req = fn(t.objectStore(STORE));
       t.oncomplete = () => res(req.result);
-      t.onerror = () => rej(t.error);
-      t.onabort = () => rej(t.error);
+      t.onerror = () => rej(t.error ?? new Error('IndexedDB transaction failed'));
+      t.onabort = () => rej(t.error ?? new Error('IndexedDB transaction aborted'));
     });
   } finally {
     db.close();

@@ -3,4 +3,5 @@ import { parentPort } from 'node:worker_threads';
 import { serveBatches } from '../core/evaluation/pool';
 
 const port = parentPort!;
-port.on('message', serveBatches((m) => port.postMessage(m), true));
+const serve = serveBatches((m) => port.postMessage(m), true);
+port.on('message', (m: Parameters<typeof serve>[0]) => void serve(m));

@@ -3,7 +3,7 @@
 // device), then switched back to the CPU while playing. Screenshots go to test-results/.
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { useApp, G1, DANCE, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
 
 const app = useApp({ webgpu: true });

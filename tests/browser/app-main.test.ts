@@ -2,7 +2,7 @@
 // State is read through the read-only hook window.__mimic.getState(). Screenshots go to test-results/.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { useApp, G1, DANCE, SHOTS, state, waitReady, watch, type Problems } from './app-server';
 
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;

@@ -60,7 +60,7 @@ export function watch(page: Page): Problems {
   return p;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type MimicState = any;
 export const state = (page: Page): Promise<MimicState> => page.evaluate(() => (window as unknown as { __mimic: { getState(): unknown } }).__mimic.getState());
 

@@ -227,7 +227,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       zip = `${SHOTS}/ux-session.zip`;
       await dz.saveAs(zip);
       const [dj] = await Promise.all([page.waitForEvent('download'), page.click('#session-save')]);
-      json = readFileSync((await dj.path())!, 'utf8');
+      json = readFileSync((await dj.path()), 'utf8');
       expect(readFileSync(zip).subarray(0, 2).toString()).toBe('PK');
     });
     // a fresh browser context (no IndexedDB, no files): the archive alone

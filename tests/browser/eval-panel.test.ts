@@ -3,7 +3,7 @@
 // Workers, live progress, the report in its iframe, finite metrics, no console errors.
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { useApp, G1, DANCE, state, waitReady, watch } from './app-server';
 
 const app = useApp();

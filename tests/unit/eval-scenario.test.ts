@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MimicError } from '../../src/core/errors';
+import { type MimicError } from '../../src/core/errors';
 import { DelayLine } from '../../src/core/evaluation/perturb';
 import { parseScenario, samplePerturbation, type SampleContext } from '../../src/core/evaluation/scenario';
 import { aggregate } from '../../src/core/evaluation/metrics';
@@ -99,7 +99,7 @@ describe('scenarios', () => {
 describe('reports', () => {
   it('JSON, CSV and a self-contained HTML report with two variants side by side', () => {
     const ep = (success: boolean, i: number) => ({
-      index: i, success, status: (success ? 'success' : 'failed') as 'success' | 'failed', invalid_reasons: [], metric_notes: {}, sets: {}, survived_s: success ? 2 : 1, clip_s: 2, control_steps: 100, termination: success ? null : 'anchor_height',
+      index: i, success, status: success ? ('success' as const) : ('failed' as const), invalid_reasons: [], metric_notes: {}, sets: {}, survived_s: success ? 2 : 1, clip_s: 2, control_steps: 100, termination: success ? null : 'anchor_height',
       mean_joint_err_rad: 0.05, joint_pos_rmse_rad: 0.06, joint_vel_rmse_rad_s: 0.5, mpjpe_m: 0.03, mpjpe_root_rel_m: 0.02,
       mean_anchor_pos_err_m: 0.02, anchor_ori_err_rad: 0.03, ee_pos_err_m: 0.04, torque_rms_nm: 5, power_w: 40, foot_slip_m_s: 0.05,
       non_finite_actions: 0, joint_err_rad: [0.1, 0.2], torque_rms_joint_nm: [3, 4], torque_peak_joint_nm: [9, 8],

@@ -34,7 +34,7 @@ export function badNumbers(r: () => number, text: string, count = 1 + int(r, 3))
   for (let k = 0; k < count; k++) {
     const all = [...out.matchAll(/-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g)];
     const m = pick(r, all);
-    out = out.slice(0, m.index!) + pick(r, BAD_NUMBERS) + out.slice(m.index! + m[0].length);
+    out = out.slice(0, m.index) + pick(r, BAD_NUMBERS) + out.slice(m.index + m[0].length);
   }
   return out;
 }
@@ -56,7 +56,7 @@ export function renameOrDuplicate(r: () => number, text: string): string {
   if (all.length < 2) return text;
   const a = pick(r, all), b = pick(r, all);
   const to = r() < 0.5 ? b[2] : `${a[2]}_renamed\u0000\r`;
-  const at = a.index! + a[1].length;
+  const at = a.index + a[1].length;
   return text.slice(0, at) + to + text.slice(at + a[2].length);
 }
 
@@ -86,7 +86,7 @@ export function firstNonFinite(v: unknown, path = '', seen = new Set<unknown>(),
   seen.add(v);
   if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
     const a = v as unknown as ArrayLike<number | bigint>;
-    for (let i = 0; i < a.length; i++) if (typeof a[i] === 'number' && !Number.isFinite(a[i] as number)) return `${path}[${i}]`;
+    for (let i = 0; i < a.length; i++) if (typeof a[i] === 'number' && !Number.isFinite(a[i])) return `${path}[${i}]`;
     return null;
   }
   if (v instanceof Map) {

@@ -108,7 +108,7 @@ function negate(r: () => number, t: string): string {
   if (!all.length) return t;
   const m = pick(r, all);
   const v = pick(r, ['-1', '-0.5 1 1', '1e30', 'NaN', '1e-320', '-1e-3']);
-  return t.slice(0, m.index!) + `${m[1]}="${v}"` + t.slice(m.index! + m[0].length);
+  return t.slice(0, m.index) + `${m[1]}="${v}"` + t.slice(m.index + m[0].length);
 }
 
 const csvClip = (text: string, file: string) => {

@@ -9,7 +9,7 @@ import { loadG1 } from './physics-fixture';
 
 /** distance by which a body-frame point lies outside the primitive (≤ 0: inside) */
 function outside(p: Shape, x: number[]): number {
-  const l = qRotate(qConj(p.quat), vSub(x as [number, number, number], p.pos));
+  const l = qRotate(qConj(p.quat), vSub(x, p.pos));
   if (p.type === 'box') return Math.max(...l.map((v, k) => Math.abs(v) - p.size[k]));
   const z = Math.max(-p.size[1], Math.min(p.size[1], l[2]));
   return Math.hypot(l[0], l[1], l[2] - z) - p.size[0];

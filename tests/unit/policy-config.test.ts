@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MimicError } from '../../src/core/errors';
 import type { RobotModel } from '../../src/core/model/types';
 import {
   armatureFromStiffness, configFromDeployYaml, configFromMetadata, configFromProfile, isaacJointOrder, resolvePolicyConfig,

@@ -2,7 +2,6 @@
 // and the real shared exports; profile-vs-file warnings; the unknown-family error.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MimicError } from '../../src/core/errors';
 import { loadRobot } from '../../src/core/model/index';
 import { resolvePolicyConfig, type PolicyConfig } from '../../src/core/policy/config';
 import { readOnnxInfo } from '../../src/core/policy/onnx';

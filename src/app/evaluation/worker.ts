@@ -12,4 +12,4 @@ configureOrt(ort, { wasmUrl: new URL(wasmUrl, self.location.href).href });
 
 const scope = self as DedicatedWorkerGlobalScope;
 const serve = serveBatches((m) => scope.postMessage(m));
-scope.onmessage = (ev: MessageEvent) => void serve(ev.data);
+scope.onmessage = (ev: MessageEvent<Parameters<typeof serve>[0]>) => void serve(ev.data);

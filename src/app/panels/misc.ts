@@ -46,7 +46,7 @@ export function mountToggles(el: HTMLElement, frameRobot: () => void): void {
   const ghost = h('select', { id: 'ghost', title: 'Reference ghost', onchange: (e: Event) => store.setState({ ghost: (e.target as HTMLSelectElement).value as 'off' }) },
     h('option', { value: 'beside' }, 'ghost: beside'), h('option', { value: 'over' }, 'ghost: over'), h('option', { value: 'off' }, 'ghost: off'));
   const tog = (id: string, label: string, key: 'follow' | 'showContacts' | 'showCom') =>
-    h('button', { id, onclick: () => store.setState((s) => ({ [key]: !s[key] }) as never) }, label);
+    h('button', { id, onclick: () => store.setState((s) => ({ [key]: !s[key] })) }, label);
   const follow = tog('follow', 'follow camera', 'follow');
   const contacts = tog('contacts', 'foot contacts', 'showContacts');
   const com = tog('com', 'CoM projection', 'showCom');

@@ -97,7 +97,7 @@ export interface RunProgress {
  */
 export async function runPlan(plan: EvalPlan, executors: Executor[], onProgress?: (p: RunProgress) => void): Promise<EvalResult> {
   const { groups, tasks } = planTasks(plan);
-  const outputs: (BatchOutput | undefined)[] = new Array(tasks.length);
+  const outputs = new Array<BatchOutput | undefined>(tasks.length);
   const frac = new Float64Array(tasks.length);
   const t0 = Date.now();
   let next = 0, done = 0;
@@ -118,7 +118,7 @@ export async function runPlan(plan: EvalPlan, executors: Executor[], onProgress?
     }
   };
   await Promise.all(executors.map(slot));
-  if (failed !== null) throw failed;
+  if (failed !== null) throw failed instanceof Error ? failed : new Error('an evaluation task failed');
   const wall = (Date.now() - t0) / 1000;
   return assemble(plan, groups, tasks, outputs as BatchOutput[], { wall_s: wall, workers: executors.length });
 }

@@ -48,7 +48,7 @@ export function createPool(workers: PoolWorker[]): Pool {
   return {
     executors,
     close: async () => {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(workers.map(async (w) => { await w.terminate(); }));
       for (const f of [...pending]) f(new Error('cancelled'));
     },
   };

@@ -104,7 +104,7 @@ export function clipsHtml(r: EvalResult): string {
 }
 
 const csvCell = (v: unknown): string => {
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v ?? '');
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String((v as string | null | undefined) ?? '');
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

@@ -43,7 +43,7 @@ export const pooled = (r: EvalResult): AggregateMetrics => aggregate(r.groups.fl
 export const toJson = (r: EvalResult): string => JSON.stringify(r, null, 2) + '\n';
 
 const csvCell = (v: unknown): string => {
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v ?? '');
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String((v as string | null | undefined) ?? '');
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

@@ -7,7 +7,7 @@ import { fail } from '../errors';
 import type { RobotModel } from '../model/types';
 import { obsLayouts } from '../observation/layouts';
 import type { ObsLayoutEntry } from '../observation/types';
-import type { HeldJoints, PolicyConfig, ReferenceOutputs } from './config';
+import type { HeldJoints, PolicyConfig } from './config';
 import {
   DAMPING_RATIO, DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES, NATURAL_FREQ_HZ, canonicalTerm, clipPair,
   decimationOf, isaacJointOrder, layoutEntry, nonNegative, num, parseJsonText, uniqueNames, valuesByName,

@@ -56,7 +56,7 @@ export async function probeReferenceLength(session: PolicySession, config: Polic
     }
     if (!out) return fail('PolicyError', file, 'outputs', 'the embedded-reference policy returned no reference outputs');
     const keys = Object.keys(out).filter((k) => wanted.has(k)).sort();
-    return (keys.length ? keys : Object.keys(out).sort()).map((k) => out![k]);
+    return (keys.length ? keys : Object.keys(out).sort()).map((k) => out[k]);
   };
   const end = await at(PROBE_FAR);
   let lo = 0, hi = 1;

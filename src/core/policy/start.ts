@@ -14,7 +14,7 @@ import { qFromAxisAngle, qYaw } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
 import { contactPoints, lowestZ } from '../motion/feet';
-import type { BatchState, EnvState, PhysicsEngine } from '../physics/types';
+import type { BatchState, PhysicsEngine } from '../physics/types';
 
 export type StartMode = 'reference' | 'ground' | 'default-pose';
 /** a start mode, or one of its old names */

@@ -31,7 +31,7 @@ export const humanoidverse: Family = {
   },
   configure(x, evidence) {
     const h = historyOf(x)!;
-    const shipped = (g1Hv.jointOrder as string[]).length === x.nActions ? { json: g1Hv as Record<string, unknown>, file: 'policies/humanoidverse-g1-23dof.json' } : undefined;
+    const shipped = (g1Hv.jointOrder).length === x.nActions ? { json: g1Hv as Record<string, unknown>, file: 'policies/humanoidverse-g1-23dof.json' } : undefined;
     const src = chooseProfile(x, shipped);
     if (!src) {
       fail('PolicyError', x.file, `output ${x.actOut.name}`,

@@ -123,7 +123,7 @@ export interface MergeInput {
 export function mergeFileOverProfile(m: MergeInput, warnings: string[]): PolicyConfig {
   const out: Record<string, unknown> = {};
   const filled: string[] = [];
-  const names = (m.file.jointNames ?? m.base?.cfg.jointNames ?? []) as string[];
+  const names = (m.file.jointNames ?? m.base?.cfg.jointNames ?? []);
   for (const k of CONFIG_KEYS) {
     const fv = m.file[k], bv = m.base?.cfg[k];
     if (fv !== undefined) {

@@ -60,6 +60,8 @@ export interface PolicyConfig {
   motionSeconds?: number;
   /** gait-clock policies (holosoma locomotion): gait period in s (observation/context.ts advanceGaitPhase) */
   gaitPeriod?: number;
+  /** velocity-command policies: command ranges (holosoma command_ranges metadata; commands.ts clamps to them) */
+  commandRanges?: import('./commands').CommandRanges;
   /** what in the file identified the family (for the Run box and the CLI JSON) */
   familyEvidence?: string[];
 }

@@ -25,6 +25,8 @@ import type { PolicySession } from './session';
 import { alignmentFor, applyAlignment, EmbeddedReference, identityAlignment, type Alignment, type ReferenceSource } from './refio';
 import { envStateOf, groundShift, standInPose, startModeOf, type StartMode, type StartModeInput } from './start';
 import { policyGains } from './gains';
+import type { CommandSource } from './commands';
+import { advanceGaitPhase } from '../observation/context';
 
 export type { ReferenceSource } from './refio';
 export type { StartMode, StartModeInput } from './start';
@@ -42,6 +44,8 @@ export interface PolicyControllerOptions {
   lastStep?: number;
   /** multiply every PD gain (default 1) */
   gainScale?: number;
+  /** velocity commands (locomotion policies): written into ctx.command every control step */
+  commands?: CommandSource;
 }
 
 type Recurrent = { resetRecurrent?: (env?: number) => void };
@@ -89,6 +93,8 @@ export class PolicyController {
   private readonly offset: Float32Array;
   private readonly held: { joint: number; pos: number }[];
   private readonly gainScale: number;
+  /** velocity commands (locomotion); null: ctx.command stays as the caller writes it */
+  commands: CommandSource | null;
 
   constructor(o: PolicyControllerOptions) {
     const { model, engine, config } = o;
@@ -122,6 +128,7 @@ export class PolicyController {
       this.embedded = null;
     }
     this.gainScale = o.gainScale ?? 1;
+    this.commands = o.commands ?? null;
     this.applyGains();
   }
 
@@ -191,6 +198,7 @@ export class PolicyController {
     const rec = this.session as Recurrent;
     for (const e of envs) {
       rec.resetRecurrent?.(e);
+      this.ctx.gaitPhase.set([0, Math.PI], e * 2); // holosoma: left foot at 0, right at π
       this.writeRef(e);
       this.place(e);
       this.holdPose(e);
@@ -252,6 +260,8 @@ export class PolicyController {
   /** One control decision for every env: reference → observations → policy → PD targets. */
   async act(): Promise<void> {
     for (let e = 0; e < this.n; e++) this.writeRef(e);
+    const cmd = this.commands;
+    if (cmd) for (let e = 0; e < this.n; e++) this.ctx.command.set(cmd.at(e, this.refStep[e] * this.config.stepDt), e * 3);
     // embedded reference: ask for the next step's reference along with this step's action
     const ts = this.session.timeStepInput ? this.timeSteps(this.embedded ? 1 : 0) : undefined;
     const r = await this.backend.infer(ts);
@@ -288,6 +298,8 @@ export class PolicyController {
   /** Advance every env's reference by one control step. */
   advance(): void {
     for (let e = 0; e < this.n; e++) this.refStep[e]++;
+    // holosoma: the gait clock moves after each action (stands at π while the command is ~0)
+    if (this.config.gaitPeriod) advanceGaitPhase(this.ctx, this.config.stepDt, this.config.gaitPeriod);
   }
 
   /** act, then `decimation` physics steps, then advance. */

@@ -86,6 +86,10 @@ export const holosoma: Family = {
   configure(x, evidence) {
     const wbt = isWbt(x);
     const file = fromFile(x);
+    const lacking = file.jointNames!.filter((n) => !x.robot.jointIndex.has(n));
+    if (lacking.length) {
+      fail('PolicyError', x.file, 'metadata_props.dof_names', `${lacking.length} policy joint(s) the robot "${x.robot.name}" lacks: ${lacking.join(', ')}`);
+    }
     const src = chooseProfile(x, shippedFor(file.jointNames!, wbt));
     if (!src) {
       fail('PolicyError', x.file, 'metadata_props.dof_names',

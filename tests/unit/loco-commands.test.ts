@@ -1,0 +1,29 @@
+// Velocity commands, bad input: a command outside the policy's ranges is clamped and reported; a policy
+// whose joints the robot lacks is named; a scenario command track's keys are checked by position.
+// (The walks of the square: loco-square-*.test.ts.)
+import { describe, expect, it } from 'vitest';
+import { CommandTrack, parseCommandTrack } from '../../src/core/policy/commands';
+import { runLocomotion } from '../../src/core/policy/locomotion';
+import { locoPolicy, robots } from './loco-helpers';
+
+describe('commands: bad input', () => {
+  it('a command outside the ranges is clamped to them and reported', async () => {
+    const res = await runLocomotion({ model: robots.g1, engine: 'mujoco', policy: locoPolicy('g1', 'ppo'), commands: CommandTrack.constant([2.5, 0, -3]), seconds: 0.1 });
+    expect(res.command_ranges).toEqual({ vx: [-1, 1], vy: [-1, 1], wz: [-1, 1] });
+    expect(res.command_clamps).toBe(10); // 5 control steps × 2 axes
+    expect(res.clamps[0]).toMatchObject({ axis: 'vx', asked: 2.5, used: 1, range: [-1, 1] });
+    expect(res.clamps[1]).toMatchObject({ axis: 'wz', asked: -3, used: -1 });
+  });
+
+  it('a policy whose joints the robot lacks is named (the G1 walker on the T1)', async () => {
+    await expect(runLocomotion({ model: robots.t1, engine: 'mujoco', policy: locoPolicy('g1', 'ppo'), commands: CommandTrack.constant([0, 0, 0]), seconds: 0.1 }))
+      .rejects.toThrow(/ppo_g1_29dof\.onnx at metadata_props\.dof_names: 29 policy joint\(s\) the robot "\S+" lacks: left_hip_pitch_joint/);
+  });
+
+  it('a scenario command track: keys checked by name and position', () => {
+    expect(() => parseCommandTrack([{ t: 0, vx: 0.5 }, { t: 'x' }], 'walk.json')).toThrow(/walk\.json at commands\[1\]\.t/);
+    expect(() => parseCommandTrack([{ t: 1 }, { t: 0 }], 'walk.json')).toThrow(/commands\[1\]\.t.*must not decrease/);
+    expect(parseCommandTrack([{ t: 0, vx: 0 }, { t: 1, vx: 1 }], 'w.json').at(0.25)).toEqual([0.25, 0, 0]);
+    expect(parseCommandTrack([{ t: 0, vx: 0 }, { t: 1, vx: 1 }], 'w.json', 'step').at(0.75)).toEqual([0, 0, 0]);
+  });
+});

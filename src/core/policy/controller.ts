@@ -241,6 +241,32 @@ export class PolicyController {
     for (const h of this.held) this.targets[e * nj + h.joint] = h.pos;
   }
 
+  /**
+   * Take over env e (or all) mid-episode where the robot stands, at reference step `step` (policy switches):
+   * nothing is moved; the reference is aligned to the robot's anchor by yaw and position ('default-pose'
+   * semantics); the observation history refills from the real state at the next act (not zeros); the last
+   * action is warmed to the action that holds the current pose (q − offset) / scale; targets = current pose.
+   */
+  async join(env?: number, step = 0): Promise<void> {
+    const envs = env === undefined ? [...Array(this.n).keys()] : [env];
+    for (const e of envs) { this.refStep[e] = step; this.alignment[e] = identityAlignment(); }
+    if (this.embedded) await this.fetchEmbedded(envs);
+    const { ref, state } = this.ctx, nb = state.nb, a = this.ctx.anchorBody, pj = this.ctx.policyJoints;
+    for (const e of envs) {
+      this.forget(e);
+      this.ctx.gaitPhase.set([0, Math.PI], e * 2);
+      this.writeRef(e);
+      const i = e * nb + a;
+      this.alignment[e] = alignmentFor(state.bodyPos.subarray(i * 3, i * 3 + 3), state.bodyQuat.subarray(i * 4, i * 4 + 4),
+        ref.bodyPos.subarray(i * 3, i * 3 + 3), ref.bodyQuat.subarray(i * 4, i * 4 + 4));
+      for (let k = 0; k < this.na; k++) {
+        const q = state.jointPos[e * this.nj + pj[k]];
+        this.ctx.lastAction[e * this.na + k] = this.scale[k] ? (q - this.offset[k]) / this.scale[k] : 0;
+      }
+      this.holdPose(e);
+    }
+  }
+
   /** Forget env e's policy state (last action, observation history, recurrent state) without moving it. */
   forget(e: number): void {
     this.ctx.lastAction.fill(0, e * this.na, (e + 1) * this.na);

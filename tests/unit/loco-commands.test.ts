@@ -42,3 +42,14 @@ describe('CLI: npm run eval -- --command', () => {
     expect(r.clamps[0]).toMatchObject({ axis: 'vx', asked: 1.5, used: 1 });
   }, 50_000);
 });
+
+describe('command ranges from deploy.yaml', () => {
+  it('commands.base_velocity.ranges (ang_vel_z) are read; a bad range is named with its key path', async () => {
+    const { rangesFromDeployYaml } = await import('../../src/core/policy/commands');
+    const y = 'commands:\n  base_velocity:\n    ranges:\n      lin_vel_x: [-0.5, 1.5]\n      lin_vel_y: [-0.3, 0.3]\n      ang_vel_z: [-1.2, 1.2]\n';
+    expect(rangesFromDeployYaml(y, 'deploy.yaml')).toEqual({ vx: [-0.5, 1.5], vy: [-0.3, 0.3], wz: [-1.2, 1.2] });
+    expect(rangesFromDeployYaml('joint_ids_map: [0]\n', 'deploy.yaml')).toBeNull();
+    expect(() => rangesFromDeployYaml(y.replace('[-0.3, 0.3]', '[0.3, -0.3]'), 'deploy.yaml'))
+      .toThrow(/deploy\.yaml at commands\.base_velocity\.ranges\.lin_vel_y: expected \[low, high\]/);
+  });
+});

@@ -9,6 +9,7 @@
 import { fail } from '../errors';
 import type { RobotModel } from '../model/types';
 import type { MotionClip } from '../motion/types';
+import { parseYamlText } from './sources';
 import { defaultPose, standingHeight } from './start';
 
 export type Command = [number, number, number];
@@ -136,4 +137,11 @@ export function commandedClip(model: RobotModel, config: { jointNames: string[];
     yaw += wz * dt;
   }
   return { name: 'commanded motion', fps, nFrames: n, jointNames: model.joints.map((j) => j.name), rootPos, rootQuat, jointPos };
+}
+
+/** deploy.yaml's `commands.base_velocity.ranges` (mjlab / Isaac Lab exports), or null when it has none. */
+export function rangesFromDeployYaml(text: string, file: string): CommandRanges | null {
+  const y = parseYamlText(text, file) as { commands?: { base_velocity?: { ranges?: unknown } } };
+  const r = y.commands?.base_velocity?.ranges;
+  return r === undefined ? null : commandRangesOf(r, file, 'commands.base_velocity.ranges');
 }

@@ -38,6 +38,9 @@ describe('composing policies: walk → dance → walk', () => {
       expect(r.fall).toBeNull();
       expect(r.survived_s).toBeCloseTo(10, 5);
       expect(r.max_jump_transition_rad).toBeLessThanOrEqual(r.max_jump_bound_rad);
+      const danced = r.segments[1];
+      expect(danced.tracking_terminations).toBe(0); // the dance policy's own (BeyondMimic) terminations never fire
+      expect(danced.joint_err_rad!).toBeLessThan(0.15);
       const gap = Math.max(...r.segments.map((s) => s.gap_at_switch_rad));
       expect(gap).toBeGreaterThan(0.1); // the two policies disagree: an instant switch would jump this much
       expect(r.max_jump_transition_rad).toBeLessThan(gap);

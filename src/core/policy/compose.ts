@@ -10,6 +10,7 @@
 import { controlStep } from '../physics/control';
 import type { PhysicsEngine } from '../physics/types';
 import { fallCheck, type Fall } from './locomotion';
+import { checkTermination } from './termination';
 import { checkRates, mix, type Skill } from './skills';
 
 export interface Segment {
@@ -19,7 +20,13 @@ export interface Segment {
   transition?: number;
 }
 
-export interface SegmentReport { name: string; start_s: number; seconds: number; transition_s: number; gap_at_switch_rad: number }
+export interface SegmentReport {
+  name: string; start_s: number; seconds: number; transition_s: number; gap_at_switch_rad: number;
+  /** tracking policies: mean |q − q_ref| over the policy's joints after the transition, rad (null otherwise) */
+  joint_err_rad: number | null;
+  /** tracking policies (a clip reference): BeyondMimic termination checks that fired after the transition (counted, not stopping) */
+  tracking_terminations: number;
+}
 
 export interface CompositionResult {
   survived_s: number;
@@ -48,6 +55,9 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   return m;
 };
 
+const endEffectorsOf = (c: NonNullable<Skill['controller']>): number[] =>
+  c.config.endEffectors.map((n) => c.model.bodyIndex.get(n)).filter((b): b is number => b !== undefined);
+
 export async function runComposition(o: CompositionOptions): Promise<CompositionResult> {
   const segs = o.segments, skills = segs.map((s) => s.skill), engine = o.engine;
   checkRates(skills, 'compose');
@@ -66,7 +76,8 @@ export async function runComposition(o: CompositionOptions): Promise<Composition
     const cur = segs[i].skill, old = i > 0 ? segs[i - 1].skill : null;
     const T = old ? Math.max(0, segs[i].transition ?? 0) : 0;
     const nT = Math.round(T / dt), n = Math.round(segs[i].seconds / dt);
-    const rep: SegmentReport = { name: cur.name, start_s: k * dt, seconds: segs[i].seconds, transition_s: T, gap_at_switch_rad: 0 };
+    const rep: SegmentReport = { name: cur.name, start_s: k * dt, seconds: segs[i].seconds, transition_s: T, gap_at_switch_rad: 0, joint_err_rad: null, tracking_terminations: 0 };
+    let errSum = 0, errN = 0;
     reports.push(rep);
     if (old) await cur.join();
     for (let m = 0; m < n && !fall; m++, k++) {
@@ -101,7 +112,15 @@ export async function runComposition(o: CompositionOptions): Promise<Composition
       if (inT) old!.advance();
       cur.advance();
       fall = fallCheck(s, 0, anchor, startZ, (k + 1) * dt);
+      const c = cur.controller;
+      if (c && !c.commands && !inT) {
+        const pj = c.ctx.policyJoints, ref = c.ctx.ref;
+        for (const j of pj) errSum += Math.abs(s.jointPos[j] - ref.jointPos[j]);
+        errN += pj.length;
+        if (checkTermination(s, ref, 0, c.ctx.anchorBody, endEffectorsOf(c))) rep.tracking_terminations++;
+      }
     }
+    rep.joint_err_rad = errN ? errSum / errN : null;
   }
   const total = segs.reduce((a, x) => a + x.seconds, 0);
   return {

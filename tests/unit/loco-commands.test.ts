@@ -53,3 +53,29 @@ describe('command ranges from deploy.yaml', () => {
       .toThrow(/deploy\.yaml at commands\.base_velocity\.ranges\.lin_vel_y: expected \[low, high\]/);
   });
 });
+
+describe('the observation a holosoma walker sees', () => {
+  // sorted terms: actions 29 | base_ang_vel 3 | command_ang_vel 1 (@32) | command_lin_vel 2 (@33) | cos_phase 2 (@35) | dof_pos 29 | dof_vel 29 | projected_gravity 3 | sin_phase 2 (@98)
+  const seen = async (cmd: [number, number, number]) => {
+    const rows: number[][] = [];
+    await runLocomotion({ model: robots.g1, engine: 'mujoco', policy: locoPolicy('g1', 'ppo'), commands: CommandTrack.constant(cmd), seconds: 0.2, onStep: (_t, c) => { rows.push([c.obs[32], c.obs[33], c.obs[34], c.obs[35], c.obs[36], c.obs[98], c.obs[99]]); } });
+    return rows;
+  };
+  it('walking: the command, and the gait clock from (0, π) at 2π·0.02 s / 1 s per step', async () => {
+    const rows = await seen([0.5, -0.2, 0.3]);
+    rows.forEach((r, k) => {
+      const a = 2 * Math.PI * 0.02 * k;
+      expect(r.slice(0, 3).map((x) => +x.toFixed(5))).toEqual([0.3, 0.5, -0.2]);
+      expect(r[5]).toBeCloseTo(Math.sin(a), 5); // left foot
+      expect(r[6]).toBeCloseTo(Math.sin(a + Math.PI), 5); // right foot, half a period behind
+      expect(r[3]).toBeCloseTo(Math.cos(a), 5);
+    });
+  });
+  it('a zero command stands: both feet at π', async () => {
+    const rows = await seen([0, 0, 0]);
+    for (const r of rows.slice(1)) {
+      expect(r[3]).toBeCloseTo(-1, 5); expect(r[4]).toBeCloseTo(-1, 5);
+      expect(r[5]).toBeCloseTo(0, 5); expect(r[6]).toBeCloseTo(0, 5);
+    }
+  });
+});

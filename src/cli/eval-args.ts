@@ -25,6 +25,8 @@ export const USAGE = `usage: npm run --silent eval -- --robot PATH --policy PATH
   --driver D              policy (default with --policy) | reference (PD on the clip) | zero (no gains)
   --assist A              with --driver reference: the built-in controller's assistive root wrench, 0..1 (default 0)
   --seconds S             evaluate at most S seconds of each clip
+  --command VX,VY,WZ      locomotion policies: a constant velocity command (body frame, m/s and rad/s); a
+                          command track: a --scenario file with "commands" (seeds/README.md)
   --scenario FILE[,FILE]  seeds/*.json perturbation suites (default: one nominal episode)
   --episodes K            episodes per policy × engine × clip × scenario (default: the scenario's, else 1)
   --envs N                humanoids per engine batch (default 4)
@@ -64,6 +66,8 @@ export interface CliOptions {
   metricFps?: number;
   shard?: { index: number; count: number };
   out?: string;
+  /** locomotion: "VX,VY,WZ" */
+  command?: string;
 }
 
 export class UsageError extends Error {}
@@ -141,6 +145,7 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--metric-fps': o.metricFps = num(a, val(), false, 1e-3); break;
       case '--shard': o.shard = parseShard(val()); break;
       case '--out': o.out = val(); break;
+      case '--command': o.command = val(); break;
       case '--help': case '-h': throw new UsageError('');
       default: throw new UsageError(`unknown argument "${a}"`);
     }

@@ -26,6 +26,7 @@ import {
   clipBeside, defaultScenario, parseArgs, readClip, readPolicy, readRobot, readScenario, UsageError, USAGE, variantsOf, type CliOptions,
 } from './eval-args';
 import { createNodePool } from './pool';
+import { locoTrack, runLocoCli } from './eval-loco';
 
 function progressBar(quiet: boolean): (p: RunProgress) => void {
   if (quiet) return () => {};
@@ -128,6 +129,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  const loco = locoTrack(o);
+  if (loco) return runLocoCli(o, loco);
   const plan = buildPlan(o);
   const single = !o.scenarios.length && (o.episodes ?? 1) === 1 && plan.variants.length === 1 && plan.clips.length === 1 && !o.shard
     && !namesDataset(o.motions, o.motionLists);

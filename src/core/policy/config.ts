@@ -3,6 +3,7 @@
  * (except where noted). Sources, in order of preference: the ONNX file's own metadata_props (BeyondMimic),
  * a unitree_rl_lab deploy.yaml, a JSON profile (policies/*.json, see policies/README.md).
  */
+import { rangesFromDeployYaml } from './commands';
 import type { ObsLayoutEntry } from '../observation/types';
 import { fail } from '../errors';
 import type { RobotModel } from '../model/types';
@@ -60,6 +61,8 @@ export interface PolicyConfig {
   motionSeconds?: number;
   /** gait-clock policies (holosoma locomotion): gait period in s (observation/context.ts advanceGaitPhase) */
   gaitPeriod?: number;
+  /** velocity-command policies: command ranges (holosoma command_ranges metadata; commands.ts clamps to them) */
+  commandRanges?: import('./commands').CommandRanges;
   /** what in the file identified the family (for the Run box and the CLI JSON) */
   familyEvidence?: string[];
 }
@@ -219,6 +222,7 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
   const actOut = actionsOutputOf(info) ?? fail('PolicyError', file, 'graph outputs', 'no action output');
   const { config: cfg, evidence } = configureByFamily({ ...input, obsIn, obsSize: featureSize(obsIn), actOut, nActions: featureSize(actOut) });
   cfg.familyEvidence = evidence;
+  if (!cfg.commandRanges && input.yaml) cfg.commandRanges = rangesFromDeployYaml(input.yaml, input.yamlFile ?? 'deploy.yaml') ?? undefined;
   const shipped = cfg.source.startsWith('profile:') && input.profile === undefined ? `policies/${cfg.source.slice(8)}.json` : undefined;
   const cfgFile = cfg.source === 'metadata' ? file : cfg.source === 'deploy.yaml' ? (input.yamlFile ?? 'deploy.yaml') : (shipped ?? input.profileFile ?? 'profile.json');
   checkInputTypes(info, file, obsIn, cfg.referenceOutputs?.timeStep ?? 'time_step');

@@ -25,6 +25,8 @@ import type { PolicySession } from './session';
 import { alignmentFor, applyAlignment, EmbeddedReference, identityAlignment, type Alignment, type ReferenceSource } from './refio';
 import { groundShift, standInPose, startModeOf, type StartMode, type StartModeInput } from './start';
 import { policyGains } from './gains';
+import type { CommandSource } from './commands';
+import { advanceGaitPhase } from '../observation/context';
 
 export type { ReferenceSource } from './refio';
 export type { StartMode, StartModeInput } from './start';
@@ -42,6 +44,8 @@ export interface PolicyControllerOptions {
   lastStep?: number;
   /** multiply every PD gain (default 1) */
   gainScale?: number;
+  /** velocity commands (locomotion policies): written into ctx.command every control step */
+  commands?: CommandSource;
 }
 
 type Recurrent = { resetRecurrent?: (env?: number) => void };
@@ -89,6 +93,8 @@ export class PolicyController {
   private readonly offset: Float32Array;
   private readonly held: { joint: number; pos: number }[];
   private readonly gainScale: number;
+  /** velocity commands (locomotion); null: ctx.command stays as the caller writes it */
+  commands: CommandSource | null;
 
   constructor(o: PolicyControllerOptions) {
     const { model, engine, config } = o;
@@ -122,6 +128,7 @@ export class PolicyController {
       this.embedded = null;
     }
     this.gainScale = o.gainScale ?? 1;
+    this.commands = o.commands ?? null;
     this.applyGains();
   }
 
@@ -191,6 +198,7 @@ export class PolicyController {
     const rec = this.session as Recurrent;
     for (const e of envs) {
       rec.resetRecurrent?.(e);
+      this.ctx.gaitPhase.set([0, Math.PI], e * 2); // holosoma: left foot at 0, right at π
       this.writeRef(e);
       this.place(e);
       this.holdPose(e);
@@ -233,6 +241,32 @@ export class PolicyController {
     for (const h of this.held) this.targets[e * nj + h.joint] = h.pos;
   }
 
+  /**
+   * Take over env e (or all) mid-episode where the robot stands, at reference step `step` (policy switches):
+   * nothing is moved; the reference is aligned to the robot's anchor by yaw and position ('default-pose'
+   * semantics); the observation history refills from the real state at the next act (not zeros); the last
+   * action is warmed to the action that holds the current pose (q − offset) / scale; targets = current pose.
+   */
+  async join(env?: number, step = 0): Promise<void> {
+    const envs = env === undefined ? [...Array(this.n).keys()] : [env];
+    for (const e of envs) { this.refStep[e] = step; this.alignment[e] = identityAlignment(); }
+    if (this.embedded) await this.fetchEmbedded(envs);
+    const { ref, state } = this.ctx, nb = state.nb, a = this.ctx.anchorBody, pj = this.ctx.policyJoints;
+    for (const e of envs) {
+      this.forget(e);
+      this.ctx.gaitPhase.set([0, Math.PI], e * 2);
+      this.writeRef(e);
+      const i = e * nb + a;
+      this.alignment[e] = alignmentFor(state.bodyPos.subarray(i * 3, i * 3 + 3), state.bodyQuat.subarray(i * 4, i * 4 + 4),
+        ref.bodyPos.subarray(i * 3, i * 3 + 3), ref.bodyQuat.subarray(i * 4, i * 4 + 4));
+      for (let k = 0; k < this.na; k++) {
+        const q = state.jointPos[e * this.nj + pj[k]];
+        this.ctx.lastAction[e * this.na + k] = this.scale[k] ? (q - this.offset[k]) / this.scale[k] : 0;
+      }
+      this.holdPose(e);
+    }
+  }
+
   /** Forget env e's policy state (last action, observation history, recurrent state) without moving it. */
   forget(e: number): void {
     this.ctx.lastAction.fill(0, e * this.na, (e + 1) * this.na);
@@ -252,6 +286,8 @@ export class PolicyController {
   /** One control decision for every env: reference → observations → policy → PD targets. */
   async act(): Promise<void> {
     for (let e = 0; e < this.n; e++) this.writeRef(e);
+    const cmd = this.commands;
+    if (cmd) for (let e = 0; e < this.n; e++) this.ctx.command.set(cmd.at(e, this.refStep[e] * this.config.stepDt), e * 3);
     // embedded reference: ask for the next step's reference along with this step's action
     const ts = this.session.timeStepInput ? this.timeSteps(this.embedded ? 1 : 0) : undefined;
     const r = await this.backend.infer(ts);
@@ -288,6 +324,8 @@ export class PolicyController {
   /** Advance every env's reference by one control step. */
   advance(): void {
     for (let e = 0; e < this.n; e++) this.refStep[e]++;
+    // holosoma: the gait clock moves after each action (stands at π while the command is ~0)
+    if (this.config.gaitPeriod) advanceGaitPhase(this.ctx, this.config.stepDt, this.config.gaitPeriod);
   }
 
   /** act, then `decimation` physics steps, then advance. */

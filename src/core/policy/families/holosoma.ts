@@ -13,6 +13,7 @@ import { nonNegative, numList, uniqueNames } from '../conventions';
 import g1Loco from '../../../../policies/holosoma-loco-g1.json';
 import t1Loco from '../../../../policies/holosoma-loco-t1.json';
 import g1Wbt from '../../../../policies/holosoma-wbt-g1.json';
+import { commandRangesOf } from '../commands';
 import { chooseProfile, mergeFileOverProfile, profileConfig, type ProfileSource } from './merge';
 import { inputNamed, outputNamed, type Family, type FamilyInput } from './types';
 
@@ -85,6 +86,10 @@ export const holosoma: Family = {
   configure(x, evidence) {
     const wbt = isWbt(x);
     const file = fromFile(x);
+    const lacking = file.jointNames!.filter((n) => !x.robot.jointIndex.has(n));
+    if (lacking.length) {
+      fail('PolicyError', x.file, 'metadata_props.dof_names', `${lacking.length} policy joint(s) the robot "${x.robot.name}" lacks: ${lacking.join(', ')}`);
+    }
     const src = chooseProfile(x, shippedFor(file.jointNames!, wbt));
     if (!src) {
       fail('PolicyError', x.file, 'metadata_props.dof_names',
@@ -100,6 +105,7 @@ export const holosoma: Family = {
     }
     const cfg = mergeFileOverProfile({ file, fileName: x.file, base, rest }, warnings);
     if (wbt) cfg.bodyNames = [cfg.anchorBody];
+    if (!wbt && x.info.metadata.command_ranges) cfg.commandRanges = commandRangesOf(x.info.metadata.command_ranges, x.file, 'metadata_props.command_ranges');
     return cfg;
   },
 };

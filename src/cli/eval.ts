@@ -141,7 +141,7 @@ export async function main(argv: string[]): Promise<number> {
   else {
     const pool = createNodePool(o.workers);
     executors = pool.executors;
-    close = pool.close;
+    close = () => pool.close();
   }
   let result: EvalResult;
   try {

@@ -333,7 +333,7 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
     Object.assign(sel, metricSelectionExtras(model, sel, controlDt, s.metrics));
     const L: LoopState = {
       s, p, hooks, acc: new MetricAccumulator(n, sel), sel, alive: new Uint8Array(n).fill(1),
-      survived: new Float64Array(n), termination: new Array(n).fill(null), nonFinite: new Int32Array(n), controlDt,
+      survived: new Float64Array(n), termination: new Array<string | null>(n).fill(null), nonFinite: new Int32Array(n), controlDt,
     };
     await startEnvs(s, p.driver, pt.pert);
     const t0 = now();

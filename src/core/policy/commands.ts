@@ -73,7 +73,8 @@ function range(v: unknown, file: string, where: string): [number, number] {
   if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === 'number' && Number.isFinite(x)) || v[0] > v[1]) {
     return fail('PolicyError', file, where, `expected [low, high] with low <= high (got ${JSON.stringify(v)})`);
   }
-  return [v[0], v[1]];
+  const [lo, hi] = v as [number, number];
+  return [lo, hi];
 }
 
 /** Ranges from holosoma's `command_ranges` metadata (JSON text) or deploy.yaml's ranges object (lin_vel_x, lin_vel_y, ang_vel_z|ang_vel_yaw). */

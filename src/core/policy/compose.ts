@@ -83,18 +83,18 @@ export async function runComposition(o: CompositionOptions): Promise<Composition
     for (let m = 0; m < n && !fall; m++, k++) {
       const inT = old !== null && m < nT;
       if (inT) {
-        await old!.act();
+        await old.act();
         await cur.act();
         const w = (m + 1) / (nT + 1), dw = 1 / (nT + 1);
-        if (m === 0) rep.gap_at_switch_rad = maxAbsDiff(old!.targets, cur.targets);
-        mix([old!, cur], [ones.map(() => 1 - w), ones.map(() => w)], out);
+        if (m === 0) rep.gap_at_switch_rad = maxAbsDiff(old.targets, cur.targets);
+        mix([old, cur], [ones.map(() => 1 - w), ones.map(() => w)], out);
         if (m > 0) {
           for (let j = 0; j < nj; j++) {
-            const b = (1 - w) * Math.abs(old!.targets[j] - prevA[j]) + w * Math.abs(cur.targets[j] - prevB[j]) + dw * Math.abs(cur.targets[j] - old!.targets[j]);
+            const b = (1 - w) * Math.abs(old.targets[j] - prevA[j]) + w * Math.abs(cur.targets[j] - prevB[j]) + dw * Math.abs(cur.targets[j] - old.targets[j]);
             bound = Math.max(bound, b + 1e-6);
           }
         }
-        prevA.set(old!.targets); prevB.set(cur.targets);
+        prevA.set(old.targets); prevB.set(cur.targets);
       } else {
         await cur.act();
         mix([cur], [ones], out);
@@ -109,7 +109,7 @@ export async function runComposition(o: CompositionOptions): Promise<Composition
       prev.set(out.targets);
       o.onStep?.(k * dt, out.targets);
       controlStep(engine, dec);
-      if (inT) old!.advance();
+      if (inT) old.advance();
       cur.advance();
       fall = fallCheck(s, 0, anchor, startZ, (k + 1) * dt);
       const c = cur.controller;

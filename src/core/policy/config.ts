@@ -3,6 +3,7 @@
  * (except where noted). Sources, in order of preference: the ONNX file's own metadata_props (BeyondMimic),
  * a unitree_rl_lab deploy.yaml, a JSON profile (policies/*.json, see policies/README.md).
  */
+import type { CommandRanges } from './commands';
 import { rangesFromDeployYaml } from './commands';
 import type { ObsLayoutEntry } from '../observation/types';
 import { fail } from '../errors';
@@ -62,7 +63,7 @@ export interface PolicyConfig {
   /** gait-clock policies (holosoma locomotion): gait period in s (observation/context.ts advanceGaitPhase) */
   gaitPeriod?: number;
   /** velocity-command policies: command ranges (holosoma command_ranges metadata; commands.ts clamps to them) */
-  commandRanges?: import('./commands').CommandRanges;
+  commandRanges?: CommandRanges;
   /** what in the file identified the family (for the Run box and the CLI JSON) */
   familyEvidence?: string[];
 }

@@ -37,6 +37,8 @@ export class App implements LoadTarget {
   private timeline: Timeline | null = null;
   private robotGen = 0;
   private driverGen = 0;
+  /** length of the timeline / blend source, s (the transport shows it unless the policy carries its own motion) */
+  private sourceSeconds = 0;
   private robotChange: Promise<void> = Promise.resolve();
   /** file loads, sessions, removal (loader.ts) */
   readonly files = new Loader(this);
@@ -158,7 +160,7 @@ export class App implements LoadTarget {
       if (layers.length) {
         const spec = { jointNames: names, layers, limits: model.joints.map((j) => j.range) };
         sim.setSource((t, out) => sampleBlend(spec, t, out), 1e9, 'blend');
-        setStatus({ duration: Infinity });
+        this.showDuration(Infinity);
         return;
       }
     }
@@ -174,7 +176,14 @@ export class App implements LoadTarget {
     this.timeline = tl;
     const dur = timelineDuration(tl);
     sim.setSource((t, out) => sampleTimeline(tl, t, out), s.loop ? 1e9 : Math.floor(dur / sim.dt) + 1, segs.map((x) => x.clip.name).join(' → '));
-    setStatus({ duration: dur });
+    this.showDuration(dur);
+  }
+
+  /** The transport's length: the policy's own motion when it carries one, else the timeline's (or the blend's). */
+  private showDuration(sourceSeconds = this.sourceSeconds): void {
+    this.sourceSeconds = sourceSeconds;
+    const own = this.sim.driver.ownReference?.();
+    setStatus({ duration: own ? own.nSteps * this.sim.dt : sourceSeconds });
   }
 
   /** Active timeline segment at the current time (for the per-segment driver). */
@@ -229,6 +238,8 @@ export class App implements LoadTarget {
     if (gen !== this.driverGen) { d.dispose(); return; }
     if (hasPush(d)) d.push = (e) => { sim.lastPush = this.view.push(e); };
     sim.setDriver(d);
+    setStatus({ driverSerial: gen });
+    this.showDuration();
     sim.clearMetrics();
     if (d.kind !== 'policy') {
       setStatus({ note: d.kind === 'builtin' && s.assist === 0 ? ASSIST_0_NOTE : '' });

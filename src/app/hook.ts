@@ -6,6 +6,8 @@ import type { Charts } from './panels/charts';
 import type { Scene } from './scene/scene';
 import * as THREE from 'three';
 import { GpuPolicyDriver } from './gpu-driver';
+import { PolicyDriverBase } from './drivers';
+import type { PolicyConfig } from '../core/policy/config';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
@@ -81,7 +83,14 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       push: sim.lastPush ? { body: sim.lastPush.body, force: [...sim.lastPush.force] } : null,
       robotScreenBox: screenBox(sim, scene),
       status: { ...s.status },
+      policy: policyInfo(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
     };
   };
   window.__mimic = Object.freeze({ getState });
+}
+
+/** The policy's configuration as the Run box names it (plain data for tests). */
+function policyInfo(cfg: PolicyConfig | null): { family: string; source: string; embedded: boolean; filledFromProfile: string[] } | null {
+  if (!cfg) return null;
+  return { family: cfg.family ?? 'unknown', source: cfg.source, embedded: cfg.embeddedReference, filledFromProfile: cfg.filledFromProfile ?? [] };
 }

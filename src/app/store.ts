@@ -53,6 +53,8 @@ export interface AppState {
     /** where the policy runs with GPU observations ('webgpu' EP on the same device, or 'wasm' after a read-back) */
     obsEp: string;
     duration: number; segment: number; fallen: boolean; note: string;
+    /** bumped each time a new driver takes over (the Run box re-reads the policy's configuration) */
+    driverSerial: number;
   };
   busy: string;
   /** a long load: what is being read/compiled, files done of total (null: none) */
@@ -63,7 +65,7 @@ export const initialState = (): AppState => ({
   time: 0, playing: true, speed: 1, loop: true, driver: 'builtin', assist: 1, obsMode: 'auto', source: 'timeline',
   assets: [], robotId: '', policyId: null, segments: [], layers: [], errors: [],
   ghost: 'beside', follow: true, showContacts: true, showCom: true,
-  status: { rtf: 0, fps: 0, policyMs: 0, physicsMs: 0, engine: 'rapier', obsBackend: 'probing', obsReason: 'measuring CPU and WebGPU observation builds…', obsEp: '', duration: 0, segment: 0, fallen: false, note: '' },
+  status: { rtf: 0, fps: 0, policyMs: 0, physicsMs: 0, engine: 'rapier', obsBackend: 'probing', obsReason: 'measuring CPU and WebGPU observation builds…', obsEp: '', duration: 0, segment: 0, fallen: false, note: '', driverSerial: 0 },
   busy: '', progress: null,
 });
 

@@ -1,4 +1,6 @@
 /** Drive tab: the three drivers (switchable live), assist slider with an honest note, policy choice, status. */
+import type { PolicyConfig } from '../../core/policy/config';
+import { PolicyDriverBase } from '../drivers';
 import { store } from '../store';
 import { h, fmt } from '../dom';
 import type { Sim } from '../sim';
@@ -63,6 +65,7 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
       ['control', `${fmt(1 / sim.dt, 0)} Hz`],
       ['observations', `${s.status.obsBackend === 'probing' ? 'measuring…' : s.status.obsBackend.toUpperCase()} — ${s.status.obsReason}`],
       ...(s.status.obsEp ? [['inference', s.status.obsEp === 'webgpu' ? 'onnxruntime-web WebGPU EP (same device)' : 'onnxruntime-web wasm (observations read back)'] as [string, string]] : []),
+      ...policyRows(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
     ];
     info.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
       h('dt', {}, 'adjustments'), h('dd', {}, e && e.adjustments.length + sim.appNotes.length
@@ -73,7 +76,17 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
   render(); renderInfo();
   store.subscribe((s, p) => {
     if (s.driver !== p.driver || s.assist !== p.assist || s.assets !== p.assets || s.policyId !== p.policyId || s.source !== p.source || s.obsMode !== p.obsMode) render();
-    if (s.status.obsReason !== p.status.obsReason || s.status.obsBackend !== p.status.obsBackend || s.status.obsEp !== p.status.obsEp || s.status.engine !== p.status.engine || s.driver !== p.driver
+    if (s.status.obsReason !== p.status.obsReason || s.status.obsBackend !== p.status.obsBackend || s.status.obsEp !== p.status.obsEp || s.status.engine !== p.status.engine || s.driver !== p.driver || s.status.driverSerial !== p.status.driverSerial
       || s.speed !== p.speed || s.loop !== p.loop || s.assist !== p.assist || s.obsMode !== p.obsMode || s.robotId !== p.robotId) renderInfo();
   });
+}
+
+/** What the Run box says about the policy's configuration: family, source, what a profile filled in, warnings. */
+function policyRows(cfg: PolicyConfig | null): [string, string][] {
+  if (!cfg) return [];
+  const rows: [string, string][] = [['policy', `${cfg.family ?? 'unknown family'} · config from ${cfg.source}${cfg.embeddedReference ? ' · carries its reference' : ''}`]];
+  if (cfg.filledFromProfile?.length) rows.push(['from profile', cfg.filledFromProfile.join(', ')]);
+  if (cfg.heldJoints?.names.length) rows.push(['held joints', cfg.heldJoints.names.join(', ')]);
+  if (cfg.warnings?.length) rows.push(['warnings', cfg.warnings.join(' · ')]);
+  return rows;
 }

@@ -55,7 +55,7 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
   const renderInfo = () => {
     const s = store.getState();
     const e = sim.engine;
-    settings.textContent = `start: on the reference (reset; also on scrub, loop, fall) · control ${fmt(1 / sim.dt, 0)} Hz`
+    settings.textContent = `start: ground (on the reference, lowest point on the floor; also on scrub, loop, fall) · control ${fmt(1 / sim.dt, 0)} Hz`
       + (e ? ` · physics ${fmt(1 / e.options.dt, 0)} Hz × ${sim.decimation}` : '')
       + ` · speed ${s.speed}× · ${s.loop ? 'looping' : 'once'} · obs ${s.obsMode}`
       + (s.driver === 'builtin' ? ` · assist ${(s.assist * 100).toFixed(0)} %` : '');

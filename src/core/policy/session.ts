@@ -4,7 +4,7 @@
  * or 'webgpu' on a given GPUDevice). Feeds the observation matrix [n × obsSize], `time_step` [n × 1] for
  * embedded-reference policies and the recurrent state (GRU/LSTM exports) and returns the actions [n × na]
  * plus the embedded reference (renamed to BeyondMimic's output names, quaternions wxyz), env-major.
- * A model whose batch dim is fixed (fixedBatchOf) is run once per env. Recurrent state is kept per env,
+ * A model whose batch dim is fixed (fixedBatchOf) is run once per env. The embedded reference's length: reference-length.ts. Recurrent state is kept per env,
  * fed to the state inputs and replaced by the state outputs each run; resetRecurrent(env) zeroes it.
  */
 import * as ortDefault from 'onnxruntime-web';
@@ -286,42 +286,6 @@ export class PolicySession {
     }
     for (const t of Object.values(out)) if (t.location !== 'cpu') t.dispose();
     return result;
-  }
-
-  /**
-   * Length (frames) of an embedded reference. Real exports clamp `time_step` past the last frame (or fail
-   * there): the reference at step t equals the one far past the end exactly when t >= last frame, so the
-   * first such t is found by bisection (about 2·log2(maxFrames) runs on a zero observation). Returns null
-   * for a policy without a time_step input. Recurrent state is zeroed afterwards.
-   */
-  async embeddedReferenceLength(maxFrames = 1 << 22): Promise<number | null> {
-    if (!this.timeStepInput || !this.refMap.length) return null;
-    const size = this.obsSize > 0 ? this.obsSize : 1;
-    const T = this.runtime.Tensor;
-    const at = async (t: number): Promise<Float32Array | null> => {
-      this.checkBatch(1);
-      try {
-        const r = await this.runRows(new T('float32', new Float32Array(size), [1, size]), 0, 1, [t]);
-        return cat(Object.keys(r.reference ?? {}).sort().map((k) => r.reference![k]));
-      } catch (e) {
-        if (e instanceof MimicError) throw e;
-        return null; // this export fails past its last frame instead of clamping
-      }
-    };
-    const end = await at(maxFrames);
-    const same = (a: Float32Array | null) => (end === null ? a === null : a !== null && a.every((v, i) => v === end[i]));
-    if (same(await at(0))) {
-      this.resetRecurrent();
-      return end === null ? 0 : 1;
-    }
-    let lo = 0, hi = maxFrames; // same(lo) false, same(hi) true
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (same(await at(mid))) hi = mid;
-      else lo = mid;
-    }
-    this.resetRecurrent();
-    return end === null ? hi : hi + 1;
   }
 
   async release(): Promise<void> {

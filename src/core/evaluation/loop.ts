@@ -153,6 +153,7 @@ async function preparePolicy(s: EpisodesSpec, engine: PhysicsEngine, controlDt: 
       notes.push(`embedded reference: ${len.last + 1} steps (${(len.last * controlDt).toFixed(2)} s), found by probing time_step (${len.probes} runs; `
         + `${len.failsPastEnd ? 'the graph fails' : 'the outputs stop changing'} past the last frame)`);
     }
+    if (session.batchNote && s.episodes.length > 1) notes.push(session.batchNote);
     if (cfg.heldJoints?.names.length) notes.push(`joints not driven by the policy, held by PD: ${cfg.heldJoints.names.join(', ')}`);
     return { driver: ctl, policy: ctl, builtin: null, session, refSteps: ctl.nSteps, clipName, notes };
   } catch (e) {

@@ -11,6 +11,8 @@ import * as ortDefault from 'onnxruntime-web';
 import type * as ortTypes from 'onnxruntime-web';
 import { fail, MimicError } from '../errors';
 import type { PolicyConfig, RecurrentState } from './config';
+import { withSymbolicBatch } from './batch-dim';
+import { batchDisagreement } from './batch-probe';
 import { readOnnxInfo } from './onnx';
 import { configureOrt, fixedBatchOf, type OrtRuntime } from './ort-env';
 import { RecurrentSlot } from './recurrent-state';
@@ -42,6 +44,8 @@ export interface PolicySessionOptions {
   file?: string;
   /** external weights the model refers to */
   externalData?: ExternalDataFile[];
+  /** false: keep a graph whose batch is fixed at 1 as it is (per-env runs) instead of trying to batch it */
+  batch?: boolean;
 }
 
 /** What a session needs of the policy config. */
@@ -101,6 +105,8 @@ export class PolicySession {
   readonly nActions: number;
   /** the execution provider in use */
   readonly ep: 'wasm' | 'webgpu';
+  /** how a graph whose batch was fixed at 1 runs n envs: made batchable (checked) or per-env runs, and why; null otherwise */
+  batchNote: string | null = null;
   private readonly timeStepType: string;
   private readonly slots: RecurrentSlot[];
   /** graph output → [BeyondMimic name, xyzw → wxyz] */
@@ -171,18 +177,13 @@ export class PolicySession {
     return map;
   }
 
-  static async create(bytes: Uint8Array, config: SessionConfig, opts: PolicySessionOptions = {}): Promise<PolicySession> {
-    const ort = opts.runtime ?? ortDefault;
-    configureOrt(ort);
-    const file = opts.file ?? 'policy.onnx';
-    checkExternalData(bytes, file, opts.externalData ?? []);
+  private static async load(ort: OrtRuntime, bytes: Uint8Array, opts: PolicySessionOptions, file: string): Promise<ortTypes.InferenceSession> {
     const ep = opts.ep ?? 'wasm';
     const provider = ep === 'webgpu'
       ? (opts.device ? ({ name: 'webgpu', device: opts.device } as ortTypes.InferenceSession.ExecutionProviderConfig) : 'webgpu')
       : 'wasm';
-    let session: ortTypes.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bytes, {
+      return await ort.InferenceSession.create(bytes, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
         ...(opts.externalData?.length ? { externalData: opts.externalData.map((d) => ({ path: d.path, data: d.data })) } : {}),
@@ -191,6 +192,9 @@ export class PolicySession {
       const msg = String((e as Error).message ?? e).split('\n')[0];
       throw new MimicError(ep === 'webgpu' ? 'GpuError' : 'ParseError', file, `onnxruntime-web (${ep})`, `could not load the model: ${msg}`);
     }
+  }
+
+  private static async wrap(ort: OrtRuntime, session: ortTypes.InferenceSession, config: SessionConfig, file: string, ep: 'wasm' | 'webgpu'): Promise<PolicySession> {
     try {
       return new PolicySession(session, config, file, ort, ep);
     } catch (e) {
@@ -199,12 +203,68 @@ export class PolicySession {
     }
   }
 
+  static async create(bytes: Uint8Array, config: SessionConfig, opts: PolicySessionOptions = {}): Promise<PolicySession> {
+    const ort = opts.runtime ?? ortDefault;
+    configureOrt(ort);
+    const file = opts.file ?? 'policy.onnx';
+    checkExternalData(bytes, file, opts.externalData ?? []);
+    const ep = opts.ep ?? 'wasm';
+    const single = await PolicySession.wrap(ort, await PolicySession.load(ort, bytes, opts, file), config, file, ep);
+    if (single.fixedBatch !== 1 || opts.batch === false) return single;
+    return PolicySession.batchable(single, bytes, opts, file);
+  }
+
+  /**
+   * A graph whose batch is fixed at 1: its batch dim made symbolic (batch-dim.ts) and checked against per-env runs
+   * (batch-probe.ts); the batched session when they agree, else the single one (per-env runs) with a note.
+   */
+  private static async batchable(single: PolicySession, bytes: Uint8Array, opts: PolicySessionOptions, file: string): Promise<PolicySession> {
+    let why: string;
+    try {
+      const rw = withSymbolicBatch(bytes, file);
+      if (!rw) why = 'no input with a fixed batch of 1 found';
+      else {
+        const batched = await PolicySession.wrap(single.runtime, await PolicySession.load(single.runtime, rw.bytes, opts, file), single.config, file, single.ep);
+        const bad = batched.fixedBatch === null ? await batchDisagreement(single, batched) : 'the rewritten graph still fixes the batch';
+        if (bad === null) {
+          await single.release();
+          batched.batchNote = `the graph fixes the batch at 1: made symbolic at load (${rw.changed.join(', ')}); a batch of 3 matched per-env runs (1e-5), so n envs are one run`;
+          return batched;
+        }
+        await batched.release();
+        why = bad;
+      }
+    } catch (e) {
+      why = String((e as Error).message ?? e).split('\n')[0];
+    }
+    single.batchNote = `the graph fixes the batch at 1 and cannot be batched (${why}): n envs are n runs`;
+    return single;
+  }
+
   /** Zero the recurrent state of env `env` (or of every env): call on episode reset. */
   resetRecurrent(env?: number): void {
     for (const s of this.slots) {
       if (env === undefined) s.data.fill(0);
       else s.data.fill(0, env * s.per, (env + 1) * s.per);
     }
+  }
+
+  /** the recurrent state inputs, in config order */
+  recurrentInputs(): string[] {
+    return this.slots.map((s) => s.spec.input);
+  }
+
+  /** values per env of one recurrent state input */
+  recurrentSize(input: string): number {
+    return this.slots.find((s) => s.spec.input === input)?.per ?? 0;
+  }
+
+  /** Set the recurrent state of one input for n envs (env-major). */
+  setRecurrentState(input: string, data: Float32Array, n: number): void {
+    const s = this.slots.find((x) => x.spec.input === input);
+    if (!s) return;
+    s.ensure(n);
+    s.data.set(data.subarray(0, n * s.per));
   }
 
   /** the recurrent state of one input (n × per-env size, env-major), for inspection */

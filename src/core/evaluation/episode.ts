@@ -17,7 +17,8 @@ import { ARMATURE_NOTE, hasNoArmature, policyArmature } from '../policy/gains';
 import { startModeOf, type StartModeInput } from '../policy/start';
 import { runEpisodes, type DriverKind, type EpisodesOutcome } from './loop';
 import type { Scenario } from './scenario';
-import { clipDiagnostics, type ClipDiagnostics } from './clip-diagnostics';
+import { diagnoseEvalClip, type ClipDiagnostics } from './clip-diagnostics';
+import type { ReferenceWarning } from '../motion/diagnose';
 import { describeSelection, type MetricOptions, type MetricSettings } from './metric-settings';
 import { SplitEngine } from './split-engine';
 import { loadClip, loadPolicyConfig, loadRobotSource, type ClipSource, type EvalVariant, type RobotSource } from './setup';
@@ -37,6 +38,8 @@ export interface BatchJob {
   start?: StartModeInput;
   /** key bodies and frame rate of the per-frame metric sets */
   metrics?: MetricOptions;
+  /** false: keep a broken first/last reference frame (default: dropped, with a warning) */
+  repair?: boolean;
 }
 
 export interface BatchOutput {
@@ -51,6 +54,8 @@ export interface BatchOutput {
   policyInfo?: PolicyInfo;
   metricSettings?: MetricSettings;
   clipDiagnostics?: ClipDiagnostics;
+  /** reference diagnostics (motion/diagnose.ts) of the clip or of the policy's embedded reference */
+  referenceWarnings: ReferenceWarning[];
 }
 
 /** Progress callback: control steps done and total of this batch. */
@@ -78,6 +83,7 @@ function hashOf(data: string | Uint8Array | undefined): string {
 interface BatchInputs {
   model: RobotModel;
   clip?: MotionClip;
+  clipDiagnostics?: ClipDiagnostics;
   clipKey: string | null;
   config: PolicyConfig | null;
   driver: DriverKind;
@@ -89,14 +95,17 @@ function loadInputs(job: BatchJob): BatchInputs {
   const src = job.clip;
   const embedded = !('jointNames' in src) && src.embedded === true;
   const clipKey = 'jointNames' in src || embedded ? null : `${robotKey}|clip:${src.file}:${hashOf(src.text ?? src.bytes)}:${src.fps ?? ''}`;
-  const clip = 'jointNames' in src ? src : embedded ? undefined : memo(clipKey, () => loadClip(src, model));
+  const repair = job.repair !== false;
+  const diagnosed = embedded ? undefined
+    : memo(clipKey && `${clipKey}|diagnosed:${repair}`, () => diagnoseEvalClip(model, 'jointNames' in src ? src : loadClip(src, model), repair));
+  const clip = diagnosed?.clip;
   const v = job.variant, pol = v.policy;
   const driver = v.driver ?? (pol ? 'policy' : 'reference');
   const config = driver === 'policy' && pol
     ? structuredClone(memo(`${robotKey}|policy:${pol.file}:${hashOf(pol.bytes)}:${hashOf(pol.yaml)}:${hashOf(typeof pol.profile === 'string' ? pol.profile : JSON.stringify(pol.profile))}`,
       () => loadPolicyConfig(pol, model)))
     : null;
-  return { model, clip, clipKey, config, driver };
+  return { model, clip, clipDiagnostics: diagnosed?.diagnostics, clipKey: clipKey && `${clipKey}|repair:${repair}`, config, driver };
 }
 
 /** Armature for robots that carry none, from the gains the driver will use (noted). */
@@ -133,7 +142,8 @@ function toOutput(job: BatchJob, inp: BatchInputs, o: EpisodesOutcome, engineNot
   return {
     records, adjustments: [...engineNotes, ...o.notes], jointNames: o.sel.joints.map((j) => inp.model.joints[j].name),
     clipName: o.clipName, controlSteps: o.done, msPerControlStep: o.msPerControlStep, ...(info ? { policyInfo: info } : {}),
-    metricSettings: describeSelection(inp.model, o.sel), ...(inp.clip ? { clipDiagnostics: clipDiagnostics(inp.model, inp.clip) } : {}),
+    metricSettings: describeSelection(inp.model, o.sel), ...(inp.clipDiagnostics ? { clipDiagnostics: inp.clipDiagnostics } : {}),
+    referenceWarnings: inp.clipDiagnostics?.reference_warnings ?? o.referenceWarnings,
   };
 }
 
@@ -154,7 +164,7 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
       : undefined;
     const out = await runEpisodes({
       model, raw, driver: inp.driver, config: cfg, policy: v.policy, clip: inp.clip, track, scenario: job.scenario, episodes: job.episodes,
-      physicsDt, decimation, seconds: job.seconds, start: startModeOf(job.start), gainScale: v.gainScale, assist: v.assist, metrics: job.metrics,
+      physicsDt, decimation, seconds: job.seconds, start: startModeOf(job.start), gainScale: v.gainScale, assist: v.assist, metrics: job.metrics, repair: job.repair,
     }, { onProgress });
     return toOutput(job, inp, out, [...raw.adjustments, ...notes]);
   } finally {

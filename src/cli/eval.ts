@@ -115,7 +115,7 @@ export function referenceWarnings(r: EvalResult): Record<string, unknown>[] {
   return r.groups.flatMap((g) => {
     if (seen.has(g.clip)) return [];
     seen.add(g.clip);
-    return g.reference_warnings.map((w) => ({ clip: g.clip, ...w }));
+    return (g.reference_warnings ?? []).map((w) => ({ clip: g.clip, ...w }));
   });
 }
 

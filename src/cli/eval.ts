@@ -109,6 +109,17 @@ export function writeReport(dir: string, r: EvalResult, paths: string[] = []): v
   writeFileSync(join(dir, 'report.html'), toHtml(r, `Evaluation · ${r.robot}`));
 }
 
+/** An executor that records every episode of its batches and writes the files under `dir` (--record). */
+function recording(ex: Executor, dir: string): Executor {
+  mkdirSync(dir, { recursive: true });
+  return async (job, onP) => {
+    const out = await ex({ ...job, record: true }, onP);
+    for (const r of out.recordings ?? []) for (const [name, data] of Object.entries(r.files)) writeFileSync(join(dir, name), data);
+    const { recordings: _r, ...rest } = out;
+    return rest;
+  };
+}
+
 /** Reference warnings of every clip (or embedded reference), once per clip. */
 export function referenceWarnings(r: EvalResult): Record<string, unknown>[] {
   const seen = new Set<string>();
@@ -159,6 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     executors = pool.executors;
     close = pool.close;
   }
+  if (o.record) executors = executors.map((ex) => recording(ex, o.record!));
   let result: EvalResult;
   try {
     result = await runPlan(plan, executors, progress);

@@ -9,7 +9,8 @@ import type { RobotModel } from '../model/types';
 import { ReferenceTrack } from '../motion/reference';
 import type { MotionClip } from '../motion/types';
 import { createEngine, createRapierEngine } from '../physics/index';
-import type { PhysicsEngine, PhysicsOptions } from '../physics/types';
+import type { BatchState, PhysicsEngine, PhysicsOptions } from '../physics/types';
+import { EpisodeRecorders, recordingName, type EpisodeRecording } from './record-episodes';
 import { builtinGains } from '../policy/builtin';
 import type { PolicyConfig } from '../policy/config';
 import { armatureFromStiffness } from '../policy/conventions';
@@ -40,6 +41,8 @@ export interface BatchJob {
   metrics?: MetricOptions;
   /** false: keep a broken first/last reference frame (default: dropped, with a warning) */
   repair?: boolean;
+  /** record every episode's trajectory (BatchOutput.recordings) */
+  record?: boolean;
 }
 
 export interface BatchOutput {
@@ -56,6 +59,8 @@ export interface BatchOutput {
   clipDiagnostics?: ClipDiagnostics;
   /** reference diagnostics (motion/diagnose.ts) of the clip or of the policy's embedded reference */
   referenceWarnings: ReferenceWarning[];
+  /** with job.record: per episode, the trajectory files (record-episodes.ts) */
+  recordings?: EpisodeRecording[];
 }
 
 /** Progress callback: control steps done and total of this batch. */
@@ -162,11 +167,17 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
     const track = inp.clip && !cfg?.embeddedReference
       ? memo(inp.clipKey && `${inp.clipKey}|track:${controlDt}`, () => new ReferenceTrack(model, inp.clip!, controlDt))
       : undefined;
+    const clipLabel = 'jointNames' in job.clip ? job.clip.name : job.clip.file;
+    const rec = job.record
+      ? new EpisodeRecorders(model, controlDt, job.episodes.map((i) => recordingName(v.label, clipLabel, job.scenario.name, i)), cfg?.jointNames)
+      : null;
+    const hooks = rec ? { onTermination: (e: number) => rec.stop(e), onControl: (_k: number, st: BatchState, a: Float32Array | null, t: Float32Array | null) => rec.step(st, a, t) } : {};
     const out = await runEpisodes({
       model, raw, driver: inp.driver, config: cfg, policy: v.policy, clip: inp.clip, track, scenario: job.scenario, episodes: job.episodes,
       physicsDt, decimation, seconds: job.seconds, start: startModeOf(job.start), gainScale: v.gainScale, assist: v.assist, metrics: job.metrics, repair: job.repair,
-    }, { onProgress });
-    return toOutput(job, inp, out, [...raw.adjustments, ...notes]);
+    }, { onProgress, ...hooks });
+    const result = toOutput(job, inp, out, [...raw.adjustments, ...notes]);
+    return rec ? { ...result, recordings: rec.recordings() } : result;
   } finally {
     raw.free();
   }

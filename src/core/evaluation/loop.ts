@@ -80,6 +80,8 @@ export interface LoopHooks {
   /** every control step after the action is set and before physics; `scored`: step k was scored */
   onStep?: (k: number, scored: boolean, ref: BatchState) => void;
   onTermination?: (e: number, k: number, t: TerminationCheck) => void;
+  /** every control step, with onStep: the state, this step's raw actions (policy order, n × na) and PD targets (n × nj) */
+  onControl?: (k: number, state: BatchState, actions: Float32Array | null, targets: Float32Array | null) => void;
 }
 
 export interface EpisodesOutcome {
@@ -324,6 +326,7 @@ async function controlSteps(L: LoopState, steps: number, ph: PhysicsParts): Prom
       hooks.onProgress?.(k, steps);
     }
     hooks.onStep?.(k, k > 0, p.driver.ref);
+    hooks.onControl?.(k, L.s.raw.state, p.policy?.ctx.lastAction ?? null, p.policy?.targets ?? p.builtin?.targets ?? null);
     if (k === steps || !L.alive.some((a) => a)) return k;
     if (!physics(L, k, ph.run, ph.line, ph.pushes, ph.assist)) return k;
     p.driver.advance();

@@ -276,7 +276,7 @@ export class PolicySession {
     const T = this.runtime.Tensor;
     if (this.timeStepType === 'int64') return new T('int64', BigInt64Array.from(Array.from(values, (v) => BigInt(Math.round(v)))), [n, 1]);
     if (this.timeStepType === 'int32') return new T('int32', Int32Array.from(values, Math.round), [n, 1]);
-    return new T('float32', Float32Array.from(values), [n, 1]);
+    return new T('float32', values instanceof Float32Array ? values : Float32Array.from(values), [n, 1]);
   }
 
   private checkBatch(n: number): void {
@@ -324,7 +324,8 @@ export class PolicySession {
     const feeds: Record<string, Tensor> = { [this.obsInput]: obs };
     if (this.timeStepInput) {
       if (!timeStep || timeStep.length < env + rows) fail('PolicyError', this.file, `input ${this.timeStepInput}`, 'this policy needs the reference time step of every env');
-      feeds[this.timeStepInput] = this.timeTensor(Array.from({ length: rows }, (_, r) => timeStep![env + r]), rows);
+      const rowsOf = timeStep instanceof Float32Array ? timeStep.subarray(env, env + rows) : Array.from({ length: rows }, (_, r) => timeStep![env + r]);
+      feeds[this.timeStepInput] = this.timeTensor(rowsOf, rows);
     }
     for (const s of this.slots) {
       if (s.data.length < (env + rows) * s.per) s.ensure(env + rows);

@@ -184,6 +184,7 @@ export async function main(argv: string[]): Promise<number> {
     writeFileSync(o.out, JSON.stringify(makeShardFile(result, planFingerprint(plan), paths, o.shard)) + '\n');
   }
   if (o.report) writeReport(o.report, result, paths);
+  if (!o.json && !o.quiet) for (const w of referenceWarnings(result)) process.stderr.write(`reference warning (${String(w.clip)}): ${String(w.code)}: ${String(w.message)}\n`);
   if (single) {
     const g = result.groups[0], e = g.episodes[0];
     const { perturbation: _p, index: _i, ...metrics } = e;

@@ -12,9 +12,13 @@ export const USAGE = `usage: npm run --silent eval -- --robot PATH --policy PATH
   --robot PATH            MJCF (.xml) or URDF; meshes are read from the robot's folder
   --policy PATH[,PATH]    ONNX policy (several: compared side by side); omit with --driver
   --config PATH[,PATH]    deploy.yaml or profile .json per policy (default: deploy.yaml beside the policy)
-  --motion PATH[,PATH]    reference clip(s), CSV, NPZ or BVH; a folder or a glob (dir/*.csv) = every clip in it
+  --motion PATH[,PATH]    reference clip(s): CSV (BeyondMimic/LAFAN1/BONES-SEED), NPZ (BeyondMimic/holosoma/GMR), PHC/GMR pickle,
+                          viewer JSON, BVH, a SONIC folder; a folder or a glob (dir/*.csv) = every clip in it
                           (default: the policy's own reference, else the one CSV/NPZ beside it)
   --motion-list FILE      clips listed one per line (e.g. a report's failed.txt)
+  --fps HZ                frame rate of CSV clips whose name carries none (LAFAN1 retargeted: 30, no header)
+  --no-repair             keep a reference's broken first/last frame (default: dropped, with a warning)
+  --record DIR            per episode: the simulated trajectory as BeyondMimic CSV + NPZ and a JSON of actions, PD targets, torques
   --retarget FILE         BVH retarget config (default: motions/retarget/cmu-humanoid29.json)
   --key-bodies B[,B]      GMT key bodies (default: the policy's tracked bodies)
   --metric-fps F          frame rate of the per-frame metric sets PHC/GMT (default: the control rate)
@@ -68,6 +72,12 @@ export interface CliOptions {
   out?: string;
   /** locomotion: "VX,VY,WZ" */
   command?: string;
+  /** --fps: rate of clips whose name carries none */
+  fps?: number;
+  /** --no-repair */
+  repair: boolean;
+  /** --record DIR */
+  record?: string;
 }
 
 export class UsageError extends Error {}
@@ -91,7 +101,7 @@ function num(flag: string, v: string, int = false, min = 0): number {
 export function parseArgs(argv: string[]): CliOptions {
   const o: CliOptions = {
     robot: '', policies: [], configs: [], motions: [], engines: [], scenarios: [], workers: 2,
-    solverIterations: [], gainScales: [], compare: false, json: false, quiet: false, motionLists: [],
+    solverIterations: [], gainScales: [], compare: false, json: false, quiet: false, motionLists: [], repair: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -146,6 +156,9 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--shard': o.shard = parseShard(val()); break;
       case '--out': o.out = val(); break;
       case '--command': o.command = val(); break;
+      case '--fps': o.fps = num(a, val(), false, 1e-3); break;
+      case '--no-repair': o.repair = false; break;
+      case '--record': o.record = val(); break;
       case '--help': case '-h': throw new UsageError('');
       default: throw new UsageError(`unknown argument "${a}"`);
     }
@@ -200,8 +213,24 @@ export function readPolicy(path: string, config?: string): PolicySource {
   return p;
 }
 
-export function readClip(path: string): ClipSource {
+/** Every file under a folder, by path relative to it (a SONIC motion folder). */
+function folderFiles(dir: string): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p).split('\\').join('/')] = new Uint8Array(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export function readClip(path: string, fps?: number): ClipSource {
+  if (existsSync(path) && statSync(path).isDirectory()) return { file: basename(path), files: folderFiles(path), ...(fps ? { fps } : {}) };
   const bytes = readOrFail(path, '--motion');
+  if (fps !== undefined || !/\.(csv|npz|bvh)$/i.test(path)) return { file: basename(path), bytes: new Uint8Array(bytes), ...(fps ? { fps } : {}) };
   return /\.npz$/i.test(path) ? { file: basename(path), bytes: new Uint8Array(bytes) } : { file: basename(path), text: bytes.toString('utf8') };
 }
 

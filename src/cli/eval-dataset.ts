@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { MimicError } from '../core/errors';
 
-export const CLIP_EXT = /\.(csv|npz|bvh)$/i;
+export const CLIP_EXT = /\.(csv|npz|bvh|pkl|pickle|joblib)$/i;
 
 const globRe = (pattern: string): RegExp =>
   new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
@@ -23,6 +23,7 @@ export function expandMotion(path: string): string[] {
     return found;
   }
   if (existsSync(path) && statSync(path).isDirectory()) {
+    if (existsSync(join(path, 'joint_pos.csv'))) return [path]; // a SONIC motion folder: one clip
     const found = readdirSync(path).filter((f) => CLIP_EXT.test(f) && statSync(join(path, f)).isFile()).sort().map((f) => join(path, f));
     if (!found.length) throw new MimicError('MotionError', path, '--motion', 'the folder holds no .csv/.npz/.bvh clip');
     return found;

@@ -14,7 +14,7 @@ import { MimicError } from '../core/errors';
 import { runBatch } from '../core/evaluation/episode';
 import { runPlan, type EvalPlan, type Executor, type RunProgress } from '../core/evaluation/plan';
 import { clipsCsv, episodesCsv, flatSummary, pooled, summaryCsv, toHtml, toJson } from '../core/evaluation/report';
-import type { ClipSource } from '../core/evaluation/setup';
+import { readClipSource, type ClipSource } from '../core/evaluation/setup';
 import type { EvalResult } from '../core/evaluation/types';
 import { loadPolicyConfig, loadRobotSource, type PolicySource, type RobotSource } from '../core/evaluation/setup';
 import { clipRows, datasetAggregate, failedEpisodes, failedList } from '../core/evaluation/dataset';
@@ -58,8 +58,15 @@ export function clipPaths(o: CliOptions): string[] {
 
 const DEFAULT_RETARGET = fileURLToPath(new URL('../../motions/retarget/cmu-humanoid29.json', import.meta.url));
 
+/** A multi-clip file (a PHC pickle) as one source per clip, named `file#clip`. */
+function clipEntries(c: ClipSource, robot: RobotSource): ClipSource[] {
+  if (!/\.(pkl|pickle|joblib)$/i.test(c.file)) return [c];
+  const names = readClipSource(c, loadRobotSource(robot)).map((x) => x.name);
+  return names.length === 1 ? [c] : names.map((entry) => ({ ...c, file: `${c.file}#${entry}`, entry }));
+}
+
 function readClipWithRetarget(path: string, o: CliOptions): ClipSource {
-  const c = readClip(path);
+  const c = readClip(path, o.fps);
   if (!/\.bvh$/i.test(path)) return c;
   const cfg = o.retarget ?? DEFAULT_RETARGET;
   if (!existsSync(cfg)) throw new MimicError('ParseError', cfg, '--retarget', 'no such file');
@@ -70,7 +77,7 @@ export function buildPlan(o: CliOptions): EvalPlan {
   const robot = readRobot(o.robot);
   const policies = o.policies.map((p, i) => readPolicy(p, o.configs[i] ?? (o.configs.length === 1 ? o.configs[0] : undefined)));
   const motions = clipPaths(o);
-  const clips = motions.length ? motions.map((m) => readClipWithRetarget(m, o)) : defaultClips(o, robot, policies);
+  const clips = motions.length ? motions.flatMap((m) => clipEntries(readClipWithRetarget(m, o), robot)) : defaultClips(o, robot, policies);
   const scenarios = o.scenarios.length ? o.scenarios.map((s) => readScenario(s, o.seed)) : [defaultScenario(o.seed)];
   const variants = variantsOf(o, policies);
   if (o.compare && variants.length < 2) throw new UsageError('--compare needs two or more variants: several --policy, an --engine list, --solver-iterations or --gain-scale lists');
@@ -78,6 +85,7 @@ export function buildPlan(o: CliOptions): EvalPlan {
   return {
     robot, variants, clips, scenarios, episodes: o.episodes, envs: o.envs, seconds: o.seconds,
     ...(o.start ? { start: o.start } : {}), ...(metrics ? { metrics } : {}), ...(o.shard ? { shard: o.shard } : {}),
+    ...(o.repair ? {} : { repair: false }),
   };
 }
 
@@ -102,6 +110,27 @@ export function writeReport(dir: string, r: EvalResult, paths: string[] = []): v
   writeFileSync(join(dir, 'report.html'), toHtml(r, `Evaluation · ${r.robot}`));
 }
 
+/** An executor that records every episode of its batches and writes the files under `dir` (--record). */
+function recording(ex: Executor, dir: string): Executor {
+  mkdirSync(dir, { recursive: true });
+  return async (job, onP) => {
+    const out = await ex({ ...job, record: true }, onP);
+    for (const r of out.recordings ?? []) for (const [name, data] of Object.entries(r.files)) writeFileSync(join(dir, name), data);
+    const { recordings: _r, ...rest } = out;
+    return rest;
+  };
+}
+
+/** Reference warnings of every clip (or embedded reference), once per clip. */
+export function referenceWarnings(r: EvalResult): Record<string, unknown>[] {
+  const seen = new Set<string>();
+  return r.groups.flatMap((g) => {
+    if (seen.has(g.clip)) return [];
+    seen.add(g.clip);
+    return (g.reference_warnings ?? []).map((w) => ({ clip: g.clip, ...w }));
+  });
+}
+
 /** The JSON printed with --json in scenario mode (timing separate). */
 export function aggregateJson(r: EvalResult): Record<string, unknown> {
   const all = pooled(r);
@@ -109,6 +138,7 @@ export function aggregateJson(r: EvalResult): Record<string, unknown> {
   return {
     ...flatSummary(all), invalid: all.invalid, stats: all.stats, sets: all.sets, robot: r.robot, settings: r.settings,
     ...(one && r.groups.length ? policyFacts(r.groups[0]) : {}),
+    reference_warnings: referenceWarnings(r),
     dataset: datasetAggregate(r), clips: clipRows(r), failed: failedEpisodes(r),
     groups: r.groups.map((g) => ({ ...g, summary: flatSummary(g.aggregate) })), timing: r.timing,
   };
@@ -143,6 +173,7 @@ export async function main(argv: string[]): Promise<number> {
     executors = pool.executors;
     close = () => pool.close();
   }
+  if (o.record) executors = executors.map((ex) => recording(ex, o.record!));
   let result: EvalResult;
   try {
     result = await runPlan(plan, executors, progress);
@@ -156,12 +187,13 @@ export async function main(argv: string[]): Promise<number> {
     writeFileSync(o.out, JSON.stringify(makeShardFile(result, planFingerprint(plan), paths, o.shard)) + '\n');
   }
   if (o.report) writeReport(o.report, result, paths);
+  if (!o.json && !o.quiet) for (const w of referenceWarnings(result)) process.stderr.write(`reference warning (${String(w.clip)}): ${String(w.code)}: ${String(w.message)}\n`);
   if (single) {
     const g = result.groups[0], e = g.episodes[0];
     const { perturbation: _p, index: _i, ...metrics } = e;
     const out = {
       ...metrics, ms_per_control_step: result.timing.ms_per_control_step, engine: g.engine, policy: g.policy, clip: g.clip,
-      ...policyFacts(g), start: result.settings.start, joint_names: g.joint_names, adjustments: g.adjustments,
+      ...policyFacts(g), start: result.settings.start, reference_warnings: g.reference_warnings, joint_names: g.joint_names, adjustments: g.adjustments,
       metric_settings: g.metric_settings, timing: result.timing,
     };
     if (o.json) process.stdout.write(JSON.stringify(out) + '\n');

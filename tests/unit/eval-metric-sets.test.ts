@@ -9,7 +9,7 @@ import { failureRates } from '../../src/core/evaluation/metrics/index';
 import { qFromAxisAngle, qRotate, qMul } from '../../src/core/math';
 import { runBatch } from '../../src/core/evaluation/episode';
 import { nominalScenario } from '../../src/core/evaluation/scenario';
-import { clipDiagnostics } from '../../src/core/evaluation/clip-diagnostics';
+import { diagnoseEvalClip } from '../../src/core/evaluation/clip-diagnostics';
 import { loadRobot } from '../../src/core/model/index';
 
 const nj = 3, nb = 5, dt = 0.02;
@@ -132,7 +132,10 @@ describe('reference diagnostics of a clip', () => {
       rootPos: Float32Array.from([0, 0, 0.75, 0.25, 0, 0.75, 0.25, 0, 0.5]), rootQuat: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]),
       jointPos: Float32Array.from([0, 0.5, hi + 0.25]),
     };
-    const d = clipDiagnostics(model, clip);
+    const d = diagnoseEvalClip(model, clip).diagnostics;
+    expect(d.kept_frames).toEqual([0, 3]);
+    expect(d.reference_warnings.map((w) => w.code)).toContain('joint_limit');
+    expect(d.reference_warnings.find((w) => w.code === 'joint_limit')!.frames).toEqual([2]);
     expect(d).toMatchObject({ frames: 3, fps: 4, seconds: 0.5, non_finite: 0, root_height_m: [0.5, 0.75], max_root_speed_m_s: 1, fastest_joint: knee.name, limit_violations: 1, worst_limit_joint: knee.name });
     expect(d.max_limit_excess_rad).toBeCloseTo(0.25, 5);
     expect(d.max_joint_speed_rad_s).toBeCloseTo(Number((Math.abs(hi + 0.25 - 0.5) * 4).toPrecision(4)), 3);

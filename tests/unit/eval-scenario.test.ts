@@ -107,7 +107,7 @@ describe('reports', () => {
     });
     const group = (variant: string, engine: 'rapier' | 'mujoco', eps: ReturnType<typeof ep>[]): GroupResult => ({
       id: variant, variant, policy: 'p.onnx', engine, clip: 'dance.csv', scenario: 'push <b>', seed: 1, joint_names: ['knee', 'hip'],
-      adjustments: [`${engine} adjustment`], metric_settings: null, clip_diagnostics: null, aggregate: aggregate(eps), episodes: eps,
+      adjustments: [`${engine} adjustment`], metric_settings: null, clip_diagnostics: null, reference_warnings: [], aggregate: aggregate(eps), episodes: eps,
     });
     const r: EvalResult = {
       format: 'mimic-bench-eval/1', robot: 'g1.xml', settings: { seconds: 2, episodes: 2, envs: 2, start: 'reset', metrics: { key_bodies: null, fps: null } },

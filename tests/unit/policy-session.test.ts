@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPolicy } from '../../src/cli/eval-args';
 import { MimicError } from '../../src/core/errors';
-import { configFromDeployYaml, resolvePolicyConfig } from '../../src/core/policy/config';
+import { configFromDeployYaml, resolvePolicyConfig, type PolicyConfig } from '../../src/core/policy/config';
 import { inlineExternalData } from '../../src/core/policy/external';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
+import { probeReferenceLength } from '../../src/core/policy/reference-length';
 import { PolicySession } from '../../src/core/policy/session';
 import { descNames, externalDataExport, g1, mjlabDeployYaml, weights } from './families-fixture';
 import { node, onnxModel, tensor, valueInfo } from './policy-fixture';
@@ -87,10 +88,14 @@ describe('embedded reference length (real exports clamp time_step past the last 
     outputs: [valueInfo('actions', [1, 29]), valueInfo('joint_pos', [1, 1, 29])],
   });
 
+  const refCfg = { ...cfg29, referenceOutputs: undefined } as unknown as PolicyConfig;
+
   it('found by bisection for a clamping export and for one that fails past its end', async () => {
     for (const [frames, clamp] of [[37, true], [23, false], [1, true]] as const) {
       const s = await PolicySession.create(refModel(frames, clamp), cfg29, { file: 'ref.onnx' });
-      expect(await s.embeddedReferenceLength(1 << 16)).toBe(frames);
+      const len = await probeReferenceLength(s, refCfg, 154, 'ref.onnx');
+      expect(len.last + 1).toBe(frames);
+      expect(len.failsPastEnd).toBe(!clamp && frames > 1);
       await s.release();
     }
   });

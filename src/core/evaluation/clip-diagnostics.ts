@@ -1,9 +1,12 @@
 /**
  * Reference diagnostics of a clip, shown beside its results so a bad reference is not mistaken for a bad
- * policy: length and rate, root height range and speed, the fastest joint, joint-limit violations against the
- * robot file's ranges, and non-finite values. Computed from the parsed clip (any format) and the robot.
+ * policy. One concept with motion/diagnose.ts: `diagnoseEvalClip` runs its coded checks (jumps, floor, joint
+ * limits, quaternions, rate; an isolated broken first/last frame dropped unless repair is false) and adds this
+ * summary of the clip as run: length and rate, root height range and speed, the fastest joint, joint-limit
+ * violations against the robot file's ranges, and non-finite values.
  */
 import type { RobotModel } from '../model/types';
+import { diagnoseClip, type ReferenceWarning } from '../motion/diagnose';
 import type { MotionClip } from '../motion/types';
 
 export interface ClipDiagnostics {
@@ -19,11 +22,21 @@ export interface ClipDiagnostics {
   limit_violations: number;
   max_limit_excess_rad: number;
   worst_limit_joint: string;
+  /** frames [start, end) of the clip as given that were run (repair drops a broken first/last frame) */
+  kept_frames: [number, number];
+  /** the coded warnings (motion/diagnose.ts), frame numbers of the clip as given */
+  reference_warnings: ReferenceWarning[];
+}
+
+/** The clip diagnosed (and repaired unless `repair` is false): the clip to run and its diagnostics. */
+export function diagnoseEvalClip(model: RobotModel, clip: MotionClip, repair = true): { clip: MotionClip; diagnostics: ClipDiagnostics } {
+  const d = diagnoseClip(clip, model, { repair });
+  return { clip: d.clip, diagnostics: { ...clipDiagnostics(model, d.clip), kept_frames: [d.start, d.end], reference_warnings: d.warnings } };
 }
 
 const r4 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(4)) : x);
 
-export function clipDiagnostics(model: RobotModel, c: MotionClip): ClipDiagnostics {
+function clipDiagnostics(model: RobotModel, c: MotionClip): Omit<ClipDiagnostics, 'kept_frames' | 'reference_warnings'> {
   const nj = c.jointNames.length, F = c.nFrames;
   let bad = 0;
   for (const a of [c.rootPos, c.rootQuat, c.jointPos]) for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) bad++;

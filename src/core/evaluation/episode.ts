@@ -9,7 +9,8 @@ import type { RobotModel } from '../model/types';
 import { ReferenceTrack } from '../motion/reference';
 import type { MotionClip } from '../motion/types';
 import { createEngine, createRapierEngine } from '../physics/index';
-import type { PhysicsEngine, PhysicsOptions } from '../physics/types';
+import type { BatchState, PhysicsEngine, PhysicsOptions } from '../physics/types';
+import { EpisodeRecorders, recordingName, type EpisodeRecording } from './record-episodes';
 import { builtinGains } from '../policy/builtin';
 import type { PolicyConfig } from '../policy/config';
 import { armatureFromStiffness } from '../policy/conventions';
@@ -17,7 +18,8 @@ import { ARMATURE_NOTE, hasNoArmature, policyArmature } from '../policy/gains';
 import { startModeOf, type StartModeInput } from '../policy/start';
 import { runEpisodes, type DriverKind, type EpisodesOutcome } from './loop';
 import type { Scenario } from './scenario';
-import { clipDiagnostics, type ClipDiagnostics } from './clip-diagnostics';
+import { diagnoseEvalClip, type ClipDiagnostics } from './clip-diagnostics';
+import type { ReferenceWarning } from '../motion/diagnose';
 import { describeSelection, type MetricOptions, type MetricSettings } from './metric-settings';
 import { SplitEngine } from './split-engine';
 import { loadClip, loadPolicyConfig, loadRobotSource, type ClipSource, type EvalVariant, type RobotSource } from './setup';
@@ -37,6 +39,10 @@ export interface BatchJob {
   start?: StartModeInput;
   /** key bodies and frame rate of the per-frame metric sets */
   metrics?: MetricOptions;
+  /** false: keep a broken first/last reference frame (default: dropped, with a warning) */
+  repair?: boolean;
+  /** record every episode's trajectory (BatchOutput.recordings) */
+  record?: boolean;
 }
 
 export interface BatchOutput {
@@ -51,6 +57,10 @@ export interface BatchOutput {
   policyInfo?: PolicyInfo;
   metricSettings?: MetricSettings;
   clipDiagnostics?: ClipDiagnostics;
+  /** reference diagnostics (motion/diagnose.ts) of the clip or of the policy's embedded reference */
+  referenceWarnings: ReferenceWarning[];
+  /** with job.record: per episode, the trajectory files (record-episodes.ts) */
+  recordings?: EpisodeRecording[];
 }
 
 /** Progress callback: control steps done and total of this batch. */
@@ -78,6 +88,7 @@ function hashOf(data: string | Uint8Array | undefined): string {
 interface BatchInputs {
   model: RobotModel;
   clip?: MotionClip;
+  clipDiagnostics?: ClipDiagnostics;
   clipKey: string | null;
   config: PolicyConfig | null;
   driver: DriverKind;
@@ -89,14 +100,17 @@ function loadInputs(job: BatchJob): BatchInputs {
   const src = job.clip;
   const embedded = !('jointNames' in src) && src.embedded === true;
   const clipKey = 'jointNames' in src || embedded ? null : `${robotKey}|clip:${src.file}:${hashOf(src.text ?? src.bytes)}:${src.fps ?? ''}`;
-  const clip = 'jointNames' in src ? src : embedded ? undefined : memo(clipKey, () => loadClip(src, model));
+  const repair = job.repair !== false;
+  const diagnosed = embedded ? undefined
+    : memo(clipKey && `${clipKey}|diagnosed:${repair}`, () => diagnoseEvalClip(model, 'jointNames' in src ? src : loadClip(src, model), repair));
+  const clip = diagnosed?.clip;
   const v = job.variant, pol = v.policy;
   const driver = v.driver ?? (pol ? 'policy' : 'reference');
   const config = driver === 'policy' && pol
     ? structuredClone(memo(`${robotKey}|policy:${pol.file}:${hashOf(pol.bytes)}:${hashOf(pol.yaml)}:${hashOf(typeof pol.profile === 'string' ? pol.profile : JSON.stringify(pol.profile))}`,
       () => loadPolicyConfig(pol, model)))
     : null;
-  return { model, clip, clipKey, config, driver };
+  return { model, clip, clipDiagnostics: diagnosed?.diagnostics, clipKey: clipKey && `${clipKey}|repair:${repair}`, config, driver };
 }
 
 /** Armature for robots that carry none, from the gains the driver will use (noted). */
@@ -133,7 +147,8 @@ function toOutput(job: BatchJob, inp: BatchInputs, o: EpisodesOutcome, engineNot
   return {
     records, adjustments: [...engineNotes, ...o.notes], jointNames: o.sel.joints.map((j) => inp.model.joints[j].name),
     clipName: o.clipName, controlSteps: o.done, msPerControlStep: o.msPerControlStep, ...(info ? { policyInfo: info } : {}),
-    metricSettings: describeSelection(inp.model, o.sel), ...(inp.clip ? { clipDiagnostics: clipDiagnostics(inp.model, inp.clip) } : {}),
+    metricSettings: describeSelection(inp.model, o.sel), ...(inp.clipDiagnostics ? { clipDiagnostics: inp.clipDiagnostics } : {}),
+    referenceWarnings: inp.clipDiagnostics?.reference_warnings ?? o.referenceWarnings,
   };
 }
 
@@ -152,11 +167,17 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
     const track = inp.clip && !cfg?.embeddedReference
       ? memo(inp.clipKey && `${inp.clipKey}|track:${controlDt}`, () => new ReferenceTrack(model, inp.clip!, controlDt))
       : undefined;
+    const clipLabel = 'jointNames' in job.clip ? job.clip.name : job.clip.file;
+    const rec = job.record
+      ? new EpisodeRecorders(model, controlDt, job.episodes.map((i) => recordingName(v.label, clipLabel, job.scenario.name, i)), cfg?.jointNames)
+      : null;
+    const hooks = rec ? { onTermination: (e: number) => rec.stop(e), onControl: (_k: number, st: BatchState, a: Float32Array | null, t: Float32Array | null) => rec.step(st, a, t) } : {};
     const out = await runEpisodes({
       model, raw, driver: inp.driver, config: cfg, policy: v.policy, clip: inp.clip, track, scenario: job.scenario, episodes: job.episodes,
-      physicsDt, decimation, seconds: job.seconds, start: startModeOf(job.start), gainScale: v.gainScale, assist: v.assist, metrics: job.metrics,
-    }, { onProgress });
-    return toOutput(job, inp, out, [...raw.adjustments, ...notes]);
+      physicsDt, decimation, seconds: job.seconds, start: startModeOf(job.start), gainScale: v.gainScale, assist: v.assist, metrics: job.metrics, repair: job.repair,
+    }, { onProgress, ...hooks });
+    const result = toOutput(job, inp, out, [...raw.adjustments, ...notes]);
+    return rec ? { ...result, recordings: rec.recordings() } : result;
   } finally {
     raw.free();
   }

@@ -13,6 +13,7 @@
 import { fail, MimicError } from '../errors';
 import { qFromAxisAngle, qMul, qRotate } from '../math';
 import type { RobotModel } from '../model/types';
+import { diagnoseReference, type ReferenceWarning } from '../motion/diagnose';
 import { ReferenceTrack } from '../motion/reference';
 import type { MotionClip } from '../motion/types';
 import { envState, type BatchState, type PhysicsEngine } from '../physics/types';
@@ -20,6 +21,7 @@ import { BuiltinController, builtinGains } from '../policy/builtin';
 import type { PolicyConfig } from '../policy/config';
 import { DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES } from '../policy/conventions';
 import { PolicyController } from '../policy/controller';
+import { embeddedSteps } from '../policy/embedded-steps';
 import { probeReferenceLength } from '../policy/reference-length';
 import type { ReferenceSource } from '../policy/refio';
 import { PolicySession } from '../policy/session';
@@ -67,6 +69,8 @@ export interface EpisodesSpec {
   assist?: number;
   /** key bodies and frame rate of the per-frame metric sets */
   metrics?: MetricOptions;
+  /** false: keep an embedded reference's broken first/last frame (reference diagnostics; default true) */
+  repair?: boolean;
 }
 
 export interface LoopHooks {
@@ -76,6 +80,8 @@ export interface LoopHooks {
   /** every control step after the action is set and before physics; `scored`: step k was scored */
   onStep?: (k: number, scored: boolean, ref: BatchState) => void;
   onTermination?: (e: number, k: number, t: TerminationCheck) => void;
+  /** every control step, with onStep: the state, this step's raw actions (policy order, n × na) and PD targets (n × nj) */
+  onControl?: (k: number, state: BatchState, actions: Float32Array | null, targets: Float32Array | null) => void;
 }
 
 export interface EpisodesOutcome {
@@ -95,6 +101,8 @@ export interface EpisodesOutcome {
   clipName: string;
   /** policy runs: the controller (for its start shift, counts) */
   policy: PolicyController | null;
+  /** reference diagnostics of the policy's embedded reference (clips are diagnosed by the caller) */
+  referenceWarnings: ReferenceWarning[];
 }
 
 interface Prepared {
@@ -106,6 +114,9 @@ interface Prepared {
   refSteps: number;
   clipName: string;
   notes: string[];
+  /** first reference step (an embedded reference's broken first frame dropped) */
+  firstStep: number;
+  referenceWarnings: ReferenceWarning[];
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -147,14 +158,20 @@ async function preparePolicy(s: EpisodesSpec, engine: PhysicsEngine, controlDt: 
       notes.push(`no clip: ${cfg.motionSeconds} s of motion (the policy's phase length); errors are relative to its default pose`);
     }
     const ctl = new PolicyController({ model: s.model, engine, config: cfg, session, track, start: s.start, file, gainScale: s.gainScale });
+    let firstStep = 0, referenceWarnings: ReferenceWarning[] = [];
     if (cfg.embeddedReference) {
-      const len = await probeReferenceLength(session, cfg, ctl.obs.length / ctl.n, file);
-      ctl.setLastStep(len.last);
+      const obsSize = ctl.obs.length / ctl.n;
+      const len = await probeReferenceLength(session, cfg, obsSize, file);
       notes.push(`embedded reference: ${len.last + 1} steps (${(len.last * controlDt).toFixed(2)} s), found by probing time_step (${len.probes} runs; `
         + `${len.failsPastEnd ? 'the graph fails' : 'the outputs stop changing'} past the last frame)`);
+      const d = diagnoseReference(s.model, await embeddedSteps(session, cfg, s.model, obsSize, len.last, controlDt, file), { repair: s.repair });
+      referenceWarnings = d.warnings;
+      firstStep = d.start;
+      ctl.setLastStep(d.end - 1);
     }
+    if (session.batchNote) notes.push(session.batchNote);
     if (cfg.heldJoints?.names.length) notes.push(`joints not driven by the policy, held by PD: ${cfg.heldJoints.names.join(', ')}`);
-    return { driver: ctl, policy: ctl, builtin: null, session, refSteps: ctl.nSteps, clipName, notes };
+    return { driver: ctl, policy: ctl, builtin: null, session, refSteps: ctl.nSteps - firstStep, clipName, notes, firstStep, referenceWarnings };
   } catch (e) {
     await session.release();
     throw e;
@@ -173,7 +190,7 @@ function prepareBuiltin(s: EpisodesSpec, engine: PhysicsEngine, controlDt: numbe
     s.raw.setGains(g.kp.map((x) => x * k), g.kd.map((x) => x * k), s.model.joints.map((j) => j.effortLimit));
   }
   const notes = assist > 0 ? [`built-in controller with an assistive root wrench (assist ${assist}): not a physical controller`] : [];
-  return { driver: ctl, policy: null, builtin: ctl, session: null, refSteps: track.nSteps, clipName: s.clip?.name ?? 'reference', notes };
+  return { driver: ctl, policy: null, builtin: ctl, session: null, refSteps: track.nSteps, clipName: s.clip?.name ?? 'reference', notes, firstStep: 0, referenceWarnings: [] };
 }
 
 /** Control steps of the episode: the reference's length, capped by the caller's and the scenario's seconds. */
@@ -200,9 +217,9 @@ function applyInitNoise(raw: PhysicsEngine, model: RobotModel, from: BatchState,
 }
 
 /** Every env started (the start mode), then moved by its initial-state noise. */
-async function startEnvs(s: EpisodesSpec, d: EpisodeDriver, pert: EpisodePerturbation[]): Promise<void> {
+async function startEnvs(s: EpisodesSpec, d: EpisodeDriver, pert: EpisodePerturbation[], firstStep: number): Promise<void> {
   for (let e = 0; e < pert.length; e++) {
-    await d.reset(e, 0);
+    await d.reset(e, firstStep);
     // noise around where the start put the robot: the reference pose, or the standing default pose
     applyInitNoise(s.raw, s.model, s.start === 'default-pose' && s.driver === 'policy' ? s.raw.state : d.ref, e, pert[e].init);
   }
@@ -309,6 +326,7 @@ async function controlSteps(L: LoopState, steps: number, ph: PhysicsParts): Prom
       hooks.onProgress?.(k, steps);
     }
     hooks.onStep?.(k, k > 0, p.driver.ref);
+    hooks.onControl?.(k, L.s.raw.state, p.policy?.ctx.lastAction ?? null, p.policy?.targets ?? p.builtin?.targets ?? null);
     if (k === steps || !L.alive.some((a) => a)) return k;
     if (!physics(L, k, ph.run, ph.line, ph.pushes, ph.assist)) return k;
     p.driver.advance();
@@ -335,7 +353,7 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
       s, p, hooks, acc: new MetricAccumulator(n, sel), sel, alive: new Uint8Array(n).fill(1),
       survived: new Float64Array(n), termination: new Array<string | null>(n).fill(null), nonFinite: new Int32Array(n), controlDt,
     };
-    await startEnvs(s, p.driver, pt.pert);
+    await startEnvs(s, p.driver, pt.pert, p.firstStep);
     const t0 = now();
     const done = await controlSteps(L, steps, { run, line: pt.line, pushes: pt.pushes, assist });
     const ms = (now() - t0) / Math.max(1, done);
@@ -343,6 +361,7 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
     return {
       acc: L.acc, sel, pert: pt.pert, survived: L.survived, alive: L.alive, termination: L.termination, nonFinite: L.nonFinite,
       steps, done, evalSeconds, msPerControlStep: ms, notes: [...p.notes, ...startNotes(p.policy)], clipName: p.clipName, policy: p.policy,
+      referenceWarnings: p.referenceWarnings,
     };
   } finally {
     await p.session?.release();

@@ -30,6 +30,8 @@ export interface EvalPlan {
   start?: StartModeInput;
   /** key bodies and frame rate of the per-frame metric sets */
   metrics?: MetricOptions;
+  /** false: keep broken first/last reference frames (--no-repair) */
+  repair?: boolean;
   /** run only slice `index` of `count`: the episodes whose ordinal in the plan (groups in order, then episode index) ≡ index mod count */
   shard?: { index: number; count: number };
 }
@@ -73,7 +75,7 @@ export function planTasks(plan: EvalPlan): { groups: PlannedGroup[]; tasks: Plan
         ordinal += episodes;
         for (let b = 0; b * envs < mine.length; b++) {
           const idx = mine.slice(b * envs, b * envs + envs);
-          tasks.push({ group: g, job: { robot: plan.robot, variant, clip, scenario, episodes: idx, seconds: plan.seconds, ...(plan.metrics ? { metrics: plan.metrics } : {}), ...(plan.start ? { start: plan.start } : {}) } });
+          tasks.push({ group: g, job: { robot: plan.robot, variant, clip, scenario, episodes: idx, seconds: plan.seconds, ...(plan.metrics ? { metrics: plan.metrics } : {}), ...(plan.start ? { start: plan.start } : {}), ...(plan.repair === false ? { repair: false } : {}) } });
         }
       }
     }
@@ -150,6 +152,7 @@ export function assemble(plan: EvalPlan, groups: PlannedGroup[], tasks: PlannedT
       ...(first.policyInfo ?? {}),
       metric_settings: first.metricSettings ?? null,
       clip_diagnostics: first.clipDiagnostics ?? null,
+      reference_warnings: first.referenceWarnings ?? [],
       aggregate: aggregate(episodes),
       episodes,
     };

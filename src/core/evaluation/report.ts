@@ -74,6 +74,21 @@ export function summaryCsv(r: EvalResult): string {
 const uniq = <T>(xs: T[]): T[] => [...new Set(xs)];
 
 /** Self-contained HTML report. */
+/** The reference warnings (motion/diagnose.ts) of each clip or embedded reference, once per clip. */
+function warningsHtml(r: EvalResult): string {
+  const seen = new Set<string>(), rows: string[] = [];
+  for (const g of r.groups) {
+    if (seen.has(g.clip)) continue;
+    seen.add(g.clip);
+    for (const w of g.reference_warnings ?? []) {
+      rows.push(`<tr class="f"><td>${esc(g.clip)}</td><td><code>${esc(w.code)}</code></td><td>${esc(w.frames.join(', '))}${w.count > w.frames.length ? ' …' : ''}</td><td>${esc(w.message)}</td></tr>`);
+    }
+  }
+  return `<h2>Reference warnings (${rows.length})</h2>` + (rows.length
+    ? `<table><tr><th>clip</th><th>code</th><th>frames</th><th>what</th></tr>${rows.join('')}</table>`
+    : '<p class="m">none: every reference passed the checks (jumps, floor, joint limits, quaternions, rate)</p>');
+}
+
 export function toHtml(r: EvalResult, title = 'Evaluation report'): string {
   const variants = uniq(r.groups.map((g) => g.variant));
   const cells = uniq(r.groups.map((g) => `${g.clip} · ${g.scenario}`));
@@ -99,6 +114,7 @@ export function toHtml(r: EvalResult, title = 'Evaluation report'): string {
     + 'evaluated time (BeyondMimic: anchor height error &gt; 0.25 m, anchor orientation (projected gravity z) difference &gt; 0.8, '
     + 'end-effector height error &gt; 0.25 m) and a valid episode (finite actions and metrics, at least one scored step). '
     + 'Null metrics (could not be computed) are left out of the means and counted.</p>');
+  parts.push(warningsHtml(r));
   parts.push(settingsHtml(r));
   parts.push(setsHtml(r));
   parts.push(clipsHtml(r));

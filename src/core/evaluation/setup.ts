@@ -5,10 +5,11 @@
 import { fail } from '../errors';
 import { loadRobot } from '../model/index';
 import type { RobotModel } from '../model/types';
-import { parseMotionCsv } from '../motion/csv';
+import type { FormatClip } from '../motion/formats/common';
+import { isGmrNpz } from '../motion/formats/gmr-npz';
+import { isHolosomaNpz, npzArrays } from '../motion/formats/holosoma';
+import { readMotionFile, readMotionFolder } from '../motion/formats/read';
 import { parseMotionNpz } from '../motion/npz';
-import { parseBvh } from '../motion/bvh';
-import { retargetBvh } from '../motion/retarget';
 import type { MotionClip } from '../motion/types';
 import type { PhysicsOptions } from '../physics/types';
 import type { PolicyConfig } from '../policy/config';
@@ -43,6 +44,10 @@ export interface ClipSource {
   embedded?: boolean;
   /** BVH: the retarget config (motions/retarget/*.json) */
   retarget?: unknown;
+  /** a folder (SONIC-style CSVs): its files by path relative to the folder */
+  files?: Record<string, Uint8Array>;
+  /** a file holding several clips (a PHC pickle): the one to run, by name */
+  entry?: string;
 }
 
 /**
@@ -74,16 +79,28 @@ export function resolverOf(files: Record<string, Uint8Array> | undefined): ((pat
 
 export const loadRobotSource = (r: RobotSource): RobotModel => loadRobot(r.file, r.text, resolverOf(r.files));
 
+/** The clips of a source, through the format readers (motion/formats): every readable format, rate from `fps`. */
+export function readClipSource(c: ClipSource, model: RobotModel): FormatClip[] {
+  if (c.files) return readMotionFolder(c.file, c.files, model, { fps: c.fps });
+  const bytes = c.bytes ?? (c.text !== undefined ? new TextEncoder().encode(c.text) : undefined);
+  if (bytes === undefined) return fail('MotionError', c.file, '', c.embedded ? 'this policy does not carry its reference: give a motion clip' : 'no clip data');
+  if (/\.bvh$/i.test(c.file) && c.retarget === undefined) return fail('MotionError', c.file, '', 'a BVH clip needs a retarget config');
+  return readMotionFile(c.file, bytes, model, { fps: c.fps, ...(c.retarget !== undefined ? { bvhConfig: c.retarget } : {}) });
+}
+
 export function loadClip(c: ClipSource, model: RobotModel): MotionClip {
-  const names = model.joints.map((j) => j.name);
-  if (c.bytes && /\.npz$/i.test(c.file)) return parseMotionNpz(c.bytes, c.file, names, model.bodies.map((b) => b.name));
-  const text = c.text ?? (c.bytes ? new TextDecoder().decode(c.bytes) : undefined);
-  if (text === undefined) return fail('MotionError', c.file, '', c.embedded ? 'this policy does not carry its reference: give a motion clip' : 'no clip data');
-  if (/\.bvh$/i.test(c.file)) {
-    if (c.retarget === undefined) return fail('MotionError', c.file, '', 'a BVH clip needs a retarget config');
-    return retargetBvh(parseBvh(text, c.file), model, c.retarget, c.file);
+  // a BeyondMimic NPZ: bodies named by the robot (other NPZ layouts: the format readers)
+  if (c.bytes && /\.npz$/i.test(c.file) && !c.fps) {
+    const a = npzArrays(c.bytes, c.file);
+    if (!isHolosomaNpz(a) && !isGmrNpz(a)) return parseMotionNpz(c.bytes, c.file, model.joints.map((j) => j.name), model.bodies.map((b) => b.name));
   }
-  return parseMotionCsv(text, c.file, names, c.fps);
+  const clips = readClipSource(c, model);
+  if (c.entry !== undefined) {
+    const hit = clips.find((x) => x.name === c.entry);
+    return hit ?? fail('MotionError', c.file, `clip ${c.entry}`, `not in the file (it holds ${clips.map((x) => x.name).join(', ')})`);
+  }
+  if (clips.length !== 1) fail('MotionError', c.file, 'clips', `holds ${clips.length} clips (${clips.map((x) => x.name).slice(0, 10).join(', ')}): name one`);
+  return { ...clips[0], name: c.file };
 }
 
 export function loadPolicyConfig(p: PolicySource, model: RobotModel): PolicyConfig {

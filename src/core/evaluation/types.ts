@@ -3,6 +3,7 @@ import type { AggregateMetrics, EpisodeMetrics } from './metrics';
 import type { EpisodePerturbation } from './scenario';
 import type { MetricSettings } from './metric-settings';
 import type { ClipDiagnostics } from './clip-diagnostics';
+import type { ReferenceWarning } from '../motion/diagnose';
 
 export type EngineKind = 'rapier' | 'mujoco';
 
@@ -43,6 +44,8 @@ export interface GroupResult extends Partial<PolicyInfo> {
   metric_settings: MetricSettings | null;
   /** reference diagnostics of the group's clip (null: this shard ran none of the group's episodes) */
   clip_diagnostics: ClipDiagnostics | null;
+  /** reference diagnostics (motion/diagnose.ts) of the group's clip or the policy's embedded reference */
+  reference_warnings: ReferenceWarning[];
   aggregate: AggregateMetrics;
   episodes: EpisodeRecord[];
 }

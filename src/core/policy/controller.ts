@@ -162,8 +162,13 @@ export class PolicyController {
     if (phase && T) phase[e] = (this.refStep[e] * this.config.stepDt) / T;
   }
 
+  private tsBuf: Float32Array | null = null;
+
+  /** every env's reference step + next, capped at the last (one buffer, reused: it is read only during the run) */
   private timeSteps(next: number): Float32Array {
-    return Float32Array.from(this.refStep, (s) => Math.min(s + next, this.lastStep));
+    const b = this.tsBuf && this.tsBuf.length === this.n ? this.tsBuf : (this.tsBuf = new Float32Array(this.n));
+    for (let e = 0; e < this.n; e++) b[e] = Math.min(this.refStep[e] + next, this.lastStep);
+    return b;
   }
 
   /** Fetch the embedded reference of `envs` at their reference step (the other envs keep what they had). */

@@ -8,6 +8,7 @@
  */
 import { fail } from '../errors';
 import type { RobotModel } from '../model/types';
+import { diagnoseClip, type ReferenceWarning } from '../motion/diagnose';
 import type { MotionClip } from '../motion/types';
 import { createMujocoEngine, createRapierEngine, type MujocoSource, type RapierExtraOptions } from '../physics/index';
 import type { BatchState, PhysicsEngine, PhysicsOptions } from '../physics/types';
@@ -48,6 +49,8 @@ export interface EpisodeOptions {
   seconds?: number;
   /** 'ground' (default), 'reference', 'default-pose' (old names 'reset', 'align') */
   start?: StartModeInput;
+  /** false: keep a clip's / embedded reference's broken first or last frame (default: dropped, with a warning) */
+  repair?: boolean;
   stopOnTermination?: boolean;
   /** built-in controller only: assistive wrench 0..1 */
   assist?: number;
@@ -56,6 +59,8 @@ export interface EpisodeOptions {
 }
 
 export interface EpisodeResult {
+  /** reference diagnostics (motion/diagnose.ts) of the clip or the embedded reference, before running */
+  reference_warnings: ReferenceWarning[];
   survived_s: number;
   clip_s: number;
   success: boolean;
@@ -139,7 +144,7 @@ function toResult(opts: EpisodeOptions, cfg: PolicyConfig | null, o: EpisodesOut
   const m = o.acc.result(0, { survived_s: o.survived[0], clip_s: o.evalSeconds, termination: o.termination[0], non_finite_actions: o.nonFinite[0] });
   const shift = o.policy?.startShift[0] ?? 0;
   return {
-    survived_s: m.survived_s, clip_s: m.clip_s, success: m.success, status: m.status, invalid_reasons: m.invalid_reasons,
+    reference_warnings: o.referenceWarnings, survived_s: m.survived_s, clip_s: m.clip_s, success: m.success, status: m.status, invalid_reasons: m.invalid_reasons,
     mean_joint_err_rad: m.mean_joint_err_rad, mean_anchor_pos_err_m: m.mean_anchor_pos_err_m, metric_notes: m.metric_notes, ...extra, ms_per_control_step: o.msPerControlStep, control_steps: m.control_steps,
     terminations: extra.terminations ?? [], non_finite_actions: o.policy?.nonFiniteActions ?? 0, engine: opts.engine, adjustments,
     driver: cfg ? 'policy' : 'builtin', clip: o.clipName, start: cfg ? startModeOf(opts.start) : 'reference', start_shift_m: shift,
@@ -161,8 +166,9 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
     const decimation = cfg ? cfg.decimation : Math.max(1, Math.round(0.02 / physics.dt!));
     const terms: EpisodeResult['terminations'] = [];
     const rep = stepReporter(opts, cfg, engine, terms, physics.dt! * decimation);
+    const diag = opts.clip && !cfg?.embeddedReference ? diagnoseClip(opts.clip, opts.model, { repair: opts.repair }) : null;
     const o = await runEpisodes({
-      model: opts.model, raw: engine, driver: cfg ? 'policy' : 'reference', config: cfg, policy: opts.policy, clip: opts.clip,
+      model: opts.model, raw: engine, driver: cfg ? 'policy' : 'reference', config: cfg, policy: opts.policy, clip: diag?.clip ?? opts.clip, repair: opts.repair,
       scenario: nominalScenario(), episodes: [0], physicsDt: physics.dt!, decimation, seconds: opts.seconds, start: startModeOf(opts.start),
       assist: cfg ? undefined : opts.assist ?? builtinSettings.assist.default,
     }, {
@@ -170,6 +176,7 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
       onTermination: (e, k, t) => terms.push({ step: k, reason: t.reason, env: e }),
       onStep: rep.report,
     });
+    if (diag) o.referenceWarnings = diag.warnings;
     return toResult(opts, cfg, o, { terminations: terms, ...rep.torso() }, [...adjustments, ...engine.adjustments]);
   } finally {
     engine.free();

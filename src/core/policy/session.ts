@@ -4,13 +4,15 @@
  * or 'webgpu' on a given GPUDevice). Feeds the observation matrix [n × obsSize], `time_step` [n × 1] for
  * embedded-reference policies and the recurrent state (GRU/LSTM exports) and returns the actions [n × na]
  * plus the embedded reference (renamed to BeyondMimic's output names, quaternions wxyz), env-major.
- * A model whose batch dim is fixed (fixedBatchOf) is run once per env. Recurrent state is kept per env,
+ * A model whose batch dim is fixed (fixedBatchOf) is run once per env. The embedded reference's length: reference-length.ts. Recurrent state is kept per env,
  * fed to the state inputs and replaced by the state outputs each run; resetRecurrent(env) zeroes it.
  */
 import * as ortDefault from 'onnxruntime-web';
 import type * as ortTypes from 'onnxruntime-web';
 import { fail, MimicError } from '../errors';
 import type { PolicyConfig, RecurrentState } from './config';
+import { withSymbolicBatch } from './batch-dim';
+import { batchDisagreement } from './batch-probe';
 import { readOnnxInfo } from './onnx';
 import { configureOrt, fixedBatchOf, type OrtRuntime } from './ort-env';
 import { RecurrentSlot } from './recurrent-state';
@@ -42,6 +44,8 @@ export interface PolicySessionOptions {
   file?: string;
   /** external weights the model refers to */
   externalData?: ExternalDataFile[];
+  /** false: keep a graph whose batch is fixed at 1 as it is (per-env runs) instead of trying to batch it */
+  batch?: boolean;
 }
 
 /** What a session needs of the policy config. */
@@ -101,6 +105,8 @@ export class PolicySession {
   readonly nActions: number;
   /** the execution provider in use */
   readonly ep: 'wasm' | 'webgpu';
+  /** how a graph whose batch was fixed at 1 runs n envs: made batchable (checked) or per-env runs, and why; null otherwise */
+  batchNote: string | null = null;
   private readonly timeStepType: string;
   private readonly slots: RecurrentSlot[];
   /** graph output → [BeyondMimic name, xyzw → wxyz] */
@@ -171,18 +177,13 @@ export class PolicySession {
     return map;
   }
 
-  static async create(bytes: Uint8Array, config: SessionConfig, opts: PolicySessionOptions = {}): Promise<PolicySession> {
-    const ort = opts.runtime ?? ortDefault;
-    configureOrt(ort);
-    const file = opts.file ?? 'policy.onnx';
-    checkExternalData(bytes, file, opts.externalData ?? []);
+  private static async load(ort: OrtRuntime, bytes: Uint8Array, opts: PolicySessionOptions, file: string): Promise<ortTypes.InferenceSession> {
     const ep = opts.ep ?? 'wasm';
     const provider = ep === 'webgpu'
       ? (opts.device ? ({ name: 'webgpu', device: opts.device } as ortTypes.InferenceSession.ExecutionProviderConfig) : 'webgpu')
       : 'wasm';
-    let session: ortTypes.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bytes, {
+      return await ort.InferenceSession.create(bytes, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
         ...(opts.externalData?.length ? { externalData: opts.externalData.map((d) => ({ path: d.path, data: d.data })) } : {}),
@@ -191,6 +192,9 @@ export class PolicySession {
       const msg = String((e as Error).message ?? e).split('\n')[0];
       throw new MimicError(ep === 'webgpu' ? 'GpuError' : 'ParseError', file, `onnxruntime-web (${ep})`, `could not load the model: ${msg}`);
     }
+  }
+
+  private static async wrap(ort: OrtRuntime, session: ortTypes.InferenceSession, config: SessionConfig, file: string, ep: 'wasm' | 'webgpu'): Promise<PolicySession> {
     try {
       return new PolicySession(session, config, file, ort, ep);
     } catch (e) {
@@ -199,12 +203,68 @@ export class PolicySession {
     }
   }
 
+  static async create(bytes: Uint8Array, config: SessionConfig, opts: PolicySessionOptions = {}): Promise<PolicySession> {
+    const ort = opts.runtime ?? ortDefault;
+    configureOrt(ort);
+    const file = opts.file ?? 'policy.onnx';
+    checkExternalData(bytes, file, opts.externalData ?? []);
+    const ep = opts.ep ?? 'wasm';
+    const single = await PolicySession.wrap(ort, await PolicySession.load(ort, bytes, opts, file), config, file, ep);
+    if (single.fixedBatch !== 1 || opts.batch === false) return single;
+    return PolicySession.batchable(single, bytes, opts, file);
+  }
+
+  /**
+   * A graph whose batch is fixed at 1: its batch dim made symbolic (batch-dim.ts) and checked against per-env runs
+   * (batch-probe.ts); the batched session when they agree, else the single one (per-env runs) with a note.
+   */
+  private static async batchable(single: PolicySession, bytes: Uint8Array, opts: PolicySessionOptions, file: string): Promise<PolicySession> {
+    let why: string;
+    try {
+      const rw = withSymbolicBatch(bytes, file);
+      if (!rw) why = 'no input with a fixed batch of 1 found';
+      else {
+        const batched = await PolicySession.wrap(single.runtime, await PolicySession.load(single.runtime, rw.bytes, opts, file), single.config, file, single.ep);
+        const bad = batched.fixedBatch === null ? await batchDisagreement(single, batched) : 'the rewritten graph still fixes the batch';
+        if (bad === null) {
+          await single.release();
+          batched.batchNote = `the graph fixes the batch at 1: made symbolic at load (${rw.changed.join(', ')}); a batch of 3 matched per-env runs (1e-5), so n envs are one run`;
+          return batched;
+        }
+        await batched.release();
+        why = bad;
+      }
+    } catch (e) {
+      why = String((e as Error).message ?? e).split('\n')[0];
+    }
+    single.batchNote = `the graph fixes the batch at 1 and cannot be batched (${why}): n envs are n runs`;
+    return single;
+  }
+
   /** Zero the recurrent state of env `env` (or of every env): call on episode reset. */
   resetRecurrent(env?: number): void {
     for (const s of this.slots) {
       if (env === undefined) s.data.fill(0);
       else s.data.fill(0, env * s.per, (env + 1) * s.per);
     }
+  }
+
+  /** the recurrent state inputs, in config order */
+  recurrentInputs(): string[] {
+    return this.slots.map((s) => s.spec.input);
+  }
+
+  /** values per env of one recurrent state input */
+  recurrentSize(input: string): number {
+    return this.slots.find((s) => s.spec.input === input)?.per ?? 0;
+  }
+
+  /** Set the recurrent state of one input for n envs (env-major). */
+  setRecurrentState(input: string, data: Float32Array, n: number): void {
+    const s = this.slots.find((x) => x.spec.input === input);
+    if (!s) return;
+    s.ensure(n);
+    s.data.set(data.subarray(0, n * s.per));
   }
 
   /** the recurrent state of one input (n × per-env size, env-major), for inspection */
@@ -216,7 +276,7 @@ export class PolicySession {
     const T = this.runtime.Tensor;
     if (this.timeStepType === 'int64') return new T('int64', BigInt64Array.from(Array.from(values, (v) => BigInt(Math.round(v)))), [n, 1]);
     if (this.timeStepType === 'int32') return new T('int32', Int32Array.from(values, Math.round), [n, 1]);
-    return new T('float32', Float32Array.from(values), [n, 1]);
+    return new T('float32', values instanceof Float32Array ? values : Float32Array.from(values), [n, 1]);
   }
 
   private checkBatch(n: number): void {
@@ -264,7 +324,8 @@ export class PolicySession {
     const feeds: Record<string, Tensor> = { [this.obsInput]: obs };
     if (this.timeStepInput) {
       if (!timeStep || timeStep.length < env + rows) fail('PolicyError', this.file, `input ${this.timeStepInput}`, 'this policy needs the reference time step of every env');
-      feeds[this.timeStepInput] = this.timeTensor(Array.from({ length: rows }, (_, r) => timeStep![env + r]), rows);
+      const rowsOf = timeStep instanceof Float32Array ? timeStep.subarray(env, env + rows) : Array.from({ length: rows }, (_, r) => timeStep![env + r]);
+      feeds[this.timeStepInput] = this.timeTensor(rowsOf, rows);
     }
     for (const s of this.slots) {
       if (s.data.length < (env + rows) * s.per) s.ensure(env + rows);
@@ -286,42 +347,6 @@ export class PolicySession {
     }
     for (const t of Object.values(out)) if (t.location !== 'cpu') t.dispose();
     return result;
-  }
-
-  /**
-   * Length (frames) of an embedded reference. Real exports clamp `time_step` past the last frame (or fail
-   * there): the reference at step t equals the one far past the end exactly when t >= last frame, so the
-   * first such t is found by bisection (about 2·log2(maxFrames) runs on a zero observation). Returns null
-   * for a policy without a time_step input. Recurrent state is zeroed afterwards.
-   */
-  async embeddedReferenceLength(maxFrames = 1 << 22): Promise<number | null> {
-    if (!this.timeStepInput || !this.refMap.length) return null;
-    const size = this.obsSize > 0 ? this.obsSize : 1;
-    const T = this.runtime.Tensor;
-    const at = async (t: number): Promise<Float32Array | null> => {
-      this.checkBatch(1);
-      try {
-        const r = await this.runRows(new T('float32', new Float32Array(size), [1, size]), 0, 1, [t]);
-        return cat(Object.keys(r.reference ?? {}).sort().map((k) => r.reference![k]));
-      } catch (e) {
-        if (e instanceof MimicError) throw e;
-        return null; // this export fails past its last frame instead of clamping
-      }
-    };
-    const end = await at(maxFrames);
-    const same = (a: Float32Array | null) => (end === null ? a === null : a !== null && a.every((v, i) => v === end[i]));
-    if (same(await at(0))) {
-      this.resetRecurrent();
-      return end === null ? 0 : 1;
-    }
-    let lo = 0, hi = maxFrames; // same(lo) false, same(hi) true
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (same(await at(mid))) hi = mid;
-      else lo = mid;
-    }
-    this.resetRecurrent();
-    return end === null ? hi : hi + 1;
   }
 
   async release(): Promise<void> {

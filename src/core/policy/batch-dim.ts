@@ -8,82 +8,13 @@
  * not knowable from the shapes alone: the session checks it by running a batch against per-env runs and keeps the
  * per-env path, with a note, when they differ.
  */
-import { fail } from '../errors';
-
-const WIRE_VARINT = 0, WIRE_I64 = 1, WIRE_LEN = 2, WIRE_I32 = 5;
-
-interface Field {
-  field: number;
-  wire: number;
-  /** the whole field, tag included */
-  start: number;
-  end: number;
-  /** payload of a length-delimited field */
-  body?: [number, number];
-}
-
-function varintAt(buf: Uint8Array, pos: number, end: number, file: string): [number, number] {
-  let v = 0, mul = 1;
-  for (let i = 0; i < 10; i++) {
-    if (pos >= end) fail('ParseError', file, `byte ${pos}`, 'truncated varint (not a valid ONNX model?)');
-    const b = buf[pos++];
-    v += (b & 0x7f) * mul;
-    if (b < 0x80) return [v, pos];
-    mul *= 128;
-  }
-  return fail('ParseError', file, `byte ${pos}`, 'varint longer than 10 bytes (not a valid ONNX model?)');
-}
-
-/** The fields of one message, in order, as byte ranges. */
-function fieldsOf(buf: Uint8Array, start: number, end: number, file: string): Field[] {
-  const out: Field[] = [];
-  let pos = start;
-  while (pos < end) {
-    const at = pos;
-    const [tag, p] = varintAt(buf, pos, end, file);
-    pos = p;
-    const field = Math.floor(tag / 8), wire = tag & 7;
-    let body: [number, number] | undefined;
-    if (wire === WIRE_VARINT) pos = varintAt(buf, pos, end, file)[1];
-    else if (wire === WIRE_I64) pos += 8;
-    else if (wire === WIRE_I32) pos += 4;
-    else if (wire === WIRE_LEN) {
-      const [len, q] = varintAt(buf, pos, end, file);
-      body = [q, q + len];
-      pos = q + len;
-    } else fail('ParseError', file, `byte ${at}`, `unsupported wire type ${wire} (not a valid ONNX model?)`);
-    if (pos > end) fail('ParseError', file, `byte ${at}`, 'field runs past the end of its message (not a valid ONNX model?)');
-    out.push({ field, wire, start: at, end: pos, body });
-  }
-  return out;
-}
-
-function encVarint(v: number, out: number[]): void {
-  let x = v;
-  while (x >= 0x80) {
-    out.push((x % 128) | 0x80);
-    x = Math.floor(x / 128);
-  }
-  out.push(x);
-}
-
-/** A length-delimited field `field` holding `parts` (byte arrays, concatenated). */
-function lenField(field: number, parts: Uint8Array[]): Uint8Array[] {
-  const len = parts.reduce((s, p) => s + p.length, 0);
-  const head: number[] = [];
-  encVarint(field * 8 + WIRE_LEN, head);
-  encVarint(len, head);
-  return [Uint8Array.from(head), ...parts];
-}
+import { concat, encVarint, fieldsOf, lenField, varintValue, WIRE_LEN, WIRE_VARINT, type Field } from './protobuf';
 
 const enc = new TextEncoder();
 /** Dimension { dim_param: "batch" } */
 const BATCH_DIM = (() => {
   const name = enc.encode('batch');
-  const inner: number[] = [];
-  encVarint(2 * 8 + WIRE_LEN, inner);
-  encVarint(name.length, inner);
-  return Uint8Array.from([...inner, ...name]);
+  return Uint8Array.from([...encVarint(2 * 8 + WIRE_LEN), ...encVarint(name.length), ...name]);
 })();
 
 /** Rewrites one message: `edit(field)` returns replacement parts, or null to keep the field's bytes. */
@@ -93,13 +24,13 @@ function rewrite(buf: Uint8Array, start: number, end: number, file: string, edit
   return parts;
 }
 
-const isLen = (f: Field, n: number) => f.field === n && f.wire === WIRE_LEN && f.body !== undefined;
+const isLen = (f: Field, n: number) => f.field === n && f.wire === WIRE_LEN && f.body !== null;
 
 /** Dimension message bytes → is it the fixed value 1? */
 function isDimOne(buf: Uint8Array, f: Field, file: string): boolean {
   const fs = fieldsOf(buf, f.body![0], f.body![1], file);
   const v = fs.find((x) => x.field === 1 && x.wire === WIRE_VARINT);
-  return v !== undefined && varintAt(buf, v.start + 1, v.end, file)[0] === 1;
+  return v !== undefined && varintValue(buf, v, file) === 1;
 }
 
 /** ValueInfoProto → the same with its first dim 1 made symbolic; `hit` reports the change. */
@@ -112,12 +43,12 @@ function symbolicValueInfo(buf: Uint8Array, vi: Field, file: string, hit: () => 
       first = false;
       if (!was || !isDimOne(buf, d, file)) return null;
       hit();
-      return lenField(1, [BATCH_DIM]);
+      return lenField(1, BATCH_DIM);
     });
-    return lenField(2, dims);
+    return lenField(2, ...dims);
   };
-  const tensor = (tf: Field) => lenField(1, rewrite(buf, tf.body![0], tf.body![1], file, (g) => (isLen(g, 2) ? shape(g) : null)));
-  const type = (tf: Field) => lenField(2, rewrite(buf, tf.body![0], tf.body![1], file, (g) => (isLen(g, 1) ? tensor(g) : null)));
+  const tensor = (tf: Field) => lenField(1, ...rewrite(buf, tf.body![0], tf.body![1], file, (g) => (isLen(g, 2) ? shape(g) : null)));
+  const type = (tf: Field) => lenField(2, ...rewrite(buf, tf.body![0], tf.body![1], file, (g) => (isLen(g, 1) ? tensor(g) : null)));
   return rewrite(buf, vi.body![0], vi.body![1], file, (g) => (isLen(g, 2) ? type(g) : null));
 }
 
@@ -146,7 +77,7 @@ export function withSymbolicBatch(bytes: Uint8Array, file: string): BatchRewrite
     }));
   const graph = (gf: Field): Uint8Array[] => {
     const weights = initNames(gf);
-    return lenField(7, rewrite(bytes, gf.body![0], gf.body![1], file, (f) => edit(f, weights)));
+    return lenField(7, ...rewrite(bytes, gf.body![0], gf.body![1], file, (f) => edit(f, weights)));
   };
   const edit = (f: Field, weights: Set<string>): Uint8Array[] | null => {
     if (f.field === 13 && f.wire === WIRE_LEN) return []; // value_info: re-inferred by the runtime
@@ -157,15 +88,9 @@ export function withSymbolicBatch(bytes: Uint8Array, file: string): BatchRewrite
     const parts = symbolicValueInfo(bytes, f, file, () => { hit = true; });
     if (!hit) return null;
     changed.push(nameOf(bytes, f, file));
-    return lenField(f.field, parts);
+    return lenField(f.field, ...parts);
   };
   const parts = rewrite(bytes, 0, bytes.length, file, (f) => (isLen(f, 7) ? graph(f) : null));
   if (changed.length === 0) return null;
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return { bytes: out, changed };
+  return { bytes: concat(parts), changed };
 }

@@ -7,88 +7,30 @@
  */
 import { fail } from '../errors';
 import { readOnnxInfo } from './onnx';
+import { concat, fieldsOf, lenField, varintValue } from './protobuf';
 
 /** element sizes of TensorProto.DataType (bytes) */
 const ELEM_SIZE: Record<number, number> = { 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8, 16: 2 };
-
-interface Field { field: number; wire: number; start: number; end: number; body: [number, number] | null }
-
-function varint(buf: Uint8Array, pos: number, file: string): [number, number] {
-  let v = 0, mul = 1;
-  for (let i = 0; i < 10; i++) {
-    if (pos >= buf.length) fail('ParseError', file, `byte ${pos}`, 'truncated varint (not a valid ONNX model?)');
-    const b = buf[pos++];
-    v += (b & 0x7f) * mul;
-    if (b < 0x80) return [v, pos];
-    mul *= 128;
-  }
-  return fail('ParseError', file, `byte ${pos}`, 'varint longer than 10 bytes');
-}
-
-/** The top-level fields of a message as byte spans (length-delimited ones with their body). */
-function fields(buf: Uint8Array, from: number, to: number, file: string): Field[] {
-  const out: Field[] = [];
-  let p = from;
-  while (p < to) {
-    const start = p;
-    const [tag, q] = varint(buf, p, file);
-    const field = Math.floor(tag / 8), wire = tag & 7;
-    let body: [number, number] | null = null;
-    if (wire === 0) p = varint(buf, q, file)[1];
-    else if (wire === 1) p = q + 8;
-    else if (wire === 5) p = q + 4;
-    else if (wire === 2) {
-      const [len, r] = varint(buf, q, file);
-      body = [r, r + len];
-      p = r + len;
-    } else return fail('ParseError', file, `byte ${start}`, `unsupported wire type ${wire}`);
-    if (p > to) fail('ParseError', file, `byte ${start}`, 'field runs past the end of its message');
-    out.push({ field, wire, start, end: p, body });
-  }
-  return out;
-}
-
-function encVarint(v: number): number[] {
-  const out: number[] = [];
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
-
-const lenField = (field: number, body: Uint8Array): Uint8Array[] => [Uint8Array.from([...encVarint(field * 8 + 2), ...encVarint(body.length)]), body];
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 const utf8 = new TextDecoder();
 const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p;
 
 /** One initializer TensorProto with its external bytes moved into raw_data (unchanged when not external). */
 function inlineTensor(buf: Uint8Array, from: number, to: number, file: string, files: Map<string, Uint8Array>): Uint8Array {
-  const fs = fields(buf, from, to, file);
+  const fs = fieldsOf(buf, from, to, file);
   const ext: Record<string, string> = {};
   let dtype = 0, count = 1, external = false;
   for (const f of fs) {
     if (f.field === 13 && f.body) {
       let k = '', v = '';
-      for (const g of fields(buf, f.body[0], f.body[1], file)) {
+      for (const g of fieldsOf(buf, f.body[0], f.body[1], file)) {
         if (g.body && g.field === 1) k = utf8.decode(buf.subarray(g.body[0], g.body[1]));
         if (g.body && g.field === 2) v = utf8.decode(buf.subarray(g.body[0], g.body[1]));
       }
       ext[k] = v;
-    } else if (f.field === 14 && f.wire === 0) external = varint(buf, varint(buf, f.start, file)[1], file)[0] === 1;
-    else if (f.field === 2 && f.wire === 0) dtype = varint(buf, varint(buf, f.start, file)[1], file)[0];
-    else if (f.field === 1 && f.wire === 0) count *= varint(buf, varint(buf, f.start, file)[1], file)[0];
+    } else if (f.field === 14 && f.wire === 0) external = varintValue(buf, f, file) === 1;
+    else if (f.field === 2 && f.wire === 0) dtype = varintValue(buf, f, file);
+    else if (f.field === 1 && f.wire === 0) count *= varintValue(buf, f, file);
   }
   if (!external && ext.location === undefined) return buf.subarray(from, to);
   const loc = ext.location ?? fail('PolicyError', file, 'initializer external_data', 'external data without a "location"');
@@ -106,7 +48,7 @@ function inlineTensor(buf: Uint8Array, from: number, to: number, file: string, f
 /** Rewrite a message: fields `field` (length-delimited) replaced by `edit(body)`. */
 function rewrite(buf: Uint8Array, from: number, to: number, file: string, field: number, edit: (a: number, b: number) => Uint8Array): Uint8Array {
   const parts: Uint8Array[] = [];
-  for (const f of fields(buf, from, to, file)) {
+  for (const f of fieldsOf(buf, from, to, file)) {
     if (f.field === field && f.body) parts.push(...lenField(field, edit(f.body[0], f.body[1])));
     else parts.push(buf.subarray(f.start, f.end));
   }

@@ -11,7 +11,7 @@ import { parseBvh } from '../motion/bvh';
 import { retargetBvh } from '../motion/retarget';
 import type { MotionClip } from '../motion/types';
 import type { PhysicsOptions } from '../physics/types';
-import type { PolicyConfig } from '../policy/config';
+import type { PolicyConfig, PolicyConfigFiles } from '../policy/config';
 import { resolvePolicyConfig } from '../policy/config';
 import { readOnnxInfo } from '../policy/onnx';
 import type { EngineKind } from './types';
@@ -23,13 +23,9 @@ export interface RobotSource {
   files?: Record<string, Uint8Array>;
 }
 
-export interface PolicySource {
+export interface PolicySource extends PolicyConfigFiles {
   file: string;
   bytes: Uint8Array;
-  yaml?: string;
-  yamlFile?: string;
-  profile?: unknown;
-  profileFile?: string;
 }
 
 export interface ClipSource {

@@ -10,6 +10,7 @@ import { loadRobot } from '../../src/core/model/index';
 import type { RobotModel } from '../../src/core/model/types';
 import { parseMotionCsv } from '../../src/core/motion/csv';
 import type { MotionClip } from '../../src/core/motion/types';
+import { configFromDeployYaml, isaacJointOrder } from '../../src/core/policy/config';
 
 export const ASSETS = '../shared/assets';
 export const DANCE = `${ASSETS}/policies/g1-dance-102`;
@@ -50,6 +51,18 @@ export function danceBatch(): Pick<BatchJob, 'robot' | 'variant' | 'clip'> {
     robot: { file: 'g1_29dof_rev_1_0.xml', text: readFileSync(G1_XML, 'utf8'), files: g1Meshes() },
     variant: { label: 'dance', engine: 'rapier', policy: { file: 'policy.onnx', bytes: readFileSync(`${DANCE}/policy.onnx`), yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8') } },
     clip: { file: 'G1_Take_102.bvh_60hz.csv', text: readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8') },
+  };
+}
+
+/** BeyondMimic-style ONNX metadata for the robot from the g1-dance-102 deploy.yaml (Isaac joint order, gains,
+ *  defaults, action scale, the observation names; anchor torso_link, bodies pelvis and torso_link). */
+export function danceExportMeta(robot: RobotModel): Record<string, string> {
+  const yaml = configFromDeployYaml(readFileSync(`${DANCE}/deploy.yaml`, 'utf8'), 'deploy.yaml', robot.joints.map((j) => j.name));
+  return {
+    joint_names: isaacJointOrder(robot).join(','), joint_stiffness: yaml.stiffness.join(','), joint_damping: yaml.damping.join(','),
+    default_joint_pos: yaml.defaultJointPos.join(','), action_scale: yaml.actionScale.join(','),
+    observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
+    anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
   };
 }
 

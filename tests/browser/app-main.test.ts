@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { useApp, withApp, expectClean, g1DanceFiles, waitReady, DANCE, SHOTS, state, type Problems } from './app-server';
+import { useApp, withApp, expectClean, loadG1Dance, reloadApp, DANCE, SHOTS, state, type Problems } from './app-server';
 
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
 const app = useApp();
@@ -62,11 +62,7 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
 
   it('loads the G1 with meshes and the dance policy through the file input; playing moves the robot and the plots', async () => {
     await withPage(async (page, problems) => {
-    await page.setInputFiles('#file-input', g1DanceFiles(CSV));
-    await page.waitForFunction(() => {
-      const s = (window as any).__mimic.getState();
-      return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
-    }, undefined, { timeout: 90_000 });
+    await loadG1Dance(page, CSV);
     const s0 = await state(page);
     expect(s0.errors).toEqual([]);
     expect(s0.assets.filter((a: any) => !a.builtin).map((a: any) => a.kind).sort()).toEqual(['clip', 'policy', 'robot']);
@@ -272,8 +268,7 @@ describe('app: remembered files', { timeout: 180_000 }, () => {
       await page.dispatchEvent('#scene', 'drop', { dataTransfer: dt });
       await page.waitForFunction(() => (window as any).__mimic.getState().assets.some((a: any) => a.kind === 'clip' && !a.builtin), undefined, { timeout: 60_000 });
       await sleep(500); // the IndexedDB write
-      await page.reload({ waitUntil: 'domcontentloaded' });
-      await waitReady(page, 90_000);
+      await reloadApp(page);
       const s = await state(page);
       const mine = s.assets.filter((a: any) => !a.builtin);
       expect(mine.map((a: any) => a.name)).toEqual(['G1_Take_102.bvh_60hz']);
@@ -281,8 +276,7 @@ describe('app: remembered files', { timeout: 180_000 }, () => {
       await page.locator(`#library li[data-id="${mine[0].id}"] button[title^="Remove"]`).click();
       await page.waitForFunction(() => !(window as any).__mimic.getState().assets.some((a: any) => !a.builtin));
       await sleep(300);
-      await page.reload({ waitUntil: 'domcontentloaded' });
-      await waitReady(page, 90_000);
+      await reloadApp(page);
       expect((await state(page)).assets.filter((a: any) => !a.builtin)).toEqual([]);
       expect(problems.list).toEqual([]);
     });

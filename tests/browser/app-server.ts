@@ -102,6 +102,21 @@ export async function withApp(app: { url: string; browser: Browser }, body: (pag
   }
 }
 
+/** Reload the page and wait until the app is ready again. */
+export async function reloadApp(page: Page): Promise<void> {
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await waitReady(page, 90_000);
+}
+
+/** Load the G1 and the dance export through the file input; wait until the policy drives the loaded robot. */
+export async function loadG1Dance(page: Page, clip?: string): Promise<void> {
+  await page.setInputFiles('#file-input', g1DanceFiles(clip));
+  await page.waitForFunction(() => {
+    const s = (window as any).__mimic.getState();
+    return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
+  }, undefined, { timeout: 90_000 });
+}
+
 /** No error in the app's state and none on the page or its console. */
 export async function expectClean(page: Page, problems: Problems): Promise<void> {
   expect((await state(page)).errors).toEqual([]);

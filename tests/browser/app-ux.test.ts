@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { useApp, withApp, expectClean, waitReady, DANCE, SHOTS, state, type Problems } from './app-server';
+import { useApp, withApp, expectClean, reloadApp, DANCE, SHOTS, state, type Problems } from './app-server';
 
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
 const BVH = '../shared/assets/bvh/09_01.bvh';
@@ -22,8 +22,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
     await withPage(async (page, problems) => {
       // cold start (a fresh context: empty HTTP cache): the first frame comes before the app is ready
       const cold = (await state(page)).timings;
-      await page.reload({ waitUntil: 'domcontentloaded' });
-      await waitReady(page, 90_000);
+      await reloadApp(page);
       await page.waitForFunction(() => (window as any).__mimic.getState().timings.robotVisible !== null);
       const warm = (await state(page)).timings;
       console.log(`cold start: first frame ${cold.firstFrame.toFixed(0)} ms, robot ${cold.robotVisible?.toFixed(0)} ms, interactive ${cold.ready.toFixed(0)} ms; ` +
@@ -189,8 +188,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'replay');
       const before = await state(page);
       await sleep(300);
-      await page.reload({ waitUntil: 'domcontentloaded' });
-      await waitReady(page, 90_000);
+      await reloadApp(page);
       const after = await state(page);
       expect(after.driver).toBe('replay');
       expect(after.policyId).toBe(before.policyId);

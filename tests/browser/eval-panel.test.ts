@@ -3,7 +3,7 @@
 // Workers, live progress, the report in its iframe, finite metrics, no console errors.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useApp, withApp, expectClean, g1DanceFiles } from './app-server';
+import { useApp, withApp, expectClean, loadG1Dance } from './app-server';
 
 const app = useApp();
 
@@ -15,11 +15,7 @@ async function setField(page: Page, sel: string, value: string): Promise<void> {
 describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () => {
   it('runs a 2-episode push-recovery suite on the G1 + dance policy in Web Workers and shows the report', async () => {
     await withApp(app, async (page, problems) => {
-      await page.setInputFiles('#file-input', g1DanceFiles());
-      await page.waitForFunction(() => {
-        const s = (window as any).__mimic.getState();
-        return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
-      }, undefined, { timeout: 90_000 });
+      await loadG1Dance(page);
       await page.click('#pause'); // the live sim would compete with the workers for the 2 cores
       await page.click('#tabbtn-evaluate');
       await page.waitForSelector('#eval-run', { state: 'visible', timeout: 30_000 });

@@ -184,24 +184,23 @@ export function embeddedExport(frames: number, clamp: boolean, metadata: Record<
   });
 }
 
+/** e, checked to be a MimicError (fails the test otherwise). */
+function asMimic(e: unknown): MimicError {
+  expect(e).toBeInstanceOf(MimicError);
+  return e as MimicError;
+}
+
 /** The MimicError f throws (fails the test when it throws nothing or something else). */
 export function caught(f: () => unknown): MimicError {
   try {
     f();
   } catch (e) {
-    expect(e).toBeInstanceOf(MimicError);
-    return e as MimicError;
+    return asMimic(e);
   }
   throw new Error('expected a MimicError');
 }
 
 /** The MimicError p rejects with (fails the test when it resolves or rejects with something else). */
 export async function rejected(p: Promise<unknown>): Promise<MimicError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(MimicError);
-    return e as MimicError;
-  }
-  throw new Error('expected a MimicError');
+  return p.then(() => { throw new Error('expected a MimicError'); }, asMimic);
 }

@@ -5,10 +5,7 @@
 //   step      = the full PolicyController step (reference, observations, inference, targets, physics)
 //   ratio     = step / (physics + inference): 1.0 means no overhead at all.
 // `npm run --silent bench -- loop --json` prints, as its last line, the JSON object of issue 12's contract.
-import { readFileSync } from 'node:fs';
-import { loadRobot } from '../src/core/model/index';
 import type { RobotModel } from '../src/core/model/types';
-import { parseMotionCsv } from '../src/core/motion/csv';
 import { ReferenceTrack } from '../src/core/motion/reference';
 import { createEngine } from '../src/core/physics/index';
 import type { PhysicsEngine } from '../src/core/physics/types';
@@ -16,21 +13,9 @@ import { armatureFromStiffness, resolvePolicyConfig, type PolicyConfig } from '.
 import { PolicyController } from '../src/core/policy/controller';
 import { readOnnxInfo } from '../src/core/policy/onnx';
 import { PolicySession } from '../src/core/policy/session';
+import { danceClip, dancePolicy, loadG1 } from '../tests/unit/policy-fixture';
 
-const ASSETS = '../shared/assets';
-const DANCE = `${ASSETS}/policies/g1-dance-102`;
 type Kind = 'rapier' | 'mujoco';
-
-function loadG1(): RobotModel {
-  const resolve = (p: string): Uint8Array | undefined => {
-    try {
-      return new Uint8Array(readFileSync(`${ASSETS}/g1/${p}`));
-    } catch {
-      return undefined;
-    }
-  };
-  return loadRobot('g1_29dof_rev_1_0.xml', readFileSync(`${ASSETS}/g1/g1_29dof_rev_1_0.xml`, 'utf8'), resolve);
-}
 
 interface Rig {
   engine: PhysicsEngine;
@@ -44,7 +29,7 @@ async function rig(kind: Kind, n: number, model: RobotModel, bytes: Uint8Array, 
   const armature = model.joints.map((j) => j.armature);
   config.jointNames.forEach((name, i) => { armature[model.jointIndex.get(name)!] = armatureFromStiffness(config.stiffness[i]); });
   const engine = await createEngine(kind, model, { n, dt: config.physicsDt, armature, ...(kind === 'rapier' ? { pd: 'motor' } : {}) });
-  const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', model.joints.map((j) => j.name));
+  const clip = danceClip(model);
   const track = new ReferenceTrack(model, clip, config.stepDt);
   const session = await PolicySession.create(bytes, config, { file: 'policy.onnx' });
   const ctrl = new PolicyController({ model, engine, config, session, track });
@@ -92,8 +77,7 @@ async function measure(kind: Kind, n: number, model: RobotModel, bytes: Uint8Arr
 export async function run(): Promise<void> {
   const json = process.argv.includes('--json');
   const model = loadG1();
-  const bytes = new Uint8Array(readFileSync(`${DANCE}/policy.onnx`));
-  const yaml = readFileSync(`${DANCE}/deploy.yaml`, 'utf8');
+  const { bytes, yaml } = dancePolicy();
   const out: Record<string, Record<string, number>> = {};
   const rows = [];
   for (const kind of ['rapier', 'mujoco'] as const) {

@@ -5,13 +5,11 @@
 // All settings and MuJoCo run once each per repeat, interleaved (rapier A, rapier B, ..., mujoco; again ...);
 // the best repeat of each is reported. `npm run bench -- rapier-settings [--reps=3]`.
 // "dance bar" = the policy-dance test's bar: no termination, joint error ≤ 1.15 × MuJoCo's.
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { parseMotionCsv } from '../src/core/motion/csv';
 import type { RapierExtraOptions } from '../src/core/physics/index';
 import { defaultPhysicsOptions, type PhysicsOptions } from '../src/core/physics/types';
 import { runEpisode, type EpisodeResult } from '../src/core/policy/episode';
-import { DANCE, loadG1 } from '../tests/unit/policy-fixture';
+import { danceClip, dancePolicy, loadG1 } from '../tests/unit/policy-fixture';
 
 type Physics = Partial<PhysicsOptions> & RapierExtraOptions;
 
@@ -25,11 +23,8 @@ const label = ([it, pgs, floor]: [number, number, number]) =>
 const options = ([solverIterations, pgsIterations, inertiaFloor]: [number, number, number]): Physics => ({ solverIterations, pgsIterations, inertiaFloor });
 
 const g1 = loadG1();
-const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', g1.joints.map((j) => j.name));
-const policy = {
-  bytes: new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), file: 'policy.onnx',
-  yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'), yamlFile: 'deploy.yaml',
-};
+const clip = danceClip(g1);
+const policy = dancePolicy();
 
 interface Run { result: EpisodeResult; physicsMs: number }
 

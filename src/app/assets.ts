@@ -16,11 +16,7 @@ import { MimicError } from '../core/errors';
 import type { AssetInfo, AssetKind } from './store';
 
 export interface RawFile { path: string; bytes: Uint8Array }
-export interface AssetRecord {
-  id: string;
-  kind: AssetKind;
-  name: string;
-  builtin: boolean;
+export interface AssetRecord extends Omit<AssetInfo, 'detail'> {
   /** main file first (robot xml/urdf, clip file, policy onnx), then its companions (meshes, deploy.yaml) */
   files: RawFile[];
   /** for clips: the fps given by an index (built-in skills) */

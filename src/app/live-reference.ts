@@ -8,7 +8,7 @@ import type { RobotModel } from '../core/model/types';
 import type { BatchState } from '../core/physics/types';
 import type { MotionClip, ReferenceFrame } from '../core/motion/types';
 import type { PoseOut } from '../core/motion/timeline';
-import { qConj, qLog, qMul } from '../core/math';
+import { qDelta } from '../core/math';
 
 export type PoseSampler = (t: number, out: PoseOut) => void;
 
@@ -68,12 +68,12 @@ export class LiveReference {
     this.pose(tb, hi);
     const inv = 1 / (tb - ta);
     for (let k = 0; k < 3; k++) out.rootLinVel[k] = (hi.rootPos[k] - lo.rootPos[k]) * inv;
-    const w = qLog(qMul(hi.rootQuat, qConj(lo.rootQuat)));
+    const w = qDelta(hi.rootQuat, lo.rootQuat);
     for (let k = 0; k < 3; k++) out.rootAngVel[k] = w[k] * inv;
     for (let j = 0; j < this.nj; j++) out.jointVel[j] = (hi.jointPos[j] - lo.jointPos[j]) * inv;
     for (let b = 0; b < this.nb; b++) {
       for (let k = 0; k < 3; k++) out.bodyLinVel[b * 3 + k] = (hi.bodyPos[b * 3 + k] - lo.bodyPos[b * 3 + k]) * inv;
-      const wb = qLog(qMul(hi.bodyQuat.subarray(b * 4, b * 4 + 4), qConj(lo.bodyQuat.subarray(b * 4, b * 4 + 4))));
+      const wb = qDelta(hi.bodyQuat.subarray(b * 4, b * 4 + 4), lo.bodyQuat.subarray(b * 4, b * 4 + 4));
       for (let k = 0; k < 3; k++) out.bodyAngVel[b * 3 + k] = wb[k] * inv;
     }
     return out;

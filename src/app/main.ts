@@ -6,11 +6,11 @@ import './style.css';
 import './ort-setup';
 import { store, reportError } from './store';
 import { App } from './app';
-import { readDrop, readFileList } from './assets';
+import { readDrop } from './assets';
 import { Scene } from './scene/scene';
 import { PushTool } from './scene/push';
 import { Charts } from './panels/charts';
-import { mountLibrary } from './panels/library';
+import { mountLibrary, openPicked } from './panels/library';
 import { mountTransport } from './panels/transport';
 import { mountDrive } from './panels/drive';
 import { mountTimeline } from './panels/timeline';
@@ -71,12 +71,7 @@ tabs.forEach(([name], i) => $('tabs').append(h('button', { id: `tabbtn-${name.to
 
 $('session-save').addEventListener('click', saveSession);
 $('session-save-all').addEventListener('click', () => { try { saveSessionBundle(); } catch (e) { reportError(e, 'session'); } });
-$('session-load').addEventListener('change', (e) => {
-  const input = e.target as HTMLInputElement;
-  const list = [...(input.files ?? [])];
-  input.value = '';
-  if (list.length) void app.files.openFiles((onFile) => readFileList(list, onFile));
-});
+$('session-load').addEventListener('change', openPicked(app));
 
 // drag and drop of files or a whole folder onto the page
 const hint = $('drop-hint');

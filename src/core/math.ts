@@ -77,6 +77,9 @@ export function qLog(q: ArrayLike<number>): Vec3 {
   return [x * k, y * k, z * k];
 }
 
+/** The rotation vector (world frame) that turns orientation `from` into `to`: log(to · from⁻¹). */
+export const qDelta = (to: ArrayLike<number>, from: ArrayLike<number>): Vec3 => qLog(qMul(to, qConj(from)));
+
 /** Yaw (rotation about world z) of q, radians. */
 export const qYaw = (q: ArrayLike<number>): number =>
   Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3]));

@@ -2,9 +2,8 @@
 // the dance policy, observations forced onto the GPU (WebGPU builder → onnxruntime-web WebGPU EP on the same
 // device), then switched back to the CPU while playing. Screenshots go to test-results/.
 import { describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { useApp, G1, DANCE, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
+import { useApp, g1DanceFiles, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
 
 const app = useApp({ webgpu: true });
 
@@ -50,8 +49,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(await page.locator('#tab-drive').innerText()).not.toMatch(/probing/i);
 
       phase('start-up probe done');
-      const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
-      await page.setInputFiles('#file-input', [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, `${DANCE}/G1_Take_102.bvh_60hz.csv`]);
+      await page.setInputFiles('#file-input', g1DanceFiles());
       await page.waitForFunction(() => {
         const s = (window as any).__mimic.getState();
         return s.driver === 'policy' && s.robotName !== 'humanoid29' && !s.busy && s.backend !== null;

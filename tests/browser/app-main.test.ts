@@ -1,31 +1,15 @@
 // The app, built and served by `vite preview`, driven in headless Chromium through real clicks and inputs.
 // State is read through the read-only hook window.__mimic.getState(). Screenshots go to test-results/.
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
-import { useApp, G1, DANCE, SHOTS, state, waitReady, watch, type Problems } from './app-server';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { useApp, withApp, expectClean, loadG1Dance, reloadApp, DANCE, SHOTS, state, type Problems } from './app-server';
 
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
 const app = useApp();
 
-async function open(): Promise<{ page: Page; ctx: BrowserContext; problems: Problems }> {
-  const ctx = await app.browser.newContext({ viewport: { width: 1200, height: 760 } });
-  const page = await ctx.newPage();
-  const problems = watch(page);
-  await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
-  await waitReady(page, 90_000);
-  return { page, ctx, problems };
-}
-
 /** run a test body on a fresh page (own context: own IndexedDB), always closing it */
-async function withPage(body: (page: Page, problems: Problems) => Promise<void>): Promise<void> {
-  const { page, ctx, problems } = await open();
-  try {
-    await body(page, problems);
-  } finally {
-    await ctx.close();
-  }
-}
+const withPage = (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => withApp(app, body);
 
 const maxAbsDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,12 +62,7 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
 
   it('loads the G1 with meshes and the dance policy through the file input; playing moves the robot and the plots', async () => {
     await withPage(async (page, problems) => {
-    const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
-    await page.setInputFiles('#file-input', [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, CSV]);
-    await page.waitForFunction(() => {
-      const s = (window as any).__mimic.getState();
-      return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
-    }, undefined, { timeout: 90_000 });
+    await loadG1Dance(page, CSV);
     const s0 = await state(page);
     expect(s0.errors).toEqual([]);
     expect(s0.assets.filter((a: any) => !a.builtin).map((a: any) => a.kind).sort()).toEqual(['clip', 'policy', 'robot']);
@@ -130,8 +109,7 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
     expect(fellNote).toMatch(/reset to the reference/);
     expect(Math.min(...zs)).toBeLessThan(0.45);
     expect(Math.min(...zs)).toBeGreaterThan(0.04); // on the floor, not through it
-    expect((await state(page)).errors).toEqual([]);
-    expect(problems.list).toEqual([]);
+    await expectClean(page, problems);
     });
   }, 300_000); // loads 30+ meshes, plays, then waits for a fall under software GL
 
@@ -186,8 +164,7 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
     expect(maxRoot).toBeLessThan(0.05); // m per 20 ms control step
     expect(maxJoint).toBeLessThan(0.25); // rad per 20 ms control step
     await page.screenshot({ path: `${SHOTS}/app-timeline.png` });
-    expect((await state(page)).errors).toEqual([]);
-    expect(problems.list).toEqual([]);
+    await expectClean(page, problems);
     });
   });
 
@@ -249,8 +226,7 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
     expect(Math.min(...zs)).toBeLessThan(0.45); // it did fall (fallen: root below 55 % of the reference's ~0.8 m)
     expect(Math.min(...zs)).toBeGreaterThan(0.04); // and did not sink through the floor (lying: the pelvis ~0.08 m up)
     expect(fellNote).toMatch(/reset to the reference/);
-    expect((await state(page)).errors).toEqual([]);
-    expect(problems.list).toEqual([]);
+    await expectClean(page, problems);
     });
   });
 
@@ -292,8 +268,7 @@ describe('app: remembered files', { timeout: 180_000 }, () => {
       await page.dispatchEvent('#scene', 'drop', { dataTransfer: dt });
       await page.waitForFunction(() => (window as any).__mimic.getState().assets.some((a: any) => a.kind === 'clip' && !a.builtin), undefined, { timeout: 60_000 });
       await sleep(500); // the IndexedDB write
-      await page.reload({ waitUntil: 'domcontentloaded' });
-      await waitReady(page, 90_000);
+      await reloadApp(page);
       const s = await state(page);
       const mine = s.assets.filter((a: any) => !a.builtin);
       expect(mine.map((a: any) => a.name)).toEqual(['G1_Take_102.bvh_60hz']);
@@ -301,8 +276,7 @@ describe('app: remembered files', { timeout: 180_000 }, () => {
       await page.locator(`#library li[data-id="${mine[0].id}"] button[title^="Remove"]`).click();
       await page.waitForFunction(() => !(window as any).__mimic.getState().assets.some((a: any) => !a.builtin));
       await sleep(300);
-      await page.reload({ waitUntil: 'domcontentloaded' });
-      await waitReady(page, 90_000);
+      await reloadApp(page);
       expect((await state(page)).assets.filter((a: any) => !a.builtin)).toEqual([]);
       expect(problems.list).toEqual([]);
     });

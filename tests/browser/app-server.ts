@@ -1,8 +1,8 @@
 // Builds the app once and serves it with `vite preview` on a free port; launches headless Chromium.
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { build, preview, type PreviewServer } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
 export const OUT = 'test-results/app-dist';
 export const SHOTS = 'test-results';
@@ -73,6 +73,55 @@ export async function waitReady(page: Page, timeout = 60_000): Promise<void> {
 
 export const G1 = '../shared/assets/g1';
 export const DANCE = '../shared/assets/policies/g1-dance-102';
+
+/** The G1 MJCF with its meshes and the g1-dance-102 export (policy, deploy.yaml, clip), for the file input. */
+export function g1DanceFiles(clip = `${DANCE}/G1_Take_102.bvh_60hz.csv`): string[] {
+  const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
+  return [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, clip];
+}
+
+export interface Opened { page: Page; ctx: BrowserContext; problems: Problems }
+/** A new page on the app, watched for errors, once the app is ready; in a fresh context (own IndexedDB) unless given one. */
+export async function openApp(app: { url: string; browser: Browser }, options: BrowserContextOptions = {}, given?: BrowserContext): Promise<Opened> {
+  const ctx = given ?? await app.browser.newContext({ viewport: { width: 1200, height: 760 }, ...options });
+  const page = await ctx.newPage();
+  const problems = watch(page);
+  await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+  await waitReady(page, 90_000);
+  return { page, ctx, problems };
+}
+
+/** Run a test body on a fresh page (own context), always closing the context. */
+export async function withApp(app: { url: string; browser: Browser }, body: (page: Page, problems: Problems, ctx: BrowserContext) => Promise<void>,
+  options: BrowserContextOptions = {}): Promise<void> {
+  const { page, ctx, problems } = await openApp(app, options);
+  try {
+    await body(page, problems, ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Reload the page and wait until the app is ready again. */
+export async function reloadApp(page: Page): Promise<void> {
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await waitReady(page, 90_000);
+}
+
+/** Load the G1 and the dance export through the file input; wait until the policy drives the loaded robot. */
+export async function loadG1Dance(page: Page, clip?: string): Promise<void> {
+  await page.setInputFiles('#file-input', g1DanceFiles(clip));
+  await page.waitForFunction(() => {
+    const s = (window as any).__mimic.getState();
+    return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
+  }, undefined, { timeout: 90_000 });
+}
+
+/** No error in the app's state and none on the page or its console. */
+export async function expectClean(page: Page, problems: Problems): Promise<void> {
+  expect((await state(page)).errors).toEqual([]);
+  expect(problems.list).toEqual([]);
+}
 
 /** Build/serve the app once per run and launch Chromium for this test file; closed after the file. */
 export function useApp(opts: { webgpu?: boolean } = {}): { url: string; browser: Browser } {

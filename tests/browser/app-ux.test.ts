@@ -5,30 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { useApp, DANCE, SHOTS, state, waitReady, watch, type Problems } from './app-server';
+import { useApp, withApp, expectClean, reloadApp, DANCE, SHOTS, state, type Problems } from './app-server';
 
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
 const BVH = '../shared/assets/bvh/09_01.bvh';
 const app = useApp();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function open(ctx?: BrowserContext): Promise<{ page: Page; ctx: BrowserContext; problems: Problems }> {
-  ctx ??= await app.browser.newContext({ viewport: { width: 1200, height: 760 }, acceptDownloads: true });
-  const page = await ctx.newPage();
-  const problems = watch(page);
-  await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
-  await waitReady(page, 90_000);
-  return { page, ctx, problems };
-}
-
-async function withPage(body: (page: Page, problems: Problems, ctx: BrowserContext) => Promise<void>): Promise<void> {
-  const { page, ctx, problems } = await open();
-  try {
-    await body(page, problems, ctx);
-  } finally {
-    await ctx.close();
-  }
-}
+const withPage = (body: (page: Page, problems: Problems, ctx: BrowserContext) => Promise<void>): Promise<void> =>
+  withApp(app, body, { acceptDownloads: true });
 
 const mine = (s: any, kind: string) => s.assets.filter((a: any) => a.kind === kind && !a.builtin);
 
@@ -37,8 +22,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
     await withPage(async (page, problems) => {
       // cold start (a fresh context: empty HTTP cache): the first frame comes before the app is ready
       const cold = (await state(page)).timings;
-      await page.reload({ waitUntil: 'domcontentloaded' });
-      await waitReady(page, 90_000);
+      await reloadApp(page);
       await page.waitForFunction(() => (window as any).__mimic.getState().timings.robotVisible !== null);
       const warm = (await state(page)).timings;
       console.log(`cold start: first frame ${cold.firstFrame.toFixed(0)} ms, robot ${cold.robotVisible?.toFixed(0)} ms, interactive ${cold.ready.toFixed(0)} ms; ` +
@@ -159,8 +143,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       expect(framed.y1 - framed.y0).toBeGreaterThan(1.3 * (small.y1 - small.y0));
       expect(framed.y1 - framed.y0).toBeGreaterThan(0.3 * view.height);
       await page.screenshot({ path: `${SHOTS}/ux-framed.png` });
-      expect((await state(page)).errors).toEqual([]);
-      expect(problems.list).toEqual([]);
+      await expectClean(page, problems);
     });
   });
 
@@ -205,8 +188,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'replay');
       const before = await state(page);
       await sleep(300);
-      await page.reload({ waitUntil: 'domcontentloaded' });
-      await waitReady(page, 90_000);
+      await reloadApp(page);
       const after = await state(page);
       expect(after.driver).toBe('replay');
       expect(after.policyId).toBe(before.policyId);

@@ -2,9 +2,8 @@
 // headless Chromium: the shared G1 + dance policy through the file input, a short push-recovery suite in two Web
 // Workers, live progress, the report in its iframe, finite metrics, no console errors.
 import { describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { useApp, G1, DANCE, state, waitReady, watch } from './app-server';
+import { useApp, withApp, expectClean, loadG1Dance } from './app-server';
 
 const app = useApp();
 
@@ -15,18 +14,8 @@ async function setField(page: Page, sel: string, value: string): Promise<void> {
 
 describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () => {
   it('runs a 2-episode push-recovery suite on the G1 + dance policy in Web Workers and shows the report', async () => {
-    const ctx = await app.browser.newContext({ viewport: { width: 1000, height: 760 } });
-    try {
-      const page = await ctx.newPage();
-      const problems = watch(page);
-      await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
-      await waitReady(page, 90_000);
-      const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
-      await page.setInputFiles('#file-input', [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, `${DANCE}/G1_Take_102.bvh_60hz.csv`]);
-      await page.waitForFunction(() => {
-        const s = (window as any).__mimic.getState();
-        return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
-      }, undefined, { timeout: 90_000 });
+    await withApp(app, async (page, problems) => {
+      await loadG1Dance(page);
       await page.click('#pause'); // the live sim would compete with the workers for the 2 cores
       await page.click('#tabbtn-evaluate');
       await page.waitForSelector('#eval-run', { state: 'visible', timeout: 30_000 });
@@ -82,10 +71,7 @@ describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () =
       expect(table).not.toMatch(/NaN/);
       expect(await page.locator('#eval-downloads button').count()).toBeGreaterThanOrEqual(4);
 
-      expect((await state(page)).errors).toEqual([]);
-      expect(problems.list).toEqual([]);
-    } finally {
-      await ctx.close();
-    }
+      await expectClean(page, problems);
+    }, { viewport: { width: 1000, height: 760 } });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { rng } from '../../src/core/math';
 import { createBatchState, type BatchState } from '../../src/core/physics/types';
+import { obsTerms } from '../../src/core/observation/terms';
 import type { ObsContext } from '../../src/core/observation/types';
 
 /** unitree_rl_lab G1 29-DoF joint_ids_map (policy joint i → description joint index). */
@@ -81,4 +82,12 @@ export function makeContext(n: number, seed: number, sizes: Sizes = G1_SIZES): O
   };
   randomizeContext(ctx, r);
   return ctx;
+}
+
+/** One observation term computed on the CPU for env e. */
+export function cpuTerm(name: string, ctx: ObsContext, e: number): Float32Array {
+  const t = obsTerms[name];
+  const out = new Float32Array(t.dim(ctx));
+  t.cpu(ctx, e, out, 0);
+  return out;
 }

@@ -10,7 +10,7 @@ import { bodyParts, runBlend, SmoothWeights } from '../../src/core/policy/blend'
 import { CommandTrack } from '../../src/core/policy/commands';
 import { makeEngine } from '../../src/core/policy/locomotion';
 import { clipSkill, policySkill, type Skill } from '../../src/core/policy/skills';
-import { locoPolicy, robots } from './loco-helpers';
+import { locoPolicy, releaseAll, robots } from './loco-helpers';
 
 const g1 = robots.g1, t1 = robots.t1;
 const names = (m: typeof g1, js: number[]) => js.map((j) => m.joints[j].name);
@@ -65,8 +65,7 @@ describe('blending: walker legs + waving arms', () => {
       expect(path).toBeGreaterThan(5);
       expect(r.tracking_err_rad.wave_50hz).toBeLessThan(0.3);
     } finally {
-      for (const s of skills) await s.release();
-      engine.free();
+      await releaseAll(skills, engine);
     }
   }, 55_000);
 });

@@ -2,17 +2,15 @@
 // g1-dance-102 tracking policy on its clip, aligned to where the robot stands → 0.5 s crossfade → walk.
 // No fall; the largest per-step joint-target jump in a transition stays within what the crossfade allows
 // (Σ of the two policies' own steps weighted + Δw·|b − a|), far below the instant-switch gap.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMotionCsv } from '../../src/core/motion/csv';
 import { CommandTrack } from '../../src/core/policy/commands';
 import { runComposition } from '../../src/core/policy/compose';
 import { makeEngine } from '../../src/core/policy/locomotion';
 import { loadPolicyConfig } from '../../src/core/evaluation/setup';
 import { checkRates, policySkill, type Skill } from '../../src/core/policy/skills';
-import { A, locoPolicy, robots } from './loco-helpers';
+import { locoPolicy, releaseAll, robots } from './loco-helpers';
+import { danceClip, dancePolicy } from './policy-fixture';
 
-const DANCE = `${A}/policies/g1-dance-102`;
 const g1 = robots.g1;
 
 describe('composing policies: walk → dance → walk', () => {
@@ -20,8 +18,8 @@ describe('composing policies: walk → dance → walk', () => {
     const walker = locoPolicy('g1', 'fastsac');
     const wcfg = loadPolicyConfig(walker, g1);
     const engine = await makeEngine(g1, eng, wcfg, []);
-    const dance = { bytes: new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), file: 'policy.onnx', yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'), yamlFile: 'deploy.yaml' };
-    const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', g1.joints.map((j) => j.name));
+    const dance = dancePolicy();
+    const clip = danceClip(g1);
     const skills: Skill[] = [];
     try {
       skills.push(await policySkill({ model: g1, engine, policy: walker, config: wcfg, commands: CommandTrack.constant([0.5, 0, 0]), seconds: 4, name: 'walk' }));
@@ -45,8 +43,7 @@ describe('composing policies: walk → dance → walk', () => {
       expect(gap).toBeGreaterThan(0.1); // the two policies disagree: an instant switch would jump this much
       expect(r.max_jump_transition_rad).toBeLessThan(gap);
     } finally {
-      for (const s of skills) await s.release();
-      engine.free();
+      await releaseAll(skills, engine);
     }
   }, 55_000);
 

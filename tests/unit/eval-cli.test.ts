@@ -4,8 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configFromDeployYaml, isaacJointOrder } from '../../src/core/policy/config';
-import { embeddedExport, loadG1 } from './policy-fixture';
+import { danceExportMeta, embeddedExport, loadG1 } from './policy-fixture';
 
 const A = '../shared/assets';
 const ROBOT = `${A}/g1/g1_29dof_rev_1_0.xml`;
@@ -77,14 +76,7 @@ describe('eval CLI', () => {
   });
 
   it('an embedded-reference export with nothing else: the whole motion runs and ends at its probed length (single, scenario, workers)', () => {
-    const g1 = loadG1();
-    const yaml = configFromDeployYaml(readFileSync(`${A}/policies/g1-dance-102/deploy.yaml`, 'utf8'), 'deploy.yaml', g1.joints.map((j) => j.name));
-    const metadata = {
-      joint_names: isaacJointOrder(g1).join(','), joint_stiffness: yaml.stiffness.join(','), joint_damping: yaml.damping.join(','),
-      default_joint_pos: yaml.defaultJointPos.join(','), action_scale: yaml.actionScale.join(','),
-      observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
-      anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
-    };
+    const metadata = danceExportMeta(loadG1());
     const dir = mkdtempSync(join(tmpdir(), 'eval-embedded-'));
     const file = join(dir, 'export.onnx');
     writeFileSync(file, embeddedExport(30, true, metadata)); // 30 frames = 0.58 s, time_step clamped past the end

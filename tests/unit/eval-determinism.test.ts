@@ -3,16 +3,12 @@
 // perturbation kind is drawn per episode (push, friction, masses, action delay, observation noise, initial noise).
 // (The evaluation stacks a Rapier batch's envs on one spot: with the default 4 m grid, float32 world coordinates
 // differed by slot and the results differed in the last digits.)
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runBatch, type BatchJob } from '../../src/core/evaluation/episode';
 import { parseScenario } from '../../src/core/evaluation/scenario';
 import type { EpisodeRecord } from '../../src/core/evaluation/types';
+import { danceBatch } from './policy-fixture';
 
-const A = '../shared/assets';
-const P = `${A}/policies/g1-dance-102`;
-const files: Record<string, Uint8Array> = {};
-for (const f of readdirSync(`${A}/g1/meshes`)) files[`meshes/${f}`] = readFileSync(`${A}/g1/meshes/${f}`);
 const scenario = parseScenario(JSON.stringify({
   name: 'everything', seed: 5,
   perturbations: {
@@ -24,12 +20,7 @@ const scenario = parseScenario(JSON.stringify({
     init_noise: { joint_pos_std: 0.02, root_pos_std: 0.01, root_yaw_std: 0.05 },
   },
 }), 'everything.json');
-const job = (episodes: number[]): BatchJob => ({
-  robot: { file: 'g1_29dof_rev_1_0.xml', text: readFileSync(`${A}/g1/g1_29dof_rev_1_0.xml`, 'utf8'), files },
-  variant: { label: 'dance', engine: 'rapier', policy: { file: 'policy.onnx', bytes: readFileSync(`${P}/policy.onnx`), yaml: readFileSync(`${P}/deploy.yaml`, 'utf8') } },
-  clip: { file: 'G1_Take_102.bvh_60hz.csv', text: readFileSync(`${P}/G1_Take_102.bvh_60hz.csv`, 'utf8') },
-  scenario, episodes, seconds: 1,
-});
+const job = (episodes: number[]): BatchJob => ({ ...danceBatch(), scenario, episodes, seconds: 1 });
 const same = (a: EpisodeRecord, b: EpisodeRecord) => expect(JSON.stringify(b)).toBe(JSON.stringify(a));
 
 describe('evaluation determinism across batches (Rapier, dancing G1)', () => {

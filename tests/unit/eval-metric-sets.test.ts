@@ -1,7 +1,7 @@
 // The named metric sets (PHC/OmniH2O, GMT, BeyondMimic terms, ProtoMotions failure rates) on synthetic
 // states with exact expected values, the verdict (invalid episodes, null metrics), and one real episode
 // compared across the sets.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createBatchState, type BatchState } from '../../src/core/physics/types';
 import { MetricAccumulator, aggregate, type MetricSelection } from '../../src/core/evaluation/metrics';
@@ -11,6 +11,7 @@ import { runBatch } from '../../src/core/evaluation/episode';
 import { nominalScenario } from '../../src/core/evaluation/scenario';
 import { diagnoseEvalClip } from '../../src/core/evaluation/clip-diagnostics';
 import { loadRobot } from '../../src/core/model/index';
+import { danceBatch } from './policy-fixture';
 
 const nj = 3, nb = 5, dt = 0.02;
 // body 0 = root, 1 = anchor, 3 and 4 = end effectors; every body tracked
@@ -196,13 +197,8 @@ describe('verdict: no wrong answer reported as success', () => {
 
 describe('one real episode across the sets (dancing G1, Rapier, 0.5 s)', () => {
   it('same data, different definitions: the shared ones agree, the others differ', async () => {
-    const A = '../shared/assets', P = `${A}/policies/g1-dance-102`;
-    const files: Record<string, Uint8Array> = {};
-    for (const f of readdirSync(`${A}/g1/meshes`)) files[`meshes/${f}`] = readFileSync(`${A}/g1/meshes/${f}`);
     const out = await runBatch({
-      robot: { file: 'g1_29dof_rev_1_0.xml', text: readFileSync(`${A}/g1/g1_29dof_rev_1_0.xml`, 'utf8'), files },
-      variant: { label: 'dance', engine: 'rapier', policy: { file: 'policy.onnx', bytes: readFileSync(`${P}/policy.onnx`), yaml: readFileSync(`${P}/deploy.yaml`, 'utf8') } },
-      clip: { file: 'G1_Take_102.bvh_60hz.csv', text: readFileSync(`${P}/G1_Take_102.bvh_60hz.csv`, 'utf8') },
+      ...danceBatch(),
       scenario: nominalScenario(0), episodes: [0], seconds: 0.5, metrics: { keyBodies: ['left_wrist_yaw_link', 'right_wrist_yaw_link', 'left_ankle_roll_link', 'right_ankle_roll_link'] },
     });
     const e = out.records[0];

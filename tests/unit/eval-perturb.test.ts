@@ -1,20 +1,11 @@
 // Perturbations reach the simulation: a hard shove topples the dancing G1 (and the episode is scored only
 // until it falls), while action delay and observation noise change the outcome of an otherwise nominal run.
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runBatch, type BatchJob } from '../../src/core/evaluation/episode';
 import { parseScenario } from '../../src/core/evaluation/scenario';
+import { danceBatch } from './policy-fixture';
 
-const A = '../shared/assets';
-const P = `${A}/policies/g1-dance-102`;
-const files: Record<string, Uint8Array> = {};
-for (const f of readdirSync(`${A}/g1/meshes`)) files[`meshes/${f}`] = readFileSync(`${A}/g1/meshes/${f}`);
-const base: Omit<BatchJob, 'scenario' | 'episodes'> = {
-  robot: { file: 'g1_29dof_rev_1_0.xml', text: readFileSync(`${A}/g1/g1_29dof_rev_1_0.xml`, 'utf8'), files },
-  variant: { label: 'dance', engine: 'rapier', policy: { file: 'policy.onnx', bytes: readFileSync(`${P}/policy.onnx`), yaml: readFileSync(`${P}/deploy.yaml`, 'utf8') } },
-  clip: { file: 'G1_Take_102.bvh_60hz.csv', text: readFileSync(`${P}/G1_Take_102.bvh_60hz.csv`, 'utf8') },
-  seconds: 2,
-};
+const base: Omit<BatchJob, 'scenario' | 'episodes'> = { ...danceBatch(), seconds: 2 };
 const scenario = (p: object) => parseScenario(JSON.stringify({ name: 't', seed: 3, perturbations: p }), 't.json');
 
 describe('evaluation perturbations on the dancing G1', () => {

@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { loadRobot } from '../../src/core/model/index';
 import { CommandTrack } from '../../src/core/policy/commands';
 import { runLocomotion } from '../../src/core/policy/locomotion';
+import type { Skill } from '../../src/core/policy/skills';
 
 export const A = '../shared/assets';
 export const robots = {
@@ -64,4 +65,10 @@ export function squareSuite(r: 'g1' | 't1', engine: 'rapier' | 'mujoco', it: (na
     it(`${r} ${p} walks the 2 m square on ${engine} without a fall`, async () => { rows.push(await walkSquare(r, engine, p)); }, 50_000);
   }
   afterAll(() => console.log(rows.join('\n')));
+}
+
+/** Free what a run of skills holds: each skill (its session), then the engine. */
+export async function releaseAll(skills: Skill[], engine: { free(): void }): Promise<void> {
+  for (const s of skills) await s.release();
+  engine.free();
 }

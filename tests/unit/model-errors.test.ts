@@ -1,17 +1,11 @@
 // Every bad robot description becomes a named MimicError that says the file, where and what.
 import { describe, expect, it } from 'vitest';
-import { MimicError, type ErrorKind } from '../../src/core/errors';
+import type { ErrorKind } from '../../src/core/errors';
 import { loadMjcf, loadRobot, loadUrdf, type AssetResolver } from '../../src/core/model/index';
+import { caught } from './policy-fixture';
 
 function expectError(fn: () => unknown, kind: ErrorKind, file: string, where: RegExp, what: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(MimicError);
-  const e = caught as MimicError;
+  const e = caught(fn);
   expect(e.kind).toBe(kind);
   expect(e.file).toBe(file);
   expect(e.where).toMatch(where);

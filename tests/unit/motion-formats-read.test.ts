@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { MimicError } from '../../src/core/errors';
+import type { MimicError } from '../../src/core/errors';
 import { qFromEulerXYZ, qRotate } from '../../src/core/math';
 import { writeNpy, writeNpyStrings } from '../../src/core/motion/npy';
 import { isaacLabOrder } from '../../src/core/motion/formats/common';
@@ -14,6 +14,7 @@ import { readMotionFile, readMotionFolder } from '../../src/core/motion/formats/
 import type { FormatClip } from '../../src/core/motion/formats/common';
 import { loadRobot } from '../../src/core/model';
 import { dirResolver, loadG1 } from './model-helpers';
+import { caught } from './policy-fixture';
 
 const g1 = loadG1('xml');
 const T1_DIR = '../shared/assets/t1/';
@@ -47,10 +48,7 @@ function jointErr(c: FormatClip, order: string[], fps: number, phase = 0): numbe
 }
 
 function expectMimic(f: () => unknown, kind: string, where: RegExp, detail?: RegExp): MimicError {
-  let err: unknown;
-  try { f(); } catch (e) { err = e; }
-  expect(err).toBeInstanceOf(MimicError);
-  const m = err as MimicError;
+  const m = caught(f);
   expect(m.kind).toBe(kind);
   expect(m.where).toMatch(where);
   if (detail) expect(m.detail).toMatch(detail);

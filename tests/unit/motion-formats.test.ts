@@ -1,12 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { MimicError } from '../../src/core/errors';
+import type { MimicError } from '../../src/core/errors';
 import { parseMotionCsv, writeMotionCsv } from '../../src/core/motion/csv';
 import { parseBvh, bvhWorldPoses } from '../../src/core/motion/bvh';
 import { parseNpy, writeNpy } from '../../src/core/motion/npy';
 import { parseMotionNpz, writeMotionNpz } from '../../src/core/motion/npz';
 import type { MotionClip } from '../../src/core/motion/types';
+import { caught } from './policy-fixture';
 
 const G1 = '../shared/assets/g1/g1_29dof_rev_1_0.xml';
 const DANCE = '../shared/assets/policies/g1-dance-102/G1_Take_102.bvh_60hz.csv';
@@ -16,10 +17,7 @@ const g1Joints = [...readFileSync(G1, 'utf8').matchAll(/<joint name="([^"]+)"[^>
 
 /** Expect a MimicError of `kind` whose message names `file` and contains `where`. */
 function expectMimic(f: () => unknown, kind: string, file: string, where: RegExp): MimicError {
-  let err: unknown;
-  try { f(); } catch (e) { err = e; }
-  expect(err).toBeInstanceOf(MimicError);
-  const m = err as MimicError;
+  const m = caught(f);
   expect(m.kind).toBe(kind);
   expect(m.file).toBe(file);
   expect(m.where).toMatch(where);

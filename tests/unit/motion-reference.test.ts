@@ -1,19 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MimicError } from '../../src/core/errors';
-import { loadRobot } from '../../src/core/model';
 import { createBatchState } from '../../src/core/physics/types';
-import { parseMotionCsv } from '../../src/core/motion/csv';
 import { parseMotionNpz, writeMotionNpz } from '../../src/core/motion/npz';
 import { ReferenceTrack } from '../../src/core/motion/reference';
 import { clipVelocities, resampleClip } from '../../src/core/motion/sample';
+import { danceClip, loadG1 } from './policy-fixture';
 
-const dir = '../shared/assets/g1/';
-const model = loadRobot('g1_29dof_rev_1_0.xml', readFileSync(dir + 'g1_29dof_rev_1_0.xml', 'utf8'),
-  (p) => new Uint8Array(readFileSync(dir + p)));
+const model = loadG1();
 const names = model.joints.map((j) => j.name);
-const FILE = 'G1_Take_102.bvh_60hz.csv';
-const clip = parseMotionCsv(readFileSync(`../shared/assets/policies/g1-dance-102/${FILE}`, 'utf8'), FILE, names);
+const clip = danceClip(model);
 
 describe('real dance clip on the G1', () => {
   const track = new ReferenceTrack(model, clip, 0.02);

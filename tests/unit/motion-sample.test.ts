@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { qFromAxisAngle, qYaw } from '../../src/core/math';
-import { loadRobot } from '../../src/core/model';
-import { parseMotionCsv } from '../../src/core/motion/csv';
 import { ReferenceTrack } from '../../src/core/motion/reference';
 import {
   clipVelocities, loopClip, mirrorClip, newSample, resampleClip, sampleClip, timeScaleClip, trimClip,
 } from '../../src/core/motion/sample';
 import { clipDuration, type MotionClip } from '../../src/core/motion/types';
+import { danceClip, loadG1 } from './policy-fixture';
 
 /** Analytic clip: joint j = sin(w_j t), root walks along x at 0.5 m/s and turns about a tilted axis at 0.8 rad/s. */
 const W = [1, 2, 3];
@@ -81,12 +79,9 @@ describe('sampling', () => {
 });
 
 describe('mirror (G1)', () => {
-  const dir = '../shared/assets/g1/';
-  const model = loadRobot('g1_29dof_rev_1_0.xml', readFileSync(dir + 'g1_29dof_rev_1_0.xml', 'utf8'),
-    (p) => new Uint8Array(readFileSync(dir + p)));
+  const model = loadG1();
   const names = model.joints.map((j) => j.name);
-  const text = readFileSync('../shared/assets/policies/g1-dance-102/G1_Take_102.bvh_60hz.csv', 'utf8');
-  const clip = trimClip(parseMotionCsv(text, 'G1_Take_102.bvh_60hz.csv', names), 10, 12);
+  const clip = trimClip(danceClip(model), 10, 12);
   it('swaps sides, negates roll/yaw, reflects the root; twice = identity; bodies mirror under FK', () => {
     const m = mirrorClip(clip);
     const nj = names.length;

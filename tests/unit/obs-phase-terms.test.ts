@@ -4,15 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { CpuObservationBuilder, layoutSize } from '../../src/core/observation/builder';
 import { advanceGaitPhase, gaitStart } from '../../src/core/observation/context';
 import { humanoidverse } from '../../src/core/observation/layouts';
-import { obsTerms } from '../../src/core/observation/terms';
-import { makeContext } from '../gpu/obs-fixture';
+import { cpuTerm, makeContext } from '../gpu/obs-fixture';
 
-const term = (name: string, ctx: ReturnType<typeof makeContext>, e: number) => {
-  const t = obsTerms[name];
-  const out = new Float32Array(t.dim(ctx));
-  t.cpu(ctx, e, out, 0);
-  return Array.from(out);
-};
+const term = (name: string, ctx: ReturnType<typeof makeContext>, e: number) => Array.from(cpuTerm(name, ctx, e));
 
 describe('phase, command and gait-clock terms', () => {
   const ctx = makeContext(3, 5);

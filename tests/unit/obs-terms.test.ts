@@ -6,19 +6,14 @@ import { CpuObservationBuilder, layoutSize } from '../../src/core/observation/bu
 import { beyondmimic154, beyondmimic160, skillCondition, withHistory } from '../../src/core/observation/layouts';
 import { createObsContext } from '../../src/core/observation/context';
 import type { RobotModel } from '../../src/core/model/types';
-import { makeContext } from '../gpu/obs-fixture';
+import { cpuTerm, makeContext } from '../gpu/obs-fixture';
 
 const sl = (a: Float32Array, o: number, k: number) => Array.from(a.subarray(o, o + k));
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 2e-6) => {
   expect(a.length).toBe(b.length);
   for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `element ${i}: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(tol);
 };
-const term = (name: string, ctx: ReturnType<typeof makeContext>, e: number) => {
-  const t = obsTerms[name];
-  const out = new Float32Array(t.dim(ctx));
-  t.cpu(ctx, e, out, 0);
-  return out;
-};
+const term = cpuTerm;
 
 describe('observation terms (CPU)', () => {
   const ctx = makeContext(5, 11);

@@ -1,17 +1,16 @@
 // The app's policy drivers on the core's one control step, in Node with real Rapier and onnxruntime-web:
 // a policy change that fails at its first step leaves the previous driver running; a policy that carries its
 // reference brings it (ghost, metrics, transport length).
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Sim } from '../../src/app/sim';
 import { BuiltinDriver, PolicyDriver } from '../../src/app/drivers';
 import { sampleTimeline, type Timeline } from '../../src/core/motion/timeline';
 import { builtinGains } from '../../src/core/policy/builtin';
 import { createRapierEngine } from '../../src/core/physics/rapier';
-import { configFromDeployYaml, isaacJointOrder, resolvePolicyConfig } from '../../src/core/policy/config';
+import { isaacJointOrder, resolvePolicyConfig } from '../../src/core/policy/config';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { danceClip } from './compose-data';
-import { DANCE, embeddedExport, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { danceExportMeta, embeddedExport, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
 
 const g1 = loadG1();
 const dance = danceClip();
@@ -59,14 +58,8 @@ describe('app drivers on the core control step', () => {
 
   it('an embedded-reference policy brings its reference: ghost, metrics and length are its own', async () => {
     const { sim, errors } = await simOnDance();
-    const yaml = configFromDeployYaml(readFileSync(`${DANCE}/deploy.yaml`, 'utf8'), 'deploy.yaml', g1.joints.map((j) => j.name));
     const order = isaacJointOrder(g1);
-    const bytes = embeddedExport(30, true, {
-      joint_names: order.join(','), joint_stiffness: yaml.stiffness.join(','), joint_damping: yaml.damping.join(','),
-      default_joint_pos: yaml.defaultJointPos.join(','), action_scale: yaml.actionScale.join(','),
-      observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
-      anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
-    });
+    const bytes = embeddedExport(30, true, danceExportMeta(g1));
     const cfg = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'export.onnx'), file: 'export.onnx', robot: g1 });
     const drv = await PolicyDriver.create(sim.engine!, sim.ref!, cfg, bytes, 'export.onnx');
     sim.setDriver(drv);

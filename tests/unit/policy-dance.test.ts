@@ -4,19 +4,14 @@
  * < 0.08 rad mean error and within 1.15× of the same policy in MuJoCo-WASM (native armature, implicitfast)
  * on the same model, measured in this run.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMotionCsv } from '../../src/core/motion/csv';
 import { runEpisode, type EpisodeResult } from '../../src/core/policy/episode';
-import { DANCE, loadG1 } from './policy-fixture';
+import { danceClip, dancePolicy, loadG1 } from './policy-fixture';
 
 describe('g1-dance-102 on the G1', () => {
   const g1 = loadG1();
-  const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', g1.joints.map((j) => j.name));
-  const policy = {
-    bytes: new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), file: 'policy.onnx',
-    yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'), yamlFile: 'deploy.yaml',
-  };
+  const clip = danceClip(g1);
+  const policy = dancePolicy();
   const results: Partial<Record<'rapier' | 'mujoco', EpisodeResult>> = {};
   const report = (r: EpisodeResult) => ({
     engine: r.engine, survived_s: r.survived_s, joint_err_rad: +r.mean_joint_err_rad!.toFixed(4),

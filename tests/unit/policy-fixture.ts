@@ -2,11 +2,15 @@
  * Test helpers: a small protobuf ENCODER for ONNX ModelProto (independent of the decoder under test), to
  * build tiny real models that onnxruntime-web runs, plus loading of the shared G1 assets.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { expect } from 'vitest';
 import { MimicError } from '../../src/core/errors';
+import type { BatchJob } from '../../src/core/evaluation/episode';
 import { loadRobot } from '../../src/core/model/index';
 import type { RobotModel } from '../../src/core/model/types';
+import { parseMotionCsv } from '../../src/core/motion/csv';
+import type { MotionClip } from '../../src/core/motion/types';
+import { configFromDeployYaml, isaacJointOrder } from '../../src/core/policy/config';
 
 export const ASSETS = '../shared/assets';
 export const DANCE = `${ASSETS}/policies/g1-dance-102`;
@@ -24,6 +28,50 @@ export function loadG1(): RobotModel {
   };
   g1 = loadRobot('g1_29dof_rev_1_0.xml', readFileSync(G1_XML, 'utf8'), resolve);
   return g1;
+}
+
+/** The g1-dance-102 clip (CSV), its columns named by the robot's joints. */
+export function danceClip(robot: RobotModel): MotionClip {
+  const file = 'G1_Take_102.bvh_60hz.csv';
+  return parseMotionCsv(readFileSync(`${DANCE}/${file}`, 'utf8'), file, robot.joints.map((j) => j.name));
+}
+
+let meshes: Record<string, Uint8Array> | undefined;
+/** The G1's mesh files by their path relative to its MJCF (`meshes/...`), read once. */
+export function g1Meshes(): Record<string, Uint8Array> {
+  if (meshes) return meshes;
+  meshes = {};
+  for (const f of readdirSync(`${ASSETS}/g1/meshes`)) meshes[`meshes/${f}`] = readFileSync(`${ASSETS}/g1/meshes/${f}`);
+  return meshes;
+}
+
+/** The robot, variant and clip of an evaluation batch job: the g1-dance-102 export dancing on the G1 in Rapier. */
+export function danceBatch(): Pick<BatchJob, 'robot' | 'variant' | 'clip'> {
+  return {
+    robot: { file: 'g1_29dof_rev_1_0.xml', text: readFileSync(G1_XML, 'utf8'), files: g1Meshes() },
+    variant: { label: 'dance', engine: 'rapier', policy: { file: 'policy.onnx', bytes: readFileSync(`${DANCE}/policy.onnx`), yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8') } },
+    clip: { file: 'G1_Take_102.bvh_60hz.csv', text: readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8') },
+  };
+}
+
+/** BeyondMimic-style ONNX metadata for the robot from the g1-dance-102 deploy.yaml (Isaac joint order, gains,
+ *  defaults, action scale, the observation names; anchor torso_link, bodies pelvis and torso_link). */
+export function danceExportMeta(robot: RobotModel): Record<string, string> {
+  const yaml = configFromDeployYaml(readFileSync(`${DANCE}/deploy.yaml`, 'utf8'), 'deploy.yaml', robot.joints.map((j) => j.name));
+  return {
+    joint_names: isaacJointOrder(robot).join(','), joint_stiffness: yaml.stiffness.join(','), joint_damping: yaml.damping.join(','),
+    default_joint_pos: yaml.defaultJointPos.join(','), action_scale: yaml.actionScale.join(','),
+    observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
+    anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
+  };
+}
+
+/** The g1-dance-102 export: policy.onnx bytes and its deploy.yaml. */
+export function dancePolicy(): { bytes: Uint8Array; file: string; yaml: string; yamlFile: string } {
+  return {
+    bytes: new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), file: 'policy.onnx',
+    yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'), yamlFile: 'deploy.yaml',
+  };
 }
 
 // ------------------------------------------------------------------ protobuf writer
@@ -136,13 +184,23 @@ export function embeddedExport(frames: number, clamp: boolean, metadata: Record<
   });
 }
 
+/** e, checked to be a MimicError (fails the test otherwise). */
+function asMimic(e: unknown): MimicError {
+  expect(e).toBeInstanceOf(MimicError);
+  return e as MimicError;
+}
+
 /** The MimicError f throws (fails the test when it throws nothing or something else). */
 export function caught(f: () => unknown): MimicError {
   try {
     f();
   } catch (e) {
-    expect(e).toBeInstanceOf(MimicError);
-    return e as MimicError;
+    return asMimic(e);
   }
   throw new Error('expected a MimicError');
+}
+
+/** The MimicError p rejects with (fails the test when it resolves or rejects with something else). */
+export async function rejected(p: Promise<unknown>): Promise<MimicError> {
+  return p.then(() => { throw new Error('expected a MimicError'); }, asMimic);
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MimicError } from '../../src/core/errors';
+import type { MimicError } from '../../src/core/errors';
 import { featureSize, readOnnxInfo } from '../../src/core/policy/onnx';
 import { PolicySession } from '../../src/core/policy/session';
 import type { PolicyConfig } from '../../src/core/policy/config';
-import { DANCE, fBytes, linearPolicy, msg, node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { DANCE, caught, fBytes, linearPolicy, msg, node, onnxModel, tensor, valueInfo } from './policy-fixture';
 
 const META = {
   joint_names: 'a_joint,b_joint',
@@ -14,17 +14,11 @@ const META = {
 };
 
 function expectParseError(f: () => unknown, file: string): MimicError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MimicError);
-    const m = e as MimicError;
-    expect(m.kind).toBe('ParseError');
-    expect(m.message).toContain(file);
-    expect(m.where).toMatch(/^byte \d+$|^graph$/);
-    return m;
-  }
-  throw new Error('expected a ParseError');
+  const m = caught(f);
+  expect(m.kind).toBe('ParseError');
+  expect(m.message).toContain(file);
+  expect(m.where).toMatch(/^byte \d+$|^graph$/);
+  return m;
 }
 
 describe('readOnnxInfo', () => {

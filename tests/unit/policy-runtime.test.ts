@@ -5,14 +5,14 @@ import { parseMotionCsv } from '../../src/core/motion/csv';
 import { ReferenceTrack } from '../../src/core/motion/reference';
 import { createRapierEngine } from '../../src/core/physics/rapier';
 import { createBatchState, type PhysicsEngine } from '../../src/core/physics/types';
-import { configFromDeployYaml, isaacJointOrder, resolvePolicyConfig } from '../../src/core/policy/config';
+import { isaacJointOrder, resolvePolicyConfig } from '../../src/core/policy/config';
 import { PolicyController } from '../../src/core/policy/controller';
 import { runEpisode } from '../../src/core/policy/episode';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { alignmentFor, applyAlignment } from '../../src/core/policy/refio';
 import { PolicySession } from '../../src/core/policy/session';
 import { checkTermination } from '../../src/core/policy/termination';
-import { DANCE, embeddedExport, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { DANCE, danceExportMeta, embeddedExport, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
 import { probeReferenceLength } from '../../src/core/policy/reference-length';
 
 const g1 = loadG1();
@@ -107,14 +107,8 @@ describe('PolicyController', () => {
 
   it('embedded reference (BeyondMimic export): time_step selects the reference, fetched one step ahead', async () => {
     const order = isaacJointOrder(g1);
-    const yaml = configFromDeployYaml(yamlText, 'deploy.yaml', names);
     const c = Float32Array.from(order, (_, i) => 0.01 * (i + 1));
-    const metadata = {
-      joint_names: order.join(','), joint_stiffness: yaml.stiffness.join(','), joint_damping: yaml.damping.join(','),
-      default_joint_pos: yaml.defaultJointPos.join(','), action_scale: yaml.actionScale.join(','),
-      observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
-      observation_history_lengths: '1,1,1,1,1,1', anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
-    };
+    const metadata = { ...danceExportMeta(g1), observation_history_lengths: '1,1,1,1,1,1' };
     const bytes = onnxModel({
       nodes: [
         node('MatMul', ['obs', 'Wz'], ['actions']), node('Mul', ['time_step', 'C'], ['joint_pos']),
@@ -177,14 +171,8 @@ describe('PolicyController', () => {
 });
 
 describe('runEpisode with an embedded reference and no clip', () => {
-  const yaml = configFromDeployYaml(yamlText, 'deploy.yaml', names);
   const order = isaacJointOrder(g1);
-  const metadata = {
-    joint_names: order.join(','), joint_stiffness: yaml.stiffness.join(','), joint_damping: yaml.damping.join(','),
-    default_joint_pos: yaml.defaultJointPos.join(','), action_scale: yaml.actionScale.join(','),
-    observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
-    anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
-  };
+  const metadata = danceExportMeta(g1);
 
   it('a graph that fails past its last frame: the length is probed, the episode ends at it', async () => {
     const frames = 6;

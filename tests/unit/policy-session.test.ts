@@ -5,26 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPolicy } from '../../src/cli/eval-args';
-import { MimicError } from '../../src/core/errors';
+import { type MimicError } from '../../src/core/errors';
 import { configFromDeployYaml, resolvePolicyConfig, type PolicyConfig } from '../../src/core/policy/config';
 import { inlineExternalData } from '../../src/core/policy/external';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { probeReferenceLength } from '../../src/core/policy/reference-length';
 import { PolicySession } from '../../src/core/policy/session';
 import { descNames, externalDataExport, g1, mjlabDeployYaml, weights } from './families-fixture';
-import { node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { node, onnxModel, rejected, tensor, valueInfo } from './policy-fixture';
 
 const cfg29 = { jointNames: descNames };
 
-async function rejected(p: Promise<unknown>): Promise<MimicError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(MimicError);
-    return e as MimicError;
-  }
-  throw new Error('expected a MimicError');
-}
 const caught = (f: () => unknown): Promise<MimicError> => rejected(Promise.resolve().then(f));
 
 /** obs · W for one env (float64 sums; ORT's float32 result compared to 1e-5) */

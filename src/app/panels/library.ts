@@ -4,13 +4,16 @@ import { h } from '../dom';
 import { readFileList } from '../assets';
 import type { App } from '../app';
 
+/** A file input's change handler: opens the picked files (and clears the input, so the same pick fires again). */
+export const openPicked = (app: App) => (e: Event): void => {
+  const input = e.target as HTMLInputElement;
+  const list = [...(input.files ?? [])];
+  input.value = '';
+  if (list.length) void app.files.openFiles((onFile) => readFileList(list, onFile));
+};
+
 export function mountLibrary(el: HTMLElement, app: App): void {
-  const open = (e: Event) => {
-    const input = e.target as HTMLInputElement;
-    const list = [...(input.files ?? [])];
-    input.value = '';
-    if (list.length) void app.files.openFiles((onFile) => readFileList(list, onFile));
-  };
+  const open = openPicked(app);
   const files = h('input', { type: 'file', id: 'file-input', multiple: true, hidden: true, 'data-testid': 'file-input', onchange: open });
   const folder = h('input', { type: 'file', id: 'folder-input', multiple: true, hidden: true, webkitdirectory: true, onchange: open });
   const loaders = h('div', { class: 'loaders' },

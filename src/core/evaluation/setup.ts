@@ -12,7 +12,7 @@ import { readMotionFile, readMotionFolder } from '../motion/formats/read';
 import { parseMotionNpz } from '../motion/npz';
 import type { MotionClip } from '../motion/types';
 import type { PhysicsOptions } from '../physics/types';
-import type { PolicyConfig } from '../policy/config';
+import type { PolicyConfig, PolicyConfigFiles } from '../policy/config';
 import { resolvePolicyConfig } from '../policy/config';
 import { readOnnxInfo } from '../policy/onnx';
 import type { EngineKind } from './types';
@@ -24,13 +24,9 @@ export interface RobotSource {
   files?: Record<string, Uint8Array>;
 }
 
-export interface PolicySource {
+export interface PolicySource extends PolicyConfigFiles {
   file: string;
   bytes: Uint8Array;
-  yaml?: string;
-  yamlFile?: string;
-  profile?: unknown;
-  profileFile?: string;
 }
 
 export interface ClipSource {

@@ -4,17 +4,11 @@
  * Matrices are row-major 3x3 arrays.
  */
 import { matToQuat, qToMat, symEigen, type Quat, type Vec3 } from '../math';
+import type { MassProps } from './types';
 
 export type Mat3 = number[];
 
-export interface MassProps {
-  mass: number;
-  com: Vec3;
-  /** principal moments about the com */
-  inertia: Vec3;
-  /** principal axes orientation */
-  inertiaQuat: Quat;
-}
+export type { MassProps };
 
 export const matMul = (a: Mat3, b: Mat3): Mat3 => {
   const r = new Array<number>(9).fill(0);

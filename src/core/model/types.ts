@@ -32,14 +32,8 @@ export interface Shape {
   name?: string;
 }
 
-export interface Body {
-  name: string;
-  index: number;
-  /** index of the parent body, -1 for a root (child of the world) */
-  parent: number;
-  /** pose of this body's frame in the parent's frame (in the world frame for a root) */
-  pos: Vec3;
-  quat: Quat;
+/** A rigid body's mass: centre of mass, principal moments about it and their axes, in the body frame. */
+export interface MassProps {
   mass: number;
   /** centre of mass in the body frame */
   com: Vec3;
@@ -47,6 +41,16 @@ export interface Body {
   inertia: Vec3;
   /** orientation of the principal axes in the body frame */
   inertiaQuat: Quat;
+}
+
+export interface Body extends MassProps {
+  name: string;
+  index: number;
+  /** index of the parent body, -1 for a root (child of the world) */
+  parent: number;
+  /** pose of this body's frame in the parent's frame (in the world frame for a root) */
+  pos: Vec3;
+  quat: Quat;
   /** indices into RobotModel.joints of joints that move this body relative to its parent */
   joints: number[];
   collision: Shape[];

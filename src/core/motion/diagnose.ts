@@ -9,7 +9,7 @@
  * the robot's joint order, e.g. the reference a policy embeds).
  */
 import { fail } from '../errors';
-import { qLog, qMul, qConj } from '../math';
+import { qDelta } from '../math';
 import type { RobotModel } from '../model/types';
 import { clipSteps, lowestPoints, sliceSteps, type ReferenceSteps } from './lowest-point';
 import type { MotionClip } from './types';
@@ -110,7 +110,7 @@ function checkJumps(robot: RobotModel, ref: ReferenceSteps, f: Found): void {
     if (!ok(s)) { lin.push(0); ang.push(0); jv.forEach((a) => a.push(0)); continue; }
     lin.push(Math.hypot(ref.rootPos[s * 3 + 3] - ref.rootPos[s * 3], ref.rootPos[s * 3 + 4] - ref.rootPos[s * 3 + 1], ref.rootPos[s * 3 + 5] - ref.rootPos[s * 3 + 2]) * inv);
     const qa = Array.from({ length: 4 }, (_, k) => ref.rootQuat[s * 4 + k]), qb = Array.from({ length: 4 }, (_, k) => ref.rootQuat[s * 4 + 4 + k]);
-    const w = qLog(qMul(qb, qConj(qa)));
+    const w = qDelta(qb, qa);
     ang.push(Math.hypot(w[0], w[1], w[2]) * inv);
     for (let j = 0; j < nj; j++) jv[j].push(Math.abs(ref.jointPos[(s + 1) * nj + j] - ref.jointPos[s * nj + j]) * inv);
   }

@@ -5,7 +5,7 @@
  */
 import { fail } from '../errors';
 import { checkClipSize, checkRate, nameList } from '../validate';
-import { qConj, qLog, qMul, qSlerp } from '../math';
+import { qDelta, qSlerp } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
 import type { BatchState } from '../physics/types';
@@ -69,7 +69,7 @@ export class ReferenceTrack {
     const h = 1 / clip.fps; // central difference over one source frame: interpolated central differences
     const end = clipDuration(clip);
     const angVel = (qa: ArrayLike<number>, qb: ArrayLike<number>, inv: number, out: Float32Array, o: number) => {
-      const w = qLog(qMul(qb, qConj(qa)));
+      const w = qDelta(qb, qa);
       out[o] = w[0] * inv; out[o + 1] = w[1] * inv; out[o + 2] = w[2] * inv;
     };
     for (let s = 0; s < n; s++) {

@@ -1,6 +1,6 @@
 /** Clip sampling and editing: interpolation, resampling, trim, time scale, loop, mirror, velocities. */
 import { fail } from '../errors';
-import { qConj, qLog, qMul, qSlerp, qYaw, qFromAxisAngle, qRotate } from '../math';
+import { qDelta, qMul, qSlerp, qYaw, qFromAxisAngle, qRotate } from '../math';
 import { clipDuration, type MotionClip } from './types';
 
 export interface ClipSample { rootPos: Float32Array; rootQuat: Float32Array; jointPos: Float32Array; }
@@ -158,7 +158,7 @@ export function clipVelocities(clip: MotionClip): ClipVelocities {
     const inv = clip.fps / (b - a);
     for (let j = 0; j < nj; j++) out.jointVel[f * nj + j] = (clip.jointPos[b * nj + j] - clip.jointPos[a * nj + j]) * inv;
     for (let k = 0; k < 3; k++) out.rootLinVel[f * 3 + k] = (clip.rootPos[b * 3 + k] - clip.rootPos[a * 3 + k]) * inv;
-    const w = qLog(qMul(clip.rootQuat.subarray(b * 4, b * 4 + 4), qConj(clip.rootQuat.subarray(a * 4, a * 4 + 4))));
+    const w = qDelta(clip.rootQuat.subarray(b * 4, b * 4 + 4), clip.rootQuat.subarray(a * 4, a * 4 + 4));
     for (let k = 0; k < 3; k++) out.rootAngVel[f * 3 + k] = w[k] * inv;
   }
   return out;

@@ -114,17 +114,21 @@ export const obsInputOf = (info: OnnxInfo): OnnxValueInfo | undefined =>
 export const actionsOutputOf = (info: OnnxInfo): OnnxValueInfo | undefined =>
   info.outputs.find((o) => o.name === 'actions') ?? info.outputs.find((o) => o.name === 'action') ?? info.outputs[0];
 
-export interface ResolveInput {
-  /** readOnnxInfo of the policy */
-  info: OnnxInfo;
-  /** the policy's file name (for messages) */
-  file: string;
-  robot: RobotModel;
+/** What configures a policy beside its ONNX file: a deploy.yaml and a profile, each with its file name. */
+export interface PolicyConfigFiles {
   yaml?: string;
   yamlFile?: string;
   /** a profile (parsed JSON or its text) */
   profile?: unknown;
   profileFile?: string;
+}
+
+export interface ResolveInput extends PolicyConfigFiles {
+  /** readOnnxInfo of the policy */
+  info: OnnxInfo;
+  /** the policy's file name (for messages) */
+  file: string;
+  robot: RobotModel;
 }
 
 const ELEM_TYPES: Record<number, string> = { 1: 'float32', 6: 'int32', 7: 'int64', 8: 'string', 10: 'float16', 11: 'double' };

@@ -5,31 +5,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/eval';
+import { cli } from './eval-cli-inproc';
 
 const A = '../shared/assets';
-const ROBOT = `${A}/g1/g1_29dof_rev_1_0.xml`;
 const DANCE = `${A}/policies/g1-dance-102`;
-const POLICY = `${DANCE}/policy.onnx`;
 const rows = readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8').trim().split('\n');
 const dir = mkdtempSync(join(tmpdir(), 'mimic-refwire-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Out = Record<string, unknown> & { reference_warnings: { code: string; frames: number[]; message: string }[] };
-
-/** the CLI in this process (main of src/cli/eval.ts): exit code, the JSON printed, or the error thrown */
-async function cli(args: string[]): Promise<{ code: number | null; out: Out; stderr: string }> {
-  const chunks: string[] = [], write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (s: string | Uint8Array): boolean => { chunks.push(String(s)); return true; };
-  try {
-    const code = await main(['--robot', ROBOT, '--policy', POLICY, '--json', '--quiet', '--workers', '0', ...args]);
-    return { code, out: code === 0 ? (JSON.parse(chunks.join('').trim()) as Out) : { reference_warnings: [] }, stderr: '' };
-  } catch (e) {
-    return { code: 1, out: { reference_warnings: [] }, stderr: String((e as Error).message) };
-  } finally {
-    process.stdout.write = write;
-  }
-}
 
 /** the dance clip with row f changed by `edit` (columns: x y z qx qy qz qw joints...) */
 function clipWith(name: string, f: number, edit: (cols: number[]) => void, src = rows): string {

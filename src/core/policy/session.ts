@@ -7,6 +7,7 @@
  * A model whose batch dim is fixed (fixedBatchOf) is run once per env. The embedded reference's length: reference-length.ts. Recurrent state is kept per env,
  * fed to the state inputs and replaced by the state outputs each run; resetRecurrent(env) zeroes it.
  */
+import { concat } from './protobuf';
 import * as ortDefault from 'onnxruntime-web';
 import type * as ortTypes from 'onnxruntime-web';
 import { fail, MimicError } from '../errors';
@@ -81,15 +82,9 @@ const toF32 = async (t: Tensor): Promise<Float32Array> => {
   return d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>, Number);
 };
 
-const cat = (arrs: Float32Array[]): Float32Array => {
-  const out = new Float32Array(arrs.reduce((s, a) => s + a.length, 0));
-  let o = 0;
-  for (const a of arrs) {
-    out.set(a, o);
-    o += a.length;
-  }
-  return out;
-};
+
+/** Float32 arrays joined end to end (per-env outputs gathered env-major). */
+const catF32 = (arrs: Float32Array[]): Float32Array => new Float32Array(concat(arrs.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))).buffer);
 
 export class PolicySession {
   readonly inputNames: readonly string[];
@@ -307,10 +302,10 @@ export class PolicySession {
     for (let e = 0; e < n; e++) {
       parts.push(await this.runRows(new T('float32', obs.subarray(e * size, (e + 1) * size), [1, size]), e, 1, timeStep));
     }
-    const result: PolicyRunResult = { actions: cat(parts.map((p) => p.actions)) };
+    const result: PolicyRunResult = { actions: catF32(parts.map((p) => p.actions)) };
     if (parts[0].reference) {
       result.reference = {};
-      for (const k of Object.keys(parts[0].reference)) result.reference[k] = cat(parts.map((p) => p.reference![k]));
+      for (const k of Object.keys(parts[0].reference)) result.reference[k] = catF32(parts.map((p) => p.reference![k]));
     }
     return result;
   }

@@ -18,7 +18,10 @@ export default tseslint.config(
       // async functions that keep a Promise-returning signature without awaiting anything yet are fine
       '@typescript-eslint/require-await': 'off',
       // numbers, arrays and booleans in messages are fine (shapes, counts, flags)
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowArray: true, allowBoolean: true, allowNullish: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowArray: true, allowBoolean: true, allowNullish: true },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },

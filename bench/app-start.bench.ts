@@ -8,16 +8,32 @@ import { build, preview } from 'vite';
 import { chromium, type Page } from 'playwright-core';
 
 const OUT = 'test-results/bench-app-dist';
-const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-  '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+];
 
-interface Timings { firstFrame: number; robotVisible: number; ready: number }
+interface Timings {
+  firstFrame: number;
+  robotVisible: number;
+  ready: number;
+}
 
 async function timings(page: Page): Promise<Timings> {
-  await page.waitForFunction(() => {
-    const t = (window as unknown as { __mimic?: { getState(): { timings: Record<string, number | null> } } }).__mimic?.getState().timings;
-    return !!t && t.ready !== null && t.robotVisible !== null;
-  }, undefined, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => {
+      const t = (window as unknown as { __mimic?: { getState(): { timings: Record<string, number | null> } } }).__mimic?.getState().timings;
+      return !!t && t.ready !== null && t.robotVisible !== null;
+    },
+    undefined,
+    { timeout: 120_000 },
+  );
   return page.evaluate(() => (window as unknown as { __mimic: { getState(): { timings: Timings } } }).__mimic.getState().timings);
 }
 
@@ -46,7 +62,9 @@ export async function run(): Promise<void> {
     console.log('\nApp start in headless Chromium (software GL), ms from navigation start');
     console.log('visit    first frame  robot drawn  interactive');
     for (const [name, t] of rows) {
-      console.log(`${name.padEnd(7)}  ${t.firstFrame.toFixed(0).padStart(11)}  ${t.robotVisible.toFixed(0).padStart(11)}  ${t.ready.toFixed(0).padStart(11)}`);
+      console.log(
+        `${name.padEnd(7)}  ${t.firstFrame.toFixed(0).padStart(11)}  ${t.robotVisible.toFixed(0).padStart(11)}  ${t.ready.toFixed(0).padStart(11)}`,
+      );
     }
   } finally {
     await browser.close();

@@ -23,7 +23,9 @@ export async function run(): Promise<void> {
     variants: [{ label: 'dance · rapier', engine: 'rapier', policy: readPolicy(`${P}/policy.onnx`) }],
     clips: [readClip(`${P}/G1_Take_102.bvh_60hz.csv`)],
     scenarios: [nominalScenario(0)],
-    episodes: 8, envs: 2, seconds: 3,
+    episodes: 8,
+    envs: 2,
+    seconds: 3,
   };
   const rows: Record<string, string | number>[] = [];
   const times: Record<number, number> = {};
@@ -31,14 +33,16 @@ export async function run(): Promise<void> {
   const pools = { 1: createNodePool(1), 2: createNodePool(2) };
   // per batch: wall time seen by the executor and the control loop's share of it (the rest: engine + ONNX session set-up)
   let jobs: { wall: number; loop: number }[] = [];
-  const timed = (ex: Executor[]): Executor[] => ex.map((x) => async (job, onProgress) => {
-    const t = performance.now();
-    const out = await x(job, onProgress);
-    jobs.push({ wall: performance.now() - t, loop: out.msPerControlStep * out.controlSteps });
-    return out;
-  });
+  const timed = (ex: Executor[]): Executor[] =>
+    ex.map((x) => async (job, onProgress) => {
+      const t = performance.now();
+      const out = await x(job, onProgress);
+      jobs.push({ wall: performance.now() - t, loop: out.msPerControlStep * out.controlSteps });
+      return out;
+    });
   const best: Record<number, { wall: number; cpu: number; setup: number; r: EvalResult | null }> = {
-    1: { wall: Infinity, cpu: 0, setup: 0, r: null }, 2: { wall: Infinity, cpu: 0, setup: 0, r: null },
+    1: { wall: Infinity, cpu: 0, setup: 0, r: null },
+    2: { wall: Infinity, cpu: 0, setup: 0, r: null },
   };
   try {
     // warm-up: every worker loads its modules, WASM and the policy once
@@ -65,9 +69,14 @@ export async function run(): Promise<void> {
     times[w] = wall;
     const envSteps = r!.groups[0].episodes.reduce((s, e) => s + e.control_steps, 0);
     rows.push({
-      workers: w, episodes: 8, 'seconds each': 3, [`wall (s, best of ${REPEATS})`]: wall.toFixed(2),
-      'env control steps / s': (envSteps / wall).toFixed(0), 'cores used (CPU s / wall s)': (cpu / wall).toFixed(2),
-      'ms per batch control step': r!.timing.ms_per_control_step.toFixed(2), 'CPU s': cpu.toFixed(2),
+      workers: w,
+      episodes: 8,
+      'seconds each': 3,
+      [`wall (s, best of ${REPEATS})`]: wall.toFixed(2),
+      'env control steps / s': (envSteps / wall).toFixed(0),
+      'cores used (CPU s / wall s)': (cpu / wall).toFixed(2),
+      'ms per batch control step': r!.timing.ms_per_control_step.toFixed(2),
+      'CPU s': cpu.toFixed(2),
       'set-up per batch (ms)': setup.toFixed(0),
     });
   }
@@ -75,13 +84,25 @@ export async function run(): Promise<void> {
   // contention-proof view: the same work costs CPU(1) on one worker and CPU(2) on two; with two free cores the
   // wall-clock speed-up would be 2·CPU(1)/CPU(2) (the pool's own overhead is what makes it less than 2)
   const ideal = (2 * best[1].cpu) / best[2].cpu;
-  rows.push({ workers: '2 vs 1', [`wall (s, best of ${REPEATS})`]: `${ratio.toFixed(2)}× faster`, 'CPU s': `${(best[2].cpu / best[1].cpu).toFixed(2)}×` });
-  console.log(`\nEvaluation batch throughput (G1 + dance policy, Rapier; ${availableParallelism()} cores, load average ${load0.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after)`);
+  rows.push({
+    workers: '2 vs 1',
+    [`wall (s, best of ${REPEATS})`]: `${ratio.toFixed(2)}× faster`,
+    'CPU s': `${(best[2].cpu / best[1].cpu).toFixed(2)}×`,
+  });
+  console.log(
+    `\nEvaluation batch throughput (G1 + dance policy, Rapier; ${availableParallelism()} cores, load average ${load0.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after)`,
+  );
   console.table(rows);
-  console.log(`speed-up with 2 workers: ${ratio.toFixed(2)}× (target ≥ 1.6×${ratio >= 1.6 ? ', met' : ', NOT met on this run'}); `
-    + `from CPU time (what 2 free cores would give): ${ideal.toFixed(2)}×`);
-  const cores1 = best[1].cpu / times[1], cores2 = best[2].cpu / times[2];
-  if (cores2 < 1.6) console.log(`note: the 2-worker runs got only ${cores2.toFixed(2)} cores (1 worker: ${cores1.toFixed(2)}); other processes share this machine (load average ${load0.toFixed(2)}), so the wall-clock ratio is bounded by the free CPU, not by the pool`);
+  console.log(
+    `speed-up with 2 workers: ${ratio.toFixed(2)}× (target ≥ 1.6×${ratio >= 1.6 ? ', met' : ', NOT met on this run'}); ` +
+      `from CPU time (what 2 free cores would give): ${ideal.toFixed(2)}×`,
+  );
+  const cores1 = best[1].cpu / times[1],
+    cores2 = best[2].cpu / times[2];
+  if (cores2 < 1.6)
+    console.log(
+      `note: the 2-worker runs got only ${cores2.toFixed(2)} cores (1 worker: ${cores1.toFixed(2)}); other processes share this machine (load average ${load0.toFixed(2)}), so the wall-clock ratio is bounded by the free CPU, not by the pool`,
+    );
 }
 
 if (process.argv[1]?.endsWith('eval.bench.ts')) await run();

@@ -27,7 +27,9 @@ interface Rig {
 async function rig(kind: Kind, n: number, model: RobotModel, bytes: Uint8Array, yaml: string): Promise<Rig> {
   const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'policy.onnx'), file: 'policy.onnx', robot: model, yaml });
   const armature = model.joints.map((j) => j.armature);
-  config.jointNames.forEach((name, i) => { armature[model.jointIndex.get(name)!] = armatureFromStiffness(config.stiffness[i]); });
+  config.jointNames.forEach((name, i) => {
+    armature[model.jointIndex.get(name)!] = armatureFromStiffness(config.stiffness[i]);
+  });
   const engine = await createEngine(kind, model, { n, dt: config.physicsDt, armature, ...(kind === 'rapier' ? { pd: 'motor' } : {}) });
   const clip = danceClip(model);
   const track = new ReferenceTrack(model, clip, config.stepDt);
@@ -37,7 +39,11 @@ async function rig(kind: Kind, n: number, model: RobotModel, bytes: Uint8Array, 
   return { engine, ctrl, session, config };
 }
 
-interface Row { physics: number; inference: number; step: number }
+interface Row {
+  physics: number;
+  inference: number;
+  step: number;
+}
 
 /**
  * Times the control steps of the dancing robot and, inside them, the bare engine.step() calls and the bare
@@ -47,7 +53,11 @@ async function measure(kind: Kind, n: number, model: RobotModel, bytes: Uint8Arr
   const r = await rig(kind, n, model, bytes, yaml);
   const acc = { physics: 0, inference: 0 };
   const engineStep = r.engine.step.bind(r.engine);
-  r.engine.step = () => { const t = performance.now(); engineStep(); acc.physics += performance.now() - t; };
+  r.engine.step = () => {
+    const t = performance.now();
+    engineStep();
+    acc.physics += performance.now() - t;
+  };
   const sessionRun = r.session.run.bind(r.session);
   r.session.run = async (...a: Parameters<PolicySession['run']>) => {
     const t = performance.now();
@@ -58,7 +68,8 @@ async function measure(kind: Kind, n: number, model: RobotModel, bytes: Uint8Arr
   const reps = Math.max(20, Math.round(300 / n));
   const stepRange = async (): Promise<Row> => {
     if (r.ctrl.refStep[0] + reps >= r.ctrl.nSteps) await r.ctrl.reset();
-    acc.physics = 0; acc.inference = 0;
+    acc.physics = 0;
+    acc.inference = 0;
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) await r.ctrl.step();
     return { step: (performance.now() - t0) / reps, physics: acc.physics / reps, inference: acc.inference / reps };
@@ -86,12 +97,24 @@ export async function run(): Promise<void> {
       const m = await measure(kind, n, model, bytes, yaml);
       const ratio = m.step / (m.physics + m.inference);
       o[`n${n}_ratio`] = +ratio.toFixed(3);
-      if (n === 1) { o.physics_ms = +m.physics.toFixed(4); o.step_ms = +m.step.toFixed(4); o.inference_ms = +m.inference.toFixed(4); }
-      else { o.n64_physics_ms = +m.physics.toFixed(3); o.n64_step_ms = +m.step.toFixed(3); o.n64_inference_ms = +m.inference.toFixed(3); }
+      if (n === 1) {
+        o.physics_ms = +m.physics.toFixed(4);
+        o.step_ms = +m.step.toFixed(4);
+        o.inference_ms = +m.inference.toFixed(4);
+      } else {
+        o.n64_physics_ms = +m.physics.toFixed(3);
+        o.n64_step_ms = +m.step.toFixed(3);
+        o.n64_inference_ms = +m.inference.toFixed(3);
+      }
       rows.push({
-        engine: kind, N: n, 'physics ms': +m.physics.toFixed(3), 'inference ms': +m.inference.toFixed(3),
-        'full step ms': +m.step.toFixed(3), 'overhead ms': +(m.step - m.physics - m.inference).toFixed(3),
-        ratio: +ratio.toFixed(3), 'step ms per env': +(m.step / n).toFixed(3),
+        engine: kind,
+        N: n,
+        'physics ms': +m.physics.toFixed(3),
+        'inference ms': +m.inference.toFixed(3),
+        'full step ms': +m.step.toFixed(3),
+        'overhead ms': +(m.step - m.physics - m.inference).toFixed(3),
+        ratio: +ratio.toFixed(3),
+        'step ms per env': +(m.step / n).toFixed(3),
       });
     }
     out[kind] = o;

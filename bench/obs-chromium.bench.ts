@@ -28,7 +28,10 @@ export async function run(): Promise<BenchResult | null> {
   }
   const gpuArgs = process.env.MIMIC_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? SWIFTSHADER_ARGS;
   const server = await createServer({
-    configFile: false, root, logLevel: 'error', clearScreen: false,
+    configFile: false,
+    root,
+    logLevel: 'error',
+    clearScreen: false,
     server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [root, assets] }, hmr: false, watch: null },
     optimizeDeps: { noDiscovery: true, include: [], exclude: ['onnxruntime-web'] },
   });
@@ -47,15 +50,23 @@ export async function run(): Promise<BenchResult | null> {
     const r = await page.evaluate((o) => window.__obsBench(o), opts);
     if (problems.length) throw new Error(`bench page errors: ${problems.join('; ')}`);
     const chrome = r.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? r.userAgent;
-    console.log(`\nObservation build in Chromium (${chrome}, flags: ${gpuArgs.join(' ')}), beyondmimic154, ms per build, median; ` +
-      `CPU: ${os.cpus()[0]?.model} ×${os.cpus().length}`);
+    console.log(
+      `\nObservation build in Chromium (${chrome}, flags: ${gpuArgs.join(' ')}), beyondmimic154, ms per build, median; ` +
+        `CPU: ${os.cpus()[0]?.model} ×${os.cpus().length}`,
+    );
     console.log(`WebGPU adapter (Chromium): ${r.adapter ?? 'none: CPU only'}`);
     for (const line of obsTable(r.rows)) console.log(line);
     if (r.policy.length) {
       console.log('\nOne policy step (observations + inference + actions on the host), ms, median');
       const head = ['policy', 'N', 'batch', 'GPU obs → WebGPU EP', 'CPU obs → wasm', 'CPU/GPU'];
-      const rows = r.policy.map((p) => [p.policy, String(p.n), p.fixedBatch ? 'fixed 1 (N runs)' : 'dynamic',
-        p.gpuMs.toFixed(2), p.cpuMs.toFixed(2), (p.cpuMs / p.gpuMs).toFixed(2)]);
+      const rows = r.policy.map((p) => [
+        p.policy,
+        String(p.n),
+        p.fixedBatch ? 'fixed 1 (N runs)' : 'dynamic',
+        p.gpuMs.toFixed(2),
+        p.cpuMs.toFixed(2),
+        (p.cpuMs / p.gpuMs).toFixed(2),
+      ]);
       const w = head.map((h, i) => Math.max(h.length, ...rows.map((t) => t[i].length)));
       for (const line of [head, ...rows]) console.log(line.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
       console.log('(ratio > 1: the GPU path is faster)');
@@ -68,5 +79,11 @@ export async function run(): Promise<BenchResult | null> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  run().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+  run().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

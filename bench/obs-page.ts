@@ -12,9 +12,25 @@ import { makeMlp } from '../tests/gpu/onnx-mlp';
 import { policyPaths } from '../tests/browser/policy-paths';
 import { timeObsBuilds, type ObsBenchRow } from './obs-timing';
 
-export interface PolicyRow { policy: string; n: number; fixedBatch: boolean; gpuMs: number; cpuMs: number; ep: string }
-export interface BenchOptions { ns: number[]; policyUrl: string | null; policyNs: number[] }
-export interface BenchResult { adapter: string | null; userAgent: string; rows: ObsBenchRow[]; policy: PolicyRow[] }
+export interface PolicyRow {
+  policy: string;
+  n: number;
+  fixedBatch: boolean;
+  gpuMs: number;
+  cpuMs: number;
+  ep: string;
+}
+export interface BenchOptions {
+  ns: number[];
+  policyUrl: string | null;
+  policyNs: number[];
+}
+export interface BenchResult {
+  adapter: string | null;
+  userAgent: string;
+  rows: ObsBenchRow[];
+  policy: PolicyRow[];
+}
 
 const now = () => performance.now();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -23,7 +39,9 @@ async function policyStep(device: GPUDevice, name: string, model: Uint8Array, la
   const ctx = makeContext(n, 77 + n);
   for (let i = 0; i < ctx.lastAction.length; i++) ctx.lastAction[i] *= 0.2;
   const paths = await policyPaths(device, name, model, layout, ctx);
-  const reps = n >= 256 ? 5 : 9, gpuT: number[] = [], cpuT: number[] = [];
+  const reps = n >= 256 ? 5 : 9,
+    gpuT: number[] = [],
+    cpuT: number[] = [];
   for (let k = 0; k < reps + 2; k++) {
     let t = now();
     await paths.runGpu();
@@ -55,6 +73,10 @@ async function run(opts: BenchOptions): Promise<BenchResult> {
   return { adapter: adapter ? adapterDescription(adapter) : null, userAgent: navigator.userAgent, rows, policy };
 }
 
-declare global { interface Window { __obsBench: (opts: BenchOptions) => Promise<BenchResult> } }
+declare global {
+  interface Window {
+    __obsBench: (opts: BenchOptions) => Promise<BenchResult>;
+  }
+}
 window.__obsBench = run;
 document.getElementById('status')!.textContent = 'ready';

@@ -9,7 +9,12 @@ import { GpuObservationBuilder } from '../src/core/observation/gpu';
 import { beyondmimic154 } from '../src/core/observation/layouts';
 import { makeContext } from '../tests/gpu/obs-fixture';
 
-export interface ObsBenchRow { n: number; cpuMs: number; gpuTotalMs: number; gpuDispatchMs: number }
+export interface ObsBenchRow {
+  n: number;
+  cpuMs: number;
+  gpuTotalMs: number;
+  gpuDispatchMs: number;
+}
 
 export const OBS_BENCH_NS = [1, 16, 64, 256, 1024, 4096];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -23,7 +28,9 @@ export async function timeObsBuilds(device: GPUDevice | null, ns = OBS_BENCH_NS)
     const cpu = new CpuObservationBuilder(beyondmimic154, ctx);
     const out = new Float32Array(n * cpu.size);
     const reps = n >= 1024 ? 9 : 21;
-    const cpuT: number[] = [], totalT: number[] = [], dispT: number[] = [];
+    const cpuT: number[] = [],
+      totalT: number[] = [],
+      dispT: number[] = [];
     // a browser's clock can be as coarse as 0.1 ms: time `inner` builds together, ≥ ~2 ms a sample
     let inner = 0;
     for (const t = now(); now() - t < 2 || inner < 3; inner++) cpu.build(out);
@@ -58,9 +65,17 @@ export async function timeObsBuilds(device: GPUDevice | null, ns = OBS_BENCH_NS)
 export function obsTable(rows: ObsBenchRow[]): string[] {
   const f = (x: number) => (Number.isNaN(x) ? '-' : x < 1 ? x.toFixed(4) : x.toFixed(2));
   const head = ['N', 'CPU ms', 'GPU total ms', 'GPU dispatch ms', 'CPU/GPU total', 'CPU/GPU dispatch'];
-  const table = rows.map((r) => [String(r.n), f(r.cpuMs), f(r.gpuTotalMs), f(r.gpuDispatchMs),
-    f(r.cpuMs / r.gpuTotalMs), f(r.cpuMs / r.gpuDispatchMs)]);
+  const table = rows.map((r) => [
+    String(r.n),
+    f(r.cpuMs),
+    f(r.gpuTotalMs),
+    f(r.gpuDispatchMs),
+    f(r.cpuMs / r.gpuTotalMs),
+    f(r.cpuMs / r.gpuDispatchMs),
+  ]);
   const w = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
-  return [...[head, ...table].map((line) => line.map((c, i) => c.padStart(w[i])).join('  ')),
-    '(ratio > 1: the GPU path is faster; "total" includes upload + readback, "dispatch" excludes both)'];
+  return [
+    ...[head, ...table].map((line) => line.map((c, i) => c.padStart(w[i])).join('  ')),
+    '(ratio > 1: the GPU path is faster; "total" includes upload + readback, "dispatch" excludes both)',
+  ];
 }

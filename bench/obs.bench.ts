@@ -24,12 +24,22 @@ export async function run(ns = OBS_BENCH_NS): Promise<ObsBenchRow[]> {
   const device = adapter ? await requestObsDevice(adapter) : null;
   const rows = await timeObsBuilds(device, ns);
   device?.destroy();
-  console.log(`\nObservation build in Node (beyondmimic154, 154 values/env), ms per build, median; CPU: ${os.cpus()[0]?.model} ×${os.cpus().length}`);
-  console.log(`WebGPU adapter (Dawn): ${adapter ? adapterDescription(adapter) : 'none'}${process.env.VK_ICD_FILENAMES ? ` (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES})` : ''}`);
+  console.log(
+    `\nObservation build in Node (beyondmimic154, 154 values/env), ms per build, median; CPU: ${os.cpus()[0]?.model} ×${os.cpus().length}`,
+  );
+  console.log(
+    `WebGPU adapter (Dawn): ${adapter ? adapterDescription(adapter) : 'none'}${process.env.VK_ICD_FILENAMES ? ` (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES})` : ''}`,
+  );
   for (const line of obsTable(rows)) console.log(line);
   return rows;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  run().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+  run().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -37,14 +37,23 @@ const best = (r: number[]) => Math.max(...r);
 const median = (r: number[]) => [...r].sort((a, b) => a - b)[Math.floor(r.length / 2)];
 
 export async function run(): Promise<void> {
-  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
   console.log(`physics: ${cpus().length} cores, load average ${load()} (single-threaded WASM, one core used)`);
   const rows = [];
   for (const n of [1, 16, 64]) {
-    const r = await standing('rapier', n), m = await standing('mujoco', n);
-    const rapier: number[] = [], mujoco: number[] = [];
-    for (let k = 0; k < 5; k++) { rapier.push(r.time()); mujoco.push(m.time()); }
-    r.free(); m.free();
+    const r = await standing('rapier', n),
+      m = await standing('mujoco', n);
+    const rapier: number[] = [],
+      mujoco: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      rapier.push(r.time());
+      mujoco.push(m.time());
+    }
+    r.free();
+    m.free();
     rows.push({
       humanoids: n,
       'rapier steps/s': Math.round(best(rapier)),
@@ -89,22 +98,44 @@ async function stepResponse(kind: 'rapier' | 'mujoco', solverIterations = 8, pgs
 async function solverTable(): Promise<void> {
   const ref = await stepResponse('mujoco');
   const rows = [];
-  for (const [it, pgs] of [[4, 1], [8, 1], [2, 8], [3, 6], [3, 7], [4, 4], [8, 4], [8, 8], [16, 4]]) {
-    let worst = 0, worstFree = 0, worstJoint = '', exploded = '';
+  for (const [it, pgs] of [
+    [4, 1],
+    [8, 1],
+    [2, 8],
+    [3, 6],
+    [3, 7],
+    [4, 4],
+    [8, 4],
+    [8, 8],
+    [16, 4],
+  ]) {
+    let worst = 0,
+      worstFree = 0,
+      worstJoint = '',
+      exploded = '';
     let ms = NaN;
     try {
       const r = await stepResponse('rapier', it, pgs);
       ms = r.ms;
       model.joints.forEach((j, k) => {
         const d = Math.abs(r.q[k] - ref.q[k]);
-        if (d > worst) { worst = d; worstJoint = j.name; }
+        if (d > worst) {
+          worst = d;
+          worstJoint = j.name;
+        }
         const [lo, hi] = j.range!;
         if (ref.q[k] < hi - 0.01 && ref.q[k] > lo + 0.01) worstFree = Math.max(worstFree, d);
       });
     } catch (err) {
       exploded = String((err as Error).message).slice(0, 60);
     }
-    rows.push({ 'solver × PGS': `${it} × ${pgs}`, 'worst |Δq| (rad)': exploded || +worst.toFixed(4), 'worst joint': worstJoint, 'worst off-limit |Δq|': exploded || +worstFree.toFixed(4), 'ms per humanoid-step': +ms.toFixed(3) });
+    rows.push({
+      'solver × PGS': `${it} × ${pgs}`,
+      'worst |Δq| (rad)': exploded || +worst.toFixed(4),
+      'worst joint': worstJoint,
+      'worst off-limit |Δq|': exploded || +worstFree.toFixed(4),
+      'ms per humanoid-step': +ms.toFixed(3),
+    });
   }
   console.log('Rapier solver settings vs MuJoCo (29 single-joint PD steps, fixed root, 1 s):');
   console.table(rows);

@@ -15,29 +15,57 @@ type Physics = Partial<PhysicsOptions> & RapierExtraOptions;
 
 /** [substeps (solverIterations), PGS iterations per substep, link inertia floor]; the old default was 8 × 4, 0.001. */
 const SETTINGS: [number, number, number][] = [
-  [8, 4, 0.001], [8, 4, 0.005], [4, 4, 0.001], [4, 4, 0.005], [3, 7, 0.005], [3, 6, 0.005], [2, 8, 0.005], [2, 4, 0.005], [1, 16, 0.005],
+  [8, 4, 0.001],
+  [8, 4, 0.005],
+  [4, 4, 0.001],
+  [4, 4, 0.005],
+  [3, 7, 0.005],
+  [3, 6, 0.005],
+  [2, 8, 0.005],
+  [2, 4, 0.005],
+  [1, 16, 0.005],
 ];
 const d = defaultPhysicsOptions;
 const label = ([it, pgs, floor]: [number, number, number]) =>
   `${it}×${pgs}, floor ${floor}${it === d.solverIterations && pgs === d.pgsIterations && floor === d.inertiaFloor ? ' (default)' : ''}${it === 8 && pgs === 4 && floor === 0.001 ? ' (old default)' : ''}`;
-const options = ([solverIterations, pgsIterations, inertiaFloor]: [number, number, number]): Physics => ({ solverIterations, pgsIterations, inertiaFloor });
+const options = ([solverIterations, pgsIterations, inertiaFloor]: [number, number, number]): Physics => ({
+  solverIterations,
+  pgsIterations,
+  inertiaFloor,
+});
 
 const g1 = loadG1();
 const clip = danceClip(g1);
 const policy = dancePolicy();
 
-interface Run { result: EpisodeResult; physicsMs: number }
+interface Run {
+  result: EpisodeResult;
+  physicsMs: number;
+}
 
 /** One dance episode; physicsMs = bare engine.step() time per control step (decimation steps). */
 async function dance(engine: 'rapier' | 'mujoco', physics: Physics, seconds?: number): Promise<Run> {
-  let ms = 0, steps = 0, wrapped = false;
+  let ms = 0,
+    steps = 0,
+    wrapped = false;
   const result = await runEpisode({
-    model: g1, engine, policy, clip, physics, seconds, stopOnTermination: false,
+    model: g1,
+    engine,
+    policy,
+    clip,
+    physics,
+    seconds,
+    stopOnTermination: false,
     onStep: ({ engine: e }) => {
       if (wrapped) return;
       wrapped = true;
       const step = e.step.bind(e);
-      e.step = () => { const t0 = performance.now(); step(); ms += performance.now() - t0; steps++; };
+      e.step = () => {
+        const t0 = performance.now();
+        step();
+        ms += performance.now() - t0;
+        steps++;
+      };
     },
   });
   const decimation = Math.round(steps / Math.max(1, result.control_steps));
@@ -46,7 +74,10 @@ async function dance(engine: 'rapier' | 'mujoco', physics: Physics, seconds?: nu
 
 export async function run(): Promise<void> {
   const reps = Number(process.argv.find((a) => a.startsWith('--reps='))?.slice(7) ?? 2);
-  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
   console.log(`rapier-settings: ${reps} interleaved repeats of the whole dance per setting, load average ${load()}`);
   await dance('rapier', {}, 5); // warm-up: both WASM modules tier up
   await dance('mujoco', {}, 5);
@@ -65,16 +96,25 @@ export async function run(): Promise<void> {
     const { result: r, physicsMs } = best[k];
     const ratio = (r.mean_joint_err_rad ?? NaN) / (mj.result.mean_joint_err_rad ?? NaN);
     return {
-      setting: label(setting), 'physics ms / control step': +physicsMs.toFixed(3), '× MuJoCo': +(physicsMs / mj.physicsMs).toFixed(2),
-      'joint err (rad)': +(r.mean_joint_err_rad ?? NaN).toFixed(4), 'joint / MuJoCo': +ratio.toFixed(3),
-      'anchor err (m)': +(r.mean_anchor_pos_err_m ?? NaN).toFixed(4), terminations: r.terminations.length,
+      setting: label(setting),
+      'physics ms / control step': +physicsMs.toFixed(3),
+      '× MuJoCo': +(physicsMs / mj.physicsMs).toFixed(2),
+      'joint err (rad)': +(r.mean_joint_err_rad ?? NaN).toFixed(4),
+      'joint / MuJoCo': +ratio.toFixed(3),
+      'anchor err (m)': +(r.mean_anchor_pos_err_m ?? NaN).toFixed(4),
+      terminations: r.terminations.length,
       'dance bar': r.terminations.length === 0 && ratio <= 1.15 ? 'holds' : 'FAILS',
     };
   });
   rows.push({
-    setting: 'MuJoCo-WASM', 'physics ms / control step': +mj.physicsMs.toFixed(3), '× MuJoCo': 1,
-    'joint err (rad)': +(mj.result.mean_joint_err_rad ?? NaN).toFixed(4), 'joint / MuJoCo': 1,
-    'anchor err (m)': +(mj.result.mean_anchor_pos_err_m ?? NaN).toFixed(4), terminations: mj.result.terminations.length, 'dance bar': '-',
+    setting: 'MuJoCo-WASM',
+    'physics ms / control step': +mj.physicsMs.toFixed(3),
+    '× MuJoCo': 1,
+    'joint err (rad)': +(mj.result.mean_joint_err_rad ?? NaN).toFixed(4),
+    'joint / MuJoCo': 1,
+    'anchor err (m)': +(mj.result.mean_anchor_pos_err_m ?? NaN).toFixed(4),
+    terminations: mj.result.terminations.length,
+    'dance bar': '-',
   });
   console.log('Rapier solver (substeps × PGS iterations) and link inertia floor vs MuJoCo, G1 + dance, whole clip, N = 1:');
   console.table(rows);

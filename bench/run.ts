@@ -16,7 +16,10 @@ let failed = 0;
 for (const f of files) {
   console.log(`\n=== ${f}`);
   const mod = (await import(pathToFileURL(join(here, f)).href)) as { run?: () => Promise<void> };
-  if (typeof mod.run !== 'function') { console.log(`${f}: no run() export, skipped`); continue; }
+  if (typeof mod.run !== 'function') {
+    console.log(`${f}: no run() export, skipped`);
+    continue;
+  }
   try {
     await mod.run();
   } catch (err) {

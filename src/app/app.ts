@@ -23,7 +23,6 @@ import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
 import type { LiveReference } from './live-reference';
 
-
 /** What the app asks of the view: draw a new robot; the mouse push for this physics step (null: none). */
 export interface AppView {
   onRobot(model: RobotModel): void;
@@ -68,7 +67,13 @@ export class App implements LoadTarget {
     await this.rebuildSource();
     await this.rebuildDriver();
     // the one-time observation-backend measurement, once the app is up (not competing with the start-up)
-    setTimeout(() => void probeOnce().then(() => { if (store.getState().driver !== 'policy') void this.showObsChoice(); }), 300);
+    setTimeout(
+      () =>
+        void probeOnce().then(() => {
+          if (store.getState().driver !== 'policy') void this.showObsChoice();
+        }),
+      300,
+    );
   }
 
   /** Status of the observation backend when the policy driver is not running (what it would use). */
@@ -79,7 +84,13 @@ export class App implements LoadTarget {
   }
 
   /** The ONNX policy driver on the chosen observation backend; a failed GPU path falls back to the CPU, saying why. */
-  private async policyDriver(engine: PhysicsEngine, ref: LiveReference, cfg: PolicyConfig, bytes: Uint8Array, name: string): Promise<Driver> {
+  private async policyDriver(
+    engine: PhysicsEngine,
+    ref: LiveReference,
+    cfg: PolicyConfig,
+    bytes: Uint8Array,
+    name: string,
+  ): Promise<Driver> {
     const s = store.getState();
     if (s.obsMode !== 'cpu' && s.status.obsBackend === 'probing') store.setState({ busy: 'measuring observation backends…' });
     const d = await decide(s.obsMode);
@@ -92,15 +103,35 @@ export class App implements LoadTarget {
       const device = await appDevice();
       if (!device) throw new Error('no WebGPU device');
       const drv = await GpuPolicyDriver.create(engine, ref, cfg, bytes, name, device, replaceDevice, {
-        onLost: (why) => setStatus({ obsBackend: 'cpu', obsReason: `GPU device lost (${why}): rebuilding, CPU meanwhile`, note: 'WebGPU device lost — observations on the CPU while it is rebuilt' }),
+        onLost: (why) =>
+          setStatus({
+            obsBackend: 'cpu',
+            obsReason: `GPU device lost (${why}): rebuilding, CPU meanwhile`,
+            note: 'WebGPU device lost — observations on the CPU while it is rebuilt',
+          }),
         onRestored: (ep) => setStatus({ obsBackend: 'gpu', obsReason: `${d.reason}; device restored after a loss`, obsEp: ep, note: '' }),
-        onFailed: (why) => setStatus({ obsBackend: 'cpu', obsReason: `GPU device lost and not restored (${why}) → CPU`, note: 'WebGPU lost for good: observations on the CPU' }),
+        onFailed: (why) =>
+          setStatus({
+            obsBackend: 'cpu',
+            obsReason: `GPU device lost and not restored (${why}) → CPU`,
+            note: 'WebGPU lost for good: observations on the CPU',
+          }),
       });
-      setStatus({ obsBackend: 'gpu', obsReason: `${d.reason}; policy on ${drv.ep === 'webgpu' ? 'the WebGPU EP, obs buffer as input, actions read back' : `wasm (${drv.epReason})`}`, obsEp: drv.ep, note: '' });
+      setStatus({
+        obsBackend: 'gpu',
+        obsReason: `${d.reason}; policy on ${drv.ep === 'webgpu' ? 'the WebGPU EP, obs buffer as input, actions read back' : `wasm (${drv.epReason})`}`,
+        obsEp: drv.ep,
+        note: '',
+      });
       return drv;
     } catch (e) {
       const why = (e as Error).message;
-      setStatus({ obsBackend: 'cpu', obsReason: `GPU path failed (${why}) → CPU`, obsEp: '', note: 'GPU observations unavailable: using the CPU' });
+      setStatus({
+        obsBackend: 'cpu',
+        obsReason: `GPU path failed (${why}) → CPU`,
+        obsEp: '',
+        note: 'GPU observations unavailable: using the CPU',
+      });
       console.warn('[mimic] GPU observation path failed:', why);
       return PolicyDriver.create(engine, ref, cfg, bytes, name);
     }
@@ -128,12 +159,15 @@ export class App implements LoadTarget {
       // the physics (Rapier, its wasm inlined: megabytes of script) loads here, not before the first frame
       const { createEngine } = await import('../core/physics/index');
       const engine = await createEngine('rapier', model, { dt: 0.005, groundContact: 'all', meshCollision: meshes ? 'proxy' : 'hull' });
-      if (gen !== this.robotGen) { engine.free(); return false; }
+      if (gen !== this.robotGen) {
+        engine.free();
+        return false;
+      }
       this.sim.setRobot(model, engine);
       this.sim.fallenDelay = 1;
       this.sim.appNotes = [
         `app: ground contact 'all'${meshes ? ', meshes as bounding capsules/boxes' : ''} (a fallen robot lies on the floor; put back on the reference after 1 s); ` +
-        "the tests' dance-policy numbers are measured with foot contact only in Node (with proxies: 0.0613 vs 0.0609 rad)",
+          "the tests' dance-policy numbers are measured with foot contact only in Node (with proxies: 0.0613 vs 0.0609 rad)",
       ];
       this.view.onRobot(model);
       setStatus({ engine: `rapier · ${engine.adjustments.length} model adjustments` });
@@ -148,14 +182,24 @@ export class App implements LoadTarget {
 
   /** Rebuild the reference sampler from the timeline or the blend. */
   async rebuildSource(): Promise<void> {
-    const s = store.getState(), sim = this.sim, model = sim.model;
+    const s = store.getState(),
+      sim = this.sim,
+      model = sim.model;
     if (!model) return;
     const names = model.joints.map((j) => j.name);
     const clip = (id: string): MotionClip | null => {
-      try { return clipOf(id, s.robotId); } catch (e) { reportError(e, 'clip'); return null; }
+      try {
+        return clipOf(id, s.robotId);
+      } catch (e) {
+        reportError(e, 'clip');
+        return null;
+      }
     };
     if (s.source === 'blend' && s.layers.length) {
-      const layers = s.layers.flatMap((l) => { const c = clip(l.clipId); return c ? [{ clip: c, weight: l.weight, mask: l.mask, speed: l.speed }] : []; });
+      const layers = s.layers.flatMap((l) => {
+        const c = clip(l.clipId);
+        return c ? [{ clip: c, weight: l.weight, mask: l.mask, speed: l.speed }] : [];
+      });
       if (layers.length && !layers.some((l) => l.weight > 0)) layers[0].weight = 1e-6;
       if (layers.length) {
         const spec = { jointNames: names, layers, limits: model.joints.map((j) => j.range) };
@@ -164,10 +208,23 @@ export class App implements LoadTarget {
         return;
       }
     }
-    const segs = s.segments.flatMap((g) => {
-      const c = clip(g.clipId);
-      return c ? [{ id: g.id, clip: c, in: Math.max(0, g.in), out: Math.min(g.out, (c.nFrames - 1) / c.fps), driver: g.driver, crossfade: g.crossfade }] : [];
-    }).filter((g) => g.out > g.in);
+    const segs = s.segments
+      .flatMap((g) => {
+        const c = clip(g.clipId);
+        return c
+          ? [
+              {
+                id: g.id,
+                clip: c,
+                in: Math.max(0, g.in),
+                out: Math.min(g.out, (c.nFrames - 1) / c.fps),
+                driver: g.driver,
+                crossfade: g.crossfade,
+              },
+            ]
+          : [];
+      })
+      .filter((g) => g.out > g.in);
     if (!segs.length) {
       const c = standClip(model, s.robotId === BUILTIN_ROBOT ? builtinRobotText : text(records.get(s.robotId)!.files[0].bytes));
       segs.push({ id: 'stand', clip: c, in: 0, out: 2, driver: 'builtin', crossfade: 0 });
@@ -175,7 +232,11 @@ export class App implements LoadTarget {
     const tl: Timeline = { jointNames: names, segments: segs, loop: s.loop };
     this.timeline = tl;
     const dur = timelineDuration(tl);
-    sim.setSource((t, out) => sampleTimeline(tl, t, out), s.loop ? 1e9 : Math.floor(dur / sim.dt) + 1, segs.map((x) => x.clip.name).join(' → '));
+    sim.setSource(
+      (t, out) => sampleTimeline(tl, t, out),
+      s.loop ? 1e9 : Math.floor(dur / sim.dt) + 1,
+      segs.map((x) => x.clip.name).join(' → '),
+    );
     this.showDuration(dur);
   }
 
@@ -200,16 +261,22 @@ export class App implements LoadTarget {
     const f = policyFiles(policyId);
     const name = base(f.onnx.path);
     const cfg = resolvePolicyConfig({
-      info: readOnnxInfo(f.onnx.bytes, name), file: name, robot: engine.model,
-      yaml: f.yaml ? text(f.yaml.bytes) : undefined, yamlFile: f.yaml ? base(f.yaml.path) : undefined,
-      profile: f.profile ? text(f.profile.bytes) : undefined, profileFile: f.profile ? base(f.profile.path) : undefined,
+      info: readOnnxInfo(f.onnx.bytes, name),
+      file: name,
+      robot: engine.model,
+      yaml: f.yaml ? text(f.yaml.bytes) : undefined,
+      yamlFile: f.yaml ? base(f.yaml.path) : undefined,
+      profile: f.profile ? text(f.profile.bytes) : undefined,
+      profileFile: f.profile ? base(f.profile.path) : undefined,
     });
-    if (Math.abs(cfg.physicsDt - engine.options.dt) > 1e-9) throw new Error(`policy physics dt ${cfg.physicsDt} differs from the engine's ${engine.options.dt}`);
+    if (Math.abs(cfg.physicsDt - engine.options.dt) > 1e-9)
+      throw new Error(`policy physics dt ${cfg.physicsDt} differs from the engine's ${engine.options.dt}`);
     return { cfg, bytes: f.onnx.bytes, name };
   }
 
   async rebuildDriver(): Promise<void> {
-    const s = store.getState(), sim = this.sim;
+    const s = store.getState(),
+      sim = this.sim;
     const gen = ++this.driverGen;
     let d: Driver = new ReplayDriver();
     const engine = sim.engine;
@@ -235,8 +302,14 @@ export class App implements LoadTarget {
     } finally {
       store.setState({ busy: '' });
     }
-    if (gen !== this.driverGen) { d.dispose(); return; }
-    if (hasPush(d)) d.push = (e) => { sim.lastPush = this.view.push(e); };
+    if (gen !== this.driverGen) {
+      d.dispose();
+      return;
+    }
+    if (hasPush(d))
+      d.push = (e) => {
+        sim.lastPush = this.view.push(e);
+      };
     sim.setDriver(d);
     setStatus({ driverSerial: gen });
     this.showDuration();
@@ -252,7 +325,10 @@ export class App implements LoadTarget {
       rememberSelection(s, p);
       if (s.robotId !== p.robotId) {
         this.robotChange = this.applyRobot(s.robotId).then(async (ok) => {
-          if (!ok) { store.setState({ robotId: p.robotId }); return; }
+          if (!ok) {
+            store.setState({ robotId: p.robotId });
+            return;
+          }
           this.sim.step = 0;
           await this.rebuildSource();
           await this.rebuildDriver();
@@ -260,10 +336,12 @@ export class App implements LoadTarget {
         return;
       }
       const srcChanged = s.segments !== p.segments || s.layers !== p.layers || s.source !== p.source || s.loop !== p.loop;
-      if (srcChanged) void this.rebuildSource().then(() => {
-        if (s.source !== p.source || s.segments.length !== p.segments.length) this.sim.seek(this.sim.time);
-      });
-      if (s.driver !== p.driver || s.policyId !== p.policyId || (s.obsMode !== p.obsMode && s.driver === 'policy')) void this.rebuildDriver();
+      if (srcChanged)
+        void this.rebuildSource().then(() => {
+          if (s.source !== p.source || s.segments.length !== p.segments.length) this.sim.seek(this.sim.time);
+        });
+      if (s.driver !== p.driver || s.policyId !== p.policyId || (s.obsMode !== p.obsMode && s.driver === 'policy'))
+        void this.rebuildDriver();
       else if (s.obsMode !== p.obsMode) void this.showObsChoice();
       else if (s.assist !== p.assist && this.sim.driver instanceof BuiltinDriver) {
         this.sim.driver.assist = s.assist;

@@ -15,7 +15,10 @@ import { readOnnxInfo } from '../core/policy/onnx';
 import { MimicError } from '../core/errors';
 import type { AssetInfo, AssetKind } from './store';
 
-export interface RawFile { path: string; bytes: Uint8Array }
+export interface RawFile {
+  path: string;
+  bytes: Uint8Array;
+}
 export interface AssetRecord extends Omit<AssetInfo, 'detail'> {
   /** main file first (robot xml/urdf, clip file, policy onnx), then its companions (meshes, deploy.yaml) */
   files: RawFile[];
@@ -27,7 +30,7 @@ export interface AssetRecord extends Omit<AssetInfo, 'detail'> {
 export const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 /** the file name of a path */
 export const base = (p: string): string => p.split('/').pop() ?? p;
-const ext = (p: string): string => (p.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '');
+const ext = (p: string): string => p.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '';
 const dir = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/') + 1) : '');
 
 export const records = new Map<string, AssetRecord>();
@@ -40,7 +43,11 @@ for (const [k, v] of Object.entries(retargetJson)) if (!retargetConfig || k.incl
 
 /** Resolver over a set of files: exact relative path, relative to the main file, then basename. */
 export function makeResolver(files: RawFile[], mainPath: string): (path: string) => Uint8Array | undefined {
-  const norm = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^package:\/\/[^/]+\//, '');
+  const norm = (p: string) =>
+    p
+      .replace(/\\/g, '/')
+      .replace(/^\.\//, '')
+      .replace(/^package:\/\/[^/]+\//, '');
   const byPath = new Map(files.map((f) => [norm(f.path), f.bytes]));
   const byBase = new Map(files.map((f) => [base(f.path).toLowerCase(), f.bytes]));
   const root = dir(norm(mainPath));
@@ -48,7 +55,10 @@ export function makeResolver(files: RawFile[], mainPath: string): (path: string)
     const n = norm(p);
     const parts = (root + n).split('/');
     const out: string[] = [];
-    for (const s of parts) { if (s === '..') out.pop(); else if (s !== '.' && s !== '') out.push(s); }
+    for (const s of parts) {
+      if (s === '..') out.pop();
+      else if (s !== '.' && s !== '') out.push(s);
+    }
     return byPath.get(n) ?? byPath.get(out.join('/')) ?? byBase.get(base(n).toLowerCase());
   };
 }
@@ -63,7 +73,10 @@ function detailOf(r: AssetRecord): string {
     return m ? `${m.joints.length} joints · ${m.bodies.length} bodies · ${r.files.length - 1} meshes` : '';
   }
   if (r.kind === 'policy') {
-    const extra = r.files.slice(1).map((f) => base(f.path)).join(', ');
+    const extra = r.files
+      .slice(1)
+      .map((f) => base(f.path))
+      .join(', ');
     return `${(r.files[0].bytes.length / 1024).toFixed(0)} KB${extra ? ' + ' + extra : ''}`;
   }
   return ext(r.files[0].path).toUpperCase();
@@ -126,7 +139,8 @@ export function forget(id: string): void {
 export function assetName(kind: AssetKind, path: string): string {
   const stem = base(path).replace(/\.[^.]+$/, '');
   const folder = dir(path) ? base(dir(path).slice(0, -1)) : '';
-  const generic = /^(policy|model|actor|network|net|exported|export|checkpoint|latest|final|best|motion|robot|scene|deploy)([_-]?\d+)?$/i.test(stem);
+  const generic =
+    /^(policy|model|actor|network|net|exported|export|checkpoint|latest|final|best|motion|robot|scene|deploy)([_-]?\d+)?$/i.test(stem);
   const name = generic && folder ? folder : kind === 'clip' ? stem : base(path);
   const taken = new Set([...records.values()].filter((r) => r.kind === kind).map((r) => r.name));
   let unique = name;
@@ -139,7 +153,8 @@ const fileHashes = new WeakMap<Uint8Array, string>();
 function bytesHash(b: Uint8Array): string {
   let h = fileHashes.get(b);
   if (h) return h;
-  let a = 0x811c9dc5, c = 0x01000193 ^ b.length;
+  let a = 0x811c9dc5,
+    c = 0x01000193 ^ b.length;
   for (let i = 0; i < b.length; i++) {
     a = Math.imul(a ^ b[i], 0x01000193);
     c = Math.imul(c ^ b[i], 0x5bd1e995) ^ (c >>> 15);
@@ -150,7 +165,11 @@ function bytesHash(b: Uint8Array): string {
 }
 
 /** Content hash of an asset (its files' bytes, in any order): the same files loaded twice are one asset. */
-export const hashOf = (r: Pick<AssetRecord, 'files'>): string => r.files.map((f) => bytesHash(f.bytes)).sort().join('+');
+export const hashOf = (r: Pick<AssetRecord, 'files'>): string =>
+  r.files
+    .map((f) => bytesHash(f.bytes))
+    .sort()
+    .join('+');
 
 /** A new asset, or the one already loaded with the same bytes (then `validate` is not run again). */
 function register(kind: AssetKind, files: RawFile[], validate?: (id: string) => void): AssetRecord {
@@ -173,7 +192,9 @@ const newId = (kind: AssetKind, name: string) => `${kind}:${name}:${Date.now().t
  * json attaches to `lastPolicy`). Each asset is validated by parsing; errors are collected, not thrown.
  */
 export function addFiles(files: RawFile[], lastPolicy: string | null): { added: AssetRecord[]; errors: unknown[]; attached: string[] } {
-  const added: AssetRecord[] = [], errors: unknown[] = [], attached: string[] = [];
+  const added: AssetRecord[] = [],
+    errors: unknown[] = [],
+    attached: string[] = [];
   const meshes = files.filter((f) => ['stl', 'obj', 'dae'].includes(ext(f.path)));
   const yamls = files.filter((f) => ['yaml', 'yml'].includes(ext(f.path)));
   const jsons = files.filter((f) => ext(f.path) === 'json');
@@ -182,23 +203,54 @@ export function addFiles(files: RawFile[], lastPolicy: string | null): { added: 
     const e = ext(f.path);
     try {
       if (e === 'xml' || e === 'urdf' || e === 'mjcf') {
-        added.push(register('robot', [f, ...meshes], (id) => { try { robotOf(id); } catch (err) { forget(id); throw err; } }));
+        added.push(
+          register('robot', [f, ...meshes], (id) => {
+            try {
+              robotOf(id);
+            } catch (err) {
+              forget(id);
+              throw err;
+            }
+          }),
+        );
       } else if (e === 'csv' || e === 'npz' || e === 'bvh') {
         added.push(register('clip', [f]));
       } else if (e === 'onnx') {
         // external weights (policy.onnx + policy.onnx.data, dropped together or from a folder) are inlined
-        const model = { path: f.path, bytes: inlineExternalData(f.bytes, base(f.path), files.filter((g) => ext(g.path) === 'data').map((g) => ({ path: g.path, data: g.bytes }))) };
+        const model = {
+          path: f.path,
+          bytes: inlineExternalData(
+            f.bytes,
+            base(f.path),
+            files.filter((g) => ext(g.path) === 'data').map((g) => ({ path: g.path, data: g.bytes })),
+          ),
+        };
         readOnnxInfo(model.bytes, base(f.path));
         const same = (g: RawFile) => dir(g.path) === dir(f.path) || onnx.length === 1;
         added.push(register('policy', [model, ...[...yamls.filter(same), ...jsons.filter(same)].slice(0, 2)]));
-      } else if ((e === 'yaml' || e === 'yml' || e === 'json') && onnx.length === 0 && !lastPolicy && files.every((g) => /\.(ya?ml|json)$/i.test(g.path))) {
-        throw new MimicError('PolicyError', base(f.path), '', 'a deploy.yaml / policy profile needs its policy: load it with the .onnx (same folder), or choose a policy first');
+      } else if (
+        (e === 'yaml' || e === 'yml' || e === 'json') &&
+        onnx.length === 0 &&
+        !lastPolicy &&
+        files.every((g) => /\.(ya?ml|json)$/i.test(g.path))
+      ) {
+        throw new MimicError(
+          'PolicyError',
+          base(f.path),
+          '',
+          'a deploy.yaml / policy profile needs its policy: load it with the .onnx (same folder), or choose a policy first',
+        );
       } else if ((e === 'yaml' || e === 'yml' || e === 'json') && onnx.length === 0 && lastPolicy && records.has(lastPolicy)) {
         const r = records.get(lastPolicy)!;
         r.files = [r.files[0], ...r.files.slice(1).filter((g) => ext(g.path) !== e), f];
         attached.push(lastPolicy);
       } else if (!['stl', 'obj', 'dae', 'yaml', 'yml', 'json', 'md', 'txt', 'png', 'jpg', 'data'].includes(e) && !/license/i.test(f.path)) {
-        throw new MimicError('ParseError', base(f.path), '', `unknown file type .${e || '(none)'} (expected .xml/.urdf + meshes, .csv/.npz/.bvh, .onnx + deploy.yaml)`);
+        throw new MimicError(
+          'ParseError',
+          base(f.path),
+          '',
+          `unknown file type .${e || '(none)'} (expected .xml/.urdf + meshes, .csv/.npz/.bvh, .onnx + deploy.yaml)`,
+        );
       }
     } catch (err) {
       errors.push(err);
@@ -211,7 +263,8 @@ export type OnFile = (name: string, done: number, total: number) => void;
 
 /** Read a browser File list (from an input or a drop) into RawFiles with relative paths; `onFile` before each. */
 export async function readFileList(list: ArrayLike<File> | Iterable<File>, onFile: OnFile = () => {}): Promise<RawFile[]> {
-  const all = Array.from(list), out: RawFile[] = [];
+  const all = Array.from(list),
+    out: RawFile[] = [];
   for (const f of all) {
     const rel = f.webkitRelativePath || f.name;
     onFile(rel, out.length, all.length);

@@ -5,7 +5,13 @@ export { standClip } from './stand';
 const skillFiles = import.meta.glob<string>('../../motions/*.csv', { query: '?raw', import: 'default', eager: true });
 const indexFiles = import.meta.glob<unknown>('../../motions/index.json', { import: 'default', eager: true });
 
-interface SkillIndexEntry { name: string; file: string; fps?: number; duration?: number; description?: string }
+interface SkillIndexEntry {
+  name: string;
+  file: string;
+  fps?: number;
+  duration?: number;
+  description?: string;
+}
 
 export const BUILTIN_ROBOT = 'robot:humanoid29';
 export const DEFAULT_SKILL = 'march_in_place';
@@ -13,7 +19,9 @@ export let builtinRobotText = '';
 
 function skillIndex(): SkillIndexEntry[] {
   const idx = Object.values(indexFiles)[0];
-  const list = Array.isArray(idx) ? idx : (idx as { clips?: unknown; skills?: unknown } | undefined)?.clips ?? (idx as { skills?: unknown } | undefined)?.skills;
+  const list = Array.isArray(idx)
+    ? idx
+    : ((idx as { clips?: unknown; skills?: unknown } | undefined)?.clips ?? (idx as { skills?: unknown } | undefined)?.skills);
   return Array.isArray(list) ? (list as SkillIndexEntry[]) : [];
 }
 
@@ -23,7 +31,13 @@ export async function registerBuiltins(): Promise<string[]> {
   if (!res.ok) throw new Error(`built-in robot missing: robots/humanoid29.xml (${res.status})`);
   builtinRobotText = await res.text();
   const enc = new TextEncoder();
-  records.set(BUILTIN_ROBOT, { id: BUILTIN_ROBOT, kind: 'robot', name: 'humanoid29 (built-in)', builtin: true, files: [{ path: 'humanoid29.xml', bytes: enc.encode(builtinRobotText) }] });
+  records.set(BUILTIN_ROBOT, {
+    id: BUILTIN_ROBOT,
+    kind: 'robot',
+    name: 'humanoid29 (built-in)',
+    builtin: true,
+    files: [{ path: 'humanoid29.xml', bytes: enc.encode(builtinRobotText) }],
+  });
   const idx = skillIndex();
   const ids: string[] = [];
   const entries = Object.entries(skillFiles).map(([path, text]) => {
@@ -35,7 +49,14 @@ export async function registerBuiltins(): Promise<string[]> {
   for (const { file, text, meta } of entries) {
     const name = meta?.name ?? file.replace(/\.csv$/, '');
     const id = `clip:builtin:${name}`;
-    const rec: AssetRecord = { id, kind: 'clip', name, builtin: true, files: [{ path: file, bytes: enc.encode(text) }], fps: meta?.fps ?? fpsGuess(file) };
+    const rec: AssetRecord = {
+      id,
+      kind: 'clip',
+      name,
+      builtin: true,
+      files: [{ path: file, bytes: enc.encode(text) }],
+      fps: meta?.fps ?? fpsGuess(file),
+    };
     records.set(id, rec);
     ids.push(id);
   }
@@ -43,4 +64,3 @@ export async function registerBuiltins(): Promise<string[]> {
 }
 
 const fpsGuess = (file: string): number => Number(file.match(/(\d+)\s*hz/i)?.[1] ?? 50);
-

@@ -3,7 +3,11 @@ type Attrs = Record<string, unknown>;
 /** An attribute value as text (numbers and strings; anything else is empty). */
 const attrText = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | null | undefined | false)[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Node | string | null | undefined | false)[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;

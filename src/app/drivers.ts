@@ -41,7 +41,14 @@ export interface Driver {
 
 export function resetOnReference(engine: PhysicsEngine, ref: LiveReference, s: number): void {
   const f = ref.frame(s);
-  engine.reset(0, { rootPos: f.rootPos, rootQuat: f.rootQuat, rootLinVel: f.rootLinVel, rootAngVel: f.rootAngVel, jointPos: f.jointPos, jointVel: f.jointVel });
+  engine.reset(0, {
+    rootPos: f.rootPos,
+    rootQuat: f.rootQuat,
+    rootLinVel: f.rootLinVel,
+    rootAngVel: f.rootAngVel,
+    jointPos: f.jointPos,
+    jointVel: f.jointVel,
+  });
 }
 
 /** Replay: the robot IS the reference (no physics). */
@@ -59,10 +66,17 @@ export class BuiltinDriver implements Driver {
   latencyMs = 0;
   push: ((engine: PhysicsEngine) => void) | null = null;
   readonly ctrl: BuiltinController;
-  constructor(private readonly engine: PhysicsEngine, ref: LiveReference, private readonly decimation: number, assist: number) {
+  constructor(
+    private readonly engine: PhysicsEngine,
+    ref: LiveReference,
+    private readonly decimation: number,
+    assist: number,
+  ) {
     this.ctrl = new BuiltinController({ model: engine.model, engine, track: ref, assist, decimation });
   }
-  set assist(v: number) { this.ctrl.assist = Math.min(1, Math.max(0, v)); }
+  set assist(v: number) {
+    this.ctrl.assist = Math.min(1, Math.max(0, v));
+  }
   step(s: number): void {
     this.ctrl.refStep[0] = s;
     this.ctrl.act(); // PD targets = reference joint angles
@@ -72,9 +86,15 @@ export class BuiltinDriver implements Driver {
       this.engine.step();
     }
   }
-  reset(s: number): void { this.ctrl.reset(0, s); }
-  resume(): void { this.ctrl.applyGains(); }
-  dispose(): void { this.engine.clearForces(0); }
+  reset(s: number): void {
+    this.ctrl.reset(0, s);
+  }
+  resume(): void {
+    this.ctrl.applyGains();
+  }
+  dispose(): void {
+    this.engine.clearForces(0);
+  }
 }
 
 /**
@@ -82,11 +102,24 @@ export class BuiltinDriver implements Driver {
  * carries its reference, that reference with its probed length), the 'ground' start.
  */
 export async function createPolicyController(
-  engine: PhysicsEngine, ref: LiveReference, config: PolicyConfig, bytes: Uint8Array, file: string, start: StartModeInput = 'ground',
+  engine: PhysicsEngine,
+  ref: LiveReference,
+  config: PolicyConfig,
+  bytes: Uint8Array,
+  file: string,
+  start: StartModeInput = 'ground',
 ): Promise<PolicyController> {
   const session = await PolicySession.create(bytes, config, { file });
   try {
-    const ctrl = new PolicyController({ model: engine.model, engine, config, session, track: config.embeddedReference ? undefined : ref, start, file });
+    const ctrl = new PolicyController({
+      model: engine.model,
+      engine,
+      config,
+      session,
+      track: config.embeddedReference ? undefined : ref,
+      start,
+      file,
+    });
     if (config.embeddedReference) ctrl.setLastStep((await probeReferenceLength(session, config, ctrl.obs.length / ctrl.n, file)).last);
     return ctrl;
   } catch (e) {
@@ -107,7 +140,10 @@ export class PolicyDriverBase implements Driver {
   private resetting: Promise<unknown> = Promise.resolve();
   private resetError: unknown = null;
 
-  constructor(protected readonly engine: PhysicsEngine, readonly ctrl: PolicyController) {}
+  constructor(
+    protected readonly engine: PhysicsEngine,
+    readonly ctrl: PolicyController,
+  ) {}
 
   resume(): void {
     this.ctrl.applyGains();
@@ -147,7 +183,11 @@ export class PolicyDriverBase implements Driver {
   }
 
   reset(s: number): void {
-    this.resetting = this.inflight.then(() => this.ctrl.reset(0, s)).catch((e) => { this.resetError = e; });
+    this.resetting = this.inflight
+      .then(() => this.ctrl.reset(0, s))
+      .catch((e) => {
+        this.resetError = e;
+      });
   }
 
   dispose(): void {
@@ -164,7 +204,13 @@ export class PolicyDriverBase implements Driver {
 
 /** The policy driver with CPU observations. */
 export class PolicyDriver extends PolicyDriverBase {
-  static async create(engine: PhysicsEngine, ref: LiveReference, config: PolicyConfig, bytes: Uint8Array, file: string): Promise<PolicyDriver> {
+  static async create(
+    engine: PhysicsEngine,
+    ref: LiveReference,
+    config: PolicyConfig,
+    bytes: Uint8Array,
+    file: string,
+  ): Promise<PolicyDriver> {
     return new PolicyDriver(engine, await createPolicyController(engine, ref, config, bytes, file));
   }
 }

@@ -13,7 +13,10 @@ export function mountEvaluation(el: HTMLElement): void {
     return;
   }
   const ctx = evaluationContext();
-  load().then((m) => (m as { mountEvaluationPanel: (el: HTMLElement, ctx: EvaluationContext) => unknown }).mountEvaluationPanel(el, ctx), (e) => reportError(e, 'evaluation panel'));
+  load().then(
+    (m) => (m as { mountEvaluationPanel: (el: HTMLElement, ctx: EvaluationContext) => unknown }).mountEvaluationPanel(el, ctx),
+    (e) => reportError(e, 'evaluation panel'),
+  );
 }
 
 /** What the evaluation panel reads: the currently loaded robot, policy and clips, from our store. */
@@ -32,7 +35,10 @@ export function evaluationContext(): EvaluationContext & { store: typeof store }
       if (!s.policyId) return null;
       const f = policyFiles(s.policyId);
       return {
-        id: s.policyId, name: records.get(s.policyId)!.name, bytes: f.onnx.bytes, file: f.onnx.path.split('/').pop()!,
+        id: s.policyId,
+        name: records.get(s.policyId)!.name,
+        bytes: f.onnx.bytes,
+        file: f.onnx.path.split('/').pop()!,
         yaml: f.yaml ? new TextDecoder().decode(f.yaml.bytes) : undefined,
         profile: f.profile ? new TextDecoder().decode(f.profile.bytes) : undefined,
       };
@@ -40,7 +46,13 @@ export function evaluationContext(): EvaluationContext & { store: typeof store }
     getClips: () => {
       const s = store.getState();
       const ids = [...new Set(s.segments.map((g) => g.clipId))];
-      return ids.flatMap((id) => { try { return [{ id, name: records.get(id)!.name, clip: clipOf(id, s.robotId) }]; } catch { return []; } });
+      return ids.flatMap((id) => {
+        try {
+          return [{ id, name: records.get(id)!.name, clip: clipOf(id, s.robotId) }];
+        } catch {
+          return [];
+        }
+      });
     },
     reportError,
   };

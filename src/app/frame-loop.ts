@@ -25,7 +25,10 @@ export class FrameLoop {
   private fpsT = performance.now();
   private chartT = 0;
 
-  constructor(private readonly scene: Scene, private readonly timings: Timings) {}
+  constructor(
+    private readonly scene: Scene,
+    private readonly timings: Timings,
+  ) {}
 
   attach(sim: Sim, charts: Charts): void {
     this.sim = sim;
@@ -39,10 +42,13 @@ export class FrameLoop {
   private async frame(now: number): Promise<void> {
     const dt = (now - this.last) / 1000;
     this.last = now;
-    const s = store.getState(), sim = this.sim;
+    const s = store.getState(),
+      sim = this.sim;
     try {
       if (sim && s.playing && !s.busy) await sim.tick(dt, s.speed, s.loop);
-    } catch (e) { reportError(e, 'simulation'); }
+    } catch (e) {
+      reportError(e, 'simulation');
+    }
     if (now - this.lastDraw >= this.drawInterval) {
       this.lastDraw = now;
       this.draw(now);
@@ -56,10 +62,15 @@ export class FrameLoop {
   }
 
   private draw(now: number): void {
-    const s = store.getState(), sim = this.sim, scene = this.scene;
+    const s = store.getState(),
+      sim = this.sim,
+      scene = this.scene;
     if (sim && scene.robot && sim.bodyPos.length === scene.robot.bodies.length * 3) {
       scene.robot.update(sim.bodyPos, sim.bodyQuat);
-      if (this.frameRobot && sim.refFrame) { this.frameRobot = false; scene.frameRobot(sim.bodyPos); }
+      if (this.frameRobot && sim.refFrame) {
+        this.frameRobot = false;
+        scene.frameRobot(sim.bodyPos);
+      }
       const g = sim.ghostPose();
       if (scene.ghost) {
         scene.ghost.root.visible = s.ghost !== 'off' && !!g;
@@ -78,7 +89,8 @@ export class FrameLoop {
       const fps = (this.frames * 1000) / (now - this.fpsT);
       this.frames = 0;
       this.fpsT = now;
-      if (sim) store.setState((st) => ({ status: { ...st.status, fps, rtf: sim.rtf, policyMs: sim.driver.latencyMs, physicsMs: sim.physicsMs } }));
+      if (sim)
+        store.setState((st) => ({ status: { ...st.status, fps, rtf: sim.rtf, policyMs: sim.driver.latencyMs, physicsMs: sim.physicsMs } }));
     }
   }
 }

@@ -33,7 +33,10 @@ export interface ActionsRunner {
 /** Observations built on the GPU and handed to the policy (WebGPU EP: only the actions come back). */
 export class GpuBackend implements ObservationBackend {
   readonly name = 'webgpu';
-  constructor(readonly builder: GpuObservationBuilder, public runner: ActionsRunner) {}
+  constructor(
+    readonly builder: GpuObservationBuilder,
+    public runner: ActionsRunner,
+  ) {}
 
   async infer(): Promise<PolicyRunResult> {
     this.builder.upload();
@@ -48,7 +51,13 @@ export class GpuBackend implements ObservationBackend {
 
 const handoffFor = async (bytes: Uint8Array, builder: GpuObservationBuilder, ctrl: PolicyController): Promise<PolicyHandoff> => {
   const { PolicyHandoff } = await import('./ort-webgpu');
-  return PolicyHandoff.create({ model: bytes, builder, file: ctrl.file, inputName: ctrl.session.obsInput, outputName: ctrl.session.actionsOutput });
+  return PolicyHandoff.create({
+    model: bytes,
+    builder,
+    file: ctrl.file,
+    inputName: ctrl.session.obsInput,
+    outputName: ctrl.session.actionsOutput,
+  });
 };
 
 export class GpuPolicyDriver extends PolicyDriverBase {
@@ -60,8 +69,12 @@ export class GpuPolicyDriver extends PolicyDriverBase {
   cpuSteps = 0;
 
   private constructor(
-    engine: PhysicsEngine, ctrl: PolicyController, readonly gpu: GpuBackend, private handoff: PolicyHandoff,
-    private readonly bytes: Uint8Array, private readonly events: GpuDriverEvents,
+    engine: PhysicsEngine,
+    ctrl: PolicyController,
+    readonly gpu: GpuBackend,
+    private handoff: PolicyHandoff,
+    private readonly bytes: Uint8Array,
+    private readonly events: GpuDriverEvents,
   ) {
     super(engine, ctrl);
     ctrl.backend = gpu;
@@ -73,15 +86,30 @@ export class GpuPolicyDriver extends PolicyDriverBase {
     gpu.builder.ready.catch(() => undefined);
   }
 
-  get builder(): GpuObservationBuilder { return this.gpu.builder; }
-  get ep(): string { return this.handoff.ep; }
-  get epReason(): string { return this.handoff.reason; }
+  get builder(): GpuObservationBuilder {
+    return this.gpu.builder;
+  }
+  get ep(): string {
+    return this.handoff.ep;
+  }
+  get epReason(): string {
+    return this.handoff.reason;
+  }
 
   static async create(
-    engine: PhysicsEngine, ref: LiveReference, config: PolicyConfig, bytes: Uint8Array, file: string,
-    device: GPUDevice, recreateDevice: () => Promise<GPUDevice>, events: GpuDriverEvents = {},
+    engine: PhysicsEngine,
+    ref: LiveReference,
+    config: PolicyConfig,
+    bytes: Uint8Array,
+    file: string,
+    device: GPUDevice,
+    recreateDevice: () => Promise<GPUDevice>,
+    events: GpuDriverEvents = {},
   ): Promise<GpuPolicyDriver> {
-    if (config.embeddedReference) throw new Error('GPU observations: a policy with an embedded reference needs its reference outputs every step; the GPU hand-off reads back only the actions');
+    if (config.embeddedReference)
+      throw new Error(
+        'GPU observations: a policy with an embedded reference needs its reference outputs every step; the GPU hand-off reads back only the actions',
+      );
     const ctrl = await createPolicyController(engine, ref, config, bytes, file);
     try {
       const builder = await GpuObservationBuilder.create(device, config.observations, ctrl.ctx, { recreateDevice });
@@ -98,13 +126,20 @@ export class GpuPolicyDriver extends PolicyDriverBase {
     this.onGpu = false;
     this.ctrl.backend = this.ctrl.cpu;
     this.ctrl.cpu.reset();
-    try { this.handoff.release(); } catch { /* the session died with the device */ }
+    try {
+      this.handoff.release();
+    } catch {
+      /* the session died with the device */
+    }
   }
 
   private async restore(): Promise<void> {
     try {
       const h = await handoffFor(this.bytes, this.gpu.builder, this.ctrl);
-      if (this.disposed) { h.release(); return; }
+      if (this.disposed) {
+        h.release();
+        return;
+      }
       this.handoff = h;
       this.gpu.runner = h;
       this.gpu.reset();
@@ -137,7 +172,11 @@ export class GpuPolicyDriver extends PolicyDriverBase {
   }
 
   protected override release(): void {
-    try { this.handoff.release(); } catch { /* already gone */ }
+    try {
+      this.handoff.release();
+    } catch {
+      /* already gone */
+    }
     this.gpu.builder.destroy();
     super.release();
   }

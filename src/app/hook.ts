@@ -16,18 +16,29 @@ function screenBox(sim: Sim, scene: Scene): { x0: number; y0: number; x1: number
   const n = sim.bodyPos.length / 3;
   if (!n) return null;
   const r = scene.canvas.getBoundingClientRect();
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   const v = new THREE.Vector3();
   for (let b = 0; b < n; b++) {
     v.set(sim.bodyPos[b * 3], sim.bodyPos[b * 3 + 1], sim.bodyPos[b * 3 + 2]).project(scene.camera);
-    const x = (v.x + 1) / 2 * r.width, y = (1 - v.y) / 2 * r.height;
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    const x = ((v.x + 1) / 2) * r.width,
+      y = ((1 - v.y) / 2) * r.height;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
   }
   return { x0, y0, x1, y1 };
 }
 
 /** Start-up times (ms since navigation start): first frame drawn, first robot drawn, app ready (interactive). */
-export interface Timings { firstFrame: number | null; robotVisible: number | null; ready: number | null }
+export interface Timings {
+  firstFrame: number | null;
+  robotVisible: number | null;
+  ready: number | null;
+}
 
 declare global {
   interface Window {
@@ -78,7 +89,12 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       segments: s.segments.map((g) => ({ ...g })),
       currentSegment: app.currentSegment(),
       layers: s.layers.map((l) => ({ ...l, mask: { ...l.mask } })),
-      metrics: { n: m.t.length, lastJointErr: m.jointErr.at(-1) ?? null, lastAnchorErr: m.anchorErr.at(-1) ?? null, lastTorque: m.torque.at(-1) ?? null },
+      metrics: {
+        n: m.t.length,
+        lastJointErr: m.jointErr.at(-1) ?? null,
+        lastAnchorErr: m.anchorErr.at(-1) ?? null,
+        lastTorque: m.torque.at(-1) ?? null,
+      },
       chartUpdates: charts.updates,
       push: sim.lastPush ? { body: sim.lastPush.body, force: [...sim.lastPush.force] } : null,
       robotScreenBox: screenBox(sim, scene),
@@ -92,5 +108,10 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
 /** The policy's configuration as the Run box names it (plain data for tests). */
 function policyInfo(cfg: PolicyConfig | null): { family: string; source: string; embedded: boolean; filledFromProfile: string[] } | null {
   if (!cfg) return null;
-  return { family: cfg.family ?? 'unknown', source: cfg.source, embedded: cfg.embeddedReference, filledFromProfile: cfg.filledFromProfile ?? [] };
+  return {
+    family: cfg.family ?? 'unknown',
+    source: cfg.source,
+    embedded: cfg.embeddedReference,
+    filledFromProfile: cfg.filledFromProfile ?? [],
+  };
 }

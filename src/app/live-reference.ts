@@ -25,14 +25,28 @@ export class LiveReference {
   private readonly names: string[];
   private readonly modelOrder: PoseOut;
 
-  constructor(readonly model: RobotModel, private sampler: PoseSampler, readonly dt: number, public nSteps: number, name = 'composed') {
+  constructor(
+    readonly model: RobotModel,
+    private sampler: PoseSampler,
+    readonly dt: number,
+    public nSteps: number,
+    name = 'composed',
+  ) {
     this.nj = model.joints.length;
     this.nb = model.bodies.length;
     this.names = model.joints.map((j) => j.name);
     this.lo = this.alloc();
     this.hi = this.alloc();
     this.modelOrder = { rootPos: new Float32Array(3), rootQuat: new Float32Array(4), jointPos: new Float32Array(this.nj) };
-    this.clip = { name, fps: 1 / dt, nFrames: Math.max(1, Math.min(nSteps, 1e6)), jointNames: this.names, rootPos: new Float32Array(3), rootQuat: new Float32Array([1, 0, 0, 0]), jointPos: new Float32Array(this.nj) };
+    this.clip = {
+      name,
+      fps: 1 / dt,
+      nFrames: Math.max(1, Math.min(nSteps, 1e6)),
+      jointNames: this.names,
+      rootPos: new Float32Array(3),
+      rootQuat: new Float32Array([1, 0, 0, 0]),
+      jointPos: new Float32Array(this.nj),
+    };
   }
 
   /** Swap the sampler (blend weights changed, timeline edited); cached frames are dropped. */
@@ -45,8 +59,16 @@ export class LiveReference {
   private alloc(): ReferenceFrame {
     const f = (k: number) => new Float32Array(k);
     return {
-      rootPos: f(3), rootQuat: f(4), rootLinVel: f(3), rootAngVel: f(3), jointPos: f(this.nj), jointVel: f(this.nj),
-      bodyPos: f(this.nb * 3), bodyQuat: f(this.nb * 4), bodyLinVel: f(this.nb * 3), bodyAngVel: f(this.nb * 3),
+      rootPos: f(3),
+      rootQuat: f(4),
+      rootLinVel: f(3),
+      rootAngVel: f(3),
+      jointPos: f(this.nj),
+      jointVel: f(this.nj),
+      bodyPos: f(this.nb * 3),
+      bodyQuat: f(this.nb * 4),
+      bodyLinVel: f(this.nb * 3),
+      bodyAngVel: f(this.nb * 3),
     };
   }
 
@@ -62,8 +84,10 @@ export class LiveReference {
   /** Reference at time t (s), not cached. */
   at(t: number, out: ReferenceFrame = this.alloc()): ReferenceFrame {
     this.pose(t, out);
-    const lo = this.lo, hi = this.hi;
-    const ta = Math.max(0, t - H), tb = t + H;
+    const lo = this.lo,
+      hi = this.hi;
+    const ta = Math.max(0, t - H),
+      tb = t + H;
     this.pose(ta, lo);
     this.pose(tb, hi);
     const inv = 1 / (tb - ta);
@@ -91,11 +115,18 @@ export class LiveReference {
   }
 
   write(step: number, ref: BatchState, env: number): void {
-    const f = this.frame(step), nj = this.nj, nb = this.nb;
-    ref.rootPos.set(f.rootPos, env * 3); ref.rootQuat.set(f.rootQuat, env * 4);
-    ref.rootLinVel.set(f.rootLinVel, env * 3); ref.rootAngVel.set(f.rootAngVel, env * 3);
-    ref.jointPos.set(f.jointPos, env * nj); ref.jointVel.set(f.jointVel, env * nj);
-    ref.bodyPos.set(f.bodyPos, env * nb * 3); ref.bodyQuat.set(f.bodyQuat, env * nb * 4);
-    ref.bodyLinVel.set(f.bodyLinVel, env * nb * 3); ref.bodyAngVel.set(f.bodyAngVel, env * nb * 3);
+    const f = this.frame(step),
+      nj = this.nj,
+      nb = this.nb;
+    ref.rootPos.set(f.rootPos, env * 3);
+    ref.rootQuat.set(f.rootQuat, env * 4);
+    ref.rootLinVel.set(f.rootLinVel, env * 3);
+    ref.rootAngVel.set(f.rootAngVel, env * 3);
+    ref.jointPos.set(f.jointPos, env * nj);
+    ref.jointVel.set(f.jointVel, env * nj);
+    ref.bodyPos.set(f.bodyPos, env * nb * 3);
+    ref.bodyQuat.set(f.bodyQuat, env * nb * 4);
+    ref.bodyLinVel.set(f.bodyLinVel, env * nb * 3);
+    ref.bodyAngVel.set(f.bodyAngVel, env * nb * 3);
   }
 }

@@ -12,7 +12,6 @@ import { MimicError } from '../core/errors';
 import { parseJson } from '../core/validate';
 import type { Sim } from './sim';
 
-
 /** The asset list shown by the panels, from the registry. */
 export const refreshAssets = (): void => store.setState({ assets: [...records.values()].map(info) });
 
@@ -50,7 +49,10 @@ export class Loader {
     this.load = task;
     const progress = (label: string, done: number, total: number) => store.setState({ progress: { label, done, total } });
     try {
-      const files = await read((name, done, total) => { task.check(); progress(`reading ${name}`, done, total); });
+      const files = await read((name, done, total) => {
+        task.check();
+        progress(`reading ${name}`, done, total);
+      });
       await this.loadFiles(files, task, progress);
     } catch (e) {
       if (task.cancelled) setStatus({ note: 'load cancelled: nothing from it was kept' });
@@ -104,7 +106,10 @@ export class Loader {
     await this.app.robotSettled();
     if (clips.length) {
       const ok = clips.filter((c) => {
-        try { clipOf(c.id, store.getState().robotId); return true; } catch (e) {
+        try {
+          clipOf(c.id, store.getState().robotId);
+          return true;
+        } catch (e) {
           reportError(e, 'clip');
           forget(c.id);
           void deleteRecord(c.id).catch(() => {});
@@ -131,7 +136,10 @@ export class Loader {
         const { added, errors } = addFiles(files, null);
         for (const e of errors) reportError(e, 'session archive');
         const rec = added[0];
-        if (rec) { ids[oldId] = rec.id; void saveRecord(rec).catch((e) => reportError(e, 'IndexedDB')); }
+        if (rec) {
+          ids[oldId] = rec.id;
+          void saveRecord(rec).catch((e) => reportError(e, 'IndexedDB'));
+        }
       }
       refreshAssets();
       this.applySessionText(b.session, base(f.path), false, ids);
@@ -143,15 +151,31 @@ export class Loader {
   /** Apply a session; when files are missing, every one is listed once and the session waits for them. */
   applySessionText(json: string, file: string, retry = false, ids: Record<string, string> = {}): SessionResult {
     let r: SessionResult;
-    try { r = applySession(json, file, ids); } catch (e) { reportError(e, 'session'); return { ok: false, missing: [] }; }
+    try {
+      r = applySession(json, file, ids);
+    } catch (e) {
+      reportError(e, 'session');
+      return { ok: false, missing: [] };
+    }
     if (r.missing.length) {
       this.pendingSession = { text: json, file };
-      if (!retry) reportError(new MimicError('ParseError', file, 'assets', `the session needs ${r.missing.length} file(s) not loaded here: ${r.missing.join(', ')} — drop them on the page to continue`), 'session');
+      if (!retry)
+        reportError(
+          new MimicError(
+            'ParseError',
+            file,
+            'assets',
+            `the session needs ${r.missing.length} file(s) not loaded here: ${r.missing.join(', ')} — drop them on the page to continue`,
+          ),
+          'session',
+        );
     } else if (r.ok) this.pendingSession = null;
     return r;
   }
 
-  get waitingSession(): boolean { return !!this.pendingSession; }
+  get waitingSession(): boolean {
+    return !!this.pendingSession;
+  }
 
   async removeAsset(id: string): Promise<void> {
     const s = store.getState();
@@ -159,9 +183,13 @@ export class Loader {
     forget(id);
     await deleteRecord(id).catch(() => {});
     const patch: Partial<AppState> = {
-      segments: s.segments.filter((g) => g.clipId !== id), layers: s.layers.filter((l) => l.clipId !== id),
+      segments: s.segments.filter((g) => g.clipId !== id),
+      layers: s.layers.filter((l) => l.clipId !== id),
     };
-    if (s.policyId === id) { patch.policyId = null; if (s.driver === 'policy') patch.driver = 'builtin'; }
+    if (s.policyId === id) {
+      patch.policyId = null;
+      if (s.driver === 'policy') patch.driver = 'builtin';
+    }
     if (s.robotId === id) patch.robotId = BUILTIN_ROBOT;
     store.setState(patch);
     refreshAssets();

@@ -34,7 +34,10 @@ const scene = new Scene($('scene') as HTMLCanvasElement);
 const push = new PushTool(scene, () => store.getState().driver !== 'replay');
 const loop = new FrameLoop(scene, timings);
 const app = new App({
-  onRobot: (m) => { scene.setRobot(m); loop.frameRobot = true; },
+  onRobot: (m) => {
+    scene.setRobot(m);
+    loop.frameRobot = true;
+  },
   push: (engine) => {
     const p = push.current;
     const f = p && push.force(engine.state.bodyPos, engine.state.bodyQuat, p.body);
@@ -49,36 +52,75 @@ loop.attach(app.sim, charts);
 mountLibrary($('library'), app);
 mountErrors($('errors'));
 mountStatus($('statusline'));
-mountToggles($('view-toggles'), () => { loop.frameRobot = true; });
+mountToggles($('view-toggles'), () => {
+  loop.frameRobot = true;
+});
 mountBusy($('busy'), app.files);
 mountTransport($('transport'), app.sim);
 mountShortcuts(document.body);
 
 // right-hand tabs
 const tabs: [string, (el: HTMLElement) => void][] = [
-  ['Drive', (el) => mountDrive(el, app.sim)], ['Timeline', (el) => mountTimeline(el, app)], ['Blend', mountBlend], ['Evaluate', mountEvaluation],
+  ['Drive', (el) => mountDrive(el, app.sim)],
+  ['Timeline', (el) => mountTimeline(el, app)],
+  ['Blend', mountBlend],
+  ['Evaluate', mountEvaluation],
 ];
 const bodies = tabs.map(([name, mount]) => {
   const el = h('div', { id: `tab-${name.toLowerCase()}`, hidden: name !== 'Drive' });
-  try { mount(el); } catch (e) { reportError(e, `${name} panel`); }
+  try {
+    mount(el);
+  } catch (e) {
+    reportError(e, `${name} panel`);
+  }
   $('tab-body').append(el);
   return el;
 });
-tabs.forEach(([name], i) => $('tabs').append(h('button', { id: `tabbtn-${name.toLowerCase()}`, class: i === 0 ? 'on' : '', onclick: (e: Event) => {
-  bodies.forEach((b, k) => (b.hidden = k !== i));
-  $('tabs').querySelectorAll('button').forEach((b) => b.classList.toggle('on', b === e.currentTarget));
-} }, name)));
+tabs.forEach(([name], i) =>
+  $('tabs').append(
+    h(
+      'button',
+      {
+        id: `tabbtn-${name.toLowerCase()}`,
+        class: i === 0 ? 'on' : '',
+        onclick: (e: Event) => {
+          bodies.forEach((b, k) => (b.hidden = k !== i));
+          $('tabs')
+            .querySelectorAll('button')
+            .forEach((b) => b.classList.toggle('on', b === e.currentTarget));
+        },
+      },
+      name,
+    ),
+  ),
+);
 
 $('session-save').addEventListener('click', saveSession);
-$('session-save-all').addEventListener('click', () => { try { saveSessionBundle(); } catch (e) { reportError(e, 'session'); } });
+$('session-save-all').addEventListener('click', () => {
+  try {
+    saveSessionBundle();
+  } catch (e) {
+    reportError(e, 'session');
+  }
+});
 $('session-load').addEventListener('change', openPicked(app));
 
 // drag and drop of files or a whole folder onto the page
 const hint = $('drop-hint');
 let dragDepth = 0;
-window.addEventListener('dragenter', (e) => { if (e.dataTransfer?.types.includes('Files')) { dragDepth++; hint.hidden = false; } });
-window.addEventListener('dragleave', () => { dragDepth = Math.max(0, dragDepth - 1); if (!dragDepth) hint.hidden = true; });
-window.addEventListener('dragover', (e) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); });
+window.addEventListener('dragenter', (e) => {
+  if (e.dataTransfer?.types.includes('Files')) {
+    dragDepth++;
+    hint.hidden = false;
+  }
+});
+window.addEventListener('dragleave', () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (!dragDepth) hint.hidden = true;
+});
+window.addEventListener('dragover', (e) => {
+  if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+});
 window.addEventListener('drop', (e) => {
   const dt = e.dataTransfer;
   if (!dt?.types.includes('Files')) return;
@@ -88,17 +130,28 @@ window.addEventListener('drop', (e) => {
   void app.files.openFiles((onFile) => readDrop(dt, onFile));
 });
 
-const resize = () => { scene.resize(); charts.resize(); };
+const resize = () => {
+  scene.resize();
+  charts.resize();
+};
 window.addEventListener('resize', resize);
 new ResizeObserver(resize).observe($('viewport'));
 resize();
 
 installHook(app, charts, scene, timings);
 // debugging aids, not part of the read-only hook: simulate a WebGPU device loss; draw at most every `ms`
-window.__mimicDebug = Object.freeze({ loseGpuDevice: loseDeviceForTesting, setDrawInterval: (ms: number) => { loop.drawInterval = ms; } });
+window.__mimicDebug = Object.freeze({
+  loseGpuDevice: loseDeviceForTesting,
+  setDrawInterval: (ms: number) => {
+    loop.drawInterval = ms;
+  },
+});
 loop.start();
-app.boot().then(() => {
-  resize();
-  timings.ready = performance.now();
-  document.body.dataset.ready = '1';
-}, (e) => reportError(e, 'start-up'));
+app.boot().then(
+  () => {
+    resize();
+    timings.ready = performance.now();
+    document.body.dataset.ready = '1';
+  },
+  (e) => reportError(e, 'start-up'),
+);

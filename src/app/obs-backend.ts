@@ -30,8 +30,19 @@ const ms = (v: number | undefined) => (v === undefined ? '?' : v < 0.1 ? v.toFix
 function withTimeout<T>(p: Promise<T>, t: number, onLate: (v: T) => void): Promise<T | 'timeout'> {
   let done = false;
   return Promise.race([
-    p.then((v) => { if (done) onLate(v); done = true; return v; }),
-    new Promise<'timeout'>((r) => setTimeout(() => { if (!done) { done = true; r('timeout'); } }, t)),
+    p.then((v) => {
+      if (done) onLate(v);
+      done = true;
+      return v;
+    }),
+    new Promise<'timeout'>((r) =>
+      setTimeout(() => {
+        if (!done) {
+          done = true;
+          r('timeout');
+        }
+      }, t),
+    ),
   ]);
 }
 
@@ -42,7 +53,9 @@ export function probeOnce(): Promise<BackendChoice> {
   probe ??= (async (): Promise<BackendChoice> => {
     let r: BackendChoice | 'timeout';
     try {
-      r = await withTimeout(chooseObservationBackend({ mode: 'auto', n: APP_N, repeats: PROBE_REPEATS }), PROBE_TIMEOUT_MS, (late) => late.device?.destroy());
+      r = await withTimeout(chooseObservationBackend({ mode: 'auto', n: APP_N, repeats: PROBE_REPEATS }), PROBE_TIMEOUT_MS, (late) =>
+        late.device?.destroy(),
+      );
     } catch (e) {
       r = { backend: 'cpu', reason: `WebGPU probe failed: ${(e as Error).message}` };
     }
@@ -60,7 +73,11 @@ export async function appDevice(): Promise<GPUDevice | null> {
   if (device) return device;
   const gpu = (navigator as { gpu?: GPU }).gpu;
   if (!gpu) return null;
-  const adapter = await withTimeout(gpu.requestAdapter().catch(() => null), PROBE_TIMEOUT_MS, () => {});
+  const adapter = await withTimeout(
+    gpu.requestAdapter().catch(() => null),
+    PROBE_TIMEOUT_MS,
+    () => {},
+  );
   if (!adapter || adapter === 'timeout') return null;
   adapterInfo = adapterDescription(adapter);
   device = await requestObsDevice(adapter);
@@ -85,12 +102,20 @@ export async function decide(mode: ObsMode): Promise<Decision> {
   if (mode === 'gpu') {
     if (noAdapter || !(await appDevice().catch(() => null))) {
       const why = noAdapter ? p.reason : 'no WebGPU device';
-      return { backend: 'cpu', reason: `${why} → CPU`, notice: `GPU observations asked for, but ${why}: observations are built on the CPU` };
+      return {
+        backend: 'cpu',
+        reason: `${why} → CPU`,
+        notice: `GPU observations asked for, but ${why}: observations are built on the CPU`,
+      };
     }
     return { backend: 'gpu', reason: `forced GPU (${adapterInfo})` };
   }
   if (p.cpuMs === undefined || p.gpuMs === undefined) {
-    return { backend: 'cpu', reason: `auto: ${p.reason} → CPU`, notice: noAdapter ? 'no WebGPU adapter: observations are built on the CPU' : undefined };
+    return {
+      backend: 'cpu',
+      reason: `auto: ${p.reason} → CPU`,
+      notice: noAdapter ? 'no WebGPU adapter: observations are built on the CPU' : undefined,
+    };
   }
   return {
     backend: p.backend,

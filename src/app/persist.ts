@@ -1,7 +1,8 @@
 /** What the user loaded is remembered across reloads in IndexedDB (raw bytes + names) until removed. */
 import type { AssetRecord } from './assets';
 
-const DB = 'mimic-bench', STORE = 'assets';
+const DB = 'mimic-bench',
+  STORE = 'assets';
 
 function open(): Promise<IDBDatabase> {
   return new Promise((res, rej) => {

@@ -8,14 +8,29 @@ const KEYS = ['robotId', 'policyId', 'driver', 'source', 'segments', 'layers'] a
 /** Save the selection when one of its parts changed. */
 export function rememberSelection(s: AppState, p: AppState): void {
   if (!s.robotId || KEYS.every((k) => s[k] === p[k])) return;
-  const sel: Selection = { robotId: s.robotId, policyId: s.policyId, driver: s.driver, source: s.source, segments: s.segments, layers: s.layers };
-  try { localStorage.setItem(KEY, JSON.stringify(sel)); } catch { /* storage full or off: nothing remembered */ }
+  const sel: Selection = {
+    robotId: s.robotId,
+    policyId: s.policyId,
+    driver: s.driver,
+    source: s.source,
+    segments: s.segments,
+    layers: s.layers,
+  };
+  try {
+    localStorage.setItem(KEY, JSON.stringify(sel));
+  } catch {
+    /* storage full or off: nothing remembered */
+  }
 }
 
 /** The remembered selection, keeping only what still exists (`has`: is this asset id loaded?). */
 export function restoreSelection(has: (id: string) => boolean): Partial<Selection> {
   let sel: Partial<Selection>;
-  try { sel = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Selection>; } catch { return {}; }
+  try {
+    sel = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Selection>;
+  } catch {
+    return {};
+  }
   const out: Partial<Selection> = {};
   if (sel.robotId && has(sel.robotId)) out.robotId = sel.robotId;
   if (sel.policyId && has(sel.policyId)) out.policyId = sel.policyId;

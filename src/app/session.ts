@@ -29,24 +29,41 @@ export interface SessionFile {
   bundle?: Record<string, string>;
 }
 
-export interface SessionResult { ok: boolean; missing: string[] }
+export interface SessionResult {
+  ok: boolean;
+  missing: string[];
+}
 
 /** The assets the current session uses (not the built-ins). */
 function usedIds(s: AppState): string[] {
-  return [...new Set([s.robotId, s.policyId ?? '', ...s.segments.map((g) => g.clipId), ...s.layers.map((l) => l.clipId)])].filter((id) => records.has(id));
+  return [...new Set([s.robotId, s.policyId ?? '', ...s.segments.map((g) => g.clipId), ...s.layers.map((l) => l.clipId)])].filter((id) =>
+    records.has(id),
+  );
 }
 
 export function sessionFile(): SessionFile {
   const s = store.getState();
-  const names: Record<string, string> = {}, hashes: Record<string, string> = {};
+  const names: Record<string, string> = {},
+    hashes: Record<string, string> = {};
   for (const id of usedIds(s)) {
     const r = records.get(id)!;
     names[id] = `${r.kind}:${r.name}`;
     hashes[id] = hashOf(r);
   }
   return {
-    format: 'mimic-bench-session', version: 1, robot: s.robotId, policy: s.policyId, driver: s.driver, assist: s.assist,
-    source: s.source, speed: s.speed, loop: s.loop, segments: s.segments, layers: s.layers, names, hashes,
+    format: 'mimic-bench-session',
+    version: 1,
+    robot: s.robotId,
+    policy: s.policyId,
+    driver: s.driver,
+    assist: s.assist,
+    source: s.source,
+    speed: s.speed,
+    loop: s.loop,
+    segments: s.segments,
+    layers: s.layers,
+    names,
+    hashes,
   };
 }
 
@@ -55,10 +72,13 @@ export function sessionBundle(): Uint8Array {
   const f = sessionFile();
   const zip: Zippable = {};
   f.bundle = {};
-  usedIds(store.getState()).filter((id) => !records.get(id)!.builtin).forEach((id, n) => {
-    f.bundle![id] = `assets/${n}/`;
-    for (const file of records.get(id)!.files) zip[`assets/${n}/${file.path}`] = [file.bytes, { level: /\.(onnx|npz)$/i.test(file.path) ? 0 : 6 }];
-  });
+  usedIds(store.getState())
+    .filter((id) => !records.get(id)!.builtin)
+    .forEach((id, n) => {
+      f.bundle![id] = `assets/${n}/`;
+      for (const file of records.get(id)!.files)
+        zip[`assets/${n}/${file.path}`] = [file.bytes, { level: /\.(onnx|npz)$/i.test(file.path) ? 0 : 6 }];
+    });
   zip['session.json'] = strToU8(JSON.stringify(f, null, 2));
   return zipSync(zip);
 }
@@ -66,14 +86,20 @@ export function sessionBundle(): Uint8Array {
 /** Read an archive: the session text and, by the session's asset id, the files of each asset. */
 export function readBundle(bytes: Uint8Array, file: string): { session: string; assets: Record<string, RawFile[]> } {
   let entries: Record<string, Uint8Array>;
-  try { entries = unzipSync(bytes); } catch (e) { throw new MimicError('ParseError', file, '', `not a zip archive: ${(e as Error).message}`); }
+  try {
+    entries = unzipSync(bytes);
+  } catch (e) {
+    throw new MimicError('ParseError', file, '', `not a zip archive: ${(e as Error).message}`);
+  }
   const json = entries['session.json'];
   if (!json) throw new MimicError('ParseError', file, 'session.json', 'the archive holds no session.json');
   const session = strFromU8(json);
   const f = parseSession(session, file);
   const assets: Record<string, RawFile[]> = {};
   for (const [id, dir] of Object.entries(f.bundle ?? {})) {
-    assets[id] = Object.entries(entries).filter(([p]) => p.startsWith(dir) && !p.endsWith('/')).map(([p, b]) => ({ path: p.slice(dir.length), bytes: b }));
+    assets[id] = Object.entries(entries)
+      .filter(([p]) => p.startsWith(dir) && !p.endsWith('/'))
+      .map(([p, b]) => ({ path: p.slice(dir.length), bytes: b }));
     if (!assets[id].length) throw new MimicError('ParseError', file, dir, `no files for ${f.names[id] ?? id}`);
   }
   return { session, assets };
@@ -82,7 +108,8 @@ export function readBundle(bytes: Uint8Array, file: string): { session: string; 
 function parseSession(text: string, file: string): SessionFile {
   const f = parseJson(text, file) as SessionFile;
   if (f?.format !== 'mimic-bench-session') throw new MimicError('ParseError', file, 'format', 'not a mimic-bench session file');
-  if (!Array.isArray(f.segments) || !Array.isArray(f.layers)) throw new MimicError('ParseError', file, 'segments', 'expected the lists segments and layers');
+  if (!Array.isArray(f.segments) || !Array.isArray(f.layers))
+    throw new MimicError('ParseError', file, 'segments', 'expected the lists segments and layers');
   return f;
 }
 
@@ -96,19 +123,29 @@ export function applySession(text: string, file: string, ids: Record<string, str
   const missing: string[] = [];
   const find = (id: string | null): string | null => {
     if (!id) return null;
-    const hit = ids[id] ?? (records.has(id) ? id : undefined)
-      ?? all.find((r) => f.hashes?.[id] && hashOf(r) === f.hashes[id])?.id
-      ?? all.find((r) => f.names?.[id] && `${r.kind}:${r.name}` === f.names[id])?.id;
+    const hit =
+      ids[id] ??
+      (records.has(id) ? id : undefined) ??
+      all.find((r) => f.hashes?.[id] && hashOf(r) === f.hashes[id])?.id ??
+      all.find((r) => f.names?.[id] && `${r.kind}:${r.name}` === f.names[id])?.id;
     if (!hit && !missing.includes(f.names?.[id] ?? id)) missing.push(f.names?.[id] ?? id);
     return hit ?? null;
   };
-  const robotId = find(f.robot), policyId = find(f.policy);
+  const robotId = find(f.robot),
+    policyId = find(f.policy);
   const segments = f.segments.map((g) => ({ ...g, clipId: find(g.clipId) ?? '' }));
   const layers = f.layers.map((l) => ({ ...l, clipId: find(l.clipId) ?? '' }));
   if (missing.length) return { ok: false, missing };
   store.setState({
-    robotId: robotId ?? store.getState().robotId, policyId, driver: f.driver, assist: f.assist, source: f.source,
-    speed: f.speed, loop: f.loop, segments, layers,
+    robotId: robotId ?? store.getState().robotId,
+    policyId,
+    driver: f.driver,
+    assist: f.assist,
+    source: f.source,
+    speed: f.speed,
+    loop: f.loop,
+    segments,
+    layers,
   });
   return { ok: true, missing };
 }

@@ -16,7 +16,12 @@ import { ReplayDriver, type Driver, type OwnReference } from './drivers';
 export const MAX_CATCH_UP = 12; // control steps per animation frame at most (0.24 s at 50 Hz)
 export const HISTORY = 500;
 
-export interface Metrics { t: number[]; jointErr: number[]; anchorErr: number[]; torque: number[] }
+export interface Metrics {
+  t: number[];
+  jointErr: number[];
+  anchorErr: number[];
+  torque: number[];
+}
 
 export class Sim {
   model: RobotModel | null = null;
@@ -54,10 +59,17 @@ export class Sim {
   onError: (e: unknown) => void = () => {};
   onFallen: () => void = () => {};
 
-  get time(): number { return this.step * this.dt; }
+  get time(): number {
+    return this.step * this.dt;
+  }
 
   setRobot(model: RobotModel, engine: PhysicsEngine | null): void {
-    for (const d of [this.driver, this.previous]) try { d?.dispose(); } catch { /* bound to the old engine */ }
+    for (const d of [this.driver, this.previous])
+      try {
+        d?.dispose();
+      } catch {
+        /* bound to the old engine */
+      }
     this.previous = null;
     this.driver = new ReplayDriver(); // until the app builds the driver for the new robot
     this.engine?.free();
@@ -87,13 +99,22 @@ export class Sim {
   setDriver(d: Driver): void {
     const e = this.engine;
     const keep = e && this.driver.kind !== 'replay' && d.kind !== 'replay' && this.ref;
-    const saved = keep ? {
-      rootPos: e.state.rootPos.slice(0, 3), rootQuat: e.state.rootQuat.slice(0, 4), rootLinVel: e.state.rootLinVel.slice(0, 3),
-      rootAngVel: e.state.rootAngVel.slice(0, 3), jointPos: e.state.jointPos.slice(0, e.state.nj), jointVel: e.state.jointVel.slice(0, e.state.nj),
-    } : null;
+    const saved = keep
+      ? {
+          rootPos: e.state.rootPos.slice(0, 3),
+          rootQuat: e.state.rootQuat.slice(0, 4),
+          rootLinVel: e.state.rootLinVel.slice(0, 3),
+          rootAngVel: e.state.rootAngVel.slice(0, 3),
+          jointPos: e.state.jointPos.slice(0, e.state.nj),
+          jointVel: e.state.jointVel.slice(0, e.state.nj),
+        }
+      : null;
     this.previous?.dispose();
     // a physical driver is kept until the new one has run a control step (a failed change falls back to it)
-    if (this.driver.kind === 'replay') { this.driver.dispose(); this.previous = null; } else this.previous = this.driver;
+    if (this.driver.kind === 'replay') {
+      this.driver.dispose();
+      this.previous = null;
+    } else this.previous = this.driver;
     this.driver = d;
     this.driver.reset(this.step);
     if (e && saved) e.reset(0, saved);
@@ -105,11 +126,17 @@ export class Sim {
   private fallBack(failed: Driver, e: unknown): void {
     const prev = this.previous!;
     this.previous = null;
-    try { failed.dispose(); } catch { /* already broken */ }
+    try {
+      failed.dispose();
+    } catch {
+      /* already broken */
+    }
     this.driver = prev;
     prev.resume?.();
     const why = e instanceof Error ? e.message : String(e);
-    this.onError(new Error(`the new ${failed.kind} driver failed its first control step; the previous (${prev.kind}) driver keeps running: ${why}`));
+    this.onError(
+      new Error(`the new ${failed.kind} driver failed its first control step; the previous (${prev.kind}) driver keeps running: ${why}`),
+    );
   }
 
   /** The reference being tracked: the driver's own, else the live one's. */
@@ -149,7 +176,10 @@ export class Sim {
     const d = this.driver;
     try {
       await d.step(this.step);
-      if (this.previous && d === this.driver) { this.previous.dispose(); this.previous = null; }
+      if (this.previous && d === this.driver) {
+        this.previous.dispose();
+        this.previous = null;
+      }
     } catch (e) {
       if (this.previous && d === this.driver) this.fallBack(d, e);
       else {
@@ -211,11 +241,28 @@ export class Sim {
   }
 
   /** The reference pose compared with the robot now: the driver's own (env 0) or the live frame. */
-  private tracked(): { nj: number; nb: number; jointPos: Float32Array; rootPos: ArrayLike<number>; bodyPos: Float32Array; bodyQuat: Float32Array } | null {
-    const o = this.own(), m = this.model;
+  private tracked(): {
+    nj: number;
+    nb: number;
+    jointPos: Float32Array;
+    rootPos: ArrayLike<number>;
+    bodyPos: Float32Array;
+    bodyQuat: Float32Array;
+  } | null {
+    const o = this.own(),
+      m = this.model;
     if (!m) return null;
-    const nj = m.joints.length, nb = m.bodies.length;
-    if (o) return { nj, nb, jointPos: o.ref.jointPos.subarray(0, nj), rootPos: o.ref.rootPos.subarray(0, 3), bodyPos: o.ref.bodyPos.subarray(0, nb * 3), bodyQuat: o.ref.bodyQuat.subarray(0, nb * 4) };
+    const nj = m.joints.length,
+      nb = m.bodies.length;
+    if (o)
+      return {
+        nj,
+        nb,
+        jointPos: o.ref.jointPos.subarray(0, nj),
+        rootPos: o.ref.rootPos.subarray(0, 3),
+        bodyPos: o.ref.bodyPos.subarray(0, nb * 3),
+        bodyQuat: o.ref.bodyQuat.subarray(0, nb * 4),
+      };
     const f = this.refFrame;
     return f ? { nj, nb, jointPos: f.jointPos, rootPos: f.rootPos, bodyPos: f.bodyPos, bodyQuat: f.bodyQuat } : null;
   }
@@ -223,7 +270,8 @@ export class Sim {
   private record(): void {
     const f = this.tracked();
     if (!f || !this.model) return;
-    const nj = this.jointPos.length, all = this.allJoints();
+    const nj = this.jointPos.length,
+      all = this.allJoints();
     const d = jointDiff(this.jointPos, f.jointPos, nj, 0, all, new Float64Array(nj));
     const je = d.reduce((a, x) => a + Math.abs(x), 0);
     const ae = bodyPosError({ nj, nb: f.nb, bodyPos: this.bodyPos, bodyQuat: this.bodyQuat }, f, 0, [this.anchor]);
@@ -234,7 +282,10 @@ export class Sim {
       tq = Math.sqrt(tq / nj);
     }
     const m = this.metrics;
-    m.t.push(this.time); m.jointErr.push(je / nj); m.anchorErr.push(ae); m.torque.push(tq);
+    m.t.push(this.time);
+    m.jointErr.push(je / nj);
+    m.anchorErr.push(ae);
+    m.torque.push(tq);
     if (m.t.length > HISTORY) for (const k of ['t', 'jointErr', 'anchorErr', 'torque'] as const) m[k].shift();
     // fallen: the root far below the reference for `fallenDelay` → back onto the reference; at once when the
     // root is below the floor (a robot whose shapes miss the ground sinks through it)
@@ -258,11 +309,13 @@ export class Sim {
 
   /** the reference body poses for the ghost (FK of the current reference) */
   ghostPose(): { pos: Float32Array; quat: Float32Array } | null {
-    const o = this.own(), nb = this.model?.bodies.length ?? 0;
+    const o = this.own(),
+      nb = this.model?.bodies.length ?? 0;
     if (o) return { pos: o.ref.bodyPos.subarray(0, nb * 3), quat: o.ref.bodyQuat.subarray(0, nb * 4) };
     return this.refFrame ? { pos: this.refFrame.bodyPos, quat: this.refFrame.bodyQuat } : null;
   }
 
-  driverKind(): DriverKind { return this.driver.kind; }
+  driverKind(): DriverKind {
+    return this.driver.kind;
+  }
 }
-

@@ -10,12 +10,22 @@ export function standClip(model: RobotModel, xml: string | null): MotionClip {
   let joints = new Array(nj).fill(0);
   try {
     const key = xml ? mjcfKeyframes(xml, model.source.file).find((k) => k.name === 'stand') : undefined;
-    if (key && key.qpos.length >= 7 + nj) { root = key.qpos.slice(0, 7); joints = key.qpos.slice(7, 7 + nj); }
-  } catch { /* zero pose */ }
+    if (key && key.qpos.length >= 7 + nj) {
+      root = key.qpos.slice(0, 7);
+      joints = key.qpos.slice(7, 7 + nj);
+    }
+  } catch {
+    /* zero pose */
+  }
   const n = 51;
   const c: MotionClip = {
-    name: 'stand', fps: 25, nFrames: n, jointNames: model.joints.map((j) => j.name),
-    rootPos: new Float32Array(n * 3), rootQuat: new Float32Array(n * 4), jointPos: new Float32Array(n * nj),
+    name: 'stand',
+    fps: 25,
+    nFrames: n,
+    jointNames: model.joints.map((j) => j.name),
+    rootPos: new Float32Array(n * 3),
+    rootQuat: new Float32Array(n * 4),
+    jointPos: new Float32Array(n * nj),
   };
   for (let i = 0; i < n; i++) {
     c.rootPos.set(root.slice(0, 3), i * 3);

@@ -17,10 +17,28 @@ export interface AssetInfo {
   detail: string;
 }
 
-export interface SegmentSpec { id: string; clipId: string; in: number; out: number; driver: DriverKind; crossfade: number }
-export interface LayerSpec { clipId: string; weight: number; mask: PartMask; speed: number }
+export interface SegmentSpec {
+  id: string;
+  clipId: string;
+  in: number;
+  out: number;
+  driver: DriverKind;
+  crossfade: number;
+}
+export interface LayerSpec {
+  clipId: string;
+  weight: number;
+  mask: PartMask;
+  speed: number;
+}
 /** a message; the same message again raises its count (and moves it to the top) instead of adding a copy */
-export interface ErrorEntry { id: number; kind: string; message: string; at: string; count: number }
+export interface ErrorEntry {
+  id: number;
+  kind: string;
+  message: string;
+  at: string;
+  count: number;
+}
 export type GhostMode = 'off' | 'over' | 'beside';
 /** where the ONNX policy's observations are built: CPU, WebGPU, or the faster of the two measured at start-up */
 export type ObsMode = 'auto' | 'cpu' | 'gpu';
@@ -47,12 +65,20 @@ export interface AppState {
   showCom: boolean;
   /** simulation status */
   status: {
-    rtf: number; fps: number; policyMs: number; physicsMs: number; engine: string;
+    rtf: number;
+    fps: number;
+    policyMs: number;
+    physicsMs: number;
+    engine: string;
     /** observation backend of the ONNX policy driver ('cpu' | 'gpu', 'probing' until the start-up probe ends) and why */
-    obsBackend: string; obsReason: string;
+    obsBackend: string;
+    obsReason: string;
     /** where the policy runs with GPU observations ('webgpu' EP on the same device, or 'wasm' after a read-back) */
     obsEp: string;
-    duration: number; segment: number; fallen: boolean; note: string;
+    duration: number;
+    segment: number;
+    fallen: boolean;
+    note: string;
     /** bumped each time a new driver takes over (the Run box re-reads the policy's configuration) */
     driverSerial: number;
   };
@@ -62,11 +88,41 @@ export interface AppState {
 }
 
 export const initialState = (): AppState => ({
-  time: 0, playing: true, speed: 1, loop: true, driver: 'builtin', assist: 1, obsMode: 'auto', source: 'timeline',
-  assets: [], robotId: '', policyId: null, segments: [], layers: [], errors: [],
-  ghost: 'beside', follow: true, showContacts: true, showCom: true,
-  status: { rtf: 0, fps: 0, policyMs: 0, physicsMs: 0, engine: 'rapier', obsBackend: 'probing', obsReason: 'measuring CPU and WebGPU observation builds…', obsEp: '', duration: 0, segment: 0, fallen: false, note: '', driverSerial: 0 },
-  busy: '', progress: null,
+  time: 0,
+  playing: true,
+  speed: 1,
+  loop: true,
+  driver: 'builtin',
+  assist: 1,
+  obsMode: 'auto',
+  source: 'timeline',
+  assets: [],
+  robotId: '',
+  policyId: null,
+  segments: [],
+  layers: [],
+  errors: [],
+  ghost: 'beside',
+  follow: true,
+  showContacts: true,
+  showCom: true,
+  status: {
+    rtf: 0,
+    fps: 0,
+    policyMs: 0,
+    physicsMs: 0,
+    engine: 'rapier',
+    obsBackend: 'probing',
+    obsReason: 'measuring CPU and WebGPU observation builds…',
+    obsEp: '',
+    duration: 0,
+    segment: 0,
+    fallen: false,
+    note: '',
+    driverSerial: 0,
+  },
+  busy: '',
+  progress: null,
 });
 
 export const store = createStore<AppState>(() => initialState());
@@ -97,5 +153,11 @@ export function setStatus(p: Partial<AppState['status']>): void {
 
 export const newLayer = (clipId: string, weight = 1): LayerSpec => ({ clipId, weight, mask: fullMask(), speed: 1 });
 let segId = 0;
-export const newSegment = (clipId: string, duration: number, driver: DriverKind, crossfade = 0.5): SegmentSpec =>
-  ({ id: `s${++segId}-${Date.now().toString(36)}`, clipId, in: 0, out: duration, driver, crossfade });
+export const newSegment = (clipId: string, duration: number, driver: DriverKind, crossfade = 0.5): SegmentSpec => ({
+  id: `s${++segId}-${Date.now().toString(36)}`,
+  clipId,
+  in: 0,
+  out: duration,
+  driver,
+  crossfade,
+});

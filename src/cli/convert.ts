@@ -32,7 +32,15 @@ Reference diagnostics (jumps, floor, joint limits, quaternions, rate) are printe
 
 class UsageError extends Error {}
 
-interface Args { input: string; output: string; robot?: string; opts: ReadOptions; outFps?: number; clip?: string; repair: boolean }
+interface Args {
+  input: string;
+  output: string;
+  robot?: string;
+  opts: ReadOptions;
+  outFps?: number;
+  clip?: string;
+  repair: boolean;
+}
 
 function parse(argv: string[]): Args {
   const pos: string[] = [];
@@ -45,9 +53,16 @@ function parse(argv: string[]): Args {
   };
   let repair = true;
   for (let i = 0; i < argv.length; i++) {
-    const f = argv[i], v = argv[i + 1];
-    if (!f.startsWith('--')) { pos.push(f); continue; }
-    if (f === '--no-repair') { repair = false; continue; }
+    const f = argv[i],
+      v = argv[i + 1];
+    if (!f.startsWith('--')) {
+      pos.push(f);
+      continue;
+    }
+    if (f === '--no-repair') {
+      repair = false;
+      continue;
+    }
     i++;
     if (v === undefined) throw new UsageError(`${f} needs a value`);
     if (f === '--robot') a.robot = v;
@@ -78,7 +93,11 @@ function readFolder(dir: string): Record<string, Uint8Array> {
 
 function readInput(path: string, robot: RobotModel, opts: ReadOptions): FormatClip[] {
   let isDir: boolean;
-  try { isDir = statSync(path).isDirectory(); } catch { throw new UsageError(`cannot read ${path}`); }
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new UsageError(`cannot read ${path}`);
+  }
   if (isDir) return readMotionFolder(path.replace(/[\\/]+$/, ''), readFolder(path), robot, opts);
   return readMotionFile(path, new Uint8Array(readFileSync(path)), robot, opts);
 }
@@ -108,7 +127,11 @@ export function runConvert(argv: string[], log: (s: string) => void, warn: (s: s
 const isMain = process.argv[1] && /convert\.ts$/.test(process.argv[1]);
 if (isMain) {
   try {
-    runConvert(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`));
+    runConvert(
+      process.argv.slice(2),
+      (s) => process.stdout.write(`${s}\n`),
+      (s) => process.stderr.write(`${s}\n`),
+    );
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`error: ${e.message}\n${CONVERT_USAGE}\n`);

@@ -82,26 +82,44 @@ export interface CliOptions {
 
 export class UsageError extends Error {}
 
-const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string): string[] =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** "I/N" with 0 <= I < N. */
 export function parseShard(v: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(v);
-  const index = m ? Number(m[1]) : NaN, count = m ? Number(m[2]) : NaN;
+  const index = m ? Number(m[1]) : NaN,
+    count = m ? Number(m[2]) : NaN;
   if (!m || count < 1 || index >= count) throw new UsageError(`--shard expects I/N with 0 <= I < N, got "${v}"`);
   return { index, count };
 }
 
 function num(flag: string, v: string, int = false, min = 0): number {
   const x = Number(v);
-  if (!Number.isFinite(x) || x < min || (int && !Number.isInteger(x))) throw new UsageError(`${flag} expects ${int ? 'an integer' : 'a number'} >= ${min}, got "${v}"`);
+  if (!Number.isFinite(x) || x < min || (int && !Number.isInteger(x)))
+    throw new UsageError(`${flag} expects ${int ? 'an integer' : 'a number'} >= ${min}, got "${v}"`);
   return x;
 }
 
 export function parseArgs(argv: string[]): CliOptions {
   const o: CliOptions = {
-    robot: '', policies: [], configs: [], motions: [], engines: [], scenarios: [], workers: 2,
-    solverIterations: [], gainScales: [], compare: false, json: false, quiet: false, motionLists: [], repair: true,
+    robot: '',
+    policies: [],
+    configs: [],
+    motions: [],
+    engines: [],
+    scenarios: [],
+    workers: 2,
+    solverIterations: [],
+    gainScales: [],
+    compare: false,
+    json: false,
+    quiet: false,
+    motionLists: [],
+    repair: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -111,10 +129,18 @@ export function parseArgs(argv: string[]): CliOptions {
       return v;
     };
     switch (a) {
-      case '--robot': o.robot = val(); break;
-      case '--policy': o.policies.push(...list(val())); break;
-      case '--config': o.configs.push(...list(val())); break;
-      case '--motion': o.motions.push(...list(val())); break;
+      case '--robot':
+        o.robot = val();
+        break;
+      case '--policy':
+        o.policies.push(...list(val()));
+        break;
+      case '--config':
+        o.configs.push(...list(val()));
+        break;
+      case '--motion':
+        o.motions.push(...list(val()));
+        break;
       case '--engine':
         for (const e of list(val())) {
           if (e !== 'rapier' && e !== 'mujoco') throw new UsageError(`--engine expects rapier or mujoco, got "${e}"`);
@@ -123,44 +149,93 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case '--driver': {
         const d = val();
-        if (d !== 'policy' && d !== 'reference' && d !== 'zero') throw new UsageError(`--driver expects policy, reference or zero, got "${d}"`);
+        if (d !== 'policy' && d !== 'reference' && d !== 'zero')
+          throw new UsageError(`--driver expects policy, reference or zero, got "${d}"`);
         o.driver = d;
         break;
       }
       case '--start': {
         const v = val();
-        if (!['reference', 'ground', 'default-pose', 'reset', 'align'].includes(v)) throw new UsageError(`--start expects reference, ground or default-pose, got "${v}"`);
+        if (!['reference', 'ground', 'default-pose', 'reset', 'align'].includes(v))
+          throw new UsageError(`--start expects reference, ground or default-pose, got "${v}"`);
         o.start = v as StartModeInput;
         break;
       }
-      case '--seconds': o.seconds = num(a, val(), false, 0.02); break;
+      case '--seconds':
+        o.seconds = num(a, val(), false, 0.02);
+        break;
       case '--assist':
         o.assist = num(a, val());
         if (o.assist > 1) throw new UsageError('--assist expects a number in [0, 1]');
         break;
-      case '--scenario': o.scenarios.push(...list(val())); break;
-      case '--episodes': o.episodes = num(a, val(), true, 1); break;
-      case '--envs': o.envs = num(a, val(), true, 1); break;
-      case '--workers': o.workers = num(a, val(), true, 0); break;
-      case '--seed': o.seed = num(a, val(), true, 0); break;
-      case '--solver-iterations': o.solverIterations.push(...list(val()).map((x) => num(a, x, true, 1))); break;
-      case '--gain-scale': o.gainScales.push(...list(val()).map((x) => num(a, x, false, 0))); break;
-      case '--compare': o.compare = true; break;
-      case '--report': o.report = val(); break;
-      case '--json': o.json = true; break;
-      case '--quiet': o.quiet = true; break;
-      case '--motion-list': o.motionLists.push(val()); break;
-      case '--retarget': o.retarget = val(); break;
-      case '--key-bodies': o.keyBodies = list(val()); break;
-      case '--metric-fps': o.metricFps = num(a, val(), false, 1e-3); break;
-      case '--shard': o.shard = parseShard(val()); break;
-      case '--out': o.out = val(); break;
-      case '--command': o.command = val(); break;
-      case '--fps': o.fps = num(a, val(), false, 1e-3); break;
-      case '--no-repair': o.repair = false; break;
-      case '--record': o.record = val(); break;
-      case '--help': case '-h': throw new UsageError('');
-      default: throw new UsageError(`unknown argument "${a}"`);
+      case '--scenario':
+        o.scenarios.push(...list(val()));
+        break;
+      case '--episodes':
+        o.episodes = num(a, val(), true, 1);
+        break;
+      case '--envs':
+        o.envs = num(a, val(), true, 1);
+        break;
+      case '--workers':
+        o.workers = num(a, val(), true, 0);
+        break;
+      case '--seed':
+        o.seed = num(a, val(), true, 0);
+        break;
+      case '--solver-iterations':
+        o.solverIterations.push(...list(val()).map((x) => num(a, x, true, 1)));
+        break;
+      case '--gain-scale':
+        o.gainScales.push(...list(val()).map((x) => num(a, x, false, 0)));
+        break;
+      case '--compare':
+        o.compare = true;
+        break;
+      case '--report':
+        o.report = val();
+        break;
+      case '--json':
+        o.json = true;
+        break;
+      case '--quiet':
+        o.quiet = true;
+        break;
+      case '--motion-list':
+        o.motionLists.push(val());
+        break;
+      case '--retarget':
+        o.retarget = val();
+        break;
+      case '--key-bodies':
+        o.keyBodies = list(val());
+        break;
+      case '--metric-fps':
+        o.metricFps = num(a, val(), false, 1e-3);
+        break;
+      case '--shard':
+        o.shard = parseShard(val());
+        break;
+      case '--out':
+        o.out = val();
+        break;
+      case '--command':
+        o.command = val();
+        break;
+      case '--fps':
+        o.fps = num(a, val(), false, 1e-3);
+        break;
+      case '--no-repair':
+        o.repair = false;
+        break;
+      case '--record':
+        o.record = val();
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown argument "${a}"`);
     }
   }
   if (!o.robot) throw new UsageError('--robot is required');
@@ -194,7 +269,8 @@ export function readRobot(path: string): RobotSource {
 /** The model with its external data (policy.onnx.data beside it) inlined; a missing file is named. */
 function readModel(path: string): Uint8Array {
   const raw = new Uint8Array(readOrFail(path, '--policy'));
-  const files = externalFilesOf(raw, basename(path)).filter((f) => existsSync(join(dirname(path), f)))
+  const files = externalFilesOf(raw, basename(path))
+    .filter((f) => existsSync(join(dirname(path), f)))
     .map((f) => ({ path: f, data: new Uint8Array(readFileSync(join(dirname(path), f))) }));
   return inlineExternalData(raw, basename(path), files);
 }
@@ -230,8 +306,11 @@ function folderFiles(dir: string): Record<string, Uint8Array> {
 export function readClip(path: string, fps?: number): ClipSource {
   if (existsSync(path) && statSync(path).isDirectory()) return { file: basename(path), files: folderFiles(path), ...(fps ? { fps } : {}) };
   const bytes = readOrFail(path, '--motion');
-  if (fps !== undefined || !/\.(csv|npz|bvh)$/i.test(path)) return { file: basename(path), bytes: new Uint8Array(bytes), ...(fps ? { fps } : {}) };
-  return /\.npz$/i.test(path) ? { file: basename(path), bytes: new Uint8Array(bytes) } : { file: basename(path), text: bytes.toString('utf8') };
+  if (fps !== undefined || !/\.(csv|npz|bvh)$/i.test(path))
+    return { file: basename(path), bytes: new Uint8Array(bytes), ...(fps ? { fps } : {}) };
+  return /\.npz$/i.test(path)
+    ? { file: basename(path), bytes: new Uint8Array(bytes) }
+    : { file: basename(path), text: bytes.toString('utf8') };
 }
 
 /** The one CSV/NPZ clip beside a policy (when --motion is not given). */
@@ -239,7 +318,14 @@ export function clipBeside(policy: string): string {
   const dir = dirname(policy);
   const found = readdirSync(dir).filter((f) => /\.(csv|npz)$/i.test(f));
   if (found.length !== 1) {
-    throw new MimicError('MotionError', policy, '--motion', found.length ? `several clips beside the policy (${found.join(', ')}): choose one with --motion` : 'no reference clip: give --motion PATH');
+    throw new MimicError(
+      'MotionError',
+      policy,
+      '--motion',
+      found.length
+        ? `several clips beside the policy (${found.join(', ')}): choose one with --motion`
+        : 'no reference clip: give --motion PATH',
+    );
   }
   return join(dir, found[0]);
 }
@@ -257,14 +343,28 @@ export function variantsOf(o: CliOptions, policies: PolicySource[]): EvalVariant
   const its: (number | undefined)[] = o.solverIterations.length ? o.solverIterations : [undefined];
   const gs: (number | undefined)[] = o.gainScales.length ? o.gainScales : [undefined];
   const out: EvalVariant[] = [];
-  for (const p of pols) for (const engine of o.engines) for (const it of its) for (const g of gs) {
-    const label = [p ? p.file : `${o.driver ?? 'reference'} driver${o.assist ? ` (assist ${o.assist})` : ''}`, engine, it !== undefined ? `${it} solver it.` : '', g !== undefined ? `gains ×${g}` : '']
-      .filter(Boolean).join(' · ');
-    out.push({
-      label, engine, policy: p, driver: o.driver ?? (p ? 'policy' : 'reference'), ...(o.assist !== undefined ? { assist: o.assist } : {}),
-      ...(it !== undefined ? { physics: { solverIterations: it } } : {}), ...(g !== undefined ? { gainScale: g } : {}),
-    });
-  }
+  for (const p of pols)
+    for (const engine of o.engines)
+      for (const it of its)
+        for (const g of gs) {
+          const label = [
+            p ? p.file : `${o.driver ?? 'reference'} driver${o.assist ? ` (assist ${o.assist})` : ''}`,
+            engine,
+            it !== undefined ? `${it} solver it.` : '',
+            g !== undefined ? `gains ×${g}` : '',
+          ]
+            .filter(Boolean)
+            .join(' · ');
+          out.push({
+            label,
+            engine,
+            policy: p,
+            driver: o.driver ?? (p ? 'policy' : 'reference'),
+            ...(o.assist !== undefined ? { assist: o.assist } : {}),
+            ...(it !== undefined ? { physics: { solverIterations: it } } : {}),
+            ...(g !== undefined ? { gainScale: g } : {}),
+          });
+        }
   const labels = new Set(out.map((v) => v.label));
   if (labels.size < out.length) out.forEach((v, i) => (v.label = `${v.label} #${i + 1}`));
   return out;

@@ -11,20 +11,32 @@ import { MimicError } from '../core/errors';
 export const CLIP_EXT = /\.(csv|npz|bvh|pkl|pickle|joblib)$/i;
 
 const globRe = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 
 /** Expand one --motion entry into clip paths. */
 export function expandMotion(path: string): string[] {
   if (/[*?]/.test(basename(path))) {
-    const dir = dirname(path), re = globRe(basename(path));
+    const dir = dirname(path),
+      re = globRe(basename(path));
     if (!existsSync(dir)) throw new MimicError('ParseError', path, '--motion', `no such folder: ${dir}`);
-    const found = readdirSync(dir).filter((f) => re.test(f) && CLIP_EXT.test(f)).sort().map((f) => join(dir, f));
+    const found = readdirSync(dir)
+      .filter((f) => re.test(f) && CLIP_EXT.test(f))
+      .sort()
+      .map((f) => join(dir, f));
     if (!found.length) throw new MimicError('MotionError', path, '--motion', 'the pattern matches no .csv/.npz/.bvh clip');
     return found;
   }
   if (existsSync(path) && statSync(path).isDirectory()) {
     if (existsSync(join(path, 'joint_pos.csv'))) return [path]; // a SONIC motion folder: one clip
-    const found = readdirSync(path).filter((f) => CLIP_EXT.test(f) && statSync(join(path, f)).isFile()).sort().map((f) => join(path, f));
+    const found = readdirSync(path)
+      .filter((f) => CLIP_EXT.test(f) && statSync(join(path, f)).isFile())
+      .sort()
+      .map((f) => join(path, f));
     if (!found.length) throw new MimicError('MotionError', path, '--motion', 'the folder holds no .csv/.npz/.bvh clip');
     return found;
   }
@@ -39,11 +51,13 @@ export const namesDataset = (motions: string[], lists: string[]): boolean =>
 export function readMotionList(file: string): string[] {
   if (!existsSync(file)) throw new MimicError('ParseError', file, '--motion-list', 'no such file');
   const out: string[] = [];
-  readFileSync(file, 'utf8').split(/\r?\n/).forEach((raw) => {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) return;
-    out.push(isAbsolute(line) ? line : join(dirname(file), line));
-  });
+  readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .forEach((raw) => {
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) return;
+      out.push(isAbsolute(line) ? line : join(dirname(file), line));
+    });
   if (!out.length) throw new MimicError('MotionError', file, '--motion-list', 'the list names no clip');
   return out;
 }

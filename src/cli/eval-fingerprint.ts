@@ -6,7 +6,10 @@ import type { EvalPlan } from '../core/evaluation/plan';
 
 const sha = (...parts: (string | Uint8Array | undefined)[]): string => {
   const h = createHash('sha256');
-  for (const p of parts) { h.update(p === undefined ? '\u0000none' : p); h.update('\u0000'); }
+  for (const p of parts) {
+    h.update(p === undefined ? '\u0000none' : p);
+    h.update('\u0000');
+  }
   return h.digest('hex').slice(0, 16);
 };
 
@@ -20,13 +23,26 @@ export function planFingerprint(plan: EvalPlan): PlanFingerprint {
   return {
     version: packageVersion(),
     robot: sha(plan.robot.file, plan.robot.text, ...robotFiles.flatMap((k) => [k, plan.robot.files![k]])),
-    variants: sha(...plan.variants.flatMap((v) => {
-      const p = v.policy;
-      const { policy: _p, ...rest } = v;
-      return [JSON.stringify(rest), p?.file, p?.bytes, p?.yaml, typeof p?.profile === 'string' ? p.profile : JSON.stringify(p?.profile)];
-    })),
-    clips: sha(...plan.clips.flatMap((c) => ('file' in c ? [c.file, c.text, c.bytes, String(c.fps ?? ''), JSON.stringify(c.retarget ?? null)] : [c.name, JSON.stringify(c)]))),
+    variants: sha(
+      ...plan.variants.flatMap((v) => {
+        const p = v.policy;
+        const { policy: _p, ...rest } = v;
+        return [JSON.stringify(rest), p?.file, p?.bytes, p?.yaml, typeof p?.profile === 'string' ? p.profile : JSON.stringify(p?.profile)];
+      }),
+    ),
+    clips: sha(
+      ...plan.clips.flatMap((c) =>
+        'file' in c ? [c.file, c.text, c.bytes, String(c.fps ?? ''), JSON.stringify(c.retarget ?? null)] : [c.name, JSON.stringify(c)],
+      ),
+    ),
     scenarios: sha(...plan.scenarios.map((s) => JSON.stringify({ ...s, file: undefined }))),
-    settings: sha(JSON.stringify({ episodes: plan.episodes ?? null, envs: plan.envs ?? null, seconds: plan.seconds ?? null, metrics: plan.metrics ?? null })),
+    settings: sha(
+      JSON.stringify({
+        episodes: plan.episodes ?? null,
+        envs: plan.envs ?? null,
+        seconds: plan.seconds ?? null,
+        metrics: plan.metrics ?? null,
+      }),
+    ),
   };
 }

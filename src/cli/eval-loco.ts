@@ -18,7 +18,11 @@ export function locoTrack(o: CliOptions): CommandTrack | null {
   if (o.command) return CommandTrack.constant(parseCommandArg(o.command));
   for (const path of o.scenarios) {
     let json: unknown;
-    try { json = JSON.parse(readFileSync(path, 'utf8')); } catch { continue; } // the scenario parser names JSON errors
+    try {
+      json = JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      continue;
+    } // the scenario parser names JSON errors
     if (json && typeof json === 'object' && 'commands' in json) {
       const j = json as { commands: unknown; interp?: unknown };
       return parseCommandTrack(j.commands, basename(path), j.interp ?? 'linear');
@@ -29,7 +33,8 @@ export function locoTrack(o: CliOptions): CommandTrack | null {
 
 export async function runLocoCli(o: CliOptions, track: CommandTrack): Promise<number> {
   if (!o.policies.length) throw new MimicError('PolicyError', '<args>', '--policy', 'a velocity command needs a locomotion policy');
-  const robotSrc = readRobot(o.robot), model = loadRobotSource(robotSrc);
+  const robotSrc = readRobot(o.robot),
+    model = loadRobotSource(robotSrc);
   const last = track.keys[track.keys.length - 1].t;
   const seconds = o.seconds ?? (track.keys.length > 1 ? last + 1 : 10);
   const runs: (LocomotionResult & { robot: string; survived: boolean })[] = [];
@@ -43,9 +48,11 @@ export async function runLocoCli(o: CliOptions, track: CommandTrack): Promise<nu
   if (o.json) process.stdout.write(JSON.stringify(runs.length === 1 ? runs[0] : { runs }) + '\n');
   else {
     for (const r of runs) {
-      process.stdout.write(`${r.policy} · ${r.engine}: ${r.fall ? `fell at ${r.fall.t.toFixed(2)} s (${r.fall.reason})` : 'no fall'}, survived ${r.survived_s.toFixed(2)} / ${seconds} s, `
-        + `cmd_vel_err ${r.cmd_vel_err_m_s?.toFixed(3)} m/s, yaw_rate_err ${r.yaw_rate_err_rad_s?.toFixed(3)} rad/s`
-        + `${r.command_clamps ? `, ${r.command_clamps} command value(s) clamped to the ranges` : ''}\n`);
+      process.stdout.write(
+        `${r.policy} · ${r.engine}: ${r.fall ? `fell at ${r.fall.t.toFixed(2)} s (${r.fall.reason})` : 'no fall'}, survived ${r.survived_s.toFixed(2)} / ${seconds} s, ` +
+          `cmd_vel_err ${r.cmd_vel_err_m_s?.toFixed(3)} m/s, yaw_rate_err ${r.yaw_rate_err_rad_s?.toFixed(3)} rad/s` +
+          `${r.command_clamps ? `, ${r.command_clamps} command value(s) clamped to the ranges` : ''}\n`,
+      );
     }
   }
   return 0;

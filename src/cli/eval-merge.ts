@@ -15,24 +15,45 @@ export const MERGE_USAGE = `usage: npm run --silent eval-merge -- SHARD.json [SH
 
 export function mergeMain(argv: string[]): number {
   const files: string[] = [];
-  let json = false, report: string | undefined, out: string | undefined;
+  let json = false,
+    report: string | undefined,
+    out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
     else if (a === '--quiet') continue;
     else if (a === '--report' || a === '--out') {
       const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) { process.stderr.write(`error: ${a} needs a value\n${MERGE_USAGE}\n`); return 2; }
-      if (a === '--report') report = v; else out = v;
-    } else if (a === '--help' || a === '-h') { process.stdout.write(`${MERGE_USAGE}\n`); return 0; }
-    else if (a.startsWith('--')) { process.stderr.write(`error: unknown argument "${a}"\n${MERGE_USAGE}\n`); return 2; }
-    else files.push(a);
+      if (v === undefined || v.startsWith('--')) {
+        process.stderr.write(`error: ${a} needs a value\n${MERGE_USAGE}\n`);
+        return 2;
+      }
+      if (a === '--report') report = v;
+      else out = v;
+    } else if (a === '--help' || a === '-h') {
+      process.stdout.write(`${MERGE_USAGE}\n`);
+      return 0;
+    } else if (a.startsWith('--')) {
+      process.stderr.write(`error: unknown argument "${a}"\n${MERGE_USAGE}\n`);
+      return 2;
+    } else files.push(a);
   }
-  if (!files.length) { process.stderr.write(`error: no shard files\n${MERGE_USAGE}\n`); return 2; }
+  if (!files.length) {
+    process.stderr.write(`error: no shard files\n${MERGE_USAGE}\n`);
+    return 2;
+  }
   const inputs = files.map((f) => {
     let text: string;
-    try { text = readFileSync(f, 'utf8'); } catch { throw new MimicError('ParseError', f, '', 'no such file'); }
-    try { return { name: basename(f), data: JSON.parse(text) as unknown }; } catch (e) { throw new MimicError('ParseError', f, '(json)', (e as Error).message); }
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      throw new MimicError('ParseError', f, '', 'no such file');
+    }
+    try {
+      return { name: basename(f), data: JSON.parse(text) as unknown };
+    } catch (e) {
+      throw new MimicError('ParseError', f, '(json)', (e as Error).message);
+    }
   });
   const { result, clipPaths } = mergeShards(inputs);
   if (out) {
@@ -45,7 +66,9 @@ export function mergeMain(argv: string[]): number {
     for (const g of result.groups) {
       const s = flatSummary(g.aggregate);
       const inv = g.aggregate.invalid ? `, INVALID ${g.aggregate.invalid}/${g.aggregate.episodes}` : '';
-      process.stdout.write(`${g.variant} · ${g.clip} · ${g.scenario}: success ${g.aggregate.successes}/${g.aggregate.episodes}${inv}, survival ${s.survived_s} s, MPJPE ${s.mpjpe_m} m\n`);
+      process.stdout.write(
+        `${g.variant} · ${g.clip} · ${g.scenario}: success ${g.aggregate.successes}/${g.aggregate.episodes}${inv}, survival ${s.survived_s} s, MPJPE ${s.mpjpe_m} m\n`,
+      );
     }
     if (report) process.stdout.write(`report: ${join(report, 'report.html')}\n`);
   }

@@ -23,7 +23,17 @@ import { statusText } from '../core/evaluation/verdict';
 import { datasetClips, namesDataset } from './eval-dataset';
 import { planFingerprint } from './eval-fingerprint';
 import {
-  clipBeside, defaultScenario, parseArgs, readClip, readPolicy, readRobot, readScenario, UsageError, USAGE, variantsOf, type CliOptions,
+  clipBeside,
+  defaultScenario,
+  parseArgs,
+  readClip,
+  readPolicy,
+  readRobot,
+  readScenario,
+  UsageError,
+  USAGE,
+  variantsOf,
+  type CliOptions,
 } from './eval-args';
 import { createNodePool } from './pool';
 import { locoTrack, runLocoCli } from './eval-loco';
@@ -37,7 +47,8 @@ function progressBar(quiet: boolean): (p: RunProgress) => void {
     if (pct === lastPct) return;
     if (!tty && pct % 10 !== 0 && pct !== 100) return;
     lastPct = pct;
-    const w = 30, fill = Math.round((w * pct) / 100);
+    const w = 30,
+      fill = Math.round((w * pct) / 100);
     const bar = `[${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${String(pct).padStart(3)}%  batches ${p.tasksDone}/${p.tasks}`;
     process.stderr.write(tty ? `\r${bar}${pct === 100 ? '\n' : ''}` : `${bar}\n`);
   };
@@ -80,11 +91,25 @@ export function buildPlan(o: CliOptions): EvalPlan {
   const clips = motions.length ? motions.flatMap((m) => clipEntries(readClipWithRetarget(m, o), robot)) : defaultClips(o, robot, policies);
   const scenarios = o.scenarios.length ? o.scenarios.map((s) => readScenario(s, o.seed)) : [defaultScenario(o.seed)];
   const variants = variantsOf(o, policies);
-  if (o.compare && variants.length < 2) throw new UsageError('--compare needs two or more variants: several --policy, an --engine list, --solver-iterations or --gain-scale lists');
-  const metrics = o.keyBodies || o.metricFps !== undefined ? { ...(o.keyBodies ? { keyBodies: o.keyBodies } : {}), ...(o.metricFps !== undefined ? { fps: o.metricFps } : {}) } : undefined;
+  if (o.compare && variants.length < 2)
+    throw new UsageError(
+      '--compare needs two or more variants: several --policy, an --engine list, --solver-iterations or --gain-scale lists',
+    );
+  const metrics =
+    o.keyBodies || o.metricFps !== undefined
+      ? { ...(o.keyBodies ? { keyBodies: o.keyBodies } : {}), ...(o.metricFps !== undefined ? { fps: o.metricFps } : {}) }
+      : undefined;
   return {
-    robot, variants, clips, scenarios, episodes: o.episodes, envs: o.envs, seconds: o.seconds,
-    ...(o.start ? { start: o.start } : {}), ...(metrics ? { metrics } : {}), ...(o.shard ? { shard: o.shard } : {}),
+    robot,
+    variants,
+    clips,
+    scenarios,
+    episodes: o.episodes,
+    envs: o.envs,
+    seconds: o.seconds,
+    ...(o.start ? { start: o.start } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(o.shard ? { shard: o.shard } : {}),
     ...(o.repair ? {} : { repair: false }),
   };
 }
@@ -93,7 +118,10 @@ export function buildPlan(o: CliOptions): EvalPlan {
 const policyFacts = (g: EvalResult['groups'][number]) => {
   if (g.config_source === undefined) return {};
   return {
-    policy_family: g.policy_family, config_source: g.config_source, filled_from_profile: g.filled_from_profile, config_warnings: g.config_warnings,
+    policy_family: g.policy_family,
+    config_source: g.config_source,
+    filled_from_profile: g.filled_from_profile,
+    config_warnings: g.config_warnings,
     ...(g.held_joints ? { held_joints: g.held_joints } : {}),
   };
 };
@@ -106,7 +134,10 @@ export function writeReport(dir: string, r: EvalResult, paths: string[] = []): v
   writeFileSync(join(dir, 'episodes.csv'), episodesCsv(r));
   writeFileSync(join(dir, 'summary.csv'), summaryCsv(r));
   writeFileSync(join(dir, 'clips.csv'), clipsCsv(r));
-  writeFileSync(join(dir, 'failed.txt'), failedList(r, (c) => byName.get(c) ?? c));
+  writeFileSync(
+    join(dir, 'failed.txt'),
+    failedList(r, (c) => byName.get(c) ?? c),
+  );
   writeFileSync(join(dir, 'report.html'), toHtml(r, `Evaluation · ${r.robot}`));
 }
 
@@ -136,11 +167,19 @@ export function aggregateJson(r: EvalResult): Record<string, unknown> {
   const all = pooled(r);
   const one = r.groups.every((g) => g.policy === r.groups[0].policy);
   return {
-    ...flatSummary(all), invalid: all.invalid, stats: all.stats, sets: all.sets, robot: r.robot, settings: r.settings,
+    ...flatSummary(all),
+    invalid: all.invalid,
+    stats: all.stats,
+    sets: all.sets,
+    robot: r.robot,
+    settings: r.settings,
     ...(one && r.groups.length ? policyFacts(r.groups[0]) : {}),
     reference_warnings: referenceWarnings(r),
-    dataset: datasetAggregate(r), clips: clipRows(r), failed: failedEpisodes(r),
-    groups: r.groups.map((g) => ({ ...g, summary: flatSummary(g.aggregate) })), timing: r.timing,
+    dataset: datasetAggregate(r),
+    clips: clipRows(r),
+    failed: failedEpisodes(r),
+    groups: r.groups.map((g) => ({ ...g, summary: flatSummary(g.aggregate) })),
+    timing: r.timing,
   };
 }
 
@@ -162,8 +201,13 @@ export async function main(argv: string[]): Promise<number> {
   const loco = locoTrack(o);
   if (loco) return runLocoCli(o, loco);
   const plan = buildPlan(o);
-  const single = !o.scenarios.length && (o.episodes ?? 1) === 1 && plan.variants.length === 1 && plan.clips.length === 1 && !o.shard
-    && !namesDataset(o.motions, o.motionLists);
+  const single =
+    !o.scenarios.length &&
+    (o.episodes ?? 1) === 1 &&
+    plan.variants.length === 1 &&
+    plan.clips.length === 1 &&
+    !o.shard &&
+    !namesDataset(o.motions, o.motionLists);
   const progress = progressBar(o.quiet);
   let executors: Executor[];
   let close = async () => {};
@@ -187,30 +231,49 @@ export async function main(argv: string[]): Promise<number> {
     writeFileSync(o.out, JSON.stringify(makeShardFile(result, planFingerprint(plan), paths, o.shard)) + '\n');
   }
   if (o.report) writeReport(o.report, result, paths);
-  if (!o.json && !o.quiet) for (const w of referenceWarnings(result)) process.stderr.write(`reference warning (${String(w.clip)}): ${String(w.code)}: ${String(w.message)}\n`);
+  if (!o.json && !o.quiet)
+    for (const w of referenceWarnings(result))
+      process.stderr.write(`reference warning (${String(w.clip)}): ${String(w.code)}: ${String(w.message)}\n`);
   if (single) {
-    const g = result.groups[0], e = g.episodes[0];
+    const g = result.groups[0],
+      e = g.episodes[0];
     const { perturbation: _p, index: _i, ...metrics } = e;
     const out = {
-      ...metrics, ms_per_control_step: result.timing.ms_per_control_step, engine: g.engine, policy: g.policy, clip: g.clip,
-      ...policyFacts(g), start: result.settings.start, reference_warnings: g.reference_warnings, joint_names: g.joint_names, adjustments: g.adjustments,
-      metric_settings: g.metric_settings, timing: result.timing,
+      ...metrics,
+      ms_per_control_step: result.timing.ms_per_control_step,
+      engine: g.engine,
+      policy: g.policy,
+      clip: g.clip,
+      ...policyFacts(g),
+      start: result.settings.start,
+      reference_warnings: g.reference_warnings,
+      joint_names: g.joint_names,
+      adjustments: g.adjustments,
+      metric_settings: g.metric_settings,
+      timing: result.timing,
     };
     if (o.json) process.stdout.write(JSON.stringify(out) + '\n');
     else {
-      process.stdout.write(`${g.variant} on ${g.clip}: ${statusText(e)}, survived ${e.survived_s} / ${e.clip_s} s, `
-        + `joint error ${e.mean_joint_err_rad} rad, MPJPE ${e.mpjpe_m} m, anchor ${e.mean_anchor_pos_err_m} m, ${result.timing.ms_per_control_step} ms per control step\n`);
+      process.stdout.write(
+        `${g.variant} on ${g.clip}: ${statusText(e)}, survived ${e.survived_s} / ${e.clip_s} s, ` +
+          `joint error ${e.mean_joint_err_rad} rad, MPJPE ${e.mpjpe_m} m, anchor ${e.mean_anchor_pos_err_m} m, ${result.timing.ms_per_control_step} ms per control step\n`,
+      );
     }
   } else if (o.json) process.stdout.write(JSON.stringify(aggregateJson(result)) + '\n');
   else {
     for (const g of result.groups) {
       const s = flatSummary(g.aggregate);
       const inv = g.aggregate.invalid ? `, INVALID ${g.aggregate.invalid}/${g.aggregate.episodes} (non-finite actions or metrics)` : '';
-      process.stdout.write(`${g.variant} · ${g.clip} · ${g.scenario}: success ${g.aggregate.successes}/${g.aggregate.episodes}${inv}, survival ${s.survived_s} s, `
-        + `MPJPE ${s.mpjpe_m} m, joint RMSE ${s.joint_pos_rmse_rad} rad\n`);
+      process.stdout.write(
+        `${g.variant} · ${g.clip} · ${g.scenario}: success ${g.aggregate.successes}/${g.aggregate.episodes}${inv}, survival ${s.survived_s} s, ` +
+          `MPJPE ${s.mpjpe_m} m, joint RMSE ${s.joint_pos_rmse_rad} rad\n`,
+      );
     }
     const ms = result.groups.find((g) => g.metric_settings)?.metric_settings;
-    if (ms) process.stdout.write(`metric sets: frames at ${ms.frame_hz} Hz (control ${ms.control_hz} Hz), key bodies ${ms.key_bodies.join(', ')}\n`);
+    if (ms)
+      process.stdout.write(
+        `metric sets: frames at ${ms.frame_hz} Hz (control ${ms.control_hz} Hz), key bodies ${ms.key_bodies.join(', ')}\n`,
+      );
     if (o.report) process.stdout.write(`report: ${join(o.report, 'report.html')}\n`);
   }
   return 0;

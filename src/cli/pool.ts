@@ -20,7 +20,10 @@ function nodeWorker(w: Worker): PoolWorker {
       const msg = (m: WorkerReply) => onReply(m);
       w.on('message', msg);
       w.on('error', onError);
-      return () => { w.off('message', msg); w.off('error', onError); };
+      return () => {
+        w.off('message', msg);
+        w.off('error', onError);
+      };
     },
     terminate: () => w.terminate(),
   };

@@ -14,8 +14,9 @@ export type ErrorKind =
   | 'GpuError';
 
 // C0/C1 controls, DEL, line/paragraph separators, BOM, bidi overrides, lone surrogates
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- these control characters are what the pattern finds
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const ESC: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };
 
 /** `s` with unsafe characters escaped (\r, \n, \t, \0, \xNN, \uNNNN) and cut to `max` characters. */
@@ -23,15 +24,29 @@ export function printable(s: string, max = 1500): string {
   // the result is at most `max` characters, so escaping twice (errors re-created from a worker) changes nothing
   const keep = max - 40;
   const cut = s.length > max ? `${s.slice(0, keep)}… (${s.length - keep} more characters)` : s;
-  return cut.replace(UNSAFE, (c) => ESC[c] ?? (c.charCodeAt(0) < 0x100 ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return cut.replace(
+    UNSAFE,
+    (c) =>
+      ESC[c] ??
+      (c.charCodeAt(0) < 0x100
+        ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+        : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
 }
 
 export class MimicError extends Error {
   readonly file: string;
   readonly where: string;
   readonly detail: string;
-  constructor(readonly kind: ErrorKind, file: string, where: string, detail: string) {
-    const f = printable(String(file), 300), w = printable(String(where), 300), d = printable(String(detail));
+  constructor(
+    readonly kind: ErrorKind,
+    file: string,
+    where: string,
+    detail: string,
+  ) {
+    const f = printable(String(file), 300),
+      w = printable(String(where), 300),
+      d = printable(String(detail));
     super(`${kind} in ${f}${w ? ` at ${w}` : ''}: ${d}`);
     this.file = f;
     this.where = w;
@@ -45,7 +60,13 @@ export const fail = (kind: ErrorKind, file: string, where: string, detail: strin
 };
 
 /** An error as plain data, to cross a worker boundary (structured clone drops the MimicError class). */
-export interface ErrorData { message: string; kind?: ErrorKind; file?: string; where?: string; detail?: string }
+export interface ErrorData {
+  message: string;
+  kind?: ErrorKind;
+  file?: string;
+  where?: string;
+  detail?: string;
+}
 
 /** `e` as plain data: a MimicError keeps its kind, file, place and detail; anything else its message (or stack). */
 export function errorToData(e: unknown, stack = false): ErrorData {

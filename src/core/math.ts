@@ -48,9 +48,15 @@ export function qFromAxisAngle(axis: ArrayLike<number>, angle: number): Quat {
 export function qToMat(q: ArrayLike<number>): number[] {
   const [w, x, y, z] = [q[0], q[1], q[2], q[3]];
   return [
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+    1 - 2 * (y * y + z * z),
+    2 * (x * y - w * z),
+    2 * (x * z + w * y),
+    2 * (x * y + w * z),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z - w * x),
+    2 * (x * z - w * y),
+    2 * (y * z + w * x),
+    1 - 2 * (x * x + y * y),
   ];
 }
 
@@ -70,7 +76,10 @@ export function qSlerp(a: ArrayLike<number>, b: ArrayLike<number>, t: number): Q
 /** SO(3) log of a unit quaternion: rotation vector (axis * angle), shortest path. */
 export function qLog(q: ArrayLike<number>): Vec3 {
   const s = q[0] < 0 ? -1 : 1;
-  const w = s * q[0], x = s * q[1], y = s * q[2], z = s * q[3];
+  const w = s * q[0],
+    x = s * q[1],
+    y = s * q[2],
+    z = s * q[3];
   const n = Math.hypot(x, y, z);
   if (n < 1e-12) return [2 * x, 2 * y, 2 * z];
   const k = (2 * Math.atan2(n, w)) / n;
@@ -81,8 +90,7 @@ export function qLog(q: ArrayLike<number>): Vec3 {
 export const qDelta = (to: ArrayLike<number>, from: ArrayLike<number>): Vec3 => qLog(qMul(to, qConj(from)));
 
 /** Yaw (rotation about world z) of q, radians. */
-export const qYaw = (q: ArrayLike<number>): number =>
-  Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3]));
+export const qYaw = (q: ArrayLike<number>): number => Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3]));
 
 /** Signed twist angle of q about unit axis (swing-twist decomposition). */
 export function qTwist(q: ArrayLike<number>, axis: ArrayLike<number>): number {
@@ -100,7 +108,9 @@ export const vSub = (a: ArrayLike<number>, b: ArrayLike<number>): Vec3 => [a[0] 
 export const vScale = (a: ArrayLike<number>, s: number): Vec3 => [a[0] * s, a[1] * s, a[2] * s];
 export const vDot = (a: ArrayLike<number>, b: ArrayLike<number>): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 export const vCross = (a: ArrayLike<number>, b: ArrayLike<number>): Vec3 => [
-  a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0],
+  a[1] * b[2] - a[2] * b[1],
+  a[2] * b[0] - a[0] * b[2],
+  a[0] * b[1] - a[1] * b[0],
 ];
 export const vNorm = (a: ArrayLike<number>): number => Math.hypot(a[0], a[1], a[2]);
 
@@ -123,24 +133,34 @@ export function symEigen(m: ArrayLike<number>): { values: Vec3; vectors: number[
   for (let sweep = 0; sweep < 50; sweep++) {
     const off = Math.abs(a[1]) + Math.abs(a[2]) + Math.abs(a[5]);
     if (off < 1e-15 * (Math.abs(a[0]) + Math.abs(a[4]) + Math.abs(a[8]) + 1e-300)) break;
-    for (const [p, q] of [[0, 1], [0, 2], [1, 2]] as const) {
+    for (const [p, q] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ] as const) {
       const apq = a[p * 3 + q];
       if (Math.abs(apq) < 1e-300) continue;
       const theta = (a[q * 3 + q] - a[p * 3 + p]) / (2 * apq);
       const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-      const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-      for (let k = 0; k < 3; k++) { // A = A·J
-        const akp = a[k * 3 + p], akq = a[k * 3 + q];
+      const c = 1 / Math.sqrt(t * t + 1),
+        s = t * c;
+      for (let k = 0; k < 3; k++) {
+        // A = A·J
+        const akp = a[k * 3 + p],
+          akq = a[k * 3 + q];
         a[k * 3 + p] = c * akp - s * akq;
         a[k * 3 + q] = s * akp + c * akq;
       }
-      for (let k = 0; k < 3; k++) { // A = Jᵀ·A
-        const apk = a[p * 3 + k], aqk = a[q * 3 + k];
+      for (let k = 0; k < 3; k++) {
+        // A = Jᵀ·A
+        const apk = a[p * 3 + k],
+          aqk = a[q * 3 + k];
         a[p * 3 + k] = c * apk - s * aqk;
         a[q * 3 + k] = s * apk + c * aqk;
       }
       for (let k = 0; k < 3; k++) {
-        const vkp = v[k * 3 + p], vkq = v[k * 3 + q];
+        const vkp = v[k * 3 + p],
+          vkq = v[k * 3 + q];
         v[k * 3 + p] = c * vkp - s * vkq;
         v[k * 3 + q] = s * vkp + c * vkq;
       }

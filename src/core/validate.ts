@@ -77,7 +77,8 @@ export const nonNegative = (v: number, p: Place, what: string, max: number): num
 
 /** A size about to be allocated: an integer in [0, max]. */
 export function checkCount(n: number, max: number, p: Place, what: string): number {
-  if (!Number.isInteger(n) || n < 0) return fail(p.kind ?? 'ParseError', p.file, p.where, `${what} must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    return fail(p.kind ?? 'ParseError', p.file, p.where, `${what} must be a non-negative integer, got ${n}`);
   if (n > max) return fail(p.kind ?? 'ParseError', p.file, p.where, `${what} ${n} exceeds the limit of ${max}`);
   return n;
 }
@@ -93,7 +94,12 @@ export function checkClipSize(frames: number, columns: number, fps: number, p: P
   checkCount(frames * Math.max(1, columns), LIMITS.maxClipValues, q, `frames × columns (${frames} × ${columns})`);
   const seconds = (frames - 1) / fps;
   if (seconds > LIMITS.maxClipSeconds)
-    fail(q.kind!, q.file, q.where, `clip lasts ${seconds.toPrecision(4)} s (${frames} frames at ${fps} Hz), above the limit of ${LIMITS.maxClipSeconds} s`);
+    fail(
+      q.kind!,
+      q.file,
+      q.where,
+      `clip lasts ${seconds.toPrecision(4)} s (${frames} frames at ${fps} Hz), above the limit of ${LIMITS.maxClipSeconds} s`,
+    );
 }
 
 /** Index of the first value of `a` with |v| > max or not finite, or -1. */
@@ -104,7 +110,10 @@ export function firstOutOfRange(a: ArrayLike<number>, max: number): number {
 
 /** A list of names for a message: at most `max`, then "… and N more". */
 export function nameList(names: readonly string[], max = 20): string {
-  const shown = names.slice(0, max).map((n) => `"${n}"`).join(', ');
+  const shown = names
+    .slice(0, max)
+    .map((n) => `"${n}"`)
+    .join(', ');
   return names.length > max ? `${shown} … and ${names.length - max} more` : shown;
 }
 
@@ -135,7 +144,8 @@ function failsBeforeEnd(prefix: string): boolean {
  */
 function firstBadOffset(text: string): number {
   if (!failsBeforeEnd(text)) return -1;
-  let lo = 0, hi = text.length; // failsBeforeEnd(text.slice(0, hi)) holds; find the least such hi
+  let lo = 0,
+    hi = text.length; // failsBeforeEnd(text.slice(0, hi)) holds; find the least such hi
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (failsBeforeEnd(text.slice(0, mid))) hi = mid;

@@ -18,8 +18,14 @@ function beyondMimicMeta(): Record<string, string> {
   const by = (k: 'stiffness' | 'damping' | 'defaultJointPos' | 'actionScale') =>
     order.map((n) => danceCfg[k][danceCfg.jointNames.indexOf(n)]).join(',');
   return {
-    joint_names: order.join(','), joint_stiffness: by('stiffness'), joint_damping: by('damping'), default_joint_pos: by('defaultJointPos'),
-    action_scale: by('actionScale'), command_names: 'motion', anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
+    joint_names: order.join(','),
+    joint_stiffness: by('stiffness'),
+    joint_damping: by('damping'),
+    default_joint_pos: by('defaultJointPos'),
+    action_scale: by('actionScale'),
+    command_names: 'motion',
+    anchor_body_name: 'torso_link',
+    body_names: 'pelvis,torso_link',
     observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
   };
 }
@@ -39,10 +45,17 @@ async function withPage(body: (page: Page, problems: { list: string[] }) => Prom
   }
 }
 
-const waitPolicy = (page: Page, family: string) => page.waitForFunction((f) => {
-  const s = (window as unknown as { __mimic: { getState(): { driver: string; busy: boolean; policy: { family: string } | null } } }).__mimic.getState();
-  return s.driver === 'policy' && !s.busy && s.policy?.family === f;
-}, family, { timeout: 120_000 });
+const waitPolicy = (page: Page, family: string) =>
+  page.waitForFunction(
+    (f) => {
+      const s = (
+        window as unknown as { __mimic: { getState(): { driver: string; busy: boolean; policy: { family: string } | null } } }
+      ).__mimic.getState();
+      return s.driver === 'policy' && !s.busy && s.policy?.family === f;
+    },
+    family,
+    { timeout: 120_000 },
+  );
 
 describe('real export shapes dropped on the app', { timeout: 300_000 }, () => {
   it('an embedded-reference export dropped alone plays its own reference for its own length; the Run box names the family', async () => {
@@ -56,7 +69,11 @@ describe('real export shapes dropped on the app', { timeout: 300_000 }, () => {
       expect(s0.status.duration).toBeGreaterThan(1.9);
       expect(s0.status.duration).toBeLessThan(2.1);
       // its reference moves the joints by 0.01 rad per frame: after a second of play the ghost has moved
-      await page.waitForFunction(() => (window as unknown as { __mimic: { getState(): { time: number } } }).__mimic.getState().time > 1.0, undefined, { timeout: 120_000 });
+      await page.waitForFunction(
+        () => (window as unknown as { __mimic: { getState(): { time: number } } }).__mimic.getState().time > 1.0,
+        undefined,
+        { timeout: 120_000 },
+      );
       const s1 = await state(page);
       expect(Math.max(...s1.reference.jointPos.map((q: number) => Math.abs(q)))).toBeGreaterThan(0.2);
       await page.click('#tabbtn-drive').catch(() => {});
@@ -70,20 +87,36 @@ describe('real export shapes dropped on the app', { timeout: 300_000 }, () => {
     await withPage(async (page, problems) => {
       const { model, data } = externalDataExport(154, 'policy.onnx.data');
       const yaml = readFileSync(`${DANCE}/deploy.yaml`);
-      await page.setInputFiles('#file-input', [file('policy.onnx', model), file('policy.onnx.data', data), { name: 'deploy.yaml', mimeType: 'text/yaml', buffer: yaml }]);
+      await page.setInputFiles('#file-input', [
+        file('policy.onnx', model),
+        file('policy.onnx.data', data),
+        { name: 'deploy.yaml', mimeType: 'text/yaml', buffer: yaml },
+      ]);
       await waitPolicy(page, 'unitree-rl-lab');
       const s0 = await state(page);
       expect(s0.errors).toEqual([]);
       const t0 = s0.time;
-      await page.waitForFunction((t) => (window as unknown as { __mimic: { getState(): { time: number } } }).__mimic.getState().time > t + 0.5, t0, { timeout: 120_000 });
+      await page.waitForFunction(
+        (t) => (window as unknown as { __mimic: { getState(): { time: number } } }).__mimic.getState().time > t + 0.5,
+        t0,
+        { timeout: 120_000 },
+      );
 
       await page.setInputFiles('#file-input', [file('lonely.onnx', model)]);
-      await page.waitForFunction(() => (window as unknown as { __mimic: { getState(): { errors: unknown[] } } }).__mimic.getState().errors.length > 0, undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => (window as unknown as { __mimic: { getState(): { errors: unknown[] } } }).__mimic.getState().errors.length > 0,
+        undefined,
+        { timeout: 60_000 },
+      );
       const s1 = await state(page);
       expect(s1.errors.map((e: { message: string }) => e.message).join('\n')).toMatch(/policy\.onnx\.data/);
       expect(s1.driver).toBe('policy');
       const t1 = s1.time;
-      await page.waitForFunction((t) => (window as unknown as { __mimic: { getState(): { time: number } } }).__mimic.getState().time > t + 0.3, t1, { timeout: 60_000 });
+      await page.waitForFunction(
+        (t) => (window as unknown as { __mimic: { getState(): { time: number } } }).__mimic.getState().time > t + 0.3,
+        t1,
+        { timeout: 60_000 },
+      );
       expect(problems.list).toEqual([]);
     });
   });

@@ -36,7 +36,9 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       const problems = watch(page);
       // every asset (onnxruntime-web's wasm builds included) comes from our own server: no CDN
       const foreign: string[] = [];
-      page.on('request', (r) => { if (!r.url().startsWith(app.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url()); });
+      page.on('request', (r) => {
+        if (!r.url().startsWith(app.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url());
+      });
       await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
       await waitReady(page, 90_000);
       phase('app ready');
@@ -45,22 +47,32 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       const probe = (await state(page)).status;
       console.log(`start-up probe: ${probe.obsBackend} — ${probe.obsReason}`);
       // the measured numbers, or (on a machine too loaded to finish the measurement in time) the time-out
-      expect(probe.obsReason).toMatch(/^auto: (CPU [\d.]+ ms vs GPU [\d.]+ ms at N=1 → (CPU|GPU)|WebGPU measurement did not finish within \d+ s → CPU)/);
+      expect(probe.obsReason).toMatch(
+        /^auto: (CPU [\d.]+ ms vs GPU [\d.]+ ms at N=1 → (CPU|GPU)|WebGPU measurement did not finish within \d+ s → CPU)/,
+      );
       expect(await page.locator('#tab-drive').innerText()).not.toMatch(/probing/i);
 
       phase('start-up probe done');
       await page.setInputFiles('#file-input', g1DanceFiles());
-      await page.waitForFunction(() => {
-        const s = (window as any).__mimic.getState();
-        return s.driver === 'policy' && s.robotName !== 'humanoid29' && !s.busy && s.backend !== null;
-      }, undefined, { timeout: 90_000 });
+      await page.waitForFunction(
+        () => {
+          const s = (window as any).__mimic.getState();
+          return s.driver === 'policy' && s.robotName !== 'humanoid29' && !s.busy && s.backend !== null;
+        },
+        undefined,
+        { timeout: 90_000 },
+      );
 
       phase('G1 + dance policy loaded');
       await page.selectOption('#obs-backend', 'gpu');
-      await page.waitForFunction(() => {
-        const s = (window as any).__mimic.getState();
-        return s.backend === 'gpu' && !s.busy;
-      }, undefined, { timeout: 90_000 });
+      await page.waitForFunction(
+        () => {
+          const s = (window as any).__mimic.getState();
+          return s.backend === 'gpu' && !s.busy;
+        },
+        undefined,
+        { timeout: 90_000 },
+      );
       phase('switched to GPU');
       const g0 = await state(page);
       expect(g0.errors).toEqual([]);
@@ -77,8 +89,10 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       phase('played 2 s on the GPU');
       await page.screenshot({ path: `${SHOTS}/app-gpu.png` });
       const errs = played.map((s) => s.metrics.lastJointErr).filter((e) => e !== null) as number[];
-      console.log(`GPU: ${g1.gpuSteps} control steps, policy ${g1.status.policyMs.toFixed(1)} ms/step, physics ${g1.status.physicsMs.toFixed(2)} ms/step, ` +
-        `real-time ×${g1.status.rtf.toFixed(2)}, max joint error ${Math.max(...errs).toFixed(3)} rad`);
+      console.log(
+        `GPU: ${g1.gpuSteps} control steps, policy ${g1.status.policyMs.toFixed(1)} ms/step, physics ${g1.status.physicsMs.toFixed(2)} ms/step, ` +
+          `real-time ×${g1.status.rtf.toFixed(2)}, max joint error ${Math.max(...errs).toFixed(3)} rad`,
+      );
       expect(g1.backend).toBe('gpu');
       expect(g1.gpuSteps).toBeGreaterThan(50); // 2 s at 50 Hz, every step on the GPU path
       expect(maxAbsDiff(g1.robot.jointPos, start.robot.jointPos)).toBeGreaterThan(0.05);
@@ -89,8 +103,12 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
 
       // device lost: the CPU path drives while the builder and the WebGPU session are rebuilt on a new device
       expect(await page.evaluate(() => (window as any).__mimicDebug.loseGpuDevice())).toBe(true);
-      await page.waitForFunction(() => /device restored/.test((window as any).__mimic.getState().status.obsReason), undefined, { timeout: 90_000 })
-        .catch(async (e) => { console.log('after the loss:', JSON.stringify((await state(page)).status)); throw e; });
+      await page
+        .waitForFunction(() => /device restored/.test((window as any).__mimic.getState().status.obsReason), undefined, { timeout: 90_000 })
+        .catch(async (e) => {
+          console.log('after the loss:', JSON.stringify((await state(page)).status));
+          throw e;
+        });
       phase('device restored');
       const r0 = await state(page);
       await playFor(page, 0.3);
@@ -103,10 +121,14 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
 
       // back to the CPU while playing: the robot keeps its state and keeps going
       await page.selectOption('#obs-backend', 'cpu');
-      await page.waitForFunction(() => {
-        const s = (window as any).__mimic.getState();
-        return s.backend === 'cpu' && s.driver === 'policy' && !s.busy;
-      }, undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => {
+          const s = (window as any).__mimic.getState();
+          return s.backend === 'cpu' && s.driver === 'policy' && !s.busy;
+        },
+        undefined,
+        { timeout: 60_000 },
+      );
       phase('switched to CPU');
       const c0 = await state(page);
       expect(c0.status.obsReason).toBe('forced CPU');

@@ -22,13 +22,17 @@ async function robotPixels(page: Page): Promise<{ fraction: number; box: { x0: n
     const src = document.getElementById('scene') as HTMLCanvasElement;
     const r = src.getBoundingClientRect();
     const c = document.createElement('canvas');
-    c.width = r.width; c.height = r.height;
+    c.width = r.width;
+    c.height = r.height;
     const g = c.getContext('2d')!;
     g.drawImage(src, 0, 0, r.width, r.height);
-    const x0 = Math.max(0, Math.floor(b.x0 - 10)), y0 = Math.max(0, Math.floor(b.y0 - 10));
-    const x1 = Math.min(r.width, Math.ceil(b.x1 + 10)), y1 = Math.min(r.height, Math.ceil(b.y1 + 10));
+    const x0 = Math.max(0, Math.floor(b.x0 - 10)),
+      y0 = Math.max(0, Math.floor(b.y0 - 10));
+    const x1 = Math.min(r.width, Math.ceil(b.x1 + 10)),
+      y1 = Math.min(r.height, Math.ceil(b.y1 + 10));
     const d = g.getImageData(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)).data;
-    const bg = [0x14, 0x17, 0x1c], ground = [0x22, 0x26, 0x2d];
+    const bg = [0x14, 0x17, 0x1c],
+      ground = [0x22, 0x26, 0x2d];
     let hit = 0;
     for (let i = 0; i < d.length; i += 4) {
       const far = (ref: number[]) => Math.abs(d[i] - ref[0]) + Math.abs(d[i + 1] - ref[1]) + Math.abs(d[i + 2] - ref[2]) > 90;
@@ -42,214 +46,253 @@ async function robotPixels(page: Page): Promise<{ fraction: number; box: { x0: n
 describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
   it('opens on the built-in defaults with the robot visible and playing', async () => {
     await withPage(async (page, problems) => {
-    const s0 = await state(page);
-    expect(s0.robotName).toBe('humanoid29');
-    expect(s0.driver).toBe('builtin');
-    expect(s0.reference).not.toBeNull();
-    await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
-    await sleep(500);
-    await page.screenshot({ path: `${SHOTS}/app-defaults.png` });
-    const { fraction, box } = await robotPixels(page);
-    expect(box.x1 - box.x0).toBeGreaterThan(20);
-    expect(fraction).toBeGreaterThan(0.15);
-    const s1 = await state(page);
-    expect(s1.playing).toBe(true);
-    expect(s1.robot.rootPos[2]).toBeGreaterThan(0.5); // standing (assist 1)
-    expect(s1.errors).toEqual([]);
-    expect(problems.list).toEqual([]);
+      const s0 = await state(page);
+      expect(s0.robotName).toBe('humanoid29');
+      expect(s0.driver).toBe('builtin');
+      expect(s0.reference).not.toBeNull();
+      await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
+      await sleep(500);
+      await page.screenshot({ path: `${SHOTS}/app-defaults.png` });
+      const { fraction, box } = await robotPixels(page);
+      expect(box.x1 - box.x0).toBeGreaterThan(20);
+      expect(fraction).toBeGreaterThan(0.15);
+      const s1 = await state(page);
+      expect(s1.playing).toBe(true);
+      expect(s1.robot.rootPos[2]).toBeGreaterThan(0.5); // standing (assist 1)
+      expect(s1.errors).toEqual([]);
+      expect(problems.list).toEqual([]);
     });
   });
 
   it('loads the G1 with meshes and the dance policy through the file input; playing moves the robot and the plots', async () => {
     await withPage(async (page, problems) => {
-    await loadG1Dance(page, CSV);
-    const s0 = await state(page);
-    expect(s0.errors).toEqual([]);
-    expect(s0.assets.filter((a: any) => !a.builtin).map((a: any) => a.kind).sort()).toEqual(['clip', 'policy', 'robot']);
-    expect(s0.segments).toHaveLength(1);
-    // the dance barely moves in its first 2 s: start at 2.5 s (the robot is put on the reference there)
-    await page.locator('#scrub').fill(String(2.5 / s0.status.duration));
-    const s0b = await state(page);
-    expect(s0b.time).toBeGreaterThan(2.4);
-    const charts0 = s0b.chartUpdates, n0 = s0b.metrics.n, t0 = s0b.time;
-    const q0 = s0b.robot.jointPos as number[];
-    // play 5 s of wall-clock time, and at least 1 s of simulated time (the machine may be loaded)
-    await sleep(5000);
-    await page.waitForFunction((t) => (window as any).__mimic.getState().time > t + 1, t0, { polling: 100, timeout: 90_000 });
-    const s1 = await state(page);
-    await page.screenshot({ path: `${SHOTS}/app-g1-dance.png` });
-    expect(s1.time).toBeGreaterThan(t0 + 0.2);
-    expect(maxAbsDiff(s1.robot.jointPos, q0)).toBeGreaterThan(0.05);
-    expect(s1.chartUpdates).toBeGreaterThan(charts0);
-    expect(s1.metrics.n).toBeGreaterThan(Math.min(n0, 400));
-    expect(Number.isFinite(s1.metrics.lastJointErr)).toBe(true);
-    expect(s1.metrics.lastJointErr).toBeLessThan(0.5); // the policy tracks: not a fallen robot
-    expect(s1.robot.rootPos[2]).toBeGreaterThan(0.4);
-    expect(s1.status.policyMs).toBeGreaterThan(0);
-    expect(s1.errors).toEqual([]);
-    const { fraction } = await robotPixels(page);
-    expect(fraction).toBeGreaterThan(0.1);
+      await loadG1Dance(page, CSV);
+      const s0 = await state(page);
+      expect(s0.errors).toEqual([]);
+      expect(
+        s0.assets
+          .filter((a: any) => !a.builtin)
+          .map((a: any) => a.kind)
+          .sort(),
+      ).toEqual(['clip', 'policy', 'robot']);
+      expect(s0.segments).toHaveLength(1);
+      // the dance barely moves in its first 2 s: start at 2.5 s (the robot is put on the reference there)
+      await page.locator('#scrub').fill(String(2.5 / s0.status.duration));
+      const s0b = await state(page);
+      expect(s0b.time).toBeGreaterThan(2.4);
+      const charts0 = s0b.chartUpdates,
+        n0 = s0b.metrics.n,
+        t0 = s0b.time;
+      const q0 = s0b.robot.jointPos as number[];
+      // play 5 s of wall-clock time, and at least 1 s of simulated time (the machine may be loaded)
+      await sleep(5000);
+      await page.waitForFunction((t) => (window as any).__mimic.getState().time > t + 1, t0, { polling: 100, timeout: 90_000 });
+      const s1 = await state(page);
+      await page.screenshot({ path: `${SHOTS}/app-g1-dance.png` });
+      expect(s1.time).toBeGreaterThan(t0 + 0.2);
+      expect(maxAbsDiff(s1.robot.jointPos, q0)).toBeGreaterThan(0.05);
+      expect(s1.chartUpdates).toBeGreaterThan(charts0);
+      expect(s1.metrics.n).toBeGreaterThan(Math.min(n0, 400));
+      expect(Number.isFinite(s1.metrics.lastJointErr)).toBe(true);
+      expect(s1.metrics.lastJointErr).toBeLessThan(0.5); // the policy tracks: not a fallen robot
+      expect(s1.robot.rootPos[2]).toBeGreaterThan(0.4);
+      expect(s1.status.policyMs).toBeGreaterThan(0);
+      expect(s1.errors).toEqual([]);
+      const { fraction } = await robotPixels(page);
+      expect(fraction).toBeGreaterThan(0.1);
 
-    // the built-in controller with no assist cannot hold the G1 up: it falls and lies on the floor (its meshes
-    // collide as bounding capsules/boxes), then is put back on the reference
-    expect(await page.locator('#tab-drive').textContent()).toMatch(/meshes as primitive proxies \(18 boxes, 6 capsules/);
-    await page.click('#driver-builtin');
-    await page.locator('#assist').fill('0');
-    const zs: number[] = [];
-    let fellNote = '', shot = false;
-    const until = Date.now() + 120_000;
-    while (Date.now() < until && !fellNote) {
-      const s = await state(page);
-      zs.push(s.robot.rootPos[2]);
-      if (/fell at/.test(s.status.note)) fellNote = s.status.note;
-      if (s.robot.rootPos[2] < 0.2 && !shot) shot = !!(await page.screenshot({ path: `${SHOTS}/app-g1-fallen.png` }));
-      await sleep(100);
-    }
-    console.log(`fallen G1: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
-    expect(fellNote).toMatch(/reset to the reference/);
-    expect(Math.min(...zs)).toBeLessThan(0.45);
-    expect(Math.min(...zs)).toBeGreaterThan(0.04); // on the floor, not through it
-    await expectClean(page, problems);
+      // the built-in controller with no assist cannot hold the G1 up: it falls and lies on the floor (its meshes
+      // collide as bounding capsules/boxes), then is put back on the reference
+      expect(await page.locator('#tab-drive').textContent()).toMatch(/meshes as primitive proxies \(18 boxes, 6 capsules/);
+      await page.click('#driver-builtin');
+      await page.locator('#assist').fill('0');
+      const zs: number[] = [];
+      let fellNote = '',
+        shot = false;
+      const until = Date.now() + 120_000;
+      while (Date.now() < until && !fellNote) {
+        const s = await state(page);
+        zs.push(s.robot.rootPos[2]);
+        if (/fell at/.test(s.status.note)) fellNote = s.status.note;
+        if (s.robot.rootPos[2] < 0.2 && !shot) shot = !!(await page.screenshot({ path: `${SHOTS}/app-g1-fallen.png` }));
+        await sleep(100);
+      }
+      console.log(`fallen G1: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
+      expect(fellNote).toMatch(/reset to the reference/);
+      expect(Math.min(...zs)).toBeLessThan(0.45);
+      expect(Math.min(...zs)).toBeGreaterThan(0.04); // on the floor, not through it
+      await expectClean(page, problems);
     });
   }, 300_000); // loads 30+ meshes, plays, then waits for a fall under software GL
 
   it('plays a two-segment timeline through its transition with no reference jump', async () => {
     await withPage(async (page, problems) => {
-    await page.setInputFiles('#file-input', [CSV]);
-    await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 1, undefined, { timeout: 30_000 });
-    await page.click('#driver-replay');
-    await page.click('#pause');
-    await page.click('#tabbtn-timeline');
-    const dance = (await state(page)).segments[0].clipId;
-    await page.selectOption('#add-clip', dance);
-    await page.click('#add-segment');
-    await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 2);
-    const setNum = async (sel: string, i: number, v: string) => {
-      await page.locator(sel).nth(i).fill(v);
-      await page.locator(sel).nth(i).press('Tab');
-    };
-    await setNum('.seg-in', 0, '2');
-    await setNum('.seg-out', 0, '5');
-    await setNum('.seg-in', 1, '12');
-    await setNum('.seg-out', 1, '16');
-    await setNum('.seg-fade', 1, '0.4');
-    await page.click('#timeline-loop'); // off: one pass, 3 + 4 - 0.4 = 6.6 s
-    const segs = (await state(page)).segments;
-    expect(segs.map((g: any) => [g.in, g.out])).toEqual([[2, 5], [12, 16]]);
-    expect(segs[1].crossfade).toBe(0.4);
-    await page.waitForFunction(() => Math.abs((window as any).__mimic.getState().status.duration - 6.6) < 1e-6, undefined, { polling: 50, timeout: 10_000 })
-      .catch(async (e) => { const s = await state(page); console.log(s.loop, s.status.duration, JSON.stringify(s.segments)); throw e; });
-    // scrub to 2.4 s, then single control steps through the transition (2.6 .. 3.0 s)
-    await page.locator('#scrub').fill(String(2.4 / 6.6));
-    let prev = await state(page);
-    expect(prev.time).toBeGreaterThan(2.3);
-    expect(prev.time).toBeLessThan(2.5);
-    const steps: { dRoot: number; dJoint: number; seg: number }[] = [];
-    for (let k = 0; k < 32; k++) {
-      await page.click('#step');
-      await page.waitForFunction((t) => (window as any).__mimic.getState().time > t + 1e-6, prev.time, { polling: 20 });
-      const s = await state(page);
-      const r0 = prev.reference.rootPos, r1 = s.reference.rootPos;
-      steps.push({ dRoot: Math.hypot(r1[0] - r0[0], r1[1] - r0[1], r1[2] - r0[2]), dJoint: maxAbsDiff(s.reference.jointPos, prev.reference.jointPos), seg: s.currentSegment.index });
-      prev = s;
-    }
-    expect(steps[0].seg).toBe(0);
-    expect(steps.at(-1)!.seg).toBe(1);
-    const maxRoot = Math.max(...steps.map((s) => s.dRoot)), maxJoint = Math.max(...steps.map((s) => s.dJoint));
-    // the raw clip between the two cut points jumps by far more than any step taken across the seam
-    const rows = readFileSync(CSV, 'utf8').trim().split('\n');
-    const a = rows[Math.round(4.6 * 60)].split(',').map(Number), b = rows[12 * 60].split(',').map(Number);
-    const rawJoint = maxAbsDiff(a.slice(7), b.slice(7));
-    expect(rawJoint).toBeGreaterThan(3 * maxJoint);
-    expect(maxRoot).toBeLessThan(0.05); // m per 20 ms control step
-    expect(maxJoint).toBeLessThan(0.25); // rad per 20 ms control step
-    await page.screenshot({ path: `${SHOTS}/app-timeline.png` });
-    await expectClean(page, problems);
+      await page.setInputFiles('#file-input', [CSV]);
+      await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 1, undefined, { timeout: 30_000 });
+      await page.click('#driver-replay');
+      await page.click('#pause');
+      await page.click('#tabbtn-timeline');
+      const dance = (await state(page)).segments[0].clipId;
+      await page.selectOption('#add-clip', dance);
+      await page.click('#add-segment');
+      await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 2);
+      const setNum = async (sel: string, i: number, v: string) => {
+        await page.locator(sel).nth(i).fill(v);
+        await page.locator(sel).nth(i).press('Tab');
+      };
+      await setNum('.seg-in', 0, '2');
+      await setNum('.seg-out', 0, '5');
+      await setNum('.seg-in', 1, '12');
+      await setNum('.seg-out', 1, '16');
+      await setNum('.seg-fade', 1, '0.4');
+      await page.click('#timeline-loop'); // off: one pass, 3 + 4 - 0.4 = 6.6 s
+      const segs = (await state(page)).segments;
+      expect(segs.map((g: any) => [g.in, g.out])).toEqual([
+        [2, 5],
+        [12, 16],
+      ]);
+      expect(segs[1].crossfade).toBe(0.4);
+      await page
+        .waitForFunction(() => Math.abs((window as any).__mimic.getState().status.duration - 6.6) < 1e-6, undefined, {
+          polling: 50,
+          timeout: 10_000,
+        })
+        .catch(async (e) => {
+          const s = await state(page);
+          console.log(s.loop, s.status.duration, JSON.stringify(s.segments));
+          throw e;
+        });
+      // scrub to 2.4 s, then single control steps through the transition (2.6 .. 3.0 s)
+      await page.locator('#scrub').fill(String(2.4 / 6.6));
+      let prev = await state(page);
+      expect(prev.time).toBeGreaterThan(2.3);
+      expect(prev.time).toBeLessThan(2.5);
+      const steps: { dRoot: number; dJoint: number; seg: number }[] = [];
+      for (let k = 0; k < 32; k++) {
+        await page.click('#step');
+        await page.waitForFunction((t) => (window as any).__mimic.getState().time > t + 1e-6, prev.time, { polling: 20 });
+        const s = await state(page);
+        const r0 = prev.reference.rootPos,
+          r1 = s.reference.rootPos;
+        steps.push({
+          dRoot: Math.hypot(r1[0] - r0[0], r1[1] - r0[1], r1[2] - r0[2]),
+          dJoint: maxAbsDiff(s.reference.jointPos, prev.reference.jointPos),
+          seg: s.currentSegment.index,
+        });
+        prev = s;
+      }
+      expect(steps[0].seg).toBe(0);
+      expect(steps.at(-1)!.seg).toBe(1);
+      const maxRoot = Math.max(...steps.map((s) => s.dRoot)),
+        maxJoint = Math.max(...steps.map((s) => s.dJoint));
+      // the raw clip between the two cut points jumps by far more than any step taken across the seam
+      const rows = readFileSync(CSV, 'utf8').trim().split('\n');
+      const a = rows[Math.round(4.6 * 60)].split(',').map(Number),
+        b = rows[12 * 60].split(',').map(Number);
+      const rawJoint = maxAbsDiff(a.slice(7), b.slice(7));
+      expect(rawJoint).toBeGreaterThan(3 * maxJoint);
+      expect(maxRoot).toBeLessThan(0.05); // m per 20 ms control step
+      expect(maxJoint).toBeLessThan(0.25); // rad per 20 ms control step
+      await page.screenshot({ path: `${SHOTS}/app-timeline.png` });
+      await expectClean(page, problems);
     });
   });
 
   it('moving a blend weight slider changes the pose', async () => {
     await withPage(async (page, problems) => {
-    await page.setInputFiles('#file-input', [CSV, '../shared/assets/bvh/09_01.bvh']);
-    await page.waitForFunction(() => (window as any).__mimic.getState().assets.filter((a: any) => a.kind === 'clip' && !a.builtin).length === 2, undefined, { timeout: 60_000 });
-    await page.click('#driver-replay');
-    await page.click('#pause');
-    await page.click('#tabbtn-blend');
-    const clips = (await state(page)).assets.filter((a: any) => a.kind === 'clip' && !a.builtin);
-    // two layers: the dance and the retargeted BVH
-    while ((await state(page)).layers.length < 2) {
-      await page.selectOption('#add-layer-clip', clips[(await state(page)).layers.length % 2].id);
-      await page.click('#add-layer');
-    }
-    const layers = (await state(page)).layers;
-    await page.locator('.layer select').nth(0).selectOption(clips[0].id);
-    await page.locator('.layer select').nth(1).selectOption(clips[1].id);
-    // both layers on every body part, so that the weights mix them everywhere
-    for (let guard = 0; guard < 12; guard++) {
-      const box = page.locator('.layer input[type=checkbox]:not(:checked)').first();
-      if (!(await box.count())) break;
-      await box.check();
-    }
-    await page.waitForFunction(() => (window as any).__mimic.getState().layers.slice(0, 2).every((l: any) => Object.values(l.mask).every((v) => v === 1)));
-    await page.click('#use-blend');
-    await page.waitForFunction(() => (window as any).__mimic.getState().source === 'blend');
-    await page.locator('#scrub').fill('0.1');
-    await sleep(300);
-    const before = await state(page);
-    expect(before.layers.length).toBeGreaterThanOrEqual(2 + layers.length - 2);
-    await page.locator('.blend-weight').nth(0).fill('0.1');
-    await page.waitForFunction((w) => Math.abs((window as any).__mimic.getState().layers[0].weight - w) < 1e-9, 0.1);
-    await sleep(300);
-    const after = await state(page);
-    expect(after.time).toBeCloseTo(before.time, 6); // paused: only the weight changed
-    expect(maxAbsDiff(after.robot.jointPos, before.robot.jointPos)).toBeGreaterThan(0.02);
-    await page.screenshot({ path: `${SHOTS}/app-blend.png` });
-    expect(after.errors).toEqual([]);
-    expect(problems.list).toEqual([]);
+      await page.setInputFiles('#file-input', [CSV, '../shared/assets/bvh/09_01.bvh']);
+      await page.waitForFunction(
+        () => (window as any).__mimic.getState().assets.filter((a: any) => a.kind === 'clip' && !a.builtin).length === 2,
+        undefined,
+        { timeout: 60_000 },
+      );
+      await page.click('#driver-replay');
+      await page.click('#pause');
+      await page.click('#tabbtn-blend');
+      const clips = (await state(page)).assets.filter((a: any) => a.kind === 'clip' && !a.builtin);
+      // two layers: the dance and the retargeted BVH
+      while ((await state(page)).layers.length < 2) {
+        await page.selectOption('#add-layer-clip', clips[(await state(page)).layers.length % 2].id);
+        await page.click('#add-layer');
+      }
+      const layers = (await state(page)).layers;
+      await page.locator('.layer select').nth(0).selectOption(clips[0].id);
+      await page.locator('.layer select').nth(1).selectOption(clips[1].id);
+      // both layers on every body part, so that the weights mix them everywhere
+      for (let guard = 0; guard < 12; guard++) {
+        const box = page.locator('.layer input[type=checkbox]:not(:checked)').first();
+        if (!(await box.count())) break;
+        await box.check();
+      }
+      await page.waitForFunction(() =>
+        (window as any).__mimic
+          .getState()
+          .layers.slice(0, 2)
+          .every((l: any) => Object.values(l.mask).every((v) => v === 1)),
+      );
+      await page.click('#use-blend');
+      await page.waitForFunction(() => (window as any).__mimic.getState().source === 'blend');
+      await page.locator('#scrub').fill('0.1');
+      await sleep(300);
+      const before = await state(page);
+      expect(before.layers.length).toBeGreaterThanOrEqual(2 + layers.length - 2);
+      await page.locator('.blend-weight').nth(0).fill('0.1');
+      await page.waitForFunction((w) => Math.abs((window as any).__mimic.getState().layers[0].weight - w) < 1e-9, 0.1);
+      await sleep(300);
+      const after = await state(page);
+      expect(after.time).toBeCloseTo(before.time, 6); // paused: only the weight changed
+      expect(maxAbsDiff(after.robot.jointPos, before.robot.jointPos)).toBeGreaterThan(0.02);
+      await page.screenshot({ path: `${SHOTS}/app-blend.png` });
+      expect(after.errors).toEqual([]);
+      expect(problems.list).toEqual([]);
     });
   });
 
   it('a fallen built-in robot lies on the floor (every shape touches the ground), then is put back', async () => {
     await withPage(async (page, problems) => {
-    await page.selectOption('#speed', '0.5'); // slow motion: the samples below catch the lowest point
-    await page.locator('#assist').fill('0'); // joint PD alone: the robot falls
-    const zs: number[] = [];
-    let fellNote = '';
-    const until = Date.now() + 60_000;
-    while (Date.now() < until && !fellNote) {
-      const s = await state(page);
-      zs.push(s.robot.rootPos[2]);
-      if (/fell at/.test(s.status.note)) fellNote = s.status.note;
-      await sleep(100);
-    }
-    console.log(`fallen built-in robot: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
-    expect(Math.min(...zs)).toBeLessThan(0.45); // it did fall (fallen: root below 55 % of the reference's ~0.8 m)
-    expect(Math.min(...zs)).toBeGreaterThan(0.04); // and did not sink through the floor (lying: the pelvis ~0.08 m up)
-    expect(fellNote).toMatch(/reset to the reference/);
-    await expectClean(page, problems);
+      await page.selectOption('#speed', '0.5'); // slow motion: the samples below catch the lowest point
+      await page.locator('#assist').fill('0'); // joint PD alone: the robot falls
+      const zs: number[] = [];
+      let fellNote = '';
+      const until = Date.now() + 60_000;
+      while (Date.now() < until && !fellNote) {
+        const s = await state(page);
+        zs.push(s.robot.rootPos[2]);
+        if (/fell at/.test(s.status.note)) fellNote = s.status.note;
+        await sleep(100);
+      }
+      console.log(`fallen built-in robot: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
+      expect(Math.min(...zs)).toBeLessThan(0.45); // it did fall (fallen: root below 55 % of the reference's ~0.8 m)
+      expect(Math.min(...zs)).toBeGreaterThan(0.04); // and did not sink through the floor (lying: the pelvis ~0.08 m up)
+      expect(fellNote).toMatch(/reset to the reference/);
+      await expectClean(page, problems);
     });
   });
 
   it('shows an error for a malformed file and keeps playing', async () => {
     await withPage(async (page, problems) => {
-    const t0 = (await state(page)).time;
-    await page.setInputFiles('#file-input', [
-      { name: 'broken.xml', mimeType: 'text/xml', buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n') },
-      { name: 'bad_50hz.csv', mimeType: 'text/csv', buffer: Buffer.from('1,2,3\nnot,a,number\n') },
-    ]);
-    await page.waitForSelector('#errors li.error');
-    const text = await page.locator('#errors').innerText();
-    expect(text).toContain('broken.xml');
-    const s = await state(page);
-    expect(s.errors.length).toBeGreaterThanOrEqual(1);
-    expect(s.errors[0].kind).toMatch(/Error$/);
-    expect(s.robotName).toBe('humanoid29'); // nothing already loaded is lost
-    await sleep(1500);
-    const s2 = await state(page);
-    expect(s2.playing).toBe(true);
-    expect(s2.time).toBeGreaterThan(Math.max(t0, s.time));
-    await page.screenshot({ path: `${SHOTS}/app-error.png` });
-    expect(problems.list).toEqual([]);
+      const t0 = (await state(page)).time;
+      await page.setInputFiles('#file-input', [
+        {
+          name: 'broken.xml',
+          mimeType: 'text/xml',
+          buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n'),
+        },
+        { name: 'bad_50hz.csv', mimeType: 'text/csv', buffer: Buffer.from('1,2,3\nnot,a,number\n') },
+      ]);
+      await page.waitForSelector('#errors li.error');
+      const text = await page.locator('#errors').innerText();
+      expect(text).toContain('broken.xml');
+      const s = await state(page);
+      expect(s.errors.length).toBeGreaterThanOrEqual(1);
+      expect(s.errors[0].kind).toMatch(/Error$/);
+      expect(s.robotName).toBe('humanoid29'); // nothing already loaded is lost
+      await sleep(1500);
+      const s2 = await state(page);
+      expect(s2.playing).toBe(true);
+      expect(s2.time).toBeGreaterThan(Math.max(t0, s.time));
+      await page.screenshot({ path: `${SHOTS}/app-error.png` });
+      expect(problems.list).toEqual([]);
     });
   });
 });
@@ -266,7 +309,11 @@ describe('app: remembered files', { timeout: 180_000 }, () => {
       }, csv);
       await page.dispatchEvent('#scene', 'dragenter', { dataTransfer: dt });
       await page.dispatchEvent('#scene', 'drop', { dataTransfer: dt });
-      await page.waitForFunction(() => (window as any).__mimic.getState().assets.some((a: any) => a.kind === 'clip' && !a.builtin), undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => (window as any).__mimic.getState().assets.some((a: any) => a.kind === 'clip' && !a.builtin),
+        undefined,
+        { timeout: 60_000 },
+      );
       await sleep(500); // the IndexedDB write
       await reloadApp(page);
       const s = await state(page);
@@ -290,15 +337,20 @@ describe('app: poking and sessions', { timeout: 180_000 }, () => {
       const s0 = await state(page);
       const b = s0.robotScreenBox;
       const canvas = (await page.locator('#scene').boundingBox())!;
-      const x = canvas.x + (b.x0 + b.x1) / 2, y = canvas.y + b.y0 + 0.35 * (b.y1 - b.y0);
+      const x = canvas.x + (b.x0 + b.x1) / 2,
+        y = canvas.y + b.y0 + 0.35 * (b.y1 - b.y0);
       await page.mouse.move(x, y);
       await page.mouse.down();
       await page.mouse.move(x + 60, y, { steps: 3 });
       await page.mouse.move(x + 160, y, { steps: 3 });
-      await page.waitForFunction(() => {
-        const p = (window as any).__mimic.getState().push;
-        return p && Math.hypot(...p.force) > 20;
-      }, undefined, { polling: 50, timeout: 60_000 });
+      await page.waitForFunction(
+        () => {
+          const p = (window as any).__mimic.getState().push;
+          return p && Math.hypot(...p.force) > 20;
+        },
+        undefined,
+        { polling: 50, timeout: 60_000 },
+      );
       const pushed = await state(page);
       await page.mouse.up();
       await page.waitForFunction(() => (window as any).__mimic.getState().push === null, undefined, { polling: 50, timeout: 30_000 });
@@ -312,7 +364,11 @@ describe('app: poking and sessions', { timeout: 180_000 }, () => {
       expect(json.segments.length).toBe(s0.segments.length);
       await page.click('#driver-replay');
       await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'replay');
-      await page.setInputFiles('#session-load', { name: 'mimic-session.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+      await page.setInputFiles('#session-load', {
+        name: 'mimic-session.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(json)),
+      });
       await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'builtin', undefined, { timeout: 30_000 });
       const s1 = await state(page);
       expect(s1.segments.map((g: any) => g.clipId)).toEqual(json.segments.map((g: any) => g.clipId));

@@ -19,13 +19,18 @@ export async function startApp(): Promise<{ url: string; server: PreviewServer }
 /** Build once per test run: test files run in sibling forks of one vitest process (same ppid); a lock directory
  *  makes the others wait for the first build, a stamp marks it done. */
 async function buildOnce(): Promise<void> {
-  const stamp = `${OUT}/.built-by-${process.ppid}`, lock = `${OUT}.lock`;
+  const stamp = `${OUT}/.built-by-${process.ppid}`,
+    lock = `${OUT}.lock`;
   for (;;) {
     if (existsSync(stamp)) return;
     try {
       mkdirSync(lock);
     } catch {
-      try { if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true }); } catch { /* gone */ }
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* gone */
+      }
       await new Promise((r) => setTimeout(r, 250));
       continue;
     }
@@ -45,30 +50,47 @@ export async function launch(opts: { webgpu?: boolean } = {}): Promise<Browser> 
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-      '--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
-      ...(opts.webgpu ? ['--enable-features=Vulkan'] : [])],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--enable-unsafe-webgpu',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--ignore-gpu-blocklist',
+      ...(opts.webgpu ? ['--enable-features=Vulkan'] : []),
+    ],
   });
 }
 
-export interface Problems { list: string[] }
+export interface Problems {
+  list: string[];
+}
 /** Collect page errors and console errors (asserted empty by the tests). */
 export function watch(page: Page): Problems {
   const p: Problems = { list: [] };
   page.on('pageerror', (e) => p.list.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') p.list.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') p.list.push(`console: ${m.text()}`);
+  });
   return p;
 }
 
- 
 export type MimicState = any;
-export const state = (page: Page): Promise<MimicState> => page.evaluate(() => (window as unknown as { __mimic: { getState(): unknown } }).__mimic.getState());
+export const state = (page: Page): Promise<MimicState> =>
+  page.evaluate(() => (window as unknown as { __mimic: { getState(): unknown } }).__mimic.getState());
 
 export async function waitReady(page: Page, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(() => {
-    const m = (window as unknown as { __mimic?: { getState(): { ready: boolean; busy: string } } }).__mimic;
-    return !!m && m.getState().ready && !m.getState().busy;
-  }, undefined, { timeout });
+  await page.waitForFunction(
+    () => {
+      const m = (window as unknown as { __mimic?: { getState(): { ready: boolean; busy: string } } }).__mimic;
+      return !!m && m.getState().ready && !m.getState().busy;
+    },
+    undefined,
+    { timeout },
+  );
 }
 
 export const G1 = '../shared/assets/g1';
@@ -80,10 +102,18 @@ export function g1DanceFiles(clip = `${DANCE}/G1_Take_102.bvh_60hz.csv`): string
   return [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, clip];
 }
 
-export interface Opened { page: Page; ctx: BrowserContext; problems: Problems }
+export interface Opened {
+  page: Page;
+  ctx: BrowserContext;
+  problems: Problems;
+}
 /** A new page on the app, watched for errors, once the app is ready; in a fresh context (own IndexedDB) unless given one. */
-export async function openApp(app: { url: string; browser: Browser }, options: BrowserContextOptions = {}, given?: BrowserContext): Promise<Opened> {
-  const ctx = given ?? await app.browser.newContext({ viewport: { width: 1200, height: 760 }, ...options });
+export async function openApp(
+  app: { url: string; browser: Browser },
+  options: BrowserContextOptions = {},
+  given?: BrowserContext,
+): Promise<Opened> {
+  const ctx = given ?? (await app.browser.newContext({ viewport: { width: 1200, height: 760 }, ...options }));
   const page = await ctx.newPage();
   const problems = watch(page);
   await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
@@ -92,8 +122,11 @@ export async function openApp(app: { url: string; browser: Browser }, options: B
 }
 
 /** Run a test body on a fresh page (own context), always closing the context. */
-export async function withApp(app: { url: string; browser: Browser }, body: (page: Page, problems: Problems, ctx: BrowserContext) => Promise<void>,
-  options: BrowserContextOptions = {}): Promise<void> {
+export async function withApp(
+  app: { url: string; browser: Browser },
+  body: (page: Page, problems: Problems, ctx: BrowserContext) => Promise<void>,
+  options: BrowserContextOptions = {},
+): Promise<void> {
   const { page, ctx, problems } = await openApp(app, options);
   try {
     await body(page, problems, ctx);
@@ -111,10 +144,14 @@ export async function reloadApp(page: Page): Promise<void> {
 /** Load the G1 and the dance export through the file input; wait until the policy drives the loaded robot. */
 export async function loadG1Dance(page: Page, clip?: string): Promise<void> {
   await page.setInputFiles('#file-input', g1DanceFiles(clip));
-  await page.waitForFunction(() => {
-    const s = (window as any).__mimic.getState();
-    return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
-  }, undefined, { timeout: 90_000 });
+  await page.waitForFunction(
+    () => {
+      const s = (window as any).__mimic.getState();
+      return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
+    },
+    undefined,
+    { timeout: 90_000 },
+  );
 }
 
 /** No error in the app's state and none on the page or its console. */

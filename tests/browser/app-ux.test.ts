@@ -25,18 +25,29 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       await reloadApp(page);
       await page.waitForFunction(() => (window as any).__mimic.getState().timings.robotVisible !== null);
       const warm = (await state(page)).timings;
-      console.log(`cold start: first frame ${cold.firstFrame.toFixed(0)} ms, robot ${cold.robotVisible?.toFixed(0)} ms, interactive ${cold.ready.toFixed(0)} ms; ` +
-        `warm: first frame ${warm.firstFrame.toFixed(0)} ms, robot ${warm.robotVisible.toFixed(0)} ms, interactive ${warm.ready.toFixed(0)} ms`);
+      console.log(
+        `cold start: first frame ${cold.firstFrame.toFixed(0)} ms, robot ${cold.robotVisible?.toFixed(0)} ms, interactive ${cold.ready.toFixed(0)} ms; ` +
+          `warm: first frame ${warm.firstFrame.toFixed(0)} ms, robot ${warm.robotVisible.toFixed(0)} ms, interactive ${warm.ready.toFixed(0)} ms`,
+      );
       expect(cold.firstFrame).toBeLessThanOrEqual(cold.ready);
       expect(warm.firstFrame).toBeLessThanOrEqual(warm.ready);
 
       // the same error three times: one entry, ×3; a malformed .json: a named ParseError with file and line
-      const broken = { name: 'broken.xml', mimeType: 'text/xml', buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n') };
+      const broken = {
+        name: 'broken.xml',
+        mimeType: 'text/xml',
+        buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n'),
+      };
       for (let k = 0; k < 3; k++) {
         await page.setInputFiles('#file-input', [broken]);
-        await page.waitForFunction((n) => (window as any).__mimic.getState().errors.reduce((a: number, e: any) => a + e.count, 0) >= n, k + 1);
+        await page.waitForFunction(
+          (n) => (window as any).__mimic.getState().errors.reduce((a: number, e: any) => a + e.count, 0) >= n,
+          k + 1,
+        );
       }
-      await page.setInputFiles('#file-input', [{ name: 'profile.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "obs": [1, 2,\n}\n') }]);
+      await page.setInputFiles('#file-input', [
+        { name: 'profile.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "obs": [1, 2,\n}\n') },
+      ]);
       await page.waitForFunction(() => (window as any).__mimic.getState().errors.length === 2);
       const s1 = await state(page);
       const xml = s1.errors.find((e: any) => /broken\.xml/.test(e.message));
@@ -82,9 +93,21 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
         await page.evaluate((sel) => {
           const w = window as any;
           const el = document.querySelector(sel)!;
-          w.__clickAt = 0; w.__answerAt = 0;
-          el.addEventListener('pointerdown', () => { w.__clickAt = performance.now(); }, { once: true, capture: true });
-          new MutationObserver((_, o) => { if (el.classList.contains('on')) { w.__answerAt = performance.now(); o.disconnect(); } }).observe(el, { attributes: true });
+          w.__clickAt = 0;
+          w.__answerAt = 0;
+          el.addEventListener(
+            'pointerdown',
+            () => {
+              w.__clickAt = performance.now();
+            },
+            { once: true, capture: true },
+          );
+          new MutationObserver((_, o) => {
+            if (el.classList.contains('on')) {
+              w.__answerAt = performance.now();
+              o.disconnect();
+            }
+          }).observe(el, { attributes: true });
         }, id);
         await page.click(id);
         await page.waitForFunction(() => (window as any).__answerAt > 0, undefined, { timeout: 10_000 });
@@ -103,13 +126,19 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
     await withPage(async (page, problems) => {
       // a run (CMU 09_01, retargeted), looped: each pass starts where the last ended, so the robot travels on
       await page.setInputFiles('#file-input', [BVH]);
-      await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 1 && !(window as any).__mimic.getState().busy, undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => (window as any).__mimic.getState().segments.length === 1 && !(window as any).__mimic.getState().busy,
+        undefined,
+        { timeout: 60_000 },
+      );
       await page.click('#driver-replay');
       await page.selectOption('#speed', '2');
       const view = (await page.locator('#scene').boundingBox())!;
       const start = (await state(page)).robot.rootPos as number[];
       const boxes: { x0: number; y0: number; x1: number; y1: number }[] = [];
-      let far = 0, t = 0, shot = false;
+      let far = 0,
+        t = 0,
+        shot = false;
       // bounded by simulated time: 8 s of running
       while (t < 8) {
         const s = await state(page);
@@ -120,7 +149,9 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
         await sleep(150);
       }
       const heights = boxes.map((b) => b.y1 - b.y0);
-      console.log(`follow: root travelled up to ${far.toFixed(2)} m; ${boxes.length} samples; box height ${Math.min(...heights).toFixed(0)}–${Math.max(...heights).toFixed(0)} px of ${view.height}`);
+      console.log(
+        `follow: root travelled up to ${far.toFixed(2)} m; ${boxes.length} samples; box height ${Math.min(...heights).toFixed(0)}–${Math.max(...heights).toFixed(0)} px of ${view.height}`,
+      );
       expect(far).toBeGreaterThan(3);
       for (const b of boxes) {
         expect(b.x0).toBeGreaterThan(0);
@@ -133,7 +164,10 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       // zoom far out, then "frame robot": back to about half the view's height
       await page.click('#pause');
       await page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
-      for (let k = 0; k < 8; k++) { await page.mouse.wheel(0, 400); await sleep(50); }
+      for (let k = 0; k < 8; k++) {
+        await page.mouse.wheel(0, 400);
+        await sleep(50);
+      }
       await sleep(500);
       const small = (await state(page)).robotScreenBox;
       await page.click('#frame-robot');
@@ -157,7 +191,10 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
         new MutationObserver(() => {
           const p = w.__mimic.getState().progress;
           if (p && !w.__labels.includes(p.label)) w.__labels.push(p.label);
-          if (p && w.__cancelOnce) { w.__cancelOnce = false; (document.getElementById('load-cancel') as HTMLButtonElement).click(); }
+          if (p && w.__cancelOnce) {
+            w.__cancelOnce = false;
+            (document.getElementById('load-cancel') as HTMLButtonElement).click();
+          }
         }).observe(busy, { subtree: true, childList: true, characterData: true, attributes: true });
         w.__cancelOnce = true;
       });
@@ -170,10 +207,14 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       // the folder, twice: one policy named by its folder, one clip
       for (let k = 0; k < 2; k++) {
         await page.setInputFiles('#folder-input', DANCE);
-        await page.waitForFunction(() => {
-          const s = (window as any).__mimic.getState();
-          return s.assets.some((a: any) => a.kind === 'policy') && !s.busy && !s.progress;
-        }, undefined, { timeout: 90_000 });
+        await page.waitForFunction(
+          () => {
+            const s = (window as any).__mimic.getState();
+            return s.assets.some((a: any) => a.kind === 'policy') && !s.busy && !s.progress;
+          },
+          undefined,
+          { timeout: 90_000 },
+        );
       }
       const labels: string[] = await page.evaluate(() => (window as any).__labels);
       console.log(`load progress labels: ${labels.slice(0, 4).join(' | ')} …`);
@@ -199,7 +240,8 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
   });
 
   it('a session saved with its files opens in a fresh browser; one without them lists every missing file and continues when they are dropped', async () => {
-    let zip = '', json = '';
+    let zip = '',
+      json = '';
     await withPage(async (page) => {
       await page.setInputFiles('#file-input', [CSV, BVH]);
       await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 2, undefined, { timeout: 60_000 });
@@ -209,15 +251,23 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       zip = `${SHOTS}/ux-session.zip`;
       await dz.saveAs(zip);
       const [dj] = await Promise.all([page.waitForEvent('download'), page.click('#session-save')]);
-      json = readFileSync((await dj.path()), 'utf8');
+      json = readFileSync(await dj.path(), 'utf8');
       expect(readFileSync(zip).subarray(0, 2).toString()).toBe('PK');
     });
     // a fresh browser context (no IndexedDB, no files): the archive alone
     await withPage(async (page, problems) => {
       await page.setInputFiles('#session-load', { name: 'mimic-session.zip', mimeType: 'application/zip', buffer: readFileSync(zip) });
-      await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 2 && (window as any).__mimic.getState().driver === 'replay', undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => (window as any).__mimic.getState().segments.length === 2 && (window as any).__mimic.getState().driver === 'replay',
+        undefined,
+        { timeout: 60_000 },
+      );
       const s = await state(page);
-      expect(mine(s, 'clip').map((a: any) => a.name).sort()).toEqual(['09_01', 'G1_Take_102.bvh_60hz']);
+      expect(
+        mine(s, 'clip')
+          .map((a: any) => a.name)
+          .sort(),
+      ).toEqual(['09_01', 'G1_Take_102.bvh_60hz']);
       expect(s.errors).toEqual([]);
       expect(problems.list).toEqual([]);
     });
@@ -227,10 +277,16 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       await page.waitForFunction(() => (window as any).__mimic.getState().errors.length > 0, undefined, { timeout: 30_000 });
       const s0 = await state(page);
       expect(s0.errors).toHaveLength(1);
-      expect(s0.errors[0].message).toMatch(/2 file\(s\) not loaded.*G1_Take_102\.bvh_60hz.*09_01|2 file\(s\) not loaded.*09_01.*G1_Take_102/);
+      expect(s0.errors[0].message).toMatch(
+        /2 file\(s\) not loaded.*G1_Take_102\.bvh_60hz.*09_01|2 file\(s\) not loaded.*09_01.*G1_Take_102/,
+      );
       expect(s0.waitingSession).toBe(true);
       await page.setInputFiles('#file-input', [CSV, BVH]);
-      await page.waitForFunction(() => !(window as any).__mimic.getState().waitingSession && (window as any).__mimic.getState().driver === 'replay', undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => !(window as any).__mimic.getState().waitingSession && (window as any).__mimic.getState().driver === 'replay',
+        undefined,
+        { timeout: 60_000 },
+      );
       const s1 = await state(page);
       expect(s1.segments).toHaveLength(2);
       expect(new Set(s1.segments.map((g: any) => g.clipId))).toEqual(new Set(mine(s1, 'clip').map((a: any) => a.id)));
@@ -244,13 +300,23 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       await page.click('#tabbtn-evaluate');
       await page.waitForSelector('#eval-run', { state: 'visible', timeout: 30_000 });
       await page.selectOption('#eval-scenario', 'nominal');
-      for (const [sel, v] of [['#eval-episodes', '1'], ['#eval-envs', '1'], ['#eval-workers', '1'], ['#eval-seconds', '1']]) {
+      for (const [sel, v] of [
+        ['#eval-episodes', '1'],
+        ['#eval-envs', '1'],
+        ['#eval-workers', '1'],
+        ['#eval-seconds', '1'],
+      ]) {
         await page.locator(sel).fill(v);
         await page.locator(sel).press('Tab');
       }
       await page.click('#eval-run');
-      await page.waitForFunction(() => !!(document.getElementById('eval-summary') as HTMLElement).dataset.summary
-        || /failed|Cannot run/.test(document.getElementById('eval-status')!.textContent ?? ''), undefined, { polling: 100, timeout: 120_000 });
+      await page.waitForFunction(
+        () =>
+          !!(document.getElementById('eval-summary') as HTMLElement).dataset.summary ||
+          /failed|Cannot run/.test(document.getElementById('eval-status')!.textContent ?? ''),
+        undefined,
+        { polling: 100, timeout: 120_000 },
+      );
       expect(await page.locator('#eval-summary').innerText()).toMatch(/success \d+% of 1[\s\S]*MPJPE/);
       await page.click('#eval-open-report');
       const box = (await page.locator('#eval-report-dialog').boundingBox())!;

@@ -15,7 +15,10 @@ const errors: string[] = [];
 
 beforeAll(async () => {
   server = await createServer({
-    configFile: false, root, logLevel: 'error', clearScreen: false,
+    configFile: false,
+    root,
+    logLevel: 'error',
+    clearScreen: false,
     server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [root, assets] }, hmr: false, watch: null },
     optimizeDeps: { noDiscovery: true, include: [], exclude: ['onnxruntime-web'] },
   });
@@ -24,19 +27,33 @@ beforeAll(async () => {
   const port = typeof address === 'object' && address ? address.port : 0;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-features=Vulkan'],
+    args: [
+      '--enable-unsafe-webgpu',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--use-angle=swiftshader',
+      '--enable-features=Vulkan',
+    ],
   });
   const page = await browser.newPage();
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()} ${m.location().url}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()} ${m.location().url}`);
+  });
   // the browser asks for /favicon.ico by itself; any other failed request is an error
-  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`HTTP ${r.status()} ${r.url()}`); });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`HTTP ${r.status()} ${r.url()}`);
+  });
   await page.goto(`http://127.0.0.1:${port}/tests/browser/gpu-page.html`);
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
   const opts: PageOptions = {
-    g1Url: `/@fs${assets}/g1/g1_29dof_rev_1_0.xml`, policyUrl: `/@fs${assets}/policies/g1-dance-102/policy.onnx`,
-    ns: [1, 7, 64, 1000], policyN: 4,
+    g1Url: `/@fs${assets}/g1/g1_29dof_rev_1_0.xml`,
+    policyUrl: `/@fs${assets}/policies/g1-dance-102/policy.onnx`,
+    ns: [1, 7, 64, 1000],
+    policyN: 4,
   };
   result = await page.evaluate((o) => window.__gpuTest(o), opts);
 }, 280_000);

@@ -12,12 +12,34 @@ import { G1_POLICY_JOINTS, makeContext, type Sizes } from '../gpu/obs-fixture';
 import { makeMlp } from '../gpu/onnx-mlp';
 import { policyPaths } from './policy-paths';
 
-export interface PageOptions { g1Url: string; policyUrl: string; ns: number[]; policyN: number }
-export interface ActionResult { policy: string; n: number; ep: string; reason: string; fixedBatch: boolean; maxAbs: number; maxAction: number }
-export interface PageResult { adapter: string | null; obs: CompareResult[]; actions: ActionResult[] }
+export interface PageOptions {
+  g1Url: string;
+  policyUrl: string;
+  ns: number[];
+  policyN: number;
+}
+export interface ActionResult {
+  policy: string;
+  n: number;
+  ep: string;
+  reason: string;
+  fixedBatch: boolean;
+  maxAbs: number;
+  maxAction: number;
+}
+export interface PageResult {
+  adapter: string | null;
+  obs: CompareResult[];
+  actions: ActionResult[];
+}
 
 async function actionsCompare(
-  device: GPUDevice, name: string, model: Uint8Array, layout: ObsLayoutEntry[], n: number, sizes: Sizes,
+  device: GPUDevice,
+  name: string,
+  model: Uint8Array,
+  layout: ObsLayoutEntry[],
+  n: number,
+  sizes: Sizes,
   ep: 'webgpu' | 'wasm' = 'webgpu',
 ): Promise<ActionResult> {
   const ctx = makeContext(n, 900 + n, sizes);
@@ -28,7 +50,8 @@ async function actionsCompare(
   const got = Float32Array.from(await paths.runGpu());
   // reference: CPU observations → wasm, one row at a time when the batch is fixed
   const want = await paths.runCpu();
-  let maxAbs = 0, maxAction = 0;
+  let maxAbs = 0,
+    maxAction = 0;
   for (let i = 0; i < want.length; i++) {
     const d = Math.abs(want[i] - got[i]);
     maxAbs = Number.isNaN(d) ? Infinity : Math.max(maxAbs, d);
@@ -45,8 +68,11 @@ async function run(opts: PageOptions): Promise<PageResult> {
   const device = await requestObsDevice(adapter);
   const g1 = loadRobot('g1_29dof_rev_1_0.xml', await (await fetch(opts.g1Url)).text());
   const sizes: Sizes = {
-    nj: g1.joints.length, nb: g1.bodies.length, anchorBody: g1.bodyIndex.get('torso_link')!,
-    policyJoints: G1_POLICY_JOINTS.map((j) => g1.jointIndex.get(g1.joints[j].name)!), nSkills: 64,
+    nj: g1.joints.length,
+    nb: g1.bodies.length,
+    anchorBody: g1.bodyIndex.get('torso_link')!,
+    policyJoints: G1_POLICY_JOINTS.map((j) => g1.jointIndex.get(g1.joints[j].name)!),
+    nSkills: 64,
   };
   const obs: CompareResult[] = [];
   for (const n of opts.ns) {
@@ -66,6 +92,10 @@ async function run(opts: PageOptions): Promise<PageResult> {
   return { adapter: adapterDescription(adapter), obs, actions };
 }
 
-declare global { interface Window { __gpuTest: (opts: PageOptions) => Promise<PageResult> } }
+declare global {
+  interface Window {
+    __gpuTest: (opts: PageOptions) => Promise<PageResult>;
+  }
+}
 window.__gpuTest = run;
 document.getElementById('status')!.textContent = 'ready';

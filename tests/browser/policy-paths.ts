@@ -19,7 +19,12 @@ export interface PolicyPaths {
 }
 
 export async function policyPaths(
-  device: GPUDevice, name: string, model: Uint8Array, layout: ObsLayoutEntry[], ctx: ObsContext, ep: 'webgpu' | 'wasm' = 'webgpu',
+  device: GPUDevice,
+  name: string,
+  model: Uint8Array,
+  layout: ObsLayoutEntry[],
+  ctx: ObsContext,
+  ep: 'webgpu' | 'wasm' = 'webgpu',
 ): Promise<PolicyPaths> {
   const n = ctx.n;
   const gpu = await GpuObservationBuilder.create(device, layout, ctx);
@@ -27,7 +32,8 @@ export async function policyPaths(
   const cpu = new CpuObservationBuilder(layout, ctx);
   const obs = new Float32Array(n * cpu.size);
   const wasm = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
-  const input = wasm.inputNames[0], output = wasm.outputNames.includes('actions') ? 'actions' : wasm.outputNames[0];
+  const input = wasm.inputNames[0],
+    output = wasm.outputNames.includes('actions') ? 'actions' : wasm.outputNames[0];
   const actions = new Float32Array(n * handoff.nActions);
   const rows = handoff.fixedBatch ? 1 : n;
   return {
@@ -40,7 +46,9 @@ export async function policyPaths(
     runCpu: async () => {
       cpu.build(obs);
       for (let e = 0; e < n; e += rows) {
-        const out = await wasm.run({ [input]: new ort.Tensor('float32', obs.slice(e * cpu.size, (e + rows) * cpu.size), [rows, cpu.size]) });
+        const out = await wasm.run({
+          [input]: new ort.Tensor('float32', obs.slice(e * cpu.size, (e + rows) * cpu.size), [rows, cpu.size]),
+        });
         actions.set(out[output].data as Float32Array, e * handoff.nActions);
       }
       return actions;

@@ -21,8 +21,11 @@ beforeAll(async () => {
   const g1 = loadRobot('g1_29dof_rev_1_0.xml', readFileSync('../shared/assets/g1/g1_29dof_rev_1_0.xml', 'utf8'));
   const names = G1_POLICY_JOINTS.map((j) => g1.joints[j].name);
   sizes = {
-    nj: g1.joints.length, nb: g1.bodies.length, anchorBody: g1.bodyIndex.get('torso_link')!,
-    policyJoints: names.map((n) => g1.jointIndex.get(n)!), nSkills: 64,
+    nj: g1.joints.length,
+    nb: g1.bodies.length,
+    anchorBody: g1.bodyIndex.get('torso_link')!,
+    policyJoints: names.map((n) => g1.jointIndex.get(n)!),
+    nSkills: 64,
   };
 });
 
@@ -57,7 +60,9 @@ describe('WebGPU observations (Dawn, Node)', () => {
     const ctx = makeContext(8, 7, sizes);
     let lost = '';
     const gpu = await GpuObservationBuilder.create(own, beyondmimic154, ctx, { recreateDevice: fresh });
-    gpu.onLost = (why) => { lost = why; };
+    gpu.onLost = (why) => {
+      lost = why;
+    };
     own.destroy();
     await new Promise((r) => setTimeout(r, 50));
     await gpu.ready;

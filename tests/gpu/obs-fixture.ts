@@ -8,10 +8,15 @@ import { obsTerms } from '../../src/core/observation/terms';
 import type { ObsContext } from '../../src/core/observation/types';
 
 /** unitree_rl_lab G1 29-DoF joint_ids_map (policy joint i → description joint index). */
-export const G1_POLICY_JOINTS = [0, 6, 12, 1, 7, 13, 2, 8, 14, 3, 9, 15, 22, 4, 10, 16, 23, 5, 11,
-  17, 24, 18, 25, 19, 26, 20, 27, 21, 28];
+export const G1_POLICY_JOINTS = [0, 6, 12, 1, 7, 13, 2, 8, 14, 3, 9, 15, 22, 4, 10, 16, 23, 5, 11, 17, 24, 18, 25, 19, 26, 20, 27, 21, 28];
 
-export interface Sizes { nj: number; nb: number; anchorBody: number; policyJoints: number[]; nSkills: number }
+export interface Sizes {
+  nj: number;
+  nb: number;
+  anchorBody: number;
+  policyJoints: number[];
+  nSkills: number;
+}
 
 /** G1 sizes without the model: 29 joints, 30 bodies, torso_link = body 15 in the MJCF's depth-first order. */
 export const G1_SIZES: Sizes = { nj: 29, nb: 30, anchorBody: 15, policyJoints: G1_POLICY_JOINTS, nSkills: 64 };

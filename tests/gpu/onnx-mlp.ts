@@ -8,7 +8,10 @@ const enc = new TextEncoder();
 
 function varint(v: number): number[] {
   const out: number[] = [];
-  while (v >= 0x80) { out.push((v % 0x80) | 0x80); v = Math.floor(v / 0x80); }
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
   out.push(v);
   return out;
 }
@@ -31,13 +34,24 @@ function node(op: string, inputs: string[], output: string): number[] {
   return [...inputs.flatMap((i) => str(1, i)), ...str(2, output), ...str(3, `${op}_${output}`), ...str(4, op)];
 }
 
-export interface Mlp { bytes: Uint8Array; w1: Float32Array; b1: Float32Array; w2: Float32Array; b2: Float32Array; nIn: number; nHidden: number; nOut: number }
+export interface Mlp {
+  bytes: Uint8Array;
+  w1: Float32Array;
+  b1: Float32Array;
+  w2: Float32Array;
+  b2: Float32Array;
+  nIn: number;
+  nHidden: number;
+  nOut: number;
+}
 
 export function makeMlp(nIn: number, nHidden: number, nOut: number, seed: number, batch: number | string = 'batch'): Mlp {
   const r = rng(seed);
   const rand = (k: number, s: number) => Float32Array.from({ length: k }, () => (r() * 2 - 1) * s);
-  const w1 = rand(nIn * nHidden, 1 / Math.sqrt(nIn)), b1 = rand(nHidden, 0.1);
-  const w2 = rand(nHidden * nOut, 1 / Math.sqrt(nHidden)), b2 = rand(nOut, 0.1);
+  const w1 = rand(nIn * nHidden, 1 / Math.sqrt(nIn)),
+    b1 = rand(nHidden, 0.1);
+  const w2 = rand(nHidden * nOut, 1 / Math.sqrt(nHidden)),
+    b2 = rand(nOut, 0.1);
   const graph = [
     ...bytes(1, node('MatMul', ['obs', 'W1'], 'h0')),
     ...bytes(1, node('Add', ['h0', 'B1'], 'h1')),
@@ -58,7 +72,8 @@ export function makeMlp(nIn: number, nHidden: number, nOut: number, seed: number
 
 /** The same network in plain JS (float64), one row. */
 export function mlpForward(m: Mlp, x: ArrayLike<number>, xo = 0): Float64Array {
-  const h = new Float64Array(m.nHidden), y = new Float64Array(m.nOut);
+  const h = new Float64Array(m.nHidden),
+    y = new Float64Array(m.nOut);
   for (let j = 0; j < m.nHidden; j++) {
     let s = m.b1[j];
     for (let i = 0; i < m.nIn; i++) s += x[xo + i] * m.w1[i * m.nHidden + j];

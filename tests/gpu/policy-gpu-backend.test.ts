@@ -17,9 +17,12 @@ import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { PolicySession } from '../../src/core/policy/session';
 import { dawnAdapter } from './dawn';
 
-const A = '../shared/assets', D = `${A}/policies/g1-dance-102`;
+const A = '../shared/assets',
+  D = `${A}/policies/g1-dance-102`;
 const done: (() => unknown)[] = [];
-afterAll(async () => { for (const f of done) await f(); });
+afterAll(async () => {
+  for (const f of done) await f();
+});
 
 describe('GPU observation backend in the PolicyController (Dawn, Node)', () => {
   it('gives the same PD targets as the CPU backend over 20 control steps', async () => {
@@ -28,17 +31,30 @@ describe('GPU observation backend in the PolicyController (Dawn, Node)', () => {
     const device = await adapter!.requestDevice();
     done.push(() => device.destroy());
     const g1 = loadRobot('g1_29dof_rev_1_0.xml', readFileSync(`${A}/g1/g1_29dof_rev_1_0.xml`, 'utf8'));
-    const clip = parseMotionCsv(readFileSync(`${D}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', g1.joints.map((j) => j.name));
+    const clip = parseMotionCsv(
+      readFileSync(`${D}/G1_Take_102.bvh_60hz.csv`, 'utf8'),
+      'G1_Take_102.bvh_60hz.csv',
+      g1.joints.map((j) => j.name),
+    );
     const bytes = new Uint8Array(readFileSync(`${D}/policy.onnx`));
-    const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'policy.onnx'), file: 'policy.onnx', robot: g1, yaml: readFileSync(`${D}/deploy.yaml`, 'utf8') });
+    const config = resolvePolicyConfig({
+      info: readOnnxInfo(bytes, 'policy.onnx'),
+      file: 'policy.onnx',
+      robot: g1,
+      yaml: readFileSync(`${D}/deploy.yaml`, 'utf8'),
+    });
     const make = async (): Promise<{ ctrl: PolicyController; engine: PhysicsEngine }> => {
       const engine = await createRapierEngine(g1, { n: 1 });
       const session = await PolicySession.create(bytes, config);
-      done.push(() => session.release(), () => engine.free());
+      done.push(
+        () => session.release(),
+        () => engine.free(),
+      );
       const ctrl = new PolicyController({ model: g1, engine, config, session, track: new ReferenceTrack(g1, clip, config.stepDt) });
       return { ctrl, engine };
     };
-    const cpu = await make(), gpu = await make();
+    const cpu = await make(),
+      gpu = await make();
     const builder = await GpuObservationBuilder.create(device, config.observations, gpu.ctrl.ctx);
     done.push(() => builder.destroy());
     const obs = new Float32Array(builder.size);

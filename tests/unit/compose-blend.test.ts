@@ -30,7 +30,9 @@ describe('clip blending', () => {
         { clip: dance, weight: 1, mask: maskOf(['leftArm', 'rightArm']) },
       ],
     };
-    const out = pose(nj), a = pose(nj), b = pose(nj);
+    const out = pose(nj),
+      a = pose(nj),
+      b = pose(nj);
     for (const t of [0.5, 1.7, 3.2]) {
       sampleBlend(spec, t, out);
       sampleClipPose(march, names, t, a);
@@ -46,8 +48,16 @@ describe('clip blending', () => {
   it('blends with weights: weighted mean of joints, slerp of the root orientation', () => {
     const a = walkClip('a', names, 2, 0, 0, 0.2);
     const b = walkClip('b', names, 2, 0, Math.PI / 2, 0.6);
-    const spec: BlendSpec = { jointNames: names, layers: [{ clip: a, weight: 3, mask: fullMask() }, { clip: b, weight: 1, mask: fullMask() }] };
-    const out = pose(nj), pa = pose(nj), pb = pose(nj);
+    const spec: BlendSpec = {
+      jointNames: names,
+      layers: [
+        { clip: a, weight: 3, mask: fullMask() },
+        { clip: b, weight: 1, mask: fullMask() },
+      ],
+    };
+    const out = pose(nj),
+      pa = pose(nj),
+      pb = pose(nj);
     sampleBlend(spec, 0.7, out);
     sampleClipPose(a, names, 0.7, pa);
     sampleClipPose(b, names, 0.7, pb);
@@ -64,12 +74,22 @@ describe('clip blending', () => {
     let hit = 0;
     for (let t = 0; t < 1; t += 0.05) {
       sampleBlend(spec, t, out);
-      for (const v of out.jointPos) { expect(Math.abs(v)).toBeLessThanOrEqual(0.5 + 1e-9); if (Math.abs(v) > 0.4999) hit++; }
+      for (const v of out.jointPos) {
+        expect(Math.abs(v)).toBeLessThanOrEqual(0.5 + 1e-9);
+        if (Math.abs(v) > 0.4999) hit++;
+      }
     }
     expect(hit).toBeGreaterThan(0);
     const b = walkClip('b', names, 2, 0, 0, 0.0);
-    const two: BlendSpec = { jointNames: names, layers: [{ clip: a, weight: 1, mask: fullMask() }, { clip: b, weight: 0, mask: fullMask() }] };
-    const p1 = pose(nj), p2 = pose(nj);
+    const two: BlendSpec = {
+      jointNames: names,
+      layers: [
+        { clip: a, weight: 1, mask: fullMask() },
+        { clip: b, weight: 0, mask: fullMask() },
+      ],
+    };
+    const p1 = pose(nj),
+      p2 = pose(nj);
     sampleBlend(two, 0.3, p1);
     two.layers[1].weight = 1;
     sampleBlend(two, 0.3, p2);

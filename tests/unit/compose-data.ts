@@ -14,11 +14,20 @@ export function g1JointNames(): string[] {
 
 export function danceClip(): MotionClip {
   const names = g1JointNames();
-  const rows = readFileSync(CSV, 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
-  const n = rows.length, nj = names.length;
+  const rows = readFileSync(CSV, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(',').map(Number));
+  const n = rows.length,
+    nj = names.length;
   const c: MotionClip = {
-    name: 'dance', fps: 60, nFrames: n, jointNames: names,
-    rootPos: new Float32Array(n * 3), rootQuat: new Float32Array(n * 4), jointPos: new Float32Array(n * nj),
+    name: 'dance',
+    fps: 60,
+    nFrames: n,
+    jointNames: names,
+    rootPos: new Float32Array(n * 3),
+    rootQuat: new Float32Array(n * 4),
+    jointPos: new Float32Array(n * nj),
   };
   rows.forEach((r, i) => {
     c.rootPos.set(r.slice(0, 3), i * 3);
@@ -30,10 +39,17 @@ export function danceClip(): MotionClip {
 
 /** A clip walking along its heading at `speed` m/s, heading `yaw`, joints = sin waves of given amplitude. */
 export function walkClip(name: string, names: string[], seconds: number, speed: number, yaw: number, amp = 0.3): MotionClip {
-  const fps = 50, n = Math.round(seconds * fps) + 1, nj = names.length;
+  const fps = 50,
+    n = Math.round(seconds * fps) + 1,
+    nj = names.length;
   const c: MotionClip = {
-    name, fps, nFrames: n, jointNames: names,
-    rootPos: new Float32Array(n * 3), rootQuat: new Float32Array(n * 4), jointPos: new Float32Array(n * nj),
+    name,
+    fps,
+    nFrames: n,
+    jointNames: names,
+    rootPos: new Float32Array(n * 3),
+    rootQuat: new Float32Array(n * 4),
+    jointPos: new Float32Array(n * nj),
   };
   const q = qFromAxisAngle([0, 0, 1], yaw);
   for (let i = 0; i < n; i++) {

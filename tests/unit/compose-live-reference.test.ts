@@ -15,10 +15,16 @@ describe('live reference', () => {
   it('matches the core ReferenceTrack for a single-clip timeline (poses exactly, velocities closely)', () => {
     const dt = 0.02;
     const track = new ReferenceTrack(g1, dance, dt);
-    const tl: Timeline = { jointNames: g1.joints.map((j) => j.name), loop: false, segments: [{ id: 'd', clip: dance, in: 0, out: (dance.nFrames - 1) / 60, driver: 'policy', crossfade: 0 }] };
+    const tl: Timeline = {
+      jointNames: g1.joints.map((j) => j.name),
+      loop: false,
+      segments: [{ id: 'd', clip: dance, in: 0, out: (dance.nFrames - 1) / 60, driver: 'policy', crossfade: 0 }],
+    };
     const live = new LiveReference(g1, (t, o) => sampleTimeline(tl, t, o), dt, track.nSteps);
-    const a = createBatchState(1, g1.joints.length, g1.bodies.length), b = createBatchState(1, g1.joints.length, g1.bodies.length);
-    let maxVelErr = 0, maxVel = 0;
+    const a = createBatchState(1, g1.joints.length, g1.bodies.length),
+      b = createBatchState(1, g1.joints.length, g1.bodies.length);
+    let maxVelErr = 0,
+      maxVel = 0;
     for (const step of [10, 200, 600, 1200]) {
       track.write(step, a, 0);
       live.write(step, b, 0);

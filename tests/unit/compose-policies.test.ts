@@ -14,50 +14,90 @@ import { danceClip, dancePolicy } from './policy-fixture';
 const g1 = robots.g1;
 
 describe('composing policies: walk → dance → walk', () => {
-  for (const eng of ['mujoco', 'rapier'] as const) it(`G1 on ${eng}: no fall; transition jumps within the crossfade bound`, async () => {
-    const walker = locoPolicy('g1', 'fastsac');
-    const wcfg = loadPolicyConfig(walker, g1);
-    const engine = await makeEngine(g1, eng, wcfg, []);
-    const dance = dancePolicy();
-    const clip = danceClip(g1);
-    const skills: Skill[] = [];
-    try {
-      skills.push(await policySkill({ model: g1, engine, policy: walker, config: wcfg, commands: CommandTrack.constant([0.5, 0, 0]), seconds: 4, name: 'walk' }));
-      skills.push(await policySkill({ model: g1, engine, policy: dance, clip, name: 'dance' }));
-      skills.push(await policySkill({ model: g1, engine, policy: walker, config: wcfg, commands: CommandTrack.constant([0.3, 0, 0]), seconds: 4, name: 'walk again' }));
-      const r = await runComposition({
-        engine, segments: [
-          { skill: skills[0], seconds: 3 },
-          { skill: skills[1], seconds: 4, transition: 0.5 },
-          { skill: skills[2], seconds: 3, transition: 0.5 },
-        ],
-      });
-      console.log('compose', eng, JSON.stringify(r));
-      expect(r.fall).toBeNull();
-      expect(r.survived_s).toBeCloseTo(10, 5);
-      expect(r.max_jump_transition_rad).toBeLessThanOrEqual(r.max_jump_bound_rad);
-      const danced = r.segments[1];
-      expect(danced.tracking_terminations).toBe(0); // the dance policy's own (BeyondMimic) terminations never fire
-      expect(danced.joint_err_rad!).toBeLessThan(0.15);
-      const gap = Math.max(...r.segments.map((s) => s.gap_at_switch_rad));
-      expect(gap).toBeGreaterThan(0.1); // the two policies disagree: an instant switch would jump this much
-      expect(r.max_jump_transition_rad).toBeLessThan(gap);
-    } finally {
-      await releaseAll(skills, engine);
-    }
-  }, 55_000);
+  for (const eng of ['mujoco', 'rapier'] as const)
+    it(`G1 on ${eng}: no fall; transition jumps within the crossfade bound`, async () => {
+      const walker = locoPolicy('g1', 'fastsac');
+      const wcfg = loadPolicyConfig(walker, g1);
+      const engine = await makeEngine(g1, eng, wcfg, []);
+      const dance = dancePolicy();
+      const clip = danceClip(g1);
+      const skills: Skill[] = [];
+      try {
+        skills.push(
+          await policySkill({
+            model: g1,
+            engine,
+            policy: walker,
+            config: wcfg,
+            commands: CommandTrack.constant([0.5, 0, 0]),
+            seconds: 4,
+            name: 'walk',
+          }),
+        );
+        skills.push(await policySkill({ model: g1, engine, policy: dance, clip, name: 'dance' }));
+        skills.push(
+          await policySkill({
+            model: g1,
+            engine,
+            policy: walker,
+            config: wcfg,
+            commands: CommandTrack.constant([0.3, 0, 0]),
+            seconds: 4,
+            name: 'walk again',
+          }),
+        );
+        const r = await runComposition({
+          engine,
+          segments: [
+            { skill: skills[0], seconds: 3 },
+            { skill: skills[1], seconds: 4, transition: 0.5 },
+            { skill: skills[2], seconds: 3, transition: 0.5 },
+          ],
+        });
+        console.log('compose', eng, JSON.stringify(r));
+        expect(r.fall).toBeNull();
+        expect(r.survived_s).toBeCloseTo(10, 5);
+        expect(r.max_jump_transition_rad).toBeLessThanOrEqual(r.max_jump_bound_rad);
+        const danced = r.segments[1];
+        expect(danced.tracking_terminations).toBe(0); // the dance policy's own (BeyondMimic) terminations never fire
+        expect(danced.joint_err_rad!).toBeLessThan(0.15);
+        const gap = Math.max(...r.segments.map((s) => s.gap_at_switch_rad));
+        expect(gap).toBeGreaterThan(0.1); // the two policies disagree: an instant switch would jump this much
+        expect(r.max_jump_transition_rad).toBeLessThan(gap);
+      } finally {
+        await releaseAll(skills, engine);
+      }
+    }, 55_000);
 
   it('skills at different control rates are refused, naming both rates', async () => {
     const walker = locoPolicy('g1', 'ppo');
     const cfg = loadPolicyConfig(walker, g1);
     const engine = await makeEngine(g1, 'mujoco', cfg, []);
     const slow = { ...cfg, stepDt: 0.04, decimation: 8 };
-    const a = await policySkill({ model: g1, engine, policy: walker, config: cfg, commands: CommandTrack.constant([0, 0, 0]), name: 'walk 50 Hz' });
-    const b = await policySkill({ model: g1, engine, policy: walker, config: slow, commands: CommandTrack.constant([0, 0, 0]), name: 'walk 25 Hz' });
+    const a = await policySkill({
+      model: g1,
+      engine,
+      policy: walker,
+      config: cfg,
+      commands: CommandTrack.constant([0, 0, 0]),
+      name: 'walk 50 Hz',
+    });
+    const b = await policySkill({
+      model: g1,
+      engine,
+      policy: walker,
+      config: slow,
+      commands: CommandTrack.constant([0, 0, 0]),
+      name: 'walk 25 Hz',
+    });
     try {
-      expect(() => checkRates([a, b], 'blend')).toThrow(/walk 25 Hz at blend: control rates differ: walk 50 Hz runs at 50\.0 Hz \(decimation 4\), walk 25 Hz at 25\.0 Hz \(decimation 8\)/);
+      expect(() => checkRates([a, b], 'blend')).toThrow(
+        /walk 25 Hz at blend: control rates differ: walk 50 Hz runs at 50\.0 Hz \(decimation 4\), walk 25 Hz at 25\.0 Hz \(decimation 8\)/,
+      );
     } finally {
-      await a.release(); await b.release(); engine.free();
+      await a.release();
+      await b.release();
+      engine.free();
     }
   });
 });

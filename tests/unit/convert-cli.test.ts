@@ -30,11 +30,25 @@ describe('convert CLI', () => {
   it('in-process: SONIC folder → BeyondMimic NPZ with every body, resampled', () => {
     const clip = join(dir, 'sonic', 'hop');
     mkdirSync(clip, { recursive: true });
-    const n = 5, order = isaacLabOrder(g1);
-    const rows = (h: string[], f: (k: number) => number[]) => [h.join(','), ...Array.from({ length: n }, (_, k) => f(k).join(','))].join('\n');
-    writeFileSync(join(clip, 'joint_pos.csv'), rows(order.map((_, j) => `joint_${j}`), (k) => order.map((_, j) => 0.01 * j * k)));
-    writeFileSync(join(clip, 'body_pos.csv'), rows(['body_0_x', 'body_0_y', 'body_0_z'], (k) => [0.1 * k, 0, 0.8]));
-    writeFileSync(join(clip, 'body_quat.csv'), rows(['body_0_w', 'body_0_x', 'body_0_y', 'body_0_z'], () => [1, 0, 0, 0]));
+    const n = 5,
+      order = isaacLabOrder(g1);
+    const rows = (h: string[], f: (k: number) => number[]) =>
+      [h.join(','), ...Array.from({ length: n }, (_, k) => f(k).join(','))].join('\n');
+    writeFileSync(
+      join(clip, 'joint_pos.csv'),
+      rows(
+        order.map((_, j) => `joint_${j}`),
+        (k) => order.map((_, j) => 0.01 * j * k),
+      ),
+    );
+    writeFileSync(
+      join(clip, 'body_pos.csv'),
+      rows(['body_0_x', 'body_0_y', 'body_0_z'], (k) => [0.1 * k, 0, 0.8]),
+    );
+    writeFileSync(
+      join(clip, 'body_quat.csv'),
+      rows(['body_0_w', 'body_0_x', 'body_0_y', 'body_0_z'], () => [1, 0, 0, 0]),
+    );
     writeFileSync(join(clip, 'metadata.txt'), 'Body part indexes:\n[0]\n');
     const quiet = () => undefined;
     runConvert([join(dir, 'sonic'), join(dir, 'hop.npz'), '--robot', ROBOT, '--out-fps', '25'], quiet, quiet);
@@ -46,12 +60,22 @@ describe('convert CLI', () => {
     const rows = Array.from({ length: 30 }, (_, f) => [0.01 * f + (f === 0 ? 2 : 0), 0, 0.79, 0, 0, 0, 1, ...Array(29).fill(0)].join(','));
     const inp = join(dir, 'tele.csv');
     writeFileSync(inp, rows.join('\n'));
-    const out: string[] = [], err: string[] = [];
-    runConvert([inp, join(dir, 'tele_out.csv'), '--robot', ROBOT], (s) => out.push(s), (s) => err.push(s));
+    const out: string[] = [],
+      err: string[] = [];
+    runConvert(
+      [inp, join(dir, 'tele_out.csv'), '--robot', ROBOT],
+      (s) => out.push(s),
+      (s) => err.push(s),
+    );
     expect(err.join('\n')).toMatch(/warning: tele: \[dropped_frame\] frame 0 \(first\) is broken \(root_jump\)/);
     expect(out[0]).toMatch(/29 frames at 30 Hz/);
-    const kept: string[] = [], err2: string[] = [];
-    runConvert([inp, join(dir, 'tele_kept.csv'), '--robot', ROBOT, '--no-repair'], (s) => kept.push(s), (s) => err2.push(s));
+    const kept: string[] = [],
+      err2: string[] = [];
+    runConvert(
+      [inp, join(dir, 'tele_kept.csv'), '--robot', ROBOT, '--no-repair'],
+      (s) => kept.push(s),
+      (s) => err2.push(s),
+    );
     expect(kept[0]).toMatch(/30 frames at 30 Hz/);
     expect(err2.join('\n')).toMatch(/\[root_jump\] root jumps between frames 0→1/);
   }, 30_000);
@@ -64,10 +88,12 @@ describe('convert CLI', () => {
     // the same entry point in-process (no spawn; the process maps these to exit 1 and usage errors to exit 2)
     const quiet = () => undefined;
     expect(() => runConvert(['tests/fixtures/motion/gmr_p4.pkl', join(dir, 'z.csv')], quiet, quiet)).toThrow(/--robot is required/);
-    expect(() => runConvert(['tests/fixtures/motion/gmr_wxyz_mislabelled.pkl', join(dir, 'y.csv'), '--robot', ROBOT], quiet, quiet))
-      .toThrow(/MotionError .* --quat-order wxyz/);
-    expect(() => runConvert(['tests/fixtures/motion/gmr_p4.pkl', join(dir, 'z.bvh'), '--robot', ROBOT], quiet, quiet))
-      .toThrow(/ParseError in .*z\.bvh at file: cannot write "\.bvh"/);
+    expect(() =>
+      runConvert(['tests/fixtures/motion/gmr_wxyz_mislabelled.pkl', join(dir, 'y.csv'), '--robot', ROBOT], quiet, quiet),
+    ).toThrow(/MotionError .* --quat-order wxyz/);
+    expect(() => runConvert(['tests/fixtures/motion/gmr_p4.pkl', join(dir, 'z.bvh'), '--robot', ROBOT], quiet, quiet)).toThrow(
+      /ParseError in .*z\.bvh at file: cannot write "\.bvh"/,
+    );
     expect(() => runConvert(['a.pkl', 'b.csv', '--robot', ROBOT, '--fps', '-3'], quiet, quiet)).toThrow(/--fps expects a rate > 0/);
   }, 60_000);
 });

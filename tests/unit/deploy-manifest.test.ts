@@ -26,7 +26,8 @@ describe('deploy: Kubernetes Indexed Job + merge Job + image', () => {
   });
 
   it('completion index → --shard I/N with N = completions; the merge reads every shard file the job writes', () => {
-    const spec = job.spec, c = spec.template.spec.containers[0];
+    const spec = job.spec,
+      c = spec.template.spec.containers[0];
     expect(spec.completionMode).toBe('Indexed');
     const shards = Number(c.env.find((e: { name: string }) => e.name === 'SHARDS').value);
     expect(shards).toBe(spec.completions);
@@ -49,7 +50,9 @@ describe('deploy: Kubernetes Indexed Job + merge Job + image', () => {
 
   it('the shard script hands the completion index to the CLI', () => {
     const r = spawnSync('sh', ['deploy/eval-shard.sh', '--robot', 'r.xml', '--policy', 'p.onnx'], {
-      encoding: 'utf8', env: { ...process.env, SHARDS: '2', JOB_COMPLETION_INDEX: '5', RESULTS: '/tmp/mimic-shard-test' }, timeout: 60_000,
+      encoding: 'utf8',
+      env: { ...process.env, SHARDS: '2', JOB_COMPLETION_INDEX: '5', RESULTS: '/tmp/mimic-shard-test' },
+      timeout: 60_000,
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--shard expects I\/N with 0 <= I < N, got "5\/2"/);

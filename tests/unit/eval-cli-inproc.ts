@@ -9,8 +9,12 @@ export type Out = Record<string, unknown> & { reference_warnings: { code: string
 
 /** the CLI in this process (main of src/cli/eval.ts): exit code, the JSON printed, or the error thrown */
 export async function cli(args: string[]): Promise<{ code: number | null; out: Out; stderr: string }> {
-  const chunks: string[] = [], write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (s: string | Uint8Array): boolean => { chunks.push(String(s)); return true; };
+  const chunks: string[] = [],
+    write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (s: string | Uint8Array): boolean => {
+    chunks.push(String(s));
+    return true;
+  };
   try {
     const code = await main(['--robot', ROBOT, '--policy', POLICY, '--json', '--quiet', '--workers', '0', ...args]);
     return { code, out: code === 0 ? (JSON.parse(chunks.join('').trim()) as Out) : { reference_warnings: [] }, stderr: '' };

@@ -22,7 +22,8 @@ describe('eval CLI', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines.length).toBe(1);
     const j = JSON.parse(lines[0]);
-    for (const k of ['survived_s', 'clip_s', 'success', 'mean_joint_err_rad', 'mean_anchor_pos_err_m', 'ms_per_control_step']) expect(j, k).toHaveProperty(k);
+    for (const k of ['survived_s', 'clip_s', 'success', 'mean_joint_err_rad', 'mean_anchor_pos_err_m', 'ms_per_control_step'])
+      expect(j, k).toHaveProperty(k);
     expect(typeof j.success).toBe('boolean');
     expect(j.success).toBe(true);
     expect(j.clip_s).toBe(2);
@@ -42,15 +43,46 @@ describe('eval CLI', () => {
     expect(u.code).toBe(2);
     expect(u.stderr).toMatch(/--engine expects rapier or mujoco/);
     const bad = mkdtempSync(join(tmpdir(), 'eval-'));
-    writeFileSync(join(bad, 's.json'), JSON.stringify({ name: 'x', seed: 1, perturbations: { pushes: { force_n: [10, 20], bodies: ['nose'], duration_s: 0.1 } } }));
-    const s = cli(['--robot', ROBOT, '--policy', POLICY, '--scenario', join(bad, 's.json'), '--episodes', '1', '--seconds', '1', '--workers', '0']);
+    writeFileSync(
+      join(bad, 's.json'),
+      JSON.stringify({ name: 'x', seed: 1, perturbations: { pushes: { force_n: [10, 20], bodies: ['nose'], duration_s: 0.1 } } }),
+    );
+    const s = cli([
+      '--robot',
+      ROBOT,
+      '--policy',
+      POLICY,
+      '--scenario',
+      join(bad, 's.json'),
+      '--episodes',
+      '1',
+      '--seconds',
+      '1',
+      '--workers',
+      '0',
+    ]);
     expect(s.code).toBe(1);
     expect(s.stderr).toMatch(/s\.json at perturbations\.pushes\.bodies: unknown body 'nose'/);
   });
 
   it('a scenario run is byte-identical for the same seed (timing excluded), whatever the worker scheduling', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eval-'));
-    const args = ['--robot', ROBOT, '--policy', POLICY, '--scenario', 'seeds/robustness.json', '--episodes', '2', '--seconds', '2', '--envs', '1', '--json', '--quiet'];
+    const args = [
+      '--robot',
+      ROBOT,
+      '--policy',
+      POLICY,
+      '--scenario',
+      'seeds/robustness.json',
+      '--episodes',
+      '2',
+      '--seconds',
+      '2',
+      '--envs',
+      '1',
+      '--json',
+      '--quiet',
+    ];
     const a = cli([...args, '--workers', '2', '--report', dir]);
     expect(a.code, a.stderr).toBe(0);
     const b = cli([...args, '--workers', '1']);
@@ -93,7 +125,22 @@ describe('eval CLI', () => {
     for (const k of ['policy_family', 'filled_from_profile', 'config_warnings']) expect(j, k).toHaveProperty(k);
     expect(j.adjustments.join('\n')).toMatch(/embedded reference: 30 steps/);
     // a scenario suite on a worker: the same length and facts per group
-    const s = cli(['--robot', ROBOT, '--policy', file, '--scenario', 'seeds/nominal.json', '--episodes', '2', '--workers', '1', '--start', 'default-pose', '--json', '--quiet']);
+    const s = cli([
+      '--robot',
+      ROBOT,
+      '--policy',
+      file,
+      '--scenario',
+      'seeds/nominal.json',
+      '--episodes',
+      '2',
+      '--workers',
+      '1',
+      '--start',
+      'default-pose',
+      '--json',
+      '--quiet',
+    ]);
     expect(s.code, s.stderr).toBe(0);
     const js = JSON.parse(s.stdout);
     expect(js.settings.start).toBe('default-pose');

@@ -28,16 +28,47 @@ describe('eval --motion DIR (a dataset)', () => {
     const lines = readFileSync(CLIP, 'utf8').split('\n').slice(0, 90);
     writeFileSync(join(dir, 'a_dance_60hz.csv'), lines.join('\n') + '\n');
     // the same clip 1 m up in the air: the robot starts on it and falls (anchor height)
-    writeFileSync(join(dir, 'b_float_60hz.csv'), lines.map((l) => l.split(',').map((v, i) => (i === 2 ? String(Number(v) + 1) : v)).join(',')).join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'b_float_60hz.csv'),
+      lines
+        .map((l) =>
+          l
+            .split(',')
+            .map((v, i) => (i === 2 ? String(Number(v) + 1) : v))
+            .join(','),
+        )
+        .join('\n') + '\n',
+    );
     copyFileSync(`${A}/bvh/09_01.bvh`, join(dir, 'c_run.bvh'));
     // the dance clip as a BeyondMimic NPZ (50 Hz, every body by forward kinematics)
     const model = loadRobotSource(readRobot(ROBOT));
-    const csv = parseMotionCsv(lines.join('\n') + '\n', 'a_dance_60hz.csv', model.joints.map((j) => j.name));
+    const csv = parseMotionCsv(
+      lines.join('\n') + '\n',
+      'a_dance_60hz.csv',
+      model.joints.map((j) => j.name),
+    );
     writeFileSync(join(dir, 'd_dance.npz'), writeMotionNpz(new ReferenceTrack(model, csv, 0.02).toClip()));
     writeFileSync(join(dir, 'notes.txt'), 'not a clip');
     const rep = join(dir, 'report');
     // --start reference: the robot starts ON each reference (the default, ground, would put the floating clip on the floor)
-    const r = cli(['--robot', ROBOT, '--policy', POLICY, '--motion', dir, '--seconds', '0.4', '--workers', '0', '--start', 'reference', '--quiet', '--json', '--report', rep]);
+    const r = cli([
+      '--robot',
+      ROBOT,
+      '--policy',
+      POLICY,
+      '--motion',
+      dir,
+      '--seconds',
+      '0.4',
+      '--workers',
+      '0',
+      '--start',
+      'reference',
+      '--quiet',
+      '--json',
+      '--report',
+      rep,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.clips.map((c: { clip: string }) => c.clip)).toEqual(['a_dance_60hz.csv', 'b_float_60hz.csv', 'c_run.bvh', 'd_dance.npz']);
@@ -51,7 +82,9 @@ describe('eval --motion DIR (a dataset)', () => {
     expect(float.failure_s).toBeGreaterThan(0);
     expect(float.failure_s).toBeLessThan(0.5);
     expect(j.dataset.clips).toBe(4);
-    const diag = Object.fromEntries(j.clips.map((c: { clip: string; diagnostics: { root_height_m: number[]; frames: number } }) => [c.clip, c.diagnostics]));
+    const diag = Object.fromEntries(
+      j.clips.map((c: { clip: string; diagnostics: { root_height_m: number[]; frames: number } }) => [c.clip, c.diagnostics]),
+    );
     expect(diag['b_float_60hz.csv'].root_height_m[0] - diag['a_dance_60hz.csv'].root_height_m[0]).toBeCloseTo(1, 2); // 4 significant digits
     expect(diag['a_dance_60hz.csv'].frames).toBe(90);
     expect(diag['c_run.bvh'].frames).toBeGreaterThan(10);
@@ -68,7 +101,20 @@ describe('eval --motion DIR (a dataset)', () => {
     expect(html).toMatch(/id="cs4"/); // one sort per column
     for (const src of ['SMPLSim', 'GMT', 'BeyondMimic', 'ProtoMotions']) expect(html).toMatch(new RegExp(src));
     // re-run only the failed clips
-    const again = cli(['--robot', ROBOT, '--policy', POLICY, '--motion-list', join(rep, 'failed.txt'), '--seconds', '0.4', '--workers', '0', '--quiet', '--json']);
+    const again = cli([
+      '--robot',
+      ROBOT,
+      '--policy',
+      POLICY,
+      '--motion-list',
+      join(rep, 'failed.txt'),
+      '--seconds',
+      '0.4',
+      '--workers',
+      '0',
+      '--quiet',
+      '--json',
+    ]);
     expect(again.code, again.stderr).toBe(0);
     const k = JSON.parse(again.stdout);
     expect(k.clips.map((c: { clip: string }) => c.clip).sort()).toEqual(failed.map((p) => p.split('/').pop()).sort());
@@ -81,6 +127,8 @@ describe('eval --motion DIR (a dataset)', () => {
     writeFileSync(join(dir, 'a.csv'), '');
     writeFileSync(join(dir, 'list.txt'), '# failed\na.csv\n');
     expect(datasetClips([], [join(dir, 'list.txt')])).toEqual([join(dir, 'a.csv')]);
-    expect(() => datasetClips([join(dir, 'a.csv')], [join(dir, 'list.txt')])).toThrow(/ParseError in .*a\.csv at --motion: the clip is listed twice/);
+    expect(() => datasetClips([join(dir, 'a.csv')], [join(dir, 'list.txt')])).toThrow(
+      /ParseError in .*a\.csv at --motion: the clip is listed twice/,
+    );
   });
 });

@@ -9,17 +9,21 @@ import { parseScenario } from '../../src/core/evaluation/scenario';
 import type { EpisodeRecord } from '../../src/core/evaluation/types';
 import { danceBatch } from './policy-fixture';
 
-const scenario = parseScenario(JSON.stringify({
-  name: 'everything', seed: 5,
-  perturbations: {
-    pushes: { count: 1, force_n: [60, 120], bodies: ['torso_link'], window_s: [0.3, 0.8], duration_s: 0.15 },
-    friction: { scale: [0.6, 1.2] },
-    mass: { scale: [0.9, 1.1], bodies: 'all', per_body: true },
-    action_delay: { ms: [0, 20] },
-    obs_noise: { std: { base_ang_vel: 0.05, joint_pos_rel: 0.01, joint_vel_rel: 0.2 } },
-    init_noise: { joint_pos_std: 0.02, root_pos_std: 0.01, root_yaw_std: 0.05 },
-  },
-}), 'everything.json');
+const scenario = parseScenario(
+  JSON.stringify({
+    name: 'everything',
+    seed: 5,
+    perturbations: {
+      pushes: { count: 1, force_n: [60, 120], bodies: ['torso_link'], window_s: [0.3, 0.8], duration_s: 0.15 },
+      friction: { scale: [0.6, 1.2] },
+      mass: { scale: [0.9, 1.1], bodies: 'all', per_body: true },
+      action_delay: { ms: [0, 20] },
+      obs_noise: { std: { base_ang_vel: 0.05, joint_pos_rel: 0.01, joint_vel_rel: 0.2 } },
+      init_noise: { joint_pos_std: 0.02, root_pos_std: 0.01, root_yaw_std: 0.05 },
+    },
+  }),
+  'everything.json',
+);
 const job = (episodes: number[]): BatchJob => ({ ...danceBatch(), scenario, episodes, seconds: 1 });
 const same = (a: EpisodeRecord, b: EpisodeRecord) => expect(JSON.stringify(b)).toBe(JSON.stringify(a));
 

@@ -13,9 +13,19 @@ import { diagnoseEvalClip } from '../../src/core/evaluation/clip-diagnostics';
 import { loadRobot } from '../../src/core/model/index';
 import { danceBatch } from './policy-fixture';
 
-const nj = 3, nb = 5, dt = 0.02;
+const nj = 3,
+  nb = 5,
+  dt = 0.02;
 // body 0 = root, 1 = anchor, 3 and 4 = end effectors; every body tracked
-const sel: MetricSelection = { joints: [0, 1, 2], tracked: [0, 1, 2, 3, 4], endEffectors: [3, 4], feet: [], anchor: 1, root: 0, controlDt: dt };
+const sel: MetricSelection = {
+  joints: [0, 1, 2],
+  tracked: [0, 1, 2, 3, 4],
+  endEffectors: [3, 4],
+  feet: [],
+  anchor: 1,
+  root: 0,
+  controlDt: dt,
+};
 const info = { survived_s: 1, clip_s: 1, termination: null, non_finite_actions: 0 };
 
 /** A standing reference: bodies on a grid of exact binary fractions, identity orientation. */
@@ -41,8 +51,17 @@ describe('metric sets: exact values on synthetic motions', () => {
     const acc = new MetricAccumulator(1, sel);
     for (let k = 0; k < 6; k++) acc.add(s, ref, 0);
     const m = acc.result(0, info);
-    const phc = m.sets.phc, gmt = m.sets.gmt, bm = m.sets.beyondmimic;
-    expect(phc.metrics).toMatchObject({ g_mpjpe_mm: 312.5, mpjpe_mm: 0, vel_mm_frame: 0, acc_mm_frame2: 0, max_mean_dev_m: 0.3125, failure_s: null });
+    const phc = m.sets.phc,
+      gmt = m.sets.gmt,
+      bm = m.sets.beyondmimic;
+    expect(phc.metrics).toMatchObject({
+      g_mpjpe_mm: 312.5,
+      mpjpe_mm: 0,
+      vel_mm_frame: 0,
+      acc_mm_frame2: 0,
+      max_mean_dev_m: 0.3125,
+      failure_s: null,
+    });
     expect(phc.success).toBe(true);
     expect(gmt.metrics).toEqual({ mpkpe_mm: 0, mpjpe_rad: 0 });
     expect(bm.success).toBe(true);
@@ -52,13 +71,18 @@ describe('metric sets: exact values on synthetic motions', () => {
   });
 
   it('a known acceleration: E_acc = a, E_vel = a(F−1)/2, E_g-mpjpe = mean ½af² (also at half the control rate)', () => {
-    const a = 1 / 128, F = 9; // m/frame², frames
+    const a = 1 / 128,
+      F = 9; // m/frame², frames
     const ref = reference();
     for (const stride of [1, 2]) {
       const acc = new MetricAccumulator(1, { ...sel, frameStride: stride });
       for (let k = 0; k < (F - 1) * stride + 1; k++) {
         const f = k / stride; // frames are every `stride` calls; in between the state moves on
-        acc.add(moved(ref, ([x, y, z]) => [x + 0.5 * a * f * f, y, z]), ref, 0);
+        acc.add(
+          moved(ref, ([x, y, z]) => [x + 0.5 * a * f * f, y, z]),
+          ref,
+          0,
+        );
       }
       const phc = acc.result(0, info).sets.phc.metrics;
       expect(phc.acc_mm_frame2, `stride ${stride}`).toBe(7.8125);
@@ -73,7 +97,12 @@ describe('metric sets: exact values on synthetic motions', () => {
   it('a drop: PHC fails when the mean deviation passes 0.5 m, BeyondMimic terms fire at 0.25 m, with their times', () => {
     const ref = reference();
     const acc = new MetricAccumulator(1, sel);
-    for (let f = 0; f < 8; f++) acc.add(moved(ref, ([x, y, z]) => [x, y, z - 0.125 * f]), ref, 0);
+    for (let f = 0; f < 8; f++)
+      acc.add(
+        moved(ref, ([x, y, z]) => [x, y, z - 0.125 * f]),
+        ref,
+        0,
+      );
     const m = acc.result(0, { ...info, termination: 'anchor_height' });
     expect(m.sets.phc.success).toBe(false);
     expect(m.sets.phc.metrics.failure_s).toBe(0.12); // frame 5 (0.625 m) = control step 6
@@ -108,8 +137,10 @@ describe('metric sets: exact values on synthetic motions', () => {
   });
 
   it('ProtoMotions failure rate per termination term', () => {
-    const eps = ['anchor_height', 'anchor_height', null, 'end_effector_height (left_wrist_yaw_link)', 'simulation_error: NaN']
-      .map((t) => ({ termination: t, status: t ? 'failed' : 'success' }));
+    const eps = ['anchor_height', 'anchor_height', null, 'end_effector_height (left_wrist_yaw_link)', 'simulation_error: NaN'].map((t) => ({
+      termination: t,
+      status: t ? 'failed' : 'success',
+    }));
     eps.push({ termination: null, status: 'invalid' });
     const r = failureRates(eps);
     expect(r.anchor_height.count).toBe(2);
@@ -129,15 +160,29 @@ describe('reference diagnostics of a clip', () => {
     const hi = knee.range![1];
     const names = [knee.name];
     const clip = {
-      name: 'c', fps: 4, nFrames: 3, jointNames: names,
-      rootPos: Float32Array.from([0, 0, 0.75, 0.25, 0, 0.75, 0.25, 0, 0.5]), rootQuat: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]),
+      name: 'c',
+      fps: 4,
+      nFrames: 3,
+      jointNames: names,
+      rootPos: Float32Array.from([0, 0, 0.75, 0.25, 0, 0.75, 0.25, 0, 0.5]),
+      rootQuat: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]),
       jointPos: Float32Array.from([0, 0.5, hi + 0.25]),
     };
     const d = diagnoseEvalClip(model, clip).diagnostics;
     expect(d.kept_frames).toEqual([0, 3]);
     expect(d.reference_warnings.map((w) => w.code)).toContain('joint_limit');
     expect(d.reference_warnings.find((w) => w.code === 'joint_limit')!.frames).toEqual([2]);
-    expect(d).toMatchObject({ frames: 3, fps: 4, seconds: 0.5, non_finite: 0, root_height_m: [0.5, 0.75], max_root_speed_m_s: 1, fastest_joint: knee.name, limit_violations: 1, worst_limit_joint: knee.name });
+    expect(d).toMatchObject({
+      frames: 3,
+      fps: 4,
+      seconds: 0.5,
+      non_finite: 0,
+      root_height_m: [0.5, 0.75],
+      max_root_speed_m_s: 1,
+      fastest_joint: knee.name,
+      limit_violations: 1,
+      worst_limit_joint: knee.name,
+    });
     expect(d.max_limit_excess_rad).toBeCloseTo(0.25, 5);
     expect(d.max_joint_speed_rad_s).toBeCloseTo(Number((Math.abs(hi + 0.25 - 0.5) * 4).toPrecision(4)), 3);
   });
@@ -185,7 +230,11 @@ describe('verdict: no wrong answer reported as success', () => {
     expect(m.ee_pos_err_m).toBeNull();
     expect(m.metric_notes.ee_pos_err_m).toMatch(/none of the end-effector bodies/);
     const withEe = new MetricAccumulator(1, sel);
-    withEe.add(moved(ref, ([x, y, z]) => [x, y, z + 0.125]), ref, 0);
+    withEe.add(
+      moved(ref, ([x, y, z]) => [x, y, z + 0.125]),
+      ref,
+      0,
+    );
     const agg = aggregate([m, withEe.result(0, info)]);
     expect(agg.stats.ee_pos_err_m.mean).toBe(0.125);
     expect(agg.stats.ee_pos_err_m.n).toBe(1);
@@ -199,12 +248,20 @@ describe('one real episode across the sets (dancing G1, Rapier, 0.5 s)', () => {
   it('same data, different definitions: the shared ones agree, the others differ', async () => {
     const out = await runBatch({
       ...danceBatch(),
-      scenario: nominalScenario(0), episodes: [0], seconds: 0.5, metrics: { keyBodies: ['left_wrist_yaw_link', 'right_wrist_yaw_link', 'left_ankle_roll_link', 'right_ankle_roll_link'] },
+      scenario: nominalScenario(0),
+      episodes: [0],
+      seconds: 0.5,
+      metrics: { keyBodies: ['left_wrist_yaw_link', 'right_wrist_yaw_link', 'left_ankle_roll_link', 'right_ankle_roll_link'] },
     });
     const e = out.records[0];
     expect(e.status).toBe('success');
     expect(out.metricSettings?.control_hz).toBe(50);
-    expect(out.metricSettings?.key_bodies).toEqual(['left_wrist_yaw_link', 'right_wrist_yaw_link', 'left_ankle_roll_link', 'right_ankle_roll_link']);
+    expect(out.metricSettings?.key_bodies).toEqual([
+      'left_wrist_yaw_link',
+      'right_wrist_yaw_link',
+      'left_ankle_roll_link',
+      'right_ankle_roll_link',
+    ]);
     const { phc, gmt, beyondmimic } = e.sets;
     // identical definitions at the control rate: global body error (m vs mm), GMT joint-angle error = mean |joint error|
     expect(phc.metrics.g_mpjpe_mm! / 1000).toBeCloseTo(e.mpjpe_m!, 7);
@@ -218,6 +275,12 @@ describe('one real episode across the sets (dancing G1, Rapier, 0.5 s)', () => {
       expect(v).toBeGreaterThan(0);
       expect(v).toBeLessThan(100);
     }
-    console.log(JSON.stringify({ own: { mpjpe_mm: e.mpjpe_m! * 1000, root_rel_mm: e.mpjpe_root_rel_m! * 1000, joint_rad: e.mean_joint_err_rad }, phc: phc.metrics, gmt: gmt.metrics }));
+    console.log(
+      JSON.stringify({
+        own: { mpjpe_mm: e.mpjpe_m! * 1000, root_rel_mm: e.mpjpe_root_rel_m! * 1000, joint_rad: e.mean_joint_err_rad },
+        phc: phc.metrics,
+        gmt: gmt.metrics,
+      }),
+    );
   }, 60_000);
 });

@@ -1,17 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { createBatchState, type BatchState } from '../../src/core/physics/types';
 import {
-  MetricAccumulator, aggregate, bodyPosError, bodyPosErrorLocal, bodyOriError, footSlip, mechanicalPower, type MetricSelection,
+  MetricAccumulator,
+  aggregate,
+  bodyPosError,
+  bodyPosErrorLocal,
+  bodyOriError,
+  footSlip,
+  mechanicalPower,
+  type MetricSelection,
 } from '../../src/core/evaluation/metrics';
 import { meanStat, wilson, survivalCurve } from '../../src/core/evaluation/stats';
 import { qFromAxisAngle, qRotate, rng } from '../../src/core/math';
 
-const n = 3, nj = 5, nb = 6;
+const n = 3,
+  nj = 5,
+  nb = 6;
 
 function randomState(seed: number): BatchState {
   const s = createBatchState(n, nj, nb);
   const r = rng(seed);
-  for (const a of [s.rootPos, s.jointPos, s.jointVel, s.jointTorque, s.bodyPos, s.bodyLinVel]) for (let i = 0; i < a.length; i++) a[i] = r() * 2 - 1;
+  for (const a of [s.rootPos, s.jointPos, s.jointVel, s.jointTorque, s.bodyPos, s.bodyLinVel])
+    for (let i = 0; i < a.length; i++) a[i] = r() * 2 - 1;
   for (let i = 0; i < n * nb; i++) s.bodyQuat.set(qFromAxisAngle([r(), r(), r() + 0.1], r() * 3), i * 4);
   return s;
 }
@@ -34,8 +44,16 @@ describe('evaluation metrics on synthetic states', () => {
     const acc = new MetricAccumulator(n, sel);
     for (let k = 0; k < 10; k++) for (let e = 0; e < n; e++) acc.add(s, copy(s), e);
     const m = acc.result(1, info);
-    for (const key of ['mean_joint_err_rad', 'joint_pos_rmse_rad', 'joint_vel_rmse_rad_s', 'mpjpe_m', 'mpjpe_root_rel_m',
-      'mean_anchor_pos_err_m', 'anchor_ori_err_rad', 'ee_pos_err_m'] as const) {
+    for (const key of [
+      'mean_joint_err_rad',
+      'joint_pos_rmse_rad',
+      'joint_vel_rmse_rad_s',
+      'mpjpe_m',
+      'mpjpe_root_rel_m',
+      'mean_anchor_pos_err_m',
+      'anchor_ori_err_rad',
+      'ee_pos_err_m',
+    ] as const) {
       expect(m[key], key).toBe(0);
     }
     expect(m.joint_err_rad.every((x) => x === 0)).toBe(true);

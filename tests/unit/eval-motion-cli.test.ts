@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from './eval-cli-inproc';
 
-
 describe('--motion through the format readers', () => {
   it('a PHC pickle with two clips runs as two clips, named file#clip, each diagnosed', async () => {
     const r = await cli(['--motion', 'tests/fixtures/motion/phc_two_clips_p2.pkl', '--seconds', '0.1', '--engine', 'mujoco']);

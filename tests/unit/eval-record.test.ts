@@ -23,8 +23,27 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 
 describe('--record DIR', () => {
   it('writes CSV + NPZ + JSON per episode that read back to the same numbers', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/eval.ts', '--robot', `${A}/g1/g1_29dof_rev_1_0.xml`,
-      '--policy', `${A}/policies/g1-dance-102/policy.onnx`, '--engine', 'mujoco', '--seconds', '0.4', '--json', '--quiet', '--record', dir], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/eval.ts',
+        '--robot',
+        `${A}/g1/g1_29dof_rev_1_0.xml`,
+        '--policy',
+        `${A}/policies/g1-dance-102/policy.onnx`,
+        '--engine',
+        'mujoco',
+        '--seconds',
+        '0.4',
+        '--json',
+        '--quiet',
+        '--record',
+        dir,
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     expect(r.status, r.stderr).toBe(0);
     const files = readdirSync(dir).sort();
     expect(files.length).toBe(3);
@@ -47,7 +66,10 @@ describe('--record DIR', () => {
     expect(csv.nFrames).toBe(n);
     const names = robot.joints.map((j) => j.name);
     const byName = (c: { jointNames: string[]; jointPos: Float32Array; nFrames: number }) =>
-      Float32Array.from({ length: c.nFrames * names.length }, (_, k) => c.jointPos[Math.floor(k / names.length) * c.jointNames.length + c.jointNames.indexOf(names[k % names.length])]);
+      Float32Array.from(
+        { length: c.nFrames * names.length },
+        (_, k) => c.jointPos[Math.floor(k / names.length) * c.jointNames.length + c.jointNames.indexOf(names[k % names.length])],
+      );
     expect(maxDiff(byName(csv), byName(rec.clip))).toBeLessThan(1e-5);
     expect(maxDiff(csv.rootPos, rec.clip.rootPos)).toBeLessThan(1e-5);
     expect(maxDiff(csv.rootQuat, rec.clip.rootQuat)).toBeLessThan(1e-5);
@@ -57,8 +79,18 @@ describe('--record DIR', () => {
     expect(maxDiff(byName(npz), byName(rec.clip))).toBeLessThan(1e-6);
     expect(maxDiff(npz.rootPos, rec.clip.rootPos)).toBeLessThan(1e-6);
     // bodies by FK: the pelvis body is the root
-    const withBodies = parseMotionNpz(npzBytes, `${stem}.npz`, undefined, robot.bodies.map((b) => b.name));
+    const withBodies = parseMotionNpz(
+      npzBytes,
+      `${stem}.npz`,
+      undefined,
+      robot.bodies.map((b) => b.name),
+    );
     expect(withBodies.bodyPos).toBeDefined();
-    expect(maxDiff(withBodies.bodyPos!.filter((_, k) => k % (robot.bodies.length * 3) < 3), rec.clip.rootPos)).toBeLessThan(1e-5);
+    expect(
+      maxDiff(
+        withBodies.bodyPos!.filter((_, k) => k % (robot.bodies.length * 3) < 3),
+        rec.clip.rootPos,
+      ),
+    ).toBeLessThan(1e-5);
   }, 120_000);
 });

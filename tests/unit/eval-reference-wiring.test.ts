@@ -13,7 +13,6 @@ const rows = readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8').trim().sp
 const dir = mkdtempSync(join(tmpdir(), 'mimic-refwire-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 /** the dance clip with row f changed by `edit` (columns: x y z qx qy qz qw joints...) */
 function clipWith(name: string, f: number, edit: (cols: number[]) => void, src = rows): string {
   const out = src.map((l, i) => {
@@ -29,7 +28,10 @@ function clipWith(name: string, f: number, edit: (cols: number[]) => void, src =
 
 describe('reference diagnostics in the CLI', () => {
   it('a teleporting first frame: diagnosed, dropped by default, the episode completes', async () => {
-    const clip = clipWith('teleport_60hz.csv', 0, (c) => { c[0] += 1.5; c[1] -= 0.8; });
+    const clip = clipWith('teleport_60hz.csv', 0, (c) => {
+      c[0] += 1.5;
+      c[1] -= 0.8;
+    });
     const r = await cli(['--motion', clip, '--seconds', '3', '--engine', 'mujoco']);
     expect(r.code, r.stderr).toBe(0);
     const codes = r.out.reference_warnings.map((w) => w.code);
@@ -49,7 +51,9 @@ describe('reference diagnostics in the CLI', () => {
   }, 240_000);
 
   it('a NaN frame in a CSV is a named error (file, line, column); --fps gives the rate of a LAFAN1-style CSV', async () => {
-    const bad = clipWith('nan_60hz.csv', 700, (c) => { c[9] = NaN; });
+    const bad = clipWith('nan_60hz.csv', 700, (c) => {
+      c[9] = NaN;
+    });
     const e = await cli(['--motion', bad, '--seconds', '0.2']);
     expect(e.code).toBe(1);
     expect(e.stderr).toMatch(/MotionError in nan_60hz\.csv at line 701, column 10/);

@@ -17,7 +17,8 @@ const POLICY = `${A}/policies/g1-dance-102/policy.onnx`;
 function run(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, ['--import', 'tsx', script, ...args]);
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
     p.on('close', (code) => resolve({ code, stdout, stderr }));
@@ -32,7 +33,22 @@ const strip = (s: string): string => {
 describe('eval --shard I/N + eval-merge', () => {
   it('shards 0/2 and 1/2 of push-recovery × 4 episodes merge into the unsharded JSON (byte-identical without timing)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shards-'));
-    const args = ['--robot', ROBOT, '--policy', POLICY, '--scenario', 'seeds/push-recovery.json', '--episodes', '4', '--seconds', '0.3', '--workers', '0', '--quiet', '--json'];
+    const args = [
+      '--robot',
+      ROBOT,
+      '--policy',
+      POLICY,
+      '--scenario',
+      'seeds/push-recovery.json',
+      '--episodes',
+      '4',
+      '--seconds',
+      '0.3',
+      '--workers',
+      '0',
+      '--quiet',
+      '--json',
+    ];
     const whole = await run('src/cli/eval.ts', args);
     const s0 = await run('src/cli/eval.ts', [...args, '--shard', '0/2', '--out', join(dir, 's0.json')]);
     const s1 = await run('src/cli/eval.ts', [...args, '--shard', '1/2', '--out', join(dir, 's1.json')]);
@@ -61,7 +77,9 @@ describe('eval --shard I/N + eval-merge', () => {
   it('the plan fingerprint names what differs: seeds → scenarios, clip → clips, episodes → settings', () => {
     const base = ['--robot', ROBOT, '--policy', POLICY, '--scenario', 'seeds/push-recovery.json', '--episodes', '4'];
     const fp = (extra: string[]) => planFingerprint(buildPlan(parseArgs([...base, ...extra])));
-    const a = fp([]), seed = fp(['--seed', '8']), eps = fp(['--episodes', '6']);
+    const a = fp([]),
+      seed = fp(['--seed', '8']),
+      eps = fp(['--episodes', '6']);
     expect(seed.scenarios).not.toBe(a.scenarios);
     expect({ ...seed, scenarios: '' }).toEqual({ ...a, scenarios: '' });
     expect(eps.settings).not.toBe(a.settings);

@@ -8,19 +8,27 @@ const robot = { file: 'r.xml', text: '<mujoco/>', files: { 'meshes/a.stl': new U
 const policy = { file: 'p.onnx', bytes: new Uint8Array([1, 2, 3]), yaml: 'a: 1' };
 const clip = { file: 'c.csv', text: '0,0,0.8' };
 const job = (episodes: number[], withPolicy = true): BatchJob => ({
-  robot, clip, scenario: nominalScenario(1), episodes, seconds: 2,
+  robot,
+  clip,
+  scenario: nominalScenario(1),
+  episodes,
+  seconds: 2,
   variant: { label: 'v', engine: 'rapier', ...(withPolicy ? { policy } : { driver: 'reference' as const }) },
 });
 
 describe('evaluation worker messages', () => {
   it('sends each input once per worker and rebuilds every job exactly (through a structured clone)', () => {
-    const sent = new Set<string>(), cache = new Map<string, unknown>();
+    const sent = new Set<string>(),
+      cache = new Map<string, unknown>();
     const m1 = structuredClone(packJob(job([0, 1]), sent));
     const m2 = structuredClone(packJob(job([2, 3]), sent));
     expect(Object.keys(m1.shared)).toHaveLength(3);
     expect(Object.keys(m2.shared)).toHaveLength(0); // keys only
     expect(JSON.stringify(m2).length).toBeLessThan(JSON.stringify(m1).length / 2);
-    for (const [m, eps] of [[m1, [0, 1]], [m2, [2, 3]]] as const) {
+    for (const [m, eps] of [
+      [m1, [0, 1]],
+      [m2, [2, 3]],
+    ] as const) {
       const j = unpackJob(m, cache);
       expect(j.episodes).toEqual(eps);
       expect(j.robot.files!['meshes/a.stl']).toEqual(robot.files['meshes/a.stl']);

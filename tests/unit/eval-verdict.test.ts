@@ -15,7 +15,8 @@ describe('eval CLI on a policy whose actions are all NaN', () => {
     copyFileSync(`${DANCE}/deploy.yaml`, join(dir, 'deploy.yaml'));
     copyFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, join(dir, 'G1_Take_102.bvh_60hz.csv'));
     const args = ['--robot', G1_XML, '--policy', join(dir, 'policy.onnx'), '--seconds', '0.3', '--quiet'];
-    const run = (extra: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/eval.ts', ...args, ...extra], { encoding: 'utf8', timeout: 120_000 });
+    const run = (extra: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/eval.ts', ...args, ...extra], { encoding: 'utf8', timeout: 120_000 });
     const text = run([]);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/: invalid \(/);

@@ -26,38 +26,58 @@ const csv = (a: number[], d?: number) => a.map((x) => (d === undefined ? String(
 export function trackingExport(kind: 'beyondmimic' | 'mjlab', nObs: 154 | 160): Uint8Array {
   const order = kind === 'beyondmimic' ? isaacJointOrder(g1) : descNames;
   const d = kind === 'mjlab' ? 3 : undefined;
-  const obsNames = nObs === 160
-    ? 'command,motion_anchor_pos_b,motion_anchor_ori_b,base_lin_vel,base_ang_vel,joint_pos,joint_vel,actions'
-    : 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions';
+  const obsNames =
+    nObs === 160
+      ? 'command,motion_anchor_pos_b,motion_anchor_ori_b,base_lin_vel,base_ang_vel,joint_pos,joint_vel,actions'
+      : 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions';
   const metadata: Record<string, string> = {
-    run_path: 'test/run', joint_names: order.join(','), joint_stiffness: csv(byName('stiffness', order), d),
-    joint_damping: csv(byName('damping', order), d), default_joint_pos: csv(byName('defaultJointPos', order), d),
-    action_scale: kind === 'mjlab' ? '0.25' : csv(byName('actionScale', order)), command_names: 'motion',
-    observation_names: obsNames, anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
+    run_path: 'test/run',
+    joint_names: order.join(','),
+    joint_stiffness: csv(byName('stiffness', order), d),
+    joint_damping: csv(byName('damping', order), d),
+    default_joint_pos: csv(byName('defaultJointPos', order), d),
+    action_scale: kind === 'mjlab' ? '0.25' : csv(byName('actionScale', order)),
+    command_names: 'motion',
+    observation_names: obsNames,
+    anchor_body_name: 'torso_link',
+    body_names: 'pelvis,torso_link',
   };
   return embeddedGraph(nObs, 'obs', 'actions', metadata, [
-    ['body_pos_w', [1, 2, 3], [0, 0, 0.79, 0, 0, 1.05]], ['body_quat_w', [1, 2, 4], [1, 0, 0, 0, 1, 0, 0, 0]],
+    ['body_pos_w', [1, 2, 3], [0, 0, 0.79, 0, 0, 1.05]],
+    ['body_quat_w', [1, 2, 4], [1, 0, 0, 0, 1, 0, 0, 0]],
   ]);
 }
 
 /** obs + time_step → actions, joint_pos / joint_vel (a slow sway selected by time_step), extra constant outputs. */
 function embeddedGraph(
-  nObs: number, obs: string, act: string, metadata: Record<string, string>, consts: [string, number[], number[]][],
+  nObs: number,
+  obs: string,
+  act: string,
+  metadata: Record<string, string>,
+  consts: [string, number[], number[]][],
   nAct = 29,
 ): Uint8Array {
   const amp = Float32Array.from({ length: nAct }, (_, i) => 0.002 * ((i % 5) - 2));
   return onnxModel({
     nodes: [
-      node('MatMul', [obs, 'W'], [act]), node('Mul', ['time_step', 'A'], ['joint_pos']), node('Mul', ['time_step', 'Z'], ['joint_vel']),
+      node('MatMul', [obs, 'W'], [act]),
+      node('Mul', ['time_step', 'A'], ['joint_pos']),
+      node('Mul', ['time_step', 'Z'], ['joint_vel']),
       ...consts.map(([name]) => node('Identity', [`${name}_c`], [name])),
     ],
     initializers: [
-      tensor('W', [nObs, nAct], weights(nObs, nAct)), tensor('A', [1, nAct], amp), tensor('Z', [1, nAct], new Float32Array(nAct)),
+      tensor('W', [nObs, nAct], weights(nObs, nAct)),
+      tensor('A', [1, nAct], amp),
+      tensor('Z', [1, nAct], new Float32Array(nAct)),
       ...consts.map(([name, dims, v]) => tensor(`${name}_c`, dims, v)),
     ],
     inputs: [valueInfo(obs, [1, nObs]), valueInfo('time_step', [1, 1])],
-    outputs: [valueInfo(act, [1, nAct]), valueInfo('joint_pos', [1, nAct]), valueInfo('joint_vel', [1, nAct]),
-      ...consts.map(([name, dims]) => valueInfo(name, dims))],
+    outputs: [
+      valueInfo(act, [1, nAct]),
+      valueInfo('joint_pos', [1, nAct]),
+      valueInfo('joint_vel', [1, nAct]),
+      ...consts.map(([name, dims]) => valueInfo(name, dims)),
+    ],
     metadata,
   });
 }
@@ -66,7 +86,9 @@ function embeddedGraph(
 export function holosomaMeta(extra: Record<string, string> = {}): Record<string, string> {
   const g1Order = descNames; // holosoma's G1 dof_names are the description order
   return {
-    dof_names: JSON.stringify(g1Order), kp: JSON.stringify(byName('stiffness', g1Order)), kd: JSON.stringify(byName('damping', g1Order)),
+    dof_names: JSON.stringify(g1Order),
+    kp: JSON.stringify(byName('stiffness', g1Order)),
+    kd: JSON.stringify(byName('damping', g1Order)),
     command_ranges: JSON.stringify({ lin_vel_x: [-1, 1], lin_vel_y: [-1, 1], ang_vel_yaw: [-1, 1], heading: [-3.14, 3.14] }),
     ...extra,
   };
@@ -86,7 +108,8 @@ export function holosomaLoco(meta = holosomaMeta()): Uint8Array {
 /** holosoma whole-body tracking: obs [1,154] + time_step → actions, joint_pos, joint_vel, ref_pos_xyz, ref_quat_xyzw. */
 export function holosomaWbt(meta = holosomaMeta({ robot_urdf: JSON.stringify('<robot name="g1"/>') })): Uint8Array {
   return embeddedGraph(154, 'obs', 'actions', meta, [
-    ['ref_pos_xyz', [1, 3], [0, 0, 1.05]], ['ref_quat_xyzw', [1, 4], [0, 0, Math.sin(0.1), Math.cos(0.1)]],
+    ['ref_pos_xyz', [1, 3], [0, 0, 1.05]],
+    ['ref_quat_xyzw', [1, 4], [0, 0, Math.sin(0.1), Math.cos(0.1)]],
   ]);
 }
 
@@ -119,7 +142,11 @@ export function mjlabDeployYaml(): string {
   y.damping = r3(byName('damping', descNames));
   y.default_joint_pos = r3(byName('defaultJointPos', descNames));
   const acts = y.actions as Record<string, Record<string, unknown>>;
-  acts.JointPositionAction = { ...acts.JointPositionAction, scale: r3(byName('actionScale', descNames)), offset: r3(byName('defaultJointPos', descNames)) };
+  acts.JointPositionAction = {
+    ...acts.JointPositionAction,
+    scale: r3(byName('actionScale', descNames)),
+    offset: r3(byName('defaultJointPos', descNames)),
+  };
   return stringify(y);
 }
 
@@ -128,11 +155,22 @@ export function externalDataExport(nObs: number, location: string): { model: Uin
   const w = weights(nObs, 29);
   const data = new Uint8Array(w.buffer.slice(0));
   const entry = (k: string, v: string) => fBytes(13, msg(fString(1, k), fString(2, v)));
-  const ext = msg(fVarint(1, nObs), fVarint(1, 29), fVarint(2, 1), fString(8, 'W'),
-    entry('location', location), entry('offset', '0'), entry('length', String(data.length)), fVarint(14, 1));
+  const ext = msg(
+    fVarint(1, nObs),
+    fVarint(1, 29),
+    fVarint(2, 1),
+    fString(8, 'W'),
+    entry('location', location),
+    entry('offset', '0'),
+    entry('length', String(data.length)),
+    fVarint(14, 1),
+  );
   const model = onnxModel({
-    nodes: [node('MatMul', ['obs', 'W'], ['actions'])], initializers: [ext],
-    inputs: [valueInfo('obs', [1, nObs])], outputs: [valueInfo('actions', [1, 29])], opset: 18,
+    nodes: [node('MatMul', ['obs', 'W'], ['actions'])],
+    initializers: [ext],
+    inputs: [valueInfo('obs', [1, nObs])],
+    outputs: [valueInfo('actions', [1, 29])],
+    opset: 18,
   });
   return { model, data };
 }

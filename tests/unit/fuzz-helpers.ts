@@ -20,11 +20,32 @@ export function truncate(r: () => number, b: Uint8Array): Uint8Array {
 
 export function bitFlip(r: () => number, b: Uint8Array, flips = 1 + int(r, 4)): Uint8Array {
   const out = b.slice();
-  for (let k = 0; k < flips; k++) { const i = int(r, out.length); out[i] ^= 1 << int(r, 8); }
+  for (let k = 0; k < flips; k++) {
+    const i = int(r, out.length);
+    out[i] ^= 1 << int(r, 8);
+  }
   return out;
 }
 
-export const BAD_NUMBERS = ['NaN', 'nan', 'Infinity', '-inf', '1e308', '-1e308', '1e300', '1e-300', '1e999', '-0', 'abc', '', '0x10', '1e6', '-1e6', '-1', '0'];
+export const BAD_NUMBERS = [
+  'NaN',
+  'nan',
+  'Infinity',
+  '-inf',
+  '1e308',
+  '-1e308',
+  '1e300',
+  '1e-300',
+  '1e999',
+  '-0',
+  'abc',
+  '',
+  '0x10',
+  '1e6',
+  '-1e6',
+  '-1',
+  '0',
+];
 
 /** Replace `count` random numbers in the text by absurd ones. */
 export function badNumbers(r: () => number, text: string, count = 1 + int(r, 3)): string {
@@ -42,7 +63,8 @@ export function badNumbers(r: () => number, text: string, count = 1 + int(r, 3))
 /** Delete, duplicate or swap random lines (wrong counts, reordering). */
 export function lineEdit(r: () => number, text: string): string {
   const lines = text.split('\n');
-  const i = int(r, lines.length), j = int(r, lines.length);
+  const i = int(r, lines.length),
+    j = int(r, lines.length);
   const op = int(r, 3);
   if (op === 0) lines.splice(i, 1);
   else if (op === 1) lines.splice(i, 0, lines[j]);
@@ -54,7 +76,8 @@ export function lineEdit(r: () => number, text: string): string {
 export function renameOrDuplicate(r: () => number, text: string): string {
   const all = [...text.matchAll(/(name\s*=\s*"|"name"\s*:\s*")([^"]*)"/g)];
   if (all.length < 2) return text;
-  const a = pick(r, all), b = pick(r, all);
+  const a = pick(r, all),
+    b = pick(r, all);
   const to = r() < 0.5 ? b[2] : `${a[2]}_renamed\u0000\r`;
   const at = a.index + a[1].length;
   return text.slice(0, at) + to + text.slice(at + a[2].length);
@@ -77,7 +100,12 @@ export interface Tally {
   /** named errors that give no place (no key path, line or element) */
   noPlace: string[];
 }
-export const newTally = (): Tally => ({ counts: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>, examples: [], slowest: 0, noPlace: [] });
+export const newTally = (): Tally => ({
+  counts: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>,
+  examples: [],
+  slowest: 0,
+  noPlace: [],
+});
 
 /** Every number reachable in a result (plain numbers, arrays, typed arrays, nested objects; Infinity allowed only where a limit is "unknown"). */
 export function firstNonFinite(v: unknown, path = '', seen = new Set<unknown>(), depth = 0): string | null {
@@ -90,16 +118,26 @@ export function firstNonFinite(v: unknown, path = '', seen = new Set<unknown>(),
     return null;
   }
   if (v instanceof Map) {
-    for (const [k, x] of v) { const p = firstNonFinite(x, `${path}.${String(k)}`, seen, depth + 1); if (p) return p; }
+    for (const [k, x] of v) {
+      const p = firstNonFinite(x, `${path}.${String(k)}`, seen, depth + 1);
+      if (p) return p;
+    }
     return null;
   }
-  for (const [k, x] of Object.entries(v)) { const p = firstNonFinite(x, `${path}.${k}`, seen, depth + 1); if (p) return p; }
+  for (const [k, x] of Object.entries(v)) {
+    const p = firstNonFinite(x, `${path}.${k}`, seen, depth + 1);
+    if (p) return p;
+  }
   return null;
 }
 
 /** Run one mutant: classify its end; `check` may inspect an ok result further (return a problem or null). */
 export async function classify(
-  tally: Tally, label: string, run: () => unknown, limitMs: number, honest?: (result: unknown) => string | null,
+  tally: Tally,
+  label: string,
+  run: () => unknown,
+  limitMs: number,
+  honest?: (result: unknown) => string | null,
 ): Promise<Outcome> {
   const t0 = performance.now();
   let outcome: Outcome;
@@ -107,7 +145,7 @@ export async function classify(
   try {
     const result = await run();
     const bad = firstNonFinite(result);
-    const lie = bad ? null : honest?.(result) ?? null;
+    const lie = bad ? null : (honest?.(result) ?? null);
     outcome = bad || lie ? 'NaN-success' : 'ok';
     if (bad) note = `non-finite at ${bad}`;
     if (lie) note = lie;
@@ -116,7 +154,10 @@ export async function classify(
       outcome = 'named error';
       // a named error must itself be clean: no raw control characters, a place when it names the file
       // eslint-disable-next-line no-control-regex
-      if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(e.message) || e.message.length > 4000) { outcome = 'stack trace'; note = `unescaped message: ${JSON.stringify(e.message.slice(0, 120))}`; }
+      if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(e.message) || e.message.length > 4000) {
+        outcome = 'stack trace';
+        note = `unescaped message: ${JSON.stringify(e.message.slice(0, 120))}`;
+      }
       if (!e.where) tally.noPlace.push(`${label}: ${e.message.slice(0, 140)}`);
     } else {
       outcome = 'stack trace';
@@ -125,7 +166,10 @@ export async function classify(
   }
   const ms = performance.now() - t0;
   tally.slowest = Math.max(tally.slowest, ms);
-  if (ms > limitMs && outcome !== 'stack trace') { outcome = 'hang'; note = `${ms.toFixed(0)} ms > ${limitMs} ms`; }
+  if (ms > limitMs && outcome !== 'stack trace') {
+    outcome = 'hang';
+    note = `${ms.toFixed(0)} ms > ${limitMs} ms`;
+  }
   tally.counts[outcome]++;
   if (outcome !== 'ok' && outcome !== 'named error' && tally.examples.length < 8) tally.examples.push(`${label}: ${outcome} — ${note}`);
   return outcome;
@@ -136,8 +180,13 @@ export function table(rows: [string, Tally][]): string {
   const w = Math.max(...rows.map(([k]) => k.length), 4);
   const head = `${'kind'.padEnd(w)} | ${OUTCOMES.map((o) => o.padStart(11)).join(' | ')} | total ms | slowest ms`;
   const line = '-'.repeat(head.length);
-  const body = rows.map(([k, t]) => `${k.padEnd(w)} | ${OUTCOMES.map((o) => String(t.counts[o]).padStart(11)).join(' | ')} | ${String(Math.round(t.ms ?? 0)).padStart(8)} | ${String(Math.round(t.slowest)).padStart(10)}`);
+  const body = rows.map(
+    ([k, t]) =>
+      `${k.padEnd(w)} | ${OUTCOMES.map((o) => String(t.counts[o]).padStart(11)).join(' | ')} | ${String(Math.round(t.ms ?? 0)).padStart(8)} | ${String(Math.round(t.slowest)).padStart(10)}`,
+  );
   const total = newTally();
   for (const [, t] of rows) for (const o of OUTCOMES) total.counts[o] += t.counts[o];
-  return [head, line, ...body, line, `${'all'.padEnd(w)} | ${OUTCOMES.map((o) => String(total.counts[o]).padStart(11)).join(' | ')}`].join('\n');
+  return [head, line, ...body, line, `${'all'.padEnd(w)} | ${OUTCOMES.map((o) => String(total.counts[o]).padStart(11)).join(' | ')}`].join(
+    '\n',
+  );
 }

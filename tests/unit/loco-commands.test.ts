@@ -9,7 +9,13 @@ import { A, locoPolicy, robots } from './loco-helpers';
 
 describe('commands: bad input', () => {
   it('a command outside the ranges is clamped to them and reported', async () => {
-    const res = await runLocomotion({ model: robots.g1, engine: 'mujoco', policy: locoPolicy('g1', 'ppo'), commands: CommandTrack.constant([2.5, 0, -3]), seconds: 0.1 });
+    const res = await runLocomotion({
+      model: robots.g1,
+      engine: 'mujoco',
+      policy: locoPolicy('g1', 'ppo'),
+      commands: CommandTrack.constant([2.5, 0, -3]),
+      seconds: 0.1,
+    });
     expect(res.command_ranges).toEqual({ vx: [-1, 1], vy: [-1, 1], wz: [-1, 1] });
     expect(res.command_clamps).toBe(10); // 5 control steps × 2 axes
     expect(res.clamps[0]).toMatchObject({ axis: 'vx', asked: 2.5, used: 1, range: [-1, 1] });
@@ -17,22 +23,64 @@ describe('commands: bad input', () => {
   });
 
   it('a policy whose joints the robot lacks is named (the G1 walker on the T1)', async () => {
-    await expect(runLocomotion({ model: robots.t1, engine: 'mujoco', policy: locoPolicy('g1', 'ppo'), commands: CommandTrack.constant([0, 0, 0]), seconds: 0.1 }))
-      .rejects.toThrow(/ppo_g1_29dof\.onnx at metadata_props\.dof_names: 29 policy joint\(s\) the robot "\S+" lacks: left_hip_pitch_joint/);
+    await expect(
+      runLocomotion({
+        model: robots.t1,
+        engine: 'mujoco',
+        policy: locoPolicy('g1', 'ppo'),
+        commands: CommandTrack.constant([0, 0, 0]),
+        seconds: 0.1,
+      }),
+    ).rejects.toThrow(/ppo_g1_29dof\.onnx at metadata_props\.dof_names: 29 policy joint\(s\) the robot "\S+" lacks: left_hip_pitch_joint/);
   });
 
   it('a scenario command track: keys checked by name and position', () => {
     expect(() => parseCommandTrack([{ t: 0, vx: 0.5 }, { t: 'x' }], 'walk.json')).toThrow(/walk\.json at commands\[1\]\.t/);
     expect(() => parseCommandTrack([{ t: 1 }, { t: 0 }], 'walk.json')).toThrow(/commands\[1\]\.t.*must not decrease/);
-    expect(parseCommandTrack([{ t: 0, vx: 0 }, { t: 1, vx: 1 }], 'w.json').at(0.25)).toEqual([0.25, 0, 0]);
-    expect(parseCommandTrack([{ t: 0, vx: 0 }, { t: 1, vx: 1 }], 'w.json', 'step').at(0.75)).toEqual([0, 0, 0]);
+    expect(
+      parseCommandTrack(
+        [
+          { t: 0, vx: 0 },
+          { t: 1, vx: 1 },
+        ],
+        'w.json',
+      ).at(0.25),
+    ).toEqual([0.25, 0, 0]);
+    expect(
+      parseCommandTrack(
+        [
+          { t: 0, vx: 0 },
+          { t: 1, vx: 1 },
+        ],
+        'w.json',
+        'step',
+      ).at(0.75),
+    ).toEqual([0, 0, 0]);
   });
 });
 
 describe('CLI: npm run eval -- --command', () => {
   it('a constant command on the T1 prints cmd_vel_err_m_s and yaw_rate_err_rad_s; a clamp is reported', () => {
-    const out = execFileSync('node', ['--import', 'tsx', 'src/cli/eval.ts', '--robot', `${A}/t1/t1_29dof.xml`, '--policy', `${A}/policies/holosoma-loco-t1/ppo_t1_29dof.onnx`,
-      '--engine', 'mujoco', '--command', '1.5,0,0', '--seconds', '1.5', '--json'], { encoding: 'utf8' });
+    const out = execFileSync(
+      'node',
+      [
+        '--import',
+        'tsx',
+        'src/cli/eval.ts',
+        '--robot',
+        `${A}/t1/t1_29dof.xml`,
+        '--policy',
+        `${A}/policies/holosoma-loco-t1/ppo_t1_29dof.onnx`,
+        '--engine',
+        'mujoco',
+        '--command',
+        '1.5,0,0',
+        '--seconds',
+        '1.5',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     const r = JSON.parse(out);
     expect(r.robot).toBe('T1');
     expect(r.fall).toBeNull();
@@ -46,11 +94,13 @@ describe('CLI: npm run eval -- --command', () => {
 describe('command ranges from deploy.yaml', () => {
   it('commands.base_velocity.ranges (ang_vel_z) are read; a bad range is named with its key path', async () => {
     const { rangesFromDeployYaml } = await import('../../src/core/policy/commands');
-    const y = 'commands:\n  base_velocity:\n    ranges:\n      lin_vel_x: [-0.5, 1.5]\n      lin_vel_y: [-0.3, 0.3]\n      ang_vel_z: [-1.2, 1.2]\n';
+    const y =
+      'commands:\n  base_velocity:\n    ranges:\n      lin_vel_x: [-0.5, 1.5]\n      lin_vel_y: [-0.3, 0.3]\n      ang_vel_z: [-1.2, 1.2]\n';
     expect(rangesFromDeployYaml(y, 'deploy.yaml')).toEqual({ vx: [-0.5, 1.5], vy: [-0.3, 0.3], wz: [-1.2, 1.2] });
     expect(rangesFromDeployYaml('joint_ids_map: [0]\n', 'deploy.yaml')).toBeNull();
-    expect(() => rangesFromDeployYaml(y.replace('[-0.3, 0.3]', '[0.3, -0.3]'), 'deploy.yaml'))
-      .toThrow(/deploy\.yaml at commands\.base_velocity\.ranges\.lin_vel_y: expected \[low, high\]/);
+    expect(() => rangesFromDeployYaml(y.replace('[-0.3, 0.3]', '[0.3, -0.3]'), 'deploy.yaml')).toThrow(
+      /deploy\.yaml at commands\.base_velocity\.ranges\.lin_vel_y: expected \[low, high\]/,
+    );
   });
 });
 
@@ -58,7 +108,16 @@ describe('the observation a holosoma walker sees', () => {
   // sorted terms: actions 29 | base_ang_vel 3 | command_ang_vel 1 (@32) | command_lin_vel 2 (@33) | cos_phase 2 (@35) | dof_pos 29 | dof_vel 29 | projected_gravity 3 | sin_phase 2 (@98)
   const seen = async (cmd: [number, number, number]) => {
     const rows: number[][] = [];
-    await runLocomotion({ model: robots.g1, engine: 'mujoco', policy: locoPolicy('g1', 'ppo'), commands: CommandTrack.constant(cmd), seconds: 0.2, onStep: (_t, c) => { rows.push([c.obs[32], c.obs[33], c.obs[34], c.obs[35], c.obs[36], c.obs[98], c.obs[99]]); } });
+    await runLocomotion({
+      model: robots.g1,
+      engine: 'mujoco',
+      policy: locoPolicy('g1', 'ppo'),
+      commands: CommandTrack.constant(cmd),
+      seconds: 0.2,
+      onStep: (_t, c) => {
+        rows.push([c.obs[32], c.obs[33], c.obs[34], c.obs[35], c.obs[36], c.obs[98], c.obs[99]]);
+      },
+    });
     return rows;
   };
   it('walking: the command, and the gait clock from (0, π) at 2π·0.02 s / 1 s per step', async () => {
@@ -74,8 +133,10 @@ describe('the observation a holosoma walker sees', () => {
   it('a zero command stands: both feet at π', async () => {
     const rows = await seen([0, 0, 0]);
     for (const r of rows.slice(1)) {
-      expect(r[3]).toBeCloseTo(-1, 5); expect(r[4]).toBeCloseTo(-1, 5);
-      expect(r[5]).toBeCloseTo(0, 5); expect(r[6]).toBeCloseTo(0, 5);
+      expect(r[3]).toBeCloseTo(-1, 5);
+      expect(r[4]).toBeCloseTo(-1, 5);
+      expect(r[5]).toBeCloseTo(0, 5);
+      expect(r[6]).toBeCloseTo(0, 5);
     }
   });
 });

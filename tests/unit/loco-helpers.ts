@@ -21,7 +21,10 @@ export const locoPolicy = (r: 'g1' | 't1', p: string) => {
 export function square(): CommandTrack {
   const keys: { t: number; vx: number; vy: number; wz: number }[] = [];
   let t = 0;
-  const hold = (vx: number, wz: number, d: number) => { keys.push({ t, vx, vy: 0, wz }, { t: t + d - 0.2, vx, vy: 0, wz }); t += d; };
+  const hold = (vx: number, wz: number, d: number) => {
+    keys.push({ t, vx, vy: 0, wz }, { t: t + d - 0.2, vx, vy: 0, wz });
+    t += d;
+  };
   for (let side = 0; side < 4; side++) {
     hold(0.8, 0, 2.5);
     if (side < 3) hold(0, 1, Math.PI / 2 + 0.2);
@@ -34,12 +37,21 @@ export const HEADER = 'robot engine  policy  survived_s cmd_vel_err_m_s yaw_rate
 
 /** Walk the square; assert no fall and that it walked; return the table row. */
 export async function walkSquare(r: 'g1' | 't1', engine: 'rapier' | 'mujoco', p: string): Promise<string> {
-  const track = square(), seconds = track.keys[track.keys.length - 1].t + 0.5;
-  let path = 0, turned = 0, last: number[] | null = null;
+  const track = square(),
+    seconds = track.keys[track.keys.length - 1].t + 0.5;
+  let path = 0,
+    turned = 0,
+    last: number[] | null = null;
   const res = await runLocomotion({
-    model: robots[r], engine, policy: locoPolicy(r, p), commands: track, seconds,
+    model: robots[r],
+    engine,
+    policy: locoPolicy(r, p),
+    commands: track,
+    seconds,
     onStep: (_t, ctl) => {
-      const s = ctl.engine.state, q = s.rootQuat, yaw = Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3]));
+      const s = ctl.engine.state,
+        q = s.rootQuat,
+        yaw = Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3]));
       if (last) {
         path += Math.hypot(s.rootPos[0] - last[0], s.rootPos[1] - last[1]);
         turned += Math.atan2(Math.sin(yaw - last[2]), Math.cos(yaw - last[2]));
@@ -47,8 +59,9 @@ export async function walkSquare(r: 'g1' | 't1', engine: 'rapier' | 'mujoco', p:
       last = [s.rootPos[0], s.rootPos[1], yaw];
     },
   });
-  const row = `${r}     ${engine.padEnd(7)} ${p.padEnd(7)} ${res.survived_s.toFixed(2).padStart(10)} ${res.cmd_vel_err_m_s!.toFixed(3).padStart(15)} `
-    + `${res.yaw_rate_err_rad_s!.toFixed(3).padStart(18)} ${path.toFixed(2).padStart(6)} ${turned.toFixed(2).padStart(10)} (${res.end.x.toFixed(2)}, ${res.end.y.toFixed(2)})`;
+  const row =
+    `${r}     ${engine.padEnd(7)} ${p.padEnd(7)} ${res.survived_s.toFixed(2).padStart(10)} ${res.cmd_vel_err_m_s!.toFixed(3).padStart(15)} ` +
+    `${res.yaw_rate_err_rad_s!.toFixed(3).padStart(18)} ${path.toFixed(2).padStart(6)} ${turned.toFixed(2).padStart(10)} (${res.end.x.toFixed(2)}, ${res.end.y.toFixed(2)})`;
   expect(res.fall, `${r} ${engine} ${p} fell: ${row}`).toBeNull();
   expect(res.survived_s).toBeCloseTo(seconds, 1);
   expect(path, `${r} ${engine} ${p} walked: ${row}`).toBeGreaterThan(5); // 8 m commanded
@@ -59,10 +72,17 @@ export async function walkSquare(r: 'g1' | 't1', engine: 'rapier' | 'mujoco', p:
 }
 
 /** One test per policy: the robot walks the square on this engine (rows printed after both). */
-export function squareSuite(r: 'g1' | 't1', engine: 'rapier' | 'mujoco', it: (name: string, f: () => Promise<void>, timeout: number) => void, afterAll: (f: () => void) => void): void {
+export function squareSuite(
+  r: 'g1' | 't1',
+  engine: 'rapier' | 'mujoco',
+  it: (name: string, f: () => Promise<void>, timeout: number) => void,
+  afterAll: (f: () => void) => void,
+): void {
   const rows = [HEADER];
   for (const p of ['fastsac', 'ppo']) {
-    it(`${r} ${p} walks the 2 m square on ${engine} without a fall`, async () => { rows.push(await walkSquare(r, engine, p)); }, 50_000);
+    it(`${r} ${p} walks the 2 m square on ${engine} without a fall`, async () => {
+      rows.push(await walkSquare(r, engine, p));
+    }, 50_000);
   }
   afterAll(() => console.log(rows.join('\n')));
 }

@@ -29,13 +29,31 @@ describe('malformed XML', () => {
     expectError(() => loadMjcf(mj('<body name="a">\n</geom>'), 'bad.xml'), 'ParseError', 'bad.xml', /^line 5$/, /does not match <body>/);
   });
   it('unclosed element in URDF → ParseError naming the opening line', () => {
-    expectError(() => loadUrdf('<robot name="r">\n<link name="a">\n</robot>', 'bad.urdf'), 'ParseError', 'bad.urdf', /^line 3$/, /does not match <link> opened at line 2/);
+    expectError(
+      () => loadUrdf('<robot name="r">\n<link name="a">\n</robot>', 'bad.urdf'),
+      'ParseError',
+      'bad.urdf',
+      /^line 3$/,
+      /does not match <link> opened at line 2/,
+    );
   });
   it('unterminated attribute value → ParseError', () => {
-    expectError(() => loadRobot('x.xml', '<mujoco>\n<worldbody name="a>\n</worldbody></mujoco>'), 'ParseError', 'x.xml', /^line \d$/, /unterminated value|"<" inside/);
+    expectError(
+      () => loadRobot('x.xml', '<mujoco>\n<worldbody name="a>\n</worldbody></mujoco>'),
+      'ParseError',
+      'x.xml',
+      /^line \d$/,
+      /unterminated value|"<" inside/,
+    );
   });
   it('not a number in an attribute → ParseError with the element line', () => {
-    expectError(() => loadMjcf(mj(`<body name="a" pos="0 zero 1">${INERT}<joint type="hinge"/></body>`), 'n.xml'), 'ParseError', 'n.xml', /^line 4$/, /"zero" is not a number/);
+    expectError(
+      () => loadMjcf(mj(`<body name="a" pos="0 zero 1">${INERT}<joint type="hinge"/></body>`), 'n.xml'),
+      'ParseError',
+      'n.xml',
+      /^line 4$/,
+      /"zero" is not a number/,
+    );
   });
   it('a file that is neither MJCF nor URDF', () => {
     expectError(() => loadRobot('thing.xml', '<sdf version="1.6"></sdf>'), 'ParseError', 'thing.xml', /root element/, /<mujoco>.*<robot>/);
@@ -43,10 +61,19 @@ describe('malformed XML', () => {
 });
 
 describe('meshes', () => {
-  const withMesh = mj(`<body name="a">${INERT}<joint type="hinge"/>\n<geom type="mesh" mesh="m"/></body>`, '<asset><mesh name="m" file="m.stl"/></asset>\n');
+  const withMesh = mj(
+    `<body name="a">${INERT}<joint type="hinge"/>\n<geom type="mesh" mesh="m"/></body>`,
+    '<asset><mesh name="m" file="m.stl"/></asset>\n',
+  );
   it('missing mesh file → MeshError naming the geom line and the path', () => {
     const resolve: AssetResolver = () => undefined;
-    expectError(() => loadMjcf(withMesh, 'dir/robot.xml', resolve), 'MeshError', 'dir/robot.xml', /^line 6$/, /dir\/m\.stl.*not found|not found.*dir\/m\.stl/);
+    expectError(
+      () => loadMjcf(withMesh, 'dir/robot.xml', resolve),
+      'MeshError',
+      'dir/robot.xml',
+      /^line 6$/,
+      /dir\/m\.stl.*not found|not found.*dir\/m\.stl/,
+    );
   });
   it('corrupt (truncated binary) STL → MeshError', () => {
     const bytes = new Uint8Array(84 + 50 * 3 - 7);
@@ -61,25 +88,56 @@ describe('meshes', () => {
     expectError(() => loadUrdf(u, 'r.urdf', () => undefined), 'MeshError', 'r.urdf', /^line 3$/, /"meshes\/part\.stl"/);
   });
   it('a mesh geom naming an undeclared asset → MeshError', () => {
-    expectError(() => loadMjcf(mj(`<body name="a">${INERT}<joint/>\n<geom type="mesh" mesh="nope"/></body>`), 'a.xml'), 'MeshError', 'a.xml', /^line 5$/, /"nope".*not declared/);
+    expectError(
+      () => loadMjcf(mj(`<body name="a">${INERT}<joint/>\n<geom type="mesh" mesh="nope"/></body>`), 'a.xml'),
+      'MeshError',
+      'a.xml',
+      /^line 5$/,
+      /"nope".*not declared/,
+    );
   });
 });
 
 describe('model semantics', () => {
   it('unknown MJCF joint type → ModelError', () => {
-    expectError(() => loadMjcf(mj(`<body name="a">${INERT}\n<joint name="j" type="twist"/></body>`), 'j.xml'), 'ModelError', 'j.xml', /^line 5$/, /unknown joint type "twist"/);
+    expectError(
+      () => loadMjcf(mj(`<body name="a">${INERT}\n<joint name="j" type="twist"/></body>`), 'j.xml'),
+      'ModelError',
+      'j.xml',
+      /^line 5$/,
+      /unknown joint type "twist"/,
+    );
   });
   it('unknown URDF joint type → ModelError', () => {
-    expectError(() => loadUrdf(urdf(link('a'), link('b'), joint('j', 'a', 'b', 'hinge')), 'j.urdf'), 'ModelError', 'j.urdf', /^line 4$/, /unknown joint type "hinge"/);
+    expectError(
+      () => loadUrdf(urdf(link('a'), link('b'), joint('j', 'a', 'b', 'hinge')), 'j.urdf'),
+      'ModelError',
+      'j.urdf',
+      /^line 4$/,
+      /unknown joint type "hinge"/,
+    );
   });
   it('zero mass on a moving MJCF leaf body → ModelError at the inertial', () => {
     expectError(
-      () => loadMjcf(mj(`<body name="a">${INERT}<joint/>\n<body name="b"><inertial mass="0" diaginertia="0 0 0"/><joint/></body></body>`), 'm.xml'),
-      'ModelError', 'm.xml', /^line 5$/, /body "b": zero mass on a moving body/,
+      () =>
+        loadMjcf(
+          mj(`<body name="a">${INERT}<joint/>\n<body name="b"><inertial mass="0" diaginertia="0 0 0"/><joint/></body></body>`),
+          'm.xml',
+        ),
+      'ModelError',
+      'm.xml',
+      /^line 5$/,
+      /body "b": zero mass on a moving body/,
     );
   });
   it('negative inertia in MJCF → ModelError', () => {
-    expectError(() => loadMjcf(mj(`<body name="a">\n<inertial mass="1" diaginertia="0.1 -0.1 0.1"/><joint/></body>`), 'i.xml'), 'ModelError', 'i.xml', /^line 5$/, /negative/);
+    expectError(
+      () => loadMjcf(mj(`<body name="a">\n<inertial mass="1" diaginertia="0.1 -0.1 0.1"/><joint/></body>`), 'i.xml'),
+      'ModelError',
+      'i.xml',
+      /^line 5$/,
+      /negative/,
+    );
   });
   it('a static massless body (no joint, no children) is allowed in MJCF', () => {
     const m = loadMjcf(mj(`<body name="a">${INERT}<joint/><body name="marker" pos="0 0 1"/></body>`), 'ok.xml');
@@ -87,33 +145,78 @@ describe('model semantics', () => {
     expect(m.warnings.join()).toMatch(/"marker" has no <inertial>/);
   });
   it('negative URDF mass → ModelError at the mass element', () => {
-    expectError(() => loadUrdf(urdf(link('a'), link('b', -2), joint('j', 'a', 'b')), 'm.urdf'), 'ModelError', 'm.urdf', /^line 3$/, /negative mass -2/);
+    expectError(
+      () => loadUrdf(urdf(link('a'), link('b', -2), joint('j', 'a', 'b')), 'm.urdf'),
+      'ModelError',
+      'm.urdf',
+      /^line 3$/,
+      /negative mass -2/,
+    );
   });
   it('zero URDF mass on a moving link → ModelError', () => {
-    expectError(() => loadUrdf(urdf(link('a'), link('b', 0), joint('j', 'a', 'b')), 'z.urdf'), 'ModelError', 'z.urdf', /^line 3$/, /"b": zero mass/);
+    expectError(
+      () => loadUrdf(urdf(link('a'), link('b', 0), joint('j', 'a', 'b')), 'z.urdf'),
+      'ModelError',
+      'z.urdf',
+      /^line 3$/,
+      /"b": zero mass/,
+    );
   });
   it('URDF links forming a cycle → ModelError', () => {
     const u = urdf(link('a'), link('b'), link('c'), joint('j1', 'a', 'b'), joint('j2', 'b', 'c'), joint('j3', 'c', 'a'));
     expectError(() => loadUrdf(u, 'c.urdf'), 'ModelError', 'c.urdf', /^line \d+$/, /cycle/);
   });
   it('URDF with two root links → ModelError', () => {
-    expectError(() => loadUrdf(urdf(link('a'), link('b'), link('c'), joint('j', 'a', 'b')), 'r.urdf'), 'ModelError', 'r.urdf', /^line 4$/, /2 roots \(a, c\)/);
+    expectError(
+      () => loadUrdf(urdf(link('a'), link('b'), link('c'), joint('j', 'a', 'b')), 'r.urdf'),
+      'ModelError',
+      'r.urdf',
+      /^line 4$/,
+      /2 roots \(a, c\)/,
+    );
   });
   it('URDF link with two parents → ModelError', () => {
     const u = urdf(link('a'), link('b'), link('c'), joint('j1', 'a', 'c'), joint('j2', 'b', 'c'));
     expectError(() => loadUrdf(u, 'p.urdf'), 'ModelError', 'p.urdf', /^line 6$/, /child of two joints/);
   });
   it('zero-length joint axis (MJCF and URDF) → ModelError', () => {
-    expectError(() => loadMjcf(mj(`<body name="a">${INERT}\n<joint name="j" axis="0 0 0"/></body>`), 'a.xml'), 'ModelError', 'a.xml', /^line 5$/, /"j" has an axis of zero length/);
-    expectError(() => loadUrdf(urdf(link('a'), link('b'), joint('j', 'a', 'b', 'revolute', '0 0 0')), 'a.urdf'), 'ModelError', 'a.urdf', /^line 4$/, /"j" has an axis of zero length/);
+    expectError(
+      () => loadMjcf(mj(`<body name="a">${INERT}\n<joint name="j" axis="0 0 0"/></body>`), 'a.xml'),
+      'ModelError',
+      'a.xml',
+      /^line 5$/,
+      /"j" has an axis of zero length/,
+    );
+    expectError(
+      () => loadUrdf(urdf(link('a'), link('b'), joint('j', 'a', 'b', 'revolute', '0 0 0')), 'a.urdf'),
+      'ModelError',
+      'a.urdf',
+      /^line 4$/,
+      /"j" has an axis of zero length/,
+    );
   });
   it('URDF joint naming a missing link → ModelError', () => {
-    expectError(() => loadUrdf(urdf(link('a'), joint('j', 'a', 'ghost')), 'g.urdf'), 'ModelError', 'g.urdf', /^line 3$/, /child link "ghost", which does not exist/);
+    expectError(
+      () => loadUrdf(urdf(link('a'), joint('j', 'a', 'ghost')), 'g.urdf'),
+      'ModelError',
+      'g.urdf',
+      /^line 3$/,
+      /child link "ghost", which does not exist/,
+    );
   });
   it('MJCF actuator on an unknown joint and an unknown default class → ModelError', () => {
-    const act = mj(`<body name="a">${INERT}<joint name="j"/></body>`).replace('</mujoco>', '<actuator>\n<motor joint="k"/></actuator></mujoco>');
+    const act = mj(`<body name="a">${INERT}<joint name="j"/></body>`).replace(
+      '</mujoco>',
+      '<actuator>\n<motor joint="k"/></actuator></mujoco>',
+    );
     expectError(() => loadMjcf(act, 'act.xml'), 'ModelError', 'act.xml', /^line 7$/, /unknown joint "k"/);
-    expectError(() => loadMjcf(mj(`<body name="a">${INERT}\n<joint class="nope"/></body>`), 'cls.xml'), 'ModelError', 'cls.xml', /^line 5$/, /unknown default class "nope"/);
+    expectError(
+      () => loadMjcf(mj(`<body name="a">${INERT}\n<joint class="nope"/></body>`), 'cls.xml'),
+      'ModelError',
+      'cls.xml',
+      /^line 5$/,
+      /unknown default class "nope"/,
+    );
   });
   it('unknown elements are warnings, not errors', () => {
     const m = loadMjcf(mj(`<body name="a">${INERT}<joint/><wobble/></body>`, '<tendon/>\n'), 'w.xml');

@@ -38,7 +38,8 @@ describe('G1 loads from MJCF and URDF into the same model', () => {
   });
 
   it('has equal masses (1e-6 kg) apart from the documented upstream 1 g difference, and equal total', () => {
-    let tx = 0, tu = 0;
+    let tx = 0,
+      tu = 0;
     for (const b of xml.bodies) {
       const u = urdf.bodies[urdf.bodyIndex.get(b.name)!];
       expect(Math.abs(u.mass - b.mass - (UPSTREAM_MASS_DIFF[b.name] ?? 0))).toBeLessThan(1e-6);
@@ -54,7 +55,8 @@ describe('G1 loads from MJCF and URDF into the same model', () => {
       if (b.name in UPSTREAM_MASS_DIFF) continue;
       const u = urdf.bodies[urdf.bodyIndex.get(b.name)!];
       for (let k = 0; k < 3; k++) expect(Math.abs(u.com[k] - b.com[k])).toBeLessThan(1e-6);
-      const sx = [...b.inertia].sort(), su = [...u.inertia].sort();
+      const sx = [...b.inertia].sort(),
+        su = [...u.inertia].sort();
       for (let k = 0; k < 3; k++) expect(Math.abs(sx[k] - su[k])).toBeLessThan(2e-7);
     }
     // wrist_yaw_link = wrist yaw + rubber hand (fixed joint, merged)
@@ -66,8 +68,10 @@ describe('G1 loads from MJCF and URDF into the same model', () => {
   it('agrees on forward kinematics for 100 random configurations (1e-5 m)', () => {
     const rand = rng(42);
     const nb = xml.bodies.length;
-    const pa = new Float64Array(nb * 3), qa = new Float64Array(nb * 4);
-    const pb = new Float64Array(nb * 3), qb = new Float64Array(nb * 4);
+    const pa = new Float64Array(nb * 3),
+      qa = new Float64Array(nb * 4);
+    const pb = new Float64Array(nb * 3),
+      qb = new Float64Array(nb * 4);
     const map = xml.joints.map((j) => urdf.jointIndex.get(j.name)!);
     let worst = 0;
     for (let t = 0; t < 100; t++) {
@@ -93,7 +97,8 @@ describe('G1 loads from MJCF and URDF into the same model', () => {
     const ufoot = urdf.bodies[urdf.bodyIndex.get('left_ankle_roll_link')!];
     expect(ufoot.collision.filter((s) => s.type === 'sphere')).toHaveLength(4);
     for (const m of [xml, urdf])
-      for (const b of m.bodies) for (const s of [...b.visual, ...b.collision]) if (s.type === 'mesh') expect(s.mesh!.vertices.length).toBeGreaterThan(9);
+      for (const b of m.bodies)
+        for (const s of [...b.visual, ...b.collision]) if (s.type === 'mesh') expect(s.mesh!.vertices.length).toBeGreaterThan(9);
     expect(xml.warnings).toEqual([]);
     expect(urdf.warnings).toEqual([]);
     expect(xml.actuators).toHaveLength(29);

@@ -60,7 +60,8 @@ describe('built-in humanoid29', () => {
     const q = key.qpos.slice(7);
     expect(q[h.jointIndex.get('left_knee_joint')!]).toBeCloseTo(0.669, 6);
     expect(q[h.jointIndex.get('right_shoulder_roll_joint')!]).toBeCloseTo(-0.2, 6);
-    const pos = new Float64Array(h.bodies.length * 3), quat = new Float64Array(h.bodies.length * 4);
+    const pos = new Float64Array(h.bodies.length * 3),
+      quat = new Float64Array(h.bodies.length * 4);
     forwardKinematics(h, key.qpos.slice(0, 3), key.qpos.slice(3, 7), q, pos, quat);
     let low = Infinity;
     for (const b of h.bodies)
@@ -92,7 +93,8 @@ describe('built-in humanoid29', () => {
       expect(feet.has(mjm.geom_bodyid[con.geom1]) || feet.has(mjm.geom_bodyid[con.geom2])).toBe(true);
     }
     const qpos = Array.from(mjd.qpos as Float64Array);
-    const pos = new Float64Array(h.bodies.length * 3), quat = new Float64Array(h.bodies.length * 4);
+    const pos = new Float64Array(h.bodies.length * 3),
+      quat = new Float64Array(h.bodies.length * 4);
     forwardKinematics(h, qpos.slice(0, 3), qpos.slice(3, 7), qpos.slice(7), pos, quat);
     for (const b of h.bodies) {
       const id = mj.mj_name2id(mjm, mj.mjtObj.mjOBJ_BODY.value, b.name);

@@ -27,11 +27,17 @@ const kindOf = (fn: () => unknown): string => {
 
 describe('XML parser', () => {
   it('reads elements, attributes, entities, comments and line numbers', () => {
-    const x = parseXml(`<?xml version="1.0"?>\n<!-- c <x> -->\n<a k='1 &amp; 2'>\n  <b/>\n  <![CDATA[ <raw> ]]>\n  <c q="&lt;&#65;&#x42;"><d>text</d></c>\n</a>`, 'x.xml');
+    const x = parseXml(
+      `<?xml version="1.0"?>\n<!-- c <x> -->\n<a k='1 &amp; 2'>\n  <b/>\n  <![CDATA[ <raw> ]]>\n  <c q="&lt;&#65;&#x42;"><d>text</d></c>\n</a>`,
+      'x.xml',
+    );
     expect(x.name).toBe('a');
     expect(x.attrs.k).toBe('1 & 2');
     expect(x.line).toBe(3);
-    expect(x.children.map((c) => [c.name, c.line])).toEqual([['b', 4], ['c', 6]]);
+    expect(x.children.map((c) => [c.name, c.line])).toEqual([
+      ['b', 4],
+      ['c', 6],
+    ]);
     expect(x.children[1].attrs.q).toBe('<AB');
     expect(x.children[1].children[0].text).toBe('text');
   });
@@ -68,7 +74,9 @@ describe('mesh parsers', () => {
   });
   it('rejects corrupt meshes with MeshError', () => {
     expect(kindOf(() => parseStl(new Uint8Array(20), 'short.stl'))).toMatch(/^MeshError/);
-    expect(kindOf(() => parseStl(new TextEncoder().encode(ASCII_STL.replace('vertex 1 0 0', 'vertex 1 x 0')), 'a.stl'))).toBe('MeshError@line 5');
+    expect(kindOf(() => parseStl(new TextEncoder().encode(ASCII_STL.replace('vertex 1 0 0', 'vertex 1 x 0')), 'a.stl'))).toBe(
+      'MeshError@line 5',
+    );
     expect(kindOf(() => parseObj('v 0 0 0\nf 1 2 3\n', 'b.obj'))).toBe('MeshError@line 2');
     expect(kindOf(() => parseObj('v 0 0 0\n', 'c.obj'))).toMatch(/^MeshError/);
   });
@@ -81,13 +89,15 @@ describe('mesh parsers', () => {
     const m = loadMjcf(
       `<mujoco><compiler meshdir="assets"/><asset><mesh file="tri.stl" scale="2 2 2"/></asset>
        <worldbody><body name="a"><inertial mass="1" diaginertia="1 1 1"/><joint/><geom type="mesh" mesh="tri"/></body></worldbody></mujoco>`,
-      'robots/r.xml', resolve,
+      'robots/r.xml',
+      resolve,
     );
     expect(Array.from(m.bodies[0].collision[0].mesh!.vertices.slice(3, 6))).toEqual([2, 0, 0]);
     const u = loadUrdf(
       `<robot name="r"><link name="a"><inertial><mass value="1"/><inertia ixx="1" iyy="1" izz="1"/></inertial>
        <visual><geometry><mesh filename="package://my_robot/some/dir/quad.obj" scale="0.5 0.5 0.5"/></geometry></visual></link></robot>`,
-      'robots/r.urdf', resolve,
+      'robots/r.urdf',
+      resolve,
     );
     expect(u.bodies[0].visual[0].mesh!.vertices[6]).toBe(0.5);
     expect(u.floating).toBe(true);

@@ -95,11 +95,15 @@ describe('MJCF features', () => {
     const nb = m.bodies.length;
     const bodyId = m.bodies.map((b) => mj.mj_name2id(mjm, mj.mjtObj.mjOBJ_BODY.value, b.name));
     for (let b = 0; b < nb; b++) {
-      const id = bodyId[b], body = m.bodies[b];
+      const id = bodyId[b],
+        body = m.bodies[b];
       expect(body.mass).toBeCloseTo(mjm.body_mass[id], 9);
       // compare full inertia tensors about the com (principal values may come in another order)
       const ours = fromPrincipal(body.inertia, body.inertiaQuat);
-      const theirs = fromPrincipal([0, 1, 2].map((k) => mjm.body_inertia[id * 3 + k]), [0, 1, 2, 3].map((k) => mjm.body_iquat[id * 4 + k]));
+      const theirs = fromPrincipal(
+        [0, 1, 2].map((k) => mjm.body_inertia[id * 3 + k]),
+        [0, 1, 2, 3].map((k) => mjm.body_iquat[id * 4 + k]),
+      );
       for (let k = 0; k < 9; k++) expect(Math.abs(ours[k] - theirs[k])).toBeLessThan(1e-9);
       for (let k = 0; k < 3; k++) expect(body.com[k]).toBeCloseTo(mjm.body_ipos[id * 3 + k], 9);
     }
@@ -111,7 +115,8 @@ describe('MJCF features', () => {
       expect(adr[i]).toBe(7 + i);
     });
     const rand = rng(3);
-    const pos = new Float64Array(nb * 3), quat = new Float64Array(nb * 4);
+    const pos = new Float64Array(nb * 3),
+      quat = new Float64Array(nb * 4);
     let worst = 0;
     for (let t = 0; t < 30; t++) {
       const root = [rand(), rand(), rand() + 0.5];

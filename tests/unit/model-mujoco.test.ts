@@ -29,8 +29,10 @@ describe('G1 forward kinematics vs MuJoCo WASM', () => {
     expect(mjJoints).toEqual(model.joints.map((j) => j.name));
     model.bodies.forEach((b, i) => expect(b.mass).toBeCloseTo(mjm.body_mass[i + 1], 9));
     const rand = rng(7);
-    const pos = new Float64Array(nb * 3), quat = new Float64Array(nb * 4);
-    let worst = 0, worstQ = 0;
+    const pos = new Float64Array(nb * 3),
+      quat = new Float64Array(nb * 4);
+    let worst = 0,
+      worstQ = 0;
     for (let trial = 0; trial < 50; trial++) {
       const root = [rand() * 2 - 1, rand() * 2 - 1, 0.5 + rand()];
       const rq = qNormalize([rand() - 0.5, rand() - 0.5, rand() - 0.5, rand() - 0.5]);
@@ -40,7 +42,8 @@ describe('G1 forward kinematics vs MuJoCo WASM', () => {
       q.forEach((v, i) => (qpos[jntAdr[i]] = v));
       mj.mj_kinematics(mjm, mjd);
       forwardKinematics(model, root, rq, q, pos, quat);
-      const xpos = mjd.xpos as Float64Array, xquat = mjd.xquat as Float64Array;
+      const xpos = mjd.xpos as Float64Array,
+        xquat = mjd.xquat as Float64Array;
       for (let b = 0; b < nb; b++) {
         const id = bodyId[b];
         for (let k = 0; k < 3; k++) worst = Math.max(worst, Math.abs(pos[b * 3 + k] - xpos[id * 3 + k]));

@@ -50,7 +50,8 @@ describe('URDF loader', () => {
     };
     const Ia = [0.01, 0, 0, 0, 0.02, 0, 0, 0, 0.03];
     const Ib = rot([0.004, 0.001, 0, 0.001, 0.005, 0, 0, 0, 0.006], qMul(qPlate, qFromEulerXYZ(0, 0, 0.5)));
-    const da = [0 - com[0], 0 - com[1], 0.1 - com[2]], db = [cPlate[0] - com[0], cPlate[1] - com[1], cPlate[2] - com[2]];
+    const da = [0 - com[0], 0 - com[1], 0.1 - com[2]],
+      db = [cPlate[0] - com[0], cPlate[1] - com[1], cPlate[2] - com[2]];
     const expected = Ia.map((x, k) => x + Ib[k] + pa(1, da)[k] + pa(2, db)[k]);
     const ours = fromPrincipal(base.inertia, base.inertiaQuat);
     for (let k = 0; k < 9; k++) expect(ours[k]).toBeCloseTo(expected[k], 12);
@@ -80,8 +81,12 @@ describe('URDF loader', () => {
     expect([spin.damping, spin.frictionloss, spin.effortLimit, spin.velocityLimit]).toEqual([0.3, 0.1, 7, 9]);
     expect(push.type).toBe('slide');
     expect(push.range).toEqual([-0.1, 0.2]);
-    expect(m.actuators.map((a) => a.forceRange)).toEqual([[-7, 7], [-50, 50]]);
-    const pos = new Float64Array(9), quat = new Float64Array(12);
+    expect(m.actuators.map((a) => a.forceRange)).toEqual([
+      [-7, 7],
+      [-50, 50],
+    ]);
+    const pos = new Float64Array(9),
+      quat = new Float64Array(12);
     forwardKinematics(m, [1, 2, 3], [1, 0, 0, 0], [0.7, 0.15], pos, quat);
     expect(Array.from(pos.slice(6, 9))).toEqual([1.15, 2, 3]);
     // wheel: base · weld roll 0.3 about x · spin 0.7 about y
@@ -91,11 +96,20 @@ describe('URDF loader', () => {
 
   it('a massless "world" root anchors the robot: fixed → fixed base, floating → floating base', () => {
     const body = ROBOT.replace('<robot name="r">', '<robot name="r"><link name="world"/>');
-    const fixed = loadUrdf(body.replace('</robot>', '<joint name="anchor" type="fixed"><origin xyz="0 0 1"/><parent link="world"/><child link="base"/></joint></robot>'), 'f.urdf');
+    const fixed = loadUrdf(
+      body.replace(
+        '</robot>',
+        '<joint name="anchor" type="fixed"><origin xyz="0 0 1"/><parent link="world"/><child link="base"/></joint></robot>',
+      ),
+      'f.urdf',
+    );
     expect(fixed.floating).toBe(false);
     expect(fixed.bodies[0].name).toBe('base');
     expect(fixed.bodies[0].pos).toEqual([0, 0, 1]);
-    const free = loadUrdf(body.replace('</robot>', '<joint name="fb" type="floating"><parent link="world"/><child link="base"/></joint></robot>'), 'g.urdf');
+    const free = loadUrdf(
+      body.replace('</robot>', '<joint name="fb" type="floating"><parent link="world"/><child link="base"/></joint></robot>'),
+      'g.urdf',
+    );
     expect(free.floating).toBe(true);
     expect(free.joints.map((j) => j.name)).toEqual(['spin', 'push']);
   });

@@ -9,9 +9,18 @@ import { dirResolver, loadG1 } from './model-helpers';
 
 const g1 = loadG1('xml');
 const FILE = 'G1_Take_102.bvh_60hz.csv';
-const dance = parseMotionCsv(readFileSync(`../shared/assets/policies/g1-dance-102/${FILE}`, 'utf8'), FILE, g1.joints.map((j) => j.name));
+const dance = parseMotionCsv(
+  readFileSync(`../shared/assets/policies/g1-dance-102/${FILE}`, 'utf8'),
+  FILE,
+  g1.joints.map((j) => j.name),
+);
 const part = sliceClip(dance, 0, 240);
-const copy = (c: MotionClip): MotionClip => ({ ...c, rootPos: c.rootPos.slice(), rootQuat: c.rootQuat.slice(), jointPos: c.jointPos.slice() });
+const copy = (c: MotionClip): MotionClip => ({
+  ...c,
+  rootPos: c.rootPos.slice(),
+  rootQuat: c.rootQuat.slice(),
+  jointPos: c.jointPos.slice(),
+});
 const codes = (w: ReferenceWarning[]) => w.map((x) => x.code);
 const find = (w: ReferenceWarning[], code: string) => w.find((x) => x.code === code);
 
@@ -39,7 +48,8 @@ describe('reference diagnostics', () => {
     expect(jump.message).toMatch(/0→1 \(up to 60\.\d\d m\/s/);
   });
   it('a broken last frame (joint snap) is dropped; a glitch in the middle is reported, not repaired', () => {
-    const c = copy(part), nj = 29;
+    const c = copy(part),
+      nj = 29;
     c.jointPos[239 * nj + 3] += 1.5;
     const d = diagnoseClip(c, g1);
     expect(codes(d.warnings)).toEqual(['dropped_frame']);
@@ -69,7 +79,8 @@ describe('reference diagnostics', () => {
     expect(find(diagnoseClip(high, g1).warnings, 'floating')!.message).toMatch(/at least 0\.2\d\d m above/);
   });
   it('joint-limit violations name the joint and frames; an implausible rate is flagged', () => {
-    const c = copy(part), k = g1.jointIndex.get('left_knee_joint')!;
+    const c = copy(part),
+      k = g1.jointIndex.get('left_knee_joint')!;
     for (const f of [50, 51, 52]) c.jointPos[f * 29 + k] = g1.joints[k].range![1] + 0.3;
     const w = find(diagnoseClip(c, g1).warnings, 'joint_limit')!;
     expect(w.frames).toEqual([50, 51, 52]);
@@ -81,7 +92,8 @@ describe('reference diagnostics', () => {
   });
   it('per-step arrays (an embedded reference): a NaN last step and a non-unit quaternion', () => {
     const steps = clipSteps(part, g1);
-    const jp = Float32Array.from(steps.jointPos), rq = Float32Array.from(steps.rootQuat);
+    const jp = Float32Array.from(steps.jointPos),
+      rq = Float32Array.from(steps.rootQuat);
     jp[239 * 29 + 5] = NaN;
     rq[100 * 4] *= 1.2;
     const d = diagnoseReference(g1, { ...steps, jointPos: jp, rootQuat: rq });
@@ -93,10 +105,16 @@ describe('reference diagnostics', () => {
   it('another robot (Booster T1, capsule feet, other joint names): standing clip clean, sunk 0.12 m diagnosed, ground shift', () => {
     const dir = '../shared/assets/t1/';
     const t1 = loadRobot('t1_29dof.xml', readFileSync(dir + 't1_29dof.xml', 'utf8'), dirResolver(dir));
-    const n = 30, nj = t1.joints.length;
+    const n = 30,
+      nj = t1.joints.length;
     const stand: MotionClip = {
-      name: 'stand', fps: 50, nFrames: n, jointNames: t1.joints.map((j) => j.name), rootPos: new Float32Array(n * 3),
-      rootQuat: new Float32Array(n * 4).map((_, i) => (i % 4 === 0 ? 1 : 0)), jointPos: new Float32Array(n * nj),
+      name: 'stand',
+      fps: 50,
+      nFrames: n,
+      jointNames: t1.joints.map((j) => j.name),
+      rootPos: new Float32Array(n * 3),
+      rootQuat: new Float32Array(n * 4).map((_, i) => (i % 4 === 0 ? 1 : 0)),
+      jointPos: new Float32Array(n * nj),
     };
     const shift = groundShift(t1, clipSteps(stand, t1));
     expect(shift).toBeGreaterThan(0.3); // root at 0: the feet are well below the floor

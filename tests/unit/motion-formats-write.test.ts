@@ -56,10 +56,14 @@ describe('writers round-trip through our loaders', () => {
     expect(back.bodyNames![0]).toBe(g1.bodies[0].name);
     expect(clipDiff(src, back)).toBeLessThan(1e-6);
     // the left foot's position in the file equals forward kinematics of frame 4
-    const f = 4, nb = g1.bodies.length, bp = new Float32Array(nb * 3), bq = new Float32Array(nb * 4);
+    const f = 4,
+      nb = g1.bodies.length,
+      bp = new Float32Array(nb * 3),
+      bq = new Float32Array(nb * 4);
     const jp = names.map((n) => src.jointPos[f * 29 + src.jointNames.indexOf(n)]);
     forwardKinematics(g1, src.rootPos.subarray(f * 3, f * 3 + 3), src.rootQuat.subarray(f * 4, f * 4 + 4), jp, bp, bq);
-    const foot = g1.bodyIndex.get('left_ankle_roll_link')!, k = back.bodyNames!.indexOf('left_ankle_roll_link');
+    const foot = g1.bodyIndex.get('left_ankle_roll_link')!,
+      k = back.bodyNames!.indexOf('left_ankle_roll_link');
     for (let c = 0; c < 3; c++) expect(back.bodyPos![(f * nb + k) * 3 + c]).toBeCloseTo(bp[foot * 3 + c], 5);
   });
   it('an NPZ without joint/body names (as whole_body_tracking writes it) is read in the IsaacLab order', () => {
@@ -78,21 +82,30 @@ describe('writers round-trip through our loaders', () => {
   it('a clip with a joint the robot lacks is a MotionError naming the joint', () => {
     const bad = { ...src, jointNames: src.jointNames.map((n, j) => (j === 2 ? 'tail_joint' : n)) };
     let err: unknown;
-    try { writeBeyondMimicCsv(bad, g1); } catch (e) { err = e; }
+    try {
+      writeBeyondMimicCsv(bad, g1);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(MimicError);
     expect((err as MimicError).where).toBe('joint tail_joint');
   });
 });
 
 describe('Recorder', () => {
-  const steps = 25, dt = 0.02, nj = g1.joints.length;
+  const steps = 25,
+    dt = 0.02,
+    nj = g1.joints.length;
   const rec = new Recorder(g1, dt, { env: 1, name: 'run', actionNames: names.slice(0, 23) });
   const state = createBatchState(2, nj, g1.bodies.length);
   for (let k = 0; k < steps; k++) {
     state.rootPos.set([0.01 * k, 0, 0.78], 3);
     const yaw = 0.02 * k;
     state.rootQuat.set([Math.cos(yaw / 2), 0, 0, Math.sin(yaw / 2)], 4);
-    for (let j = 0; j < nj; j++) { state.jointPos[nj + j] = Math.sin(k * 0.1 + j); state.jointTorque[nj + j] = 3 * j - k; }
+    for (let j = 0; j < nj; j++) {
+      state.jointPos[nj + j] = Math.sin(k * 0.1 + j);
+      state.jointTorque[nj + j] = 3 * j - k;
+    }
     const actions = Array.from({ length: 23 }, (_, i) => i * 0.01 + k);
     const targets = Array.from({ length: nj }, (_, j) => 0.5 * Math.sin(k * 0.1 + j));
     rec.push(state, { actions, targets });
@@ -121,7 +134,11 @@ describe('Recorder', () => {
   });
   it('a wrong-sized action is a MotionError naming the step', () => {
     let err: unknown;
-    try { rec.push(state, { actions: [1, 2] }); } catch (e) { err = e; }
+    try {
+      rec.push(state, { actions: [1, 2] });
+    } catch (e) {
+      err = e;
+    }
     expect((err as MimicError).where).toMatch(/actions/);
   });
 });

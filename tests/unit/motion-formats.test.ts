@@ -51,17 +51,30 @@ describe('motion CSV', () => {
   it('bad input: wrong column count, bad quaternions, zero frames, fps missing or 0', () => {
     const good = text.split('\n').slice(0, 3);
     const row = good[1].split(',');
-    expectMimic(() => parseMotionCsv([good[0], row.slice(0, 30).join(',')].join('\n'), 'a_60hz.csv', g1Joints),
-      'ParseError', 'a_60hz.csv', /line 2/);
-    const zeroQ = [...row]; zeroQ[3] = zeroQ[4] = zeroQ[5] = zeroQ[6] = '0';
+    expectMimic(
+      () => parseMotionCsv([good[0], row.slice(0, 30).join(',')].join('\n'), 'a_60hz.csv', g1Joints),
+      'ParseError',
+      'a_60hz.csv',
+      /line 2/,
+    );
+    const zeroQ = [...row];
+    zeroQ[3] = zeroQ[4] = zeroQ[5] = zeroQ[6] = '0';
     expectMimic(() => parseMotionCsv(zeroQ.join(','), 'z_60hz.csv', g1Joints), 'MotionError', 'z_60hz.csv', /line 1/);
-    const big = [...row]; big[6] = '1.3';
-    const e = expectMimic(() => parseMotionCsv(good[0] + '\n' + big.join(','), 'b_60hz.csv', g1Joints), 'MotionError', 'b_60hz.csv', /line 2/);
+    const big = [...row];
+    big[6] = '1.3';
+    const e = expectMimic(
+      () => parseMotionCsv(good[0] + '\n' + big.join(','), 'b_60hz.csv', g1Joints),
+      'MotionError',
+      'b_60hz.csv',
+      /line 2/,
+    );
     expect(e.detail).toMatch(/not unit/);
-    const drift = [...row]; drift[6] = String(Number(row[6]) * 1.002);
+    const drift = [...row];
+    drift[6] = String(Number(row[6]) * 1.002);
     const ok = parseMotionCsv(drift.join(','), 'd_60hz.csv', g1Joints);
     expect(Math.hypot(...ok.rootQuat)).toBeCloseTo(1, 6);
-    const nan = [...row]; nan[10] = 'NaN';
+    const nan = [...row];
+    nan[10] = 'NaN';
     expectMimic(() => parseMotionCsv(nan.join(','), 'n_60hz.csv', g1Joints), 'MotionError', 'n_60hz.csv', /line 1, column 11/);
     expectMimic(() => parseMotionCsv('\n\n', 'e_60hz.csv', g1Joints), 'MotionError', 'e_60hz.csv', /line/);
     expectMimic(() => parseMotionCsv(good[0], 'nofps.csv', g1Joints), 'MotionError', 'nofps.csv', /fps/);
@@ -72,7 +85,10 @@ describe('motion CSV', () => {
 function synthClip(n: number, nj: number, nb: number): MotionClip {
   const f = (k: number) => Float32Array.from({ length: n * k }, (_, i) => Math.sin(i * 0.37) * 0.5);
   const quat = new Float32Array(n * nb * 4);
-  for (let i = 0; i < n * nb; i++) { const a = i * 0.01; quat.set([Math.cos(a), 0, 0, Math.sin(a)], i * 4); }
+  for (let i = 0; i < n * nb; i++) {
+    const a = i * 0.01;
+    quat.set([Math.cos(a), 0, 0, Math.sin(a)], i * 4);
+  }
   const rootQuat = new Float32Array(n * 4);
   const rootPos = new Float32Array(n * 3);
   const bodyPos = f(nb * 3);
@@ -81,9 +97,19 @@ function synthClip(n: number, nj: number, nb: number): MotionClip {
     rootPos.set(bodyPos.subarray(k * nb * 3, k * nb * 3 + 3), k * 3);
   }
   return {
-    name: 's', fps: 50, nFrames: n, jointNames: Array.from({ length: nj }, (_, j) => `j${j}`), rootPos, rootQuat,
-    jointPos: f(nj), jointVel: f(nj), bodyNames: Array.from({ length: nb }, (_, b) => `b${b}`), bodyPos, bodyQuat: quat,
-    bodyLinVel: f(nb * 3), bodyAngVel: f(nb * 3),
+    name: 's',
+    fps: 50,
+    nFrames: n,
+    jointNames: Array.from({ length: nj }, (_, j) => `j${j}`),
+    rootPos,
+    rootQuat,
+    jointPos: f(nj),
+    jointVel: f(nj),
+    bodyNames: Array.from({ length: nb }, (_, b) => `b${b}`),
+    bodyPos,
+    bodyQuat: quat,
+    bodyLinVel: f(nb * 3),
+    bodyAngVel: f(nb * 3),
   };
 }
 
@@ -118,7 +144,9 @@ describe('motion NPZ', () => {
     }
   });
   it('reads float64 Fortran-order arrays and an int fps; names passed by the caller', () => {
-    const n = 4, nj = 2, nb = 1;
+    const n = 4,
+      nj = 2,
+      nb = 1;
     const jp = Float64Array.from({ length: n * nj }, (_, i) => i * 0.1);
     const q = new Float64Array(n * 4).map((_, i) => (i % 4 === 0 ? 1 : 0));
     const bytes = zipSync({
@@ -139,18 +167,29 @@ describe('motion NPZ', () => {
     const clip = synthClip(6, 3, 2);
     const entries = (drop: string, replace?: [string, Uint8Array]) => {
       const bytes = writeMotionNpz(clip);
-      const files: Record<string, Uint8Array> = Object.fromEntries(Object.entries(unzipSync(bytes))
-        .filter(([k]) => k !== drop));
+      const files: Record<string, Uint8Array> = Object.fromEntries(Object.entries(unzipSync(bytes)).filter(([k]) => k !== drop));
       if (replace) files[replace[0]] = replace[1];
       return zipSync(files);
     };
     expectMimic(() => parseMotionNpz(entries('body_quat_w.npy'), 'm.npz'), 'ParseError', 'm.npz', /key body_quat_w/);
-    expectMimic(() => parseMotionNpz(entries('', ['joint_vel.npy', writeNpy(new Float32Array(5 * 3), [5, 3])]), 'm.npz'),
-      'MotionError', 'm.npz', /key joint_vel/);
-    expectMimic(() => parseMotionNpz(entries('', ['body_lin_vel_w.npy', writeNpy(new Float32Array(6 * 3 * 3), [6, 3, 3])]), 'm.npz'),
-      'MotionError', 'm.npz', /key body_lin_vel_w/);
-    expectMimic(() => parseMotionNpz(entries('', ['body_quat_w.npy', writeNpy(new Float32Array(6 * 2 * 4), [6, 2, 4])]), 'm.npz'),
-      'MotionError', 'm.npz', /key body_quat_w/);
+    expectMimic(
+      () => parseMotionNpz(entries('', ['joint_vel.npy', writeNpy(new Float32Array(5 * 3), [5, 3])]), 'm.npz'),
+      'MotionError',
+      'm.npz',
+      /key joint_vel/,
+    );
+    expectMimic(
+      () => parseMotionNpz(entries('', ['body_lin_vel_w.npy', writeNpy(new Float32Array(6 * 3 * 3), [6, 3, 3])]), 'm.npz'),
+      'MotionError',
+      'm.npz',
+      /key body_lin_vel_w/,
+    );
+    expectMimic(
+      () => parseMotionNpz(entries('', ['body_quat_w.npy', writeNpy(new Float32Array(6 * 2 * 4), [6, 2, 4])]), 'm.npz'),
+      'MotionError',
+      'm.npz',
+      /key body_quat_w/,
+    );
     expectMimic(() => parseMotionNpz(entries('joint_names.npy'), 'm.npz'), 'MotionError', 'm.npz', /key joint_pos/);
     expectMimic(() => parseMotionNpz(new Uint8Array([1, 2, 3]), 'm.npz'), 'ParseError', 'm.npz', /zip/);
   });
@@ -166,9 +205,12 @@ describe('BVH', () => {
       expect(b.nFrames).toBe(Number(/Frames:\s*(\d+)/.exec(text)![1]));
       expect(1 / b.frameTime).toBeCloseTo(120, 0);
       expect(b.boneIndex.has('LeftFoot') && b.boneIndex.has('RightHand')).toBe(true);
-      const nb = b.bones.length, p = new Float64Array(nb * 3), q = new Float64Array(nb * 4);
+      const nb = b.bones.length,
+        p = new Float64Array(nb * 3),
+        q = new Float64Array(nb * 4);
       bvhWorldPoses(b, 1, p, q);
-      const head = b.boneIndex.get('Head')!, foot = b.boneIndex.get('LeftFoot')!;
+      const head = b.boneIndex.get('Head')!,
+        foot = b.boneIndex.get('LeftFoot')!;
       expect(p[head * 3 + 1]).toBeGreaterThan(p[foot * 3 + 1] + 10); // Y up: head well above the foot
     }
   });
@@ -179,17 +221,22 @@ describe('BVH', () => {
     const cut = lines.slice(0, motion + 10).join('\n');
     expect(expectMimic(() => parseBvh(cut, 't.bvh'), 'ParseError', 't.bvh', /line \d+/).detail).toMatch(/truncated/);
     expectMimic(() => parseBvh(lines.slice(0, 40).join('\n'), 'h.bvh'), 'ParseError', 'h.bvh', /line \d+/);
-    const ch = [...lines]; ch[8] = ch[8].replace('CHANNELS 3', 'CHANNELS 4');
+    const ch = [...lines];
+    ch[8] = ch[8].replace('CHANNELS 3', 'CHANNELS 4');
     expectMimic(() => parseBvh(ch.join('\n'), 'c.bvh'), 'ParseError', 'c.bvh', /line 9/);
-    const short = [...lines]; short[motion + 5] = short[motion + 5].trim().split(/\s+/).slice(1).join(' ');
+    const short = [...lines];
+    short[motion + 5] = short[motion + 5].trim().split(/\s+/).slice(1).join(' ');
     expectMimic(() => parseBvh(short.join('\n'), 's.bvh'), 'ParseError', 's.bvh', new RegExp(`line ${motion + 6}`));
     for (const bad of ['NaN', 'Inf', '-Infinity']) {
-      const v = [...lines]; v[motion + 7] = v[motion + 7].replace(/^\s*\S+/, bad);
+      const v = [...lines];
+      v[motion + 7] = v[motion + 7].replace(/^\s*\S+/, bad);
       expectMimic(() => parseBvh(v.join('\n'), 'v.bvh'), 'ParseError', 'v.bvh', new RegExp(`line ${motion + 8}`));
     }
-    const z = [...lines]; z[motion + 1] = 'Frames: 0';
+    const z = [...lines];
+    z[motion + 1] = 'Frames: 0';
     expectMimic(() => parseBvh(z.join('\n'), 'z.bvh'), 'ParseError', 'z.bvh', new RegExp(`line ${motion + 2}`));
-    const ft = [...lines]; ft[motion + 2] = 'Frame Time: 0';
+    const ft = [...lines];
+    ft[motion + 2] = 'Frame Time: 0';
     expectMimic(() => parseBvh(ft.join('\n'), 'f.bvh'), 'ParseError', 'f.bvh', new RegExp(`line ${motion + 3}`));
   });
 });

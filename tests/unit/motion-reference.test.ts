@@ -27,9 +27,14 @@ describe('real dance clip on the G1', () => {
   it('velocities agree with a central difference of the original clip to within interpolation error', () => {
     const cd = clipVelocities(clip);
     const nj = names.length;
-    let checked = 0, worstJ = 0, worstLin = 0, worstAng = 0;
+    let checked = 0,
+      worstJ = 0,
+      worstLin = 0,
+      worstAng = 0;
     for (let s = 1; s < track.nSteps - 1; s++) {
-      const x = s * 0.02 * 60, a = Math.floor(x + 1e-9), u = x - a;
+      const x = s * 0.02 * 60,
+        a = Math.floor(x + 1e-9),
+        u = x - a;
       const f = track.frame(s);
       for (let j = 0; j < nj; j++) {
         const want = cd.jointVel[a * nj + j] * (1 - u) + (u > 1e-9 ? cd.jointVel[(a + 1) * nj + j] * u : 0);
@@ -50,12 +55,16 @@ describe('real dance clip on the G1', () => {
   });
   it('body velocities match finite differences of the body poses', () => {
     const nb = model.bodies.length;
-    let se = 0, sv = 0;
+    let se = 0,
+      sv = 0;
     for (let s = 1; s < track.nSteps - 1; s++) {
-      const a = track.frame(s - 1), b = track.frame(s + 1), c = track.frame(s);
+      const a = track.frame(s - 1),
+        b = track.frame(s + 1),
+        c = track.frame(s);
       for (let i = 0; i < nb * 3; i++) {
         const fd = (b.bodyPos[i] - a.bodyPos[i]) / 0.04;
-        se += (c.bodyLinVel[i] - fd) ** 2; sv += fd ** 2;
+        se += (c.bodyLinVel[i] - fd) ** 2;
+        sv += fd ** 2;
       }
     }
     expect(Math.sqrt(se / sv)).toBeLessThan(0.1); // relative RMS difference (sub-step interpolation only)
@@ -85,16 +94,28 @@ describe('joint matching by name', () => {
   it('a clip joint the robot lacks → MotionError naming it; robot joints missing from the clip hold 0', () => {
     const bad = { ...clip, jointNames: [...names.slice(0, 28), 'tail_joint'] };
     let err: unknown;
-    try { new ReferenceTrack(model, bad, 0.02); } catch (e) { err = e; }
+    try {
+      new ReferenceTrack(model, bad, 0.02);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(MimicError);
     expect((err as MimicError).kind).toBe('MotionError');
     expect((err as MimicError).where).toBe('joint tail_joint');
     // drop the two wrist yaw columns
     const keep = names.map((n, j) => [n, j] as const).filter(([n]) => !n.includes('wrist_yaw'));
-    const nj = names.length, n = 30;
+    const nj = names.length,
+      n = 30;
     const part = {
-      ...clip, nFrames: n, jointNames: keep.map(([nm]) => nm), rootPos: clip.rootPos.slice(0, n * 3), rootQuat: clip.rootQuat.slice(0, n * 4),
-      jointPos: Float32Array.from({ length: n * keep.length }, (_, i) => clip.jointPos[Math.floor(i / keep.length) * nj + keep[i % keep.length][1]]),
+      ...clip,
+      nFrames: n,
+      jointNames: keep.map(([nm]) => nm),
+      rootPos: clip.rootPos.slice(0, n * 3),
+      rootQuat: clip.rootQuat.slice(0, n * 4),
+      jointPos: Float32Array.from(
+        { length: n * keep.length },
+        (_, i) => clip.jointPos[Math.floor(i / keep.length) * nj + keep[i % keep.length][1]],
+      ),
     };
     const t = new ReferenceTrack(model, part, 0.02);
     expect(t.missingJoints.sort()).toEqual(['left_wrist_yaw_joint', 'right_wrist_yaw_joint']);

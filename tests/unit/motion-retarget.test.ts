@@ -11,39 +11,68 @@ const BVH_DIR = '../shared/assets/bvh';
 const config = JSON.parse(readFileSync('motions/retarget/cmu-humanoid29.json', 'utf8'));
 const g1Dir = '../shared/assets/g1/';
 const robots: [string, RobotModel][] = [
-  ['G1', loadRobot('g1_29dof_rev_1_0.xml', readFileSync(g1Dir + 'g1_29dof_rev_1_0.xml', 'utf8'), (p) => new Uint8Array(readFileSync(g1Dir + p)))],
+  [
+    'G1',
+    loadRobot('g1_29dof_rev_1_0.xml', readFileSync(g1Dir + 'g1_29dof_rev_1_0.xml', 'utf8'), (p) => new Uint8Array(readFileSync(g1Dir + p))),
+  ],
   ['humanoid29', loadRobot('humanoid29.xml', readFileSync('public/robots/humanoid29.xml', 'utf8'))],
 ];
-const files = readdirSync(BVH_DIR).filter((f) => f.toLowerCase().endsWith('.bvh')).sort();
+const files = readdirSync(BVH_DIR)
+  .filter((f) => f.toLowerCase().endsWith('.bvh'))
+  .sort();
 
 function corr(a: number[], b: number[]): number {
-  const n = a.length, ma = a.reduce((s, v) => s + v, 0) / n, mb = b.reduce((s, v) => s + v, 0) / n;
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < n; i++) { ab += (a[i] - ma) * (b[i] - mb); aa += (a[i] - ma) ** 2; bb += (b[i] - mb) ** 2; }
+  const n = a.length,
+    ma = a.reduce((s, v) => s + v, 0) / n,
+    mb = b.reduce((s, v) => s + v, 0) / n;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) ** 2;
+    bb += (b[i] - mb) ** 2;
+  }
   return ab / Math.sqrt(aa * bb);
 }
-const centred = (a: number[]) => { const m = a.reduce((s, v) => s + v, 0) / a.length; return a.map((v) => v - m); };
+const centred = (a: number[]) => {
+  const m = a.reduce((s, v) => s + v, 0) / a.length;
+  return a.map((v) => v - m);
+};
 
 describe.each(robots)('retarget CMU BVH → %s', (_, model) => {
   it.each(files)('%s: limits, ground, hand/foot heights, root path, stance feet', (file) => {
     const bvh = parseBvh(readFileSync(`${BVH_DIR}/${file}`, 'utf8'), file);
     const r = retargetBvhDetailed(bvh, model, config, file);
-    const c = r.clip, nj = model.joints.length, nb = model.bodies.length;
+    const c = r.clip,
+      nj = model.joints.length,
+      nb = model.bodies.length;
     expect(c.nFrames).toBe(bvh.nFrames - 1); // the T-pose frame 0 is dropped
     expect(c.jointNames).toEqual(model.joints.map((j) => j.name));
     const outside: string[] = [];
-    for (let k = 0; k < c.nFrames; k++) for (let j = 0; j < nj; j++) {
-      const [lo, hi] = model.joints[j].range!;
-      const v = c.jointPos[k * nj + j];
-      if (!(v >= lo - 1e-6 && v <= hi + 1e-6)) outside.push(`${model.joints[j].name} frame ${k}: ${v}`);
-    }
+    for (let k = 0; k < c.nFrames; k++)
+      for (let j = 0; j < nj; j++) {
+        const [lo, hi] = model.joints[j].range!;
+        const v = c.jointPos[k * nj + j];
+        if (!(v >= lo - 1e-6 && v <= hi + 1e-6)) outside.push(`${model.joints[j].name} frame ${k}: ${v}`);
+      }
     expect(outside).toEqual([]);
-    const P = new Float64Array(nb * 3), Q = new Float64Array(nb * 4);
-    const sp = new Float64Array(bvh.bones.length * 3), sq = new Float64Array(bvh.bones.length * 4);
-    const pairs: [string, string][] = [['left_ankle_roll_link', 'LeftFoot'], ['right_ankle_roll_link', 'RightFoot'],
-      ['left_wrist_yaw_link', 'LeftHand'], ['right_wrist_yaw_link', 'RightHand']];
-    const rob = pairs.map(() => [] as number[]), src = pairs.map(() => [] as number[]);
-    const rx: number[] = [], ry: number[] = [], sx: number[] = [], sy: number[] = [];
+    const P = new Float64Array(nb * 3),
+      Q = new Float64Array(nb * 4);
+    const sp = new Float64Array(bvh.bones.length * 3),
+      sq = new Float64Array(bvh.bones.length * 4);
+    const pairs: [string, string][] = [
+      ['left_ankle_roll_link', 'LeftFoot'],
+      ['right_ankle_roll_link', 'RightFoot'],
+      ['left_wrist_yaw_link', 'LeftHand'],
+      ['right_wrist_yaw_link', 'RightHand'],
+    ];
+    const rob = pairs.map(() => [] as number[]),
+      src = pairs.map(() => [] as number[]);
+    const rx: number[] = [],
+      ry: number[] = [],
+      sx: number[] = [],
+      sy: number[] = [];
     const feet = ['left_ankle_roll_link', 'right_ankle_roll_link'].map((n) => model.bodyIndex.get(n)!);
     const pts = feet.map((b) => contactPoints(model, b));
     const footXY: number[][][] = [[], []];
@@ -60,19 +89,25 @@ describe.each(robots)('retarget CMU BVH → %s', (_, model) => {
         src[i].push(sp[bvh.boneIndex.get(sb)! * 3 + 1] * r.scale); // source Y up, scaled
       });
       const h = bvh.boneIndex.get('Hips')!;
-      rx.push(c.rootPos[k * 3]); ry.push(c.rootPos[k * 3 + 1]);
-      sx.push(sp[h * 3 + 2] * r.scale); sy.push(sp[h * 3] * r.scale); // source z forward → robot x, source x → robot y
+      rx.push(c.rootPos[k * 3]);
+      ry.push(c.rootPos[k * 3 + 1]);
+      sx.push(sp[h * 3 + 2] * r.scale);
+      sy.push(sp[h * 3] * r.scale); // source z forward → robot x, source x → robot y
     }
     expect(lowest).toBeGreaterThanOrEqual(-0.01);
     expect(lowest).toBeLessThan(0.01); // and something touches the ground
     pairs.forEach(([rb], i) => expect(corr(rob[i], src[i]), `${rb} height`).toBeGreaterThanOrEqual(0.9));
     // the ground path: x and y together (centred), and each axis that moves more than 0.5 m
     expect(corr([...centred(rx), ...centred(ry)], [...centred(sx), ...centred(sy)])).toBeGreaterThanOrEqual(0.95);
-    for (const [a, b] of [[rx, sx], [ry, sy]]) {
+    for (const [a, b] of [
+      [rx, sx],
+      [ry, sy],
+    ]) {
       if (Math.max(...a) - Math.min(...a) > 0.5) expect(corr(a, b)).toBeGreaterThanOrEqual(0.95);
     }
     // a foot in contact (source foot still and low) alone does not slide
-    let held = 0, slide = 0;
+    let held = 0,
+      slide = 0;
     for (let k = 1; k < c.nFrames; k++) {
       const on = [0, 1].filter((i) => r.contacts[i][k] && r.contacts[i][k - 1]);
       if (on.length !== 1) continue;
@@ -98,7 +133,11 @@ describe('retarget config errors', () => {
   const bvh = parseBvh(readFileSync(`${BVH_DIR}/${files[0]}`, 'utf8'), files[0]);
   const expectErr = (cfg: unknown, where: RegExp) => {
     let err: unknown;
-    try { retargetBvh(bvh, model, cfg, files[0]); } catch (e) { err = e; }
+    try {
+      retargetBvh(bvh, model, cfg, files[0]);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(MimicError);
     expect((err as MimicError).where).toMatch(where);
   };

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { qFromAxisAngle, qYaw } from '../../src/core/math';
 import { ReferenceTrack } from '../../src/core/motion/reference';
 import {
-  clipVelocities, loopClip, mirrorClip, newSample, resampleClip, sampleClip, timeScaleClip, trimClip,
+  clipVelocities,
+  loopClip,
+  mirrorClip,
+  newSample,
+  resampleClip,
+  sampleClip,
+  timeScaleClip,
+  trimClip,
 } from '../../src/core/motion/sample';
 import { clipDuration, type MotionClip } from '../../src/core/motion/types';
 import { danceClip, loadG1 } from './policy-fixture';
@@ -13,14 +20,21 @@ const AXIS = [0.3, 0.1, 1].map((v) => v / Math.hypot(0.3, 0.1, 1));
 function analytic(fps: number, seconds: number): MotionClip {
   const n = Math.round(seconds * fps) + 1;
   const c: MotionClip = {
-    name: 'a', fps, nFrames: n, jointNames: ['left_hip_roll_joint', 'right_hip_roll_joint', 'knee'],
-    rootPos: new Float32Array(n * 3), rootQuat: new Float32Array(n * 4), jointPos: new Float32Array(n * 3),
+    name: 'a',
+    fps,
+    nFrames: n,
+    jointNames: ['left_hip_roll_joint', 'right_hip_roll_joint', 'knee'],
+    rootPos: new Float32Array(n * 3),
+    rootQuat: new Float32Array(n * 4),
+    jointPos: new Float32Array(n * 3),
   };
   for (let f = 0; f < n; f++) {
     const t = f / fps;
     c.rootPos.set([0.5 * t, 0.1, 0.8], f * 3);
     c.rootQuat.set(qFromAxisAngle(AXIS, 0.8 * t), f * 4);
-    W.forEach((w, j) => { c.jointPos[f * 3 + j] = Math.sin(w * t); });
+    W.forEach((w, j) => {
+      c.jointPos[f * 3 + j] = Math.sin(w * t);
+    });
   }
   return c;
 }
@@ -65,7 +79,8 @@ describe('sampling', () => {
     expect(l.rootPos[30 * 3]).toBeCloseTo(0.5, 4);
     expect(l.rootPos[60 * 3 + 1]).toBeCloseTo(0.1 + 0.5, 4);
     // no jumps at the seams
-    for (let k = 1; k < l.nFrames; k++) expect(Math.hypot(l.rootPos[k * 3] - l.rootPos[k * 3 - 3], l.rootPos[k * 3 + 1] - l.rootPos[k * 3 - 2])).toBeLessThan(0.02);
+    for (let k = 1; k < l.nFrames; k++)
+      expect(Math.hypot(l.rootPos[k * 3] - l.rootPos[k * 3 - 3], l.rootPos[k * 3 + 1] - l.rootPos[k * 3 - 2])).toBeLessThan(0.02);
   });
   it('clipVelocities: central differences and SO(3)-log angular velocity (world frame)', () => {
     const v = clipVelocities(clip);
@@ -85,20 +100,32 @@ describe('mirror (G1)', () => {
   it('swaps sides, negates roll/yaw, reflects the root; twice = identity; bodies mirror under FK', () => {
     const m = mirrorClip(clip);
     const nj = names.length;
-    const l = names.indexOf('left_hip_roll_joint'), r = names.indexOf('right_hip_roll_joint'), p = names.indexOf('left_knee_joint');
+    const l = names.indexOf('left_hip_roll_joint'),
+      r = names.indexOf('right_hip_roll_joint'),
+      p = names.indexOf('left_knee_joint');
     expect(m.jointPos[5 * nj + l]).toBeCloseTo(-clip.jointPos[5 * nj + r], 6);
     expect(m.jointPos[5 * nj + p]).toBeCloseTo(clip.jointPos[5 * nj + names.indexOf('right_knee_joint')], 6);
     expect(m.rootPos[5 * 3 + 1]).toBeCloseTo(-clip.rootPos[5 * 3 + 1], 6);
     const back = mirrorClip(m);
     for (let i = 0; i < clip.jointPos.length; i++) expect(back.jointPos[i]).toBeCloseTo(clip.jointPos[i], 6);
-    const a = new ReferenceTrack(model, clip, 0.02), b = new ReferenceTrack(model, m, 0.02);
+    const a = new ReferenceTrack(model, clip, 0.02),
+      b = new ReferenceTrack(model, m, 0.02);
     let worst = 0;
     for (const s of [0, 40, 99]) {
-      const fa = a.frame(s), fb = b.frame(s);
-      for (const [x, y] of [['left_wrist_yaw_link', 'right_wrist_yaw_link'], ['left_ankle_roll_link', 'right_ankle_roll_link']]) {
-        const i = model.bodyIndex.get(x)!, k = model.bodyIndex.get(y)!;
-        worst = Math.max(worst, Math.abs(fb.bodyPos[i * 3] - fa.bodyPos[k * 3]), Math.abs(fb.bodyPos[i * 3 + 1] + fa.bodyPos[k * 3 + 1]),
-          Math.abs(fb.bodyPos[i * 3 + 2] - fa.bodyPos[k * 3 + 2]));
+      const fa = a.frame(s),
+        fb = b.frame(s);
+      for (const [x, y] of [
+        ['left_wrist_yaw_link', 'right_wrist_yaw_link'],
+        ['left_ankle_roll_link', 'right_ankle_roll_link'],
+      ]) {
+        const i = model.bodyIndex.get(x)!,
+          k = model.bodyIndex.get(y)!;
+        worst = Math.max(
+          worst,
+          Math.abs(fb.bodyPos[i * 3] - fa.bodyPos[k * 3]),
+          Math.abs(fb.bodyPos[i * 3 + 1] + fa.bodyPos[k * 3 + 1]),
+          Math.abs(fb.bodyPos[i * 3 + 2] - fa.bodyPos[k * 3 + 2]),
+        );
       }
     }
     expect(worst).toBeLessThan(0.01); // the G1 is left/right symmetric to within millimetres

@@ -45,7 +45,10 @@ describe('phase, command and gait-clock terms', () => {
 describe('HumanoidVerse history: past frames only, newest first', () => {
   it('history block holds the previous frames newest first; after a reset it is refilled', () => {
     const ctx = makeContext(1, 3);
-    const layout = [{ term: 'motion_phase', history: 1, scale: 1, clip: null }, { term: 'motion_phase', history: 3, scale: 2, clip: null, pastOnly: true, newestFirst: true }];
+    const layout = [
+      { term: 'motion_phase', history: 1, scale: 1, clip: null },
+      { term: 'motion_phase', history: 3, scale: 2, clip: null, pastOnly: true, newestFirst: true },
+    ];
     const b = new CpuObservationBuilder(layout, ctx);
     expect(b.size).toBe(4);
     const out = new Float32Array(4);

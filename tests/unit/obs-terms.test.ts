@@ -17,7 +17,13 @@ const term = cpuTerm;
 
 describe('observation terms (CPU)', () => {
   const ctx = makeContext(5, 11);
-  const e = 3, s = ctx.state, r = ctx.ref, pj = ctx.policyJoints, nj = s.nj, a = ctx.anchorBody, nb = s.nb;
+  const e = 3,
+    s = ctx.state,
+    r = ctx.ref,
+    pj = ctx.policyJoints,
+    nj = s.nj,
+    a = ctx.anchorBody,
+    nb = s.nb;
 
   it('command = reference joint positions then velocities, policy order', () => {
     const want = [...Array.from(pj, (j) => r.jointPos[e * nj + j]), ...Array.from(pj, (j) => r.jointVel[e * nj + j])];
@@ -26,8 +32,10 @@ describe('observation terms (CPU)', () => {
   });
 
   it('anchor position and orientation in the robot anchor frame', () => {
-    const qs = sl(s.bodyQuat, (e * nb + a) * 4, 4), qr = sl(r.bodyQuat, (e * nb + a) * 4, 4);
-    const ps = sl(s.bodyPos, (e * nb + a) * 3, 3), pr = sl(r.bodyPos, (e * nb + a) * 3, 3);
+    const qs = sl(s.bodyQuat, (e * nb + a) * 4, 4),
+      qr = sl(r.bodyQuat, (e * nb + a) * 4, 4);
+    const ps = sl(s.bodyPos, (e * nb + a) * 3, 3),
+      pr = sl(r.bodyPos, (e * nb + a) * 3, 3);
     close(term('motion_anchor_pos_b', ctx, e), qRotateInv(qs, [pr[0] - ps[0], pr[1] - ps[1], pr[2] - ps[2]]));
     const m = qToMat(qMul(qConj(qs), qr));
     close(term('motion_anchor_ori_b', ctx, e), [m[0], m[1], m[3], m[4], m[6], m[7]]);
@@ -43,8 +51,16 @@ describe('observation terms (CPU)', () => {
   it('joint terms, actions and skill', () => {
     const jp = Array.from(pj, (j) => s.jointPos[e * nj + j]);
     close(term('joint_pos', ctx, e), jp, 0);
-    close(term('joint_pos_rel', ctx, e), jp.map((v, i) => v - ctx.defaultJointPos[i]), 1e-6);
-    close(term('joint_vel', ctx, e), Array.from(pj, (j) => s.jointVel[e * nj + j]), 0);
+    close(
+      term('joint_pos_rel', ctx, e),
+      jp.map((v, i) => v - ctx.defaultJointPos[i]),
+      1e-6,
+    );
+    close(
+      term('joint_vel', ctx, e),
+      Array.from(pj, (j) => s.jointVel[e * nj + j]),
+      0,
+    );
     close(term('joint_vel_rel', ctx, e), term('joint_vel', ctx, e), 0);
     close(term('actions', ctx, e), sl(ctx.lastAction, e * 29, 29), 0);
     close(term('last_action', ctx, e), sl(ctx.lastAction, e * 29, 29), 0);
@@ -72,8 +88,9 @@ describe('CPU observation builder', () => {
     const b = new CpuObservationBuilder(beyondmimic154, ctx);
     const out = new Float32Array(4 * b.size);
     b.build(out);
-    const want = ['command', 'motion_anchor_ori_b', 'base_ang_vel', 'joint_pos_rel', 'joint_vel_rel', 'actions']
-      .flatMap((n) => Array.from(term(n, ctx, 2)));
+    const want = ['command', 'motion_anchor_ori_b', 'base_ang_vel', 'joint_pos_rel', 'joint_vel_rel', 'actions'].flatMap((n) =>
+      Array.from(term(n, ctx, 2)),
+    );
     close(sl(out, 2 * 154, 154), want, 0);
   });
 
@@ -96,13 +113,17 @@ describe('CPU observation builder', () => {
     close(sl(out, 9, 9), [...proc(), ...proc(), ...proc()], 1e-6);
   });
 
-
   it('noise hook: added to the raw value before clip and scale, and kept in the history (Isaac Lab order)', () => {
     const ctx = makeContext(1, 3);
     const layout = [{ term: 'base_ang_vel', history: 3, scale: [2, 3, 4], clip: [-1, 1] as [number, number] }];
     const b = new CpuObservationBuilder(layout, ctx);
     const out = new Float32Array(9);
-    const offsets = [[0.05, -0.1, 0.2], [-0.3, 0.25, 5], [0.01, 0.02, -0.03], [0.4, -0.4, 0.1]];
+    const offsets = [
+      [0.05, -0.1, 0.2],
+      [-0.3, 0.25, 5],
+      [0.01, 0.02, -0.03],
+      [0.4, -0.4, 0.1],
+    ];
     let call = 0;
     b.noise = (e, t, value, dim) => {
       expect([e, t, dim]).toEqual([0, 0, 3]);
@@ -132,11 +153,20 @@ describe('CPU observation builder', () => {
   });
 
   it('createObsContext matches by name and names what is missing', () => {
-    const body = (name: string, index: number) => ({ name, index } as unknown as RobotModel['bodies'][number]);
+    const body = (name: string, index: number) => ({ name, index }) as unknown as RobotModel['bodies'][number];
     const model = {
-      name: 'toy', bodies: [body('pelvis', 0), body('torso_link', 1)],
-      joints: [{ name: 'a' }, { name: 'b' }], jointIndex: new Map([['a', 0], ['b', 1]]),
-      bodyIndex: new Map([['pelvis', 0], ['torso_link', 1]]), source: { file: 'toy.xml', format: 'mjcf' },
+      name: 'toy',
+      bodies: [body('pelvis', 0), body('torso_link', 1)],
+      joints: [{ name: 'a' }, { name: 'b' }],
+      jointIndex: new Map([
+        ['a', 0],
+        ['b', 1],
+      ]),
+      bodyIndex: new Map([
+        ['pelvis', 0],
+        ['torso_link', 1],
+      ]),
+      source: { file: 'toy.xml', format: 'mjcf' },
     } as unknown as RobotModel;
     const ctx = createObsContext(model, 3, ['b', 'a'], [0.1, 0.2], 'torso_link', 4);
     expect(Array.from(ctx.policyJoints)).toEqual([1, 0]);

@@ -9,7 +9,8 @@ import { g1Gains, loadG1, stepTarget, type G1Gains } from './physics-fixture';
 
 /** One env per entry of `stepped` (joint index, target); every other joint holds the default pose; 1 s. */
 async function stepResponse(kind: 'rapier' | 'mujoco', model: RobotModel, g: G1Gains, stepped: [number, number][]) {
-  const nj = model.joints.length, n = stepped.length;
+  const nj = model.joints.length,
+    n = stepped.length;
   const engine = await createEngine(kind, model, { n, fixedRoot: true, armature: g.armature });
   engine.setGains(g.kp, g.kd);
   const targets = new Float64Array(n * nj);
@@ -20,7 +21,8 @@ async function stepResponse(kind: 'rapier' | 'mujoco', model: RobotModel, g: G1G
   }
   engine.setTargets(targets);
   const peak = new Array(n).fill(-Infinity);
-  for (let i = 0; i < 200; i++) { // 1 s at 200 Hz
+  for (let i = 0; i < 200; i++) {
+    // 1 s at 200 Hz
     engine.step();
     for (let e = 0; e < n; e++) peak[e] = Math.max(peak[e], engine.state.jointPos[e * nj + stepped[e][0]]);
   }
@@ -37,8 +39,22 @@ describe('Rapier PD step response matches MuJoCo', () => {
     const stepped = model.joints.map((_, j) => [j, stepTarget(model, g, j)] as [number, number]);
     const rapier = await stepResponse('rapier', model, g, stepped);
     const mujoco = await stepResponse('mujoco', model, g, stepped);
-    const rows = model.joints.map((jm, e) => ({ joint: jm.name, target: stepped[e][1], rapier: rapier.end[e], mujoco: mujoco.end[e], diff: rapier.end[e] - mujoco.end[e] }));
-    console.table(rows.map((r) => ({ ...r, target: r.target.toFixed(3), rapier: r.rapier.toFixed(4), mujoco: r.mujoco.toFixed(4), diff: r.diff.toFixed(4) })));
+    const rows = model.joints.map((jm, e) => ({
+      joint: jm.name,
+      target: stepped[e][1],
+      rapier: rapier.end[e],
+      mujoco: mujoco.end[e],
+      diff: rapier.end[e] - mujoco.end[e],
+    }));
+    console.table(
+      rows.map((r) => ({
+        ...r,
+        target: r.target.toFixed(3),
+        rapier: r.rapier.toFixed(4),
+        mujoco: r.mujoco.toFixed(4),
+        diff: r.diff.toFixed(4),
+      })),
+    );
     for (const [e, r] of rows.entries()) {
       const j = stepped[e][0];
       const [lo, hi] = model.joints[j].range!;
@@ -60,8 +76,10 @@ describe('Rapier PD step response matches MuJoCo', () => {
     const stepped: [number, number][] = [[roll, g.defaultPos[roll] + 0.26]];
     const rapier = await stepResponse('rapier', model, g, stepped);
     const mujoco = await stepResponse('mujoco', model, g, stepped);
-    console.log(`waist roll onto the stop: peak rapier ${rapier.peak[0].toFixed(3)} mujoco ${mujoco.peak[0].toFixed(3)}, ` +
-      `after 1 s rapier ${rapier.end[0].toFixed(3)} mujoco ${mujoco.end[0].toFixed(3)} (limit ${hi})`);
+    console.log(
+      `waist roll onto the stop: peak rapier ${rapier.peak[0].toFixed(3)} mujoco ${mujoco.peak[0].toFixed(3)}, ` +
+        `after 1 s rapier ${rapier.end[0].toFixed(3)} mujoco ${mujoco.end[0].toFixed(3)} (limit ${hi})`,
+    );
     expect(mujoco.peak[0]).toBeLessThan(hi + 0.015);
     expect(Math.abs(mujoco.end[0] - hi)).toBeLessThan(0.01);
     expect(rapier.peak[0]).toBeLessThan(hi + 0.25); // soft, but bounded

@@ -10,7 +10,11 @@ export const G1_XML = 'g1_29dof_rev_1_0.xml';
 const DEPLOY = '../shared/assets/policies/g1-dance-102/deploy.yaml';
 
 const resolve = (p: string): Uint8Array | undefined => {
-  try { return new Uint8Array(readFileSync(G1_DIR + p)); } catch { return undefined; }
+  try {
+    return new Uint8Array(readFileSync(G1_DIR + p));
+  } catch {
+    return undefined;
+  }
 };
 
 export function loadG1(): RobotModel {
@@ -24,18 +28,30 @@ export function g1Source(): { xml: string; files: Record<string, Uint8Array> } {
   return { xml: readFileSync(G1_DIR + G1_XML, 'utf8'), files };
 }
 
-export interface G1Gains { kp: number[]; kd: number[]; armature: number[]; defaultPos: number[] }
+export interface G1Gains {
+  kp: number[];
+  kd: number[];
+  armature: number[];
+  defaultPos: number[];
+}
 
 /**
  * deploy.yaml gains in MODEL joint order (stiffness/damping are listed in MJCF order, mapped by name through the
  * MJCF joint list), armature = kp/(2π·10)², default pose from POLICY order (policy joint i = MJCF joint joint_ids_map[i]).
  */
 export function g1Gains(model: RobotModel): G1Gains {
-  const y = parse(readFileSync(DEPLOY, 'utf8')) as { joint_ids_map: number[]; stiffness: number[]; damping: number[]; default_joint_pos: number[] };
+  const y = parse(readFileSync(DEPLOY, 'utf8')) as {
+    joint_ids_map: number[];
+    stiffness: number[];
+    damping: number[];
+    default_joint_pos: number[];
+  };
   const xml = readFileSync(G1_DIR + G1_XML, 'utf8');
   const mjcfJoints = [...xml.matchAll(/<joint name="([^"]+)"[^>]*\/>/g)].map((m) => m[1]).filter((n) => n !== 'floating_base_joint');
   const nj = model.joints.length;
-  const kp = new Array(nj).fill(0), kd = new Array(nj).fill(0), defaultPos = new Array(nj).fill(0);
+  const kp = new Array(nj).fill(0),
+    kd = new Array(nj).fill(0),
+    defaultPos = new Array(nj).fill(0);
   mjcfJoints.forEach((name, i) => {
     const j = model.jointIndex.get(name)!;
     kp[j] = y.stiffness[i];
@@ -58,13 +74,17 @@ export function standingGains(model: RobotModel, g: G1Gains): { kp: number[]; kd
 export function standingHeight(model: RobotModel, pose: number[]): number {
   const b = bodyMotion(model, { rootPos: [0, 0, 0], rootQuat: [1, 0, 0, 0], jointPos: pose });
   let low = Infinity;
-  for (const body of model.bodies) for (const s of body.collision) {
-    if (s.type !== 'sphere') continue;
-    // sphere centre z in world = body origin + R * s.pos
-    const [qw, qx, qy, qz] = b.quat[body.index], v = s.pos;
-    const tx = 2 * (qy * v[2] - qz * v[1]), ty = 2 * (qz * v[0] - qx * v[2]), tz = 2 * (qx * v[1] - qy * v[0]);
-    low = Math.min(low, b.pos[body.index][2] + v[2] + qw * tz + (qx * ty - qy * tx) - s.size[0]);
-  }
+  for (const body of model.bodies)
+    for (const s of body.collision) {
+      if (s.type !== 'sphere') continue;
+      // sphere centre z in world = body origin + R * s.pos
+      const [qw, qx, qy, qz] = b.quat[body.index],
+        v = s.pos;
+      const tx = 2 * (qy * v[2] - qz * v[1]),
+        ty = 2 * (qz * v[0] - qx * v[2]),
+        tz = 2 * (qx * v[1] - qy * v[0]);
+      low = Math.min(low, b.pos[body.index][2] + v[2] + qw * tz + (qx * ty - qy * tx) - s.size[0]);
+    }
   return -low + 0.001;
 }
 

@@ -6,7 +6,9 @@ import { g1Gains, loadG1 } from './physics-fixture';
 const memories: WebAssembly.Memory[] = [];
 const original = WebAssembly.instantiate;
 (WebAssembly as { instantiate: unknown }).instantiate = async (...args: unknown[]) => {
-  const result = await (original as (...a: unknown[]) => Promise<WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance>)(...args);
+  const result = await (original as (...a: unknown[]) => Promise<WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance>)(
+    ...args,
+  );
   const instance = 'instance' in result ? result.instance : result;
   for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) memories.push(v);
   return result;

@@ -10,7 +10,11 @@ import { G1_DIR, g1Gains, loadG1 } from './physics-fixture';
 
 const URDF = 'g1_29dof_rev_1_0.urdf';
 const resolve = (p: string): Uint8Array | undefined => {
-  try { return new Uint8Array(readFileSync(G1_DIR + p)); } catch { return undefined; }
+  try {
+    return new Uint8Array(readFileSync(G1_DIR + p));
+  } catch {
+    return undefined;
+  }
 };
 const urdfText = readFileSync(G1_DIR + URDF, 'utf8');
 const meshFiles = (): Record<string, Uint8Array> =>
@@ -33,20 +37,27 @@ describe('G1 URDF on MuJoCo', () => {
   const urdf = loadRobot(URDF, urdfText, resolve);
   const mjcf = loadG1();
 
-  it('the file contains the <mujoco> hint that used to route it to MuJoCo\'s URDF importer', () => {
+  it("the file contains the <mujoco> hint that used to route it to MuJoCo's URDF importer", () => {
     expect(urdfText).toMatch(/<\s*mujoco\b/);
     expect(urdf.source.format).toBe('urdf');
   });
 
   it('steps the unmodified URDF (given as the MuJoCo source) like the MJCF robot: same joints, same motion', async () => {
-    const gu = g1Gains(urdf), gm = g1Gains(mjcf);
+    const gu = g1Gains(urdf),
+      gm = g1Gains(mjcf);
     const eu = await createEngine('mujoco', urdf, { armature: gu.armature }, { xml: urdfText, files: meshFiles() });
     // the MJCF robot through the same generator (its file as is has other collision geoms)
     const em = await createEngine('mujoco', mjcf, { armature: gm.armature });
     expect(eu.adjustments.join(' ')).toMatch(/not MJCF \(URDF\)/);
     const legs = (m: typeof urdf, j: number) => /hip|knee|ankle|waist/.test(m.joints[j].name);
-    for (const [e, g, m] of [[eu, gu, urdf], [em, gm, mjcf]] as const) {
-      e.setGains(g.kp.map((k, j) => (legs(m, j) ? k * 10 : k)), g.kd.map((k, j) => (legs(m, j) ? k * Math.sqrt(10) : k)));
+    for (const [e, g, m] of [
+      [eu, gu, urdf],
+      [em, gm, mjcf],
+    ] as const) {
+      e.setGains(
+        g.kp.map((k, j) => (legs(m, j) ? k * 10 : k)),
+        g.kd.map((k, j) => (legs(m, j) ? k * Math.sqrt(10) : k)),
+      );
       e.setTargets(g.defaultPos);
     }
     // start with the arms 0.3 rad off their targets, standing; 1 s
@@ -54,29 +65,46 @@ describe('G1 URDF on MuJoCo', () => {
     const poseU = gu.defaultPos.map((q, j) => (/shoulder|elbow/.test(names[j]) ? q + 0.3 : q));
     const poseM = mjcf.joints.map((j) => poseU[urdf.jointIndex.get(j.name)!]);
     const a = run(eu, names, poseU, 200);
-    const b = run(em, mjcf.joints.map((j) => j.name), poseM, 200);
-    let worst = 0, moved = 0, at = '';
+    const b = run(
+      em,
+      mjcf.joints.map((j) => j.name),
+      poseM,
+      200,
+    );
+    let worst = 0,
+      moved = 0,
+      at = '';
     for (const n of names) {
-      const ua = a.q.get(n)!, mb = b.q.get(n)!;
+      const ua = a.q.get(n)!,
+        mb = b.q.get(n)!;
       for (let k = 0; k < ua.length; k++) {
         expect(Number.isFinite(ua[k])).toBe(true);
-        if (Math.abs(ua[k] - mb[k]) > worst) { worst = Math.abs(ua[k] - mb[k]); at = `${n} step ${k}`; }
+        if (Math.abs(ua[k] - mb[k]) > worst) {
+          worst = Math.abs(ua[k] - mb[k]);
+          at = `${n} step ${k}`;
+        }
       }
       moved = Math.max(moved, Math.abs(ua[ua.length - 1] - poseU[urdf.jointIndex.get(n)!]));
     }
     const dz = Math.max(...a.z.map((z, k) => Math.abs(z - b.z[k])));
-    console.log(`G1 URDF vs MJCF on MuJoCo, 1 s standing, arms released 0.3 rad off: max joint difference ${worst.toExponential(2)} rad at ${at}, root height difference ${dz.toExponential(2)} m (largest joint motion ${moved.toFixed(3)} rad, URDF root ends at ${a.z[a.z.length - 1].toFixed(3)} m)`);
+    console.log(
+      `G1 URDF vs MJCF on MuJoCo, 1 s standing, arms released 0.3 rad off: max joint difference ${worst.toExponential(2)} rad at ${at}, root height difference ${dz.toExponential(2)} m (largest joint motion ${moved.toFixed(3)} rad, URDF root ends at ${a.z[a.z.length - 1].toFixed(3)} m)`,
+    );
     expect(moved).toBeGreaterThan(0.1); // the arms did swing toward their targets
     expect(worst).toBeLessThan(1e-4);
     expect(dz).toBeLessThan(1e-4);
-    eu.free(); em.free();
+    eu.free();
+    em.free();
   });
 
   it('free-floating: the URDF G1 stands on MuJoCo with standing gains', async () => {
     const g = g1Gains(urdf);
     const e = await createEngine('mujoco', urdf, { armature: g.armature }, { xml: urdfText, files: meshFiles() });
     const legs = (j: number) => /hip|knee|ankle|waist/.test(urdf.joints[j].name);
-    e.setGains(g.kp.map((k, j) => (legs(j) ? k * 10 : k)), g.kd.map((k, j) => (legs(j) ? k * Math.sqrt(10) : k)));
+    e.setGains(
+      g.kp.map((k, j) => (legs(j) ? k * 10 : k)),
+      g.kd.map((k, j) => (legs(j) ? k * Math.sqrt(10) : k)),
+    );
     e.reset(0, { rootPos: [0, 0, 0.8], rootQuat: [1, 0, 0, 0], jointPos: g.defaultPos });
     e.setTargets(g.defaultPos);
     for (let i = 0; i < 300; i++) e.step();

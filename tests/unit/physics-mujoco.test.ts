@@ -28,7 +28,10 @@ describe('MuJoCo backend', () => {
     stand(e, 0);
     e.setTargets(g.defaultPos);
     let fz = 0;
-    for (let i = 0; i < 400; i++) { e.step(); if (i >= 300) fz += totalFz(e, 0) / 100; }
+    for (let i = 0; i < 400; i++) {
+      e.step();
+      if (i >= 300) fz += totalFz(e, 0) / 100;
+    }
     expect(Math.abs(e.state.rootPos[2] - H)).toBeLessThan(0.03);
     expect(Math.abs(fz - mass * 9.81) / (mass * 9.81)).toBeLessThan(0.05);
     // PD torque is the servo force, clipped to the effort limit
@@ -45,16 +48,26 @@ describe('MuJoCo backend', () => {
     const a = await createEngine('mujoco', model, {}, g1Source());
     const b = await createEngine('mujoco', model, {});
     const s = { rootPos: [0.1, 0.2, 0.9], rootQuat: [0.9, 0.1, 0.3, 0.2], jointPos: g.defaultPos.map((q) => q + 0.1) };
-    a.reset(0, s); b.reset(0, s);
+    a.reset(0, s);
+    b.reset(0, s);
     const m = bodyMotion(model, s);
     for (let i = 0; i < a.state.bodyPos.length; i++) expect(Math.abs(a.state.bodyPos[i] - b.state.bodyPos[i])).toBeLessThan(1e-6);
-    for (const body of model.bodies) for (let c = 0; c < 3; c++) expect(Math.abs(a.state.bodyPos[body.index * 3 + c] - m.pos[body.index][c])).toBeLessThan(1e-6);
-    a.free(); b.free();
+    for (const body of model.bodies)
+      for (let c = 0; c < 3; c++) expect(Math.abs(a.state.bodyPos[body.index * 3 + c] - m.pos[body.index][c])).toBeLessThan(1e-6);
+    a.free();
+    b.free();
   });
 
   it('a broken MJCF source becomes a ModelError naming the file', async () => {
-    const err = await createEngine('mujoco', model, {}, { xml: '<mujoco><worldbody><body name="pelvis"><geom type="mesh" mesh="nope"/></body></worldbody></mujoco>' })
-      .then(() => null, (x: unknown) => x);
+    const err = await createEngine(
+      'mujoco',
+      model,
+      {},
+      { xml: '<mujoco><worldbody><body name="pelvis"><geom type="mesh" mesh="nope"/></body></worldbody></mujoco>' },
+    ).then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(err).toBeInstanceOf(MimicError);
     expect((err as MimicError).kind).toBe('ModelError');
     expect((err as MimicError).message).toContain('g1_29dof_rev_1_0.xml');
@@ -63,7 +76,11 @@ describe('MuJoCo backend', () => {
   it('runs a URDF robot through the generated MJCF', async () => {
     const file = 'g1_29dof_rev_1_0.urdf';
     const urdf = loadRobot(file, readFileSync(G1_DIR + file, 'utf8'), (p) => {
-      try { return new Uint8Array(readFileSync(G1_DIR + p)); } catch { return undefined; }
+      try {
+        return new Uint8Array(readFileSync(G1_DIR + p));
+      } catch {
+        return undefined;
+      }
     });
     const e = await createEngine('mujoco', urdf, { fixedRoot: true, armature: g.armature });
     const kp = urdf.joints.map((j) => g.kp[model.jointIndex.get(j.name)!]);
@@ -72,7 +89,8 @@ describe('MuJoCo backend', () => {
     e.setGains(kp, kd);
     e.reset(0, { rootPos: urdf.bodies[0].pos, rootQuat: urdf.bodies[0].quat, jointPos: pose });
     const elbow = urdf.jointIndex.get('left_elbow_joint')!;
-    const t = [...pose]; t[elbow] += 0.3;
+    const t = [...pose];
+    t[elbow] += 0.3;
     e.setTargets(t);
     for (let i = 0; i < 200; i++) e.step();
     expect(Math.abs(e.state.jointPos[elbow] - t[elbow])).toBeLessThan(0.1);

@@ -17,7 +17,9 @@ function outside(p: Shape, x: number[]): number {
 
 describe('mesh proxies', () => {
   const g1 = loadG1();
-  const meshes = g1.bodies.flatMap((b) => b.collision.filter((s) => s.type === 'mesh' && (s.contype | s.conaffinity) !== 0).map((s) => ({ b, s })));
+  const meshes = g1.bodies.flatMap((b) =>
+    b.collision.filter((s) => s.type === 'mesh' && (s.contype | s.conaffinity) !== 0).map((s) => ({ b, s })),
+  );
 
   it('every collision mesh of the G1 gets a capsule or box that holds all its vertices, not much larger than its bounds', () => {
     expect(meshes.length).toBeGreaterThan(20);
@@ -29,16 +31,21 @@ describe('mesh proxies', () => {
       kinds[p.type] = (kinds[p.type] ?? 0) + 1;
       const v = s.mesh!.vertices;
       let worst = -Infinity;
-      const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+      const lo = [Infinity, Infinity, Infinity],
+        hi = [-Infinity, -Infinity, -Infinity];
       for (let i = 0; i < v.length; i += 3) {
         const x = vSub(qRotate(s.quat, [v[i], v[i + 1], v[i + 2]]), [-s.pos[0], -s.pos[1], -s.pos[2]]);
         worst = Math.max(worst, outside(p, x));
-        for (let k = 0; k < 3; k++) { lo[k] = Math.min(lo[k], x[k]); hi[k] = Math.max(hi[k], x[k]); }
+        for (let k = 0; k < 3; k++) {
+          lo[k] = Math.min(lo[k], x[k]);
+          hi[k] = Math.max(hi[k], x[k]);
+        }
       }
       expect(worst, `${b.name}: a vertex ${worst} m outside its ${p.type}`).toBeLessThan(1e-5);
       // the proxy's volume stays within a few times the mesh's axis-aligned bounding box
       const aabb = (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]);
-      const vol = p.type === 'box' ? 8 * p.size[0] * p.size[1] * p.size[2] : Math.PI * p.size[0] ** 2 * (2 * p.size[1] + (4 / 3) * p.size[0]);
+      const vol =
+        p.type === 'box' ? 8 * p.size[0] * p.size[1] * p.size[2] : Math.PI * p.size[0] ** 2 * (2 * p.size[1] + (4 / 3) * p.size[0]);
       expect(vol / aabb, `${b.name} ${p.type}`).toBeLessThan(3);
     }
     console.log(`G1 collision meshes → ${JSON.stringify(kinds)}`);
@@ -49,7 +56,10 @@ describe('mesh proxies', () => {
     const rest = async (opts: { groundContact: 'feet' | 'all'; meshCollision?: 'hull' | 'proxy' }) => {
       const e = await createRapierEngine(g1, { ...opts, n: 1 });
       try {
-        e.setGains(g1.joints.map(() => 0), g1.joints.map(() => 1));
+        e.setGains(
+          g1.joints.map(() => 0),
+          g1.joints.map(() => 1),
+        );
         e.reset(0, { rootPos: [0, 0, 0.8], rootQuat: [1, 0, 0, 0], jointPos: g1.joints.map(() => 0) });
         e.setTargets(g1.joints.map(() => 0));
         for (let i = 0; i < 600; i++) e.step();
@@ -62,7 +72,9 @@ describe('mesh proxies', () => {
     };
     const proxy = await rest({ groundContact: 'all', meshCollision: 'proxy' });
     const feet = await rest({ groundContact: 'feet' });
-    console.log(`after 3 s limp: proxies root z ${proxy.root.toFixed(3)} m, lowest body origin ${proxy.lowest.toFixed(3)} m; feet only root z ${feet.root.toFixed(3)} m`);
+    console.log(
+      `after 3 s limp: proxies root z ${proxy.root.toFixed(3)} m, lowest body origin ${proxy.lowest.toFixed(3)} m; feet only root z ${feet.root.toFixed(3)} m`,
+    );
     expect(proxy.root).toBeGreaterThan(0.03);
     expect(proxy.root).toBeLessThan(0.4); // it did fall
     expect(proxy.lowest).toBeGreaterThan(-0.01);

@@ -10,13 +10,26 @@ import { g1Gains, loadG1, standingGains, standingHeight } from './physics-fixtur
 const model = loadG1();
 const g = g1Gains(model);
 const { kp, kd } = standingGains(model, g);
-const pushes: [string, number[]][] = [['forward 10 N', [10, 0, 0]], ['backward 10 N', [-10, 0, 0]], ['sideways 25 N', [0, 25, 0]]];
+const pushes: [string, number[]][] = [
+  ['forward 10 N', [10, 0, 0]],
+  ['backward 10 N', [-10, 0, 0]],
+  ['sideways 25 N', [0, 25, 0]],
+];
 
-interface Outcome { fell: boolean; footTilt: number; tilt: number }
+interface Outcome {
+  fell: boolean;
+  footTilt: number;
+  tilt: number;
+}
 
 /** One env per push; returns per env whether it fell and the largest foot pitch / pelvis tilt while pushed. */
-async function push(kind: 'rapier' | 'mujoco', forces: number[][], options: Partial<PhysicsOptions> = {}): Promise<{ out: Outcome[]; engine: PhysicsEngine }> {
-  const n = forces.length, nb = model.bodies.length;
+async function push(
+  kind: 'rapier' | 'mujoco',
+  forces: number[][],
+  options: Partial<PhysicsOptions> = {},
+): Promise<{ out: Outcome[]; engine: PhysicsEngine }> {
+  const n = forces.length,
+    nb = model.bodies.length;
   const e = await createEngine(kind, model, { n, armature: g.armature, ...options });
   e.setGains(kp, kd);
   const h = standingHeight(model, g.defaultPos);
@@ -28,7 +41,8 @@ async function push(kind: 'rapier' | 'mujoco', forces: number[][], options: Part
   e.setTargets(targets);
   const feet = ['left_ankle_roll_link', 'right_ankle_roll_link'].map((b) => model.bodyIndex.get(b)!);
   const out: Outcome[] = forces.map(() => ({ fell: false, footTilt: 0, tilt: 0 }));
-  for (let i = 0; i < 1000; i++) { // 5 s at 200 Hz
+  for (let i = 0; i < 1000; i++) {
+    // 5 s at 200 Hz
     if (i === 200) forces.forEach((f, k) => e.applyForce(k, 0, f));
     if (i === 800) forces.forEach((_, k) => e.clearForces(k));
     e.step();
@@ -39,7 +53,8 @@ async function push(kind: 'rapier' | 'mujoco', forces: number[][], options: Part
       if (s.rootPos[k * 3 + 2] < 0.55 || up < 0.8) out[k].fell = true;
       if (i < 200 || i >= 800) continue;
       out[k].tilt = Math.max(out[k].tilt, Math.acos(Math.min(1, up)));
-      for (const f of feet) { // foot tilt from the ground plane: angle between the foot's z axis and world z
+      for (const f of feet) {
+        // foot tilt from the ground plane: angle between the foot's z axis and world z
         const [, qx, qy] = s.bodyQuat.subarray((k * nb + f) * 4, (k * nb + f) * 4 + 4);
         out[k].footTilt = Math.max(out[k].footTilt, Math.acos(Math.min(1, 1 - 2 * (qx * qx + qy * qy))));
       }
@@ -55,14 +70,21 @@ describe('steady pushes on the standing G1', () => {
     for (const kind of ['mujoco', 'rapier'] as const) {
       const { out, engine } = await push(kind, forces);
       res[kind] = out;
-      if (kind === 'rapier') expect(engine.adjustments.join('\n')).toMatch(/foot \(ground-contact\) links' principal inertias floored at 0\.01/);
+      if (kind === 'rapier')
+        expect(engine.adjustments.join('\n')).toMatch(/foot \(ground-contact\) links' principal inertias floored at 0\.01/);
       engine.free();
     }
-    console.table(pushes.map(([name], k) => ({
-      push: name, 'mujoco fell': res.mujoco[k].fell, 'rapier fell': res.rapier[k].fell,
-      'mujoco foot tilt': +res.mujoco[k].footTilt.toFixed(4), 'rapier foot tilt': +res.rapier[k].footTilt.toFixed(4),
-      'mujoco pelvis tilt': +res.mujoco[k].tilt.toFixed(3), 'rapier pelvis tilt': +res.rapier[k].tilt.toFixed(3),
-    })));
+    console.table(
+      pushes.map(([name], k) => ({
+        push: name,
+        'mujoco fell': res.mujoco[k].fell,
+        'rapier fell': res.rapier[k].fell,
+        'mujoco foot tilt': +res.mujoco[k].footTilt.toFixed(4),
+        'rapier foot tilt': +res.rapier[k].footTilt.toFixed(4),
+        'mujoco pelvis tilt': +res.mujoco[k].tilt.toFixed(3),
+        'rapier pelvis tilt': +res.rapier[k].tilt.toFixed(3),
+      })),
+    );
     pushes.forEach(([name], k) => {
       expect(res.mujoco[k].fell, `mujoco ${name}`).toBe(false);
       expect(res.rapier[k].fell, `rapier ${name}`).toBe(false);

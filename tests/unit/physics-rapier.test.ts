@@ -39,7 +39,8 @@ describe('Rapier backend (G1)', () => {
       stand(e, 0);
       e.setTargets(g.defaultPos);
       const z0 = e.state.rootPos[2];
-      let fz = 0, worst = 0;
+      let fz = 0,
+        worst = 0;
       for (let i = 0; i < 2000; i++) {
         e.step();
         worst = Math.max(worst, Math.abs(e.state.rootPos[2] - z0));
@@ -68,7 +69,8 @@ describe('Rapier backend (G1)', () => {
         const env = trial % 3;
         const jointPos = model.joints.map((j) => j.range![0] + r() * (j.range![1] - j.range![0]));
         const jointVel = model.joints.map(() => (r() - 0.5) * 4);
-        const axis = [r() - 0.5, r() - 0.5, r() - 0.5], ang = r() * 6;
+        const axis = [r() - 0.5, r() - 0.5, r() - 0.5],
+          ang = r() * 6;
         const n = Math.hypot(axis[0], axis[1], axis[2]);
         const rootQuat = [Math.cos(ang / 2), ...axis.map((a) => (a / n) * Math.sin(ang / 2))];
         const rootPos = [r() * 2 - 1, r() * 2 - 1, 0.5 + r()];
@@ -102,7 +104,10 @@ describe('Rapier backend (G1)', () => {
     const e = await createEngine('rapier', model, { n, armature: g.armature, groundContact: 'all' });
     e.setGains(standKp, standKd);
     // envs 0 and 1 stand on the very same spot of the world (env 1 shifted back by the grid spacing)
-    stand(e, 0); stand(e, 1, -ENV_SPACING); stand(e, 2); stand(e, 3);
+    stand(e, 0);
+    stand(e, 1, -ENV_SPACING);
+    stand(e, 2);
+    stand(e, 3);
     const targets = new Float64Array(n * nj);
     const elbow = model.jointIndex.get('left_elbow_joint')!;
     for (let k = 0; k < n; k++) for (let j = 0; j < nj; j++) targets[k * nj + j] = g.defaultPos[j] + (j === elbow ? 0.3 * k : 0);
@@ -123,17 +128,23 @@ describe('Rapier backend (G1)', () => {
     // env 0 and env 1 share the space but not their contacts: both stand like env 2
     expect(Math.abs(s.rootPos[2] - s.rootPos[2 * 3 + 2])).toBeLessThan(0.01);
     expect(Math.abs(s.rootPos[1 * 3 + 2] - s.rootPos[2 * 3 + 2])).toBeLessThan(0.01);
-    expect(Math.abs(s.rootPos[1 * 3] - (-ENV_SPACING))).toBeLessThan(0.05);
-    e.free(); single.free();
+    expect(Math.abs(s.rootPos[1 * 3] - -ENV_SPACING)).toBeLessThan(0.05);
+    e.free();
+    single.free();
   });
 
   it('throws SimulationError naming env and body instead of returning NaN state', async () => {
     for (const kind of ['rapier', 'mujoco'] as const) {
       const e = await createEngine(kind, model, { n: 2 });
-      stand(e, 0); stand(e, 1);
+      stand(e, 0);
+      stand(e, 1);
       e.applyForce(1, model.bodyIndex.get('left_wrist_yaw_link')!, [1e9, 0, 0]);
       let err: unknown = null;
-      try { for (let i = 0; i < 50; i++) e.step(); } catch (x) { err = x; }
+      try {
+        for (let i = 0; i < 50; i++) e.step();
+      } catch (x) {
+        err = x;
+      }
       expect(err, kind).toBeInstanceOf(MimicError);
       expect((err as MimicError).kind).toBe('SimulationError');
       expect((err as MimicError).where).toMatch(/^env 1 body /);
@@ -148,7 +159,8 @@ describe('Rapier backend (G1)', () => {
     effort[elbow] = 0.5;
     e.setGains(g.kp, g.kd, effort);
     e.reset(0, { rootPos: model.bodies[0].pos, rootQuat: model.bodies[0].quat, jointPos: g.defaultPos });
-    const t = [...g.defaultPos]; t[elbow] += 1;
+    const t = [...g.defaultPos];
+    t[elbow] += 1;
     e.setTargets(t);
     e.step();
     expect(e.state.jointTorque[elbow]).toBeCloseTo(0.5, 6); // clipped PD torque

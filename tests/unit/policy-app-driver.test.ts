@@ -15,7 +15,12 @@ import { danceExportMeta, embeddedExport, loadG1, node, onnxModel, tensor, value
 const g1 = loadG1();
 const dance = danceClip();
 const sims: Sim[] = [];
-afterAll(() => sims.forEach((s) => { s.driver.dispose(); s.engine?.free(); }));
+afterAll(() =>
+  sims.forEach((s) => {
+    s.driver.dispose();
+    s.engine?.free();
+  }),
+);
 
 async function simOnDance(): Promise<{ sim: Sim; errors: unknown[] }> {
   const sim = new Sim();
@@ -23,7 +28,11 @@ async function simOnDance(): Promise<{ sim: Sim; errors: unknown[] }> {
   const errors: unknown[] = [];
   sim.onError = (e) => errors.push(e);
   sim.setRobot(g1, await createRapierEngine(g1, { n: 1 }));
-  const tl: Timeline = { jointNames: g1.joints.map((j) => j.name), loop: false, segments: [{ id: 'd', clip: dance, in: 0, out: 5, driver: 'policy', crossfade: 0 }] };
+  const tl: Timeline = {
+    jointNames: g1.joints.map((j) => j.name),
+    loop: false,
+    segments: [{ id: 'd', clip: dance, in: 0, out: 5, driver: 'policy', crossfade: 0 }],
+  };
   sim.setSource((t, o) => sampleTimeline(tl, t, o), 250, 'dance');
   return { sim, errors };
 }
@@ -35,19 +44,35 @@ describe('app drivers on the core control step', () => {
     for (let k = 0; k < 5; k++) await sim.controlStep(false);
     // graph outputs 3 actions per env (symbolic dims hide it until it runs); the config expects 29
     const bytes = onnxModel({
-      nodes: [node('MatMul', ['obs', 'W'], ['actions'])], initializers: [tensor('W', [2, 3], [1, 0, 0, 0, 1, 0])],
-      inputs: [valueInfo('obs', ['batch', 2])], outputs: [valueInfo('actions', ['batch', 'na'])],
+      nodes: [node('MatMul', ['obs', 'W'], ['actions'])],
+      initializers: [tensor('W', [2, 3], [1, 0, 0, 0, 1, 0])],
+      inputs: [valueInfo('obs', ['batch', 2])],
+      outputs: [valueInfo('actions', ['batch', 'na'])],
     });
-    const profile = { name: 'broken', jointOrder: 'description', gains: { stiffness: 40, damping: 2 }, observations: [{ term: 'skill' }], nSkills: 2, actionScale: 1, actionOffset: 0, armatureFromGains: false };
+    const profile = {
+      name: 'broken',
+      jointOrder: 'description',
+      gains: { stiffness: 40, damping: 2 },
+      observations: [{ term: 'skill' }],
+      nSkills: 2,
+      actionScale: 1,
+      actionOffset: 0,
+      armatureFromGains: false,
+    };
     const cfg = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'broken.onnx'), file: 'broken.onnx', robot: g1, profile });
     let lastKp: number[] = [];
     const setGains = sim.engine!.setGains.bind(sim.engine!);
-    sim.engine!.setGains = (kp, kd, eff) => { lastKp = Array.from(kp); setGains(kp, kd, eff); };
+    sim.engine!.setGains = (kp, kd, eff) => {
+      lastKp = Array.from(kp);
+      setGains(kp, kd, eff);
+    };
     sim.setDriver(await PolicyDriver.create(sim.engine!, sim.ref!, cfg, bytes, 'broken.onnx'));
     expect(lastKp).toEqual(g1.joints.map(() => 40)); // the policy's gains were given
     await sim.controlStep(false);
     expect(errors.length).toBe(1);
-    expect(String((errors[0] as Error).message)).toMatch(/new policy driver failed its first control step; the previous \(builtin\) driver keeps running: .*broken\.onnx/);
+    expect(String((errors[0] as Error).message)).toMatch(
+      /new policy driver failed its first control step; the previous \(builtin\) driver keeps running: .*broken\.onnx/,
+    );
     expect(sim.driver.kind).toBe('builtin');
     expect(lastKp).toEqual(builtinGains(g1).kp); // the built-in controller's gains again, not the failed policy's
     for (let k = 0; k < 20; k++) await sim.controlStep(false);
@@ -66,7 +91,8 @@ describe('app drivers on the core control step', () => {
     expect(sim.nSteps).toBe(30); // probed, not the timeline's 250
     for (let k = 0; k < 10; k++) await sim.controlStep(false);
     expect(errors).toEqual([]);
-    const ref = drv.ctrl.ctx.ref, j0 = g1.jointIndex.get(order[0])!;
+    const ref = drv.ctrl.ctx.ref,
+      j0 = g1.jointIndex.get(order[0])!;
     expect(ref.jointPos[j0]).toBeCloseTo(0.01 * 9, 5); // its own reference, at the step it acted on
     const ghost = sim.ghostPose()!;
     expect(Array.from(ghost.pos.subarray(0, 3))).toEqual(Array.from(ref.bodyPos.subarray(0, 3)));

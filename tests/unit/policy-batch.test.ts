@@ -26,13 +26,15 @@ describe('symbolic batch rewrite', () => {
 
     const single = await ort.InferenceSession.create(bytes);
     const batched = await ort.InferenceSession.create(rw.bytes);
-    const n = 16, size = 154;
+    const n = 16,
+      size = 154;
     const obs = Float32Array.from({ length: n * size }, (_, i) => Math.sin(i * 0.37) * 0.8);
     const all = (await batched.run({ obs: new ort.Tensor('float32', obs, [n, size]) })).actions.data as Float32Array;
     expect(all.length).toBe(n * 29);
     let worst = 0;
     for (let e = 0; e < n; e++) {
-      const one = (await single.run({ obs: new ort.Tensor('float32', obs.slice(e * size, (e + 1) * size), [1, size]) })).actions.data as Float32Array;
+      const one = (await single.run({ obs: new ort.Tensor('float32', obs.slice(e * size, (e + 1) * size), [1, size]) })).actions
+        .data as Float32Array;
       for (let i = 0; i < 29; i++) worst = Math.max(worst, Math.abs(one[i] - all[e * 29 + i]));
     }
     expect(worst).toBeLessThan(1e-5);
@@ -64,8 +66,10 @@ describe('PolicySession batches a graph fixed at 1 when it can, else runs per en
     expect(single.batchNote).toBeNull();
     expect(single.perEnv(8)).toBe(true);
     expect(batched.perEnv(8)).toBe(false);
-    const n = 8, obs = Float32Array.from({ length: n * 154 }, (_, i) => Math.cos(i * 0.71) * 0.9);
-    const a = (await batched.run(obs, n)).actions, b = (await single.run(obs, n)).actions;
+    const n = 8,
+      obs = Float32Array.from({ length: n * 154 }, (_, i) => Math.cos(i * 0.71) * 0.9);
+    const a = (await batched.run(obs, n)).actions,
+      b = (await single.run(obs, n)).actions;
     expect(a.length).toBe(n * 29);
     let worst = 0;
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
@@ -78,7 +82,14 @@ describe('PolicySession batches a graph fixed at 1 when it can, else runs per en
     // obs [1,4] → Reshape [1,-1] → MatMul W [4,3] → actions [1,3]: with a batch of 3 the reshape gives [1,12]
     const bytes = onnxModel({
       nodes: [node('Reshape', ['obs', 'S'], ['flat']), node('MatMul', ['flat', 'W'], ['actions'])],
-      initializers: [int64Tensor('S', [1, -1]), tensor('W', [4, 3], Array.from({ length: 12 }, (_, i) => i - 5))],
+      initializers: [
+        int64Tensor('S', [1, -1]),
+        tensor(
+          'W',
+          [4, 3],
+          Array.from({ length: 12 }, (_, i) => i - 5),
+        ),
+      ],
       inputs: [valueInfo('obs', [1, 4])],
       outputs: [valueInfo('actions', [1, 3])],
     });

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RobotModel } from '../../src/core/model/types';
 import {
-  armatureFromStiffness, configFromDeployYaml, configFromMetadata, configFromProfile, isaacJointOrder, resolvePolicyConfig,
+  armatureFromStiffness,
+  configFromDeployYaml,
+  configFromMetadata,
+  configFromProfile,
+  isaacJointOrder,
+  resolvePolicyConfig,
 } from '../../src/core/policy/config';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { DANCE, linearPolicy, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
@@ -12,7 +17,6 @@ const yamlText = readFileSync(`${DANCE}/deploy.yaml`, 'utf8');
 const danceBytes = new Uint8Array(readFileSync(`${DANCE}/policy.onnx`));
 const danceInfo = readOnnxInfo(danceBytes, 'policy.onnx');
 const profile = (name: string): unknown => JSON.parse(readFileSync(`policies/${name}.json`, 'utf8'));
-
 
 /** A copy of the robot without some joints (by name), as if another robot. */
 function withoutJoints(m: RobotModel, drop: string[]): RobotModel {
@@ -46,10 +50,17 @@ describe('deploy.yaml (unitree_rl_lab)', () => {
     expect(cfg.defaultJointPos[0]).toBeCloseTo(-0.302);
     expect(byName('defaultJointPos', 'left_knee_joint')).toBeCloseTo(0.672);
     expect(byName('actionScale', 'left_knee_joint')).toBeCloseTo(0.351);
-    expect(cfg.observations.map((o) => o.term)).toEqual(['command', 'motion_anchor_ori_b', 'base_ang_vel', 'joint_pos_rel', 'joint_vel_rel', 'last_action']);
+    expect(cfg.observations.map((o) => o.term)).toEqual([
+      'command',
+      'motion_anchor_ori_b',
+      'base_ang_vel',
+      'joint_pos_rel',
+      'joint_vel_rel',
+      'last_action',
+    ]);
   });
 
-  it('joint_ids_map is Isaac Lab\'s breadth-first order of the description', () => {
+  it("joint_ids_map is Isaac Lab's breadth-first order of the description", () => {
     expect(isaacJointOrder(g1)).toEqual(cfg.jointNames);
   });
 
@@ -76,7 +87,11 @@ describe('deploy.yaml (unitree_rl_lab)', () => {
 
 describe('profiles', () => {
   const g1 = loadG1();
-  const yamlCfg = configFromDeployYaml(yamlText, 'deploy.yaml', g1.joints.map((j) => j.name));
+  const yamlCfg = configFromDeployYaml(
+    yamlText,
+    'deploy.yaml',
+    g1.joints.map((j) => j.name),
+  );
 
   it('unitree-rl-lab.json reproduces the dance deploy.yaml gains, scales and order from the rules', () => {
     const p = configFromProfile(profile('unitree-rl-lab'), 'unitree-rl-lab.json', { robot: g1, obsSize: 154 });
@@ -88,7 +103,13 @@ describe('profiles', () => {
     const same = (t: string) => (t === 'actions' ? 'last_action' : t); // the same term under two names
     expect(p.observations.map((o) => same(o.term))).toEqual(yamlCfg.observations.map((o) => same(o.term)));
     // resolved with the profile alone, it fits the dance policy's 154 inputs
-    const r = resolvePolicyConfig({ info: danceInfo, file: 'policy.onnx', robot: g1, profile: profile('unitree-rl-lab'), profileFile: 'unitree-rl-lab.json' });
+    const r = resolvePolicyConfig({
+      info: danceInfo,
+      file: 'policy.onnx',
+      robot: g1,
+      profile: profile('unitree-rl-lab'),
+      profileFile: 'unitree-rl-lab.json',
+    });
     expect(r.source).toBe('profile:unitree-rl-lab');
   });
 
@@ -111,18 +132,29 @@ describe('resolvePolicyConfig checks', () => {
   const g1 = loadG1();
 
   it('layout size ≠ ONNX input size → error with both numbers', () => {
-    const e = caught(() => resolvePolicyConfig({
-      info: danceInfo, file: 'policy.onnx', robot: g1, profile: { ...(profile('beyondmimic') as object), observationsBySize: undefined },
-    }));
+    const e = caught(() =>
+      resolvePolicyConfig({
+        info: danceInfo,
+        file: 'policy.onnx',
+        robot: g1,
+        profile: { ...(profile('beyondmimic') as object), observationsBySize: undefined },
+      }),
+    );
     expect(e.kind).toBe('PolicyError');
     expect(e.detail).toContain('160');
     expect(e.detail).toContain('154');
   });
 
   it('an unknown observation term is named', () => {
-    const e = caught(() => resolvePolicyConfig({
-      info: danceInfo, file: 'policy.onnx', robot: g1, yaml: yamlText.replace('base_ang_vel:', 'base_wobble:'), yamlFile: 'deploy.yaml',
-    }));
+    const e = caught(() =>
+      resolvePolicyConfig({
+        info: danceInfo,
+        file: 'policy.onnx',
+        robot: g1,
+        yaml: yamlText.replace('base_ang_vel:', 'base_wobble:'),
+        yamlFile: 'deploy.yaml',
+      }),
+    );
     expect(e.detail).toContain('"base_wobble"');
     expect(e.file).toBe('deploy.yaml');
   });
@@ -142,9 +174,14 @@ describe('resolvePolicyConfig checks', () => {
 
   it('an embedded-reference policy without a time_step input is refused', () => {
     // profile says embedded; the graph has no time_step
-    const e = caught(() => resolvePolicyConfig({
-      info: danceInfo, file: 'policy.onnx', robot: g1, profile: { ...(profile('unitree-rl-lab') as object), embeddedReference: true },
-    }));
+    const e = caught(() =>
+      resolvePolicyConfig({
+        info: danceInfo,
+        file: 'policy.onnx',
+        robot: g1,
+        profile: { ...(profile('unitree-rl-lab') as object), embeddedReference: true },
+      }),
+    );
     expect(e.detail).toMatch(/time_step/);
     // a graph with reference outputs but no time_step input
     const bytes = onnxModel({
@@ -175,8 +212,16 @@ describe('resolvePolicyConfig checks', () => {
     expect(c.jointNames).toEqual(names);
     expect(c.defaultJointPos[3]).toBeCloseTo(0.03);
     expect(c.actionOffset).toEqual(c.defaultJointPos);
-    expect(c.observations.map((o) => o.term)).toEqual(
-      ['command', 'motion_anchor_pos_b', 'motion_anchor_ori_b', 'base_lin_vel', 'base_ang_vel', 'joint_pos_rel', 'joint_vel_rel', 'last_action']);
+    expect(c.observations.map((o) => o.term)).toEqual([
+      'command',
+      'motion_anchor_pos_b',
+      'motion_anchor_ori_b',
+      'base_lin_vel',
+      'base_ang_vel',
+      'joint_pos_rel',
+      'joint_vel_rel',
+      'last_action',
+    ]);
     expect(c.bodyNames).toEqual(['pelvis', 'torso_link']);
     const bad = caught(() => configFromMetadata({ ...meta, joint_damping: '1,2' }, 'bm.onnx'));
     expect(bad.where).toBe('metadata_props.joint_damping');

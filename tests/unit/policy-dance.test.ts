@@ -14,8 +14,11 @@ describe('g1-dance-102 on the G1', () => {
   const policy = dancePolicy();
   const results: Partial<Record<'rapier' | 'mujoco', EpisodeResult>> = {};
   const report = (r: EpisodeResult) => ({
-    engine: r.engine, survived_s: r.survived_s, joint_err_rad: +r.mean_joint_err_rad!.toFixed(4),
-    anchor_err_m: +r.mean_anchor_pos_err_m!.toFixed(4), ms_per_control_step: +r.ms_per_control_step.toFixed(2),
+    engine: r.engine,
+    survived_s: r.survived_s,
+    joint_err_rad: +r.mean_joint_err_rad!.toFixed(4),
+    anchor_err_m: +r.mean_anchor_pos_err_m!.toFixed(4),
+    ms_per_control_step: +r.ms_per_control_step.toFixed(2),
   });
 
   it('MuJoCo-WASM (oracle): the whole clip, no termination', async () => {

@@ -11,7 +11,15 @@ describe('real holosoma export', () => {
   it('the G1 FastSAC locomotion policy runs with the shipped profile (Rapier and MuJoCo)', async () => {
     const bytes = new Uint8Array(readFileSync(`${ASSETS}/policies/holosoma-loco-g1/fastsac_g1_29dof.onnx`));
     for (const engine of ['rapier', 'mujoco'] as const) {
-      const r = await runEpisode({ model: g1, engine, policy: { bytes, file: 'fastsac_g1_29dof.onnx' }, clip, seconds: 0.1, start: 'align', stopOnTermination: false });
+      const r = await runEpisode({
+        model: g1,
+        engine,
+        policy: { bytes, file: 'fastsac_g1_29dof.onnx' },
+        clip,
+        seconds: 0.1,
+        start: 'align',
+        stopOnTermination: false,
+      });
       expect(r.control_steps).toBe(5);
       expect(r.non_finite_actions).toBe(0);
       expect(r.config_source).toBe('metadata');
@@ -25,10 +33,16 @@ describe('holosoma tracking reference (torso only) becomes a whole reference', (
     const torso = g1.bodyIndex.get('torso_link')!;
     let ref: { tq: number[]; tz: number; rq: number } | null = null;
     const r = await runEpisode({
-      model: g1, engine: 'mujoco', policy: { bytes: holosomaWbt(), file: 'wbt.onnx' }, seconds: 0.06, start: 'reset', stopOnTermination: false,
+      model: g1,
+      engine: 'mujoco',
+      policy: { bytes: holosomaWbt(), file: 'wbt.onnx' },
+      seconds: 0.06,
+      start: 'reset',
+      stopOnTermination: false,
       onStep: (i) => {
         ref ??= {
-          tq: Array.from(i.ref.bodyQuat.subarray(torso * 4, torso * 4 + 4)), tz: i.ref.bodyPos[torso * 3 + 2],
+          tq: Array.from(i.ref.bodyQuat.subarray(torso * 4, torso * 4 + 4)),
+          tz: i.ref.bodyPos[torso * 3 + 2],
           rq: Math.hypot(...Array.from(i.ref.rootQuat.subarray(0, 4))),
         };
       },

@@ -7,7 +7,15 @@ import { resolvePolicyConfig, type PolicyConfig } from '../../src/core/policy/co
 import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { PolicySession } from '../../src/core/policy/session';
 import {
-  descNames, g1, holosomaLoco, holosomaMeta, holosomaWbt, humanoidverseExport, mjlabDeployYaml, recurrentExport, trackingExport,
+  descNames,
+  g1,
+  holosomaLoco,
+  holosomaMeta,
+  holosomaWbt,
+  humanoidverseExport,
+  mjlabDeployYaml,
+  recurrentExport,
+  trackingExport,
 } from './families-fixture';
 import { ASSETS, DANCE, linearPolicy } from './policy-fixture';
 import { caught } from './policy-fixture';
@@ -15,7 +23,6 @@ import { caught } from './policy-fixture';
 const resolve = (bytes: Uint8Array, file: string, extra: Partial<Parameters<typeof resolvePolicyConfig>[0]> = {}): PolicyConfig =>
   resolvePolicyConfig({ info: readOnnxInfo(bytes, file), file, robot: g1, ...extra });
 const profile = (name: string): unknown => JSON.parse(readFileSync(`policies/${name}.json`, 'utf8'));
-
 
 describe('BeyondMimic / mjlab tracking exports', () => {
   it('BeyondMimic 154 (Isaac order, embedded reference): family, source, what was filled in', () => {
@@ -42,30 +49,51 @@ describe('mjlab velocity export', () => {
   it('no time_step, command_names "twist": locomotion, `command` read as the velocity command', () => {
     const meta = readOnnxInfo(trackingExport('mjlab', 160), 'x.onnx').metadata;
     const bytes = linearPolicy(99, 29, new Float32Array(99 * 29), 1, {
-      ...meta, command_names: 'twist', observation_names: 'base_lin_vel,base_ang_vel,projected_gravity,joint_pos,joint_vel,actions,command',
+      ...meta,
+      command_names: 'twist',
+      observation_names: 'base_lin_vel,base_ang_vel,projected_gravity,joint_pos,joint_vel,actions,command',
     });
     const c = resolve(bytes, 'vel.onnx');
     expect(c.family).toBe('mjlab-velocity');
     expect(c.embeddedReference).toBe(false);
-    expect(c.observations.map((o) => o.term)).toEqual(['base_lin_vel', 'base_ang_vel', 'projected_gravity', 'joint_pos_rel', 'joint_vel_rel', 'last_action', 'velocity_commands']);
+    expect(c.observations.map((o) => o.term)).toEqual([
+      'base_lin_vel',
+      'base_ang_vel',
+      'projected_gravity',
+      'joint_pos_rel',
+      'joint_vel_rel',
+      'last_action',
+      'velocity_commands',
+    ]);
   });
 });
 
 describe('unitree_rl_lab / unitree_rl_mjlab deploy.yaml', () => {
   it('the dance export with its deploy.yaml is unitree-rl-lab', () => {
-    const c = resolve(new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), 'policy.onnx', { yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8') });
+    const c = resolve(new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), 'policy.onnx', {
+      yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'),
+    });
     expect(c.family).toBe('unitree-rl-lab');
     expect(c.source).toBe('deploy.yaml');
     expect(c.filledFromProfile).toEqual(expect.arrayContaining(['anchorBody', 'bodyNames', 'endEffectors', 'physicsDt']));
   });
 
   it('identity joint_ids_map with rounded gains (rl_mjlab) reads the same joints and gains by name', () => {
-    const dance = resolve(new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), 'policy.onnx', { yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8') });
-    const c = resolvePolicyConfig({ info: readOnnxInfo(linearPolicy(154, 29, new Float32Array(154 * 29)), 'm.onnx'), file: 'm.onnx', robot: g1, yaml: mjlabDeployYaml(), yamlFile: 'mjlab.yaml' });
+    const dance = resolve(new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), 'policy.onnx', {
+      yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'),
+    });
+    const c = resolvePolicyConfig({
+      info: readOnnxInfo(linearPolicy(154, 29, new Float32Array(154 * 29)), 'm.onnx'),
+      file: 'm.onnx',
+      robot: g1,
+      yaml: mjlabDeployYaml(),
+      yamlFile: 'mjlab.yaml',
+    });
     expect(c.family).toBe('unitree-rl-mjlab');
     expect(c.jointNames).toEqual(descNames);
     for (const j of descNames) {
-      const a = dance.jointNames.indexOf(j), b = c.jointNames.indexOf(j);
+      const a = dance.jointNames.indexOf(j),
+        b = c.jointNames.indexOf(j);
       expect(c.stiffness[b]).toBeCloseTo(dance.stiffness[a], 2);
       expect(c.damping[b]).toBeCloseTo(dance.damping[a], 2);
       expect(c.defaultJointPos[b]).toBeCloseTo(dance.defaultJointPos[a], 2);
@@ -88,12 +116,28 @@ describe('holosoma', () => {
       expect(c.filledFromProfile).toEqual(expect.arrayContaining(['defaultJointPos', 'actionScale', 'observations', 'stepDt']));
       expect(c.filledFromProfile).not.toContain('stiffness');
       expect(c.warnings).toEqual([]); // the shipped profile agrees with the file (armature rule = kp)
-      expect(c.observations.map((o) => o.term)).toEqual(['actions', 'base_ang_vel', 'command_ang_vel', 'command_lin_vel', 'cos_phase', 'dof_pos', 'dof_vel', 'projected_gravity', 'sin_phase']);
+      expect(c.observations.map((o) => o.term)).toEqual([
+        'actions',
+        'base_ang_vel',
+        'command_ang_vel',
+        'command_lin_vel',
+        'cos_phase',
+        'dof_pos',
+        'dof_vel',
+        'projected_gravity',
+        'sin_phase',
+      ]);
     }
   });
 
   it('real T1 loco exports on the T1: its joints by name, gains from kp/kd, T1 scales', () => {
-    const t1 = loadRobot('t1_29dof.xml', readFileSync(`${ASSETS}/t1/t1_29dof.xml`, 'utf8'), (p) => { try { return new Uint8Array(readFileSync(`${ASSETS}/t1/${p}`)); } catch { return undefined; } });
+    const t1 = loadRobot('t1_29dof.xml', readFileSync(`${ASSETS}/t1/t1_29dof.xml`, 'utf8'), (p) => {
+      try {
+        return new Uint8Array(readFileSync(`${ASSETS}/t1/${p}`));
+      } catch {
+        return undefined;
+      }
+    });
     for (const f of ['fastsac_t1_29dof.onnx', 'ppo_t1_29dof.onnx']) {
       const bytes = new Uint8Array(readFileSync(`${ASSETS}/policies/holosoma-loco-t1/${f}`));
       const c = resolvePolicyConfig({ info: readOnnxInfo(bytes, f), file: f, robot: t1 });
@@ -115,7 +159,12 @@ describe('holosoma', () => {
     expect(c.bodyNames).toEqual(['torso_link']);
     const s = await PolicySession.create(bytes, c, { file: 'wbt.onnx' });
     const r = await s.run(new Float32Array(154), 1, Float32Array.of(3));
-    expect(Array.from(r.reference!.body_quat_w).map((x) => +x.toFixed(5))).toEqual([+Math.cos(0.1).toFixed(5), 0, 0, +Math.sin(0.1).toFixed(5)]);
+    expect(Array.from(r.reference!.body_quat_w).map((x) => +x.toFixed(5))).toEqual([
+      +Math.cos(0.1).toFixed(5),
+      0,
+      0,
+      +Math.sin(0.1).toFixed(5),
+    ]);
     expect(r.reference!.body_pos_w[2]).toBeCloseTo(1.05, 6);
     await s.release();
   });

@@ -33,7 +33,11 @@ export function loadG1(): RobotModel {
 /** The g1-dance-102 clip (CSV), its columns named by the robot's joints. */
 export function danceClip(robot: RobotModel): MotionClip {
   const file = 'G1_Take_102.bvh_60hz.csv';
-  return parseMotionCsv(readFileSync(`${DANCE}/${file}`, 'utf8'), file, robot.joints.map((j) => j.name));
+  return parseMotionCsv(
+    readFileSync(`${DANCE}/${file}`, 'utf8'),
+    file,
+    robot.joints.map((j) => j.name),
+  );
 }
 
 let meshes: Record<string, Uint8Array> | undefined;
@@ -49,7 +53,11 @@ export function g1Meshes(): Record<string, Uint8Array> {
 export function danceBatch(): Pick<BatchJob, 'robot' | 'variant' | 'clip'> {
   return {
     robot: { file: 'g1_29dof_rev_1_0.xml', text: readFileSync(G1_XML, 'utf8'), files: g1Meshes() },
-    variant: { label: 'dance', engine: 'rapier', policy: { file: 'policy.onnx', bytes: readFileSync(`${DANCE}/policy.onnx`), yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8') } },
+    variant: {
+      label: 'dance',
+      engine: 'rapier',
+      policy: { file: 'policy.onnx', bytes: readFileSync(`${DANCE}/policy.onnx`), yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8') },
+    },
     clip: { file: 'G1_Take_102.bvh_60hz.csv', text: readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8') },
   };
 }
@@ -57,20 +65,30 @@ export function danceBatch(): Pick<BatchJob, 'robot' | 'variant' | 'clip'> {
 /** BeyondMimic-style ONNX metadata for the robot from the g1-dance-102 deploy.yaml (Isaac joint order, gains,
  *  defaults, action scale, the observation names; anchor torso_link, bodies pelvis and torso_link). */
 export function danceExportMeta(robot: RobotModel): Record<string, string> {
-  const yaml = configFromDeployYaml(readFileSync(`${DANCE}/deploy.yaml`, 'utf8'), 'deploy.yaml', robot.joints.map((j) => j.name));
+  const yaml = configFromDeployYaml(
+    readFileSync(`${DANCE}/deploy.yaml`, 'utf8'),
+    'deploy.yaml',
+    robot.joints.map((j) => j.name),
+  );
   return {
-    joint_names: isaacJointOrder(robot).join(','), joint_stiffness: yaml.stiffness.join(','), joint_damping: yaml.damping.join(','),
-    default_joint_pos: yaml.defaultJointPos.join(','), action_scale: yaml.actionScale.join(','),
+    joint_names: isaacJointOrder(robot).join(','),
+    joint_stiffness: yaml.stiffness.join(','),
+    joint_damping: yaml.damping.join(','),
+    default_joint_pos: yaml.defaultJointPos.join(','),
+    action_scale: yaml.actionScale.join(','),
     observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
-    anchor_body_name: 'torso_link', body_names: 'pelvis,torso_link',
+    anchor_body_name: 'torso_link',
+    body_names: 'pelvis,torso_link',
   };
 }
 
 /** The g1-dance-102 export: policy.onnx bytes and its deploy.yaml. */
 export function dancePolicy(): { bytes: Uint8Array; file: string; yaml: string; yamlFile: string } {
   return {
-    bytes: new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)), file: 'policy.onnx',
-    yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'), yamlFile: 'deploy.yaml',
+    bytes: new Uint8Array(readFileSync(`${DANCE}/policy.onnx`)),
+    file: 'policy.onnx',
+    yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'),
+    yamlFile: 'deploy.yaml',
   };
 }
 
@@ -113,7 +131,10 @@ export function tensor(name: string, dims: number[], values: ArrayLike<number>):
 /** NodeProto; attrs: integer attributes (AttributeProto type INT). */
 export const node = (op: string, inputs: string[], outputs: string[], attrs: Record<string, number> = {}): Uint8Array =>
   msg(
-    ...inputs.map((i) => fString(1, i)), ...outputs.map((o) => fString(2, o)), fString(3, `${op}_${outputs[0]}`), fString(4, op),
+    ...inputs.map((i) => fString(1, i)),
+    ...outputs.map((o) => fString(2, o)),
+    fString(3, `${op}_${outputs[0]}`),
+    fString(4, op),
     ...Object.entries(attrs).map(([k, v]) => fBytes(5, msg(fString(1, k), fVarint(3, v), fVarint(20, 2)))),
   );
 
@@ -144,7 +165,13 @@ export function onnxModel(s: ModelSpec): Uint8Array {
 }
 
 /** actions = MatMul(obs, W): a linear policy over obs [batch, nObs] → [batch, nAct]. */
-export function linearPolicy(nObs: number, nAct: number, w: ArrayLike<number>, batch: number | string = 1, metadata?: Record<string, string>): Uint8Array {
+export function linearPolicy(
+  nObs: number,
+  nAct: number,
+  w: ArrayLike<number>,
+  batch: number | string = 1,
+  metadata?: Record<string, string>,
+): Uint8Array {
   return onnxModel({
     nodes: [node('MatMul', ['obs', 'W'], ['actions'])],
     initializers: [tensor('W', [nObs, nAct], w)],
@@ -168,18 +195,29 @@ export function embeddedExport(frames: number, clamp: boolean, metadata: Record<
     : [node('Cast', ['time_step'], ['idx'], { to: 7 })];
   return onnxModel({
     nodes: [
-      node('MatMul', ['obs', 'Wz'], ['actions']), ...idx,
-      node('Gather', ['T', 'idx'], ['joint_pos'], { axis: 0 }), node('Mul', ['joint_pos', 'Zero'], ['joint_vel']),
-      node('Identity', ['P'], ['body_pos_w']), node('Identity', ['Q'], ['body_quat_w']),
+      node('MatMul', ['obs', 'Wz'], ['actions']),
+      ...idx,
+      node('Gather', ['T', 'idx'], ['joint_pos'], { axis: 0 }),
+      node('Mul', ['joint_pos', 'Zero'], ['joint_vel']),
+      node('Identity', ['P'], ['body_pos_w']),
+      node('Identity', ['Q'], ['body_quat_w']),
     ],
     initializers: [
-      tensor('Wz', [154, 29], new Float32Array(154 * 29)), tensor('T', [frames, 29], table), tensor('Zero', [1], [0]),
+      tensor('Wz', [154, 29], new Float32Array(154 * 29)),
+      tensor('T', [frames, 29], table),
+      tensor('Zero', [1], [0]),
       tensor('Last', [1], [frames - 1]),
-      tensor('P', [1, 2, 3], [0, 0, 0.78, 0, 0, 1.0]), tensor('Q', [1, 2, 4], [1, 0, 0, 0, 1, 0, 0, 0]),
+      tensor('P', [1, 2, 3], [0, 0, 0.78, 0, 0, 1.0]),
+      tensor('Q', [1, 2, 4], [1, 0, 0, 0, 1, 0, 0, 0]),
     ],
     inputs: [valueInfo('obs', [1, 154]), valueInfo('time_step', [1, 1])],
-    outputs: [valueInfo('actions', [1, 29]), valueInfo('joint_pos', [1, 1, 29]), valueInfo('joint_vel', [1, 1, 29]),
-      valueInfo('body_pos_w', [1, 2, 3]), valueInfo('body_quat_w', [1, 2, 4])],
+    outputs: [
+      valueInfo('actions', [1, 29]),
+      valueInfo('joint_pos', [1, 1, 29]),
+      valueInfo('joint_vel', [1, 1, 29]),
+      valueInfo('body_pos_w', [1, 2, 3]),
+      valueInfo('body_quat_w', [1, 2, 4]),
+    ],
     metadata,
   });
 }
@@ -202,5 +240,7 @@ export function caught(f: () => unknown): MimicError {
 
 /** The MimicError p rejects with (fails the test when it resolves or rejects with something else). */
 export async function rejected(p: Promise<unknown>): Promise<MimicError> {
-  return p.then(() => { throw new Error('expected a MimicError'); }, asMimic);
+  return p.then(() => {
+    throw new Error('expected a MimicError');
+  }, asMimic);
 }

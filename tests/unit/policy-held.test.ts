@@ -20,13 +20,29 @@ const driven = g1.joints.map((j) => j.name).filter((n) => !wrists.includes(n));
 function subsetPolicy(): { bytes: Uint8Array; config: PolicyConfig } {
   const na = driven.length;
   const bytes = onnxModel({
-    nodes: [node('MatMul', ['obs', 'W'], ['actions'])], initializers: [tensor('W', [2, na], new Float32Array(2 * na))],
-    inputs: [valueInfo('obs', ['batch', 2])], outputs: [valueInfo('actions', ['batch', na])],
+    nodes: [node('MatMul', ['obs', 'W'], ['actions'])],
+    initializers: [tensor('W', [2, na], new Float32Array(2 * na))],
+    inputs: [valueInfo('obs', ['batch', 2])],
+    outputs: [valueInfo('actions', ['batch', na])],
   });
-  const profile = { name: 'subset', jointOrder: driven, gains: { stiffness: 60, damping: 3 }, observations: [{ term: 'skill' }], nSkills: 2, actionScale: 1, actionOffset: 0, armatureFromGains: false,
-    heldJoints: { positions: { '.*wrist.*': 0.4 }, stiffness: 20, damping: 1 } };
+  const profile = {
+    name: 'subset',
+    jointOrder: driven,
+    gains: { stiffness: 60, damping: 3 },
+    observations: [{ term: 'skill' }],
+    nSkills: 2,
+    actionScale: 1,
+    actionOffset: 0,
+    armatureFromGains: false,
+    heldJoints: { positions: { '.*wrist.*': 0.4 }, stiffness: 20, damping: 1 },
+  };
   const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'subset.onnx'), file: 'subset.onnx', robot: g1, profile });
-  expect(config.heldJoints).toEqual({ names: wrists, positions: wrists.map(() => 0.4), stiffness: wrists.map(() => 20), damping: wrists.map(() => 1) });
+  expect(config.heldJoints).toEqual({
+    names: wrists,
+    positions: wrists.map(() => 0.4),
+    stiffness: wrists.map(() => 20),
+    damping: wrists.map(() => 1),
+  });
   config.motionSeconds = 1;
   return { bytes, config };
 }
@@ -36,7 +52,12 @@ describe('held joints and motion length', () => {
     expect(wrists.length).toBe(6);
     const { bytes, config } = subsetPolicy();
     const r = await runEpisode({
-      model: g1, engine: 'rapier', physics: { fixedRoot: true }, policy: { bytes, file: 'subset.onnx' }, config, stopOnTermination: false,
+      model: g1,
+      engine: 'rapier',
+      physics: { fixedRoot: true },
+      policy: { bytes, file: 'subset.onnx' },
+      config,
+      stopOnTermination: false,
     });
     expect(r.held_joints).toEqual(wrists);
     expect(r.notes?.join('\n')).toMatch(/held by PD: .*wrist/);
@@ -50,8 +71,19 @@ describe('held joints and motion length', () => {
     const { bytes, config } = subsetPolicy();
     const engine = await createRapierEngine(g1, { n: 1, fixedRoot: true });
     const session = await PolicySession.create(bytes, config, { file: 'subset.onnx' });
-    const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', g1.joints.map((j) => j.name));
-    const ctrl = new PolicyController({ model: g1, engine, config, session, track: new ReferenceTrack(g1, clip, 0.02), start: 'reference' });
+    const clip = parseMotionCsv(
+      readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'),
+      'G1_Take_102.bvh_60hz.csv',
+      g1.joints.map((j) => j.name),
+    );
+    const ctrl = new PolicyController({
+      model: g1,
+      engine,
+      config,
+      session,
+      track: new ReferenceTrack(g1, clip, 0.02),
+      start: 'reference',
+    });
     await ctrl.reset();
     const w = wrists.map((n) => g1.jointIndex.get(n)!);
     const start = w.map((j) => engine.state.jointPos[j]);

@@ -39,7 +39,10 @@ describe('readOnnxInfo', () => {
     expect(info.inputs.map((i) => i.name)).toEqual(['obs', 'time_step']);
     expect(info.inputs[0].dims).toEqual(['batch', 4]);
     expect(info.inputs[0].elemType).toBe(1);
-    expect(info.outputs.map((o) => [o.name, o.dims])).toEqual([['actions', ['batch', 2]], ['ts_out', [1, 1]]]);
+    expect(info.outputs.map((o) => [o.name, o.dims])).toEqual([
+      ['actions', ['batch', 2]],
+      ['ts_out', [1, 1]],
+    ]);
     expect(featureSize(info.inputs[0])).toBe(4);
   });
 
@@ -76,7 +79,8 @@ describe('readOnnxInfo', () => {
 
   it('PolicySession: a file onnxruntime cannot load is a named ParseError', async () => {
     const config = { jointNames: ['a'] } as PolicyConfig;
-    await expect(PolicySession.create(new Uint8Array([1, 2, 3, 4]), config, { file: 'junk.onnx' }))
-      .rejects.toThrow(/ParseError in junk\.onnx/);
+    await expect(PolicySession.create(new Uint8Array([1, 2, 3, 4]), config, { file: 'junk.onnx' })).rejects.toThrow(
+      /ParseError in junk\.onnx/,
+    );
   });
 });

@@ -40,8 +40,14 @@ describe('PolicyController', () => {
       outputs: [valueInfo('actions', ['batch', 29])],
     });
     const profile = {
-      name: 'nan-test', jointOrder: 'description', gains: { stiffness: 40, damping: 2 },
-      observations: [{ term: 'skill' }], nSkills: 2, actionScale: 1, actionOffset: 0, armatureFromGains: false,
+      name: 'nan-test',
+      jointOrder: 'description',
+      gains: { stiffness: 40, damping: 2 },
+      observations: [{ term: 'skill' }],
+      nSkills: 2,
+      actionScale: 1,
+      actionOffset: 0,
+      armatureFromGains: false,
     };
     const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'nan.onnx'), file: 'nan.onnx', robot: g1, profile });
     const engine = await rapier(2, true);
@@ -67,7 +73,10 @@ describe('PolicyController', () => {
     expect(ctrl.ctx.lastAction.every((a) => Number.isFinite(a))).toBe(true);
     // the action hook sees the raw actions: an Inf injected there is held and counted like a NaN
     ctrl.setSkill(1, 0);
-    ctrl.onActions = (act) => { act[3] = Infinity; act[32] = -Infinity; }; // both envs
+    ctrl.onActions = (act) => {
+      act[3] = Infinity;
+      act[32] = -Infinity;
+    }; // both envs
     await ctrl.act();
     expect(ctrl.nonFiniteActions).toBe(4);
     ctrl.onActions = null;
@@ -76,12 +85,23 @@ describe('PolicyController', () => {
     await session.release();
   });
 
-  it('recurrent state is reset with each env\'s episode (start, fall reset, park); phase = t / motion length', async () => {
+  it("recurrent state is reset with each env's episode (start, fall reset, park); phase = t / motion length", async () => {
     const bytes = onnxModel({
-      nodes: [node('MatMul', ['obs', 'W'], ['actions'])], initializers: [tensor('W', [2, 29], new Float32Array(58))],
-      inputs: [valueInfo('obs', ['batch', 2])], outputs: [valueInfo('actions', ['batch', 29])],
+      nodes: [node('MatMul', ['obs', 'W'], ['actions'])],
+      initializers: [tensor('W', [2, 29], new Float32Array(58))],
+      inputs: [valueInfo('obs', ['batch', 2])],
+      outputs: [valueInfo('actions', ['batch', 29])],
     });
-    const profile = { name: 'rec', jointOrder: 'description', gains: { stiffness: 40, damping: 2 }, observations: [{ term: 'skill' }], nSkills: 2, actionScale: 1, actionOffset: 0, armatureFromGains: false };
+    const profile = {
+      name: 'rec',
+      jointOrder: 'description',
+      gains: { stiffness: 40, damping: 2 },
+      observations: [{ term: 'skill' }],
+      nSkills: 2,
+      actionScale: 1,
+      actionOffset: 0,
+      armatureFromGains: false,
+    };
     const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'rec.onnx'), file: 'rec.onnx', robot: g1, profile });
     config.motionSeconds = 2;
     const engine = await rapier(2, true);
@@ -111,16 +131,23 @@ describe('PolicyController', () => {
     const metadata = { ...danceExportMeta(g1), observation_history_lengths: '1,1,1,1,1,1' };
     const bytes = onnxModel({
       nodes: [
-        node('MatMul', ['obs', 'Wz'], ['actions']), node('Mul', ['time_step', 'C'], ['joint_pos']),
-        node('Mul', ['time_step', 'Z'], ['joint_vel']), node('Identity', ['P'], ['body_pos_w']), node('Identity', ['Q'], ['body_quat_w']),
+        node('MatMul', ['obs', 'Wz'], ['actions']),
+        node('Mul', ['time_step', 'C'], ['joint_pos']),
+        node('Mul', ['time_step', 'Z'], ['joint_vel']),
+        node('Identity', ['P'], ['body_pos_w']),
+        node('Identity', ['Q'], ['body_quat_w']),
       ],
       initializers: [
-        tensor('Wz', [154, 29], new Float32Array(154 * 29)), tensor('C', [1, 29], c), tensor('Z', [1, 29], new Float32Array(29)),
-        tensor('P', [1, 2, 3], [0.1, 0.2, 0.8, 0.1, 0.2, 1.0]), tensor('Q', [1, 2, 4], [1, 0, 0, 0, 1, 0, 0, 0]),
+        tensor('Wz', [154, 29], new Float32Array(154 * 29)),
+        tensor('C', [1, 29], c),
+        tensor('Z', [1, 29], new Float32Array(29)),
+        tensor('P', [1, 2, 3], [0.1, 0.2, 0.8, 0.1, 0.2, 1.0]),
+        tensor('Q', [1, 2, 4], [1, 0, 0, 0, 1, 0, 0, 0]),
       ],
       inputs: [valueInfo('obs', [1, 154]), valueInfo('time_step', [1, 1])],
-      outputs: ['actions', 'joint_pos', 'joint_vel'].map((o) => valueInfo(o, [1, 29])).concat(
-        [valueInfo('body_pos_w', [1, 2, 3]), valueInfo('body_quat_w', [1, 2, 4])]),
+      outputs: ['actions', 'joint_pos', 'joint_vel']
+        .map((o) => valueInfo(o, [1, 29]))
+        .concat([valueInfo('body_pos_w', [1, 2, 3]), valueInfo('body_quat_w', [1, 2, 4])]),
       metadata,
     });
     const info = readOnnxInfo(bytes, 'bm.onnx');
@@ -156,7 +183,9 @@ describe('PolicyController', () => {
     const session = await PolicySession.create(bytes, config);
     const ctrl = new PolicyController({ model: g1, engine, config, session, track: new ReferenceTrack(g1, clip, 0.02), start: 'align' });
     await ctrl.reset();
-    const a = ctrl.ctx.anchorBody, s = engine.state, r = ctrl.ctx.ref;
+    const a = ctrl.ctx.anchorBody,
+      s = engine.state,
+      r = ctrl.ctx.ref;
     expect(r.bodyPos[a * 3]).toBeCloseTo(s.bodyPos[a * 3], 4);
     expect(r.bodyPos[a * 3 + 1]).toBeCloseTo(s.bodyPos[a * 3 + 1], 4);
     expect(qYaw(r.bodyQuat.subarray(a * 4, a * 4 + 4))).toBeCloseTo(qYaw(s.bodyQuat.subarray(a * 4, a * 4 + 4)), 4);
@@ -178,7 +207,11 @@ describe('runEpisode with an embedded reference and no clip', () => {
     const frames = 6;
     const refs: number[] = [];
     const r = await runEpisode({
-      model: g1, engine: 'mujoco', policy: { bytes: embeddedExport(frames, false, metadata), file: 'embedded.onnx' }, seconds: 1, stopOnTermination: false,
+      model: g1,
+      engine: 'mujoco',
+      policy: { bytes: embeddedExport(frames, false, metadata), file: 'embedded.onnx' },
+      seconds: 1,
+      stopOnTermination: false,
       onStep: (i) => refs.push(i.ref.jointPos[0]),
     });
     expect(r.config_source).toBe('metadata');
@@ -191,7 +224,11 @@ describe('runEpisode with an embedded reference and no clip', () => {
 
   it('a real-export-like graph that CLAMPS time_step: the length is probed (bisection), metrics use the embedded reference', async () => {
     // the probe alone, on a long motion: about 2·log2(frames) runs
-    const cfg = resolvePolicyConfig({ info: readOnnxInfo(embeddedExport(1000, true, metadata), 'long.onnx'), file: 'long.onnx', robot: g1 });
+    const cfg = resolvePolicyConfig({
+      info: readOnnxInfo(embeddedExport(1000, true, metadata), 'long.onnx'),
+      file: 'long.onnx',
+      robot: g1,
+    });
     const s = await PolicySession.create(embeddedExport(1000, true, metadata), cfg, { file: 'long.onnx' });
     const len = await probeReferenceLength(s, cfg, 154, 'long.onnx');
     await s.release();
@@ -200,7 +237,9 @@ describe('runEpisode with an embedded reference and no clip', () => {
     // a whole episode: 40 frames = 0.78 s, no clip anywhere
     const refs: number[] = [];
     const r = await runEpisode({
-      model: g1, engine: 'rapier', policy: { bytes: embeddedExport(40, true, metadata), file: 'clamped.onnx' },
+      model: g1,
+      engine: 'rapier',
+      policy: { bytes: embeddedExport(40, true, metadata), file: 'clamped.onnx' },
       onStep: (i) => refs.push(i.ref.jointPos[g1.jointIndex.get(order[0])!]),
     });
     expect(r.control_steps).toBe(39);

@@ -67,22 +67,35 @@ describe('external data (policy.onnx + policy.onnx.data)', () => {
 });
 
 describe('embedded reference length (real exports clamp time_step past the last frame)', () => {
-  const refModel = (frames: number, clamp: boolean) => onnxModel({
-    nodes: [
-      node('MatMul', ['obs', 'W'], ['actions']),
-      ...(clamp ? [node('Min', ['time_step', 'Last'], ['tc'])] : [node('Identity', ['time_step'], ['tc'])]),
-      node('Cast', ['tc'], ['idx'], { to: 7 }), node('Gather', ['T', 'idx'], ['joint_pos'], { axis: 0 }),
-    ],
-    initializers: [tensor('W', [154, 29], weights(154, 29)), tensor('Last', [1], [frames - 1]),
-      tensor('T', [frames, 29], Float32Array.from({ length: frames * 29 }, (_, k) => Math.sin(k)))],
-    inputs: [valueInfo('obs', [1, 154]), valueInfo('time_step', [1, 1])],
-    outputs: [valueInfo('actions', [1, 29]), valueInfo('joint_pos', [1, 1, 29])],
-  });
+  const refModel = (frames: number, clamp: boolean) =>
+    onnxModel({
+      nodes: [
+        node('MatMul', ['obs', 'W'], ['actions']),
+        ...(clamp ? [node('Min', ['time_step', 'Last'], ['tc'])] : [node('Identity', ['time_step'], ['tc'])]),
+        node('Cast', ['tc'], ['idx'], { to: 7 }),
+        node('Gather', ['T', 'idx'], ['joint_pos'], { axis: 0 }),
+      ],
+      initializers: [
+        tensor('W', [154, 29], weights(154, 29)),
+        tensor('Last', [1], [frames - 1]),
+        tensor(
+          'T',
+          [frames, 29],
+          Float32Array.from({ length: frames * 29 }, (_, k) => Math.sin(k)),
+        ),
+      ],
+      inputs: [valueInfo('obs', [1, 154]), valueInfo('time_step', [1, 1])],
+      outputs: [valueInfo('actions', [1, 29]), valueInfo('joint_pos', [1, 1, 29])],
+    });
 
   const refCfg = { ...cfg29, referenceOutputs: undefined } as unknown as PolicyConfig;
 
   it('found by bisection for a clamping export and for one that fails past its end', async () => {
-    for (const [frames, clamp] of [[37, true], [23, false], [1, true]] as const) {
+    for (const [frames, clamp] of [
+      [37, true],
+      [23, false],
+      [1, true],
+    ] as const) {
       const s = await PolicySession.create(refModel(frames, clamp), cfg29, { file: 'ref.onnx' });
       const len = await probeReferenceLength(s, refCfg, 154, 'ref.onnx');
       expect(len.last + 1).toBe(frames);
@@ -94,24 +107,33 @@ describe('embedded reference length (real exports clamp time_step past the last 
 
 describe('inputs the session cannot take', () => {
   /** obs [1,n] (type obsType) cast to float, time_step [1,1] (type tsType) cast to float */
-  const typed = (obsType: number, tsType: number) => onnxModel({
-    nodes: [node('Cast', ['obs'], ['of'], { to: 1 }), node('MatMul', ['of', 'W'], ['actions']), node('Cast', ['time_step'], ['tf'], { to: 1 }),
-      node('Mul', ['tf', 'A'], ['joint_pos'])],
-    initializers: [tensor('W', [154, 29], weights(154, 29)), tensor('A', [1, 29], new Float32Array(29))],
-    inputs: [valueInfo('obs', [1, 154], obsType), valueInfo('time_step', [1, 1], tsType)],
-    outputs: [valueInfo('actions', [1, 29]), valueInfo('joint_pos', [1, 29])],
-  });
+  const typed = (obsType: number, tsType: number) =>
+    onnxModel({
+      nodes: [
+        node('Cast', ['obs'], ['of'], { to: 1 }),
+        node('MatMul', ['of', 'W'], ['actions']),
+        node('Cast', ['time_step'], ['tf'], { to: 1 }),
+        node('Mul', ['tf', 'A'], ['joint_pos']),
+      ],
+      initializers: [tensor('W', [154, 29], weights(154, 29)), tensor('A', [1, 29], new Float32Array(29))],
+      inputs: [valueInfo('obs', [1, 154], obsType), valueInfo('time_step', [1, 1], tsType)],
+      outputs: [valueInfo('actions', [1, 29]), valueInfo('joint_pos', [1, 29])],
+    });
 
   it('a double time_step is a named error (resolve and session)', async () => {
     const bytes = typed(1, 11);
-    const e = await caught(() => resolvePolicyConfig({ info: readOnnxInfo(bytes, 'ts.onnx'), file: 'ts.onnx', robot: g1, yaml: mjlabDeployYaml() }));
+    const e = await caught(() =>
+      resolvePolicyConfig({ info: readOnnxInfo(bytes, 'ts.onnx'), file: 'ts.onnx', robot: g1, yaml: mjlabDeployYaml() }),
+    );
     expect(e.where).toBe('input time_step');
     expect(e.message).toMatch(/double; a time-step input must be float32, int32 or int64/);
     expect((await rejected(PolicySession.create(bytes, cfg29, { file: 'ts.onnx' }))).where).toBe('input time_step');
   });
 
   it('a double observation input is a named error', async () => {
-    const e = await caught(() => resolvePolicyConfig({ info: readOnnxInfo(typed(11, 1), 'dbl.onnx'), file: 'dbl.onnx', robot: g1, yaml: mjlabDeployYaml() }));
+    const e = await caught(() =>
+      resolvePolicyConfig({ info: readOnnxInfo(typed(11, 1), 'dbl.onnx'), file: 'dbl.onnx', robot: g1, yaml: mjlabDeployYaml() }),
+    );
     expect(e.where).toBe('input obs');
     expect(e.message).toMatch(/type double/);
   });
@@ -123,13 +145,19 @@ describe('inputs the session cannot take', () => {
       inputs: [valueInfo('obs', [1, 154]), valueInfo('foo', [1, 3])],
       outputs: [valueInfo('actions', [1, 29]), valueInfo('bar', [1, 5])],
     });
-    const e = await caught(() => resolvePolicyConfig({ info: readOnnxInfo(bytes, 'x.onnx'), file: 'x.onnx', robot: g1, yaml: mjlabDeployYaml() }));
+    const e = await caught(() =>
+      resolvePolicyConfig({ info: readOnnxInfo(bytes, 'x.onnx'), file: 'x.onnx', robot: g1, yaml: mjlabDeployYaml() }),
+    );
     expect(e.where).toBe('input foo');
     expect(e.message).toMatch(/cannot feed input\(s\) foo \[1, 3\]/);
   });
 
   it('an ONNX runtime load failure names the file and the runtime', async () => {
-    const bytes = onnxModel({ nodes: [node('NoSuchOp', ['obs'], ['actions'])], inputs: [valueInfo('obs', [1, 4])], outputs: [valueInfo('actions', [1, 29])] });
+    const bytes = onnxModel({
+      nodes: [node('NoSuchOp', ['obs'], ['actions'])],
+      inputs: [valueInfo('obs', [1, 4])],
+      outputs: [valueInfo('actions', [1, 29])],
+    });
     const e = await rejected(PolicySession.create(bytes, cfg29, { file: 'broken.onnx' }));
     expect(e.file).toBe('broken.onnx');
     expect(e.where).toBe('onnxruntime-web (wasm)');
@@ -138,11 +166,17 @@ describe('inputs the session cannot take', () => {
 
 describe('policy config validation (issue 17)', () => {
   const yaml = mjlabDeployYaml();
-  const info = readOnnxInfo(onnxModel({
-    nodes: [node('MatMul', ['obs', 'W'], ['actions'])], initializers: [tensor('W', [154, 29], weights(154, 29))],
-    inputs: [valueInfo('obs', [1, 154])], outputs: [valueInfo('actions', [1, 29])],
-  }), 'p.onnx');
-  const withProfile = (profile: unknown, profileFile = 'mine.json') => caught(() => resolvePolicyConfig({ info, file: 'p.onnx', robot: g1, profile, profileFile }));
+  const info = readOnnxInfo(
+    onnxModel({
+      nodes: [node('MatMul', ['obs', 'W'], ['actions'])],
+      initializers: [tensor('W', [154, 29], weights(154, 29))],
+      inputs: [valueInfo('obs', [1, 154])],
+      outputs: [valueInfo('actions', [1, 29])],
+    }),
+    'p.onnx',
+  );
+  const withProfile = (profile: unknown, profileFile = 'mine.json') =>
+    caught(() => resolvePolicyConfig({ info, file: 'p.onnx', robot: g1, profile, profileFile }));
   const base = { name: 'mine', jointOrder: 'description', gains: { stiffness: 40, damping: 2 }, observations: 'beyondmimic154' };
 
   it('naturalFreqHz "abc" is refused, naming the profile file and key', async () => {
@@ -151,7 +185,9 @@ describe('policy config validation (issue 17)', () => {
   });
 
   it('negative stiffness, damping, armature and effort limits are refused with the joint named', async () => {
-    expect((await withProfile({ ...base, gains: { stiffness: { 'left_knee_joint': -5, '.*': 40 }, damping: 2 } })).message).toMatch(/left_knee_joint: -5 is negative/);
+    expect((await withProfile({ ...base, gains: { stiffness: { left_knee_joint: -5, '.*': 40 }, damping: 2 } })).message).toMatch(
+      /left_knee_joint: -5 is negative/,
+    );
     expect((await withProfile({ ...base, gains: { stiffness: 40, damping: -1 } })).where).toBe('gains.damping[0]');
     expect((await withProfile({ ...base, gains: { rule: 'armature' }, armature: -0.01 })).where).toBe('armature[0]');
     expect((await withProfile({ ...base, effortLimits: { '.*_knee_joint': -1, '.*': 10 } })).message).toMatch(/knee_joint: -1 is negative/);

@@ -20,14 +20,27 @@ const names = g1.joints.map((j) => j.name);
 const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', names);
 const low = { ...clip, rootPos: Float32Array.from(clip.rootPos, (v, i) => (i % 3 === 2 ? v - 0.12 : v)) };
 const bytes = new Uint8Array(readFileSync(`${DANCE}/policy.onnx`));
-const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'policy.onnx'), file: 'policy.onnx', robot: g1, yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8') });
+const config = resolvePolicyConfig({
+  info: readOnnxInfo(bytes, 'policy.onnx'),
+  file: 'policy.onnx',
+  robot: g1,
+  yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'),
+});
 const cleanup: (() => unknown)[] = [];
-afterAll(async () => { for (const f of cleanup) await f(); });
+afterAll(async () => {
+  for (const f of cleanup) await f();
+});
 
-async function started(start: StartModeInput, setup?: (e: PhysicsEngine) => void): Promise<{ engine: PhysicsEngine; ctrl: PolicyController }> {
+async function started(
+  start: StartModeInput,
+  setup?: (e: PhysicsEngine) => void,
+): Promise<{ engine: PhysicsEngine; ctrl: PolicyController }> {
   const engine = await createRapierEngine(g1, { n: 1 });
   const session = await PolicySession.create(bytes, config);
-  cleanup.push(() => engine.free(), () => session.release());
+  cleanup.push(
+    () => engine.free(),
+    () => session.release(),
+  );
   setup?.(engine);
   const ctrl = new PolicyController({ model: g1, engine, config, session, track: new ReferenceTrack(g1, low, config.stepDt), start });
   await ctrl.reset();
@@ -64,7 +77,9 @@ describe('start modes', () => {
 
   it("'default-pose' (old name 'align'): standing in the default pose where it was, the reference aligned to it", async () => {
     const yaw = 0.7;
-    const { engine, ctrl } = await started('align', (e) => e.reset(0, { rootPos: [1, 2, 0.9], rootQuat: qFromAxisAngle([0, 0, 1], yaw), jointPos: new Float32Array(29) }));
+    const { engine, ctrl } = await started('align', (e) =>
+      e.reset(0, { rootPos: [1, 2, 0.9], rootQuat: qFromAxisAngle([0, 0, 1], yaw), jointPos: new Float32Array(29) }),
+    );
     expect(ctrl.start).toBe('default-pose');
     const s = engine.state;
     config.jointNames.forEach((n, i) => expect(s.jointPos[g1.jointIndex.get(n)!]).toBeCloseTo(config.defaultJointPos[i], 5));
@@ -72,7 +87,8 @@ describe('start modes', () => {
     expect(s.rootPos[1]).toBeCloseTo(2, 5);
     expect(qYaw(s.rootQuat)).toBeCloseTo(yaw, 5);
     expect(Math.abs(lowestPoint(g1, s, 0).z)).toBeLessThan(1e-3);
-    const a = ctrl.ctx.anchorBody, r = ctrl.ctx.ref;
+    const a = ctrl.ctx.anchorBody,
+      r = ctrl.ctx.ref;
     expect(r.bodyPos[a * 3]).toBeCloseTo(s.bodyPos[a * 3], 4);
     expect(r.bodyPos[a * 3 + 1]).toBeCloseTo(s.bodyPos[a * 3 + 1], 4);
     expect(qYaw(r.bodyQuat.subarray(a * 4, a * 4 + 4))).toBeCloseTo(qYaw(s.bodyQuat.subarray(a * 4, a * 4 + 4)), 4);
@@ -80,7 +96,11 @@ describe('start modes', () => {
 
   it('an unknown start is a named error', () => {
     let err: unknown;
-    try { startModeOf('sideways'); } catch (e) { err = e; }
+    try {
+      startModeOf('sideways');
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(MimicError);
     expect((err as MimicError).where).toBe('start');
     expect((err as MimicError).message).toMatch(/reference, ground or default-pose/);

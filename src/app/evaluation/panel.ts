@@ -26,7 +26,11 @@ export interface EvaluationContext {
 
 const SCENARIOS: Record<string, string> = { nominal: nominalText, 'push-recovery': pushText, robustness: robustText };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...kids: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const e = Object.assign(document.createElement(tag), props);
   e.append(...kids);
   return e;
@@ -51,22 +55,32 @@ function download(name: string, text: string, type: string): void {
 }
 
 /** Build the evaluation plan from what is loaded in the app. */
-export function planFromContext(ctx: EvaluationContext, o: { scenario: Scenario; episodes: number; envs: number; seconds?: number; engines: EngineKind[]; assist?: number }): EvalPlan {
+export function planFromContext(
+  ctx: EvaluationContext,
+  o: { scenario: Scenario; episodes: number; envs: number; seconds?: number; engines: EngineKind[]; assist?: number },
+): EvalPlan {
   const robot = ctx.getRobot();
   if (!robot) throw new Error('load a robot first');
   const clips = ctx.getClips();
   if (!clips.length) throw new Error('put a clip on the timeline first');
   const policy = ctx.getPolicy();
   const variants: EvalVariant[] = o.engines.map((engine) => ({
-    label: `${policy ? policy.name : `built-in controller (assist ${o.assist ?? 0})`} · ${engine}`, engine, assist: policy ? undefined : o.assist,
+    label: `${policy ? policy.name : `built-in controller (assist ${o.assist ?? 0})`} · ${engine}`,
+    engine,
+    assist: policy ? undefined : o.assist,
     policy: policy ? { file: policy.file, bytes: policy.bytes, yaml: policy.yaml, profile: policy.profile } : undefined,
     driver: policy ? 'policy' : 'reference',
   }));
   const files: Record<string, Uint8Array> = {};
   for (const f of robot.files.slice(1)) files[f.path] = f.bytes;
   return {
-    robot: { file: robot.file, text: robot.text, files }, variants, clips: clips.map((c) => ({ ...c.clip, name: c.name })),
-    scenarios: [o.scenario], episodes: o.episodes, envs: o.envs, seconds: o.seconds,
+    robot: { file: robot.file, text: robot.text, files },
+    variants,
+    clips: clips.map((c) => ({ ...c.clip, name: c.name })),
+    scenarios: [o.scenario],
+    episodes: o.episodes,
+    envs: o.envs,
+    seconds: o.seconds,
   };
 }
 
@@ -75,7 +89,12 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
   for (const k of Object.keys(SCENARIOS)) scenarioSel.append(el('option', { value: k, textContent: k }));
   scenarioSel.value = 'push-recovery';
   const engineSel = el('select', { id: 'eval-engine' });
-  for (const [v, t] of [['rapier', 'Rapier'], ['mujoco', 'MuJoCo (WASM)'], ['rapier,mujoco', 'Rapier vs MuJoCo']]) engineSel.append(el('option', { value: v, textContent: t }));
+  for (const [v, t] of [
+    ['rapier', 'Rapier'],
+    ['mujoco', 'MuJoCo (WASM)'],
+    ['rapier,mujoco', 'Rapier vs MuJoCo'],
+  ])
+    engineSel.append(el('option', { value: v, textContent: t }));
   const episodes = num(4, 1, 256, 1, 'eval-episodes');
   const envs = num(2, 1, 64, 1, 'eval-envs');
   const cores = Math.max(1, Math.min(8, (navigator.hardwareConcurrency || 2) - 1));
@@ -86,7 +105,11 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
   const cancelBtn = el('button', { id: 'eval-cancel', textContent: 'Cancel', disabled: true });
   const bar = el('progress', { id: 'eval-progress', max: 1, value: 0 });
   bar.style.width = '100%';
-  const status = el('div', { id: 'eval-status', className: 'dim num', textContent: 'Evaluates the loaded robot + policy (or the built-in controller) on the timeline\'s clips.' });
+  const status = el('div', {
+    id: 'eval-status',
+    className: 'dim num',
+    textContent: "Evaluates the loaded robot + policy (or the built-in controller) on the timeline's clips.",
+  });
   const summary = el('div', { id: 'eval-summary', className: 'num' });
   summary.style.cssText = 'display:grid;grid-template-columns:1fr 1fr;gap:2px 10px;font-size:14px;margin:6px 0';
   const downloads = el('div', { id: 'eval-downloads' });
@@ -94,17 +117,36 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
   const frame = el('iframe', { id: 'eval-report', title: 'evaluation report' });
   frame.setAttribute('sandbox', '');
   const closeBtn = el('button', { id: 'eval-report-close', textContent: 'Close (Esc)' });
-  const dialog = el('dialog', { id: 'eval-report-dialog', className: 'report' },
-    el('div', { className: 'bar' }, el('b', { textContent: 'Evaluation report' }), closeBtn), frame);
+  const dialog = el(
+    'dialog',
+    { id: 'eval-report-dialog', className: 'report' },
+    el('div', { className: 'bar' }, el('b', { textContent: 'Evaluation report' }), closeBtn),
+    frame,
+  );
   closeBtn.onclick = () => dialog.close();
-  const openBtn = el('button', { id: 'eval-open-report', textContent: 'Open the report (full width)', disabled: true, onclick: () => dialog.showModal() });
+  const openBtn = el('button', {
+    id: 'eval-open-report',
+    textContent: 'Open the report (full width)',
+    disabled: true,
+    onclick: () => dialog.showModal(),
+  });
 
   root.append(
     el('h2', { textContent: 'Evaluation' }),
-    label('Scenario', scenarioSel), label('Engine', engineSel), label('Episodes', episodes), label('Envs per batch', envs),
-    label('Workers', workers), label('Seconds per episode (0 = whole clip)', seconds),
+    label('Scenario', scenarioSel),
+    label('Engine', engineSel),
+    label('Episodes', episodes),
+    label('Envs per batch', envs),
+    label('Workers', workers),
+    label('Seconds per episode (0 = whole clip)', seconds),
     label('Assist without a policy (0 = none)', assist),
-    el('div', {}, runBtn, ' ', cancelBtn), bar, status, summary, openBtn, downloads, dialog,
+    el('div', {}, runBtn, ' ', cancelBtn),
+    bar,
+    status,
+    summary,
+    openBtn,
+    downloads,
+    dialog,
   );
 
   let pool: WebPool | null = null;
@@ -114,16 +156,21 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
     openBtn.disabled = false;
     const s = flatSummary(pooled(r));
     summary.dataset.summary = JSON.stringify(s); // machine-readable (browser test); NaN becomes null
-    summary.replaceChildren(el('div', { textContent: `success ${(Number(s.success_rate) * 100).toFixed(0)}% of ${s.episodes}` }),
+    summary.replaceChildren(
+      el('div', { textContent: `success ${(Number(s.success_rate) * 100).toFixed(0)}% of ${s.episodes}` }),
       el('div', { textContent: `survival ${Number(s.survived_s).toFixed(2)} s` }),
       el('div', { textContent: `MPJPE ${(Number(s.mpjpe_m) * 1000).toFixed(1)} mm` }),
-      el('div', { textContent: `joint RMSE ${Number(s.joint_pos_rmse_rad).toFixed(3)} rad` }));
+      el('div', { textContent: `joint RMSE ${Number(s.joint_pos_rmse_rad).toFixed(3)} rad` }),
+    );
     downloads.replaceChildren(
       el('button', { textContent: 'JSON', onclick: () => download('eval.json', toJson(r), 'application/json') }),
       el('button', { textContent: 'CSV (episodes)', onclick: () => download('episodes.csv', episodesCsv(r), 'text/csv') }),
       el('button', { textContent: 'CSV (summary)', onclick: () => download('summary.csv', summaryCsv(r), 'text/csv') }),
       el('button', { textContent: 'HTML report', onclick: () => download('report.html', html, 'text/html') }),
-      el('button', { textContent: 'Open in a tab', onclick: () => window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank') }),
+      el('button', {
+        textContent: 'Open in a tab',
+        onclick: () => window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank'),
+      }),
     );
   };
 
@@ -132,8 +179,11 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
     try {
       const scenario = parseScenario(SCENARIOS[scenarioSel.value], `seeds/${scenarioSel.value}.json`);
       plan = planFromContext(ctx, {
-        scenario, episodes: Number(episodes.value) || 1, envs: Number(envs.value) || 1,
-        seconds: Number(seconds.value) > 0 ? Number(seconds.value) : undefined, engines: engineSel.value.split(',') as EngineKind[],
+        scenario,
+        episodes: Number(episodes.value) || 1,
+        envs: Number(envs.value) || 1,
+        seconds: Number(seconds.value) > 0 ? Number(seconds.value) : undefined,
+        engines: engineSel.value.split(',') as EngineKind[],
         assist: Math.min(1, Math.max(0, Number(assist.value) || 0)),
       });
     } catch (e) {
@@ -165,5 +215,10 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
     }
   };
   cancelBtn.onclick = () => void pool?.close();
-  return { destroy: () => { void pool?.close(); root.replaceChildren(); } };
+  return {
+    destroy: () => {
+      void pool?.close();
+      root.replaceChildren();
+    },
+  };
 }

@@ -4,8 +4,9 @@ import { createPool, type Pool, type PoolWorker, type WorkerReply } from '../../
 export type WebPool = Pool;
 
 export function createWebPool(size: number): Pool {
-  return createPool(Array.from({ length: Math.max(1, size) }, () =>
-    webWorker(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }))));
+  return createPool(
+    Array.from({ length: Math.max(1, size) }, () => webWorker(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }))),
+  );
 }
 
 function webWorker(w: Worker): PoolWorker {
@@ -16,7 +17,10 @@ function webWorker(w: Worker): PoolWorker {
       const err = (ev: ErrorEvent) => onError(new Error(`evaluation worker failed: ${ev.message}`));
       w.addEventListener('message', msg);
       w.addEventListener('error', err);
-      return () => { w.removeEventListener('message', msg); w.removeEventListener('error', err); };
+      return () => {
+        w.removeEventListener('message', msg);
+        w.removeEventListener('error', err);
+      };
     },
     terminate: () => w.terminate(),
   };

@@ -6,31 +6,57 @@ import type { Metrics } from '../sim';
 
 const X_AXIS = 'simulated time (s)';
 
-interface Chart { plot: uPlot; key: keyof Omit<Metrics, 't'> }
+interface Chart {
+  plot: uPlot;
+  key: keyof Omit<Metrics, 't'>;
+}
 
 export class Charts {
   private readonly charts: Chart[] = [];
   /** number of points drawn so far (tests read it) */
   updates = 0;
-  constructor(el: HTMLElement, private readonly metrics: Metrics) {
+  constructor(
+    el: HTMLElement,
+    private readonly metrics: Metrics,
+  ) {
     const defs: [keyof Omit<Metrics, 't'>, string, string, string][] = [
       ['jointErr', 'Joint tracking error', 'rad (mean |q − q_ref|)', '#4da3ff'],
       ['anchorErr', 'Anchor (torso) position error', 'm', '#ffb347'],
       ['torque', 'Joint torque', 'N·m (RMS)', '#4dff88'],
     ];
     for (const [key, title, unit, color] of defs) {
-      const box = h('div', { class: 'chart', id: `chart-${key}`, 'data-x-axis': X_AXIS, 'data-y-axis': unit }, h('div', { class: 'title', title: `${title} · ${unit}` }, `${title} · ${unit}`));
+      const box = h(
+        'div',
+        { class: 'chart', id: `chart-${key}`, 'data-x-axis': X_AXIS, 'data-y-axis': unit },
+        h('div', { class: 'title', title: `${title} · ${unit}` }, `${title} · ${unit}`),
+      );
       el.append(box);
-      const plot = new uPlot({
-        width: 300, height: 130, legend: { show: false }, cursor: { show: false },
-        scales: { x: { time: false } },
-        axes: [
-          { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 30, font: '10px system-ui',
-            label: X_AXIS, labelSize: 12, labelFont: '10px system-ui', values: (_u, v) => v.map((x) => `${x} s`) },
-          { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 50, font: '10px system-ui' },
-        ],
-        series: [{}, { stroke: color, width: 1.5, fill: color + '22', points: { show: false } }],
-      }, [[], []], box);
+      const plot = new uPlot(
+        {
+          width: 300,
+          height: 130,
+          legend: { show: false },
+          cursor: { show: false },
+          scales: { x: { time: false } },
+          axes: [
+            {
+              stroke: '#8a93a3',
+              grid: { stroke: '#2a303b', width: 1 },
+              ticks: { stroke: '#2a303b' },
+              size: 30,
+              font: '10px system-ui',
+              label: X_AXIS,
+              labelSize: 12,
+              labelFont: '10px system-ui',
+              values: (_u, v) => v.map((x) => `${x} s`),
+            },
+            { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 50, font: '10px system-ui' },
+          ],
+          series: [{}, { stroke: color, width: 1.5, fill: color + '22', points: { show: false } }],
+        },
+        [[], []],
+        box,
+      );
       this.charts.push({ plot, key });
     }
     const ro = new ResizeObserver(() => this.resize());

@@ -5,23 +5,41 @@ import { readFileList } from '../assets';
 import type { App } from '../app';
 
 /** A file input's change handler: opens the picked files (and clears the input, so the same pick fires again). */
-export const openPicked = (app: App) => (e: Event): void => {
-  const input = e.target as HTMLInputElement;
-  const list = [...(input.files ?? [])];
-  input.value = '';
-  if (list.length) void app.files.openFiles((onFile) => readFileList(list, onFile));
-};
+export const openPicked =
+  (app: App) =>
+  (e: Event): void => {
+    const input = e.target as HTMLInputElement;
+    const list = [...(input.files ?? [])];
+    input.value = '';
+    if (list.length) void app.files.openFiles((onFile) => readFileList(list, onFile));
+  };
 
 export function mountLibrary(el: HTMLElement, app: App): void {
   const open = openPicked(app);
   const files = h('input', { type: 'file', id: 'file-input', multiple: true, hidden: true, 'data-testid': 'file-input', onchange: open });
   const folder = h('input', { type: 'file', id: 'folder-input', multiple: true, hidden: true, webkitdirectory: true, onchange: open });
-  const loaders = h('div', { class: 'loaders' },
-    h('button', { onclick: () => files.click(), title: 'Robot .xml/.urdf with its meshes, clips .csv/.npz/.bvh, policy .onnx + deploy.yaml' }, 'Load files…'),
+  const loaders = h(
+    'div',
+    { class: 'loaders' },
+    h(
+      'button',
+      { onclick: () => files.click(), title: 'Robot .xml/.urdf with its meshes, clips .csv/.npz/.bvh, policy .onnx + deploy.yaml' },
+      'Load files…',
+    ),
     h('button', { onclick: () => folder.click(), title: 'A whole folder (robot with meshes/, policy folder…)' }, 'Load folder…'),
-    files, folder);
+    files,
+    folder,
+  );
   const body = h('div');
-  el.append(loaders, body, h('div', { class: 'dim', style: 'font-size:11px' }, 'or drop files / a folder on the 3D view. Loaded files are remembered in this browser until removed.'));
+  el.append(
+    loaders,
+    body,
+    h(
+      'div',
+      { class: 'dim', style: 'font-size:11px' },
+      'or drop files / a folder on the 3D view. Loaded files are remembered in this browser until removed.',
+    ),
+  );
 
   const render = () => {
     const s = store.getState();
@@ -31,12 +49,20 @@ export function mountLibrary(el: HTMLElement, app: App): void {
       body.append(h('h3', {}, `${title} (${items.length})`));
       const ul = h('ul', { class: 'list', 'data-kind': kind });
       if (kind === 'policy') {
-        ul.append(h('li', { class: s.driver === 'builtin' ? 'sel' : '' },
-          h('span', { class: 'name', onclick: () => store.setState({ driver: 'builtin' }) }, 'Built-in controller'), h('span', { class: 'badge' }, 'built-in')));
+        ul.append(
+          h(
+            'li',
+            { class: s.driver === 'builtin' ? 'sel' : '' },
+            h('span', { class: 'name', onclick: () => store.setState({ driver: 'builtin' }) }, 'Built-in controller'),
+            h('span', { class: 'badge' }, 'built-in'),
+          ),
+        );
       }
       for (const a of items) {
-        const selected = (kind === 'robot' && s.robotId === a.id) || (kind === 'policy' && s.policyId === a.id && s.driver === 'policy')
-          || (kind === 'clip' && s.source === 'timeline' && s.segments.some((g) => g.clipId === a.id));
+        const selected =
+          (kind === 'robot' && s.robotId === a.id) ||
+          (kind === 'policy' && s.policyId === a.id && s.driver === 'policy') ||
+          (kind === 'clip' && s.source === 'timeline' && s.segments.some((g) => g.clipId === a.id));
         const pick = () => {
           if (kind === 'robot') store.setState({ robotId: a.id });
           else if (kind === 'policy') store.setState({ policyId: a.id, driver: 'policy' });
@@ -45,14 +71,31 @@ export function mountLibrary(el: HTMLElement, app: App): void {
             if (d !== null) store.setState({ source: 'timeline', segments: [newSegment(a.id, d, s.driver, 0.5)] });
           }
         };
-        ul.append(h('li', { class: selected ? 'sel' : '', title: a.detail, 'data-id': a.id },
-          h('span', { class: 'name', onclick: pick }, a.name),
-          a.builtin ? h('span', { class: 'badge' }, 'built-in') : h('span', { class: 'detail' }, a.detail.slice(0, 18)),
-          kind === 'clip' ? h('button', { title: 'Append to the timeline', onclick: () => {
-            const d = app.clipDuration(a.id);
-            if (d !== null) store.setState((st) => ({ source: 'timeline', segments: [...st.segments, newSegment(a.id, d, st.driver, 0.5)] }));
-          } }, '+') : null,
-          a.builtin ? null : h('button', { title: 'Remove (also from this browser\'s storage)', onclick: () => void app.files.removeAsset(a.id) }, '✕')));
+        ul.append(
+          h(
+            'li',
+            { class: selected ? 'sel' : '', title: a.detail, 'data-id': a.id },
+            h('span', { class: 'name', onclick: pick }, a.name),
+            a.builtin ? h('span', { class: 'badge' }, 'built-in') : h('span', { class: 'detail' }, a.detail.slice(0, 18)),
+            kind === 'clip'
+              ? h(
+                  'button',
+                  {
+                    title: 'Append to the timeline',
+                    onclick: () => {
+                      const d = app.clipDuration(a.id);
+                      if (d !== null)
+                        store.setState((st) => ({ source: 'timeline', segments: [...st.segments, newSegment(a.id, d, st.driver, 0.5)] }));
+                    },
+                  },
+                  '+',
+                )
+              : null,
+            a.builtin
+              ? null
+              : h('button', { title: "Remove (also from this browser's storage)", onclick: () => void app.files.removeAsset(a.id) }, '✕'),
+          ),
+        );
       }
       body.append(ul);
     };
@@ -62,6 +105,14 @@ export function mountLibrary(el: HTMLElement, app: App): void {
   };
   render();
   store.subscribe((s, p) => {
-    if (s.assets !== p.assets || s.robotId !== p.robotId || s.policyId !== p.policyId || s.driver !== p.driver || s.segments !== p.segments || s.source !== p.source) render();
+    if (
+      s.assets !== p.assets ||
+      s.robotId !== p.robotId ||
+      s.policyId !== p.policyId ||
+      s.driver !== p.driver ||
+      s.segments !== p.segments ||
+      s.source !== p.source
+    )
+      render();
   });
 }

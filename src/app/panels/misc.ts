@@ -10,19 +10,39 @@ export function mountErrors(el: HTMLElement): void {
   const render = () => {
     const s = store.getState();
     clear.hidden = !s.errors.length;
-    el.replaceChildren(...(s.errors.length ? s.errors.slice().reverse().map((e) => h('li', { class: 'error', 'data-kind': e.kind, 'data-count': String(e.count) },
-      h('button', { title: 'Dismiss', onclick: () => store.setState((st) => ({ errors: st.errors.filter((x) => x.id !== e.id) })) }, '✕'),
-      e.count > 1 ? h('span', { class: 'count', title: `${e.count} times, last at ${e.at}` }, `×${e.count}`) : null,
-      h('span', { class: 'kind' }, e.kind), e.message)) : [h('li', { class: 'dim', style: 'border:0;background:none' }, 'No errors.')]));
+    el.replaceChildren(
+      ...(s.errors.length
+        ? s.errors
+            .slice()
+            .reverse()
+            .map((e) =>
+              h(
+                'li',
+                { class: 'error', 'data-kind': e.kind, 'data-count': String(e.count) },
+                h(
+                  'button',
+                  { title: 'Dismiss', onclick: () => store.setState((st) => ({ errors: st.errors.filter((x) => x.id !== e.id) })) },
+                  '✕',
+                ),
+                e.count > 1 ? h('span', { class: 'count', title: `${e.count} times, last at ${e.at}` }, `×${e.count}`) : null,
+                h('span', { class: 'kind' }, e.kind),
+                e.message,
+              ),
+            )
+        : [h('li', { class: 'dim', style: 'border:0;background:none' }, 'No errors.')]),
+    );
   };
   render();
-  store.subscribe((s, p) => { if (s.errors !== p.errors) render(); });
+  store.subscribe((s, p) => {
+    if (s.errors !== p.errors) render();
+  });
 }
 
 export function mountStatus(el: HTMLElement): void {
   let last = '';
   const render = () => {
-    const s = store.getState(), st = s.status;
+    const s = store.getState(),
+      st = s.status;
     const parts: [string, string][] = [
       ['t', `${fmt(s.time)} s`],
       ['real-time', `${fmt(st.rtf)}×`],
@@ -35,16 +55,29 @@ export function mountStatus(el: HTMLElement): void {
     const key = parts.map((p) => p[1]).join('|') + st.note + st.obsReason;
     if (key === last) return;
     last = key;
-    el.replaceChildren(...parts.map(([k, v]) => h('span', { 'data-k': k, title: k === 'obs' ? `observations: ${st.obsReason}` : '' }, `${k} `, h('b', { class: 'num' }, v))),
-      st.note ? h('span', { class: 'warn', title: st.note }, st.note) : '');
+    el.replaceChildren(
+      ...parts.map(([k, v]) =>
+        h('span', { 'data-k': k, title: k === 'obs' ? `observations: ${st.obsReason}` : '' }, `${k} `, h('b', { class: 'num' }, v)),
+      ),
+      st.note ? h('span', { class: 'warn', title: st.note }, st.note) : '',
+    );
   };
   render();
   store.subscribe(render);
 }
 
 export function mountToggles(el: HTMLElement, frameRobot: () => void): void {
-  const ghost = h('select', { id: 'ghost', title: 'Reference ghost', onchange: (e: Event) => store.setState({ ghost: (e.target as HTMLSelectElement).value as 'off' }) },
-    h('option', { value: 'beside' }, 'ghost: beside'), h('option', { value: 'over' }, 'ghost: over'), h('option', { value: 'off' }, 'ghost: off'));
+  const ghost = h(
+    'select',
+    {
+      id: 'ghost',
+      title: 'Reference ghost',
+      onchange: (e: Event) => store.setState({ ghost: (e.target as HTMLSelectElement).value as 'off' }),
+    },
+    h('option', { value: 'beside' }, 'ghost: beside'),
+    h('option', { value: 'over' }, 'ghost: over'),
+    h('option', { value: 'off' }, 'ghost: off'),
+  );
   const tog = (id: string, label: string, key: 'follow' | 'showContacts' | 'showCom') =>
     h('button', { id, onclick: () => store.setState((s) => ({ [key]: !s[key] })) }, label);
   const follow = tog('follow', 'follow camera', 'follow');
@@ -52,7 +85,8 @@ export function mountToggles(el: HTMLElement, frameRobot: () => void): void {
   const com = tog('com', 'CoM projection', 'showCom');
   const frame = h('button', { id: 'frame-robot', title: 'Frame the robot (F)', onclick: frameRobot }, 'frame robot');
   window.addEventListener('keydown', (e) => {
-    if (!(e.target as HTMLElement).closest('input,select,textarea') && e.key.toLowerCase() === 'f' && !e.ctrlKey && !e.metaKey) frameRobot();
+    if (!(e.target as HTMLElement).closest('input,select,textarea') && e.key.toLowerCase() === 'f' && !e.ctrlKey && !e.metaKey)
+      frameRobot();
   });
   el.append(ghost, follow, frame, contacts, com);
   const render = () => {
@@ -70,15 +104,22 @@ export function mountToggles(el: HTMLElement, frameRobot: () => void): void {
 export function mountBusy(el: HTMLElement, loader: Loader): void {
   const label = h('span', { id: 'busy-label' });
   const bar = h('progress', { id: 'load-progress', max: 1, value: 0 });
-  const cancel = h('button', { id: 'load-cancel', title: 'Stop this load (what was loaded before stays)', onclick: () => loader.cancelLoad() }, 'Cancel');
+  const cancel = h(
+    'button',
+    { id: 'load-cancel', title: 'Stop this load (what was loaded before stays)', onclick: () => loader.cancelLoad() },
+    'Cancel',
+  );
   el.append(label, bar, cancel);
   const render = () => {
-    const s = store.getState(), p = s.progress;
+    const s = store.getState(),
+      p = s.progress;
     el.hidden = !s.busy && !p;
     bar.hidden = cancel.hidden = !p;
     label.textContent = p ? `${p.label} (${Math.min(p.done + 1, p.total)}/${p.total})` : s.busy;
     if (p) bar.value = p.total ? p.done / p.total : 0;
   };
   render();
-  store.subscribe((s, p) => { if (s.busy !== p.busy || s.progress !== p.progress) render(); });
+  store.subscribe((s, p) => {
+    if (s.busy !== p.busy || s.progress !== p.progress) render();
+  });
 }

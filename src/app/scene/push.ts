@@ -25,7 +25,10 @@ export class PushTool {
   private readonly plane = new THREE.Plane();
   private readonly arrow = new THREE.ArrowHelper(new THREE.Vector3(1, 0, 0), new THREE.Vector3(), 0.3, 0xff5a5a, 0.08, 0.05);
 
-  constructor(private readonly view: Scene, private readonly enabled: () => boolean) {
+  constructor(
+    private readonly view: Scene,
+    private readonly enabled: () => boolean,
+  ) {
     this.arrow.visible = false;
     view.scene.add(this.arrow);
     const c = view.canvas;
@@ -76,7 +79,10 @@ export class PushTool {
     const p = this.current;
     if (!p || p.body !== body) return null;
     const q = new THREE.Quaternion(bodyQuat[body * 4 + 1], bodyQuat[body * 4 + 2], bodyQuat[body * 4 + 3], bodyQuat[body * 4]);
-    const point = p.local.clone().applyQuaternion(q).add(new THREE.Vector3(bodyPos[body * 3], bodyPos[body * 3 + 1], bodyPos[body * 3 + 2]));
+    const point = p.local
+      .clone()
+      .applyQuaternion(q)
+      .add(new THREE.Vector3(bodyPos[body * 3], bodyPos[body * 3 + 1], bodyPos[body * 3 + 2]));
     const f = p.target.clone().sub(point).multiplyScalar(PUSH_STIFFNESS);
     if (f.length() > PUSH_MAX) f.setLength(PUSH_MAX);
     p.force.copy(f);

@@ -2,7 +2,9 @@
 import * as THREE from 'three';
 import type { RobotModel, Shape } from '../../core/model/types';
 
-export interface RobotViewOptions { ghost?: boolean }
+export interface RobotViewOptions {
+  ghost?: boolean;
+}
 
 const geometryCache = new WeakMap<object, THREE.BufferGeometry>();
 
@@ -23,12 +25,18 @@ function meshGeometry(s: Shape): THREE.BufferGeometry {
 function shapeGeometry(s: Shape): THREE.BufferGeometry | null {
   const z = new THREE.Matrix4().makeRotationX(Math.PI / 2); // three's capsule/cylinder run along y; ours along z
   switch (s.type) {
-    case 'mesh': return s.mesh ? meshGeometry(s) : null;
-    case 'sphere': return new THREE.SphereGeometry(s.size[0], 20, 14);
-    case 'capsule': return new THREE.CapsuleGeometry(s.size[0], 2 * s.size[1], 6, 16).applyMatrix4(z);
-    case 'cylinder': return new THREE.CylinderGeometry(s.size[0], s.size[0], 2 * s.size[1], 20).applyMatrix4(z);
-    case 'box': return new THREE.BoxGeometry(2 * s.size[0], 2 * s.size[1], 2 * s.size[2]);
-    default: return null;
+    case 'mesh':
+      return s.mesh ? meshGeometry(s) : null;
+    case 'sphere':
+      return new THREE.SphereGeometry(s.size[0], 20, 14);
+    case 'capsule':
+      return new THREE.CapsuleGeometry(s.size[0], 2 * s.size[1], 6, 16).applyMatrix4(z);
+    case 'cylinder':
+      return new THREE.CylinderGeometry(s.size[0], s.size[0], 2 * s.size[1], 20).applyMatrix4(z);
+    case 'box':
+      return new THREE.BoxGeometry(2 * s.size[0], 2 * s.size[1], 2 * s.size[2]);
+    default:
+      return null;
   }
 }
 
@@ -38,9 +46,17 @@ export class RobotView {
   /** meshes that can be picked for pushing: userData.body = body index */
   readonly pickables: THREE.Mesh[] = [];
 
-  constructor(readonly model: RobotModel, opts: RobotViewOptions = {}) {
+  constructor(
+    readonly model: RobotModel,
+    opts: RobotViewOptions = {},
+  ) {
     const ghostMat = new THREE.MeshStandardMaterial({
-      color: 0x5ab0ff, transparent: true, opacity: 0.28, depthWrite: false, roughness: 0.6, emissive: 0x0a2a55,
+      color: 0x5ab0ff,
+      transparent: true,
+      opacity: 0.28,
+      depthWrite: false,
+      roughness: 0.6,
+      emissive: 0x0a2a55,
     });
     const mats = new Map<string, THREE.Material>();
     const matFor = (s: Shape): THREE.Material => {
@@ -50,8 +66,11 @@ export class RobotView {
       let m = mats.get(key);
       if (!m) {
         m = new THREE.MeshStandardMaterial({
-          color: new THREE.Color(c[0], c[1], c[2]), roughness: 0.55, metalness: 0.15,
-          transparent: c[3] < 1, opacity: c[3],
+          color: new THREE.Color(c[0], c[1], c[2]),
+          roughness: 0.55,
+          metalness: 0.15,
+          transparent: c[3] < 1,
+          opacity: c[3],
         });
         mats.set(key, m);
       }
@@ -86,7 +105,9 @@ export class RobotView {
 
   /** Place every body from world poses (nb*3, nb*4 [w,x,y,z]), optionally shifted by `offset`. */
   update(bodyPos: ArrayLike<number>, bodyQuat: ArrayLike<number>, offset: ArrayLike<number> = [0, 0, 0], env = 0): void {
-    const nb = this.bodies.length, o3 = env * nb * 3, o4 = env * nb * 4;
+    const nb = this.bodies.length,
+      o3 = env * nb * 3,
+      o4 = env * nb * 4;
     for (let b = 0; b < nb; b++) {
       const g = this.bodies[b];
       g.position.set(bodyPos[o3 + b * 3] + offset[0], bodyPos[o3 + b * 3 + 1] + offset[1], bodyPos[o3 + b * 3 + 2] + offset[2]);

@@ -37,7 +37,12 @@ export class Scene {
     this.sun.castShadow = true;
     this.sun.shadow.mapSize.set(2048, 2048);
     const sc = this.sun.shadow.camera;
-    sc.left = -3; sc.right = 3; sc.top = 3; sc.bottom = -3; sc.near = 0.5; sc.far = 20;
+    sc.left = -3;
+    sc.right = 3;
+    sc.top = 3;
+    sc.bottom = -3;
+    sc.near = 0.5;
+    sc.far = 20;
     this.sun.shadow.bias = -0.0005;
     this.scene.add(this.sun, this.sun.target);
 
@@ -54,7 +59,10 @@ export class Scene {
     this.scene.add(axes);
 
     this.comMarker = new THREE.Group();
-    const ring = new THREE.Mesh(new THREE.RingGeometry(0.035, 0.05, 32), new THREE.MeshBasicMaterial({ color: 0xffb347, side: THREE.DoubleSide }));
+    const ring = new THREE.Mesh(
+      new THREE.RingGeometry(0.035, 0.05, 32),
+      new THREE.MeshBasicMaterial({ color: 0xffb347, side: THREE.DoubleSide }),
+    );
     ring.position.z = 0.004;
     const dot = new THREE.Mesh(new THREE.CircleGeometry(0.012, 16), new THREE.MeshBasicMaterial({ color: 0xffb347 }));
     dot.position.z = 0.004;
@@ -101,10 +109,22 @@ export class Scene {
   private static extent(bodyPos: ArrayLike<number>): { x: number; y: number; z0: number; z1: number; w: number } | null {
     const n = bodyPos.length / 3;
     if (!n) return null;
-    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity, z0 = Infinity, z1 = -Infinity;
+    let x0 = Infinity,
+      x1 = -Infinity,
+      y0 = Infinity,
+      y1 = -Infinity,
+      z0 = Infinity,
+      z1 = -Infinity;
     for (let b = 0; b < n; b++) {
-      const x = bodyPos[b * 3], y = bodyPos[b * 3 + 1], z = bodyPos[b * 3 + 2];
-      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); z0 = Math.min(z0, z); z1 = Math.max(z1, z);
+      const x = bodyPos[b * 3],
+        y = bodyPos[b * 3 + 1],
+        z = bodyPos[b * 3 + 2];
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+      z0 = Math.min(z0, z);
+      z1 = Math.max(z1, z);
     }
     return { x: (x0 + x1) / 2, y: (y0 + y1) / 2, z0, z1, w: Math.max(x1 - x0, y1 - y0) };
   }
@@ -148,7 +168,8 @@ export class Scene {
 
   resize(): void {
     const el = this.canvas.parentElement ?? this.canvas;
-    const w = Math.max(1, el.clientWidth), h = Math.max(1, el.clientHeight);
+    const w = Math.max(1, el.clientWidth),
+      h = Math.max(1, el.clientHeight);
     this.renderer.setSize(w, h, false);
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
@@ -174,7 +195,10 @@ export class Scene {
     const dpr = Math.min(window.devicePixelRatio, 2);
     const scale = [1, 0.8, 0.6, 0.45][this.quality];
     this.renderer.setPixelRatio(dpr * scale);
-    if (this.quality >= 2) { this.sun.castShadow = false; this.renderer.shadowMap.enabled = false; }
+    if (this.quality >= 2) {
+      this.sun.castShadow = false;
+      this.renderer.shadowMap.enabled = false;
+    }
     this.resize();
   }
 }

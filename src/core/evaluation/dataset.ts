@@ -54,15 +54,31 @@ export function clipRows(r: EvalResult): ClipRow[] {
       values[key] = s.n ? s.mean : null;
     }
     const diagnostics = r.groups.find((g) => g.clip === clip && g.clip_diagnostics)?.clip_diagnostics ?? null;
-    return { clip, episodes: eps.length, successes: eps.filter((e) => e.success).length, invalid: eps.filter((e) => e.status === 'invalid').length, values, diagnostics };
+    return {
+      clip,
+      episodes: eps.length,
+      successes: eps.filter((e) => e.success).length,
+      invalid: eps.filter((e) => e.status === 'invalid').length,
+      values,
+      diagnostics,
+    };
   });
 }
 
 export function failedEpisodes(r: EvalResult): FailedEpisode[] {
-  return r.groups.flatMap((g) => g.episodes.filter((e) => !e.success).map((e) => ({
-    clip: g.clip, variant: g.variant, scenario: g.scenario, episode: e.index, status: e.status,
-    failure_s: e.survived_s, reason: e.status === 'invalid' ? `invalid: ${e.invalid_reasons.join('; ')}` : e.termination ?? '',
-  })));
+  return r.groups.flatMap((g) =>
+    g.episodes
+      .filter((e) => !e.success)
+      .map((e) => ({
+        clip: g.clip,
+        variant: g.variant,
+        scenario: g.scenario,
+        episode: e.index,
+        status: e.status,
+        failure_s: e.survived_s,
+        reason: e.status === 'invalid' ? `invalid: ${e.invalid_reasons.join('; ')}` : (e.termination ?? ''),
+      })),
+  );
 }
 
 export interface DatasetAggregate {
@@ -82,8 +98,11 @@ export function datasetAggregate(r: EvalResult): DatasetAggregate {
   // the clip success rate has its Wilson interval above; a t interval over 0/100 % values would be meaningless
   for (const [key] of CLIP_COLUMNS) if (key !== 'success_rate') stats[key] = meanStat(rows.map((c) => c.values[key] ?? NaN));
   return {
-    clips: rows.length, clips_succeeded: ok,
-    clip_success_rate: rows.length ? r6(ok / rows.length) : null, clip_success_ci95: rows.length ? wilson(ok, rows.length) : null, stats,
+    clips: rows.length,
+    clips_succeeded: ok,
+    clip_success_rate: rows.length ? r6(ok / rows.length) : null,
+    clip_success_ci95: rows.length ? wilson(ok, rows.length) : null,
+    stats,
   };
 }
 

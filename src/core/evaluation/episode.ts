@@ -84,7 +84,6 @@ function hashOf(data: string | Uint8Array | undefined): string {
   return `${data.length}:${(h >>> 0).toString(36)}`;
 }
 
-
 interface BatchInputs {
   model: RobotModel;
   clip?: MotionClip;
@@ -101,15 +100,24 @@ function loadInputs(job: BatchJob): BatchInputs {
   const embedded = !('jointNames' in src) && src.embedded === true;
   const clipKey = 'jointNames' in src || embedded ? null : `${robotKey}|clip:${src.file}:${hashOf(src.text ?? src.bytes)}:${src.fps ?? ''}`;
   const repair = job.repair !== false;
-  const diagnosed = embedded ? undefined
-    : memo(clipKey && `${clipKey}|diagnosed:${repair}`, () => diagnoseEvalClip(model, 'jointNames' in src ? src : loadClip(src, model), repair));
+  const diagnosed = embedded
+    ? undefined
+    : memo(clipKey && `${clipKey}|diagnosed:${repair}`, () =>
+        diagnoseEvalClip(model, 'jointNames' in src ? src : loadClip(src, model), repair),
+      );
   const clip = diagnosed?.clip;
-  const v = job.variant, pol = v.policy;
+  const v = job.variant,
+    pol = v.policy;
   const driver = v.driver ?? (pol ? 'policy' : 'reference');
-  const config = driver === 'policy' && pol
-    ? structuredClone(memo(`${robotKey}|policy:${pol.file}:${hashOf(pol.bytes)}:${hashOf(pol.yaml)}:${hashOf(typeof pol.profile === 'string' ? pol.profile : JSON.stringify(pol.profile))}`,
-      () => loadPolicyConfig(pol, model)))
-    : null;
+  const config =
+    driver === 'policy' && pol
+      ? structuredClone(
+          memo(
+            `${robotKey}|policy:${pol.file}:${hashOf(pol.bytes)}:${hashOf(pol.yaml)}:${hashOf(typeof pol.profile === 'string' ? pol.profile : JSON.stringify(pol.profile))}`,
+            () => loadPolicyConfig(pol, model),
+          ),
+        )
+      : null;
   return { model, clip, clipDiagnostics: diagnosed?.diagnostics, clipKey: clipKey && `${clipKey}|repair:${repair}`, config, driver };
 }
 
@@ -132,29 +140,45 @@ async function makeEngine(job: BatchJob, model: RobotModel, options: Partial<Phy
 export function policyInfoOf(cfg: PolicyConfig | null): PolicyInfo | undefined {
   if (!cfg) return undefined;
   return {
-    policy_family: cfg.family ?? 'unknown', config_source: cfg.source, filled_from_profile: cfg.filledFromProfile ?? [],
-    config_warnings: cfg.warnings ?? [], ...(cfg.heldJoints?.names.length ? { held_joints: cfg.heldJoints.names } : {}),
+    policy_family: cfg.family ?? 'unknown',
+    config_source: cfg.source,
+    filled_from_profile: cfg.filledFromProfile ?? [],
+    config_warnings: cfg.warnings ?? [],
+    ...(cfg.heldJoints?.names.length ? { held_joints: cfg.heldJoints.names } : {}),
   };
 }
 
 function toOutput(job: BatchJob, inp: BatchInputs, o: EpisodesOutcome, engineNotes: string[]): BatchOutput {
   const records: EpisodeRecord[] = job.episodes.map((index, e) => ({
     index,
-    ...o.acc.result(e, { survived_s: o.survived[e], clip_s: o.evalSeconds, termination: o.termination[e], non_finite_actions: o.nonFinite[e] }),
+    ...o.acc.result(e, {
+      survived_s: o.survived[e],
+      clip_s: o.evalSeconds,
+      termination: o.termination[e],
+      non_finite_actions: o.nonFinite[e],
+    }),
     perturbation: o.pert[e],
   }));
   const info = policyInfoOf(inp.config);
   return {
-    records, adjustments: [...engineNotes, ...o.notes], jointNames: o.sel.joints.map((j) => inp.model.joints[j].name),
-    clipName: o.clipName, controlSteps: o.done, msPerControlStep: o.msPerControlStep, ...(info ? { policyInfo: info } : {}),
-    metricSettings: describeSelection(inp.model, o.sel), ...(inp.clipDiagnostics ? { clipDiagnostics: inp.clipDiagnostics } : {}),
+    records,
+    adjustments: [...engineNotes, ...o.notes],
+    jointNames: o.sel.joints.map((j) => inp.model.joints[j].name),
+    clipName: o.clipName,
+    controlSteps: o.done,
+    msPerControlStep: o.msPerControlStep,
+    ...(info ? { policyInfo: info } : {}),
+    metricSettings: describeSelection(inp.model, o.sel),
+    ...(inp.clipDiagnostics ? { clipDiagnostics: inp.clipDiagnostics } : {}),
     referenceWarnings: inp.clipDiagnostics?.reference_warnings ?? o.referenceWarnings,
   };
 }
 
 export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promise<BatchOutput> {
   const inp = loadInputs(job);
-  const { model, config: cfg } = inp, v = job.variant, n = job.episodes.length;
+  const { model, config: cfg } = inp,
+    v = job.variant,
+    n = job.episodes.length;
   const physicsDt = cfg?.physicsDt ?? v.physics?.dt ?? 0.005;
   const decimation = cfg?.decimation ?? Math.max(1, Math.round(0.02 / physicsDt));
   const notes: string[] = [];
@@ -164,18 +188,47 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
   const raw = await makeEngine(job, model, { ...v.physics, n, dt: physicsDt, ...(armature ? { armature } : {}) }, n);
   try {
     const controlDt = physicsDt * decimation;
-    const track = inp.clip && !cfg?.embeddedReference
-      ? memo(inp.clipKey && `${inp.clipKey}|track:${controlDt}`, () => new ReferenceTrack(model, inp.clip!, controlDt))
-      : undefined;
+    const track =
+      inp.clip && !cfg?.embeddedReference
+        ? memo(inp.clipKey && `${inp.clipKey}|track:${controlDt}`, () => new ReferenceTrack(model, inp.clip!, controlDt))
+        : undefined;
     const clipLabel = 'jointNames' in job.clip ? job.clip.name : job.clip.file;
     const rec = job.record
-      ? new EpisodeRecorders(model, controlDt, job.episodes.map((i) => recordingName(v.label, clipLabel, job.scenario.name, i)), cfg?.jointNames)
+      ? new EpisodeRecorders(
+          model,
+          controlDt,
+          job.episodes.map((i) => recordingName(v.label, clipLabel, job.scenario.name, i)),
+          cfg?.jointNames,
+        )
       : null;
-    const hooks = rec ? { onTermination: (e: number) => rec.stop(e), onControl: (_k: number, st: BatchState, a: Float32Array | null, t: Float32Array | null) => rec.step(st, a, t) } : {};
-    const out = await runEpisodes({
-      model, raw, driver: inp.driver, config: cfg, policy: v.policy, clip: inp.clip, track, scenario: job.scenario, episodes: job.episodes,
-      physicsDt, decimation, seconds: job.seconds, start: startModeOf(job.start), gainScale: v.gainScale, assist: v.assist, metrics: job.metrics, repair: job.repair,
-    }, { onProgress, ...hooks });
+    const hooks = rec
+      ? {
+          onTermination: (e: number) => rec.stop(e),
+          onControl: (_k: number, st: BatchState, a: Float32Array | null, t: Float32Array | null) => rec.step(st, a, t),
+        }
+      : {};
+    const out = await runEpisodes(
+      {
+        model,
+        raw,
+        driver: inp.driver,
+        config: cfg,
+        policy: v.policy,
+        clip: inp.clip,
+        track,
+        scenario: job.scenario,
+        episodes: job.episodes,
+        physicsDt,
+        decimation,
+        seconds: job.seconds,
+        start: startModeOf(job.start),
+        gainScale: v.gainScale,
+        assist: v.assist,
+        metrics: job.metrics,
+        repair: job.repair,
+      },
+      { onProgress, ...hooks },
+    );
     const result = toOutput(job, inp, out, [...raw.adjustments, ...notes]);
     return rec ? { ...result, recordings: rec.recordings() } : result;
   } finally {

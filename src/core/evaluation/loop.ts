@@ -143,7 +143,9 @@ function standingTrack(model: RobotModel, cfg: PolicyConfig, controlDt: number):
 }
 
 async function preparePolicy(s: EpisodesSpec, engine: PhysicsEngine, controlDt: number): Promise<Prepared> {
-  const cfg = s.config!, file = s.policy!.file, notes: string[] = [];
+  const cfg = s.config!,
+    file = s.policy!.file,
+    notes: string[] = [];
   const session = await PolicySession.create(s.policy!.bytes, cfg, { file });
   try {
     let track: ReferenceSource | undefined = s.track ?? (s.clip ? new ReferenceTrack(s.model, s.clip, controlDt) : undefined);
@@ -158,20 +160,35 @@ async function preparePolicy(s: EpisodesSpec, engine: PhysicsEngine, controlDt: 
       notes.push(`no clip: ${cfg.motionSeconds} s of motion (the policy's phase length); errors are relative to its default pose`);
     }
     const ctl = new PolicyController({ model: s.model, engine, config: cfg, session, track, start: s.start, file, gainScale: s.gainScale });
-    let firstStep = 0, referenceWarnings: ReferenceWarning[] = [];
+    let firstStep = 0,
+      referenceWarnings: ReferenceWarning[] = [];
     if (cfg.embeddedReference) {
       const obsSize = ctl.obs.length / ctl.n;
       const len = await probeReferenceLength(session, cfg, obsSize, file);
-      notes.push(`embedded reference: ${len.last + 1} steps (${(len.last * controlDt).toFixed(2)} s), found by probing time_step (${len.probes} runs; `
-        + `${len.failsPastEnd ? 'the graph fails' : 'the outputs stop changing'} past the last frame)`);
-      const d = diagnoseReference(s.model, await embeddedSteps(session, cfg, s.model, obsSize, len.last, controlDt, file), { repair: s.repair });
+      notes.push(
+        `embedded reference: ${len.last + 1} steps (${(len.last * controlDt).toFixed(2)} s), found by probing time_step (${len.probes} runs; ` +
+          `${len.failsPastEnd ? 'the graph fails' : 'the outputs stop changing'} past the last frame)`,
+      );
+      const d = diagnoseReference(s.model, await embeddedSteps(session, cfg, s.model, obsSize, len.last, controlDt, file), {
+        repair: s.repair,
+      });
       referenceWarnings = d.warnings;
       firstStep = d.start;
       ctl.setLastStep(d.end - 1);
     }
     if (session.batchNote) notes.push(session.batchNote);
     if (cfg.heldJoints?.names.length) notes.push(`joints not driven by the policy, held by PD: ${cfg.heldJoints.names.join(', ')}`);
-    return { driver: ctl, policy: ctl, builtin: null, session, refSteps: ctl.nSteps - firstStep, clipName, notes, firstStep, referenceWarnings };
+    return {
+      driver: ctl,
+      policy: ctl,
+      builtin: null,
+      session,
+      refSteps: ctl.nSteps - firstStep,
+      clipName,
+      notes,
+      firstStep,
+      referenceWarnings,
+    };
   } catch (e) {
     await session.release();
     throw e;
@@ -181,22 +198,38 @@ async function preparePolicy(s: EpisodesSpec, engine: PhysicsEngine, controlDt: 
 function prepareBuiltin(s: EpisodesSpec, engine: PhysicsEngine, controlDt: number): Prepared {
   if (!s.track && !s.clip) fail('PolicyError', '<episode>', 'clip', `the ${s.driver} driver needs a motion clip`);
   const track = s.track ?? new ReferenceTrack(s.model, s.clip!, controlDt);
-  const assist = s.driver === 'reference' ? s.assist ?? 0 : 0;
+  const assist = s.driver === 'reference' ? (s.assist ?? 0) : 0;
   const ctl = new BuiltinController({ model: s.model, engine, track, assist, decimation: s.decimation });
   const zeros = s.model.joints.map(() => 0);
   if (s.driver === 'zero') s.raw.setGains(zeros, zeros);
   else if (s.gainScale !== undefined && s.gainScale !== 1) {
-    const g = builtinGains(s.model), k = s.gainScale;
-    s.raw.setGains(g.kp.map((x) => x * k), g.kd.map((x) => x * k), s.model.joints.map((j) => j.effortLimit));
+    const g = builtinGains(s.model),
+      k = s.gainScale;
+    s.raw.setGains(
+      g.kp.map((x) => x * k),
+      g.kd.map((x) => x * k),
+      s.model.joints.map((j) => j.effortLimit),
+    );
   }
   const notes = assist > 0 ? [`built-in controller with an assistive root wrench (assist ${assist}): not a physical controller`] : [];
-  return { driver: ctl, policy: null, builtin: ctl, session: null, refSteps: track.nSteps, clipName: s.clip?.name ?? 'reference', notes, firstStep: 0, referenceWarnings: [] };
+  return {
+    driver: ctl,
+    policy: null,
+    builtin: ctl,
+    session: null,
+    refSteps: track.nSteps,
+    clipName: s.clip?.name ?? 'reference',
+    notes,
+    firstStep: 0,
+    referenceWarnings: [],
+  };
 }
 
 /** Control steps of the episode: the reference's length, capped by the caller's and the scenario's seconds. */
 function episodeLength(s: EpisodesSpec, refSteps: number, controlDt: number): { steps: number; evalSeconds: number } {
   const seconds = Math.min(s.seconds ?? Infinity, s.scenario.seconds ?? Infinity, (refSteps - 1) * controlDt);
-  if (!Number.isFinite(seconds)) fail('PolicyError', s.policy?.file ?? '<episode>', 'seconds', 'the episode has no length: give a clip or seconds');
+  if (!Number.isFinite(seconds))
+    fail('PolicyError', s.policy?.file ?? '<episode>', 'seconds', 'the episode has no length: give a clip or seconds');
   const steps = Math.max(1, Math.round(seconds / controlDt));
   return { steps, evalSeconds: steps * controlDt };
 }
@@ -204,15 +237,21 @@ function episodeLength(s: EpisodesSpec, refSteps: number, controlDt: number): { 
 /** Env e's start state moved by its initial-state noise (root xy and yaw, joint offsets clamped to range). */
 function applyInitNoise(raw: PhysicsEngine, model: RobotModel, from: BatchState, e: number, p: EpisodePerturbation['init']): void {
   if (!(p.root_yaw !== 0 || p.root_pos[0] !== 0 || p.root_pos[1] !== 0 || Object.values(p.joint_pos).some((x) => x !== 0))) return;
-  const f = envState(from, e), rootPos = f.rootPos;
+  const f = envState(from, e),
+    rootPos = f.rootPos;
   const qz = qFromAxisAngle([0, 0, 1], p.root_yaw);
   const jp = Float32Array.from(f.jointPos, (x, j) => {
-    const r = model.joints[j].range, y = x + (p.joint_pos[model.joints[j].name] ?? 0);
+    const r = model.joints[j].range,
+      y = x + (p.joint_pos[model.joints[j].name] ?? 0);
     return r ? Math.min(Math.max(y, r[0]), r[1]) : y;
   });
   raw.reset(e, {
-    rootPos: [rootPos[0] + p.root_pos[0], rootPos[1] + p.root_pos[1], rootPos[2]], rootQuat: qMul(qz, f.rootQuat),
-    rootLinVel: qRotate(qz, f.rootLinVel!), rootAngVel: f.rootAngVel, jointPos: jp, jointVel: f.jointVel,
+    rootPos: [rootPos[0] + p.root_pos[0], rootPos[1] + p.root_pos[1], rootPos[2]],
+    rootQuat: qMul(qz, f.rootQuat),
+    rootLinVel: qRotate(qz, f.rootLinVel!),
+    rootAngVel: f.rootAngVel,
+    jointPos: jp,
+    jointVel: f.jointVel,
   });
 }
 
@@ -247,7 +286,9 @@ interface LoopState {
 /** Score every running env at step k and check its termination (BeyondMimic); returns the envs to stop. */
 function scoreEnvs(L: LoopState, k: number): number[] {
   const stop: number[] = [];
-  const { s, p, acc, sel } = L, ref = p.driver.ref, state = s.raw.state;
+  const { s, p, acc, sel } = L,
+    ref = p.driver.ref,
+    state = s.raw.state;
   for (let e = 0; e < L.alive.length; e++) {
     if (!L.alive[e]) continue;
     acc.add(state, ref, e);
@@ -266,7 +307,14 @@ function scoreEnvs(L: LoopState, k: number): number[] {
 }
 
 /** The physics of one control step; a simulation error ends every env still running. */
-function physics(L: LoopState, k: number, run: { physicsStep: number }, line: DelayLine, pushes: PushSchedule, assist: (() => void) | null): boolean {
+function physics(
+  L: LoopState,
+  k: number,
+  run: { physicsStep: number },
+  line: DelayLine,
+  pushes: PushSchedule,
+  assist: (() => void) | null,
+): boolean {
   try {
     for (let i = 0; i < L.s.decimation; i++) {
       if (assist) assist();
@@ -291,18 +339,39 @@ function physics(L: LoopState, k: number, run: { physicsStep: number }, line: De
 }
 
 /** The episodes' perturbations drawn and applied: friction and masses now; observation noise on the builder. */
-function perturb(s: EpisodesSpec, p: Prepared, evalSeconds: number): { pert: EpisodePerturbation[]; pushes: PushSchedule; line: DelayLine } {
+function perturb(
+  s: EpisodesSpec,
+  p: Prepared,
+  evalSeconds: number,
+): { pert: EpisodePerturbation[]; pushes: PushSchedule; line: DelayLine } {
   const { model, raw } = s;
-  const pert = s.episodes.map((i) => samplePerturbation(s.scenario, i, {
-    bodyNames: model.bodies.map((b) => b.name), jointNames: model.joints.map((j) => j.name), seconds: evalSeconds, physicsDt: s.physicsDt,
-  }));
+  const pert = s.episodes.map((i) =>
+    samplePerturbation(s.scenario, i, {
+      bodyNames: model.bodies.map((b) => b.name),
+      jointNames: model.joints.map((j) => j.name),
+      seconds: evalSeconds,
+      physicsDt: s.physicsDt,
+    }),
+  );
   applyPhysicalPerturbations(raw, pert);
   if (p.policy) {
-    const ctl = p.policy, cfg = s.config!;
-    const nz = new ObsNoise(pert, ctl.builder.entries.map((r, k) => ({ term: r.term, layoutName: cfg.observations[k].term })));
+    const ctl = p.policy,
+      cfg = s.config!;
+    const nz = new ObsNoise(
+      pert,
+      ctl.builder.entries.map((r, k) => ({ term: r.term, layoutName: cfg.observations[k].term })),
+    );
     if (nz.any) ctl.builder.noise = (e, t, value, dim) => nz.add(e, t, value, dim);
   }
-  return { pert, pushes: new PushSchedule(raw, pert, s.physicsDt), line: new DelayLine(raw, pert.map((x) => x.action_delay_steps), s.decimation) };
+  return {
+    pert,
+    pushes: new PushSchedule(raw, pert, s.physicsDt),
+    line: new DelayLine(
+      raw,
+      pert.map((x) => x.action_delay_steps),
+      s.decimation,
+    ),
+  };
 }
 
 interface PhysicsParts {
@@ -314,7 +383,8 @@ interface PhysicsParts {
 
 /** Control steps 0..steps (see the file comment); returns the last step run. */
 async function controlSteps(L: LoopState, steps: number, ph: PhysicsParts): Promise<number> {
-  const { p, hooks } = L, n = L.alive.length;
+  const { p, hooks } = L,
+    n = L.alive.length;
   for (let k = 0; ; k++) {
     await p.driver.act();
     if (p.policy) for (let e = 0; e < n; e++) if (L.alive[e] && p.policy.lastNonFinite[e]) L.nonFinite[e]++;
@@ -335,7 +405,9 @@ async function controlSteps(L: LoopState, steps: number, ph: PhysicsParts): Prom
 
 /** Run the episodes of `spec` (one per env) to their end. */
 export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promise<EpisodesOutcome> {
-  const { model, raw } = s, n = s.episodes.length, controlDt = s.physicsDt * s.decimation;
+  const { model, raw } = s,
+    n = s.episodes.length,
+    controlDt = s.physicsDt * s.decimation;
   const run = { physicsStep: 0 };
   // the engine the driver sees: PD targets go through the action-delay line (made once the delays are drawn)
   let line: DelayLine | null = null;
@@ -350,8 +422,16 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
     const sel = metricSelection(model, s.config);
     Object.assign(sel, metricSelectionExtras(model, sel, controlDt, s.metrics));
     const L: LoopState = {
-      s, p, hooks, acc: new MetricAccumulator(n, sel), sel, alive: new Uint8Array(n).fill(1),
-      survived: new Float64Array(n), termination: new Array<string | null>(n).fill(null), nonFinite: new Int32Array(n), controlDt,
+      s,
+      p,
+      hooks,
+      acc: new MetricAccumulator(n, sel),
+      sel,
+      alive: new Uint8Array(n).fill(1),
+      survived: new Float64Array(n),
+      termination: new Array<string | null>(n).fill(null),
+      nonFinite: new Int32Array(n),
+      controlDt,
     };
     await startEnvs(s, p.driver, pt.pert, p.firstStep);
     const t0 = now();
@@ -359,8 +439,20 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
     const ms = (now() - t0) / Math.max(1, done);
     for (let e = 0; e < n; e++) if (L.termination[e] === null) L.survived[e] = evalSeconds;
     return {
-      acc: L.acc, sel, pert: pt.pert, survived: L.survived, alive: L.alive, termination: L.termination, nonFinite: L.nonFinite,
-      steps, done, evalSeconds, msPerControlStep: ms, notes: [...p.notes, ...startNotes(p.policy)], clipName: p.clipName, policy: p.policy,
+      acc: L.acc,
+      sel,
+      pert: pt.pert,
+      survived: L.survived,
+      alive: L.alive,
+      termination: L.termination,
+      nonFinite: L.nonFinite,
+      steps,
+      done,
+      evalSeconds,
+      msPerControlStep: ms,
+      notes: [...p.notes, ...startNotes(p.policy)],
+      clipName: p.clipName,
+      policy: p.policy,
       referenceWarnings: p.referenceWarnings,
     };
   } finally {
@@ -372,5 +464,7 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
 function startNotes(c: PolicyController | null): string[] {
   if (!c || c.start !== 'ground' || c.startShift[0] === 0) return [];
   const dz = c.startShift[0];
-  return [`start 'ground': robot and reference ${dz > 0 ? 'raised' : 'lowered'} ${Math.abs(dz).toFixed(3)} m so that the lowest collision point (${c.startShiftBody}) rests on the floor`];
+  return [
+    `start 'ground': robot and reference ${dz > 0 ? 'raised' : 'lowered'} ${Math.abs(dz).toFixed(3)} m so that the lowest collision point (${c.startShiftBody}) rests on the floor`,
+  ];
 }

@@ -36,9 +36,11 @@ export function makeShardFile(result: EvalResult, plan: PlanFingerprint, clipPat
 
 function check(name: string, raw: unknown): ShardFile {
   const o = raw as Partial<ShardFile> | null;
-  if (typeof o !== 'object' || o === null || o.format !== SHARD_FORMAT) fail('ParseError', name, 'format', `not a shard file (expected format "${SHARD_FORMAT}", written by eval --out)`);
+  if (typeof o !== 'object' || o === null || o.format !== SHARD_FORMAT)
+    fail('ParseError', name, 'format', `not a shard file (expected format "${SHARD_FORMAT}", written by eval --out)`);
   const s = o!.shard;
-  if (!s || !Number.isInteger(s.count) || s.count < 1 || !Number.isInteger(s.index) || s.index < 0 || s.index >= s.count) fail('ParseError', name, 'shard', `expected {index, count} with 0 <= index < count, got ${JSON.stringify(s)}`);
+  if (!s || !Number.isInteger(s.count) || s.count < 1 || !Number.isInteger(s.index) || s.index < 0 || s.index >= s.count)
+    fail('ParseError', name, 'shard', `expected {index, count} with 0 <= index < count, got ${JSON.stringify(s)}`);
   if (!o!.plan || !o!.result || !Array.isArray(o!.result.groups)) fail('ParseError', name, 'result', 'missing plan or result');
   return o as ShardFile;
 }
@@ -47,11 +49,18 @@ function check(name: string, raw: unknown): ShardFile {
 export function mergeShards(files: { name: string; data: unknown }[]): { result: EvalResult; clipPaths: string[] } {
   if (!files.length) return fail('ParseError', '<merge>', 'inputs', 'no shard files given');
   const shards = files.map((f) => check(f.name, f.data));
-  const first = shards[0], n = first.shard.count;
+  const first = shards[0],
+    n = first.shard.count;
   shards.forEach((s, i) => {
     const name = files[i].name;
     for (const k of Object.keys(first.plan) as (keyof PlanFingerprint)[]) {
-      if (s.plan[k] !== first.plan[k]) fail('ParseError', name, `plan.${k}`, `shard plan mismatch: its ${k} differ from ${files[0].name}'s (${s.plan[k]} vs ${first.plan[k]})`);
+      if (s.plan[k] !== first.plan[k])
+        fail(
+          'ParseError',
+          name,
+          `plan.${k}`,
+          `shard plan mismatch: its ${k} differ from ${files[0].name}'s (${s.plan[k]} vs ${first.plan[k]})`,
+        );
     }
     if (s.shard.count !== n) fail('ParseError', name, 'shard.count', `shard of ${s.shard.count}, but ${files[0].name} is a shard of ${n}`);
     if (s.result.groups.length !== first.result.groups.length) fail('ParseError', name, 'result.groups', 'a different number of groups');
@@ -68,16 +77,20 @@ export function mergeShards(files: { name: string; data: unknown }[]): { result:
   const groups: GroupResult[] = first.result.groups.map((_, gi) => {
     const parts = ordered.map((s) => s.result.groups[gi]);
     const episodes = parts.flatMap((g) => g.episodes).sort((a, b) => a.index - b.index);
-    episodes.forEach((e, i) => { if (e.index !== i) fail('ParseError', '<merge>', `groups[${gi}].episodes`, `episode ${i} missing or duplicated`); });
+    episodes.forEach((e, i) => {
+      if (e.index !== i) fail('ParseError', '<merge>', `groups[${gi}].episodes`, `episode ${i} missing or duplicated`);
+    });
     const meta = parts.find((g) => g.metric_settings !== null) ?? parts[0];
     return { ...meta, aggregate: aggregate(episodes), episodes };
   });
   const t = ordered.map((s) => s.result.timing);
   const { shard: _s, ...rest } = first.result;
   const result: EvalResult = {
-    ...rest, groups,
+    ...rest,
+    groups,
     timing: {
-      wall_s: Math.max(...t.map((x) => x.wall_s)), workers: t.reduce((a, x) => a + x.workers, 0),
+      wall_s: Math.max(...t.map((x) => x.wall_s)),
+      workers: t.reduce((a, x) => a + x.workers, 0),
       ms_per_control_step: Number((t.reduce((a, x) => a + x.ms_per_control_step, 0) / t.length).toFixed(3)),
       ms_per_env_control_step: Number((t.reduce((a, x) => a + x.ms_per_env_control_step, 0) / t.length).toFixed(3)),
     },

@@ -27,13 +27,20 @@ export interface MetricSettings {
 }
 
 /** The selection's key bodies, control step and frame stride (named errors for unknown bodies, bad rates). */
-export function metricSelectionExtras(model: RobotModel, sel: MetricSelection, controlDt: number, o: MetricOptions = {}, file = '<metrics>'):
-  Pick<MetricSelection, 'keyBodies' | 'controlDt' | 'frameStride'> {
-  const keyBodies = o.keyBodies?.map((b) => {
-    const i = model.bodyIndex.get(b);
-    if (i === undefined) return fail('ParseError', file, 'key bodies', `unknown body '${b}' (robot bodies: ${model.bodies.map((x) => x.name).join(', ')})`);
-    return i;
-  }) ?? sel.tracked;
+export function metricSelectionExtras(
+  model: RobotModel,
+  sel: MetricSelection,
+  controlDt: number,
+  o: MetricOptions = {},
+  file = '<metrics>',
+): Pick<MetricSelection, 'keyBodies' | 'controlDt' | 'frameStride'> {
+  const keyBodies =
+    o.keyBodies?.map((b) => {
+      const i = model.bodyIndex.get(b);
+      if (i === undefined)
+        return fail('ParseError', file, 'key bodies', `unknown body '${b}' (robot bodies: ${model.bodies.map((x) => x.name).join(', ')})`);
+      return i;
+    }) ?? sel.tracked;
   const hz = 1 / controlDt;
   if (o.fps !== undefined && !(Number.isFinite(o.fps) && o.fps > 0 && o.fps <= hz + 1e-9)) {
     fail('ParseError', file, 'metric fps', `expected a frame rate in (0, ${hz}] Hz (the control rate), got ${o.fps}`);
@@ -44,10 +51,16 @@ export function metricSelectionExtras(model: RobotModel, sel: MetricSelection, c
 
 export function describeSelection(model: RobotModel, sel: MetricSelection): MetricSettings {
   const names = (ix: number[]) => ix.map((i) => model.bodies[i].name);
-  const hz = sel.controlDt ? 1 / sel.controlDt : NaN, stride = sel.frameStride ?? 1;
+  const hz = sel.controlDt ? 1 / sel.controlDt : NaN,
+    stride = sel.frameStride ?? 1;
   return {
-    tracked_bodies: names(sel.tracked), key_bodies: names(sel.keyBodies ?? sel.tracked), end_effectors: names(sel.endEffectors),
-    anchor: model.bodies[sel.anchor]?.name ?? '', root: model.bodies[sel.root]?.name ?? '',
-    control_hz: Number(hz.toPrecision(6)), frame_hz: Number((hz / stride).toPrecision(6)), frame_stride: stride,
+    tracked_bodies: names(sel.tracked),
+    key_bodies: names(sel.keyBodies ?? sel.tracked),
+    end_effectors: names(sel.endEffectors),
+    anchor: model.bodies[sel.anchor]?.name ?? '',
+    root: model.bodies[sel.root]?.name ?? '',
+    control_hz: Number(hz.toPrecision(6)),
+    frame_hz: Number((hz / stride).toPrecision(6)),
+    frame_stride: stride,
   };
 }

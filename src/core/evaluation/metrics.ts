@@ -35,7 +35,11 @@ export function bodyPosError(state: S, ref: S, e: number, bodies: number[]): num
   let sum = 0;
   for (const b of bodies) {
     const i = (e * state.nb + b) * 3;
-    sum += Math.hypot(state.bodyPos[i] - ref.bodyPos[i], state.bodyPos[i + 1] - ref.bodyPos[i + 1], state.bodyPos[i + 2] - ref.bodyPos[i + 2]);
+    sum += Math.hypot(
+      state.bodyPos[i] - ref.bodyPos[i],
+      state.bodyPos[i + 1] - ref.bodyPos[i + 1],
+      state.bodyPos[i + 2] - ref.bodyPos[i + 2],
+    );
   }
   return sum / bodies.length;
 }
@@ -50,8 +54,16 @@ export function bodyPosErrorLocal(state: S, ref: S, e: number, bodies: number[],
   let sum = 0;
   for (const b of bodies) {
     const i = (e * state.nb + b) * 3;
-    const a = qRotateInv(qs, [state.bodyPos[i] - state.bodyPos[r], state.bodyPos[i + 1] - state.bodyPos[r + 1], state.bodyPos[i + 2] - state.bodyPos[r + 2]]);
-    const c = qRotateInv(qr, [ref.bodyPos[i] - ref.bodyPos[r], ref.bodyPos[i + 1] - ref.bodyPos[r + 1], ref.bodyPos[i + 2] - ref.bodyPos[r + 2]]);
+    const a = qRotateInv(qs, [
+      state.bodyPos[i] - state.bodyPos[r],
+      state.bodyPos[i + 1] - state.bodyPos[r + 1],
+      state.bodyPos[i + 2] - state.bodyPos[r + 2],
+    ]);
+    const c = qRotateInv(qr, [
+      ref.bodyPos[i] - ref.bodyPos[r],
+      ref.bodyPos[i + 1] - ref.bodyPos[r + 1],
+      ref.bodyPos[i + 2] - ref.bodyPos[r + 2],
+    ]);
     sum += Math.hypot(a[0] - c[0], a[1] - c[1], a[2] - c[2]);
   }
   return sum / bodies.length;
@@ -78,8 +90,14 @@ export function mechanicalPower(state: Pick<BatchState, 'nj' | 'jointTorque' | '
 }
 
 /** Horizontal speed (m/s) of each foot in contact (contact force norm > threshold); returns [sum, count]. */
-export function footSlip(state: Pick<BatchState, 'nb' | 'bodyLinVel' | 'contactForce'>, e: number, feet: number[], threshold: number): [number, number] {
-  let sum = 0, count = 0;
+export function footSlip(
+  state: Pick<BatchState, 'nb' | 'bodyLinVel' | 'contactForce'>,
+  e: number,
+  feet: number[],
+  threshold: number,
+): [number, number] {
+  let sum = 0,
+    count = 0;
   for (const f of feet) {
     const i = (e * state.nb + f) * 3;
     const c = state.contactForce;
@@ -134,8 +152,19 @@ export interface EpisodeMetrics {
 }
 
 const SCALARS = [
-  'survived_s', 'mean_joint_err_rad', 'joint_pos_rmse_rad', 'joint_vel_rmse_rad_s', 'mpjpe_m', 'mpjpe_root_rel_m',
-  'mean_anchor_pos_err_m', 'anchor_ori_err_rad', 'ee_pos_err_m', 'torque_rms_nm', 'power_w', 'foot_slip_m_s', 'non_finite_actions',
+  'survived_s',
+  'mean_joint_err_rad',
+  'joint_pos_rmse_rad',
+  'joint_vel_rmse_rad_s',
+  'mpjpe_m',
+  'mpjpe_root_rel_m',
+  'mean_anchor_pos_err_m',
+  'anchor_ori_err_rad',
+  'ee_pos_err_m',
+  'torque_rms_nm',
+  'power_w',
+  'foot_slip_m_s',
+  'non_finite_actions',
 ] as const;
 export type ScalarMetric = (typeof SCALARS)[number];
 export const scalarMetrics: readonly ScalarMetric[] = SCALARS;
@@ -151,7 +180,10 @@ export class MetricAccumulator {
   private readonly sets: SetAccumulator[];
   private readonly calls: Int32Array;
 
-  constructor(readonly n: number, readonly sel: MetricSelection) {
+  constructor(
+    readonly n: number,
+    readonly sel: MetricSelection,
+  ) {
     this.sets = setAccumulators(n, sel);
     this.calls = new Int32Array(n);
     this.nk = sel.joints.length;
@@ -171,12 +203,15 @@ export class MetricAccumulator {
 
   /** Sample env e at one control step. */
   add(state: BatchState, ref: BatchState, e: number): void {
-    const s = this.sums[e], sel = this.sel, nk = this.nk;
+    const s = this.sums[e],
+      sel = this.sel,
+      nk = this.nk;
     const frame = this.calls[e]++ % Math.max(1, sel.frameStride ?? 1) === 0;
     for (const set of this.sets) if (frame || set.doc.everyStep) set.add(state, ref, e);
     s[0] += 1;
     const d = jointDiff(state.jointPos, ref.jointPos, state.nj, e, sel.joints, this.tmp);
-    let abs = 0, sq = 0;
+    let abs = 0,
+      sq = 0;
     for (let k = 0; k < nk; k++) {
       abs += Math.abs(d[k]);
       sq += d[k] * d[k];
@@ -206,17 +241,25 @@ export class MetricAccumulator {
 
   /** Metrics of env e. `survived_s`, `clip_s`, termination and non-finite count come from the episode loop. */
   result(e: number, info: { survived_s: number; clip_s: number; termination: string | null; non_finite_actions: number }): EpisodeMetrics {
-    const s = this.sums[e], sel = this.sel, steps = s[0];
+    const s = this.sums[e],
+      sel = this.sel,
+      steps = s[0];
     const notes: Record<string, string> = {};
     const none = 'no control step was scored (the episode ended before its first scored step)';
     const mean = (key: string, i: number, have: boolean, why: string, f = (x: number) => x): number | null => {
-      if (!steps || !have) { notes[key] = steps ? why : none; return null; }
+      if (!steps || !have) {
+        notes[key] = steps ? why : none;
+        return null;
+      }
       return r6(f(s[i] / steps));
     };
-    const nk = this.nk > 0, joints = 'no evaluated joints';
+    const nk = this.nk > 0,
+      joints = 'no evaluated joints';
     const tRms = Array.from(this.tSq[e], (x) => (steps ? r6(Math.sqrt(x / steps)) : NaN));
     const m: EpisodeMetrics = {
-      success: false, status: 'failed', invalid_reasons: [],
+      success: false,
+      status: 'failed',
+      invalid_reasons: [],
       survived_s: r6(info.survived_s),
       clip_s: r6(info.clip_s),
       control_steps: steps,
@@ -240,7 +283,8 @@ export class MetricAccumulator {
       sets: Object.fromEntries(this.sets.map((a) => [a.doc.id, a.result(e, { termination: info.termination })])),
     };
     if (m.torque_rms_nm === null) notes.torque_rms_nm = steps ? joints : none;
-    if (m.foot_slip_m_s === null) notes.foot_slip_m_s = !steps ? none : sel.feet.length ? 'no foot was in contact' : 'no foot bodies on this robot';
+    if (m.foot_slip_m_s === null)
+      notes.foot_slip_m_s = !steps ? none : sel.feet.length ? 'no foot was in contact' : 'no foot bodies on this robot';
     return applyVerdict(m);
   }
 }

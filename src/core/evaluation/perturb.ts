@@ -15,7 +15,11 @@ export class DelayLine {
   private readonly out: Float32Array;
   readonly maxDelay: number;
 
-  constructor(private readonly engine: PhysicsEngine, private readonly delays: number[], decimation: number) {
+  constructor(
+    private readonly engine: PhysicsEngine,
+    private readonly delays: number[],
+    decimation: number,
+  ) {
     const nj = engine.state.nj;
     this.maxDelay = Math.max(0, ...delays);
     const size = Math.ceil(this.maxDelay / Math.max(1, decimation)) + 2;
@@ -39,14 +43,24 @@ export class DelayLine {
   /** Before physics step `step`: each env gets the newest targets published at or before step − delay. */
   apply(step: number): void {
     if (this.maxDelay === 0) return;
-    const nj = this.engine.state.nj, R = this.ring.length;
+    const nj = this.engine.state.nj,
+      R = this.ring.length;
     for (let e = 0; e < this.delays.length; e++) {
-      let best = -1, bestAt = -Infinity, oldest = -1, oldestAt = Infinity;
+      let best = -1,
+        bestAt = -Infinity,
+        oldest = -1,
+        oldestAt = Infinity;
       for (let s = 0; s < R; s++) {
         const t = this.at[s];
         if (t === -Infinity) continue;
-        if (t <= step - this.delays[e] && t > bestAt) { best = s; bestAt = t; }
-        if (t < oldestAt) { oldest = s; oldestAt = t; }
+        if (t <= step - this.delays[e] && t > bestAt) {
+          best = s;
+          bestAt = t;
+        }
+        if (t < oldestAt) {
+          oldest = s;
+          oldestAt = t;
+        }
       }
       const src = this.ring[best >= 0 ? best : oldest];
       if (src) this.out.set(src.subarray(e * nj, (e + 1) * nj), e * nj);
@@ -58,7 +72,11 @@ export class DelayLine {
 /** An engine view whose setTargets goes through a delay line; everything else is the engine itself. */
 export function delayedEngine(engine: PhysicsEngine, line: Pick<DelayLine, 'publish'>, physicsStep: () => number): PhysicsEngine {
   return {
-    name: engine.name, model: engine.model, options: engine.options, state: engine.state, adjustments: engine.adjustments,
+    name: engine.name,
+    model: engine.model,
+    options: engine.options,
+    state: engine.state,
+    adjustments: engine.adjustments,
     setGains: (kp, kd, eff) => engine.setGains(kp, kd, eff),
     setTargets: (t) => line.publish(t, physicsStep()),
     step: () => engine.step(),
@@ -75,9 +93,15 @@ export class PushSchedule {
   private readonly active: number[];
   private readonly bodies: number[][];
 
-  constructor(private readonly engine: PhysicsEngine, private readonly pert: EpisodePerturbation[], private readonly dt: number) {
+  constructor(
+    private readonly engine: PhysicsEngine,
+    private readonly pert: EpisodePerturbation[],
+    private readonly dt: number,
+  ) {
     this.active = pert.map(() => -1);
-    this.bodies = pert.map((p) => p.pushes.map((q) => engine.model.bodyIndex.get(q.body) ?? fail('ParseError', '<scenario>', 'pushes', `unknown body ${q.body}`)));
+    this.bodies = pert.map((p) =>
+      p.pushes.map((q) => engine.model.bodyIndex.get(q.body) ?? fail('ParseError', '<scenario>', 'pushes', `unknown body ${q.body}`)),
+    );
   }
 
   /**
@@ -118,7 +142,8 @@ export function applyPhysicalPerturbations(engine: PhysicsEngine, pert: EpisodeP
     }
     for (const m of p.mass) {
       if (m.scale === 1) continue;
-      if (!engine.setBodyMassScale) fail('SimulationError', engine.name, 'setBodyMassScale', 'this engine cannot scale link masses per env');
+      if (!engine.setBodyMassScale)
+        fail('SimulationError', engine.name, 'setBodyMassScale', 'this engine cannot scale link masses per env');
       engine.setBodyMassScale!(e, engine.model.bodyIndex.get(m.body)!, m.scale);
     }
   });
@@ -132,14 +157,20 @@ export class ObsNoise {
   private readonly std: Float64Array[];
 
   constructor(pert: EpisodePerturbation[], entries: { term: { name: string }; layoutName?: string }[]) {
-    this.gens = pert.map((p) => (p.obs_noise === 0 || (typeof p.obs_noise === 'object' && !Object.keys(p.obs_noise).length) ? null : rng(p.noise_seed)));
-    this.std = pert.map((p) => Float64Array.from(entries, (r) =>
-      typeof p.obs_noise === 'number' ? p.obs_noise : p.obs_noise[r.layoutName ?? r.term.name] ?? p.obs_noise[r.term.name] ?? 0));
+    this.gens = pert.map((p) =>
+      p.obs_noise === 0 || (typeof p.obs_noise === 'object' && !Object.keys(p.obs_noise).length) ? null : rng(p.noise_seed),
+    );
+    this.std = pert.map((p) =>
+      Float64Array.from(entries, (r) =>
+        typeof p.obs_noise === 'number' ? p.obs_noise : (p.obs_noise[r.layoutName ?? r.term.name] ?? p.obs_noise[r.term.name] ?? 0),
+      ),
+    );
   }
 
   /** Add noise to the raw value of layout entry t for env e (the builder's noise hook). */
   add(e: number, t: number, value: Float32Array, dim: number): void {
-    const g = this.gens[e], s = this.std[e]?.[t] ?? 0;
+    const g = this.gens[e],
+      s = this.std[e]?.[t] ?? 0;
     if (!g || !(s > 0)) return;
     for (let i = 0; i < dim; i++) value[i] += s * gauss(g);
   }

@@ -67,15 +67,32 @@ export function planTasks(plan: EvalPlan): { groups: PlannedGroup[]; tasks: Plan
         checkSuiteWork(episodes, secs, scenario.file ?? `scenario ${scenario.name}`, 'episodes');
         work += episodes * secs;
         if (work > LIMITS.maxSuiteWork) {
-          fail('ParseError', scenario.file ?? `scenario ${scenario.name}`, 'episodes',
-            `the suite adds up to ${work} robot-seconds (variants × clips × scenarios × episodes × seconds), above the limit of ${LIMITS.maxSuiteWork}`);
+          fail(
+            'ParseError',
+            scenario.file ?? `scenario ${scenario.name}`,
+            'episodes',
+            `the suite adds up to ${work} robot-seconds (variants × clips × scenarios × episodes × seconds), above the limit of ${LIMITS.maxSuiteWork}`,
+          );
         }
         const g = groups.push({ variant, clip, scenario, episodes }) - 1;
         const mine = Array.from({ length: episodes }, (_, i) => i).filter((i) => inShard(ordinal + i, plan.shard));
         ordinal += episodes;
         for (let b = 0; b * envs < mine.length; b++) {
           const idx = mine.slice(b * envs, b * envs + envs);
-          tasks.push({ group: g, job: { robot: plan.robot, variant, clip, scenario, episodes: idx, seconds: plan.seconds, ...(plan.metrics ? { metrics: plan.metrics } : {}), ...(plan.start ? { start: plan.start } : {}), ...(plan.repair === false ? { repair: false } : {}) } });
+          tasks.push({
+            group: g,
+            job: {
+              robot: plan.robot,
+              variant,
+              clip,
+              scenario,
+              episodes: idx,
+              seconds: plan.seconds,
+              ...(plan.metrics ? { metrics: plan.metrics } : {}),
+              ...(plan.start ? { start: plan.start } : {}),
+              ...(plan.repair === false ? { repair: false } : {}),
+            },
+          });
         }
       }
     }
@@ -102,14 +119,19 @@ export async function runPlan(plan: EvalPlan, executors: Executor[], onProgress?
   const outputs = new Array<BatchOutput | undefined>(tasks.length);
   const frac = new Float64Array(tasks.length);
   const t0 = Date.now();
-  let next = 0, done = 0;
-  const report = () => onProgress?.({ fraction: frac.reduce((a, b) => a + b, 0) / Math.max(1, tasks.length), tasksDone: done, tasks: tasks.length });
+  let next = 0,
+    done = 0;
+  const report = () =>
+    onProgress?.({ fraction: frac.reduce((a, b) => a + b, 0) / Math.max(1, tasks.length), tasksDone: done, tasks: tasks.length });
   let failed: unknown = null;
   const slot = async (ex: Executor) => {
     while (next < tasks.length && failed === null) {
       const i = next++;
       try {
-        outputs[i] = await ex(tasks[i].job, (d, tot) => { frac[i] = d / Math.max(1, tot); report(); });
+        outputs[i] = await ex(tasks[i].job, (d, tot) => {
+          frac[i] = d / Math.max(1, tot);
+          report();
+        });
       } catch (e) {
         failed ??= e;
         return;
@@ -127,9 +149,17 @@ export async function runPlan(plan: EvalPlan, executors: Executor[], onProgress?
 
 const baseName = (f: string): string => f.split(/[\\/]/).pop() ?? f;
 
-export function assemble(plan: EvalPlan, groups: PlannedGroup[], tasks: PlannedTask[], outputs: BatchOutput[], t: { wall_s: number; workers: number }): EvalResult {
+export function assemble(
+  plan: EvalPlan,
+  groups: PlannedGroup[],
+  tasks: PlannedTask[],
+  outputs: BatchOutput[],
+  t: { wall_s: number; workers: number },
+): EvalResult {
   const envs = Math.max(1, plan.envs ?? 4);
-  let msSum = 0, stepSum = 0, envSteps = 0;
+  let msSum = 0,
+    stepSum = 0,
+    envSteps = 0;
   const results: GroupResult[] = groups.map((g, gi) => {
     const mine = tasks.map((task, i) => ({ task, out: outputs[i] })).filter((x) => x.task.group === gi);
     const episodes = mine.flatMap((x) => x.out.records).sort((a, b) => a.index - b.index);
@@ -162,12 +192,17 @@ export function assemble(plan: EvalPlan, groups: PlannedGroup[], tasks: PlannedT
     format: 'mimic-bench-eval/1',
     robot: baseName(plan.robot.file),
     settings: {
-      seconds: plan.seconds ?? null, episodes: Math.max(...groups.map((g) => g.episodes)), envs, start: startModeOf(plan.start),
+      seconds: plan.seconds ?? null,
+      episodes: Math.max(...groups.map((g) => g.episodes)),
+      envs,
+      start: startModeOf(plan.start),
       metrics: { key_bodies: plan.metrics?.keyBodies ?? null, fps: plan.metrics?.fps ?? null },
     },
     groups: results,
     timing: {
-      wall_s: Number(t.wall_s.toFixed(3)), workers: t.workers, ms_per_control_step: Number(ms.toFixed(3)),
+      wall_s: Number(t.wall_s.toFixed(3)),
+      workers: t.workers,
+      ms_per_control_step: Number(ms.toFixed(3)),
       ms_per_env_control_step: Number((msSum / Math.max(1, envSteps)).toFixed(3)),
     },
   };

@@ -10,9 +10,7 @@ import type { Executor } from './plan';
 import { packJob, unpackJob, type JobMessage } from './transfer';
 
 export type WorkerReply =
-  | { id: number; progress: [number, number] }
-  | { id: number; result: BatchOutput }
-  | { id: number; error: ErrorData };
+  { id: number; progress: [number, number] } | { id: number; result: BatchOutput } | { id: number; error: ErrorData };
 
 /** What the pool needs of a worker: post, listen (returns the unsubscribe), stop. */
 export interface PoolWorker {
@@ -31,24 +29,38 @@ export function createPool(workers: PoolWorker[]): Pool {
   const pending = new Set<(e: Error) => void>();
   const sent = workers.map(() => new Set<string>()); // inputs each worker already holds (see transfer.ts)
   let nextId = 1;
-  const executors: Executor[] = workers.map((w, i) => (job: BatchJob, onProgress) =>
-    new Promise<BatchOutput>((resolve, reject) => {
-      const id = nextId++;
-      const done = () => { stop(); pending.delete(fail); };
-      const fail = (e: Error) => { done(); reject(e); };
-      const stop = w.listen((m) => {
-        if (m.id !== id) return;
-        if ('progress' in m) onProgress(m.progress[0], m.progress[1]);
-        else if ('result' in m) { done(); resolve(m.result); }
-        else fail(errorFromData(m.error));
-      }, fail);
-      pending.add(fail);
-      w.post({ id, ...packJob(job, sent[i]) });
-    }));
+  const executors: Executor[] = workers.map(
+    (w, i) => (job: BatchJob, onProgress) =>
+      new Promise<BatchOutput>((resolve, reject) => {
+        const id = nextId++;
+        const done = () => {
+          stop();
+          pending.delete(fail);
+        };
+        const fail = (e: Error) => {
+          done();
+          reject(e);
+        };
+        const stop = w.listen((m) => {
+          if (m.id !== id) return;
+          if ('progress' in m) onProgress(m.progress[0], m.progress[1]);
+          else if ('result' in m) {
+            done();
+            resolve(m.result);
+          } else fail(errorFromData(m.error));
+        }, fail);
+        pending.add(fail);
+        w.post({ id, ...packJob(job, sent[i]) });
+      }),
+  );
   return {
     executors,
     close: async () => {
-      await Promise.all(workers.map(async (w) => { await w.terminate(); }));
+      await Promise.all(
+        workers.map(async (w) => {
+          await w.terminate();
+        }),
+      );
       for (const f of [...pending]) f(new Error('cancelled'));
     },
   };

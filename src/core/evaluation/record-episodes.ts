@@ -18,7 +18,12 @@ export class EpisodeRecorders {
   private readonly recs: Recorder[];
   private readonly stopped: Uint8Array;
 
-  constructor(readonly model: RobotModel, controlDt: number, names: string[], actionNames?: string[]) {
+  constructor(
+    readonly model: RobotModel,
+    controlDt: number,
+    names: string[],
+    actionNames?: string[],
+  ) {
     // the rate in the name: `--motion <name>.csv` reads it back at the right rate
     const hz = `_${+(1 / controlDt).toFixed(3)}hz`;
     this.recs = names.map((name, env) => new Recorder(model, controlDt, { env, name: name + hz, ...(actionNames ? { actionNames } : {}) }));
@@ -50,4 +55,5 @@ export class EpisodeRecorders {
 /** A file-safe episode name: variant, clip (without its extension and any rate in its name), scenario, episode index. */
 export const recordingName = (variant: string, clip: string, scenario: string, index: number): string =>
   [variant, clip.replace(/\.[a-z0-9]+$/i, '').replace(/[_\-.]\d+(?:\.\d+)?\s*hz/gi, ''), scenario, `ep${index}`]
-    .join('__').replace(/[^\w-]+/g, '_');
+    .join('__')
+    .replace(/[^\w-]+/g, '_');

@@ -51,7 +51,12 @@ export interface Scenario {
   };
 }
 
-export interface Push { body: string; start_s: number; duration_s: number; force: [number, number, number] }
+export interface Push {
+  body: string;
+  start_s: number;
+  duration_s: number;
+  force: [number, number, number];
+}
 
 /** Everything drawn for one episode (plain data: JSON-safe, worker-transferable). */
 export interface EpisodePerturbation {
@@ -135,7 +140,12 @@ export function checkSuiteWork(episodes: number, seconds: number, file: string, 
   checkNumber(episodes, { file, where }, 'episodes', 1, LIMITS.maxEpisodes, true);
   checkNumber(seconds, { file, where }, 'episode length (s)', 0, LIMITS.maxEpisodeSeconds);
   if (episodes * seconds > LIMITS.maxSuiteWork) {
-    fail('ParseError', file, where, `${episodes} episodes × ${seconds} s = ${episodes * seconds} robot-seconds, above the limit of ${LIMITS.maxSuiteWork} per suite`);
+    fail(
+      'ParseError',
+      file,
+      where,
+      `${episodes} episodes × ${seconds} s = ${episodes * seconds} robot-seconds, above the limit of ${LIMITS.maxSuiteWork} per suite`,
+    );
   }
 }
 
@@ -144,7 +154,8 @@ export function parseScenario(text: string, file: string): Scenario {
   const raw = parseJson(text, file);
   const o = checkKeys(raw, '', file);
   if (typeof o.name !== 'string' || !o.name) fail('ParseError', file, 'name', 'expected a non-empty string');
-  if (!Number.isInteger(o.seed) || (o.seed as number) < 0) fail('ParseError', file, 'seed', `expected a non-negative integer, got ${JSON.stringify(o.seed)}`);
+  if (!Number.isInteger(o.seed) || (o.seed as number) < 0)
+    fail('ParseError', file, 'seed', `expected a non-negative integer, got ${JSON.stringify(o.seed)}`);
   if (o.episodes !== undefined) checkNumber(o.episodes, { file, where: 'episodes' }, 'episodes', 1, LIMITS.maxEpisodes, true);
   if (o.seconds !== undefined) checkNumber(o.seconds, { file, where: 'seconds' }, 'episode length (s)', 0.02, LIMITS.maxEpisodeSeconds);
   if (o.seed !== undefined) checkNumber(o.seed, { file, where: 'seed' }, 'seed', 0, 2 ** 32 - 1, true);
@@ -157,7 +168,8 @@ export function parseScenario(text: string, file: string): Scenario {
     checkRange(s.force_n, 'perturbations.pushes.force_n', file, 0, 1e5);
     checkRange(s.duration_s, 'perturbations.pushes.duration_s', file, 0, 60);
     if (s.window_s !== undefined) checkRange(s.window_s, 'perturbations.pushes.window_s', file, 0, 1e5);
-    if (s.window_s !== undefined && !Array.isArray(s.window_s)) fail('ParseError', file, 'perturbations.pushes.window_s', 'expected [start, end]');
+    if (s.window_s !== undefined && !Array.isArray(s.window_s))
+      fail('ParseError', file, 'perturbations.pushes.window_s', 'expected [start, end]');
     if (!Array.isArray(s.bodies) || !s.bodies.length || !s.bodies.every((b) => typeof b === 'string')) {
       fail('ParseError', file, 'perturbations.pushes.bodies', 'expected a non-empty list of body names');
     }
@@ -165,23 +177,30 @@ export function parseScenario(text: string, file: string): Scenario {
       fail('ParseError', file, 'perturbations.pushes.direction', "expected 'horizontal' or 'any'");
     }
   }
-  if (p.friction !== undefined) checkRange(checkKeys(p.friction, 'perturbations.friction', file).scale, 'perturbations.friction.scale', file, 0, 100);
+  if (p.friction !== undefined)
+    checkRange(checkKeys(p.friction, 'perturbations.friction', file).scale, 'perturbations.friction.scale', file, 0, 100);
   if (p.mass !== undefined) {
     const m = checkKeys(p.mass, 'perturbations.mass', file);
     checkRange(m.scale, 'perturbations.mass.scale', file, 0.01, 100);
-    if (m.per_body !== undefined && typeof m.per_body !== 'boolean') fail('ParseError', file, 'perturbations.mass.per_body', `expected true or false, got ${shortJson(m.per_body)}`);
+    if (m.per_body !== undefined && typeof m.per_body !== 'boolean')
+      fail('ParseError', file, 'perturbations.mass.per_body', `expected true or false, got ${shortJson(m.per_body)}`);
     if (m.bodies !== undefined && m.bodies !== 'all' && !(Array.isArray(m.bodies) && m.bodies.every((b) => typeof b === 'string'))) {
       fail('ParseError', file, 'perturbations.mass.bodies', "expected 'all' or a list of body names");
     }
   }
-  if (p.action_delay !== undefined) checkRange(checkKeys(p.action_delay, 'perturbations.action_delay', file).ms, 'perturbations.action_delay.ms', file, 0, 1000);
+  if (p.action_delay !== undefined)
+    checkRange(checkKeys(p.action_delay, 'perturbations.action_delay', file).ms, 'perturbations.action_delay.ms', file, 0, 1000);
   if (p.obs_noise !== undefined) {
     const std = checkKeys(p.obs_noise, 'perturbations.obs_noise', file).std;
     if (typeof std === 'object' && std !== null && !Array.isArray(std)) {
       const unknown = Object.keys(std).filter((k) => !(k in obsTerms));
       if (unknown.length) {
-        fail('ParseError', file, `perturbations.obs_noise.std.${unknown[0]}`,
-          `unknown observation term(s) ${nameList(unknown)} (known: ${nameList(Object.keys(obsTerms), 60)})`);
+        fail(
+          'ParseError',
+          file,
+          `perturbations.obs_noise.std.${unknown[0]}`,
+          `unknown observation term(s) ${nameList(unknown)} (known: ${nameList(Object.keys(obsTerms), 60)})`,
+        );
       }
       for (const [k, v] of Object.entries(std)) checkNum(v, `perturbations.obs_noise.std.${k}`, file, 0, 100);
     } else checkNum(std ?? -1, 'perturbations.obs_noise.std', file, 0, 100);
@@ -208,7 +227,8 @@ export interface SampleContext {
 
 function bodyCheck(names: string[], ctx: SampleContext, where: string): void {
   for (const b of names) {
-    if (!ctx.bodyNames.includes(b)) fail('ParseError', ctx.file ?? '<scenario>', where, `unknown body '${b}' (robot bodies: ${ctx.bodyNames.join(', ')})`);
+    if (!ctx.bodyNames.includes(b))
+      fail('ParseError', ctx.file ?? '<scenario>', where, `unknown body '${b}' (robot bodies: ${ctx.bodyNames.join(', ')})`);
   }
 }
 
@@ -216,8 +236,14 @@ function bodyCheck(names: string[], ctx: SampleContext, where: string): void {
 export function samplePerturbation(sc: Scenario, index: number, ctx: SampleContext): EpisodePerturbation {
   const p = sc.perturbations ?? {};
   const out: EpisodePerturbation = {
-    index, pushes: [], friction: 1, mass: [], action_delay_steps: 0, obs_noise: 0,
-    noise_seed: mixSeed(sc.seed, index, 5), init: { joint_pos: {}, root_pos: [0, 0], root_yaw: 0 },
+    index,
+    pushes: [],
+    friction: 1,
+    mass: [],
+    action_delay_steps: 0,
+    obs_noise: 0,
+    noise_seed: mixSeed(sc.seed, index, 5),
+    init: { joint_pos: {}, root_pos: [0, 0], root_yaw: 0 },
   };
   if (p.pushes) {
     const s = p.pushes;

@@ -79,7 +79,8 @@ export const loadRobotSource = (r: RobotSource): RobotModel => loadRobot(r.file,
 export function readClipSource(c: ClipSource, model: RobotModel): FormatClip[] {
   if (c.files) return readMotionFolder(c.file, c.files, model, { fps: c.fps });
   const bytes = c.bytes ?? (c.text !== undefined ? new TextEncoder().encode(c.text) : undefined);
-  if (bytes === undefined) return fail('MotionError', c.file, '', c.embedded ? 'this policy does not carry its reference: give a motion clip' : 'no clip data');
+  if (bytes === undefined)
+    return fail('MotionError', c.file, '', c.embedded ? 'this policy does not carry its reference: give a motion clip' : 'no clip data');
   if (/\.bvh$/i.test(c.file) && c.retarget === undefined) return fail('MotionError', c.file, '', 'a BVH clip needs a retarget config');
   return readMotionFile(c.file, bytes, model, { fps: c.fps, ...(c.retarget !== undefined ? { bvhConfig: c.retarget } : {}) });
 }
@@ -88,30 +89,65 @@ export function loadClip(c: ClipSource, model: RobotModel): MotionClip {
   // a BeyondMimic NPZ: bodies named by the robot (other NPZ layouts: the format readers)
   if (c.bytes && /\.npz$/i.test(c.file) && !c.fps) {
     const a = npzArrays(c.bytes, c.file);
-    if (!isHolosomaNpz(a) && !isGmrNpz(a)) return parseMotionNpz(c.bytes, c.file, model.joints.map((j) => j.name), model.bodies.map((b) => b.name));
+    if (!isHolosomaNpz(a) && !isGmrNpz(a))
+      return parseMotionNpz(
+        c.bytes,
+        c.file,
+        model.joints.map((j) => j.name),
+        model.bodies.map((b) => b.name),
+      );
   }
   const clips = readClipSource(c, model);
   if (c.entry !== undefined) {
     const hit = clips.find((x) => x.name === c.entry);
     return hit ?? fail('MotionError', c.file, `clip ${c.entry}`, `not in the file (it holds ${clips.map((x) => x.name).join(', ')})`);
   }
-  if (clips.length !== 1) fail('MotionError', c.file, 'clips', `holds ${clips.length} clips (${clips.map((x) => x.name).slice(0, 10).join(', ')}): name one`);
+  if (clips.length !== 1)
+    fail(
+      'MotionError',
+      c.file,
+      'clips',
+      `holds ${clips.length} clips (${clips
+        .map((x) => x.name)
+        .slice(0, 10)
+        .join(', ')}): name one`,
+    );
   return { ...clips[0], name: c.file };
 }
 
 export function loadPolicyConfig(p: PolicySource, model: RobotModel): PolicyConfig {
   const info = readOnnxInfo(p.bytes, p.file);
-  return resolvePolicyConfig({ info, file: p.file, robot: model, yaml: p.yaml, yamlFile: p.yamlFile, profile: p.profile, profileFile: p.profileFile });
+  return resolvePolicyConfig({
+    info,
+    file: p.file,
+    robot: model,
+    yaml: p.yaml,
+    yamlFile: p.yamlFile,
+    profile: p.profile,
+    profileFile: p.profileFile,
+  });
 }
 
 /** A clip that holds one pose (root pose + joint angles by model order) for `seconds`. */
-export function holdClip(model: RobotModel, rootPos: number[], rootQuat: number[], jointPos: ArrayLike<number>, seconds: number, name = 'hold'): MotionClip {
+export function holdClip(
+  model: RobotModel,
+  rootPos: number[],
+  rootQuat: number[],
+  jointPos: ArrayLike<number>,
+  seconds: number,
+  name = 'hold',
+): MotionClip {
   const nj = model.joints.length;
   const jp = new Float32Array(2 * nj);
   jp.set(Array.from(jointPos), 0);
   jp.set(Array.from(jointPos), nj);
   return {
-    name, fps: 1 / seconds, nFrames: 2, jointNames: model.joints.map((j) => j.name),
-    rootPos: Float32Array.from([...rootPos, ...rootPos]), rootQuat: Float32Array.from([...rootQuat, ...rootQuat]), jointPos: jp,
+    name,
+    fps: 1 / seconds,
+    nFrames: 2,
+    jointNames: model.joints.map((j) => j.name),
+    rootPos: Float32Array.from([...rootPos, ...rootPos]),
+    rootQuat: Float32Array.from([...rootQuat, ...rootQuat]),
+    jointPos: jp,
   };
 }

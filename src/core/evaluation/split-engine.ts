@@ -11,8 +11,20 @@
 import type { BatchState, EnvState, PhysicsEngine, PhysicsOptions } from '../physics/types';
 import { createBatchState } from '../physics/types';
 
-const FIELDS = ['rootPos', 'rootQuat', 'rootLinVel', 'rootAngVel', 'jointPos', 'jointVel', 'jointTorque',
-  'bodyPos', 'bodyQuat', 'bodyLinVel', 'bodyAngVel', 'contactForce'] as const;
+const FIELDS = [
+  'rootPos',
+  'rootQuat',
+  'rootLinVel',
+  'rootAngVel',
+  'jointPos',
+  'jointVel',
+  'jointTorque',
+  'bodyPos',
+  'bodyQuat',
+  'bodyLinVel',
+  'bodyAngVel',
+  'contactForce',
+] as const;
 
 export class SplitEngine implements PhysicsEngine {
   readonly name: 'rapier' | 'mujoco';
@@ -27,7 +39,7 @@ export class SplitEngine implements PhysicsEngine {
     this.model = p.model;
     this.options = { ...p.options, n: parts.length };
     this.state = createBatchState(parts.length, p.state.nj, p.state.nb);
-    this.adjustments = [...p.adjustments, 'one physics world per env (an episode\'s result does not depend on its batch)'];
+    this.adjustments = [...p.adjustments, "one physics world per env (an episode's result does not depend on its batch)"];
     for (let e = 0; e < parts.length; e++) this.copy(e);
   }
 
@@ -44,7 +56,8 @@ export class SplitEngine implements PhysicsEngine {
   }
 
   private copy(e: number): void {
-    const src = this.parts[e].state, dst = this.state;
+    const src = this.parts[e].state,
+      dst = this.state;
     for (const k of FIELDS) {
       const a = src[k];
       dst[k].set(a, e * a.length);
@@ -53,7 +66,8 @@ export class SplitEngine implements PhysicsEngine {
 
   setGains(kp: ArrayLike<number>, kd: ArrayLike<number>, effortLimit?: ArrayLike<number>): void {
     const nj = this.state.nj;
-    const part = (a: ArrayLike<number>, e: number) => (a.length === nj ? a : Array.prototype.slice.call(a, e * nj, (e + 1) * nj) as number[]);
+    const part = (a: ArrayLike<number>, e: number) =>
+      a.length === nj ? a : (Array.prototype.slice.call(a, e * nj, (e + 1) * nj) as number[]);
     this.parts.forEach((p, e) => p.setGains(part(kp, e), part(kd, e), effortLimit && part(effortLimit, e)));
   }
 
@@ -64,7 +78,10 @@ export class SplitEngine implements PhysicsEngine {
   }
 
   step(): void {
-    this.parts.forEach((p, e) => { p.step(); this.copy(e); });
+    this.parts.forEach((p, e) => {
+      p.step();
+      this.copy(e);
+    });
   }
 
   reset(env: number, s: EnvState): void {

@@ -15,8 +15,8 @@ export interface Stat {
 
 // two-sided 95% quantiles of Student's t for df = 1..30
 const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
+  2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
 export function tQuantile975(df: number): number {
@@ -39,8 +39,13 @@ export function meanStat(values: number[]): Stat {
   const std = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (n - 1)) : 0;
   const h = n > 1 ? (tQuantile975(n - 1) * std) / Math.sqrt(n) : 0;
   return {
-    mean: r6(mean), ci95: [r6(mean - h), r6(mean + h)], std: r6(std),
-    min: r6(Math.min(...v)), max: r6(Math.max(...v)), n, missing,
+    mean: r6(mean),
+    ci95: [r6(mean - h), r6(mean + h)],
+    std: r6(std),
+    min: r6(Math.min(...v)),
+    max: r6(Math.max(...v)),
+    n,
+    missing,
   };
 }
 

@@ -27,7 +27,10 @@ export function packJob(job: BatchJob, sent: Set<string>): JobMessage {
   const shared: Record<string, unknown> = {};
   const share = (o: object): string => {
     const k = keyOf(o);
-    if (!sent.has(k)) { shared[k] = o; sent.add(k); }
+    if (!sent.has(k)) {
+      shared[k] = o;
+      sent.add(k);
+    }
     return k;
   };
   const refs: JobMessage['refs'] = { robot: share(job.robot), clip: share(job.clip) };
@@ -44,7 +47,9 @@ export function unpackJob(m: JobMessage, cache: Map<string, unknown>): BatchJob 
     return cache.get(k) as T;
   };
   return {
-    ...m.job, robot: get(m.refs.robot), clip: get(m.refs.clip),
+    ...m.job,
+    robot: get(m.refs.robot),
+    clip: get(m.refs.clip),
     variant: { ...m.job.variant, policy: m.refs.policy ? get(m.refs.policy) : undefined },
   };
 }

@@ -54,7 +54,10 @@ export interface EvalResult {
   format: 'mimic-bench-eval/1';
   robot: string;
   settings: {
-    seconds: number | null; episodes: number; envs: number; start: string;
+    seconds: number | null;
+    episodes: number;
+    envs: number;
+    start: string;
     /** requested metric settings (null: defaults: key bodies = tracked bodies, frame rate = control rate) */
     metrics: { key_bodies: string[] | null; fps: number | null };
   };

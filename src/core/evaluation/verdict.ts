@@ -32,18 +32,25 @@ const NOT_METRICS = new Set(['termination', 'success', 'status', 'control_steps'
 export function applyVerdict<T extends VerdictFields>(m: T, tolerance = NON_FINITE_ACTION_TOLERANCE): T {
   const reasons: string[] = [];
   if (!(m.control_steps >= 1)) reasons.push('no control step was scored');
-  if (!(m.non_finite_actions <= tolerance)) reasons.push(`${m.non_finite_actions} control step(s) with non-finite actions (tolerance ${tolerance})`);
+  if (!(m.non_finite_actions <= tolerance))
+    reasons.push(`${m.non_finite_actions} control step(s) with non-finite actions (tolerance ${tolerance})`);
   const bad: string[] = [];
   const rec = m as unknown as Record<string, unknown>;
   for (const [k, v] of Object.entries(rec)) {
     if (NOT_METRICS.has(k)) continue;
-    if (typeof v === 'number' && !Number.isFinite(v)) { rec[k] = null; m.metric_notes[k] = NON_FINITE_NOTE; }
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      rec[k] = null;
+      m.metric_notes[k] = NON_FINITE_NOTE;
+    }
     if (Array.isArray(v) && m.control_steps >= 1 && v.some((x) => typeof x === 'number' && !Number.isFinite(x))) bad.push(k);
     if (m.metric_notes[k] === NON_FINITE_NOTE) bad.push(k);
   }
   for (const [id, s] of Object.entries(m.sets)) {
     for (const [k, v] of Object.entries(s.metrics)) {
-      if (v !== null && !Number.isFinite(v)) { s.metrics[k] = null; s.notes[k] = NON_FINITE_NOTE; }
+      if (v !== null && !Number.isFinite(v)) {
+        s.metrics[k] = null;
+        s.notes[k] = NON_FINITE_NOTE;
+      }
       if (s.notes[k] === NON_FINITE_NOTE) bad.push(`${id}.${k}`);
     }
   }
@@ -53,7 +60,10 @@ export function applyVerdict<T extends VerdictFields>(m: T, tolerance = NON_FINI
   m.success = m.status === 'success';
   if (reasons.length) {
     for (const s of Object.values(m.sets)) {
-      if (s.success === true) { s.success = false; s.notes.success = 'the episode is invalid'; }
+      if (s.success === true) {
+        s.success = false;
+        s.notes.success = 'the episode is invalid';
+      }
     }
   }
   return m;

@@ -57,7 +57,8 @@ export function loadMesh(
     if (!bytes) continue;
     let mesh: MeshData;
     try {
-      if (scale.some((x) => !Number.isFinite(x) || x === 0 || Math.abs(x) > 1e4)) throw new Error(`scale ${scale.join(' ')} must be finite, non-zero and within ±1e4`);
+      if (scale.some((x) => !Number.isFinite(x) || x === 0 || Math.abs(x) > 1e4))
+        throw new Error(`scale ${scale.join(' ')} must be finite, non-zero and within ±1e4`);
       mesh = checkMesh(scaleMesh(parseMesh(bytes, path), scale), path);
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);

@@ -26,10 +26,17 @@ const plans = new WeakMap<RobotModel, Plan>();
 function plan(model: RobotModel): Plan {
   let p = plans.get(model);
   if (p) return p;
-  const nb = model.bodies.length, nj = model.joints.length;
+  const nb = model.bodies.length,
+    nj = model.joints.length;
   p = {
-    nb, parent: new Int32Array(nb), local: new Float64Array(nb * 7), jStart: new Int32Array(nb + 1),
-    jIndex: new Int32Array(nj), jSlide: new Uint8Array(nj), jPos: new Float64Array(nj * 3), jAxis: new Float64Array(nj * 3),
+    nb,
+    parent: new Int32Array(nb),
+    local: new Float64Array(nb * 7),
+    jStart: new Int32Array(nb + 1),
+    jIndex: new Int32Array(nj),
+    jSlide: new Uint8Array(nj),
+    jPos: new Float64Array(nj * 3),
+    jAxis: new Float64Array(nj * 3),
     floating: model.floating,
   };
   let k = 0;
@@ -65,30 +72,55 @@ export function forwardKinematics(
   const P = plan(model);
   // normalise the root quaternion once
   const rn = 1 / Math.hypot(rootQuat[0], rootQuat[1], rootQuat[2], rootQuat[3]);
-  const rw = rootQuat[0] * rn, rx = rootQuat[1] * rn, ry = rootQuat[2] * rn, rz = rootQuat[3] * rn;
+  const rw = rootQuat[0] * rn,
+    rx = rootQuat[1] * rn,
+    ry = rootQuat[2] * rn,
+    rz = rootQuat[3] * rn;
   for (let b = 0; b < P.nb; b++) {
     const par = P.parent[b];
     const L = b * 7;
     let px: number, py: number, pz: number, qw: number, qx: number, qy: number, qz: number;
     let Pw: number, Px: number, Py: number, Pz: number, ox: number, oy: number, oz: number;
     if (b === 0 && P.floating) {
-      px = rootPos[0]; py = rootPos[1]; pz = rootPos[2];
-      qw = rw; qx = rx; qy = ry; qz = rz;
+      px = rootPos[0];
+      py = rootPos[1];
+      pz = rootPos[2];
+      qw = rw;
+      qx = rx;
+      qy = ry;
+      qz = rz;
     } else {
       if (par >= 0) {
-        ox = outPos[par * 3]; oy = outPos[par * 3 + 1]; oz = outPos[par * 3 + 2];
-        Pw = outQuat[par * 4]; Px = outQuat[par * 4 + 1]; Py = outQuat[par * 4 + 2]; Pz = outQuat[par * 4 + 3];
+        ox = outPos[par * 3];
+        oy = outPos[par * 3 + 1];
+        oz = outPos[par * 3 + 2];
+        Pw = outQuat[par * 4];
+        Px = outQuat[par * 4 + 1];
+        Py = outQuat[par * 4 + 2];
+        Pz = outQuat[par * 4 + 3];
       } else {
-        ox = rootPos[0]; oy = rootPos[1]; oz = rootPos[2];
-        Pw = rw; Px = rx; Py = ry; Pz = rz;
+        ox = rootPos[0];
+        oy = rootPos[1];
+        oz = rootPos[2];
+        Pw = rw;
+        Px = rx;
+        Py = ry;
+        Pz = rz;
       }
-      const lx = P.local[L], ly = P.local[L + 1], lz = P.local[L + 2];
+      const lx = P.local[L],
+        ly = P.local[L + 1],
+        lz = P.local[L + 2];
       // p = parentPos + parentQuat * local
-      const tx = 2 * (Py * lz - Pz * ly), ty = 2 * (Pz * lx - Px * lz), tz = 2 * (Px * ly - Py * lx);
+      const tx = 2 * (Py * lz - Pz * ly),
+        ty = 2 * (Pz * lx - Px * lz),
+        tz = 2 * (Px * ly - Py * lx);
       px = ox + lx + Pw * tx + (Py * tz - Pz * ty);
       py = oy + ly + Pw * ty + (Pz * tx - Px * tz);
       pz = oz + lz + Pw * tz + (Px * ty - Py * tx);
-      const bw = P.local[L + 3], bx = P.local[L + 4], by = P.local[L + 5], bz = P.local[L + 6];
+      const bw = P.local[L + 3],
+        bx = P.local[L + 4],
+        by = P.local[L + 5],
+        bz = P.local[L + 6];
       qw = Pw * bw - Px * bx - Py * by - Pz * bz;
       qx = Pw * bx + Px * bw + Py * bz - Pz * by;
       qy = Pw * by - Px * bz + Py * bw + Pz * bx;
@@ -97,37 +129,61 @@ export function forwardKinematics(
     for (let k = P.jStart[b]; k < P.jStart[b + 1]; k++) {
       const j = P.jIndex[k];
       const q = jointPos[j];
-      const ax = P.jAxis[j * 3], ay = P.jAxis[j * 3 + 1], az = P.jAxis[j * 3 + 2];
+      const ax = P.jAxis[j * 3],
+        ay = P.jAxis[j * 3 + 1],
+        az = P.jAxis[j * 3 + 2];
       if (P.jSlide[j]) {
         // translate along the axis expressed in the current body frame
-        const vx = ax * q, vy = ay * q, vz = az * q;
-        const tx = 2 * (qy * vz - qz * vy), ty = 2 * (qz * vx - qx * vz), tz = 2 * (qx * vy - qy * vx);
+        const vx = ax * q,
+          vy = ay * q,
+          vz = az * q;
+        const tx = 2 * (qy * vz - qz * vy),
+          ty = 2 * (qz * vx - qx * vz),
+          tz = 2 * (qx * vy - qy * vx);
         px += vx + qw * tx + (qy * tz - qz * ty);
         py += vy + qw * ty + (qz * tx - qx * tz);
         pz += vz + qw * tz + (qx * ty - qy * tx);
         continue;
       }
-      const ajx = P.jPos[j * 3], ajy = P.jPos[j * 3 + 1], ajz = P.jPos[j * 3 + 2];
+      const ajx = P.jPos[j * 3],
+        ajy = P.jPos[j * 3 + 1],
+        ajz = P.jPos[j * 3 + 2];
       // world anchor before the rotation
-      let tx = 2 * (qy * ajz - qz * ajy), ty = 2 * (qz * ajx - qx * ajz), tz = 2 * (qx * ajy - qy * ajx);
+      let tx = 2 * (qy * ajz - qz * ajy),
+        ty = 2 * (qz * ajx - qx * ajz),
+        tz = 2 * (qx * ajy - qy * ajx);
       const wx = px + ajx + qw * tx + (qy * tz - qz * ty);
       const wy = py + ajy + qw * ty + (qz * tx - qx * tz);
       const wz = pz + ajz + qw * tz + (qx * ty - qy * tx);
-      const s = Math.sin(q / 2), c = Math.cos(q / 2);
-      const rw2 = c, rx2 = ax * s, ry2 = ay * s, rz2 = az * s;
+      const s = Math.sin(q / 2),
+        c = Math.cos(q / 2);
+      const rw2 = c,
+        rx2 = ax * s,
+        ry2 = ay * s,
+        rz2 = az * s;
       const nw = qw * rw2 - qx * rx2 - qy * ry2 - qz * rz2;
       const nx = qw * rx2 + qx * rw2 + qy * rz2 - qz * ry2;
       const ny = qw * ry2 - qx * rz2 + qy * rw2 + qz * rx2;
       const nz = qw * rz2 + qx * ry2 - qy * rx2 + qz * rw2;
-      qw = nw; qx = nx; qy = ny; qz = nz;
+      qw = nw;
+      qx = nx;
+      qy = ny;
+      qz = nz;
       // keep the anchor fixed: p = anchorWorld - q_new * anchorLocal
-      tx = 2 * (qy * ajz - qz * ajy); ty = 2 * (qz * ajx - qx * ajz); tz = 2 * (qx * ajy - qy * ajx);
+      tx = 2 * (qy * ajz - qz * ajy);
+      ty = 2 * (qz * ajx - qx * ajz);
+      tz = 2 * (qx * ajy - qy * ajx);
       px = wx - (ajx + qw * tx + (qy * tz - qz * ty));
       py = wy - (ajy + qw * ty + (qz * tx - qx * tz));
       pz = wz - (ajz + qw * tz + (qx * ty - qy * tx));
     }
-    outPos[b * 3] = px; outPos[b * 3 + 1] = py; outPos[b * 3 + 2] = pz;
-    outQuat[b * 4] = qw; outQuat[b * 4 + 1] = qx; outQuat[b * 4 + 2] = qy; outQuat[b * 4 + 3] = qz;
+    outPos[b * 3] = px;
+    outPos[b * 3 + 1] = py;
+    outPos[b * 3 + 2] = pz;
+    outQuat[b * 4] = qw;
+    outQuat[b * 4 + 1] = qx;
+    outQuat[b * 4 + 2] = qy;
+    outQuat[b * 4 + 3] = qz;
   }
 }
 
@@ -140,8 +196,13 @@ export function bodyWorldCom(
 ): void {
   for (let b = 0; b < model.bodies.length; b++) {
     const c = model.bodies[b].com;
-    const w = bodyQuat[b * 4], x = bodyQuat[b * 4 + 1], y = bodyQuat[b * 4 + 2], z = bodyQuat[b * 4 + 3];
-    const tx = 2 * (y * c[2] - z * c[1]), ty = 2 * (z * c[0] - x * c[2]), tz = 2 * (x * c[1] - y * c[0]);
+    const w = bodyQuat[b * 4],
+      x = bodyQuat[b * 4 + 1],
+      y = bodyQuat[b * 4 + 2],
+      z = bodyQuat[b * 4 + 3];
+    const tx = 2 * (y * c[2] - z * c[1]),
+      ty = 2 * (z * c[0] - x * c[2]),
+      tz = 2 * (x * c[1] - y * c[0]);
     outCom[b * 3] = bodyPos[b * 3] + c[0] + w * tx + (y * tz - z * ty);
     outCom[b * 3 + 1] = bodyPos[b * 3 + 1] + c[1] + w * ty + (z * tx - x * tz);
     outCom[b * 3 + 2] = bodyPos[b * 3 + 2] + c[2] + w * tz + (x * ty - y * tx);

@@ -33,8 +33,7 @@ export function principal(I: Mat3): { values: Vec3; quat: Quat } {
   const values: Vec3 = [ev[order[0]], ev[order[1]], ev[order[2]]];
   const R: Mat3 = new Array<number>(9);
   for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) R[r * 3 + c] = v[r * 3 + order[c]];
-  const det =
-    R[0] * (R[4] * R[8] - R[5] * R[7]) - R[1] * (R[3] * R[8] - R[5] * R[6]) + R[2] * (R[3] * R[7] - R[4] * R[6]);
+  const det = R[0] * (R[4] * R[8] - R[5] * R[7]) - R[1] * (R[3] * R[8] - R[5] * R[6]) + R[2] * (R[3] * R[7] - R[4] * R[6]);
   if (det < 0) for (let r = 0; r < 3; r++) R[r * 3 + 2] = -R[r * 3 + 2];
   return { values, quat: matToQuat(R) };
 }

@@ -86,13 +86,16 @@ export function parseObj(text: string, file: string): MeshData {
       verts.push(p[0], p[1], p[2]);
     } else if (t.startsWith('f ') || t.startsWith('f\t')) {
       const nv = verts.length / 3;
-      const face = t.split(/\s+/).slice(1).map((s) => {
-        const k = parseInt(s.split('/')[0], 10);
-        const v = k < 0 ? nv + k : k - 1;
-        if (!Number.isInteger(k) || k === 0 || v < 0 || v >= nv)
-          fail('MeshError', file, `line ${ln + 1}`, `face index "${s}" out of range (${nv} vertices so far)`);
-        return v;
-      });
+      const face = t
+        .split(/\s+/)
+        .slice(1)
+        .map((s) => {
+          const k = parseInt(s.split('/')[0], 10);
+          const v = k < 0 ? nv + k : k - 1;
+          if (!Number.isInteger(k) || k === 0 || v < 0 || v >= nv)
+            fail('MeshError', file, `line ${ln + 1}`, `face index "${s}" out of range (${nv} vertices so far)`);
+          return v;
+        });
       if (face.length < 3) fail('MeshError', file, `line ${ln + 1}`, 'face with fewer than 3 vertices');
       for (let k = 1; k + 1 < face.length; k++) idx.push(face[0], face[k], face[k + 1]);
     }
@@ -132,20 +135,34 @@ export function scaleMesh(m: MeshData, s: ArrayLike<number>): MeshData {
  * and a non-zero surface (not every triangle degenerate: all points equal or collinear). Returns the mesh.
  */
 export function checkMesh(m: MeshData, file: string): MeshData {
-  const v = m.vertices, idx = m.indices, nv = v.length / 3;
+  const v = m.vertices,
+    idx = m.indices,
+    nv = v.length / 3;
   checkCount(idx.length / 3, LIMITS.maxTriangles, { file, where: 'faces', kind: 'MeshError' }, 'triangle count');
   for (let k = 0; k < v.length; k++)
     if (!(Math.abs(v[k]) <= 1e6)) fail('MeshError', file, `vertex ${Math.floor(k / 3)}`, `coordinate ${v[k]} is not finite or beyond ±1e6`);
-  let area = 0, extent = 0;
+  let area = 0,
+    extent = 0;
   for (let k = 0; k < v.length; k++) extent = Math.max(extent, Math.abs(v[k] - v[k % 3]));
   for (let t = 0; t + 2 < idx.length; t += 3) {
-    const a = idx[t] * 3, b = idx[t + 1] * 3, c = idx[t + 2] * 3;
+    const a = idx[t] * 3,
+      b = idx[t + 1] * 3,
+      c = idx[t + 2] * 3;
     if (idx[t] >= nv || idx[t + 1] >= nv || idx[t + 2] >= nv) fail('MeshError', file, `face ${t / 3}`, 'vertex index out of range');
-    const ux = v[b] - v[a], uy = v[b + 1] - v[a + 1], uz = v[b + 2] - v[a + 2];
-    const wx = v[c] - v[a], wy = v[c + 1] - v[a + 1], wz = v[c + 2] - v[a + 2];
+    const ux = v[b] - v[a],
+      uy = v[b + 1] - v[a + 1],
+      uz = v[b + 2] - v[a + 2];
+    const wx = v[c] - v[a],
+      wy = v[c + 1] - v[a + 1],
+      wz = v[c + 2] - v[a + 2];
     area += 0.5 * Math.hypot(uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx);
   }
   if (!(area > 1e-9 * extent * extent) || extent === 0)
-    fail('MeshError', file, 'faces', `degenerate mesh: total surface ${area.toPrecision(3)} (every triangle has zero area: points coincide or are collinear)`);
+    fail(
+      'MeshError',
+      file,
+      'faces',
+      `degenerate mesh: total surface ${area.toPrecision(3)} (every triangle has zero area: points coincide or are collinear)`,
+    );
   return m;
 }

@@ -78,7 +78,9 @@ export function orientation(a: Record<string, string>, cp: Compiler, file: strin
     y = [y[0] - d * x[0], y[1] - d * x[1], y[2] - d * x[2]];
     const ny = vNorm(y);
     if (nx < 1e-12 || ny < 1e-12) fail('ModelError', file, where, 'xyaxes are degenerate');
-    const X = x.map((c) => c / nx), Y = y.map((c) => c / ny), Z = vCross(X, Y);
+    const X = x.map((c) => c / nx),
+      Y = y.map((c) => c / ny),
+      Z = vCross(X, Y);
     return matToQuat([X[0], Y[0], Z[0], X[1], Y[1], Z[1], X[2], Y[2], Z[2]]);
   }
   if (a.zaxis !== undefined) return quatZTo(nums(a.zaxis, file, where, 3), file, where);
@@ -105,7 +107,13 @@ export interface GeomInfo {
 }
 
 /** Read a <geom> (attributes already merged with defaults); returns undefined for unsupported types. */
-export function readGeom(a: Record<string, string>, cp: Compiler, file: string, where: string, warn: (s: string) => void): GeomInfo | undefined {
+export function readGeom(
+  a: Record<string, string>,
+  cp: Compiler,
+  file: string,
+  where: string,
+  warn: (s: string) => void,
+): GeomInfo | undefined {
   const type = (a.type ?? 'sphere') as ShapeType;
   if (!GEOM_TYPES.includes(type)) {
     warn(`${where}: geom type "${a.type}" is not supported; skipped`);
@@ -139,7 +147,11 @@ export function readGeom(a: Record<string, string>, cp: Compiler, file: string, 
   const friction = a.friction !== undefined ? nonNegative(nums(a.friction, file, where, [1, 2, 3])[0], p, 'geom friction', 100) : 1;
   const rgba = a.rgba !== undefined ? (nums(a.rgba, file, where, 4) as [number, number, number, number]) : undefined;
   const shape: Shape = {
-    type, size: dims, pos, quat, friction,
+    type,
+    size: dims,
+    pos,
+    quat,
+    friction,
     contype: int('contype', 1),
     conaffinity: int('conaffinity', 1),
   };
@@ -174,10 +186,12 @@ export function geomMass(g: GeomInfo): { mass: number; com: Vec3; tensor: Mat3 }
     d = (m) => [(m * (3 * r * r + 4 * h * h)) / 12, (m * (3 * r * r + 4 * h * h)) / 12, 0.5 * m * r * r];
   } else if (type === 'capsule') {
     const [r, h] = size;
-    const vc = PI * r * r * 2 * h, vs = (4 / 3) * PI * r ** 3;
+    const vc = PI * r * r * 2 * h,
+      vs = (4 / 3) * PI * r ** 3;
     vol = vc + vs;
     d = (m) => {
-      const mc = (m * vc) / vol, ms = (m * vs) / vol;
+      const mc = (m * vc) / vol,
+        ms = (m * vs) / vol;
       const side = (mc * (3 * r * r + 4 * h * h)) / 12 + ms * ((83 / 320) * r * r + (h + (3 * r) / 8) ** 2);
       return [side, side, 0.5 * mc * r * r + 0.4 * ms * r * r];
     };

@@ -36,7 +36,8 @@ export function loadMjcf(text: string, file: string, resolve?: AssetResolver): R
   for (const c of childrenNamed(root, 'compiler')) {
     const a = c.attrs;
     if (a.angle !== undefined) {
-      if (a.angle !== 'radian' && a.angle !== 'degree') fail('ModelError', file, `line ${c.line}`, `compiler angle "${a.angle}" must be radian or degree`);
+      if (a.angle !== 'radian' && a.angle !== 'degree')
+        fail('ModelError', file, `line ${c.line}`, `compiler angle "${a.angle}" must be radian or degree`);
       cp.degrees = a.angle === 'degree';
     }
     if (a.eulerseq !== undefined) {
@@ -48,14 +49,25 @@ export function loadMjcf(text: string, file: string, resolve?: AssetResolver): R
     if (a.autolimits !== undefined) cp.autolimits = a.autolimits === 'true';
   }
   const ctx: Ctx = {
-    file, cp, defaults: new Map(), meshAssets: new Map(), meshCache: new Map(), resolve,
-    warnings: [], bodies: [], joints: [], floating: false,
+    file,
+    cp,
+    defaults: new Map(),
+    meshAssets: new Map(),
+    meshCache: new Map(),
+    resolve,
+    warnings: [],
+    bodies: [],
+    joints: [],
+    floating: false,
   };
   for (const d of childrenNamed(root, 'default')) readDefaults(d, new Map(), ctx.defaults, file);
   for (const asset of childrenNamed(root, 'asset'))
     for (const m of childrenNamed(asset, 'mesh')) {
       const a = withDefaults(m, 'main', ctx.defaults, file);
-      if (!a.file) { ctx.warnings.push(`line ${m.line}: <mesh> without a file (inline meshes are not supported)`); continue; }
+      if (!a.file) {
+        ctx.warnings.push(`line ${m.line}: <mesh> without a file (inline meshes are not supported)`);
+        continue;
+      }
       const name = a.name ?? (a.file.split('/').pop() ?? a.file).replace(/\.[^.]*$/, '');
       const scale = a.scale !== undefined ? nums(a.scale, file, `line ${m.line}`, 3) : [1, 1, 1];
       ctx.meshAssets.set(name, { file: a.file, scale });
@@ -98,11 +110,18 @@ function readBody(el: XmlElement, parent: number, inherited: string, ctx: Ctx): 
   const index = ctx.bodies.length;
   const name = el.attrs.name ?? `body${index}`;
   const body: Body = {
-    name, index, parent,
+    name,
+    index,
+    parent,
     pos: el.attrs.pos !== undefined ? (nums(el.attrs.pos, file, where, 3) as Vec3) : [0, 0, 0],
     quat: orientation(el.attrs, cp, file, where),
-    mass: 0, com: [0, 0, 0], inertia: [0, 0, 0], inertiaQuat: [1, 0, 0, 0],
-    joints: [], collision: [], visual: [],
+    mass: 0,
+    com: [0, 0, 0],
+    inertia: [0, 0, 0],
+    inertiaQuat: [1, 0, 0, 0],
+    joints: [],
+    collision: [],
+    visual: [],
   };
   ctx.bodies.push(body);
   let inertial: XmlElement | undefined;
@@ -118,7 +137,8 @@ function readBody(el: XmlElement, parent: number, inherited: string, ctx: Ctx): 
       const g = readGeom(withDefaults(c, cls, ctx.defaults, file), cp, file, cw, (s) => ctx.warnings.push(s));
       if (g) geoms.push(g);
       if (g?.meshName !== undefined) attachMesh(g, ctx, cw);
-    } else if (c.name !== 'body' && !IGNORED_BODY.has(c.name)) ctx.warnings.push(`${cw}: <${c.name}> in body "${name}" is not supported; ignored`);
+    } else if (c.name !== 'body' && !IGNORED_BODY.has(c.name))
+      ctx.warnings.push(`${cw}: <${c.name}> in body "${name}" is not supported; ignored`);
   }
   placeShapes(body, geoms);
   if (inertial) {
@@ -155,7 +175,8 @@ function readJoint(a: Record<string, string>, body: Body, ctx: Ctx, where: strin
   const type = a.type ?? 'hinge';
   const jname = a.name ?? `${body.name}_joint${body.joints.length}`;
   if (type === 'free') {
-    if (body.parent !== -1) fail('ModelError', file, where, `free joint "${jname}" on body "${body.name}", which is not a child of the world`);
+    if (body.parent !== -1)
+      fail('ModelError', file, where, `free joint "${jname}" on body "${body.name}", which is not a child of the world`);
     if (body.index !== 0) ctx.warnings.push(`${where}: free joint on a second root body "${body.name}" is treated as fixed`);
     else ctx.floating = true;
     return true;
@@ -168,7 +189,8 @@ function readJoint(a: Record<string, string>, body: Body, ctx: Ctx, where: strin
   const axis = a.axis !== undefined ? nums(a.axis, file, where, 3) : [0, 0, 1];
   const n = Math.hypot(axis[0], axis[1], axis[2]);
   if (!(n > 1e-9)) fail('ModelError', file, where, `joint "${jname}" has an axis of zero length`);
-  if (a.ref !== undefined && Number(a.ref) !== 0) ctx.warnings.push(`${where}: joint "${jname}" ref=${a.ref} ignored (angles are measured from the body's modelled pose)`);
+  if (a.ref !== undefined && Number(a.ref) !== 0)
+    ctx.warnings.push(`${where}: joint "${jname}" ref=${a.ref} ignored (angles are measured from the body's modelled pose)`);
   let range: [number, number] | null = null;
   const limited = a.limited ?? 'auto';
   if (a.range !== undefined && (limited === 'true' || (limited === 'auto' && cp.autolimits))) {
@@ -185,11 +207,18 @@ function readJoint(a: Record<string, string>, body: Body, ctx: Ctx, where: strin
   }
   const num = (k: string): number => (a[k] !== undefined ? nums(a[k], file, where, 1)[0] : 0);
   const joint: Joint = {
-    name: jname, index: ctx.joints.length, type: type as 'hinge' | 'slide', body: body.index,
+    name: jname,
+    index: ctx.joints.length,
+    type: type as 'hinge' | 'slide',
+    body: body.index,
     pos: a.pos !== undefined ? (nums(a.pos, file, where, 3) as Vec3) : [0, 0, 0],
     axis: [axis[0] / n, axis[1] / n, axis[2] / n],
-    range, armature: num('armature'), damping: num('damping'), frictionloss: num('frictionloss'),
-    effortLimit, velocityLimit: Infinity,
+    range,
+    armature: num('armature'),
+    damping: num('damping'),
+    frictionloss: num('frictionloss'),
+    effortLimit,
+    velocityLimit: Infinity,
   };
   ctx.joints.push(joint);
   body.joints.push(joint.index);
@@ -213,7 +242,11 @@ function attachMesh(g: GeomInfo, ctx: Ctx, where: string): void {
  */
 function placeShapes(body: Body, geoms: GeomInfo[]): void {
   const same = (a: Shape, b: Shape): boolean =>
-    a.type === b.type && a.mesh === b.mesh && a.size.join() === b.size.join() && a.pos.join() === b.pos.join() && a.quat.join() === b.quat.join();
+    a.type === b.type &&
+    a.mesh === b.mesh &&
+    a.size.join() === b.size.join() &&
+    a.pos.join() === b.pos.join() &&
+    a.quat.join() === b.quat.join();
   for (const g of geoms) {
     const s = g.shape;
     const visualOnly = g.group === 1 || (s.contype === 0 && s.conaffinity === 0);
@@ -243,11 +276,17 @@ function readActuator(el: XmlElement, ctx: Ctx, out: Actuator[]): void {
   if (joint < 0) fail('ModelError', file, where, `actuator "${a.name ?? ''}" refers to unknown joint "${a.joint}"`);
   const range = (k: string, lim: string): [number, number] | null =>
     a[k] !== undefined && a[lim] !== 'false' ? (nums(a[k], file, where, 2) as [number, number]) : null;
-  const num = (k: string, d: number): number => (a[k] !== undefined ? nums(a[k], file, where, k === 'gear' ? [1, 2, 3, 4, 5, 6] : 1)[0] : d);
+  const num = (k: string, d: number): number =>
+    a[k] !== undefined ? nums(a[k], file, where, k === 'gear' ? [1, 2, 3, 4, 5, 6] : 1)[0] : d;
   const act: Actuator = {
-    name: a.name ?? a.joint, joint, type: el.name, gear: num('gear', 1),
-    ctrlRange: range('ctrlrange', 'ctrllimited'), forceRange: range('forcerange', 'forcelimited'),
-    kp: el.name === 'position' ? num('kp', 1) : 0, kv: el.name === 'position' ? num('kv', 0) : 0,
+    name: a.name ?? a.joint,
+    joint,
+    type: el.name,
+    gear: num('gear', 1),
+    ctrlRange: range('ctrlrange', 'ctrllimited'),
+    forceRange: range('forcerange', 'forcelimited'),
+    kp: el.name === 'position' ? num('kp', 1) : 0,
+    kv: el.name === 'position' ? num('kv', 0) : 0,
   };
   checkActuator(act, a, file, where);
   const j = ctx.joints[joint];
@@ -262,7 +301,10 @@ function checkActuator(act: Actuator, a: Record<string, string>, file: string, w
   nonNegative(act.kp, p, `actuator "${act.name}" kp`, LIMITS.maxStiffness);
   nonNegative(act.kv, p, `actuator "${act.name}" kv`, LIMITS.maxDamping);
   if (act.gear === 0) fail('ModelError', file, where, `actuator "${act.name}" has gear 0`);
-  for (const [k, r] of [['ctrlrange', act.ctrlRange], ['forcerange', act.forceRange]] as const)
+  for (const [k, r] of [
+    ['ctrlrange', act.ctrlRange],
+    ['forcerange', act.forceRange],
+  ] as const)
     if (r && r[0] > r[1]) fail('ModelError', file, where, `actuator "${act.name}" ${k} ${a[k]}: lower > upper`);
 }
 

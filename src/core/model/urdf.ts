@@ -16,7 +16,10 @@ import { childNamed, childrenNamed, parseXml, type XmlElement } from './xml';
 const KNOWN = new Set(['link', 'joint', 'material', 'gazebo', 'transmission', 'mujoco']);
 const TYPES = new Set(['revolute', 'continuous', 'prismatic', 'fixed', 'floating', 'planar']);
 
-interface Pose { pos: Vec3; quat: Quat }
+interface Pose {
+  pos: Vec3;
+  quat: Quat;
+}
 const compose = (a: Pose, b: Pose): Pose => ({ pos: vAdd(a.pos, qRotate(a.quat, b.pos)), quat: qMul(a.quat, b.quat) });
 
 interface Ctx {
@@ -45,11 +48,21 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
   const root = parseXml(text, file);
   if (root.name !== 'robot') fail('ParseError', file, `line ${root.line}`, `root element is <${root.name}>, expected <robot>`);
   const ctx: Ctx = {
-    file, resolve, meshCache: new Map(), materials: new Map(), warnings: [], bodies: [], joints: [], parts: [], massWhere: [], moving: [],
+    file,
+    resolve,
+    meshCache: new Map(),
+    materials: new Map(),
+    warnings: [],
+    bodies: [],
+    joints: [],
+    parts: [],
+    massWhere: [],
+    moving: [],
   };
   for (const m of childrenNamed(root, 'material')) {
     const c = childNamed(m, 'color');
-    if (m.attrs.name && c?.attrs.rgba) ctx.materials.set(m.attrs.name, nums(c.attrs.rgba, file, `line ${c.line}`, 4) as [number, number, number, number]);
+    if (m.attrs.name && c?.attrs.rgba)
+      ctx.materials.set(m.attrs.name, nums(c.attrs.rgba, file, `line ${c.line}`, 4) as [number, number, number, number]);
   }
   for (const c of root.children) if (!KNOWN.has(c.name)) ctx.warnings.push(`line ${c.line}: <${c.name}> is not supported; ignored`);
   const links = new Map<string, XmlElement>();
@@ -59,7 +72,8 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
     if (links.has(n)) fail('ModelError', file, `line ${l.line}`, `duplicate link "${n}"`);
     links.set(n, l);
   }
-  if (links.size > LIMITS.maxBodies) fail('ModelError', file, `line ${root.line}`, `${links.size} links, above the limit of ${LIMITS.maxBodies}`);
+  if (links.size > LIMITS.maxBodies)
+    fail('ModelError', file, `line ${root.line}`, `${links.size} links, above the limit of ${LIMITS.maxBodies}`);
   const childJoints = new Map<string, XmlElement[]>();
   const parentOf = new Map<string, XmlElement>();
   for (const j of childrenNamed(root, 'joint')) {
@@ -67,12 +81,19 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
     const jn = j.attrs.name ?? '?';
     const type = j.attrs.type ?? '';
     if (!TYPES.has(type)) fail('ModelError', file, w, `unknown joint type "${type}" on joint "${jn}"`);
-    const p = childNamed(j, 'parent')?.attrs.link, c = childNamed(j, 'child')?.attrs.link;
+    const p = childNamed(j, 'parent')?.attrs.link,
+      c = childNamed(j, 'child')?.attrs.link;
     if (!p || !c) fail('ModelError', file, w, `joint "${jn}" needs <parent link> and <child link>`);
     if (!links.has(p!)) fail('ModelError', file, w, `joint "${jn}" names parent link "${p}", which does not exist`);
     if (!links.has(c!)) fail('ModelError', file, w, `joint "${jn}" names child link "${c}", which does not exist`);
     const prev = parentOf.get(c!);
-    if (prev) fail('ModelError', file, w, `link "${c}" is the child of two joints ("${prev.attrs.name}" at line ${prev.line} and "${jn}"): not a tree`);
+    if (prev)
+      fail(
+        'ModelError',
+        file,
+        w,
+        `link "${c}" is the child of two joints ("${prev.attrs.name}" at line ${prev.line} and "${jn}"): not a tree`,
+      );
     parentOf.set(c!, j);
     const kids = childJoints.get(p!);
     if (kids) kids.push(j);
@@ -80,7 +101,13 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
   }
   const roots = [...links.keys()].filter((n) => !parentOf.has(n));
   if (roots.length === 0) fail('ModelError', file, `line ${root.line}`, 'the links form a cycle: no root link');
-  if (roots.length > 1) fail('ModelError', file, `line ${links.get(roots[1])!.line}`, `the body tree has ${roots.length} roots (${roots.join(', ')}); expected one`);
+  if (roots.length > 1)
+    fail(
+      'ModelError',
+      file,
+      `line ${links.get(roots[1])!.line}`,
+      `the body tree has ${roots.length} roots (${roots.join(', ')}); expected one`,
+    );
   let floating = true;
   const rootLink = links.get(roots[0])!;
   const isWorld = roots[0] === 'world' && !childNamed(rootLink, 'inertial');
@@ -98,7 +125,13 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
     }
   } else walk(rootLink, ident, ctx, childJoints, links, seen);
   const unreached = [...links.keys()].filter((n) => !seen.has(n));
-  if (unreached.length) fail('ModelError', file, `line ${links.get(unreached[0])!.line}`, `links not connected to the root "${roots[0]}" (a cycle): ${unreached.join(', ')}`);
+  if (unreached.length)
+    fail(
+      'ModelError',
+      file,
+      `line ${links.get(unreached[0])!.line}`,
+      `links not connected to the root "${roots[0]}" (a cycle): ${unreached.join(', ')}`,
+    );
   const parents = new Set(ctx.bodies.map((b) => b.parent));
   ctx.bodies.forEach((b, i) => {
     if (ctx.parts[i].length) Object.assign(b, combine(ctx.parts[i]));
@@ -106,8 +139,14 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
     checkMass(b, moving, parents.has(i), file, ctx.massWhere[i], ctx.warnings);
   });
   const actuators: Actuator[] = ctx.joints.map((j) => ({
-    name: j.name, joint: j.index, type: 'motor', gear: 1, ctrlRange: null,
-    forceRange: Number.isFinite(j.effortLimit) ? [-j.effortLimit, j.effortLimit] : null, kp: 0, kv: 0,
+    name: j.name,
+    joint: j.index,
+    type: 'motor',
+    gear: 1,
+    ctrlRange: null,
+    forceRange: Number.isFinite(j.effortLimit) ? [-j.effortLimit, j.effortLimit] : null,
+    kp: 0,
+    kv: 0,
   }));
   return finishModel(root.attrs.name ?? 'robot', ctx.bodies, ctx.joints, actuators, floating, ctx.warnings, file, 'urdf');
 }
@@ -116,7 +155,12 @@ type Visit = [link: XmlElement, body: number, offset: Pose, via: XmlElement | un
 
 /** The links under a root, depth-first with an explicit stack (no recursion on the input's depth). */
 function walk(
-  root: XmlElement, offset: Pose, ctx: Ctx, childJoints: Map<string, XmlElement[]>, links: Map<string, XmlElement>, seen: Set<string>,
+  root: XmlElement,
+  offset: Pose,
+  ctx: Ctx,
+  childJoints: Map<string, XmlElement[]>,
+  links: Map<string, XmlElement>,
+  seen: Set<string>,
 ): void {
   const todo: Visit[] = [[root, -1, offset, undefined]];
   while (todo.length) {
@@ -130,16 +174,32 @@ function walk(
  * Returns the child links to visit next, in joint declaration order.
  */
 function visit(
-  link: XmlElement, body: number, offset: Pose, via: XmlElement | undefined, ctx: Ctx,
-  childJoints: Map<string, XmlElement[]>, links: Map<string, XmlElement>, seen: Set<string>,
+  link: XmlElement,
+  body: number,
+  offset: Pose,
+  via: XmlElement | undefined,
+  ctx: Ctx,
+  childJoints: Map<string, XmlElement[]>,
+  links: Map<string, XmlElement>,
+  seen: Set<string>,
 ): Visit[] {
   const { file } = ctx;
   const name = link.attrs.name;
   if (body < 0 || (via && via.attrs.type !== 'fixed')) {
     const index = ctx.bodies.length;
     ctx.bodies.push({
-      name, index, parent: body, pos: offset.pos, quat: offset.quat, mass: 0, com: [0, 0, 0], inertia: [0, 0, 0],
-      inertiaQuat: [1, 0, 0, 0], joints: [], collision: [], visual: [],
+      name,
+      index,
+      parent: body,
+      pos: offset.pos,
+      quat: offset.quat,
+      mass: 0,
+      com: [0, 0, 0],
+      inertia: [0, 0, 0],
+      inertiaQuat: [1, 0, 0, 0],
+      joints: [],
+      collision: [],
+      visual: [],
     });
     ctx.parts.push([]);
     ctx.massWhere.push(`line ${link.line}`);
@@ -151,12 +211,14 @@ function visit(
   const inertial = childNamed(link, 'inertial');
   if (inertial) {
     const w = `line ${inertial.line}`;
-    const m = childNamed(inertial, 'mass'), it = childNamed(inertial, 'inertia');
+    const m = childNamed(inertial, 'mass'),
+      it = childNamed(inertial, 'inertia');
     const mass = m?.attrs.value !== undefined ? nums(m.attrs.value, file, `line ${m.line}`, 1)[0] : 0;
     if (mass < 0) fail('ModelError', file, `line ${m!.line}`, `link "${name}": negative mass ${mass}`);
     const g = (k: string): number => (it?.attrs[k] !== undefined ? nums(it.attrs[k], file, `line ${it.line}`, 1)[0] : 0);
     const I: Mat3 = [g('ixx'), g('ixy'), g('ixz'), g('ixy'), g('iyy'), g('iyz'), g('ixz'), g('iyz'), g('izz')];
-    if (principal(I).values.some((x) => x < -1e-12)) fail('ModelError', file, it ? `line ${it.line}` : w, `link "${name}": inertia tensor is not positive (semi)definite`);
+    if (principal(I).values.some((x) => x < -1e-12))
+      fail('ModelError', file, it ? `line ${it.line}` : w, `link "${name}": inertia tensor is not positive (semi)definite`);
     const o = compose(offset, origin(inertial, file));
     const Rm = qToMat(o.quat);
     ctx.parts[body].push({ mass, com: o.pos, tensor: matMul(matMul(Rm, I), matT(Rm)) });
@@ -172,7 +234,8 @@ function visit(
     const c = childNamed(j, 'child')!.attrs.link;
     if (seen.has(c)) fail('ModelError', file, `line ${j.line}`, `joint "${j.attrs.name}" closes a cycle at link "${c}"`);
     seen.add(c);
-    if (j.attrs.type === 'floating') fail('ModelError', file, `line ${j.line}`, `floating joint "${j.attrs.name}" is only allowed from the root`);
+    if (j.attrs.type === 'floating')
+      fail('ModelError', file, `line ${j.line}`, `floating joint "${j.attrs.name}" is only allowed from the root`);
     if (j.attrs.type === 'planar') fail('ModelError', file, `line ${j.line}`, `planar joint "${j.attrs.name}" is not supported`);
     next.push([links.get(c)!, body, compose(offset, origin(j, file)), j]);
   }
@@ -188,7 +251,8 @@ function addJoint(j: XmlElement, body: number, ctx: Ctx): void {
   const axis = a?.attrs.xyz !== undefined ? nums(a.attrs.xyz, file, `line ${a.line}`, 3) : [1, 0, 0];
   const n = Math.hypot(axis[0], axis[1], axis[2]);
   if (!(n > 1e-9)) fail('ModelError', file, a ? `line ${a.line}` : w, `joint "${name}" has an axis of zero length`);
-  const lim = childNamed(j, 'limit'), dyn = childNamed(j, 'dynamics');
+  const lim = childNamed(j, 'limit'),
+    dyn = childNamed(j, 'dynamics');
   const lv = (k: string, d: number): number => (lim?.attrs[k] !== undefined ? nums(lim.attrs[k], file, `line ${lim.line}`, 1)[0] : d);
   const dv = (k: string): number => {
     if (dyn?.attrs[k] === undefined) return 0;
@@ -202,8 +266,16 @@ function addJoint(j: XmlElement, body: number, ctx: Ctx): void {
     if (range[0] > range[1]) fail('ModelError', file, `line ${lim.line}`, `joint "${name}" lower limit > upper limit`);
   }
   const joint: Joint = {
-    name, index: ctx.joints.length, type: type === 'prismatic' ? 'slide' : 'hinge', body, pos: [0, 0, 0],
-    axis: [axis[0] / n, axis[1] / n, axis[2] / n], range, armature: 0, damping: dv('damping'), frictionloss: dv('friction'),
+    name,
+    index: ctx.joints.length,
+    type: type === 'prismatic' ? 'slide' : 'hinge',
+    body,
+    pos: [0, 0, 0],
+    axis: [axis[0] / n, axis[1] / n, axis[2] / n],
+    range,
+    armature: 0,
+    damping: dv('damping'),
+    frictionloss: dv('friction'),
     effortLimit: positiveOrUnknown(lv('effort', 0), lim, 'effort', name, file),
     velocityLimit: positiveOrUnknown(lv('velocity', 0), lim, 'velocity', name, file),
   };
@@ -259,7 +331,11 @@ function readShape(el: XmlElement, tag: 'visual' | 'collision', pose: Pose, ctx:
   if (tag === 'visual') {
     const mat = childNamed(el, 'material');
     const c = mat && childNamed(mat, 'color');
-    const rgba = c?.attrs.rgba ? (nums(c.attrs.rgba, file, `line ${c.line}`, 4) as [number, number, number, number]) : mat?.attrs.name ? ctx.materials.get(mat.attrs.name) : undefined;
+    const rgba = c?.attrs.rgba
+      ? (nums(c.attrs.rgba, file, `line ${c.line}`, 4) as [number, number, number, number])
+      : mat?.attrs.name
+        ? ctx.materials.get(mat.attrs.name)
+        : undefined;
     if (rgba) shape.rgba = rgba;
   }
   return shape;

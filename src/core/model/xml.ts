@@ -89,8 +89,14 @@ export function parseXml(text: string, file: string): XmlElement {
       top.text += decode(chunk.trim(), file, line);
     }
     advanceTo(lt);
-    if (text.startsWith('<!--', i)) { skipTo('-->', 'comment'); continue; }
-    if (text.startsWith('<?', i)) { skipTo('?>', 'processing instruction'); continue; }
+    if (text.startsWith('<!--', i)) {
+      skipTo('-->', 'comment');
+      continue;
+    }
+    if (text.startsWith('<?', i)) {
+      skipTo('?>', 'processing instruction');
+      continue;
+    }
     if (text.startsWith('<![CDATA[', i)) {
       const start = i + 9;
       const j = text.indexOf(']]>', start);
@@ -99,7 +105,10 @@ export function parseXml(text: string, file: string): XmlElement {
       advanceTo(j + 3);
       continue;
     }
-    if (text.startsWith('<!', i)) { skipTo('>', 'declaration'); continue; }
+    if (text.startsWith('<!', i)) {
+      skipTo('>', 'declaration');
+      continue;
+    }
     if (text.startsWith('</', i)) {
       const at = line;
       i += 2;
@@ -121,7 +130,10 @@ export function parseXml(text: string, file: string): XmlElement {
       skipWs();
       if (i >= n) err(`unterminated tag <${el.name}>`, at);
       const c = text[i];
-      if (c === '>') { i++; break; }
+      if (c === '>') {
+        i++;
+        break;
+      }
       if (c === '/') {
         if (text[i + 1] !== '>') err(`malformed tag <${el.name}>: "/" not followed by ">"`);
         i += 2;

@@ -85,7 +85,8 @@ function pool(nj: number, k: number): PoseOut[] {
 
 /** Sample the blend at time t (s). Writes the blended pose into out (joints in spec.jointNames order). */
 export function sampleBlend(spec: BlendSpec, t: number, out: PoseOut): void {
-  const names = spec.jointNames, nj = names.length;
+  const names = spec.jointNames,
+    nj = names.length;
   const layers = spec.layers.filter((l) => l.weight > 0);
   if (layers.length === 0) throw new Error('sampleBlend: no layer with a positive weight');
   const poses = pool(nj, layers.length);
@@ -110,14 +111,20 @@ export function sampleBlend(spec: BlendSpec, t: number, out: PoseOut): void {
   // joints: per-part weights; a part no layer covers falls back to the plain layer weights
   const parts = partsOf(names);
   for (let j = 0; j < nj; j++) {
-    let s = 0, v = 0;
+    let s = 0,
+      v = 0;
     for (let i = 0; i < layers.length; i++) {
       const w = layers[i].weight * layers[i].mask[parts[j]];
-      s += w; v += w * poses[i].jointPos[j];
+      s += w;
+      v += w * poses[i].jointPos[j];
     }
     if (s <= 1e-9) {
-      s = 0; v = 0;
-      for (let i = 0; i < layers.length; i++) { s += layers[i].weight; v += layers[i].weight * poses[i].jointPos[j]; }
+      s = 0;
+      v = 0;
+      for (let i = 0; i < layers.length; i++) {
+        s += layers[i].weight;
+        v += layers[i].weight * poses[i].jointPos[j];
+      }
     }
     let a = v / s;
     const lim = spec.limits?.[j];

@@ -33,7 +33,11 @@ export interface BvhData {
 
 const CHANNELS = new Set(['Xposition', 'Yposition', 'Zposition', 'Xrotation', 'Yrotation', 'Zrotation']);
 
-interface Checked { bones: BvhBone[]; nFrames: number; frameTime: number; }
+interface Checked {
+  bones: BvhBone[];
+  nFrames: number;
+  frameTime: number;
+}
 
 /** Our validation pass: structure, channel counts, frame count, frame time, finite values. */
 function validate(text: string, file: string): Checked {
@@ -117,7 +121,10 @@ function validate(text: string, file: string): Checked {
   if (l.t[0] !== 'Frame' || l.t[1] !== 'Time:') err(l.line, `expected "Frame Time: dt", got "${l.t.join(' ')}"`);
   const frameTime = num(l.t[2], l.line, 'Frame Time');
   if (!(frameTime >= 1 / LIMITS.maxFps && frameTime <= 1 / LIMITS.minFps))
-    err(l.line, `Frame Time ${l.t[2]} s is outside [${1 / LIMITS.maxFps}, ${1 / LIMITS.minFps}] s (${LIMITS.minFps}–${LIMITS.maxFps} frames per second)`);
+    err(
+      l.line,
+      `Frame Time ${l.t[2]} s is outside [${1 / LIMITS.maxFps}, ${1 / LIMITS.minFps}] s (${LIMITS.minFps}–${LIMITS.maxFps} frames per second)`,
+    );
   const nch = bones.reduce((a, b) => a + b.channels.length, 0);
   checkClipSize(nFrames, bones.length * 7, 1 / frameTime, { file, where: `line ${l.line}` });
   for (let f = 0; f < nFrames; f++) {
@@ -144,7 +151,9 @@ export function parseBvh(text: string, file: string): BvhData {
   }
   const nb = bones.length;
   const boneIndex = new Map<string, number>();
-  bones.forEach((b, k) => { if (!b.endSite) boneIndex.set(b.name, k); });
+  bones.forEach((b, k) => {
+    if (!b.endSite) boneIndex.set(b.name, k);
+  });
   const localPos = new Float32Array(nFrames * nb * 3);
   const localQuat = new Float32Array(nFrames * nb * 4);
   for (let f = 0; f < nFrames; f++) {
@@ -163,7 +172,10 @@ export function parseBvh(text: string, file: string): BvhData {
       if (prop === 'position') localPos.set(v.subarray(f * 3, f * 3 + 3), (f * nb + b) * 3);
       else if (prop === 'quaternion') {
         const o = (f * nb + b) * 4;
-        localQuat[o] = v[f * 4 + 3]; localQuat[o + 1] = v[f * 4]; localQuat[o + 2] = v[f * 4 + 1]; localQuat[o + 3] = v[f * 4 + 2];
+        localQuat[o] = v[f * 4 + 3];
+        localQuat[o + 1] = v[f * 4];
+        localQuat[o + 2] = v[f * 4 + 1];
+        localQuat[o + 3] = v[f * 4 + 2];
       }
     }
   }
@@ -174,7 +186,7 @@ export function parseBvh(text: string, file: string): BvhData {
 export function bvhWorldPoses(bvh: BvhData, frame: number, pos: Float64Array, quat: Float64Array): void {
   const nb = bvh.bones.length;
   for (let b = 0; b < nb; b++) {
-    const o = (frame * nb + b);
+    const o = frame * nb + b;
     const lp = bvh.localPos.subarray(o * 3, o * 3 + 3);
     const lq = bvh.localQuat.subarray(o * 4, o * 4 + 4);
     const p = bvh.bones[b].parent;
@@ -184,7 +196,9 @@ export function bvhWorldPoses(bvh: BvhData, frame: number, pos: Float64Array, qu
     } else {
       const pq = quat.subarray(p * 4, p * 4 + 4);
       const r = qRotate(pq, lp);
-      pos[b * 3] = pos[p * 3] + r[0]; pos[b * 3 + 1] = pos[p * 3 + 1] + r[1]; pos[b * 3 + 2] = pos[p * 3 + 2] + r[2];
+      pos[b * 3] = pos[p * 3] + r[0];
+      pos[b * 3 + 1] = pos[p * 3 + 1] + r[1];
+      pos[b * 3 + 2] = pos[p * 3 + 2] + r[2];
       quat.set(qMul(pq, lq), b * 4);
     }
   }

@@ -32,9 +32,10 @@ export function makeChain(model: RobotModel, jointNames: string[], file: string)
     if (b < 0) fail('MotionError', file, `joint ${jointNames[0]}`, 'joints of one group are not on one chain');
     path.unshift(b);
   }
-  for (const j of joints) if (!path.includes(model.joints[j].body)) {
-    fail('MotionError', file, `joint ${model.joints[j].name}`, 'joint is not on the chain of its group');
-  }
+  for (const j of joints)
+    if (!path.includes(model.joints[j].body)) {
+      fail('MotionError', file, `joint ${model.joints[j].name}`, 'joint is not on the chain of its group');
+    }
   const lo = joints.map((j) => model.joints[j].range?.[0] ?? -Math.PI);
   const hi = joints.map((j) => model.joints[j].range?.[1] ?? Math.PI);
   return { joints, parent, end, path, lo, hi };
@@ -71,8 +72,12 @@ export function solveChain(model: RobotModel, c: Chain, target: ArrayLike<number
     err = Math.hypot(e[0], e[1], e[2]);
     if (err < 1e-7) break;
     // (JᵀJ + λI) dq = Jᵀe, J columns = axes
-    const A = Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) =>
-      axes[a][0] * axes[b][0] + axes[a][1] * axes[b][1] + axes[a][2] * axes[b][2] + (a === b ? 1e-4 : 0)));
+    const A = Array.from({ length: m }, (_, a) =>
+      Array.from(
+        { length: m },
+        (_, b) => axes[a][0] * axes[b][0] + axes[a][1] * axes[b][1] + axes[a][2] * axes[b][2] + (a === b ? 1e-4 : 0),
+      ),
+    );
     const g = axes.map((ax) => ax[0] * e[0] + ax[1] * e[1] + ax[2] * e[2]);
     const dq = solveSmall(A, g);
     let step = 0;

@@ -9,8 +9,7 @@ import type { MotionClip } from './types';
 /** |q| may drift by this much before it is an error (smaller drift is normalised). */
 export const QUAT_TOLERANCE = 0.01;
 
-export const clipNameOf = (file: string): string =>
-  (file.split(/[\\/]/).pop() ?? file).replace(/\.(csv|npz|bvh)$/i, '');
+export const clipNameOf = (file: string): string => (file.split(/[\\/]/).pop() ?? file).replace(/\.(csv|npz|bvh)$/i, '');
 
 /** Frame rate from a file name like `..._60hz.csv`, or undefined. */
 export function fpsFromFileName(file: string): number | undefined {
@@ -53,15 +52,24 @@ export function parseMotionCsv(text: string, file: string, jointNames: string[],
       continue;
     }
     if (cells.length !== ncol) {
-      fail('ParseError', file, `line ${i + 1}`,
+      fail(
+        'ParseError',
+        file,
+        `line ${i + 1}`,
         `${cells.length} columns, expected ${ncol} (3 root position + 4 root quaternion + ${nj} joints of the robot): ` +
-        `a clip for a robot with ${cells.length - 7} joints? The robot's joints, in column order: ${nameList(jointNames, 40)}`);
+          `a clip for a robot with ${cells.length - 7} joints? The robot's joints, in column order: ${nameList(jointNames, 40)}`,
+      );
     }
     checkClipSize(rows.length + 1, ncol, rate, { file, where: `line ${i + 1}` });
     const row = cells.map(Number);
     const bad = row.findIndex((v, k) => !(Math.abs(v) <= (k < 3 ? LIMITS.maxClipPosition : k < 7 ? 2 : LIMITS.maxClipJoint)));
     if (bad >= 0) {
-      const what = bad < 3 ? `a root position within ±${LIMITS.maxClipPosition} m` : bad < 7 ? 'a quaternion component' : `a joint value within ±${LIMITS.maxClipJoint}`;
+      const what =
+        bad < 3
+          ? `a root position within ±${LIMITS.maxClipPosition} m`
+          : bad < 7
+            ? 'a quaternion component'
+            : `a joint value within ±${LIMITS.maxClipJoint}`;
       fail('MotionError', file, `line ${i + 1}, column ${bad + 1}`, `value "${cells[bad]}" is not ${what}`);
     }
     rows.push(row);
@@ -77,7 +85,10 @@ export function parseMotionCsv(text: string, file: string, jointNames: string[],
   for (let f = 0; f < n; f++) {
     const r = rows[f];
     rootPos.set(r.slice(0, 3), f * 3);
-    q[0] = r[6]; q[1] = r[3]; q[2] = r[4]; q[3] = r[5]; // x,y,z,w -> w,x,y,z
+    q[0] = r[6];
+    q[1] = r[3];
+    q[2] = r[4];
+    q[3] = r[5]; // x,y,z,w -> w,x,y,z
     checkQuat(q, 0, file, `line ${lineOf[f]}`);
     rootQuat.set(q, f * 4);
     for (let j = 0; j < nj; j++) jointPos[f * nj + j] = r[7 + j];
@@ -111,7 +122,8 @@ export function writeMotionCsv(clip: MotionClip, jointNames: string[]): string {
   const fmt = (v: number) => (Math.abs(v) < 5e-7 ? '0' : v.toFixed(6));
   const out: string[] = [];
   for (let f = 0; f < clip.nFrames; f++) {
-    const p = clip.rootPos, q = clip.rootQuat;
+    const p = clip.rootPos,
+      q = clip.rootQuat;
     const row = [p[f * 3], p[f * 3 + 1], p[f * 3 + 2], q[f * 4 + 1], q[f * 4 + 2], q[f * 4 + 3], q[f * 4]];
     for (const j of cols) row.push(clip.jointPos[f * nj + j]);
     out.push(row.map(fmt).join(','));

@@ -13,12 +13,18 @@ export function contactPoints(model: RobotModel, body: number): number[][] {
     };
     const [a = 0, b = 0, c = 0] = s.size;
     if (s.type === 'sphere') at([0, 0, 0], a);
-    else if (s.type === 'capsule') { at([0, 0, -b], a); at([0, 0, b], a); }
-    else if (s.type === 'box') { for (const sx of [-1, 1]) for (const sy of [-1, 1]) for (const sz of [-1, 1]) at([sx * a, sy * b, sz * c], 0); }
-    else if (s.type === 'cylinder') {
-      for (let k = 0; k < 8; k++) for (const sz of [-1, 1]) at([a * Math.cos(k * Math.PI / 4), a * Math.sin(k * Math.PI / 4), sz * b], 0);
+    else if (s.type === 'capsule') {
+      at([0, 0, -b], a);
+      at([0, 0, b], a);
+    } else if (s.type === 'box') {
+      for (const sx of [-1, 1]) for (const sy of [-1, 1]) for (const sz of [-1, 1]) at([sx * a, sy * b, sz * c], 0);
+    } else if (s.type === 'cylinder') {
+      for (let k = 0; k < 8; k++)
+        for (const sz of [-1, 1]) at([a * Math.cos((k * Math.PI) / 4), a * Math.sin((k * Math.PI) / 4), sz * b], 0);
     } else if (s.type === 'mesh' && s.mesh) {
-      const v = s.mesh.vertices, n = v.length / 3, step = Math.max(1, Math.floor(n / 300));
+      const v = s.mesh.vertices,
+        n = v.length / 3,
+        step = Math.max(1, Math.floor(n / 300));
       for (let i = 0; i < n; i += step) at([v[i * 3], v[i * 3 + 1], v[i * 3 + 2]], 0);
     }
   }
@@ -32,15 +38,20 @@ export function contactPoints(model: RobotModel, body: number): number[][] {
  */
 export function footBodies(model: RobotModel): number[] {
   const isLeaf = (i: number) => !model.bodies.some((b) => b.parent === i);
-  let feet = model.bodies.filter((b) => isFootName(b.name) && !model.bodies.some(
-    (c) => c.parent === b.index && isFootName(c.name))).map((b) => b.index);
+  let feet = model.bodies
+    .filter((b) => isFootName(b.name) && !model.bodies.some((c) => c.parent === b.index && isFootName(c.name)))
+    .map((b) => b.index);
   if (feet.length < 2) {
     const depth = (i: number): number => {
       let z = 0;
       for (let b = i; b >= 0; b = model.bodies[b].parent) z += model.bodies[b].pos[2];
       return z;
     };
-    feet = model.bodies.map((b) => b.index).filter(isLeaf).sort((a, b) => depth(a) - depth(b)).slice(0, 2);
+    feet = model.bodies
+      .map((b) => b.index)
+      .filter(isLeaf)
+      .sort((a, b) => depth(a) - depth(b))
+      .slice(0, 2);
   }
   return feet;
 }

@@ -20,10 +20,19 @@ export interface IkTarget {
  * Solve `joints` (model indices) in `q` (model order, warm start, modified in place).
  * Returns the final error: position (m) + orientation (rad).
  */
-export function solveIk(model: RobotModel, rootPos: ArrayLike<number>, rootQuat: ArrayLike<number>, q: Float64Array,
-  joints: number[], target: IkTarget, iters = 30): number {
-  const nb = model.bodies.length, b = target.body;
-  const P = new Float64Array(nb * 3), Q = new Float64Array(nb * 4);
+export function solveIk(
+  model: RobotModel,
+  rootPos: ArrayLike<number>,
+  rootQuat: ArrayLike<number>,
+  q: Float64Array,
+  joints: number[],
+  target: IkTarget,
+  iters = 30,
+): number {
+  const nb = model.bodies.length,
+    b = target.body;
+  const P = new Float64Array(nb * 3),
+    Q = new Float64Array(nb * 4);
   const rows = target.quat ? 6 : 3;
   const residual = (): number[] => {
     forwardKinematics(model, rootPos, rootQuat, q, P, Q);
@@ -47,7 +56,9 @@ export function solveIk(model: RobotModel, rootPos: ArrayLike<number>, rootQuat:
     const A = J.map((a, i) => J.map((c, k) => a.reduce((s, v, t) => s + v * c[t], 0) + (i === k ? 1e-6 : 0)));
     const g = J.map((a) => a.reduce((s, v, t) => s + v * r[t], 0));
     const dq = solveSmall(A, g);
-    joints.forEach((j, k) => { q[j] = Math.min(Math.max(q[j] + Math.max(-0.5, Math.min(0.5, dq[k])), lo[k]), hi[k]); });
+    joints.forEach((j, k) => {
+      q[j] = Math.min(Math.max(q[j] + Math.max(-0.5, Math.min(0.5, dq[k])), lo[k]), hi[k]);
+    });
     r = residual();
   }
   return norm(r);

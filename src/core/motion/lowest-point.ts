@@ -30,7 +30,9 @@ export function sliceSteps(ref: ReferenceSteps, a: number, b: number): Reference
 
 /** A clip as per-step arrays in the robot's joint order (joints by name; robot joints the clip lacks: 0, listed). */
 export function clipSteps(clip: MotionClip, robot: RobotModel): ReferenceSteps {
-  const nj = robot.joints.length, cj = clip.jointNames.length, n = clip.nFrames;
+  const nj = robot.joints.length,
+    cj = clip.jointNames.length,
+    n = clip.nFrames;
   const src = robot.joints.map((j) => clip.jointNames.indexOf(j.name));
   for (const name of clip.jointNames) {
     if (!robot.jointIndex.has(name)) fail('MotionError', clip.name, `joint ${name}`, `the robot ${robot.name} has no joint "${name}"`);
@@ -38,7 +40,11 @@ export function clipSteps(clip: MotionClip, robot: RobotModel): ReferenceSteps {
   const jointPos = new Float32Array(n * nj);
   for (let f = 0; f < n; f++) for (let j = 0; j < nj; j++) if (src[j] >= 0) jointPos[f * nj + j] = clip.jointPos[f * cj + src[j]];
   return {
-    nSteps: n, dt: 1 / clip.fps, rootPos: clip.rootPos, rootQuat: clip.rootQuat, jointPos,
+    nSteps: n,
+    dt: 1 / clip.fps,
+    rootPos: clip.rootPos,
+    rootQuat: clip.rootQuat,
+    jointPos,
     missingJoints: robot.joints.filter((_, j) => src[j] < 0).map((j) => j.name),
   };
 }
@@ -53,18 +59,30 @@ function shapePoints(s: Shape): { p: number[]; r: number }[] {
   else if (s.type === 'capsule') local.push({ p: [0, 0, -b], r: a }, { p: [0, 0, b], r: a });
   else if (s.type === 'box') for (const x of [-a, a]) for (const y of [-b, b]) for (const z of [-c, c]) local.push({ p: [x, y, z], r: 0 });
   else if (s.type === 'cylinder') {
-    for (let k = 0; k < 16; k++) for (const z of [-b, b]) local.push({ p: [a * Math.cos(k * Math.PI / 8), a * Math.sin(k * Math.PI / 8), z], r: 0 });
+    for (let k = 0; k < 16; k++)
+      for (const z of [-b, b]) local.push({ p: [a * Math.cos((k * Math.PI) / 8), a * Math.sin((k * Math.PI) / 8), z], r: 0 });
   } else if (s.type === 'mesh' && s.mesh) {
-    const v = s.mesh.vertices, n = v.length / 3, seen = new Set<number>();
-    for (const dx of [-1, 0, 1]) for (const dy of [-1, 0, 1]) for (const dz of [-1, 0, 1]) {
-      if (!dx && !dy && !dz) continue;
-      let best = -Infinity, at = 0;
-      for (let i = 0; i < n; i++) {
-        const d = dx * v[i * 3] + dy * v[i * 3 + 1] + dz * v[i * 3 + 2];
-        if (d > best) { best = d; at = i; }
-      }
-      if (!seen.has(at)) { seen.add(at); local.push({ p: [v[at * 3], v[at * 3 + 1], v[at * 3 + 2]], r: 0 }); }
-    }
+    const v = s.mesh.vertices,
+      n = v.length / 3,
+      seen = new Set<number>();
+    for (const dx of [-1, 0, 1])
+      for (const dy of [-1, 0, 1])
+        for (const dz of [-1, 0, 1]) {
+          if (!dx && !dy && !dz) continue;
+          let best = -Infinity,
+            at = 0;
+          for (let i = 0; i < n; i++) {
+            const d = dx * v[i * 3] + dy * v[i * 3 + 1] + dz * v[i * 3 + 2];
+            if (d > best) {
+              best = d;
+              at = i;
+            }
+          }
+          if (!seen.has(at)) {
+            seen.add(at);
+            local.push({ p: [v[at * 3], v[at * 3 + 1], v[at * 3 + 2]], r: 0 });
+          }
+        }
   }
   return local.map(({ p, r }) => {
     const q = qRotate(s.quat, p);
@@ -75,7 +93,9 @@ function shapePoints(s: Shape): { p: number[]; r: number }[] {
 function collisionPoints(robot: RobotModel): { body: number; p: number[]; r: number }[] {
   let pts = points.get(robot);
   if (!pts) {
-    pts = robot.bodies.flatMap((b) => b.collision.filter((s) => s.type !== 'plane').flatMap((s) => shapePoints(s).map((x) => ({ body: b.index, ...x }))));
+    pts = robot.bodies.flatMap((b) =>
+      b.collision.filter((s) => s.type !== 'plane').flatMap((s) => shapePoints(s).map((x) => ({ body: b.index, ...x }))),
+    );
     if (!pts.length) pts = robot.bodies.map((b) => ({ body: b.index, p: [0, 0, 0], r: 0 }));
     points.set(robot, pts);
   }
@@ -84,8 +104,10 @@ function collisionPoints(robot: RobotModel): { body: number; p: number[]; r: num
 
 /** Lowest world z of the robot's collision shapes at each step (forward kinematics). */
 export function lowestPoints(robot: RobotModel, ref: ReferenceSteps): Float32Array {
-  const nb = robot.bodies.length, nj = robot.joints.length;
-  const bp = new Float64Array(nb * 3), bq = new Float64Array(nb * 4);
+  const nb = robot.bodies.length,
+    nj = robot.joints.length;
+  const bp = new Float64Array(nb * 3),
+    bq = new Float64Array(nb * 4);
   const pts = collisionPoints(robot);
   const out = new Float32Array(ref.nSteps);
   const jp = new Float64Array(nj);
@@ -95,7 +117,10 @@ export function lowestPoints(robot: RobotModel, ref: ReferenceSteps): Float32Arr
     forwardKinematics(robot, [ref.rootPos[s * 3], ref.rootPos[s * 3 + 1], ref.rootPos[s * 3 + 2]], rq, jp, bp, bq);
     let m = Infinity;
     for (const { body, p, r } of pts) {
-      const w = bq[body * 4], x = bq[body * 4 + 1], y = bq[body * 4 + 2], z = bq[body * 4 + 3];
+      const w = bq[body * 4],
+        x = bq[body * 4 + 1],
+        y = bq[body * 4 + 2],
+        z = bq[body * 4 + 3];
       // z component of q·p
       const zz = p[2] + 2 * (w * (x * p[1] - y * p[0]) + x * (z * p[0] - x * p[2]) - y * (y * p[2] - z * p[1]));
       m = Math.min(m, bp[body * 3 + 2] + zz - r);

@@ -27,10 +27,14 @@ export function parseNpy(bytes: Uint8Array, file: string, key: string): NpyArray
   const fortran = /'fortran_order'\s*:\s*True/.test(header);
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || shapeText === undefined) fail('ParseError', file, where, `bad .npy header: ${header.trim()}`);
-  const dims = shapeText!.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const dims = shapeText!
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (dims.length > 8) fail('ParseError', file, where, `shape (${printableShape(shapeText!)}) has more than 8 dimensions`);
   const bad = dims.find((d) => !/^\d{1,10}$/.test(d));
-  if (bad !== undefined) fail('ParseError', file, where, `shape (${printableShape(shapeText!)}): "${bad}" is not a non-negative integer size`);
+  if (bad !== undefined)
+    fail('ParseError', file, where, `shape (${printableShape(shapeText!)}): "${bad}" is not a non-negative integer size`);
   const shape = dims.map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   checkCount(count, LIMITS.maxArrayElements, { file, where }, `element count of shape (${shape.join(', ')})`);
@@ -82,7 +86,10 @@ export function toCOrder(src: Float64Array, shape: number[]): Float64Array {
   for (let c = 0; c < src.length; c++) {
     // c-order linear index c → multi-index; fortran linear index
     let rem = c;
-    for (let d = n - 1; d >= 0; d--) { idx[d] = rem % shape[d]; rem = Math.floor(rem / shape[d]); }
+    for (let d = n - 1; d >= 0; d--) {
+      idx[d] = rem % shape[d];
+      rem = Math.floor(rem / shape[d]);
+    }
     let f = 0;
     for (let d = n - 1; d >= 0; d--) f = f * shape[d] + idx[d];
     out[c] = src[f];
@@ -97,7 +104,8 @@ function header(descr: string, shape: number[]): Uint8Array {
   h += ' '.repeat((64 - (total % 64)) % 64) + '\n';
   const out = new Uint8Array(10 + h.length);
   out.set(MAGIC);
-  out[6] = 1; out[7] = 0;
+  out[6] = 1;
+  out[7] = 0;
   new DataView(out.buffer).setUint16(8, h.length, true);
   out.set(new TextEncoder().encode(h), 10);
   return out;

@@ -35,7 +35,7 @@ export function parseMotionNpz(bytes: Uint8Array, file: string, jointNames?: str
   if (n === 0) fail('MotionError', file, 'key joint_pos', 'zero frames');
   checkClipSize(n, nj, fps, { file, where: 'key joint_pos' });
   const names = namesOf(arrays.get('joint_names'), jointNames, file, 'joint_names', 'joint');
-  if (!names) fail('MotionError', file, 'key joint_pos', 'joint names unknown: pass the exporter\'s joint order');
+  if (!names) fail('MotionError', file, 'key joint_pos', "joint names unknown: pass the exporter's joint order");
   if (names!.length !== nj) fail('MotionError', file, 'key joint_pos', `${nj} columns but ${names!.length} joint names`);
   const expectShape = (key: string, shape: number[]) => {
     const s = get(key).shape;
@@ -70,10 +70,19 @@ export function parseMotionNpz(bytes: Uint8Array, file: string, jointNames?: str
     rootQuat.set(bodyQuat.subarray(f * nb * 4, f * nb * 4 + 4), f * 4);
   }
   return {
-    name: clipNameOf(file), fps, nFrames: n, jointNames: [...names!], rootPos, rootQuat,
-    jointPos: Float32Array.from(jp.data), jointVel: Float32Array.from(get('joint_vel').data),
-    bodyNames: bnames ? [...bnames] : undefined, bodyPos, bodyQuat,
-    bodyLinVel: Float32Array.from(get('body_lin_vel_w').data), bodyAngVel: Float32Array.from(get('body_ang_vel_w').data),
+    name: clipNameOf(file),
+    fps,
+    nFrames: n,
+    jointNames: [...names!],
+    rootPos,
+    rootQuat,
+    jointPos: Float32Array.from(jp.data),
+    jointVel: Float32Array.from(get('joint_vel').data),
+    bodyNames: bnames ? [...bnames] : undefined,
+    bodyPos,
+    bodyQuat,
+    bodyLinVel: Float32Array.from(get('body_lin_vel_w').data),
+    bodyAngVel: Float32Array.from(get('body_ang_vel_w').data),
   };
 }
 

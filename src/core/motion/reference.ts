@@ -18,13 +18,22 @@ export class ReferenceTrack {
   readonly nb: number;
   /** robot joints the clip lacks (held at 0) */
   readonly missingJoints: string[];
-  readonly rootPos: Float32Array; readonly rootQuat: Float32Array;
-  readonly rootLinVel: Float32Array; readonly rootAngVel: Float32Array;
-  readonly jointPos: Float32Array; readonly jointVel: Float32Array;
-  readonly bodyPos: Float32Array; readonly bodyQuat: Float32Array;
-  readonly bodyLinVel: Float32Array; readonly bodyAngVel: Float32Array;
+  readonly rootPos: Float32Array;
+  readonly rootQuat: Float32Array;
+  readonly rootLinVel: Float32Array;
+  readonly rootAngVel: Float32Array;
+  readonly jointPos: Float32Array;
+  readonly jointVel: Float32Array;
+  readonly bodyPos: Float32Array;
+  readonly bodyQuat: Float32Array;
+  readonly bodyLinVel: Float32Array;
+  readonly bodyAngVel: Float32Array;
 
-  constructor(readonly model: RobotModel, readonly clip: MotionClip, controlDt: number) {
+  constructor(
+    readonly model: RobotModel,
+    readonly clip: MotionClip,
+    controlDt: number,
+  ) {
     if (!(controlDt > 0)) fail('MotionError', clip.name, 'controlDt', `control step must be > 0 (got ${controlDt})`);
     if (clip.nFrames < 1) fail('MotionError', clip.name, 'frames', 'clip has no frames');
     const nj = (this.nj = model.joints.length);
@@ -32,8 +41,15 @@ export class ReferenceTrack {
     const cj = clip.jointNames.length;
     const unknown = clip.jointNames.filter((name) => !model.jointIndex.has(name));
     if (unknown.length) {
-      fail('MotionError', clip.name, `joint ${unknown[0]}`,
-        `${unknown.length} clip joint(s) the robot ${model.name} lacks: ${nameList(unknown)} (robot joints: ${nameList(model.joints.map((j) => j.name), 40)})`);
+      fail(
+        'MotionError',
+        clip.name,
+        `joint ${unknown[0]}`,
+        `${unknown.length} clip joint(s) the robot ${model.name} lacks: ${nameList(unknown)} (robot joints: ${nameList(
+          model.joints.map((j) => j.name),
+          40,
+        )})`,
+      );
     }
     const twice = [...new Set(clip.jointNames.filter((n, k) => clip.jointNames.indexOf(n) !== k))];
     if (twice.length) fail('MotionError', clip.name, `joint ${twice[0]}`, `clip names joints twice: ${nameList(twice)}`);
@@ -41,47 +57,68 @@ export class ReferenceTrack {
     checkRate(clip.fps, { file: clip.name, where: 'fps' });
     checkRate(1 / controlDt, { file: clip.name, where: 'control rate' });
     const steps = Math.floor(clipDuration(clip) / controlDt + 1e-6) + 1;
-    checkClipSize(steps, model.joints.length * 2 + model.bodies.length * 13 + 13, 1 / controlDt, { file: clip.name, where: 'reference track' });
+    checkClipSize(steps, model.joints.length * 2 + model.bodies.length * 13 + 13, 1 / controlDt, {
+      file: clip.name,
+      where: 'reference track',
+    });
     const covered = new Set(toModel);
     this.missingJoints = model.joints.filter((_, j) => !covered.has(j)).map((jt) => jt.name);
     this.dt = controlDt;
     const n = (this.nSteps = Math.floor(clipDuration(clip) / controlDt + 1e-6) + 1);
     const f32 = (k: number) => new Float32Array(n * k);
-    this.rootPos = f32(3); this.rootQuat = f32(4); this.rootLinVel = f32(3); this.rootAngVel = f32(3);
-    this.jointPos = f32(nj); this.jointVel = f32(nj);
-    this.bodyPos = f32(nb * 3); this.bodyQuat = f32(nb * 4); this.bodyLinVel = f32(nb * 3); this.bodyAngVel = f32(nb * 3);
+    this.rootPos = f32(3);
+    this.rootQuat = f32(4);
+    this.rootLinVel = f32(3);
+    this.rootAngVel = f32(3);
+    this.jointPos = f32(nj);
+    this.jointVel = f32(nj);
+    this.bodyPos = f32(nb * 3);
+    this.bodyQuat = f32(nb * 4);
+    this.bodyLinVel = f32(nb * 3);
+    this.bodyAngVel = f32(nb * 3);
 
     // pose at any time (clamped), written into scratch arrays in model order
     const last = clip.nFrames - 1;
     const pose = (t: number, rp: Float32Array, rq: Float32Array, jp: Float32Array, bp: Float32Array, bq: Float32Array) => {
       const x = Math.min(Math.max(t * clip.fps, 0), last);
-      const a = Math.min(Math.floor(x), Math.max(last - 1, 0)), b = Math.min(a + 1, last), u = x - a;
+      const a = Math.min(Math.floor(x), Math.max(last - 1, 0)),
+        b = Math.min(a + 1, last),
+        u = x - a;
       for (let k = 0; k < 3; k++) rp[k] = clip.rootPos[a * 3 + k] * (1 - u) + clip.rootPos[b * 3 + k] * u;
       rq.set(qSlerp(clip.rootQuat.subarray(a * 4, a * 4 + 4), clip.rootQuat.subarray(b * 4, b * 4 + 4), u));
       for (let c = 0; c < cj; c++) jp[toModel[c]] = clip.jointPos[a * cj + c] * (1 - u) + clip.jointPos[b * cj + c] * u;
       forwardKinematics(model, rp, rq, jp, bp, bq);
     };
     const mk = () => ({
-      rp: new Float32Array(3), rq: new Float32Array(4), jp: new Float32Array(nj),
-      bp: new Float32Array(nb * 3), bq: new Float32Array(nb * 4),
+      rp: new Float32Array(3),
+      rq: new Float32Array(4),
+      jp: new Float32Array(nj),
+      bp: new Float32Array(nb * 3),
+      bq: new Float32Array(nb * 4),
     });
-    const lo = mk(), hi = mk();
+    const lo = mk(),
+      hi = mk();
     const h = 1 / clip.fps; // central difference over one source frame: interpolated central differences
     const end = clipDuration(clip);
     const angVel = (qa: ArrayLike<number>, qb: ArrayLike<number>, inv: number, out: Float32Array, o: number) => {
       const w = qDelta(qb, qa);
-      out[o] = w[0] * inv; out[o + 1] = w[1] * inv; out[o + 2] = w[2] * inv;
+      out[o] = w[0] * inv;
+      out[o + 1] = w[1] * inv;
+      out[o + 2] = w[2] * inv;
     };
     for (let s = 0; s < n; s++) {
       const t = Math.min(s * controlDt, end);
       const cur = {
-        rp: this.rootPos.subarray(s * 3, s * 3 + 3), rq: this.rootQuat.subarray(s * 4, s * 4 + 4),
+        rp: this.rootPos.subarray(s * 3, s * 3 + 3),
+        rq: this.rootQuat.subarray(s * 4, s * 4 + 4),
         jp: this.jointPos.subarray(s * nj, s * nj + nj),
-        bp: this.bodyPos.subarray(s * nb * 3, (s + 1) * nb * 3), bq: this.bodyQuat.subarray(s * nb * 4, (s + 1) * nb * 4),
+        bp: this.bodyPos.subarray(s * nb * 3, (s + 1) * nb * 3),
+        bq: this.bodyQuat.subarray(s * nb * 4, (s + 1) * nb * 4),
       };
       pose(t, cur.rp, cur.rq, cur.jp, cur.bp, cur.bq);
       if (clip.nFrames < 2) continue;
-      const ta = Math.max(0, t - h), tb = Math.min(end, t + h);
+      const ta = Math.max(0, t - h),
+        tb = Math.min(end, t + h);
       pose(ta, lo.rp, lo.rq, lo.jp, lo.bp, lo.bq);
       pose(tb, hi.rp, hi.rq, hi.jp, hi.bp, hi.bq);
       const inv = 1 / (tb - ta);
@@ -98,10 +135,14 @@ export class ReferenceTrack {
 
   /** NPZ clips carry exact joint velocities: interpolate them instead of differencing. */
   private useClipJointVel(vel: Float32Array, toModel: number[]): void {
-    const c = this.clip, cj = c.jointNames.length, last = c.nFrames - 1;
+    const c = this.clip,
+      cj = c.jointNames.length,
+      last = c.nFrames - 1;
     for (let s = 0; s < this.nSteps; s++) {
       const x = Math.min(s * this.dt * c.fps, last);
-      const a = Math.min(Math.floor(x), Math.max(last - 1, 0)), b = Math.min(a + 1, last), u = x - a;
+      const a = Math.min(Math.floor(x), Math.max(last - 1, 0)),
+        b = Math.min(a + 1, last),
+        u = x - a;
       for (let k = 0; k < cj; k++) this.jointVel[s * this.nj + toModel[k]] = vel[a * cj + k] * (1 - u) + vel[b * cj + k] * u;
     }
   }
@@ -112,12 +153,20 @@ export class ReferenceTrack {
 
   /** The reference at a control step (clamped past the end), as views into the precomputed arrays. */
   frame(step: number): ReferenceFrame {
-    const s = this.clampStep(step), nj = this.nj, nb = this.nb;
+    const s = this.clampStep(step),
+      nj = this.nj,
+      nb = this.nb;
     const v = (a: Float32Array, k: number) => a.subarray(s * k, (s + 1) * k);
     return {
-      rootPos: v(this.rootPos, 3), rootQuat: v(this.rootQuat, 4), rootLinVel: v(this.rootLinVel, 3),
-      rootAngVel: v(this.rootAngVel, 3), jointPos: v(this.jointPos, nj), jointVel: v(this.jointVel, nj),
-      bodyPos: v(this.bodyPos, nb * 3), bodyQuat: v(this.bodyQuat, nb * 4), bodyLinVel: v(this.bodyLinVel, nb * 3),
+      rootPos: v(this.rootPos, 3),
+      rootQuat: v(this.rootQuat, 4),
+      rootLinVel: v(this.rootLinVel, 3),
+      rootAngVel: v(this.rootAngVel, 3),
+      jointPos: v(this.jointPos, nj),
+      jointVel: v(this.jointVel, nj),
+      bodyPos: v(this.bodyPos, nb * 3),
+      bodyQuat: v(this.bodyQuat, nb * 4),
+      bodyLinVel: v(this.bodyLinVel, nb * 3),
       bodyAngVel: v(this.bodyAngVel, nb * 3),
     };
   }
@@ -128,21 +177,34 @@ export class ReferenceTrack {
     if (ref.nj !== this.nj || ref.nb !== this.nb) {
       fail('MotionError', this.clip.name, 'write', `batch has ${ref.nj} joints/${ref.nb} bodies, robot ${this.nj}/${this.nb}`);
     }
-    ref.rootPos.set(f.rootPos, env * 3); ref.rootQuat.set(f.rootQuat, env * 4);
-    ref.rootLinVel.set(f.rootLinVel, env * 3); ref.rootAngVel.set(f.rootAngVel, env * 3);
-    ref.jointPos.set(f.jointPos, env * this.nj); ref.jointVel.set(f.jointVel, env * this.nj);
-    ref.bodyPos.set(f.bodyPos, env * this.nb * 3); ref.bodyQuat.set(f.bodyQuat, env * this.nb * 4);
-    ref.bodyLinVel.set(f.bodyLinVel, env * this.nb * 3); ref.bodyAngVel.set(f.bodyAngVel, env * this.nb * 3);
+    ref.rootPos.set(f.rootPos, env * 3);
+    ref.rootQuat.set(f.rootQuat, env * 4);
+    ref.rootLinVel.set(f.rootLinVel, env * 3);
+    ref.rootAngVel.set(f.rootAngVel, env * 3);
+    ref.jointPos.set(f.jointPos, env * this.nj);
+    ref.jointVel.set(f.jointVel, env * this.nj);
+    ref.bodyPos.set(f.bodyPos, env * this.nb * 3);
+    ref.bodyQuat.set(f.bodyQuat, env * this.nb * 4);
+    ref.bodyLinVel.set(f.bodyLinVel, env * this.nb * 3);
+    ref.bodyAngVel.set(f.bodyAngVel, env * this.nb * 3);
   }
 
   /** The whole track as a clip at the control rate (model joint order, body poses and velocities filled in). */
   toClip(): MotionClip {
     return {
-      name: this.clip.name, fps: 1 / this.dt, nFrames: this.nSteps, jointNames: this.model.joints.map((j) => j.name),
-      rootPos: this.rootPos.slice(), rootQuat: this.rootQuat.slice(), jointPos: this.jointPos.slice(),
-      jointVel: this.jointVel.slice(), bodyNames: this.model.bodies.map((b) => b.name),
-      bodyPos: this.bodyPos.slice(), bodyQuat: this.bodyQuat.slice(),
-      bodyLinVel: this.bodyLinVel.slice(), bodyAngVel: this.bodyAngVel.slice(),
+      name: this.clip.name,
+      fps: 1 / this.dt,
+      nFrames: this.nSteps,
+      jointNames: this.model.joints.map((j) => j.name),
+      rootPos: this.rootPos.slice(),
+      rootQuat: this.rootQuat.slice(),
+      jointPos: this.jointPos.slice(),
+      jointVel: this.jointVel.slice(),
+      bodyNames: this.model.bodies.map((b) => b.name),
+      bodyPos: this.bodyPos.slice(),
+      bodyQuat: this.bodyQuat.slice(),
+      bodyLinVel: this.bodyLinVel.slice(),
+      bodyAngVel: this.bodyAngVel.slice(),
     };
   }
 }

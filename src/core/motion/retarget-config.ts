@@ -30,35 +30,56 @@ const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
 const str = (v: unknown, d: string): string => (typeof v === 'string' ? v : d);
 
 export function checkRetargetConfig(raw: unknown, robotName: string, file = 'retarget config'): RetargetConfig {
-  const need = (cond: boolean, key: string, what: string) => { if (!cond) fail('MotionError', file, `key ${key}`, what); };
+  const need = (cond: boolean, key: string, what: string) => {
+    if (!cond) fail('MotionError', file, `key ${key}`, what);
+  };
   need(isObj(raw), 'root', 'config must be a JSON object');
   const o = obj(raw);
   const src = obj(o.source);
-  const M = src.toRobot ?? [[0, 0, 1], [1, 0, 0], [0, 1, 0]];
+  const M = src.toRobot ?? [
+    [0, 0, 1],
+    [1, 0, 0],
+    [0, 1, 0],
+  ];
   const isMatrix = (m: unknown): m is number[][] =>
     Array.isArray(m) && m.length === 3 && m.every((r: unknown) => Array.isArray(r) && r.length === 3 && r.every(Number.isFinite));
   need(isMatrix(M), 'source.toRobot', 'must be a 3x3 matrix');
   const groups = Array.isArray(o.groups) ? (o.groups as unknown[]) : [];
   need(groups.length > 0, 'groups', 'must list source bone → robot joints groups');
-  groups.forEach((g, i) => need(isObj(g) && typeof g.bone === 'string' && Array.isArray(g.joints) && g.joints.length > 0,
-    `groups[${i}]`, 'needs "bone" and a non-empty "joints" list'));
+  groups.forEach((g, i) =>
+    need(
+      isObj(g) && typeof g.bone === 'string' && Array.isArray(g.joints) && g.joints.length > 0,
+      `groups[${i}]`,
+      'needs "bone" and a non-empty "joints" list',
+    ),
+  );
   const feet = Array.isArray(o.feet) ? (o.feet as unknown[]) : [];
   need(feet.length > 0, 'feet', 'must list the feet ({ body, bones })');
-  feet.forEach((f, i) => need(isObj(f) && typeof f.body === 'string' && Array.isArray(f.bones) && f.bones.length > 0,
-    `feet[${i}]`, 'needs "body" and "bones"'));
+  feet.forEach((f, i) =>
+    need(isObj(f) && typeof f.body === 'string' && Array.isArray(f.bones) && f.bones.length > 0, `feet[${i}]`, 'needs "body" and "bones"'),
+  );
   const scale = o.scale ?? 1;
-  need(typeof scale === 'number' ? scale > 0 : isObj(scale) && typeof scale.sourceHip === 'string' && typeof scale.robotHip === 'string',
-    'scale', 'a number > 0 or { sourceHip, robotHip }');
+  need(
+    typeof scale === 'number' ? scale > 0 : isObj(scale) && typeof scale.sourceHip === 'string' && typeof scale.robotHip === 'string',
+    'scale',
+    'a number > 0 or { sourceHip, robotHip }',
+  );
   const byRobot = obj(obj(o.robotTposeByRobot)[robotName]);
   const tpose: Json = { ...obj(o.robotTpose), ...byRobot };
   for (const [k, v] of Object.entries(tpose)) need(Number.isFinite(v), `robotTpose.${k}`, 'must be a number (rad)');
   const contact = obj(o.contact);
   return {
-    name: str(o.name, file), toRobot: M as number[][], tposeFrame: num(src.tposeFrame, 0), firstFrame: num(src.firstFrame, 1),
-    rootBone: str(src.root, 'Hips'), robotTpose: tpose as Record<string, number>,
+    name: str(o.name, file),
+    toRobot: M as number[][],
+    tposeFrame: num(src.tposeFrame, 0),
+    firstFrame: num(src.firstFrame, 1),
+    rootBone: str(src.root, 'Hips'),
+    robotTpose: tpose as Record<string, number>,
     tposeAlign: (Array.isArray(o.tposeAlign) ? o.tposeAlign : []) as RetargetConfig['tposeAlign'],
-    groups: groups as RetargetConfig['groups'], rest: obj(o.rest) as RetargetConfig['rest'],
-    scale: scale as RetargetConfig['scale'], feet: feet as RetargetConfig['feet'],
+    groups: groups as RetargetConfig['groups'],
+    rest: obj(o.rest) as RetargetConfig['rest'],
+    scale: scale as RetargetConfig['scale'],
+    feet: feet as RetargetConfig['feet'],
     contact: { speed: num(contact.speed, 0.3), height: num(contact.height, 0.06) },
   };
 }

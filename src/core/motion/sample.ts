@@ -3,7 +3,11 @@ import { fail } from '../errors';
 import { qDelta, qMul, qSlerp, qYaw, qFromAxisAngle, qRotate } from '../math';
 import { clipDuration, type MotionClip } from './types';
 
-export interface ClipSample { rootPos: Float32Array; rootQuat: Float32Array; jointPos: Float32Array; }
+export interface ClipSample {
+  rootPos: Float32Array;
+  rootQuat: Float32Array;
+  jointPos: Float32Array;
+}
 
 /** Fractional frame position of time t: clamps to [0, end] or wraps when loop. */
 function frameAt(clip: MotionClip, t: number, loop: boolean): [number, number, number] {
@@ -27,15 +31,23 @@ export function sampleClip(clip: MotionClip, t: number, out: ClipSample, loop = 
   return out;
 }
 
-export const newSample = (nj: number): ClipSample =>
-  ({ rootPos: new Float32Array(3), rootQuat: new Float32Array(4), jointPos: new Float32Array(nj) });
+export const newSample = (nj: number): ClipSample => ({
+  rootPos: new Float32Array(3),
+  rootQuat: new Float32Array(4),
+  jointPos: new Float32Array(nj),
+});
 
 /** Build a clip of `n` frames at `fps`, frame k sampled at time timeOf(k) of the source. Body extras dropped. */
 function rebuild(clip: MotionClip, fps: number, n: number, timeOf: (k: number) => number, loop = false): MotionClip {
   const nj = clip.jointNames.length;
   const out: MotionClip = {
-    name: clip.name, fps, nFrames: n, jointNames: [...clip.jointNames],
-    rootPos: new Float32Array(n * 3), rootQuat: new Float32Array(n * 4), jointPos: new Float32Array(n * nj),
+    name: clip.name,
+    fps,
+    nFrames: n,
+    jointNames: [...clip.jointNames],
+    rootPos: new Float32Array(n * 3),
+    rootQuat: new Float32Array(n * 4),
+    jointPos: new Float32Array(n * nj),
   };
   const s = newSample(nj);
   for (let k = 0; k < n; k++) {
@@ -57,7 +69,8 @@ export function resampleClip(clip: MotionClip, fps: number): MotionClip {
 /** The part between t0 and t1 seconds (clamped to the clip), at the same frame rate. */
 export function trimClip(clip: MotionClip, t0: number, t1: number): MotionClip {
   const d = clipDuration(clip);
-  const a = Math.max(0, Math.min(t0, d)), b = Math.max(a, Math.min(t1, d));
+  const a = Math.max(0, Math.min(t0, d)),
+    b = Math.max(a, Math.min(t1, d));
   const n = Math.floor((b - a) * clip.fps + 1e-6) + 1;
   return rebuild(clip, clip.fps, n, (k) => a + k / clip.fps);
 }
@@ -74,14 +87,18 @@ export function timeScaleClip(clip: MotionClip, speed: number): MotionClip {
  * x,y displacement and yaw change over one pass are accumulated (so a walk keeps walking; an in-place skill stays).
  */
 export function loopClip(clip: MotionClip, times: number): MotionClip {
-  const n = clip.nFrames, nj = clip.jointNames.length;
+  const n = clip.nFrames,
+    nj = clip.jointNames.length;
   const reps = Math.max(1, Math.floor(times));
   if (n < 2 || reps === 1) return rebuild(clip, clip.fps, n, (k) => k / clip.fps);
   const total = (n - 1) * reps + 1;
   const out = rebuild(clip, clip.fps, total, () => 0);
-  const p0 = clip.rootPos.subarray(0, 3), p1 = clip.rootPos.subarray((n - 1) * 3, n * 3);
+  const p0 = clip.rootPos.subarray(0, 3),
+    p1 = clip.rootPos.subarray((n - 1) * 3, n * 3);
   const dyaw = qYaw(clip.rootQuat.subarray((n - 1) * 4, n * 4)) - qYaw(clip.rootQuat.subarray(0, 4));
-  let offX = 0, offY = 0, yaw = 0;
+  let offX = 0,
+    offY = 0,
+    yaw = 0;
   for (let rep = 0; rep < reps; rep++) {
     const rq = qFromAxisAngle([0, 0, 1], yaw);
     for (let f = rep === 0 ? 0 : 1; f < n; f++) {
@@ -94,7 +111,9 @@ export function loopClip(clip: MotionClip, times: number): MotionClip {
       out.jointPos.set(clip.jointPos.subarray(f * nj, (f + 1) * nj), k * nj);
     }
     const d = qRotate(rq, [p1[0] - p0[0], p1[1] - p0[1], 0]);
-    offX += d[0]; offY += d[1]; yaw += dyaw;
+    offX += d[0];
+    offY += d[1];
+    yaw += dyaw;
   }
   return out;
 }
@@ -103,10 +122,18 @@ export function loopClip(clip: MotionClip, times: number): MotionClip {
 export function mirrorPairs(names: string[]): [string, string][] {
   const pairs: [string, string][] = [];
   for (const a of names) {
-    for (const [l, r] of [['left_', 'right_'], ['l_', 'r_'], ['Left', 'Right'], ['left', 'right']]) {
+    for (const [l, r] of [
+      ['left_', 'right_'],
+      ['l_', 'r_'],
+      ['Left', 'Right'],
+      ['left', 'right'],
+    ]) {
       if (a.includes(l)) {
         const b = a.replace(l, r);
-        if (names.includes(b)) { pairs.push([a, b]); break; }
+        if (names.includes(b)) {
+          pairs.push([a, b]);
+          break;
+        }
       }
     }
   }
@@ -122,15 +149,22 @@ export function mirrorClip(clip: MotionClip, pairs?: [string, string][]): Motion
   const nj = names.length;
   const src = names.map((_, j) => j);
   for (const [a, b] of pairs ?? mirrorPairs(names)) {
-    const ia = names.indexOf(a), ib = names.indexOf(b);
+    const ia = names.indexOf(a),
+      ib = names.indexOf(b);
     if (ia < 0 || ib < 0) fail('MotionError', clip.name, `joint ${ia < 0 ? a : b}`, 'mirror pair joint not in the clip');
-    src[ia] = ib; src[ib] = ia;
+    src[ia] = ib;
+    src[ib] = ia;
   }
   const sign = names.map((n) => (/roll|yaw/i.test(n) ? -1 : 1));
   const n = clip.nFrames;
   const out: MotionClip = {
-    name: `${clip.name}_mirrored`, fps: clip.fps, nFrames: n, jointNames: [...names],
-    rootPos: clip.rootPos.slice(), rootQuat: clip.rootQuat.slice(), jointPos: new Float32Array(n * nj),
+    name: `${clip.name}_mirrored`,
+    fps: clip.fps,
+    nFrames: n,
+    jointNames: [...names],
+    rootPos: clip.rootPos.slice(),
+    rootQuat: clip.rootQuat.slice(),
+    jointPos: new Float32Array(n * nj),
   };
   for (let f = 0; f < n; f++) {
     out.rootPos[f * 3 + 1] *= -1;
@@ -141,20 +175,28 @@ export function mirrorClip(clip: MotionClip, pairs?: [string, string][]): Motion
   return out;
 }
 
-export interface ClipVelocities { jointVel: Float32Array; rootLinVel: Float32Array; rootAngVel: Float32Array; }
+export interface ClipVelocities {
+  jointVel: Float32Array;
+  rootLinVel: Float32Array;
+  rootAngVel: Float32Array;
+}
 
 /**
  * Joint and root linear velocity by central differences (one-sided at the ends); root angular velocity (world)
  * from the SO(3) log of q[k+1]·conj(q[k-1]) over 2·dt.
  */
 export function clipVelocities(clip: MotionClip): ClipVelocities {
-  const n = clip.nFrames, nj = clip.jointNames.length;
+  const n = clip.nFrames,
+    nj = clip.jointNames.length;
   const out: ClipVelocities = {
-    jointVel: new Float32Array(n * nj), rootLinVel: new Float32Array(n * 3), rootAngVel: new Float32Array(n * 3),
+    jointVel: new Float32Array(n * nj),
+    rootLinVel: new Float32Array(n * 3),
+    rootAngVel: new Float32Array(n * 3),
   };
   if (n < 2) return out;
   for (let f = 0; f < n; f++) {
-    const a = Math.max(0, f - 1), b = Math.min(n - 1, f + 1);
+    const a = Math.max(0, f - 1),
+      b = Math.min(n - 1, f + 1);
     const inv = clip.fps / (b - a);
     for (let j = 0; j < nj; j++) out.jointVel[f * nj + j] = (clip.jointPos[b * nj + j] - clip.jointPos[a * nj + j]) * inv;
     for (let k = 0; k < 3; k++) out.rootLinVel[f * 3 + k] = (clip.rootPos[b * 3 + k] - clip.rootPos[a * 3 + k]) * inv;

@@ -45,10 +45,15 @@ export interface TimelineSample {
 }
 
 /** A rigid transform in the ground plane: rotate by yaw about z, then translate (x, y). */
-interface Planar { yaw: number; x: number; y: number }
+interface Planar {
+  yaw: number;
+  x: number;
+  y: number;
+}
 const IDENT: Planar = { yaw: 0, x: 0, y: 0 };
 const compose = (a: Planar, b: Planar): Planar => {
-  const c = Math.cos(a.yaw), s = Math.sin(a.yaw);
+  const c = Math.cos(a.yaw),
+    s = Math.sin(a.yaw);
   return { yaw: a.yaw + b.yaw, x: a.x + c * b.x - s * b.y, y: a.y + s * b.x + c * b.y };
 };
 
@@ -59,7 +64,8 @@ const clipLength = (c: MotionClip): number => (c.nFrames - 1) / c.fps;
 function fadeInto(tl: Timeline, i: number): number {
   const n = tl.segments.length;
   if (i === 0 && !tl.loop) return 0;
-  const prev = tl.segments[(i - 1 + n) % n], cur = tl.segments[i];
+  const prev = tl.segments[(i - 1 + n) % n],
+    cur = tl.segments[i];
   return Math.max(0, Math.min(cur.crossfade, segmentDuration(prev) / 2, segmentDuration(cur) / 2));
 }
 
@@ -90,11 +96,14 @@ function jointMap(clip: MotionClip, names: string[]): Int32Array {
 /** Raw clip pose at clip time t (clamped), joints in `names` order. */
 export function sampleClipPose(clip: MotionClip, names: string[], t: number, out: PoseOut): void {
   const f = Math.min(Math.max(t * clip.fps, 0), clip.nFrames - 1);
-  const i0 = Math.floor(f), i1 = Math.min(i0 + 1, clip.nFrames - 1), a = f - i0;
+  const i0 = Math.floor(f),
+    i1 = Math.min(i0 + 1, clip.nFrames - 1),
+    a = f - i0;
   for (let k = 0; k < 3; k++) out.rootPos[k] = clip.rootPos[i0 * 3 + k] * (1 - a) + clip.rootPos[i1 * 3 + k] * a;
   const q = qSlerp(clip.rootQuat.subarray(i0 * 4, i0 * 4 + 4), clip.rootQuat.subarray(i1 * 4, i1 * 4 + 4), a);
   for (let k = 0; k < 4; k++) out.rootQuat[k] = q[k];
-  const m = jointMap(clip, names), nj = clip.jointNames.length;
+  const m = jointMap(clip, names),
+    nj = clip.jointNames.length;
   for (let j = 0; j < names.length; j++) {
     const c = m[j];
     out.jointPos[j] = c < 0 ? 0 : clip.jointPos[i0 * nj + c] * (1 - a) + clip.jointPos[i1 * nj + c] * a;
@@ -104,8 +113,10 @@ export function sampleClipPose(clip: MotionClip, names: string[], t: number, out
 const newPose = (nj: number): PoseOut => ({ rootPos: [0, 0, 0], rootQuat: [1, 0, 0, 0], jointPos: new Array(nj).fill(0) });
 
 function applyPlanar(T: Planar, p: PoseOut): void {
-  const c = Math.cos(T.yaw), s = Math.sin(T.yaw);
-  const x = p.rootPos[0], y = p.rootPos[1];
+  const c = Math.cos(T.yaw),
+    s = Math.sin(T.yaw);
+  const x = p.rootPos[0],
+    y = p.rootPos[1];
   p.rootPos[0] = T.x + c * x - s * y;
   p.rootPos[1] = T.y + s * x + c * y;
   const q = qMul([Math.cos(T.yaw / 2), 0, 0, Math.sin(T.yaw / 2)], p.rootQuat);
@@ -115,8 +126,10 @@ function applyPlanar(T: Planar, p: PoseOut): void {
 /** Transform that moves `from` (raw pose) onto `to` (already placed pose) in yaw and horizontal position. */
 function align(from: PoseOut, to: PoseOut): Planar {
   const yaw = qYaw(to.rootQuat) - qYaw(from.rootQuat);
-  const c = Math.cos(yaw), s = Math.sin(yaw);
-  const fx = c * from.rootPos[0] - s * from.rootPos[1], fy = s * from.rootPos[0] + c * from.rootPos[1];
+  const c = Math.cos(yaw),
+    s = Math.sin(yaw);
+  const fx = c * from.rootPos[0] - s * from.rootPos[1],
+    fy = s * from.rootPos[0] + c * from.rootPos[1];
   return { yaw, x: to.rootPos[0] - fx, y: to.rootPos[1] - fy };
 }
 
@@ -129,8 +142,11 @@ export function timelineLayout(tl: Timeline): Layout {
   const hit = layouts.get(tl);
   if (hit && hit.sig === sig) return hit.layout;
   const n = tl.segments.length;
-  const starts: number[] = [], fades: number[] = [], transforms: Planar[] = [];
-  const a = newPose(tl.jointNames.length), b = newPose(tl.jointNames.length);
+  const starts: number[] = [],
+    fades: number[] = [],
+    transforms: Planar[] = [];
+  const a = newPose(tl.jointNames.length),
+    b = newPose(tl.jointNames.length);
   let t = 0;
   let passTransform = IDENT;
   for (let i = 0; i <= n; i++) {
@@ -146,8 +162,13 @@ export function timelineLayout(tl: Timeline): Layout {
       sampleClipPose(seg.clip, tl.jointNames, seg.in, b);
       T = align(b, a);
     }
-    if (i === n) { passTransform = T; break; }
-    starts.push(t); fades.push(fade); transforms.push(T);
+    if (i === n) {
+      passTransform = T;
+      break;
+    }
+    starts.push(t);
+    fades.push(fade);
+    transforms.push(T);
   }
   const total = n ? starts[n - 1] + segmentDuration(tl.segments[n - 1]) : 0;
   const period = n && tl.loop ? starts[n - 1] + segmentDuration(tl.segments[n - 1]) - fadeInto(tl, 0) : total;
@@ -180,7 +201,8 @@ function placed(tl: Timeline, L: Layout, i: number, pass: number, t: number, out
 
 /** Sample the composed reference at timeline time t (s). Writes out; returns which segment plays. */
 export function sampleTimeline(tl: Timeline, t: number, out: PoseOut): TimelineSample {
-  const n = tl.segments.length, nj = tl.jointNames.length;
+  const n = tl.segments.length,
+    nj = tl.jointNames.length;
   if (n === 0) throw new Error('sampleTimeline: empty timeline');
   const L = timelineLayout(tl);
   let pass = 0;
@@ -188,14 +210,24 @@ export function sampleTimeline(tl: Timeline, t: number, out: PoseOut): TimelineS
     pass = Math.max(0, Math.floor(t / L.period));
   } else t = Math.min(Math.max(t, 0), L.total);
   let tp = t - pass * L.period;
-  if (tl.loop && pass > 0 && tp < L.fades[0]) { pass--; tp += L.period; } // inside the loop transition
+  if (tl.loop && pass > 0 && tp < L.fades[0]) {
+    pass--;
+    tp += L.period;
+  } // inside the loop transition
   // the last segment started by tp, and whether tp lies inside its incoming crossfade
   let i = n - 1;
   while (i > 0 && L.starts[i] > tp) i--;
   const prevPass = pass;
-  let cur = i, curPass = pass, prev = -1, start = L.starts[i];
-  if (tl.loop && tp >= L.period) { cur = 0; curPass = pass + 1; start = L.period; prev = n - 1; }
-  else if (i > 0) prev = i - 1;
+  let cur = i,
+    curPass = pass,
+    prev = -1,
+    start = L.starts[i];
+  if (tl.loop && tp >= L.period) {
+    cur = 0;
+    curPass = pass + 1;
+    start = L.period;
+    prev = n - 1;
+  } else if (i > 0) prev = i - 1;
   const fade = L.fades[cur];
   let w = 1;
   if (prev >= 0 && fade > 0 && tp < start + fade) w = smooth((tp - start) / fade);
@@ -228,7 +260,8 @@ export const addSegment = (tl: Timeline, s: TimelineSegment, at = tl.segments.le
   return { ...tl, segments };
 };
 export const removeSegment = (tl: Timeline, index: number): Timeline => ({
-  ...tl, segments: tl.segments.filter((_, i) => i !== index),
+  ...tl,
+  segments: tl.segments.filter((_, i) => i !== index),
 });
 export const moveSegment = (tl: Timeline, from: number, to: number): Timeline => {
   const segments = tl.segments.slice();
@@ -237,5 +270,6 @@ export const moveSegment = (tl: Timeline, from: number, to: number): Timeline =>
   return { ...tl, segments };
 };
 export const updateSegment = (tl: Timeline, index: number, patch: Partial<TimelineSegment>): Timeline => ({
-  ...tl, segments: tl.segments.map((s, i) => (i === index ? { ...s, ...patch } : s)),
+  ...tl,
+  segments: tl.segments.map((s, i) => (i === index ? { ...s, ...patch } : s)),
 });

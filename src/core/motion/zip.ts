@@ -29,7 +29,10 @@ function centralCrcs(bytes: Uint8Array, file: string): Map<string, number> {
   const bad = (d: string): never => fail('ParseError', file, 'zip', d);
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
-    if (dv.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
+    if (dv.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) bad('no end-of-central-directory record (truncated or not a zip archive)');
   let count = dv.getUint16(eocd + 10, true);
@@ -44,7 +47,9 @@ function centralCrcs(bytes: Uint8Array, file: string): Map<string, number> {
   let p = offset;
   for (let k = 0; k < count; k++) {
     if (p + 46 > bytes.length || dv.getUint32(p, true) !== 0x02014b50) bad(`central directory entry ${k} is damaged`);
-    const nlen = dv.getUint16(p + 28, true), elen = dv.getUint16(p + 30, true), clen = dv.getUint16(p + 32, true);
+    const nlen = dv.getUint16(p + 28, true),
+      elen = dv.getUint16(p + 30, true),
+      clen = dv.getUint16(p + 32, true);
     if (p + 46 + nlen > bytes.length) bad(`central directory entry ${k} is truncated`);
     const raw = bytes.subarray(p + 46, p + 46 + nlen);
     const crc = dv.getUint32(p + 16, true);
@@ -77,7 +82,13 @@ export function unzipChecked(bytes: Uint8Array, file: string): Record<string, Ui
     const want = crcs.get(name);
     if (want === undefined) fail('ParseError', file, `zip entry ${name}`, 'entry has no central directory record');
     const got = crc32(data);
-    if (got !== want) fail('ParseError', file, `zip entry ${name}`, `CRC-32 mismatch (stored ${want!.toString(16)}, data ${got.toString(16)}): the file is damaged`);
+    if (got !== want)
+      fail(
+        'ParseError',
+        file,
+        `zip entry ${name}`,
+        `CRC-32 mismatch (stored ${want!.toString(16)}, data ${got.toString(16)}): the file is damaged`,
+      );
   }
   return entries;
 }

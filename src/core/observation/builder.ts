@@ -14,8 +14,12 @@ import type { ObsContext, ObsLayoutEntry } from './types';
 export function resolveObsTerm(name: string, where = 'observations'): ObsTermDef {
   const t = Object.prototype.hasOwnProperty.call(obsTerms, name) ? obsTerms[name] : undefined;
   if (!t) {
-    throw new MimicError('PolicyError', '<layout>', where,
-      `unknown observation term "${name}"; known terms: ${Object.keys(obsTerms).join(', ')}`);
+    throw new MimicError(
+      'PolicyError',
+      '<layout>',
+      where,
+      `unknown observation term "${name}"; known terms: ${Object.keys(obsTerms).join(', ')}`,
+    );
   }
   return t;
 }
@@ -39,7 +43,8 @@ export interface ResolvedEntry {
 }
 
 export function resolveLayout(layout: ObsLayoutEntry[], ctx: ObsContext): ResolvedEntry[] {
-  let offset = 0, rawOffset = 0;
+  let offset = 0,
+    rawOffset = 0;
   return layout.map((entry, k) => {
     const where = `observations[${k}] (${entry.term})`;
     const term = resolveObsTerm(entry.term, where);
@@ -52,8 +57,7 @@ export function resolveLayout(layout: ObsLayoutEntry[], ctx: ObsContext): Resolv
     const scale = new Float32Array(dim);
     if (Array.isArray(entry.scale)) {
       if (entry.scale.length !== dim) {
-        throw new MimicError('PolicyError', '<layout>', where,
-          `scale has ${entry.scale.length} values but the term has ${dim}`);
+        throw new MimicError('PolicyError', '<layout>', where, `scale has ${entry.scale.length} values but the term has ${dim}`);
       }
       scale.set(entry.scale);
     } else scale.fill(entry.scale ?? 1);
@@ -62,7 +66,17 @@ export function resolveLayout(layout: ObsLayoutEntry[], ctx: ObsContext): Resolv
     if (clip && !(clip[0] <= clip[1])) {
       throw new MimicError('PolicyError', '<layout>', where, `clip [${clip[0]}, ${clip[1]}] is not a range`);
     }
-    const r: ResolvedEntry = { term, history, dim, offset, rawOffset, scale, clip, pastOnly: entry.pastOnly === true, newestFirst: entry.newestFirst === true };
+    const r: ResolvedEntry = {
+      term,
+      history,
+      dim,
+      offset,
+      rawOffset,
+      scale,
+      clip,
+      pastOnly: entry.pastOnly === true,
+      newestFirst: entry.newestFirst === true,
+    };
     offset += history * dim;
     rawOffset += dim;
     return r;
@@ -90,7 +104,10 @@ export class CpuObservationBuilder {
   private readonly tmp: Float32Array;
   private step = 0;
 
-  constructor(layout: ObsLayoutEntry[], readonly ctx: ObsContext) {
+  constructor(
+    layout: ObsLayoutEntry[],
+    readonly ctx: ObsContext,
+  ) {
     this.entries = resolveLayout(layout, ctx);
     this.size = this.entries.reduce((s, r) => s + r.history * r.dim, 0);
     let ro = 0;
@@ -115,8 +132,12 @@ export class CpuObservationBuilder {
   build(out: Float32Array): void {
     const { ctx, size, hist, tmp } = this;
     if (out.length < ctx.n * size) {
-      throw new MimicError('PolicyError', '<memory>', 'CpuObservationBuilder.build',
-        `output holds ${out.length} values, needs ${ctx.n * size}`);
+      throw new MimicError(
+        'PolicyError',
+        '<memory>',
+        'CpuObservationBuilder.build',
+        `output holds ${out.length} values, needs ${ctx.n * size}`,
+      );
     }
     for (let e = 0; e < ctx.n; e++) {
       const fresh = this.fresh[e] === 1;
@@ -124,8 +145,12 @@ export class CpuObservationBuilder {
         const r = this.entries[t];
         r.term.cpu(ctx, e, tmp, 0);
         if (this.noise) this.noise(e, t, tmp, r.dim);
-        const h = r.history, skip = r.pastOnly ? 1 : 0, hs = h + skip, head = this.step % hs;
-        const base = e * size + r.offset, ring = e * this.ringSize + this.ringOffset[t];
+        const h = r.history,
+          skip = r.pastOnly ? 1 : 0,
+          hs = h + skip,
+          head = this.step % hs;
+        const base = e * size + r.offset,
+          ring = e * this.ringSize + this.ringOffset[t];
         for (let d = 0; d < r.dim; d++) {
           let v = tmp[d];
           if (r.clip) v = Math.min(Math.max(v, r.clip[0]), r.clip[1]);

@@ -10,27 +10,49 @@ import type { ObsContext } from './types';
  * PolicyError naming them.
  */
 export function createObsContext(
-  model: RobotModel, n: number, policyJointNames: string[], defaultJointPos: ArrayLike<number>,
-  anchorBodyName: string, nSkills = 0, state?: BatchState,
+  model: RobotModel,
+  n: number,
+  policyJointNames: string[],
+  defaultJointPos: ArrayLike<number>,
+  anchorBodyName: string,
+  nSkills = 0,
+  state?: BatchState,
 ): ObsContext {
-  const nj = model.joints.length, nb = model.bodies.length;
+  const nj = model.joints.length,
+    nb = model.bodies.length;
   const missing = policyJointNames.filter((j) => !model.jointIndex.has(j));
   if (missing.length) {
-    throw new MimicError('PolicyError', model.source.file, `joints ${missing.join(', ')}`,
-      `policy joints not in robot "${model.name}" (robot has ${[...model.jointIndex.keys()].join(', ')})`);
+    throw new MimicError(
+      'PolicyError',
+      model.source.file,
+      `joints ${missing.join(', ')}`,
+      `policy joints not in robot "${model.name}" (robot has ${[...model.jointIndex.keys()].join(', ')})`,
+    );
   }
   const anchorBody = model.bodyIndex.get(anchorBodyName);
   if (anchorBody === undefined) {
-    throw new MimicError('PolicyError', model.source.file, `body ${anchorBodyName}`,
-      `anchor body not in robot "${model.name}" (bodies: ${[...model.bodyIndex.keys()].join(', ')})`);
+    throw new MimicError(
+      'PolicyError',
+      model.source.file,
+      `body ${anchorBodyName}`,
+      `anchor body not in robot "${model.name}" (bodies: ${[...model.bodyIndex.keys()].join(', ')})`,
+    );
   }
   if (defaultJointPos.length !== policyJointNames.length) {
-    throw new MimicError('PolicyError', model.source.file, 'default_joint_pos',
-      `${defaultJointPos.length} default positions for ${policyJointNames.length} policy joints`);
+    throw new MimicError(
+      'PolicyError',
+      model.source.file,
+      'default_joint_pos',
+      `${defaultJointPos.length} default positions for ${policyJointNames.length} policy joints`,
+    );
   }
   if (state && (state.n !== n || state.nj !== nj || state.nb !== nb)) {
-    throw new MimicError('PolicyError', model.source.file, 'state',
-      `state is ${state.n}×${state.nj} joints×${state.nb} bodies, expected ${n}×${nj}×${nb}`);
+    throw new MimicError(
+      'PolicyError',
+      model.source.file,
+      'state',
+      `state is ${state.n}×${state.nj} joints×${state.nb} bodies, expected ${n}×${nj}×${nb}`,
+    );
   }
   return {
     n,
@@ -62,7 +84,8 @@ export function gaitStart(n: number): Float32Array {
 export function advanceGaitPhase(ctx: ObsContext, dt: number, period = 1): void {
   const dphi = (2 * Math.PI * dt) / period;
   for (let e = 0; e < ctx.n; e++) {
-    const c = ctx.command, g = ctx.gaitPhase;
+    const c = ctx.command,
+      g = ctx.gaitPhase;
     const still = Math.hypot(c[e * 3], c[e * 3 + 1]) < 0.01 && Math.abs(c[e * 3 + 2]) < 0.01;
     if (still) {
       g[e * 2] = Math.PI;

@@ -11,7 +11,12 @@ import type { StateArray } from './terms';
 import type { ObsContext, ObsLayoutEntry } from './types';
 
 // GPUBufferUsage / GPUMapMode values (spec constants; the globals are absent in some Node set-ups)
-const MAP_READ = 0x1, COPY_SRC = 0x4, COPY_DST = 0x8, UNIFORM = 0x40, STORAGE = 0x80, COMPUTE = 0x4;
+const MAP_READ = 0x1,
+  COPY_SRC = 0x4,
+  COPY_DST = 0x8,
+  UNIFORM = 0x40,
+  STORAGE = 0x80,
+  COMPUTE = 0x4;
 const STATE = ['rootQuat', 'rootLinVel', 'rootAngVel', 'jointPos', 'jointVel', 'bodyPos', 'bodyQuat'] as const;
 const REF = ['jointPos', 'jointVel', 'bodyPos', 'bodyQuat'] as const;
 const WIDTH: Record<string, number> = { rootQuat: 4, rootLinVel: 3, rootAngVel: 3, bodyPos: 3, bodyQuat: 4 };
@@ -29,10 +34,22 @@ export interface GpuObservationOptions {
  * specified to 2^-11 absolute error, too coarse for GPU = CPU to 1e-5.
  */
 const EXTRA_STRIDE = 8;
-interface Upload { src: () => Float32Array; buffer: 's' | 'r' | 'i'; offset: number }
+interface Upload {
+  src: () => Float32Array;
+  buffer: 's' | 'r' | 'i';
+  offset: number;
+}
 interface Resources {
-  pipelines: GPUComputePipeline[]; bind: GPUBindGroup; uniform: GPUBuffer; flags: GPUBuffer; obs: GPUBuffer;
-  readback: GPUBuffer; s: GPUBuffer; r: GPUBuffer; i: GPUBuffer; all: GPUBuffer[];
+  pipelines: GPUComputePipeline[];
+  bind: GPUBindGroup;
+  uniform: GPUBuffer;
+  flags: GPUBuffer;
+  obs: GPUBuffer;
+  readback: GPUBuffer;
+  s: GPUBuffer;
+  r: GPUBuffer;
+  i: GPUBuffer;
+  all: GPUBuffer[];
 }
 
 /** queue.writeBuffer of a whole typed array (any ArrayBufferLike backing) */
@@ -40,7 +57,10 @@ const write = (q: GPUQueue, b: GPUBuffer, byteOffset: number, a: Float32Array | 
   q.writeBuffer(b, byteOffset, a as unknown as GPUAllowSharedBufferSource);
 
 /** Per device: the shader module, the bind group layout and the pipelines by (entry row, term id), shared by builders. */
-interface DeviceKit { bindLayout: GPUBindGroupLayout; pipeline(entry: number, term: number, name: string): Promise<GPUComputePipeline> }
+interface DeviceKit {
+  bindLayout: GPUBindGroupLayout;
+  pipeline(entry: number, term: number, name: string): Promise<GPUComputePipeline>;
+}
 const kits = new WeakMap<GPUDevice, Promise<DeviceKit>>();
 
 function deviceKit(device: GPUDevice): Promise<DeviceKit> {
@@ -64,8 +84,14 @@ async function makeKit(device: GPUDevice): Promise<DeviceKit> {
   const bindLayout = device.createBindGroupLayout({
     label: 'obs',
     entries: [
-      { binding: 0, visibility: COMPUTE, buffer: { type: 'uniform' } }, ro(1), ro(2), ro(3), ro(4), ro(5),
-      { binding: 6, visibility: COMPUTE, buffer: { type: 'storage' } }, { binding: 7, visibility: COMPUTE, buffer: { type: 'storage' } },
+      { binding: 0, visibility: COMPUTE, buffer: { type: 'uniform' } },
+      ro(1),
+      ro(2),
+      ro(3),
+      ro(4),
+      ro(5),
+      { binding: 6, visibility: COMPUTE, buffer: { type: 'storage' } },
+      { binding: 7, visibility: COMPUTE, buffer: { type: 'storage' } },
     ],
   });
   const layout = device.createPipelineLayout({ bindGroupLayouts: [bindLayout] });
@@ -77,7 +103,9 @@ async function makeKit(device: GPUDevice): Promise<DeviceKit> {
       let p = pipelines.get(key);
       if (!p) {
         p = device.createComputePipelineAsync({
-          label: `obs ${name}`, layout, compute: { module, entryPoint: 'build_obs', constants: { ENTRY: entry, TERM: term } },
+          label: `obs ${name}`,
+          layout,
+          compute: { module, entryPoint: 'build_obs', constants: { ENTRY: entry, TERM: term } },
         });
         pipelines.set(key, p);
       }
@@ -115,12 +143,20 @@ export class GpuObservationBuilder {
   private destroyed = false;
   private reading: Promise<unknown> = Promise.resolve();
 
-  private constructor(layout: ObsLayoutEntry[], readonly ctx: ObsContext, private readonly opts: GpuObservationOptions) {
+  private constructor(
+    layout: ObsLayoutEntry[],
+    readonly ctx: ObsContext,
+    private readonly opts: GpuObservationOptions,
+  ) {
     this.entries = resolveLayout(layout, ctx);
     const cpuOnly = this.entries.findIndex((r) => r.pastOnly || r.newestFirst);
     if (cpuOnly >= 0) {
-      throw new MimicError('GpuError', '<layout>', `observations[${cpuOnly}] (${this.entries[cpuOnly].term.name})`,
-        'past-only / newest-first history (HumanoidVerse) is built on the CPU only: use CPU observations for this policy');
+      throw new MimicError(
+        'GpuError',
+        '<layout>',
+        `observations[${cpuOnly}] (${this.entries[cpuOnly].term.name})`,
+        'past-only / newest-first history (HumanoidVerse) is built on the CPU only: use CPU observations for this policy',
+      );
     }
     this.size = this.entries.reduce((s, r) => s + r.history * r.dim, 0);
     this.rawSize = this.entries.reduce((s, r) => s + r.dim, 0);
@@ -129,7 +165,10 @@ export class GpuObservationBuilder {
   }
 
   static async create(
-    device: GPUDevice, layout: ObsLayoutEntry[], ctx: ObsContext, opts: GpuObservationOptions = {},
+    device: GPUDevice,
+    layout: ObsLayoutEntry[],
+    ctx: ObsContext,
+    opts: GpuObservationOptions = {},
   ): Promise<GpuObservationBuilder> {
     const b = new GpuObservationBuilder(layout, ctx, opts);
     await b.init(device);
@@ -150,8 +189,24 @@ export class GpuObservationBuilder {
       this.uploads.push({ src, buffer, offset: p[slot] });
       this.sizes[buffer] += len;
     };
-    STATE.forEach((f, k) => add('s', `s.${f}` as StateArray, ctx.n * (WIDTH[f] ?? ctx.state.nj) * (f.startsWith('body') ? ctx.state.nb : 1), () => this.ctx.state[f], 12 + k));
-    REF.forEach((f, k) => add('r', `r.${f}` as StateArray, ctx.n * (WIDTH[f] ?? ctx.ref.nj) * (f.startsWith('body') ? ctx.ref.nb : 1), () => this.ctx.ref[f], 20 + k));
+    STATE.forEach((f, k) =>
+      add(
+        's',
+        `s.${f}` as StateArray,
+        ctx.n * (WIDTH[f] ?? ctx.state.nj) * (f.startsWith('body') ? ctx.state.nb : 1),
+        () => this.ctx.state[f],
+        12 + k,
+      ),
+    );
+    REF.forEach((f, k) =>
+      add(
+        'r',
+        `r.${f}` as StateArray,
+        ctx.n * (WIDTH[f] ?? ctx.ref.nj) * (f.startsWith('body') ? ctx.ref.nb : 1),
+        () => this.ctx.ref[f],
+        20 + k,
+      ),
+    );
     // I: default joint positions, scales (constant), then last action and skill (uploaded each step)
     p[24] = 0;
     p[25] = na;
@@ -186,7 +241,8 @@ export class GpuObservationBuilder {
     const bindLayout = kit.bindLayout;
     const { ctx } = this;
     const bytes = this.ctx.n * this.size * 4;
-    const buf = (size: number, usage: number, label: string) => device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage, label });
+    const buf = (size: number, usage: number, label: string) =>
+      device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage, label });
     const uniform = buf(this.params.byteLength, UNIFORM | COPY_DST, 'obs params');
     const s = buf(this.sizes.s * 4, STORAGE | COPY_DST, 'obs state');
     const r = buf(this.sizes.r * 4, STORAGE | COPY_DST, 'obs reference');
@@ -194,12 +250,16 @@ export class GpuObservationBuilder {
     const na = ctx.policyJoints.length;
     const table = new Uint32Array(na + this.entries.length * ENTRY_WORDS);
     table.set(ctx.policyJoints, 0);
-    const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
+    const f32 = new Float32Array(1),
+      u32 = new Uint32Array(f32.buffer);
     const bits = (v: number) => ((f32[0] = v), u32[0]);
     const scales = new Float32Array(this.rawSize);
     this.entries.forEach((e, k) => {
       const c = e.clip;
-      table.set([e.term.id, e.history, e.dim, e.offset, e.rawOffset, c ? 1 : 0, c ? bits(c[0]) : 0, c ? bits(c[1]) : 0], na + k * ENTRY_WORDS);
+      table.set(
+        [e.term.id, e.history, e.dim, e.offset, e.rawOffset, c ? 1 : 0, c ? bits(c[0]) : 0, c ? bits(c[1]) : 0],
+        na + k * ENTRY_WORDS,
+      );
       scales.set(e.scale, e.rawOffset);
     });
     const t = buf(table.byteLength, STORAGE | COPY_DST, 'obs table');
@@ -235,15 +295,20 @@ export class GpuObservationBuilder {
 
   private need(): Resources {
     if (!this.res) {
-      throw new MimicError('GpuError', '<webgpu>', 'GpuObservationBuilder',
-        this.destroyed ? 'builder destroyed' : 'device lost; rebuilding (await builder.ready)');
+      throw new MimicError(
+        'GpuError',
+        '<webgpu>',
+        'GpuObservationBuilder',
+        this.destroyed ? 'builder destroyed' : 'device lost; rebuilding (await builder.ready)',
+      );
     }
     return this.res;
   }
 
   /** Copy the arrays the layout reads (state, reference, last action, skill) into the GPU buffers. */
   upload(): void {
-    const res = this.need(), q = this.device.queue;
+    const res = this.need(),
+      q = this.device.queue;
     for (const u of this.uploads) write(q, res[u.buffer], u.offset * 4, u.src());
   }
 
@@ -261,7 +326,8 @@ export class GpuObservationBuilder {
 
   /** Dispatch the kernel; returns the observation buffer ([n × size] f32, STORAGE | COPY_SRC). */
   build(): GPUBuffer {
-    const res = this.need(), q = this.device.queue;
+    const res = this.need(),
+      q = this.device.queue;
     this.params[8] = this.step;
     write(q, res.uniform, 0, this.params);
     if (this.freshDirty) write(q, res.flags, 0, this.fresh);
@@ -271,7 +337,8 @@ export class GpuObservationBuilder {
     this.entries.forEach((e, k) => {
       const groups = Math.ceil((this.ctx.n * e.dim) / WORKGROUP);
       if (groups === 0) return;
-      const gx = Math.min(groups, 65535), gy = Math.ceil(groups / gx);
+      const gx = Math.min(groups, 65535),
+        gy = Math.ceil(groups / gx);
       pass.setPipeline(res.pipelines[k]);
       pass.dispatchWorkgroups(gx, gy);
     });
@@ -289,7 +356,8 @@ export class GpuObservationBuilder {
   /** Read the last built observations back ([n × size]); into `out` when given. */
   read(out?: Float32Array): Promise<Float32Array> {
     const next = this.reading.then(async () => {
-      const res = this.need(), bytes = this.ctx.n * this.size * 4;
+      const res = this.need(),
+        bytes = this.ctx.n * this.size * 4;
       const enc = this.device.createCommandEncoder();
       enc.copyBufferToBuffer(res.obs, 0, res.readback, 0, bytes);
       this.device.queue.submit([enc.finish()]);

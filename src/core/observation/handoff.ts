@@ -12,7 +12,9 @@ import type { OrtRuntime } from '../policy/ort-env';
 import { PolicySession, type ExternalDataFile } from '../policy/session';
 import type { GpuObservationBuilder } from './gpu';
 
-const COPY_SRC = 0x4, COPY_DST = 0x8, STORAGE = 0x80;
+const COPY_SRC = 0x4,
+  COPY_DST = 0x8,
+  STORAGE = 0x80;
 const runtime: OrtRuntime = ort;
 
 export interface PolicyHandoffOptions {
@@ -62,7 +64,11 @@ export class PolicyHandoff {
   readonly ep: 'webgpu' | 'wasm';
   readonly nActions: number;
 
-  private constructor(readonly session: PolicySession, readonly reason: string, private readonly opts: PolicyHandoffOptions) {
+  private constructor(
+    readonly session: PolicySession,
+    readonly reason: string,
+    private readonly opts: PolicyHandoffOptions,
+  ) {
     this.ep = session.ep;
     this.nActions = session.nActions;
     this.actions = new Float32Array(opts.builder.ctx.n * this.nActions);
@@ -79,14 +85,21 @@ export class PolicyHandoff {
     const size = opts.builder.size;
     if (session.obsSize > 0 && session.obsSize !== size) {
       await session.release();
-      throw new MimicError('PolicyError', file, `input ${session.obsInput}`, `policy expects ${session.obsSize} observations, layout gives ${size}`);
+      throw new MimicError(
+        'PolicyError',
+        file,
+        `input ${session.obsInput}`,
+        `policy expects ${session.obsSize} observations, layout gives ${size}`,
+      );
     }
     return new PolicyHandoff(session, reason, opts);
   }
 
   /** Run the policy on the builder's last built observations; returns actions [n × nActions] (reused array). */
   async run(): Promise<Float32Array> {
-    const { builder } = this.opts, n = builder.ctx.n, size = builder.size;
+    const { builder } = this.opts,
+      n = builder.ctx.n,
+      size = builder.size;
     const perEnv = this.session.perEnv(n);
     if (this.ep === 'webgpu') {
       const obs = builder.output;

@@ -8,8 +8,14 @@ const e = (term: string, history = 1): ObsLayoutEntry => ({ term, history, scale
 
 /** BeyondMimic with state estimation: 58 + 3 + 6 + 3 + 3 + 29 + 29 + 29 = 160. */
 export const beyondmimic160: ObsLayoutEntry[] = [
-  e('command'), e('motion_anchor_pos_b'), e('motion_anchor_ori_b'), e('base_lin_vel'), e('base_ang_vel'),
-  e('joint_pos_rel'), e('joint_vel_rel'), e('actions'),
+  e('command'),
+  e('motion_anchor_pos_b'),
+  e('motion_anchor_ori_b'),
+  e('base_lin_vel'),
+  e('base_ang_vel'),
+  e('joint_pos_rel'),
+  e('joint_vel_rel'),
+  e('actions'),
 ];
 
 /**
@@ -17,7 +23,12 @@ export const beyondmimic160: ObsLayoutEntry[] = [
  * 58 + 6 + 3 + 29 + 29 + 29 = 154. The layout of the shared g1-dance-102 policy.
  */
 export const beyondmimic154: ObsLayoutEntry[] = [
-  e('command'), e('motion_anchor_ori_b'), e('base_ang_vel'), e('joint_pos_rel'), e('joint_vel_rel'), e('actions'),
+  e('command'),
+  e('motion_anchor_ori_b'),
+  e('base_ang_vel'),
+  e('joint_pos_rel'),
+  e('joint_vel_rel'),
+  e('actions'),
 ];
 
 /**
@@ -28,8 +39,12 @@ export const beyondmimic154: ObsLayoutEntry[] = [
  * Use `withHistory(skillCondition, k)` for a history-stacked variant.
  */
 export const skillCondition: ObsLayoutEntry[] = [
-  e('projected_gravity'), { ...e('base_ang_vel'), scale: 0.25 }, e('joint_pos_rel'),
-  { ...e('joint_vel_rel'), scale: 0.05 }, e('last_action'), e('skill'),
+  e('projected_gravity'),
+  { ...e('base_ang_vel'), scale: 0.25 },
+  e('joint_pos_rel'),
+  { ...e('joint_vel_rel'), scale: 0.05 },
+  e('last_action'),
+  e('skill'),
 ];
 
 /** Copy of a layout with the given history on every term except the skill one-hot. */
@@ -46,13 +61,20 @@ export function withHistory(layout: ObsLayoutEntry[], history: number): ObsLayou
  */
 export function humanoidverse(history: number): ObsLayoutEntry[] {
   const cur: ObsLayoutEntry[] = [
-    e('actions'), { ...e('base_ang_vel'), scale: 0.25 }, e('joint_pos_rel'), { ...e('joint_vel'), scale: 0.05 },
-    e('projected_gravity'), e('motion_phase'),
+    e('actions'),
+    { ...e('base_ang_vel'), scale: 0.25 },
+    e('joint_pos_rel'),
+    { ...e('joint_vel'), scale: 0.05 },
+    e('projected_gravity'),
+    e('motion_phase'),
   ];
   const past = cur.map((x) => ({ ...x, history, pastOnly: true, newestFirst: true }));
   return [cur[0], cur[1], cur[2], cur[3], ...past, cur[4], cur[5]];
 }
 
 export const obsLayouts: Readonly<Record<string, ObsLayoutEntry[]>> = {
-  beyondmimic160, beyondmimic154, skillCondition, 'humanoidverse-history-4': humanoidverse(4),
+  beyondmimic160,
+  beyondmimic154,
+  skillCondition,
+  'humanoidverse-history-4': humanoidverse(4),
 };

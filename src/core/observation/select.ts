@@ -41,9 +41,16 @@ export function adapterDescription(a: GPUAdapter): string {
  * limits ORT asks for when it creates its device itself.
  */
 export function requestObsDevice(adapter: GPUAdapter): Promise<GPUDevice> {
-  const keys = ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize',
-    'maxBufferSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY',
-    'maxComputeWorkgroupSizeZ'] as const;
+  const keys = [
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeWorkgroupsPerDimension',
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupSizeX',
+    'maxComputeWorkgroupSizeY',
+    'maxComputeWorkgroupSizeZ',
+  ] as const;
   const requiredLimits: Record<string, number> = {};
   for (const k of keys) requiredLimits[k] = adapter.limits[k];
   const requiredFeatures = (['shader-f16', 'subgroups'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
@@ -52,15 +59,25 @@ export function requestObsDevice(adapter: GPUAdapter): Promise<GPUDevice> {
 
 /** A G1-sized context (29 joints, 30 bodies, anchor body 15) with identity poses, for timing only. */
 function timingContext(n: number): ObsContext {
-  const state = createBatchState(n, 29, 30), ref = createBatchState(n, 29, 30);
+  const state = createBatchState(n, 29, 30),
+    ref = createBatchState(n, 29, 30);
   for (const s of [state, ref]) {
     for (let e = 0; e < n; e++) s.rootQuat[e * 4] = 1;
     for (let k = 0; k < n * 30; k++) s.bodyQuat[k * 4] = 1;
   }
   return {
-    n, state, ref, policyJoints: Int32Array.from({ length: 29 }, (_, i) => i), defaultJointPos: new Float32Array(29),
-    lastAction: new Float32Array(n * 29), anchorBody: 15, skill: new Float32Array(0), nSkills: 0,
-    phase: new Float32Array(n), command: new Float32Array(n * 3), gaitPhase: new Float32Array(n * 2),
+    n,
+    state,
+    ref,
+    policyJoints: Int32Array.from({ length: 29 }, (_, i) => i),
+    defaultJointPos: new Float32Array(29),
+    lastAction: new Float32Array(n * 29),
+    anchorBody: 15,
+    skill: new Float32Array(0),
+    nSkills: 0,
+    phase: new Float32Array(n),
+    command: new Float32Array(n * 3),
+    gaitPhase: new Float32Array(n * 2),
   };
 }
 
@@ -69,7 +86,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function chooseObservationBackend(opts: ChooseOptions): Promise<BackendChoice> {
   if (opts.mode === 'cpu') return { backend: 'cpu', reason: 'CPU selected' };
-  const gpu = opts.gpu !== undefined ? opts.gpu : (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu ?? null;
+  const gpu = opts.gpu !== undefined ? opts.gpu : ((globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu ?? null);
   let adapter: GPUAdapter | null;
   try {
     adapter = gpu ? await gpu.requestAdapter() : null;
@@ -91,7 +108,8 @@ export async function chooseObservationBackend(opts: ChooseOptions): Promise<Bac
   const repeats = opts.repeats ?? 7;
   const cpu = new CpuObservationBuilder(layout, ctx);
   const out = new Float32Array(ctx.n * cpu.size);
-  const cpuTimes: number[] = [], gpuTimes: number[] = [];
+  const cpuTimes: number[] = [],
+    gpuTimes: number[] = [];
   let builder: GpuObservationBuilder | null = null;
   try {
     builder = await GpuObservationBuilder.create(device, layout, ctx);
@@ -112,7 +130,8 @@ export async function chooseObservationBackend(opts: ChooseOptions): Promise<Bac
   } finally {
     builder?.destroy();
   }
-  const cpuMs = median(cpuTimes), gpuMs = median(gpuTimes);
+  const cpuMs = median(cpuTimes),
+    gpuMs = median(gpuTimes);
   const numbers = `N=${ctx.n}: CPU ${cpuMs.toFixed(3)} ms, WebGPU ${gpuMs.toFixed(3)} ms per build (${adapterInfo})`;
   if (gpuMs < cpuMs) return { backend: 'gpu', reason: `WebGPU faster at ${numbers}`, device, adapterInfo, cpuMs, gpuMs };
   device.destroy();

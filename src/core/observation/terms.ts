@@ -11,9 +11,22 @@ import type { ObsContext, ObsTerm } from './types';
 
 /** Which arrays a term reads ('s.' = simulated state, 'r.' = reference, 'i.' = ctx.lastAction / ctx.skill). */
 export type StateArray =
-  | 's.rootQuat' | 's.rootLinVel' | 's.rootAngVel' | 's.jointPos' | 's.jointVel' | 's.bodyPos' | 's.bodyQuat'
-  | 'r.jointPos' | 'r.jointVel' | 'r.bodyPos' | 'r.bodyQuat' | 'i.lastAction' | 'i.skill'
-  | 'i.phase' | 'i.command' | 'i.gaitPhase';
+  | 's.rootQuat'
+  | 's.rootLinVel'
+  | 's.rootAngVel'
+  | 's.jointPos'
+  | 's.jointVel'
+  | 's.bodyPos'
+  | 's.bodyQuat'
+  | 'r.jointPos'
+  | 'r.jointVel'
+  | 'r.bodyPos'
+  | 'r.bodyQuat'
+  | 'i.lastAction'
+  | 'i.skill'
+  | 'i.phase'
+  | 'i.command'
+  | 'i.gaitPhase';
 
 export interface ObsTermDef extends ObsTerm {
   /** stable id shared with the WGSL switch (shaders/obs_terms.wgsl) */
@@ -23,9 +36,16 @@ export interface ObsTermDef extends ObsTerm {
 
 /** Rotate v by the inverse of the unit quaternion q (world → local), written into out[o..o+2]. */
 function rotateInv(q: ArrayLike<number>, qo: number, v: ArrayLike<number>, vo: number, out: Float32Array, o: number): void {
-  const w = q[qo], x = -q[qo + 1], y = -q[qo + 2], z = -q[qo + 3];
-  const vx = v[vo], vy = v[vo + 1], vz = v[vo + 2];
-  const tx = 2 * (y * vz - z * vy), ty = 2 * (z * vx - x * vz), tz = 2 * (x * vy - y * vx);
+  const w = q[qo],
+    x = -q[qo + 1],
+    y = -q[qo + 2],
+    z = -q[qo + 3];
+  const vx = v[vo],
+    vy = v[vo + 1],
+    vz = v[vo + 2];
+  const tx = 2 * (y * vz - z * vy),
+    ty = 2 * (z * vx - x * vz),
+    tz = 2 * (x * vy - y * vx);
   out[o] = vx + w * tx + (y * tz - z * ty);
   out[o + 1] = vy + w * ty + (z * tx - x * tz);
   out[o + 2] = vz + w * tz + (x * ty - y * tx);
@@ -34,13 +54,16 @@ function rotateInv(q: ArrayLike<number>, qo: number, v: ArrayLike<number>, vo: n
 const GRAVITY = [0, 0, -1];
 const na = (c: ObsContext) => c.policyJoints.length;
 
-function jointTerm(
-  id: number, name: string, field: 'jointPos' | 'jointVel', src: 'state' | 'ref', relative: boolean,
-): ObsTermDef {
+function jointTerm(id: number, name: string, field: 'jointPos' | 'jointVel', src: 'state' | 'ref', relative: boolean): ObsTermDef {
   return {
-    id, name, reads: [`${src === 'state' ? 's' : 'r'}.${field}` as StateArray], dim: na,
+    id,
+    name,
+    reads: [`${src === 'state' ? 's' : 'r'}.${field}` as StateArray],
+    dim: na,
     cpu(c, e, out, o) {
-      const a = c[src][field], nj = c[src].nj, pj = c.policyJoints;
+      const a = c[src][field],
+        nj = c[src].nj,
+        pj = c.policyJoints;
       for (let i = 0; i < pj.length; i++) {
         out[o + i] = a[e * nj + pj[i]] - (relative ? c.defaultJointPos[i] : 0);
       }
@@ -49,9 +72,14 @@ function jointTerm(
 }
 
 const command: ObsTermDef = {
-  id: 0, name: 'command', reads: ['r.jointPos', 'r.jointVel'], dim: (c) => 2 * na(c),
+  id: 0,
+  name: 'command',
+  reads: ['r.jointPos', 'r.jointVel'],
+  dim: (c) => 2 * na(c),
   cpu(c, e, out, o) {
-    const r = c.ref, pj = c.policyJoints, n = pj.length;
+    const r = c.ref,
+      pj = c.policyJoints,
+      n = pj.length;
     for (let i = 0; i < n; i++) {
       out[o + i] = r.jointPos[e * r.nj + pj[i]];
       out[o + n + i] = r.jointVel[e * r.nj + pj[i]];
@@ -60,10 +88,16 @@ const command: ObsTermDef = {
 };
 
 const motionAnchorPosB: ObsTermDef = {
-  id: 1, name: 'motion_anchor_pos_b', reads: ['s.bodyPos', 's.bodyQuat', 'r.bodyPos'], dim: () => 3,
+  id: 1,
+  name: 'motion_anchor_pos_b',
+  reads: ['s.bodyPos', 's.bodyQuat', 'r.bodyPos'],
+  dim: () => 3,
   cpu(c, e, out, o) {
-    const s = c.state, r = c.ref, b = c.anchorBody;
-    const ps = (e * s.nb + b) * 3, pr = (e * r.nb + b) * 3;
+    const s = c.state,
+      r = c.ref,
+      b = c.anchorBody;
+    const ps = (e * s.nb + b) * 3,
+      pr = (e * r.nb + b) * 3;
     const d = [r.bodyPos[pr] - s.bodyPos[ps], r.bodyPos[pr + 1] - s.bodyPos[ps + 1], r.bodyPos[pr + 2] - s.bodyPos[ps + 2]];
     rotateInv(s.bodyQuat, (e * s.nb + b) * 4, d, 0, out, o);
   },
@@ -75,12 +109,23 @@ const motionAnchorPosB: ObsTermDef = {
  * matrix_from_quat, the matrix uses s = 2/|q|², so slightly unnormalised float32 quaternions are fine.
  */
 const motionAnchorOriB: ObsTermDef = {
-  id: 2, name: 'motion_anchor_ori_b', reads: ['s.bodyQuat', 'r.bodyQuat'], dim: () => 6,
+  id: 2,
+  name: 'motion_anchor_ori_b',
+  reads: ['s.bodyQuat', 'r.bodyQuat'],
+  dim: () => 6,
   cpu(c, e, out, o) {
-    const qs = c.state.bodyQuat, qr = c.ref.bodyQuat;
-    const i = (e * c.state.nb + c.anchorBody) * 4, k = (e * c.ref.nb + c.anchorBody) * 4;
-    const aw = qs[i], ax = -qs[i + 1], ay = -qs[i + 2], az = -qs[i + 3];
-    const bw = qr[k], bx = qr[k + 1], by = qr[k + 2], bz = qr[k + 3];
+    const qs = c.state.bodyQuat,
+      qr = c.ref.bodyQuat;
+    const i = (e * c.state.nb + c.anchorBody) * 4,
+      k = (e * c.ref.nb + c.anchorBody) * 4;
+    const aw = qs[i],
+      ax = -qs[i + 1],
+      ay = -qs[i + 2],
+      az = -qs[i + 3];
+    const bw = qr[k],
+      bx = qr[k + 1],
+      by = qr[k + 2],
+      bz = qr[k + 3];
     const w = aw * bw - ax * bx - ay * by - az * bz;
     const x = aw * bx + ax * bw + ay * bz - az * by;
     const y = aw * by - ax * bz + ay * bw + az * bx;
@@ -96,23 +141,35 @@ const motionAnchorOriB: ObsTermDef = {
 };
 
 const baseLinVel: ObsTermDef = {
-  id: 3, name: 'base_lin_vel', reads: ['s.rootQuat', 's.rootLinVel'], dim: () => 3,
+  id: 3,
+  name: 'base_lin_vel',
+  reads: ['s.rootQuat', 's.rootLinVel'],
+  dim: () => 3,
   cpu: (c, e, out, o) => rotateInv(c.state.rootQuat, e * 4, c.state.rootLinVel, e * 3, out, o),
 };
 
 const baseAngVel: ObsTermDef = {
-  id: 4, name: 'base_ang_vel', reads: ['s.rootQuat', 's.rootAngVel'], dim: () => 3,
+  id: 4,
+  name: 'base_ang_vel',
+  reads: ['s.rootQuat', 's.rootAngVel'],
+  dim: () => 3,
   cpu: (c, e, out, o) => rotateInv(c.state.rootQuat, e * 4, c.state.rootAngVel, e * 3, out, o),
 };
 
 const projectedGravity: ObsTermDef = {
-  id: 5, name: 'projected_gravity', reads: ['s.rootQuat'], dim: () => 3,
+  id: 5,
+  name: 'projected_gravity',
+  reads: ['s.rootQuat'],
+  dim: () => 3,
   cpu: (c, e, out, o) => rotateInv(c.state.rootQuat, e * 4, GRAVITY, 0, out, o),
 };
 
 function actionTerm(id: number, name: string): ObsTermDef {
   return {
-    id, name, reads: ['i.lastAction'], dim: na,
+    id,
+    name,
+    reads: ['i.lastAction'],
+    dim: na,
     cpu(c, e, out, o) {
       const n = na(c);
       for (let i = 0; i < n; i++) out[o + i] = c.lastAction[e * n + i];
@@ -121,16 +178,30 @@ function actionTerm(id: number, name: string): ObsTermDef {
 }
 
 const skill: ObsTermDef = {
-  id: 12, name: 'skill', reads: ['i.skill'], dim: (c) => c.nSkills,
+  id: 12,
+  name: 'skill',
+  reads: ['i.skill'],
+  dim: (c) => c.nSkills,
   cpu(c, e, out, o) {
     for (let i = 0; i < c.nSkills; i++) out[o + i] = c.skill[e * c.nSkills + i];
   },
 };
 
 /** A term reading `dim` values of a per-env context array (stride `stride`, from element `from`). */
-function ctxTerm(id: number, name: string, field: 'phase' | 'command' | 'gaitPhase', stride: number, from: number, dim: number, f: (x: number) => number = (x) => x): ObsTermDef {
+function ctxTerm(
+  id: number,
+  name: string,
+  field: 'phase' | 'command' | 'gaitPhase',
+  stride: number,
+  from: number,
+  dim: number,
+  f: (x: number) => number = (x) => x,
+): ObsTermDef {
   return {
-    id, name, reads: [`i.${field}` as StateArray], dim: () => dim,
+    id,
+    name,
+    reads: [`i.${field}` as StateArray],
+    dim: () => dim,
     cpu(c, e, out, o) {
       for (let d = 0; d < dim; d++) out[o + d] = f(c[field][e * stride + from + d]);
     },
@@ -139,7 +210,10 @@ function ctxTerm(id: number, name: string, field: 'phase' | 'command' | 'gaitPha
 
 /** unitree_rl_lab / Isaac Lab gait_phase: [sin, cos] of the first foot's phase angle. */
 const gaitPhase: ObsTermDef = {
-  id: 19, name: 'gait_phase', reads: ['i.gaitPhase'], dim: () => 2,
+  id: 19,
+  name: 'gait_phase',
+  reads: ['i.gaitPhase'],
+  dim: () => 2,
   cpu(c, e, out, o) {
     out[o] = Math.sin(c.gaitPhase[e * 2]);
     out[o + 1] = Math.cos(c.gaitPhase[e * 2]);
@@ -147,12 +221,19 @@ const gaitPhase: ObsTermDef = {
 };
 
 const canonical: ObsTermDef[] = [
-  command, motionAnchorPosB, motionAnchorOriB, baseLinVel, baseAngVel, projectedGravity,
+  command,
+  motionAnchorPosB,
+  motionAnchorOriB,
+  baseLinVel,
+  baseAngVel,
+  projectedGravity,
   jointTerm(6, 'joint_pos', 'jointPos', 'state', false),
   jointTerm(7, 'joint_pos_rel', 'jointPos', 'state', true),
   jointTerm(8, 'joint_vel', 'jointVel', 'state', false),
   jointTerm(9, 'joint_vel_rel', 'jointVel', 'state', false), // default joint velocity is 0
-  actionTerm(10, 'actions'), actionTerm(11, 'last_action'), skill,
+  actionTerm(10, 'actions'),
+  actionTerm(11, 'last_action'),
+  skill,
   ctxTerm(13, 'motion_phase', 'phase', 1, 0, 1),
   ctxTerm(14, 'velocity_commands', 'command', 3, 0, 3),
   ctxTerm(15, 'command_lin_vel', 'command', 3, 0, 2),

@@ -28,7 +28,11 @@ export class Gains {
   readonly target: Float64Array;
   /** true when every env has the same gains */
   uniform = true;
-  constructor(readonly n: number, readonly nj: number, model: RobotModel) {
+  constructor(
+    readonly n: number,
+    readonly nj: number,
+    model: RobotModel,
+  ) {
     this.kp = new Float64Array(n * nj);
     this.kd = new Float64Array(n * nj);
     this.effort = new Float64Array(n * nj);
@@ -75,14 +79,20 @@ export function checkExplosion(model: RobotModel, s: BatchState, engine: string)
       const k = (e * nb + b) * 3;
       let bad = false;
       for (let c = 0; c < 3; c++) {
-        const p = s.bodyPos[k + c], v = s.bodyLinVel[k + c], w = s.bodyAngVel[k + c];
+        const p = s.bodyPos[k + c],
+          v = s.bodyLinVel[k + c],
+          w = s.bodyAngVel[k + c];
         if (!Number.isFinite(p) || !Number.isFinite(v) || !Number.isFinite(w) || Math.abs(v) > LIMIT || Math.abs(w) > LIMIT) bad = true;
       }
       if (bad) {
         const v = [0, 1, 2].map((c) => s.bodyLinVel[k + c].toFixed(1)).join(', ');
         const w = [0, 1, 2].map((c) => s.bodyAngVel[k + c].toFixed(1)).join(', ');
-        throw new MimicError('SimulationError', model.source.file, `env ${e} body ${model.bodies[b].name}`,
-          `${engine} simulation exploded (NaN or |v| > ${LIMIT}): linear velocity [${v}], angular velocity [${w}]`);
+        throw new MimicError(
+          'SimulationError',
+          model.source.file,
+          `env ${e} body ${model.bodies[b].name}`,
+          `${engine} simulation exploded (NaN or |v| > ${LIMIT}): linear velocity [${v}], angular velocity [${w}]`,
+        );
       }
     }
   }
@@ -91,7 +101,6 @@ export function checkExplosion(model: RobotModel, s: BatchState, engine: string)
 /** Feet: bodies named like an ankle-roll link or a foot, or carrying sphere collision shapes. */
 export const isFoot = (b: Body): boolean =>
   isFootName(b.name) || b.collision.some((s) => s.type === 'sphere' && (s.contype | s.conaffinity) !== 0);
-
 
 /**
  * The collision shapes of a body that the engine creates, each with whether it touches the ground: 'feet' = the
@@ -111,33 +120,48 @@ export function contactShapes(b: Body, o: PhysicsOptions): { shape: Shape; touch
 }
 
 /** One persistent external load on a body: force (N, world) at `point` (world) or the body origin, torque (N·m). */
-export interface Push { body: number; force?: number[]; torque?: number[]; point?: number[] }
+export interface Push {
+  body: number;
+  force?: number[];
+  torque?: number[];
+  point?: number[];
+}
 
 /** Per-env persistent external loads (PhysicsEngine.applyForce / applyTorque until clearForces or reset). */
 export class Pushes {
   private readonly lists: Push[][];
-  constructor(n: number) { this.lists = Array.from({ length: n }, () => []); }
-  of(env: number): readonly Push[] { return this.lists[env]; }
+  constructor(n: number) {
+    this.lists = Array.from({ length: n }, () => []);
+  }
+  of(env: number): readonly Push[] {
+    return this.lists[env];
+  }
   force(env: number, body: number, force: ArrayLike<number>, point?: ArrayLike<number>): void {
     this.lists[env].push({ body, force: Array.from(force), point: point ? Array.from(point) : undefined });
   }
   torque(env: number, body: number, torque: ArrayLike<number>): void {
     this.lists[env].push({ body, torque: Array.from(torque) });
   }
-  clear(env: number): void { this.lists[env] = []; }
+  clear(env: number): void {
+    this.lists[env] = [];
+  }
 }
 
 /** applyForce / applyTorque / clearForces of both backends: persistent loads kept per env in `pushes`. */
 export abstract class ExternalLoads {
   protected readonly pushes: Pushes;
-  constructor(n: number) { this.pushes = new Pushes(n); }
+  constructor(n: number) {
+    this.pushes = new Pushes(n);
+  }
   applyForce(env: number, body: number, force: ArrayLike<number>, point?: ArrayLike<number>): void {
     this.pushes.force(env, body, force, point);
   }
   applyTorque(env: number, body: number, torque: ArrayLike<number>): void {
     this.pushes.torque(env, body, torque);
   }
-  clearForces(env: number): void { this.pushes.clear(env); }
+  clearForces(env: number): void {
+    this.pushes.clear(env);
+  }
 }
 
 /** Root state of env e = its first body's (the root body is body 0 in every RobotModel). */

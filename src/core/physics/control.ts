@@ -9,8 +9,12 @@ import type { PhysicsEngine } from './types';
  */
 export function controlStep(engine: PhysicsEngine, decimation: number): void {
   if (!Number.isInteger(decimation) || decimation < 1 || decimation > LIMITS.maxStepsPerAction) {
-    fail('SimulationError', engine.model.source.file, 'decimation',
-      `${decimation} physics steps per control step; expected a whole number in [1, ${LIMITS.maxStepsPerAction}]`);
+    fail(
+      'SimulationError',
+      engine.model.source.file,
+      'decimation',
+      `${decimation} physics steps per control step; expected a whole number in [1, ${LIMITS.maxStepsPerAction}]`,
+    );
   }
   for (let i = 0; i < decimation; i++) engine.step();
 }

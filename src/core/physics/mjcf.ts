@@ -21,10 +21,14 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
     const bits = (touchesGround ? 1 : 0) | (self ? 2 : 0);
     const common = `pos="${fa(s.pos)}" quat="${fa(s.quat)}" contype="${bits}" conaffinity="${bits}" friction="${f(s.friction)} 0.005 0.0001"`;
     switch (s.type) {
-      case 'sphere': return `<geom type="sphere" size="${f(s.size[0])}" ${common}/>`;
-      case 'capsule': return `<geom type="capsule" size="${f(s.size[0])} ${f(s.size[1])}" ${common}/>`;
-      case 'cylinder': return `<geom type="cylinder" size="${f(s.size[0])} ${f(s.size[1])}" ${common}/>`;
-      case 'box': return `<geom type="box" size="${fa(s.size)}" ${common}/>`;
+      case 'sphere':
+        return `<geom type="sphere" size="${f(s.size[0])}" ${common}/>`;
+      case 'capsule':
+        return `<geom type="capsule" size="${f(s.size[0])} ${f(s.size[1])}" ${common}/>`;
+      case 'cylinder':
+        return `<geom type="cylinder" size="${f(s.size[0])} ${f(s.size[1])}" ${common}/>`;
+      case 'box':
+        return `<geom type="box" size="${fa(s.size)}" ${common}/>`;
       case 'mesh': {
         if (!s.mesh) return null;
         let id = meshIds.get(s.mesh);
@@ -35,7 +39,8 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
         }
         return `<geom type="mesh" mesh="${id}" ${common}/>`;
       }
-      default: return null;
+      default:
+        return null;
     }
   };
   const children = new Map<number, number[]>();
@@ -47,15 +52,24 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
     const b = model.bodies[i];
     const lines = [`${pad}<body name="${esc(b.name)}" pos="${fa(b.pos)}" quat="${fa(b.quat)}">`];
     const mass = Math.max(b.mass, 1e-6);
-    lines.push(`${pad}  <inertial pos="${fa(b.com)}" quat="${fa(b.inertiaQuat)}" mass="${f(mass)}" diaginertia="${fa(b.inertia.map((x) => Math.max(x, 1e-9)))}"/>`);
+    lines.push(
+      `${pad}  <inertial pos="${fa(b.com)}" quat="${fa(b.inertiaQuat)}" mass="${f(mass)}" diaginertia="${fa(b.inertia.map((x) => Math.max(x, 1e-9)))}"/>`,
+    );
     if (b.parent < 0 && model.floating && !o.fixedRoot) lines.push(`${pad}  <freejoint name="root"/>`);
     for (const j of b.joints) {
       const jm = model.joints[j];
       if (jm.type !== 'hinge' && jm.type !== 'slide') {
-        throw new MimicError('ModelError', model.source.file, `joint ${jm.name}`, `MuJoCo export supports hinge and slide joints, not ${jm.type}`);
+        throw new MimicError(
+          'ModelError',
+          model.source.file,
+          `joint ${jm.name}`,
+          `MuJoCo export supports hinge and slide joints, not ${jm.type}`,
+        );
       }
       const range = jm.range ? ` limited="true" range="${fa(jm.range)}"` : ' limited="false"';
-      lines.push(`${pad}  <joint name="${esc(jm.name)}" type="${jm.type}" pos="${fa(jm.pos)}" axis="${fa(jm.axis)}"${range} armature="${f(arm[j])}" damping="${f(jm.damping)}" frictionloss="${f(jm.frictionloss)}"/>`);
+      lines.push(
+        `${pad}  <joint name="${esc(jm.name)}" type="${jm.type}" pos="${fa(jm.pos)}" axis="${fa(jm.axis)}"${range} armature="${f(arm[j])}" damping="${f(jm.damping)}" frictionloss="${f(jm.frictionloss)}"/>`,
+      );
     }
     for (const { shape, touchesGround } of contactShapes(b, o)) {
       const g = geom(shape, touchesGround);
@@ -70,7 +84,10 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
     while (todo.length) {
       const [i, depth, close] = todo.pop()!;
       const pad = '  '.repeat(depth);
-      if (close) { lines.push(`${pad}</body>`); continue; }
+      if (close) {
+        lines.push(`${pad}</body>`);
+        continue;
+      }
       lines.push(...bodyHead(i, pad));
       todo.push([i, depth, true]);
       const kids = children.get(i) ?? [];
@@ -84,7 +101,9 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
     `<mujoco model="${esc(model.name)}">`,
     `  <compiler angle="radian" inertiafromgeom="false" autolimits="true"/>`,
     `  <option timestep="${f(o.dt)}" integrator="implicitfast" gravity="0 0 ${f(o.gravity)}"/>`,
-    `  <asset>`, ...assets.map((a) => `    ${a}`), `  </asset>`,
+    `  <asset>`,
+    ...assets.map((a) => `    ${a}`),
+    `  </asset>`,
     `  <worldbody>`,
     `    <geom name="floor" type="plane" size="0 0 0.05" contype="1" conaffinity="1" friction="${f(o.friction)} 0.005 0.0001"/>`,
     ...roots,

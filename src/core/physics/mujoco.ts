@@ -20,10 +20,17 @@ let mjP: Promise<MainModule> | null = null;
 /** Load the MuJoCo WASM module once per process. */
 export const loadMujoco = (): Promise<MainModule> => (mjP ??= load());
 
-export interface MujocoSource { xml: string; files?: Record<string, Uint8Array> }
+export interface MujocoSource {
+  xml: string;
+  files?: Record<string, Uint8Array>;
+}
 
-const OBJ_BODY = 1, OBJ_JOINT = 3, JNT_FREE = 0;
-const DSBL_AUTORESET = 65536, ENBL_OVERRIDE = 1, INT_IMPLICITFAST = 3;
+const OBJ_BODY = 1,
+  OBJ_JOINT = 3,
+  JNT_FREE = 0;
+const DSBL_AUTORESET = 65536,
+  ENBL_OVERRIDE = 1,
+  INT_IMPLICITFAST = 3;
 
 class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   readonly name = 'mujoco' as const;
@@ -45,12 +52,19 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   /** per model body: MuJoCo id of its root body (body_rootid), read once */
   private rootOf: number[] | null = null;
 
-  constructor(private readonly mj: MainModule, private readonly m: MjModel, readonly model: RobotModel, readonly options: PhysicsOptions, source: boolean) {
+  constructor(
+    private readonly mj: MainModule,
+    private readonly m: MjModel,
+    readonly model: RobotModel,
+    readonly options: PhysicsOptions,
+    source: boolean,
+  ) {
     super(options.n);
     const M = typedModel(m);
     const file = model.source.file;
     const { n } = options;
-    const nj = model.joints.length, nb = model.bodies.length;
+    const nj = model.joints.length,
+      nb = model.bodies.length;
     this.state = createBatchState(n, nj, nb);
     this.gains = new Gains(n, nj, model);
     M.opt.timestep = options.dt;
@@ -63,7 +77,8 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       return id;
     });
     const arm = jointArmature(model, options);
-    this.qadr = []; this.dadr = [];
+    this.qadr = [];
+    this.dadr = [];
     model.joints.forEach((j, i) => {
       const id = mj.mj_name2id(m, OBJ_JOINT, j.name);
       if (id < 0) throw new MimicError('ModelError', file, `joint ${j.name}`, 'not found in the MuJoCo model');
@@ -81,16 +96,23 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
     this.act = model.joints.map(() => -1);
     const jointOf = new Map<number, number>();
     this.qadr.forEach((_, j) => jointOf.set(mj.mj_name2id(m, OBJ_JOINT, model.joints[j].name), j));
-    const gp = M.actuator_gainprm, bp = M.actuator_biasprm;
+    const gp = M.actuator_gainprm,
+      bp = M.actuator_biasprm;
     for (let a = 0; a < M.nu; a++) {
       const j = M.actuator_trntype[a] === 0 ? jointOf.get(M.actuator_trnid[a * 2]) : undefined;
-      for (let k = 0; k < 10; k++) { gp[a * 10 + k] = 0; bp[a * 10 + k] = 0; }
+      for (let k = 0; k < 10; k++) {
+        gp[a * 10 + k] = 0;
+        bp[a * 10 + k] = 0;
+      }
       if (j === undefined || this.act[j] >= 0) continue;
       this.act[j] = a;
-      M.actuator_dyntype[a] = 0; M.actuator_gaintype[a] = 0; M.actuator_biastype[a] = 1;
+      M.actuator_dyntype[a] = 0;
+      M.actuator_gaintype[a] = 0;
+      M.actuator_biastype[a] = 1;
       M.actuator_ctrllimited[a] = 0;
       const gear = M.actuator_gear;
-      gear[a * 6] = 1; for (let k = 1; k < 6; k++) gear[a * 6 + k] = 0;
+      gear[a * 6] = 1;
+      for (let k = 1; k < 6; k++) gear[a * 6 + k] = 0;
     }
     const missing = model.joints.filter((_, j) => this.act[j] < 0).map((jm) => jm.name);
     this.adjustments.push(
@@ -98,7 +120,8 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       `timestep ${options.dt} s, integrator implicitfast, armature native (dof_armature)`,
       'PD as MuJoCo servos on each joint actuator (kp, kd, force range = effort limit; damping implicit)' +
         (missing.length ? `; explicit qfrc_applied PD for joints without an actuator: ${missing.join(', ')}` : ''),
-      'contactForce = cfrc_ext minus applied forces (all contacts on the body, ground and self)');
+      'contactForce = cfrc_ext minus applied forces (all contacts on the body, ground and self)',
+    );
     if (options.fixedRoot) this.adjustments.push('root pinned: free joint removed');
     this.friction = new Array<number | null>(n).fill(null);
     this.massScale = Array.from({ length: n }, () => new Map<number, number>());
@@ -115,16 +138,24 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
 
   /** Servo parameters of env e into the shared model (done per step only when envs have different gains). */
   private writeGains(e: number): void {
-    const m = typedModel(this.m), g = this.gains, nj = this.state.nj;
-    const gp = m.actuator_gainprm, bp = m.actuator_biasprm, fr = m.actuator_forcerange, fl = m.actuator_forcelimited;
+    const m = typedModel(this.m),
+      g = this.gains,
+      nj = this.state.nj;
+    const gp = m.actuator_gainprm,
+      bp = m.actuator_biasprm,
+      fr = m.actuator_forcerange,
+      fl = m.actuator_forcelimited;
     for (let j = 0; j < nj; j++) {
       const a = this.act[j];
       if (a < 0) continue;
       const i = e * nj + j;
-      gp[a * 10] = g.kp[i]; bp[a * 10 + 1] = -g.kp[i]; bp[a * 10 + 2] = -g.kd[i];
+      gp[a * 10] = g.kp[i];
+      bp[a * 10 + 1] = -g.kp[i];
+      bp[a * 10 + 2] = -g.kd[i];
       const lim = g.effort[i];
       fl[a] = Number.isFinite(lim) ? 1 : 0;
-      fr[a * 2] = Number.isFinite(lim) ? -lim : 0; fr[a * 2 + 1] = Number.isFinite(lim) ? lim : 0;
+      fr[a * 2] = Number.isFinite(lim) ? -lim : 0;
+      fr[a * 2 + 1] = Number.isFinite(lim) ? lim : 0;
     }
   }
 
@@ -134,27 +165,41 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
 
   /** Per-env model overrides (friction, masses) go in before this env's computation and come out after. */
   private withEnv(e: number, f: () => void): void {
-    const m = typedModel(this.m), mu = this.friction[e], scales = this.massScale[e];
+    const m = typedModel(this.m),
+      mu = this.friction[e],
+      scales = this.massScale[e];
     const saved: [number, number, number, number][] = [];
     if (mu !== null) {
       m.opt.enableflags = m.opt.enableflags | ENBL_OVERRIDE;
       const of = m.opt.o_friction;
-      of[0] = mu; of[1] = mu; of[2] = 0.005; of[3] = 1e-4; of[4] = 1e-4;
+      of[0] = mu;
+      of[1] = mu;
+      of[2] = 0.005;
+      of[3] = 1e-4;
+      of[4] = 1e-4;
     }
     for (const [b, s] of scales) {
       const id = this.bodyId[b];
       const bi = m.body_inertia;
       saved.push([m.body_mass[id], bi[id * 3], bi[id * 3 + 1], bi[id * 3 + 2]]);
-      m.body_mass[id] *= s; bi[id * 3] *= s; bi[id * 3 + 1] *= s; bi[id * 3 + 2] *= s;
+      m.body_mass[id] *= s;
+      bi[id * 3] *= s;
+      bi[id * 3 + 1] *= s;
+      bi[id * 3 + 2] *= s;
     }
-    try { f(); } finally {
+    try {
+      f();
+    } finally {
       if (mu !== null) m.opt.enableflags = m.opt.enableflags & ~ENBL_OVERRIDE;
       let k = 0;
       for (const [b] of scales) {
-        const id = this.bodyId[b], v = saved[k++];
+        const id = this.bodyId[b],
+          v = saved[k++];
         m.body_mass[id] = v[0];
         const bi = m.body_inertia;
-        bi[id * 3] = v[1]; bi[id * 3 + 1] = v[2]; bi[id * 3 + 2] = v[3];
+        bi[id * 3] = v[1];
+        bi[id * 3 + 1] = v[2];
+        bi[id * 3 + 2] = v[3];
       }
     }
   }
@@ -168,8 +213,17 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
     if (!v || v.xpos.length === 0) {
       const d = typedData(this.data[e]);
       v = {
-        xpos: d.xpos, xquat: d.xquat, cvel: d.cvel, scom: d.subtree_com, qpos: d.qpos, qvel: d.qvel, ctrl: d.ctrl,
-        qfrc: d.qfrc_applied, cfrc: d.cfrc_ext, xfrc: d.xfrc_applied, actForce: d.actuator_force,
+        xpos: d.xpos,
+        xquat: d.xquat,
+        cvel: d.cvel,
+        scom: d.subtree_com,
+        qpos: d.qpos,
+        qvel: d.qvel,
+        ctrl: d.ctrl,
+        qfrc: d.qfrc_applied,
+        cfrc: d.cfrc_ext,
+        xfrc: d.xfrc_applied,
+        actForce: d.actuator_force,
       };
       this.views[e] = v;
     }
@@ -184,8 +238,12 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       const { qfrc, ctrl } = this.viewsOf(e);
       if (!this.gains.uniform) this.writeGains(e);
       for (let j = 0; j < nj; j++) {
-        const i = e * nj + j, a = this.act[j];
-        if (a >= 0) { ctrl[a] = this.gains.target[i]; continue; }
+        const i = e * nj + j,
+          a = this.act[j];
+        if (a >= 0) {
+          ctrl[a] = this.gains.target[i];
+          continue;
+        }
         const tau = this.gains.torque(i, this.state.jointPos[i], this.state.jointVel[i]);
         this.state.jointTorque[i] = tau;
         qfrc[this.dadr[j]] = tau;
@@ -208,45 +266,68 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   private writePushes(e: number): void {
     const d = typedData(this.data[e]);
     if (this.pushes.of(e).length === 0) return;
-    const x = d.xfrc_applied, xpos = d.xpos, xipos = d.xipos;
+    const x = d.xfrc_applied,
+      xpos = d.xpos,
+      xipos = d.xipos;
     x.fill(0);
     for (const p of this.pushes.of(e)) {
-      const id = this.bodyId[p.body], k = id * 6;
+      const id = this.bodyId[p.body],
+        k = id * 6;
       if (p.force) {
         const pt = p.point ?? [xpos[id * 3], xpos[id * 3 + 1], xpos[id * 3 + 2]];
         const r = [pt[0] - xipos[id * 3], pt[1] - xipos[id * 3 + 1], pt[2] - xipos[id * 3 + 2]];
         const fo = p.force;
-        x[k] += fo[0]; x[k + 1] += fo[1]; x[k + 2] += fo[2];
-        x[k + 3] += r[1] * fo[2] - r[2] * fo[1]; x[k + 4] += r[2] * fo[0] - r[0] * fo[2]; x[k + 5] += r[0] * fo[1] - r[1] * fo[0];
+        x[k] += fo[0];
+        x[k + 1] += fo[1];
+        x[k + 2] += fo[2];
+        x[k + 3] += r[1] * fo[2] - r[2] * fo[1];
+        x[k + 4] += r[2] * fo[0] - r[0] * fo[2];
+        x[k + 5] += r[0] * fo[1] - r[1] * fo[0];
       }
-      if (p.torque) { x[k + 3] += p.torque[0]; x[k + 4] += p.torque[1]; x[k + 5] += p.torque[2]; }
+      if (p.torque) {
+        x[k + 3] += p.torque[0];
+        x[k + 4] += p.torque[1];
+        x[k + 5] += p.torque[2];
+      }
     }
   }
 
   private readContacts(e: number): void {
-    const s = this.state, nb = s.nb, nj = s.nj;
+    const s = this.state,
+      nb = s.nb,
+      nj = s.nj;
     const { cfrc: cf, xfrc: xf, actForce: af } = this.viewsOf(e);
     for (let j = 0; j < nj; j++) if (this.act[j] >= 0) s.jointTorque[e * nj + j] = af[this.act[j]];
     for (let b = 0; b < nb; b++) {
-      const id = this.bodyId[b], k = (e * nb + b) * 3;
+      const id = this.bodyId[b],
+        k = (e * nb + b) * 3;
       for (let c = 0; c < 3; c++) s.contactForce[k + c] = cf[id * 6 + 3 + c] - xf[id * 6 + c];
     }
   }
 
   private read(e: number): void {
-    const s = this.state, { nb, nj } = s;
+    const s = this.state,
+      { nb, nj } = s;
     const { xpos, xquat, cvel, scom, qpos, qvel } = this.viewsOf(e);
     const rootM = typedModel(this.m).body_rootid;
     const rootOf = (this.rootOf ??= this.bodyId.map((id) => rootM[id]));
     for (let b = 0; b < nb; b++) {
-      const id = this.bodyId[b], k3 = (e * nb + b) * 3, k4 = (e * nb + b) * 4;
+      const id = this.bodyId[b],
+        k3 = (e * nb + b) * 3,
+        k4 = (e * nb + b) * 4;
       const r = rootOf[b];
       for (let c = 0; c < 3; c++) s.bodyPos[k3 + c] = xpos[id * 3 + c];
       for (let c = 0; c < 4; c++) s.bodyQuat[k4 + c] = xquat[id * 4 + c];
-      const wx = cvel[id * 6], wy = cvel[id * 6 + 1], wz = cvel[id * 6 + 2];
+      const wx = cvel[id * 6],
+        wy = cvel[id * 6 + 1],
+        wz = cvel[id * 6 + 2];
       // cvel is [w; v] at subtree_com of the root body; v_origin = v + w x (xpos - subtree_com)
-      const dx = xpos[id * 3] - scom[r * 3], dy = xpos[id * 3 + 1] - scom[r * 3 + 1], dz = xpos[id * 3 + 2] - scom[r * 3 + 2];
-      s.bodyAngVel[k3] = wx; s.bodyAngVel[k3 + 1] = wy; s.bodyAngVel[k3 + 2] = wz;
+      const dx = xpos[id * 3] - scom[r * 3],
+        dy = xpos[id * 3 + 1] - scom[r * 3 + 1],
+        dz = xpos[id * 3 + 2] - scom[r * 3 + 2];
+      s.bodyAngVel[k3] = wx;
+      s.bodyAngVel[k3 + 1] = wy;
+      s.bodyAngVel[k3 + 2] = wz;
       s.bodyLinVel[k3] = cvel[id * 6 + 3] + wy * dz - wz * dy;
       s.bodyLinVel[k3 + 1] = cvel[id * 6 + 4] + wz * dx - wx * dz;
       s.bodyLinVel[k3 + 2] = cvel[id * 6 + 5] + wx * dy - wy * dx;
@@ -261,16 +342,29 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   reset(env: number, st: EnvState): void {
     const d = this.data[env];
     this.mj.mj_resetData(this.m, d);
-    const dt = typedData(d), qpos = dt.qpos, qvel = dt.qvel;
+    const dt = typedData(d),
+      qpos = dt.qpos,
+      qvel = dt.qvel;
     if (this.freeJoint) {
       const { q, v } = this.freeJoint;
       for (let c = 0; c < 3; c++) qpos[q + c] = st.rootPos[c];
       const n = Math.hypot(st.rootQuat[0], st.rootQuat[1], st.rootQuat[2], st.rootQuat[3]);
       for (let c = 0; c < 4; c++) qpos[q + 3 + c] = st.rootQuat[c] / n;
-      const lv = st.rootLinVel ?? [0, 0, 0], av = st.rootAngVel ?? [0, 0, 0];
+      const lv = st.rootLinVel ?? [0, 0, 0],
+        av = st.rootAngVel ?? [0, 0, 0];
       // free joint: linear velocity in world, angular velocity in the body frame
       const [w, x, y, z] = [qpos[q + 3], qpos[q + 4], qpos[q + 5], qpos[q + 6]];
-      const R = [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y), 2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x), 2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)];
+      const R = [
+        1 - 2 * (y * y + z * z),
+        2 * (x * y - w * z),
+        2 * (x * z + w * y),
+        2 * (x * y + w * z),
+        1 - 2 * (x * x + z * z),
+        2 * (y * z - w * x),
+        2 * (x * z - w * y),
+        2 * (y * z + w * x),
+        1 - 2 * (x * x + y * y),
+      ];
       for (let c = 0; c < 3; c++) {
         qvel[v + c] = lv[c];
         qvel[v + 3 + c] = R[c] * av[0] + R[3 + c] * av[1] + R[6 + c] * av[2];
@@ -314,11 +408,24 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
 
 /** The MjData arrays read or written every step. */
 interface DataViews {
-  xpos: Float64Array; xquat: Float64Array; cvel: Float64Array; scom: Float64Array; qpos: Float64Array; qvel: Float64Array;
-  ctrl: Float64Array; qfrc: Float64Array; cfrc: Float64Array; xfrc: Float64Array; actForce: Float64Array;
+  xpos: Float64Array;
+  xquat: Float64Array;
+  cvel: Float64Array;
+  scom: Float64Array;
+  qpos: Float64Array;
+  qvel: Float64Array;
+  ctrl: Float64Array;
+  qfrc: Float64Array;
+  cfrc: Float64Array;
+  xfrc: Float64Array;
+  actForce: Float64Array;
 }
 
-export async function createMujocoEngine(model: RobotModel, options?: Partial<PhysicsOptions>, source?: MujocoSource): Promise<PhysicsEngine> {
+export async function createMujocoEngine(
+  model: RobotModel,
+  options?: Partial<PhysicsOptions>,
+  source?: MujocoSource,
+): Promise<PhysicsEngine> {
   const mj = await loadMujoco();
   const o = resolveOptions(model, options);
   // Only an MJCF robot is loaded as is. A URDF (even one carrying a <mujoco> compiler hint, like the G1's)

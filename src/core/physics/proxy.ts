@@ -23,13 +23,15 @@ export function meshProxy(s: Shape): Shape | null {
   // principal axes as columns, the longest (largest variance) last = the capsule's z
   const order = [0, 1, 2].sort((a, b) => values[a] - values[b]);
   const axes = order.map((j) => [vectors[j], vectors[3 + j], vectors[6 + j]]);
-  const z = axes[2], x = axes[0];
+  const z = axes[2],
+    x = axes[0];
   const y = [z[1] * x[2] - z[2] * x[1], z[2] * x[0] - z[0] * x[2], z[0] * x[1] - z[1] * x[0]]; // y = z × x: right-handed
   const frame = [x, y, z];
   // vertex i on axis u, from the centroid
   const local = (i: number, u: number[]) => (v[i * 3] - c[0]) * u[0] + (v[i * 3 + 1] - c[1]) * u[1] + (v[i * 3 + 2] - c[2]) * u[2];
   // extents on each axis
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  const lo = [Infinity, Infinity, Infinity],
+    hi = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i < n; i++) {
     for (let a = 0; a < 3; a++) {
       const p = local(i, frame[a]);
@@ -55,7 +57,8 @@ export function meshProxy(s: Shape): Shape | null {
   const centre: Vec3 = [0, 1, 2].map((k) => c[k] + mid[0] * x[k] + mid[1] * y[k] + mid[2] * z[k]) as Vec3;
   const q = matToQuat(rot);
   const out: Shape = {
-    ...s, mesh: undefined,
+    ...s,
+    mesh: undefined,
     pos: vAdd(s.pos, qRotate(s.quat, centre)),
     quat: qMul(s.quat, q),
     type: capVol <= boxVol ? 'capsule' : 'box',

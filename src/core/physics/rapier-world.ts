@@ -12,7 +12,12 @@ import { bodyMotion, qBetween } from './kinematics';
 import { meshProxy } from './proxy';
 import type { PhysicsOptions } from './types';
 
-export interface LinkMass { mass: number; com: Vec3; inertia: Vec3; frame: Quat }
+export interface LinkMass {
+  mass: number;
+  com: Vec3;
+  inertia: Vec3;
+  frame: Quat;
+}
 
 export interface RapierEnv {
   bodies: RAPIER.RigidBody[];
@@ -46,12 +51,14 @@ export function linkMasses(model: RobotModel, o: PhysicsOptions, adjustments: st
   const out = model.bodies.map((b) => {
     const R = qToMat(b.inertiaQuat);
     const I = new Array(9).fill(0);
-    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
-      for (let k = 0; k < 3; k++) I[r * 3 + c] += R[r * 3 + k] * b.inertia[k] * R[c * 3 + k];
-    }
+    for (let r = 0; r < 3; r++)
+      for (let c = 0; c < 3; c++) {
+        for (let k = 0; k < 3; k++) I[r * 3 + c] += R[r * 3 + k] * b.inertia[k] * R[c * 3 + k];
+      }
     if (o.armatureEmulation) {
       for (const j of b.joints) {
-        const a = arm[j], ax = model.joints[j].axis;
+        const a = arm[j],
+          ax = model.joints[j].axis;
         if (!(a > 0) || model.joints[j].type !== 'hinge') continue;
         for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) I[r * 3 + c] += a * ax[r] * ax[c];
         withArmature.push(`${model.joints[j].name} (${a.toPrecision(3)})`);
@@ -68,8 +75,12 @@ export function linkMasses(model: RobotModel, o: PhysicsOptions, adjustments: st
     return { mass, com: [...b.com] as Vec3, inertia, frame: matToQuat(vectors) };
   });
   if (withArmature.length) adjustments.push(`armature emulated as child-link inertia about the joint axis: ${withArmature.join(', ')}`);
-  if (floored.length) adjustments.push(`principal inertias floored at ${o.inertiaFloor} kg·m² on ${floored.length} links: ${floored.join(', ')}`);
-  if (feet.length) adjustments.push(`foot (ground-contact) links' principal inertias floored at ${o.footInertiaFloor} kg·m² (stiffer soft contacts, feet stay flat): ${feet.join(', ')}`);
+  if (floored.length)
+    adjustments.push(`principal inertias floored at ${o.inertiaFloor} kg·m² on ${floored.length} links: ${floored.join(', ')}`);
+  if (feet.length)
+    adjustments.push(
+      `foot (ground-contact) links' principal inertias floored at ${o.footInertiaFloor} kg·m² (stiffer soft contacts, feet stay flat): ${feet.join(', ')}`,
+    );
   return out;
 }
 
@@ -78,12 +89,25 @@ function shapeDesc(s: Shape): RAPIER.ColliderDesc | null {
   let q: Quat = s.quat;
   const yToZ = qFromAxisAngle([1, 0, 0], Math.PI / 2); // Rapier capsules/cylinders run along y, ours along z
   switch (s.type) {
-    case 'sphere': d = RAPIER.ColliderDesc.ball(s.size[0]); break;
-    case 'box': d = RAPIER.ColliderDesc.cuboid(s.size[0], s.size[1], s.size[2]); break;
-    case 'capsule': d = RAPIER.ColliderDesc.capsule(s.size[1], s.size[0]); q = qMul(s.quat, yToZ); break;
-    case 'cylinder': d = RAPIER.ColliderDesc.cylinder(s.size[1], s.size[0]); q = qMul(s.quat, yToZ); break;
-    case 'mesh': d = s.mesh ? RAPIER.ColliderDesc.convexHull(s.mesh.vertices) : null; break;
-    default: d = null;
+    case 'sphere':
+      d = RAPIER.ColliderDesc.ball(s.size[0]);
+      break;
+    case 'box':
+      d = RAPIER.ColliderDesc.cuboid(s.size[0], s.size[1], s.size[2]);
+      break;
+    case 'capsule':
+      d = RAPIER.ColliderDesc.capsule(s.size[1], s.size[0]);
+      q = qMul(s.quat, yToZ);
+      break;
+    case 'cylinder':
+      d = RAPIER.ColliderDesc.cylinder(s.size[1], s.size[0]);
+      q = qMul(s.quat, yToZ);
+      break;
+    case 'mesh':
+      d = s.mesh ? RAPIER.ColliderDesc.convexHull(s.mesh.vertices) : null;
+      break;
+    default:
+      d = null;
   }
   if (!d) return null;
   return d.setTranslation(s.pos[0], s.pos[1], s.pos[2]).setRotation(toR(q)).setDensity(0);
@@ -122,8 +146,12 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
   const groundBody = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(half - 200, half - 200, -1));
   // ground friction rule Min with a huge own value: the contact friction is the robot collider's (per env, setFriction)
   const groundCollider = world.createCollider(
-    RAPIER.ColliderDesc.cuboid(half, half, 1).setFriction(1e6).setFrictionCombineRule(RAPIER.CoefficientCombineRule.Min)
-      .setCollisionGroups(groups(1, 0xfffe)), groundBody);
+    RAPIER.ColliderDesc.cuboid(half, half, 1)
+      .setFriction(1e6)
+      .setFrictionCombineRule(RAPIER.CoefficientCombineRule.Min)
+      .setCollisionGroups(groups(1, 0xfffe)),
+    groundBody,
+  );
 
   let self = o.selfCollision;
   if (self && o.n > 15) {
@@ -156,17 +184,24 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
       bodies.push(rb);
       for (const { shape, touchesGround } of contactShapes(b, { ...o, selfCollision: self })) {
         const d = shapeDesc(proxyOf(shape));
-        if (!d) { hullFailures++; continue; }
+        if (!d) {
+          hullFailures++;
+          continue;
+        }
         d.setFriction(o.friction).setCollisionGroups(groups(own, (touchesGround ? 1 : 0) | (self ? own : 0)));
         const c = createCollider(world, d, rb);
-        if (!c) { hullFailures++; continue; }
+        if (!c) {
+          hullFailures++;
+          continue;
+        }
         if (touchesGround) ground.push({ collider: c, body: b.index });
       }
     }
     const joints: RapierEnv['joints'] = model.joints.map(() => null);
     for (const b of model.bodies) {
       if (b.parent < 0) continue;
-      const parent = bodies[b.parent], child = bodies[b.index];
+      const parent = bodies[b.parent],
+        child = bodies[b.index];
       if (b.joints.length === 0) {
         const data = RAPIER.JointData.fixed(toV(b.pos), toR(b.quat), { x: 0, y: 0, z: 0 }, { w: 1, x: 0, y: 0, z: 0 });
         world.createImpulseJoint(data, parent, child, true).setContactsEnabled(false);
@@ -189,9 +224,12 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
   }
   if (hullFailures) adjustments.push(`${hullFailures / o.n} collision shapes skipped (convex hull failed or unsupported type)`);
   const kinds = [...proxies.values()].reduce((m, p) => m.set(p.type, (m.get(p.type) ?? 0) + 1), new Map<string, number>());
-  const meshes = o.meshCollision === 'proxy'
-    ? `meshes as primitive proxies (${[...kinds].map(([k, c]) => `${c} ${k}${c > 1 ? (k === 'box' ? 'es' : 's') : ''}`).join(', ') || 'none used'}; bounding capsule or box, whichever is smaller)`
-    : 'meshes as convex hulls';
-  adjustments.push(`ground contact: ${o.groundContact === 'feet' ? 'foot shapes only (ankle-roll/foot links; their spheres when they have any)' : 'every collision shape'}, ${meshes}`);
+  const meshes =
+    o.meshCollision === 'proxy'
+      ? `meshes as primitive proxies (${[...kinds].map(([k, c]) => `${c} ${k}${c > 1 ? (k === 'box' ? 'es' : 's') : ''}`).join(', ') || 'none used'}; bounding capsule or box, whichever is smaller)`
+      : 'meshes as convex hulls';
+  adjustments.push(
+    `ground contact: ${o.groundContact === 'feet' ? 'foot shapes only (ankle-roll/foot links; their spheres when they have any)' : 'every collision shape'}, ${meshes}`,
+  );
   return { world, groundCollider, envs, links, adjustments };
 }

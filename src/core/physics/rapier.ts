@@ -47,12 +47,20 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   /** per env: the contact-pair callback that sums normal impulses into contactForce */
   private readonly contactSum: ((body: number) => (m: RAPIER.TempContactManifold, flipped: boolean) => void)[];
 
-  constructor(readonly model: RobotModel, readonly options: PhysicsOptions, extra: RapierExtraOptions) {
+  constructor(
+    readonly model: RobotModel,
+    readonly options: PhysicsOptions,
+    extra: RapierExtraOptions,
+  ) {
     super(options.n);
     this.pd = extra.pd ?? 'motor';
     this.w = buildWorld(model, options, extra.spacing);
-    this.adjustments = [...this.w.adjustments, `PD: ${this.pd === 'torque' ? 'explicit joint torques (clipped to the effort limit)' : 'Rapier ForceBased position motors, max force = effort limit'}`];
-    const nj = model.joints.length, nb = model.bodies.length;
+    this.adjustments = [
+      ...this.w.adjustments,
+      `PD: ${this.pd === 'torque' ? 'explicit joint torques (clipped to the effort limit)' : 'Rapier ForceBased position motors, max force = effort limit'}`,
+    ];
+    const nj = model.joints.length,
+      nb = model.bodies.length;
     this.state = createBatchState(options.n, nj, nb);
     this.gains = new Gains(options.n, nj, model);
     this.rest = model.joints.map((j) => model.bodies[j.body].quat);
@@ -85,15 +93,22 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   private applyControl(e: number): void {
     const env = this.w.envs[e];
     const { nj } = this.state;
-    const s = this.state, g = this.gains, v = this.v;
+    const s = this.state,
+      g = this.gains,
+      v = this.v;
     // user forces persist in Rapier until reset: clear them only where some were set (identical results, ~60 fewer calls)
-    if (this.loaded[e]) for (const rb of env.bodies) { rb.resetTorques(false); rb.resetForces(false); }
+    if (this.loaded[e])
+      for (const rb of env.bodies) {
+        rb.resetTorques(false);
+        rb.resetForces(false);
+      }
     this.loaded[e] = this.pd === 'torque' || this.pushes.of(e).length > 0;
     for (const p of this.pushes.of(e)) {
       const rb = env.bodies[p.body];
       if (p.force) {
         const f = { x: p.force[0], y: p.force[1], z: p.force[2] };
-        if (p.point) rb.addForceAtPoint(f, { x: p.point[0] + env.offset[0], y: p.point[1] + env.offset[1], z: p.point[2] + env.offset[2] }, false);
+        if (p.point)
+          rb.addForceAtPoint(f, { x: p.point[0] + env.offset[0], y: p.point[1] + env.offset[1], z: p.point[2] + env.offset[2] }, false);
         else rb.addForceAtPoint(f, rb.translation(), false);
       }
       if (p.torque) rb.addTorque({ x: p.torque[0], y: p.torque[1], z: p.torque[2] }, false);
@@ -111,13 +126,18 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
         continue;
       }
       const jm = this.model.joints[j];
-      const child = env.bodies[jm.body], parent = env.bodies[this.model.bodies[jm.body].parent];
+      const child = env.bodies[jm.body],
+        parent = env.bodies[this.model.bodies[jm.body].parent];
       const r = child.rotation();
       const a = qRotate([r.w, r.x, r.y, r.z], jm.axis);
       const tau = s.jointTorque[i];
-      v.x = a[0] * tau; v.y = a[1] * tau; v.z = a[2] * tau;
+      v.x = a[0] * tau;
+      v.y = a[1] * tau;
+      v.z = a[2] * tau;
       child.addTorque(v, false);
-      v.x = -v.x; v.y = -v.y; v.z = -v.z;
+      v.x = -v.x;
+      v.y = -v.y;
+      v.z = -v.z;
       parent.addTorque(v, false);
     }
   }
@@ -125,54 +145,86 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   /** Refresh state for one env from the rigid bodies. */
   private read(e: number): void {
     const env = this.w.envs[e];
-    const s = this.state, { nb, nj } = s;
+    const s = this.state,
+      { nb, nj } = s;
     const model = this.model;
-    const quats = this.quats, angs = this.angs, cl = this.com;
+    const quats = this.quats,
+      angs = this.angs,
+      cl = this.com;
     for (let b = 0; b < nb; b++) {
       const rb = env.bodies[b];
-      const t = rb.translation(this.tBuf), r = rb.rotation(this.rBuf), lv = rb.linvel(this.lvBuf), av = rb.angvel(this.avBuf);
-      const q = quats[b], w = angs[b];
-      q[0] = r.w; q[1] = r.x; q[2] = r.y; q[3] = r.z;
-      w[0] = av.x; w[1] = av.y; w[2] = av.z;
-      const k3 = (e * nb + b) * 3, k4 = (e * nb + b) * 4;
-      s.bodyPos[k3] = t.x - env.offset[0]; s.bodyPos[k3 + 1] = t.y - env.offset[1]; s.bodyPos[k3 + 2] = t.z - env.offset[2];
-      s.bodyQuat[k4] = q[0]; s.bodyQuat[k4 + 1] = q[1]; s.bodyQuat[k4 + 2] = q[2]; s.bodyQuat[k4 + 3] = q[3];
+      const t = rb.translation(this.tBuf),
+        r = rb.rotation(this.rBuf),
+        lv = rb.linvel(this.lvBuf),
+        av = rb.angvel(this.avBuf);
+      const q = quats[b],
+        w = angs[b];
+      q[0] = r.w;
+      q[1] = r.x;
+      q[2] = r.y;
+      q[3] = r.z;
+      w[0] = av.x;
+      w[1] = av.y;
+      w[2] = av.z;
+      const k3 = (e * nb + b) * 3,
+        k4 = (e * nb + b) * 4;
+      s.bodyPos[k3] = t.x - env.offset[0];
+      s.bodyPos[k3 + 1] = t.y - env.offset[1];
+      s.bodyPos[k3 + 2] = t.z - env.offset[2];
+      s.bodyQuat[k4] = q[0];
+      s.bodyQuat[k4 + 1] = q[1];
+      s.bodyQuat[k4 + 2] = q[2];
+      s.bodyQuat[k4 + 3] = q[3];
       // Rapier's linvel is the centre of mass velocity; state wants the body frame origin: v_o = v_c + w x (o - c)
       // (from the link's own com: Rapier refreshes worldCom() only inside step, not after a reset)
       rotateInto(q, this.w.links[b].com, cl);
-      const dx = -cl[0], dy = -cl[1], dz = -cl[2];
+      const dx = -cl[0],
+        dy = -cl[1],
+        dz = -cl[2];
       s.bodyLinVel[k3] = lv.x + av.y * dz - av.z * dy;
       s.bodyLinVel[k3 + 1] = lv.y + av.z * dx - av.x * dz;
       s.bodyLinVel[k3 + 2] = lv.z + av.x * dy - av.y * dx;
-      s.bodyAngVel[k3] = av.x; s.bodyAngVel[k3 + 1] = av.y; s.bodyAngVel[k3 + 2] = av.z;
-      s.contactForce[k3] = 0; s.contactForce[k3 + 1] = 0; s.contactForce[k3 + 2] = 0;
+      s.bodyAngVel[k3] = av.x;
+      s.bodyAngVel[k3 + 1] = av.y;
+      s.bodyAngVel[k3 + 2] = av.z;
+      s.contactForce[k3] = 0;
+      s.contactForce[k3 + 1] = 0;
+      s.contactForce[k3 + 2] = 0;
     }
     copyRootState(s, e);
     for (let j = 0; j < nj; j++) {
       const jm = model.joints[j];
       const p = model.bodies[jm.body].parent;
-      const qc = quats[jm.body], qp = quats[p];
+      const qc = quats[jm.body],
+        qp = quats[p];
       s.jointPos[e * nj + j] = hingeAngle(qp, qc, this.rest[j], jm.axis);
       const a = qRotate(qc, jm.axis);
-      const wc = angs[jm.body], wp = angs[p];
+      const wc = angs[jm.body],
+        wp = angs[p];
       s.jointVel[e * nj + j] = a[0] * (wc[0] - wp[0]) + a[1] * (wc[1] - wp[1]) + a[2] * (wc[2] - wp[2]);
     }
     // ground contact forces: sum of the normal impulses of the last step / dt
-    const world = this.w.world, gc = this.w.groundCollider, sum = this.contactSum[e];
+    const world = this.w.world,
+      gc = this.w.groundCollider,
+      sum = this.contactSum[e];
     for (const { collider, body } of env.ground) world.contactPair(collider, gc, sum(body));
   }
 
   /** Env e's contact-pair callback maker: body → callback adding that pair's normal force to contactForce. */
   private contactSummer(e: number): (body: number) => (m: RAPIER.TempContactManifold, flipped: boolean) => void {
-    const s = this.state, nb = s.nb, dt = this.options.dt;
+    const s = this.state,
+      nb = s.nb,
+      dt = this.options.dt;
     const byBody = this.model.bodies.map((_, body) => (m: RAPIER.TempContactManifold, flipped: boolean) => {
       let imp = 0;
       for (let i = 0; i < m.numContacts(); i++) imp += m.contactImpulse(i);
       if (imp === 0) return;
       const nrm = m.normal();
-      const sgn = (flipped ? 1 : -1) * imp / dt;
+      const sgn = ((flipped ? 1 : -1) * imp) / dt;
       const k3 = (e * nb + body) * 3;
-      s.contactForce[k3] += sgn * nrm.x; s.contactForce[k3 + 1] += sgn * nrm.y; s.contactForce[k3 + 2] += sgn * nrm.z;
+      s.contactForce[k3] += sgn * nrm.x;
+      s.contactForce[k3 + 1] += sgn * nrm.y;
+      s.contactForce[k3 + 2] += sgn * nrm.z;
     });
     return (body) => byBody[body];
   }
@@ -182,15 +234,22 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     const m = bodyMotion(this.model, st);
     for (let b = 0; b < m.pos.length; b++) {
       const rb = E.bodies[b];
-      const q = m.quat[b], o = m.pos[b], w = m.angVel[b], vo = m.linVel[b];
+      const q = m.quat[b],
+        o = m.pos[b],
+        w = m.angVel[b],
+        vo = m.linVel[b];
       rb.setTranslation({ x: o[0] + E.offset[0], y: o[1] + E.offset[1], z: o[2] + E.offset[2] }, false);
       rb.setRotation({ w: q[0], x: q[1], y: q[2], z: q[3] }, false);
       // velocity of the centre of mass: v_c = v_o + w x (c - o)
       const L = this.w.links[b];
       const d = qRotate(q, L.com);
-      rb.setLinvel({ x: vo[0] + w[1] * d[2] - w[2] * d[1], y: vo[1] + w[2] * d[0] - w[0] * d[2], z: vo[2] + w[0] * d[1] - w[1] * d[0] }, false);
+      rb.setLinvel(
+        { x: vo[0] + w[1] * d[2] - w[2] * d[1], y: vo[1] + w[2] * d[0] - w[0] * d[2], z: vo[2] + w[0] * d[1] - w[1] * d[0] },
+        false,
+      );
       rb.setAngvel({ x: w[0], y: w[1], z: w[2] }, false);
-      rb.resetForces(false); rb.resetTorques(false);
+      rb.resetForces(false);
+      rb.resetTorques(false);
     }
     this.pushes.clear(env);
     this.loaded[env] = this.pd === 'torque';
@@ -205,8 +264,13 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   setBodyMassScale(env: number, body: number, scale: number): void {
     const L = this.w.links[body];
     const i = L.inertia;
-    this.w.envs[env].bodies[body].setAdditionalMassProperties(L.mass * scale, { x: L.com[0], y: L.com[1], z: L.com[2] },
-      { x: i[0] * scale, y: i[1] * scale, z: i[2] * scale }, { w: L.frame[0], x: L.frame[1], y: L.frame[2], z: L.frame[3] }, false);
+    this.w.envs[env].bodies[body].setAdditionalMassProperties(
+      L.mass * scale,
+      { x: L.com[0], y: L.com[1], z: L.com[2] },
+      { x: i[0] * scale, y: i[1] * scale, z: i[2] * scale },
+      { w: L.frame[0], x: L.frame[1], y: L.frame[2], z: L.frame[3] },
+      false,
+    );
   }
 
   free(): void {
@@ -218,16 +282,23 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
 
 /** out = q·v·q* (same arithmetic as math.qRotate, without the allocation). */
 function rotateInto(q: ArrayLike<number>, v: ArrayLike<number>, out: number[]): void {
-  const w = q[0], x = q[1], y = q[2], z = q[3];
+  const w = q[0],
+    x = q[1],
+    y = q[2],
+    z = q[3];
   const tx = 2 * (y * v[2] - z * v[1]);
   const ty = 2 * (z * v[0] - x * v[2]);
   const tz = 2 * (x * v[1] - y * v[0]);
-  out[0] = v[0] + w * tx + (y * tz - z * ty); out[1] = v[1] + w * ty + (z * tx - x * tz); out[2] = v[2] + w * tz + (x * ty - y * tx);
+  out[0] = v[0] + w * tx + (y * tz - z * ty);
+  out[1] = v[1] + w * ty + (z * tx - x * tz);
+  out[2] = v[2] + w * tz + (x * ty - y * tx);
 }
 
-export async function createRapierEngine(model: RobotModel, options?: Partial<PhysicsOptions> & RapierExtraOptions): Promise<PhysicsEngine> {
+export async function createRapierEngine(
+  model: RobotModel,
+  options?: Partial<PhysicsOptions> & RapierExtraOptions,
+): Promise<PhysicsEngine> {
   await initRapier();
   const o = resolveOptions(model, options);
   return new RapierEngine(model, o, { pd: options?.pd, spacing: options?.spacing });
 }
-

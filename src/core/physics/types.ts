@@ -26,10 +26,20 @@ export interface BatchState {
 export function createBatchState(n: number, nj: number, nb: number): BatchState {
   const f = (k: number) => new Float32Array(n * k);
   return {
-    n, nj, nb,
-    rootPos: f(3), rootQuat: f(4), rootLinVel: f(3), rootAngVel: f(3),
-    jointPos: f(nj), jointVel: f(nj), jointTorque: f(nj),
-    bodyPos: f(nb * 3), bodyQuat: f(nb * 4), bodyLinVel: f(nb * 3), bodyAngVel: f(nb * 3),
+    n,
+    nj,
+    nb,
+    rootPos: f(3),
+    rootQuat: f(4),
+    rootLinVel: f(3),
+    rootAngVel: f(3),
+    jointPos: f(nj),
+    jointVel: f(nj),
+    jointTorque: f(nj),
+    bodyPos: f(nb * 3),
+    bodyQuat: f(nb * 4),
+    bodyLinVel: f(nb * 3),
+    bodyAngVel: f(nb * 3),
     contactForce: f(nb * 3),
   };
 }
@@ -48,9 +58,12 @@ export interface EnvState {
 export function envState(s: BatchState, e: number): EnvState {
   const nj = s.nj;
   return {
-    rootPos: s.rootPos.subarray(e * 3, e * 3 + 3), rootQuat: s.rootQuat.subarray(e * 4, e * 4 + 4),
-    rootLinVel: s.rootLinVel.subarray(e * 3, e * 3 + 3), rootAngVel: s.rootAngVel.subarray(e * 3, e * 3 + 3),
-    jointPos: s.jointPos.subarray(e * nj, (e + 1) * nj), jointVel: s.jointVel.subarray(e * nj, (e + 1) * nj),
+    rootPos: s.rootPos.subarray(e * 3, e * 3 + 3),
+    rootQuat: s.rootQuat.subarray(e * 4, e * 4 + 4),
+    rootLinVel: s.rootLinVel.subarray(e * 3, e * 3 + 3),
+    rootAngVel: s.rootAngVel.subarray(e * 3, e * 3 + 3),
+    jointPos: s.jointPos.subarray(e * nj, (e + 1) * nj),
+    jointVel: s.jointVel.subarray(e * nj, (e + 1) * nj),
   };
 }
 
@@ -102,8 +115,19 @@ export interface PhysicsOptions {
 }
 
 export const defaultPhysicsOptions: PhysicsOptions = {
-  dt: 0.005, n: 1, solverIterations: 3, pgsIterations: 7, inertiaFloor: 0.005, footInertiaFloor: 0.01, armatureEmulation: true,
-  groundContact: 'feet', selfCollision: false, fixedRoot: false, friction: 1.0, gravity: -9.81, armature: null,
+  dt: 0.005,
+  n: 1,
+  solverIterations: 3,
+  pgsIterations: 7,
+  inertiaFloor: 0.005,
+  footInertiaFloor: 0.01,
+  armatureEmulation: true,
+  groundContact: 'feet',
+  selfCollision: false,
+  fixedRoot: false,
+  friction: 1.0,
+  gravity: -9.81,
+  armature: null,
 };
 
 /**

@@ -26,7 +26,11 @@ export class CpuBackend implements ObservationBackend {
   /** optional hook: edit the observations before inference (evaluation noise, tests) */
   onObservation: ((obs: Float32Array) => void) | null = null;
 
-  constructor(layout: ObsLayoutEntry[], readonly ctx: ObsContext, readonly session: PolicySession) {
+  constructor(
+    layout: ObsLayoutEntry[],
+    readonly ctx: ObsContext,
+    readonly session: PolicySession,
+  ) {
     this.builder = new CpuObservationBuilder(layout, ctx);
     this.obs = new Float32Array(ctx.n * this.builder.size);
   }

@@ -69,12 +69,15 @@ const nameOf = (buf: Uint8Array, vi: Field, file: string): string => {
  */
 export function withSymbolicBatch(bytes: Uint8Array, file: string): BatchRewrite | null {
   const changed: string[] = [];
-  const initNames = (gf: Field): Set<string> => new Set(fieldsOf(bytes, gf.body![0], gf.body![1], file)
-    .filter((f) => isLen(f, 5))
-    .map((f) => {
-      const n = fieldsOf(bytes, f.body![0], f.body![1], file).find((g) => g.field === 8 && g.wire === WIRE_LEN);
-      return n ? new TextDecoder().decode(bytes.subarray(n.body![0], n.body![1])) : '';
-    }));
+  const initNames = (gf: Field): Set<string> =>
+    new Set(
+      fieldsOf(bytes, gf.body![0], gf.body![1], file)
+        .filter((f) => isLen(f, 5))
+        .map((f) => {
+          const n = fieldsOf(bytes, f.body![0], f.body![1], file).find((g) => g.field === 8 && g.wire === WIRE_LEN);
+          return n ? new TextDecoder().decode(bytes.subarray(n.body![0], n.body![1])) : '';
+        }),
+    );
   const graph = (gf: Field): Uint8Array[] => {
     const weights = initNames(gf);
     return lenField(7, ...rewrite(bytes, gf.body![0], gf.body![1], file, (f) => edit(f, weights)));
@@ -85,7 +88,9 @@ export function withSymbolicBatch(bytes: Uint8Array, file: string): BatchRewrite
     // old exports (IR < 4) list the weights among the inputs: those keep their shapes
     if (f.field === 11 && weights.has(nameOf(bytes, f, file))) return null;
     let hit = false;
-    const parts = symbolicValueInfo(bytes, f, file, () => { hit = true; });
+    const parts = symbolicValueInfo(bytes, f, file, () => {
+      hit = true;
+    });
     if (!hit) return null;
     changed.push(nameOf(bytes, f, file));
     return lenField(f.field, ...parts);

@@ -39,13 +39,15 @@ export async function batchDisagreement(single: PolicySession, batched: PolicySe
     batched.setRecurrentState(input, state, n);
   }
   try {
-    const a = await single.run(obs, n, ts), b = await batched.run(obs, n, ts);
+    const a = await single.run(obs, n, ts),
+      b = await batched.run(obs, n, ts);
     const pairs: [string, Float32Array, Float32Array][] = [['actions', a.actions, b.actions]];
     for (const k of Object.keys(a.reference ?? {})) pairs.push([k, a.reference![k], b.reference?.[k] ?? new Float32Array(0)]);
     for (const input of inputs) pairs.push([`state ${input}`, single.recurrentState(input)!, batched.recurrentState(input)!]);
     for (const [name, x, y] of pairs) {
       const w = worstDiff(y, x);
-      if (!(w <= TOL)) return `output ${name} of a batch of ${n} differs from ${n} single runs (${Number.isFinite(w) ? w.toExponential(2) : 'shape or NaN'})`;
+      if (!(w <= TOL))
+        return `output ${name} of a batch of ${n} differs from ${n} single runs (${Number.isFinite(w) ? w.toExponential(2) : 'shape or NaN'})`;
     }
     return null;
   } catch (e) {

@@ -13,28 +13,43 @@ import type { PhysicsEngine } from '../physics/types';
 import { fallCheck, type Fall } from './locomotion';
 import { checkRates, mix, type Skill } from './skills';
 
-export interface BodyParts { legs: number[]; torso: number[]; arms: number[] }
+export interface BodyParts {
+  legs: number[];
+  torso: number[];
+  arms: number[];
+}
 
 /** Legs, arms and torso joints (model indices) from the tree and the zero pose. */
 export function bodyParts(model: RobotModel): BodyParts {
   const nb = model.bodies.length;
-  const pos = new Float64Array(nb * 3), quat = new Float64Array(nb * 4);
+  const pos = new Float64Array(nb * 3),
+    quat = new Float64Array(nb * 4);
   forwardKinematics(model, [0, 0, 0], [1, 0, 0, 0], new Float64Array(model.joints.length), pos, quat);
   const hasChild = new Uint8Array(nb);
   for (const b of model.bodies) if (b.parent >= 0) hasChild[b.parent] = 1;
   const leaves = model.bodies.filter((b) => !hasChild[b.index] && b.parent >= 0).map((b) => b.index);
-  const chain = (b: number): number[] => { const c: number[] = []; for (let x = b; x >= 0; x = model.bodies[x].parent) c.push(x); return c; };
-  const lca = (a: number, b: number): number => { const s = new Set(chain(a)); return chain(b).find((x) => s.has(x)) ?? 0; };
+  const chain = (b: number): number[] => {
+    const c: number[] = [];
+    for (let x = b; x >= 0; x = model.bodies[x].parent) c.push(x);
+    return c;
+  };
+  const lca = (a: number, b: number): number => {
+    const s = new Set(chain(a));
+    return chain(b).find((x) => s.has(x)) ?? 0;
+  };
   const upTo = (b: number, stop: number): number[] => chain(b).slice(0, chain(b).indexOf(stop));
   const pick = (cands: number[], key: (b: number) => number, side: 1 | -1) =>
     cands.filter((b) => side * pos[b * 3 + 1] > 1e-3).sort((a, b) => key(a) - key(b))[0];
   const z = (b: number) => pos[b * 3 + 2];
-  const lf = pick(leaves, z, 1), rf = pick(leaves, z, -1);
-  if (lf === undefined || rf === undefined) fail('ModelError', model.name, 'bodies', 'no leaf body on each side of the root: cannot find the legs');
+  const lf = pick(leaves, z, 1),
+    rf = pick(leaves, z, -1);
+  if (lf === undefined || rf === undefined)
+    fail('ModelError', model.name, 'bodies', 'no leaf body on each side of the root: cannot find the legs');
   const legBodies = new Set([...upTo(lf, lca(lf, rf)), ...upTo(rf, lca(lf, rf))]);
   const rest = leaves.filter((b) => !legBodies.has(b));
   const lat = (b: number) => -Math.abs(pos[b * 3 + 1]);
-  const lh = pick(rest, lat, 1), rh = pick(rest, lat, -1);
+  const lh = pick(rest, lat, 1),
+    rh = pick(rest, lat, -1);
   const armBodies = new Set(lh !== undefined && rh !== undefined ? [...upTo(lh, lca(lh, rh)), ...upTo(rh, lca(lh, rh))] : []);
   const parts: BodyParts = { legs: [], torso: [], arms: [] };
   for (const j of model.joints) {
@@ -48,18 +63,27 @@ export function bodyParts(model: RobotModel): BodyParts {
 export class SmoothWeights {
   readonly current: Float32Array[];
   readonly target: Float32Array[];
-  constructor(nSkills: number, nj: number, readonly ratePerS = 2) {
+  constructor(
+    nSkills: number,
+    nj: number,
+    readonly ratePerS = 2,
+  ) {
     this.current = Array.from({ length: nSkills }, () => new Float32Array(nj));
     this.target = Array.from({ length: nSkills }, () => new Float32Array(nj));
   }
   /** Ask skill k to weigh `joints` (all when omitted) by w; `now` sets it at once. */
   set(k: number, w: number, joints?: number[], now = false): void {
     const js = joints ?? [...this.target[k].keys()];
-    for (const j of js) { this.target[k][j] = w; if (now) this.current[k][j] = w; }
+    for (const j of js) {
+      this.target[k][j] = w;
+      if (now) this.current[k][j] = w;
+    }
   }
   step(dt: number): void {
     const d = this.ratePerS * dt;
-    this.current.forEach((c, k) => { for (let j = 0; j < c.length; j++) c[j] += Math.max(-d, Math.min(d, this.target[k][j] - c[j])); });
+    this.current.forEach((c, k) => {
+      for (let j = 0; j < c.length; j++) c[j] += Math.max(-d, Math.min(d, this.target[k][j] - c[j]));
+    });
   }
 }
 
@@ -85,16 +109,21 @@ export interface BlendResult {
 export async function runBlend(o: BlendOptions): Promise<BlendResult> {
   const { engine, skills, weights } = o;
   checkRates(skills, 'blend');
-  const dt = skills[0].stepDt, dec = skills[0].decimation, nj = skills[0].targets.length, s = engine.state;
+  const dt = skills[0].stepDt,
+    dec = skills[0].decimation,
+    nj = skills[0].targets.length,
+    s = engine.state;
   const anchor = o.anchor ?? skills.find((x) => x.controller)?.controller!.ctx.anchorBody ?? 0;
   const first = skills.find((x) => x.controller);
   if (first) await first.controller!.reset();
   for (const x of skills) if (x !== first) await x.join();
   const startZ = s.bodyPos[anchor * 3 + 2];
   const out = { targets: new Float32Array(nj), kp: [] as number[], kd: [] as number[], effort: [] as number[] };
-  const errSum = skills.map(() => 0), errN = skills.map(() => 0);
+  const errSum = skills.map(() => 0),
+    errN = skills.map(() => 0);
   const n = Math.round(o.seconds / dt);
-  let k = 0, fall: Fall | null = null;
+  let k = 0,
+    fall: Fall | null = null;
   for (; k < n && !fall; k++) {
     o.onStep?.(k * dt);
     weights.step(dt);
@@ -106,13 +135,20 @@ export async function runBlend(o: BlendOptions): Promise<BlendResult> {
     for (const x of skills) x.advance();
     if (k * dt >= 1) {
       skills.forEach((x, i) => {
-        for (let j = 0; j < nj; j++) if (x.drives[j] && weights.current[i][j] >= 0.5) { errSum[i] += Math.abs(s.jointPos[j] - x.targets[j]); errN[i]++; }
+        for (let j = 0; j < nj; j++)
+          if (x.drives[j] && weights.current[i][j] >= 0.5) {
+            errSum[i] += Math.abs(s.jointPos[j] - x.targets[j]);
+            errN[i]++;
+          }
       });
     }
     fall = fallCheck(s, 0, anchor, startZ, (k + 1) * dt);
   }
   return {
-    survived_s: k * dt, seconds: o.seconds, fall, control_steps: k,
+    survived_s: k * dt,
+    seconds: o.seconds,
+    fall,
+    control_steps: k,
     tracking_err_rad: Object.fromEntries(skills.map((x, i) => [x.name, errN[i] ? errSum[i] / errN[i] : null])),
   };
 }

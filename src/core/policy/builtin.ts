@@ -33,8 +33,13 @@ export const builtinSettings = settingsJson as {
 /** Gains of the built-in controller in model joint order, and the armature they came from. */
 export function builtinGains(model: RobotModel, settings = builtinSettings): { kp: number[]; kd: number[]; armature: number[] } {
   const names = model.joints.map((j) => j.name);
-  const armature = valuesByName(settings.armature, names, 'policies/builtin-controller.json', 'armature', () => settings.fallbackArmature)
-    .map((a, j) => (model.joints[j].armature > 0 ? model.joints[j].armature : a));
+  const armature = valuesByName(
+    settings.armature,
+    names,
+    'policies/builtin-controller.json',
+    'armature',
+    () => settings.fallbackArmature,
+  ).map((a, j) => (model.joints[j].armature > 0 ? model.joints[j].armature : a));
   const w = 2 * Math.PI * settings.gains.naturalFreqHz;
   return {
     armature,
@@ -67,7 +72,9 @@ export class BuiltinController {
   readonly track: ReferenceSource;
 
   constructor(o: BuiltinControllerOptions) {
-    this.model = o.model; this.engine = o.engine; this.track = o.track;
+    this.model = o.model;
+    this.engine = o.engine;
+    this.track = o.track;
     this.n = o.engine.state.n;
     this.nj = o.model.joints.length;
     this.ref = createBatchState(this.n, this.nj, o.model.bodies.length);
@@ -84,7 +91,11 @@ export class BuiltinController {
   /** Give the engine this controller's PD gains (again, e.g. after another driver changed them). */
   applyGains(): void {
     const g = builtinGains(this.model);
-    this.engine.setGains(g.kp, g.kd, this.model.joints.map((j) => j.effortLimit));
+    this.engine.setGains(
+      g.kp,
+      g.kd,
+      this.model.joints.map((j) => j.effortLimit),
+    );
   }
 
   get assist(): number {
@@ -126,24 +137,33 @@ export class BuiltinController {
    */
   applyAssist(): void {
     const { n, ref, engine, model } = this;
-    const s = engine.state, nb = s.nb;
+    const s = engine.state,
+      nb = s.nb;
     const a = builtinSettings.assist;
-    const wp = 2 * Math.PI * a.positionHz, wr = 2 * Math.PI * a.orientationHz, z = a.dampingRatio;
+    const wp = 2 * Math.PI * a.positionHz,
+      wr = 2 * Math.PI * a.orientationHz,
+      z = a.dampingRatio;
     const k = this.assistLevel;
-    const lin = [0, 0, 0], ang = [0, 0, 0];
+    const lin = [0, 0, 0],
+      ang = [0, 0, 0];
     for (let e = 0; e < n; e++) {
       engine.clearForces(e);
       if (k <= 0) continue;
       const qe = qLog(qMul(ref.rootQuat.subarray(e * 4, e * 4 + 4), qConj(s.rootQuat.subarray(e * 4, e * 4 + 4))));
       for (let i = 0; i < 3; i++) {
-        lin[i] = k * (wp * wp * (ref.rootPos[e * 3 + i] - s.rootPos[e * 3 + i]) + 2 * z * wp * (ref.rootLinVel[e * 3 + i] - s.rootLinVel[e * 3 + i]));
+        lin[i] =
+          k *
+          (wp * wp * (ref.rootPos[e * 3 + i] - s.rootPos[e * 3 + i]) + 2 * z * wp * (ref.rootLinVel[e * 3 + i] - s.rootLinVel[e * 3 + i]));
         ang[i] = k * (wr * wr * qe[i] + 2 * z * wr * (ref.rootAngVel[e * 3 + i] - s.rootAngVel[e * 3 + i]));
       }
       if (a.gravityCompensation) lin[2] += k * -engine.options.gravity;
       for (let b = 0; b < nb; b++) {
         const body = model.bodies[b];
         if (!(body.mass > 0)) continue;
-        const c = vAdd(s.bodyPos.subarray((e * nb + b) * 3, (e * nb + b) * 3 + 3), qRotate(s.bodyQuat.subarray((e * nb + b) * 4, (e * nb + b) * 4 + 4), body.com));
+        const c = vAdd(
+          s.bodyPos.subarray((e * nb + b) * 3, (e * nb + b) * 3 + 3),
+          qRotate(s.bodyQuat.subarray((e * nb + b) * 4, (e * nb + b) * 4 + 4), body.com),
+        );
         const r = vSub(c, s.rootPos.subarray(e * 3, e * 3 + 3));
         const t = vCross(ang, r);
         engine.applyForce(e, b, [body.mass * (lin[0] + t[0]), body.mass * (lin[1] + t[1]), body.mass * (lin[2] + t[2])], c);

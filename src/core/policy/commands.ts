@@ -13,23 +13,44 @@ import { parseYamlText } from './sources';
 import { defaultPose, standingHeight } from './start';
 
 export type Command = [number, number, number];
-export interface CommandKey { t: number; vx: number; vy: number; wz: number }
-export interface CommandRanges { vx: [number, number]; vy: [number, number]; wz: [number, number] }
+export interface CommandKey {
+  t: number;
+  vx: number;
+  vy: number;
+  wz: number;
+}
+export interface CommandRanges {
+  vx: [number, number];
+  vy: [number, number];
+  wz: [number, number];
+}
 export type Interp = 'linear' | 'step';
-export interface ClampReport { t: number; axis: 'vx' | 'vy' | 'wz'; asked: number; used: number; range: [number, number] }
+export interface ClampReport {
+  t: number;
+  axis: 'vx' | 'vy' | 'wz';
+  asked: number;
+  used: number;
+  range: [number, number];
+}
 
 const AXES = ['vx', 'vy', 'wz'] as const;
 
 /** A command track; keys sorted by time, each a finite number (named errors otherwise). */
 export class CommandTrack {
   readonly keys: CommandKey[];
-  constructor(keys: CommandKey[], readonly interp: Interp = 'linear', readonly file = '<commands>') {
+  constructor(
+    keys: CommandKey[],
+    readonly interp: Interp = 'linear',
+    readonly file = '<commands>',
+  ) {
     if (!keys.length) fail('PolicyError', file, 'commands', 'a command track needs at least one key {t, vx, vy, wz}');
     keys.forEach((k, i) => {
       for (const f of ['t', ...AXES] as const) {
-        if (typeof k[f] !== 'number' || !Number.isFinite(k[f])) fail('PolicyError', file, `commands[${i}].${f}`, `expected a finite number (got ${JSON.stringify(k[f])})`);
+        if (typeof k[f] !== 'number' || !Number.isFinite(k[f]))
+          fail('PolicyError', file, `commands[${i}].${f}`, `expected a finite number (got ${JSON.stringify(k[f])})`);
       }
-      if (i > 0 && k.t < keys[i - 1].t) fail('PolicyError', file, `commands[${i}].t`, `times must not decrease (${k.t} after ${keys[i - 1].t})`);
+      if (i > 0 && k.t < keys[i - 1].t)
+        fail('PolicyError', file, `commands[${i}].t`, `times must not decrease (${k.t} after ${keys[i - 1].t})`);
     });
     this.keys = keys.map((k) => ({ t: k.t, vx: k.vx, vy: k.vy, wz: k.wz }));
   }
@@ -43,7 +64,8 @@ export class CommandTrack {
     const k = this.keys;
     let i = 0;
     while (i + 1 < k.length && k[i + 1].t <= t) i++;
-    const a = k[i], b = k[i + 1];
+    const a = k[i],
+      b = k[i + 1];
     if (!b || this.interp === 'step' || t <= a.t) return [a.vx, a.vy, a.wz];
     const u = (t - a.t) / Math.max(b.t - a.t, 1e-9);
     return [a.vx + (b.vx - a.vx) * u, a.vy + (b.vy - a.vy) * u, a.wz + (b.wz - a.wz) * u];
@@ -53,7 +75,8 @@ export class CommandTrack {
 /** Parse a scenario's `commands: [{t, vx, vy, wz}]` (+ optional `interp`). */
 export function parseCommandTrack(v: unknown, file: string, interp: unknown = 'linear'): CommandTrack {
   if (!Array.isArray(v)) fail('PolicyError', file, 'commands', 'expected a list of {t, vx, vy, wz}');
-  if (interp !== 'linear' && interp !== 'step') fail('PolicyError', file, 'interp', `expected "linear" or "step" (got ${JSON.stringify(interp)})`);
+  if (interp !== 'linear' && interp !== 'step')
+    fail('PolicyError', file, 'interp', `expected "linear" or "step" (got ${JSON.stringify(interp)})`);
   const keys = (v as unknown[]).map((k, i) => {
     if (!k || typeof k !== 'object') fail('PolicyError', file, `commands[${i}]`, 'expected an object {t, vx, vy, wz}');
     const o = k as Record<string, unknown>;
@@ -65,7 +88,8 @@ export function parseCommandTrack(v: unknown, file: string, interp: unknown = 'l
 /** Parse "VX,VY,WZ" (the CLI's --command). */
 export function parseCommandArg(s: string, where = '--command'): Command {
   const p = s.split(',').map((x) => Number(x.trim()));
-  if (p.length !== 3 || p.some((x) => !Number.isFinite(x))) fail('PolicyError', '<args>', where, `expected VX,VY,WZ (three numbers), got "${s}"`);
+  if (p.length !== 3 || p.some((x) => !Number.isFinite(x)))
+    fail('PolicyError', '<args>', where, `expected VX,VY,WZ (three numbers), got "${s}"`);
   return p as Command;
 }
 
@@ -81,12 +105,20 @@ function range(v: unknown, file: string, where: string): [number, number] {
 export function commandRangesOf(v: unknown, file: string, where: string): CommandRanges {
   let o = v;
   if (typeof v === 'string') {
-    try { o = JSON.parse(v); } catch { return fail('ParseError', file, where, 'not valid JSON'); }
+    try {
+      o = JSON.parse(v);
+    } catch {
+      return fail('ParseError', file, where, 'not valid JSON');
+    }
   }
   if (!o || typeof o !== 'object') return fail('PolicyError', file, where, 'expected an object of ranges');
   const r = o as Record<string, unknown>;
   const wz = r.ang_vel_yaw !== undefined ? 'ang_vel_yaw' : 'ang_vel_z';
-  return { vx: range(r.lin_vel_x, file, `${where}.lin_vel_x`), vy: range(r.lin_vel_y, file, `${where}.lin_vel_y`), wz: range(r[wz], file, `${where}.${wz}`) };
+  return {
+    vx: range(r.lin_vel_x, file, `${where}.lin_vel_x`),
+    vy: range(r.lin_vel_y, file, `${where}.lin_vel_y`),
+    wz: range(r[wz], file, `${where}.${wz}`),
+  };
 }
 
 /** The commands of n envs (one track each, or one for all), clamped to the ranges; writes ctx.command. */
@@ -95,7 +127,10 @@ export class CommandSource {
   clampCount = 0;
   /** the first clamps (at most 8) */
   readonly clamps: ClampReport[] = [];
-  constructor(readonly tracks: CommandTrack | CommandTrack[], readonly ranges: CommandRanges | null = null) {}
+  constructor(
+    readonly tracks: CommandTrack | CommandTrack[],
+    readonly ranges: CommandRanges | null = null,
+  ) {}
 
   trackOf(e: number): CommandTrack {
     return Array.isArray(this.tracks) ? this.tracks[Math.min(e, this.tracks.length - 1)] : this.tracks;
@@ -122,12 +157,25 @@ export class CommandSource {
  * The commanded motion as a clip: the policy's default pose, the root carried along the integrated command
  * (body-frame velocities rotated by the integrated yaw), at `fps` for `seconds` (ranges applied, not counted).
  */
-export function commandedClip(model: RobotModel, config: { jointNames: string[]; defaultJointPos: number[] }, src: CommandSource, seconds: number, fps = 50): MotionClip {
-  const q = defaultPose(model, config), nj = q.length, n = Math.max(2, Math.ceil(seconds * fps) + 1);
-  const z = standingHeight(model, q), dt = 1 / fps;
-  const rootPos = new Float32Array(n * 3), rootQuat = new Float32Array(n * 4), jointPos = new Float32Array(n * nj);
+export function commandedClip(
+  model: RobotModel,
+  config: { jointNames: string[]; defaultJointPos: number[] },
+  src: CommandSource,
+  seconds: number,
+  fps = 50,
+): MotionClip {
+  const q = defaultPose(model, config),
+    nj = q.length,
+    n = Math.max(2, Math.ceil(seconds * fps) + 1);
+  const z = standingHeight(model, q),
+    dt = 1 / fps;
+  const rootPos = new Float32Array(n * 3),
+    rootQuat = new Float32Array(n * 4),
+    jointPos = new Float32Array(n * nj);
   const probe = new CommandSource(src.tracks, src.ranges);
-  let x = 0, y = 0, yaw = 0;
+  let x = 0,
+    y = 0,
+    yaw = 0;
   for (let i = 0; i < n; i++) {
     rootPos.set([x, y, z], i * 3);
     rootQuat.set([Math.cos(yaw / 2), 0, 0, Math.sin(yaw / 2)], i * 4);

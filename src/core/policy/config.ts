@@ -100,16 +100,22 @@ export interface HeldJoints {
 
 export { configFromDeployYaml, configFromMetadata, configFromProfile };
 export {
-  DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES, armatureFromStiffness, gainsFromArmature, isaacJointOrder,
+  DEFAULT_ANCHOR,
+  G1_END_EFFECTORS,
+  G1_TRACKED_BODIES,
+  armatureFromStiffness,
+  gainsFromArmature,
+  isaacJointOrder,
 } from './conventions';
-
 
 /** Names of the embedded-reference outputs of a BeyondMimic export. */
 export const REFERENCE_OUTPUTS = ['joint_pos', 'joint_vel', 'body_pos_w', 'body_quat_w', 'body_lin_vel_w', 'body_ang_vel_w'];
 
 /** The observation input: `obs`, `actor_obs`, else the first input that is not `time_step`. */
 export const obsInputOf = (info: OnnxInfo): OnnxValueInfo | undefined =>
-  info.inputs.find((i) => i.name === 'obs') ?? info.inputs.find((i) => i.name === 'actor_obs') ?? info.inputs.find((i) => i.name !== 'time_step');
+  info.inputs.find((i) => i.name === 'obs') ??
+  info.inputs.find((i) => i.name === 'actor_obs') ??
+  info.inputs.find((i) => i.name !== 'time_step');
 /** The action output: `actions`, `action`, else the first output. */
 export const actionsOutputOf = (info: OnnxInfo): OnnxValueInfo | undefined =>
   info.outputs.find((o) => o.name === 'actions') ?? info.outputs.find((o) => o.name === 'action') ?? info.outputs[0];
@@ -137,7 +143,12 @@ const elemName = (t: number): string => ELEM_TYPES[t] ?? `type ${t}`;
 /** The graph's typed inputs: the observation must be float32, a time step float32 / int32 / int64. */
 function checkInputTypes(info: OnnxInfo, file: string, obsIn: OnnxValueInfo, timeStep: string): void {
   if (obsIn.elemType !== 0 && obsIn.elemType !== 1) {
-    fail('PolicyError', file, `input ${obsIn.name}`, `the observation input has type ${elemName(obsIn.elemType)}; policies take float32 observations (re-export with a float input)`);
+    fail(
+      'PolicyError',
+      file,
+      `input ${obsIn.name}`,
+      `the observation input has type ${elemName(obsIn.elemType)}; policies take float32 observations (re-export with a float input)`,
+    );
   }
   const ts = info.inputs.find((i) => i.name === timeStep);
   if (ts && ![0, 1, 6, 7].includes(ts.elemType)) {
@@ -149,8 +160,12 @@ function checkInputTypes(info: OnnxInfo, file: string, obsIn: OnnxValueInfo, tim
 function checkJoints(cfg: PolicyConfig, robot: RobotModel, cfgFile: string): void {
   const missing = cfg.jointNames.filter((j) => !robot.jointIndex.has(j));
   if (missing.length) {
-    fail('PolicyError', cfgFile, `joints ${missing.join(', ')}`,
-      `the policy expects ${missing.length} joint(s) that robot "${robot.name}" lacks: ${missing.join(', ')}`);
+    fail(
+      'PolicyError',
+      cfgFile,
+      `joints ${missing.join(', ')}`,
+      `the policy expects ${missing.length} joint(s) that robot "${robot.name}" lacks: ${missing.join(', ')}`,
+    );
   }
   const n = cfg.jointNames.length;
   for (const k of ['stiffness', 'damping', 'defaultJointPos', 'actionScale', 'actionOffset'] as const) {
@@ -176,21 +191,39 @@ function checkBodies(cfg: PolicyConfig, robot: RobotModel, file: string, cfgFile
 }
 
 /** Action and observation sizes against the graph. */
-function checkSizes(cfg: PolicyConfig, robot: RobotModel, file: string, cfgFile: string, obsIn: OnnxValueInfo, actOut: OnnxValueInfo): void {
-  const n = cfg.jointNames.length, nAct = featureSize(actOut), obsSize = featureSize(obsIn);
+function checkSizes(
+  cfg: PolicyConfig,
+  robot: RobotModel,
+  file: string,
+  cfgFile: string,
+  obsIn: OnnxValueInfo,
+  actOut: OnnxValueInfo,
+): void {
+  const n = cfg.jointNames.length,
+    nAct = featureSize(actOut),
+    obsSize = featureSize(obsIn);
   if (nAct > 0 && nAct !== n) {
     fail('PolicyError', file, `output ${actOut.name}`, `the policy outputs ${nAct} actions but its config (${cfgFile}) has ${n} joints`);
   }
   cfg.observations.forEach((e, k) => {
     if (!Object.prototype.hasOwnProperty.call(obsTerms, e.term)) {
-      fail('PolicyError', cfgFile, `observations[${k}]`, `unknown observation term "${e.term}" (known: ${Object.keys(obsTerms).join(', ')})`);
+      fail(
+        'PolicyError',
+        cfgFile,
+        `observations[${k}]`,
+        `unknown observation term "${e.term}" (known: ${Object.keys(obsTerms).join(', ')})`,
+      );
     }
   });
   const ctx = createObsContext(robot, 1, cfg.jointNames, cfg.defaultJointPos, cfg.anchorBody, cfg.nSkills);
   const size = layoutSize(cfg.observations, ctx);
   if (obsSize > 0 && size !== obsSize) {
-    fail('PolicyError', cfgFile, 'observations',
-      `the observation layout (${cfg.observations.map((e) => e.term).join(', ')}) has ${size} values but the ONNX input "${obsIn.name}" takes ${obsSize}`);
+    fail(
+      'PolicyError',
+      cfgFile,
+      'observations',
+      `the observation layout (${cfg.observations.map((e) => e.term).join(', ')}) has ${size} values but the ONNX input "${obsIn.name}" takes ${obsSize}`,
+    );
   }
 }
 
@@ -201,8 +234,12 @@ function checkGraphInputs(cfg: PolicyConfig, info: OnnxInfo, file: string, obsIn
   const hasRefOutputs = info.outputs.some((o) => o.name === (cfg.referenceOutputs?.jointPos ?? 'joint_pos'));
   const embedded = hasRefOutputs || (cfg.source !== 'metadata' && cfg.embeddedReference);
   if (embedded && !hasTimeStep) {
-    fail('PolicyError', file, 'graph inputs',
-      `an embedded-reference policy needs an input "${tsName}", the graph has only ${info.inputs.map((i) => i.name).join(', ')}`);
+    fail(
+      'PolicyError',
+      file,
+      'graph inputs',
+      `an embedded-reference policy needs an input "${tsName}", the graph has only ${info.inputs.map((i) => i.name).join(', ')}`,
+    );
   }
   cfg.embeddedReference = embedded;
   const recurrent = detectRecurrent(info, [obsIn.name, tsName], actOut.name);
@@ -210,8 +247,12 @@ function checkGraphInputs(cfg: PolicyConfig, info: OnnxInfo, file: string, obsIn
   const fed = new Set([obsIn.name, tsName, ...recurrent.map((r) => r.input)]);
   const unfed = info.inputs.filter((i) => !fed.has(i.name));
   if (unfed.length) {
-    fail('PolicyError', file, `input ${unfed[0].name}`,
-      `the runtime cannot feed input(s) ${unfed.map((i) => `${i.name} [${i.dims.join(', ')}]`).join(', ')}: it feeds the observation, "${tsName}" and recurrent state (an input paired with an output of the same shape and name, e.g. h_in/h_out)`);
+    fail(
+      'PolicyError',
+      file,
+      `input ${unfed[0].name}`,
+      `the runtime cannot feed input(s) ${unfed.map((i) => `${i.name} [${i.dims.join(', ')}]`).join(', ')}: it feeds the observation, "${tsName}" and recurrent state (an input paired with an output of the same shape and name, e.g. h_in/h_out)`,
+    );
   }
 }
 
@@ -225,11 +266,22 @@ export function resolvePolicyConfig(input: ResolveInput): PolicyConfig {
   const { info, file, robot } = input;
   const obsIn = obsInputOf(info) ?? fail('PolicyError', file, 'graph inputs', 'no observation input');
   const actOut = actionsOutputOf(info) ?? fail('PolicyError', file, 'graph outputs', 'no action output');
-  const { config: cfg, evidence } = configureByFamily({ ...input, obsIn, obsSize: featureSize(obsIn), actOut, nActions: featureSize(actOut) });
+  const { config: cfg, evidence } = configureByFamily({
+    ...input,
+    obsIn,
+    obsSize: featureSize(obsIn),
+    actOut,
+    nActions: featureSize(actOut),
+  });
   cfg.familyEvidence = evidence;
   if (!cfg.commandRanges && input.yaml) cfg.commandRanges = rangesFromDeployYaml(input.yaml, input.yamlFile ?? 'deploy.yaml') ?? undefined;
   const shipped = cfg.source.startsWith('profile:') && input.profile === undefined ? `policies/${cfg.source.slice(8)}.json` : undefined;
-  const cfgFile = cfg.source === 'metadata' ? file : cfg.source === 'deploy.yaml' ? (input.yamlFile ?? 'deploy.yaml') : (shipped ?? input.profileFile ?? 'profile.json');
+  const cfgFile =
+    cfg.source === 'metadata'
+      ? file
+      : cfg.source === 'deploy.yaml'
+        ? (input.yamlFile ?? 'deploy.yaml')
+        : (shipped ?? input.profileFile ?? 'profile.json');
   checkInputTypes(info, file, obsIn, cfg.referenceOutputs?.timeStep ?? 'time_step');
   checkJoints(cfg, robot, cfgFile);
   checkBodies(cfg, robot, file, cfgFile);

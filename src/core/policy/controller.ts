@@ -79,7 +79,7 @@ export class PolicyController {
   readonly file: string;
   /** reference steps available (Infinity for an embedded reference of unknown length) */
   get nSteps(): number {
-    return this.embedded ? (Number.isFinite(this.lastStep) ? this.lastStep + 1 : this.track?.nSteps ?? Infinity) : this.track!.nSteps;
+    return this.embedded ? (Number.isFinite(this.lastStep) ? this.lastStep + 1 : (this.track?.nSteps ?? Infinity)) : this.track!.nSteps;
   }
   /** per env: the vertical shift of the last 'ground' start, m, and the body that touched the floor */
   readonly startShift: Float64Array;
@@ -98,7 +98,11 @@ export class PolicyController {
 
   constructor(o: PolicyControllerOptions) {
     const { model, engine, config } = o;
-    this.model = model; this.engine = engine; this.config = config; this.session = o.session; this.track = o.track;
+    this.model = model;
+    this.engine = engine;
+    this.config = config;
+    this.session = o.session;
+    this.track = o.track;
     this.file = o.file ?? 'policy.onnx';
     this.start = startModeOf(o.start);
     this.n = engine.state.n;
@@ -116,12 +120,15 @@ export class PolicyController {
     this.scale = Float32Array.from(config.actionScale);
     this.offset = Float32Array.from(config.actionOffset);
     this.held = (config.heldJoints?.names ?? []).map((name, i) => ({
-      joint: model.jointIndex.get(name) ?? fail('PolicyError', this.file, `heldJoints.names[${i}]`, `held joint ${name} is not in robot "${model.name}"`),
+      joint:
+        model.jointIndex.get(name) ??
+        fail('PolicyError', this.file, `heldJoints.names[${i}]`, `held joint ${name} is not in robot "${model.name}"`),
       pos: config.heldJoints!.positions[i],
     }));
     this.lastStep = o.lastStep ?? Infinity;
     if (config.embeddedReference) {
-      if (!this.session.timeStepInput) fail('PolicyError', this.file, 'graph inputs', 'an embedded-reference policy needs an input "time_step"');
+      if (!this.session.timeStepInput)
+        fail('PolicyError', this.file, 'graph inputs', 'an embedded-reference policy needs an input "time_step"');
       this.embedded = new EmbeddedReference(model, this.ctx.policyJoints, config.bodyNames, this.file);
     } else {
       if (!o.track) fail('PolicyError', this.file, 'reference', 'this policy does not embed its reference: give a motion clip');
@@ -144,12 +151,22 @@ export class PolicyController {
   }
 
   /** the CPU backend's observation builder and last observations */
-  get builder(): CpuBackend['builder'] { return this.cpu.builder; }
-  get obs(): Float32Array { return this.cpu.obs; }
-  get onObservation(): CpuBackend['onObservation'] { return this.cpu.onObservation; }
-  set onObservation(f: CpuBackend['onObservation']) { this.cpu.onObservation = f; }
+  get builder(): CpuBackend['builder'] {
+    return this.cpu.builder;
+  }
+  get obs(): Float32Array {
+    return this.cpu.obs;
+  }
+  get onObservation(): CpuBackend['onObservation'] {
+    return this.cpu.onObservation;
+  }
+  set onObservation(f: CpuBackend['onObservation']) {
+    this.cpu.onObservation = f;
+  }
   /** the reference the robot is compared with (what the observations saw) */
-  get ref(): ObsContext['ref'] { return this.ctx.ref; }
+  get ref(): ObsContext['ref'] {
+    return this.ctx.ref;
+  }
 
   /** Write the reference of env e at its current step into ctx.ref (aligned), and its phase. */
   private writeRef(e: number): void {
@@ -158,7 +175,8 @@ export class PolicyController {
       this.embedded.write(this.pendingRef!, this.n, this.ctx.ref, e);
     } else this.track!.write(this.refStep[e], this.ctx.ref, e);
     applyAlignment(this.ctx.ref, e, this.alignment[e]);
-    const phase = (this.ctx as { phase?: Float32Array }).phase, T = this.config.motionSeconds;
+    const phase = (this.ctx as { phase?: Float32Array }).phase,
+      T = this.config.motionSeconds;
     if (phase && T) phase[e] = (this.refStep[e] * this.config.stepDt) / T;
   }
 
@@ -180,7 +198,8 @@ export class PolicyController {
     if (this.pendingRef && envs.length < this.n) {
       // keep the other envs' prefetched reference
       for (const k of Object.keys(ref)) {
-        const per = ref[k].length / this.n, old = this.pendingRef[k];
+        const per = ref[k].length / this.n,
+          old = this.pendingRef[k];
         for (let e = 0; e < this.n; e++) if (!envs.includes(e) && old) ref[k].set(old.subarray(e * per, (e + 1) * per), e * per);
       }
     }
@@ -215,15 +234,24 @@ export class PolicyController {
 
   /** Put env e where the start mode says (its reference was just written). */
   private place(e: number): void {
-    const { ref, state } = this.ctx, nj = this.nj;
+    const { ref, state } = this.ctx,
+      nj = this.nj;
     if (this.start === 'default-pose') {
       const q = Array.from(state.jointPos.subarray(e * nj, (e + 1) * nj), () => 0);
-      this.config.jointNames.forEach((_, i) => { q[this.ctx.policyJoints[i]] = this.config.defaultJointPos[i]; });
+      this.config.jointNames.forEach((_, i) => {
+        q[this.ctx.policyJoints[i]] = this.config.defaultJointPos[i];
+      });
       for (const h of this.held) q[h.joint] = h.pos;
       standInPose(this.engine, e, q);
-      const a = this.ctx.anchorBody, nb = state.nb, i = e * nb + a;
-      this.alignment[e] = alignmentFor(state.bodyPos.subarray(i * 3, i * 3 + 3), state.bodyQuat.subarray(i * 4, i * 4 + 4),
-        ref.bodyPos.subarray(i * 3, i * 3 + 3), ref.bodyQuat.subarray(i * 4, i * 4 + 4));
+      const a = this.ctx.anchorBody,
+        nb = state.nb,
+        i = e * nb + a;
+      this.alignment[e] = alignmentFor(
+        state.bodyPos.subarray(i * 3, i * 3 + 3),
+        state.bodyQuat.subarray(i * 4, i * 4 + 4),
+        ref.bodyPos.subarray(i * 3, i * 3 + 3),
+        ref.bodyQuat.subarray(i * 4, i * 4 + 4),
+      );
       applyAlignment(ref, e, this.alignment[e]);
       return;
     }
@@ -241,7 +269,8 @@ export class PolicyController {
 
   /** Targets of env e: its current pose until the first action; held joints at their stated positions. */
   private holdPose(e: number): void {
-    const nj = this.nj, q = this.ctx.state.jointPos;
+    const nj = this.nj,
+      q = this.ctx.state.jointPos;
     for (let j = 0; j < nj; j++) this.targets[e * nj + j] = q[e * nj + j];
     for (const h of this.held) this.targets[e * nj + h.joint] = h.pos;
   }
@@ -254,16 +283,26 @@ export class PolicyController {
    */
   async join(env?: number, step = 0): Promise<void> {
     const envs = env === undefined ? [...Array(this.n).keys()] : [env];
-    for (const e of envs) { this.refStep[e] = step; this.alignment[e] = identityAlignment(); }
+    for (const e of envs) {
+      this.refStep[e] = step;
+      this.alignment[e] = identityAlignment();
+    }
     if (this.embedded) await this.fetchEmbedded(envs);
-    const { ref, state } = this.ctx, nb = state.nb, a = this.ctx.anchorBody, pj = this.ctx.policyJoints;
+    const { ref, state } = this.ctx,
+      nb = state.nb,
+      a = this.ctx.anchorBody,
+      pj = this.ctx.policyJoints;
     for (const e of envs) {
       this.forget(e);
       this.ctx.gaitPhase.set([0, Math.PI], e * 2);
       this.writeRef(e);
       const i = e * nb + a;
-      this.alignment[e] = alignmentFor(state.bodyPos.subarray(i * 3, i * 3 + 3), state.bodyQuat.subarray(i * 4, i * 4 + 4),
-        ref.bodyPos.subarray(i * 3, i * 3 + 3), ref.bodyQuat.subarray(i * 4, i * 4 + 4));
+      this.alignment[e] = alignmentFor(
+        state.bodyPos.subarray(i * 3, i * 3 + 3),
+        state.bodyQuat.subarray(i * 4, i * 4 + 4),
+        ref.bodyPos.subarray(i * 3, i * 3 + 3),
+        ref.bodyQuat.subarray(i * 4, i * 4 + 4),
+      );
       for (let k = 0; k < this.na; k++) {
         const q = state.jointPos[e * this.nj + pj[k]];
         this.ctx.lastAction[e * this.na + k] = this.scale[k] ? (q - this.offset[k]) / this.scale[k] : 0;
@@ -306,11 +345,17 @@ export class PolicyController {
 
   /** PD targets from the actions (n × na, policy order); non-finite actions hold the env's last targets. */
   private setTargetsFrom(a: Float32Array): void {
-    const { n, na, nj } = this, last = this.ctx.lastAction, pj = this.ctx.policyJoints;
+    const { n, na, nj } = this,
+      last = this.ctx.lastAction,
+      pj = this.ctx.policyJoints;
     const [lo, hi] = this.config.actionClip ?? [-Infinity, Infinity];
     for (let e = 0; e < n; e++) {
       let finite = true;
-      for (let i = 0; i < na; i++) if (!Number.isFinite(a[e * na + i])) { finite = false; break; }
+      for (let i = 0; i < na; i++)
+        if (!Number.isFinite(a[e * na + i])) {
+          finite = false;
+          break;
+        }
       this.lastNonFinite[e] = finite ? 0 : 1;
       if (!finite) {
         this.nonFiniteActions++;

@@ -13,9 +13,20 @@ export const armatureFromStiffness = (kp: number): number => kp / (OMEGA * OMEGA
 
 /** BeyondMimic's tracked bodies and end effectors on the G1 (defaults when a config names none). */
 export const G1_TRACKED_BODIES = [
-  'pelvis', 'left_hip_roll_link', 'left_knee_link', 'left_ankle_roll_link', 'right_hip_roll_link',
-  'right_knee_link', 'right_ankle_roll_link', 'torso_link', 'left_shoulder_roll_link', 'left_elbow_link',
-  'left_wrist_yaw_link', 'right_shoulder_roll_link', 'right_elbow_link', 'right_wrist_yaw_link',
+  'pelvis',
+  'left_hip_roll_link',
+  'left_knee_link',
+  'left_ankle_roll_link',
+  'right_hip_roll_link',
+  'right_knee_link',
+  'right_ankle_roll_link',
+  'torso_link',
+  'left_shoulder_roll_link',
+  'left_elbow_link',
+  'left_wrist_yaw_link',
+  'right_shoulder_roll_link',
+  'right_elbow_link',
+  'right_wrist_yaw_link',
 ];
 export const G1_END_EFFECTORS = ['left_ankle_roll_link', 'right_ankle_roll_link', 'left_wrist_yaw_link', 'right_wrist_yaw_link'];
 export const DEFAULT_ANCHOR = 'torso_link';
@@ -24,10 +35,12 @@ export const DEFAULT_ANCHOR = 'torso_link';
 export const TERM_ALIASES: Record<string, string> = { motion_command: 'command', generated_commands: 'command' };
 /** BeyondMimic names its terms after the Isaac Lab fields, not the functions: joint_pos is joint_pos_rel. */
 export const BEYONDMIMIC_ALIASES: Record<string, string> = {
-  ...TERM_ALIASES, joint_pos: 'joint_pos_rel', joint_vel: 'joint_vel_rel', actions: 'last_action',
+  ...TERM_ALIASES,
+  joint_pos: 'joint_pos_rel',
+  joint_vel: 'joint_vel_rel',
+  actions: 'last_action',
 };
-export const canonicalTerm = (name: string, aliases: Record<string, string> = TERM_ALIASES): string =>
-  aliases[name] ?? name;
+export const canonicalTerm = (name: string, aliases: Record<string, string> = TERM_ALIASES): string => aliases[name] ?? name;
 
 /**
  * Caps on the policy timing (documented in policies/README.md): at most MAX_DECIMATION physics steps per
@@ -38,13 +51,20 @@ export const MIN_PHYSICS_DT = 1e-4;
 export const MAX_STEP_DT = 0.5;
 
 export function decimationOf(stepDt: number, physicsDt: number, file: string, where: string): number {
-  if (typeof stepDt !== 'number' || !Number.isFinite(stepDt) || stepDt <= 0) fail('PolicyError', file, where, `step_dt must be a positive number of seconds, got ${String(stepDt)}`);
+  if (typeof stepDt !== 'number' || !Number.isFinite(stepDt) || stepDt <= 0)
+    fail('PolicyError', file, where, `step_dt must be a positive number of seconds, got ${String(stepDt)}`);
   if (typeof physicsDt !== 'number' || !Number.isFinite(physicsDt) || physicsDt < MIN_PHYSICS_DT) {
     fail('PolicyError', file, where, `the physics dt must be a number >= ${MIN_PHYSICS_DT} s, got ${String(physicsDt)}`);
   }
-  if (stepDt > MAX_STEP_DT) fail('PolicyError', file, where, `step_dt ${stepDt} s is beyond the ${MAX_STEP_DT} s limit of a control period`);
+  if (stepDt > MAX_STEP_DT)
+    fail('PolicyError', file, where, `step_dt ${stepDt} s is beyond the ${MAX_STEP_DT} s limit of a control period`);
   if (stepDt / physicsDt > MAX_DECIMATION) {
-    fail('PolicyError', file, where, `step_dt ${stepDt} s needs ${Math.round(stepDt / physicsDt)} physics steps of ${physicsDt} s per action; the limit is ${MAX_DECIMATION}`);
+    fail(
+      'PolicyError',
+      file,
+      where,
+      `step_dt ${stepDt} s needs ${Math.round(stepDt / physicsDt)} physics steps of ${physicsDt} s per action; the limit is ${MAX_DECIMATION}`,
+    );
   }
   const d = Math.round(stepDt / physicsDt);
   if (!(d >= 1) || Math.abs(d * physicsDt - stepDt) > 1e-6) {
@@ -55,7 +75,12 @@ export function decimationOf(stepDt: number, physicsDt: number, file: string, wh
 
 export function numList(v: unknown, file: string, where: string, n?: number): number[] {
   let out: number[];
-  if (typeof v === 'string') out = v.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  if (typeof v === 'string')
+    out = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+      .map(Number);
   else if (Array.isArray(v)) out = v.map((x) => (typeof x === 'number' ? x : Number(x)));
   else if (typeof v === 'number' && n !== undefined) out = new Array<number>(n).fill(v);
   else return fail('PolicyError', file, where, `expected a list of numbers, got ${JSON.stringify(v)}`);
@@ -69,7 +94,8 @@ export function numList(v: unknown, file: string, where: string, n?: number): nu
 
 /** A finite number (not a string, not NaN/Inf) with optional bounds; else PolicyError at `where`. */
 export function num(v: unknown, file: string, where: string, o: { min?: number; above?: number; integer?: boolean } = {}): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return fail('PolicyError', file, where, `expected a finite number, got ${JSON.stringify(v) ?? String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    return fail('PolicyError', file, where, `expected a finite number, got ${JSON.stringify(v) ?? String(v)}`);
   if (o.integer && !Number.isInteger(v)) fail('PolicyError', file, where, `expected an integer, got ${v}`);
   if (o.min !== undefined && v < o.min) fail('PolicyError', file, where, `must be >= ${o.min}, got ${v}`);
   if (o.above !== undefined && !(v > o.above)) fail('PolicyError', file, where, `must be > ${o.above}, got ${v}`);
@@ -87,7 +113,8 @@ export function nonNegative(values: number[], names: string[], file: string, whe
 export function uniqueNames(names: string[], file: string, where: string): string[] {
   const seen = new Set<string>();
   names.forEach((n, i) => {
-    if (seen.has(n)) fail('PolicyError', file, `${where}[${i}]`, `joint ${n} is listed twice (every joint once: a repeat leaves another joint undriven)`);
+    if (seen.has(n))
+      fail('PolicyError', file, `${where}[${i}]`, `joint ${n} is listed twice (every joint once: a repeat leaves another joint undriven)`);
     seen.add(n);
   });
   return names;
@@ -96,7 +123,11 @@ export function uniqueNames(names: string[], file: string, where: string): strin
 /** JSON.parse with the line and column of a syntax error (one definition: core/validate.ts). */
 export const parseJsonText = (text: string, file: string): unknown => parseJson(text, file);
 
-export const strList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+export const strList = (v: string): string[] =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 export function clipPair(v: unknown, file: string, where: string): [number, number] | null {
   if (v === null || v === undefined) return null;
@@ -107,7 +138,8 @@ export function clipPair(v: unknown, file: string, where: string): [number, numb
 
 export function layoutEntry(term: string, history: unknown, scale: unknown, clip: unknown, file: string, where: string): ObsLayoutEntry {
   const h = history === undefined || history === null || history === 0 ? 1 : Number(history);
-  if (!Number.isInteger(h) || h < 1) fail('PolicyError', file, `${where}.history_length`, `must be a positive integer, got ${String(history)}`);
+  if (!Number.isInteger(h) || h < 1)
+    fail('PolicyError', file, `${where}.history_length`, `must be a positive integer, got ${String(history)}`);
   let s: number | number[] = 1;
   if (typeof scale === 'number') s = scale;
   else if (scale !== undefined && scale !== null) {
@@ -116,7 +148,6 @@ export function layoutEntry(term: string, history: unknown, scale: unknown, clip
   }
   return { term, history: h, scale: s, clip: clipPair(clip, file, `${where}.clip`) };
 }
-
 
 /**
  * Isaac Lab's joint order: breadth-first over the body tree (children in description order), one entry per
@@ -141,10 +172,15 @@ export function isaacJointOrder(model: RobotModel): string[] {
  * `names` order) or a single number. Joints no key matches get `fallback` (or an error when undefined).
  */
 export function valuesByName(
-  spec: unknown, names: string[], file: string, where: string, fallback?: (name: string, i: number) => number,
+  spec: unknown,
+  names: string[],
+  file: string,
+  where: string,
+  fallback?: (name: string, i: number) => number,
 ): number[] {
   if (typeof spec === 'number' || Array.isArray(spec) || typeof spec === 'string') return numList(spec, file, where, names.length);
-  if (spec === null || typeof spec !== 'object') return fail('PolicyError', file, where, `expected a number, a list or a {"joint regex": value} map`);
+  if (spec === null || typeof spec !== 'object')
+    return fail('PolicyError', file, where, `expected a number, a list or a {"joint regex": value} map`);
   const entries = Object.entries(spec as Record<string, unknown>).map(([k, v]) => {
     let re: RegExp;
     try {

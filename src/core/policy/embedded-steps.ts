@@ -13,12 +13,21 @@ import type { PolicySession } from './session';
 const CHUNK = 64;
 
 export async function embeddedSteps(
-  session: PolicySession, cfg: PolicyConfig, model: RobotModel, obsSize: number, last: number, dt: number, file: string,
+  session: PolicySession,
+  cfg: PolicyConfig,
+  model: RobotModel,
+  obsSize: number,
+  last: number,
+  dt: number,
+  file: string,
 ): Promise<ReferenceSteps> {
-  const n = last + 1, nj = model.joints.length;
+  const n = last + 1,
+    nj = model.joints.length;
   const policyJoints = Int32Array.from(cfg.jointNames, (j) => model.jointIndex.get(j)!);
   const emb = new EmbeddedReference(model, policyJoints, cfg.bodyNames, file);
-  const rootPos = new Float64Array(n * 3), rootQuat = new Float64Array(n * 4), jointPos = new Float64Array(n * nj);
+  const rootPos = new Float64Array(n * 3),
+    rootQuat = new Float64Array(n * 4),
+    jointPos = new Float64Array(n * nj);
   const driven = new Set(cfg.jointNames);
   for (let a = 0; a < n; a += CHUNK) {
     const rows = Math.min(CHUNK, n - a);

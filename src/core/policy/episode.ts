@@ -100,7 +100,15 @@ function resolveConfig(opts: EpisodeOptions): PolicyConfig | null {
   if (!p) return null;
   if (opts.config) return opts.config;
   const info = readOnnxInfo(p.bytes, p.file);
-  return resolvePolicyConfig({ info, file: p.file, robot: opts.model, yaml: p.yaml, yamlFile: p.yamlFile, profile: p.profile, profileFile: p.profileFile });
+  return resolvePolicyConfig({
+    info,
+    file: p.file,
+    robot: opts.model,
+    yaml: p.yaml,
+    yamlFile: p.yamlFile,
+    profile: p.profile,
+    profileFile: p.profileFile,
+  });
 }
 
 /** Physics options: the policy's dt, and armature from the gains when the robot has none (noted). */
@@ -121,37 +129,83 @@ function physicsOf(opts: EpisodeOptions, cfg: PolicyConfig | null, adjustments: 
 // measured on the g1-dance-102 policy: motor 0.061 rad / 0.046 m anchor vs explicit torques 0.074 rad with the
 // anchor drifting 1.8 m (MuJoCo: 0.059 rad / 0.071 m)
 const makeEngine = (opts: EpisodeOptions, physics: Partial<PhysicsOptions> & RapierExtraOptions): Promise<PhysicsEngine> =>
-  opts.engine === 'rapier' ? createRapierEngine(opts.model, { pd: 'motor', ...physics }) : createMujocoEngine(opts.model, physics, opts.modelSource);
+  opts.engine === 'rapier'
+    ? createRapierEngine(opts.model, { pd: 'motor', ...physics })
+    : createMujocoEngine(opts.model, physics, opts.modelSource);
 
 /** Env 0's joint and anchor errors and torso sum, per control step (the onStep report). */
-function stepReporter(opts: EpisodeOptions, cfg: PolicyConfig | null, engine: PhysicsEngine, terms: EpisodeResult['terminations'], dt: number) {
-  const model = opts.model, torso = model.bodyIndex.get('torso_link');
+function stepReporter(
+  opts: EpisodeOptions,
+  cfg: PolicyConfig | null,
+  engine: PhysicsEngine,
+  terms: EpisodeResult['terminations'],
+  dt: number,
+) {
+  const model = opts.model,
+    torso = model.bodyIndex.get('torso_link');
   const { joints, anchor } = metricSelection(model, cfg);
-  let torsoSum = 0, scoredSteps = 0;
+  let torsoSum = 0,
+    scoredSteps = 0;
   const report = (k: number, scored: boolean, ref: BatchState): void => {
     const s = engine.state;
-    if (scored && torso !== undefined) { torsoSum += bodyPosError(s, ref, 0, [torso]); scoredSteps++; }
+    if (scored && torso !== undefined) {
+      torsoSum += bodyPosError(s, ref, 0, [torso]);
+      scoredSteps++;
+    }
     if (!opts.onStep) return;
     const d = jointDiff(s.jointPos, ref.jointPos, s.nj, 0, joints, new Float64Array(joints.length));
     const jointErr = d.reduce((a, x) => a + Math.abs(x), 0) / Math.max(1, joints.length);
-    const t = terms.length && terms[terms.length - 1].step === k && terms[terms.length - 1].env === 0 ? terms[terms.length - 1].reason : null;
+    const t =
+      terms.length && terms[terms.length - 1].step === k && terms[terms.length - 1].env === 0 ? terms[terms.length - 1].reason : null;
     opts.onStep({ step: k, t: k * dt, jointErr, anchorErr: bodyPosError(s, ref, 0, [anchor]), termination: t, engine, state: s, ref });
   };
   return { report, torso: () => (torso !== undefined ? { mean_torso_pos_err_m: torsoSum / Math.max(1, scoredSteps) } : {}) };
 }
 
-function toResult(opts: EpisodeOptions, cfg: PolicyConfig | null, o: EpisodesOutcome, extra: Partial<EpisodeResult>, adjustments: string[]): EpisodeResult {
-  const m = o.acc.result(0, { survived_s: o.survived[0], clip_s: o.evalSeconds, termination: o.termination[0], non_finite_actions: o.nonFinite[0] });
+function toResult(
+  opts: EpisodeOptions,
+  cfg: PolicyConfig | null,
+  o: EpisodesOutcome,
+  extra: Partial<EpisodeResult>,
+  adjustments: string[],
+): EpisodeResult {
+  const m = o.acc.result(0, {
+    survived_s: o.survived[0],
+    clip_s: o.evalSeconds,
+    termination: o.termination[0],
+    non_finite_actions: o.nonFinite[0],
+  });
   const shift = o.policy?.startShift[0] ?? 0;
   return {
-    reference_warnings: o.referenceWarnings, survived_s: m.survived_s, clip_s: m.clip_s, success: m.success, status: m.status, invalid_reasons: m.invalid_reasons,
-    mean_joint_err_rad: m.mean_joint_err_rad, mean_anchor_pos_err_m: m.mean_anchor_pos_err_m, metric_notes: m.metric_notes, ...extra, ms_per_control_step: o.msPerControlStep, control_steps: m.control_steps,
-    terminations: extra.terminations ?? [], non_finite_actions: o.policy?.nonFiniteActions ?? 0, engine: opts.engine, adjustments,
-    driver: cfg ? 'policy' : 'builtin', clip: o.clipName, start: cfg ? startModeOf(opts.start) : 'reference', start_shift_m: shift,
-    ...(cfg ? {
-      config_source: cfg.source, policy_family: cfg.family ?? 'unknown', filled_from_profile: cfg.filledFromProfile ?? [], config_warnings: cfg.warnings ?? [],
-      ...(cfg.heldJoints?.names.length ? { held_joints: cfg.heldJoints.names } : {}),
-    } : {}),
+    reference_warnings: o.referenceWarnings,
+    survived_s: m.survived_s,
+    clip_s: m.clip_s,
+    success: m.success,
+    status: m.status,
+    invalid_reasons: m.invalid_reasons,
+    mean_joint_err_rad: m.mean_joint_err_rad,
+    mean_anchor_pos_err_m: m.mean_anchor_pos_err_m,
+    metric_notes: m.metric_notes,
+    ...extra,
+    ms_per_control_step: o.msPerControlStep,
+    control_steps: m.control_steps,
+    terminations: extra.terminations ?? [],
+    non_finite_actions: o.policy?.nonFiniteActions ?? 0,
+    engine: opts.engine,
+    adjustments,
+    driver: cfg ? 'policy' : 'builtin',
+    clip: o.clipName,
+    start: cfg ? startModeOf(opts.start) : 'reference',
+    start_shift_m: shift,
+    ...(cfg
+      ? {
+          config_source: cfg.source,
+          policy_family: cfg.family ?? 'unknown',
+          filled_from_profile: cfg.filledFromProfile ?? [],
+          config_warnings: cfg.warnings ?? [],
+          ...(cfg.heldJoints?.names.length ? { held_joints: cfg.heldJoints.names } : {}),
+        }
+      : {}),
     ...(o.notes.length ? { notes: o.notes } : {}),
   };
 }
@@ -167,15 +221,29 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
     const terms: EpisodeResult['terminations'] = [];
     const rep = stepReporter(opts, cfg, engine, terms, physics.dt! * decimation);
     const diag = opts.clip && !cfg?.embeddedReference ? diagnoseClip(opts.clip, opts.model, { repair: opts.repair }) : null;
-    const o = await runEpisodes({
-      model: opts.model, raw: engine, driver: cfg ? 'policy' : 'reference', config: cfg, policy: opts.policy, clip: diag?.clip ?? opts.clip, repair: opts.repair,
-      scenario: nominalScenario(), episodes: [0], physicsDt: physics.dt!, decimation, seconds: opts.seconds, start: startModeOf(opts.start),
-      assist: cfg ? undefined : opts.assist ?? builtinSettings.assist.default,
-    }, {
-      stopOnTermination: opts.stopOnTermination,
-      onTermination: (e, k, t) => terms.push({ step: k, reason: t.reason, env: e }),
-      onStep: rep.report,
-    });
+    const o = await runEpisodes(
+      {
+        model: opts.model,
+        raw: engine,
+        driver: cfg ? 'policy' : 'reference',
+        config: cfg,
+        policy: opts.policy,
+        clip: diag?.clip ?? opts.clip,
+        repair: opts.repair,
+        scenario: nominalScenario(),
+        episodes: [0],
+        physicsDt: physics.dt!,
+        decimation,
+        seconds: opts.seconds,
+        start: startModeOf(opts.start),
+        assist: cfg ? undefined : (opts.assist ?? builtinSettings.assist.default),
+      },
+      {
+        stopOnTermination: opts.stopOnTermination,
+        onTermination: (e, k, t) => terms.push({ step: k, reason: t.reason, env: e }),
+        onStep: rep.report,
+      },
+    );
     if (diag) o.referenceWarnings = diag.warnings;
     return toResult(opts, cfg, o, { terminations: terms, ...rep.torso() }, [...adjustments, ...engine.adjustments]);
   } finally {

@@ -19,10 +19,13 @@ const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p;
 function inlineTensor(buf: Uint8Array, from: number, to: number, file: string, files: Map<string, Uint8Array>): Uint8Array {
   const fs = fieldsOf(buf, from, to, file);
   const ext: Record<string, string> = {};
-  let dtype = 0, count = 1, external = false;
+  let dtype = 0,
+    count = 1,
+    external = false;
   for (const f of fs) {
     if (f.field === 13 && f.body) {
-      let k = '', v = '';
+      let k = '',
+        v = '';
       for (const g of fieldsOf(buf, f.body[0], f.body[1], file)) {
         if (g.body && g.field === 1) k = utf8.decode(buf.subarray(g.body[0], g.body[1]));
         if (g.body && g.field === 2) v = utf8.decode(buf.subarray(g.body[0], g.body[1]));
@@ -34,19 +37,37 @@ function inlineTensor(buf: Uint8Array, from: number, to: number, file: string, f
   }
   if (!external && ext.location === undefined) return buf.subarray(from, to);
   const loc = ext.location ?? fail('PolicyError', file, 'initializer external_data', 'external data without a "location"');
-  const data = files.get(baseName(loc))
-    ?? fail('PolicyError', file, `external data "${loc}"`, `the model keeps its weights in "${baseName(loc)}": give that file too (beside the .onnx, or dropped / picked together with it)`);
+  const data =
+    files.get(baseName(loc)) ??
+    fail(
+      'PolicyError',
+      file,
+      `external data "${loc}"`,
+      `the model keeps its weights in "${baseName(loc)}": give that file too (beside the .onnx, or dropped / picked together with it)`,
+    );
   const offset = Number(ext.offset ?? 0);
   const length = ext.length !== undefined ? Number(ext.length) : count * (ELEM_SIZE[dtype] ?? 4);
   if (!(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0 && offset + length <= data.length)) {
-    fail('PolicyError', baseName(loc), `bytes ${offset}..${offset + length}`, `the model reads past the end of "${baseName(loc)}" (${data.length} bytes)`);
+    fail(
+      'PolicyError',
+      baseName(loc),
+      `bytes ${offset}..${offset + length}`,
+      `the model reads past the end of "${baseName(loc)}" (${data.length} bytes)`,
+    );
   }
   const kept = fs.filter((f) => f.field !== 13 && f.field !== 14 && f.field !== 9).map((f) => buf.subarray(f.start, f.end));
   return concat([...kept, ...lenField(9, data.subarray(offset, offset + length))]);
 }
 
 /** Rewrite a message: fields `field` (length-delimited) replaced by `edit(body)`. */
-function rewrite(buf: Uint8Array, from: number, to: number, file: string, field: number, edit: (a: number, b: number) => Uint8Array): Uint8Array {
+function rewrite(
+  buf: Uint8Array,
+  from: number,
+  to: number,
+  file: string,
+  field: number,
+  edit: (a: number, b: number) => Uint8Array,
+): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const f of fieldsOf(buf, from, to, file)) {
     if (f.field === field && f.body) parts.push(...lenField(field, edit(f.body[0], f.body[1])));
@@ -65,10 +86,16 @@ export function inlineExternalData(bytes: Uint8Array, file: string, files: { pat
   const byName = new Map(files.map((f) => [baseName(f.path), f.data] as const));
   const missing = need.filter((n) => !byName.has(baseName(n)));
   if (missing.length) {
-    fail('PolicyError', file, 'external data', `the model keeps its weights in ${missing.map((m) => `"${baseName(m)}"`).join(', ')}: give that file too (beside the .onnx, or dropped / picked together with it)`);
+    fail(
+      'PolicyError',
+      file,
+      'external data',
+      `the model keeps its weights in ${missing.map((m) => `"${baseName(m)}"`).join(', ')}: give that file too (beside the .onnx, or dropped / picked together with it)`,
+    );
   }
   return rewrite(bytes, 0, bytes.length, file, 7, (a, b) =>
-    rewrite(bytes, a, b, file, 5, (c, d) => inlineTensor(bytes, c, d, file, byName)));
+    rewrite(bytes, a, b, file, 5, (c, d) => inlineTensor(bytes, c, d, file, byName)),
+  );
 }
 
 /** The external files a model needs (base names), [] when none. */

@@ -43,6 +43,8 @@ export const ARMATURE_NOTE = 'armature from the PD gains (a = kp / (2π·10 Hz)�
 export function policyArmature(model: RobotModel, config: PolicyConfig): number[] | null {
   if (!config.armatureFromGains || !hasNoArmature(model)) return null;
   const a = model.joints.map((j) => j.armature);
-  config.jointNames.forEach((n, i) => { a[model.jointIndex.get(n)!] = armatureFromStiffness(config.stiffness[i]); });
+  config.jointNames.forEach((n, i) => {
+    a[model.jointIndex.get(n)!] = armatureFromStiffness(config.stiffness[i]);
+  });
   return a;
 }

@@ -157,7 +157,8 @@ function readTensor(r: Reader): { name: string; location: string | null } {
     if (f === 8 && w === 2) name = r.string('TensorProto.name');
     else if (f === 13 && w === 2) {
       const e = r.sub('TensorProto.external_data');
-      let key = '', value = '';
+      let key = '',
+        value = '';
       while (e.more()) {
         const [g, v] = e.tag();
         if (g === 1 && v === 2) key = e.string('external_data key');
@@ -179,8 +180,7 @@ function readGraph(r: Reader, out: OnnxInfo): void {
       const t = readTensor(r.sub('GraphProto.initializer'));
       inits.add(t.name);
       if (t.location !== null && !out.externalFiles.includes(t.location)) out.externalFiles.push(t.location);
-    }
-    else if (f === 11 && w === 2) inputs.push(readValueInfo(r.sub('GraphProto.input')));
+    } else if (f === 11 && w === 2) inputs.push(readValueInfo(r.sub('GraphProto.input')));
     else if (f === 12 && w === 2) out.outputs.push(readValueInfo(r.sub('GraphProto.output')));
     else r.skip(w);
   }

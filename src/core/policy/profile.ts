@@ -9,8 +9,21 @@ import { obsLayouts } from '../observation/layouts';
 import type { ObsLayoutEntry } from '../observation/types';
 import type { HeldJoints, PolicyConfig } from './config';
 import {
-  DAMPING_RATIO, DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES, NATURAL_FREQ_HZ, canonicalTerm, clipPair,
-  decimationOf, isaacJointOrder, layoutEntry, nonNegative, num, parseJsonText, uniqueNames, valuesByName,
+  DAMPING_RATIO,
+  DEFAULT_ANCHOR,
+  G1_END_EFFECTORS,
+  G1_TRACKED_BODIES,
+  NATURAL_FREQ_HZ,
+  canonicalTerm,
+  clipPair,
+  decimationOf,
+  isaacJointOrder,
+  layoutEntry,
+  nonNegative,
+  num,
+  parseJsonText,
+  uniqueNames,
+  valuesByName,
 } from './conventions';
 
 type Obj = Record<string, unknown>;
@@ -59,7 +72,13 @@ export function configFromProfile(json: unknown, file: string, opts: { robot?: R
   if (Array.isArray(order)) jointNames = uniqueNames(order.map(String), file, 'jointOrder');
   else if (order === 'isaac') jointNames = isaacJointOrder(needRobot(robot, file, 'jointOrder'));
   else if (order === 'description') jointNames = needRobot(robot, file, 'jointOrder').joints.map((j) => j.name);
-  else return fail('PolicyError', file, 'jointOrder', `expected "isaac", "description" or a list of joint names, got ${JSON.stringify(order)}`);
+  else
+    return fail(
+      'PolicyError',
+      file,
+      'jointOrder',
+      `expected "isaac", "description" or a list of joint names, got ${JSON.stringify(order)}`,
+    );
   const n = jointNames.length;
   const joint = (i: number, where: string) => jointOf(needRobot(robot, file, where), jointNames[i], file, where);
 
@@ -69,10 +88,15 @@ export function configFromProfile(json: unknown, file: string, opts: { robot?: R
   if (gains.rule === 'armature') {
     const w = 2 * Math.PI * num(gains.naturalFreqHz ?? NATURAL_FREQ_HZ, file, 'gains.naturalFreqHz', { above: 0 });
     const zeta = num(gains.dampingRatio ?? DAMPING_RATIO, file, 'gains.dampingRatio', { min: 0 });
-    const arm = nonNegative(valuesByName(p.armature ?? {}, jointNames, file, 'armature', (jn, i) => {
-      const a = joint(i, 'armature').armature;
-      return a > 0 ? a : fail('PolicyError', file, 'armature', `no armature for joint ${jn} (neither in the profile nor in the robot)`);
-    }), jointNames, file, 'armature');
+    const arm = nonNegative(
+      valuesByName(p.armature ?? {}, jointNames, file, 'armature', (jn, i) => {
+        const a = joint(i, 'armature').armature;
+        return a > 0 ? a : fail('PolicyError', file, 'armature', `no armature for joint ${jn} (neither in the profile nor in the robot)`);
+      }),
+      jointNames,
+      file,
+      'armature',
+    );
     stiffness = arm.map((a) => a * w * w);
     damping = arm.map((a) => 2 * zeta * a * w);
   } else if (gains.stiffness !== undefined && gains.damping !== undefined) {
@@ -80,13 +104,17 @@ export function configFromProfile(json: unknown, file: string, opts: { robot?: R
     damping = nonNegative(valuesByName(gains.damping, jointNames, file, 'gains.damping'), jointNames, file, 'gains.damping');
   } else return fail('PolicyError', file, 'gains', 'expected {"rule": "armature"} or {"stiffness": ..., "damping": ...}');
 
-  const effortLimits = p.effortLimits === undefined || p.effortLimits === 'model'
-    ? (robot && jointNames.every((jn) => robot.jointIndex.has(jn)) ? jointNames.map((_, i) => joint(i, 'effortLimits').effortLimit) : undefined)
-    : nonNegative(valuesByName(p.effortLimits, jointNames, file, 'effortLimits'), jointNames, file, 'effortLimits');
+  const effortLimits =
+    p.effortLimits === undefined || p.effortLimits === 'model'
+      ? robot && jointNames.every((jn) => robot.jointIndex.has(jn))
+        ? jointNames.map((_, i) => joint(i, 'effortLimits').effortLimit)
+        : undefined
+      : nonNegative(valuesByName(p.effortLimits, jointNames, file, 'effortLimits'), jointNames, file, 'effortLimits');
 
-  const defaultJointPos = p.defaultJointPos === 'zero' || p.defaultJointPos === undefined
-    ? new Array<number>(n).fill(0)
-    : valuesByName(p.defaultJointPos, jointNames, file, 'defaultJointPos', () => 0);
+  const defaultJointPos =
+    p.defaultJointPos === 'zero' || p.defaultJointPos === undefined
+      ? new Array<number>(n).fill(0)
+      : valuesByName(p.defaultJointPos, jointNames, file, 'defaultJointPos', () => 0);
 
   // actions
   let actionScale: number[];
@@ -96,12 +124,14 @@ export function configFromProfile(json: unknown, file: string, opts: { robot?: R
     const k = num((as as Obj).factor ?? 0.25, file, 'actionScale.factor', { above: 0 });
     actionScale = stiffness.map((kp, i) => {
       const eff = effortLimits?.[i] ?? joint(i, 'actionScale').effortLimit;
-      if (!Number.isFinite(eff)) fail('PolicyError', file, 'actionScale', `joint ${jointNames[i]} has no effort limit for the effort-over-stiffness rule`);
+      if (!Number.isFinite(eff))
+        fail('PolicyError', file, 'actionScale', `joint ${jointNames[i]} has no effort limit for the effort-over-stiffness rule`);
       return (k * eff) / kp;
     });
   } else if (asRule === 'half-range') {
     actionScale = jointNames.map((jn, i) => {
-      const r = joint(i, 'actionScale').range ?? fail('PolicyError', file, 'actionScale', `joint ${jn} has no range for the half-range rule`);
+      const r =
+        joint(i, 'actionScale').range ?? fail('PolicyError', file, 'actionScale', `joint ${jn} has no range for the half-range rule`);
       return (r[1] - r[0]) / 2;
     });
   } else actionScale = valuesByName(as, jointNames, file, 'actionScale', () => 1);
@@ -139,9 +169,15 @@ export function configFromProfile(json: unknown, file: string, opts: { robot?: R
     ...familyKeys(p, file),
     ...(heldJoints ? { heldJoints } : {}),
     source: `profile:${name}`,
-    jointNames, stiffness, damping, defaultJointPos, actionScale, actionOffset,
+    jointNames,
+    stiffness,
+    damping,
+    defaultJointPos,
+    actionScale,
+    actionOffset,
     actionClip: clipPair(p.actionClip, file, 'actionClip'),
-    stepDt, physicsDt,
+    stepDt,
+    physicsDt,
     decimation: decimationOf(stepDt, physicsDt, file, 'stepDt'),
     observations,
     anchorBody: typeof p.anchorBody === 'string' ? p.anchorBody : DEFAULT_ANCHOR,
@@ -167,7 +203,8 @@ function familyKeys(p: Obj, file: string): Partial<PolicyConfig> {
     const r = p.referenceOutputs as Obj;
     if (r === null || typeof r !== 'object') fail('PolicyError', file, 'referenceOutputs', 'expected an object of output names');
     const q = r.quatOrder ?? 'wxyz';
-    if (q !== 'wxyz' && q !== 'xyzw') fail('PolicyError', file, 'referenceOutputs.quatOrder', `expected "wxyz" or "xyzw", got ${JSON.stringify(q)}`);
+    if (q !== 'wxyz' && q !== 'xyzw')
+      fail('PolicyError', file, 'referenceOutputs.quatOrder', `expected "wxyz" or "xyzw", got ${JSON.stringify(q)}`);
     const ro: Record<string, string> = {};
     for (const k of ['timeStep', 'jointPos', 'jointVel', 'bodyPos', 'bodyQuat', 'bodyLinVel', 'bodyAngVel']) {
       if (r[k] === undefined) continue;
@@ -191,13 +228,23 @@ function heldJointsOf(p: Obj, robot: RobotModel, driven: string[], file: string,
   if (!names.length) return undefined;
   if (h === undefined || h === null) {
     if (explicitOrder) {
-      fail('PolicyError', file, 'jointOrder', `omits robot joint(s) ${names.join(', ')}: list them, or hold them with "heldJoints": {"stiffness", "damping", "positions"}`);
+      fail(
+        'PolicyError',
+        file,
+        'jointOrder',
+        `omits robot joint(s) ${names.join(', ')}: list them, or hold them with "heldJoints": {"stiffness", "damping", "positions"}`,
+      );
     }
     return undefined;
   }
   if (typeof h !== 'object') return fail('PolicyError', file, 'heldJoints', 'expected {"stiffness", "damping", "positions"}');
   const gain = (k: 'stiffness' | 'damping') =>
-    nonNegative(valuesByName(h[k] ?? fail('PolicyError', file, `heldJoints.${k}`, 'missing'), names, file, `heldJoints.${k}`), names, file, `heldJoints.${k}`);
+    nonNegative(
+      valuesByName(h[k] ?? fail('PolicyError', file, `heldJoints.${k}`, 'missing'), names, file, `heldJoints.${k}`),
+      names,
+      file,
+      `heldJoints.${k}`,
+    );
   return {
     names,
     positions: h.positions === undefined ? names.map(() => 0) : valuesByName(h.positions, names, file, 'heldJoints.positions', () => 0),

@@ -5,7 +5,10 @@
  */
 import { fail } from '../errors';
 
-export const WIRE_VARINT = 0, WIRE_I64 = 1, WIRE_LEN = 2, WIRE_I32 = 5;
+export const WIRE_VARINT = 0,
+  WIRE_I64 = 1,
+  WIRE_LEN = 2,
+  WIRE_I32 = 5;
 
 /** One field of a message: its whole span (tag included) and, when length-delimited, its payload. */
 export interface Field {
@@ -18,7 +21,8 @@ export interface Field {
 
 /** The varint at `pos` (before `end`) and the position after it. */
 export function varintAt(buf: Uint8Array, pos: number, end: number, file: string): [number, number] {
-  let v = 0, mul = 1;
+  let v = 0,
+    mul = 1;
   for (let i = 0; i < 10; i++) {
     if (pos >= end) fail('ParseError', file, `byte ${pos}`, 'truncated varint (not a valid ONNX model?)');
     const b = buf[pos++];
@@ -37,7 +41,8 @@ export function fieldsOf(buf: Uint8Array, start: number, end: number, file: stri
     const at = pos;
     const [tag, p] = varintAt(buf, pos, end, file);
     pos = p;
-    const field = Math.floor(tag / 8), wire = tag & 7;
+    const field = Math.floor(tag / 8),
+      wire = tag & 7;
     let body: [number, number] | null = null;
     if (wire === WIRE_VARINT) pos = varintAt(buf, pos, end, file)[1];
     else if (wire === WIRE_I64) pos += 8;
@@ -54,7 +59,8 @@ export function fieldsOf(buf: Uint8Array, start: number, end: number, file: stri
 }
 
 /** The value of a varint field (its tag skipped). */
-export const varintValue = (buf: Uint8Array, f: Field, file: string): number => varintAt(buf, varintAt(buf, f.start, f.end, file)[1], f.end, file)[0];
+export const varintValue = (buf: Uint8Array, f: Field, file: string): number =>
+  varintAt(buf, varintAt(buf, f.start, f.end, file)[1], f.end, file)[0];
 
 export function encVarint(v: number): number[] {
   const out: number[] = [];

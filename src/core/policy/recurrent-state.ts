@@ -15,7 +15,11 @@ export class RecurrentSlot {
   readonly inner: number;
   data = new Float32Array(0);
 
-  constructor(readonly spec: RecurrentState, readonly dims: readonly (number | string)[], readonly batchAxis: number) {
+  constructor(
+    readonly spec: RecurrentState,
+    readonly dims: readonly (number | string)[],
+    readonly batchAxis: number,
+  ) {
     this.per = prod(spec.shape);
     this.outer = prod(spec.shape.slice(0, batchAxis));
     this.inner = this.per / Math.max(1, this.outer);
@@ -39,7 +43,12 @@ export class RecurrentSlot {
 
   scatter(values: Float32Array, env: number, rows: number, file: string): void {
     if (values.length !== rows * this.per) {
-      fail('PolicyError', file, `output ${this.spec.output}`, `returned ${values.length} values for ${rows} env(s) × ${this.per} state values`);
+      fail(
+        'PolicyError',
+        file,
+        `output ${this.spec.output}`,
+        `returned ${values.length} values for ${rows} env(s) × ${this.per} state values`,
+      );
     }
     for (let r = 0; r < rows; r++) {
       for (let o = 0; o < this.outer; o++) {
@@ -55,4 +64,3 @@ export class RecurrentSlot {
     return d;
   }
 }
-

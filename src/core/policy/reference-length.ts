@@ -33,7 +33,8 @@ function same(a: Sample, b: Sample): boolean {
   if (a === null || b === null) return a === b;
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) {
-    const x = a[k], y = b[k];
+    const x = a[k],
+      y = b[k];
     if (x.length !== y.length) return false;
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) return false;
   }
@@ -41,7 +42,12 @@ function same(a: Sample, b: Sample): boolean {
 }
 
 /** Probe the last step of the reference embedded in `session` (one env, zero observations of `obsSize`). */
-export async function probeReferenceLength(session: PolicySession, config: PolicyConfig, obsSize: number, file: string): Promise<ReferenceLength> {
+export async function probeReferenceLength(
+  session: PolicySession,
+  config: PolicyConfig,
+  obsSize: number,
+  file: string,
+): Promise<ReferenceLength> {
   const obs = new Float32Array(obsSize);
   const wanted = referenceKeys(config);
   let probes = 0;
@@ -55,11 +61,14 @@ export async function probeReferenceLength(session: PolicySession, config: Polic
       return null; // the graph fails past its last frame
     }
     if (!out) return fail('PolicyError', file, 'outputs', 'the embedded-reference policy returned no reference outputs');
-    const keys = Object.keys(out).filter((k) => wanted.has(k)).sort();
+    const keys = Object.keys(out)
+      .filter((k) => wanted.has(k))
+      .sort();
     return (keys.length ? keys : Object.keys(out).sort()).map((k) => out[k]);
   };
   const end = await at(PROBE_FAR);
-  let lo = 0, hi = 1;
+  let lo = 0,
+    hi = 1;
   if (same(await at(0), end)) hi = 0;
   else {
     while (!same(await at(hi), end)) {

@@ -35,14 +35,21 @@ export const identityAlignment = (): Alignment => ({ yaw: 0, x: 0, y: 0, z: 0 })
  * The alignment that puts the reference anchor (pose refPos/refQuat) onto the robot anchor by yaw and
  * horizontal position (heights are kept), as BeyondMimic's deployment does at start.
  */
-export function alignmentFor(robotPos: ArrayLike<number>, robotQuat: ArrayLike<number>, refPos: ArrayLike<number>, refQuat: ArrayLike<number>): Alignment {
+export function alignmentFor(
+  robotPos: ArrayLike<number>,
+  robotQuat: ArrayLike<number>,
+  refPos: ArrayLike<number>,
+  refQuat: ArrayLike<number>,
+): Alignment {
   const yaw = qYaw(robotQuat) - qYaw(refQuat);
-  const c = Math.cos(yaw), s = Math.sin(yaw);
+  const c = Math.cos(yaw),
+    s = Math.sin(yaw);
   return { yaw, x: robotPos[0] - (c * refPos[0] - s * refPos[1]), y: robotPos[1] - (s * refPos[0] + c * refPos[1]), z: 0 };
 }
 
 function rotVec(c: number, s: number, a: Float32Array, o: number, tx = 0, ty = 0, tz = 0): void {
-  const x = a[o], y = a[o + 1];
+  const x = a[o],
+    y = a[o + 1];
   a[o] = c * x - s * y + tx;
   a[o + 1] = s * x + c * y + ty;
   a[o + 2] += tz;
@@ -50,7 +57,10 @@ function rotVec(c: number, s: number, a: Float32Array, o: number, tx = 0, ty = 0
 
 function rotQuat(hw: number, hz: number, a: Float32Array, o: number): void {
   // q' = qz(yaw) · q, qz = [hw, 0, 0, hz]
-  const w = a[o], x = a[o + 1], y = a[o + 2], z = a[o + 3];
+  const w = a[o],
+    x = a[o + 1],
+    y = a[o + 2],
+    z = a[o + 3];
   a[o] = hw * w - hz * z;
   a[o + 1] = hw * x - hz * y;
   a[o + 2] = hw * y + hz * x;
@@ -60,8 +70,10 @@ function rotQuat(hw: number, hz: number, a: Float32Array, o: number): void {
 /** Apply an alignment in place to env e's root and body poses and velocities. */
 export function applyAlignment(ref: BatchState, e: number, al: Alignment): void {
   if (al.yaw === 0 && al.x === 0 && al.y === 0 && al.z === 0) return;
-  const c = Math.cos(al.yaw), s = Math.sin(al.yaw);
-  const hw = Math.cos(al.yaw / 2), hz = Math.sin(al.yaw / 2);
+  const c = Math.cos(al.yaw),
+    s = Math.sin(al.yaw);
+  const hw = Math.cos(al.yaw / 2),
+    hz = Math.sin(al.yaw / 2);
   rotVec(c, s, ref.rootPos, e * 3, al.x, al.y, al.z);
   rotQuat(hw, hz, ref.rootQuat, e * 4);
   rotVec(c, s, ref.rootLinVel, e * 3);
@@ -90,7 +102,8 @@ export class EmbeddedReference {
   ) {
     this.bodies = bodyNames.map((b) => {
       const i = model.bodyIndex.get(b);
-      if (i === undefined) fail('PolicyError', file, `body ${b}`, `tracked body ${b} of the embedded reference is not in robot "${model.name}"`);
+      if (i === undefined)
+        fail('PolicyError', file, `body ${b}`, `tracked body ${b} of the embedded reference is not in robot "${model.name}"`);
       return i!;
     });
     this.rootSlot = this.bodies.indexOf(0);
@@ -115,21 +128,27 @@ export class EmbeddedReference {
 
   /** Write env e of the outputs (each n × per-env size) into ref env e. */
   write(out: Record<string, Float32Array>, n: number, ref: BatchState, e: number): void {
-    const na = this.policyJoints.length, nj = ref.nj, nb = ref.nb, nt = this.bodies.length;
+    const na = this.policyJoints.length,
+      nj = ref.nj,
+      nb = ref.nb,
+      nt = this.bodies.length;
     const get = (k: string, per: number): Float32Array | null => {
       const a = out[k];
       if (!a) return null;
       if (a.length !== n * per) fail('PolicyError', this.file, `output ${k}`, `has ${a.length / n} values per env, expected ${per}`);
       return a.subarray(e * per, (e + 1) * per);
     };
-    const jp = get('joint_pos', na), jv = get('joint_vel', na);
+    const jp = get('joint_pos', na),
+      jv = get('joint_vel', na);
     if (!jp) return fail('PolicyError', this.file, 'output joint_pos', 'the embedded-reference policy has no joint_pos output');
     for (let i = 0; i < na; i++) {
       ref.jointPos[e * nj + this.policyJoints[i]] = jp[i];
       ref.jointVel[e * nj + this.policyJoints[i]] = jv ? jv[i] : 0;
     }
-    const bp = get('body_pos_w', nt * 3), bq = get('body_quat_w', nt * 4);
-    const bl = get('body_lin_vel_w', nt * 3), ba = get('body_ang_vel_w', nt * 3);
+    const bp = get('body_pos_w', nt * 3),
+      bq = get('body_quat_w', nt * 4);
+    const bl = get('body_lin_vel_w', nt * 3),
+      ba = get('body_ang_vel_w', nt * 3);
     const q = ref.jointPos.subarray(e * nj, (e + 1) * nj);
     if (bp && bq && this.rootSlot >= 0) {
       // every body from the root pose and the joints, then the tracked ones exactly as the policy gives them

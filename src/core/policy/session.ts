@@ -63,8 +63,12 @@ const TIME_TYPES = ['float32', 'int64', 'int32'];
 
 /** BeyondMimic names for the embedded-reference keys of ReferenceOutputs. */
 const CANONICAL: Record<string, string> = {
-  jointPos: 'joint_pos', jointVel: 'joint_vel', bodyPos: 'body_pos_w', bodyQuat: 'body_quat_w',
-  bodyLinVel: 'body_lin_vel_w', bodyAngVel: 'body_ang_vel_w',
+  jointPos: 'joint_pos',
+  jointVel: 'joint_vel',
+  bodyPos: 'body_pos_w',
+  bodyQuat: 'body_quat_w',
+  bodyLinVel: 'body_lin_vel_w',
+  bodyAngVel: 'body_ang_vel_w',
 };
 
 /** Missing external-data files → PolicyError naming the file the model needs. */
@@ -73,7 +77,12 @@ function checkExternalData(bytes: Uint8Array, file: string, given: ExternalDataF
   const have = new Set(given.map((g) => g.path.split(/[\\/]/).pop()));
   const missing = need.filter((p) => !have.has(p.split(/[\\/]/).pop()));
   if (missing.length) {
-    fail('PolicyError', file, 'external data', `the model keeps its weights in ${missing.map((m) => `"${m}"`).join(', ')}: give that file too (beside the .onnx, or dropped / picked together with it)`);
+    fail(
+      'PolicyError',
+      file,
+      'external data',
+      `the model keeps its weights in ${missing.map((m) => `"${m}"`).join(', ')}: give that file too (beside the .onnx, or dropped / picked together with it)`,
+    );
   }
 }
 
@@ -82,9 +91,9 @@ const toF32 = async (t: Tensor): Promise<Float32Array> => {
   return d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>, Number);
 };
 
-
 /** Float32 arrays joined end to end (per-env outputs gathered env-major). */
-const catF32 = (arrs: Float32Array[]): Float32Array => new Float32Array(concat(arrs.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))).buffer);
+const catF32 = (arrs: Float32Array[]): Float32Array =>
+  new Float32Array(concat(arrs.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))).buffer);
 
 export class PolicySession {
   readonly inputNames: readonly string[];
@@ -117,14 +126,22 @@ export class PolicySession {
     this.ep = ep;
     this.inputNames = session.inputNames;
     this.outputNames = session.outputNames;
-    const ins = session.inputMetadata.map(metaOf), outs = session.outputMetadata.map(metaOf);
+    const ins = session.inputMetadata.map(metaOf),
+      outs = session.outputMetadata.map(metaOf);
     const rec = config.recurrent ?? [];
     const tsName = config.referenceOutputs?.timeStep ?? 'time_step';
     const recIn = new Set(rec.map((r) => r.input));
-    const obs = ins.find((i) => i.name === 'obs') ?? ins.find((i) => i.name !== tsName && !recIn.has(i.name))
-      ?? fail('PolicyError', file, 'graph inputs', 'no observation input');
+    const obs =
+      ins.find((i) => i.name === 'obs') ??
+      ins.find((i) => i.name !== tsName && !recIn.has(i.name)) ??
+      fail('PolicyError', file, 'graph inputs', 'no observation input');
     if (obs.type !== 'float32') {
-      fail('PolicyError', file, `input ${obs.name}`, `the observation input has type ${obs.type}; policies take float32 observations (re-export with a float input)`);
+      fail(
+        'PolicyError',
+        file,
+        `input ${obs.name}`,
+        `the observation input has type ${obs.type}; policies take float32 observations (re-export with a float input)`,
+      );
     }
     this.obsInput = obs.name;
     const ts = ins.find((i) => i.name === tsName);
@@ -142,16 +159,26 @@ export class PolicySession {
     this.slots = rec.map((r) => this.slotFor(r, ins, outs));
     const others = ins.filter((i) => i.name !== this.obsInput && i.name !== this.timeStepInput && !recIn.has(i.name));
     if (others.length) {
-      fail('PolicyError', file, `input ${others[0].name}`,
-        `this runtime cannot feed input(s) ${others.map((i) => `${i.name} [${i.dims.join(', ')}] ${i.type}`).join('; ')} (it feeds the observation, time_step and recognised recurrent state)`);
+      fail(
+        'PolicyError',
+        file,
+        `input ${others[0].name}`,
+        `this runtime cannot feed input(s) ${others.map((i) => `${i.name} [${i.dims.join(', ')}] ${i.type}`).join('; ')} (it feeds the observation, time_step and recognised recurrent state)`,
+      );
     }
-    this.refMap = this.referenceMap(outs.map((o) => o.name), new Set(rec.map((r) => r.output)));
+    this.refMap = this.referenceMap(
+      outs.map((o) => o.name),
+      new Set(rec.map((r) => r.output)),
+    );
   }
 
   private slotFor(r: RecurrentState, ins: Meta[], outs: Meta[]): RecurrentSlot {
-    const i = ins.find((x) => x.name === r.input) ?? fail('PolicyError', this.file, `input ${r.input}`, 'recurrent state input not in the graph');
-    if (!outs.some((o) => o.name === r.output)) fail('PolicyError', this.file, `output ${r.output}`, 'recurrent state output not in the graph');
-    if (i.type !== 'float32') fail('PolicyError', this.file, `input ${r.input}`, `recurrent state of type ${i.type}; only float32 state is fed`);
+    const i =
+      ins.find((x) => x.name === r.input) ?? fail('PolicyError', this.file, `input ${r.input}`, 'recurrent state input not in the graph');
+    if (!outs.some((o) => o.name === r.output))
+      fail('PolicyError', this.file, `output ${r.output}`, 'recurrent state output not in the graph');
+    if (i.type !== 'float32')
+      fail('PolicyError', this.file, `input ${r.input}`, `recurrent state of type ${i.type}; only float32 state is fed`);
     const sym = i.dims.findIndex((d) => typeof d !== 'number');
     // PyTorch RNN state is [layers, batch, hidden]; others put the batch first
     const axis = sym >= 0 ? sym : i.dims.length === 3 ? 1 : 0;
@@ -166,17 +193,31 @@ export class PolicySession {
     for (const [key, canon] of Object.entries(CANONICAL)) {
       const name = (ro as unknown as Record<string, string | undefined>)[key];
       if (name === undefined) continue;
-      if (!outputs.includes(name)) fail('PolicyError', this.file, `output ${name}`, `the config names "${name}" as the reference's ${canon}, the graph has no such output`);
+      if (!outputs.includes(name))
+        fail(
+          'PolicyError',
+          this.file,
+          `output ${name}`,
+          `the config names "${name}" as the reference's ${canon}, the graph has no such output`,
+        );
       map.push([name, canon, key === 'bodyQuat' && ro.quatOrder === 'xyzw']);
     }
     return map;
   }
 
-  private static async load(ort: OrtRuntime, bytes: Uint8Array, opts: PolicySessionOptions, file: string): Promise<ortTypes.InferenceSession> {
+  private static async load(
+    ort: OrtRuntime,
+    bytes: Uint8Array,
+    opts: PolicySessionOptions,
+    file: string,
+  ): Promise<ortTypes.InferenceSession> {
     const ep = opts.ep ?? 'wasm';
-    const provider = ep === 'webgpu'
-      ? (opts.device ? ({ name: 'webgpu', device: opts.device } as ortTypes.InferenceSession.ExecutionProviderConfig) : 'webgpu')
-      : 'wasm';
+    const provider =
+      ep === 'webgpu'
+        ? opts.device
+          ? ({ name: 'webgpu', device: opts.device } as ortTypes.InferenceSession.ExecutionProviderConfig)
+          : 'webgpu'
+        : 'wasm';
     try {
       return await ort.InferenceSession.create(bytes, {
         executionProviders: [provider],
@@ -185,11 +226,22 @@ export class PolicySession {
       });
     } catch (e) {
       const msg = String((e as Error).message ?? e).split('\n')[0];
-      throw new MimicError(ep === 'webgpu' ? 'GpuError' : 'ParseError', file, `onnxruntime-web (${ep})`, `could not load the model: ${msg}`);
+      throw new MimicError(
+        ep === 'webgpu' ? 'GpuError' : 'ParseError',
+        file,
+        `onnxruntime-web (${ep})`,
+        `could not load the model: ${msg}`,
+      );
     }
   }
 
-  private static async wrap(ort: OrtRuntime, session: ortTypes.InferenceSession, config: SessionConfig, file: string, ep: 'wasm' | 'webgpu'): Promise<PolicySession> {
+  private static async wrap(
+    ort: OrtRuntime,
+    session: ortTypes.InferenceSession,
+    config: SessionConfig,
+    file: string,
+    ep: 'wasm' | 'webgpu',
+  ): Promise<PolicySession> {
     try {
       return new PolicySession(session, config, file, ort, ep);
     } catch (e) {
@@ -213,13 +265,24 @@ export class PolicySession {
    * A graph whose batch is fixed at 1: its batch dim made symbolic (batch-dim.ts) and checked against per-env runs
    * (batch-probe.ts); the batched session when they agree, else the single one (per-env runs) with a note.
    */
-  private static async batchable(single: PolicySession, bytes: Uint8Array, opts: PolicySessionOptions, file: string): Promise<PolicySession> {
+  private static async batchable(
+    single: PolicySession,
+    bytes: Uint8Array,
+    opts: PolicySessionOptions,
+    file: string,
+  ): Promise<PolicySession> {
     let why: string;
     try {
       const rw = withSymbolicBatch(bytes, file);
       if (!rw) why = 'no input with a fixed batch of 1 found';
       else {
-        const batched = await PolicySession.wrap(single.runtime, await PolicySession.load(single.runtime, rw.bytes, opts, file), single.config, file, single.ep);
+        const batched = await PolicySession.wrap(
+          single.runtime,
+          await PolicySession.load(single.runtime, rw.bytes, opts, file),
+          single.config,
+          file,
+          single.ep,
+        );
         const bad = batched.fixedBatch === null ? await batchDisagreement(single, batched) : 'the rewritten graph still fixes the batch';
         if (bad === null) {
           await single.release();
@@ -293,7 +356,12 @@ export class PolicySession {
   async run(obs: Float32Array, n: number, timeStep?: Float32Array): Promise<PolicyRunResult> {
     const size = obs.length / n;
     if (!Number.isInteger(size) || (this.obsSize > 0 && size !== this.obsSize)) {
-      fail('PolicyError', this.file, `input ${this.obsInput}`, `got ${obs.length} values for ${n} envs, the model takes ${this.obsSize} per env`);
+      fail(
+        'PolicyError',
+        this.file,
+        `input ${this.obsInput}`,
+        `got ${obs.length} values for ${n} envs, the model takes ${this.obsSize} per env`,
+      );
     }
     this.checkBatch(n);
     const T = this.runtime.Tensor;
@@ -318,8 +386,10 @@ export class PolicySession {
     const T = this.runtime.Tensor;
     const feeds: Record<string, Tensor> = { [this.obsInput]: obs };
     if (this.timeStepInput) {
-      if (!timeStep || timeStep.length < env + rows) fail('PolicyError', this.file, `input ${this.timeStepInput}`, 'this policy needs the reference time step of every env');
-      const rowsOf = timeStep instanceof Float32Array ? timeStep.subarray(env, env + rows) : Array.from({ length: rows }, (_, r) => timeStep![env + r]);
+      if (!timeStep || timeStep.length < env + rows)
+        fail('PolicyError', this.file, `input ${this.timeStepInput}`, 'this policy needs the reference time step of every env');
+      const rowsOf =
+        timeStep instanceof Float32Array ? timeStep.subarray(env, env + rows) : Array.from({ length: rows }, (_, r) => timeStep![env + r]);
       feeds[this.timeStepInput] = this.timeTensor(rowsOf, rows);
     }
     for (const s of this.slots) {
@@ -329,7 +399,12 @@ export class PolicySession {
     const out = await this.session.run(feeds);
     const actions = await toF32(out[this.actionsOutput]);
     if (actions.length !== rows * this.nActions) {
-      fail('PolicyError', this.file, `output ${this.actionsOutput}`, `returned ${actions.length} values for ${rows} envs × ${this.nActions} joints`);
+      fail(
+        'PolicyError',
+        this.file,
+        `output ${this.actionsOutput}`,
+        `returned ${actions.length} values for ${rows} envs × ${this.nActions} joints`,
+      );
     }
     for (const s of this.slots) s.scatter(await toF32(out[s.spec.output]), env, rows, this.file);
     const result: PolicyRunResult = { actions };

@@ -3,8 +3,18 @@ import { parse as parseYaml } from 'yaml';
 import { fail } from '../errors';
 import type { PolicyConfig } from './config';
 import {
-  BEYONDMIMIC_ALIASES, DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES, canonicalTerm, clipPair, decimationOf,
-  layoutEntry, nonNegative, numList, strList, uniqueNames,
+  BEYONDMIMIC_ALIASES,
+  DEFAULT_ANCHOR,
+  G1_END_EFFECTORS,
+  G1_TRACKED_BODIES,
+  canonicalTerm,
+  clipPair,
+  decimationOf,
+  layoutEntry,
+  nonNegative,
+  numList,
+  strList,
+  uniqueNames,
 } from './conventions';
 
 // ---------------------------------------------------------------- BeyondMimic metadata
@@ -23,9 +33,12 @@ export function configFromMetadata(meta: Record<string, string>, file: string): 
   };
   const defaultJointPos = list('default_joint_pos');
   const obsNames = strList(need('observation_names'));
-  const hist = meta.observation_history_lengths ? numList(meta.observation_history_lengths, file, 'metadata_props.observation_history_lengths', obsNames.length) : [];
+  const hist = meta.observation_history_lengths
+    ? numList(meta.observation_history_lengths, file, 'metadata_props.observation_history_lengths', obsNames.length)
+    : [];
   const observations = obsNames.map((name, i) =>
-    layoutEntry(canonicalTerm(name, BEYONDMIMIC_ALIASES), hist[i] ?? 1, 1, null, file, `metadata_props.observation_names[${i}]`));
+    layoutEntry(canonicalTerm(name, BEYONDMIMIC_ALIASES), hist[i] ?? 1, 1, null, file, `metadata_props.observation_names[${i}]`),
+  );
   const stepDt = meta.step_dt ? Number(meta.step_dt) : 0.02;
   uniqueNames(jointNames, file, 'metadata_props.joint_names');
   for (const k of ['joint_stiffness', 'joint_damping']) nonNegative(list(k), jointNames, file, `metadata_props.${k}`);
@@ -86,29 +99,44 @@ export function configFromDeployYaml(text: string, file: string, robotJointNames
   });
   if (new Set(map).size !== n) fail('PolicyError', file, 'joint_ids_map', 'lists a joint twice');
   const jointNames = map.map((d) => robotJointNames[d]);
-  if (y.step_dt !== undefined && typeof y.step_dt !== 'number') fail('PolicyError', file, 'step_dt', `expected a number of seconds, got ${JSON.stringify(y.step_dt)}`);
+  if (y.step_dt !== undefined && typeof y.step_dt !== 'number')
+    fail('PolicyError', file, 'step_dt', `expected a number of seconds, got ${JSON.stringify(y.step_dt)}`);
   const byDescription = (key: string): number[] => {
     const v = numList(y[key] ?? fail('PolicyError', file, key, 'missing'), file, key);
-    if (v.length !== nDesc) fail('PolicyError', file, key, `has ${v.length} values, expected ${nDesc} (one per robot joint, description order)`);
+    if (v.length !== nDesc)
+      fail('PolicyError', file, key, `has ${v.length} values, expected ${nDesc} (one per robot joint, description order)`);
     return map.map((d) => v[d]);
   };
   const stiffness = nonNegative(byDescription('stiffness'), jointNames, file, 'stiffness');
   const damping = nonNegative(byDescription('damping'), jointNames, file, 'damping');
-  const defaultJointPos = numList(y.default_joint_pos ?? fail('PolicyError', file, 'default_joint_pos', 'missing'), file, 'default_joint_pos', n);
+  const defaultJointPos = numList(
+    y.default_joint_pos ?? fail('PolicyError', file, 'default_joint_pos', 'missing'),
+    file,
+    'default_joint_pos',
+    n,
+  );
   const actions = (y.actions ?? {}) as Record<string, Record<string, unknown>>;
   const act = actions.JointPositionAction ?? Object.values(actions)[0] ?? fail('PolicyError', file, 'actions', 'no action term');
   const actionScale = act.scale === undefined ? new Array<number>(n).fill(1) : numList(act.scale, file, 'actions.scale', n);
-  const actionOffset = act.offset === undefined || act.offset === null ? defaultJointPos.slice() : numList(act.offset, file, 'actions.offset', n);
+  const actionOffset =
+    act.offset === undefined || act.offset === null ? defaultJointPos.slice() : numList(act.offset, file, 'actions.offset', n);
   const obs = (y.observations ?? fail('PolicyError', file, 'observations', 'missing')) as Record<string, Record<string, unknown> | null>;
   const observations = Object.entries(obs).map(([name, o]) =>
-    layoutEntry(canonicalTerm(name), o?.history_length, o?.scale, o?.clip, file, `observations.${name}`));
+    layoutEntry(canonicalTerm(name), o?.history_length, o?.scale, o?.clip, file, `observations.${name}`),
+  );
   const stepDt = Number(y.step_dt ?? 0.02);
   const physicsDt = 0.005;
   return {
     source: 'deploy.yaml',
-    jointNames, stiffness, damping, defaultJointPos, actionScale, actionOffset,
+    jointNames,
+    stiffness,
+    damping,
+    defaultJointPos,
+    actionScale,
+    actionOffset,
     actionClip: clipPair(act.clip, file, 'actions.clip'),
-    stepDt, physicsDt,
+    stepDt,
+    physicsDt,
     decimation: decimationOf(stepDt, physicsDt, file, 'step_dt'),
     observations,
     anchorBody: DEFAULT_ANCHOR,
@@ -119,4 +147,3 @@ export function configFromDeployYaml(text: string, file: string, robotJointNames
     nSkills: 0,
   };
 }
-

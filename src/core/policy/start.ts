@@ -43,19 +43,27 @@ function bodyPoints(model: RobotModel): (number[][] | null)[] {
 /** The lowest collision point of env e of a state (body poses), and its body. */
 export function lowestPoint(model: RobotModel, s: Pick<BatchState, 'nb' | 'bodyPos' | 'bodyQuat'>, e: number): { z: number; body: number } {
   const pts = bodyPoints(model);
-  let z = Infinity, body = 0;
+  let z = Infinity,
+    body = 0;
   for (let b = 0; b < s.nb; b++) {
     const p = pts[b];
     if (!p) continue;
     const i = e * s.nb + b;
     const zb = lowestZ(p, s.bodyPos.subarray(i * 3, i * 3 + 3), s.bodyQuat.subarray(i * 4, i * 4 + 4));
-    if (zb < z) { z = zb; body = b; }
+    if (zb < z) {
+      z = zb;
+      body = b;
+    }
   }
   return Number.isFinite(z) ? { z, body } : { z: 0, body: 0 };
 }
 
 /** The vertical shift that puts env e's lowest collision point on the floor (0 within the tolerance). */
-export function groundShift(model: RobotModel, s: Pick<BatchState, 'nb' | 'bodyPos' | 'bodyQuat'>, e: number): { dz: number; body: string } {
+export function groundShift(
+  model: RobotModel,
+  s: Pick<BatchState, 'nb' | 'bodyPos' | 'bodyQuat'>,
+  e: number,
+): { dz: number; body: string } {
   const low = lowestPoint(model, s, e);
   return { dz: Math.abs(low.z) > GROUND_TOLERANCE ? -low.z : 0, body: model.bodies[low.body].name };
 }
@@ -65,27 +73,40 @@ export function groundShift(model: RobotModel, s: Pick<BatchState, 'nb' | 'bodyP
  * its lowest collision point on the floor.
  */
 export function standInPose(engine: PhysicsEngine, e: number, jointPos: ArrayLike<number>): void {
-  const m = engine.model, s = engine.state, nb = m.bodies.length;
+  const m = engine.model,
+    s = engine.state,
+    nb = m.bodies.length;
   const rootQuat = qFromAxisAngle([0, 0, 1], qYaw(s.rootQuat.subarray(e * 4, e * 4 + 4)));
-  const pos = new Float32Array(nb * 3), quat = new Float32Array(nb * 4);
-  const x = s.rootPos[e * 3], y = s.rootPos[e * 3 + 1];
+  const pos = new Float32Array(nb * 3),
+    quat = new Float32Array(nb * 4);
+  const x = s.rootPos[e * 3],
+    y = s.rootPos[e * 3 + 1];
   forwardKinematics(m, [x, y, 0], rootQuat, jointPos, pos, quat);
   const low = lowestPoint(m, { nb, bodyPos: pos, bodyQuat: quat }, 0);
   engine.reset(e, { rootPos: [x, y, -low.z], rootQuat, jointPos });
 }
 
 /** The policy's default pose in model joint order (other joints: held positions, else 0). */
-export function defaultPose(model: RobotModel, config: { jointNames: string[]; defaultJointPos: number[]; heldJoints?: { names: string[]; positions: number[] } }): number[] {
+export function defaultPose(
+  model: RobotModel,
+  config: { jointNames: string[]; defaultJointPos: number[]; heldJoints?: { names: string[]; positions: number[] } },
+): number[] {
   const q = model.joints.map(() => 0);
-  config.heldJoints?.names.forEach((n, i) => { const j = model.jointIndex.get(n); if (j !== undefined) q[j] = config.heldJoints!.positions[i]; });
-  config.jointNames.forEach((n, i) => { q[model.jointIndex.get(n)!] = config.defaultJointPos[i]; });
+  config.heldJoints?.names.forEach((n, i) => {
+    const j = model.jointIndex.get(n);
+    if (j !== undefined) q[j] = config.heldJoints!.positions[i];
+  });
+  config.jointNames.forEach((n, i) => {
+    q[model.jointIndex.get(n)!] = config.defaultJointPos[i];
+  });
   return q;
 }
 
 /** Root height at which a pose (root upright at the origin) has its lowest collision point on the floor. */
 export function standingHeight(model: RobotModel, jointPos: ArrayLike<number>): number {
-  const nb = model.bodies.length, pos = new Float32Array(nb * 3), quat = new Float32Array(nb * 4);
+  const nb = model.bodies.length,
+    pos = new Float32Array(nb * 3),
+    quat = new Float32Array(nb * 4);
   forwardKinematics(model, [0, 0, 0], [1, 0, 0, 0], jointPos, pos, quat);
   return -lowestPoint(model, { nb, bodyPos: pos, bodyQuat: quat }, 0).z;
 }
-

@@ -27,14 +27,19 @@ export interface TerminationCheck {
 
 /** z component of gravity (0,0,-1) expressed in the frame of quaternion q = [w,x,y,z] at offset o. */
 function gravityZ(q: ArrayLike<number>, o: number): number {
-  const x = q[o + 1], y = q[o + 2];
+  const x = q[o + 1],
+    y = q[o + 2];
   // R^T (0,0,-1) z-component = -(1 - 2(x² + y²)) for a unit quaternion
   return -(1 - 2 * (x * x + y * y));
 }
 
 /** First termination reason for env e, or null. anchor and endEffectors are body indices. */
 export function checkTermination(
-  state: BatchState, ref: BatchState, e: number, anchor: number, endEffectors: ArrayLike<number>,
+  state: BatchState,
+  ref: BatchState,
+  e: number,
+  anchor: number,
+  endEffectors: ArrayLike<number>,
   th: TerminationThresholds = beyondMimicThresholds,
 ): TerminationCheck | null {
   const nb = state.nb;

@@ -13,14 +13,22 @@ export const gmtDoc: MetricSetDoc = {
   source: 'Chen et al., GMT: General Motion Tracking for Humanoid Whole-Body Control (arXiv 2506.14770, 2025)',
   success: '',
   metrics: [
-    { key: 'mpkpe_mm', label: 'E_mpkpe (key bodies, heading frame)', unit: 'mm', formula: 'mean over frames and key bodies of |H⁻¹(p − p_root) − Ĥ⁻¹(p̂ − p̂_root)|, H = yaw of the root' },
+    {
+      key: 'mpkpe_mm',
+      label: 'E_mpkpe (key bodies, heading frame)',
+      unit: 'mm',
+      formula: 'mean over frames and key bodies of |H⁻¹(p − p_root) − Ĥ⁻¹(p̂ − p̂_root)|, H = yaw of the root',
+    },
     { key: 'mpjpe_rad', label: 'E_mpjpe (joint angle)', unit: 'rad', formula: 'mean over frames and evaluated joints of |q − q̂|' },
   ],
 };
 
 /** Yaw (rad) of quaternion [w,x,y,z] at offset o. */
 export function yawOf(q: ArrayLike<number>, o: number): number {
-  const w = q[o], x = q[o + 1], y = q[o + 2], z = q[o + 3];
+  const w = q[o],
+    x = q[o + 1],
+    y = q[o + 2],
+    z = q[o + 3];
   return Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
 }
 
@@ -29,41 +37,73 @@ export class GmtAccumulator implements SetAccumulator {
   private readonly s: Float64Array[]; // [frames, mpkpe, mpjpe]
   private readonly keys: number[];
 
-  constructor(n: number, private readonly sel: SetSelection) {
+  constructor(
+    n: number,
+    private readonly sel: SetSelection,
+  ) {
     this.keys = sel.keyBodies ?? sel.tracked;
     this.s = perEnv(n, 3);
   }
 
-  reset(e: number): void { this.s[e].fill(0); }
+  reset(e: number): void {
+    this.s[e].fill(0);
+  }
 
   add(state: State, ref: State, e: number): void {
-    const s = this.s[e], nb = state.nb, P = state.bodyPos, R = ref.bodyPos;
+    const s = this.s[e],
+      nb = state.nb,
+      P = state.bodyPos,
+      R = ref.bodyPos;
     s[0]++;
-    const ro = (e * nb + this.sel.root) * 3, rq = (e * nb + this.sel.root) * 4;
-    const ys = yawOf(state.bodyQuat, rq), yr = yawOf(ref.bodyQuat, rq);
-    const cs = Math.cos(ys), ss = Math.sin(ys), cr = Math.cos(yr), sr = Math.sin(yr);
+    const ro = (e * nb + this.sel.root) * 3,
+      rq = (e * nb + this.sel.root) * 4;
+    const ys = yawOf(state.bodyQuat, rq),
+      yr = yawOf(ref.bodyQuat, rq);
+    const cs = Math.cos(ys),
+      ss = Math.sin(ys),
+      cr = Math.cos(yr),
+      sr = Math.sin(yr);
     let k = 0;
     for (const b of this.keys) {
       const i = (e * nb + b) * 3;
-      const ax = P[i] - P[ro], ay = P[i + 1] - P[ro + 1], az = P[i + 2] - P[ro + 2];
-      const bx = R[i] - R[ro], by = R[i + 1] - R[ro + 1], bz = R[i + 2] - R[ro + 2];
+      const ax = P[i] - P[ro],
+        ay = P[i + 1] - P[ro + 1],
+        az = P[i + 2] - P[ro + 2];
+      const bx = R[i] - R[ro],
+        by = R[i + 1] - R[ro + 1],
+        bz = R[i + 2] - R[ro + 2];
       // rotate by −yaw: (c·x + s·y, −s·x + c·y)
       k += Math.hypot(cs * ax + ss * ay - (cr * bx + sr * by), -ss * ax + cs * ay - (-sr * bx + cr * by), az - bz);
     }
     if (this.keys.length) s[1] += k / this.keys.length;
-    const J = this.sel.joints, nj = state.nj;
+    const J = this.sel.joints,
+      nj = state.nj;
     let j = 0;
     for (const q of J) j += Math.abs(state.jointPos[e * nj + q] - ref.jointPos[e * nj + q]);
     if (J.length) s[2] += j / J.length;
   }
 
   result(e: number): SetEpisode {
-    const s = this.s[e], notes: Record<string, string> = {};
+    const s = this.s[e],
+      notes: Record<string, string> = {};
     return {
       success: null,
       metrics: {
-        mpkpe_mm: meanOrNull(s[1], this.keys.length ? s[0] : 0, 'mpkpe_mm', notes, this.keys.length ? 'no frame was scored' : 'no key bodies on this robot', 1000),
-        mpjpe_rad: meanOrNull(s[2], this.sel.joints.length ? s[0] : 0, 'mpjpe_rad', notes, this.sel.joints.length ? 'no frame was scored' : 'no evaluated joints'),
+        mpkpe_mm: meanOrNull(
+          s[1],
+          this.keys.length ? s[0] : 0,
+          'mpkpe_mm',
+          notes,
+          this.keys.length ? 'no frame was scored' : 'no key bodies on this robot',
+          1000,
+        ),
+        mpjpe_rad: meanOrNull(
+          s[2],
+          this.sel.joints.length ? s[0] : 0,
+          'mpjpe_rad',
+          notes,
+          this.sel.joints.length ? 'no frame was scored' : 'no evaluated joints',
+        ),
       },
       notes,
     };

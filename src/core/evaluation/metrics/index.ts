@@ -44,14 +44,19 @@ function aggregateSet(eps: SetEpisode[], doc: MetricSetDoc, valid: boolean[]): S
   const stats: Record<string, Stat> = {};
   for (const m of doc.metrics) stats[m.key] = meanStat(eps.map((e) => e.metrics[m.key] ?? NaN));
   return {
-    determined: det.length, successes: k,
+    determined: det.length,
+    successes: k,
     success_rate: doc.success && det.length ? r6(k / det.length) : null,
     success_ci95: doc.success && det.length ? wilson(k, det.length) : null,
     stats,
   };
 }
 
-export interface SetsOfEpisode { sets?: Record<string, SetEpisode>; termination: string | null; status?: string }
+export interface SetsOfEpisode {
+  sets?: Record<string, SetEpisode>;
+  termination: string | null;
+  status?: string;
+}
 
 export function aggregateSets(eps: SetsOfEpisode[]): SetsAggregate {
   const valid = eps.map((e) => e.status !== 'invalid');

@@ -16,14 +16,33 @@ export const protoMotionsDoc: MetricSetDoc = {
   metrics: [
     { key: 'completed', label: 'completed', unit: 'fraction', formula: '#episodes with no termination / #episodes' },
     { key: 'anchor_height', label: 'anchor height', unit: 'fraction', formula: '#episodes ended by the anchor height term / #episodes' },
-    { key: 'anchor_orientation', label: 'anchor orientation', unit: 'fraction', formula: '#episodes ended by the anchor orientation term / #episodes' },
-    { key: 'end_effector_height', label: 'end-effector height', unit: 'fraction', formula: '#episodes ended by the end-effector height term / #episodes' },
-    { key: 'simulation_error', label: 'simulation error', unit: 'fraction', formula: '#episodes ended by a physics divergence / #episodes' },
+    {
+      key: 'anchor_orientation',
+      label: 'anchor orientation',
+      unit: 'fraction',
+      formula: '#episodes ended by the anchor orientation term / #episodes',
+    },
+    {
+      key: 'end_effector_height',
+      label: 'end-effector height',
+      unit: 'fraction',
+      formula: '#episodes ended by the end-effector height term / #episodes',
+    },
+    {
+      key: 'simulation_error',
+      label: 'simulation error',
+      unit: 'fraction',
+      formula: '#episodes ended by a physics divergence / #episodes',
+    },
     { key: 'invalid', label: 'invalid', unit: 'fraction', formula: '#episodes whose actions or metrics were non-finite / #episodes' },
   ],
 };
 
-export interface TermRate { count: number; rate: number | null; ci95: [number, number] | null }
+export interface TermRate {
+  count: number;
+  rate: number | null;
+  ci95: [number, number] | null;
+}
 
 /** The term an episode ended by (its termination reason's first word), 'invalid' or 'completed'. */
 export function termOf(ep: { termination: string | null; status?: string }): string {
@@ -36,7 +55,10 @@ export function failureRates(eps: { termination: string | null; status?: string 
   const out: Record<string, TermRate> = {};
   const n = eps.length;
   const terms = protoMotionsDoc.metrics.map((m) => m.key);
-  for (const e of eps) { const t = termOf(e); if (!terms.includes(t)) terms.push(t); }
+  for (const e of eps) {
+    const t = termOf(e);
+    if (!terms.includes(t)) terms.push(t);
+  }
   for (const t of terms) {
     const k = eps.filter((e) => termOf(e) === t).length;
     out[t] = { count: k, rate: n ? r6(k / n) : null, ci95: n ? wilson(k, n) : null };

@@ -23,7 +23,12 @@ export interface SetSelection {
 export type State = Pick<BatchState, 'nj' | 'nb' | 'bodyPos' | 'bodyQuat' | 'jointPos'>;
 
 /** One metric of a set: its key in the results, a label, the unit and the formula in words. */
-export interface MetricDoc { key: string; label: string; unit: string; formula: string }
+export interface MetricDoc {
+  key: string;
+  label: string;
+  unit: string;
+  formula: string;
+}
 
 export interface MetricSetDoc {
   id: string;
@@ -58,9 +63,15 @@ export interface SetAccumulator {
 
 /** mean = sum / count, or null with a reason when nothing was counted or the sum is not finite. */
 export function meanOrNull(sum: number, count: number, key: string, notes: Record<string, string>, why: string, scale = 1): number | null {
-  if (count <= 0) { notes[key] = why; return null; }
+  if (count <= 0) {
+    notes[key] = why;
+    return null;
+  }
   const v = (sum / count) * scale;
-  if (!Number.isFinite(v)) { notes[key] = 'non-finite value (NaN/Inf) in the simulated or reference state'; return null; }
+  if (!Number.isFinite(v)) {
+    notes[key] = 'non-finite value (NaN/Inf) in the simulated or reference state';
+    return null;
+  }
   return Number(v.toPrecision(6));
 }
 

@@ -36,7 +36,9 @@ export const descriptionOrder = (robot: RobotModel): string[] => robot.joints.ma
 
 function bodyDepths(robot: RobotModel): number[] {
   const depth: number[] = [];
-  robot.bodies.forEach((b, i) => { depth[i] = b.parent < 0 ? 0 : depth[b.parent] + 1; });
+  robot.bodies.forEach((b, i) => {
+    depth[i] = b.parent < 0 ? 0 : depth[b.parent] + 1;
+  });
   return depth;
 }
 
@@ -58,8 +60,15 @@ const SUBSET_23 = /(wrist_(pitch|yaw)|waist_(roll|pitch))/;
  * fits no rule is a MotionError that asks for the joint names.
  */
 export function columnNames(
-  n: number, file: string, where: string, robot: RobotModel | undefined, opts: ReadOptions,
-  convention: JointOrder, why: string, notes: string[], warnings: string[],
+  n: number,
+  file: string,
+  where: string,
+  robot: RobotModel | undefined,
+  opts: ReadOptions,
+  convention: JointOrder,
+  why: string,
+  notes: string[],
+  warnings: string[],
 ): string[] {
   if (opts.jointNames) {
     if (opts.jointNames.length !== n) {
@@ -77,21 +86,40 @@ export function columnNames(
   }
   const subset = names.filter((j) => !SUBSET_23.test(j));
   if (n === 23 && subset.length === 23) {
-    warnings.push(`${n} joint columns for a ${names.length}-joint robot: read as the 23-DoF subset (no wrist pitch/yaw, waist roll/pitch) in ${order} order; the others are held at 0`);
+    warnings.push(
+      `${n} joint columns for a ${names.length}-joint robot: read as the 23-DoF subset (no wrist pitch/yaw, waist roll/pitch) in ${order} order; the others are held at 0`,
+    );
     return subset;
   }
-  return fail('MotionError', file, where,
-    `${n} joint columns but the robot ${robot.name} has ${names.length} joints: pass the joint names of the columns (jointNames)`);
+  return fail(
+    'MotionError',
+    file,
+    where,
+    `${n} joint columns but the robot ${robot.name} has ${names.length} joints: pass the joint names of the columns (jointNames)`,
+  );
 }
 
 /** Frame rate: option, else the file's value, else the format's default (stated in the notes). */
-export function pickFps(file: string, opts: ReadOptions, fromFile: unknown, dflt: number | undefined, why: string, notes: string[]): number {
+export function pickFps(
+  file: string,
+  opts: ReadOptions,
+  fromFile: unknown,
+  dflt: number | undefined,
+  why: string,
+  notes: string[],
+): number {
   let fps = opts.fps;
   if (fps !== undefined) notes.push(`rate ${fps} Hz given by the caller`);
-  else if (fromFile !== undefined && fromFile !== null) { fps = Number(fromFile); notes.push(`rate ${fps} Hz from the file`); }
-  else if (dflt !== undefined) { fps = dflt; notes.push(`rate ${dflt} Hz: ${why}; pass fps to change it`); }
+  else if (fromFile !== undefined && fromFile !== null) {
+    fps = Number(fromFile);
+    notes.push(`rate ${fps} Hz from the file`);
+  } else if (dflt !== undefined) {
+    fps = dflt;
+    notes.push(`rate ${dflt} Hz: ${why}; pass fps to change it`);
+  }
   if (fps === undefined) return fail('MotionError', file, 'fps', `frame rate unknown (${why}): pass fps`);
-  if (!Number.isFinite(fps) || fps <= 0) fail('MotionError', file, 'fps', `frame rate must be > 0 (got ${JSON.stringify(fromFile ?? fps)})`);
+  if (!Number.isFinite(fps) || fps <= 0)
+    fail('MotionError', file, 'fps', `frame rate must be > 0 (got ${JSON.stringify(fromFile ?? fps)})`);
   return fps;
 }
 
@@ -109,7 +137,8 @@ function uprightShare(q: ArrayLike<number>, n: number, w: number, x: number, y: 
   let up = 0;
   for (let f = 0; f < n; f++) {
     const o = f * 4;
-    const sq = q[o + x] ** 2 + q[o + y] ** 2, all = sq + q[o + w] ** 2 + q[o + 6 - x - y - w] ** 2;
+    const sq = q[o + x] ** 2 + q[o + y] ** 2,
+      all = sq + q[o + w] ** 2 + q[o + 6 - x - y - w] ** 2;
     if (1 - (2 * sq) / (all || 1) > 0.3) up++;
   }
   return up / Math.max(n, 1);
@@ -122,8 +151,14 @@ function uprightShare(q: ArrayLike<number>, n: number, w: number, x: number, y: 
  * the caller set quatOrder explicitly).
  */
 export function rootQuats(
-  raw: ArrayLike<number>, n: number, file: string, where: string, convention: QuatOrder, opts: ReadOptions,
-  notes: string[], warnings: string[],
+  raw: ArrayLike<number>,
+  n: number,
+  file: string,
+  where: string,
+  convention: QuatOrder,
+  opts: ReadOptions,
+  notes: string[],
+  warnings: string[],
 ): Float32Array {
   const order = opts.quatOrder ?? convention;
   const out = new Float32Array(n * 4);
@@ -137,10 +172,11 @@ export function rootQuats(
   const mine = uprightShare(out, n, 0, 1, 2);
   // the other reading of the same raw numbers, expressed on our [w,x,y,z] array
   const alt = order === 'xyzw' ? uprightShare(out, n, 1, 2, 3) : uprightShare(out, n, 3, 0, 1);
-  const src = opts.quatOrder ? 'given by the caller' : 'the format\'s convention';
+  const src = opts.quatOrder ? 'given by the caller' : "the format's convention";
   if (mine < 0.5 && alt >= 0.9) {
     const msg = `root quaternion read as ${order} (${src}) is upside down in ${Math.round((1 - mine) * 100)}% of frames; read as ${other} it is upright`;
-    if (!opts.quatOrder) return fail('MotionError', file, where, `${msg}: pass quatOrder "${other}" (CLI: --quat-order ${other}) if the file is ${other}`);
+    if (!opts.quatOrder)
+      return fail('MotionError', file, where, `${msg}: pass quatOrder "${other}" (CLI: --quat-order ${other}) if the file is ${other}`);
     warnings.push(msg);
   }
   notes.push(`root quaternion read as ${order} (${src}; upright in ${Math.round(mine * 100)}% of frames)`);
@@ -158,13 +194,20 @@ export function expectShape(shape: number[], want: (number | undefined)[], file:
 
 /** Base name without folders and the given extensions. */
 export const baseName = (file: string): string =>
-  (file.split(/[\\/]/).filter((s) => s !== '').pop() ?? file).replace(/\.(csv|npz|pkl|pickle|joblib|json|bvh)$/i, '');
+  (
+    file
+      .split(/[\\/]/)
+      .filter((s) => s !== '')
+      .pop() ?? file
+  ).replace(/\.(csv|npz|pkl|pickle|joblib|json|bvh)$/i, '');
 
 /** Share of values outside their joint's range (+0.05 rad) when the columns carry `names`. */
 function outOfRange(robot: RobotModel, names: string[], data: ArrayLike<number>): number {
-  const nj = names.length, n = Math.floor(data.length / nj);
+  const nj = names.length,
+    n = Math.floor(data.length / nj);
   const ranges = names.map((nm) => robot.joints[robot.jointIndex.get(nm) ?? -1]?.range ?? null);
-  let bad = 0, all = 0;
+  let bad = 0,
+    all = 0;
   for (let f = 0; f < n; f++) {
     for (let j = 0; j < nj; j++) {
       const r = ranges[j];
@@ -183,19 +226,36 @@ function outOfRange(robot: RobotModel, names: string[], data: ArrayLike<number>)
  * MotionError asking for the order (a warning when the caller chose the order).
  */
 export function checkJointOrder(
-  robot: RobotModel | undefined, names: string[], data: ArrayLike<number>, file: string, where: string, opts: ReadOptions,
-  notes: string[], warnings: string[],
+  robot: RobotModel | undefined,
+  names: string[],
+  data: ArrayLike<number>,
+  file: string,
+  where: string,
+  opts: ReadOptions,
+  notes: string[],
+  warnings: string[],
 ): void {
   if (!robot || opts.jointNames) return;
-  const orders: [JointOrder, string[]][] = [['description', descriptionOrder(robot)], ['isaaclab', isaacLabOrder(robot)]];
+  const orders: [JointOrder, string[]][] = [
+    ['description', descriptionOrder(robot)],
+    ['isaaclab', isaacLabOrder(robot)],
+  ];
   const mine = outOfRange(robot, names, data);
-  const others = orders.filter(([, o]) => o.length === names.length && o.some((x, i) => x !== names[i]))
-    .map(([k, o]) => [k, outOfRange(robot, o, data)] as const).sort((a, b) => a[1] - b[1]);
+  const others = orders
+    .filter(([, o]) => o.length === names.length && o.some((x, i) => x !== names[i]))
+    .map(([k, o]) => [k, outOfRange(robot, o, data)] as const)
+    .sort((a, b) => a[1] - b[1]);
   notes.push(`joint order check: ${(100 * (1 - mine)).toFixed(1)}% of values inside the joints' ranges`);
   const best = others[0];
   if (best && mine > 0.01 && best[1] < mine / 4) {
     const msg = `${(100 * mine).toFixed(1)}% of joint values are outside their ranges in this order, ${(100 * best[1]).toFixed(1)}% in the ${best[0]} order`;
-    if (!opts.jointOrder) fail('MotionError', file, where, `${msg}: pass jointOrder "${best[0]}" (CLI: --joint-order ${best[0]}) if the columns are in that order`);
+    if (!opts.jointOrder)
+      fail(
+        'MotionError',
+        file,
+        where,
+        `${msg}: pass jointOrder "${best[0]}" (CLI: --joint-order ${best[0]}) if the columns are in that order`,
+      );
     warnings.push(msg);
   }
 }

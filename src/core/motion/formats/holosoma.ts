@@ -24,33 +24,49 @@ export function npzArrays(bytes: Uint8Array, file: string): Map<string, NpyArray
 
 /** True when the arrays look like holosoma's layout (joint_pos carries the 7 root columns before the joints). */
 export function isHolosomaNpz(a: Map<string, NpyArray>): boolean {
-  const names = a.get('joint_names')?.strings, jp = a.get('joint_pos');
+  const names = a.get('joint_names')?.strings,
+    jp = a.get('joint_pos');
   return !!names && !!jp && jp.shape.length === 2 && jp.shape[1] === names.length + 7;
 }
 
 export function parseHolosomaNpz(
-  arrays: Map<string, NpyArray>, file: string, robot: RobotModel | undefined, opts: ReadOptions = {},
+  arrays: Map<string, NpyArray>,
+  file: string,
+  robot: RobotModel | undefined,
+  opts: ReadOptions = {},
 ): FormatClip {
-  const notes: string[] = [], warnings: string[] = [];
+  const notes: string[] = [],
+    warnings: string[] = [];
   const get = (k: string) => arrays.get(k) ?? fail('MotionError', file, `key ${k}`, 'missing from the .npz');
   const names = get('joint_names').strings ?? fail('MotionError', file, 'key joint_names', 'not a string array');
   const bodies = get('body_names').strings ?? fail('MotionError', file, 'key body_names', 'not a string array');
-  const nj = names.length, nb = bodies.length;
+  const nj = names.length,
+    nb = bodies.length;
   const jp = get('joint_pos');
   const n = jp.shape[0];
   if (!n) fail('MotionError', file, 'key joint_pos', 'zero frames');
   expectShape(jp.shape, [n, 7 + nj], file, 'joint_pos');
-  const shapes: [string, number[]][] = [['joint_vel', [n, 6 + nj]], ['body_pos_w', [n, nb, 3]], ['body_quat_w', [n, nb, 4]],
-    ['body_lin_vel_w', [n, nb, 3]], ['body_ang_vel_w', [n, nb, 3]]];
-  for (const [k, s] of shapes) { expectShape(get(k).shape, s, file, k); checkFinite(get(k).data, s[s.length - 1], file, `key ${k}`); }
+  const shapes: [string, number[]][] = [
+    ['joint_vel', [n, 6 + nj]],
+    ['body_pos_w', [n, nb, 3]],
+    ['body_quat_w', [n, nb, 4]],
+    ['body_lin_vel_w', [n, nb, 3]],
+    ['body_ang_vel_w', [n, nb, 3]],
+  ];
+  for (const [k, s] of shapes) {
+    expectShape(get(k).shape, s, file, k);
+    checkFinite(get(k).data, s[s.length - 1], file, `key ${k}`);
+  }
   checkFinite(jp.data, 7 + nj, file, 'key joint_pos');
   if (robot) {
     const unknown = names.filter((j) => !robot.jointIndex.has(j));
     if (unknown.length) fail('MotionError', file, 'key joint_names', `the robot ${robot.name} has no joint ${unknown.join(', ')}`);
   }
   const fps = pickFps(file, opts, get('fps').data[0], undefined, 'no fps value', notes);
-  const rawQ = new Float64Array(n * 4), rootPos = new Float32Array(n * 3);
-  const jointPos = new Float32Array(n * nj), jointVel = new Float32Array(n * nj);
+  const rawQ = new Float64Array(n * 4),
+    rootPos = new Float32Array(n * 3);
+  const jointPos = new Float32Array(n * nj),
+    jointVel = new Float32Array(n * nj);
   const jv = get('joint_vel').data;
   for (let f = 0; f < n; f++) {
     const row = jp.data.subarray(f * (7 + nj), (f + 1) * (7 + nj));
@@ -65,9 +81,21 @@ export function parseHolosomaNpz(
   if (arrays.has('object_pos_w')) warnings.push('object_* arrays (a manipulated object) are not simulated and were ignored');
   notes.push('joints and bodies named by the file (joint_names, body_names); root from joint_pos[:, :7]');
   return {
-    name: baseName(file), fps, nFrames: n, jointNames: [...names], rootPos, rootQuat, jointPos, jointVel,
-    bodyNames: [...bodies], bodyPos: Float32Array.from(get('body_pos_w').data), bodyQuat,
-    bodyLinVel: Float32Array.from(get('body_lin_vel_w').data), bodyAngVel: Float32Array.from(get('body_ang_vel_w').data),
-    format: 'holosoma NPZ', notes, warnings,
+    name: baseName(file),
+    fps,
+    nFrames: n,
+    jointNames: [...names],
+    rootPos,
+    rootQuat,
+    jointPos,
+    jointVel,
+    bodyNames: [...bodies],
+    bodyPos: Float32Array.from(get('body_pos_w').data),
+    bodyQuat,
+    bodyLinVel: Float32Array.from(get('body_lin_vel_w').data),
+    bodyAngVel: Float32Array.from(get('body_ang_vel_w').data),
+    format: 'holosoma NPZ',
+    notes,
+    warnings,
   };
 }

@@ -1,7 +1,12 @@
 /** Motion formats in and out: one reader per file kind, one entry point, writers, the Recorder. */
 export {
-  type FormatClip, type ReadOptions, type QuatOrder, type JointOrder,
-  descriptionOrder, isaacLabOrder, isaacLabBodyOrder,
+  type FormatClip,
+  type ReadOptions,
+  type QuatOrder,
+  type JointOrder,
+  descriptionOrder,
+  isaacLabOrder,
+  isaacLabBodyOrder,
 } from './common';
 export { readMotionFile, readMotionFolder, MOTION_EXTENSIONS } from './read';
 export { parseLafanCsv, LAFAN_FPS } from './lafan';

@@ -11,7 +11,8 @@ import { baseName, checkJointOrder, columnNames, pickFps, rootQuats, type Format
 export const LAFAN_FPS = 30;
 
 export function parseLafanCsv(text: string, file: string, robot: RobotModel | undefined, opts: ReadOptions = {}): FormatClip {
-  const notes: string[] = [], warnings: string[] = [];
+  const notes: string[] = [],
+    warnings: string[] = [];
   const first = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#'));
   if (first === undefined) return fail('MotionError', file, 'line 1', 'no frames');
   const cols = first.split(/[,;\s]+/).filter((c) => c !== '').length;

@@ -6,7 +6,17 @@
  */
 import { fail } from '../../errors';
 import type { RobotModel } from '../../model/types';
-import { baseName, checkFinite, checkJointOrder, columnNames, expectShape, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
+import {
+  baseName,
+  checkFinite,
+  checkJointOrder,
+  columnNames,
+  expectShape,
+  pickFps,
+  rootQuats,
+  type FormatClip,
+  type ReadOptions,
+} from './common';
 import { NdArray, PyObject, unpickle } from './pickle';
 
 type Dict = Record<string, unknown>;
@@ -16,7 +26,8 @@ const isDict = (v: unknown): v is Dict =>
 function array(d: Dict, key: string, file: string, where: string): NdArray {
   const v = d[key];
   if (v instanceof NdArray) return v;
-  if (v instanceof PyObject) return fail('MotionError', file, `${where}${key}`, `is a ${v.type} object, not a numpy array (save it with .numpy())`);
+  if (v instanceof PyObject)
+    return fail('MotionError', file, `${where}${key}`, `is a ${v.type} object, not a numpy array (save it with .numpy())`);
   if (Array.isArray(v) && v.every((r) => Array.isArray(r))) {
     const rows = v as number[][];
     return new NdArray([rows.length, rows[0]?.length ?? 0], Float64Array.from(rows.flat().map(Number)), 'list');
@@ -26,12 +37,27 @@ function array(d: Dict, key: string, file: string, where: string): NdArray {
 
 const scalar = (v: unknown): unknown => (v instanceof NdArray ? v.data[0] : v);
 
-interface Layout { format: string; pos: string; rot: string; dof: string; dflt?: number }
+interface Layout {
+  format: string;
+  pos: string;
+  rot: string;
+  dof: string;
+  dflt?: number;
+}
 const PHC: Layout = { format: 'PHC/ASAP motion_lib pickle', pos: 'root_trans_offset', rot: 'root_rot', dof: 'dof' };
 const GMR: Layout = { format: 'GMR pickle', pos: 'root_pos', rot: 'root_rot', dof: 'dof_pos' };
 
-function clipOf(d: Dict, name: string, file: string, where: string, L: Layout, robot: RobotModel | undefined, opts: ReadOptions): FormatClip {
-  const notes: string[] = [], warnings: string[] = [];
+function clipOf(
+  d: Dict,
+  name: string,
+  file: string,
+  where: string,
+  L: Layout,
+  robot: RobotModel | undefined,
+  opts: ReadOptions,
+): FormatClip {
+  const notes: string[] = [],
+    warnings: string[] = [];
   const pos = array(d, d[L.pos] === undefined && L === PHC && d.root_trans !== undefined ? 'root_trans' : L.pos, file, where);
   const rot = array(d, L.rot, file, where);
   const dof = array(d, L.dof, file, where);
@@ -46,9 +72,20 @@ function clipOf(d: Dict, name: string, file: string, where: string, L: Layout, r
   checkFinite(rot.data, 4, file, `${where}${L.rot}`);
   const listed = d.joint_names ?? d.dof_names;
   const fileNames = Array.isArray(listed) && listed.every((x) => typeof x === 'string') ? listed : undefined;
-  const names = fileNames && !opts.jointNames
-    ? columnNames(flatDof.shape[1], file, `${where}${L.dof}`, robot, { ...opts, jointNames: fileNames }, 'description', '', notes, warnings)
-    : columnNames(flatDof.shape[1], file, `${where}${L.dof}`, robot, opts, 'description', `${L.format}s name no joints`, notes, warnings);
+  const names =
+    fileNames && !opts.jointNames
+      ? columnNames(
+          flatDof.shape[1],
+          file,
+          `${where}${L.dof}`,
+          robot,
+          { ...opts, jointNames: fileNames },
+          'description',
+          '',
+          notes,
+          warnings,
+        )
+      : columnNames(flatDof.shape[1], file, `${where}${L.dof}`, robot, opts, 'description', `${L.format}s name no joints`, notes, warnings);
   if (fileNames && robot) {
     const unknown = names.filter((j) => !robot.jointIndex.has(j));
     if (unknown.length) fail('MotionError', file, `${where}joint_names`, `the robot ${robot.name} has no joint ${unknown.join(', ')}`);
@@ -56,10 +93,19 @@ function clipOf(d: Dict, name: string, file: string, where: string, L: Layout, r
   if (!fileNames) checkJointOrder(robot, names, flatDof.data, file, `${where}${L.dof}`, opts, notes, warnings);
   const fps = pickFps(file, opts, scalar(d.fps), undefined, `no "fps" in ${where || 'the file'}`, notes);
   const rootQuat = rootQuats(rot.data, n, file, `${where}${L.rot}`, 'xyzw', opts, notes, warnings);
-  if (L === GMR && Array.isArray(d.link_body_list)) notes.push(`bodies (${d.link_body_list.length}) recomputed by forward kinematics, local_body_pos not used`);
+  if (L === GMR && Array.isArray(d.link_body_list))
+    notes.push(`bodies (${d.link_body_list.length}) recomputed by forward kinematics, local_body_pos not used`);
   return {
-    name, fps, nFrames: n, jointNames: names, rootPos: Float32Array.from(pos.data), rootQuat,
-    jointPos: Float32Array.from(flatDof.data), format: L.format, notes, warnings,
+    name,
+    fps,
+    nFrames: n,
+    jointNames: names,
+    rootPos: Float32Array.from(pos.data),
+    rootQuat,
+    jointPos: Float32Array.from(flatDof.data),
+    format: L.format,
+    notes,
+    warnings,
   };
 }
 
@@ -75,8 +121,12 @@ export function parseMotionPickle(bytes: Uint8Array, file: string, robot: RobotM
   }
   const clips = Object.entries(v).filter(([, c]) => isDict(c) && hasAll(c, ['root_rot', 'dof']));
   if (!clips.length) {
-    return fail('MotionError', file, 'top level',
-      `neither a GMR clip (fps, root_pos, root_rot, dof_pos) nor PHC clips (root_trans_offset, root_rot, dof); found keys: ${Object.keys(v).slice(0, 12).join(', ')}`);
+    return fail(
+      'MotionError',
+      file,
+      'top level',
+      `neither a GMR clip (fps, root_pos, root_rot, dof_pos) nor PHC clips (root_trans_offset, root_rot, dof); found keys: ${Object.keys(v).slice(0, 12).join(', ')}`,
+    );
   }
   const skipped = Object.keys(v).length - clips.length;
   const out = clips.map(([name, c]) => clipOf(c as Dict, name, file, `clip "${name}" key `, PHC, robot, opts));

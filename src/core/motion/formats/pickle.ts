@@ -12,12 +12,19 @@ import { toCOrder } from '../npy';
 
 /** A numpy array rebuilt from a pickle: numbers in C (row-major) order. */
 export class NdArray {
-  constructor(readonly shape: number[], readonly data: Float64Array, readonly dtype: string) {}
+  constructor(
+    readonly shape: number[],
+    readonly data: Float64Array,
+    readonly dtype: string,
+  ) {}
 }
 
 /** A Python object we do not rebuild (torch tensor, custom class): kept so a reader can name it. */
 export class PyObject {
-  constructor(readonly type: string, readonly args: unknown[] = []) {}
+  constructor(
+    readonly type: string,
+    readonly args: unknown[] = [],
+  ) {}
 }
 
 class DType {
@@ -26,9 +33,15 @@ class DType {
   __setstate__(state: unknown[]): void {
     if (Array.isArray(state) && typeof state[1] === 'string') this.byteorder = state[1];
   }
-  get kind(): string { return this.code.replace(/^[<>|=]/, '')[0]; }
-  get size(): number { return Number(this.code.replace(/^[<>|=]/, '').slice(1)) || 1; }
-  get name(): string { return `${this.byteorder === '>' ? '>' : '<'}${this.kind}${this.size}`; }
+  get kind(): string {
+    return this.code.replace(/^[<>|=]/, '')[0];
+  }
+  get size(): number {
+    return Number(this.code.replace(/^[<>|=]/, '').slice(1)) || 1;
+  }
+  get name(): string {
+    return `${this.byteorder === '>' ? '>' : '<'}${this.kind}${this.size}`;
+  }
 }
 
 const NUMPY_MODULES = ['numpy.core.multiarray', 'numpy._core.multiarray', 'numpy.core.numeric', 'numpy._core.numeric'];
@@ -36,7 +49,9 @@ const NUMPY_MODULES = ['numpy.core.multiarray', 'numpy._core.multiarray', 'numpy
 /** Decode an array: numbers (C order) for numeric dtypes, strings for unicode/bytes, else an opaque object. */
 function decode(raw: Uint8Array, dt: DType, shape: number[], fortran: boolean, file: string): NdArray | string[] | PyObject {
   const count = shape.reduce((a, b) => a * b, 1);
-  const kind = dt.kind, size = dt.size, little = dt.byteorder !== '>';
+  const kind = dt.kind,
+    size = dt.size,
+    little = dt.byteorder !== '>';
   if (kind === 'U' || kind === 'S') return strings(raw, kind, size, count, little);
   if (!'fiub'.includes(kind)) return new PyObject(`numpy array of dtype ${dt.code}`);
   if (raw.length < count * size) {
@@ -53,7 +68,8 @@ function decode(raw: Uint8Array, dt: DType, shape: number[], fortran: boolean, f
 const itemSize = (dt: DType): number => (dt.kind === 'U' ? 4 * dt.size : dt.size);
 
 function strings(raw: Uint8Array, kind: string, size: number, count: number, little: boolean): string[] {
-  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength), out: string[] = [];
+  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength),
+    out: string[] = [];
   const item = kind === 'U' ? 4 * size : size;
   for (let i = 0; i < count && (i + 1) * item <= raw.length; i++) {
     let s = '';
@@ -83,12 +99,13 @@ function reader(kind: string, size: number, dv: DataView, le: boolean, code: str
 }
 
 function half(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  const s = h & 0x8000 ? -1 : 1,
+    e = (h >> 10) & 0x1f,
+    m = h & 0x3ff;
   if (e === 0) return s * m * 2 ** -24;
   if (e === 31) return m ? NaN : s * Infinity;
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
-
 
 const toBytes = (v: unknown, file: string): Uint8Array => {
   if (v instanceof Uint8Array) return v;
@@ -104,7 +121,10 @@ class PendingArray {
   constructor(private readonly file: string) {}
   __setstate__(state: unknown[]): void {
     const [, shape, dt, fortran, raw] = state as [number, unknown, DType, boolean, unknown];
-    if (Array.isArray(raw)) { this.array = new PyObject('numpy object array', raw); return; }
+    if (Array.isArray(raw)) {
+      this.array = new PyObject('numpy object array', raw);
+      return;
+    }
     this.array = decode(toBytes(raw, this.file), dt, dims(shape), !!fortran, this.file);
   }
 }
@@ -118,7 +138,8 @@ function registry(file: string, stream: BufferReader): NameRegistry {
       return v instanceof NdArray ? v.data[0] : Array.isArray(v) ? v[0] : v;
     });
     reg.register(m, '_frombuffer', (buf: unknown, dt: DType, shape: unknown, order: string) =>
-      decode(toBytes(buf, file), dt, dims(shape), order === 'F', file));
+      decode(toBytes(buf, file), dt, dims(shape), order === 'F', file),
+    );
   }
   reg.register('numpy', 'dtype', (code: string) => new DType(String(code)));
   reg.register('numpy', 'ndarray', class NdArrayType {});
@@ -127,7 +148,9 @@ function registry(file: string, stream: BufferReader): NameRegistry {
   reg.register('collections', 'OrderedDict', () => ({}));
   const joblib = class NumpyArrayWrapper {
     array?: NdArray | string[] | PyObject;
-    __setstate__(s: Record<string, unknown>): void { this.array = readJoblibArray(s, stream, file, reg); }
+    __setstate__(s: Record<string, unknown>): void {
+      this.array = readJoblibArray(s, stream, file, reg);
+    }
   };
   reg.register('joblib.numpy_pickle', 'NumpyArrayWrapper', joblib);
   reg.register('sklearn.externals.joblib.numpy_pickle', 'NumpyArrayWrapper', joblib);
@@ -155,7 +178,8 @@ function readJoblibArray(s: Record<string, unknown>, stream: BufferReader, file:
     const pad = stream.byte();
     if (pad) stream.skip(pad);
   }
-  const count = shape.reduce((a, b) => a * b, 1), bytes = count * itemSize(dt);
+  const count = shape.reduce((a, b) => a * b, 1),
+    bytes = count * itemSize(dt);
   const at = stream.position;
   if (at + bytes > stream.length) {
     fail('ParseError', file, `byte ${at}`, `joblib array of shape (${shape}) runs past the end of the file`);
@@ -195,7 +219,8 @@ export function unpickle(bytes: Uint8Array, file: string): unknown {
   let data = bytes;
   if (data[0] === 0x1f && data[1] === 0x8b) data = inflate(() => gunzipSync(bytes), file, 'gzip');
   else if (data[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(data[1])) data = inflate(() => unzlibSync(bytes), file, 'zlib');
-  else if (data[0] === 0x5a && data[1] === 0x46) fail('ParseError', file, 'byte 0', 'joblib < 0.10 "ZF" compressed file: re-save it with a current joblib');
+  else if (data[0] === 0x5a && data[1] === 0x46)
+    fail('ParseError', file, 'byte 0', 'joblib < 0.10 "ZF" compressed file: re-save it with a current joblib');
   else checkOtherCompression(data, file);
   if (data[0] !== 0x80 || data[1] < 2 || data[1] > 5) {
     fail('ParseError', file, 'byte 0', `not a Python pickle of protocol 2–5 (starts with 0x${hex(data[0])} 0x${hex(data[1])})`);
@@ -223,7 +248,10 @@ function inflate(f: () => Uint8Array, file: string, kind: string): Uint8Array {
 }
 
 function checkOtherCompression(d: Uint8Array, file: string): void {
-  if (d[0] === 0xfd && d[1] === 0x37) fail('ParseError', file, 'byte 0', 'xz/lzma-compressed joblib file: re-save with compress=("zlib", 3) or none');
-  if (d[0] === 0x42 && d[1] === 0x5a) fail('ParseError', file, 'byte 0', 'bz2-compressed joblib file: re-save with compress=("zlib", 3) or none');
-  if (d[0] === 0x04 && d[1] === 0x22) fail('ParseError', file, 'byte 0', 'lz4-compressed joblib file: re-save with compress=("zlib", 3) or none');
+  if (d[0] === 0xfd && d[1] === 0x37)
+    fail('ParseError', file, 'byte 0', 'xz/lzma-compressed joblib file: re-save with compress=("zlib", 3) or none');
+  if (d[0] === 0x42 && d[1] === 0x5a)
+    fail('ParseError', file, 'byte 0', 'bz2-compressed joblib file: re-save with compress=("zlib", 3) or none');
+  if (d[0] === 0x04 && d[1] === 0x22)
+    fail('ParseError', file, 'byte 0', 'lz4-compressed joblib file: re-save with compress=("zlib", 3) or none');
 }

@@ -28,17 +28,30 @@ function readNpz(bytes: Uint8Array, name: string, robot: RobotModel | undefined,
   const arrays = npzArrays(bytes, name);
   if (isHolosomaNpz(arrays)) return parseHolosomaNpz(arrays, name, robot, opts);
   if (isGmrNpz(arrays)) return parseGmrNpz(arrays, name, robot, opts);
-  const notes: string[] = [], warnings: string[] = [];
+  const notes: string[] = [],
+    warnings: string[] = [];
   let names = opts.jointNames;
   let bodies: string[] | undefined;
   if (!names && !arrays.get('joint_names')?.strings) {
     const nj = arrays.get('joint_pos')?.shape[1] ?? fail('ParseError', name, 'key joint_pos', 'missing from the .npz');
-    names = columnNames(nj, name, 'key joint_pos', robot, opts, 'isaaclab', 'BeyondMimic NPZ is written in the IsaacLab joint order', notes, warnings);
+    names = columnNames(
+      nj,
+      name,
+      'key joint_pos',
+      robot,
+      opts,
+      'isaaclab',
+      'BeyondMimic NPZ is written in the IsaacLab joint order',
+      notes,
+      warnings,
+    );
     const nb = arrays.get('body_pos_w')?.shape[1];
-    if (robot && nb === robot.bodies.length && !arrays.get('body_names')) bodies = isaacLabBodyOrder(robot).map((b) => robot.bodies[b].name);
+    if (robot && nb === robot.bodies.length && !arrays.get('body_names'))
+      bodies = isaacLabBodyOrder(robot).map((b) => robot.bodies[b].name);
   } else notes.push(names ? 'joint columns named by the caller' : 'joints named by the file (joint_names)');
   const clip = parseMotionNpz(bytes, name, names, bodies);
-  if (notes.some((n) => n.startsWith('joint columns read'))) checkJointOrder(robot, clip.jointNames, clip.jointPos, name, 'key joint_pos', opts, notes, warnings);
+  if (notes.some((n) => n.startsWith('joint columns read')))
+    checkJointOrder(robot, clip.jointNames, clip.jointPos, name, 'key joint_pos', opts, notes, warnings);
   const rootQuat = rootQuats(clip.rootQuat, clip.nFrames, name, 'key body_quat_w', 'wxyz', opts, notes, warnings);
   const fps = opts.fps ?? clip.fps;
   notes.push(`rate ${fps} Hz ${opts.fps ? 'given by the caller' : 'from the file'}`);
@@ -65,7 +78,11 @@ function viewerIndex(bytes: Uint8Array, name: string): Map<string, string> | und
   const t = text(bytes);
   if (!t.includes(VIEWER_INDEX)) return undefined;
   let doc: { format?: string; base_path?: string; motions?: unknown[] };
-  try { doc = JSON.parse(t) as typeof doc; } catch (e) { return fail('ParseError', name, 'JSON', (e as Error).message); }
+  try {
+    doc = JSON.parse(t) as typeof doc;
+  } catch (e) {
+    return fail('ParseError', name, 'JSON', (e as Error).message);
+  }
   if (doc.format !== VIEWER_INDEX || !Array.isArray(doc.motions)) return undefined;
   const base = (doc.base_path ?? '.').replace(/^\.\/?/, '').replace(/\/$/, '');
   const out = new Map<string, string>();
@@ -101,7 +118,12 @@ export function readMotionFile(name: string, bytes: Uint8Array, robot: RobotMode
     return [{ ...clip, format: 'BVH (retargeted)', notes: ['retargeted with the given config'], warnings: [] }];
   }
   if (e === 'csv' || e === 'txt' || e === '') return [readCsv(bytes, name, robot, opts)];
-  return fail('ParseError', name, 'file', `unknown motion file type ".${e}" (readable: ${MOTION_EXTENSIONS.join(', ')}, or a SONIC folder)`);
+  return fail(
+    'ParseError',
+    name,
+    'file',
+    `unknown motion file type ".${e}" (readable: ${MOTION_EXTENSIONS.join(', ')}, or a SONIC folder)`,
+  );
 }
 
 /**
@@ -109,17 +131,25 @@ export function readMotionFile(name: string, bytes: Uint8Array, robot: RobotMode
  * is one SONIC clip (named by the directory); other motion files are read one by one.
  */
 export function readMotionFolder(
-  folder: string, files: Record<string, Uint8Array>, robot: RobotModel | undefined, opts: ReadOptions = {},
+  folder: string,
+  files: Record<string, Uint8Array>,
+  robot: RobotModel | undefined,
+  opts: ReadOptions = {},
 ): FormatClip[] {
   const dirOf = (p: string) => p.split('/').slice(0, -1).join('/');
-  const sonicDirs = new Set(Object.keys(files).filter((p) => p.split('/').pop() === 'joint_pos.csv').map(dirOf));
+  const sonicDirs = new Set(
+    Object.keys(files)
+      .filter((p) => p.split('/').pop() === 'joint_pos.csv')
+      .map(dirOf),
+  );
   const out: FormatClip[] = [];
   for (const dir of [...sonicDirs].sort()) {
     const parts: Record<string, string> = {};
     for (const [p, b] of Object.entries(files)) if (dirOf(p) === dir) parts[p.split('/').pop()!] = text(b);
     out.push(parseSonicFolder(parts, dir ? `${folder}/${dir}` : folder, robot, opts));
   }
-  const named = new Map<string, string>(), indexes = new Set<string>();
+  const named = new Map<string, string>(),
+    indexes = new Set<string>();
   for (const [p, b] of Object.entries(files)) {
     if (ext(p) !== 'json') continue;
     const idx = viewerIndex(b, `${folder}/${p}`);

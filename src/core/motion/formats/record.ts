@@ -49,19 +49,27 @@ export class Recorder {
   readonly name: string;
   readonly actionNames: string[];
 
-  constructor(readonly robot: RobotModel, readonly controlDt: number, opts: RecorderOptions = {}) {
+  constructor(
+    readonly robot: RobotModel,
+    readonly controlDt: number,
+    opts: RecorderOptions = {},
+  ) {
     if (!(controlDt > 0)) fail('MotionError', 'recorder', 'controlDt', `control step must be > 0 (got ${controlDt})`);
     this.env = opts.env ?? 0;
     this.name = opts.name ?? 'recording';
     this.actionNames = opts.actionNames ?? descriptionOrder(robot);
   }
 
-  get nSteps(): number { return this.rootPos.length / 3; }
+  get nSteps(): number {
+    return this.rootPos.length / 3;
+  }
 
   /** Record one control step of env `opts.env` (after the physics step). */
   push(state: BatchState, extras: RecordExtras = {}): void {
-    const e = this.env, nj = state.nj;
-    if (nj !== this.robot.joints.length) fail('MotionError', this.name, 'push', `state has ${nj} joints, the robot ${this.robot.joints.length}`);
+    const e = this.env,
+      nj = state.nj;
+    if (nj !== this.robot.joints.length)
+      fail('MotionError', this.name, 'push', `state has ${nj} joints, the robot ${this.robot.joints.length}`);
     if (e >= state.n) fail('MotionError', this.name, 'push', `env ${e} is not in a batch of ${state.n}`);
     const list = (v: ArrayLike<number> | undefined, n: number, what: string) => {
       if (v === undefined) return [];
@@ -83,28 +91,52 @@ export class Recorder {
   toClip(): MotionClip {
     if (!this.nSteps) fail('MotionError', this.name, 'recording', 'nothing recorded');
     return {
-      name: this.name, fps: 1 / this.controlDt, nFrames: this.nSteps, jointNames: descriptionOrder(this.robot),
-      rootPos: Float32Array.from(this.rootPos), rootQuat: Float32Array.from(this.rootQuat), jointPos: Float32Array.from(this.jointPos),
+      name: this.name,
+      fps: 1 / this.controlDt,
+      nFrames: this.nSteps,
+      jointNames: descriptionOrder(this.robot),
+      rootPos: Float32Array.from(this.rootPos),
+      rootQuat: Float32Array.from(this.rootQuat),
+      jointPos: Float32Array.from(this.jointPos),
     };
   }
 
-  writeCsv(): string { return writeBeyondMimicCsv(this.toClip(), this.robot); }
-  writeNpz(): Uint8Array { return writeBeyondMimicNpz(this.toClip(), this.robot); }
+  writeCsv(): string {
+    return writeBeyondMimicCsv(this.toClip(), this.robot);
+  }
+  writeNpz(): Uint8Array {
+    return writeBeyondMimicNpz(this.toClip(), this.robot);
+  }
 
   /** The three recordings by file name (`<name>.csv`, `<name>.npz`, `<name>.json`), e.g. for `--record DIR`. */
   files(): Record<string, Uint8Array> {
-    const safe = this.name.replace(/[^\w.-]+/g, '_'), enc = new TextEncoder();
-    return { [`${safe}.csv`]: enc.encode(this.writeCsv()), [`${safe}.npz`]: this.writeNpz(), [`${safe}.json`]: enc.encode(this.writeJson()) };
+    const safe = this.name.replace(/[^\w.-]+/g, '_'),
+      enc = new TextEncoder();
+    return {
+      [`${safe}.csv`]: enc.encode(this.writeCsv()),
+      [`${safe}.npz`]: this.writeNpz(),
+      [`${safe}.json`]: enc.encode(this.writeJson()),
+    };
   }
 
   writeJson(): string {
-    const clip = this.toClip(), nj = clip.jointNames.length;
+    const clip = this.toClip(),
+      nj = clip.jointNames.length;
     return JSON.stringify({
-      format: RECORDING_FORMAT, name: this.name, robot: this.robot.name, control_dt: this.controlDt,
-      joint_names: clip.jointNames, action_names: this.actionNames,
+      format: RECORDING_FORMAT,
+      name: this.name,
+      robot: this.robot.name,
+      control_dt: this.controlDt,
+      joint_names: clip.jointNames,
+      action_names: this.actionNames,
       steps: this.actions.map((a, k) => ({
-        t: k * this.controlDt, root_pos: this.rootPos.slice(k * 3, k * 3 + 3), root_quat_wxyz: this.rootQuat.slice(k * 4, k * 4 + 4),
-        joint_pos: this.jointPos.slice(k * nj, (k + 1) * nj), actions: a, pd_targets: this.targets[k], torques: this.torques[k],
+        t: k * this.controlDt,
+        root_pos: this.rootPos.slice(k * 3, k * 3 + 3),
+        root_quat_wxyz: this.rootQuat.slice(k * 4, k * 4 + 4),
+        joint_pos: this.jointPos.slice(k * nj, (k + 1) * nj),
+        actions: a,
+        pd_targets: this.targets[k],
+        torques: this.torques[k],
       })),
     });
   }
@@ -113,21 +145,40 @@ export class Recorder {
 /** Read a JSON recording back (clip + per-step actions, targets, torques). */
 export function parseRecordingJson(text: string, file: string): Recording {
   let doc: Record<string, unknown>;
-  try { doc = JSON.parse(text) as Record<string, unknown>; } catch (e) { return fail('ParseError', file, 'JSON', (e as Error).message); }
+  try {
+    doc = JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    return fail('ParseError', file, 'JSON', (e as Error).message);
+  }
   if (doc.format !== RECORDING_FORMAT) fail('ParseError', file, 'key format', `not a ${RECORDING_FORMAT} file`);
-  const names = doc.joint_names as string[], steps = doc.steps as Record<string, number[]>[], dt = Number(doc.control_dt);
-  if (!Array.isArray(names) || !Array.isArray(steps) || !steps.length || !(dt > 0)) fail('ParseError', file, 'keys', 'joint_names, steps, control_dt missing or empty');
-  const nj = names.length, n = steps.length;
+  const names = doc.joint_names as string[],
+    steps = doc.steps as Record<string, number[]>[],
+    dt = Number(doc.control_dt);
+  if (!Array.isArray(names) || !Array.isArray(steps) || !steps.length || !(dt > 0))
+    fail('ParseError', file, 'keys', 'joint_names, steps, control_dt missing or empty');
+  const nj = names.length,
+    n = steps.length;
   const clip: MotionClip = {
-    name: typeof doc.name === 'string' ? doc.name : 'recording', fps: 1 / dt, nFrames: n, jointNames: names,
-    rootPos: new Float32Array(n * 3), rootQuat: new Float32Array(n * 4), jointPos: new Float32Array(n * nj),
+    name: typeof doc.name === 'string' ? doc.name : 'recording',
+    fps: 1 / dt,
+    nFrames: n,
+    jointNames: names,
+    rootPos: new Float32Array(n * 3),
+    rootQuat: new Float32Array(n * 4),
+    jointPos: new Float32Array(n * nj),
   };
   steps.forEach((s, k) => {
-    if (s.joint_pos?.length !== nj || s.root_pos?.length !== 3 || s.root_quat_wxyz?.length !== 4) fail('ParseError', file, `steps[${k}]`, 'root_pos/root_quat_wxyz/joint_pos of the wrong length');
-    clip.rootPos.set(s.root_pos, k * 3); clip.rootQuat.set(s.root_quat_wxyz, k * 4); clip.jointPos.set(s.joint_pos, k * nj);
+    if (s.joint_pos?.length !== nj || s.root_pos?.length !== 3 || s.root_quat_wxyz?.length !== 4)
+      fail('ParseError', file, `steps[${k}]`, 'root_pos/root_quat_wxyz/joint_pos of the wrong length');
+    clip.rootPos.set(s.root_pos, k * 3);
+    clip.rootQuat.set(s.root_quat_wxyz, k * 4);
+    clip.jointPos.set(s.joint_pos, k * nj);
   });
   return {
-    clip, actionNames: (doc.action_names as string[]) ?? names,
-    actions: steps.map((s) => s.actions ?? []), targets: steps.map((s) => s.pd_targets ?? []), torques: steps.map((s) => s.torques ?? []),
+    clip,
+    actionNames: (doc.action_names as string[]) ?? names,
+    actions: steps.map((s) => s.actions ?? []),
+    targets: steps.map((s) => s.pd_targets ?? []),
+    torques: steps.map((s) => s.torques ?? []),
   };
 }

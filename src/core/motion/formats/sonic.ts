@@ -11,20 +11,27 @@ import { baseName, checkJointOrder, columnNames, pickFps, rootQuats, type Format
 export const SONIC_FPS = 50;
 export const SONIC_FILES = ['joint_pos.csv', 'joint_vel.csv', 'body_pos.csv', 'body_quat.csv', 'metadata.txt'];
 
-interface Table { cols: number; rows: number; data: Float64Array }
+interface Table {
+  cols: number;
+  rows: number;
+  data: Float64Array;
+}
 
 function readTable(text: string, file: string): Table {
   const lines = text.split(/\r?\n/);
   const values: number[] = [];
-  let cols = -1, rows = 0;
-  for (let i = 1; i < lines.length; i++) { // line 1 is the header
+  let cols = -1,
+    rows = 0;
+  for (let i = 1; i < lines.length; i++) {
+    // line 1 is the header
     if (lines[i].trim() === '') continue;
     const cells = lines[i].split(',');
     if (cols < 0) cols = cells.length;
     if (cells.length !== cols) fail('ParseError', file, `line ${i + 1}`, `${cells.length} columns, line 2 has ${cols}`);
     for (let c = 0; c < cells.length; c++) {
       const v = Number(cells[c]);
-      if (cells[c].trim() === '' || !Number.isFinite(v)) fail('MotionError', file, `line ${i + 1}, column ${c + 1}`, `value "${cells[c].trim()}" is not a finite number`);
+      if (cells[c].trim() === '' || !Number.isFinite(v))
+        fail('MotionError', file, `line ${i + 1}, column ${c + 1}`, `value "${cells[c].trim()}" is not a finite number`);
       values.push(v);
     }
     rows++;
@@ -37,17 +44,25 @@ function readTable(text: string, file: string): Table {
 export function sonicBodyIndexes(text: string, file: string): number[] {
   const m = /Body part indexes:\s*\[([^\]]*)\]/.exec(text);
   if (!m) return fail('ParseError', file, 'Body part indexes', 'metadata.txt has no "Body part indexes: [...]" line');
-  return m[1].split(/[\s,]+/).filter((s) => s !== '').map(Number);
+  return m[1]
+    .split(/[\s,]+/)
+    .filter((s) => s !== '')
+    .map(Number);
 }
 
 /** One clip from a SONIC folder: `files` maps file name (joint_pos.csv, ...) to its text. */
 export function parseSonicFolder(
-  files: Record<string, string>, folder: string, robot: RobotModel | undefined, opts: ReadOptions = {},
+  files: Record<string, string>,
+  folder: string,
+  robot: RobotModel | undefined,
+  opts: ReadOptions = {},
 ): FormatClip {
-  const notes: string[] = [], warnings: string[] = [];
+  const notes: string[] = [],
+    warnings: string[] = [];
   const path = (f: string) => `${folder}/${f}`;
   if (files['joint_pos.csv'] === undefined) fail('MotionError', folder, 'joint_pos.csv', 'the folder has no joint_pos.csv');
-  if (files['body_quat.csv'] === undefined) fail('MotionError', folder, 'body_quat.csv', 'the folder has no body_quat.csv: the root orientation is unknown');
+  if (files['body_quat.csv'] === undefined)
+    fail('MotionError', folder, 'body_quat.csv', 'the folder has no body_quat.csv: the root orientation is unknown');
   const jp = readTable(files['joint_pos.csv'], path('joint_pos.csv'));
   const bq = readTable(files['body_quat.csv'], path('body_quat.csv'));
   const n = jp.rows;
@@ -82,7 +97,16 @@ export function parseSonicFolder(
   }
   notes.push('root = column group 0 of body_pos.csv / body_quat.csv; other bodies are recomputed by forward kinematics');
   return {
-    name: baseName(folder), fps, nFrames: n, jointNames: names, rootPos, rootQuat, jointPos: Float32Array.from(jp.data),
-    jointVel, format: 'SONIC folder', notes, warnings,
+    name: baseName(folder),
+    fps,
+    nFrames: n,
+    jointNames: names,
+    rootPos,
+    rootQuat,
+    jointPos: Float32Array.from(jp.data),
+    jointVel,
+    format: 'SONIC folder',
+    notes,
+    warnings,
   };
 }

@@ -17,7 +17,8 @@ function matrix(v: unknown, cols: number | undefined, file: string, key: string)
   v.forEach((row, f) => {
     if (!Array.isArray(row) || row.length !== c) fail('MotionError', file, `key ${key}, frame ${f}`, `expected ${c} numbers`);
     (row as unknown[]).forEach((x, k) => {
-      if (typeof x !== 'number' || !Number.isFinite(x)) fail('MotionError', file, `key ${key}, frame ${f}, column ${k}`, `value ${JSON.stringify(x)} is not a finite number`);
+      if (typeof x !== 'number' || !Number.isFinite(x))
+        fail('MotionError', file, `key ${key}, frame ${f}, column ${k}`, `value ${JSON.stringify(x)} is not a finite number`);
       data[f * c + k] = x as number;
     });
   });
@@ -25,33 +26,70 @@ function matrix(v: unknown, cols: number | undefined, file: string, key: string)
 }
 
 export function parseViewerJson(text: string, file: string, robot: RobotModel | undefined, opts: ReadOptions = {}): FormatClip {
-  const notes: string[] = [], warnings: string[] = [];
+  const notes: string[] = [],
+    warnings: string[] = [];
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
     return fail('ParseError', file, 'JSON', (e as Error).message);
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return fail('ParseError', file, 'JSON', 'expected an object with joint_pos, root_pos, root_quat');
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    return fail('ParseError', file, 'JSON', 'expected an object with joint_pos, root_pos, root_quat');
   const key = (a: string, b: string) => (doc[a] !== undefined ? a : b);
-  for (const [a, b] of [['joint_pos', 'jointPos'], ['root_pos', 'rootPos'], ['root_quat', 'rootQuat']]) {
-    if (doc[a] === undefined && doc[b] === undefined) fail('MotionError', file, `key ${a}`, `missing (found keys: ${Object.keys(doc).join(', ')})`);
+  for (const [a, b] of [
+    ['joint_pos', 'jointPos'],
+    ['root_pos', 'rootPos'],
+    ['root_quat', 'rootQuat'],
+  ]) {
+    if (doc[a] === undefined && doc[b] === undefined)
+      fail('MotionError', file, `key ${a}`, `missing (found keys: ${Object.keys(doc).join(', ')})`);
   }
   const jp = matrix(doc[key('joint_pos', 'jointPos')], undefined, file, 'joint_pos');
   const rp = matrix(doc[key('root_pos', 'rootPos')], 3, file, 'root_pos');
   const rq = matrix(doc[key('root_quat', 'rootQuat')], 4, file, 'root_quat');
-  if (rp.rows !== jp.rows || rq.rows !== jp.rows) fail('MotionError', file, 'key root_pos', `frame counts differ: joint_pos ${jp.rows}, root_pos ${rp.rows}, root_quat ${rq.rows}`);
+  if (rp.rows !== jp.rows || rq.rows !== jp.rows)
+    fail('MotionError', file, 'key root_pos', `frame counts differ: joint_pos ${jp.rows}, root_pos ${rp.rows}, root_quat ${rq.rows}`);
   const fileNames = doc.joint_names ?? doc.jointNames;
-  const names = Array.isArray(fileNames) && !opts.jointNames
-    ? columnNames(jp.cols, file, 'key joint_pos', robot, { ...opts, jointNames: fileNames.map(String) }, 'description', '', notes, warnings)
-    : columnNames(jp.cols, file, 'key joint_pos', robot, opts, 'description', 'the viewer\'s G1 dataset order is the description order', notes, warnings);
+  const names =
+    Array.isArray(fileNames) && !opts.jointNames
+      ? columnNames(
+          jp.cols,
+          file,
+          'key joint_pos',
+          robot,
+          { ...opts, jointNames: fileNames.map(String) },
+          'description',
+          '',
+          notes,
+          warnings,
+        )
+      : columnNames(
+          jp.cols,
+          file,
+          'key joint_pos',
+          robot,
+          opts,
+          'description',
+          "the viewer's G1 dataset order is the description order",
+          notes,
+          warnings,
+        );
   if (!Array.isArray(fileNames)) checkJointOrder(robot, names, jp.data, file, 'key joint_pos', opts, notes, warnings);
   const fps = pickFps(file, opts, doc.fps, VIEWER_FPS, 'the viewer plays clips at 50 Hz', notes);
   const rootQuat = rootQuats(rq.data, jp.rows, file, 'key root_quat', 'wxyz', opts, notes, warnings);
   checkFinite(rp.data, 3, file, 'key root_pos');
   return {
-    name: baseName(file), fps, nFrames: jp.rows, jointNames: names, rootPos: Float32Array.from(rp.data), rootQuat,
-    jointPos: Float32Array.from(jp.data), format: 'humanoid-policy-viewer JSON', notes, warnings,
+    name: baseName(file),
+    fps,
+    nFrames: jp.rows,
+    jointNames: names,
+    rootPos: Float32Array.from(rp.data),
+    rootQuat,
+    jointPos: Float32Array.from(jp.data),
+    format: 'humanoid-policy-viewer JSON',
+    notes,
+    warnings,
   };
 }
 
@@ -65,7 +103,8 @@ export function writeViewerJson(clip: MotionClip, jointNames: string[] = clip.jo
   });
   const rows = <T>(f: (k: number) => T) => Array.from({ length: clip.nFrames }, (_, k) => f(k));
   return JSON.stringify({
-    fps: clip.fps, joint_names: jointNames,
+    fps: clip.fps,
+    joint_names: jointNames,
     joint_pos: rows((k) => src.map((j) => clip.jointPos[k * nj + j])),
     root_pos: rows((k) => Array.from(clip.rootPos.subarray(k * 3, k * 3 + 3))),
     root_quat: rows((k) => Array.from(clip.rootQuat.subarray(k * 4, k * 4 + 4))),

@@ -16,7 +16,10 @@ export type WriteFormat = 'csv' | 'npz' | 'json';
 
 /** The clip with its joints in the robot's description order (robot joints the clip lacks: 0, listed in `missing`). */
 export function toRobotOrder(clip: MotionClip, robot: RobotModel): { clip: MotionClip; missing: string[] } {
-  const names = descriptionOrder(robot), nj = names.length, cj = clip.jointNames.length, n = clip.nFrames;
+  const names = descriptionOrder(robot),
+    nj = names.length,
+    cj = clip.jointNames.length,
+    n = clip.nFrames;
   for (const j of clip.jointNames) {
     if (!robot.jointIndex.has(j)) fail('MotionError', clip.name, `joint ${j}`, `the robot ${robot.name} has no joint "${j}"`);
   }
@@ -37,15 +40,22 @@ export function writeBeyondMimicCsv(clip: MotionClip, robot: RobotModel): string
 /** Every body by forward kinematics at the clip's own frames, bodies reordered to IsaacLab (breadth-first) order. */
 export function writeBeyondMimicNpz(clip: MotionClip, robot: RobotModel, compress = true): Uint8Array {
   const full = new ReferenceTrack(robot, toRobotOrder(clip, robot).clip, 1 / clip.fps).toClip();
-  const order = isaacLabBodyOrder(robot), nb = order.length, n = full.nFrames;
+  const order = isaacLabBodyOrder(robot),
+    nb = order.length,
+    n = full.nFrames;
   const pick = (a: Float32Array, k: number) => {
     const out = new Float32Array(n * nb * k);
     for (let f = 0; f < n; f++) order.forEach((b, i) => out.set(a.subarray((f * nb + b) * k, (f * nb + b + 1) * k), (f * nb + i) * k));
     return out;
   };
   const bodies: MotionClip = {
-    ...full, fps: clip.fps, bodyNames: order.map((b) => robot.bodies[b].name), bodyPos: pick(full.bodyPos!, 3),
-    bodyQuat: pick(full.bodyQuat!, 4), bodyLinVel: pick(full.bodyLinVel!, 3), bodyAngVel: pick(full.bodyAngVel!, 3),
+    ...full,
+    fps: clip.fps,
+    bodyNames: order.map((b) => robot.bodies[b].name),
+    bodyPos: pick(full.bodyPos!, 3),
+    bodyQuat: pick(full.bodyQuat!, 4),
+    bodyLinVel: pick(full.bodyLinVel!, 3),
+    bodyAngVel: pick(full.bodyAngVel!, 3),
   };
   return writeMotionNpz(bodies, { jointNames: isaacLabOrder(robot), compress });
 }
@@ -60,5 +70,10 @@ export function writeClip(clip: MotionClip, robot: RobotModel, format: WriteForm
 export function writeFormatOf(file: string): WriteFormat {
   const e = /\.([a-z]+)$/i.exec(file)?.[1].toLowerCase();
   if (e === 'csv' || e === 'npz' || e === 'json') return e;
-  return fail('ParseError', file, 'file', `cannot write ".${e ?? ''}": write .csv (BeyondMimic CSV), .npz (BeyondMimic NPZ) or .json (viewer clip)`);
+  return fail(
+    'ParseError',
+    file,
+    'file',
+    `cannot write ".${e ?? ''}": write .csv (BeyondMimic CSV), .npz (BeyondMimic NPZ) or .json (viewer clip)`,
+  );
 }

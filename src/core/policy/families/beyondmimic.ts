@@ -20,7 +20,7 @@ function variant(x: FamilyInput, joints: string[]): { family: string; why: strin
   if (joints.join() === description.join() && joints.join() !== isaac.join()) {
     return { family: 'mjlab', why: 'joint_names in the description (MuJoCo) order: mjlab' };
   }
-  return { family: 'beyondmimic', why: 'joint_names in Isaac Lab\'s breadth-first order: BeyondMimic / Isaac Lab' };
+  return { family: 'beyondmimic', why: "joint_names in Isaac Lab's breadth-first order: BeyondMimic / Isaac Lab" };
 }
 
 /** What the metadata itself says (keys it lacks are left out). */
@@ -29,8 +29,12 @@ function fromFile(x: FamilyInput, velocity: boolean): Partial<PolicyConfig> {
   const full = configFromMetadata(m, x.file);
   if (velocity) full.observations = full.observations.map((e) => (e.term === 'command' ? { ...e, term: 'velocity_commands' } : e));
   const out: Partial<PolicyConfig> = {
-    jointNames: full.jointNames, stiffness: full.stiffness, damping: full.damping, defaultJointPos: full.defaultJointPos,
-    actionScale: full.actionScale, observations: full.observations,
+    jointNames: full.jointNames,
+    stiffness: full.stiffness,
+    damping: full.damping,
+    defaultJointPos: full.defaultJointPos,
+    actionScale: full.actionScale,
+    observations: full.observations,
   };
   if (m.action_offset) out.actionOffset = full.actionOffset;
   if (m.step_dt) out.stepDt = full.stepDt;
@@ -57,10 +61,21 @@ export const beyondmimic: Family = {
     const warnings: string[] = [];
     const src = chooseProfile(x);
     const base = src ? { ...profileConfig(src, x, file.jointNames, warnings), name: src.file } : undefined;
-    const cfg = mergeFileOverProfile({
-      file, fileName: x.file, base,
-      rest: { source: 'metadata', family: velocity ? `${v.family}-velocity` : v.family, embeddedReference: !velocity, armatureFromGains: true, nSkills: 0 },
-    }, warnings);
+    const cfg = mergeFileOverProfile(
+      {
+        file,
+        fileName: x.file,
+        base,
+        rest: {
+          source: 'metadata',
+          family: velocity ? `${v.family}-velocity` : v.family,
+          embeddedReference: !velocity,
+          armatureFromGains: true,
+          nSkills: 0,
+        },
+      },
+      warnings,
+    );
     evidence.push(v.why, ...(velocity ? ['command_names has a velocity command: locomotion'] : []));
     return cfg;
   },

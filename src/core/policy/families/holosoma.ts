@@ -39,18 +39,25 @@ const isWbt = (x: FamilyInput): boolean =>
 
 /** What the file says: joints, gains, optional action scale, and for tracking the reference outputs. */
 function fromFile(x: FamilyInput): Partial<PolicyConfig> {
-  const m = x.info.metadata, f = x.file;
+  const m = x.info.metadata,
+    f = x.file;
   const names = jsonMeta(m, 'dof_names', f);
-  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) fail('PolicyError', f, 'metadata_props.dof_names', 'expected a JSON list of joint names');
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))
+    fail('PolicyError', f, 'metadata_props.dof_names', 'expected a JSON list of joint names');
   const jointNames = uniqueNames(names as string[], f, 'metadata_props.dof_names');
   const n = jointNames.length;
   const out: Partial<PolicyConfig> = { jointNames };
-  const kp = jsonMeta(m, 'kp', f), kd = jsonMeta(m, 'kd', f);
+  const kp = jsonMeta(m, 'kp', f),
+    kd = jsonMeta(m, 'kd', f);
   if (kp !== undefined) out.stiffness = nonNegative(numList(kp, f, 'metadata_props.kp', n), jointNames, f, 'metadata_props.kp');
   if (kd !== undefined) out.damping = nonNegative(numList(kd, f, 'metadata_props.kd', n), jointNames, f, 'metadata_props.kd');
   if (m.action_scale !== undefined) {
     let a: unknown;
-    try { a = JSON.parse(m.action_scale); } catch { a = m.action_scale; }
+    try {
+      a = JSON.parse(m.action_scale);
+    } catch {
+      a = m.action_scale;
+    }
     out.actionScale = numList(a, f, 'metadata_props.action_scale', n);
   }
   return out;
@@ -66,8 +73,12 @@ function shippedFor(joints: string[], wbt: boolean): ProfileSource | undefined {
 function referenceOf(x: FamilyInput): PolicyConfig['referenceOutputs'] {
   const has = (n: string) => (outputNamed(x.info, n) ? n : undefined);
   return {
-    timeStep: 'time_step', jointPos: has('joint_pos'), jointVel: has('joint_vel'),
-    bodyPos: has('ref_pos_xyz'), bodyQuat: has('ref_quat_xyzw'), quatOrder: 'xyzw',
+    timeStep: 'time_step',
+    jointPos: has('joint_pos'),
+    jointVel: has('joint_vel'),
+    bodyPos: has('ref_pos_xyz'),
+    bodyQuat: has('ref_quat_xyzw'),
+    quatOrder: 'xyzw',
   };
 }
 
@@ -88,24 +99,39 @@ export const holosoma: Family = {
     const file = fromFile(x);
     const lacking = file.jointNames!.filter((n) => !x.robot.jointIndex.has(n));
     if (lacking.length) {
-      fail('PolicyError', x.file, 'metadata_props.dof_names', `${lacking.length} policy joint(s) the robot "${x.robot.name}" lacks: ${lacking.join(', ')}`);
+      fail(
+        'PolicyError',
+        x.file,
+        'metadata_props.dof_names',
+        `${lacking.length} policy joint(s) the robot "${x.robot.name}" lacks: ${lacking.join(', ')}`,
+      );
     }
     const src = chooseProfile(x, shippedFor(file.jointNames!, wbt));
     if (!src) {
-      fail('PolicyError', x.file, 'metadata_props.dof_names',
-        `holosoma ${wbt ? 'tracking' : 'locomotion'} export for joints ${file.jointNames!.slice(0, 4).join(', ')}…: no shipped profile has these joints; give a profile with "defaultJointPos", "actionScale", "observations" (${x.obsSize} values), "stepDt"`);
+      fail(
+        'PolicyError',
+        x.file,
+        'metadata_props.dof_names',
+        `holosoma ${wbt ? 'tracking' : 'locomotion'} export for joints ${file.jointNames!.slice(0, 4).join(', ')}…: no shipped profile has these joints; give a profile with "defaultJointPos", "actionScale", "observations" (${x.obsSize} values), "stepDt"`,
+      );
     }
     evidence.push(`defaults from ${src!.file}`);
     const warnings: string[] = [];
     const base = { ...profileConfig(src!, x, file.jointNames, warnings), name: src!.file };
-    const rest: Partial<PolicyConfig> = { source: 'metadata', family: wbt ? 'holosoma-wbt' : 'holosoma-loco', embeddedReference: wbt, nSkills: 0 };
+    const rest: Partial<PolicyConfig> = {
+      source: 'metadata',
+      family: wbt ? 'holosoma-wbt' : 'holosoma-loco',
+      embeddedReference: wbt,
+      nSkills: 0,
+    };
     if (wbt) {
       rest.referenceOutputs = referenceOf(x);
       rest.bodyNames = [base.cfg.anchorBody];
     }
     const cfg = mergeFileOverProfile({ file, fileName: x.file, base, rest }, warnings);
     if (wbt) cfg.bodyNames = [cfg.anchorBody];
-    if (!wbt && x.info.metadata.command_ranges) cfg.commandRanges = commandRangesOf(x.info.metadata.command_ranges, x.file, 'metadata_props.command_ranges');
+    if (!wbt && x.info.metadata.command_ranges)
+      cfg.commandRanges = commandRangesOf(x.info.metadata.command_ranges, x.file, 'metadata_props.command_ranges');
     return cfg;
   },
 };

@@ -27,25 +27,45 @@ export const humanoidverse: Family = {
     if (inputNamed(x.info, 'time_step') || x.yaml !== undefined) return null;
     const h = historyOf(x);
     if (h === null) return null;
-    return [`input ${x.obsIn.name} has ${x.obsSize} = ${h + 1} × (3·${x.nActions} + 7) values: proprioception + motion phase with a ${h}-frame history (HumanoidVerse layout)`];
+    return [
+      `input ${x.obsIn.name} has ${x.obsSize} = ${h + 1} × (3·${x.nActions} + 7) values: proprioception + motion phase with a ${h}-frame history (HumanoidVerse layout)`,
+    ];
   },
   configure(x, evidence) {
     const h = historyOf(x)!;
-    const shipped = (g1Hv.jointOrder).length === x.nActions ? { json: g1Hv as Record<string, unknown>, file: 'policies/humanoidverse-g1-23dof.json' } : undefined;
+    const shipped =
+      g1Hv.jointOrder.length === x.nActions
+        ? { json: g1Hv as Record<string, unknown>, file: 'policies/humanoidverse-g1-23dof.json' }
+        : undefined;
     const src = chooseProfile(x, shipped);
     if (!src) {
-      fail('PolicyError', x.file, `output ${x.actOut.name}`,
-        `a HumanoidVerse-style export driving ${x.nActions} joints: give a profile with "jointOrder" (${x.nActions} joint names), "gains", "defaultJointPos", "actionScale", "heldJoints", "motionSeconds"`);
+      fail(
+        'PolicyError',
+        x.file,
+        `output ${x.actOut.name}`,
+        `a HumanoidVerse-style export driving ${x.nActions} joints: give a profile with "jointOrder" (${x.nActions} joint names), "gains", "defaultJointPos", "actionScale", "heldJoints", "motionSeconds"`,
+      );
     }
     evidence.push(`joints and gains from ${src!.file}`);
     const warnings: string[] = [];
     const base = { ...profileConfig(src!, x, undefined, warnings), name: src!.file };
     const userLayout = src!.json.observations !== undefined && src!.json.observations !== 'humanoidverse-history-4';
     const file = userLayout ? {} : { observations: hvLayout(h) };
-    const cfg = mergeFileOverProfile({
-      file, fileName: x.file, base,
-      rest: { source: base.cfg.source, family: 'humanoidverse', embeddedReference: false, armatureFromGains: base.cfg.armatureFromGains, nSkills: 0 },
-    }, warnings);
+    const cfg = mergeFileOverProfile(
+      {
+        file,
+        fileName: x.file,
+        base,
+        rest: {
+          source: base.cfg.source,
+          family: 'humanoidverse',
+          embeddedReference: false,
+          armatureFromGains: base.cfg.armatureFromGains,
+          nSkills: 0,
+        },
+      },
+      warnings,
+    );
     if (cfg.motionSeconds !== undefined && !cfg.filledFromProfile!.includes('motionSeconds')) cfg.filledFromProfile!.push('motionSeconds');
     if (cfg.heldJoints && !cfg.filledFromProfile!.includes('heldJoints')) cfg.filledFromProfile!.push('heldJoints');
     return cfg;

@@ -20,16 +20,28 @@ export const FAMILIES: readonly Family[] = [beyondmimic, holosoma, unitree, huma
 
 /** Known family names (PolicyConfig.family values). */
 export const FAMILY_NAMES = [
-  'beyondmimic', 'mjlab', 'beyondmimic-velocity', 'mjlab-velocity', 'holosoma-loco', 'holosoma-wbt', 'unitree-rl-lab',
-  'unitree-rl-mjlab', 'humanoidverse', 'skillmimic', 'profile',
+  'beyondmimic',
+  'mjlab',
+  'beyondmimic-velocity',
+  'mjlab-velocity',
+  'holosoma-loco',
+  'holosoma-wbt',
+  'unitree-rl-lab',
+  'unitree-rl-mjlab',
+  'humanoidverse',
+  'skillmimic',
+  'profile',
 ];
 
 /** What the file shows, for the unknown-family message. */
 export function describeExport(info: OnnxInfo): string {
-  const type = (t: number) => ({ 1: 'float32', 6: 'int32', 7: 'int64', 8: 'string', 10: 'float16', 11: 'double' } as Record<number, string>)[t] ?? `type ${t}`;
+  const type = (t: number) =>
+    (({ 1: 'float32', 6: 'int32', 7: 'int64', 8: 'string', 10: 'float16', 11: 'double' }) as Record<number, string>)[t] ?? `type ${t}`;
   const keys = Object.keys(info.metadata);
-  return `inputs: ${info.inputs.map((i) => `${describeValue(i)} ${type(i.elemType)}`).join(', ')}; `
-    + `outputs: ${info.outputs.map(describeValue).join(', ')}; metadata keys: ${keys.length ? keys.join(', ') : 'none'}`;
+  return (
+    `inputs: ${info.inputs.map((i) => `${describeValue(i)} ${type(i.elemType)}`).join(', ')}; ` +
+    `outputs: ${info.outputs.map(describeValue).join(', ')}; metadata keys: ${keys.length ? keys.join(', ') : 'none'}`
+  );
 }
 
 /** The family of an export and its config; evidence says why. */
@@ -38,8 +50,12 @@ export function configureByFamily(x: FamilyInput): { config: PolicyConfig; evide
     const evidence = f.detect(x);
     if (evidence) return { config: f.configure(x, evidence), evidence };
   }
-  return fail('PolicyError', x.file, 'metadata_props',
-    `no exporter family fits this file (${describeExport(x.info)}). The ONNX file carries no policy metadata we know; give its deploy.yaml or a profile (policies/*.json) `
-    + `with "jointOrder", "gains", "defaultJointPos", "actionScale", "observations" (a layout of ${x.obsSize > 0 ? x.obsSize : 'N'} values), "stepDt"`
-    + ` (families known: ${FAMILY_NAMES.join(', ')})`);
+  return fail(
+    'PolicyError',
+    x.file,
+    'metadata_props',
+    `no exporter family fits this file (${describeExport(x.info)}). The ONNX file carries no policy metadata we know; give its deploy.yaml or a profile (policies/*.json) ` +
+      `with "jointOrder", "gains", "defaultJointPos", "actionScale", "observations" (a layout of ${x.obsSize > 0 ? x.obsSize : 'N'} values), "stepDt"` +
+      ` (families known: ${FAMILY_NAMES.join(', ')})`,
+  );
 }

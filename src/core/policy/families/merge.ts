@@ -15,18 +15,40 @@ type Obj = Record<string, unknown>;
 
 /** The config keys a file or a profile can set. */
 export const CONFIG_KEYS = [
-  'jointNames', 'stiffness', 'damping', 'defaultJointPos', 'actionScale', 'actionOffset', 'actionClip', 'stepDt',
-  'physicsDt', 'observations', 'anchorBody', 'bodyNames', 'endEffectors', 'effortLimits',
+  'jointNames',
+  'stiffness',
+  'damping',
+  'defaultJointPos',
+  'actionScale',
+  'actionOffset',
+  'actionClip',
+  'stepDt',
+  'physicsDt',
+  'observations',
+  'anchorBody',
+  'bodyNames',
+  'endEffectors',
+  'effortLimits',
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** Profile JSON keys → the config keys they set. */
 const PROFILE_SETS: Record<string, ConfigKey[]> = {
-  jointOrder: ['jointNames'], gains: ['stiffness', 'damping'], armature: ['stiffness', 'damping'],
-  defaultJointPos: ['defaultJointPos'], actionScale: ['actionScale'], actionOffset: ['actionOffset'],
-  actionClip: ['actionClip'], stepDt: ['stepDt'], physicsDt: ['physicsDt'], observations: ['observations'],
-  observationsBySize: ['observations'], anchorBody: ['anchorBody'], bodyNames: ['bodyNames'],
-  endEffectors: ['endEffectors'], effortLimits: ['effortLimits'],
+  jointOrder: ['jointNames'],
+  gains: ['stiffness', 'damping'],
+  armature: ['stiffness', 'damping'],
+  defaultJointPos: ['defaultJointPos'],
+  actionScale: ['actionScale'],
+  actionOffset: ['actionOffset'],
+  actionClip: ['actionClip'],
+  stepDt: ['stepDt'],
+  physicsDt: ['physicsDt'],
+  observations: ['observations'],
+  observationsBySize: ['observations'],
+  anchorBody: ['anchorBody'],
+  bodyNames: ['bodyNames'],
+  endEffectors: ['endEffectors'],
+  effortLimits: ['effortLimits'],
 };
 
 /** A profile to fill from: its JSON object and file name. */
@@ -60,10 +82,12 @@ function inFileOrder(src: ProfileSource, robot: RobotModel, fileJoints: string[]
   const order = profileOrder(src.json, robot);
   if (!order) return src.json;
   if (Array.isArray(src.json.jointOrder) && order.join() !== fileJoints.join()) {
-    warnings.push(`${src.file}: jointOrder (${order.length} joints) differs from the file's joint order (${fileJoints.length} joints): the file wins`);
+    warnings.push(
+      `${src.file}: jointOrder (${order.length} joints) differs from the file's joint order (${fileJoints.length} joints): the file wins`,
+    );
   }
-  const byName = (v: unknown): unknown => (Array.isArray(v) && v.length === order.length
-    ? Object.fromEntries(order.map((n, i) => [escapeRe(n), v[i]])) : v);
+  const byName = (v: unknown): unknown =>
+    Array.isArray(v) && v.length === order.length ? Object.fromEntries(order.map((n, i) => [escapeRe(n), v[i]])) : v;
   const out: Obj = { ...src.json, jointOrder: fileJoints };
   for (const k of ['armature', 'defaultJointPos', 'actionScale', 'actionOffset', 'effortLimits']) {
     if (src.json[k] !== undefined) out[k] = byName(src.json[k]);
@@ -75,7 +99,10 @@ function inFileOrder(src: ProfileSource, robot: RobotModel, fileJoints: string[]
 
 /** The profile's config (in the file's joint order when the file names its joints) and the keys it sets. */
 export function profileConfig(
-  src: ProfileSource, x: FamilyInput, fileJoints: string[] | undefined, warnings: string[],
+  src: ProfileSource,
+  x: FamilyInput,
+  fileJoints: string[] | undefined,
+  warnings: string[],
 ): { cfg: PolicyConfig; explicit: Set<ConfigKey> } {
   const json = fileJoints ? inFileOrder(src, x.robot, fileJoints, warnings) : src.json;
   const cfg = configFromProfile(json, src.file, { robot: x.robot, obsSize: x.obsSize > 0 ? x.obsSize : undefined });
@@ -90,10 +117,12 @@ function difference(a: unknown, b: unknown, names: string[]): string | null {
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) return `${b.length} values vs ${a.length}`;
     for (let i = 0; i < a.length; i++) {
-      const u = a[i] as unknown, v = b[i] as unknown;
+      const u = a[i] as unknown,
+        v = b[i] as unknown;
       const at = names[i] ?? String(i);
-      if (typeof u === 'number' && typeof v === 'number') { if (!near(u, v)) return `[${at}] ${v} vs ${u}`; }
-      else if (JSON.stringify(u) !== JSON.stringify(v)) return `[${i}] ${JSON.stringify(v)} vs ${JSON.stringify(u)}`;
+      if (typeof u === 'number' && typeof v === 'number') {
+        if (!near(u, v)) return `[${at}] ${v} vs ${u}`;
+      } else if (JSON.stringify(u) !== JSON.stringify(v)) return `[${i}] ${JSON.stringify(v)} vs ${JSON.stringify(u)}`;
     }
     return null;
   }
@@ -101,12 +130,20 @@ function difference(a: unknown, b: unknown, names: string[]): string | null {
 }
 
 const DEFAULTS: Partial<PolicyConfig> = {
-  actionClip: null, stepDt: 0.02, physicsDt: 0.005, anchorBody: DEFAULT_ANCHOR,
-  bodyNames: G1_TRACKED_BODIES, endEffectors: G1_END_EFFECTORS,
+  actionClip: null,
+  stepDt: 0.02,
+  physicsDt: 0.005,
+  anchorBody: DEFAULT_ANCHOR,
+  bodyNames: G1_TRACKED_BODIES,
+  endEffectors: G1_END_EFFECTORS,
 };
 const REQUIRED: [ConfigKey, string][] = [
-  ['jointNames', 'jointOrder'], ['stiffness', 'gains'], ['damping', 'gains'], ['defaultJointPos', 'defaultJointPos'],
-  ['actionScale', 'actionScale'], ['observations', 'observations'],
+  ['jointNames', 'jointOrder'],
+  ['stiffness', 'gains'],
+  ['damping', 'gains'],
+  ['defaultJointPos', 'defaultJointPos'],
+  ['actionScale', 'actionScale'],
+  ['observations', 'observations'],
 ];
 
 export interface MergeInput {
@@ -123,9 +160,10 @@ export interface MergeInput {
 export function mergeFileOverProfile(m: MergeInput, warnings: string[]): PolicyConfig {
   const out: Record<string, unknown> = {};
   const filled: string[] = [];
-  const names = (m.file.jointNames ?? m.base?.cfg.jointNames ?? []);
+  const names = m.file.jointNames ?? m.base?.cfg.jointNames ?? [];
   for (const k of CONFIG_KEYS) {
-    const fv = m.file[k], bv = m.base?.cfg[k];
+    const fv = m.file[k],
+      bv = m.base?.cfg[k];
     if (fv !== undefined) {
       out[k] = fv;
       if (m.base && m.base.explicit.has(k) && bv !== undefined) {
@@ -144,12 +182,18 @@ export function mergeFileOverProfile(m: MergeInput, warnings: string[]): PolicyC
   out.actionOffset ??= (out.defaultJointPos as number[] | undefined)?.slice();
   const missing = REQUIRED.filter(([k]) => out[k] === undefined);
   if (missing.length) {
-    fail('PolicyError', m.fileName, missing.map(([k]) => k).join(', '),
-      `the file does not say ${missing.map(([k]) => k).join(', ')}; give a profile (policies/*.json) with ${[...new Set(missing.map(([, p]) => `"${p}"`))].join(', ')}`);
+    fail(
+      'PolicyError',
+      m.fileName,
+      missing.map(([k]) => k).join(', '),
+      `the file does not say ${missing.map(([k]) => k).join(', ')}; give a profile (policies/*.json) with ${[...new Set(missing.map(([, p]) => `"${p}"`))].join(', ')}`,
+    );
   }
   const base = m.base?.cfg;
   const cfg = {
-    ...(base ?? {}), ...m.rest, ...out,
+    ...(base ?? {}),
+    ...m.rest,
+    ...out,
     decimation: decimationOf(out.stepDt as number, out.physicsDt as number, m.fileName, 'step_dt'),
     embeddedReference: m.rest.embeddedReference ?? base?.embeddedReference ?? false,
     armatureFromGains: m.rest.armatureFromGains ?? base?.armatureFromGains ?? true,

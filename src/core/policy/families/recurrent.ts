@@ -8,7 +8,11 @@ import type { RecurrentState } from '../config';
 import type { OnnxInfo, OnnxValueInfo } from '../onnx';
 
 const stem = (name: string): string =>
-  name.toLowerCase().replace(/(^|[_.\-/])(in|out|input|output|next|new|prev|previous|old|t|t1|tp1)(?=$|[_.\-/])/g, '$1').replace(/[_.\-/]+/g, '_').replace(/^_|_$/g, '');
+  name
+    .toLowerCase()
+    .replace(/(^|[_.\-/])(in|out|input|output|next|new|prev|previous|old|t|t1|tp1)(?=$|[_.\-/])/g, '$1')
+    .replace(/[_.\-/]+/g, '_')
+    .replace(/^_|_$/g, '');
 
 const sameShape = (a: OnnxValueInfo, b: OnnxValueInfo): boolean =>
   a.dims.length === b.dims.length && a.dims.every((d, i) => d === b.dims[i] || typeof d !== 'number' || typeof b.dims[i] !== 'number');

@@ -15,17 +15,36 @@ export const unitree: Family = {
   },
   configure(x, evidence) {
     const yamlFile = x.yamlFile ?? 'deploy.yaml';
-    const full = configFromDeployYaml(x.yaml!, yamlFile, x.robot.joints.map((j) => j.name));
+    const full = configFromDeployYaml(
+      x.yaml!,
+      yamlFile,
+      x.robot.joints.map((j) => j.name),
+    );
     const map = parseYamlText(x.yaml!, yamlFile).joint_ids_map as unknown[];
     const identity = map.every((d, i) => d === i);
-    evidence.push(identity ? 'joint_ids_map is the identity (description order): unitree_rl_mjlab' : 'joint_ids_map reorders the description: unitree_rl_lab');
+    evidence.push(
+      identity
+        ? 'joint_ids_map is the identity (description order): unitree_rl_mjlab'
+        : 'joint_ids_map reorders the description: unitree_rl_lab',
+    );
     const { anchorBody: _a, bodyNames: _b, endEffectors: _e, physicsDt: _p, ...file } = full;
     const warnings: string[] = [];
     const src = chooseProfile(x);
     const base = src ? { ...profileConfig(src, x, full.jointNames, warnings), name: src.file } : undefined;
-    return mergeFileOverProfile({
-      file, fileName: yamlFile, base,
-      rest: { source: 'deploy.yaml', family: identity ? 'unitree-rl-mjlab' : 'unitree-rl-lab', embeddedReference: false, armatureFromGains: true, nSkills: 0 },
-    }, warnings);
+    return mergeFileOverProfile(
+      {
+        file,
+        fileName: yamlFile,
+        base,
+        rest: {
+          source: 'deploy.yaml',
+          family: identity ? 'unitree-rl-mjlab' : 'unitree-rl-lab',
+          embeddedReference: false,
+          armatureFromGains: true,
+          nSkills: 0,
+        },
+      },
+      warnings,
+    );
   },
 };

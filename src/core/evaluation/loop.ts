@@ -22,6 +22,7 @@ import type { PolicyConfig } from '../policy/config';
 import { DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES } from '../policy/conventions';
 import { PolicyController } from '../policy/controller';
 import { embeddedSteps } from '../policy/embedded-steps';
+import { LIMITS } from '../validate';
 import { probeReferenceLength } from '../policy/reference-length';
 import type { ReferenceSource } from '../policy/refio';
 import { PolicySession } from '../policy/session';
@@ -169,12 +170,19 @@ async function preparePolicy(s: EpisodesSpec, engine: PhysicsEngine, controlDt: 
         `embedded reference: ${len.last + 1} steps (${(len.last * controlDt).toFixed(2)} s), found by probing time_step (${len.probes} runs; ` +
           `${len.failsPastEnd ? 'the graph fails' : 'the outputs stop changing'} past the last frame)`,
       );
-      const d = diagnoseReference(s.model, await embeddedSteps(session, cfg, s.model, obsSize, len.last, controlDt, file), {
-        repair: s.repair,
+      // diagnose (and run) no further than the episode can go: its time cap, else the clip-length limit
+      const horizon = Math.min(
+        len.last,
+        s.seconds !== undefined ? Math.ceil(s.seconds / controlDt) + 1 : Infinity,
+        Math.round(LIMITS.maxEpisodeSeconds / controlDt),
+      );
+      if (horizon < len.last) notes.push(`embedded reference diagnosed over its first ${horizon + 1} steps (the episode's length)`);
+      const d = diagnoseReference(s.model, await embeddedSteps(session, cfg, s.model, obsSize, horizon, controlDt, file), {
+        repair: s.repair && horizon === len.last,
       });
       referenceWarnings = d.warnings;
       firstStep = d.start;
-      ctl.setLastStep(d.end - 1);
+      ctl.setLastStep(horizon === len.last ? d.end - 1 : len.last);
     }
     if (session.batchNote) notes.push(session.batchNote);
     if (cfg.heldJoints?.names.length) notes.push(`joints not driven by the policy, held by PD: ${cfg.heldJoints.names.join(', ')}`);

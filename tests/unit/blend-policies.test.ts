@@ -7,10 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { parseMotionCsv } from '../../src/core/motion/csv';
 import { loadPolicyConfig } from '../../src/core/evaluation/setup';
 import { bodyParts, runBlend, SmoothWeights } from '../../src/core/policy/blend';
-import { CommandTrack } from '../../src/core/policy/commands';
 import { makeEngine } from '../../src/core/policy/locomotion';
-import { clipSkill, policySkill, type Skill } from '../../src/core/policy/skills';
-import { locoPolicy, releaseAll, robots } from './loco-helpers';
+import { clipSkill, type Skill } from '../../src/core/policy/skills';
+import { locoPolicy, releaseAll, robots, walkSkill } from './loco-helpers';
 
 const g1 = robots.g1,
   t1 = robots.t1;
@@ -53,12 +52,12 @@ describe('blending: walker legs + waving arms', () => {
       const skills: Skill[] = [];
       try {
         skills.push(
-          await policySkill({
+          await walkSkill({
             model: g1,
             engine,
             policy: walker,
             config: cfg,
-            commands: CommandTrack.constant([0.5, 0, 0]),
+            vx: 0.5,
             seconds: 20,
             name: 'walker',
           }),

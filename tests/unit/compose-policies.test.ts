@@ -8,7 +8,7 @@ import { runComposition } from '../../src/core/policy/compose';
 import { makeEngine } from '../../src/core/policy/locomotion';
 import { loadPolicyConfig } from '../../src/core/evaluation/setup';
 import { checkRates, policySkill, type Skill } from '../../src/core/policy/skills';
-import { locoPolicy, releaseAll, robots } from './loco-helpers';
+import { locoPolicy, releaseAll, robots, walkSkill } from './loco-helpers';
 import { danceClip, dancePolicy } from './policy-fixture';
 
 const g1 = robots.g1;
@@ -24,24 +24,24 @@ describe('composing policies: walk → dance → walk', () => {
       const skills: Skill[] = [];
       try {
         skills.push(
-          await policySkill({
+          await walkSkill({
             model: g1,
             engine,
             policy: walker,
             config: wcfg,
-            commands: CommandTrack.constant([0.5, 0, 0]),
+            vx: 0.5,
             seconds: 4,
             name: 'walk',
           }),
         );
         skills.push(await policySkill({ model: g1, engine, policy: dance, clip, name: 'dance' }));
         skills.push(
-          await policySkill({
+          await walkSkill({
             model: g1,
             engine,
             policy: walker,
             config: wcfg,
-            commands: CommandTrack.constant([0.3, 0, 0]),
+            vx: 0.3,
             seconds: 4,
             name: 'walk again',
           }),

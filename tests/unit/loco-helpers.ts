@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { loadRobot } from '../../src/core/model/index';
 import { CommandTrack } from '../../src/core/policy/commands';
 import { runLocomotion } from '../../src/core/policy/locomotion';
-import type { Skill } from '../../src/core/policy/skills';
+import { policySkill, type Skill } from '../../src/core/policy/skills';
 
 export const A = '../shared/assets';
 export const robots = {
@@ -92,3 +92,11 @@ export async function releaseAll(skills: Skill[], engine: { free(): void }): Pro
   for (const s of skills) await s.release();
   engine.free();
 }
+
+/** A walker skill: the locomotion policy on a constant forward command for `seconds`. */
+export const walkSkill = (
+  o: Omit<Parameters<typeof policySkill>[0], 'commands' | 'clip'> & { vx: number; seconds: number },
+): ReturnType<typeof policySkill> => {
+  const { vx, ...rest } = o;
+  return policySkill({ ...rest, commands: CommandTrack.constant([vx, 0, 0]) });
+};

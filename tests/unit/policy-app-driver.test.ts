@@ -10,7 +10,7 @@ import { createRapierEngine } from '../../src/core/physics/rapier';
 import { isaacJointOrder, resolvePolicyConfig } from '../../src/core/policy/config';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { danceClip } from './compose-data';
-import { danceExportMeta, embeddedExport, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { danceExportMeta, embeddedExport, loadG1, node, onnxModel, tensor, valueInfo, skillTestProfile } from './policy-fixture';
 
 const g1 = loadG1();
 const dance = danceClip();
@@ -49,16 +49,7 @@ describe('app drivers on the core control step', () => {
       inputs: [valueInfo('obs', ['batch', 2])],
       outputs: [valueInfo('actions', ['batch', 'na'])],
     });
-    const profile = {
-      name: 'broken',
-      jointOrder: 'description',
-      gains: { stiffness: 40, damping: 2 },
-      observations: [{ term: 'skill' }],
-      nSkills: 2,
-      actionScale: 1,
-      actionOffset: 0,
-      armatureFromGains: false,
-    };
+    const profile = skillTestProfile('broken');
     const cfg = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'broken.onnx'), file: 'broken.onnx', robot: g1, profile });
     let lastKp: number[] = [];
     const setGains = sim.engine!.setGains.bind(sim.engine!);

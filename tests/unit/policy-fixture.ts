@@ -188,8 +188,13 @@ export function linearPolicy(
  * `frames` steps selected by `time_step`: frame f has every joint at 0.01·f, pelvis and torso fixed.
  * `clamp`: time_step is clamped to the last frame (as real exports do); else the Gather fails past it.
  */
-export function embeddedExport(frames: number, clamp: boolean, metadata: Record<string, string>): Uint8Array {
-  const table = Float32Array.from({ length: frames * 29 }, (_, k) => 0.01 * Math.floor(k / 29));
+export function embeddedExport(
+  frames: number,
+  clamp: boolean,
+  metadata: Record<string, string>,
+  opts: { table?: Float32Array; pelvisZ?: number } = {},
+): Uint8Array {
+  const table = opts.table ?? Float32Array.from({ length: frames * 29 }, (_, k) => 0.01 * Math.floor(k / 29));
   const idx = clamp
     ? [node('Min', ['time_step', 'Last'], ['tclamped']), node('Cast', ['tclamped'], ['idx'], { to: 7 })]
     : [node('Cast', ['time_step'], ['idx'], { to: 7 })];
@@ -207,7 +212,7 @@ export function embeddedExport(frames: number, clamp: boolean, metadata: Record<
       tensor('T', [frames, 29], table),
       tensor('Zero', [1], [0]),
       tensor('Last', [1], [frames - 1]),
-      tensor('P', [1, 2, 3], [0, 0, 0.78, 0, 0, 1.0]),
+      tensor('P', [1, 2, 3], [0, 0, opts.pelvisZ ?? 0.78, 0, 0, 1.0]),
       tensor('Q', [1, 2, 4], [1, 0, 0, 0, 1, 0, 0, 0]),
     ],
     inputs: [valueInfo('obs', [1, 154]), valueInfo('time_step', [1, 1])],
@@ -244,3 +249,15 @@ export async function rejected(p: Promise<unknown>): Promise<MimicError> {
     throw new Error('expected a MimicError');
   }, asMimic);
 }
+
+/** A profile for small test graphs: skill one-hot observation (2 values), description joint order, flat gains. */
+export const skillTestProfile = (name: string): Record<string, unknown> => ({
+  name,
+  jointOrder: 'description',
+  gains: { stiffness: 40, damping: 2 },
+  observations: [{ term: 'skill' }],
+  nSkills: 2,
+  actionScale: 1,
+  actionOffset: 0,
+  armatureFromGains: false,
+});

@@ -12,7 +12,7 @@ import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { alignmentFor, applyAlignment } from '../../src/core/policy/refio';
 import { PolicySession } from '../../src/core/policy/session';
 import { checkTermination } from '../../src/core/policy/termination';
-import { DANCE, danceExportMeta, embeddedExport, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { DANCE, danceExportMeta, embeddedExport, loadG1, node, onnxModel, tensor, valueInfo, skillTestProfile } from './policy-fixture';
 import { probeReferenceLength } from '../../src/core/policy/reference-length';
 
 const g1 = loadG1();
@@ -39,16 +39,7 @@ describe('PolicyController', () => {
       inputs: [valueInfo('obs', ['batch', 2])],
       outputs: [valueInfo('actions', ['batch', 29])],
     });
-    const profile = {
-      name: 'nan-test',
-      jointOrder: 'description',
-      gains: { stiffness: 40, damping: 2 },
-      observations: [{ term: 'skill' }],
-      nSkills: 2,
-      actionScale: 1,
-      actionOffset: 0,
-      armatureFromGains: false,
-    };
+    const profile = skillTestProfile('nan-test');
     const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'nan.onnx'), file: 'nan.onnx', robot: g1, profile });
     const engine = await rapier(2, true);
     const session = await PolicySession.create(bytes, config, { file: 'nan.onnx' });
@@ -92,16 +83,7 @@ describe('PolicyController', () => {
       inputs: [valueInfo('obs', ['batch', 2])],
       outputs: [valueInfo('actions', ['batch', 29])],
     });
-    const profile = {
-      name: 'rec',
-      jointOrder: 'description',
-      gains: { stiffness: 40, damping: 2 },
-      observations: [{ term: 'skill' }],
-      nSkills: 2,
-      actionScale: 1,
-      actionOffset: 0,
-      armatureFromGains: false,
-    };
+    const profile = skillTestProfile('rec');
     const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'rec.onnx'), file: 'rec.onnx', robot: g1, profile });
     config.motionSeconds = 2;
     const engine = await rapier(2, true);

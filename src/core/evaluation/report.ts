@@ -49,17 +49,23 @@ const csvCell = (v: unknown): string => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+/** The columns that name a group in every CSV, and their cells. */
+const GROUP_COLUMNS = ['group', 'variant', 'policy', 'engine', 'clip', 'scenario', 'seed'];
+const groupCells = (g: EvalResult['groups'][number]): (string | number)[] => [
+  g.id,
+  g.variant,
+  g.policy,
+  g.engine,
+  g.clip,
+  g.scenario,
+  g.seed,
+];
+
 /** One row per episode. */
 export function episodesCsv(r: EvalResult): string {
   const setKeys = METRIC_SETS.filter((d) => d.id !== 'own' && d.id !== 'protomotions').flatMap((d) => d.metrics.map((m) => [d.id, m.key]));
   const head = [
-    'group',
-    'variant',
-    'policy',
-    'engine',
-    'clip',
-    'scenario',
-    'seed',
+    ...GROUP_COLUMNS,
     'episode',
     'success',
     'status',
@@ -76,13 +82,7 @@ export function episodesCsv(r: EvalResult): string {
   ];
   const rows = r.groups.flatMap((g) =>
     g.episodes.map((e) => [
-      g.id,
-      g.variant,
-      g.policy,
-      g.engine,
-      g.clip,
-      g.scenario,
-      g.seed,
+      ...groupCells(g),
       e.index,
       e.success,
       e.status,
@@ -104,13 +104,7 @@ export function episodesCsv(r: EvalResult): string {
 /** One row per group: success rate and the mean and 95% interval of every scalar metric. */
 export function summaryCsv(r: EvalResult): string {
   const head = [
-    'group',
-    'variant',
-    'policy',
-    'engine',
-    'clip',
-    'scenario',
-    'seed',
+    ...GROUP_COLUMNS,
     'episodes',
     'success_rate',
     'success_lo',
@@ -121,13 +115,7 @@ export function summaryCsv(r: EvalResult): string {
   const rows = r.groups.map((g) => {
     const a = g.aggregate;
     return [
-      g.id,
-      g.variant,
-      g.policy,
-      g.engine,
-      g.clip,
-      g.scenario,
-      g.seed,
+      ...groupCells(g),
       a.episodes,
       a.success_rate,
       ...a.success_ci95,

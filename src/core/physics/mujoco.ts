@@ -9,6 +9,7 @@
  */
 import load, { type MainModule, type MjData, type MjModel } from 'mujoco-js';
 import { MimicError } from '../errors';
+import { qToMat } from '../math';
 import type { RobotModel } from '../model/types';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, jointArmature, resolveOptions } from './common';
 import { toMjcf } from './mjcf';
@@ -353,18 +354,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       const lv = st.rootLinVel ?? [0, 0, 0],
         av = st.rootAngVel ?? [0, 0, 0];
       // free joint: linear velocity in world, angular velocity in the body frame
-      const [w, x, y, z] = [qpos[q + 3], qpos[q + 4], qpos[q + 5], qpos[q + 6]];
-      const R = [
-        1 - 2 * (y * y + z * z),
-        2 * (x * y - w * z),
-        2 * (x * z + w * y),
-        2 * (x * y + w * z),
-        1 - 2 * (x * x + z * z),
-        2 * (y * z - w * x),
-        2 * (x * z - w * y),
-        2 * (y * z + w * x),
-        1 - 2 * (x * x + y * y),
-      ];
+      const R = qToMat(qpos.subarray(q + 3, q + 7));
       for (let c = 0; c < 3; c++) {
         qvel[v + c] = lv[c];
         qvel[v + 3 + c] = R[c] * av[0] + R[3 + c] * av[1] + R[6 + c] * av[2];

@@ -82,7 +82,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       expect(m, text).not.toBeNull();
       expect(Number(m![1])).toBeLessThanOrEqual(Number(m![2]));
       expect(Number(m![3])).toBeGreaterThanOrEqual(2);
-      expect(await page.locator('#run-settings').innerText()).toMatch(/start: on the reference .* control 50 Hz/);
+      expect(await page.locator('#run-settings').innerText()).toMatch(/start: ground \(on the reference.* control 50 Hz/);
       expect(await page.locator('#chart-jointErr').getAttribute('data-x-axis')).toBe('simulated time (s)'); // drawn on the canvas
 
       // clicks are answered within 100 ms while the view draws once a second

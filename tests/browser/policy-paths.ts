@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { CpuObservationBuilder } from '../../src/core/observation/builder';
 import { GpuObservationBuilder } from '../../src/core/observation/gpu';
 import { PolicyHandoff } from '../../src/core/observation/handoff';
+import { readOnnxInfo } from '../../src/core/policy/onnx';
 import type { ObsContext, ObsLayoutEntry } from '../../src/core/observation/types';
 
 export interface PolicyPaths {
@@ -35,7 +36,8 @@ export async function policyPaths(
   const input = wasm.inputNames[0],
     output = wasm.outputNames.includes('actions') ? 'actions' : wasm.outputNames[0];
   const actions = new Float32Array(n * handoff.nActions);
-  const rows = handoff.fixedBatch ? 1 : n;
+  // the plain wasm session runs the file as it is: one row at a time when its graph fixes the batch at 1
+  const rows = readOnnxInfo(model, name).inputs[0].dims[0] === 1 ? 1 : n;
   return {
     handoff,
     runGpu: () => {

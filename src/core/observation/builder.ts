@@ -3,7 +3,8 @@
  * value = term(ctx) → noise (if a hook is set) → clip (if set) → scale (scalar or per element) → appended to
  * the term's history, and the output is the concatenation of each term's history block, oldest first
  * (block = history × dim). After reset(env) the next build fills that env's whole history with the
- * current value (Isaac Lab's CircularBuffer does the same on the first append after a reset).
+ * current value (Isaac Lab's CircularBuffer does the same on the first append after a reset), or with zeros
+ * for a zeroStart entry (HumanoidVerse's HistoryHandler starts and resets its buffers at zeros).
  * Noise is in the term's own units and lives on in the history, as Isaac Lab's corruption does.
  */
 import { MimicError } from '../errors';
@@ -40,6 +41,8 @@ export interface ResolvedEntry {
   pastOnly: boolean;
   /** the block is newest first */
   newestFirst: boolean;
+  /** after a reset the history starts at zeros (the first build writes only its newest slot) */
+  zeroStart: boolean;
 }
 
 export function resolveLayout(layout: ObsLayoutEntry[], ctx: ObsContext): ResolvedEntry[] {
@@ -76,6 +79,7 @@ export function resolveLayout(layout: ObsLayoutEntry[], ctx: ObsContext): Resolv
       clip,
       pastOnly: entry.pastOnly === true,
       newestFirst: entry.newestFirst === true,
+      zeroStart: entry.zeroStart === true,
     };
     offset += history * dim;
     rawOffset += dim;
@@ -155,7 +159,7 @@ export class CpuObservationBuilder {
           let v = tmp[d];
           if (r.clip) v = Math.min(Math.max(v, r.clip[0]), r.clip[1]);
           v *= r.scale[d];
-          if (fresh) for (let k = 0; k < hs; k++) hist[ring + k * r.dim + d] = v;
+          if (fresh) for (let k = 0; k < hs; k++) hist[ring + k * r.dim + d] = r.zeroStart && k !== head ? 0 : v;
           else hist[ring + head * r.dim + d] = v;
           // oldest first: slot (head + 1 + k) % hs is the k-th oldest (with pastOnly the newest is never reached);
           // newest first: slot (head - skip - k) mod hs

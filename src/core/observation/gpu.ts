@@ -149,7 +149,7 @@ export class GpuObservationBuilder {
     private readonly opts: GpuObservationOptions,
   ) {
     this.entries = resolveLayout(layout, ctx);
-    const cpuOnly = this.entries.findIndex((r) => r.pastOnly || r.newestFirst);
+    const cpuOnly = this.entries.findIndex((r) => r.pastOnly || r.newestFirst || r.zeroStart);
     if (cpuOnly >= 0) {
       throw new MimicError(
         'GpuError',

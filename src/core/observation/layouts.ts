@@ -68,7 +68,9 @@ export function humanoidverse(history: number): ObsLayoutEntry[] {
     e('projected_gravity'),
     e('motion_phase'),
   ];
-  const past = cur.map((x) => ({ ...x, history, pastOnly: true, newestFirst: true }));
+  // HumanoidVerse's HistoryHandler (envs/env_utils/history_handler.py) allocates its buffers as zeros and zeroes
+  // an env's on reset; each step adds the frame after the observation is built, newest at index 0
+  const past = cur.map((x) => ({ ...x, history, pastOnly: true, newestFirst: true, zeroStart: true }));
   return [cur[0], cur[1], cur[2], cur[3], ...past, cur[4], cur[5]];
 }
 

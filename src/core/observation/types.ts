@@ -50,4 +50,6 @@ export interface ObsLayoutEntry {
   pastOnly?: boolean;
   /** history block newest first instead of oldest first (HumanoidVerse) (CPU only) */
   newestFirst?: boolean;
+  /** after a reset the history starts at zeros, not filled with the first value (HumanoidVerse) (CPU only) */
+  zeroStart?: boolean;
 }

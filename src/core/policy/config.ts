@@ -80,6 +80,11 @@ export interface ReferenceOutputs {
   bodyAngVel?: string;
   /** quaternion order of bodyQuat: BeyondMimic wxyz, holosoma xyzw */
   quatOrder: 'wxyz' | 'xyzw';
+  /**
+   * the observation at step k sees the reference of step k − 1 (step 0 sees step 0) and the run at step k is fed
+   * time_step = k (holosoma's deployment); unset: it sees step k and the run is fed k + 1 (BeyondMimic's)
+   */
+  lagged?: boolean;
 }
 
 /** One recurrent state: graph input fed from the previous step's graph output (zeros at reset). */

@@ -10,7 +10,11 @@
  * Reference: a ReferenceSource (clip, live reference), or the policy's own embedded reference (outputs
  * joint_pos, body_pos_w... selected by the input time_step). The embedded reference does not depend on the
  * observation, so each run is fed time_step = step + 1 (clamped to the motion's last step when known) and its
- * outputs are kept for the next act; reset() fetches the reset envs' steps with one extra run.
+ * outputs are kept for the next act; reset() fetches the reset envs' steps with one extra run. That is
+ * BeyondMimic's deployment (motion_tracking_controller MotionOnnxPolicy: reset runs time_step = start, each
+ * forward feeds the next step and keeps its outputs for the next observation). holosoma's deployment
+ * (holosoma_inference policies/wbt.py) feeds time_step = k at step k and observes the outputs of the previous
+ * run, so its observation lags one step (step 0 sees step 0): referenceOutputs.lagged feeds k instead of k + 1.
  * Start: see start.ts ('ground' by default).
  */
 import { fail } from '../errors';
@@ -332,8 +336,8 @@ export class PolicyController {
     for (let e = 0; e < this.n; e++) this.writeRef(e);
     const cmd = this.commands;
     if (cmd) for (let e = 0; e < this.n; e++) this.ctx.command.set(cmd.at(e, this.refStep[e] * this.config.stepDt), e * 3);
-    // embedded reference: ask for the next step's reference along with this step's action
-    const ts = this.session.timeStepInput ? this.timeSteps(this.embedded ? 1 : 0) : undefined;
+    // embedded reference: ask for the reference the next act observes along with this step's action
+    const ts = this.session.timeStepInput ? this.timeSteps(this.embedded && !this.config.referenceOutputs?.lagged ? 1 : 0) : undefined;
     const r = await this.backend.infer(ts);
     if (this.embedded) {
       this.pendingRef = r.reference ?? null;

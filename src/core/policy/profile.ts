@@ -42,6 +42,7 @@ function observationsOf(spec: unknown, file: string, where: string): ObsLayoutEn
     const entry = layoutEntry(canonicalTerm(o.term as string), o.history, o.scale, o.clip, file, `${where}[${i}]`);
     if (o.pastOnly === true) entry.pastOnly = true;
     if (o.newestFirst === true) entry.newestFirst = true;
+    if (o.zeroStart === true) entry.zeroStart = true;
     return entry;
   });
 }
@@ -211,7 +212,9 @@ function familyKeys(p: Obj, file: string): Partial<PolicyConfig> {
       if (typeof r[k] !== 'string') fail('PolicyError', file, `referenceOutputs.${k}`, 'expected an output name');
       ro[k] = r[k] as string;
     }
-    out.referenceOutputs = { ...ro, quatOrder: q as 'wxyz' | 'xyzw' };
+    if (r.lagged !== undefined && typeof r.lagged !== 'boolean')
+      fail('PolicyError', file, 'referenceOutputs.lagged', `expected true or false, got ${JSON.stringify(r.lagged)}`);
+    out.referenceOutputs = { ...ro, quatOrder: q as 'wxyz' | 'xyzw', ...(r.lagged === true ? { lagged: true } : {}) };
   }
   return out;
 }

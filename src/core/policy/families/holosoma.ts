@@ -79,6 +79,10 @@ function referenceOf(x: FamilyInput): PolicyConfig['referenceOutputs'] {
     bodyPos: has('ref_pos_xyz'),
     bodyQuat: has('ref_quat_xyzw'),
     quatOrder: 'xyzw',
+    // holosoma_inference policies/wbt.py: the observation at step k holds the outputs of the run fed time_step
+    // k − 1 (the first one: a run at the start step), and the run at step k is fed k (the exporter indexes the
+    // motion at time_step)
+    lagged: true,
   };
 }
 

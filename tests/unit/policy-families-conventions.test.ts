@@ -1,0 +1,82 @@
+// Deployment conventions of the originals, on exports built with each family's exact interface:
+// - holosoma whole-body tracking observes the embedded reference one step behind (holosoma_inference
+//   policies/wbt.py), BeyondMimic the current step (motion_tracking_controller MotionOnnxPolicy);
+// - HumanoidVerse / ASAP / PBHC start the past-frame history at zeros (envs/env_utils/history_handler.py).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseMotionCsv } from '../../src/core/motion/csv';
+import { ReferenceTrack } from '../../src/core/motion/reference';
+import { createRapierEngine } from '../../src/core/physics/rapier';
+import { resolvePolicyConfig } from '../../src/core/policy/config';
+import { PolicyController, type ReferenceSource } from '../../src/core/policy/controller';
+import { readOnnxInfo } from '../../src/core/policy/onnx';
+import { PolicySession } from '../../src/core/policy/session';
+import { descNames, g1, holosomaWbt, humanoidverseExport, trackingExport } from './families-fixture';
+import { DANCE } from './policy-fixture';
+
+/** the embedded joint_pos of these exports: time_step · A, A[i] = 0.002·((i mod 5) − 2) */
+const A = Array.from({ length: 29 }, (_, i) => 0.002 * ((i % 5) - 2));
+
+/** Run `steps` control steps; the observations each act built (copies). */
+async function observe(bytes: Uint8Array, file: string, steps: number, track?: ReferenceSource) {
+  const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, file), file, robot: g1 });
+  const engine = await createRapierEngine(g1, { n: 1, fixedRoot: true });
+  const session = await PolicySession.create(bytes, config, { file });
+  const ctrl = new PolicyController({ model: g1, engine, config, session, track, file, start: 'reference' });
+  const seen: Float32Array[] = [];
+  ctrl.onObservation = (o) => seen.push(o.slice());
+  await ctrl.reset();
+  for (let k = 0; k < steps; k++) await ctrl.step();
+  await session.release();
+  engine.free();
+  return { seen, entries: ctrl.builder.entries, config };
+}
+
+/** the reference joint positions the observation's command term held at each step, as multiples of A */
+function commandSteps(seen: Float32Array[], entries: { term: { name: string }; offset: number }[]): number[] {
+  const at = entries.find((r) => r.term.name === 'command')!.offset;
+  return seen.map((o) => {
+    const k = o[at] / A[0]; // A[0] = −0.004
+    for (let i = 0; i < 29; i++) expect(o[at + i]).toBeCloseTo(k * A[i], 6);
+    return Math.round(k * 1000) / 1000;
+  });
+}
+
+describe('embedded reference timing', () => {
+  it('holosoma: step 0 sees step 0, step k sees step k − 1', async () => {
+    const { seen, entries, config } = await observe(holosomaWbt(), 'wbt.onnx', 4);
+    expect(config.family).toBe('holosoma-wbt');
+    expect(config.referenceOutputs?.lagged).toBe(true);
+    expect(commandSteps(seen, entries)).toEqual([0, 0, 1, 2]);
+  });
+
+  it('BeyondMimic: step k sees step k', async () => {
+    const { seen, entries, config } = await observe(trackingExport('beyondmimic', 154), 'bm.onnx', 4);
+    expect(config.referenceOutputs?.lagged).toBeFalsy();
+    expect(commandSteps(seen, entries)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('HumanoidVerse history', () => {
+  it('starts at zeros; step 1 holds step 0 newest first, the rest still zero', async () => {
+    const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'dance_60hz.csv', descNames);
+    const track = new ReferenceTrack(g1, clip, 0.02);
+    const { seen, entries, config } = await observe(humanoidverseExport(), 'asap.onnx', 3, track);
+    expect(config.family).toBe('humanoidverse');
+    const past = entries.filter((r) => r.history > 1);
+    expect(past.length).toBe(6);
+    for (const r of past) {
+      const cur = entries.find((c) => c.history === 1 && c.term.name === r.term.name)!;
+      const dim = cur.scale.length;
+      const block = (o: Float32Array, k: number) => Array.from(o.subarray(r.offset + k * dim, r.offset + (k + 1) * dim));
+      const now0 = Array.from(seen[0].subarray(cur.offset, cur.offset + dim));
+      for (let k = 0; k < 4; k++) expect(block(seen[0], k)).toEqual(new Array(dim).fill(0));
+      expect(block(seen[1], 0)).toEqual(now0);
+      for (let k = 1; k < 4; k++) expect(block(seen[1], k)).toEqual(new Array(dim).fill(0));
+      expect(block(seen[2], 1)).toEqual(now0);
+    }
+    // the current joint positions are not zero at step 0 (the dance pose), so zeros are not the state
+    const jp = entries.find((c) => c.history === 1 && c.term.name === 'joint_pos_rel')!;
+    expect(Math.max(...Array.from(seen[0].subarray(jp.offset, jp.offset + 23), Math.abs))).toBeGreaterThan(0.05);
+  });
+});

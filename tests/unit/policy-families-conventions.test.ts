@@ -80,3 +80,28 @@ describe('HumanoidVerse history', () => {
     expect(Math.max(...Array.from(seen[0].subarray(jp.offset, jp.offset + 23), Math.abs))).toBeGreaterThan(0.05);
   });
 });
+
+describe('mjlab per-term observation metadata', () => {
+  const info = () => readOnnxInfo(trackingExport('mjlab', 154), 'mj.onnx');
+  it('history, scale and clip per term, written as mjlab writes them', () => {
+    const i = info();
+    // command, motion_anchor_ori_b, base_ang_vel, joint_pos, joint_vel, actions
+    i.metadata.observation_terms_history_length = '0.000,0.000,0.000,0.000,0.000,0.000';
+    i.metadata.observation_terms_scale =
+      '1.000,1.000,0.250,[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5],0.050,1.000';
+    i.metadata.observation_terms_clip = '[-inf, inf],[-inf, inf],[-inf, inf],[-inf, inf],[-inf, inf],[-100.0, 100.0]';
+    const cfg = resolvePolicyConfig({ info: i, file: 'mj.onnx', robot: g1 });
+    expect(cfg.family).toBe('mjlab');
+    const o = cfg.observations;
+    expect(o.map((e) => e.history)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(o[2].scale).toBe(0.25);
+    expect((o[3].scale as number[])[28]).toBe(0.5);
+    expect(o[4].scale).toBe(0.05);
+    expect(o.map((e) => e.clip)).toEqual([null, null, null, null, null, [-100, 100]]);
+  });
+  it('a list of the wrong length is named', () => {
+    const i = info();
+    i.metadata.observation_terms_scale = '1.000,1.000';
+    expect(() => resolvePolicyConfig({ info: i, file: 'mj.onnx', robot: g1 })).toThrow(/observation_terms_scale.*2 item\(s\) for 6/);
+  });
+});

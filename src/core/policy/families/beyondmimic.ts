@@ -5,10 +5,16 @@
  * joint_pos, joint_vel, body_pos_w, body_quat_w, body_lin_vel_w, body_ang_vel_w); 160 observations with
  * state estimation, 154 without. mjlab lists joints in the description's (MuJoCo) order and rounds lists to 3
  * decimals, possibly writing action_scale as one number; its velocity task's `command` is the twist command.
+ * Newer mjlab exports add per-term observation_terms_history_length / _scale / _clip (obs-terms-meta.ts).
+ * Checked against whole_body_tracking utils/exporter.py (keys run_path, joint_names, joint_stiffness,
+ * joint_damping, default_joint_pos, command_names, observation_names, action_scale, anchor_body_name,
+ * body_names; lists "%.3f"-joined) and mjlab tasks/tracking/rl/exporter.py (same keys less anchor_body_name
+ * and body_names: the G1 defaults, which are mjlab's G1 tracking body list, apply).
  */
 import type { PolicyConfig } from '../config';
 import { isaacJointOrder } from '../conventions';
 import { configFromMetadata } from '../sources';
+import { applyObsTermsMeta } from './obs-terms-meta';
 import { chooseProfile, mergeFileOverProfile, profileConfig } from './merge';
 import { inputNamed, type Family, type FamilyInput } from './types';
 
@@ -28,6 +34,7 @@ function fromFile(x: FamilyInput, velocity: boolean): Partial<PolicyConfig> {
   const m = x.info.metadata;
   const full = configFromMetadata(m, x.file);
   if (velocity) full.observations = full.observations.map((e) => (e.term === 'command' ? { ...e, term: 'velocity_commands' } : e));
+  full.observations = applyObsTermsMeta(m, full.observations, x.file);
   const out: Partial<PolicyConfig> = {
     jointNames: full.jointNames,
     stiffness: full.stiffness,

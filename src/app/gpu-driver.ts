@@ -2,8 +2,8 @@
  * The ONNX policy driver with observations built on the GPU: the core PolicyController's one control step
  * with a WebGPU observation backend — GpuObservationBuilder.upload/build on the app's GPUDevice →
  * PolicyHandoff (onnxruntime-web's WebGPU EP on the same device, the observation buffer as the input tensor,
- * only the actions read back). The reference, the action → PD-target mapping, reset and start are the
- * controller's, as on the CPU.
+ * only the actions read back, and an embedded reference's outputs, which the controller keeps for the next
+ * step). The reference, the action → PD-target mapping, reset and start are the controller's, as on the CPU.
  * Device lost: the controller switches to its CPU backend (CPU observations, wasm session); the builder
  * rebuilds itself on a new device and the hand-off session is recreated, then the GPU backend is used again.
  */
@@ -28,6 +28,10 @@ export interface GpuDriverEvents {
 /** What runs the policy on the builder's last observations (PolicyHandoff: onnxruntime-web on the same device). */
 export interface ActionsRunner {
   run(): Promise<Float32Array>;
+  /** zero the recurrent state of env (or all) with the episode */
+  resetRecurrent?(env?: number): void;
+  /** actions and the embedded reference's outputs for these time steps (policies with a time_step input) */
+  infer?(timeStep: Float32Array | undefined): Promise<PolicyRunResult>;
 }
 
 /** Observations built on the GPU and handed to the policy (WebGPU EP: only the actions come back). */
@@ -38,14 +42,16 @@ export class GpuBackend implements ObservationBackend {
     public runner: ActionsRunner,
   ) {}
 
-  async infer(): Promise<PolicyRunResult> {
+  async infer(timeStep: Float32Array | undefined): Promise<PolicyRunResult> {
     this.builder.upload();
     this.builder.build();
+    if (this.runner.infer) return this.runner.infer(timeStep);
     return { actions: await this.runner.run() };
   }
 
   reset(env?: number): void {
     this.builder.reset(env);
+    this.runner.resetRecurrent?.(env);
   }
 }
 
@@ -55,6 +61,8 @@ const handoffFor = async (bytes: Uint8Array, builder: GpuObservationBuilder, ctr
     model: bytes,
     builder,
     file: ctrl.file,
+    // the controller's config: reference output names (holosoma's xyzw quaternions), recurrent state
+    config: ctrl.config,
     inputName: ctrl.session.obsInput,
     outputName: ctrl.session.actionsOutput,
   });
@@ -106,10 +114,6 @@ export class GpuPolicyDriver extends PolicyDriverBase {
     recreateDevice: () => Promise<GPUDevice>,
     events: GpuDriverEvents = {},
   ): Promise<GpuPolicyDriver> {
-    if (config.embeddedReference)
-      throw new Error(
-        'GPU observations: a policy with an embedded reference needs its reference outputs every step; the GPU hand-off reads back only the actions',
-      );
     const ctrl = await createPolicyController(engine, ref, config, bytes, file);
     try {
       const builder = await GpuObservationBuilder.create(device, config.observations, ctrl.ctx, { recreateDevice });

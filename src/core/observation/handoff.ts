@@ -1,15 +1,17 @@
 /**
  * Observation → policy hand-off (browser). A PolicySession on onnxruntime-web's WebGPU execution provider,
  * on the SAME GPUDevice as the observation builder: the observation buffer is fed without leaving the GPU
- * (Tensor.fromGpuBuffer) and only the actions are read back. Where the WebGPU EP is unavailable (no
- * navigator.gpu, Node, session creation fails) the observations are read back and run on wasm.
+ * (Tensor.fromGpuBuffer) and only the actions are read back — plus, for a policy that embeds its reference,
+ * that reference's outputs (joint_pos, body_pos_w...: a few hundred floats per env, selected by time_step, not
+ * by the observation), which the controller keeps for the next step as on the CPU. Where the WebGPU EP is
+ * unavailable (no navigator.gpu, Node, session creation fails) the observations are read back and run on wasm.
  * A policy whose input batch is fixed (fixedBatchOf) runs once per env on a per-env copy of its row.
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { MimicError } from '../errors';
 import type { PolicyConfig } from '../policy/config';
 import type { OrtRuntime } from '../policy/ort-env';
-import { PolicySession, type ExternalDataFile } from '../policy/session';
+import { PolicySession, type ExternalDataFile, type PolicyRunResult } from '../policy/session';
 import type { GpuObservationBuilder } from './gpu';
 
 const COPY_SRC = 0x4,
@@ -60,6 +62,8 @@ export class PolicyHandoff {
   private rowsDevice: GPUDevice | null = null;
   private batched: { buffer: GPUBuffer; tensor: ort.Tensor } | null = null;
   private host: Float32Array | null = null;
+  /** the embedded reference's outputs of the last infer (fresh arrays each call: the controller keeps them) */
+  private refs: Record<string, Float32Array> | null = null;
   private readonly actions: Float32Array;
   readonly ep: 'webgpu' | 'wasm';
   readonly nActions: number;
@@ -97,6 +101,15 @@ export class PolicyHandoff {
 
   /** Run the policy on the builder's last built observations; returns actions [n × nActions] (reused array). */
   async run(): Promise<Float32Array> {
+    return (await this.infer(this.opts.timeStep?.())).actions;
+  }
+
+  /**
+   * Run the policy on the builder's last built observations with these time steps (one per env; graphs with a
+   * time_step input): actions [n × nActions] (reused array) and, for an embedded reference, its outputs (n rows).
+   */
+  async infer(timeStep?: ArrayLike<number>): Promise<PolicyRunResult> {
+    this.refs = null;
     const { builder } = this.opts,
       n = builder.ctx.n,
       size = builder.size;
@@ -108,22 +121,26 @@ export class PolicyHandoff {
         if (this.batched?.buffer !== obs) {
           this.batched = { buffer: obs, tensor: ort.Tensor.fromGpuBuffer(obs, { dataType: 'float32', dims: [n, size] }) };
         }
-        return this.runOne(this.batched.tensor, 0, n);
+        return this.runOne(this.batched.tensor, 0, n, n, timeStep);
       }
       this.ensureRows(size, n);
       const enc = builder.device.createCommandEncoder();
       for (let e = 0; e < n; e++) enc.copyBufferToBuffer(obs, e * size * 4, this.rows[e].buffer, 0, size * 4);
       builder.device.queue.submit([enc.finish()]);
-      for (let e = 0; e < n; e++) await this.runOne(this.rows[e].tensor, e, 1);
-      return this.actions;
+      for (let e = 0; e < n; e++) await this.runOne(this.rows[e].tensor, e, 1, n, timeStep);
+      return this.result();
     }
     this.host ??= new Float32Array(n * size);
     await builder.read(this.host);
-    if (!perEnv) return this.runOne(new ort.Tensor('float32', this.host, [n, size]), 0, n);
+    if (!perEnv) return this.runOne(new ort.Tensor('float32', this.host, [n, size]), 0, n, n, timeStep);
     for (let e = 0; e < n; e++) {
-      await this.runOne(new ort.Tensor('float32', this.host.subarray(e * size, (e + 1) * size), [1, size]), e, 1);
+      await this.runOne(new ort.Tensor('float32', this.host.subarray(e * size, (e + 1) * size), [1, size]), e, 1, n, timeStep);
     }
-    return this.actions;
+    return this.result();
+  }
+
+  private result(): PolicyRunResult {
+    return this.refs ? { actions: this.actions, reference: this.refs } : { actions: this.actions };
   }
 
   private ensureRows(size: number, n: number): void {
@@ -137,10 +154,18 @@ export class PolicyHandoff {
     });
   }
 
-  private async runOne(input: ort.Tensor, env: number, rows: number): Promise<Float32Array> {
-    const r = await this.session.runRows(input, env, rows, this.opts.timeStep?.());
+  /** One run for envs [env, env + rows) of n; its reference outputs go to rows env.. of this.refs. */
+  private async runOne(input: ort.Tensor, env: number, rows: number, n: number, timeStep?: ArrayLike<number>): Promise<PolicyRunResult> {
+    const r = await this.session.runRows(input, env, rows, timeStep);
     this.actions.set(r.actions.subarray(0, rows * this.nActions), env * this.nActions);
-    return this.actions;
+    if (r.reference) {
+      this.refs ??= {};
+      for (const [k, v] of Object.entries(r.reference)) {
+        const per = v.length / rows;
+        (this.refs[k] ??= new Float32Array(n * per)).set(v, env * per);
+      }
+    }
+    return this.result();
   }
 
   /** zero the recurrent state of env (or all) */

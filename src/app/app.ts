@@ -11,13 +11,14 @@ import { loadRecords } from './persist';
 import { Sim } from './sim';
 import { Loader, refreshAssets, type LoadTarget } from './loader';
 import { restoreSelection, rememberSelection } from './selection';
-import { BuiltinDriver, PolicyDriver, ReplayDriver, type Driver } from './drivers';
+import { BuiltinDriver, PolicyDriver, PolicyDriverBase, ReplayDriver, type Driver } from './drivers';
 import { sampleTimeline, timelineDuration, type Timeline } from '../core/motion/timeline';
 import { sampleBlend, maskOf } from '../core/motion/blend';
 import { readOnnxInfo } from '../core/policy/onnx';
 import { resolvePolicyConfig, type PolicyConfig } from '../core/policy/config';
 import { probeOnce, probeStarted, decide, appDevice, replaceDevice } from './obs-backend';
 import { GpuPolicyDriver } from './gpu-driver';
+import { policyChoice, profileOf, restoreChoice } from './profile-pick';
 import type { MotionClip } from '../core/motion/types';
 import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
@@ -38,6 +39,8 @@ export class App implements LoadTarget {
   private driverGen = 0;
   /** length of the timeline / blend source, s (the transport shows it unless the policy carries its own motion) */
   private sourceSeconds = 0;
+  /** what the running policy driver was built from (profile-pick.ts policyChoice), null when none runs */
+  private runningPolicy: string | null = null;
   private robotChange: Promise<void> = Promise.resolve();
   /** file loads, sessions, removal (loader.ts) */
   readonly files = new Loader(this);
@@ -266,8 +269,7 @@ export class App implements LoadTarget {
       robot: engine.model,
       yaml: f.yaml ? text(f.yaml.bytes) : undefined,
       yamlFile: f.yaml ? base(f.yaml.path) : undefined,
-      profile: f.profile ? text(f.profile.bytes) : undefined,
-      profileFile: f.profile ? base(f.profile.path) : undefined,
+      ...profileOf(store.getState(), policyId, f.profile),
     });
     if (Math.abs(cfg.physicsDt - engine.options.dt) > 1e-9)
       throw new Error(`policy physics dt ${cfg.physicsDt} differs from the engine's ${engine.options.dt}`);
@@ -294,9 +296,11 @@ export class App implements LoadTarget {
           await this.rebuildSource();
         }
         d = await this.policyDriver(engine, sim.ref!, cfg, bytes, name);
+        if (d instanceof PolicyDriverBase) d.ctrl.start = s.startMode;
       }
     } catch (e) {
       reportError(e, s.driver === 'policy' ? 'policy' : 'driver');
+      if (s.driver === 'policy' && sim.driver.kind === 'policy' && gen === this.driverGen && restoreChoice(this.runningPolicy)) return;
       d = s.driver === 'policy' && engine && sim.ref ? new BuiltinDriver(engine, sim.ref, sim.decimation, s.assist) : new ReplayDriver();
       store.setState({ driver: d.kind });
     } finally {
@@ -311,6 +315,7 @@ export class App implements LoadTarget {
         sim.lastPush = this.view.push(e);
       };
     sim.setDriver(d);
+    this.runningPolicy = d.kind === 'policy' ? policyChoice(s) : null;
     setStatus({ driverSerial: gen });
     this.showDuration();
     sim.clearMetrics();
@@ -340,7 +345,8 @@ export class App implements LoadTarget {
         void this.rebuildSource().then(() => {
           if (s.source !== p.source || s.segments.length !== p.segments.length) this.sim.seek(this.sim.time);
         });
-      if (s.driver !== p.driver || s.policyId !== p.policyId || (s.obsMode !== p.obsMode && s.driver === 'policy'))
+      const choice = s.driver === 'policy' && policyChoice(s) !== policyChoice(p) && policyChoice(s) !== this.runningPolicy;
+      if (s.driver !== p.driver || s.policyId !== p.policyId || (s.obsMode !== p.obsMode && s.driver === 'policy') || choice)
         void this.rebuildDriver();
       else if (s.obsMode !== p.obsMode) void this.showObsChoice();
       else if (s.assist !== p.assist && this.sim.driver instanceof BuiltinDriver) {

@@ -1,9 +1,10 @@
 /** The last selection (robot, policy, driver, clips on the timeline / blend) survives a reload (localStorage). */
 import type { AppState } from './store';
+import { START_MODES } from '../core/policy/start';
 
 const KEY = 'mimic-bench:selection';
-type Selection = Pick<AppState, 'robotId' | 'policyId' | 'driver' | 'source' | 'segments' | 'layers'>;
-const KEYS = ['robotId', 'policyId', 'driver', 'source', 'segments', 'layers'] as const;
+type Selection = Pick<AppState, 'robotId' | 'policyId' | 'driver' | 'source' | 'segments' | 'layers' | 'startMode'>;
+const KEYS = ['robotId', 'policyId', 'driver', 'source', 'segments', 'layers', 'startMode'] as const;
 
 /** Save the selection when one of its parts changed. */
 export function rememberSelection(s: AppState, p: AppState): void {
@@ -15,6 +16,7 @@ export function rememberSelection(s: AppState, p: AppState): void {
     source: s.source,
     segments: s.segments,
     layers: s.layers,
+    startMode: s.startMode,
   };
   try {
     localStorage.setItem(KEY, JSON.stringify(sel));
@@ -40,5 +42,6 @@ export function restoreSelection(has: (id: string) => boolean): Partial<Selectio
   const layers = Array.isArray(sel.layers) ? sel.layers.filter((l) => has(l.clipId)) : [];
   if (layers.length) out.layers = layers;
   if (sel.source === 'timeline' || sel.source === 'blend') out.source = sel.source;
+  if ((START_MODES as readonly unknown[]).includes(sel.startMode)) out.startMode = sel.startMode;
   return out;
 }

@@ -6,6 +6,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { DriverKind } from '../core/motion/timeline';
 import { fullMask, type PartMask } from '../core/motion/blend';
+import type { StartMode } from '../core/policy/start';
 
 export type AssetKind = 'robot' | 'clip' | 'policy';
 export interface AssetInfo {
@@ -56,6 +57,10 @@ export interface AppState {
   assets: AssetInfo[];
   robotId: string;
   policyId: string | null;
+  /** a shipped profile picked for a loaded policy (profile-pick.ts); null or another policy's: auto (from the file) */
+  profilePick: { policyId: string; profile: string } | null;
+  /** how the policy driver starts, also after a scrub, a loop or a fall (core policy/start.ts) */
+  startMode: StartMode;
   segments: SegmentSpec[];
   layers: LayerSpec[];
   errors: ErrorEntry[];
@@ -99,6 +104,8 @@ export const initialState = (): AppState => ({
   assets: [],
   robotId: '',
   policyId: null,
+  profilePick: null,
+  startMode: 'ground',
   segments: [],
   layers: [],
   errors: [],

@@ -6,6 +6,9 @@ import { h, fmt } from '../dom';
 import type { Sim } from '../sim';
 import type { DriverKind } from '../../core/motion/timeline';
 import type { ObsMode } from '../store';
+import type { StartMode } from '../../core/policy/start';
+import { pickValue, shippedProfiles } from '../profile-pick';
+import { startLine, startOptions } from '../start-pick';
 
 const LABELS: Record<DriverKind, string> = { replay: 'Kinematic replay', builtin: 'Built-in controller', policy: 'ONNX policy' };
 
@@ -33,6 +36,29 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
     id: 'policy-select',
     onchange: (e: Event) => store.setState({ policyId: (e.target as HTMLSelectElement).value || null }),
   });
+  const profileSel = h(
+    'select',
+    {
+      id: 'profile-select',
+      title: 'Configure the loaded policy from its own files (auto) or from a shipped profile',
+      onchange: (e: Event) => {
+        const v = (e.target as HTMLSelectElement).value,
+          id = store.getState().policyId;
+        store.setState({ profilePick: v && id ? { policyId: id, profile: v } : null });
+      },
+    },
+    h('option', { value: '' }, 'auto (from file)'),
+    ...shippedProfiles.map((p) => h('option', { value: p.id }, p.file)),
+  );
+  const startSel = h(
+    'select',
+    {
+      id: 'start-select',
+      title: 'How the policy driver starts, also after a scrub, a loop or a fall',
+      onchange: (e: Event) => store.setState({ startMode: (e.target as HTMLSelectElement).value as StartMode }),
+    },
+    ...startOptions().map((o) => h('option', { value: o.value }, o.label)),
+  );
   const obsSel = h(
     'select',
     {
@@ -59,6 +85,8 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
     assistRow,
     note,
     h('div', { class: 'row' }, h('label', {}, 'policy'), policySel),
+    h('div', { class: 'row' }, h('label', {}, 'profile'), profileSel),
+    h('div', { class: 'row' }, h('label', {}, 'start'), startSel),
     h('div', { class: 'row' }, h('label', {}, 'obs on'), obsSel),
     h('h2', { style: 'margin-top:12px' }, 'Reference from'),
     source,
@@ -72,6 +100,9 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
     assistRow.style.display = s.driver === 'builtin' ? '' : 'none';
     if (document.activeElement !== assist) assist.value = String(s.assist);
     obsSel.value = s.obsMode;
+    profileSel.value = pickValue(s);
+    profileSel.disabled = !s.policyId;
+    startSel.value = s.startMode;
     assistVal.textContent = `${(s.assist * 100).toFixed(0)} %`;
     note.textContent =
       s.driver === 'builtin'
@@ -91,14 +122,20 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
       );
     }
   };
+  const settingsText = (): string => {
+    const s = store.getState();
+    const e = sim.engine;
+    return (
+      `${startLine(s.startMode, s.driver === 'policy' && sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl : null)} · control ${fmt(1 / sim.dt, 0)} Hz` +
+      (e ? ` · physics ${fmt(1 / e.options.dt, 0)} Hz × ${sim.decimation}` : '') +
+      ` · speed ${s.speed}× · ${s.loop ? 'looping' : 'once'} · obs ${s.obsMode}` +
+      (s.driver === 'builtin' ? ` · assist ${(s.assist * 100).toFixed(0)} %` : '')
+    );
+  };
   const renderInfo = () => {
     const s = store.getState();
     const e = sim.engine;
-    settings.textContent =
-      `start: ground (on the reference, lowest point on the floor; also on scrub, loop, fall) · control ${fmt(1 / sim.dt, 0)} Hz` +
-      (e ? ` · physics ${fmt(1 / e.options.dt, 0)} Hz × ${sim.decimation}` : '') +
-      ` · speed ${s.speed}× · ${s.loop ? 'looping' : 'once'} · obs ${s.obsMode}` +
-      (s.driver === 'builtin' ? ` · assist ${(s.assist * 100).toFixed(0)} %` : '');
+    settings.textContent = settingsText();
     const rows: [string, string][] = [
       ['robot', sim.model ? `${sim.model.name} · ${sim.model.joints.length} joints` : '—'],
       ['engine', e ? `${e.name} · dt ${fmt(e.options.dt * 1000, 1)} ms · decimation ${sim.decimation}` : '—'],
@@ -139,6 +176,8 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
       s.assist !== p.assist ||
       s.assets !== p.assets ||
       s.policyId !== p.policyId ||
+      s.profilePick !== p.profilePick ||
+      s.startMode !== p.startMode ||
       s.source !== p.source ||
       s.obsMode !== p.obsMode
     )
@@ -154,10 +193,16 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
       s.loop !== p.loop ||
       s.assist !== p.assist ||
       s.obsMode !== p.obsMode ||
+      s.startMode !== p.startMode ||
       s.robotId !== p.robotId
     )
       renderInfo();
   });
+  // the start shift changes at every reset (scrub, loop, fall): refresh the settings line now and then
+  setInterval(() => {
+    const t = settingsText();
+    if (settings.textContent !== t) settings.textContent = t;
+  }, 1000);
 }
 
 /** What the Run box says about the policy's configuration: family, source, what a profile filled in, warnings. */

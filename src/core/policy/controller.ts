@@ -74,7 +74,8 @@ export class PolicyController {
   readonly lastNonFinite: Uint8Array;
   /** optional hook: edit the raw actions (n × na, policy order) before they become targets, e.g. a delay */
   onActions: ((actions: Float32Array) => void) | null = null;
-  readonly start: StartMode;
+  /** how reset() places the robot (start.ts); may be changed between episodes (the app's start choice) */
+  start: StartMode;
   readonly model: RobotModel;
   readonly engine: PhysicsEngine;
   readonly config: PolicyConfig;

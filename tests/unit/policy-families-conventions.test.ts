@@ -105,3 +105,18 @@ describe('mjlab per-term observation metadata', () => {
     expect(() => resolvePolicyConfig({ info: i, file: 'mj.onnx', robot: g1 })).toThrow(/observation_terms_scale.*2 item\(s\) for 6/);
   });
 });
+
+describe('holosoma action_scale metadata', () => {
+  const scaleOf = (v: string) => {
+    const info = readOnnxInfo(holosomaWbt(), 'wbt.onnx');
+    info.metadata.action_scale = v;
+    return resolvePolicyConfig({ info, file: 'wbt.onnx', robot: g1 }).actionScale;
+  };
+  it('a JSON number, a one-value list or a string is every joint’s; a list is per joint', () => {
+    for (const v of ['0.3', '[0.3]', '"0.3"']) expect(scaleOf(v)).toEqual(new Array(29).fill(0.3));
+    const per = Array.from({ length: 29 }, (_, i) => 0.1 + i / 100);
+    expect(scaleOf(JSON.stringify(per))).toEqual(per);
+    expect(scaleOf(per.join(','))).toEqual(per);
+    expect(() => scaleOf('[0.1, 0.2]')).toThrow(/action_scale.*2 values, expected 29/);
+  });
+});

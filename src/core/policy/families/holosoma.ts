@@ -58,6 +58,10 @@ function fromFile(x: FamilyInput): Partial<PolicyConfig> {
     } catch {
       a = m.action_scale;
     }
+    // holosoma_inference (policies/wbt.py) takes a JSON number or list, or a comma-separated string; one value
+    // is every joint's
+    if (Array.isArray(a) && a.length === 1) a = a[0];
+    if (typeof a === 'string' && !a.includes(',') && Number.isFinite(Number(a))) a = Number(a);
     out.actionScale = numList(a, f, 'metadata_props.action_scale', n);
   }
   return out;

@@ -11,8 +11,9 @@ import { resolvePolicyConfig } from '../../src/core/policy/config';
 import { PolicyController, type ReferenceSource } from '../../src/core/policy/controller';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { PolicySession } from '../../src/core/policy/session';
-import { descNames, g1, holosomaWbt, humanoidverseExport, trackingExport } from './families-fixture';
-import { DANCE } from './policy-fixture';
+import { parse as parseYaml, stringify } from 'yaml';
+import { descNames, g1, holosomaWbt, humanoidverseExport, mjlabDeployYaml, trackingExport } from './families-fixture';
+import { DANCE, linearPolicy } from './policy-fixture';
 
 /** the embedded joint_pos of these exports: time_step · A, A[i] = 0.002·((i mod 5) − 2) */
 const A = Array.from({ length: 29 }, (_, i) => 0.002 * ((i % 5) - 2));
@@ -118,5 +119,38 @@ describe('holosoma action_scale metadata', () => {
     expect(scaleOf(JSON.stringify(per))).toEqual(per);
     expect(scaleOf(per.join(','))).toEqual(per);
     expect(() => scaleOf('[0.1, 0.2]')).toThrow(/action_scale.*2 values, expected 29/);
+  });
+});
+
+describe('unitree_rl_mjlab deploy.yaml as its writer makes it', () => {
+  const policy = () => linearPolicy(154, 29, new Float32Array(154 * 29));
+  const resolve = (y: Record<string, unknown>) =>
+    resolvePolicyConfig({ info: readOnnxInfo(policy(), 'p.onnx'), file: 'p.onnx', robot: g1, yaml: stringify(y), yamlFile: 'deploy.yaml' });
+  it('joint_names (any order) is what joint_ids_map and the gains index: matched by name', () => {
+    const y = parseYaml(mjlabDeployYaml()) as Record<string, unknown>;
+    const kp = y.stiffness as number[];
+    const order = [...descNames].reverse();
+    y.joint_names = order;
+    y.stiffness = order.map((n) => kp[descNames.indexOf(n)]);
+    y.damping = order.map((n) => (y.damping as number[])[descNames.indexOf(n)]);
+    y.default_joint_pos = order.map(() => 0);
+    const acts = y.actions as Record<string, Record<string, unknown>>;
+    acts.JointPositionAction.scale = order.map(() => 0.25);
+    acts.JointPositionAction.offset = order.map(() => 0);
+    const cfg = resolve(y);
+    expect(cfg.jointNames).toEqual(order);
+    cfg.jointNames.forEach((n, i) => expect(cfg.stiffness[i]).toBe(kp[descNames.indexOf(n)]));
+    y.joint_names = [...order.slice(1), 'no_such_joint'];
+    expect(() => resolve(y)).toThrow(/joint_names\[28\].*no_such_joint/);
+  });
+  it('actions.clip: one [low, high] row per joint (equal rows are one pair)', () => {
+    const y = parseYaml(mjlabDeployYaml()) as Record<string, unknown>;
+    const act = (y.actions as Record<string, Record<string, unknown>>).JointPositionAction;
+    act.clip = descNames.map(() => [-2, 2]);
+    expect(resolve(y).actionClip).toEqual([-2, 2]);
+    act.clip = descNames.map((_, i) => [-1 - i, 1 + i]);
+    expect((resolve(y).actionClip as [number, number][])[3]).toEqual([-4, 4]);
+    act.clip = [[-1, 1]];
+    expect(() => resolve(y)).toThrow(/actions\.clip.*1 rows, expected 29/);
   });
 });

@@ -27,7 +27,8 @@ export interface PolicyConfig {
   defaultJointPos: number[];
   actionScale: number[];
   actionOffset: number[];
-  actionClip: [number, number] | null;
+  /** PD-target clip: one [low, high] for every joint, or one per policy joint (Isaac Lab / mjlab deploy.yaml) */
+  actionClip: [number, number] | [number, number][] | null;
   stepDt: number;
   physicsDt: number;
   decimation: number;

@@ -53,6 +53,7 @@ export interface PolicyControllerOptions {
 }
 
 type Recurrent = { resetRecurrent?: (env?: number) => void };
+const NO_CLIP = [-Infinity, Infinity] as const;
 
 export class PolicyController {
   readonly n: number;
@@ -353,7 +354,10 @@ export class PolicyController {
     const { n, na, nj } = this,
       last = this.ctx.lastAction,
       pj = this.ctx.policyJoints;
-    const [lo, hi] = this.config.actionClip ?? [-Infinity, Infinity];
+    const clip = this.config.actionClip;
+    // one [low, high] for all joints, or one per policy joint
+    const row = (i: number): readonly number[] =>
+      clip === null ? NO_CLIP : Array.isArray(clip[0]) ? (clip as [number, number][])[i] : (clip as [number, number]);
     for (let e = 0; e < n; e++) {
       let finite = true;
       for (let i = 0; i < na; i++)
@@ -370,7 +374,8 @@ export class PolicyController {
         const v = a[e * na + i];
         last[e * na + i] = v;
         const t = this.offset[i] + this.scale[i] * v;
-        this.targets[e * nj + pj[i]] = Math.min(Math.max(t, lo), hi);
+        const c = row(i);
+        this.targets[e * nj + pj[i]] = Math.min(Math.max(t, c[0]), c[1]);
       }
     }
     this.engine.setTargets(this.targets);

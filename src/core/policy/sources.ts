@@ -67,6 +67,27 @@ export function configFromMetadata(meta: Record<string, string>, file: string): 
 
 // ---------------------------------------------------------------- unitree_rl_lab deploy.yaml
 
+/** deploy.yaml joint_names: a list of the robot's joint names, each once. */
+function yamlJointNames(v: unknown, robotJointNames: string[], file: string): string[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    fail('PolicyError', file, 'joint_names', 'expected a list of joint names');
+  const names = uniqueNames(v as string[], file, 'joint_names');
+  const missing = names.findIndex((n) => !robotJointNames.includes(n));
+  if (missing >= 0) fail('PolicyError', file, `joint_names[${missing}]`, `joint ${names[missing]} is not in the robot`);
+  return names;
+}
+
+/**
+ * actions.clip: [low, high], or one [low, high] per policy joint (unitree_rl_lab / unitree_rl_mjlab write the
+ * action term's clip tensor, one row per joint); a per-joint list whose rows are all equal is one pair.
+ */
+function actionClipOf(v: unknown, n: number, file: string): [number, number] | [number, number][] | null {
+  if (!Array.isArray(v) || !v.some(Array.isArray)) return clipPair(v, file, 'actions.clip');
+  if (v.length !== n) fail('PolicyError', file, 'actions.clip', `has ${v.length} rows, expected ${n} (one [low, high] per policy joint)`);
+  const rows = v.map((r, i) => clipPair(r, file, `actions.clip[${i}]`)!);
+  return rows.every((r) => r[0] === rows[0][0] && r[1] === rows[0][1]) ? rows[0] : rows;
+}
+
 export function parseYamlText(text: string, file: string): Record<string, unknown> {
   let doc: unknown;
   try {
@@ -89,7 +110,10 @@ export function parseYamlText(text: string, file: string): Record<string, unknow
  */
 export function configFromDeployYaml(text: string, file: string, robotJointNames: string[]): PolicyConfig {
   const y = parseYamlText(text, file);
-  const nDesc = robotJointNames.length;
+  // unitree_rl_mjlab's writer also lists joint_names (the order joint_ids_map and the gains index): matched by name
+  const listed = y.joint_names === undefined ? null : yamlJointNames(y.joint_names, robotJointNames, file);
+  const descNames = listed ?? robotJointNames;
+  const nDesc = descNames.length;
   const map = numList(y.joint_ids_map ?? fail('PolicyError', file, 'joint_ids_map', 'missing'), file, 'joint_ids_map');
   const n = map.length;
   map.forEach((d, i) => {
@@ -98,13 +122,18 @@ export function configFromDeployYaml(text: string, file: string, robotJointNames
     }
   });
   if (new Set(map).size !== n) fail('PolicyError', file, 'joint_ids_map', 'lists a joint twice');
-  const jointNames = map.map((d) => robotJointNames[d]);
+  const jointNames = map.map((d) => descNames[d]);
   if (y.step_dt !== undefined && typeof y.step_dt !== 'number')
     fail('PolicyError', file, 'step_dt', `expected a number of seconds, got ${JSON.stringify(y.step_dt)}`);
   const byDescription = (key: string): number[] => {
     const v = numList(y[key] ?? fail('PolicyError', file, key, 'missing'), file, key);
     if (v.length !== nDesc)
-      fail('PolicyError', file, key, `has ${v.length} values, expected ${nDesc} (one per robot joint, description order)`);
+      fail(
+        'PolicyError',
+        file,
+        key,
+        `has ${v.length} values, expected ${nDesc} (one per ${listed ? 'joint_names entry' : 'robot joint, description order'})`,
+      );
     return map.map((d) => v[d]);
   };
   const stiffness = nonNegative(byDescription('stiffness'), jointNames, file, 'stiffness');
@@ -134,7 +163,7 @@ export function configFromDeployYaml(text: string, file: string, robotJointNames
     defaultJointPos,
     actionScale,
     actionOffset,
-    actionClip: clipPair(act.clip, file, 'actions.clip'),
+    actionClip: actionClipOf(act.clip, n, file),
     stepDt,
     physicsDt,
     decimation: decimationOf(stepDt, physicsDt, file, 'step_dt'),

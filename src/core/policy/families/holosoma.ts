@@ -5,7 +5,8 @@
  * exports take `obs` + `time_step` and return `actions` with the reference (`joint_pos`, `joint_vel`,
  * `ref_quat_xyzw` [+ `ref_pos_xyz`], quaternions xyzw). What the file does not carry (observation layout and
  * scales, default pose, action scale, timing, gait period) comes from holosoma's published configuration:
- * the shipped profiles policies/holosoma-*.json, chosen by the file's joint names.
+ * the shipped profiles policies/holosoma-*.json, chosen by the file's joint names. Tracking exports are run as
+ * holosoma deploys them: the observation at step k holds the reference of step k − 1 (referenceOutputs.lagged).
  */
 import { fail } from '../../errors';
 import type { PolicyConfig } from '../config';
@@ -99,7 +100,11 @@ export const holosoma: Family = {
     const ev = ['metadata_props.dof_names / kp / kd are JSON lists (holosoma)'];
     if (m.command_ranges) ev.push('metadata_props.command_ranges (velocity commands)');
     if (m.robot_urdf) ev.push('metadata_props.robot_urdf');
-    ev.push(isWbt(x) ? 'input time_step / reference outputs: whole-body tracking' : `input ${x.obsIn.name} without time_step: locomotion`);
+    ev.push(
+      isWbt(x)
+        ? 'input time_step / reference outputs: whole-body tracking (observes its reference one step behind, as holosoma deploys it)'
+        : `input ${x.obsIn.name} without time_step: locomotion`,
+    );
     return ev;
   },
   configure(x, evidence) {

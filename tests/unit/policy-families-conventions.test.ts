@@ -4,6 +4,7 @@
 // - HumanoidVerse / ASAP / PBHC start the past-frame history at zeros (envs/env_utils/history_handler.py).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadRobot } from '../../src/core/model';
 import { parseMotionCsv } from '../../src/core/motion/csv';
 import { ReferenceTrack } from '../../src/core/motion/reference';
 import { createRapierEngine } from '../../src/core/physics/rapier';
@@ -13,6 +14,7 @@ import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { PolicySession } from '../../src/core/policy/session';
 import { parse as parseYaml, stringify } from 'yaml';
 import { descNames, g1, holosomaWbt, humanoidverseExport, mjlabDeployYaml, trackingExport } from './families-fixture';
+import { dirResolver } from './model-helpers';
 import { DANCE, linearPolicy } from './policy-fixture';
 
 /** the embedded joint_pos of these exports: time_step · A, A[i] = 0.002·((i mod 5) − 2) */
@@ -152,5 +154,20 @@ describe('unitree_rl_mjlab deploy.yaml as its writer makes it', () => {
     expect((resolve(y).actionClip as [number, number][])[3]).toEqual([-4, 4]);
     act.clip = [[-1, 1]];
     expect(() => resolve(y)).toThrow(/actions\.clip.*1 rows, expected 29/);
+  });
+});
+
+describe('mjlab tracking export without body names on another robot', () => {
+  it('is a named error asking for bodyNames / anchorBody (not a silent G1 body list)', () => {
+    const dir = '../shared/assets/t1/';
+    const t1 = loadRobot('t1_29dof.xml', readFileSync(dir + 't1_29dof.xml', 'utf8'), dirResolver(dir));
+    const info = readOnnxInfo(trackingExport('mjlab', 154), 'mj.onnx');
+    const m = info.metadata;
+    m.joint_names = t1.joints.map((j) => j.name).join(',');
+    delete m.body_names;
+    delete m.anchor_body_name;
+    expect(() => resolvePolicyConfig({ info, file: 'mj.onnx', robot: t1 })).toThrow(
+      /PolicyError in mj\.onnx at metadata_props \(no body_names\): .*not in robot .*give a profile with "bodyNames".*"anchorBody"/,
+    );
   });
 });

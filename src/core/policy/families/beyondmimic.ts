@@ -11,6 +11,7 @@
  * body_names; lists "%.3f"-joined) and mjlab tasks/tracking/rl/exporter.py (same keys less anchor_body_name
  * and body_names: the G1 defaults, which are mjlab's G1 tracking body list, apply).
  */
+import { fail } from '../../errors';
 import type { PolicyConfig } from '../config';
 import { isaacJointOrder } from '../conventions';
 import { configFromMetadata } from '../sources';
@@ -50,6 +51,26 @@ function fromFile(x: FamilyInput, velocity: boolean): Partial<PolicyConfig> {
   return out;
 }
 
+/**
+ * The embedded reference's bodies must be the robot's. mjlab's exporter writes no anchor_body_name / body_names:
+ * the G1 defaults are then assumed, and on another robot that is a named error saying which keys to give.
+ */
+function checkBodies(x: FamilyInput, cfg: PolicyConfig): void {
+  const m = x.info.metadata;
+  const missing = [cfg.anchorBody, ...cfg.bodyNames].filter((b) => !x.robot.bodyIndex.has(b));
+  if (!missing.length) return;
+  const assumed = !m.body_names || !m.anchor_body_name;
+  fail(
+    'PolicyError',
+    x.file,
+    m.body_names ? 'metadata_props.body_names' : 'metadata_props (no body_names)',
+    `the embedded reference's bodies ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''} are not in robot "${x.robot.name}"` +
+      (assumed
+        ? ` (the file names no ${m.body_names ? 'anchor_body_name' : 'body_names'}, as mjlab's exporter writes it, so the G1 tracking bodies were assumed); give a profile with "bodyNames" (the reference's bodies, in the order of its body_pos_w rows) and "anchorBody"`
+        : ''),
+  );
+}
+
 export const beyondmimic: Family = {
   name: 'beyondmimic',
   detect(x) {
@@ -84,6 +105,7 @@ export const beyondmimic: Family = {
       warnings,
     );
     evidence.push(v.why, ...(velocity ? ['command_names has a velocity command: locomotion'] : []));
+    if (!velocity) checkBodies(x, cfg);
     return cfg;
   },
 };

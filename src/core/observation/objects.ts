@@ -238,3 +238,26 @@ export function packObjects(c: ObsContext, out?: Float32Array): Float32Array {
   }
   return buf;
 }
+
+/** Object context with `nk` objects at rest and no distance bodies: sizes a layout before the scene exists (config checks). */
+export function placeholderObjects(n: number, nb: number, nk = 1): ObsObjects {
+  const names = Array.from({ length: nk }, (_, k) => `object${k}`);
+  const state: ObjectState = {
+    n,
+    nk,
+    nb,
+    names,
+    pos: new Float32Array(n * nk * 3),
+    quat: new Float32Array(n * nk * 4),
+    linVel: new Float32Array(n * nk * 3),
+    angVel: new Float32Array(n * nk * 3),
+    contact: new Float32Array(n * nk * nb),
+  };
+  return {
+    state,
+    refPos: new Float32Array(n * nk * 3),
+    refQuat: new Float32Array(n * nk * 4),
+    shapes: new Float32Array(nk * 4),
+    distBodies: new Int32Array(0),
+  };
+}

@@ -27,6 +27,7 @@ import { groundShift, standInPose, startModeOf, type StartMode, type StartModeIn
 import { policyGains } from './gains';
 import type { CommandSource } from './commands';
 import { advanceGaitPhase } from '../observation/context';
+import type { ObsObjects } from '../observation/objects';
 
 export type { ReferenceSource } from './refio';
 export type { StartMode, StartModeInput } from './start';
@@ -46,6 +47,8 @@ export interface PolicyControllerOptions {
   gainScale?: number;
   /** velocity commands (locomotion policies): written into ctx.command every control step */
   commands?: CommandSource;
+  /** objects in the scene, for object observation terms (observation/objects.ts) */
+  objects?: ObsObjects;
 }
 
 type Recurrent = { resetRecurrent?: (env?: number) => void };
@@ -109,6 +112,7 @@ export class PolicyController {
     this.nj = model.joints.length;
     this.na = config.jointNames.length;
     this.ctx = createObsContext(model, this.n, config.jointNames, config.defaultJointPos, config.anchorBody, config.nSkills, engine.state);
+    if (o.objects) this.ctx.objects = o.objects; // objects
     this.cpu = new CpuBackend(config.observations, this.ctx, this.session);
     this.backend = this.cpu;
     this.targets = new Float32Array(this.n * this.nj);

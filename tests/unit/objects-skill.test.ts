@@ -19,6 +19,14 @@ import { skillObjectPolicy, SKILL_OBJECT_PROFILE } from './objects-skill-policy'
 const model = loadRobot('humanoid29.xml', readFileSync('public/robots/humanoid29.xml', 'utf8'));
 const names = model.joints.map((j) => j.name);
 const stand = parseMotionCsv(readFileSync('motions/stand_idle_50hz.csv', 'utf8'), 'stand_idle_50hz.csv', names, 50);
+// a reference that carries the ball: resting at (1, 0.5, 0.11) throughout
+stand.objects = [
+  {
+    name: 'ball',
+    pos: Float32Array.from({ length: stand.nFrames * 3 }, (_, i) => [1, 0.5, 0.11][i % 3]),
+    quat: Float32Array.from({ length: stand.nFrames * 4 }, (_, i) => (i % 4 === 0 ? 1 : 0)),
+  },
+];
 
 describe('a skill-conditioned policy with a ball', () => {
   test('reads the ball, switches skills, names an out-of-range skill', async () => {
@@ -68,6 +76,12 @@ describe('a skill-conditioned policy with a ball', () => {
       for (let k = 0; k < 4; k++) engine.step();
     }
     expect(engine.objects!.pos[2]).toBeGreaterThan(0.1);
+    // the reference object pose comes from the clip's object track (aligned like the reference robot: rigid)
+    const ref = objects.refPos,
+      root = ctrl.ctx.ref.rootPos,
+      f = Math.min(ctrl.refStep[0] * 50 * config.stepDt, stand.nFrames - 1);
+    const want = Math.hypot(1 - stand.rootPos[f * 3], 0.5 - stand.rootPos[f * 3 + 1], 0.11 - stand.rootPos[f * 3 + 2]);
+    expect(Math.hypot(ref[0] - root[0], ref[1] - root[1], ref[2] - root[2])).toBeCloseTo(want, 3);
     const err = caught(() => ctrl.setSkill(0, 3));
     expect(err.kind).toBe('PolicyError');
     expect(err.message).toMatch(/skill\.onnx at skill: skill 3 outside 0\.\.2/);

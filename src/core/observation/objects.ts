@@ -8,6 +8,7 @@
 import { MimicError } from '../errors';
 import type { ObjectSpec } from '../model/objects';
 import type { RobotModel } from '../model/types';
+import type { ObjectTrack } from '../motion/types';
 import type { ObjectState } from '../physics/objects';
 import type { ObsTermDef } from './terms';
 import type { ObsContext } from './types';
@@ -260,4 +261,36 @@ export function placeholderObjects(n: number, nb: number, nk = 1): ObsObjects {
     shapes: new Float32Array(nk * 4),
     distBodies: new Int32Array(0),
   };
+}
+
+/**
+ * The reference object poses of env e at time t (s) from a clip's object tracks (matched to the scene's objects
+ * BY NAME; a lone track goes to a lone object), nearest frame, then the reference's planar alignment (rotate by
+ * `yaw` about z, translate by x, y, z) so they sit in the same frame as the aligned reference robot.
+ */
+export function writeRefObjects(
+  o: ObsObjects,
+  tracks: readonly ObjectTrack[],
+  fps: number,
+  t: number,
+  e: number,
+  al: { yaw: number; x: number; y: number; z: number },
+): void {
+  const s = o.state;
+  const c = Math.cos(al.yaw),
+    sn = Math.sin(al.yaw),
+    hw = Math.cos(al.yaw / 2),
+    hz = Math.sin(al.yaw / 2);
+  for (let k = 0; k < s.nk; k++) {
+    const tr = tracks.find((x) => x.name === s.names[k]) ?? (tracks.length === 1 && s.nk === 1 ? tracks[0] : undefined);
+    if (!tr) continue;
+    const nf = tr.pos.length / 3;
+    const f = Math.min(Math.max(Math.round(t * fps), 0), nf - 1);
+    const i = e * s.nk + k;
+    const x = tr.pos[f * 3],
+      y = tr.pos[f * 3 + 1];
+    o.refPos.set([c * x - sn * y + al.x, sn * x + c * y + al.y, tr.pos[f * 3 + 2] + al.z], i * 3);
+    const [w, qx, qy, qz] = tr.quat.subarray(f * 4, f * 4 + 4);
+    o.refQuat.set([hw * w - hz * qz, hw * qx - hz * qy, hw * qy + hz * qx, hw * qz + hz * w], i * 4);
+  }
 }

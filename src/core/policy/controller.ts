@@ -27,7 +27,8 @@ import { groundShift, standInPose, startModeOf, type StartMode, type StartModeIn
 import { policyGains } from './gains';
 import type { CommandSource } from './commands';
 import { advanceGaitPhase } from '../observation/context';
-import type { ObsObjects } from '../observation/objects';
+import { writeRefObjects, type ObsObjects } from '../observation/objects';
+import type { MotionClip } from '../motion/types';
 
 export type { ReferenceSource } from './refio';
 export type { StartMode, StartModeInput } from './start';
@@ -179,6 +180,9 @@ export class PolicyController {
       this.embedded.write(this.pendingRef!, this.n, this.ctx.ref, e);
     } else this.track!.write(this.refStep[e], this.ctx.ref, e);
     applyAlignment(this.ctx.ref, e, this.alignment[e]);
+    const clip = (this.track as { clip?: MotionClip } | undefined)?.clip; // objects: the clip's object tracks
+    if (this.ctx.objects && clip?.objects && !this.embedded)
+      writeRefObjects(this.ctx.objects, clip.objects, clip.fps, this.refStep[e] * this.config.stepDt, e, this.alignment[e]);
     const phase = (this.ctx as { phase?: Float32Array }).phase,
       T = this.config.motionSeconds;
     if (phase && T) phase[e] = (this.refStep[e] * this.config.stepDt) / T;

@@ -15,6 +15,8 @@ struct Params {
   rJointPos: u32, rJointVel: u32, rBodyPos: u32, rBodyQuat: u32,
   // offsets inside I: default joint positions (na), per-element scale (rawSize), last action (n*na), skill (n*nSkills)
   iDefault: u32, iScale: u32, iLastAction: u32, iSkill: u32,
+  // offset inside I of the packed object block (obs_objects.wgsl)
+  iObj: u32,
 }
 
 @group(0) @binding(0) var<uniform> P: Params;

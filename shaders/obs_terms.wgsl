@@ -85,6 +85,15 @@ fn obs_term(id: u32, e: u32, d: u32) -> f32 {
     case 17u: { return obs_sin_phase(e, d); }
     case 18u: { return obs_cos_phase(e, d); }
     case 19u: { return obs_gait_phase(e, d); }
+    // objects (shaders/obs_objects.wgsl)
+    case 20u: { return obs_object_pos_b(e, d); }
+    case 21u: { return obs_object_ori_b(e, d); }
+    case 22u: { return obs_object_lin_vel_b(e, d); }
+    case 23u: { return obs_object_ang_vel_b(e, d); }
+    case 24u: { return obs_ref_object_pos_b(e, d); }
+    case 25u: { return obs_ref_object_ori_b(e, d); }
+    case 26u: { return obs_object_contact(e, d); }
+    case 27u: { return obs_object_distance(e, d); }
     default: { return 0.0; }
   }
 }

@@ -19,6 +19,7 @@ import { resolvePolicyConfig, type PolicyConfig } from '../core/policy/config';
 import { probeOnce, probeStarted, decide, appDevice, replaceDevice } from './obs-backend';
 import { GpuPolicyDriver } from './gpu-driver';
 import { policyChoice, profileOf, restoreChoice } from './profile-pick';
+import { objectOptions } from './objects-state';
 import type { MotionClip } from '../core/motion/types';
 import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
@@ -161,7 +162,12 @@ export class App implements LoadTarget {
       const meshes = model.bodies.some((b) => b.collision.some((c) => c.type === 'mesh'));
       // the physics (Rapier, its wasm inlined: megabytes of script) loads here, not before the first frame
       const { createEngine } = await import('../core/physics/index');
-      const engine = await createEngine('rapier', model, { dt: 0.005, groundContact: 'all', meshCollision: meshes ? 'proxy' : 'hull' });
+      const engine = await createEngine('rapier', model, {
+        dt: 0.005,
+        groundContact: 'all',
+        meshCollision: meshes ? 'proxy' : 'hull',
+        ...objectOptions(), // objects
+      });
       if (gen !== this.robotGen) {
         engine.free();
         return false;
@@ -181,6 +187,13 @@ export class App implements LoadTarget {
     } finally {
       store.setState({ busy: '' });
     }
+  }
+
+  /** objects: rebuild the engine with the scene's objects (same robot), then the reference and the driver. */
+  async reloadScene(): Promise<void> {
+    if (!(await this.applyRobot(store.getState().robotId))) return;
+    await this.rebuildSource();
+    await this.rebuildDriver();
   }
 
   /** Rebuild the reference sampler from the timeline or the blend. */

@@ -15,6 +15,7 @@ import { PolicySession } from '../core/policy/session';
 import type { PolicyConfig } from '../core/policy/config';
 import type { StartModeInput } from '../core/policy/start';
 import { controlStep } from '../core/physics/control';
+import { obsObjectsFor } from './objects-state';
 
 /** A reference the driver brings itself (a policy with an embedded reference). */
 export interface OwnReference {
@@ -119,6 +120,7 @@ export async function createPolicyController(
       track: config.embeddedReference ? undefined : ref,
       start,
       file,
+      objects: obsObjectsFor(engine), // objects
     });
     if (config.embeddedReference) ctrl.setLastStep((await probeReferenceLength(session, config, ctrl.obs.length / ctrl.n, file)).last);
     return ctrl;

@@ -8,6 +8,7 @@ import * as THREE from 'three';
 import { GpuPolicyDriver } from './gpu-driver';
 import { PolicyDriverBase } from './drivers';
 import type { PolicyConfig } from '../core/policy/config';
+import { skillChoice } from './panels/objects';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
@@ -100,6 +101,7 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       robotScreenBox: screenBox(sim, scene),
       status: { ...s.status },
       policy: policyInfo(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
+      objects: objectsInfo(sim), // objects
     };
   };
   window.__mimic = Object.freeze({ getState });
@@ -113,5 +115,23 @@ function policyInfo(cfg: PolicyConfig | null): { family: string; source: string;
     source: cfg.source,
     embedded: cfg.embeddedReference,
     filledFromProfile: cfg.filledFromProfile ?? [],
+  };
+}
+
+/** objects: env 0's objects (name, position, contact with any body), the skill picked by key and the one-hot. */
+function objectsInfo(sim: App['sim']) {
+  const o = sim.engine?.objects,
+    d = sim.driver;
+  const skill = d instanceof PolicyDriverBase && d.ctrl.ctx.nSkills > 0 ? arr(d.ctrl.ctx.skill.subarray(0, d.ctrl.ctx.nSkills)) : [];
+  return {
+    list: o
+      ? o.names.map((name, k) => ({
+          name,
+          pos: arr(o.pos.subarray(k * 3, k * 3 + 3)),
+          touching: o.contact.subarray(k * o.nb, (k + 1) * o.nb).some((c) => c > 0),
+        }))
+      : [],
+    skillKey: skillChoice.skill,
+    skillOneHot: skill,
   };
 }

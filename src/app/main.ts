@@ -23,6 +23,7 @@ import { loseDeviceForTesting } from './obs-backend';
 import { mountEvaluation } from './evaluation-tab';
 import { FrameLoop } from './frame-loop';
 import { h } from './dom';
+import { mountObjects } from './panels/objects';
 
 const $ = (id: string) => document.getElementById(id)!;
 const timings: Timings = { firstFrame: null, robotVisible: null, ready: null };
@@ -65,6 +66,7 @@ const tabs: [string, (el: HTMLElement) => void][] = [
   ['Timeline', (el) => mountTimeline(el, app)],
   ['Blend', mountBlend],
   ['Evaluate', mountEvaluation],
+  ['Objects', (el) => mountObjects(el, app, scene)], // objects
 ];
 const bodies = tabs.map(([name, mount]) => {
   const el = h('div', { id: `tab-${name.toLowerCase()}`, hidden: name !== 'Drive' });

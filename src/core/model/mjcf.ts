@@ -30,6 +30,15 @@ interface Ctx {
 }
 
 export function loadMjcf(text: string, file: string, resolve?: AssetResolver): RobotModel {
+  return loadMjcfScene(text, file, resolve).model;
+}
+
+/**
+ * objects: a robot MJCF and its free objects. A top-level body with a free joint and no child bodies, beside
+ * another top-level body, is an object (a ball, a box): it is left out of the RobotModel and returned in
+ * `objects` (model/objects.ts), said in the model's warnings.
+ */
+export function loadMjcfScene(text: string, file: string, resolve?: AssetResolver): { model: RobotModel; objects: Body[] } {
   const root = parseXml(text, file);
   if (root.name !== 'mujoco') fail('ParseError', file, `line ${root.line}`, `root element is <${root.name}>, expected <mujoco>`);
   const cp: Compiler = { degrees: true, eulerseq: 'xyz', meshdir: '', autolimits: true };
@@ -72,10 +81,14 @@ export function loadMjcf(text: string, file: string, resolve?: AssetResolver): R
       const scale = a.scale !== undefined ? nums(a.scale, file, `line ${m.line}`, 3) : [1, 1, 1];
       ctx.meshAssets.set(name, { file: a.file, scale });
     }
+  const objects: Body[] = [];
   for (const c of root.children) {
     if (c.name === 'worldbody') {
+      const tops = c.children.filter((b) => b.name === 'body');
       for (const b of c.children) {
-        if (b.name === 'body') readTree(b, ctx);
+        if (b.name === 'body' && tops.length > 1 && isFreeObject(b))
+          objects.push(readObjectBody(b, ctx)); // objects
+        else if (b.name === 'body') readTree(b, ctx);
         else if (b.name === 'frame' || b.name === 'include' || b.name === 'replicate')
           ctx.warnings.push(`line ${b.line}: <${b.name}> in worldbody is not supported; ignored`);
         // world geoms (the floor), lights, sites and cameras belong to the scene, not the robot
@@ -88,7 +101,22 @@ export function loadMjcf(text: string, file: string, resolve?: AssetResolver): R
   const actuators: Actuator[] = [];
   for (const sec of childrenNamed(root, 'actuator')) for (const el of sec.children) readActuator(el, ctx, actuators);
   const name = root.attrs.model ?? (file.split('/').pop() ?? file).replace(/\.[^.]*$/, '');
-  return finishModel(name, ctx.bodies, ctx.joints, actuators, ctx.floating, ctx.warnings, file, 'mjcf');
+  const model = finishModel(name, ctx.bodies, ctx.joints, actuators, ctx.floating, ctx.warnings, file, 'mjcf');
+  return { model, objects };
+}
+
+/** objects: a top-level body with a free joint and no child bodies. */
+const isFreeObject = (b: XmlElement): boolean =>
+  !b.children.some((c) => c.name === 'body') &&
+  b.children.some((c) => c.name === 'freejoint' || (c.name === 'joint' && c.attrs.type === 'free'));
+
+/** objects: read a free body on its own (its own scratch lists; warnings shared). */
+function readObjectBody(el: XmlElement, ctx: Ctx): Body {
+  const scratch: Ctx = { ...ctx, bodies: [], joints: [], floating: false };
+  readBody(el, -1, 'main', scratch);
+  const b = scratch.bodies[0];
+  ctx.warnings.push(`line ${el.line}: free body "${b.name}" is loaded as a scene object, not part of the robot`);
+  return b;
 }
 
 /** A body and its subtree, depth-first with an explicit stack (no recursion on the input's depth). */

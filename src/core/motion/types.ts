@@ -21,6 +21,16 @@ export interface MotionClip {
   bodyQuat?: Float32Array; // nFrames*nbody*4
   bodyLinVel?: Float32Array;
   bodyAngVel?: Float32Array;
+  /** objects: trajectories of objects the motion interacts with (human–object interaction clips; formats/hoi.ts) */
+  objects?: ObjectTrack[];
+}
+
+/** objects: one object's trajectory in a clip, per frame; `contact` = the clip's contact label (0/1) when it has one. */
+export interface ObjectTrack {
+  name: string;
+  pos: Float32Array; // nFrames*3
+  quat: Float32Array; // nFrames*4, w,x,y,z
+  contact?: Float32Array; // nFrames
 }
 
 export const clipDuration = (c: MotionClip): number => (c.nFrames - 1) / c.fps;

@@ -6,6 +6,7 @@
  */
 import { MimicError } from '../errors';
 import { resolveLayout, type ResolvedEntry } from './builder';
+import { packObjects } from './objects';
 import { obsShaderSource } from './shaders';
 import type { StateArray } from './terms';
 import type { ObsContext, ObsLayoutEntry } from './types';
@@ -231,6 +232,13 @@ export class GpuObservationBuilder {
       };
       this.uploads.push({ src: pack, buffer: 'i', offset: p[11] });
       this.sizes.i += ctx.n * EXTRA_STRIDE;
+    }
+    // objects: the packed object block at P.iObj (observation/objects.ts)
+    if (reads.has('i.objects')) {
+      p[28] = this.sizes.i;
+      const packed = packObjects(ctx);
+      this.uploads.push({ src: () => packObjects(this.ctx, packed), buffer: 'i', offset: p[28] });
+      this.sizes.i += packed.length;
     }
   }
 

@@ -7,6 +7,7 @@
  * frame; quaternions [w,x,y,z]; policy joint i ↔ model joint ctx.policyJoints[i]; the anchor body is
  * ctx.anchorBody (bodyPos / bodyQuat), the root/base is body 0 (rootQuat / rootLinVel / rootAngVel).
  */
+import { objectTerms } from './objects';
 import type { ObsContext, ObsTerm } from './types';
 
 /** Which arrays a term reads ('s.' = simulated state, 'r.' = reference, 'i.' = ctx.lastAction / ctx.skill). */
@@ -26,7 +27,8 @@ export type StateArray =
   | 'i.skill'
   | 'i.phase'
   | 'i.command'
-  | 'i.gaitPhase';
+  | 'i.gaitPhase'
+  | 'i.objects';
 
 export interface ObsTermDef extends ObsTerm {
   /** stable id shared with the WGSL switch (shaders/obs_terms.wgsl) */
@@ -259,8 +261,12 @@ export const obsAliases: Readonly<Record<string, string>> = {
 /** Every term by name; aliases are keys too and map to the canonical term object (term.name = canonical). */
 export const obsTerms: Record<string, ObsTermDef> = Object.fromEntries([
   ...canonical.map((t) => [t.name, t] as const),
+  ...objectTerms.map((t) => [t.name, t] as const), // objects (ids 20-27; need ctx.objects)
   ...Object.entries(obsAliases).map(([a, t]) => [a, canonical.find((c) => c.name === t)!] as const),
 ]);
 
 /** The canonical terms, one per id (ids 0..length-1). */
 export const obsTermList: readonly ObsTermDef[] = canonical;
+
+/** objects: the object terms (ids 20..27, after obsTermList), usable when the context has objects. */
+export const objectTermList: readonly ObsTermDef[] = objectTerms;

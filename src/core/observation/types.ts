@@ -1,4 +1,5 @@
 import type { BatchState } from '../physics/types';
+import type { ObsObjects } from './objects';
 
 /**
  * Everything an observation term may read, for a batch of n envs. The reference uses the SAME SoA
@@ -26,6 +27,8 @@ export interface ObsContext {
   command: Float32Array;
   /** gait clock per env: two foot phase angles (rad, in [-π, π)), n*2 (holosoma locomotion; advanceGaitPhase) */
   gaitPhase: Float32Array;
+  /** objects in the scene (object terms; observation/objects.ts); absent when there are none */
+  objects?: ObsObjects;
 }
 
 /**

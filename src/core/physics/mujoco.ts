@@ -15,6 +15,8 @@ import { checkExplosion, copyRootState, ExternalLoads, Gains, jointArmature, res
 import { toMjcf } from './mjcf';
 import { compileMjcf, pinRoot } from './mujoco-fs';
 import { typedData, typedModel } from './mujoco-types';
+import { injectObjects, MujocoObjects } from './objects-mujoco';
+import type { ObjectPose, ObjectState } from './objects';
 import { createBatchState, type BatchState, type EnvState, type PhysicsEngine, type PhysicsOptions } from './types';
 
 let mjP: Promise<MainModule> | null = null;
@@ -52,6 +54,8 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   private readonly views: (DataViews | null)[] = [];
   /** per model body: MuJoCo id of its root body (body_rootid), read once */
   private rootOf: number[] | null = null;
+  /** objects: free bodies (null when there are none) */
+  private readonly objs: MujocoObjects | null = null;
 
   constructor(
     private readonly mj: MainModule,
@@ -127,6 +131,12 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
     this.friction = new Array<number | null>(n).fill(null);
     this.massScale = Array.from({ length: n }, () => new Map<number, number>());
     this.data = Array.from({ length: n }, () => new mj.MjData(m));
+    if (options.objects?.length) {
+      this.objs = new MujocoObjects(mj, m, options.objects, this.bodyId, n); // objects
+      this.adjustments.push(
+        `objects: ${options.objects.map((o) => o.name).join(', ')} (free bodies; geom priority 1, restitution as solref damping ratio)`,
+      );
+    }
     this.writeGains(0);
     const b0 = model.bodies[0];
     for (let e = 0; e < n; e++) this.reset(e, { rootPos: b0.pos, rootQuat: b0.quat, jointPos: model.joints.map(() => 0) });
@@ -260,6 +270,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       if (this.friction[e] === null && this.massScale[e].size === 0) advance();
       else this.withEnv(e, advance);
       this.read(e);
+      this.objs?.read(e, d); // objects
     }
     checkExplosion(this.model, this.state, 'MuJoCo');
   }
@@ -367,11 +378,25 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
     this.pushes.clear(env);
     dt.xfrc_applied.fill(0);
     dt.qfrc_applied.fill(0);
+    this.objs?.write(d); // objects: back to their start pose
     this.withEnv(env, () => this.mj.mj_forward(this.m, d));
     this.read(env);
+    this.objs?.read(env, d);
     const { nj, nb } = this.state;
     this.state.jointTorque.fill(0, env * nj, (env + 1) * nj);
     this.state.contactForce.fill(0, env * nb * 3, (env + 1) * nb * 3);
+  }
+
+  get objects(): ObjectState | undefined {
+    return this.objs?.state;
+  }
+
+  resetObject(env: number, k: number, pose: ObjectPose): void {
+    if (!this.objs) return;
+    const d = this.data[env];
+    this.objs.write(d, k, pose);
+    this.withEnv(env, () => this.mj.mj_forward(this.m, d));
+    this.objs.read(env, d);
   }
 
   override clearForces(env: number): void {
@@ -424,6 +449,7 @@ export async function createMujocoEngine(
   const asIs = source && model.source.format === 'mjcf' && isMjcfText(source.xml) ? source : undefined;
   let xml = asIs ? asIs.xml : toMjcf(model, o);
   if (o.fixedRoot) xml = pinRoot(xml);
+  if (o.objects?.length) xml = injectObjects(xml, o.objects, o.dt, !!asIs); // objects
   const m = compileMjcf(mj, xml, asIs?.files ?? {}, model.source.file);
   const engine = new MujocoEngine(mj, m, model, o, !!asIs);
   if (source && !asIs) engine.adjustments.push('the robot file is not MJCF (URDF): the MuJoCo model is generated from the RobotModel');

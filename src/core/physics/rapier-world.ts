@@ -84,7 +84,8 @@ export function linkMasses(model: RobotModel, o: PhysicsOptions, adjustments: st
   return out;
 }
 
-function shapeDesc(s: Shape): RAPIER.ColliderDesc | null {
+/** A collider descriptor for a shape (null when Rapier cannot build it); exported for objects-rapier. */
+export function shapeDesc(s: Shape): RAPIER.ColliderDesc | null {
   let d: RAPIER.ColliderDesc | null;
   let q: Quat = s.quat;
   const yToZ = qFromAxisAngle([1, 0, 0], Math.PI / 2); // Rapier capsules/cylinders run along y, ours along z

@@ -9,6 +9,8 @@ import { qRotate } from '../math';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, resolveOptions } from './common';
 import { bodyMotion, hingeAngle } from './kinematics';
 import { buildWorld, type RapierWorld } from './rapier-world';
+import { RapierObjects } from './objects-rapier';
+import type { ObjectPose, ObjectState } from './objects';
 import { createBatchState, type BatchState, type EnvState, type PhysicsEngine, type PhysicsOptions } from './types';
 
 let ready: Promise<void> | null = null;
@@ -31,6 +33,8 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   private readonly rest: number[][]; // per joint: rest rotation of the child relative to the parent (wxyz)
   private readonly pd: 'torque' | 'motor';
   private motorDirty = true;
+  /** objects: free bodies (null when there are none) */
+  private readonly objs: RapierObjects | null = null;
   private freed = false;
   private readonly v = { x: 0, y: 0, z: 0 };
   /** per env: user forces/torques may be set on its bodies (pushes now or last step, or torque-mode PD) */
@@ -55,6 +59,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     super(options.n);
     this.pd = extra.pd ?? 'motor';
     this.w = buildWorld(model, options, extra.spacing);
+    if (options.objects?.length) this.objs = new RapierObjects(this.w, options.objects, model.bodies.length); // objects
     this.adjustments = [
       ...this.w.adjustments,
       `PD: ${this.pd === 'torque' ? 'explicit joint torques (clipped to the effort limit)' : 'Rapier ForceBased position motors, max force = effort limit'}`,
@@ -87,6 +92,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     this.motorDirty = false;
     this.w.world.step();
     for (let e = 0; e < n; e++) this.read(e);
+    if (this.objs) for (let e = 0; e < n; e++) this.objs.read(e); // objects
     checkExplosion(this.model, this.state, 'Rapier');
   }
 
@@ -255,6 +261,15 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     this.loaded[env] = this.pd === 'torque';
     this.read(env);
     for (let j = 0; j < this.state.nj; j++) this.state.jointTorque[env * this.state.nj + j] = 0;
+    this.objs?.reset(env); // objects: back to their start pose
+  }
+
+  get objects(): ObjectState | undefined {
+    return this.objs?.state;
+  }
+
+  resetObject(env: number, k: number, pose: ObjectPose): void {
+    this.objs?.reset(env, k, pose);
   }
 
   setFriction(env: number, mu: number): void {

@@ -1,4 +1,6 @@
 import type { RobotModel } from '../model/types';
+import type { ObjectSpec } from '../model/objects';
+import type { ObjectPose, ObjectState } from './objects';
 
 /**
  * Per-step state of a batch of N humanoids: structure of arrays, env-major inside each array
@@ -112,6 +114,8 @@ export interface PhysicsOptions {
    * (BeyondMimic: kp = a·ω², ω = 2π·10 Hz) when the robot file has none. null = use the model's.
    */
   armature: ArrayLike<number> | null;
+  /** objects: free bodies in every env (model/objects.ts); optional, none by default */
+  objects?: ObjectSpec[];
 }
 
 export const defaultPhysicsOptions: PhysicsOptions = {
@@ -156,5 +160,9 @@ export interface PhysicsEngine {
   /** scale the ground friction / a body's mass for one env (evaluation perturbations); optional */
   setFriction?(env: number, mu: number): void;
   setBodyMassScale?(env: number, body: number, scale: number): void;
+  /** objects: their state (present when options.objects is not empty); reset(env) puts them at their start */
+  readonly objects?: ObjectState;
+  /** objects: put object k of env e at a pose (env-relative world frame) */
+  resetObject?(env: number, k: number, pose: ObjectPose): void;
   free(): void;
 }

@@ -15,6 +15,7 @@ import { featureSize, type OnnxInfo, type OnnxValueInfo } from './onnx';
 import { configFromDeployYaml, configFromMetadata } from './sources';
 import { configureByFamily, detectRecurrent } from './families/index';
 import { configFromProfile } from './profile';
+import { placeholderObjects } from '../observation/objects';
 
 export interface PolicyConfig {
   /** where the config came from: 'metadata', 'deploy.yaml', 'profile:<name>' */
@@ -222,6 +223,8 @@ function checkSizes(
     }
   });
   const ctx = createObsContext(robot, 1, cfg.jointNames, cfg.defaultJointPos, cfg.anchorBody, cfg.nSkills);
+  // objects: a layout with object terms is sized for one object (the scene's objects are not known here)
+  if (cfg.observations.some((e) => obsTerms[e.term].reads.includes('i.objects'))) ctx.objects = placeholderObjects(1, robot.bodies.length);
   const size = layoutSize(cfg.observations, ctx);
   if (obsSize > 0 && size !== obsSize) {
     fail(

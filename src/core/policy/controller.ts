@@ -31,6 +31,8 @@ import { groundShift, standInPose, startModeOf, type StartMode, type StartModeIn
 import { policyGains } from './gains';
 import type { CommandSource } from './commands';
 import { advanceGaitPhase } from '../observation/context';
+import { writeRefObjects, type ObsObjects } from '../observation/objects';
+import type { MotionClip } from '../motion/types';
 
 export type { ReferenceSource } from './refio';
 export type { StartMode, StartModeInput } from './start';
@@ -50,6 +52,8 @@ export interface PolicyControllerOptions {
   gainScale?: number;
   /** velocity commands (locomotion policies): written into ctx.command every control step */
   commands?: CommandSource;
+  /** objects in the scene, for object observation terms (observation/objects.ts) */
+  objects?: ObsObjects;
 }
 
 type Recurrent = { resetRecurrent?: (env?: number) => void };
@@ -115,6 +119,7 @@ export class PolicyController {
     this.nj = model.joints.length;
     this.na = config.jointNames.length;
     this.ctx = createObsContext(model, this.n, config.jointNames, config.defaultJointPos, config.anchorBody, config.nSkills, engine.state);
+    if (o.objects) this.ctx.objects = o.objects; // objects
     this.cpu = new CpuBackend(config.observations, this.ctx, this.session);
     this.backend = this.cpu;
     this.targets = new Float32Array(this.n * this.nj);
@@ -181,6 +186,9 @@ export class PolicyController {
       this.embedded.write(this.pendingRef!, this.n, this.ctx.ref, e);
     } else this.track!.write(this.refStep[e], this.ctx.ref, e);
     applyAlignment(this.ctx.ref, e, this.alignment[e]);
+    const clip = (this.track as { clip?: MotionClip } | undefined)?.clip; // objects: the clip's object tracks
+    if (this.ctx.objects && clip?.objects && !this.embedded)
+      writeRefObjects(this.ctx.objects, clip.objects, clip.fps, this.refStep[e] * this.config.stepDt, e, this.alignment[e]);
     const phase = (this.ctx as { phase?: Float32Array }).phase,
       T = this.config.motionSeconds;
     if (phase && T) phase[e] = (this.refStep[e] * this.config.stepDt) / T;

@@ -1,13 +1,15 @@
 /**
  * holosoma whole-body-tracking motion NPZ: `fps`, `joint_names` [nj], `body_names` [nb], `joint_pos` [T, 7 + nj]
  * (pelvis x,y,z, w,x,y,z, then the joints), `joint_vel` [T, 6 + nj], `body_pos_w` [T,nb,3], `body_quat_w`
- * [T,nb,4] w,x,y,z, `body_lin_vel_w`, `body_ang_vel_w` [T,nb,3]; optional `object_*` arrays (ignored).
+ * [T,nb,4] w,x,y,z, `body_lin_vel_w`, `body_ang_vel_w` [T,nb,3]; optional `object_pos_w` [T,3] + `object_quat_w`
+ * [T,4] (w,x,y,z): the clip's object track (formats/hoi.ts).
  */
 import { unzipSync } from 'fflate';
 import { fail } from '../../errors';
 import type { RobotModel } from '../../model/types';
 import { checkQuat } from '../csv';
 import { parseNpy, type NpyArray } from '../npy';
+import { holosomaObjectTrack } from './hoi';
 import { baseName, checkFinite, expectShape, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
 
 export function npzArrays(bytes: Uint8Array, file: string): Map<string, NpyArray> {
@@ -78,7 +80,7 @@ export function parseHolosomaNpz(
   const rootQuat = rootQuats(rawQ, n, file, 'key joint_pos (root quaternion)', 'wxyz', opts, notes, warnings);
   const bodyQuat = Float32Array.from(get('body_quat_w').data);
   for (let i = 0; i < n * nb; i++) checkQuat(bodyQuat, i * 4, file, `key body_quat_w, frame ${Math.floor(i / nb)}`);
-  if (arrays.has('object_pos_w')) warnings.push('object_* arrays (a manipulated object) are not simulated and were ignored');
+  const objects = holosomaObjectTrack(arrays, file, n, notes); // objects
   notes.push('joints and bodies named by the file (joint_names, body_names); root from joint_pos[:, :7]');
   return {
     name: baseName(file),
@@ -94,6 +96,7 @@ export function parseHolosomaNpz(
     bodyQuat,
     bodyLinVel: Float32Array.from(get('body_lin_vel_w').data),
     bodyAngVel: Float32Array.from(get('body_ang_vel_w').data),
+    ...(objects ? { objects: [objects] } : {}),
     format: 'holosoma NPZ',
     notes,
     warnings,

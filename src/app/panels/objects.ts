@@ -1,0 +1,134 @@
+/**
+ * objects: the Objects panel — add a sphere, box or capsule (size, mass, friction, restitution, position), load an
+ * object file (.json primitive or a small MJCF with one free body), clear them; the scene is rebuilt with them in
+ * the physics. Keys 1–9 pick the skill of a skill-conditioned policy (SkillMimic-style one-hot); a key past its
+ * skills is a named error (the app keeps running).
+ */
+import { loadObjectFile, primitiveObject, type PrimitiveKind } from '../../core/model/objects';
+import { h } from '../dom';
+import { reportError } from '../store';
+import { sceneObjects, setSceneObjects, onObjectsChange } from '../objects-state';
+import { ObjectsView } from '../scene/objects';
+import type { Scene } from '../scene/scene';
+import type { Sim } from '../sim';
+import { PolicyDriverBase } from '../drivers';
+
+export interface ObjectsHost {
+  sim: Sim;
+  /** rebuild the engine with the scene's objects (same robot), then the reference and the driver */
+  reloadScene(): Promise<void>;
+}
+
+const nums = (s: string): number[] =>
+  s
+    .trim()
+    .split(/[\s,]+/)
+    .map(Number);
+const SIZES: Record<PrimitiveKind, string> = { sphere: '0.11', box: '0.1 0.1 0.1', capsule: '0.05 0.1' };
+
+/** Report each warning as a message (kind Warning). */
+const warn = (ws: string[]) => ws.forEach((w) => reportError({ name: 'Warning', message: w }, 'objects'));
+
+/** The skill last chosen by key (null: none yet), for the hook and the panel. */
+export const skillChoice = { skill: null as number | null };
+
+export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): void {
+  const view = new ObjectsView(scene.scene);
+  const shape = h('select', { id: 'object-shape' }, ...(['sphere', 'box', 'capsule'] as const).map((s) => h('option', { value: s }, s)));
+  const size = h('input', {
+    id: 'object-size',
+    value: SIZES.sphere,
+    size: 10,
+    title: 'sphere r; box half sizes x y z; capsule r, half length',
+  });
+  const mass = h('input', { id: 'object-mass', value: '0.45', size: 5, title: 'kg (0 = from geometry at 1000 kg/m³)' });
+  const friction = h('input', { id: 'object-friction', value: '0.8', size: 4 });
+  const restitution = h('input', { id: 'object-restitution', value: '0.5', size: 4, title: '0 = no bounce, 1 = full bounce' });
+  const pos = h('input', { id: 'object-pos', value: '0.6 0 1', size: 10, title: 'x y z (m), env frame' });
+  shape.addEventListener('change', () => (size.value = SIZES[shape.value as PrimitiveKind]));
+  const apply = async (add: () => void) => {
+    try {
+      add();
+      await host.reloadScene();
+    } catch (e) {
+      reportError(e, 'objects');
+    }
+  };
+  const addButton = h(
+    'button',
+    {
+      id: 'object-add',
+      onclick: () =>
+        void apply(() => {
+          const ws: string[] = [];
+          const k = sceneObjects().length;
+          const o = primitiveObject(
+            {
+              name: `${shape.value}${k + 1}`,
+              shape: shape.value as PrimitiveKind,
+              size: nums(size.value),
+              mass: Number(mass.value),
+              friction: Number(friction.value),
+              restitution: Number(restitution.value),
+              pos: nums(pos.value),
+            },
+            'Objects panel',
+            ws,
+          );
+          setSceneObjects([...sceneObjects(), o], ws);
+          warn(ws);
+        }),
+    },
+    'add object',
+  );
+  const file = h('input', { id: 'object-file', type: 'file', accept: '.json,.xml,.mjcf' });
+  file.addEventListener('change', () => {
+    const f = file.files?.[0];
+    if (!f) return;
+    void f.text().then((text) =>
+      apply(() => {
+        const ws: string[] = [];
+        setSceneObjects([...sceneObjects(), loadObjectFile(text, f.name, ws)], ws);
+        warn(ws);
+      }),
+    );
+    file.value = '';
+  });
+  const clear = h('button', { id: 'object-clear', onclick: () => void apply(() => setSceneObjects([], [])) }, 'clear');
+  const list = h('div', { id: 'object-list', class: 'dim' });
+  const render = () => {
+    const objs = sceneObjects();
+    list.textContent = objs.length ? objs.map((o) => `${o.name} (${o.mass.toPrecision(3)} kg)`).join(', ') : 'no objects';
+    view.set(objs);
+  };
+  onObjectsChange(render);
+  render();
+  el.append(
+    h('div', {}, shape, ' size ', size, ' mass ', mass),
+    h('div', {}, 'friction ', friction, ' restitution ', restitution),
+    h('div', {}, 'position ', pos, ' ', addButton, ' ', clear),
+    h('div', {}, 'object file ', file),
+    list,
+    h('div', { class: 'dim', style: 'font-size:11px' }, 'Keys 1–9: skill of a skill-conditioned policy.'),
+  );
+  const tick = () => {
+    view.update(host.sim.engine?.objects);
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  window.addEventListener('keydown', (e) => skillKey(e, host.sim));
+}
+
+/** Keys 1–9 → skill 0–8 of the running skill-conditioned policy; out of range → its named PolicyError. */
+function skillKey(e: KeyboardEvent, sim: Sim): void {
+  if ((e.target as HTMLElement).closest('input,select,textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (!/^[1-9]$/.test(e.key)) return;
+  const d = sim.driver;
+  if (!(d instanceof PolicyDriverBase) || d.ctrl.config.nSkills === 0) return;
+  try {
+    d.ctrl.setSkill(0, Number(e.key) - 1);
+    skillChoice.skill = Number(e.key) - 1;
+  } catch (err) {
+    reportError(err, 'skill key');
+  }
+}

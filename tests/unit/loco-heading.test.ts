@@ -43,7 +43,9 @@ describe('heading hold: the law', () => {
     ]).withHeadings();
     expect(lin.keys.map((k) => k.heading)).toEqual([0, 0.5, 2.5]);
     expect(lin.headingAt(2)).toBeCloseTo(1.5, 9);
-    expect(lin.headingAt(10)).toBeCloseTo(2.5, 9);
+    expect(lin.headingAt(10)).toBeCloseTo(2.5 + 7, 9); // past the last key: on at its wz (1)
+    // a constant command turns: its heading integrates wz
+    expect(CommandTrack.constant([0.5, 0, 0.3]).withHeadings().headingAt(4)).toBeCloseTo(1.2, 9);
     const step = new CommandTrack(
       [
         { t: 0, vx: 0, vy: 0, wz: 0.5 },
@@ -52,6 +54,8 @@ describe('heading hold: the law', () => {
       'step',
     ).withHeadings(0.25);
     expect(step.keys.map((k) => k.heading)).toEqual([0.25, 1.25]);
+    expect(step.headingAt(1)).toBeCloseTo(0.75, 9); // turning at the step key's wz
+    expect(step.headingAt(5)).toBeCloseTo(1.25, 9);
     expect(CommandTrack.constant([0.5, 0, 0]).headingAt(5)).toBeNull();
     // the test square's headings end at 3π/2
     expect(headingSquare().headingAt(1e9)).toBeCloseTo((3 * Math.PI) / 2, 9);

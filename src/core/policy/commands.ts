@@ -88,7 +88,10 @@ export class CommandTrack {
     return new CommandTrack(keys, this.interp, this.file);
   }
 
-  /** The heading target at time t (interpolated as the command is), or null when the track has none. */
+  /**
+   * The heading target at time t, or null when the track has none: linear tracks interpolate the keys' headings;
+   * a step key (and the last key) goes on from its heading at its wz, so a constant command with wz turns.
+   */
   headingAt(t: number): number | null {
     const k = this.keys;
     if (k[0].heading === undefined) return null;
@@ -96,7 +99,9 @@ export class CommandTrack {
     while (i + 1 < k.length && k[i + 1].t <= t) i++;
     const a = k[i],
       b = k[i + 1];
-    if (!b || this.interp === 'step' || t <= a.t) return a.heading!;
+    // past the last key, or holding a step key: on from its heading at its wz
+    if (!b || this.interp === 'step') return a.heading! + a.wz * Math.max(0, t - a.t);
+    if (t <= a.t) return a.heading!;
     return a.heading! + ((b.heading! - a.heading!) * (t - a.t)) / Math.max(b.t - a.t, 1e-9);
   }
 

@@ -26,17 +26,17 @@ export class SteerOverlay {
     this.clamp = h('div', { id: 'steer-clamp', class: 'warn' });
     this.pad = h('div', { id: 'steer-gamepad', class: 'dim' });
     this.note = h('div', { id: 'steer-notice', class: 'warn' });
-    this.el = h(
+    const text = h(
       'div',
-      { id: 'steer', class: 'steer-box', hidden: true },
+      { class: 'steer-text' },
       h('div', { class: 'title' }, 'Steer'),
       h('table', { id: 'steer-keys' }, ...KEY_HELP.map(([k, what]) => h('tr', {}, h('td', {}, h('kbd', {}, k)), h('td', {}, what)))),
       this.pad,
       this.cmd,
       this.clamp,
       this.note,
-      joystick.el,
     );
+    this.el = h('div', { id: 'steer', class: 'steer-box', hidden: true }, text, joystick.el);
     root.append(this.el);
   }
 

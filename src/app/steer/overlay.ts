@@ -36,7 +36,8 @@ export class SteerOverlay {
       this.clamp,
       this.note,
     );
-    this.el = h('div', { id: 'steer', class: 'steer-box', hidden: true }, text, joystick.el);
+    // the joystick first: it stays put while the text beside it changes width
+    this.el = h('div', { id: 'steer', class: 'steer-box', hidden: true }, joystick.el, text);
     root.append(this.el);
   }
 

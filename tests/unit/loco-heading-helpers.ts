@@ -95,7 +95,7 @@ export function headingSuite(
       expect(x.res.fall, line).toBeNull();
       expect(x.closing_m, line).toBeLessThan(BOUND.closing_m);
       expect(Math.abs(x.heading_err_rad), line).toBeLessThan(BOUND.heading_rad);
-    }, 90_000);
+    }, 150_000); // 4–20 s alone; up to 62 s measured with the machine loaded
   }
   afterAll(() => console.log(rows.join('\n')));
 }

@@ -182,6 +182,7 @@ export class PolicyDriverBase implements Driver {
     this.engine.clearForces(0);
     this.push?.(this.engine);
     controlStep(this.engine, this.ctrl.config.decimation);
+    this.ctrl.advance(); // the gait clock of holosoma walkers moves after each action (refStep is set again next step)
   }
 
   reset(s: number): void {

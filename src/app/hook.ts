@@ -9,6 +9,8 @@ import { GpuPolicyDriver } from './gpu-driver';
 import { PolicyDriverBase } from './drivers';
 import type { PolicyConfig } from '../core/policy/config';
 import { skillChoice } from './panels/objects';
+import type { Steer } from './steer/steer';
+import { yawOf } from '../core/policy/heading';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
@@ -48,7 +50,7 @@ declare global {
   }
 }
 
-export function installHook(app: App, charts: Charts, scene: Scene, timings: Timings): void {
+export function installHook(app: App, charts: Charts, scene: Scene, timings: Timings, steer?: Steer): void {
   const sim = app.sim;
   const getState = () => {
     const s = store.getState();
@@ -102,6 +104,10 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       status: { ...s.status },
       policy: policyInfo(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
       objects: objectsInfo(sim), // objects
+      /** steering (app/steer): active, requested / clamped command, measured base velocity, clamps, gamepad, notice */
+      steer: steer?.snapshot() ?? null,
+      /** robot root yaw (rad, world; physics state), null in replay / before a robot */
+      robotYaw: e && sim.driver.kind !== 'replay' ? yawOf(e.state.rootQuat) : null,
     };
   };
   window.__mimic = Object.freeze({ getState });

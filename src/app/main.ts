@@ -24,6 +24,9 @@ import { mountEvaluation } from './evaluation-tab';
 import { FrameLoop } from './frame-loop';
 import { h } from './dom';
 import { mountObjects } from './panels/objects';
+import { Steer } from './steer/steer';
+import { CommandArrow } from './scene/command-arrow';
+import { SteerPlot } from './panels/steer-plot';
 
 const $ = (id: string) => document.getElementById(id)!;
 const timings: Timings = { firstFrame: null, robotVisible: null, ready: null };
@@ -140,7 +143,11 @@ window.addEventListener('resize', resize);
 new ResizeObserver(resize).observe($('viewport'));
 resize();
 
-installHook(app, charts, scene, timings);
+// steering of locomotion policies (keyboard, gamepad, on-screen joystick; arrow in the scene, plot in the charts)
+const steer = new Steer(app.sim, $('viewport'));
+steer.views.push(new CommandArrow(scene.scene), new SteerPlot($('charts')));
+steer.start();
+installHook(app, charts, scene, timings, steer);
 // debugging aids, not part of the read-only hook: simulate a WebGPU device loss; draw at most every `ms`
 window.__mimicDebug = Object.freeze({
   loseGpuDevice: loseDeviceForTesting,

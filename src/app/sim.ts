@@ -58,6 +58,8 @@ export class Sim {
   physicsMs = 0;
   onError: (e: unknown) => void = () => {};
   onFallen: () => void = () => {};
+  /** steered locomotion (app/steer): the reference's end neither loops nor stops the robot (its last frame holds) */
+  endless = false;
 
   get time(): number {
     return this.step * this.dt;
@@ -166,7 +168,7 @@ export class Sim {
   /** one control step (also the "step" button) */
   async controlStep(loop: boolean): Promise<void> {
     if (!this.ref || !this.model) return;
-    if (this.step + 1 >= this.nSteps) {
+    if (this.step + 1 >= this.nSteps && !this.endless) {
       if (!loop) return;
       this.step = 0;
       this.driver.reset(0);

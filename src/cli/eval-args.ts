@@ -31,6 +31,8 @@ export const USAGE = `usage: npm run --silent eval -- --robot PATH --policy PATH
   --seconds S             evaluate at most S seconds of each clip
   --command VX,VY,WZ      locomotion policies: a constant velocity command (body frame, m/s and rad/s); a
                           command track: a --scenario file with "commands" (seeds/README.md)
+  --heading-hold          locomotion: hold the heading the track's wz integrates to (or its "heading" keys)
+                          closed loop: wz = track wz + 1 × heading error, clipped to the policy's range
   --scenario FILE[,FILE]  seeds/*.json perturbation suites (default: one nominal episode)
   --episodes K            episodes per policy × engine × clip × scenario (default: the scenario's, else 1)
   --envs N                humanoids per engine batch (default 4)
@@ -72,6 +74,8 @@ export interface CliOptions {
   out?: string;
   /** locomotion: "VX,VY,WZ" */
   command?: string;
+  /** locomotion: hold the track's heading closed loop (core/policy/heading.ts) */
+  headingHold?: boolean;
   /** --fps: rate of clips whose name carries none */
   fps?: number;
   /** --no-repair */
@@ -221,6 +225,9 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case '--command':
         o.command = val();
+        break;
+      case '--heading-hold':
+        o.headingHold = true;
         break;
       case '--fps':
         o.fps = num(a, val(), false, 1e-3);

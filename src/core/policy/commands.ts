@@ -9,6 +9,8 @@
 import { fail } from '../errors';
 import type { RobotModel } from '../model/types';
 import type { MotionClip } from '../motion/types';
+import type { BatchState } from '../physics/types';
+import { HEADING_STIFFNESS, headingYawRate, yawOf } from './heading';
 import { parseYamlText } from './sources';
 import { defaultPose, standingHeight } from './start';
 
@@ -18,6 +20,8 @@ export interface CommandKey {
   vx: number;
   vy: number;
   wz: number;
+  /** world heading target (rad) held closed loop by the command source (heading.ts); wz is then feed-forward */
+  heading?: number;
 }
 export interface CommandRanges {
   vx: [number, number];
@@ -49,10 +53,56 @@ export class CommandTrack {
         if (typeof k[f] !== 'number' || !Number.isFinite(k[f]))
           fail('PolicyError', file, `commands[${i}].${f}`, `expected a finite number (got ${JSON.stringify(k[f])})`);
       }
+      if (k.heading !== undefined && (typeof k.heading !== 'number' || !Number.isFinite(k.heading)))
+        fail('PolicyError', file, `commands[${i}].heading`, `expected a finite number, rad (got ${JSON.stringify(k.heading)})`);
       if (i > 0 && k.t < keys[i - 1].t)
         fail('PolicyError', file, `commands[${i}].t`, `times must not decrease (${k.t} after ${keys[i - 1].t})`);
     });
-    this.keys = keys.map((k) => ({ t: k.t, vx: k.vx, vy: k.vy, wz: k.wz }));
+    const some = keys.some((k) => k.heading !== undefined);
+    if (some && keys.some((k) => k.heading === undefined)) {
+      const i = keys.findIndex((k) => k.heading === undefined);
+      fail('PolicyError', file, `commands[${i}].heading`, 'either every key has a heading or none (heading_hold fills them)');
+    }
+    this.keys = keys.map((k) => ({ t: k.t, vx: k.vx, vy: k.vy, wz: k.wz, ...(some ? { heading: k.heading } : {}) }));
+  }
+
+  /** true when the keys carry heading targets */
+  get hasHeading(): boolean {
+    return this.keys[0].heading !== undefined;
+  }
+
+  /**
+   * The same track with heading targets: each key's heading is the integral of the track's wz from 0 (the
+   * start heading) — exact for linear and step tracks. A track that has headings is returned as it is.
+   */
+  withHeadings(start = 0): CommandTrack {
+    if (this.hasHeading) return this;
+    let h = start;
+    const keys = this.keys.map((k, i) => {
+      if (i > 0) {
+        const a = this.keys[i - 1];
+        h += this.interp === 'step' ? a.wz * (k.t - a.t) : ((a.wz + k.wz) / 2) * (k.t - a.t);
+      }
+      return { ...k, heading: h };
+    });
+    return new CommandTrack(keys, this.interp, this.file);
+  }
+
+  /**
+   * The heading target at time t, or null when the track has none: linear tracks interpolate the keys' headings;
+   * a step key (and the last key) goes on from its heading at its wz, so a constant command with wz turns.
+   */
+  headingAt(t: number): number | null {
+    const k = this.keys;
+    if (k[0].heading === undefined) return null;
+    let i = 0;
+    while (i + 1 < k.length && k[i + 1].t <= t) i++;
+    const a = k[i],
+      b = k[i + 1];
+    // past the last key, or holding a step key: on from its heading at its wz
+    if (!b || this.interp === 'step') return a.heading! + a.wz * Math.max(0, t - a.t);
+    if (t <= a.t) return a.heading!;
+    return a.heading! + ((b.heading! - a.heading!) * (t - a.t)) / Math.max(b.t - a.t, 1e-9);
   }
 
   static constant(c: Command): CommandTrack {
@@ -72,7 +122,7 @@ export class CommandTrack {
   }
 }
 
-/** Parse a scenario's `commands: [{t, vx, vy, wz}]` (+ optional `interp`). */
+/** Parse a scenario's `commands: [{t, vx, vy, wz, heading?}]` (+ optional `interp`). */
 export function parseCommandTrack(v: unknown, file: string, interp: unknown = 'linear'): CommandTrack {
   if (!Array.isArray(v)) fail('PolicyError', file, 'commands', 'expected a list of {t, vx, vy, wz}');
   if (interp !== 'linear' && interp !== 'step')
@@ -80,7 +130,7 @@ export function parseCommandTrack(v: unknown, file: string, interp: unknown = 'l
   const keys = (v as unknown[]).map((k, i) => {
     if (!k || typeof k !== 'object') fail('PolicyError', file, `commands[${i}]`, 'expected an object {t, vx, vy, wz}');
     const o = k as Record<string, unknown>;
-    return { t: o.t, vx: o.vx ?? 0, vy: o.vy ?? 0, wz: o.wz ?? 0 } as CommandKey;
+    return { t: o.t, vx: o.vx ?? 0, vy: o.vy ?? 0, wz: o.wz ?? 0, ...('heading' in o ? { heading: o.heading } : {}) } as CommandKey;
   });
   return new CommandTrack(keys, interp as Interp, file);
 }
@@ -127,10 +177,24 @@ export class CommandSource {
   clampCount = 0;
   /** the first clamps (at most 8) */
   readonly clamps: ClampReport[] = [];
+  /** the state read for heading hold (follow); null: tracks with headings run open loop on their wz */
+  private state: BatchState | null = null;
+  private stiffness = HEADING_STIFFNESS;
   constructor(
     readonly tracks: CommandTrack | CommandTrack[],
     readonly ranges: CommandRanges | null = null,
   ) {}
+
+  /**
+   * Hold the tracks' headings closed loop from now on: wz = the track's wz + stiffness × wrapped error against
+   * the root yaw read from `state` (the engine's live state), clipped to the wz range (heading.ts). The
+   * episode loops call it once after making the source; tracks without headings are unaffected.
+   */
+  follow(state: BatchState, stiffness = HEADING_STIFFNESS): this {
+    this.state = state;
+    this.stiffness = stiffness;
+    return this;
+  }
 
   trackOf(e: number): CommandTrack {
     return Array.isArray(this.tracks) ? this.tracks[Math.min(e, this.tracks.length - 1)] : this.tracks;
@@ -138,7 +202,10 @@ export class CommandSource {
 
   /** The clamped command of env e at time t. */
   at(e: number, t: number): Command {
-    const c = this.trackOf(e).at(t);
+    const track = this.trackOf(e),
+      c = track.at(t),
+      h = this.state ? track.headingAt(t) : null;
+    if (h !== null) c[2] = headingYawRate(h, yawOf(this.state!.rootQuat, e * 4), c[2], this.stiffness, this.ranges?.wz ?? null);
     if (!this.ranges) return c;
     AXES.forEach((ax, k) => {
       const [lo, hi] = this.ranges![ax];

@@ -13,6 +13,7 @@ import { qToMat } from '../math';
 import type { RobotModel } from '../model/types';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, jointArmature, resolveOptions } from './common';
 import { toMjcf } from './mjcf';
+import { addTerrainMjcf, terrainOf } from './terrain-engines'; // terrain (issue 16)
 import { compileMjcf, pinRoot } from './mujoco-fs';
 import { typedData, typedModel } from './mujoco-types';
 import { createBatchState, type BatchState, type EnvState, type PhysicsEngine, type PhysicsOptions } from './types';
@@ -424,8 +425,11 @@ export async function createMujocoEngine(
   const asIs = source && model.source.format === 'mjcf' && isMjcfText(source.xml) ? source : undefined;
   let xml = asIs ? asIs.xml : toMjcf(model, o);
   if (o.fixedRoot) xml = pinRoot(xml);
+  const terrain = terrainOf(o.terrain, model.source.file); // terrain (issue 16)
+  if (terrain) xml = addTerrainMjcf(xml, terrain, o.friction, model.source.file);
   const m = compileMjcf(mj, xml, asIs?.files ?? {}, model.source.file);
   const engine = new MujocoEngine(mj, m, model, o, !!asIs);
+  if (terrain) engine.adjustments.push(`terrain ${terrain.label}: ${terrain.boxes.length} box geoms${terrain.hfield ? `, hfield ${terrain.hfield.nrow}×${terrain.hfield.ncol}` : ''}`);
   if (source && !asIs) engine.adjustments.push('the robot file is not MJCF (URDF): the MuJoCo model is generated from the RobotModel');
   return engine;
 }

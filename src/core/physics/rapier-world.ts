@@ -10,6 +10,7 @@ import { matToQuat, qFromAxisAngle, qMul, qRotate, qToMat, symEigen, vAdd, type 
 import { contactShapes, isFoot, jointArmature } from './common';
 import { bodyMotion, qBetween } from './kinematics';
 import { meshProxy } from './proxy';
+import { addTerrainRapier, terrainOf } from './terrain-engines'; // terrain (issue 16)
 import type { PhysicsOptions } from './types';
 
 export interface LinkMass {
@@ -26,6 +27,8 @@ export interface RapierEnv {
   /** colliders that touch the ground, with the body index they belong to */
   ground: { collider: RAPIER.Collider; body: number }[];
   offset: Vec3;
+  /** terrain colliders under this env (issue 16; empty on a flat floor) */
+  terrain: RAPIER.Collider[];
 }
 
 export interface RapierWorld {
@@ -220,8 +223,9 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
       joint.configureMotorModel(RAPIER.MotorModel.ForceBased);
       joints[jm.index] = joint;
     }
-    envs.push({ bodies, joints, ground, offset });
+    envs.push({ bodies, joints, ground, offset, terrain: [] });
   }
+  addTerrain(world, o, envs, file, adjustments, spacing); // terrain (issue 16)
   if (hullFailures) adjustments.push(`${hullFailures / o.n} collision shapes skipped (convex hull failed or unsupported type)`);
   const kinds = [...proxies.values()].reduce((m, p) => m.set(p.type, (m.get(p.type) ?? 0) + 1), new Map<string, number>());
   const meshes =
@@ -232,4 +236,20 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
     `ground contact: ${o.groundContact === 'feet' ? 'foot shapes only (ankle-roll/foot links; their spheres when they have any)' : 'every collision shape'}, ${meshes}`,
   );
   return { world, groundCollider, envs, links, adjustments };
+}
+
+/** Terrain colliders per env (issue 16); with several envs in one world each env's copy is cut to its grid cell. */
+function addTerrain(world: RAPIER.World, o: PhysicsOptions, envs: RapierEnv[], file: string, adjustments: string[], spacing: number): void {
+  let spec = o.terrain;
+  if (!spec || spec.type === 'flat') return;
+  const extent = spec.params?.extent ?? 3;
+  if (envs.length > 1 && extent > spacing / 2) {
+    spec = { ...spec, params: { ...spec.params, extent: spacing / 2 } };
+    adjustments.push(`terrain cut to ±${spacing / 2} m around each env (${envs.length} envs share one world on a ${spacing} m grid)`);
+  }
+  const g = terrainOf(spec, file);
+  if (!g) return;
+  const per = addTerrainRapier(world, g, envs.map((e) => e.offset), groups(1, 0xfffe));
+  envs.forEach((e, i) => (e.terrain = per[i]));
+  adjustments.push(`terrain ${g.label}: ${g.boxes.length} boxes${g.hfield ? `, heightfield ${g.hfield.nrow}×${g.hfield.ncol} as a trimesh` : ''}`);
 }

@@ -208,6 +208,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
       gc = this.w.groundCollider,
       sum = this.contactSum[e];
     for (const { collider, body } of env.ground) world.contactPair(collider, gc, sum(body));
+    for (const tc of env.terrain) for (const { collider, body } of env.ground) world.contactPair(collider, tc, sum(body)); // terrain (issue 16)
   }
 
   /** Env e's contact-pair callback maker: body → callback adding that pair's normal force to contactForce. */

@@ -1,4 +1,5 @@
 import type { RobotModel } from '../model/types';
+import type { TerrainSpec } from './terrain'; // terrain (issue 16)
 
 /**
  * Per-step state of a batch of N humanoids: structure of arrays, env-major inside each array
@@ -112,6 +113,8 @@ export interface PhysicsOptions {
    * (BeyondMimic: kp = a·ω², ω = 2π·10 Hz) when the robot file has none. null = use the model's.
    */
   armature: ArrayLike<number> | null;
+  /** terrain (issue 16): slopes, stairs, rough heightfield, boxes on the floor (terrain.ts); absent = flat floor */
+  terrain?: TerrainSpec | null;
 }
 
 export const defaultPhysicsOptions: PhysicsOptions = {

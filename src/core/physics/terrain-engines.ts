@@ -6,7 +6,7 @@
 import RAPIER from '@dimforge/rapier3d-compat';
 import { fail } from '../errors';
 import type { Vec3 } from '../math';
-import { buildTerrain, type TerrainGeometry, type TerrainSpec } from './terrain';
+import { buildTerrain, groundOf, type TerrainGeometry, type TerrainSpec } from './terrain';
 
 /** The geometry of the options' terrain, or null for none / flat. */
 export function terrainOf(spec: TerrainSpec | null | undefined, file = '<terrain>'): TerrainGeometry | null {
@@ -103,4 +103,13 @@ export function addTerrainMjcf(xml: string, g: TerrainGeometry, friction: number
   return assets.length
     ? `${withGeoms.slice(0, at)}\n  <asset>\n${assets.map((a) => `    ${a}\n`).join('')}  </asset>${withGeoms.slice(at)}`
     : withGeoms;
+}
+
+const grounds = new WeakMap<TerrainSpec, (x: number, y: number) => number>();
+/** The ground height function of an engine's terrain option (undefined on a flat floor), built once per spec. */
+export function groundFor(spec: TerrainSpec | null | undefined): ((x: number, y: number) => number) | undefined {
+  if (!spec || spec.type === 'flat') return undefined;
+  let h = grounds.get(spec);
+  if (!h) grounds.set(spec, (h = groundOf(terrainOf(spec))));
+  return h;
 }

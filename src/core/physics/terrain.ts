@@ -218,3 +218,18 @@ export const groundOf =
   (g: TerrainGeometry | null | undefined): ((x: number, y: number) => number) =>
   (x, y) =>
     terrainHeight(g, x, y);
+
+/** Lowest gap between collision points ([x, y, z, radius] in the body frame) of a body pose and the ground under each. */
+export function lowestAbove(
+  pts: number[][],
+  pos: ArrayLike<number>,
+  quat: ArrayLike<number>,
+  ground: (x: number, y: number) => number,
+): number {
+  let m = Infinity;
+  for (const p of pts) {
+    const w = qRotate(quat, p);
+    m = Math.min(m, pos[2] + w[2] - p[3] - ground(pos[0] + w[0], pos[1] + w[1]));
+  }
+  return m;
+}

@@ -107,22 +107,44 @@ function solve3(a: [Vec3, Vec3, Vec3], w: ArrayLike<number>): Vec3 {
   return [det(w, a[1], a[2]) / d, det(a[0], w, a[2]) / d, det(a[0], a[1], w) / d];
 }
 
-/** Env e's coordinates and rates of every group, from the body rotations and angular velocities in `s`. */
-export function readBalls(groups: BallGroup[], s: BatchState, e: number): void {
+const wrap = (x: number, near: number): number => x + 2 * Math.PI * Math.round((near - x) / (2 * Math.PI));
+
+/**
+ * The Euler angles of a rotation nearest to `prev`: of the two branches (a, b, c) and (a + π, π - b, c + π),
+ * each angle moved by whole turns towards prev (coordinates stay continuous past b = ±π/2 and ±π).
+ */
+export function nearestAngles(th: Vec3, prev: ArrayLike<number>): Vec3 {
+  const one: Vec3 = [wrap(th[0], prev[0]), wrap(th[1], prev[1]), wrap(th[2], prev[2])];
+  const two: Vec3 = [wrap(th[0] + Math.PI, prev[0]), wrap(Math.PI - th[1], prev[1]), wrap(th[2] + Math.PI, prev[2])];
+  const d = (t: Vec3) => Math.abs(t[0] - prev[0]) + Math.abs(t[1] - prev[1]) + Math.abs(t[2] - prev[2]);
+  return d(two) < d(one) ? two : one;
+}
+
+/**
+ * Env e's coordinates and rates of every group, from the body rotations and angular velocities in `s`; `prev`
+ * (n × nj, the engine's) holds the last coordinates: the branch nearest them is taken and they are updated.
+ */
+export function readBalls(groups: BallGroup[], s: BatchState, e: number, prev: Float64Array): void {
   const { nb, nj } = s;
   for (const g of groups) {
     const kp = (e * nb + g.parent) * 4,
       kc = (e * nb + g.body) * 4;
     const qp = s.bodyQuat.subarray(kp, kp + 4),
       qc = s.bodyQuat.subarray(kc, kc + 4);
-    const th = ballAngles(g, qMul(conj(qMul(qp, g.rest)), qc));
+    const p0 = e * nj;
+    const th = nearestAngles(ballAngles(g, qMul(conj(qMul(qp, g.rest)), qc)), [
+      prev[p0 + g.joints[0]],
+      prev[p0 + g.joints[1]],
+      prev[p0 + g.joints[2]],
+    ]);
     const wp = (e * nb + g.parent) * 3,
       wc = (e * nb + g.body) * 3;
     const w = [0, 1, 2].map((c) => s.bodyAngVel[wc + c] - s.bodyAngVel[wp + c]);
     const rate = solve3(ballAxes(g, qp, th), w);
     for (let c = 0; c < 3; c++) {
-      s.jointPos[e * nj + g.joints[c]] = th[c];
-      s.jointVel[e * nj + g.joints[c]] = rate[c];
+      s.jointPos[p0 + g.joints[c]] = th[c];
+      s.jointVel[p0 + g.joints[c]] = rate[c];
+      prev[p0 + g.joints[c]] = th[c];
     }
   }
 }
@@ -154,4 +176,27 @@ export function ballQposQvel(g: BallGroup, th: ArrayLike<number>, rate: ArrayLik
   const w: Vec3 = [0, 0, 0];
   for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) w[k] += rate[c] * axes[c][k];
   return { quat, vel: qRotate(conj(quat), w) };
+}
+
+/**
+ * Per frame (n × nj, model order), every three-axis joint's angles moved to the equivalent Euler branch nearest the
+ * previous frame's (the first frame: nearest zero): a retargeted clip can land on (a + π, π - b, c + π), the same
+ * rotation, which PD would then chase the long way round. The pose does not change.
+ */
+export function continuousBallAngles(model: RobotModel, jointPos: Float32Array | Float64Array, n: number): void {
+  const nj = model.joints.length;
+  let groups: BallGroup[];
+  try {
+    groups = ballGroups(model);
+  } catch {
+    return; // bodies with several joints that do not form a ball: nothing to do here
+  }
+  for (const g of groups) {
+    let prev: Vec3 = [0, 0, 0];
+    for (let k = 0; k < n; k++) {
+      const th = nearestAngles([jointPos[k * nj + g.joints[0]], jointPos[k * nj + g.joints[1]], jointPos[k * nj + g.joints[2]]], prev);
+      for (let c = 0; c < 3; c++) jointPos[k * nj + g.joints[c]] = th[c];
+      prev = th;
+    }
+  }
 }

@@ -54,6 +54,8 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   private readonly views: (DataViews | null)[] = [];
   /** native ball joints (issue 16): explicit PD from the Euler coordinates, physics/ball.ts */
   private readonly balls: BallGroup[];
+  /** the last ball coordinates per env (the Euler branch nearest them is read) */
+  private readonly ballPrev: Float64Array;
   /** per model body: MuJoCo id of its root body (body_rootid), read once */
   private rootOf: number[] | null = null;
 
@@ -92,6 +94,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       M.dof_armature[M.jnt_dofadr[id] + (j.ball?.axis ?? 0)] = arm[i];
     });
     this.balls = ballGroups(model, true);
+    this.ballPrev = new Float64Array(options.n * model.joints.length);
     const root = this.bodyId[0];
     let free: { q: number; v: number } | null = null;
     for (let k = 0; k < M.njnt; k++) {
@@ -163,6 +166,9 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       fr[a * 2] = Number.isFinite(lim) ? -lim : 0;
       fr[a * 2 + 1] = Number.isFinite(lim) ? lim : 0;
     }
+    // ball joints (issue 16): kd as the dofs' own damping, integrated implicitly (see ballPd)
+    for (const b of this.balls)
+      b.joints.forEach((j, c) => (m.dof_damping[this.dadr[b.joints[0]] + c] = this.model.joints[j].damping + g.kd[e * nj + j]));
   }
 
   setTargets(targets: ArrayLike<number>): void {
@@ -345,7 +351,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       s.jointPos[e * nj + j] = qpos[this.qadr[j]];
       s.jointVel[e * nj + j] = qvel[this.dadr[j]];
     }
-    readBalls(this.balls, s, e); // ball coordinates from the body rotations (issue 16)
+    readBalls(this.balls, s, e, this.ballPrev); // ball coordinates from the body rotations (issue 16)
   }
 
   /**
@@ -355,11 +361,9 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
    * near rest the two agree and the held pose does not depend on the damping.
    */
   private ballPd(e: number, qfrc: Float64Array): void {
-    const s = this.state,
-      M = typedModel(this.m);
+    const s = this.state;
     for (const g of this.balls) {
       const t = ballTorque(g, s, e, (i, q) => this.gains.torque(i, q, 0));
-      g.joints.forEach((j, c) => (M.dof_damping[this.dadr[g.joints[0]] + c] = this.model.joints[j].damping + this.gains.kd[e * s.nj + j]));
       const k = (e * s.nb + g.body) * 4;
       const local = qRotate([s.bodyQuat[k], -s.bodyQuat[k + 1], -s.bodyQuat[k + 2], -s.bodyQuat[k + 3]], t);
       const d = this.dadr[g.joints[0]];
@@ -391,6 +395,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       qpos[this.qadr[j]] = st.jointPos[j];
       qvel[this.dadr[j]] = st.jointVel ? st.jointVel[j] : 0;
     });
+    for (let j = 0; j < this.state.nj; j++) this.ballPrev[env * this.state.nj + j] = st.jointPos[j];
     for (const g of this.balls) {
       // native ball: quaternion qpos and child-frame angular velocity from the Euler coordinates (issue 16)
       const th = g.joints.map((j) => st.jointPos[j]),

@@ -33,6 +33,8 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   private readonly rest: number[][]; // per joint: rest rotation of the child relative to the parent (wxyz)
   /** balls / three hinges at one anchor: spherical joints with PD torques (issue 16) */
   private readonly balls: BallGroup[];
+  /** the last ball coordinates per env (the Euler branch nearest them is read) */
+  private readonly ballPrev: Float64Array;
   private readonly pd: 'torque' | 'motor';
   private motorDirty = true;
   private freed = false;
@@ -69,6 +71,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     this.gains = new Gains(options.n, nj, model);
     this.rest = model.joints.map((j) => model.bodies[j.body].quat);
     this.balls = ballGroups(model);
+    this.ballPrev = new Float64Array(options.n * model.joints.length);
     this.loaded = new Array<boolean>(options.n).fill(true);
     this.quats = model.bodies.map(() => [1, 0, 0, 0]);
     this.angs = model.bodies.map(() => [0, 0, 0]);
@@ -208,7 +211,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
         wp = angs[p];
       s.jointVel[e * nj + j] = a[0] * (wc[0] - wp[0]) + a[1] * (wc[1] - wp[1]) + a[2] * (wc[2] - wp[2]);
     }
-    readBalls(this.balls, s, e); // ball coordinates (issue 16)
+    readBalls(this.balls, s, e, this.ballPrev); // ball coordinates (issue 16)
     // ground contact forces: sum of the normal impulses of the last step / dt
     const world = this.w.world,
       gc = this.w.groundCollider,
@@ -258,6 +261,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
       rb.resetForces(false);
       rb.resetTorques(false);
     }
+    for (let j = 0; j < this.state.nj; j++) this.ballPrev[env * this.state.nj + j] = st.jointPos[j];
     for (const c of E.chains) {
       // the intermediate bodies of three-axis joints (issue 16)
       const p = c.group.parent,

@@ -38,7 +38,7 @@ describe('terrain in both engines', () => {
     ]);
     const want = HALF / Math.cos((10 * Math.PI) / 180);
     for (const v of [...r.rapier, ...r.mujoco]) expect(Math.abs(v - want)).toBeLessThan(0.006);
-  }, 30000);
+  }, 120000);
 
   it('stairs and boxes: the box rests on the step tops', async () => {
     const st = await drop({ type: 'stairs', params: { step_height: 0.1, steps: 3 } }, [
@@ -47,7 +47,7 @@ describe('terrain in both engines', () => {
       [0, -1.05],
     ]);
     for (const v of [...st.rapier, ...st.mujoco]) expect(Math.abs(v - HALF)).toBeLessThan(0.006);
-  }, 30000);
+  }, 120000);
 
   it('heightfield: rows run along y, columns along x (a raised quadrant)', async () => {
     const n = 21;
@@ -63,7 +63,7 @@ describe('terrain in both engines', () => {
       [1.2, -1.2],
     ]);
     for (const v of [...r.rapier, ...r.mujoco]) expect(Math.abs(v - HALF)).toBeLessThan(0.006);
-  }, 30000);
+  }, 120000);
 
   it('seeded rough terrain: both engines rest the box at the same height (within 5 mm)', async () => {
     const spec: TerrainSpec = { type: 'rough', params: { amplitude: 0.04 }, seed: 3 };
@@ -78,5 +78,5 @@ describe('terrain in both engines', () => {
       expect(r.rapier[i]).toBeGreaterThan(HALF - 0.01);
       expect(r.rapier[i]).toBeLessThan(HALF + 0.045);
     }
-  }, 30000);
+  }, 120000);
 });

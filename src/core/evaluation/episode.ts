@@ -5,6 +5,7 @@
  * (shared with runEpisode), which adds what the controller has no hook for: action delay, observation
  * noise, per-env non-finite counting, pushes, friction, mass, initial-state noise.
  */
+import { terrainOption } from './terrain'; // terrain (issue 16)
 import type { RobotModel } from '../model/types';
 import { ReferenceTrack } from '../motion/reference';
 import type { MotionClip } from '../motion/types';
@@ -185,7 +186,8 @@ export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promi
   const armature = armatureOf(model, cfg, inp.driver);
   if (armature) notes.push(ARMATURE_NOTE);
   if (v.gainScale !== undefined && v.gainScale !== 1) notes.push(`PD gains scaled ×${v.gainScale}`);
-  const raw = await makeEngine(job, model, { ...v.physics, n, dt: physicsDt, ...(armature ? { armature } : {}) }, n);
+  const terrain = terrainOption(job.scenario); // terrain (issue 16)
+  const raw = await makeEngine(job, model, { ...v.physics, n, dt: physicsDt, ...(armature ? { armature } : {}), ...terrain }, n);
   try {
     const controlDt = physicsDt * decimation;
     const track =

@@ -32,6 +32,7 @@ import { MetricAccumulator, type MetricSelection } from './metrics';
 import { metricSelectionExtras, type MetricOptions } from './metric-settings';
 import { applyPhysicalPerturbations, DelayLine, delayedEngine, ObsNoise, PushSchedule } from './perturb';
 import { samplePerturbation, type EpisodePerturbation, type Scenario } from './scenario';
+import { groundOffsets } from './terrain'; // terrain (issue 16)
 import { holdClip } from './setup';
 
 export type DriverKind = 'policy' | 'reference' | 'zero';
@@ -289,6 +290,8 @@ interface LoopState {
   termination: (string | null)[];
   nonFinite: Int32Array;
   controlDt: number;
+  /** terrain (issue 16): ground under env e relative to its start, null on a flat floor */
+  ground?: ((e: number) => (x: number, y: number) => number) | null;
 }
 
 /** Score every running env at step k and check its termination (BeyondMimic); returns the envs to stop. */
@@ -300,7 +303,7 @@ function scoreEnvs(L: LoopState, k: number): number[] {
   for (let e = 0; e < L.alive.length; e++) {
     if (!L.alive[e]) continue;
     acc.add(state, ref, e);
-    const t = checkTermination(state, ref, e, sel.anchor, sel.endEffectors);
+    const t = checkTermination(state, ref, e, sel.anchor, sel.endEffectors, undefined, L.ground?.(e)); // ground: issue 16
     if (!t) continue;
     L.hooks.onTermination?.(e, k, t);
     if (L.termination[e] === null) {
@@ -442,6 +445,7 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
       controlDt,
     };
     await startEnvs(s, p.driver, pt.pert, p.firstStep);
+    L.ground = groundOffsets(raw, sel.anchor); // terrain (issue 16)
     const t0 = now();
     const done = await controlSteps(L, steps, { run, line: pt.line, pushes: pt.pushes, assist });
     const ms = (now() - t0) / Math.max(1, done);

@@ -3,6 +3,7 @@
  * batches of `envs` episodes with a FIXED composition (batch b of a group = episodes b·envs … b·envs+envs−1),
  * so results never depend on which worker ran what or when. Results are assembled by group and episode index.
  */
+import { terrainFacts, terrainLevels } from './terrain'; // terrain (issue 16)
 import { fail } from '../errors';
 import { LIMITS } from '../validate';
 import { aggregate } from './metrics';
@@ -60,7 +61,8 @@ export function planTasks(plan: EvalPlan): { groups: PlannedGroup[]; tasks: Plan
   let work = 0;
   for (const variant of plan.variants) {
     for (const clip of plan.clips) {
-      for (const scenario of plan.scenarios) {
+      for (const scenario of plan.scenarios.flatMap(terrainLevels)) {
+        // a terrain ladder: one scenario per level (issue 16)
         const episodes = Math.max(1, plan.episodes ?? scenario.episodes ?? 1);
         const seconds = Math.min(plan.seconds ?? Infinity, scenario.seconds ?? Infinity);
         const secs = Number.isFinite(seconds) ? seconds : 0; // unknown until the clip is read (a clip is capped too)
@@ -177,6 +179,7 @@ export function assemble(
       clip: 'file' in g.clip ? (g.clip.embedded ? (first.clipName ?? baseName(g.clip.file)) : baseName(g.clip.file)) : g.clip.name,
       scenario: g.scenario.name,
       seed: g.scenario.seed,
+      ...terrainFacts(g.scenario), // terrain (issue 16)
       joint_names: first.jointNames ?? [],
       adjustments: first.adjustments ?? [],
       ...(first.policyInfo ?? {}),

@@ -2,6 +2,7 @@
  * Reports: JSON and CSV for machines, a self-contained HTML page (inline SVG, no scripts) for people.
  * Variants (policies / engines / settings) are shown side by side, one colour each.
  */
+import { terrainHtml } from './terrain'; // terrain (issue 16)
 import { aggregate, scalarMetrics, type AggregateMetrics, type ScalarMetric } from './metrics';
 import { METRIC_SETS } from './metrics/index';
 import { survivalCurve } from './stats';
@@ -200,6 +201,7 @@ export function toHtml(r: EvalResult, title = 'Evaluation report'): string {
       'end-effector height error &gt; 0.25 m) and a valid episode (finite actions and metrics, at least one scored step). ' +
       'Null metrics (could not be computed) are left out of the means and counted.</p>',
   );
+  parts.push(terrainHtml(r)); // success against terrain difficulty (issue 16)
   parts.push(warningsHtml(r));
   parts.push(settingsHtml(r));
   parts.push(setsHtml(r));

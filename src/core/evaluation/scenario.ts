@@ -7,6 +7,7 @@ import { fail } from '../errors';
 import { rng } from '../math';
 import { obsTerms } from '../observation/terms';
 import { checkNumber, LIMITS, nameList, parseJson, shortJson } from '../validate';
+import { checkScenarioTerrain, type ScenarioTerrain } from './terrain'; // terrain (issue 16)
 
 /** A fixed value or a uniform range [lo, hi]. */
 export type Range = number | [number, number];
@@ -49,6 +50,8 @@ export interface Scenario {
     /** initial-state noise on top of the reference's first frame */
     init_noise?: { joint_pos_std?: number; root_pos_std?: number; root_yaw_std?: number };
   };
+  /** terrain (issue 16): one terrain or { seed, levels: [...] } run one level at a time (evaluation/terrain.ts) */
+  terrain?: ScenarioTerrain;
 }
 
 export interface Push {
@@ -101,7 +104,7 @@ const drawInt = (r: () => number, v: Range): number =>
 // ---------------------------------------------------------------- parsing / validation
 
 const KNOWN: Record<string, string[]> = {
-  '': ['name', 'description', 'seed', 'episodes', 'seconds', 'perturbations'],
+  '': ['name', 'description', 'seed', 'episodes', 'seconds', 'perturbations', 'terrain'], // terrain: issue 16
   perturbations: ['pushes', 'friction', 'mass', 'action_delay', 'obs_noise', 'init_noise'],
   'perturbations.pushes': ['count', 'force_n', 'bodies', 'window_s', 'duration_s', 'direction'],
   'perturbations.friction': ['scale'],
@@ -209,6 +212,7 @@ export function parseScenario(text: string, file: string): Scenario {
     const n = checkKeys(p.init_noise, 'perturbations.init_noise', file);
     for (const k of ['joint_pos_std', 'root_pos_std', 'root_yaw_std']) checkNum(n[k], `perturbations.init_noise.${k}`, file, 0, 10);
   }
+  if (o.terrain !== undefined) checkScenarioTerrain(o.terrain, file); // terrain (issue 16)
   return { ...(raw as Scenario), file };
 }
 

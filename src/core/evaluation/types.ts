@@ -4,6 +4,7 @@ import type { EpisodePerturbation } from './scenario';
 import type { MetricSettings } from './metric-settings';
 import type { ClipDiagnostics } from './clip-diagnostics';
 import type { ReferenceWarning } from '../motion/diagnose';
+import type { TerrainFacts } from './terrain'; // terrain (issue 16)
 
 export type EngineKind = 'rapier' | 'mujoco';
 
@@ -36,6 +37,8 @@ export interface GroupResult extends Partial<PolicyInfo> {
   clip: string;
   scenario: string;
   seed: number;
+  /** the scenario's terrain (issue 16), absent on the flat floor */
+  terrain?: TerrainFacts;
   /** evaluated joints (policy order), names */
   joint_names: string[];
   /** every model adjustment the engine made (engine.adjustments) */

@@ -209,10 +209,7 @@ function readJoint(a: Record<string, string>, body: Body, ctx: Ctx, where: strin
     else ctx.floating = true;
     return true;
   }
-  if (type === 'ball') {
-    ctx.warnings.push(`${where}: ball joint "${jname}" is not supported (joints are 1-DoF); the body is welded`);
-    return false;
-  }
+  if (type === 'ball') return readBall(a, body, ctx, where, jname); // ball joints: 3 coordinates (issue 16)
   if (type !== 'hinge' && type !== 'slide') fail('ModelError', file, where, `unknown joint type "${type}" on joint "${jname}"`);
   const axis = a.axis !== undefined ? nums(a.axis, file, where, 3) : [0, 0, 1];
   const n = Math.hypot(axis[0], axis[1], axis[2]);
@@ -343,4 +340,35 @@ export function mjcfKeyframes(text: string, file: string): { name: string; qpos:
     for (const key of childrenNamed(k, 'key'))
       out.push({ name: key.attrs.name ?? '', qpos: key.attrs.qpos ? nums(key.attrs.qpos, file, `line ${key.line}`) : [], line: key.line });
   return out;
+}
+
+/** A ball joint as three model joints (Euler angles about the child's x, y, z; physics/ball.ts). Issue 16. */
+function readBall(a: Record<string, string>, body: Body, ctx: Ctx, where: string, jname: string): boolean {
+  const { file } = ctx;
+  if (body.joints.length) fail('ModelError', file, where, `ball joint "${jname}" on body "${body.name}", which has other joints`);
+  if (a.range !== undefined) ctx.warnings.push(`${where}: ball joint "${jname}" range (a cone) ignored`);
+  const num = (k: string): number => (a[k] !== undefined ? nums(a[k], file, where, 1)[0] : 0);
+  const pos = a.pos !== undefined ? (nums(a.pos, file, where, 3) as Vec3) : ([0, 0, 0] as Vec3);
+  (['x', 'y', 'z'] as const).forEach((c, k) => {
+    const axis: Vec3 = [0, 0, 0];
+    axis[k] = 1;
+    const joint: Joint = {
+      name: `${jname}_${c}`,
+      index: ctx.joints.length,
+      type: 'ball',
+      body: body.index,
+      pos,
+      axis,
+      range: null,
+      armature: num('armature'),
+      damping: num('damping'),
+      frictionloss: num('frictionloss'),
+      effortLimit: Infinity,
+      velocityLimit: Infinity,
+      ball: { name: jname, axis: k as 0 | 1 | 2 },
+    };
+    ctx.joints.push(joint);
+    body.joints.push(joint.index);
+  });
+  return true;
 }

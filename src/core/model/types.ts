@@ -78,6 +78,11 @@ export interface Joint {
   effortLimit: number;
   /** rad/s or m/s; Infinity when unknown */
   velocityLimit: number;
+  /**
+   * Ball joints (issue 16): a ball joint is 3 entries of type 'ball' (axes x, y, z of the child frame), one
+   * coordinate each = intrinsic Euler angles; qpos 3 / qvel 3 here, 4 / 3 in MuJoCo (physics/ball.ts, jointLayout).
+   */
+  ball?: { name: string; axis: 0 | 1 | 2 };
 }
 
 export interface Actuator {
@@ -98,6 +103,7 @@ export interface RobotModel {
   /**
    * The movable 1-DoF joints (hinge/slide) in the robot description's order (MJCF document order,
    * depth-first). The free root joint is NOT in this list (see `floating`). "nj" everywhere = joints.length.
+   * A ball joint counts 3 (see Joint.ball).
    */
   joints: Joint[];
   /** true when the root body has a free joint (floating base) */

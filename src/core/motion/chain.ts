@@ -49,7 +49,7 @@ export function chainRotation(model: RobotModel, c: Chain, q: ArrayLike<number>,
     r = qMul(r, body.quat);
     for (const j of body.joints) {
       const jt = model.joints[j];
-      if (jt.type !== 'hinge') continue;
+      if (jt.type !== 'hinge' && jt.type !== 'ball') continue; // a ball's coordinates are hinges about x, y, z (issue 16)
       const k = c.joints.indexOf(j);
       if (axes && k >= 0) axes[k] = qRotate(r, jt.axis);
       r = qMul(r, qFromAxisAngle(jt.axis, q[j]));

@@ -11,6 +11,7 @@ import { qConj, qMul, qNormalize, type Quat } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
 import { bvhWorldPoses, type BvhData } from './bvh';
+import { continuousBallAngles } from '../physics/ball';
 import { makeChain, solveChain, solveSmall, type Chain } from './chain';
 import { contactPoints, lowestZ } from './feet';
 import { checkRetargetConfig, type RetargetConfig } from './retarget-config';
@@ -274,6 +275,7 @@ export function retargetBvhDetailed(
     rootPos[k * 3] += ox;
     rootPos[k * 3 + 1] += oy;
   }
+  continuousBallAngles(model, jointPos, n); // three-axis joints: the Euler branch nearest the last frame (issue 16)
   let clip: MotionClip = { name: bvh.name, fps, nFrames: n, jointNames: model.joints.map((j) => j.name), rootPos, rootQuat, jointPos };
   if (opts.fps && Math.abs(opts.fps - fps) > 1e-9) clip = resampleClip(clip, opts.fps);
   return { clip, scale, firstFrame: first, groundY, contacts, meanError: errSum / (n * groups.length) };

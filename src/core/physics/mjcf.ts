@@ -58,6 +58,14 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
     if (b.parent < 0 && model.floating && !o.fixedRoot) lines.push(`${pad}  <freejoint name="root"/>`);
     for (const j of b.joints) {
       const jm = model.joints[j];
+      if (jm.ball) {
+        // a ball joint: one native MuJoCo ball for its three coordinates (issue 16; PD: physics/ball.ts)
+        if (jm.ball.axis === 0)
+          lines.push(
+            `${pad}  <joint name="${esc(jm.ball.name)}" type="ball" pos="${fa(jm.pos)}" armature="${f(arm[j])}" damping="${f(jm.damping)}"/>`,
+          );
+        continue;
+      }
       if (jm.type !== 'hinge' && jm.type !== 'slide') {
         throw new MimicError(
           'ModelError',
@@ -109,7 +117,7 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
     ...roots,
     `  </worldbody>`,
     `  <actuator>`,
-    ...model.joints.map((j) => `    <motor name="${esc(j.name)}" joint="${esc(j.name)}"/>`),
+    ...model.joints.filter((j) => !j.ball).map((j) => `    <motor name="${esc(j.name)}" joint="${esc(j.name)}"/>`), // balls: explicit PD
     `  </actuator>`,
     `</mujoco>`,
   ].join('\n');

@@ -28,6 +28,7 @@ export interface MjModelT {
   readonly jnt_type: I;
   readonly jnt_bodyid: I;
   readonly dof_armature: F;
+  readonly dof_damping: F; // ball joints: implicit PD damping (issue 16)
   readonly body_mass: F;
   readonly body_inertia: F;
   readonly body_rootid: I;

@@ -9,10 +9,12 @@
  */
 import load, { type MainModule, type MjData, type MjModel } from 'mujoco-js';
 import { MimicError } from '../errors';
-import { qToMat } from '../math';
+import { qRotate, qToMat } from '../math';
+import { ballGroups, ballQposQvel, ballTorque, readBalls, type BallGroup } from './ball'; // ball joints (issue 16)
 import type { RobotModel } from '../model/types';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, jointArmature, resolveOptions } from './common';
 import { toMjcf } from './mjcf';
+import { addTerrainMjcf, terrainOf } from './terrain-engines'; // terrain (issue 16)
 import { compileMjcf, pinRoot } from './mujoco-fs';
 import { typedData, typedModel } from './mujoco-types';
 import { injectObjects, MujocoObjects } from './objects-mujoco';
@@ -52,6 +54,10 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
   private freed = false;
   /** per env: typed views on its MjData arrays, made once (each getter call builds a new view, ~0.3 µs) */
   private readonly views: (DataViews | null)[] = [];
+  /** native ball joints (issue 16): explicit PD from the Euler coordinates, physics/ball.ts */
+  private readonly balls: BallGroup[];
+  /** the last ball coordinates per env (the Euler branch nearest them is read) */
+  private readonly ballPrev: Float64Array;
   /** per model body: MuJoCo id of its root body (body_rootid), read once */
   private rootOf: number[] | null = null;
   /** objects: free bodies (null when there are none) */
@@ -85,12 +91,14 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
     this.qadr = [];
     this.dadr = [];
     model.joints.forEach((j, i) => {
-      const id = mj.mj_name2id(m, OBJ_JOINT, j.name);
+      const id = mj.mj_name2id(m, OBJ_JOINT, j.ball?.name ?? j.name); // a ball's 3 coordinates: one MuJoCo joint (issue 16)
       if (id < 0) throw new MimicError('ModelError', file, `joint ${j.name}`, 'not found in the MuJoCo model');
-      this.qadr.push(M.jnt_qposadr[id]);
-      this.dadr.push(M.jnt_dofadr[id]);
-      M.dof_armature[M.jnt_dofadr[id]] = arm[i];
+      this.qadr.push(M.jnt_qposadr[id] + (j.ball?.axis ?? 0));
+      this.dadr.push(M.jnt_dofadr[id] + (j.ball?.axis ?? 0));
+      M.dof_armature[M.jnt_dofadr[id] + (j.ball?.axis ?? 0)] = arm[i];
     });
+    this.balls = ballGroups(model, true);
+    this.ballPrev = new Float64Array(options.n * model.joints.length);
     const root = this.bodyId[0];
     let free: { q: number; v: number } | null = null;
     for (let k = 0; k < M.njnt; k++) {
@@ -100,7 +108,7 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
     // one PD servo per joint: claim the joint's actuator, silence every other actuator
     this.act = model.joints.map(() => -1);
     const jointOf = new Map<number, number>();
-    this.qadr.forEach((_, j) => jointOf.set(mj.mj_name2id(m, OBJ_JOINT, model.joints[j].name), j));
+    this.qadr.forEach((_, j) => !model.joints[j].ball && jointOf.set(mj.mj_name2id(m, OBJ_JOINT, model.joints[j].name), j));
     const gp = M.actuator_gainprm,
       bp = M.actuator_biasprm;
     for (let a = 0; a < M.nu; a++) {
@@ -168,6 +176,9 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       fr[a * 2] = Number.isFinite(lim) ? -lim : 0;
       fr[a * 2 + 1] = Number.isFinite(lim) ? lim : 0;
     }
+    // ball joints (issue 16): kd as the dofs' own damping, integrated implicitly (see ballPd)
+    for (const b of this.balls)
+      b.joints.forEach((j, c) => (m.dof_damping[this.dadr[b.joints[0]] + c] = this.model.joints[j].damping + g.kd[e * nj + j]));
   }
 
   setTargets(targets: ArrayLike<number>): void {
@@ -255,10 +266,12 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
           ctrl[a] = this.gains.target[i];
           continue;
         }
+        if (this.model.joints[j].ball) continue; // below (issue 16)
         const tau = this.gains.torque(i, this.state.jointPos[i], this.state.jointVel[i]);
         this.state.jointTorque[i] = tau;
         qfrc[this.dadr[j]] = tau;
       }
+      this.ballPd(e, qfrc);
       this.writePushes(e);
       const advance = () => {
         mj.mj_step2(m, d);
@@ -349,6 +362,24 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       s.jointPos[e * nj + j] = qpos[this.qadr[j]];
       s.jointVel[e * nj + j] = qvel[this.dadr[j]];
     }
+    readBalls(this.balls, s, e, this.ballPrev); // ball coordinates from the body rotations (issue 16)
+  }
+
+  /**
+   * Ball joints' PD (issue 16): the spring part kp (q* - q) of the Euler coordinates as a world torque, given as
+   * qfrc in the child frame; the damping kd as the ball dofs' own damping, which implicitfast integrates implicitly
+   * (explicit kd went unstable on a 2-link pendulum at kd = 1, dt = 5 ms). Rapier's law damps the Euler rates;
+   * near rest the two agree and the held pose does not depend on the damping.
+   */
+  private ballPd(e: number, qfrc: Float64Array): void {
+    const s = this.state;
+    for (const g of this.balls) {
+      const t = ballTorque(g, s, e, (i, q) => this.gains.torque(i, q, 0));
+      const k = (e * s.nb + g.body) * 4;
+      const local = qRotate([s.bodyQuat[k], -s.bodyQuat[k + 1], -s.bodyQuat[k + 2], -s.bodyQuat[k + 3]], t);
+      const d = this.dadr[g.joints[0]];
+      for (let c = 0; c < 3; c++) qfrc[d + c] = local[c];
+    }
   }
 
   reset(env: number, st: EnvState): void {
@@ -375,6 +406,15 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       qpos[this.qadr[j]] = st.jointPos[j];
       qvel[this.dadr[j]] = st.jointVel ? st.jointVel[j] : 0;
     });
+    for (let j = 0; j < this.state.nj; j++) this.ballPrev[env * this.state.nj + j] = st.jointPos[j];
+    for (const g of this.balls) {
+      // native ball: quaternion qpos and child-frame angular velocity from the Euler coordinates (issue 16)
+      const th = g.joints.map((j) => st.jointPos[j]),
+        rate = g.joints.map((j) => (st.jointVel ? st.jointVel[j] : 0));
+      const { quat, vel } = ballQposQvel(g, th, rate);
+      for (let c = 0; c < 4; c++) qpos[this.qadr[g.joints[0]] + c] = quat[c];
+      for (let c = 0; c < 3; c++) qvel[this.dadr[g.joints[0]] + c] = vel[c];
+    }
     this.pushes.clear(env);
     dt.xfrc_applied.fill(0);
     dt.qfrc_applied.fill(0);
@@ -450,8 +490,14 @@ export async function createMujocoEngine(
   let xml = asIs ? asIs.xml : toMjcf(model, o);
   if (o.fixedRoot) xml = pinRoot(xml);
   if (o.objects?.length) xml = injectObjects(xml, o.objects, o.dt, !!asIs); // objects
+  const terrain = terrainOf(o.terrain, model.source.file); // terrain (issue 16)
+  if (terrain) xml = addTerrainMjcf(xml, terrain, o.friction, model.source.file);
   const m = compileMjcf(mj, xml, asIs?.files ?? {}, model.source.file);
   const engine = new MujocoEngine(mj, m, model, o, !!asIs);
+  if (terrain)
+    engine.adjustments.push(
+      `terrain ${terrain.label}: ${terrain.boxes.length} box geoms${terrain.hfield ? `, hfield ${terrain.hfield.nrow}×${terrain.hfield.ncol}` : ''}`,
+    );
   if (source && !asIs) engine.adjustments.push('the robot file is not MJCF (URDF): the MuJoCo model is generated from the RobotModel');
   return engine;
 }

@@ -10,6 +10,9 @@ import { matToQuat, qFromAxisAngle, qMul, qRotate, qToMat, symEigen, vAdd, type 
 import { contactShapes, isFoot, jointArmature } from './common';
 import { bodyMotion, qBetween } from './kinematics';
 import { meshProxy } from './proxy';
+import { addTerrainRapier, terrainOf } from './terrain-engines'; // terrain (issue 16)
+import { ballGroups } from './ball'; // ball joints (issue 16)
+import { addBallChain, BALL_LINK_MASS, type BallChain } from './rapier-ball';
 import type { PhysicsOptions } from './types';
 
 export interface LinkMass {
@@ -26,6 +29,10 @@ export interface RapierEnv {
   /** colliders that touch the ground, with the body index they belong to */
   ground: { collider: RAPIER.Collider; body: number }[];
   offset: Vec3;
+  /** terrain colliders under this env (issue 16; empty on a flat floor) */
+  terrain: RAPIER.Collider[];
+  /** three-axis joints as revolute chains (issue 16) */
+  chains: BallChain[];
 }
 
 export interface RapierWorld {
@@ -131,9 +138,16 @@ const groups = (membership: number, filter: number) => ((membership & 0xffff) <<
 export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_SPACING): RapierWorld {
   const file = model.source.file;
   const adjustments: string[] = [];
+  const balls3 = ballGroups(model); // three-axis joints: chains of revolute joints (issue 16)
+  const balls = new Set(balls3.map((g) => g.body));
   for (const b of model.bodies) {
-    if (b.parent >= 0 && (b.joints.length > 1 || b.joints.some((j) => model.joints[j].type !== 'hinge'))) {
-      throw new MimicError('ModelError', file, `body ${b.name}`, 'the Rapier backend supports one hinge joint (or none) per body');
+    if (b.parent >= 0 && !balls.has(b.index) && (b.joints.length > 1 || b.joints.some((j) => model.joints[j].type !== 'hinge'))) {
+      throw new MimicError(
+        'ModelError',
+        file,
+        `body ${b.name}`,
+        'the Rapier backend supports one hinge joint, a ball or three hinges at one anchor per body',
+      );
     }
   }
   const links = linkMasses(model, o, adjustments);
@@ -199,6 +213,7 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
       }
     }
     const joints: RapierEnv['joints'] = model.joints.map(() => null);
+    const chains: BallChain[] = [];
     for (const b of model.bodies) {
       if (b.parent < 0) continue;
       const parent = bodies[b.parent],
@@ -209,6 +224,25 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
         continue;
       }
       const jm = model.joints[b.joints[0]];
+      if (balls.has(b.index)) {
+        // a ball / three hinges: three revolute joints through two small bodies at the anchor (rapier-ball.ts; issue 16)
+        const c = addBallChain(
+          world,
+          model,
+          balls3.find((g) => g.body === b.index)!,
+          parent,
+          child,
+          vAdd(rest.pos[b.parent], offset),
+          rest.quat[b.parent],
+        );
+        c.group.joints.forEach((j, k) => {
+          const r = model.joints[j].range;
+          if (r) c.joints[k].setLimits(r[0], r[1]);
+          joints[j] = c.joints[k];
+        });
+        chains.push(c);
+        continue;
+      }
       const frame2 = qBetween([1, 0, 0], jm.axis);
       const frame1 = qMul(b.quat, frame2);
       const anchor1 = vAdd(b.pos, qRotate(b.quat, jm.pos));
@@ -221,8 +255,13 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
       joint.configureMotorModel(RAPIER.MotorModel.ForceBased);
       joints[jm.index] = joint;
     }
-    envs.push({ bodies, joints, ground, offset });
+    envs.push({ bodies, joints, ground, offset, terrain: [], chains });
   }
+  addTerrain(world, o, envs, file, adjustments, spacing); // terrain (issue 16)
+  if (balls3.length)
+    adjustments.push(
+      `three-axis joints (${balls3.map((g) => g.name).join(', ')}): three revolute joints through two ${BALL_LINK_MASS} kg bodies at the anchor each`,
+    );
   if (hullFailures) adjustments.push(`${hullFailures / o.n} collision shapes skipped (convex hull failed or unsupported type)`);
   const kinds = [...proxies.values()].reduce((m, p) => m.set(p.type, (m.get(p.type) ?? 0) + 1), new Map<string, number>());
   const meshes =
@@ -233,4 +272,27 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
     `ground contact: ${o.groundContact === 'feet' ? 'foot shapes only (ankle-roll/foot links; their spheres when they have any)' : 'every collision shape'}, ${meshes}`,
   );
   return { world, groundCollider, envs, links, adjustments };
+}
+
+/** Terrain colliders per env (issue 16); with several envs in one world each env's copy is cut to its grid cell. */
+function addTerrain(world: RAPIER.World, o: PhysicsOptions, envs: RapierEnv[], file: string, adjustments: string[], spacing: number): void {
+  let spec = o.terrain;
+  if (!spec || spec.type === 'flat') return;
+  const extent = spec.params?.extent ?? 3;
+  if (envs.length > 1 && extent > spacing / 2) {
+    spec = { ...spec, params: { ...spec.params, extent: spacing / 2 } };
+    adjustments.push(`terrain cut to ±${spacing / 2} m around each env (${envs.length} envs share one world on a ${spacing} m grid)`);
+  }
+  const g = terrainOf(spec, file);
+  if (!g) return;
+  const per = addTerrainRapier(
+    world,
+    g,
+    envs.map((e) => e.offset),
+    groups(1, 0xfffe),
+  );
+  envs.forEach((e, i) => (e.terrain = per[i]));
+  adjustments.push(
+    `terrain ${g.label}: ${g.boxes.length} boxes${g.hfield ? `, heightfield ${g.hfield.nrow}×${g.hfield.ncol} as a trimesh` : ''}`,
+  );
 }

@@ -8,6 +8,8 @@ import type { RobotModel } from '../model/types';
 import { qRotate } from '../math';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, resolveOptions } from './common';
 import { bodyMotion, hingeAngle } from './kinematics';
+import { ballGroups, readBalls, type BallGroup } from './ball'; // ball joints (issue 16)
+import { resetBallChain } from './rapier-ball';
 import { buildWorld, type RapierWorld } from './rapier-world';
 import { RapierObjects } from './objects-rapier';
 import type { ObjectPose, ObjectState } from './objects';
@@ -31,6 +33,10 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   private readonly w: RapierWorld;
   private readonly gains: Gains;
   private readonly rest: number[][]; // per joint: rest rotation of the child relative to the parent (wxyz)
+  /** balls / three hinges at one anchor: spherical joints with PD torques (issue 16) */
+  private readonly balls: BallGroup[];
+  /** the last ball coordinates per env (the Euler branch nearest them is read) */
+  private readonly ballPrev: Float64Array;
   private readonly pd: 'torque' | 'motor';
   private motorDirty = true;
   /** objects: free bodies (null when there are none) */
@@ -69,6 +75,8 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     this.state = createBatchState(options.n, nj, nb);
     this.gains = new Gains(options.n, nj, model);
     this.rest = model.joints.map((j) => model.bodies[j.body].quat);
+    this.balls = ballGroups(model);
+    this.ballPrev = new Float64Array(options.n * model.joints.length);
     this.loaded = new Array<boolean>(options.n).fill(true);
     this.quats = model.bodies.map(() => [1, 0, 0, 0]);
     this.angs = model.bodies.map(() => [0, 0, 0]);
@@ -209,11 +217,13 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
         wp = angs[p];
       s.jointVel[e * nj + j] = a[0] * (wc[0] - wp[0]) + a[1] * (wc[1] - wp[1]) + a[2] * (wc[2] - wp[2]);
     }
+    readBalls(this.balls, s, e, this.ballPrev); // ball coordinates (issue 16)
     // ground contact forces: sum of the normal impulses of the last step / dt
     const world = this.w.world,
       gc = this.w.groundCollider,
       sum = this.contactSum[e];
     for (const { collider, body } of env.ground) world.contactPair(collider, gc, sum(body));
+    for (const tc of env.terrain) for (const { collider, body } of env.ground) world.contactPair(collider, tc, sum(body)); // terrain (issue 16)
   }
 
   /** Env e's contact-pair callback maker: body → callback adding that pair's normal force to contactForce. */
@@ -256,6 +266,21 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
       rb.setAngvel({ x: w[0], y: w[1], z: w[2] }, false);
       rb.resetForces(false);
       rb.resetTorques(false);
+    }
+    for (let j = 0; j < this.state.nj; j++) this.ballPrev[env * this.state.nj + j] = st.jointPos[j];
+    for (const c of E.chains) {
+      // the intermediate bodies of three-axis joints (issue 16)
+      const p = c.group.parent,
+        js = c.group.joints;
+      const part = { pos: m.pos[p], quat: m.quat[p], linVel: m.linVel[p], angVel: m.angVel[p] };
+      resetBallChain(
+        this.model,
+        c,
+        E.offset,
+        part,
+        js.map((j) => st.jointPos[j]),
+        js.map((j) => (st.jointVel ? st.jointVel[j] : 0)),
+      );
     }
     this.pushes.clear(env);
     this.loaded[env] = this.pd === 'torque';

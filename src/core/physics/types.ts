@@ -1,6 +1,7 @@
 import type { RobotModel } from '../model/types';
 import type { ObjectSpec } from '../model/objects';
 import type { ObjectPose, ObjectState } from './objects';
+import type { TerrainSpec } from './terrain'; // terrain (issue 16)
 
 /**
  * Per-step state of a batch of N humanoids: structure of arrays, env-major inside each array
@@ -116,6 +117,8 @@ export interface PhysicsOptions {
   armature: ArrayLike<number> | null;
   /** objects: free bodies in every env (model/objects.ts); optional, none by default */
   objects?: ObjectSpec[];
+  /** terrain (issue 16): slopes, stairs, rough heightfield, boxes on the floor (terrain.ts); absent = flat floor */
+  terrain?: TerrainSpec | null;
 }
 
 export const defaultPhysicsOptions: PhysicsOptions = {

@@ -27,6 +27,7 @@ import { CpuBackend, type ObservationBackend } from './backend';
 import type { PolicyConfig } from './config';
 import type { PolicySession } from './session';
 import { alignmentFor, applyAlignment, EmbeddedReference, identityAlignment, type Alignment, type ReferenceSource } from './refio';
+import { groundFor } from '../physics/terrain-engines'; // terrain (issue 16)
 import { groundShift, standInPose, startModeOf, type StartMode, type StartModeInput } from './start';
 import { policyGains } from './gains';
 import type { CommandSource } from './commands';
@@ -270,7 +271,7 @@ export class PolicyController {
       return;
     }
     if (this.start === 'ground') {
-      const g = groundShift(this.model, ref, e);
+      const g = groundShift(this.model, ref, e, groundFor(this.engine.options.terrain)); // terrain: issue 16
       this.startShift[e] = g.dz;
       this.startShiftBody = g.body;
       if (g.dz !== 0) {

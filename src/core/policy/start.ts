@@ -15,6 +15,11 @@ import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
 import { contactPoints, lowestZ } from '../motion/feet';
 import type { BatchState, PhysicsEngine } from '../physics/types';
+import { lowestAbove } from '../physics/terrain'; // terrain (issue 16)
+import { groundFor } from '../physics/terrain-engines';
+
+/** Ground height under (x, y) (terrain, issue 16); absent = the flat floor z = 0. */
+export type Ground = (x: number, y: number) => number;
 
 export type StartMode = 'reference' | 'ground' | 'default-pose';
 /** a start mode, or one of its old names */
@@ -41,7 +46,12 @@ function bodyPoints(model: RobotModel): (number[][] | null)[] {
 }
 
 /** The lowest collision point of env e of a state (body poses), and its body. */
-export function lowestPoint(model: RobotModel, s: Pick<BatchState, 'nb' | 'bodyPos' | 'bodyQuat'>, e: number): { z: number; body: number } {
+export function lowestPoint(
+  model: RobotModel,
+  s: Pick<BatchState, 'nb' | 'bodyPos' | 'bodyQuat'>,
+  e: number,
+  ground?: Ground,
+): { z: number; body: number } {
   const pts = bodyPoints(model);
   let z = Infinity,
     body = 0;
@@ -49,7 +59,9 @@ export function lowestPoint(model: RobotModel, s: Pick<BatchState, 'nb' | 'bodyP
     const p = pts[b];
     if (!p) continue;
     const i = e * s.nb + b;
-    const zb = lowestZ(p, s.bodyPos.subarray(i * 3, i * 3 + 3), s.bodyQuat.subarray(i * 4, i * 4 + 4));
+    const pos = s.bodyPos.subarray(i * 3, i * 3 + 3),
+      quat = s.bodyQuat.subarray(i * 4, i * 4 + 4);
+    const zb = ground ? lowestAbove(p, pos, quat, ground) : lowestZ(p, pos, quat); // above the terrain: issue 16
     if (zb < z) {
       z = zb;
       body = b;
@@ -63,8 +75,9 @@ export function groundShift(
   model: RobotModel,
   s: Pick<BatchState, 'nb' | 'bodyPos' | 'bodyQuat'>,
   e: number,
+  ground?: Ground,
 ): { dz: number; body: string } {
-  const low = lowestPoint(model, s, e);
+  const low = lowestPoint(model, s, e, ground);
   return { dz: Math.abs(low.z) > GROUND_TOLERANCE ? -low.z : 0, body: model.bodies[low.body].name };
 }
 
@@ -82,7 +95,7 @@ export function standInPose(engine: PhysicsEngine, e: number, jointPos: ArrayLik
   const x = s.rootPos[e * 3],
     y = s.rootPos[e * 3 + 1];
   forwardKinematics(m, [x, y, 0], rootQuat, jointPos, pos, quat);
-  const low = lowestPoint(m, { nb, bodyPos: pos, bodyQuat: quat }, 0);
+  const low = lowestPoint(m, { nb, bodyPos: pos, bodyQuat: quat }, 0, groundFor(engine.options.terrain)); // terrain: issue 16
   engine.reset(e, { rootPos: [x, y, -low.z], rootQuat, jointPos });
 }
 

@@ -41,16 +41,19 @@ export function checkTermination(
   anchor: number,
   endEffectors: ArrayLike<number>,
   th: TerminationThresholds = beyondMimicThresholds,
+  /** terrain (issue 16): ground height under (x, y) relative to the start; state heights are taken above it */
+  ground?: (x: number, y: number) => number,
 ): TerminationCheck | null {
   const nb = state.nb;
   const ia = e * nb + anchor;
-  const dz = Math.abs(ref.bodyPos[ia * 3 + 2] - state.bodyPos[ia * 3 + 2]);
+  const above = (i: number) => state.bodyPos[i * 3 + 2] - (ground ? ground(state.bodyPos[i * 3], state.bodyPos[i * 3 + 1]) : 0);
+  const dz = Math.abs(ref.bodyPos[ia * 3 + 2] - above(ia));
   if (dz > th.anchorHeight) return { reason: 'anchor_height', value: dz };
   const dg = Math.abs(gravityZ(ref.bodyQuat, ia * 4) - gravityZ(state.bodyQuat, ia * 4));
   if (dg > th.anchorOrientation) return { reason: 'anchor_orientation', value: dg };
   for (let k = 0; k < endEffectors.length; k++) {
     const i = e * nb + endEffectors[k];
-    const d = Math.abs(ref.bodyPos[i * 3 + 2] - state.bodyPos[i * 3 + 2]);
+    const d = Math.abs(ref.bodyPos[i * 3 + 2] - above(i));
     if (d > th.endEffectorHeight) return { reason: 'end_effector_height', value: d, body: endEffectors[k] };
   }
   return null;

@@ -23,6 +23,7 @@ import { loseDeviceForTesting } from './obs-backend';
 import { mountEvaluation } from './evaluation-tab';
 import { FrameLoop } from './frame-loop';
 import { h } from './dom';
+import { mountRecord, applyShareFromUrl } from './panels/record';
 
 const $ = (id: string) => document.getElementById(id)!;
 const timings: Timings = { firstFrame: null, robotVisible: null, ready: null };
@@ -58,6 +59,7 @@ mountToggles($('view-toggles'), () => {
 mountBusy($('busy'), app.files);
 mountTransport($('transport'), app.sim);
 mountShortcuts(document.body);
+mountRecord(document.querySelector('.top-actions')!, app, scene);
 
 // right-hand tabs
 const tabs: [string, (el: HTMLElement) => void][] = [
@@ -147,11 +149,14 @@ window.__mimicDebug = Object.freeze({
   },
 });
 loop.start();
-app.boot().then(
-  () => {
-    resize();
-    timings.ready = performance.now();
-    document.body.dataset.ready = '1';
-  },
-  (e) => reportError(e, 'start-up'),
-);
+app
+  .boot()
+  .then(() => applyShareFromUrl(app, scene, () => !loop.frameRobot))
+  .then(
+    () => {
+      resize();
+      timings.ready = performance.now();
+      document.body.dataset.ready = '1';
+    },
+    (e) => reportError(e, 'start-up'),
+  );

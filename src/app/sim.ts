@@ -58,6 +58,8 @@ export class Sim {
   physicsMs = 0;
   onError: (e: unknown) => void = () => {};
   onFallen: () => void = () => {};
+  /** after each control step (the run recorder listens) */
+  onStep: () => void = () => {};
 
   get time(): number {
     return this.step * this.dt;
@@ -191,6 +193,7 @@ export class Sim {
     this.step++;
     this.refresh();
     this.record();
+    this.onStep();
   }
 
   /** advance by real time (s) × speed; runs whole control steps, drops the backlog beyond the cap */

@@ -1,0 +1,78 @@
+/**
+ * Loading routes motion files the format readers take (clip-files.ts) around the asset sorter: a pickle with
+ * several clips becomes several named library clips, a SONIC folder one clip, a JSON motion a clip (not a policy
+ * profile), a headerless CSV with no rate in its name asks its rate. Errors are collected, nothing is thrown.
+ */
+import { records, assetName, hashOf, base, type AssetRecord, type RawFile } from './assets';
+import { csvAsksRate, isMotionJson, isPickle, readAllClips, sonicFolders } from './clip-files';
+import type { RobotModel } from '../core/model/types';
+
+/** Motion files routed here, and the rest (for the asset sorter). */
+export function splitMotionFiles(files: RawFile[]): { motion: RawFile[]; rest: RawFile[] } {
+  const sonic = new Set([...sonicFolders(files).values()].flat());
+  const mine = (f: RawFile) => sonic.has(f) || isPickle(f) || isMotionJson(f) || csvAsksRate(f);
+  return { motion: files.filter(mine), rest: files.filter((f) => !mine(f)) };
+}
+
+let seq = 0;
+/** A clip record (the same bytes and clip again: the record already loaded). */
+function registerClip(files: RawFile[], label: string, extra: Pick<AssetRecord, 'clipName' | 'folder' | 'fps'>): AssetRecord {
+  const hash = hashOf({ files });
+  const same = [...records.values()].find(
+    (r) => r.kind === 'clip' && !r.builtin && r.clipName === extra.clipName && r.folder === extra.folder && hashOf(r) === hash,
+  );
+  if (same) return same;
+  const name = assetName('clip', `${label}.clip`);
+  const rec: AssetRecord = {
+    id: `clip:${name}:${Date.now().toString(36)}${(++seq).toString(36)}`,
+    kind: 'clip',
+    name,
+    builtin: false,
+    files,
+  };
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) Object.assign(rec, { [k]: v });
+  records.set(rec.id, rec);
+  return rec;
+}
+
+const stem = (p: string) => base(p).replace(/\.[^.]+$/, '');
+
+/**
+ * Register the routed motion files: every clip of each pickle (read against `robot` to list them), each SONIC
+ * folder, each JSON motion, each rate-less CSV (its rate from `askRate`; undefined: the reader's default, stated).
+ */
+export function registerMotionFiles(
+  motion: RawFile[],
+  robot: () => RobotModel,
+  askRate: (file: string) => number | undefined,
+): { added: AssetRecord[]; errors: unknown[] } {
+  const added: AssetRecord[] = [],
+    errors: unknown[] = [];
+  const folders = sonicFolders(motion);
+  const inFolder = new Set([...folders.values()].flat());
+  const guard = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      errors.push(e);
+    }
+  };
+  for (const [dir, parts] of folders) guard(() => added.push(registerClip(parts, base(dir) || 'sonic', { folder: dir })));
+  for (const f of motion.filter((g) => !inFolder.has(g))) {
+    guard(() => {
+      if (isPickle(f)) {
+        const clips = readAllClips({ files: [f], builtin: false }, robot());
+        for (const c of clips) added.push(registerClip([f], c.name, { clipName: c.name }));
+      } else if (isMotionJson(f)) added.push(registerClip([f], stem(f.path), {}));
+      else added.push(registerClip([f], stem(f.path), { fps: askRate(base(f.path)) }));
+    });
+  }
+  return { added, errors };
+}
+
+/** Ask the user for a CSV's rate (Hz); cancelled or not a positive number: undefined (the reader's default). */
+export function askRate(file: string): number | undefined {
+  const answer = window.prompt(`Frame rate of ${file} in Hz? (no rate in its name, e.g. "_60hz"; LAFAN1 retargeted clips are 30)`, '30');
+  const fps = Number(answer);
+  return answer !== null && Number.isFinite(fps) && fps > 0 ? fps : undefined;
+}

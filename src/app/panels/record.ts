@@ -81,7 +81,7 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
       } else {
         const simSeconds = (sim.step - videoStartStep) * sim.dt;
         label();
-        const { blob, seconds } = await video.stop();
+        const { blob, seconds } = await video.stop(() => scene.render());
         downloadFile(`mimic-view-${Date.now().toString(36)}.webm`, blob);
         videoBtn.dataset.seconds = seconds.toFixed(3);
         videoBtn.dataset.simSeconds = simSeconds.toFixed(3);

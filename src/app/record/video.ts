@@ -5,7 +5,8 @@
  */
 import { fail } from '../../core/errors';
 
-const TYPES = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'];
+// VP8 first: its software encoder keeps up on a busy CPU where VP9's drops frames
+const TYPES = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm'];
 
 export class VideoRecorder {
   private mr: MediaRecorder | null = null;
@@ -35,10 +36,15 @@ export class VideoRecorder {
     this.startedAt = performance.now();
   }
 
-  /** Stop; the WebM and how long the recorder ran (s, wall clock). */
-  stop(): Promise<{ blob: Blob; seconds: number }> {
+  /**
+   * Stop; the WebM and how long the recorder ran (s, wall clock). `draw` paints the view once more first, so the
+   * last frame is stamped at the stop (the canvas is captured only when painted).
+   */
+  async stop(draw: () => void = () => {}): Promise<{ blob: Blob; seconds: number }> {
     const mr = this.mr;
-    if (!mr) return Promise.reject(new Error('not recording a video'));
+    if (!mr) throw new Error('not recording a video');
+    draw();
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     const seconds = this.seconds;
     this.mr = null;
     return new Promise((resolve) => {

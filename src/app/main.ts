@@ -149,6 +149,7 @@ window.__mimicDebug = Object.freeze({
   },
 });
 loop.start();
+window.addEventListener('hashchange', () => void applyShareFromUrl(app, scene, () => !loop.frameRobot)); // a link pasted here
 app
   .boot()
   .then(() => applyShareFromUrl(app, scene, () => !loop.frameRobot))

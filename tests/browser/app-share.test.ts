@@ -3,7 +3,7 @@
 // cannot travel in a URL: the link leaves it out, says so, and offers the session archive ("Save with files").
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useApp, withApp, openApp, state } from './app-server';
+import { useApp, withApp, waitReady, state } from './app-server';
 
 const app = useApp();
 
@@ -48,10 +48,13 @@ describe('app: share link', { timeout: 300_000 }, () => {
       expect([a.speed, a.loop, a.ghost, a.follow]).toEqual([0.5, false, 'over', false]);
       const sa = await state(page);
 
-      const b = await openApp(app, {}, undefined);
+      // a fresh page (own browser context: nothing remembered) opened straight on the link
+      const ctx = await app.browser.newContext({ viewport: { width: 1200, height: 760 } });
+      const b = { page: await ctx.newPage(), ctx, problems: { list: [] as string[] } };
+      b.page.on('pageerror', (e) => b.problems.list.push(e.message));
       try {
-        await b.page.goto(url, { waitUntil: 'domcontentloaded' });
-        await b.page.waitForFunction(() => (window as any).__mimic?.getState().ready, undefined, { timeout: 90_000 });
+        await b.page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+        await waitReady(b.page, 90_000);
         const sb = await state(b.page);
         const seg = (s: { segments: { clipId: string; in: number; out: number; driver: string }[] }) =>
           s.segments.map((g) => [g.clipId, +g.in.toFixed(3), +g.out.toFixed(3), g.driver]);

@@ -40,10 +40,18 @@ export const isPickle = (f: ClipFile): boolean => ['pkl', 'pickle', 'joblib'].in
 export function isMotionJson(f: ClipFile): boolean {
   if (ext(f.path) !== 'json') return false;
   const t = new TextDecoder().decode(f.bytes);
-  if (t.includes(`"${RECORDING_FORMAT}"`)) return true;
-  return (
-    /"(joint_pos|jointPos)"\s*:/.test(t) && /"(root_pos|rootPos|root_quat|rootQuat)"\s*:/.test(t) && !t.includes('mimic-bench-session')
-  );
+  if (!/"(joint_pos|jointPos|format)"\s*:/.test(t)) return false;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(t);
+  } catch {
+    return false; // not JSON: the loader names the error
+  }
+  if (!doc || typeof doc !== 'object') return false;
+  const d = doc as Record<string, unknown>;
+  if (d.format === RECORDING_FORMAT) return true;
+  const has = (a: string, b: string) => Array.isArray(d[a]) || Array.isArray(d[b]);
+  return has('joint_pos', 'jointPos') && (has('root_pos', 'rootPos') || has('root_quat', 'rootQuat'));
 }
 
 /** A CSV the older path cannot read: no rate in its name (LAFAN1) or a BONES-SEED header. */

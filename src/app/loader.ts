@@ -4,7 +4,7 @@
  * its missing files; removing an asset. Nothing already loaded is lost when a load fails.
  */
 import { store, reportError, newSegment, setStatus, type AppState } from './store';
-import { splitMotionFiles, registerMotionFiles, askRate } from './motion-route';
+import { splitMotionFiles, registerMotionFiles, askRate, expandArchives } from './motion-route';
 import { records, clipOf, robotOf, addFiles, info, forget, text, base, type AssetRecord, type RawFile } from './assets';
 import { BUILTIN_ROBOT } from './builtins';
 import { saveRecord, deleteRecord } from './persist';
@@ -70,7 +70,8 @@ export class Loader {
   }
 
   /** Register files: sessions (.json / .zip) applied, assets added (the same bytes twice are kept once). */
-  async loadFiles(all: RawFile[], task?: LoadTask, progress?: (label: string, done: number, total: number) => void): Promise<void> {
+  async loadFiles(given: RawFile[], task?: LoadTask, progress?: (label: string, done: number, total: number) => void): Promise<void> {
+    const all = expandArchives(given);
     const bundles = all.filter((f) => /\.zip$/i.test(f.path));
     const jsons = all.filter((f) => /\.json$/i.test(f.path));
     const sessions = jsons.filter((f) => text(f.bytes.subarray(0, 200)).includes('mimic-bench-session'));

@@ -165,13 +165,21 @@ describe('app: motion formats in', { timeout: 300_000 }, () => {
       await waitClips(page, 1);
       await page.setInputFiles('#file-input', [
         file('viewer_clip.json', viewerJson(20)),
+        file(
+          'motions.json',
+          JSON.stringify({
+            format: 'tracking-motion-index-v1',
+            base_path: '.',
+            motions: [{ name: 'viewer walk', file: 'viewer_clip.json' }],
+          }),
+        ),
         file('seed_walk.csv', seedCsv(24)),
         file('holo.npz', holosomaNpz(15)),
         file('gmr_out.npz', gmrNpz(12)),
       ]);
       await waitClips(page, 5);
       await runSteps(page, 5);
-      expect((await mine(page)).map((a) => a.name).sort()).toEqual(['gmr_out', 'holo', 'jump', 'seed_walk', 'viewer_clip']);
+      expect((await mine(page)).map((a) => a.name).sort()).toEqual(['gmr_out', 'holo', 'jump', 'seed_walk', 'viewer walk']);
       const s = await state(page);
       // segment lengths from each reader's frames and rate: viewer 50 Hz, SEED 120 Hz, holosoma 50 Hz, GMR 30 Hz
       const lengths = (s.segments as { out: number }[]).map((g) => +g.out.toFixed(4)).sort();
@@ -203,7 +211,7 @@ describe('app: motion formats in', { timeout: 300_000 }, () => {
       const errs = notNotes(await messages(page)).join('\n');
       expect(errs).toMatch(/broken\.pkl/);
       expect(errs).toMatch(/MotionError.*short_frame\.json.*joint_pos, frame 1/);
-      expect((await mine(page)).map((a) => a.name).sort()).toEqual(['gmr_out', 'holo', 'jump', 'seed_walk', 'viewer_clip']);
+      expect((await mine(page)).map((a) => a.name).sort()).toEqual(['gmr_out', 'holo', 'jump', 'seed_walk', 'viewer walk']);
       await runSteps(page, 5);
       expect(problems.list).toEqual([]);
     });

@@ -41,7 +41,7 @@ async function recordRun(page: Page, steps: number) {
   const s = await state(page);
   const counted = Number(await page.getAttribute('#record-run', 'data-steps'));
   const { name, bytes } = await download(page, '#record-run');
-  return { name, files: unzipSync(bytes), s, counted };
+  return { name, files: unzipSync(bytes), s, counted, zipBytes: bytes };
 }
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i])));
@@ -50,7 +50,7 @@ describe('app: Record and Video', { timeout: 400_000 }, () => {
   it('Record (built-in controller): CSV / NPZ / JSON; the CSV read back by our loader equals the robot at the stop', async () => {
     const robot = loadRobot('humanoid29.xml', readFileSync('public/robots/humanoid29.xml', 'utf8'));
     await withApp(app, async (page, problems) => {
-      const { name, files, s, counted } = await recordRun(page, 40);
+      const { name, files, s, counted, zipBytes } = await recordRun(page, 40);
       expect(name).toMatch(/_50hz\.zip$/);
       const csvName = Object.keys(files).find((f) => f.endsWith('.csv'))!;
       expect(Object.keys(files).sort()).toEqual([csvName, csvName.replace('.csv', '.json'), csvName.replace('.csv', '.npz')]);
@@ -80,7 +80,12 @@ describe('app: Record and Video', { timeout: 400_000 }, () => {
       expect(rec.targets[last]).toHaveLength(nj);
       expect(maxDiff(rec.clip.jointPos.subarray(last * nj), clip.jointPos.subarray(last * nj))).toBeLessThan(1e-6);
       expect(Math.max(...rec.torques.flat().map(Math.abs))).toBeGreaterThan(0.1);
-      expect((await state(page)).errors.filter((e: { kind: string }) => e.kind !== 'Note')).toEqual([]);
+      // the downloaded .zip dropped back on the app: its CSV, NPZ and JSON become three clips of the same length
+      await page.setInputFiles('#file-input', [{ name, mimeType: 'application/zip', buffer: Buffer.from(zipBytes) }]);
+      await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 3, undefined, { timeout: 60_000 });
+      const back = await state(page);
+      expect(back.segments.map((g: { out: number }) => +g.out.toFixed(4))).toEqual(Array(3).fill(+((counted - 1) / 50).toFixed(4)));
+      expect(back.errors.filter((e: { kind: string }) => e.kind !== 'Note')).toEqual([]);
       expect(problems.list).toEqual([]);
     });
   });

@@ -4,7 +4,7 @@
  * its missing files; removing an asset. Nothing already loaded is lost when a load fails.
  */
 import { store, reportError, newSegment, setStatus, type AppState } from './store';
-import { splitMotionFiles, registerMotionFiles, askRate, expandArchives } from './motion-route';
+import { splitMotionFiles, registerMotionFiles, askRate, expandArchives, addArchivedAsset } from './motion-route';
 import { records, clipOf, robotOf, addFiles, info, forget, text, base, type AssetRecord, type RawFile } from './assets';
 import { BUILTIN_ROBOT } from './builtins';
 import { saveRecord, deleteRecord } from './persist';
@@ -142,8 +142,11 @@ export class Loader {
     try {
       const b = readBundle(f.bytes, base(f.path));
       const ids: Record<string, string> = {};
+      const names = (JSON.parse(b.session) as { names?: Record<string, string> }).names ?? {};
+      let robotId = store.getState().robotId; // motion files are read on the archive's robot (listed first)
       for (const [oldId, files] of Object.entries(b.assets)) {
-        const { added, errors } = addFiles(files, null);
+        const { added, errors } = addArchivedAsset(files, robotId, names[oldId]);
+        if (added[0]?.kind === 'robot') robotId = added[0].id;
         for (const e of errors) reportError(e, 'session archive');
         const rec = added[0];
         if (rec) {

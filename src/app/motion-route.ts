@@ -3,7 +3,7 @@
  * several clips becomes several named library clips, a SONIC folder one clip, a JSON motion a clip (not a policy
  * profile), a headerless CSV with no rate in its name asks its rate. Errors are collected, nothing is thrown.
  */
-import { records, assetName, hashOf, base, type AssetRecord, type RawFile } from './assets';
+import { records, assetName, hashOf, base, addFiles, robotOf, type AssetRecord, type RawFile } from './assets';
 import { csvAsksRate, isMotionJson, isPickle, readAllClips, sonicFolders } from './clip-files';
 import { unzipSync } from 'fflate';
 import { parseJson } from '../core/validate';
@@ -122,4 +122,20 @@ export function expandArchives(files: RawFile[]): RawFile[] {
       .filter(([p]) => !p.endsWith('/'))
       .map(([p, bytes]) => ({ path: `${dir}/${p}`, bytes }));
   });
+}
+
+/**
+ * One asset of a session archive: motion files through the routes above (the clip whose `kind:name` the session
+ * names, else the first), anything else through the asset sorter.
+ */
+export function addArchivedAsset(
+  files: RawFile[],
+  robotId: string,
+  wanted: string | undefined,
+): { added: AssetRecord[]; errors: unknown[] } {
+  const { motion, rest } = splitMotionFiles(files);
+  if (!motion.length) return addFiles(rest, null);
+  const r = registerMotionFiles(motion, () => robotOf(robotId), askRate);
+  const pick = r.added.find((a) => `clip:${a.name}` === wanted) ?? r.added[0];
+  return { added: pick ? [pick] : [], errors: r.errors };
 }

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { loadRobot } from '../../src/core/model/index';
 import { isaacLabOrder } from '../../src/core/motion/formats/common';
 import { writeNpy, writeNpyStrings } from '../../src/core/motion/npy';
-import { useApp, withApp, state, SHOTS } from './app-server';
+import { useApp, withApp, openApp, state, SHOTS } from './app-server';
 
 const app = useApp();
 const robot = loadRobot('humanoid29.xml', readFileSync('public/robots/humanoid29.xml', 'utf8'));
@@ -152,6 +152,29 @@ describe('app: motion formats in', { timeout: 300_000 }, () => {
       expect(notNotes(m)).toEqual([]);
       expect(m.join('\n')).toMatch(/walk_a read as .*pickle/i);
       expect(m.join('\n')).toMatch(/walk_lafan read as .*25 Hz/);
+      // "Save with files" and the archive opened in a fresh browser: the same three clips on the timeline
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click('#session-save-all')]);
+      const zip = readFileSync(await d.path());
+      const b = await openApp(app);
+      try {
+        b.page.on('dialog', (x) => void x.accept('25'));
+        await b.page.setInputFiles('#session-load', { name: 'mimic-session.zip', mimeType: 'application/zip', buffer: zip });
+        await b.page.waitForFunction(
+          () => (window as any).__mimic.getState().segments.some((g: any) => g.clipId.includes('walk_lafan')),
+          undefined,
+          {
+            timeout: 60_000,
+          },
+        );
+        const sb = await state(b.page);
+        const seg = (x: { segments: { clipId: string; out: number }[] }) =>
+          x.segments.map((g) => [g.clipId.split(':')[1], +g.out.toFixed(4)]);
+        expect(seg(sb)).toEqual(seg(s));
+        expect(notNotes(await messages(b.page))).toEqual([]);
+        expect(b.problems.list).toEqual([]);
+      } finally {
+        await b.ctx.close();
+      }
       expect(problems.list).toEqual([]);
     });
   });

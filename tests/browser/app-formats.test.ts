@@ -118,7 +118,7 @@ const messages = async (page: Page) =>
   ((await state(page)).errors as { kind: string; message: string }[]).map((e) => `${e.kind}: ${e.message}`);
 const notNotes = (m: string[]) => m.filter((x) => !/^(Note|MotionWarning):/.test(x));
 
-describe('app: motion formats in', { timeout: 300_000 }, () => {
+describe('app: motion formats in', { timeout: 480_000 }, () => {
   it('a two-clip pickle and a LAFAN CSV dropped together: three named clips, the rate asked, notes shown, played', async () => {
     await withApp(app, async (page, problems) => {
       const asked: string[] = [];

@@ -14,6 +14,7 @@ import { inlineExternalData } from '../core/policy/external';
 import { readOnnxInfo } from '../core/policy/onnx';
 import { MimicError } from '../core/errors';
 import type { AssetInfo, AssetKind } from './store';
+import { usesFormatReader, readNotedClip } from './clip-files';
 
 export interface RawFile {
   path: string;
@@ -24,6 +25,9 @@ export interface AssetRecord extends Omit<AssetInfo, 'detail'> {
   files: RawFile[];
   /** for clips: the fps given by an index (built-in skills) */
   fps?: number;
+  /** for clips read by the format readers: which clip of a multi-clip file; a SONIC folder's path */
+  clipName?: string;
+  folder?: string;
 }
 
 /** UTF-8 text of a file's bytes */
@@ -106,7 +110,8 @@ export function clipOf(id: string, robotId: string): MotionClip {
   const names = model.joints.map((j) => j.name);
   const f = r.files[0];
   const e = ext(f.path);
-  if (e === 'csv') c = parseMotionCsv(text(f.bytes), base(f.path), names, r.fps);
+  if (usesFormatReader(r)) c = readNotedClip(r, model);
+  else if (e === 'csv') c = parseMotionCsv(text(f.bytes), base(f.path), names, r.fps);
   else if (e === 'npz') c = parseMotionNpz(f.bytes, base(f.path), names);
   else if (e === 'bvh') {
     if (!retargetConfig) throw new MimicError('MotionError', base(f.path), '', 'no BVH retarget config is shipped (motions/retarget/)');

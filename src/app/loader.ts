@@ -4,7 +4,8 @@
  * its missing files; removing an asset. Nothing already loaded is lost when a load fails.
  */
 import { store, reportError, newSegment, setStatus, type AppState } from './store';
-import { records, clipOf, addFiles, info, forget, text, base, type AssetRecord, type RawFile } from './assets';
+import { splitMotionFiles, registerMotionFiles, askRate, expandArchives, addArchivedAsset } from './motion-route';
+import { records, clipOf, robotOf, addFiles, info, forget, text, base, type AssetRecord, type RawFile } from './assets';
 import { BUILTIN_ROBOT } from './builtins';
 import { saveRecord, deleteRecord } from './persist';
 import { applySession, readBundle, type SessionResult } from './session';
@@ -69,12 +70,15 @@ export class Loader {
   }
 
   /** Register files: sessions (.json / .zip) applied, assets added (the same bytes twice are kept once). */
-  async loadFiles(all: RawFile[], task?: LoadTask, progress?: (label: string, done: number, total: number) => void): Promise<void> {
+  async loadFiles(given: RawFile[], task?: LoadTask, progress?: (label: string, done: number, total: number) => void): Promise<void> {
+    const all = expandArchives(given);
     const bundles = all.filter((f) => /\.zip$/i.test(f.path));
     const jsons = all.filter((f) => /\.json$/i.test(f.path));
     const sessions = jsons.filter((f) => text(f.bytes.subarray(0, 200)).includes('mimic-bench-session'));
     const broken = jsons.filter((f) => !checkJson(f));
-    const files = all.filter((f) => !sessions.includes(f) && !bundles.includes(f) && !broken.includes(f));
+    const { motion, rest: files } = splitMotionFiles(
+      all.filter((f) => !sessions.includes(f) && !bundles.includes(f) && !broken.includes(f)),
+    );
     const s = store.getState();
     const heavy = files.find((f) => /\.(xml|urdf|mjcf|onnx)$/i.test(f.path));
     if (heavy) {
@@ -82,7 +86,13 @@ export class Loader {
       await new Promise((r) => setTimeout(r, 30)); // let the progress bar show before the synchronous parse
       task?.check();
     }
-    const { added, errors, attached } = addFiles(files, s.policyId);
+    const sorted = addFiles(files, s.policyId);
+    const { attached } = sorted;
+    // motion files the format readers take (several clips per pickle, SONIC folders…), read on the robot to use
+    const robotId = sorted.added.find((r) => r.kind === 'robot')?.id ?? s.robotId;
+    const routed = registerMotionFiles(motion, () => robotOf(robotId), askRate);
+    const added = [...sorted.added, ...routed.added],
+      errors = [...sorted.errors, ...routed.errors];
     if (task?.cancelled) {
       for (const r of added) if (!r.builtin) forget(r.id);
       task.check();
@@ -132,8 +142,11 @@ export class Loader {
     try {
       const b = readBundle(f.bytes, base(f.path));
       const ids: Record<string, string> = {};
+      const names = (JSON.parse(b.session) as { names?: Record<string, string> }).names ?? {};
+      let robotId = store.getState().robotId; // motion files are read on the archive's robot (listed first)
       for (const [oldId, files] of Object.entries(b.assets)) {
-        const { added, errors } = addFiles(files, null);
+        const { added, errors } = addArchivedAsset(files, robotId, names[oldId]);
+        if (added[0]?.kind === 'robot') robotId = added[0].id;
         for (const e of errors) reportError(e, 'session archive');
         const rec = added[0];
         if (rec) {

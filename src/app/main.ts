@@ -27,6 +27,7 @@ import { mountObjects } from './panels/objects';
 import { Steer } from './steer/steer';
 import { CommandArrow } from './scene/command-arrow';
 import { SteerPlot } from './panels/steer-plot';
+import { mountRecord, applyShareFromUrl } from './panels/record';
 
 const $ = (id: string) => document.getElementById(id)!;
 const timings: Timings = { firstFrame: null, robotVisible: null, ready: null };
@@ -62,6 +63,7 @@ mountToggles($('view-toggles'), () => {
 mountBusy($('busy'), app.files);
 mountTransport($('transport'), app.sim);
 mountShortcuts(document.body);
+mountRecord(document.querySelector('.top-actions')!, app, scene);
 
 // right-hand tabs
 const tabs: [string, (el: HTMLElement) => void][] = [
@@ -156,11 +158,15 @@ window.__mimicDebug = Object.freeze({
   },
 });
 loop.start();
-app.boot().then(
-  () => {
-    resize();
-    timings.ready = performance.now();
-    document.body.dataset.ready = '1';
-  },
-  (e) => reportError(e, 'start-up'),
-);
+window.addEventListener('hashchange', () => void applyShareFromUrl(app, scene, () => !loop.frameRobot)); // a link pasted here
+app
+  .boot()
+  .then(() => applyShareFromUrl(app, scene, () => !loop.frameRobot))
+  .then(
+    () => {
+      resize();
+      timings.ready = performance.now();
+      document.body.dataset.ready = '1';
+    },
+    (e) => reportError(e, 'start-up'),
+  );

@@ -60,6 +60,8 @@ export class Sim {
   onFallen: () => void = () => {};
   /** steered locomotion (app/steer): the reference's end neither loops nor stops the robot (its last frame holds) */
   endless = false;
+  /** after each control step (the run recorder listens) */
+  onStep: () => void = () => {};
 
   get time(): number {
     return this.step * this.dt;
@@ -193,6 +195,7 @@ export class Sim {
     this.step++;
     this.refresh();
     this.record();
+    this.onStep();
   }
 
   /** advance by real time (s) × speed; runs whole control steps, drops the backlog beyond the cap */

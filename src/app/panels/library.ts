@@ -23,7 +23,11 @@ export function mountLibrary(el: HTMLElement, app: App): void {
     { class: 'loaders' },
     h(
       'button',
-      { onclick: () => files.click(), title: 'Robot .xml/.urdf with its meshes, clips .csv/.npz/.bvh, policy .onnx + deploy.yaml' },
+      {
+        onclick: () => files.click(),
+        title:
+          'Robot .xml/.urdf with its meshes; clips .csv/.npz/.bvh/.pkl/.json (a SONIC folder: Load folder…); policy .onnx + deploy.yaml',
+      },
       'Load files…',
     ),
     h('button', { onclick: () => folder.click(), title: 'A whole folder (robot with meshes/, policy folder…)' }, 'Load folder…'),

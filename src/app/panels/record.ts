@@ -1,0 +1,140 @@
+/**
+ * Record / video / share buttons: Record the run (a .zip with the BeyondMimic CSV, NPZ and the JSON of actions,
+ * PD targets and torques), record the 3D view as WebM, and a share link of the session's built-in choices.
+ */
+import { zipSync } from 'fflate';
+import { store, reportError } from '../store';
+import { h } from '../dom';
+import { RunRecorder } from '../record/run';
+import { VideoRecorder } from '../record/video';
+import { downloadFile } from '../record/download';
+import { shareState, shareUrl, readShareHash, applyShareState } from '../share';
+import { saveSessionBundle } from '../session';
+import type { App } from '../app';
+import type { Scene } from '../scene/scene';
+
+const note = (message: string) => reportError({ name: 'Note', message });
+
+/** What the buttons need: the app (its simulation), the scene (canvas, camera). */
+export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
+  const sim = app.sim,
+    run = new RunRecorder(sim),
+    video = new VideoRecorder();
+  const runBtn = h('button', {
+    id: 'record-run',
+    title: 'Record the run: trajectory, actions, PD targets, torques (.zip: CSV, NPZ, JSON)',
+  });
+  const videoBtn = h('button', { id: 'record-video', title: 'Record the 3D view as WebM (with the overlays shown)' });
+  const shareBtn = h(
+    'button',
+    { id: 'share', title: 'A link to this session (built-in robot/clips, timeline, blend, camera)' },
+    'Share link',
+  );
+  const link = h('input', { id: 'share-link', readonly: true, hidden: true, style: 'width:14em' });
+  const saveAll = h(
+    'button',
+    {
+      id: 'share-save-all',
+      hidden: true,
+      title: 'The link cannot carry loaded files: save the session with them (.zip)',
+      onclick: saveSessionBundle,
+    },
+    'Save with files',
+  );
+  let videoStartStep = 0;
+  const label = () => {
+    runBtn.textContent = run.active ? `■ Stop (${run.steps} steps)` : '● Record run';
+    runBtn.dataset.steps = String(run.steps);
+    runBtn.classList.toggle('on', run.active);
+    videoBtn.textContent = video.active ? `■ Stop video (${((sim.step - videoStartStep) * sim.dt).toFixed(1)} s)` : '● Video';
+    videoBtn.classList.toggle('on', video.active);
+  };
+  sim.onStep = () => {
+    try {
+      run.onStep();
+    } catch (e) {
+      reportError(e, 'record');
+    }
+    if (run.active || video.active) label();
+  };
+  runBtn.onclick = () => {
+    try {
+      if (!run.active) run.start();
+      else {
+        const files = run.stop();
+        const name = Object.keys(files)[0].replace(/\.csv$/, '');
+        downloadFile(`${name}.zip`, zipSync(files), 'application/zip');
+        note(`recorded ${name}: ${Object.keys(files).join(', ')} (CSV loads back as a clip)`);
+      }
+    } catch (e) {
+      reportError(e, 'record');
+    }
+    label();
+  };
+  videoBtn.onclick = () => void toggleVideo();
+  const toggleVideo = async () => {
+    try {
+      if (!video.active) {
+        video.start(scene.canvas);
+        videoStartStep = sim.step;
+        delete videoBtn.dataset.seconds;
+      } else {
+        const simSeconds = (sim.step - videoStartStep) * sim.dt;
+        label();
+        const { blob, seconds } = await video.stop(() => scene.render());
+        downloadFile(`mimic-view-${Date.now().toString(36)}.webm`, blob);
+        videoBtn.dataset.seconds = seconds.toFixed(3);
+        videoBtn.dataset.simSeconds = simSeconds.toFixed(3);
+        note(`video: ${seconds.toFixed(1)} s recorded (${simSeconds.toFixed(2)} s simulated), ${(blob.size / 1024).toFixed(0)} KB WebM`);
+      }
+    } catch (e) {
+      reportError(e, 'video');
+    }
+    label();
+  };
+  shareBtn.onclick = () => {
+    const { state, left } = shareState(camera(scene), sim.time);
+    const url = shareUrl(state);
+    history.replaceState(null, '', url);
+    link.value = url;
+    link.hidden = false;
+    link.select();
+    saveAll.hidden = !left.length;
+    void navigator.clipboard?.writeText(url).catch(() => {});
+    if (left.length) {
+      note(
+        `the share link carries the built-in choices only; it leaves out the loaded ${left.join(', ')}: use "Save with files" for a session archive that carries them`,
+      );
+    } else note('share link ready (in the address bar and the box beside the button)');
+  };
+  label();
+  el.prepend(runBtn, videoBtn, shareBtn, link, saveAll);
+}
+
+const camera = (scene: Scene) => ({ position: scene.camera.position.toArray(), target: scene.controls.target.toArray() });
+
+/**
+ * A share link in the page's address: its choices applied once the app is up, then its camera once the robot is
+ * framed. A link naming assets not here, or malformed, is a named message; the app keeps its defaults.
+ */
+export async function applyShareFromUrl(app: App, scene: Scene, framed: () => boolean): Promise<void> {
+  let st;
+  try {
+    st = readShareHash(location.hash);
+  } catch (e) {
+    reportError(e, 'share link');
+    return;
+  }
+  if (!st) return;
+  const missing = applyShareState(st);
+  if (missing.length) {
+    reportError(new Error(`the share link names assets not in this app: ${missing.join(', ')}`), 'share link');
+    return;
+  }
+  await app.robotSettled();
+  for (let k = 0; k < 300 && !framed(); k++) await new Promise((r) => requestAnimationFrame(r));
+  scene.controls.target.fromArray(st.camera.target);
+  scene.camera.position.fromArray(st.camera.position);
+  scene.controls.update();
+  if (store.getState().segments.length) app.sim.seek(st.time);
+}

@@ -8,6 +8,7 @@ import * as THREE from 'three';
 import { GpuPolicyDriver } from './gpu-driver';
 import { PolicyDriverBase } from './drivers';
 import type { PolicyConfig } from '../core/policy/config';
+import { skillInfo } from './skills/timeline-skills';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
@@ -100,6 +101,9 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       robotScreenBox: screenBox(sim, scene),
       status: { ...s.status },
       policy: policyInfo(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
+      /** fall resets so far; the skill timeline (names, running one, transition jumps) when one drives */
+      fallResets: app.fallResets,
+      skills: skillInfo(sim.driver),
     };
   };
   window.__mimic = Object.freeze({ getState });

@@ -22,7 +22,7 @@ import type { MotionClip } from '../core/motion/types';
 import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
 import type { LiveReference } from './live-reference';
-import { buildSkillDriver, segmentClips, timelineStepDt, usesSkills } from './skills/timeline-skills';
+import { buildSkillDriver, segmentClips, storeUsesSkills, timelineStepDt, usesSkills } from './skills/timeline-skills';
 import { blendUsesPolicies, buildBlendDriver, updateBlendWeights } from './skills/blend-driver';
 
 /** What the app asks of the view: draw a new robot; the mouse push for this physics step (null: none). */
@@ -385,7 +385,9 @@ export class App implements LoadTarget {
       }
       const srcChanged = s.segments !== p.segments || s.layers !== p.layers || s.source !== p.source || s.loop !== p.loop;
       const skillsChanged =
-        s.driver === 'policy' && (s.source !== p.source || (s.source === 'timeline' ? s.segments !== p.segments : layersChanged(s, p)));
+        s.driver === 'policy' &&
+        (storeUsesSkills(s) || storeUsesSkills(p)) &&
+        (s.source !== p.source || (s.source === 'timeline' ? s.segments !== p.segments : layersChanged(s, p)));
       if (srcChanged)
         void this.rebuildSource().then(() => {
           if (s.source !== p.source || s.segments.length !== p.segments.length) this.sim.seek(this.sim.time);

@@ -44,13 +44,14 @@ describe('composing policies on the timeline', { timeout: 600_000 }, () => {
       });
       await page.click('#pause');
       await page.click('#tabbtn-timeline');
+      const assets = (await state(page)).assets as { kind: string; name: string }[];
+      const dance = assets.find((a) => a.kind === 'policy' && !a.name.startsWith('fastsac'))!;
+      const clip = assets.find((a) => a.kind === 'clip' && a.name.startsWith('G1_Take_102'))!;
+      await page.selectOption('#add-clip', { label: clip.name });
       await page.click('#add-segment');
       await page.click('#add-segment');
-      await segment(page, 0, { policy: 'fastsac_g1_29dof.onnx', mode: 'command', cmd: '0.3,0,0', out: 3, fade: 0.5 });
-      const dance = (await state(page)).assets.find(
-        (a: { kind: string; name: string }) => a.kind === 'policy' && !a.name.startsWith('fastsac'),
-      );
-      await segment(page, 1, { policy: dance.name, mode: 'clip', out: 4, fade: 0.5 });
+      await segment(page, 0, { policy: 'fastsac_g1_29dof.onnx', mode: 'command', cmd: '0.3,0,0', out: 2, fade: 0.5 });
+      await segment(page, 1, { policy: dance.name, mode: 'clip', out: 3, fade: 0.5 });
       await segment(page, 2, { policy: 'fastsac_g1_29dof.onnx', mode: 'command', cmd: '0.2,0,0', out: 3, fade: 0.5 });
       await page.waitForFunction(
         () => {
@@ -62,28 +63,29 @@ describe('composing policies on the timeline', { timeout: 600_000 }, () => {
       );
       await page.click('#restart');
       await page.click('#play');
-      // segments start at 0 (walk), 2.5 (dance), 6.0 (walk); the loop starts the walker again at 8.5 s
-      await atStep(page, 440);
+      // segments start at 0 (walk 2 s), 1.5 (dance 3 s), 4.0 (walk 3 s): both transitions are over at 4.5 s (step 225);
+      // the loop starts the first walker again at 6.5 s (step 325)
+      await atStep(page, 230);
       const s = await state(page);
       console.log('app-compose', JSON.stringify({ skills: s.skills, fallResets: s.fallResets, step: s.step }));
       expect(s.fallResets).toBe(0);
       expect(s.skills.names).toEqual([
         '1: fastsac_g1_29dof.onnx (steered)',
-        `2: ${dance.name} on G1_Take_102.bvh_60hz`,
+        `2: ${dance.name} on ${clip.name}`,
         '3: fastsac_g1_29dof.onnx (steered)',
       ]);
       const st = s.skills.stats;
-      expect(st.transitions).toBeGreaterThanOrEqual(2);
+      expect(st.transitions).toBe(2);
+      expect(s.skills.current).toBe(2);
       expect(st.maxJumpTransition).toBeGreaterThan(0);
       expect(st.maxJumpTransition).toBeLessThanOrEqual(st.maxJumpBound);
       expect(st.maxGapAtSwitch).toBeGreaterThan(st.maxJumpTransition);
       // the robot is upright and walked somewhere
       expect(s.robot.rootPos[2]).toBeGreaterThan(0.5);
 
-      // live: key 2 = the dance skill, with the same 0.5 s transition (the walker runs from 8.5 s to 11 s)
-      await atStep(page, 455);
+      // live: key 2 = the dance skill, with the same 0.5 s transition (the second walker runs until 6.5 s)
       const before = (await state(page)).skills;
-      expect(before.current).toBe(0);
+      expect(before.current).toBe(2);
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await page.keyboard.press('2');
       const pressed = (await state(page)).step;

@@ -52,6 +52,10 @@ export async function segmentClips(
 /** The timeline needs the skill driver: some 'policy' segment names its own policy or mode. */
 export const usesSkills = (tl: Timeline | null): boolean => !!tl?.segments.some((g) => g.driver === 'policy' && g.skill);
 
+/** The store's source names policy skills (a policy segment with its own policy / mode, or a policy layer). */
+export const storeUsesSkills = (s: { source: string; segments: SegmentSpec[]; layers: { policy?: unknown }[] }): boolean =>
+  s.source === 'timeline' ? s.segments.some((g) => g.driver === 'policy' && !!g.skill) : s.layers.some((l) => !!l.policy);
+
 /** Build the skill driver of a timeline: one skill per policy segment, all at one control rate. */
 export async function buildSkillDriver(
   engine: PhysicsEngine,

@@ -5,7 +5,7 @@
 // to the dance skill live, with the same transition. Bounded by control steps (the hook's step count).
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useApp, withApp, loadG1Dance, state, expectClean } from './app-server';
+import { useApp, withApp, g1DanceFiles, state, expectClean } from './app-server';
 
 const app = useApp();
 const WALKER = '../shared/assets/policies/holosoma-loco-g1/fastsac_g1_29dof.onnx';
@@ -36,12 +36,24 @@ async function segment(page: Page, i: number, o: { policy: string; mode: string;
 describe('composing policies on the timeline', { timeout: 600_000 }, () => {
   it('walker → 0.5 s → dance policy → 0.5 s → walker without a fall reset; jumps within the crossfade; key 2 switches live', async () => {
     await withApp(app, async (page, problems) => {
-      await loadG1Dance(page);
+      await page.setInputFiles('#file-input', g1DanceFiles());
+      await page.waitForFunction(
+        () => {
+          const s = (window as any).__mimic.getState();
+          return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
+        },
+        undefined,
+        { timeout: 240_000 },
+      );
       await page.setInputFiles('#file-input', [WALKER]);
-      await page.waitForFunction(() => {
-        const s = (window as any).__mimic.getState();
-        return s.policyId && s.assets.some((a: any) => a.name.startsWith('fastsac')) && !s.busy && s.driver === 'policy';
-      });
+      await page.waitForFunction(
+        () => {
+          const s = (window as any).__mimic.getState();
+          return s.policyId && s.assets.some((a: any) => a.name.startsWith('fastsac')) && !s.busy && s.driver === 'policy';
+        },
+        undefined,
+        { timeout: 240_000 },
+      );
       await page.click('#pause');
       await page.click('#tabbtn-timeline');
       const assets = (await state(page)).assets as { kind: string; name: string }[];

@@ -215,15 +215,17 @@ export class App implements LoadTarget {
         return;
       }
     }
-    const own = sim.engine
-      ? await segmentClips(
-          s.segments,
-          s.policyId,
-          model,
-          (id) => this.policyConfig(sim.engine!, id),
-          (e) => reportError(e, 'segment'),
-        )
-      : [];
+    // policy segments with their own motion (async only then: a plain timeline is rebuilt at once, as before)
+    const own =
+      sim.engine && storeUsesSkills(s)
+        ? await segmentClips(
+            s.segments,
+            s.policyId,
+            model,
+            (id) => this.policyConfig(sim.engine!, id),
+            (e) => reportError(e, 'segment'),
+          )
+        : [];
     const segs = s.segments
       .flatMap((g, i) => {
         const c = own[i] ?? clip(g.clipId);

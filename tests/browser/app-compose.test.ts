@@ -36,6 +36,7 @@ async function segment(page: Page, i: number, o: { policy: string; mode: string;
 describe('composing policies on the timeline', { timeout: 600_000 }, () => {
   it('walker → 0.5 s → dance policy → 0.5 s → walker without a fall reset; jumps within the crossfade; key 2 switches live', async () => {
     await withApp(app, async (page, problems) => {
+      page.setDefaultTimeout(180_000); // a loaded machine: clicks wait for a busy page (work is bounded by steps)
       await page.setInputFiles('#file-input', g1DanceFiles());
       await page.waitForFunction(
         () => {

@@ -122,7 +122,7 @@ export async function buildBlendDriver(
       const p = configOf(l.policy.id);
       const mode = p.cfg.embeddedReference ? 'embedded' : l.policy.commands ? 'command' : 'clip';
       const name = `layer ${k + 1}: ${p.name}`;
-      skills[k] = await buildSkill(model, engine, { mode, commands: l.policy.commands }, p, clipOf(l.clipId), 60, name);
+      skills[k] = await buildSkill(model, engine, { mode, commands: l.policy.commands }, p, clipOf(l.clipId), 20, name);
     }
     const lead = skills.find((x): x is Skill => x !== null);
     if (!lead) throw new Error('no policy layer in the blend');

@@ -15,7 +15,7 @@ export interface SwitchStats {
   /** largest |Δ target| of one joint between consecutive control steps, rad: inside transitions / elsewhere */
   maxJumpTransition: number;
   maxJumpSteady: number;
-  /** the largest per-step jump the crossfades allowed (see the file comment) */
+  /** the largest per-step jump the crossfades allowed (see the file comment; also the steps into and out of them) */
   maxJumpBound: number;
   /** largest gap between the two skills' targets when a transition started (what an instant switch jumps) */
   maxGapAtSwitch: number;
@@ -112,8 +112,15 @@ export class SkillSwitcher {
       await b.act();
       const w = (this.m + 1) / (this.nT + 1),
         dw = 1 / (this.nT + 1);
-      if (this.m === 0) st.maxGapAtSwitch = Math.max(st.maxGapAtSwitch, maxAbsDiff(a.targets, b.targets));
-      else
+      if (this.m === 0) {
+        st.maxGapAtSwitch = Math.max(st.maxGapAtSwitch, maxAbsDiff(a.targets, b.targets));
+        // from the last targets written (the outgoing skill's) to the first mix
+        if (this.hasPrev)
+          for (let j = 0; j < nj; j++) {
+            const bound = (1 - w) * Math.abs(a.targets[j] - this.prev[j]) + w * Math.abs(b.targets[j] - this.prev[j]);
+            st.maxJumpBound = Math.max(st.maxJumpBound, bound + 1e-6);
+          }
+      } else
         for (let j = 0; j < nj; j++) {
           const bound =
             (1 - w) * Math.abs(a.targets[j] - this.prevA[j]) +
@@ -130,6 +137,14 @@ export class SkillSwitcher {
       await b.act();
       this.wB.fill(1);
       mix([b], [this.wB], this.out);
+      if (this.justEnded && this.nT > 0) {
+        // the step after a transition: from the last mix (weight wl on b) to b alone
+        const wl = this.nT / (this.nT + 1);
+        for (let j = 0; j < nj; j++) {
+          const bound = wl * Math.abs(b.targets[j] - this.prevB[j]) + (1 - wl) * Math.abs(b.targets[j] - this.prevA[j]);
+          st.maxJumpBound = Math.max(st.maxJumpBound, bound + 1e-6);
+        }
+      }
     }
     this.engine.setGains(this.out.kp, this.out.kd, this.out.effort);
     this.engine.setTargets(this.out.targets);

@@ -24,6 +24,8 @@ import type { MotionClip } from '../core/motion/types';
 import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
 import type { LiveReference } from './live-reference';
+import { buildSkillDriver, segmentClips, storeUsesSkills, timelineStepDt, usesSkills } from './skills/timeline-skills';
+import { blendUsesPolicies, buildBlendDriver, updateBlendWeights } from './skills/blend-driver';
 
 /** What the app asks of the view: draw a new robot; the mouse push for this physics step (null: none). */
 export interface AppView {
@@ -36,6 +38,8 @@ const ASSIST_0_NOTE = 'assist 0: joint PD alone does not balance — the robot m
 export class App implements LoadTarget {
   readonly sim = new Sim();
   private timeline: Timeline | null = null;
+  /** fall resets so far (the robot put back on the reference after lying down) */
+  fallResets = 0;
   private robotGen = 0;
   private driverGen = 0;
   /** length of the timeline / blend source, s (the transport shows it unless the policy carries its own motion) */
@@ -57,7 +61,10 @@ export class App implements LoadTarget {
     const sim = this.sim;
     void import('../core/physics/index'); // start fetching the physics now; the first robot needs it
     sim.onError = (e) => reportError(e, 'simulation');
-    sim.onFallen = () => setStatus({ note: `fell at ${sim.time.toFixed(2)} s → reset to the reference` });
+    sim.onFallen = () => {
+      this.fallResets++;
+      setStatus({ note: `fell at ${sim.time.toFixed(2)} s → reset to the reference` });
+    };
     const skills = await registerBuiltins();
     for (const r of await loadRecords()) records.set(r.id, { ...r, builtin: false });
     refreshAssets();
@@ -224,9 +231,20 @@ export class App implements LoadTarget {
         return;
       }
     }
+    // policy segments with their own motion (async only then: a plain timeline is rebuilt at once, as before)
+    const own =
+      sim.engine && storeUsesSkills(s)
+        ? await segmentClips(
+            s.segments,
+            s.policyId,
+            model,
+            (id) => this.policyConfig(sim.engine!, id),
+            (e) => reportError(e, 'segment'),
+          )
+        : [];
     const segs = s.segments
-      .flatMap((g) => {
-        const c = clip(g.clipId);
+      .flatMap((g, i) => {
+        const c = own[i] ?? clip(g.clipId);
         return c
           ? [
               {
@@ -236,6 +254,7 @@ export class App implements LoadTarget {
                 out: Math.min(g.out, (c.nFrames - 1) / c.fps),
                 driver: g.driver,
                 crossfade: g.crossfade,
+                skill: g.skill,
               },
             ]
           : [];
@@ -243,7 +262,7 @@ export class App implements LoadTarget {
       .filter((g) => g.out > g.in);
     if (!segs.length) {
       const c = standClip(model, s.robotId === BUILTIN_ROBOT ? builtinRobotText : text(records.get(s.robotId)!.files[0].bytes));
-      segs.push({ id: 'stand', clip: c, in: 0, out: 2, driver: 'builtin', crossfade: 0 });
+      segs.push({ id: 'stand', clip: c, in: 0, out: 2, driver: 'builtin', crossfade: 0, skill: undefined });
     }
     const tl: Timeline = { jointNames: names, segments: segs, loop: s.loop };
     this.timeline = tl;
@@ -273,7 +292,7 @@ export class App implements LoadTarget {
   }
 
   /** The configured policy of the store's policy id, for this engine (throws a named error when it does not fit). */
-  private policyConfig(engine: PhysicsEngine, policyId: string): { cfg: PolicyConfig; bytes: Uint8Array; name: string } {
+  policyConfig(engine: PhysicsEngine, policyId: string): { cfg: PolicyConfig; bytes: Uint8Array; name: string } {
     const f = policyFiles(policyId);
     const name = base(f.onnx.path);
     const cfg = resolvePolicyConfig({
@@ -298,6 +317,14 @@ export class App implements LoadTarget {
     try {
       if (s.driver === 'builtin' && engine && sim.ref) {
         d = new BuiltinDriver(engine, sim.ref, sim.decimation, s.assist);
+      } else if (
+        s.driver === 'policy' &&
+        engine &&
+        sim.ref &&
+        (this.skillSource() || (s.source === 'blend' && blendUsesPolicies(s.layers)))
+      ) {
+        store.setState({ busy: 'loading skills…' });
+        d = await this.skillDriver(engine, sim.driver.kind !== 'replay');
       } else if (s.driver === 'policy' && engine && sim.ref) {
         if (!s.policyId) throw new Error('no policy loaded: load an .onnx (with its deploy.yaml) first');
         store.setState({ busy: 'loading policy…' });
@@ -338,6 +365,29 @@ export class App implements LoadTarget {
     }
   }
 
+  /** the timeline of policy skills, when the source is a timeline that names them */
+  private skillSource(): Timeline | null {
+    return store.getState().source === 'timeline' && usesSkills(this.timeline) ? this.timeline : null;
+  }
+
+  /** The driver of policy skills: the timeline's (skills/skill-driver.ts) or the blend's (skills/blend-driver.ts). */
+  private async skillDriver(engine: PhysicsEngine, takeOver: boolean): Promise<Driver> {
+    const s = store.getState(),
+      sim = this.sim,
+      configOf = (id: string) => this.policyConfig(engine, id);
+    const tl = this.skillSource();
+    const dt = tl ? timelineStepDt(tl, configOf, s.policyId) : null;
+    if (dt && Math.abs(dt - sim.dt) > 1e-9) {
+      sim.dt = dt;
+      sim.decimation = Math.round(dt / engine.options.dt);
+      sim.ref = null;
+      await this.rebuildSource();
+    }
+    if (tl && this.timeline)
+      return buildSkillDriver(engine, this.timeline, sim.dt, configOf, s.policyId, () => sim.ref?.nSteps ?? 0, takeOver);
+    return buildBlendDriver(engine, s.layers, configOf, (id) => clipOf(id, s.robotId), takeOver);
+  }
+
   private subscribe(): void {
     store.subscribe((s, p) => {
       rememberSelection(s, p);
@@ -354,10 +404,16 @@ export class App implements LoadTarget {
         return;
       }
       const srcChanged = s.segments !== p.segments || s.layers !== p.layers || s.source !== p.source || s.loop !== p.loop;
+      const skillsChanged =
+        s.driver === 'policy' &&
+        (storeUsesSkills(s) || storeUsesSkills(p)) &&
+        (s.source !== p.source || (s.source === 'timeline' ? s.segments !== p.segments : layersChanged(s, p)));
       if (srcChanged)
         void this.rebuildSource().then(() => {
           if (s.source !== p.source || s.segments.length !== p.segments.length) this.sim.seek(this.sim.time);
+          if (skillsChanged && s.driver === p.driver && s.policyId === p.policyId) void this.rebuildDriver();
         });
+      if (s.source === 'blend' && s.layers !== p.layers && !layersChanged(s, p)) updateBlendWeights(this.sim.driver, s.layers);
       const choice = s.driver === 'policy' && policyChoice(s) !== policyChoice(p) && policyChoice(s) !== this.runningPolicy;
       if (s.driver !== p.driver || s.policyId !== p.policyId || (s.obsMode !== p.obsMode && s.driver === 'policy') || choice)
         void this.rebuildDriver();
@@ -369,6 +425,10 @@ export class App implements LoadTarget {
     });
   }
 }
+
+/** the policy layers of the blend changed (not only weights or masks: those change live) */
+const layersChanged = (s: AppState, p: AppState): boolean => layerKey(s) !== layerKey(p);
+const layerKey = (s: AppState): string => JSON.stringify(s.layers.map((l) => [l.clipId, l.policy ?? null]));
 
 /** Drivers that take the mouse push in their physics sub-steps. */
 type PushFn = (engine: PhysicsEngine) => void;

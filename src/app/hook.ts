@@ -11,6 +11,7 @@ import type { PolicyConfig } from '../core/policy/config';
 import { skillChoice } from './panels/objects';
 import type { Steer } from './steer/steer';
 import { yawOf } from '../core/policy/heading';
+import { skillInfo } from './skills/timeline-skills';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
@@ -108,6 +109,9 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       steer: steer?.snapshot() ?? null,
       /** robot root yaw (rad, world; physics state), null in replay / before a robot */
       robotYaw: e && sim.driver.kind !== 'replay' ? yawOf(e.state.rootQuat) : null,
+      /** fall resets so far; the skill timeline (names, running one, transition jumps) when one drives */
+      fallResets: app.fallResets,
+      skills: skillInfo(sim.driver),
     };
   };
   window.__mimic = Object.freeze({ getState });

@@ -4,7 +4,7 @@
  * referenced here by id. Panels and the scene subscribe to this store.
  */
 import { createStore } from 'zustand/vanilla';
-import type { DriverKind } from '../core/motion/timeline';
+import type { DriverKind, SegmentSkill } from '../core/motion/timeline';
 import { fullMask, type PartMask } from '../core/motion/blend';
 import type { StartMode } from '../core/policy/start';
 
@@ -25,12 +25,16 @@ export interface SegmentSpec {
   out: number;
   driver: DriverKind;
   crossfade: number;
+  /** driver 'policy': its own policy / mode (absent: the global policy on the clip) */
+  skill?: SegmentSkill;
 }
 export interface LayerSpec {
   clipId: string;
   weight: number;
   mask: PartMask;
   speed: number;
+  /** a policy layer (asset id; its command for a locomotion policy): absent = the clip, played by PD */
+  policy?: { id: string; commands?: SegmentSkill['commands'] };
 }
 /** a message; the same message again raises its count (and moves it to the top) instead of adding a copy */
 export interface ErrorEntry {

@@ -1,9 +1,54 @@
-/** Blend tab: two or more clips live, with weights and per-body-part masks. */
-import { store, newLayer, type LayerSpec } from '../store';
+/**
+ * Blend tab: two or more clips live, with weights and per-body-part masks. A layer can be a policy (tracking the
+ * layer's clip, or steered by a command, e.g. legs from a walker): the robot is then driven by the blend of the
+ * policies' PD targets and gains per joint, the other layers' clips played by PD (skills/blend-driver.ts);
+ * weights and masks change live and smoothly.
+ */
+import { store, newLayer, reportError, type LayerSpec } from '../store';
 import { h, fmt } from '../dom';
 import { BODY_PARTS, type BodyPart } from '../../core/motion/blend';
+import { commandText, parseCommands } from '../skills/plan';
 
 const PART_LABEL: Record<BodyPart, string> = { root: 'root', legs: 'legs', torso: 'torso', leftArm: 'left arm', rightArm: 'right arm' };
+
+/** A layer's policy (none: its clip by PD) and, for a steered policy, its command ("vx,vy,wz" or "live"). */
+function layerPolicy(l: LayerSpec, i: number, policies: { id: string; name: string }[], set: (i: number, p: Partial<LayerSpec>) => void) {
+  const row = h(
+    'div',
+    { class: 'row' },
+    h('label', {}, 'driven by'),
+    h(
+      'select',
+      {
+        class: 'layer-policy',
+        onchange: (e: Event) => {
+          const id = (e.target as HTMLSelectElement).value;
+          set(i, { policy: id ? { id, commands: l.policy?.commands } : undefined });
+        },
+      },
+      h('option', { value: '', selected: !l.policy }, 'its clip, by PD'),
+      ...policies.map((p) => h('option', { value: p.id, selected: p.id === l.policy?.id }, p.name)),
+    ),
+  );
+  if (l.policy)
+    row.append(
+      h('input', {
+        type: 'text',
+        class: 'layer-cmd',
+        placeholder: 'command: vx,vy,wz / live (empty: tracks the clip)',
+        value: l.policy.commands ? commandText(l.policy.commands) : '',
+        onchange: (e: Event) => {
+          const v = (e.target as HTMLInputElement).value.trim();
+          try {
+            set(i, { policy: { id: l.policy!.id, commands: v ? parseCommands(v, `layer ${i + 1}`) : undefined } });
+          } catch (err) {
+            reportError(err, 'command');
+          }
+        },
+      }),
+    );
+  return row;
+}
 
 export function mountBlend(el: HTMLElement): void {
   const list = h('div', { id: 'layers' });
@@ -18,7 +63,14 @@ export function mountBlend(el: HTMLElement): void {
     },
     '+ Add layer',
   );
-  const use = h('button', { id: 'use-blend', onclick: () => store.setState({ source: 'blend' }) }, 'Drive the robot from this blend');
+  const use = h(
+    'button',
+    {
+      id: 'use-blend',
+      onclick: () => store.setState((s) => ({ source: 'blend', driver: s.layers.some((l) => l.policy) ? 'policy' : s.driver })),
+    },
+    'Drive the robot from this blend',
+  );
   el.append(
     h('h2', {}, 'Blend'),
     h(
@@ -37,7 +89,8 @@ export function mountBlend(el: HTMLElement): void {
     const s = store.getState();
     use.classList.toggle('on', s.source === 'blend');
     const clips = s.assets.filter((a) => a.kind === 'clip');
-    const k = s.layers.map((l) => l.clipId).join() + '|' + clips.map((c) => c.id).join();
+    const policies = s.assets.filter((a) => a.kind === 'policy');
+    const k = JSON.stringify(s.layers.map((l) => [l.clipId, l.policy ?? null])) + '|' + [...clips, ...policies].map((c) => c.id).join();
     if (k === key) return;
     key = k;
     addSel.replaceChildren(...clips.map((c) => h('option', { value: c.id }, c.name)));
@@ -57,6 +110,7 @@ export function mountBlend(el: HTMLElement): void {
             ),
             h('button', { title: 'Remove', onclick: () => store.setState((st) => ({ layers: st.layers.filter((_, q) => q !== i) })) }, '✕'),
           ),
+          layerPolicy(l, i, policies, set),
           h(
             'div',
             { class: 'row' },

@@ -1,10 +1,77 @@
-/** Timeline tab: segments (clip, in/out, driver, crossfade), add, remove, drag to reorder, loop the whole. */
-import { store, newSegment, type SegmentSpec } from '../store';
+/**
+ * Timeline tab: segments (clip, in/out, driver, crossfade), add, remove, drag to reorder, loop the whole. A policy
+ * segment picks its policy (default: the global one) and what it follows (its clip, its own motion, a command);
+ * keys 1..9 switch between the policy segments' skills live (skills/live.ts).
+ */
+import { store, newSegment, reportError, type SegmentSpec } from '../store';
 import { h, fmt } from '../dom';
 import type { App } from '../app';
-import type { DriverKind } from '../../core/motion/timeline';
+import type { DriverKind, SegmentSkill, SkillMode } from '../../core/motion/timeline';
+import { commandText, embeddedClip, parseCommands } from '../skills/plan';
+import { installSkillKeys } from '../skills/live';
+
+const MODES: [SkillMode, string][] = [
+  ['clip', 'its clip'],
+  ['embedded', 'its own motion'],
+  ['command', 'a command'],
+];
+
+/** The policy controls of a 'policy' segment: which policy, what it follows, the command. */
+function skillControls(g: SegmentSpec, i: number, app: App, update: (i: number, p: Partial<SegmentSpec>) => void): HTMLElement[] {
+  const policies = store.getState().assets.filter((a) => a.kind === 'policy');
+  const sk: SegmentSkill = g.skill ?? { mode: 'clip' };
+  const set = (p: Partial<SegmentSkill>) => {
+    const next = { ...sk, ...p };
+    if (!next.policyId) delete next.policyId;
+    update(i, { skill: next.mode === 'clip' && !next.policyId ? undefined : next });
+  };
+  const pick = (mode: SkillMode) => {
+    if (mode === 'command') return set({ mode, commands: sk.commands ?? [{ t: 0, vx: 0.4, vy: 0, wz: 0 }] });
+    set({ mode });
+    const id = sk.policyId ?? store.getState().policyId,
+      e = app.sim.engine;
+    if (mode === 'embedded' && id && e)
+      void Promise.resolve()
+        .then(() => embeddedClip(e.model, app.policyConfig(e, id)))
+        .then((c) => update(i, { in: 0, out: (c.nFrames - 1) / c.fps }))
+        .catch((err) => reportError(err, 'segment'));
+  };
+  const out: HTMLElement[] = [
+    h('span', {}, 'policy'),
+    h(
+      'select',
+      { class: 'seg-policy', onchange: (e: Event) => set({ policyId: (e.target as HTMLSelectElement).value || undefined }) },
+      h('option', { value: '', selected: !sk.policyId }, 'global policy'),
+      ...policies.map((p) => h('option', { value: p.id, selected: p.id === sk.policyId }, p.name)),
+    ),
+    h('span', {}, 'follows'),
+    h(
+      'select',
+      { class: 'seg-mode', onchange: (e: Event) => pick((e.target as HTMLSelectElement).value as SkillMode) },
+      ...MODES.map(([m, label]) => h('option', { value: m, selected: m === sk.mode }, label)),
+    ),
+  ];
+  if (sk.mode === 'command')
+    out.push(
+      h('span', { title: 'vx,vy,wz (m/s, rad/s, body frame) or t:vx,vy,wz; t:vx,vy,wz or live (steering)' }, 'command'),
+      h('input', {
+        type: 'text',
+        class: 'seg-cmd',
+        value: commandText(sk.commands),
+        onchange: (e: Event) => {
+          try {
+            set({ commands: parseCommands((e.target as HTMLInputElement).value, `segment ${i + 1}`) });
+          } catch (err) {
+            reportError(err, 'command');
+          }
+        },
+      }),
+    );
+  return out;
+}
 
 export function mountTimeline(el: HTMLElement, app: App): void {
+  installSkillKeys(app.sim);
   const list = h('div', { id: 'segments' });
   const addSel = h('select', { id: 'add-clip' });
   const add = h(
@@ -30,7 +97,7 @@ export function mountTimeline(el: HTMLElement, app: App): void {
     h(
       'div',
       { class: 'dim', style: 'font-size:12px;margin-bottom:6px' },
-      'Segments play in order; each next one is re-headed (yaw) and moved onto where the previous ends, and crossfaded over its transition. Drag ☰ to reorder.',
+      'Segments play in order; each next one is re-headed (yaw) and moved onto where the previous ends, and crossfaded over its transition. Drag ☰ to reorder. Policy segments: between two of them the PD targets and gains crossfade over the fade while both policies run; keys 1..9 switch to the n-th policy segment live.',
     ),
     list,
     h('div', { class: 'row' }, addSel, add),
@@ -126,6 +193,7 @@ export function mountTimeline(el: HTMLElement, app: App): void {
               { class: 'seg-driver', onchange: (e: Event) => update(i, { driver: (e.target as HTMLSelectElement).value as DriverKind }) },
               ...(['replay', 'builtin', 'policy'] as DriverKind[]).map((d) => h('option', { value: d, selected: d === g.driver }, d)),
             ),
+            ...(g.driver === 'policy' ? skillControls(g, i, app, update) : []),
           ),
         );
         return seg;
@@ -146,7 +214,8 @@ export function mountTimeline(el: HTMLElement, app: App): void {
       // a segment's driver takes over when the segment starts
       const s = store.getState();
       if (c && s.segments.length > 1 && s.segments[idx] && s.segments[idx].driver !== s.driver && s.playing) {
-        if (s.segments[idx].driver !== 'policy' || s.policyId) store.setState({ driver: s.segments[idx].driver });
+        if (s.segments[idx].driver !== 'policy' || s.policyId || s.segments[idx].skill?.policyId)
+          store.setState({ driver: s.segments[idx].driver });
       }
     }
   }, 100);

@@ -10,6 +10,20 @@ import { qMul, qNormalize, qSlerp, qYaw } from '../math';
 
 export type DriverKind = 'replay' | 'builtin' | 'policy';
 
+/**
+ * What a 'policy' segment runs (absent: the global policy tracking the segment's clip): a tracking policy on the
+ * segment's clip ('clip'), a tracking policy on its own embedded motion ('embedded': the segment's length is the
+ * probed embedded length), or a locomotion policy on a command track ('command'; 'live': a steering provider).
+ */
+export type SkillMode = 'clip' | 'embedded' | 'command';
+export interface SegmentSkill {
+  /** the loaded policy (asset id); absent: the global one */
+  policyId?: string;
+  mode: SkillMode;
+  /** mode 'command': times → body-frame [vx, vy, wz] (m/s, rad/s), or 'live' */
+  commands?: { t: number; vx: number; vy: number; wz: number }[] | 'live';
+}
+
 export interface TimelineSegment {
   id: string;
   clip: MotionClip;
@@ -19,6 +33,8 @@ export interface TimelineSegment {
   driver: DriverKind;
   /** crossfade from the previous segment into this one, s (ignored for the first unless the timeline loops) */
   crossfade: number;
+  /** driver 'policy': which policy and what it follows (absent: the global policy on the clip) */
+  skill?: SegmentSkill;
 }
 
 export interface Timeline {
@@ -135,7 +151,7 @@ function align(from: PoseOut, to: PoseOut): Planar {
 
 const layouts = new WeakMap<Timeline, { sig: string; layout: Layout }>();
 const signature = (tl: Timeline): string =>
-  tl.loop + '|' + tl.segments.map((s) => `${s.id}:${s.clip.name}:${s.in}:${s.out}:${s.crossfade}`).join('|');
+  tl.loop + '|' + tl.segments.map((s) => `${s.id}:${s.clip.name}:${s.clip.nFrames}:${s.in}:${s.out}:${s.crossfade}`).join('|');
 
 export function timelineLayout(tl: Timeline): Layout {
   const sig = signature(tl);
@@ -246,6 +262,23 @@ export function sampleTimeline(tl: Timeline, t: number, out: PoseOut): TimelineS
   const seg = dominant ? cur : prev;
   const p = dominant ? curPass : prevPass;
   return { segment: seg, driver: tl.segments[seg].driver, blend: w < 1 ? w : 0, pass: p };
+}
+
+/**
+ * The segment that has STARTED by timeline time t (its incoming crossfade included, unlike sampleTimeline's
+ * dominant segment), its loop pass, and t relative to its start, s. Policy switches begin where a segment starts.
+ */
+export function startedSegment(tl: Timeline, t: number): { index: number; pass: number; local: number } {
+  const n = tl.segments.length;
+  if (n === 0) throw new Error('startedSegment: empty timeline');
+  const L = timelineLayout(tl);
+  let pass = 0;
+  if (tl.loop && L.period > 0) pass = Math.max(0, Math.floor(t / L.period));
+  else t = Math.min(Math.max(t, 0), L.total);
+  const tp = t - pass * L.period;
+  let i = n - 1;
+  while (i > 0 && L.starts[i] > tp) i--;
+  return { index: i, pass, local: tp - L.starts[i] };
 }
 
 /** A segment covering a whole clip. */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { METRIC_SETS } from '../../src/core/evaluation/metrics/index';
 import { cli } from '../unit/eval-cli-inproc';
 import { DANCE, expectClean, loadG1Dance, useApp, withApp } from './app-server';
 
@@ -42,7 +43,34 @@ async function setField(page: Page, sel: string, value: string): Promise<void> {
 const data = async (page: Page, sel: string, key: string): Promise<any> =>
   JSON.parse((await page.locator(sel).getAttribute(`data-${key}`)) ?? 'null');
 
-describe('Evaluate panel: a folder of clips (built app, in Chromium)', { timeout: 240_000 }, () => {
+/** The report in its own page: screenshots (test-results/eval-panel-report-*.png); every set's source and every
+ *  metric's definition is shown (rendered text, not just present in the markup). */
+async function reportShots(page: Page, html: string): Promise<void> {
+  const p = await page.context().newPage();
+  try {
+    await p.setViewportSize({ width: 1400, height: 1000 });
+    await p.setContent(html);
+    await p.screenshot({ path: 'test-results/eval-panel-report-top.png' });
+    const defs = p.locator('#definitions');
+    const box = (await defs.boundingBox())!;
+    expect(box.height).toBeGreaterThan(200);
+    await p.screenshot({ path: 'test-results/eval-panel-report-definitions.png', fullPage: true, clip: box });
+    const text = await defs.innerText();
+    for (const d of METRIC_SETS) {
+      expect(text).toContain(`Source: ${d.source}`);
+      for (const m of d.metrics) expect(text).toContain(m.formula);
+    }
+    // the summary points to the definitions, and its headers carry each formula
+    expect(await p.locator('h2:has-text("Summary") + table + p').innerText()).toMatch(
+      /see the last section, Metric definitions and sources/,
+    );
+    expect(await p.locator('th[title^="mpjpe_root_rel_m: "]').count()).toBe(1);
+  } finally {
+    await p.close();
+  }
+}
+
+describe('Evaluate panel: a folder of clips (built app, in Chromium)', { timeout: 420_000 }, () => {
   it('runs every clip of a picked folder with episode progress; table, failed list, aggregates; one clip equals the CLI', async () => {
     const dir = clipFolder();
     await withApp(
@@ -123,6 +151,7 @@ describe('Evaluate panel: a folder of clips (built app, in Chromium)', { timeout
         for (const c of ['a_start_60hz.csv', 'b_middle_60hz.csv', 'c_float_60hz.csv']) expect(html).toContain(c);
         expect(html).toMatch(/Failed episodes \(1\)/);
         expect(await page.locator('#eval-downloads button', { hasText: 'failed.txt' }).isEnabled()).toBe(true);
+        await reportShots(page, html!);
 
         // the CLI on the same file with the same settings: the same numbers for that clip
         const r = await cli(

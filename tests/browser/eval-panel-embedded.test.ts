@@ -54,6 +54,20 @@ describe('Evaluate panel: an embedded-reference policy (built app, in Chromium)'
       await page.click('#pause');
       await page.click('#tabbtn-evaluate');
       await page.waitForSelector('#eval-run', { state: 'visible', timeout: 30_000 });
+      // a drop on the panel's zone is the panel's own (the app does not load the files); Clear goes back to no clips
+      const assets = (await state(page)).assets.length;
+      const dt = await page.evaluateHandle(() => {
+        const d = new DataTransfer();
+        d.items.add(new File(['0,0,0.78,0,0,0,1\n'], 'one_60hz.csv'));
+        d.items.add(new File(['not a clip'], 'notes.txt'));
+        return d;
+      });
+      await page.dispatchEvent('#eval-drop', 'drop', { dataTransfer: dt });
+      await expect.poll(() => page.locator('#eval-clip-files').getAttribute('data-count')).toBe('2');
+      expect((await state(page)).assets.length).toBe(assets);
+      expect(await page.locator('#drop-hint').isHidden()).toBe(true);
+      await page.click('#eval-clip-clear');
+      expect(await page.locator('#eval-clip-files').getAttribute('data-count')).toBe('0');
       await page.selectOption('#eval-scenario', 'nominal');
       await page.selectOption('#eval-engine', 'rapier');
       await setField(page, '#eval-episodes', '1');

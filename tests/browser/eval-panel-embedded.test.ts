@@ -36,7 +36,7 @@ async function setField(page: Page, sel: string, value: string): Promise<void> {
   await page.locator(sel).press('Tab');
 }
 
-describe('Evaluate panel: an embedded-reference policy (built app, in Chromium)', { timeout: 420_000 }, () => {
+describe('Evaluate panel: an embedded-reference policy (built app, in Chromium)', { timeout: 600_000 }, () => {
   it("runs on the policy's own reference: the report names it and the episode ends at its probed length", async () => {
     await withApp(app, async (page, problems) => {
       const onnx = embeddedExport(FRAMES, true, beyondMimicMeta());

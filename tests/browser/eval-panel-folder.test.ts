@@ -70,7 +70,7 @@ async function reportShots(page: Page, html: string): Promise<void> {
   }
 }
 
-describe('Evaluate panel: a folder of clips (built app, in Chromium)', { timeout: 420_000 }, () => {
+describe('Evaluate panel: a folder of clips (built app, in Chromium)', { timeout: 600_000 }, () => {
   it('runs every clip of a picked folder with episode progress; table, failed list, aggregates; one clip equals the CLI', async () => {
     const dir = clipFolder();
     await withApp(
@@ -152,6 +152,10 @@ describe('Evaluate panel: a folder of clips (built app, in Chromium)', { timeout
         expect(html).toMatch(/Failed episodes \(1\)/);
         expect(await page.locator('#eval-downloads button', { hasText: 'failed.txt' }).isEnabled()).toBe(true);
         await reportShots(page, html!);
+        // the panel as a user sees it (looked at: test-results/eval-panel-*.png)
+        await page.locator('#eval-drop').screenshot({ path: 'test-results/eval-panel-drop.png' });
+        await page.locator('#eval-count').screenshot({ path: 'test-results/eval-panel-progress.png' });
+        await page.locator('#eval-dataset').screenshot({ path: 'test-results/eval-panel-dataset.png' });
 
         // the CLI on the same file with the same settings: the same numbers for that clip
         const r = await cli(

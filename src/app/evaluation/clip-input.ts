@@ -35,6 +35,7 @@ export function clipInput(): ClipInput {
   const folder = el('input', { id: 'eval-clip-folder', type: 'file', multiple: true });
   folder.webkitdirectory = true;
   const single = el('input', { id: 'eval-clip-pick', type: 'file', multiple: true });
+  folder.hidden = single.hidden = true; // opened by the buttons below
   const clear = el('button', { id: 'eval-clip-clear', textContent: 'Clear', disabled: true });
   const set = (list: RawFile[], from: string) => {
     files = list;
@@ -57,10 +58,13 @@ export function clipInput(): ClipInput {
     ' (or several files) to evaluate each, like ',
     el('code', { textContent: '--motion DIR' }),
     el('br'),
-    el('label', {}, 'folder ', folder),
-    el('label', {}, 'files ', single),
+    el('button', { textContent: 'Pick a folder…', onclick: () => folder.click() }),
+    ' ',
+    el('button', { textContent: 'Pick files…', onclick: () => single.click() }),
     ' ',
     clear,
+    folder,
+    single,
     summary,
     note,
   );

@@ -108,7 +108,7 @@ function aggregates(r: EvalResult): HTMLElement {
   );
   box.append(
     el('div', { textContent: `${d.clips} clip(s) · every episode successful on ${d.clips_succeeded}/${d.clips} = ${rate}` }),
-    table,
+    el('div', { className: 'eval-scroll' }, table),
   );
   return box;
 }

@@ -57,9 +57,9 @@ function download(name: string, text: string, type: string): void {
 
 const CSS =
   '.eval-drop{border:1px dashed var(--line);border-radius:4px;padding:6px;margin:4px 0}.eval-drop.over{border-color:var(--text)}' +
-  '.eval-drop label{margin-right:8px}.eval-drop input[type=file]{max-width:11em}.eval-scroll{overflow-x:auto;max-width:100%}' +
+  '.eval-scroll{overflow-x:auto;max-width:100%}' +
   '.eval-table{border-collapse:collapse;font-size:11px;margin:4px 0}.eval-table td,.eval-table th{border:1px solid var(--line);padding:1px 4px;text-align:right}' +
-  '.eval-table th{cursor:pointer}.eval-table td:first-child{text-align:left;max-width:14em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}' +
+  '.eval-table th{cursor:pointer}.eval-table td:nth-child(3){white-space:nowrap}.eval-table th:first-child,.eval-table td:first-child{text-align:left;max-width:14em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}' +
   '.eval-table tr.failed td{color:#f08080}#eval-failed{font-size:11px;padding-left:18px;margin:2px 0}';
 
 /** The settings part of the panel: scenario, engine, episodes, envs, workers, seconds, assist, start. */

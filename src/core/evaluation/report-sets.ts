@@ -11,7 +11,7 @@ import type { EvalResult } from './types';
 const ci = (s: { mean: number; ci95: [number, number]; n: number; missing: number } | undefined, d = 4): string =>
   !s || !s.n
     ? `–${s?.missing ? `<br><small>${s.missing} null</small>` : ''}`
-    : `${fmt(s.mean, d)}<br><small>[${fmt(s.ci95[0], d)}, ${fmt(s.ci95[1], d)}]${s.missing ? ` · ${s.missing} null` : ''}</small>`;
+    : `${fmt(s.mean, d)}<br><small>${s.n < 2 ? 'n = 1' : `[${fmt(s.ci95[0], d)}, ${fmt(s.ci95[1], d)}]`}${s.missing ? ` · ${s.missing} null` : ''}</small>`;
 
 /** Every set's definition: name, source, success criterion and each metric's formula and unit. */
 export function definitionsHtml(): string {

@@ -19,7 +19,7 @@ export const METRIC_LABELS: Record<ScalarMetric, [string, string]> = {
   joint_pos_rmse_rad: ['Joint position RMSE', 'rad'],
   joint_vel_rmse_rad_s: ['Joint velocity RMSE', 'rad/s'],
   mpjpe_m: ['Body position error (MPJPE, global)', 'm'],
-  mpjpe_root_rel_m: ['Body position error (root-relative)', 'm'],
+  mpjpe_root_rel_m: ['Body position error (root frame)', 'm'],
   mean_anchor_pos_err_m: ['Anchor position error', 'm'],
   anchor_ori_err_rad: ['Anchor orientation error', 'rad'],
   ee_pos_err_m: ['End-effector position error', 'm'],
@@ -129,6 +129,23 @@ export function summaryCsv(r: EvalResult): string {
 
 const uniq = <T>(xs: T[]): T[] => [...new Set(xs)];
 
+/** A rate as a whole percentage. */
+const pct = (x: number | null | undefined): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : `${Math.round(x * 100)}%`;
+
+/** A mean with its 95 % half-width; no interval from one value, a dash without any. */
+function meanCell(s: { mean: number; ci95: [number, number]; n: number; missing: number }): string {
+  if (!s.n) return `–${s.missing ? `<br><small>${s.missing} null</small>` : ''}`;
+  const half = s.n < 2 ? 'n = 1' : `±${fmt((s.ci95[1] - s.ci95[0]) / 2, 3)}`;
+  return `${fmt(s.mean, 4)}<br><small>${half}${s.missing ? ` · ${s.missing} null` : ''}</small>`;
+}
+
+/** The definition of one of our scalar metrics (the 'own' set's formula), for the summary's header tooltips. */
+const definitionOf = (k: ScalarMetric): string => {
+  const m = METRIC_SETS.find((d) => d.id === 'own')?.metrics.find((x) => x.key === k);
+  return m ? `${k}: ${m.formula}` : k;
+};
+
 /** Self-contained HTML report. */
 /** The reference warnings (motion/diagnose.ts) of each clip or embedded reference, once per clip. */
 function warningsHtml(r: EvalResult): string {
@@ -139,14 +156,14 @@ function warningsHtml(r: EvalResult): string {
     seen.add(g.clip);
     for (const w of g.reference_warnings ?? []) {
       rows.push(
-        `<tr class="f"><td>${esc(g.clip)}</td><td><code>${esc(w.code)}</code></td><td>${esc(w.frames.join(', '))}${w.count > w.frames.length ? ' …' : ''}</td><td>${esc(w.message)}</td></tr>`,
+        `<tr class="f"><td>${esc(g.clip)}</td><td><code>${esc(w.code)}</code></td><td>${w.frames.length ? esc(w.frames.join(', ')) : 'whole clip'}${w.count > w.frames.length && w.frames.length ? ' …' : ''}</td><td>${esc(w.message)}</td></tr>`,
       );
     }
   }
   return (
     `<h2>Reference warnings (${rows.length})</h2>` +
     (rows.length
-      ? `<table><tr><th>clip</th><th>code</th><th>frames</th><th>what</th></tr>${rows.join('')}</table>`
+      ? `<table class="def"><tr><th>clip</th><th>code</th><th>frames</th><th>what</th></tr>${rows.join('')}</table>`
       : '<p class="m">none: every reference passed the checks (jumps, floor, joint limits, quaternions, rate)</p>')
   );
 }
@@ -180,18 +197,18 @@ export function toHtml(r: EvalResult, title = 'Evaluation report'): string {
   ];
   parts.push(
     '<h2>Summary</h2><table><tr><th>variant</th><th>clip</th><th>scenario</th><th>success</th>' +
-      sumCols.map((k) => `<th>${esc(METRIC_LABELS[k][0])}<br><small>${esc(METRIC_LABELS[k][1])}</small></th>`).join('') +
+      sumCols
+        .map((k) => `<th title="${esc(definitionOf(k))}">${esc(METRIC_LABELS[k][0])}<br><small>${esc(METRIC_LABELS[k][1])}</small></th>`)
+        .join('') +
       '</tr>',
   );
   for (const g of r.groups) {
     const a = g.aggregate;
     parts.push(
       `<tr><td>${esc(g.variant)}</td><td>${esc(g.clip)}</td><td>${esc(g.scenario)} <small>seed ${g.seed}</small></td>` +
-        `<td>${a.successes}/${a.episodes} = ${fmt(a.success_rate * 100, 0)}%<br><small>[${fmt(a.success_ci95[0] * 100, 0)}, ${fmt(a.success_ci95[1] * 100, 0)}]</small>` +
+        `<td>${a.successes}/${a.episodes} = ${pct(a.success_rate)}<br><small>[${pct(a.success_ci95[0])}, ${pct(a.success_ci95[1])}]</small>` +
         `${a.invalid ? `<br><b class="inv">${a.invalid} invalid</b>` : ''}</td>` +
-        sumCols
-          .map((k) => `<td>${fmt(a.stats[k].mean, 4)}<br><small>±${fmt((a.stats[k].ci95[1] - a.stats[k].ci95[0]) / 2, 3)}</small></td>`)
-          .join('') +
+        sumCols.map((k) => `<td>${meanCell(a.stats[k])}</td>`).join('') +
         '</tr>',
     );
   }
@@ -199,7 +216,8 @@ export function toHtml(r: EvalResult, title = 'Evaluation report'): string {
     '</table><p class="m">Means over episodes with 95% intervals (Student t; success rate: Wilson). Success = no termination over the ' +
       'evaluated time (BeyondMimic: anchor height error &gt; 0.25 m, anchor orientation (projected gravity z) difference &gt; 0.8, ' +
       'end-effector height error &gt; 0.25 m) and a valid episode (finite actions and metrics, at least one scored step). ' +
-      'Null metrics (could not be computed) are left out of the means and counted.</p>',
+      'Null metrics (could not be computed) are left out of the means and counted; one episode has no interval (n = 1). ' +
+      'Each column&#39;s formula: hover its header, or see the last section, <b>Metric definitions and sources</b>.</p>',
   );
   parts.push(terrainHtml(r)); // success against terrain difficulty (issue 16)
   parts.push(warningsHtml(r));
@@ -307,11 +325,11 @@ export function toHtml(r: EvalResult, title = 'Evaluation report'): string {
     }
   }
   parts.push('</table>');
-  parts.push(definitionsHtml());
+  parts.push(`<section id="definitions">${definitionsHtml()}</section>`);
   const css =
     `body{background:#121418;color:#ddd;font:13px/1.4 system-ui,sans-serif;margin:16px}h1{font-size:20px}h2{font-size:16px;margin-top:24px;border-bottom:1px solid #333}` +
     `table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #333;padding:3px 6px;text-align:right}th{background:#1d2128}td:nth-child(-n+3){text-align:left}` +
-    `tr.f td{color:#f08080}.inv{color:#ff5050}table.def td{text-align:left}code{color:#cde}small{color:#999}.m{color:#aaa}` +
+    `tr.f td{color:#f08080}.inv{color:#ff5050}table.def td,table.def th{text-align:left}th:nth-child(-n+3){text-align:left}.sorter td:nth-child(n+2),.sorter th:nth-child(n+2){text-align:right}code{color:#cde}small{color:#999}.m{color:#aaa}` +
     CHART_CSS;
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title><style>${css}</style></head><body>${parts.join('\n')}</body></html>\n`;
 }

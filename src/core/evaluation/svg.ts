@@ -8,7 +8,7 @@ export function fmt(x: number | null | undefined, digits = 3): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
   const a = Math.abs(x);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(2);
-  return x.toFixed(a >= 100 ? 1 : digits);
+  return x.toFixed(a >= 100 ? Math.min(1, digits) : digits); // never more decimals than asked (100 %, not 100.0 %)
 }
 
 function niceMax(v: number): number {

@@ -240,7 +240,7 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
       },
       {
         stopOnTermination: opts.stopOnTermination,
-        onTermination: (e, k, t) => terms.push({ step: k, reason: t.reason, env: e }),
+        onTermination: (e, k, t) => terms.push({ step: k, reason: t.reason as TerminationReason, env: e }),
         onStep: rep.report,
       },
     );

@@ -239,7 +239,8 @@ export function parseArgs(argv: string[]): CliOptions {
     }
   }
   if (!o.robot) throw new UsageError('--robot is required');
-  if (!o.policies.length && (!o.driver || o.driver === 'policy')) throw new UsageError('--policy is required (or --driver reference|zero)');
+  if (!o.policies.length && (!o.driver || o.driver === 'policy') && !o.scenarios.length)
+    throw new UsageError('--policy is required (or --driver reference|zero, or a --scenario with skills)');
   if (!o.engines.length) o.engines.push('rapier');
   return o;
 }

@@ -5,7 +5,6 @@
  * reports per segment: joint and anchor error of tracking segments, seconds survived, the transition's largest
  * joint-target jump; per blended skill its tracking error. JSON with --json, else one line per segment.
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fail } from '../core/errors';
 import type { RobotModel } from '../core/model/types';
@@ -17,24 +16,17 @@ import { bodyParts, runBlend, SmoothWeights } from '../core/policy/blend';
 import { runComposition, type CompositionResult } from '../core/policy/compose';
 import { makeEngine, type EngineName } from '../core/policy/locomotion';
 import { clipSkill, policySkill, type Skill } from '../core/policy/skills';
-import { readClip, readPolicy, readRobot, readScenario, type CliOptions } from './eval-args';
+import { readClip, readPolicy, readRobot, readScenario, scenarioJsons, type CliOptions } from './eval-args';
 
 /** The skill plan of the first --scenario file with `skills` or `blend`, and the first other one as perturbations. */
 export function skillPlan(o: CliOptions): { plan: SkillPlan; dir: string; scenario: Scenario } | null {
-  let found: { plan: SkillPlan; dir: string } | null = null,
-    scenario: Scenario | null = null;
-  for (const path of o.scenarios) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
-    } catch {
-      continue; // the scenario parser names JSON errors
-    }
+  for (const { path, json } of scenarioJsons(o)) {
     const plan = skillPlanOf(json, basename(path));
-    if (plan && !found) found = { plan, dir: dirname(path) };
-    else if (!plan && !scenario) scenario = readScenario(path, o.seed);
+    if (!plan) continue;
+    const other = o.scenarios.find((p) => p !== path);
+    return { plan, dir: dirname(path), scenario: other ? readScenario(other, o.seed) : nominalScenario(o.seed ?? 0) };
   }
-  return found && { ...found, scenario: scenario ?? nominalScenario(o.seed ?? 0) };
+  return null;
 }
 
 const at = (dir: string, p: string) => (isAbsolute(p) ? p : join(dir, p));

@@ -33,7 +33,7 @@ async function playSteps(page: Page, steps: number): Promise<{ end: MimicState; 
 
 // SwiftShader runs WebGPU on the CPU: the work is kept small (75 + 10 + 25 control steps) and every wait counts
 // control steps, so a loaded 2-core machine makes it slower, not failing; the time-out leaves room for that.
-describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeout: 420_000 }, () => {
+describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeout: 600_000 }, () => {
   it('forced GPU: the dance policy tracks with WebGPU observations; switched to CPU it keeps playing', async () => {
     const ctx = await app.browser.newContext({ viewport: { width: 1200, height: 760 } });
     const t0 = Date.now();
@@ -46,11 +46,11 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       page.on('request', (r) => {
         if (!r.url().startsWith(app.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url());
       });
-      await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
-      await waitReady(page, 90_000);
+      await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 180_000 });
+      await waitReady(page, 180_000);
       phase('app ready');
       // the start-up probe ends (answer or time-out) with a reason, never "probing" forever
-      await page.waitForFunction(() => (window as any).__mimic.getState().status.obsBackend !== 'probing', undefined, { timeout: 30_000 });
+      await page.waitForFunction(() => (window as any).__mimic.getState().status.obsBackend !== 'probing', undefined, { timeout: 180_000 });
       const probe = (await state(page)).status;
       console.log(`start-up probe: ${probe.obsBackend} — ${probe.obsReason}`);
       // the measured numbers, or (on a machine too loaded to finish the measurement in time) the time-out
@@ -67,7 +67,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
           return s.driver === 'policy' && s.robotName !== 'humanoid29' && !s.busy && s.backend !== null;
         },
         undefined,
-        { timeout: 90_000 },
+        { timeout: 180_000 },
       );
 
       phase('G1 + dance policy loaded');
@@ -78,7 +78,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
           return s.backend === 'gpu' && !s.busy;
         },
         undefined,
-        { timeout: 90_000 },
+        { timeout: 180_000 },
       );
       phase('switched to GPU');
       const g0 = await state(page);
@@ -90,7 +90,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
 
       // the dance barely moves in its first 2 s: start at 2.5 s
       await page.locator('#scrub').fill(String(2.5 / g0.status.duration));
-      await page.waitForFunction(() => (window as any).__mimic.getState().time >= 2.4, undefined, { timeout: 60_000 });
+      await page.waitForFunction(() => (window as any).__mimic.getState().time >= 2.4, undefined, { timeout: 180_000 });
       const start = await state(page);
       const { end: g1, errs } = await playSteps(page, 75);
       phase('played 75 control steps on the GPU');
@@ -110,7 +110,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       // device lost: the CPU path drives while the builder and the WebGPU session are rebuilt on a new device
       expect(await page.evaluate(() => (window as any).__mimicDebug.loseGpuDevice())).toBe(true);
       await page
-        .waitForFunction(() => /device restored/.test((window as any).__mimic.getState().status.obsReason), undefined, { timeout: 90_000 })
+        .waitForFunction(() => /device restored/.test((window as any).__mimic.getState().status.obsReason), undefined, { timeout: 180_000 })
         .catch(async (e) => {
           console.log('after the loss:', JSON.stringify((await state(page)).status));
           throw e;
@@ -132,7 +132,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
           return s.backend === 'cpu' && s.driver === 'policy' && !s.busy;
         },
         undefined,
-        { timeout: 60_000 },
+        { timeout: 180_000 },
       );
       phase('switched to CPU');
       const c0 = await state(page);

@@ -44,9 +44,12 @@ import { samplePerturbation, type EpisodePerturbation, type Scenario } from './s
 
 export type { DriverKind, EpisodeDriver, PreparedDriver } from './drivers';
 
-/** The velocity command of env e at time t (locomotion policies): the command provider the loop calls each control step. */
+/**
+ * The velocity command [vx, vy, wz] of env e at time t (locomotion policies), called by the loop once per control
+ * step before the policy acts, with the state it acts on (a feedback provider, e.g. heading hold, reads it).
+ */
 export interface CommandProvider {
-  at(e: number, t: number): ArrayLike<number>;
+  at(e: number, t: number, state: BatchState): ArrayLike<number>;
 }
 
 export interface EpisodesSpec extends DriverInputs {
@@ -295,7 +298,7 @@ function steer(L: LoopState, k: number): void {
     ctl = L.p.policy;
   if (!c || !ctl) return;
   const t = (L.p.firstStep + k) * ctl.config.stepDt;
-  for (let e = 0; e < L.alive.length; e++) ctl.ctx.command.set(c.at(e, t), e * 3);
+  for (let e = 0; e < L.alive.length; e++) ctl.ctx.command.set(c.at(e, t, L.s.raw.state), e * 3);
 }
 
 /** The driver the spec asks for, and its end rule. */

@@ -246,7 +246,8 @@ export function parseArgs(argv: string[]): CliOptions {
     }
   }
   if (!o.robot) throw new UsageError('--robot is required');
-  if (!o.policies.length && (!o.driver || o.driver === 'policy')) throw new UsageError('--policy is required (or --driver reference|zero)');
+  if (!o.policies.length && (!o.driver || o.driver === 'policy') && !o.scenarios.length)
+    throw new UsageError('--policy is required (or --driver reference|zero, or a --scenario with skills)');
   if (!o.engines.length) o.engines.push('rapier');
   return o;
 }
@@ -343,6 +344,18 @@ export function readScenario(path: string, seed?: number): Scenario {
 }
 
 export const defaultScenario = (seed?: number): Scenario => nominalScenario(seed ?? 0);
+
+/** The --scenario files that are JSON objects, with their paths (the scenario parser names the others' errors). */
+export function scenarioJsons(o: CliOptions): { path: string; json: Record<string, unknown> }[] {
+  return o.scenarios.flatMap((path) => {
+    try {
+      const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
+      return json && typeof json === 'object' ? [{ path, json: json as Record<string, unknown> }] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 
 /** Variants: policies × engines × solver iterations × gain scales, labelled by what differs. */
 export function variantsOf(o: CliOptions, policies: PolicySource[]): EvalVariant[] {

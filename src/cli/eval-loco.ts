@@ -6,14 +6,13 @@
  * yaw_rate_err_rad_s and the command clamps. `--heading-hold` (or a track whose keys carry `heading`) holds the
  * heading closed loop (core/policy/heading.ts) and adds heading_end_err_rad (end yaw − the last heading target).
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { MimicError } from '../core/errors';
 import { loadRobotSource } from '../core/evaluation/setup';
 import { CommandTrack, parseCommandArg, parseCommandTrack } from '../core/policy/commands';
 import { wrapAngle } from '../core/policy/heading';
 import { runLocomotion, type LocomotionOptions, type LocomotionResult } from '../core/policy/locomotion';
-import { readPolicy, readRobot, type CliOptions } from './eval-args';
+import { readPolicy, readRobot, scenarioJsons, type CliOptions } from './eval-args';
 
 /** The command track the options ask for: --command, or the first --scenario file with `commands`; else null. */
 export function locoTrack(o: CliOptions): CommandTrack | null {
@@ -31,18 +30,8 @@ export const followHeading: LocomotionOptions['onStep'] = (_t, ctl) => {
 
 function commandTrackOf(o: CliOptions): CommandTrack | null {
   if (o.command) return CommandTrack.constant(parseCommandArg(o.command));
-  for (const path of o.scenarios) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
-    } catch {
-      continue;
-    } // the scenario parser names JSON errors
-    if (json && typeof json === 'object' && 'commands' in json) {
-      const j = json as { commands: unknown; interp?: unknown };
-      return parseCommandTrack(j.commands, basename(path), j.interp ?? 'linear');
-    }
-  }
+  const found = scenarioJsons(o).find((s) => 'commands' in s.json);
+  if (found) return parseCommandTrack(found.json.commands, basename(found.path), found.json.interp ?? 'linear');
   return null;
 }
 

@@ -37,6 +37,7 @@ import {
 } from './eval-args';
 import { createNodePool } from './pool';
 import { locoTrack, runLocoCli } from './eval-loco';
+import { runSkillsCli, skillPlan } from './eval-skills';
 
 function progressBar(quiet: boolean): (p: RunProgress) => void {
   if (quiet) return () => {};
@@ -198,8 +199,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  const skills = skillPlan(o);
+  if (skills) return runSkillsCli(o, skills);
   const loco = locoTrack(o);
   if (loco) return runLocoCli(o, loco);
+  if (!o.policies.length && (!o.driver || o.driver === 'policy')) {
+    process.stderr.write(`error: --policy is required (or --driver reference|zero, or a --scenario with skills)\n${USAGE}\n`);
+    return 2;
+  }
   const plan = buildPlan(o);
   const single =
     !o.scenarios.length &&

@@ -5,11 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseMotionCsv } from '../../src/core/motion/csv';
-import { loadPolicyConfig } from '../../src/core/evaluation/setup';
 import { bodyParts, runBlend, SmoothWeights } from '../../src/core/policy/blend';
-import { makeEngine } from '../../src/core/policy/locomotion';
 import { clipSkill, type Skill } from '../../src/core/policy/skills';
-import { locoPolicy, releaseAll, robots, walkSkill } from './loco-helpers';
+import { g1WalkerRig, releaseAll, robots } from './loco-helpers';
 
 const g1 = robots.g1,
   t1 = robots.t1;
@@ -46,22 +44,10 @@ describe('body parts from the tree', () => {
 describe('blending: walker legs + waving arms', () => {
   for (const eng of ['mujoco', 'rapier'] as const)
     it(`G1 on ${eng}: 20 s at 0.5 m/s, no fall; arm tracking error reported`, async () => {
-      const walker = locoPolicy('g1', 'fastsac'),
-        cfg = loadPolicyConfig(walker, g1);
-      const engine = await makeEngine(g1, eng, cfg, []);
+      const { engine, config: cfg, walk } = await g1WalkerRig(eng);
       const skills: Skill[] = [];
       try {
-        skills.push(
-          await walkSkill({
-            model: g1,
-            engine,
-            policy: walker,
-            config: cfg,
-            vx: 0.5,
-            seconds: 20,
-            name: 'walker',
-          }),
-        );
+        skills.push(await walk(0.5, 20, 'walker'));
         skills.push(clipSkill(g1, wave(), cfg.stepDt, cfg.decimation));
         const parts = bodyParts(g1),
           w = new SmoothWeights(2, g1.joints.length, 1);

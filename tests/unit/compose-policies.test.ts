@@ -8,7 +8,7 @@ import { runComposition } from '../../src/core/policy/compose';
 import { makeEngine } from '../../src/core/policy/locomotion';
 import { loadPolicyConfig } from '../../src/core/evaluation/setup';
 import { checkRates, policySkill, type Skill } from '../../src/core/policy/skills';
-import { locoPolicy, releaseAll, robots, walkSkill } from './loco-helpers';
+import { g1WalkerRig, locoPolicy, releaseAll, robots } from './loco-helpers';
 import { danceClip, dancePolicy } from './policy-fixture';
 
 const g1 = robots.g1;
@@ -16,36 +16,14 @@ const g1 = robots.g1;
 describe('composing policies: walk → dance → walk', () => {
   for (const eng of ['mujoco', 'rapier'] as const)
     it(`G1 on ${eng}: no fall; transition jumps within the crossfade bound`, async () => {
-      const walker = locoPolicy('g1', 'fastsac');
-      const wcfg = loadPolicyConfig(walker, g1);
-      const engine = await makeEngine(g1, eng, wcfg, []);
+      const { engine, walk } = await g1WalkerRig(eng);
       const dance = dancePolicy();
       const clip = danceClip(g1);
       const skills: Skill[] = [];
       try {
-        skills.push(
-          await walkSkill({
-            model: g1,
-            engine,
-            policy: walker,
-            config: wcfg,
-            vx: 0.5,
-            seconds: 4,
-            name: 'walk',
-          }),
-        );
+        skills.push(await walk(0.5, 4, 'walk'));
         skills.push(await policySkill({ model: g1, engine, policy: dance, clip, name: 'dance' }));
-        skills.push(
-          await walkSkill({
-            model: g1,
-            engine,
-            policy: walker,
-            config: wcfg,
-            vx: 0.3,
-            seconds: 4,
-            name: 'walk again',
-          }),
-        );
+        skills.push(await walk(0.3, 4, 'walk again'));
         const r = await runComposition({
           engine,
           segments: [

@@ -1,9 +1,6 @@
 // The eval CLI run in this process (main of src/cli/eval.ts) with the G1 + dance policy, its stdout captured.
 import { main } from '../../src/cli/eval';
-
-const A = '../shared/assets';
-const ROBOT = `${A}/g1/g1_29dof_rev_1_0.xml`;
-const POLICY = `${A}/policies/g1-dance-102/policy.onnx`;
+import { POLICY, ROBOT } from './eval-cli-spawn';
 
 export type Out = Record<string, unknown> & { reference_warnings: { code: string; frames: number[]; message: string }[] };
 

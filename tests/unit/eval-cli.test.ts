@@ -1,19 +1,12 @@
 // The CLI contract (`node --import tsx src/cli/eval.ts ... --json`) and determinism of scenario runs.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { A, evalCli, POLICY, ROBOT } from './eval-cli-spawn';
 import { danceExportMeta, embeddedExport, loadG1 } from './policy-fixture';
 
-const A = '../shared/assets';
-const ROBOT = `${A}/g1/g1_29dof_rev_1_0.xml`;
-const POLICY = `${A}/policies/g1-dance-102/policy.onnx`;
-
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/eval.ts', ...args], { encoding: 'utf8', timeout: 240_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => evalCli(args);
 
 describe('eval CLI', () => {
   it('one headless episode prints one JSON object with the contract keys', () => {

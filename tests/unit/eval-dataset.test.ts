@@ -1,26 +1,20 @@
 // A folder of clips (CSV, a floating CSV that makes the robot fall, a CMU BVH) in one run: per-clip rows,
 // the failed clips with time and reason, failed.txt and a re-run of just those with --motion-list.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { datasetClips } from '../../src/cli/eval-dataset';
+import { A, evalCli, POLICY, ROBOT } from './eval-cli-spawn';
 import { readRobot } from '../../src/cli/eval-args';
 import { loadRobotSource } from '../../src/core/evaluation/setup';
 import { parseMotionCsv } from '../../src/core/motion/csv';
 import { writeMotionNpz } from '../../src/core/motion/npz';
 import { ReferenceTrack } from '../../src/core/motion/reference';
 
-const A = '../shared/assets';
-const ROBOT = `${A}/g1/g1_29dof_rev_1_0.xml`;
-const POLICY = `${A}/policies/g1-dance-102/policy.onnx`;
 const CLIP = `${A}/policies/g1-dance-102/G1_Take_102.bvh_60hz.csv`;
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/eval.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => evalCli(args, 120_000);
 
 describe('eval --motion DIR (a dataset)', () => {
   it('evaluates every clip, lists the failed ones, and --motion-list failed.txt re-runs just those', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBatchState, type BatchState } from '../../src/core/physics/types';
 import {
+  ERROR_METRICS,
   MetricAccumulator,
   aggregate,
   bodyPosError,
@@ -44,16 +45,7 @@ describe('evaluation metrics on synthetic states', () => {
     const acc = new MetricAccumulator(n, sel);
     for (let k = 0; k < 10; k++) for (let e = 0; e < n; e++) acc.add(s, copy(s), e);
     const m = acc.result(1, info);
-    for (const key of [
-      'mean_joint_err_rad',
-      'joint_pos_rmse_rad',
-      'joint_vel_rmse_rad_s',
-      'mpjpe_m',
-      'mpjpe_root_rel_m',
-      'mean_anchor_pos_err_m',
-      'anchor_ori_err_rad',
-      'ee_pos_err_m',
-    ] as const) {
+    for (const key of ERROR_METRICS) {
       expect(m[key], key).toBe(0);
     }
     expect(m.joint_err_rad.every((x) => x === 0)).toBe(true);

@@ -9,10 +9,7 @@ import { buildPlan } from '../../src/cli/eval';
 import { parseArgs } from '../../src/cli/eval-args';
 import { planFingerprint } from '../../src/cli/eval-fingerprint';
 import { mergeShards } from '../../src/core/evaluation/merge';
-
-const A = '../shared/assets';
-const ROBOT = `${A}/g1/g1_29dof_rev_1_0.xml`;
-const POLICY = `${A}/policies/g1-dance-102/policy.onnx`;
+import { POLICY, ROBOT } from './eval-cli-spawn';
 
 function run(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

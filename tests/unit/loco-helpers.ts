@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { loadRobot } from '../../src/core/model/index';
 import { CommandTrack } from '../../src/core/policy/commands';
-import { runLocomotion } from '../../src/core/policy/locomotion';
+import { loadPolicyConfig } from '../../src/core/evaluation/setup';
+import { makeEngine, runLocomotion } from '../../src/core/policy/locomotion';
 import { policySkill, type Skill } from '../../src/core/policy/skills';
 
 export const A = '../shared/assets';
@@ -100,3 +101,13 @@ export const walkSkill = (
   const { vx, ...rest } = o;
   return policySkill({ ...rest, commands: CommandTrack.constant([vx, 0, 0]) });
 };
+
+/** The G1 FastSAC walker on a fresh engine, and walker skills on it (constant forward command). */
+export async function g1WalkerRig(engineName: 'rapier' | 'mujoco') {
+  const policy = locoPolicy('g1', 'fastsac'),
+    model = robots.g1,
+    config = loadPolicyConfig(policy, model);
+  const engine = await makeEngine(model, engineName, config, []);
+  const walk = (vx: number, seconds: number, name: string) => walkSkill({ model, engine, policy, config, vx, seconds, name });
+  return { policy, config, engine, walk };
+}

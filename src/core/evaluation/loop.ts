@@ -10,78 +10,76 @@
  * steps. A terminated env is parked on the reference (reset) and no longer scored, unless the caller keeps
  * scoring it (stopOnTermination false).
  */
+/**
+ * THE episode loop: n envs on one engine, env e running episode `pert[e]`. Used by the evaluation (runBatch,
+ * a batch of n), by runEpisode (a batch of one), by locomotion runs (runLocomotion) and by composed and blended
+ * skills (runComposition, runBlend). What drives the envs is a pluggable part (drivers.ts): a single policy,
+ * the built-in controller, or a caller's driver; the loop is built from small steps:
+ *   prepare         the driver (drivers.ts) and its end rule (ends.ts: BeyondMimic's terms, or a fall)
+ *   episodeLength   control steps from the reference length, the caps and the phase policy's motion length
+ *   perturb         the scenario's draws: friction, masses, pushes, action delay, observation noise
+ *   startEnvs       every env started (start mode), plus its initial-state noise
+ *   controlSteps    observe → steer (command provider) → act → score + end (k ≥ 1) → physics → advance
+ * Per control step k: the driver's own measurements and the command metrics see state k (step k − 1's
+ * targets and command still in place); the command provider writes step k's command; act (reference k →
+ * observations of state k → actions → targets); for k ≥ 1 the (state k, reference k) pair is scored and
+ * checked by the end rule; then `decimation` physics steps. An ended env is parked on the reference (park)
+ * and no longer scored, unless the caller keeps scoring it (stopOnTermination false).
+ */
 import { fail, MimicError } from '../errors';
 import { qFromAxisAngle, qMul, qRotate } from '../math';
 import type { RobotModel } from '../model/types';
-import { diagnoseReference, type ReferenceWarning } from '../motion/diagnose';
-import { ReferenceTrack } from '../motion/reference';
-import type { MotionClip } from '../motion/types';
+import type { ReferenceWarning } from '../motion/diagnose';
 import { envState, type BatchState, type PhysicsEngine } from '../physics/types';
-import { BuiltinController, builtinGains } from '../policy/builtin';
 import type { PolicyConfig } from '../policy/config';
 import { DEFAULT_ANCHOR, G1_END_EFFECTORS, G1_TRACKED_BODIES } from '../policy/conventions';
-import { PolicyController } from '../policy/controller';
-import { embeddedSteps } from '../policy/embedded-steps';
-import { LIMITS } from '../validate';
-import { probeReferenceLength } from '../policy/reference-length';
-import type { ReferenceSource } from '../policy/refio';
-import { PolicySession } from '../policy/session';
-import { defaultPose, standingHeight, type StartMode } from '../policy/start';
-import { checkTermination, type TerminationCheck } from '../policy/termination';
+import type { PolicyController } from '../policy/controller';
+import type { StartMode } from '../policy/start';
+import { prepareBuiltin, preparePolicy, type DriverInputs, type EpisodeDriver, type PreparedDriver } from './drivers';
+import { CommandMetrics, fallEnds, trackingEnds, type CommandOutcome, type EndCheck, type EndRule } from './ends';
 import { MetricAccumulator, type MetricSelection } from './metrics';
 import { metricSelectionExtras, type MetricOptions } from './metric-settings';
 import { applyPhysicalPerturbations, DelayLine, delayedEngine, ObsNoise, PushSchedule } from './perturb';
 import { samplePerturbation, type EpisodePerturbation, type Scenario } from './scenario';
 import { groundOffsets } from './terrain'; // terrain (issue 16)
-import { holdClip } from './setup';
 
-export type DriverKind = 'policy' | 'reference' | 'zero';
+export type { DriverKind, EpisodeDriver, PreparedDriver } from './drivers';
 
-/** What the loop needs of a controller (PolicyController and BuiltinController have it). */
-export interface EpisodeDriver {
-  readonly ref: BatchState;
-  act(): Promise<void> | void;
-  advance(): void;
-  reset(e: number, step: number): Promise<void> | void;
-  /** forget env e's policy state (last action, observation history, recurrent state) after it was parked */
-  forget(e: number): void;
+/**
+ * The velocity command [vx, vy, wz] of env e at time t (locomotion policies), called by the loop once per control
+ * step before the policy acts, with the state it acts on (a feedback provider, e.g. heading hold, reads it).
+ */
+export interface CommandProvider {
+  at(e: number, t: number, state: BatchState): ArrayLike<number>;
 }
 
-export interface EpisodesSpec {
-  model: RobotModel;
+export interface EpisodesSpec extends DriverInputs {
   /** the engine with n envs (the caller frees it) */
   raw: PhysicsEngine;
-  driver: DriverKind;
-  config: PolicyConfig | null;
-  policy?: { bytes: Uint8Array; file: string };
-  /** the reference clip (optional for policies that carry their reference or a motion length) */
-  clip?: MotionClip;
-  /** a ReferenceTrack of `clip` at the control rate, when the caller keeps one */
-  track?: ReferenceTrack;
   scenario: Scenario;
   /** episode index of each env */
   episodes: number[];
   physicsDt: number;
-  decimation: number;
-  /** caps on the evaluated time, s */
-  seconds?: number;
   start: StartMode;
-  gainScale?: number;
-  /** 'reference' driver: assistive wrench 0..1 */
-  assist?: number;
   /** key bodies and frame rate of the per-frame metric sets */
   metrics?: MetricOptions;
-  /** false: keep an embedded reference's broken first/last frame (reference diagnostics; default true) */
-  repair?: boolean;
+  /** a caller's driver (composed or blended skills) instead of `driver`; made on the loop's engine view */
+  custom?: (engine: PhysicsEngine, controlDt: number) => Promise<PreparedDriver>;
+  /** locomotion policies: the velocity commands, written into the policy's command each control step */
+  commands?: CommandProvider;
+  /** what ends an episode: BeyondMimic's terms against the reference (default) or a fall */
+  ends?: 'tracking' | 'fall';
 }
 
 export interface LoopHooks {
   onProgress?: (done: number, total: number) => void;
   /** false: a terminated env keeps being scored and simulated (runEpisode's option) */
   stopOnTermination?: boolean;
+  /** once, after the driver is prepared and the envs started */
+  onStart?: (p: PreparedDriver) => void;
   /** every control step after the action is set and before physics; `scored`: step k was scored */
   onStep?: (k: number, scored: boolean, ref: BatchState) => void;
-  onTermination?: (e: number, k: number, t: TerminationCheck) => void;
+  onTermination?: (e: number, k: number, t: EndCheck) => void;
   /** every control step, with onStep: the state, this step's raw actions (policy order, n × na) and PD targets (n × nj) */
   onControl?: (k: number, state: BatchState, actions: Float32Array | null, targets: Float32Array | null) => void;
 }
@@ -105,21 +103,11 @@ export interface EpisodesOutcome {
   policy: PolicyController | null;
   /** reference diagnostics of the policy's embedded reference (clips are diagnosed by the caller) */
   referenceWarnings: ReferenceWarning[];
+  /** runs with commands: per env, the command errors and where it ended */
+  command?: CommandOutcome;
 }
 
-interface Prepared {
-  driver: EpisodeDriver;
-  policy: PolicyController | null;
-  builtin: BuiltinController | null;
-  session: PolicySession | null;
-  /** reference steps available */
-  refSteps: number;
-  clipName: string;
-  notes: string[];
-  /** first reference step (an embedded reference's broken first frame dropped) */
-  firstStep: number;
-  referenceWarnings: ReferenceWarning[];
-}
+type Prepared = PreparedDriver;
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -134,103 +122,6 @@ export function metricSelection(model: RobotModel, cfg: PolicyConfig | null): Me
     feet: model.bodies.filter((b) => /ankle_roll|foot/i.test(b.name)).map((b) => b.index),
     anchor: model.bodyIndex.get(cfg?.anchorBody ?? DEFAULT_ANCHOR) ?? 0,
     root: 0,
-  };
-}
-
-/** A phase-conditioned policy without a clip: a reference standing still in its default pose for its motion length. */
-function standingTrack(model: RobotModel, cfg: PolicyConfig, controlDt: number): ReferenceTrack {
-  const q = defaultPose(model, cfg);
-  const clip = holdClip(model, [0, 0, standingHeight(model, q)], [1, 0, 0, 0], q, cfg.motionSeconds!, 'default pose (no clip)');
-  return new ReferenceTrack(model, clip, controlDt);
-}
-
-async function preparePolicy(s: EpisodesSpec, engine: PhysicsEngine, controlDt: number): Promise<Prepared> {
-  const cfg = s.config!,
-    file = s.policy!.file,
-    notes: string[] = [];
-  const session = await PolicySession.create(s.policy!.bytes, cfg, { file });
-  try {
-    let track: ReferenceSource | undefined = s.track ?? (s.clip ? new ReferenceTrack(s.model, s.clip, controlDt) : undefined);
-    let clipName = s.clip?.name ?? '';
-    if (cfg.embeddedReference) {
-      if (s.clip) notes.push(`clip ${s.clip.name} not used: the policy carries its own reference`);
-      track = undefined;
-      clipName = `${file} (embedded reference)`;
-    } else if (!track && cfg.motionSeconds) {
-      track = standingTrack(s.model, cfg, controlDt);
-      clipName = 'default pose (no clip)';
-      notes.push(`no clip: ${cfg.motionSeconds} s of motion (the policy's phase length); errors are relative to its default pose`);
-    }
-    const ctl = new PolicyController({ model: s.model, engine, config: cfg, session, track, start: s.start, file, gainScale: s.gainScale });
-    let firstStep = 0,
-      referenceWarnings: ReferenceWarning[] = [];
-    if (cfg.embeddedReference) {
-      const obsSize = ctl.obs.length / ctl.n;
-      const len = await probeReferenceLength(session, cfg, obsSize, file);
-      notes.push(
-        `embedded reference: ${len.last + 1} steps (${(len.last * controlDt).toFixed(2)} s), found by probing time_step (${len.probes} runs; ` +
-          `${len.failsPastEnd ? 'the graph fails' : 'the outputs stop changing'} past the last frame)`,
-      );
-      // diagnose (and run) no further than the episode can go: its time cap, else the clip-length limit
-      const horizon = Math.min(
-        len.last,
-        s.seconds !== undefined ? Math.ceil(s.seconds / controlDt) + 1 : Infinity,
-        Math.round(LIMITS.maxEpisodeSeconds / controlDt),
-      );
-      if (horizon < len.last) notes.push(`embedded reference diagnosed over its first ${horizon + 1} steps (the episode's length)`);
-      const d = diagnoseReference(s.model, await embeddedSteps(session, cfg, s.model, obsSize, horizon, controlDt, file), {
-        repair: s.repair && horizon === len.last,
-      });
-      referenceWarnings = d.warnings;
-      firstStep = d.start;
-      ctl.setLastStep(horizon === len.last ? d.end - 1 : len.last);
-    }
-    if (session.batchNote) notes.push(session.batchNote);
-    if (cfg.heldJoints?.names.length) notes.push(`joints not driven by the policy, held by PD: ${cfg.heldJoints.names.join(', ')}`);
-    return {
-      driver: ctl,
-      policy: ctl,
-      builtin: null,
-      session,
-      refSteps: ctl.nSteps - firstStep,
-      clipName,
-      notes,
-      firstStep,
-      referenceWarnings,
-    };
-  } catch (e) {
-    await session.release();
-    throw e;
-  }
-}
-
-function prepareBuiltin(s: EpisodesSpec, engine: PhysicsEngine, controlDt: number): Prepared {
-  if (!s.track && !s.clip) fail('PolicyError', '<episode>', 'clip', `the ${s.driver} driver needs a motion clip`);
-  const track = s.track ?? new ReferenceTrack(s.model, s.clip!, controlDt);
-  const assist = s.driver === 'reference' ? (s.assist ?? 0) : 0;
-  const ctl = new BuiltinController({ model: s.model, engine, track, assist, decimation: s.decimation });
-  const zeros = s.model.joints.map(() => 0);
-  if (s.driver === 'zero') s.raw.setGains(zeros, zeros);
-  else if (s.gainScale !== undefined && s.gainScale !== 1) {
-    const g = builtinGains(s.model),
-      k = s.gainScale;
-    s.raw.setGains(
-      g.kp.map((x) => x * k),
-      g.kd.map((x) => x * k),
-      s.model.joints.map((j) => j.effortLimit),
-    );
-  }
-  const notes = assist > 0 ? [`built-in controller with an assistive root wrench (assist ${assist}): not a physical controller`] : [];
-  return {
-    driver: ctl,
-    policy: null,
-    builtin: ctl,
-    session: null,
-    refSteps: track.nSteps,
-    clipName: s.clip?.name ?? 'reference',
-    notes,
-    firstStep: 0,
-    referenceWarnings: [],
   };
 }
 
@@ -265,11 +156,11 @@ function applyInitNoise(raw: PhysicsEngine, model: RobotModel, from: BatchState,
 }
 
 /** Every env started (the start mode), then moved by its initial-state noise. */
-async function startEnvs(s: EpisodesSpec, d: EpisodeDriver, pert: EpisodePerturbation[], firstStep: number): Promise<void> {
+async function startEnvs(s: EpisodesSpec, p: Prepared, pert: EpisodePerturbation[]): Promise<void> {
   for (let e = 0; e < pert.length; e++) {
-    await d.reset(e, firstStep);
+    await p.driver.reset(e, p.firstStep);
     // noise around where the start put the robot: the reference pose, or the standing default pose
-    applyInitNoise(s.raw, s.model, s.start === 'default-pose' && s.driver === 'policy' ? s.raw.state : d.ref, e, pert[e].init);
+    applyInitNoise(s.raw, s.model, p.startsInPlace ? s.raw.state : p.driver.ref, e, pert[e].init);
   }
 }
 
@@ -290,20 +181,22 @@ interface LoopState {
   termination: (string | null)[];
   nonFinite: Int32Array;
   controlDt: number;
+  ends: EndRule;
+  command: CommandMetrics | null;
   /** terrain (issue 16): ground under env e relative to its start, null on a flat floor */
   ground?: ((e: number) => (x: number, y: number) => number) | null;
 }
 
-/** Score every running env at step k and check its termination (BeyondMimic); returns the envs to stop. */
+/** Score every running env at step k and check its end rule; returns the envs to stop. */
 function scoreEnvs(L: LoopState, k: number): number[] {
   const stop: number[] = [];
-  const { s, p, acc, sel } = L,
+  const { s, p, acc } = L,
     ref = p.driver.ref,
     state = s.raw.state;
   for (let e = 0; e < L.alive.length; e++) {
     if (!L.alive[e]) continue;
     acc.add(state, ref, e);
-    const t = checkTermination(state, ref, e, sel.anchor, sel.endEffectors, undefined, L.ground?.(e)); // ground: issue 16
+    const t = L.ends.check(state, ref, e, L.ground?.(e)); // ground: issue 16
     if (!t) continue;
     L.hooks.onTermination?.(e, k, t);
     if (L.termination[e] === null) {
@@ -392,11 +285,44 @@ interface PhysicsParts {
   assist: (() => void) | null;
 }
 
+/** The driver's own measurements and the command metrics on state k (step k − 1's targets and command). */
+function observe(L: LoopState, k: number): void {
+  const state = L.s.raw.state;
+  L.p.observe?.(k, state, L.alive);
+  if (L.command && L.p.policy) L.command.add(k * L.p.policy.config.stepDt, state, L.p.policy.ctx.command, L.alive);
+}
+
+/**
+ * The command provider's spot: step k's velocity command of every env, written before the policy acts (the
+ * last act, which no physics follows, keeps the command before it).
+ */
+function steer(L: LoopState, k: number): void {
+  const c = L.s.commands,
+    ctl = L.p.policy;
+  if (!c || !ctl) return;
+  const t = (L.p.firstStep + k) * ctl.config.stepDt;
+  for (let e = 0; e < L.alive.length; e++) ctl.ctx.command.set(c.at(e, t, L.s.raw.state), e * 3);
+}
+
+/** The driver the spec asks for, and its end rule. */
+async function prepare(s: EpisodesSpec, engine: PhysicsEngine, controlDt: number, sel: MetricSelection): Promise<Prepared> {
+  const p = s.custom
+    ? await s.custom(engine, controlDt)
+    : s.driver === 'policy'
+      ? await preparePolicy(s, engine, controlDt)
+      : prepareBuiltin(s, engine, controlDt);
+  if (p.ends) return p;
+  const fall = s.ends === 'fall';
+  return { ...p, ends: fall ? fallEnds(p.policy?.ctx.anchorBody ?? sel.anchor) : trackingEnds(sel.anchor, sel.endEffectors) };
+}
+
 /** Control steps 0..steps (see the file comment); returns the last step run. */
 async function controlSteps(L: LoopState, steps: number, ph: PhysicsParts): Promise<number> {
   const { p, hooks } = L,
     n = L.alive.length;
   for (let k = 0; ; k++) {
+    if (k > 0) observe(L, k);
+    if (k < steps) steer(L, k);
     await p.driver.act();
     if (p.policy) for (let e = 0; e < n; e++) if (L.alive[e] && p.policy.lastNonFinite[e]) L.nonFinite[e]++;
     if (k > 0) {
@@ -407,7 +333,7 @@ async function controlSteps(L: LoopState, steps: number, ph: PhysicsParts): Prom
       hooks.onProgress?.(k, steps);
     }
     hooks.onStep?.(k, k > 0, p.driver.ref);
-    hooks.onControl?.(k, L.s.raw.state, p.policy?.ctx.lastAction ?? null, p.policy?.targets ?? p.builtin?.targets ?? null);
+    hooks.onControl?.(k, L.s.raw.state, p.policy?.ctx.lastAction ?? null, p.driver.targets ?? null);
     if (k === steps || !L.alive.some((a) => a)) return k;
     if (!physics(L, k, ph.run, ph.line, ph.pushes, ph.assist)) return k;
     p.driver.advance();
@@ -424,13 +350,13 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
   let line: DelayLine | null = null;
   const route = { publish: (t: ArrayLike<number>, st: number) => (line ? line.publish(t, st) : raw.setTargets(t)) };
   const engine = delayedEngine(raw, route, () => run.physicsStep);
-  const p = s.driver === 'policy' ? await preparePolicy(s, engine, controlDt) : prepareBuiltin(s, engine, controlDt);
+  const sel = metricSelection(model, s.config);
+  const p = await prepare(s, engine, controlDt, sel);
   try {
     const { steps, evalSeconds } = episodeLength(s, p.refSteps, controlDt);
     const pt = perturb(s, p, evalSeconds);
     line = pt.line;
     const assist = p.builtin && (s.assist ?? 0) > 0 && s.driver === 'reference' ? () => p.builtin!.applyAssist() : null;
-    const sel = metricSelection(model, s.config);
     Object.assign(sel, metricSelectionExtras(model, sel, controlDt, s.metrics));
     const L: LoopState = {
       s,
@@ -443,9 +369,13 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
       termination: new Array<string | null>(n).fill(null),
       nonFinite: new Int32Array(n),
       controlDt,
+      ends: p.ends!,
+      command: s.commands ? new CommandMetrics(n) : null,
     };
-    await startEnvs(s, p.driver, pt.pert, p.firstStep);
+    await startEnvs(s, p, pt.pert);
     L.ground = groundOffsets(raw, sel.anchor); // terrain (issue 16)
+    L.ends.begin(raw.state);
+    hooks.onStart?.(p);
     const t0 = now();
     const done = await controlSteps(L, steps, { run, line: pt.line, pushes: pt.pushes, assist });
     const ms = (now() - t0) / Math.max(1, done);
@@ -466,9 +396,10 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
       clipName: p.clipName,
       policy: p.policy,
       referenceWarnings: p.referenceWarnings,
+      ...(L.command ? { command: L.command.result() } : {}),
     };
   } finally {
-    await p.session?.release();
+    await p.release();
   }
 }
 

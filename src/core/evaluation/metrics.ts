@@ -151,8 +151,8 @@ export interface EpisodeMetrics {
   torque_peak_joint_nm: number[];
 }
 
-const SCALARS = [
-  'survived_s',
+/** The tracking errors among the scalars (each 0 when the robot is on its reference). */
+export const ERROR_METRICS = [
   'mean_joint_err_rad',
   'joint_pos_rmse_rad',
   'joint_vel_rmse_rad_s',
@@ -161,11 +161,8 @@ const SCALARS = [
   'mean_anchor_pos_err_m',
   'anchor_ori_err_rad',
   'ee_pos_err_m',
-  'torque_rms_nm',
-  'power_w',
-  'foot_slip_m_s',
-  'non_finite_actions',
 ] as const;
+const SCALARS = ['survived_s', ...ERROR_METRICS, 'torque_rms_nm', 'power_w', 'foot_slip_m_s', 'non_finite_actions'] as const;
 export type ScalarMetric = (typeof SCALARS)[number];
 export const scalarMetrics: readonly ScalarMetric[] = SCALARS;
 

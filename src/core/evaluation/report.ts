@@ -181,20 +181,7 @@ export function toHtml(r: EvalResult, title = 'Evaluation report'): string {
       `${fmt(r.timing.ms_per_control_step, 2)} ms per batch control step</p>`,
   );
   // summary table
-  const sumCols: ScalarMetric[] = [
-    'survived_s',
-    'mpjpe_m',
-    'mpjpe_root_rel_m',
-    'joint_pos_rmse_rad',
-    'joint_vel_rmse_rad_s',
-    'mean_anchor_pos_err_m',
-    'anchor_ori_err_rad',
-    'ee_pos_err_m',
-    'torque_rms_nm',
-    'power_w',
-    'foot_slip_m_s',
-    'non_finite_actions',
-  ];
+  const sumCols = scalarMetrics.filter((k) => k !== 'mean_joint_err_rad');
   parts.push(
     '<h2>Summary</h2><table><tr><th>variant</th><th>clip</th><th>scenario</th><th>success</th>' +
       sumCols

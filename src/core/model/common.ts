@@ -1,4 +1,5 @@
 /** Shared pieces of the MJCF and URDF loaders: number parsing, mesh loading, validation, final assembly. */
+import type { Quat, Vec3 } from '../math';
 import { fail } from '../errors';
 import { checkCount, checkNumber, LIMITS, nonNegative, type Place } from '../validate';
 import { checkMesh, parseMesh, scaleMesh } from './mesh';
@@ -143,4 +144,22 @@ function checkNumbers(bodies: Body[], joints: Joint[], file: string): void {
     j.range?.forEach((x) => checkNumber(x, p, 'joint limit', -LIMITS.maxJointRange, LIMITS.maxJointRange));
     j.pos.forEach((x) => checkNumber(x, p, 'joint anchor (m)', -LIMITS.maxLength, LIMITS.maxLength));
   }
+}
+
+/** A body with no mass, joints or shapes yet (the parsers fill them in). */
+export function emptyBody(name: string, index: number, parent: number, pos: Vec3, quat: Quat): Body {
+  return {
+    name,
+    index,
+    parent,
+    pos,
+    quat,
+    mass: 0,
+    com: [0, 0, 0],
+    inertia: [0, 0, 0],
+    inertiaQuat: [1, 0, 0, 0],
+    joints: [],
+    collision: [],
+    visual: [],
+  };
 }

@@ -7,7 +7,7 @@
 import { fail } from '../errors';
 import type { Vec3 } from '../math';
 import { LIMITS, nonNegative } from '../validate';
-import { checkMass, dirOf, finishModel, joinPath, loadMesh, nums, type AssetResolver } from './common';
+import { checkMass, dirOf, emptyBody, finishModel, joinPath, loadMesh, nums, type AssetResolver } from './common';
 import { combine, principal } from './inertia';
 import { geomMass, orientation, readDefaults, readGeom, withDefaults, type Compiler, type Defaults, type GeomInfo } from './mjcf-parts';
 import type { Actuator, Body, Joint, MeshData, RobotModel, Shape } from './types';
@@ -137,20 +137,8 @@ function readBody(el: XmlElement, parent: number, inherited: string, ctx: Ctx): 
   if (el.attrs.childclass && !ctx.defaults.has(cls)) fail('ModelError', file, where, `childclass "${cls}" is not defined`);
   const index = ctx.bodies.length;
   const name = el.attrs.name ?? `body${index}`;
-  const body: Body = {
-    name,
-    index,
-    parent,
-    pos: el.attrs.pos !== undefined ? (nums(el.attrs.pos, file, where, 3) as Vec3) : [0, 0, 0],
-    quat: orientation(el.attrs, cp, file, where),
-    mass: 0,
-    com: [0, 0, 0],
-    inertia: [0, 0, 0],
-    inertiaQuat: [1, 0, 0, 0],
-    joints: [],
-    collision: [],
-    visual: [],
-  };
+  const pos = el.attrs.pos !== undefined ? (nums(el.attrs.pos, file, where, 3) as Vec3) : ([0, 0, 0] as Vec3);
+  const body = emptyBody(name, index, parent, pos, orientation(el.attrs, cp, file, where));
   ctx.bodies.push(body);
   let inertial: XmlElement | undefined;
   const geoms: GeomInfo[] = [];

@@ -8,7 +8,7 @@
 import { fail } from '../errors';
 import { qFromEulerXYZ, qMul, qRotate, qToMat, vAdd, type Quat, type Vec3 } from '../math';
 import { LIMITS } from '../validate';
-import { checkMass, dirOf, finishModel, joinPath, loadMesh, nums, type AssetResolver } from './common';
+import { checkMass, dirOf, emptyBody, finishModel, joinPath, loadMesh, nums, type AssetResolver } from './common';
 import { combine, matMul, matT, principal, type Mat3 } from './inertia';
 import type { Actuator, Body, Joint, MeshData, RobotModel, Shape } from './types';
 import { childNamed, childrenNamed, parseXml, type XmlElement } from './xml';
@@ -187,20 +187,7 @@ function visit(
   const name = link.attrs.name;
   if (body < 0 || (via && via.attrs.type !== 'fixed')) {
     const index = ctx.bodies.length;
-    ctx.bodies.push({
-      name,
-      index,
-      parent: body,
-      pos: offset.pos,
-      quat: offset.quat,
-      mass: 0,
-      com: [0, 0, 0],
-      inertia: [0, 0, 0],
-      inertiaQuat: [1, 0, 0, 0],
-      joints: [],
-      collision: [],
-      visual: [],
-    });
+    ctx.bodies.push(emptyBody(name, index, body, offset.pos, offset.quat));
     ctx.parts.push([]);
     ctx.massWhere.push(`line ${link.line}`);
     ctx.moving.push(false);

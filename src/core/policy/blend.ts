@@ -3,15 +3,16 @@
  * targets and gains are mixed per joint with weights that change smoothly (rate-limited toward the asked
  * weights). Body-part masks come from the robot's body TREE and its zero-pose geometry, never from names:
  * legs = the chains from the two lowest leaf bodies (one each side) up to their common ancestor; arms = the
- * chains from the two most lateral remaining leaves up to theirs; torso = every other joint.
+ * chains from the two most lateral remaining leaves up to theirs; torso = every other joint. Runs in the one
+ * episode loop (skills.ts runSkills): a fall ends it.
  */
 import { fail } from '../errors';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
-import { controlStep } from '../physics/control';
-import type { PhysicsEngine } from '../physics/types';
-import { fallCheck, type Fall } from './locomotion';
-import { checkRates, mix, type Skill } from './skills';
+import type { BatchState, PhysicsEngine } from '../physics/types';
+import type { Fall } from '../evaluation/ends';
+import type { Scenario } from '../evaluation/scenario';
+import { checkRates, mix, mixedFor, runSkills, type Mixed, type Skill, type SkillsDriver } from './skills';
 
 export interface BodyParts {
   legs: number[];
@@ -93,6 +94,9 @@ export interface BlendOptions {
   weights: SmoothWeights;
   seconds: number;
   anchor?: number;
+  /** perturbations (default nominal) and episode indices (default one per env of the engine) */
+  scenario?: Scenario;
+  episodes?: number[];
   /** called before each control step (change weights here) */
   onStep?: (t: number) => void;
 }
@@ -106,49 +110,99 @@ export interface BlendResult {
   control_steps: number;
 }
 
-export async function runBlend(o: BlendOptions): Promise<BlendResult> {
-  const { engine, skills, weights } = o;
-  checkRates(skills, 'blend');
-  const dt = skills[0].stepDt,
-    dec = skills[0].decimation,
-    nj = skills[0].targets.length,
-    s = engine.state;
-  const anchor = o.anchor ?? skills.find((x) => x.controller)?.controller!.ctx.anchorBody ?? 0;
-  const first = skills.find((x) => x.controller);
-  if (first) await first.controller!.reset();
-  for (const x of skills) if (x !== first) await x.join();
-  const startZ = s.bodyPos[anchor * 3 + 2];
-  const out = { targets: new Float32Array(nj), kp: [] as number[], kd: [] as number[], effort: [] as number[] };
-  const errSum = skills.map(() => 0),
-    errN = skills.map(() => 0);
-  const n = Math.round(o.seconds / dt);
-  let k = 0,
-    fall: Fall | null = null;
-  for (; k < n && !fall; k++) {
-    o.onStep?.(k * dt);
-    weights.step(dt);
-    for (const x of skills) await x.act();
-    mix(skills, weights.current, out);
-    engine.setGains(out.kp, out.kd, out.effort);
-    engine.setTargets(out.targets);
-    controlStep(engine, dec);
-    for (const x of skills) x.advance();
-    if (k * dt >= 1) {
-      skills.forEach((x, i) => {
-        for (let j = 0; j < nj; j++)
-          if (x.drives[j] && weights.current[i][j] >= 0.5) {
-            errSum[i] += Math.abs(s.jointPos[j] - x.targets[j]);
-            errN[i]++;
-          }
-      });
-    }
-    fall = fallCheck(s, 0, anchor, startZ, (k + 1) * dt);
+/** The blended skill as the loop's driver: every skill acts, the weights move, the mix goes to the engine. */
+class BlendDriver implements SkillsDriver {
+  private k = 0;
+  private readonly out: Mixed;
+  private readonly first: Skill | undefined;
+  readonly errSum: number[];
+  readonly errN: number[];
+
+  constructor(
+    private readonly o: BlendOptions,
+    private readonly engine: PhysicsEngine,
+    private readonly steps: number,
+  ) {
+    this.out = mixedFor(o.skills);
+    this.first = o.skills.find((x) => x.controller);
+    this.errSum = o.skills.map(() => 0);
+    this.errN = o.skills.map(() => 0);
   }
+
+  get ref(): BatchState {
+    return (this.first ?? this.o.skills[0]).ref;
+  }
+  get targets(): Float32Array {
+    return this.out.targets;
+  }
+
+  /** the first policy starts the episode (default pose), the others join where it stands */
+  async reset(e: number): Promise<void> {
+    if (this.first) await this.first.controller!.reset(e);
+    for (const x of this.o.skills) if (x !== this.first) await x.join(e);
+  }
+
+  forget(e: number): void {
+    for (const x of this.o.skills) x.controller?.forget(e);
+  }
+
+  async act(): Promise<void> {
+    const dt = this.o.skills[0].stepDt;
+    if (this.k >= this.steps) {
+      for (const x of this.o.skills) await x.act(); // the loop's closing act: the references only
+      return;
+    }
+    this.o.onStep?.(this.k * dt);
+    this.o.weights.step(dt);
+    for (const x of this.o.skills) await x.act();
+    mix(this.o.skills, this.o.weights.current, this.out);
+    this.engine.setGains(this.out.kp, this.out.kd, this.out.effort);
+    this.engine.setTargets(this.out.targets);
+  }
+
+  advance(): void {
+    for (const x of this.o.skills) x.advance();
+    this.k++;
+  }
+
+  /** After the first second: each skill's error to its own targets on the joints it weighs ≥ 0.5. */
+  observe(k: number, s: BatchState, alive: Uint8Array): void {
+    if ((k - 1) * this.o.skills[0].stepDt < 1) return;
+    const nj = s.nj,
+      w = this.o.weights.current;
+    this.o.skills.forEach((x, i) => {
+      for (let e = 0; e < alive.length; e++) {
+        if (!alive[e]) continue;
+        for (let j = 0; j < nj; j++)
+          if (x.drives[j] && w[i][j] >= 0.5) {
+            this.errSum[i] += Math.abs(s.jointPos[e * nj + j] - x.targets[e * nj + j]);
+            this.errN[i]++;
+          }
+      }
+    });
+  }
+}
+
+export async function runBlend(o: BlendOptions): Promise<BlendResult> {
+  checkRates(o.skills, 'blend');
+  const steps = Math.round(o.seconds / o.skills[0].stepDt);
+  let d: BlendDriver | null = null;
+  const { out, fall } = await runSkills({
+    engine: o.engine,
+    skills: o.skills,
+    steps,
+    driver: (engine) => (d = new BlendDriver(o, engine, steps)),
+    anchor: o.anchor,
+    scenario: o.scenario,
+    episodes: o.episodes,
+    name: 'blend',
+  });
+  const drv = d!;
   return {
-    survived_s: k * dt,
+    survived_s: out.survived[0],
     seconds: o.seconds,
     fall,
-    control_steps: k,
-    tracking_err_rad: Object.fromEntries(skills.map((x, i) => [x.name, errN[i] ? errSum[i] / errN[i] : null])),
+    control_steps: out.done,
+    tracking_err_rad: Object.fromEntries(o.skills.map((x, i) => [x.name, drv.errN[i] ? drv.errSum[i] / drv.errN[i] : null])),
   };
 }

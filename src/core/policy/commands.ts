@@ -200,12 +200,16 @@ export class CommandSource {
     return Array.isArray(this.tracks) ? this.tracks[Math.min(e, this.tracks.length - 1)] : this.tracks;
   }
 
-  /** The clamped command of env e at time t. */
-  at(e: number, t: number): Command {
+  /**
+   * The clamped command of env e at time t. `state` (the episode loop passes the state the policy acts on) turns
+   * heading hold on for tracks that carry headings, as `follow` does.
+   */
+  at(e: number, t: number, state?: BatchState): Command {
     const track = this.trackOf(e),
+      live = this.state ?? state ?? null,
       c = track.at(t),
-      h = this.state ? track.headingAt(t) : null;
-    if (h !== null) c[2] = headingYawRate(h, yawOf(this.state!.rootQuat, e * 4), c[2], this.stiffness, this.ranges?.wz ?? null);
+      h = live ? track.headingAt(t) : null;
+    if (h !== null) c[2] = headingYawRate(h, yawOf(live!.rootQuat, e * 4), c[2], this.stiffness, this.ranges?.wz ?? null);
     if (!this.ranges) return c;
     AXES.forEach((ax, k) => {
       const [lo, hi] = this.ranges![ax];

@@ -16,9 +16,9 @@ import { bodyPosError, jointDiff, type EpisodeMetrics } from '../evaluation/metr
 import { metricSelection, runEpisodes, type EpisodesOutcome } from '../evaluation/loop';
 import { nominalScenario } from '../evaluation/scenario';
 import { builtinGains, builtinSettings } from './builtin';
-import { resolvePolicyConfig, type PolicyConfig } from './config';
+import type { PolicyConfig } from './config';
+import { loadPolicyConfig } from '../evaluation/setup';
 import { ARMATURE_NOTE, hasNoArmature, policyArmature } from './gains';
-import { readOnnxInfo } from './onnx';
 import { startModeOf, type StartModeInput } from './start';
 import type { TerminationReason } from './termination';
 
@@ -98,17 +98,7 @@ export interface EpisodeResult {
 function resolveConfig(opts: EpisodeOptions): PolicyConfig | null {
   const p = opts.policy;
   if (!p) return null;
-  if (opts.config) return opts.config;
-  const info = readOnnxInfo(p.bytes, p.file);
-  return resolvePolicyConfig({
-    info,
-    file: p.file,
-    robot: opts.model,
-    yaml: p.yaml,
-    yamlFile: p.yamlFile,
-    profile: p.profile,
-    profileFile: p.profileFile,
-  });
+  return opts.config ?? loadPolicyConfig(p, opts.model);
 }
 
 /** Physics options: the policy's dt, and armature from the gains when the robot has none (noted). */
@@ -240,7 +230,7 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
       },
       {
         stopOnTermination: opts.stopOnTermination,
-        onTermination: (e, k, t) => terms.push({ step: k, reason: t.reason, env: e }),
+        onTermination: (e, k, t) => terms.push({ step: k, reason: t.reason as TerminationReason, env: e }),
         onStep: rep.report,
       },
     );

@@ -1,14 +1,19 @@
 /**
  * Skills that drive one robot's PD targets and gains, for composing and blending (compose.ts, blend.ts):
  * a policy (tracking + clip, or locomotion + command track) running on the real state, or a clip played by
- * PD (the built-in gains). Every skill writes its own targets (model joint order); the mixer decides what
- * the engine gets. Several skills share one engine: each builds its own observations from engine.state.
+ * PD (the built-in gains). Every skill writes its own targets (n envs × model joint order); the mixer decides
+ * what the engine gets. Several skills share one engine: each builds its own observations from engine.state.
+ * A composed or blended skill runs in the one episode loop (evaluation/loop.ts) through runSkills: a fall
+ * ends an env's episode; pushes, scenarios and batches (an engine of n envs) come with the loop.
  */
 import { fail } from '../errors';
 import type { RobotModel } from '../model/types';
 import { ReferenceTrack } from '../motion/reference';
 import type { MotionClip } from '../motion/types';
-import type { PhysicsEngine } from '../physics/types';
+import { createBatchState, type BatchState, type PhysicsEngine } from '../physics/types';
+import { fallEnds, type Fall } from '../evaluation/ends';
+import { runEpisodes, type EpisodeDriver, type EpisodesOutcome } from '../evaluation/loop';
+import { nominalScenario, type Scenario } from '../evaluation/scenario';
 import { loadPolicyConfig, type PolicySource } from '../evaluation/setup';
 import { builtinGains } from './builtin';
 import { CommandSource, commandedClip, type CommandTrack } from './commands';
@@ -28,15 +33,17 @@ export interface Skill {
   /** control step, s, and physics steps per control step */
   readonly stepDt: number;
   readonly decimation: number;
-  /** PD targets of env 0, model joint order, after act() */
+  /** PD targets, n envs × model joint order, after act() */
   readonly targets: Float32Array;
+  /** the reference of this skill (n envs), after act() */
+  readonly ref: BatchState;
   readonly gains: Gains;
   /** 1 for each model joint this skill drives */
   readonly drives: Uint8Array;
   /** the policy controller (absent for a clip played by PD) */
   readonly controller?: PolicyController;
-  /** take over where the robot stands (reference aligned, history warmed from the real state) */
-  join(): Promise<void>;
+  /** take over env `env` (all when omitted) where the robot stands (reference aligned, history warmed from the real state) */
+  join(env?: number): Promise<void>;
   act(): Promise<void>;
   advance(): void;
   release(): Promise<void>;
@@ -63,8 +70,11 @@ class PolicySkill implements Skill {
   get targets(): Float32Array {
     return this.controller.targets;
   }
-  join(): Promise<void> {
-    return this.controller.join(0);
+  get ref(): BatchState {
+    return this.controller.ref;
+  }
+  join(env?: number): Promise<void> {
+    return this.controller.join(env);
   }
   act(): Promise<void> {
     return this.controller.act();
@@ -120,6 +130,7 @@ export async function policySkill(o: PolicySkillOptions): Promise<Skill> {
 /** A clip played by PD: targets = the clip's joint angles (looped), the built-in controller's gains. */
 class ClipSkill implements Skill {
   readonly targets: Float32Array;
+  readonly ref: BatchState;
   readonly gains: Gains;
   readonly drives: Uint8Array;
   private step = 0;
@@ -129,10 +140,12 @@ class ClipSkill implements Skill {
     model: RobotModel,
     readonly stepDt: number,
     readonly decimation: number,
+    private readonly n: number,
   ) {
     const nj = model.joints.length,
       g = builtinGains(model);
-    this.targets = new Float32Array(nj);
+    this.targets = new Float32Array(n * nj);
+    this.ref = createBatchState(n, nj, model.bodies.length);
     this.gains = { kp: g.kp, kd: g.kd, effort: model.joints.map((j) => j.effortLimit) };
     this.drives = new Uint8Array(nj).fill(1);
     for (const name of track.missingJoints) this.drives[model.jointIndex.get(name)!] = 0;
@@ -141,9 +154,12 @@ class ClipSkill implements Skill {
     this.step = 0;
   }
   async act(): Promise<void> {
-    const nj = this.targets.length,
+    const nj = this.track.nj,
       s = this.step % this.track.nSteps;
-    this.targets.set(this.track.jointPos.subarray(s * nj, (s + 1) * nj));
+    for (let e = 0; e < this.n; e++) {
+      this.targets.set(this.track.jointPos.subarray(s * nj, (s + 1) * nj), e * nj);
+      this.track.write(s, this.ref, e);
+    }
   }
   advance(): void {
     this.step++;
@@ -151,9 +167,12 @@ class ClipSkill implements Skill {
   async release(): Promise<void> {}
 }
 
-/** A clip played by PD at the control rate (stepDt, decimation of the skills it is mixed with). Clip joints the robot lacks: named. */
-export function clipSkill(model: RobotModel, clip: MotionClip, stepDt: number, decimation: number): Skill {
-  return new ClipSkill(clip.name, new ReferenceTrack(model, clip, stepDt), model, stepDt, decimation);
+/**
+ * A clip played by PD at the control rate (stepDt, decimation of the skills it is mixed with) on n envs.
+ * Clip joints the robot lacks: named.
+ */
+export function clipSkill(model: RobotModel, clip: MotionClip, stepDt: number, decimation: number, n = 1): Skill {
+  return new ClipSkill(clip.name, new ReferenceTrack(model, clip, stepDt), model, stepDt, decimation, n);
 }
 
 /** Skills mixed on one engine must share the control rate: else a named error with every rate. */
@@ -171,42 +190,117 @@ export function checkRates(skills: Skill[], where: string): void {
   }
 }
 
+/** The mixer's output: targets (n envs × nj) and per-joint gains. */
+export interface Mixed {
+  targets: Float32Array;
+  kp: number[];
+  kd: number[];
+  effort: number[];
+}
+
+/** An empty mixer output for n envs of the skills' robot. */
+export const mixedFor = (skills: Skill[]): Mixed => ({ targets: new Float32Array(skills[0].targets.length), kp: [], kd: [], effort: [] });
+
 /**
  * Mix skills per joint: targets and gains = Σ w_s,j · x_s,j / Σ w_s,j over skills that drive joint j
- * (weights n_skills × nj). A joint no skill weighs keeps the first skill's value.
+ * (weights n_skills × nj, the same for every env). A joint no skill weighs keeps the first skill's value.
  */
-export function mix(
-  skills: Skill[],
-  weights: Float32Array[],
-  out: { targets: Float32Array; kp: number[]; kd: number[]; effort: number[] },
-): void {
-  const nj = out.targets.length;
+export function mix(skills: Skill[], weights: Float32Array[], out: Mixed): void {
+  const nj = skills[0].gains.kp.length,
+    n = out.targets.length / nj;
   for (let j = 0; j < nj; j++) {
     let w = 0,
-      t = 0,
       kp = 0,
       kd = 0,
       ef = 0;
+    const t = new Float64Array(n);
     skills.forEach((s, k) => {
       const x = s.drives[j] ? weights[k][j] : 0;
       if (!(x > 0)) return;
       w += x;
-      t += x * s.targets[j];
+      for (let e = 0; e < n; e++) t[e] += x * s.targets[e * nj + j];
       kp += x * s.gains.kp[j];
       kd += x * s.gains.kd[j];
       ef += x * s.gains.effort[j];
     });
-    if (w > 0) {
-      out.targets[j] = t / w;
-      out.kp[j] = kp / w;
-      out.kd[j] = kd / w;
-      out.effort[j] = ef / w;
-    } else {
-      const s = skills[0];
-      out.targets[j] = s.targets[j];
-      out.kp[j] = s.gains.kp[j];
-      out.kd[j] = s.gains.kd[j];
-      out.effort[j] = s.gains.effort[j];
-    }
+    const s = skills[0];
+    for (let e = 0; e < n; e++) out.targets[e * nj + j] = w > 0 ? t[e] / w : s.targets[e * nj + j];
+    out.kp[j] = w > 0 ? kp / w : s.gains.kp[j];
+    out.kd[j] = w > 0 ? kd / w : s.gains.kd[j];
+    out.effort[j] = w > 0 ? ef / w : s.gains.effort[j];
   }
+}
+
+/** A composed or blended skill as the loop's driver: what it adds to EpisodeDriver. */
+export interface SkillsDriver extends EpisodeDriver {
+  /** the driver's own measurements on state k (step k − 1's targets in place) */
+  observe(k: number, state: BatchState, alive: Uint8Array): void;
+}
+
+export interface SkillsRun {
+  engine: PhysicsEngine;
+  skills: Skill[];
+  /** control steps to run */
+  steps: number;
+  /** the driver, made on the loop's engine view (PD targets through its action-delay line) */
+  driver: (engine: PhysicsEngine) => SkillsDriver;
+  /** body whose height and tilt define a fall (default: the first policy's anchor) */
+  anchor?: number;
+  /** perturbations (default nominal) and episode indices (default one per env of the engine) */
+  scenario?: Scenario;
+  episodes?: number[];
+  /** every control step after the action is set, before physics */
+  onStep?: (k: number) => void;
+  name: string;
+}
+
+/** Run skills mixed on one engine through the episode loop; a fall (env 0: `fall`) ends an env's episode. */
+export async function runSkills(o: SkillsRun): Promise<{ out: EpisodesOutcome; fall: Fall | null }> {
+  const sk = o.skills[0],
+    n = o.engine.state.n,
+    nj = o.engine.model.joints.length;
+  const bad = o.skills.find((x) => x.targets.length !== n * nj);
+  if (bad) fail('PolicyError', bad.name, o.name, `the skill drives ${bad.targets.length / nj} env(s); the engine has ${n}`);
+  const anchor = o.anchor ?? o.skills.find((s) => s.controller)?.controller!.ctx.anchorBody ?? 0;
+  let fall: Fall | null = null;
+  const out = await runEpisodes(
+    {
+      model: o.engine.model,
+      raw: o.engine,
+      driver: 'policy',
+      config: null,
+      scenario: o.scenario ?? nominalScenario(),
+      episodes: o.episodes ?? [...Array(n).keys()],
+      physicsDt: sk.stepDt / sk.decimation,
+      decimation: sk.decimation,
+      seconds: o.steps * sk.stepDt,
+      start: 'default-pose',
+      custom: async (engine) => {
+        const d = o.driver(engine);
+        return {
+          driver: d,
+          policy: null,
+          builtin: null,
+          refSteps: Infinity,
+          clipName: o.name,
+          notes: [],
+          firstStep: 0,
+          referenceWarnings: [],
+          startsInPlace: true,
+          ends: fallEnds(anchor),
+          observe: (k, s, alive) => d.observe(k, s, alive),
+          release: async () => {},
+        };
+      },
+    },
+    {
+      onStep: (k) => {
+        if (k < o.steps) o.onStep?.(k);
+      },
+      onTermination: (e, k, t) => {
+        if (e === 0 && !fall) fall = { t: k * sk.stepDt, reason: t.reason as Fall['reason'], value: t.value };
+      },
+    },
+  );
+  return { out, fall };
 }

@@ -11,7 +11,7 @@ import { MimicError } from '../core/errors';
 import { loadRobotSource } from '../core/evaluation/setup';
 import { CommandTrack, parseCommandArg, parseCommandTrack } from '../core/policy/commands';
 import { wrapAngle } from '../core/policy/heading';
-import { runLocomotion, type LocomotionOptions, type LocomotionResult } from '../core/policy/locomotion';
+import { runLocomotion, type LocomotionResult } from '../core/policy/locomotion';
 import { readPolicy, readRobot, scenarioJsons, type CliOptions } from './eval-args';
 
 /** The command track the options ask for: --command, or the first --scenario file with `commands`; else null. */
@@ -19,14 +19,6 @@ export function locoTrack(o: CliOptions): CommandTrack | null {
   const t = commandTrackOf(o);
   return t && o.headingHold ? t.withHeadings() : t;
 }
-
-/**
- * Heading hold from the first control step on: runLocomotion makes its own CommandSource, so its onStep hook
- * points the source at the engine's state (CommandSource.follow; idempotent).
- */
-export const followHeading: LocomotionOptions['onStep'] = (_t, ctl) => {
-  ctl.commands?.follow(ctl.engine.state);
-};
 
 function commandTrackOf(o: CliOptions): CommandTrack | null {
   if (o.command) return CommandTrack.constant(parseCommandArg(o.command));
@@ -47,7 +39,7 @@ export async function runLocoCli(o: CliOptions, track: CommandTrack): Promise<nu
   for (const p of o.policies) {
     const policy = readPolicy(p, o.configs[0]);
     for (const engine of o.engines) {
-      const r = await runLocomotion({ model, engine, policy, commands: track, seconds, onStep: hold ? followHeading : undefined });
+      const r = await runLocomotion({ model, engine, policy, commands: track, seconds });
       const headErr = lastHeading === null ? null : wrapAngle(r.end.yaw - lastHeading);
       runs.push({ robot: model.name, survived: !r.fall, heading_hold: hold, heading_end_err_rad: headErr, ...r });
     }

@@ -56,12 +56,11 @@ export async function walkHeadingSquare(r: 'g1' | 't1', engine: 'rapier' | 'mujo
     policy: locoPolicy(r, p),
     commands: track,
     seconds,
-    // runLocomotion makes its own CommandSource: hold the heading from its first step on
+    // the loop passes the live state to the command source: a track with headings is held from its first step on
     onStep: (_t, ctl) => {
       if (start) return;
       const s = ctl.engine.state;
       start = [s.rootPos[0], s.rootPos[1]];
-      if (hold) ctl.commands!.follow(s);
     },
   });
   const [x0, y0] = start ?? [0, 0];

@@ -13,7 +13,7 @@ import { qToMat } from '../math';
 import type { RobotModel } from '../model/types';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, jointArmature, resolveOptions } from './common';
 import { toMjcf } from './mjcf';
-import { compileMjcf, pinRoot } from './mujoco-fs';
+import { compileMjcfCached, pinRoot } from './mujoco-fs';
 import { typedData, typedModel } from './mujoco-types';
 import { createBatchState, type BatchState, type EnvState, type PhysicsEngine, type PhysicsOptions } from './types';
 
@@ -424,7 +424,7 @@ export async function createMujocoEngine(
   const asIs = source && model.source.format === 'mjcf' && isMjcfText(source.xml) ? source : undefined;
   let xml = asIs ? asIs.xml : toMjcf(model, o);
   if (o.fixedRoot) xml = pinRoot(xml);
-  const m = compileMjcf(mj, xml, asIs?.files ?? {}, model.source.file);
+  const m = compileMjcfCached(mj, xml, asIs?.files ?? {}, model.source.file);
   const engine = new MujocoEngine(mj, m, model, o, !!asIs);
   if (source && !asIs) engine.adjustments.push('the robot file is not MJCF (URDF): the MuJoCo model is generated from the RobotModel');
   return engine;

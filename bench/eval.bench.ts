@@ -4,6 +4,7 @@
  * Target: ≥ 1.6× with 2 workers on a machine with 2 free cores. The wall-clock ratio is only meaningful when the
  * 'cores used' column is near 1 (one worker) and 2 (two): on a shared machine it measures the free CPU, which is
  * why the CPU-time based estimate is printed too. Measured (round 2): 1.94–2.13× at load ≈ 2, 0.83–1.55× at 5–10.
+ * Then the end-to-end figures beside it (bench/eval-e2e.ts: the CLI as a process, cold; E2E=0 skips them).
  * Run alone: node --import tsx bench/eval.bench.ts
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -12,6 +13,7 @@ import { createNodePool } from '../src/cli/pool';
 import { runPlan, type EvalPlan, type Executor } from '../src/core/evaluation/plan';
 import { nominalScenario } from '../src/core/evaluation/scenario';
 import type { EvalResult } from '../src/core/evaluation/types';
+import { runEndToEnd } from './eval-e2e';
 
 const A = '../shared/assets';
 const REPEATS = 5;
@@ -103,6 +105,7 @@ export async function run(): Promise<void> {
     console.log(
       `note: the 2-worker runs got only ${cores2.toFixed(2)} cores (1 worker: ${cores1.toFixed(2)}); other processes share this machine (load average ${load0.toFixed(2)}), so the wall-clock ratio is bounded by the free CPU, not by the pool`,
     );
+  if (process.env.E2E !== '0') runEndToEnd();
 }
 
 if (process.argv[1]?.endsWith('eval.bench.ts')) await run();

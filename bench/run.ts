@@ -1,4 +1,5 @@
 // `npm run bench`: runs every bench/*.bench.ts in name order; each exports `run(): Promise<void>` and prints its
+import './wasm-memory'; // first: records the WebAssembly memories of the engines (memory.bench.ts)
 // own table. A file can be picked with `npm run bench -- physics`.
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';

@@ -61,3 +61,49 @@ export function compileMjcf(mj: MainModule, xml: string, files: Record<string, U
   if (!m) throw new MimicError('ModelError', file, 'MuJoCo compile', 'loadFromXML returned nothing');
   return m;
 }
+
+/**
+ * Compiled models kept per process, by MJCF text and files: compiling the G1 with its meshes costs seconds and
+ * leaves ~100 MiB of the WASM heap behind each time, so every engine after the first gets a copy (mj_copyModel,
+ * a memcpy) of the kept model, never the kept one itself (engines write into their model). At most 4 are kept.
+ */
+const compiled = new Map<string, MjModel>();
+const fingerprints = new WeakMap<Record<string, Uint8Array>, string>();
+
+function fnv(bytes: Uint8Array | string): string {
+  let h = 0x811c9dc5;
+  if (typeof bytes === 'string') for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes.charCodeAt(i), 0x01000193);
+  else for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return `${bytes.length}:${(h >>> 0).toString(36)}`;
+}
+
+function filesKey(files: Record<string, Uint8Array>): string {
+  let k = fingerprints.get(files);
+  if (k === undefined) {
+    k = Object.keys(files)
+      .sort()
+      .map((p) => `${p}=${fnv(files[p])}`)
+      .join('|');
+    fingerprints.set(files, k);
+  }
+  return k;
+}
+
+/** How many compiled models the process keeps (tests). */
+export const keptModelCount = (): number => compiled.size;
+
+/** compileMjcf through the per-process cache: a fresh copy of the compiled model (the caller deletes it). */
+export function compileMjcfCached(mj: MainModule, xml: string, files: Record<string, Uint8Array>, file: string): MjModel {
+  const key = `${fnv(xml)}#${filesKey(files)}`;
+  let kept = compiled.get(key);
+  if (!kept) {
+    kept = compileMjcf(mj, xml, files, file);
+    compiled.set(key, kept);
+    if (compiled.size > 4) {
+      const [oldKey, old] = compiled.entries().next().value!;
+      compiled.delete(oldKey);
+      old.delete();
+    }
+  }
+  return new mj.MjModel(kept);
+}

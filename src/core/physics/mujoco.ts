@@ -15,7 +15,7 @@ import type { RobotModel } from '../model/types';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, jointArmature, resolveOptions } from './common';
 import { toMjcf } from './mjcf';
 import { addTerrainMjcf, terrainOf } from './terrain-engines'; // terrain (issue 16)
-import { compileMjcf, pinRoot } from './mujoco-fs';
+import { compileMjcfCached, pinRoot } from './mujoco-fs';
 import { typedData, typedModel } from './mujoco-types';
 import { injectObjects, MujocoObjects } from './objects-mujoco';
 import type { ObjectPose, ObjectState } from './objects';
@@ -492,7 +492,7 @@ export async function createMujocoEngine(
   if (o.objects?.length) xml = injectObjects(xml, o.objects, o.dt, !!asIs); // objects
   const terrain = terrainOf(o.terrain, model.source.file); // terrain (issue 16)
   if (terrain) xml = addTerrainMjcf(xml, terrain, o.friction, model.source.file);
-  const m = compileMjcf(mj, xml, asIs?.files ?? {}, model.source.file);
+  const m = compileMjcfCached(mj, xml, asIs?.files ?? {}, model.source.file);
   const engine = new MujocoEngine(mj, m, model, o, !!asIs);
   if (terrain)
     engine.adjustments.push(

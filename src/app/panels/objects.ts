@@ -13,7 +13,7 @@ import { sceneObjects, setSceneObjects, onObjectsChange } from '../objects-state
 import { ObjectsView } from '../scene/objects';
 import { TerrainView } from '../scene/terrain';
 import { TERRAIN_CHOICES, setTerrainChoice, terrainChoice, terrainSpec } from '../terrain-state';
-import { recordObjectError, referenceObjects, setObjectTrack } from '../object-reference';
+import { clearObjectErr, recordObjectError, referenceObjects, setObjectTrack } from '../object-reference';
 import type { ObjectTrack } from '../../core/motion/types';
 import type { Scene } from '../scene/scene';
 import type { Sim } from '../sim';
@@ -121,6 +121,7 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
     const objs = sceneObjects();
     list.textContent = objs.length ? objs.map((o) => `${o.name} (${o.mass.toPrecision(3)} kg)`).join(', ') : 'no objects';
     view.set(objs);
+    clearObjectErr(); // a new scene: a new object error series
   };
   onObjectsChange(render);
   render();

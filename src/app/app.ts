@@ -20,6 +20,8 @@ import { probeOnce, probeStarted, decide, appDevice, replaceDevice } from './obs
 import { GpuPolicyDriver } from './gpu-driver';
 import { policyChoice, profileOf, restoreChoice } from './profile-pick';
 import { objectOptions } from './objects-state';
+import { terrainOptions } from './terrain-state';
+import { setObjectTimeline } from './object-reference';
 import type { MotionClip } from '../core/motion/types';
 import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
@@ -174,6 +176,7 @@ export class App implements LoadTarget {
         groundContact: 'all',
         meshCollision: meshes ? 'proxy' : 'hull',
         ...objectOptions(), // objects
+        ...terrainOptions(), // terrain (issue 16)
       });
       if (gen !== this.robotGen) {
         engine.free();
@@ -227,6 +230,7 @@ export class App implements LoadTarget {
       if (layers.length) {
         const spec = { jointNames: names, layers, limits: model.joints.map((j) => j.range) };
         sim.setSource((t, out) => sampleBlend(spec, t, out), 1e9, 'blend');
+        setObjectTimeline(null); // objects: the blend carries no object track
         this.showDuration(Infinity);
         return;
       }
@@ -266,6 +270,7 @@ export class App implements LoadTarget {
     }
     const tl: Timeline = { jointNames: names, segments: segs, loop: s.loop };
     this.timeline = tl;
+    setObjectTimeline(tl); // objects: reference object tracks of its clips
     const dur = timelineDuration(tl);
     sim.setSource(
       (t, out) => sampleTimeline(tl, t, out),

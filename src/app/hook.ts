@@ -8,7 +8,9 @@ import * as THREE from 'three';
 import { GpuPolicyDriver } from './gpu-driver';
 import { PolicyDriverBase } from './drivers';
 import type { PolicyConfig } from '../core/policy/config';
-import { skillChoice } from './panels/objects';
+import { skillChoice, objectGhosts } from './panels/objects';
+import { terrainLabel } from './terrain-state';
+import { objectErr } from './object-reference';
 import type { Steer } from './steer/steer';
 import { yawOf } from '../core/policy/heading';
 import { skillInfo } from './skills/timeline-skills';
@@ -105,6 +107,8 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       status: { ...s.status },
       policy: policyInfo(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
       objects: objectsInfo(sim), // objects
+      /** terrain (issue 16): the label of the ground the robot stands on ('flat': the plain floor) */
+      terrain: terrainLabel(),
       /** steering (app/steer): active, requested / clamped command, measured base velocity, clamps, gamepad, notice */
       steer: steer?.snapshot() ?? null,
       /** robot root yaw (rad, world; physics state), null in replay / before a robot */
@@ -143,5 +147,9 @@ function objectsInfo(sim: App['sim']) {
       : [],
     skillKey: skillChoice.skill,
     skillOneHot: skill,
+    /** ghost objects drawn at the reference poses; object position error series (points, last, m) */
+    ghosts: objectGhosts.shown,
+    errorPoints: objectErr.t.length,
+    lastError: objectErr.err.at(-1) ?? null,
   };
 }

@@ -1,13 +1,18 @@
 // Objects in the app (built, headless Chromium): a ball added from the Objects panel falls and rests on the floor;
 // a SkillMimic-style skill-conditioned ONNX (proprioception + object observations + skill one-hot, built here with
 // the test ONNX encoder) drives the built-in humanoid with the ball; keys 1–3 switch its skill live; key 5 (past
-// its 3 skills) is a named PolicyError and the app keeps running. Waits are on control steps, not wall time.
+// its 3 skills) is a named PolicyError and the app keeps running. Terrain + object error (issue 16): a reference
+// object track (given through window.__mimicObjects) puts a ghost ball and an object-error series on the chart;
+// slope 5° from the panel: the hook reports it and the robot stands on the slope. Waits are on control steps.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadRobot } from '../../src/core/model';
 import { skillObjectPolicy, SKILL_OBJECT_PROFILE } from '../unit/objects-skill-policy';
 import { useApp, withApp, state, SHOTS } from './app-server';
+import { terrainHeight } from '../../src/core/physics/terrain';
+import { terrainOf } from '../../src/core/physics/terrain-engines';
+import { TERRAIN_CHOICES } from '../../src/app/terrain-state';
 
 const app = useApp();
 const model = loadRobot('humanoid29.xml', readFileSync('public/robots/humanoid29.xml', 'utf8'));
@@ -66,6 +71,68 @@ describe('objects in the app', { timeout: 300_000 }, () => {
       await steps(page, 10); // still running
       expect((await state(page)).driver).toBe('policy');
       await page.screenshot({ path: `${SHOTS}/objects-skill.png` });
+    });
+  });
+
+  it('object error on the chart from a reference object track; slope 5° from the panel, the robot on it', async () => {
+    await withApp(app, async (page) => {
+      await page.evaluate(() => {
+        (document.getElementById('object-pos') as HTMLInputElement).value = '0.6 0.3 0.3';
+        document.getElementById('object-add')!.click();
+      });
+      await page.waitForFunction(() => (window as any).__mimic.getState().objects.list.length === 1, undefined, { timeout: 120_000 });
+      await steps(page, 40);
+      const track = async (at: number[]) => {
+        await page.evaluate((p) => {
+          const pos: number[] = [],
+            quat: number[] = [];
+          for (let f = 0; f < 200; f++) {
+            pos.push(...p);
+            quat.push(1, 0, 0, 0);
+          }
+          (window as any).__mimicObjects.setTrack({ name: 'sphere1', pos, quat }, 50);
+        }, at);
+        await steps(page, 20);
+        await page.waitForFunction(() => (window as any).__mimic.getState().objects.errorPoints > 3, undefined, { timeout: 120_000 });
+        return (await state(page)).objects;
+      };
+      const ball = (await state(page)).objects.list[0].pos as number[];
+      const near = await track(ball);
+      expect(near.ghosts).toBe(1);
+      expect(near.lastError).toBeLessThan(0.08); // the ball rests where the reference puts it
+      const far = await track([ball[0] + 1, ball[1], ball[2]]);
+      expect(far.lastError).toBeGreaterThan(0.9); // 1 m away: the core metric's |p − p̂|
+      expect(far.lastError).toBeLessThan(1.1);
+      expect(await page.evaluate(() => getComputedStyle(document.getElementById('chart-objectErr')!).display)).not.toBe('none');
+      await page.screenshot({ path: `${SHOTS}/objects-error.png` });
+
+      await page.evaluate(() => {
+        document.getElementById('object-clear')!.click();
+      });
+      await page.waitForFunction(() => (window as any).__mimic.getState().objects.list.length === 0, undefined, { timeout: 120_000 });
+      await page.evaluate(() => {
+        const sel = document.getElementById('terrain-choice') as HTMLSelectElement;
+        sel.value = 'slope 5°';
+        sel.dispatchEvent(new Event('change'));
+      });
+      await page.waitForFunction(
+        () => {
+          const s = (window as any).__mimic.getState();
+          return s.terrain === 'slope 5°' && !s.busy && s.driver !== 'replay';
+        },
+        undefined,
+        { timeout: 120_000 },
+      );
+      await steps(page, 60);
+      const s = await state(page);
+      const g = terrainOf(TERRAIN_CHOICES['slope 5°']);
+      const [x, y, z] = s.robot.rootPos as number[];
+      const ground = terrainHeight(g, x, y);
+      expect(ground).toBeGreaterThan(0.2); // the slope is under the robot (3 m · tan 5° at x = 0)
+      // standing on the slope: the root as high above it as the reference's above the flat floor
+      expect(Math.abs(z - ground - s.reference.rootPos[2])).toBeLessThan(0.12);
+      expect(s.errors.filter((e: any) => /terrain|slope/i.test(e.message))).toEqual([]);
+      await page.screenshot({ path: `${SHOTS}/objects-slope.png` });
     });
   });
 });

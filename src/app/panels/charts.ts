@@ -1,15 +1,19 @@
-/** Live uPlot charts: joint tracking error, anchor error, torque. */
+/** Live uPlot charts: joint tracking error, anchor error, torque; object position error when the reference carries objects. */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h } from '../dom';
 import type { Metrics } from '../sim';
+import { objectErr } from '../object-reference';
 
 const X_AXIS = 'simulated time (s)';
 
 interface Chart {
   plot: uPlot;
-  key: keyof Omit<Metrics, 't'>;
+  data: () => [number[], number[]];
+  /** hidden while its series is empty (the object chart without an object reference) */
+  hideEmpty: boolean;
 }
+type Key = keyof Omit<Metrics, 't'> | 'objectErr';
 
 export class Charts {
   private readonly charts: Chart[] = [];
@@ -19,10 +23,11 @@ export class Charts {
     el: HTMLElement,
     private readonly metrics: Metrics,
   ) {
-    const defs: [keyof Omit<Metrics, 't'>, string, string, string][] = [
+    const defs: [Key, string, string, string][] = [
       ['jointErr', 'Joint tracking error', 'rad (mean |q − q_ref|)', '#4da3ff'],
       ['anchorErr', 'Anchor (torso) position error', 'm', '#ffb347'],
       ['torque', 'Joint torque', 'N·m (RMS)', '#4dff88'],
+      ['objectErr', 'Object position error', 'm (mean |p_obj − p̂_obj|)', '#ff6f91'],
     ];
     for (const [key, title, unit, color] of defs) {
       const box = h(
@@ -57,7 +62,11 @@ export class Charts {
         [[], []],
         box,
       );
-      this.charts.push({ plot, key });
+      const m = this.metrics;
+      const data = (): [number[], number[]] =>
+        key === 'objectErr' ? [objectErr.t.slice(), objectErr.err.slice()] : [m.t.slice(), m[key].slice()];
+      this.charts.push({ plot, data, hideEmpty: key === 'objectErr' });
+      if (key === 'objectErr') box.style.display = 'none';
     }
     const ro = new ResizeObserver(() => this.resize());
     ro.observe(el);
@@ -69,8 +78,18 @@ export class Charts {
     }
   }
   update(): void {
-    const m = this.metrics;
-    for (const c of this.charts) c.plot.setData([m.t.slice(), m[c.key].slice()]);
+    for (const c of this.charts) {
+      const d = c.data();
+      if (c.hideEmpty) {
+        const box = c.plot.root.parentElement!;
+        const show = d[0].length > 0;
+        if ((box.style.display !== 'none') !== show) {
+          box.style.display = show ? '' : 'none';
+          if (show) this.resize();
+        }
+      }
+      c.plot.setData(d);
+    }
     this.updates++;
   }
 }

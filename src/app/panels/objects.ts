@@ -2,13 +2,19 @@
  * objects: the Objects panel — add a sphere, box or capsule (size, mass, friction, restitution, position), load an
  * object file (.json primitive or a small MJCF with one free body), clear them; the scene is rebuilt with them in
  * the physics. Keys 1–9 pick the skill of a skill-conditioned policy (SkillMimic-style one-hot); a key past its
- * skills is a named error (the app keeps running).
+ * skills is a named error (the app keeps running). Terrain (issue 16): flat / slopes / rough / stairs / boxes, drawn
+ * in the scene and built into the engine. Each frame: the ghost objects at the reference object poses and the
+ * object position error series (object-reference.ts) when the reference carries object tracks.
  */
 import { loadObjectFile, primitiveObject, type PrimitiveKind } from '../../core/model/objects';
 import { h } from '../dom';
 import { reportError } from '../store';
 import { sceneObjects, setSceneObjects, onObjectsChange } from '../objects-state';
 import { ObjectsView } from '../scene/objects';
+import { TerrainView } from '../scene/terrain';
+import { TERRAIN_CHOICES, setTerrainChoice, terrainChoice, terrainSpec } from '../terrain-state';
+import { clearObjectErr, recordObjectError, referenceObjects, setObjectTrack } from '../object-reference';
+import type { ObjectTrack } from '../../core/motion/types';
 import type { Scene } from '../scene/scene';
 import type { Sim } from '../sim';
 import { PolicyDriverBase } from '../drivers';
@@ -31,6 +37,21 @@ const warn = (ws: string[]) => ws.forEach((w) => reportError({ name: 'Warning', 
 
 /** The skill last chosen by key (null: none yet), for the hook and the panel. */
 export const skillChoice = { skill: null as number | null };
+/** ghost objects drawn at the reference poses now (for the hook) */
+export const objectGhosts = { shown: 0 };
+
+declare global {
+  interface Window {
+    /** debugging / tests: give the reference an object track directly (plain arrays; fps, default 50) */
+    __mimicObjects?: { setTrack(t: { name: string; pos: number[]; quat: number[] } | null, fps?: number): void };
+  }
+}
+
+const toTrack = (t: { name: string; pos: number[]; quat: number[] }): ObjectTrack => ({
+  name: t.name,
+  pos: Float32Array.from(t.pos),
+  quat: Float32Array.from(t.quat),
+});
 
 export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): void {
   const view = new ObjectsView(scene.scene);
@@ -100,22 +121,51 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
     const objs = sceneObjects();
     list.textContent = objs.length ? objs.map((o) => `${o.name} (${o.mass.toPrecision(3)} kg)`).join(', ') : 'no objects';
     view.set(objs);
+    clearObjectErr(); // a new scene: a new object error series
   };
   onObjectsChange(render);
   render();
+  const terrainView = new TerrainView(scene.scene);
+  const terrain = h(
+    'select',
+    { id: 'terrain-choice', title: 'ground the robot stands on (seeded); the scene is rebuilt' },
+    ...Object.keys(TERRAIN_CHOICES).map((id) => h('option', { value: id }, id)),
+  );
+  terrain.addEventListener('change', () => {
+    const before = terrainChoice();
+    void apply(() => {
+      setTerrainChoice(terrain.value);
+      try {
+        terrainView.show(terrainSpec());
+      } catch (e) {
+        setTerrainChoice(before);
+        terrain.value = before;
+        throw e;
+      }
+    });
+  });
   el.append(
     h('div', {}, shape, ' size ', size, ' mass ', mass),
     h('div', {}, 'friction ', friction, ' restitution ', restitution),
     h('div', {}, 'position ', pos, ' ', addButton, ' ', clear),
     h('div', {}, 'object file ', file),
     list,
+    h('div', {}, 'terrain ', terrain),
     h('div', { class: 'dim', style: 'font-size:11px' }, 'Keys 1–9: skill of a skill-conditioned policy.'),
   );
   const tick = () => {
-    view.update(host.sim.engine?.objects);
+    const o = host.sim.engine?.objects;
+    view.update(o);
+    const ref = o ? referenceObjects(o, host.sim.time) : null;
+    view.updateReference(ref);
+    objectGhosts.shown = view.ghostsShown();
+    if (o && ref && host.sim.driver.kind !== 'replay') recordObjectError(o, ref, host.sim.time);
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
+  window.__mimicObjects = Object.freeze({
+    setTrack: (t: Parameters<typeof toTrack>[0] | null, fps = 50) => setObjectTrack(t && toTrack(t), fps),
+  });
   window.addEventListener('keydown', (e) => skillKey(e, host.sim));
 }
 

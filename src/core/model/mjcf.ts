@@ -11,6 +11,7 @@ import { checkMass, dirOf, emptyBody, finishModel, joinPath, loadMesh, nums, typ
 import { combine, principal } from './inertia';
 import { geomMass, orientation, readDefaults, readGeom, withDefaults, type Compiler, type Defaults, type GeomInfo } from './mjcf-parts';
 import type { Actuator, Body, Joint, MeshData, RobotModel, Shape } from './types';
+import { mjcfHeightfields } from './mjcf-hfield';
 import { childrenNamed, parseXml, type XmlElement } from './xml';
 
 const IGNORED_TOP = new Set(['option', 'size', 'sensor', 'visual', 'statistic', 'keyframe', 'custom', 'extension']);
@@ -102,6 +103,8 @@ export function loadMjcfScene(text: string, file: string, resolve?: AssetResolve
   for (const sec of childrenNamed(root, 'actuator')) for (const el of sec.children) readActuator(el, ctx, actuators);
   const name = root.attrs.model ?? (file.split('/').pop() ?? file).replace(/\.[^.]*$/, '');
   const model = finishModel(name, ctx.bodies, ctx.joints, actuators, ctx.floating, ctx.warnings, file, 'mjcf');
+  const heightfields = mjcfHeightfields(root, file); // terrain (issue 16)
+  if (heightfields.length) model.heightfields = heightfields;
   return { model, objects };
 }
 

@@ -1,4 +1,5 @@
 import type { Quat, Vec3 } from '../math';
+import type { TerrainSpec } from '../physics/terrain'; // terrain (issue 16)
 
 /**
  * RobotModel: static and immutable (like MuJoCo's mjModel). Per-step state lives in physics/BatchState.
@@ -114,4 +115,6 @@ export interface RobotModel {
   /** non-fatal findings, e.g. unknown MJCF elements (reported, not thrown) */
   warnings: string[];
   source: { file: string; format: 'mjcf' | 'urdf' };
+  /** MJCF `<geom type="hfield">` on the worldbody, as terrain specs (model/mjcf-hfield.ts; issue 16) */
+  heightfields?: TerrainSpec[];
 }

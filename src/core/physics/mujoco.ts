@@ -490,14 +490,19 @@ export async function createMujocoEngine(
   let xml = asIs ? asIs.xml : toMjcf(model, o);
   if (o.fixedRoot) xml = pinRoot(xml);
   if (o.objects?.length) xml = injectObjects(xml, o.objects, o.dt, !!asIs); // objects
-  const terrain = terrainOf(o.terrain, model.source.file); // terrain (issue 16)
-  if (terrain) xml = addTerrainMjcf(xml, terrain, o.friction, model.source.file);
+  // terrain (issue 16): the options' terrain, and the MJCF's own heightfields when the model is generated
+  // (an MJCF loaded as is already holds them: not added twice)
+  const specs = [o.terrain, ...(asIs ? [] : (model.heightfields ?? []))];
+  const terrains = specs.map((s) => terrainOf(s, model.source.file)).filter((g) => g !== null);
+  terrains.forEach((g, i) => (xml = addTerrainMjcf(xml, g, o.friction, model.source.file, i ? `terrain${i}` : 'terrain')));
   const m = compileMjcfCached(mj, xml, asIs?.files ?? {}, model.source.file);
   const engine = new MujocoEngine(mj, m, model, o, !!asIs);
-  if (terrain)
+  for (const g of terrains)
     engine.adjustments.push(
-      `terrain ${terrain.label}: ${terrain.boxes.length} box geoms${terrain.hfield ? `, hfield ${terrain.hfield.nrow}×${terrain.hfield.ncol}` : ''}`,
+      `terrain ${g.label}: ${g.boxes.length} box geoms${g.hfield ? `, hfield ${g.hfield.nrow}×${g.hfield.ncol}` : ''}`,
     );
+  if (asIs && model.heightfields?.length)
+    engine.adjustments.push(`${model.heightfields.length} heightfield(s) of the MJCF used as written`);
   if (source && !asIs) engine.adjustments.push('the robot file is not MJCF (URDF): the MuJoCo model is generated from the RobotModel');
   return engine;
 }

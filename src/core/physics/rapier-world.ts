@@ -257,7 +257,7 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
     }
     envs.push({ bodies, joints, ground, offset, terrain: [], chains });
   }
-  addTerrain(world, o, envs, file, adjustments, spacing); // terrain (issue 16)
+  addTerrain(world, o, envs, model, adjustments, spacing); // terrain (issue 16)
   if (balls3.length)
     adjustments.push(
       `three-axis joints (${balls3.map((g) => g.name).join(', ')}): three revolute joints through two ${BALL_LINK_MASS} kg bodies at the anchor each`,
@@ -274,25 +274,37 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
   return { world, groundCollider, envs, links, adjustments };
 }
 
-/** Terrain colliders per env (issue 16); with several envs in one world each env's copy is cut to its grid cell. */
-function addTerrain(world: RAPIER.World, o: PhysicsOptions, envs: RapierEnv[], file: string, adjustments: string[], spacing: number): void {
-  let spec = o.terrain;
-  if (!spec || spec.type === 'flat') return;
-  const extent = spec.params?.extent ?? 3;
-  if (envs.length > 1 && extent > spacing / 2) {
-    spec = { ...spec, params: { ...spec.params, extent: spacing / 2 } };
-    adjustments.push(`terrain cut to ±${spacing / 2} m around each env (${envs.length} envs share one world on a ${spacing} m grid)`);
+/**
+ * Terrain colliders per env (issue 16): the options' terrain and the MJCF's own heightfields; with several envs in
+ * one world each env's copy of a generated terrain is cut to its grid cell.
+ */
+function addTerrain(
+  world: RAPIER.World,
+  o: PhysicsOptions,
+  envs: RapierEnv[],
+  model: RobotModel,
+  adjustments: string[],
+  spacing: number,
+): void {
+  const specs = [o.terrain, ...(model.heightfields ?? [])];
+  for (let spec of specs) {
+    if (!spec || spec.type === 'flat') continue;
+    const extent = spec.params?.extent ?? 3;
+    if (envs.length > 1 && extent > spacing / 2 && spec.type !== 'hfield') {
+      spec = { ...spec, params: { ...spec.params, extent: spacing / 2 } };
+      adjustments.push(`terrain cut to ±${spacing / 2} m around each env (${envs.length} envs share one world on a ${spacing} m grid)`);
+    }
+    const g = terrainOf(spec, model.source.file);
+    if (!g) continue;
+    const per = addTerrainRapier(
+      world,
+      g,
+      envs.map((e) => e.offset),
+      groups(1, 0xfffe),
+    );
+    envs.forEach((e, i) => e.terrain.push(...per[i]));
+    adjustments.push(
+      `terrain ${g.label}: ${g.boxes.length} boxes${g.hfield ? `, heightfield ${g.hfield.nrow}×${g.hfield.ncol} as a trimesh` : ''}`,
+    );
   }
-  const g = terrainOf(spec, file);
-  if (!g) return;
-  const per = addTerrainRapier(
-    world,
-    g,
-    envs.map((e) => e.offset),
-    groups(1, 0xfffe),
-  );
-  envs.forEach((e, i) => (e.terrain = per[i]));
-  adjustments.push(
-    `terrain ${g.label}: ${g.boxes.length} boxes${g.hfield ? `, heightfield ${g.hfield.nrow}×${g.hfield.ncol} as a trimesh` : ''}`,
-  );
 }

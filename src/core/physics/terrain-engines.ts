@@ -64,10 +64,10 @@ const f = (x: number) => (Math.abs(x) < 1e-12 ? '0' : String(+x.toPrecision(7)))
 const fa = (a: ArrayLike<number>) => Array.from(a, f).join(' ');
 
 /** MJCF lines of the terrain: assets (the hfield) and worldbody geoms. */
-export function terrainMjcfParts(g: TerrainGeometry, friction: number): { assets: string[]; geoms: string[] } {
+export function terrainMjcfParts(g: TerrainGeometry, friction: number, prefix = 'terrain'): { assets: string[]; geoms: string[] } {
   const common = `contype="1" conaffinity="1" friction="${f(friction)} 0.005 0.0001" rgba="0.55 0.5 0.45 1"`;
   const geoms = g.boxes.map(
-    (b, i) => `<geom name="terrain_box${i}" type="box" pos="${fa(b.pos)}" quat="${fa(b.quat)}" size="${fa(b.half)}" ${common}/>`,
+    (b, i) => `<geom name="${prefix}_box${i}" type="box" pos="${fa(b.pos)}" quat="${fa(b.quat)}" size="${fa(b.half)}" ${common}/>`,
   );
   const assets: string[] = [];
   if (g.hfield) {
@@ -85,16 +85,16 @@ export function terrainMjcfParts(g: TerrainGeometry, friction: number): { assets
     for (let r = h.nrow - 1; r >= 0; r--) for (let c = 0; c < h.ncol; c++) rows.push(f((h.heights[r * h.ncol + c] - lo) / span));
     const elevation = rows.join(' ');
     assets.push(
-      `<hfield name="terrain_hfield" nrow="${h.nrow}" ncol="${h.ncol}" size="${f(h.hx)} ${f(h.hy)} ${f(span)} 0.1" elevation="${elevation}"/>`,
+      `<hfield name="${prefix}_hfield" nrow="${h.nrow}" ncol="${h.ncol}" size="${f(h.hx)} ${f(h.hy)} ${f(span)} 0.1" elevation="${elevation}"/>`,
     );
-    geoms.push(`<geom name="terrain_hfield" type="hfield" hfield="terrain_hfield" pos="0 0 ${f(lo)}" ${common}/>`);
+    geoms.push(`<geom name="${prefix}_hfield" type="hfield" hfield="${prefix}_hfield" pos="0 0 ${f(lo)}" ${common}/>`);
   }
   return { assets, geoms };
 }
 
 /** The MJCF with the terrain added: an `<asset>` block after `<mujoco …>`, geoms at the end of `<worldbody>`. */
-export function addTerrainMjcf(xml: string, g: TerrainGeometry, friction: number, file: string): string {
-  const { assets, geoms } = terrainMjcfParts(g, friction);
+export function addTerrainMjcf(xml: string, g: TerrainGeometry, friction: number, file: string, prefix = 'terrain'): string {
+  const { assets, geoms } = terrainMjcfParts(g, friction, prefix);
   const open = /<mujoco\b[^>]*>/.exec(xml);
   const close = xml.lastIndexOf('</worldbody>');
   if (!open || close < 0) fail('ModelError', file, 'terrain', 'the MJCF has no <mujoco> root or no </worldbody> to add the terrain to');

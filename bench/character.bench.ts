@@ -1,0 +1,66 @@
+// Control-step cost of the SMPL characters (public/robots/smpl24-{hinge,ball}.xml): a CMU clip retargeted to each,
+// tracked by the built-in controller (assist 1) in both engines at dt 5 ms, decimation 4 (50 Hz control). Reports the
+// loop's ms per control step (physics ×4 + controller + observations) and the ms per physics step within it.
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { runEpisodes } from '../src/core/evaluation/loop';
+import { nominalScenario } from '../src/core/evaluation/scenario';
+import { loadMjcf } from '../src/core/model/mjcf';
+import { parseBvh } from '../src/core/motion/bvh';
+import { retargetBvhDetailed } from '../src/core/motion/retarget';
+import { createEngine } from '../src/core/physics/index';
+
+const BVH = '09_01.bvh';
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+async function measure(variant: 'hinge' | 'ball', kind: 'rapier' | 'mujoco'): Promise<Record<string, number | string>> {
+  const model = loadMjcf(readFileSync(`public/robots/smpl24-${variant}.xml`, 'utf8'), `smpl24-${variant}.xml`);
+  const config = JSON.parse(readFileSync('motions/retarget/cmu-smpl24.json', 'utf8')) as unknown;
+  const bvh = parseBvh(readFileSync(`../shared/assets/bvh/${BVH}`, 'utf8'), BVH);
+  const clip = retargetBvhDetailed(bvh, model, config, BVH, { fps: 50 }).clip;
+  const raw = await createEngine(kind, model, { dt: 0.005, groundContact: 'all', selfCollision: false });
+  // time the physics steps inside the loop: the engine's step wrapped by a stopwatch
+  const step = raw.step.bind(raw);
+  let physicsMs = 0,
+    physicsSteps = 0;
+  raw.step = () => {
+    const t = performance.now();
+    step();
+    physicsMs += performance.now() - t;
+    physicsSteps++;
+  };
+  const o = await runEpisodes({
+    model,
+    raw,
+    driver: 'reference',
+    config: null,
+    clip,
+    scenario: nominalScenario(),
+    episodes: [0],
+    physicsDt: 0.005,
+    decimation: 4,
+    start: 'reference',
+    assist: 1,
+  });
+  raw.free();
+  const physics = physicsMs / Math.max(1, physicsSteps);
+  return {
+    character: `smpl24-${variant}`,
+    engine: kind,
+    'survived s': +o.survived[0].toFixed(2),
+    'ms / control step': +o.msPerControlStep.toFixed(2),
+    'ms / physics step': +physics.toFixed(3),
+  };
+}
+
+export async function run(): Promise<void> {
+  console.log(`character: ${cpus().length} cores, load average ${load()}; ${BVH}, dt 5 ms, decimation 4, built-in controller`);
+  const rows = [];
+  for (const variant of ['hinge', 'ball'] as const)
+    for (const kind of ['mujoco', 'rapier'] as const) rows.push(await measure(variant, kind));
+  console.table(rows);
+  console.log(`load average after the table: ${load()}`);
+}

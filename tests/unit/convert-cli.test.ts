@@ -26,7 +26,7 @@ describe('convert CLI', () => {
     let e = 0;
     for (let i = 0; i < src.jointPos.length; i++) e = Math.max(e, Math.abs(src.jointPos[i] - back.jointPos[i]));
     expect(e).toBeLessThan(1e-6);
-  }, 30_000);
+  }, 180_000);
   it('in-process: SONIC folder → BeyondMimic NPZ with every body, resampled', () => {
     const clip = join(dir, 'sonic', 'hop');
     mkdirSync(clip, { recursive: true });
@@ -55,7 +55,7 @@ describe('convert CLI', () => {
     const [back] = readMotionFile('hop.npz', new Uint8Array(readFileSync(join(dir, 'hop.npz'))), g1);
     expect([back.fps, back.nFrames, back.bodyNames!.length]).toEqual([25, 3, g1.bodies.length]);
     expect(back.jointPos[back.jointNames.indexOf(order[7]) + 2 * 29]).toBeCloseTo(0.01 * 7 * 4, 5);
-  }, 30_000);
+  }, 180_000);
   it('in-process: reference diagnostics are printed; a teleporting first frame is dropped unless --no-repair', () => {
     const rows = Array.from({ length: 30 }, (_, f) => [0.01 * f + (f === 0 ? 2 : 0), 0, 0.79, 0, 0, 0, 1, ...Array(29).fill(0)].join(','));
     const inp = join(dir, 'tele.csv');
@@ -78,7 +78,7 @@ describe('convert CLI', () => {
     );
     expect(kept[0]).toMatch(/30 frames at 30 Hz/);
     expect(err2.join('\n')).toMatch(/\[root_jump\] root jumps between frames 0→1/);
-  }, 30_000);
+  }, 180_000);
   it('bad input: a named error on stderr and exit 1; usage errors and other named errors in-process', () => {
     const bad = join(dir, 'bad.pkl');
     writeFileSync(bad, 'not a pickle');

@@ -141,5 +141,5 @@ describe('eval CLI', () => {
     expect(js.groups[0]).toHaveProperty('policy_family');
     for (const e of js.groups[0].episodes) expect(e.clip_s).toBeCloseTo(0.58, 9);
     expect(js.groups[0].clip).toBe('export.onnx (embedded reference)');
-  });
+  }, 400_000);
 });

@@ -6,18 +6,10 @@
 import { existsSync } from 'node:fs';
 import { build, preview } from 'vite';
 import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM_BASE_ARGS } from './chromium';
 
 const OUT = 'test-results/bench-app-dist';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-];
+const ARGS = [...CHROMIUM_BASE_ARGS, '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
 
 interface Timings {
   firstFrame: number;

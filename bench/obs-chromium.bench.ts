@@ -14,10 +14,10 @@ import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { obsTable, OBS_BENCH_NS } from './obs-timing';
 import type { BenchOptions, BenchResult } from './obs-page';
+import { CHROMIUM_BASE_ARGS, runIfMain } from './chromium';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const assets = resolve(root, '../shared/assets');
-const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SWIFTSHADER_ARGS = ['--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-features=Vulkan'];
 
 export async function run(): Promise<BenchResult | null> {
@@ -35,7 +35,7 @@ export async function run(): Promise<BenchResult | null> {
     server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [root, assets] }, hmr: false, watch: null },
     optimizeDeps: { noDiscovery: true, include: [], exclude: ['onnxruntime-web'] },
   });
-  const browser = await chromium.launch({ executablePath: exe, args: [...BASE_ARGS, ...gpuArgs] });
+  const browser = await chromium.launch({ executablePath: exe, args: [...CHROMIUM_BASE_ARGS, ...gpuArgs] });
   try {
     await server.listen();
     const address = server.httpServer!.address();
@@ -78,12 +78,4 @@ export async function run(): Promise<BenchResult | null> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  run().then(
-    () => process.exit(0),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, run);

@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { adapterDescription, requestObsDevice } from '../src/core/observation/select';
 import { obsTable, OBS_BENCH_NS, timeObsBuilds, type ObsBenchRow } from './obs-timing';
+import { runIfMain } from './chromium';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -34,12 +34,4 @@ export async function run(ns = OBS_BENCH_NS): Promise<ObsBenchRow[]> {
   return rows;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  run().then(
-    () => process.exit(0),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, run);

@@ -58,3 +58,18 @@ fn quat_mul(a: vec4f, b: vec4f) -> vec4f {
 }
 
 fn quat_conj(q: vec4f) -> vec4f { return vec4f(q.x, -q.yzw); }
+
+// element d of the first two rotation-matrix columns of conj(qa)·qb, row-major [m00 m01 m10 m11 m20 m21]
+fn rel_rot6(qa: vec4f, qb: vec4f, d: u32) -> f32 {
+  let q = quat_mul(quat_conj(qa), qb);
+  let w = q.x; let x = q.y; let y = q.z; let z = q.w;
+  let s = 2.0 / dot(q, q);
+  switch d {
+    case 0u: { return 1.0 - s * (y * y + z * z); }
+    case 1u: { return s * (x * y - z * w); }
+    case 2u: { return s * (x * y + z * w); }
+    case 3u: { return 1.0 - s * (x * x + z * z); }
+    case 4u: { return s * (x * z - y * w); }
+    default: { return s * (y * z + x * w); }
+  }
+}

@@ -9,21 +9,6 @@ fn ob_obj(e: u32, k: u32) -> u32 { return ob_base(e) + 7u + k * 24u; }
 fn ob_v3(o: u32) -> vec3f { return vec3f(I[o], I[o + 1u], I[o + 2u]); }
 fn ob_q(o: u32) -> vec4f { return vec4f(I[o], I[o + 1u], I[o + 2u], I[o + 3u]); }
 
-// element d of the first two rotation-matrix columns of conj(qa)·qb, row-major [m00 m01 m10 m11 m20 m21]
-fn ob_rot6(qa: vec4f, qb: vec4f, d: u32) -> f32 {
-  let q = quat_mul(quat_conj(qa), qb);
-  let w = q.x; let x = q.y; let y = q.z; let z = q.w;
-  let s = 2.0 / dot(q, q);
-  switch d {
-    case 0u: { return 1.0 - s * (y * y + z * z); }
-    case 1u: { return s * (x * y - z * w); }
-    case 2u: { return s * (x * y + z * w); }
-    case 3u: { return 1.0 - s * (x * x + z * z); }
-    case 4u: { return s * (x * z - y * w); }
-    default: { return s * (y * z + x * w); }
-  }
-}
-
 // a world vector at word w of object k, in the anchor frame (minus the anchor position when rel)
 fn ob_in_anchor(e: u32, d: u32, w: u32, rel: bool) -> f32 {
   let b = ob_base(e);
@@ -33,11 +18,11 @@ fn ob_in_anchor(e: u32, d: u32, w: u32, rel: bool) -> f32 {
 }
 
 fn obs_object_pos_b(e: u32, d: u32) -> f32 { return ob_in_anchor(e, d, 0u, true); }
-fn obs_object_ori_b(e: u32, d: u32) -> f32 { return ob_rot6(ob_q(ob_base(e) + 3u), ob_q(ob_obj(e, d / 6u) + 3u), d % 6u); }
+fn obs_object_ori_b(e: u32, d: u32) -> f32 { return rel_rot6(ob_q(ob_base(e) + 3u), ob_q(ob_obj(e, d / 6u) + 3u), d % 6u); }
 fn obs_object_lin_vel_b(e: u32, d: u32) -> f32 { return ob_in_anchor(e, d, 7u, false); }
 fn obs_object_ang_vel_b(e: u32, d: u32) -> f32 { return ob_in_anchor(e, d, 10u, false); }
 fn obs_ref_object_pos_b(e: u32, d: u32) -> f32 { return ob_in_anchor(e, d, 13u, true); }
-fn obs_ref_object_ori_b(e: u32, d: u32) -> f32 { return ob_rot6(ob_q(ob_base(e) + 3u), ob_q(ob_obj(e, d / 6u) + 16u), d % 6u); }
+fn obs_ref_object_ori_b(e: u32, d: u32) -> f32 { return rel_rot6(ob_q(ob_base(e) + 3u), ob_q(ob_obj(e, d / 6u) + 16u), d % 6u); }
 fn obs_object_contact(e: u32, d: u32) -> f32 { return I[ob_base(e) + 7u + ob_hdr(0u) * 24u + d]; }
 
 // signed distance from a point (object frame) to the object's shape: 0 sphere, 1 box, 2 capsule along z

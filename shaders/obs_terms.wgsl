@@ -12,20 +12,10 @@ fn obs_motion_anchor_pos_b(e: u32, d: u32) -> f32 {
   return rotate_inv(quat_at(0u, P.sBodyQuat + k * 4u), delta)[d];
 }
 
-// first two columns of the rotation matrix of conj(q_robot)·q_ref, row-major [m00 m01 m10 m11 m20 m21]
+// first two columns of the rotation matrix of conj(q_robot)·q_ref (rel_rot6 in obs_common.wgsl)
 fn obs_motion_anchor_ori_b(e: u32, d: u32) -> f32 {
   let k = e * P.nb + P.anchor;
-  let q = quat_mul(quat_conj(quat_at(0u, P.sBodyQuat + k * 4u)), quat_at(1u, P.rBodyQuat + k * 4u));
-  let w = q.x; let x = q.y; let y = q.z; let z = q.w;
-  let s = 2.0 / dot(q, q);
-  switch d {
-    case 0u: { return 1.0 - s * (y * y + z * z); }
-    case 1u: { return s * (x * y - z * w); }
-    case 2u: { return s * (x * y + z * w); }
-    case 3u: { return 1.0 - s * (x * x + z * z); }
-    case 4u: { return s * (x * z - y * w); }
-    default: { return s * (y * z + x * w); }
-  }
+  return rel_rot6(quat_at(0u, P.sBodyQuat + k * 4u), quat_at(1u, P.rBodyQuat + k * 4u), d);
 }
 
 fn obs_base_lin_vel(e: u32, d: u32) -> f32 {

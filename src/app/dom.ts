@@ -21,6 +21,17 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** An element with its DOM properties set directly (el('input', { type: 'number', value: '1' }), kids...). */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...kids: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...kids);
+  return e;
+}
+
 export const fmt = (v: number, d = 2): string => (Number.isFinite(v) ? v.toFixed(d) : '∞');
 
 export function option(value: string, label: string, selected: boolean): HTMLOptionElement {

@@ -17,6 +17,7 @@ import type { PolicyConfig } from '../core/policy/config';
 import type { StartModeInput } from '../core/policy/start';
 import { controlStep } from '../core/physics/control';
 import { obsObjectsFor } from './objects-state';
+import { StepQueue } from './step-queue';
 
 /** A reference the driver brings itself (a policy with an embedded reference). */
 export interface OwnReference {
@@ -137,11 +138,8 @@ export class PolicyDriverBase implements Driver {
   latencyMs = 0;
   push: ((engine: PhysicsEngine) => void) | null = null;
   protected disposed = false;
-  /** the control step in flight: dispose() waits for it before releasing the session */
-  protected inflight: Promise<void> = Promise.resolve();
-  /** a reset in progress (an embedded reference is fetched): the next step waits for it */
-  private resetting: Promise<unknown> = Promise.resolve();
-  private resetError: unknown = null;
+  /** the step in flight and a reset in progress (an embedded reference is fetched); dispose() waits for both */
+  protected readonly queue = new StepQueue();
 
   constructor(
     protected readonly engine: PhysicsEngine,
@@ -158,9 +156,7 @@ export class PolicyDriverBase implements Driver {
 
   step(s: number): Promise<void> {
     if (this.disposed) return Promise.resolve();
-    const p = this.run(s);
-    this.inflight = p.catch(() => undefined);
-    return p;
+    return this.queue.track(this.run(s));
   }
 
   /** the policy's part of a control step (the controller's act; the GPU driver adds its fallback) */
@@ -169,12 +165,7 @@ export class PolicyDriverBase implements Driver {
   }
 
   private async run(s: number): Promise<void> {
-    await this.resetting;
-    if (this.resetError) {
-      const e = this.resetError;
-      this.resetError = null;
-      throw e instanceof Error ? e : new Error('reset failed');
-    }
+    await this.queue.ready();
     this.ctrl.refStep[0] = s;
     const t0 = performance.now();
     await this.act();
@@ -187,17 +178,13 @@ export class PolicyDriverBase implements Driver {
   }
 
   reset(s: number): void {
-    this.resetting = this.inflight
-      .then(() => this.ctrl.reset(0, s))
-      .catch((e) => {
-        this.resetError = e;
-      });
+    this.queue.reset(() => this.ctrl.reset(0, s));
   }
 
   dispose(): void {
     this.disposed = true;
     this.engine.clearForces(0);
-    void Promise.all([this.inflight, this.resetting]).then(() => this.release());
+    void this.queue.idle().then(() => this.release());
   }
 
   /** free what the driver holds, once nothing is in flight */

@@ -5,30 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { isaacJointOrder } from '../../src/core/policy/config';
-import { danceCfg, externalDataExport, g1 } from '../unit/families-fixture';
+import { beyondMimicMeta, externalDataExport } from '../unit/families-fixture';
 import { embeddedExport } from '../unit/policy-fixture';
 import { useApp, DANCE, state, waitReady, watch } from './app-server';
 
 const app = useApp();
 const FRAMES = 100; // 2 s at 50 Hz
-
-function beyondMimicMeta(): Record<string, string> {
-  const order = isaacJointOrder(g1);
-  const by = (k: 'stiffness' | 'damping' | 'defaultJointPos' | 'actionScale') =>
-    order.map((n) => danceCfg[k][danceCfg.jointNames.indexOf(n)]).join(',');
-  return {
-    joint_names: order.join(','),
-    joint_stiffness: by('stiffness'),
-    joint_damping: by('damping'),
-    default_joint_pos: by('defaultJointPos'),
-    action_scale: by('actionScale'),
-    command_names: 'motion',
-    anchor_body_name: 'torso_link',
-    body_names: 'pelvis,torso_link',
-    observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
-  };
-}
 
 const file = (name: string, bytes: Uint8Array) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
 

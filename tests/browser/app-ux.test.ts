@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { useApp, withApp, expectClean, reloadApp, DANCE, SHOTS, state, type Problems } from './app-server';
+import { openEvaluate, runEvaluation, setField } from './eval-panel-helpers';
 
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
 const BVH = '../shared/assets/bvh/09_01.bvh';
@@ -297,26 +298,16 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
   it('the evaluation report opens full width; the panel shows the headline numbers', async () => {
     await withPage(async (page, problems) => {
       await page.click('#pause');
-      await page.click('#tabbtn-evaluate');
-      await page.waitForSelector('#eval-run', { state: 'visible', timeout: 30_000 });
+      await openEvaluate(page);
       await page.selectOption('#eval-scenario', 'nominal');
       for (const [sel, v] of [
         ['#eval-episodes', '1'],
         ['#eval-envs', '1'],
         ['#eval-workers', '1'],
         ['#eval-seconds', '1'],
-      ]) {
-        await page.locator(sel).fill(v);
-        await page.locator(sel).press('Tab');
-      }
-      await page.click('#eval-run');
-      await page.waitForFunction(
-        () =>
-          !!(document.getElementById('eval-summary') as HTMLElement).dataset.summary ||
-          /failed|Cannot run/.test(document.getElementById('eval-status')!.textContent ?? ''),
-        undefined,
-        { polling: 100, timeout: 120_000 },
-      );
+      ])
+        await setField(page, sel, v);
+      await runEvaluation(page, 120_000);
       expect(await page.locator('#eval-summary').innerText()).toMatch(/success \d+% of 1[\s\S]*MPJPE/);
       await page.click('#eval-open-report');
       const box = (await page.locator('#eval-report-dialog').boundingBox())!;

@@ -4,37 +4,13 @@
 // report names that reference (not the timeline's clip) and the episode ends at the probed length (100 frames at
 // 50 Hz = 2 s), not the timeline clip's.
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { isaacJointOrder } from '../../src/core/policy/config';
-import { danceCfg, g1 } from '../unit/families-fixture';
+import { beyondMimicMeta } from '../unit/families-fixture';
 import { embeddedExport } from '../unit/policy-fixture';
 import { expectClean, state, useApp, withApp } from './app-server';
+import { openEvaluate, runEvaluation, setField } from './eval-panel-helpers';
 
 const app = useApp();
 const FRAMES = 100; // 2 s at 50 Hz
-
-/** BeyondMimic metadata_props for the G1 in IsaacLab joint order (the dance export's gains and default pose). */
-function beyondMimicMeta(): Record<string, string> {
-  const order = isaacJointOrder(g1);
-  const by = (k: 'stiffness' | 'damping' | 'defaultJointPos' | 'actionScale') =>
-    order.map((n) => danceCfg[k][danceCfg.jointNames.indexOf(n)]).join(',');
-  return {
-    joint_names: order.join(','),
-    joint_stiffness: by('stiffness'),
-    joint_damping: by('damping'),
-    default_joint_pos: by('defaultJointPos'),
-    action_scale: by('actionScale'),
-    command_names: 'motion',
-    anchor_body_name: 'torso_link',
-    body_names: 'pelvis,torso_link',
-    observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
-  };
-}
-
-async function setField(page: Page, sel: string, value: string): Promise<void> {
-  await page.locator(sel).fill(value);
-  await page.locator(sel).press('Tab');
-}
 
 describe('Evaluate panel: an embedded-reference policy (built app, in Chromium)', { timeout: 600_000 }, () => {
   it("runs on the policy's own reference: the report names it and the episode ends at its probed length", async () => {
@@ -52,8 +28,7 @@ describe('Evaluate panel: an embedded-reference policy (built app, in Chromium)'
       const timelineClips: string[] = (await state(page)).segments.map((g: { clipId: string }) => g.clipId);
       expect(timelineClips.length).toBeGreaterThan(0); // the timeline holds a clip the panel must not use
       await page.click('#pause');
-      await page.click('#tabbtn-evaluate');
-      await page.waitForSelector('#eval-run', { state: 'visible', timeout: 30_000 });
+      await openEvaluate(page);
       // a drop on the panel's zone is the panel's own (the app does not load the files); Clear goes back to no clips
       const assets = (await state(page)).assets.length;
       const dt = await page.evaluateHandle(() => {
@@ -73,14 +48,7 @@ describe('Evaluate panel: an embedded-reference policy (built app, in Chromium)'
       await setField(page, '#eval-episodes', '1');
       await setField(page, '#eval-workers', '1');
       await setField(page, '#eval-seconds', '0'); // the whole motion: its own length decides
-      await page.click('#eval-run');
-      await page.waitForFunction(
-        () =>
-          !!(document.getElementById('eval-summary') as HTMLElement).dataset.summary ||
-          /failed|Cannot run/.test(document.getElementById('eval-status')!.textContent ?? ''),
-        undefined,
-        { polling: 100, timeout: 150_000 },
-      );
+      await runEvaluation(page, 150_000);
       const status = await page.locator('#eval-status').innerText();
       console.log(`${status} · timeline: ${timelineClips.join(', ')}`);
       expect(status).toMatch(/^done in .* clips: policy\.onnx: its own reference/);

@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { METRIC_SETS } from '../../src/core/evaluation/metrics/index';
 import { cli } from '../unit/eval-cli-inproc';
 import { DANCE, expectClean, loadG1Dance, useApp, withApp } from './app-server';
+import { openEvaluate, runEvaluation, setField } from './eval-panel-helpers';
 
 const app = useApp();
 const SECONDS = '0.5';
@@ -33,11 +34,6 @@ function clipFolder(): string {
   writeFileSync(join(dir, 'd_broken_60hz.csv'), broken.join('\n') + '\n');
   writeFileSync(join(dir, 'notes.txt'), 'not a clip\n');
   return dir;
-}
-
-async function setField(page: Page, sel: string, value: string): Promise<void> {
-  await page.locator(sel).fill(value);
-  await page.locator(sel).press('Tab');
 }
 
 const data = async (page: Page, sel: string, key: string): Promise<any> =>
@@ -78,8 +74,7 @@ describe('Evaluate panel: a folder of clips (built app, in Chromium)', { timeout
       async (page, problems) => {
         await loadG1Dance(page);
         await page.click('#pause'); // the live sim would compete with the workers
-        await page.click('#tabbtn-evaluate');
-        await page.waitForSelector('#eval-run', { state: 'visible', timeout: 30_000 });
+        await openEvaluate(page);
         await page.setInputFiles('#eval-clip-folder', dir);
         await expect.poll(() => page.locator('#eval-clip-files').getAttribute('data-count')).toBe('5');
         await page.selectOption('#eval-scenario', 'nominal');
@@ -100,14 +95,7 @@ describe('Evaluate panel: a folder of clips (built app, in Chromium)', { timeout
           }, 10);
           (window as any).__evalStop = () => clearInterval(t);
         });
-        await page.click('#eval-run');
-        await page.waitForFunction(
-          () =>
-            !!(document.getElementById('eval-summary') as HTMLElement).dataset.summary ||
-            /failed|Cannot run/.test(document.getElementById('eval-status')!.textContent ?? ''),
-          undefined,
-          { polling: 100, timeout: 150_000 },
-        );
+        await runEvaluation(page, 150_000);
         await page.evaluate(() => (window as any).__evalStop());
         expect(await page.locator('#eval-status').innerText()).toMatch(/^done in .* clips: 3 dropped clip\(s\)/);
         const seen: string[] = await page.evaluate(() => (window as any).__evalSeen);

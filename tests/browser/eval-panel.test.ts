@@ -2,15 +2,10 @@
 // headless Chromium: the shared G1 + dance policy through the file input, a short push-recovery suite in two Web
 // Workers, live progress, the report in its iframe, finite metrics, no console errors.
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { useApp, withApp, expectClean, loadG1Dance } from './app-server';
+import { openEvaluate, runEvaluation, setField } from './eval-panel-helpers';
 
 const app = useApp();
-
-async function setField(page: Page, sel: string, value: string): Promise<void> {
-  await page.locator(sel).fill(value);
-  await page.locator(sel).press('Tab');
-}
 
 describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () => {
   it('runs a 2-episode push-recovery suite on the G1 + dance policy in Web Workers and shows the report', async () => {
@@ -19,8 +14,7 @@ describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () =
       async (page, problems) => {
         await loadG1Dance(page);
         await page.click('#pause'); // the live sim would compete with the workers for the 2 cores
-        await page.click('#tabbtn-evaluate');
-        await page.waitForSelector('#eval-run', { state: 'visible', timeout: 30_000 });
+        await openEvaluate(page);
 
         await page.selectOption('#eval-scenario', 'push-recovery');
         await page.selectOption('#eval-engine', 'rapier');
@@ -39,14 +33,7 @@ describe('evaluation panel (built app, in Chromium)', { timeout: 150_000 }, () =
           }, 20);
           (window as any).__evalProgressStop = () => clearInterval(t);
         });
-        await page.click('#eval-run');
-        await page.waitForFunction(
-          () =>
-            !!(document.getElementById('eval-summary') as HTMLElement).dataset.summary ||
-            /failed|Cannot run/.test(document.getElementById('eval-status')!.textContent ?? ''),
-          undefined,
-          { polling: 100, timeout: 90_000 },
-        );
+        await runEvaluation(page, 90_000);
         await page.evaluate(() => (window as any).__evalProgressStop());
 
         const status = await page.locator('#eval-status').innerText();

@@ -1,6 +1,5 @@
 // Shards as separate processes: --shard 0/2 and 1/2 (--out FILE.json) merged by eval-merge give the unsharded
 // run's JSON byte for byte (timing excluded); mismatched, missing or repeated shards are named errors.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,23 +8,7 @@ import { buildPlan } from '../../src/cli/eval';
 import { parseArgs } from '../../src/cli/eval-args';
 import { planFingerprint } from '../../src/cli/eval-fingerprint';
 import { mergeShards } from '../../src/core/evaluation/merge';
-import { POLICY, ROBOT } from './eval-cli-spawn';
-
-function run(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', script, ...args]);
-    let stdout = '',
-      stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-const strip = (s: string): string => {
-  const j = JSON.parse(s);
-  delete j.timing;
-  return JSON.stringify(j);
-};
+import { POLICY, ROBOT, runScript, withoutTiming } from './eval-cli-spawn';
 
 describe('eval --shard I/N + eval-merge', () => {
   it('shards 0/2 and 1/2 of push-recovery × 4 episodes merge into the unsharded JSON (byte-identical without timing)', async () => {
@@ -46,17 +29,23 @@ describe('eval --shard I/N + eval-merge', () => {
       '--quiet',
       '--json',
     ];
-    const whole = await run('src/cli/eval.ts', args);
-    const s0 = await run('src/cli/eval.ts', [...args, '--shard', '0/2', '--out', join(dir, 's0.json')]);
-    const s1 = await run('src/cli/eval.ts', [...args, '--shard', '1/2', '--out', join(dir, 's1.json')]);
+    const whole = await runScript('src/cli/eval.ts', args);
+    const s0 = await runScript('src/cli/eval.ts', [...args, '--shard', '0/2', '--out', join(dir, 's0.json')]);
+    const s1 = await runScript('src/cli/eval.ts', [...args, '--shard', '1/2', '--out', join(dir, 's1.json')]);
     for (const r of [whole, s0, s1]) expect(r.code, r.stderr).toBe(0);
     // each shard ran half of the episodes (round robin by episode ordinal)
     const f0 = JSON.parse(readFileSync(join(dir, 's0.json'), 'utf8'));
     expect(f0.result.groups[0].episodes.map((e: { index: number }) => e.index)).toEqual([0, 2]);
     expect(f0.shard).toEqual({ index: 0, count: 2 });
-    const merged = await run('src/cli/eval-merge.ts', [join(dir, 's1.json'), join(dir, 's0.json'), '--json', '--report', join(dir, 'rep')]);
+    const merged = await runScript('src/cli/eval-merge.ts', [
+      join(dir, 's1.json'),
+      join(dir, 's0.json'),
+      '--json',
+      '--report',
+      join(dir, 'rep'),
+    ]);
     expect(merged.code, merged.stderr).toBe(0);
-    expect(strip(merged.stdout)).toBe(strip(whole.stdout));
+    expect(withoutTiming(merged.stdout)).toBe(withoutTiming(whole.stdout));
     expect(JSON.parse(whole.stdout).episodes).toBe(4);
     expect(existsSync(join(dir, 'rep', 'report.html'))).toBe(true);
 

@@ -16,6 +16,23 @@ export const danceCfg = configFromDeployYaml(yamlText, 'deploy.yaml', descNames)
 const byName = (k: 'stiffness' | 'damping' | 'defaultJointPos' | 'actionScale', names: string[]) =>
   names.map((n) => danceCfg[k][danceCfg.jointNames.indexOf(n)]);
 
+/** BeyondMimic metadata_props for the G1 in IsaacLab joint order (the dance export's gains and default pose). */
+export function beyondMimicMeta(): Record<string, string> {
+  const order = isaacJointOrder(g1);
+  const by = (k: 'stiffness' | 'damping' | 'defaultJointPos' | 'actionScale') => byName(k, order).join(',');
+  return {
+    joint_names: order.join(','),
+    joint_stiffness: by('stiffness'),
+    joint_damping: by('damping'),
+    default_joint_pos: by('defaultJointPos'),
+    action_scale: by('actionScale'),
+    command_names: 'motion',
+    anchor_body_name: 'torso_link',
+    body_names: 'pelvis,torso_link',
+    observation_names: 'command,motion_anchor_ori_b,base_ang_vel,joint_pos,joint_vel,actions',
+  };
+}
+
 /** W [nObs × nAct]: small deterministic weights (actions stay within ±0.05). */
 export const weights = (nObs: number, nAct: number): Float32Array =>
   Float32Array.from({ length: nObs * nAct }, (_, k) => 0.0005 * Math.sin(k * 1.7));

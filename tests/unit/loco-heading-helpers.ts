@@ -2,9 +2,9 @@
 // path closes at the start, facing 3π/2), walked with or without heading hold; returns the closing error.
 import { CommandTrack, type CommandKey } from '../../src/core/policy/commands';
 import { wrapAngle } from '../../src/core/policy/heading';
-import { runLocomotion, type LocomotionResult } from '../../src/core/policy/locomotion';
+import type { LocomotionResult } from '../../src/core/policy/locomotion';
 import { expect } from 'vitest';
-import { locoPolicy, robots } from './loco-helpers';
+import { perPolicy, walkTrack, type AfterAllFn, type ItFn } from './loco-helpers';
 
 const RAMP = 0.2;
 
@@ -48,20 +48,12 @@ export interface SquareRun {
 /** Walk the square (`hold`: heading hold on) on one robot × engine × policy. */
 export async function walkHeadingSquare(r: 'g1' | 't1', engine: 'rapier' | 'mujoco', p: string, hold: boolean): Promise<SquareRun> {
   const track = hold ? headingSquare() : openSquare();
-  const seconds = track.keys[track.keys.length - 1].t + 0.5;
   let start: [number, number] | null = null;
-  const res = await runLocomotion({
-    model: robots[r],
-    engine,
-    policy: locoPolicy(r, p),
-    commands: track,
-    seconds,
-    // the loop passes the live state to the command source: a track with headings is held from its first step on
-    onStep: (_t, ctl) => {
-      if (start) return;
-      const s = ctl.engine.state;
-      start = [s.rootPos[0], s.rootPos[1]];
-    },
+  // the loop passes the live state to the command source: a track with headings is held from its first step on
+  const res = await walkTrack(r, engine, p, track, (ctl) => {
+    if (start) return;
+    const s = ctl.engine.state;
+    start = [s.rootPos[0], s.rootPos[1]];
   });
   const [x0, y0] = start ?? [0, 0];
   return {
@@ -79,22 +71,16 @@ export const row = (r: string, engine: string, p: string, hold: boolean, x: Squa
   `${x.heading_err_rad.toFixed(3)} rad, cmd_vel_err ${x.res.cmd_vel_err_m_s!.toFixed(3)} m/s, end (${x.res.end.x.toFixed(2)}, ${x.res.end.y.toFixed(2)})`;
 
 /** One test per policy: the square with heading hold on this engine, no fall, closing within BOUND. */
-export function headingSuite(
-  r: 'g1' | 't1',
-  engine: 'rapier' | 'mujoco',
-  it: (name: string, f: () => Promise<void>, timeout: number) => void,
-  afterAll: (f: () => void) => void,
-): void {
+export function headingSuite(r: 'g1' | 't1', engine: 'rapier' | 'mujoco', it: ItFn, afterAll: AfterAllFn): void {
   const rows: string[] = [];
-  for (const p of ['fastsac', 'ppo']) {
-    it(`${r} ${p} on ${engine}: the square closes within ${BOUND.closing_m} m with heading hold`, async () => {
-      const x = await walkHeadingSquare(r, engine, p, true);
-      const line = row(r, engine, p, true, x);
-      rows.push(line);
-      expect(x.res.fall, line).toBeNull();
-      expect(x.closing_m, line).toBeLessThan(BOUND.closing_m);
-      expect(Math.abs(x.heading_err_rad), line).toBeLessThan(BOUND.heading_rad);
-    }, 150_000); // 4–20 s alone; up to 62 s measured with the machine loaded
-  }
-  afterAll(() => console.log(rows.join('\n')));
+  const title = (p: string) => `${r} ${p} on ${engine}: the square closes within ${BOUND.closing_m} m with heading hold`;
+  // 4–20 s alone; up to 62 s measured with the machine loaded
+  perPolicy(it, afterAll, rows, title, 150_000, async (p) => {
+    const x = await walkHeadingSquare(r, engine, p, true);
+    const line = row(r, engine, p, true, x);
+    rows.push(line);
+    expect(x.res.fall, line).toBeNull();
+    expect(x.closing_m, line).toBeLessThan(BOUND.closing_m);
+    expect(Math.abs(x.heading_err_rad), line).toBeLessThan(BOUND.heading_rad);
+  });
 }

@@ -5,7 +5,8 @@ import { expect } from 'vitest';
 import { loadRobot } from '../../src/core/model/index';
 import { CommandTrack } from '../../src/core/policy/commands';
 import { loadPolicyConfig } from '../../src/core/evaluation/setup';
-import { makeEngine, runLocomotion } from '../../src/core/policy/locomotion';
+import { makeEngine, runLocomotion, type LocomotionResult } from '../../src/core/policy/locomotion';
+import type { PolicyController } from '../../src/core/policy/controller';
 import { policySkill, type Skill } from '../../src/core/policy/skills';
 
 export const A = '../shared/assets';
@@ -17,6 +18,43 @@ export const locoPolicy = (r: 'g1' | 't1', p: string) => {
   const file = `${p}_${r}_29dof.onnx`;
   return { bytes: new Uint8Array(readFileSync(`${A}/policies/holosoma-loco-${r}/${file}`)), file };
 };
+
+/** a track's length plus 0.5 s to settle */
+export const trackSeconds = (track: CommandTrack): number => track.keys[track.keys.length - 1].t + 0.5;
+
+/** Walk a command track (for trackSeconds) with one holosoma policy on one robot × engine; onStep sees each step. */
+export function walkTrack(
+  r: 'g1' | 't1',
+  engine: 'rapier' | 'mujoco',
+  p: string,
+  track: CommandTrack,
+  onStep: (ctl: PolicyController) => void,
+): Promise<LocomotionResult> {
+  return runLocomotion({
+    model: robots[r],
+    engine,
+    policy: locoPolicy(r, p),
+    commands: track,
+    seconds: trackSeconds(track),
+    onStep: (_t, ctl) => onStep(ctl),
+  });
+}
+
+export type ItFn = (name: string, f: () => Promise<void>, timeout: number) => void;
+export type AfterAllFn = (f: () => void) => void;
+
+/** One test per holosoma policy (fastsac, ppo); the rows are printed after both. */
+export function perPolicy(
+  it: ItFn,
+  afterAll: AfterAllFn,
+  rows: string[],
+  title: (p: string) => string,
+  timeout: number,
+  body: (p: string) => Promise<void>,
+): void {
+  for (const p of ['fastsac', 'ppo']) it(title(p), () => body(p), timeout);
+  afterAll(() => console.log(rows.join('\n')));
+}
 
 /** 2 m sides at 0.8 m/s, 90° turns in place at 1 rad/s, 0.2 s linear ramps between. */
 export function square(): CommandTrack {
@@ -39,26 +77,19 @@ export const HEADER = 'robot engine  policy  survived_s cmd_vel_err_m_s yaw_rate
 /** Walk the square; assert no fall and that it walked; return the table row. */
 export async function walkSquare(r: 'g1' | 't1', engine: 'rapier' | 'mujoco', p: string): Promise<string> {
   const track = square(),
-    seconds = track.keys[track.keys.length - 1].t + 0.5;
+    seconds = trackSeconds(track);
   let path = 0,
     turned = 0,
     last: number[] | null = null;
-  const res = await runLocomotion({
-    model: robots[r],
-    engine,
-    policy: locoPolicy(r, p),
-    commands: track,
-    seconds,
-    onStep: (_t, ctl) => {
-      const s = ctl.engine.state,
-        q = s.rootQuat,
-        yaw = Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3]));
-      if (last) {
-        path += Math.hypot(s.rootPos[0] - last[0], s.rootPos[1] - last[1]);
-        turned += Math.atan2(Math.sin(yaw - last[2]), Math.cos(yaw - last[2]));
-      }
-      last = [s.rootPos[0], s.rootPos[1], yaw];
-    },
+  const res = await walkTrack(r, engine, p, track, (ctl) => {
+    const s = ctl.engine.state,
+      q = s.rootQuat,
+      yaw = Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3]));
+    if (last) {
+      path += Math.hypot(s.rootPos[0] - last[0], s.rootPos[1] - last[1]);
+      turned += Math.atan2(Math.sin(yaw - last[2]), Math.cos(yaw - last[2]));
+    }
+    last = [s.rootPos[0], s.rootPos[1], yaw];
   });
   const row =
     `${r}     ${engine.padEnd(7)} ${p.padEnd(7)} ${res.survived_s.toFixed(2).padStart(10)} ${res.cmd_vel_err_m_s!.toFixed(3).padStart(15)} ` +
@@ -73,19 +104,18 @@ export async function walkSquare(r: 'g1' | 't1', engine: 'rapier' | 'mujoco', p:
 }
 
 /** One test per policy: the robot walks the square on this engine (rows printed after both). */
-export function squareSuite(
-  r: 'g1' | 't1',
-  engine: 'rapier' | 'mujoco',
-  it: (name: string, f: () => Promise<void>, timeout: number) => void,
-  afterAll: (f: () => void) => void,
-): void {
+export function squareSuite(r: 'g1' | 't1', engine: 'rapier' | 'mujoco', it: ItFn, afterAll: AfterAllFn): void {
   const rows = [HEADER];
-  for (const p of ['fastsac', 'ppo']) {
-    it(`${r} ${p} walks the 2 m square on ${engine} without a fall`, async () => {
+  perPolicy(
+    it,
+    afterAll,
+    rows,
+    (p) => `${r} ${p} walks the 2 m square on ${engine} without a fall`,
+    50_000,
+    async (p) => {
       rows.push(await walkSquare(r, engine, p));
-    }, 50_000);
-  }
-  afterAll(() => console.log(rows.join('\n')));
+    },
+  );
 }
 
 /** Free what a run of skills holds: each skill (its session), then the engine. */

@@ -2,18 +2,10 @@
 // flat and a copy-made engine moves exactly like the first one.
 import { describe, expect, it } from 'vitest';
 import { g1Gains, loadG1 } from './physics-fixture';
+import { captureWasmMemories } from './wasm-memory';
 
-// Capture MuJoCo's WebAssembly memory (instantiated when the first engine loads the module, in this process).
-const memories: WebAssembly.Memory[] = [];
-const original = WebAssembly.instantiate;
-(WebAssembly as { instantiate: unknown }).instantiate = async (...args: unknown[]) => {
-  const result = await (original as (...a: unknown[]) => Promise<WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance>)(
-    ...args,
-  );
-  const instance = 'instance' in result ? result.instance : result;
-  for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) memories.push(v);
-  return result;
-};
+// MuJoCo's WebAssembly memory (instantiated when the first engine loads the module, in this process)
+const memories = captureWasmMemories();
 
 describe('MuJoCo compiled-model cache', () => {
   it('200 create/step/free cycles keep the heap flat; every engine steps the same', async () => {

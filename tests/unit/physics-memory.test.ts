@@ -1,18 +1,10 @@
 // 1,000 create-and-free cycles of a Rapier G1 world must leave the WASM heap flat.
 import { describe, expect, it } from 'vitest';
 import { g1Gains, loadG1 } from './physics-fixture';
+import { captureWasmMemories } from './wasm-memory';
 
-// Capture the WebAssembly memories instantiated from here on (Rapier's, once its init runs in this process).
-const memories: WebAssembly.Memory[] = [];
-const original = WebAssembly.instantiate;
-(WebAssembly as { instantiate: unknown }).instantiate = async (...args: unknown[]) => {
-  const result = await (original as (...a: unknown[]) => Promise<WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance>)(
-    ...args,
-  );
-  const instance = 'instance' in result ? result.instance : result;
-  for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) memories.push(v);
-  return result;
-};
+// Rapier's WebAssembly memory (instantiated once its init runs in this process)
+const memories = captureWasmMemories();
 
 describe('Rapier world lifetime', () => {
   it('1,000 create/step/free cycles keep the WASM heap flat after warm-up', async () => {

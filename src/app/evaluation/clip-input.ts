@@ -4,16 +4,7 @@
  * A drop here is the panel's own: it does not load the files into the app.
  */
 import { readDrop, readFileList, type RawFile } from '../assets';
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> = {},
-  ...kids: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-}
+import { el } from '../dom';
 
 export interface ClipInput {
   element: HTMLElement;

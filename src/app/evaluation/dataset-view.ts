@@ -6,16 +6,7 @@
  */
 import { CLIP_COLUMNS, clipRows, datasetAggregate, failedEpisodes, type ClipRow } from '../../core/evaluation/dataset';
 import type { EvalResult } from '../../core/evaluation/types';
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> = {},
-  ...kids: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-}
+import { el } from '../dom';
 
 const fmt = (v: number | null | undefined, d: number): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d);

@@ -21,21 +21,12 @@ import nominalText from '../../../seeds/nominal.json?raw';
 import pushText from '../../../seeds/push-recovery.json?raw';
 import robustText from '../../../seeds/robustness.json?raw';
 import { createWebPool, type WebPool } from './pool';
+import { el } from '../dom';
 
 export type { EvaluationContext } from './context';
 export { planFromContext } from './context';
 
 const SCENARIOS: Record<string, string> = { nominal: nominalText, 'push-recovery': pushText, robustness: robustText };
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> = {},
-  ...kids: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-}
 
 const num = (value: number, min: number, max: number, step: number, id: string): HTMLInputElement =>
   el('input', { id, type: 'number', value: String(value), min: String(min), max: String(max), step: String(step) });

@@ -6,6 +6,7 @@
  * must run at one control rate (refused with both rates named).
  */
 import type { Driver, OwnReference } from '../drivers';
+import { StepQueue } from '../step-queue';
 import type { LayerSpec } from '../store';
 import type { MotionClip } from '../../core/motion/types';
 import type { PhysicsEngine } from '../../core/physics/types';
@@ -33,8 +34,7 @@ export class BlendSkillDriver implements Driver {
   private readonly out: { targets: Float32Array; kp: number[]; kd: number[]; effort: number[] };
   private readonly parts: BodyParts;
   private disposed = false;
-  private inflight: Promise<void> = Promise.resolve();
-  private resetting: Promise<void> = Promise.resolve();
+  private readonly queue = new StepQueue();
   private takeOver: boolean;
 
   constructor(
@@ -57,13 +57,11 @@ export class BlendSkillDriver implements Driver {
 
   step(): Promise<void> {
     if (this.disposed) return Promise.resolve();
-    const p = this.run();
-    this.inflight = p.catch(() => undefined);
-    return p;
+    return this.queue.track(this.run());
   }
 
   private async run(): Promise<void> {
-    await this.resetting;
+    await this.queue.ready();
     const dt = this.skills[0].stepDt,
       t0 = performance.now();
     this.weights.step(dt);
@@ -82,7 +80,7 @@ export class BlendSkillDriver implements Driver {
   reset(): void {
     const take = this.takeOver;
     this.takeOver = false;
-    this.resetting = this.inflight.then(async () => {
+    this.queue.reset(async () => {
       const first = this.skills.find((x) => x.controller);
       if (first && !take) await first.controller!.reset();
       for (const x of this.skills) if (x !== first || take) await x.join();
@@ -100,7 +98,7 @@ export class BlendSkillDriver implements Driver {
   dispose(): void {
     this.disposed = true;
     this.engine.clearForces(0);
-    void Promise.all([this.inflight, this.resetting.catch(() => undefined)]).then(async () => {
+    void this.queue.idle().then(async () => {
       for (const x of this.skills) await x.release().catch(() => undefined);
     });
   }

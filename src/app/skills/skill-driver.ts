@@ -6,6 +6,7 @@
  * to the k-th skill with the same transition; the timeline takes over again where its next segment starts.
  */
 import type { Driver, OwnReference } from '../drivers';
+import { StepQueue } from '../step-queue';
 import type { PhysicsEngine } from '../../core/physics/types';
 import { controlStep } from '../../core/physics/control';
 import { startedSegment, timelineLayout, type Timeline } from '../../core/motion/timeline';
@@ -29,9 +30,7 @@ export class SkillTimelineDriver implements Driver {
   /** segment index the schedule last handed the robot for (-1: none yet) */
   private seg = -1;
   private disposed = false;
-  private inflight: Promise<void> = Promise.resolve();
-  private resetting: Promise<void> = Promise.resolve();
-  private resetError: unknown = null;
+  private readonly queue = new StepQueue();
   private live: Pending = null;
   /** the first reset takes over where the robot stands (the previous driver had it) instead of placing it */
   private takeOver: boolean;
@@ -78,18 +77,11 @@ export class SkillTimelineDriver implements Driver {
 
   step(s: number): Promise<void> {
     if (this.disposed) return Promise.resolve();
-    const p = this.run(s);
-    this.inflight = p.catch(() => undefined);
-    return p;
+    return this.queue.track(this.run(s));
   }
 
   private async run(s: number): Promise<void> {
-    await this.resetting;
-    if (this.resetError) {
-      const e = this.resetError;
-      this.resetError = null;
-      throw e instanceof Error ? e : new Error('reset failed');
-    }
+    await this.queue.ready();
     const at = startedSegment(this.timeline, s * this.dt);
     if (at.index !== this.seg) {
       this.seg = at.index;
@@ -115,19 +107,15 @@ export class SkillTimelineDriver implements Driver {
   reset(s: number): void {
     const take = this.takeOver;
     this.takeOver = false;
-    this.resetting = this.inflight
-      .then(async () => {
-        const at = startedSegment(this.timeline, s * this.dt);
-        const sk = this.skillAt(at.index) ?? this.switcher.current;
-        this.seg = at.index;
-        this.live = null;
-        if (take || !sk.controller) await sk.join();
-        else await sk.controller.reset(0, Math.round(at.local / this.dt));
-        this.switcher.restart(sk);
-      })
-      .catch((e) => {
-        this.resetError = e;
-      });
+    this.queue.reset(async () => {
+      const at = startedSegment(this.timeline, s * this.dt);
+      const sk = this.skillAt(at.index) ?? this.switcher.current;
+      this.seg = at.index;
+      this.live = null;
+      if (take || !sk.controller) await sk.join();
+      else await sk.controller.reset(0, Math.round(at.local / this.dt));
+      this.switcher.restart(sk);
+    });
   }
 
   ownReference(): OwnReference | null {
@@ -143,7 +131,7 @@ export class SkillTimelineDriver implements Driver {
   dispose(): void {
     this.disposed = true;
     this.engine.clearForces(0);
-    void Promise.all([this.inflight, this.resetting]).then(async () => {
+    void this.queue.idle().then(async () => {
       for (const e of this.entries) await e.skill.release().catch(() => undefined);
     });
   }

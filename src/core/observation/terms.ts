@@ -8,6 +8,7 @@
  * ctx.anchorBody (bodyPos / bodyQuat), the root/base is body 0 (rootQuat / rootLinVel / rootAngVel).
  */
 import { objectTerms } from './objects';
+import { relRot6, rotInv } from './quat-ops';
 import type { ObsContext, ObsTerm } from './types';
 
 /** Which arrays a term reads ('s.' = simulated state, 'r.' = reference, 'i.' = ctx.lastAction / ctx.skill). */
@@ -38,19 +39,7 @@ export interface ObsTermDef extends ObsTerm {
 
 /** Rotate v by the inverse of the unit quaternion q (world → local), written into out[o..o+2]. */
 function rotateInv(q: ArrayLike<number>, qo: number, v: ArrayLike<number>, vo: number, out: Float32Array, o: number): void {
-  const w = q[qo],
-    x = -q[qo + 1],
-    y = -q[qo + 2],
-    z = -q[qo + 3];
-  const vx = v[vo],
-    vy = v[vo + 1],
-    vz = v[vo + 2];
-  const tx = 2 * (y * vz - z * vy),
-    ty = 2 * (z * vx - x * vz),
-    tz = 2 * (x * vy - y * vx);
-  out[o] = vx + w * tx + (y * tz - z * ty);
-  out[o + 1] = vy + w * ty + (z * tx - x * tz);
-  out[o + 2] = vz + w * tz + (x * ty - y * tx);
+  rotInv(q, qo, v[vo], v[vo + 1], v[vo + 2], out, o);
 }
 
 const GRAVITY = [0, 0, -1];
@@ -120,25 +109,7 @@ const motionAnchorOriB: ObsTermDef = {
       qr = c.ref.bodyQuat;
     const i = (e * c.state.nb + c.anchorBody) * 4,
       k = (e * c.ref.nb + c.anchorBody) * 4;
-    const aw = qs[i],
-      ax = -qs[i + 1],
-      ay = -qs[i + 2],
-      az = -qs[i + 3];
-    const bw = qr[k],
-      bx = qr[k + 1],
-      by = qr[k + 2],
-      bz = qr[k + 3];
-    const w = aw * bw - ax * bx - ay * by - az * bz;
-    const x = aw * bx + ax * bw + ay * bz - az * by;
-    const y = aw * by - ax * bz + ay * bw + az * bx;
-    const z = aw * bz + ax * by - ay * bx + az * bw;
-    const s = 2 / (w * w + x * x + y * y + z * z);
-    out[o] = 1 - s * (y * y + z * z);
-    out[o + 1] = s * (x * y - z * w);
-    out[o + 2] = s * (x * y + z * w);
-    out[o + 3] = 1 - s * (x * x + z * z);
-    out[o + 4] = s * (x * z - y * w);
-    out[o + 5] = s * (y * z + x * w);
+    relRot6(qs, i, qr, k, out, o);
   },
 };
 

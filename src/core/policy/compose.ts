@@ -12,7 +12,7 @@ import type { BatchState, PhysicsEngine } from '../physics/types';
 import type { Fall } from '../evaluation/ends';
 import type { Scenario } from '../evaluation/scenario';
 import { checkTermination } from './termination';
-import { checkRates, mix, mixedFor, runSkills, type Mixed, type Skill, type SkillsDriver } from './skills';
+import { checkRates, crossfadeJumpBound, maxAbsDiff, mix, mixedFor, runSkills, type Mixed, type Skill, type SkillsDriver } from './skills';
 
 export interface Segment {
   skill: Skill;
@@ -62,12 +62,6 @@ export interface CompositionOptions {
   episodes?: number[];
   onStep?: (t: number, targets: Float32Array) => void;
 }
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let m = 0;
-  for (let j = 0; j < a.length; j++) m = Math.max(m, Math.abs(a[j] - b[j]));
-  return m;
-};
 
 const endEffectorsOf = (c: NonNullable<Skill['controller']>): number[] =>
   c.config.endEffectors.map((n) => c.model.bodyIndex.get(n)).filter((b): b is number => b !== undefined);
@@ -184,15 +178,11 @@ class ComposedDriver implements SkillsDriver {
       dw = 1 / (nT + 1);
     if (m === 0) rep.gap_at_switch_rad = maxAbsDiff(old.targets, cur.targets);
     mix([old, cur], [this.ones.map(() => 1 - w), this.ones.map(() => w)], this.out);
-    if (m > 0) {
-      for (let j = 0; j < this.out.targets.length; j++) {
-        const b =
-          (1 - w) * Math.abs(old.targets[j] - this.prevA[j]) +
-          w * Math.abs(cur.targets[j] - this.prevB[j]) +
-          dw * Math.abs(cur.targets[j] - old.targets[j]);
-        this.bound = Math.max(this.bound, b + 1e-6);
-      }
-    }
+    if (m > 0)
+      this.bound = Math.max(
+        this.bound,
+        crossfadeJumpBound(this.out.targets.length, old.targets, cur.targets, this.prevA, this.prevB, w, dw),
+      );
     this.prevA.set(old.targets);
     this.prevB.set(cur.targets);
   }

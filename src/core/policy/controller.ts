@@ -222,17 +222,23 @@ export class PolicyController {
     for (const e of envs) this.pendingStep[e] = steps[e];
   }
 
+  /** env e (or all): reference step `step`, alignment back to identity; the envs touched */
+  private restartEnvs(env: number | undefined, step: number): number[] {
+    const envs = env === undefined ? [...Array(this.n).keys()] : [env];
+    for (const e of envs) {
+      this.refStep[e] = step;
+      this.alignment[e] = identityAlignment();
+    }
+    return envs;
+  }
+
   /**
    * Start an episode for env e (or all) at reference step `step`: the robot placed as the start mode says,
    * last action, observation history and recurrent state cleared.
    */
   async reset(env?: number, step = 0): Promise<void> {
-    const envs = env === undefined ? [...Array(this.n).keys()] : [env];
-    for (const e of envs) {
-      this.refStep[e] = step;
-      this.alignment[e] = identityAlignment();
-      this.ctx.lastAction.fill(0, e * this.na, (e + 1) * this.na);
-    }
+    const envs = this.restartEnvs(env, step);
+    for (const e of envs) this.ctx.lastAction.fill(0, e * this.na, (e + 1) * this.na);
     if (this.embedded) await this.fetchEmbedded(envs);
     const rec = this.session as Recurrent;
     for (const e of envs) {
@@ -297,11 +303,7 @@ export class PolicyController {
    * action is warmed to the action that holds the current pose (q − offset) / scale; targets = current pose.
    */
   async join(env?: number, step = 0): Promise<void> {
-    const envs = env === undefined ? [...Array(this.n).keys()] : [env];
-    for (const e of envs) {
-      this.refStep[e] = step;
-      this.alignment[e] = identityAlignment();
-    }
+    const envs = this.restartEnvs(env, step);
     if (this.embedded) await this.fetchEmbedded(envs);
     const { ref, state } = this.ctx,
       nb = state.nb,

@@ -77,14 +77,13 @@ function rewrite(
 }
 
 /**
- * The model with every external initializer's bytes inlined. `files`: the external files by name (their
- * base names are matched). Returns `bytes` itself when the model has no external data.
+ * The external-data files the model names (empty: none); a PolicyError naming those missing from `given`
+ * (matched by base name).
  */
-export function inlineExternalData(bytes: Uint8Array, file: string, files: { path: string; data: Uint8Array }[]): Uint8Array {
+export function requireExternalFiles(bytes: Uint8Array, file: string, given: { path: string }[]): string[] {
   const need = readOnnxInfo(bytes, file).externalFiles;
-  if (!need.length) return bytes;
-  const byName = new Map(files.map((f) => [baseName(f.path), f.data] as const));
-  const missing = need.filter((n) => !byName.has(baseName(n)));
+  const have = new Set(given.map((g) => baseName(g.path)));
+  const missing = need.filter((n) => !have.has(baseName(n)));
   if (missing.length) {
     fail(
       'PolicyError',
@@ -93,6 +92,16 @@ export function inlineExternalData(bytes: Uint8Array, file: string, files: { pat
       `the model keeps its weights in ${missing.map((m) => `"${baseName(m)}"`).join(', ')}: give that file too (beside the .onnx, or dropped / picked together with it)`,
     );
   }
+  return need;
+}
+
+/**
+ * The model with every external initializer's bytes inlined. `files`: the external files by name (their
+ * base names are matched). Returns `bytes` itself when the model has no external data.
+ */
+export function inlineExternalData(bytes: Uint8Array, file: string, files: { path: string; data: Uint8Array }[]): Uint8Array {
+  if (!requireExternalFiles(bytes, file, files).length) return bytes;
+  const byName = new Map(files.map((f) => [baseName(f.path), f.data] as const));
   return rewrite(bytes, 0, bytes.length, file, 7, (a, b) =>
     rewrite(bytes, a, b, file, 5, (c, d) => inlineTensor(bytes, c, d, file, byName)),
   );

@@ -14,7 +14,7 @@ import { fail, MimicError } from '../errors';
 import type { PolicyConfig, RecurrentState } from './config';
 import { withSymbolicBatch } from './batch-dim';
 import { batchDisagreement } from './batch-probe';
-import { readOnnxInfo } from './onnx';
+import { requireExternalFiles } from './external';
 import { configureOrt, fixedBatchOf, type OrtRuntime } from './ort-env';
 import { RecurrentSlot } from './recurrent-state';
 
@@ -70,21 +70,6 @@ const CANONICAL: Record<string, string> = {
   bodyLinVel: 'body_lin_vel_w',
   bodyAngVel: 'body_ang_vel_w',
 };
-
-/** Missing external-data files → PolicyError naming the file the model needs. */
-function checkExternalData(bytes: Uint8Array, file: string, given: ExternalDataFile[]): void {
-  const need = readOnnxInfo(bytes, file).externalFiles;
-  const have = new Set(given.map((g) => g.path.split(/[\\/]/).pop()));
-  const missing = need.filter((p) => !have.has(p.split(/[\\/]/).pop()));
-  if (missing.length) {
-    fail(
-      'PolicyError',
-      file,
-      'external data',
-      `the model keeps its weights in ${missing.map((m) => `"${m}"`).join(', ')}: give that file too (beside the .onnx, or dropped / picked together with it)`,
-    );
-  }
-}
 
 const toF32 = async (t: Tensor): Promise<Float32Array> => {
   const d = t.location === 'cpu' ? t.data : await t.getData();
@@ -254,7 +239,7 @@ export class PolicySession {
     const ort = opts.runtime ?? ortDefault;
     configureOrt(ort);
     const file = opts.file ?? 'policy.onnx';
-    checkExternalData(bytes, file, opts.externalData ?? []);
+    requireExternalFiles(bytes, file, opts.externalData ?? []);
     const ep = opts.ep ?? 'wasm';
     const single = await PolicySession.wrap(ort, await PolicySession.load(ort, bytes, opts, file), config, file, ep);
     if (single.fixedBatch !== 1 || opts.batch === false) return single;

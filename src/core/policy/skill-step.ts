@@ -9,7 +9,7 @@
  */
 import { controlStep } from '../physics/control';
 import type { PhysicsEngine } from '../physics/types';
-import { checkRates, mix, type Skill } from './skills';
+import { checkRates, crossfadeJumpBound, maxAbsDiff, mix, type Skill } from './skills';
 
 export interface SwitchStats {
   /** largest |Δ target| of one joint between consecutive control steps, rad: inside transitions / elsewhere */
@@ -22,12 +22,6 @@ export interface SwitchStats {
   transitions: number;
   controlSteps: number;
 }
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let m = 0;
-  for (let j = 0; j < a.length; j++) m = Math.max(m, Math.abs(a[j] - b[j]));
-  return m;
-};
 
 export class SkillSwitcher {
   current: Skill;
@@ -116,18 +110,8 @@ export class SkillSwitcher {
         st.maxGapAtSwitch = Math.max(st.maxGapAtSwitch, maxAbsDiff(a.targets, b.targets));
         // from the last targets written (the outgoing skill's) to the first mix
         if (this.hasPrev)
-          for (let j = 0; j < nj; j++) {
-            const bound = (1 - w) * Math.abs(a.targets[j] - this.prev[j]) + w * Math.abs(b.targets[j] - this.prev[j]);
-            st.maxJumpBound = Math.max(st.maxJumpBound, bound + 1e-6);
-          }
-      } else
-        for (let j = 0; j < nj; j++) {
-          const bound =
-            (1 - w) * Math.abs(a.targets[j] - this.prevA[j]) +
-            w * Math.abs(b.targets[j] - this.prevB[j]) +
-            dw * Math.abs(b.targets[j] - a.targets[j]);
-          st.maxJumpBound = Math.max(st.maxJumpBound, bound + 1e-6);
-        }
+          st.maxJumpBound = Math.max(st.maxJumpBound, crossfadeJumpBound(nj, a.targets, b.targets, this.prev, this.prev, w, 0));
+      } else st.maxJumpBound = Math.max(st.maxJumpBound, crossfadeJumpBound(nj, a.targets, b.targets, this.prevA, this.prevB, w, dw));
       this.prevA.set(a.targets);
       this.prevB.set(b.targets);
       this.wA.fill(1 - w);

@@ -304,3 +304,29 @@ export async function runSkills(o: SkillsRun): Promise<{ out: EpisodesOutcome; f
   );
   return { out, fall };
 }
+
+/** Largest |a[j] − b[j]| (0 for empty arrays). */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let j = 0; j < a.length; j++) m = Math.max(m, Math.abs(a[j] - b[j]));
+  return m;
+}
+
+/**
+ * Largest per-joint jump a crossfade step may make (plus 1e-6): (1 − w)·|a − prevA| + w·|b − prevB| + dw·|b − a|,
+ * for the first n joints; a, b the two skills' targets now, prevA, prevB a step earlier, dw the weight step.
+ */
+export function crossfadeJumpBound(
+  n: number,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  prevA: ArrayLike<number>,
+  prevB: ArrayLike<number>,
+  w: number,
+  dw: number,
+): number {
+  let m = 0;
+  for (let j = 0; j < n; j++)
+    m = Math.max(m, (1 - w) * Math.abs(a[j] - prevA[j]) + w * Math.abs(b[j] - prevB[j]) + dw * Math.abs(b[j] - a[j]));
+  return m + 1e-6;
+}

@@ -15,6 +15,14 @@ interface Chart {
 }
 type Key = keyof Omit<Metrics, 't'> | 'objectErr';
 
+/** The axis style every small chart uses. */
+export const AXIS: uPlot.Axis = { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, font: '10px system-ui' };
+
+/** Options of a small chart (300 × 130, no legend or cursor, x not a time): its axes and series. */
+export function smallPlot(axes: uPlot.Axis[], series: uPlot.Series[]): uPlot.Options {
+  return { width: 300, height: 130, legend: { show: false }, cursor: { show: false }, scales: { x: { time: false } }, axes, series };
+}
+
 export class Charts {
   private readonly charts: Chart[] = [];
   /** number of points drawn so far (tests read it) */
@@ -37,28 +45,21 @@ export class Charts {
       );
       el.append(box);
       const plot = new uPlot(
-        {
-          width: 300,
-          height: 130,
-          legend: { show: false },
-          cursor: { show: false },
-          scales: { x: { time: false } },
-          axes: [
+        smallPlot(
+          [
             {
-              stroke: '#8a93a3',
-              grid: { stroke: '#2a303b', width: 1 },
+              ...AXIS,
               ticks: { stroke: '#2a303b' },
               size: 30,
-              font: '10px system-ui',
               label: X_AXIS,
               labelSize: 12,
               labelFont: '10px system-ui',
               values: (_u, v) => v.map((x) => `${x} s`),
             },
-            { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, ticks: { stroke: '#2a303b' }, size: 50, font: '10px system-ui' },
+            { ...AXIS, ticks: { stroke: '#2a303b' }, size: 50 },
           ],
-          series: [{}, { stroke: color, width: 1.5, fill: color + '22', points: { show: false } }],
-        },
+          [{}, { stroke: color, width: 1.5, fill: color + '22', points: { show: false } }],
+        ),
         [[], []],
         box,
       );

@@ -1,6 +1,7 @@
 /** The steering plot (uPlot, in the charts panel while a locomotion policy drives): commanded vx and wz against the measured base velocity, last 10 s. */
 import uPlot from 'uplot';
 import { h } from '../dom';
+import { AXIS, smallPlot } from './charts';
 import type { SteerSnapshot, SteerView } from '../steer/steer';
 
 const SPAN = 10; // s kept
@@ -28,18 +29,13 @@ export class SteerPlot implements SteerView {
     );
     el.prepend(this.box);
     this.plot = new uPlot(
-      {
-        width: 300,
-        height: 130,
-        legend: { show: false },
-        cursor: { show: false },
-        scales: { x: { time: false } },
-        axes: [
-          { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, size: 30, font: '10px system-ui' },
-          { stroke: '#8a93a3', grid: { stroke: '#2a303b', width: 1 }, size: 40, font: '10px system-ui' },
+      smallPlot(
+        [
+          { ...AXIS, size: 30 },
+          { ...AXIS, size: 40 },
         ],
-        series: [{}, ...SERIES.map(([label, stroke, dash]) => ({ label, stroke, dash, width: 1.5, points: { show: false } }))],
-      },
+        [{}, ...SERIES.map(([label, stroke, dash]) => ({ label, stroke, dash, width: 1.5, points: { show: false } }))],
+      ),
       this.data as uPlot.AlignedData,
       this.box,
     );

@@ -216,8 +216,8 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
         await page.click('#add-layer');
       }
       const layers = (await state(page)).layers;
-      await page.locator('.layer select').nth(0).selectOption(clips[0].id);
-      await page.locator('.layer select').nth(1).selectOption(clips[1].id);
+      await page.locator('.layer select.layer-clip').nth(0).selectOption(clips[0].id);
+      await page.locator('.layer select.layer-clip').nth(1).selectOption(clips[1].id);
       // both layers on every body part, so that the weights mix them everywhere
       for (let guard = 0; guard < 12; guard++) {
         const box = page.locator('.layer input[type=checkbox]:not(:checked)').first();

@@ -88,7 +88,8 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
 
       // clicks are answered within 100 ms while the view draws once a second
       await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(1000));
-      await sleep(1500);
+      // the fps estimate is a moving average: wait until it has seen the slow drawing (an event, not a fixed time)
+      await page.waitForFunction(() => (window as any).__mimic.getState().status.fps < 2, undefined, { timeout: 60_000 });
       const lat: number[] = [];
       for (const id of ['#pause', '#play', '#pause', '#play']) {
         await page.evaluate((sel) => {

@@ -105,7 +105,7 @@ export function mountBlend(el: HTMLElement): void {
             { class: 'head' },
             h(
               'select',
-              { onchange: (e: Event) => set(i, { clipId: (e.target as HTMLSelectElement).value }) },
+              { class: 'layer-clip', onchange: (e: Event) => set(i, { clipId: (e.target as HTMLSelectElement).value }) },
               ...clips.map((c) => h('option', { value: c.id, selected: c.id === l.clipId }, c.name)),
             ),
             h('button', { title: 'Remove', onclick: () => store.setState((st) => ({ layers: st.layers.filter((_, q) => q !== i) })) }, '✕'),

@@ -1,6 +1,7 @@
 /** MuJoCo's in-memory file system: write an MJCF and its files, compile, clean up. */
 import type { MainModule, MjModel } from 'mujoco-js';
 import { MimicError } from '../errors';
+import { pruneForPhysics } from './mujoco-prune';
 
 interface Fs {
   mkdir(p: string): void;
@@ -92,12 +93,15 @@ function filesKey(files: Record<string, Uint8Array>): string {
 /** How many compiled models the process keeps (tests). */
 export const keptModelCount = (): number => compiled.size;
 
-/** compileMjcf through the per-process cache: a fresh copy of the compiled model (the caller deletes it). */
+/**
+ * compileMjcf through the per-process cache: a fresh copy of the compiled model (the caller deletes it). The
+ * compiled text is `pruneForPhysics(xml)`: drawing-only geoms and their meshes left out (mujoco-prune.ts).
+ */
 export function compileMjcfCached(mj: MainModule, xml: string, files: Record<string, Uint8Array>, file: string): MjModel {
   const key = `${fnv(xml)}#${filesKey(files)}`;
   let kept = compiled.get(key);
   if (!kept) {
-    kept = compileMjcf(mj, xml, files, file);
+    kept = compileMjcf(mj, pruneForPhysics(xml, file).xml, files, file);
     compiled.set(key, kept);
     if (compiled.size > 4) {
       const [oldKey, old] = compiled.entries().next().value!;

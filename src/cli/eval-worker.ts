@@ -1,6 +1,13 @@
 /** worker_threads entry: runs evaluation batches sent by src/cli/pool.ts (the core's pool). */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { serveBatches } from '../core/evaluation/pool';
+import { loadMujoco } from '../core/physics/mujoco';
+import { initRapier } from '../core/physics/rapier';
+
+// instantiate the engines' WebAssembly now, while the main thread reads the inputs (a failure shows in the job)
+const warm = ((workerData as { warm?: string[] } | null)?.warm ?? []).map(String);
+if (warm.includes('mujoco')) loadMujoco().catch(() => {});
+if (warm.includes('rapier')) initRapier().catch(() => {});
 
 const port = parentPort!;
 const serve = serveBatches((m) => port.postMessage(m), true);

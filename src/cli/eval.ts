@@ -207,7 +207,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: --policy is required (or --driver reference|zero, or a --scenario with skills)\n${USAGE}\n`);
     return 2;
   }
-  const plan = buildPlan(o);
+  // scenario runs use workers: they start (and warm their engines) while the inputs are read (src/cli/pool.ts)
+  const early = o.workers !== 0 && (o.scenarios.length > 0 || (o.episodes ?? 1) > 1) ? createNodePool(o.workers, o.engines) : null;
+  const plan = await Promise.resolve()
+    .then(() => buildPlan(o))
+    .catch(async (e: unknown) => {
+      await early?.close();
+      throw e;
+    });
   const single =
     !o.scenarios.length &&
     (o.episodes ?? 1) === 1 &&
@@ -220,7 +227,7 @@ export async function main(argv: string[]): Promise<number> {
   let close = async () => {};
   if (single || o.workers === 0) executors = [(job, onP) => runBatch(job, onP)];
   else {
-    const pool = createNodePool(o.workers);
+    const pool = early ?? createNodePool(o.workers, o.engines);
     executors = pool.executors;
     close = () => pool.close();
   }

@@ -2,21 +2,32 @@
  * End-to-end evaluation figures, as a user runs them: the CLI as a fresh process (cold: modules, WASM, robot,
  * policy all loaded anew), G1 + dance, seeds/nominal.json, 16 episodes × 10 s (E2E_SECONDS), --envs 4, per engine
  * and 1 / 2 workers. Start-up = the wall time of the same command with one episode of 0.1 s; marginal = simulated
- * humanoid-seconds per second of (wall − start-up), per worker ("per core").
+ * humanoid-seconds per second of (wall − start-up), per worker ("per core"). CPU s = user + system time of the
+ * CLI process and its threads (Linux /proc; NaN elsewhere): on a shared machine it moves far less than wall time.
+ * Alone: `node --import tsx bench/eval-e2e.ts` (E2E_SECONDS, E2E_ENGINES=mujoco,rapier).
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 const A = '../shared/assets';
 const P = `${A}/policies/g1-dance-102`;
 
-function cliWall(engine: string, workers: number, episodes: number, seconds: number): number {
+/** CPU seconds of this process's waited-for children (cutime + cstime, 100 ticks per second), or NaN. */
+function childCpu(): number {
+  if (!existsSync('/proc/self/stat')) return NaN;
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
+function cliRun(engine: string, workers: number, episodes: number, seconds: number): { wall: number; cpu: number } {
   const args = ['--import', 'tsx', 'src/cli/eval.ts', '--robot', `${A}/g1/g1_29dof_rev_1_0.xml`, '--policy', `${P}/policy.onnx`];
   args.push('--motion', `${P}/G1_Take_102.bvh_60hz.csv`, '--scenario', 'seeds/nominal.json', '--engine', engine);
   args.push('--episodes', String(episodes), '--seconds', String(seconds), '--envs', '4', '--workers', String(workers), '--json', '--quiet');
-  const t = performance.now();
+  const t = performance.now(),
+    c = childCpu();
   execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  return (performance.now() - t) / 1000;
+  return { wall: (performance.now() - t) / 1000, cpu: childCpu() - c };
 }
 
 export function runEndToEnd(): void {
@@ -24,17 +35,23 @@ export function runEndToEnd(): void {
     episodes = 16;
   const rows: Record<string, string | number>[] = [];
   const load0 = loadavg()[0];
-  for (const engine of ['mujoco', 'rapier']) {
+  for (const engine of (process.env.E2E_ENGINES ?? 'mujoco,rapier').split(',')) {
     const wall: Record<number, number> = {};
     for (const workers of [1, 2]) {
-      const startup = cliWall(engine, workers, 1, 0.1);
-      wall[workers] = cliWall(engine, workers, episodes, seconds);
+      const load = loadavg()[0];
+      const start = cliRun(engine, workers, 1, 0.1);
+      const run = cliRun(engine, workers, episodes, seconds);
+      const startup = start.wall;
+      wall[workers] = run.wall;
       const sim = episodes * seconds;
       rows.push({
         engine,
         workers,
         'wall s': wall[workers].toFixed(2),
+        'CPU s': run.cpu.toFixed(2),
         'start-up s (1 × 0.1 s run)': startup.toFixed(2),
+        'start-up CPU s': start.cpu.toFixed(2),
+        load: load.toFixed(1),
         '× real time': (sim / wall[workers]).toFixed(1),
         'marginal × real time per worker': (sim / Math.max(1e-3, wall[workers] - startup) / workers).toFixed(1),
         '2 vs 1 workers': workers === 2 ? `${(wall[1] / wall[2]).toFixed(2)}×` : '',
@@ -46,3 +63,5 @@ export function runEndToEnd(): void {
   );
   console.table(rows);
 }
+
+if (process.argv[1]?.endsWith('bench/eval-e2e.ts')) runEndToEnd();

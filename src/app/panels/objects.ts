@@ -18,6 +18,7 @@ import type { ObjectTrack } from '../../core/motion/types';
 import type { Scene } from '../scene/scene';
 import type { Sim } from '../sim';
 import { PolicyDriverBase } from '../drivers';
+import { setUpKick } from './objects-kick';
 
 export interface ObjectsHost {
   sim: Sim;
@@ -115,6 +116,23 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
     );
     file.value = '';
   });
+  const kick = h(
+    'button',
+    {
+      id: 'object-kick',
+      title: 'built-in humanoid + ball + a reference that carries the ball (built-in controller, assist 1)',
+      onclick: () =>
+        void (async () => {
+          try {
+            if (setUpKick()) await host.reloadScene();
+            host.sim.seek(0);
+          } catch (e) {
+            reportError(e, 'kick demo');
+          }
+        })(),
+    },
+    'kick demo',
+  );
   const clear = h('button', { id: 'object-clear', onclick: () => void apply(() => setSceneObjects([], [])) }, 'clear');
   const list = h('div', { id: 'object-list', class: 'dim' });
   const render = () => {
@@ -162,7 +180,7 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
     h('div', {}, shape, ' size ', size, ' mass ', mass),
     h('div', {}, 'friction ', friction, ' restitution ', restitution),
     h('div', {}, 'position ', pos, ' ', addButton, ' ', clear),
-    h('div', {}, 'object file ', file),
+    h('div', {}, 'object file ', file, ' ', kick),
     list,
     h('div', {}, 'terrain ', terrain, ' seed ', seed),
     h('div', { class: 'dim', style: 'font-size:11px' }, 'Keys 1–9: skill of a skill-conditioned policy.'),

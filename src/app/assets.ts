@@ -200,7 +200,7 @@ export function addFiles(files: RawFile[], lastPolicy: string | null): { added: 
   const added: AssetRecord[] = [],
     errors: unknown[] = [],
     attached: string[] = [];
-  const meshes = files.filter((f) => ['stl', 'obj', 'dae'].includes(ext(f.path)));
+  const meshes = files.filter((f) => ['stl', 'obj', 'dae', 'png'].includes(ext(f.path))); // png: MJCF heightfields (issue 16)
   const yamls = files.filter((f) => ['yaml', 'yml'].includes(ext(f.path)));
   const jsons = files.filter((f) => ext(f.path) === 'json');
   const onnx = files.filter((f) => ext(f.path) === 'onnx');

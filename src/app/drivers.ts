@@ -5,7 +5,7 @@
  * observation backend). A driver runs one control step: it reads the reference at step s and advances the
  * physics by one control period.
  */
-import { onTerrain } from './terrain-track';
+import { onTerrain } from '../core/physics/terrain-reference';
 import type { PhysicsEngine, BatchState } from '../core/physics/types';
 import type { DriverKind } from '../core/motion/timeline';
 import type { LiveReference } from './live-reference';
@@ -75,7 +75,7 @@ export class BuiltinDriver implements Driver {
     private readonly decimation: number,
     assist: number,
   ) {
-    this.ctrl = new BuiltinController({ model: engine.model, engine, track: onTerrain(ref, engine), assist, decimation }); // terrain: issue 16
+    this.ctrl = new BuiltinController({ model: engine.model, engine, track: onTerrain(ref, engine.options.terrain), assist, decimation }); // terrain: issue 16
   }
   set assist(v: number) {
     this.ctrl.assist = Math.min(1, Math.max(0, v));

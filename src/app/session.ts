@@ -8,6 +8,7 @@ import { store, type AppState } from './store';
 import { records, hashOf, type RawFile } from './assets';
 import { MimicError } from '../core/errors';
 import { parseJson } from '../core/validate';
+import { checkTerrainChoice, FLAT, type TerrainChoice } from './terrain-state';
 
 export interface SessionFile {
   format: 'mimic-bench-session';
@@ -21,6 +22,8 @@ export interface SessionFile {
   loop: boolean;
   segments: AppState['segments'];
   layers: AppState['layers'];
+  /** the ground (issue 16); absent in older sessions: the flat floor */
+  terrain?: TerrainChoice;
   /** asset names by id (`kind:name`), to find them again after a reload */
   names: Record<string, string>;
   /** asset content hashes by id (the same bytes are the same asset, whatever their name) */
@@ -62,6 +65,7 @@ export function sessionFile(): SessionFile {
     loop: s.loop,
     segments: s.segments,
     layers: s.layers,
+    terrain: s.terrain,
     names,
     hashes,
   };
@@ -135,6 +139,7 @@ export function applySession(text: string, file: string, ids: Record<string, str
     policyId = find(f.policy);
   const segments = f.segments.map((g) => ({ ...g, clipId: find(g.clipId) ?? '' }));
   const layers = f.layers.map((l) => ({ ...l, clipId: find(l.clipId) ?? '' }));
+  const terrain = f.terrain === undefined ? FLAT : checkTerrainChoice(f.terrain, file);
   if (missing.length) return { ok: false, missing };
   store.setState({
     robotId: robotId ?? store.getState().robotId,
@@ -146,6 +151,7 @@ export function applySession(text: string, file: string, ids: Record<string, str
     loop: f.loop,
     segments,
     layers,
+    terrain,
   });
   return { ok: true, missing };
 }

@@ -1,6 +1,6 @@
 /**
  * A share link: the session's built-in choices (robot, clips on the timeline, blend layers, driver, assist, speed,
- * loop, view toggles, camera, time) encoded in the URL hash (`#share=` base64url JSON). Loaded files cannot travel
+ * loop, view toggles, camera, time, terrain) encoded in the URL hash (`#share=` base64url JSON). Loaded files cannot travel
  * in a URL: the link leaves them out and says which (the session archive, "Save with files", carries them).
  */
 import { store, newSegment, type AppState, type LayerSpec } from './store';
@@ -8,6 +8,7 @@ import { records } from './assets';
 import { BUILTIN_ROBOT } from './builtins';
 import { fail } from '../core/errors';
 import type { DriverKind } from '../core/motion/timeline';
+import { checkTerrainChoice, FLAT, type TerrainChoice } from './terrain-state';
 
 export const SHARE_KEY = 'share';
 
@@ -33,6 +34,8 @@ export interface ShareState {
   layers: LayerSpec[];
   camera: ShareCamera;
   time: number;
+  /** the ground (issue 16); absent in older links: the flat floor */
+  terrain?: TerrainChoice;
 }
 
 const builtin = (id: string | null): boolean => !!id && !!records.get(id)?.builtin;
@@ -65,6 +68,7 @@ export function shareState(camera: ShareCamera, time: number): { state: ShareSta
     layers: s.layers.filter((l) => keep(l.clipId)).map((l) => ({ ...l, mask: { ...l.mask } })),
     camera: { position: camera.position.map(round), target: camera.target.map(round) },
     time: round(time),
+    terrain: s.terrain,
   };
   return { state, left: [...left] };
 }
@@ -105,6 +109,7 @@ export function readShareHash(hash: string): ShareState | null {
 export function applyShareState(st: ShareState): string[] {
   const missing = [st.robot, ...st.segments.map((g) => g[0]), ...st.layers.map((l) => l.clipId)].filter((id) => !records.has(id));
   if (missing.length) return [...new Set(missing)];
+  const terrain = st.terrain === undefined ? FLAT : checkTerrainChoice(st.terrain, 'share link', `#${SHARE_KEY}.terrain`);
   store.setState({
     robotId: st.robot,
     policyId: null,
@@ -119,6 +124,7 @@ export function applyShareState(st: ShareState): string[] {
     showCom: st.com,
     segments: st.segments.map(([clipId, tin, tout, driver, crossfade]) => ({ ...newSegment(clipId, tout, driver, crossfade), in: tin })),
     layers: st.layers,
+    terrain,
   });
   return [];
 }

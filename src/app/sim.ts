@@ -9,6 +9,7 @@ import type { PhysicsEngine } from '../core/physics/types';
 import type { ReferenceFrame } from '../core/motion/types';
 import type { DriverKind } from '../core/motion/timeline';
 import { robotCom } from '../core/model/fk';
+import { frameOnTerrain } from '../core/physics/terrain-reference';
 import { bodyPosError, jointDiff } from '../core/evaluation/metrics';
 import { LiveReference, type PoseSampler } from './live-reference';
 import { ReplayDriver, type Driver, type OwnReference } from './drivers';
@@ -227,7 +228,7 @@ export class Sim {
   /** recompute the drawn poses from the engine (or the reference) */
   refresh(): void {
     if (!this.ref || !this.model) return;
-    this.refFrame = this.ref.frame(this.step);
+    this.refFrame = frameOnTerrain(this.ref.frame(this.step), this.model.bodies.length, this.engine?.options.terrain); // issue 16
     const f = this.refFrame;
     const e = this.engine;
     if (this.driver.kind === 'replay' || !e) {

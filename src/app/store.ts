@@ -3,6 +3,7 @@
  * ONNX bytes, the physics engine) live in the asset registry (assets.ts) and the simulation (sim.ts),
  * referenced here by id. Panels and the scene subscribe to this store.
  */
+import type { TerrainChoice } from './terrain-state';
 import { createStore } from 'zustand/vanilla';
 import type { DriverKind, SegmentSkill } from '../core/motion/timeline';
 import { fullMask, type PartMask } from '../core/motion/blend';
@@ -65,6 +66,8 @@ export interface AppState {
   profilePick: { policyId: string; profile: string } | null;
   /** how the policy driver starts, also after a scrub, a loop or a fall (core policy/start.ts) */
   startMode: StartMode;
+  /** the ground (issue 16, terrain-state.ts): a choice id and the seed of the seeded ones */
+  terrain: TerrainChoice;
   segments: SegmentSpec[];
   layers: LayerSpec[];
   errors: ErrorEntry[];
@@ -110,6 +113,7 @@ export const initialState = (): AppState => ({
   policyId: null,
   profilePick: null,
   startMode: 'ground',
+  terrain: { id: 'flat', seed: 7 }, // terrain-state.ts FLAT
   segments: [],
   layers: [],
   errors: [],

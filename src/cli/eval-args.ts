@@ -267,7 +267,7 @@ export function readRobot(path: string): RobotSource {
     for (const f of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, f.name);
       if (f.isDirectory() && depth < 3) walk(p, depth + 1);
-      else if (f.isFile() && /\.(stl|obj)$/i.test(f.name)) files[relative(root, p).split('\\').join('/')] = readFileSync(p);
+      else if (f.isFile() && /\.(stl|obj|png)$/i.test(f.name)) files[relative(root, p).split('\\').join('/')] = readFileSync(p);
     }
   };
   walk(root, 0);

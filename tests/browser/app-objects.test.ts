@@ -3,7 +3,9 @@
 // the test ONNX encoder) drives the built-in humanoid with the ball; keys 1–3 switch its skill live; key 5 (past
 // its 3 skills) is a named PolicyError and the app keeps running. Terrain + object error (issue 16): a reference
 // object track (given through window.__mimicObjects) puts a ghost ball and an object-error series on the chart;
-// slope 5° from the panel: the hook reports it and the robot stands on the slope. Waits are on control steps.
+// slope 5° from the panel: the hook reports it, the robot and the reference (ghost, metrics) stand on the slope.
+// The kick demo button: built-in humanoid + ball + a reference carrying the ball; the ball is kicked and its error
+// charted. Waits are on control steps.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -129,10 +131,49 @@ describe('objects in the app', { timeout: 300_000 }, () => {
       const [x, y, z] = s.robot.rootPos as number[];
       const ground = terrainHeight(g, x, y);
       expect(ground).toBeGreaterThan(0.2); // the slope is under the robot (3 m · tan 5° at x = 0)
-      // standing on the slope: the root as high above it as the reference's above the flat floor
-      expect(Math.abs(z - ground - s.reference.rootPos[2])).toBeLessThan(0.12);
+      // the reference (the ghost, the metrics) is raised onto the slope: its root stands as high above the ground
+      // under it as a standing humanoid's (0.6–1 m), and the robot's root is where the reference's is
+      const [rx, ry, rz] = s.reference.rootPos as number[];
+      expect(rz - terrainHeight(g, rx, ry)).toBeGreaterThan(0.6);
+      expect(rz - terrainHeight(g, rx, ry)).toBeLessThan(1);
+      expect(Math.abs(z - rz)).toBeLessThan(0.12);
+      expect(s.metrics.lastAnchorErr).toBeLessThan(0.15); // the app's anchor error against the raised reference
       expect(s.errors.filter((e: any) => /terrain|slope/i.test(e.message))).toEqual([]);
       await page.screenshot({ path: `${SHOTS}/objects-slope.png` });
+    });
+  });
+
+  it('kick demo: one button sets up the humanoid, the ball and the reference that carries it; the object error is charted', async () => {
+    await withApp(app, async (page) => {
+      await page.evaluate(() => document.getElementById('object-kick')!.click());
+      await page.waitForFunction(
+        () => {
+          const s = (window as any).__mimic.getState();
+          return (
+            !s.busy &&
+            s.driver === 'builtin' &&
+            s.segments[0]?.clipId === 'clip:builtin:kick_ball' &&
+            s.objects.list.length === 1 &&
+            s.objects.list[0].name === 'ball'
+          );
+        },
+        undefined,
+        { timeout: 120_000 },
+      );
+      const s0 = await state(page);
+      expect(s0.assist).toBe(1);
+      const x0 = s0.objects.list[0].pos[0] as number;
+      await steps(page, 160); // the clip: 0.4 s still, 1.2 s swing out, 1.2 s back (50 Hz control)
+      const s = await state(page);
+      const moved = (s.objects.list[0].pos[0] as number) - x0;
+      console.log(`kick demo in the app: ball moved ${moved.toFixed(2)} m, object error ${s.objects.lastError} m`);
+      expect(moved).toBeGreaterThan(0.5); // kicked forward (core test: 3.8 m in Rapier over the whole clip)
+      expect(s.objects.ghosts).toBe(1);
+      expect(s.objects.errorPoints).toBeGreaterThan(20);
+      expect(Number.isFinite(s.objects.lastError)).toBe(true);
+      expect(await page.evaluate(() => getComputedStyle(document.getElementById('chart-objectErr')!).display)).not.toBe('none');
+      expect(s.errors.filter((e: any) => e.kind !== 'Note' && e.kind !== 'Warning')).toEqual([]);
+      await page.screenshot({ path: `${SHOTS}/objects-kick.png` });
     });
   });
 });

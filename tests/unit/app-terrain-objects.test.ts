@@ -8,7 +8,7 @@ import { createBatchState } from '../../src/core/physics/types';
 import { createObjectState } from '../../src/core/physics/objects';
 import { terrainHeight } from '../../src/core/physics/terrain';
 import { terrainOf } from '../../src/core/physics/terrain-engines';
-import { onTerrain } from '../../src/app/terrain-track';
+import { onTerrain } from '../../src/core/physics/terrain-reference';
 import { TERRAIN_CHOICES, setTerrainChoice } from '../../src/app/terrain-state';
 import { objectErr, recordObjectError, referenceObjects, setObjectTrack } from '../../src/app/object-reference';
 import type { ReferenceSource } from '../../src/core/policy/refio';
@@ -34,7 +34,7 @@ describe('app terrain and object reference', () => {
     const eng = await createEngine('rapier', probe, { terrain: spec });
     const ref = createBatchState(1, 0, 1);
     for (const x of [-1, 0, 1]) {
-      onTerrain(flat(x), eng).write(0, ref, 0);
+      onTerrain(flat(x), eng.options.terrain).write(0, ref, 0);
       const g = terrainHeight(terrainOf(spec), x, 0);
       expect(g).toBeGreaterThan(0.1);
       expect(ref.rootPos[2]).toBeCloseTo(0.5 + g, 5);
@@ -42,7 +42,7 @@ describe('app terrain and object reference', () => {
     }
     eng.free();
     const plain = await createEngine('rapier', probe, {});
-    onTerrain(flat(0), plain).write(0, ref, 0);
+    onTerrain(flat(0), plain.options.terrain).write(0, ref, 0);
     expect(ref.rootPos[2]).toBe(0.5);
     plain.free();
     expect(() => setTerrainChoice('lava')).toThrow(/ParseError|unknown terrain "lava"/);

@@ -8,16 +8,17 @@
  */
 import { loadObjectFile, primitiveObject, type PrimitiveKind } from '../../core/model/objects';
 import { h } from '../dom';
-import { reportError } from '../store';
+import { reportError, store } from '../store';
 import { sceneObjects, setSceneObjects, onObjectsChange } from '../objects-state';
 import { ObjectsView } from '../scene/objects';
 import { TerrainView } from '../scene/terrain';
-import { TERRAIN_CHOICES, setTerrainChoice, terrainChoice, terrainSpec } from '../terrain-state';
+import { TERRAIN_CHOICES, setTerrainChoice, terrainChoice, terrainSpec, type TerrainChoice } from '../terrain-state';
 import { clearObjectErr, recordObjectError, referenceObjects, setObjectTrack } from '../object-reference';
 import type { ObjectTrack } from '../../core/motion/types';
 import type { Scene } from '../scene/scene';
 import type { Sim } from '../sim';
 import { PolicyDriverBase } from '../drivers';
+import { setUpKick } from './objects-kick';
 
 export interface ObjectsHost {
   sim: Sim;
@@ -67,10 +68,10 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
   const restitution = h('input', { id: 'object-restitution', value: '0.5', size: 4, title: '0 = no bounce, 1 = full bounce' });
   const pos = h('input', { id: 'object-pos', value: '0.6 0 1', size: 10, title: 'x y z (m), env frame' });
   shape.addEventListener('change', () => (size.value = SIZES[shape.value as PrimitiveKind]));
-  const apply = async (add: () => void) => {
+  const apply = async (add: () => void, reload = true) => {
     try {
       add();
-      await host.reloadScene();
+      if (reload) await host.reloadScene();
     } catch (e) {
       reportError(e, 'objects');
     }
@@ -115,6 +116,23 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
     );
     file.value = '';
   });
+  const kick = h(
+    'button',
+    {
+      id: 'object-kick',
+      title: 'built-in humanoid + ball + a reference that carries the ball (built-in controller, assist 1)',
+      onclick: () =>
+        void (async () => {
+          try {
+            if (setUpKick()) await host.reloadScene();
+            host.sim.seek(0);
+          } catch (e) {
+            reportError(e, 'kick demo');
+          }
+        })(),
+    },
+    'kick demo',
+  );
   const clear = h('button', { id: 'object-clear', onclick: () => void apply(() => setSceneObjects([], [])) }, 'clear');
   const list = h('div', { id: 'object-list', class: 'dim' });
   const render = () => {
@@ -131,26 +149,40 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
     { id: 'terrain-choice', title: 'ground the robot stands on (seeded); the scene is rebuilt' },
     ...Object.keys(TERRAIN_CHOICES).map((id) => h('option', { value: id }, id)),
   );
-  terrain.addEventListener('change', () => {
-    const before = terrainChoice();
-    void apply(() => {
-      setTerrainChoice(terrain.value);
-      try {
-        terrainView.show(terrainSpec());
-      } catch (e) {
-        setTerrainChoice(before);
-        terrain.value = before;
-        throw e;
-      }
-    });
+  const seed = h('input', { id: 'terrain-seed', value: String(terrainChoice().seed), size: 4, title: 'seed of rough / boxes' });
+  const choose = () => {
+    try {
+      setTerrainChoice(terrain.value, Number(seed.value));
+    } catch (e) {
+      reportError(e, 'objects');
+    }
+  };
+  terrain.addEventListener('change', choose);
+  seed.addEventListener('change', choose);
+  // the store's choice (the panel, a session, a share link) → drawn and built into the engine
+  const showTerrain = (t: TerrainChoice, before: TerrainChoice | null) => {
+    terrain.value = t.id;
+    seed.value = String(t.seed);
+    try {
+      terrainView.show(terrainSpec());
+    } catch (e) {
+      if (before) store.setState({ terrain: before });
+      throw e;
+    }
+  };
+  showTerrain(terrainChoice(), null);
+  store.subscribe((st, p) => {
+    if (st.terrain === p.terrain) return;
+    const robotChanged = st.robotId !== p.robotId; // the app rebuilds the engine itself then
+    void apply(() => showTerrain(st.terrain, p.terrain), !robotChanged);
   });
   el.append(
     h('div', {}, shape, ' size ', size, ' mass ', mass),
     h('div', {}, 'friction ', friction, ' restitution ', restitution),
     h('div', {}, 'position ', pos, ' ', addButton, ' ', clear),
-    h('div', {}, 'object file ', file),
+    h('div', {}, 'object file ', file, ' ', kick),
     list,
-    h('div', {}, 'terrain ', terrain),
+    h('div', {}, 'terrain ', terrain, ' seed ', seed),
     h('div', { class: 'dim', style: 'font-size:11px' }, 'Keys 1–9: skill of a skill-conditioned policy.'),
   );
   const tick = () => {

@@ -16,6 +16,7 @@ import { PolicyController } from '../policy/controller';
 import { embeddedSteps } from '../policy/embedded-steps';
 import { probeReferenceLength } from '../policy/reference-length';
 import type { ReferenceSource } from '../policy/refio';
+import { onTerrain } from '../physics/terrain-reference'; // terrain (issue 16)
 import { PolicySession } from '../policy/session';
 import { defaultPose, standingHeight, type StartMode } from '../policy/start';
 import { LIMITS } from '../validate';
@@ -147,7 +148,8 @@ export function prepareBuiltin(s: DriverInputs, engine: PhysicsEngine, controlDt
   if (!s.track && !s.clip) fail('PolicyError', '<episode>', 'clip', `the ${s.driver} driver needs a motion clip`);
   const track = s.track ?? new ReferenceTrack(s.model, s.clip!, controlDt);
   const assist = s.driver === 'reference' ? (s.assist ?? 0) : 0;
-  const ctl = new BuiltinController({ model: s.model, engine, track, assist, decimation: s.decimation });
+  const raised = onTerrain(track, engine.options.terrain); // terrain (issue 16)
+  const ctl = new BuiltinController({ model: s.model, engine, track: raised, assist, decimation: s.decimation });
   const zeros = s.model.joints.map(() => 0);
   if (s.driver === 'zero') s.raw.setGains(zeros, zeros);
   else if (s.gainScale !== undefined && s.gainScale !== 1) {

@@ -42,6 +42,7 @@ import { metricSelectionExtras, type MetricOptions } from './metric-settings';
 import { applyPhysicalPerturbations, DelayLine, delayedEngine, ObsNoise, PushSchedule } from './perturb';
 import { samplePerturbation, type EpisodePerturbation, type Scenario } from './scenario';
 import { groundOffsets } from './terrain'; // terrain (issue 16)
+import { TerrainReference } from '../physics/terrain-reference'; // terrain (issue 16)
 
 export type { DriverKind, EpisodeDriver, PreparedDriver } from './drivers';
 
@@ -185,6 +186,8 @@ interface LoopState {
   command: CommandMetrics | null;
   /** terrain (issue 16): ground under env e relative to its start, null on a flat floor */
   ground?: ((e: number) => (x: number, y: number) => number) | null;
+  /** terrain (issue 16): the scored reference raised onto the terrain (null: flat, or the driver's is already) */
+  onTerrain?: TerrainReference | null;
 }
 
 /** Score every running env at step k and check its end rule; returns the envs to stop. */
@@ -193,9 +196,10 @@ function scoreEnvs(L: LoopState, k: number): number[] {
   const { s, p, acc } = L,
     ref = p.driver.ref,
     state = s.raw.state;
+  const scored = L.onTerrain?.view(ref) ?? ref; // terrain: issue 16
   for (let e = 0; e < L.alive.length; e++) {
     if (!L.alive[e]) continue;
-    acc.add(state, ref, e);
+    acc.add(state, scored, e);
     const t = L.ends.check(state, ref, e, L.ground?.(e)); // ground: issue 16
     if (!t) continue;
     L.hooks.onTermination?.(e, k, t);
@@ -374,6 +378,8 @@ export async function runEpisodes(s: EpisodesSpec, hooks: LoopHooks = {}): Promi
     };
     await startEnvs(s, p, pt.pert);
     L.ground = groundOffsets(raw, sel.anchor); // terrain (issue 16)
+    L.onTerrain = p.builtin ? null : TerrainReference.of(raw.options.terrain, p.driver.ref); // the built-in's is on it already
+    L.onTerrain?.begin(p.driver.ref, p.policy?.start !== 'reference');
     L.ends.begin(raw.state);
     hooks.onStart?.(p);
     const t0 = now();

@@ -103,7 +103,7 @@ export function loadMjcfScene(text: string, file: string, resolve?: AssetResolve
   for (const sec of childrenNamed(root, 'actuator')) for (const el of sec.children) readActuator(el, ctx, actuators);
   const name = root.attrs.model ?? (file.split('/').pop() ?? file).replace(/\.[^.]*$/, '');
   const model = finishModel(name, ctx.bodies, ctx.joints, actuators, ctx.floating, ctx.warnings, file, 'mjcf');
-  const heightfields = mjcfHeightfields(root, file); // terrain (issue 16)
+  const heightfields = mjcfHeightfields(root, file, { resolve, dir: joinPath(dirOf(file), cp.meshdir) }); // terrain (issue 16)
   if (heightfields.length) model.heightfields = heightfields;
   return { model, objects };
 }

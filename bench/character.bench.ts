@@ -1,6 +1,8 @@
 // Control-step cost of the SMPL characters (public/robots/smpl24-{hinge,ball}.xml): a CMU clip retargeted to each,
 // tracked by the built-in controller (assist 1) in both engines at dt 5 ms, decimation 4 (50 Hz control). Reports the
-// loop's ms per control step (physics ×4 + controller + observations) and the ms per physics step within it.
+// loop's ms per control step (physics ×4 + controller + observations), the ms per physics step within it, and the
+// tracking (joint RMSE, MPJPE, survived) per setting. One untimed episode per engine first: the first run in a
+// process pays WebAssembly compilation and JIT warm-up (it made the first timed row, hinge Rapier, read 32.8 ms).
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { runEpisodes } from '../src/core/evaluation/loop';
@@ -9,6 +11,7 @@ import { loadMjcf } from '../src/core/model/mjcf';
 import { parseBvh } from '../src/core/motion/bvh';
 import { retargetBvhDetailed } from '../src/core/motion/retarget';
 import { createEngine } from '../src/core/physics/index';
+import type { PhysicsOptions } from '../src/core/physics/types';
 
 const BVH = '09_01.bvh';
 const load = () =>
@@ -16,12 +19,16 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 
-async function measure(variant: 'hinge' | 'ball', kind: 'rapier' | 'mujoco'): Promise<Record<string, number | string>> {
+async function measure(
+  variant: 'hinge' | 'ball',
+  kind: 'rapier' | 'mujoco',
+  extra: Partial<PhysicsOptions> = {},
+): Promise<Record<string, number | string>> {
   const model = loadMjcf(readFileSync(`public/robots/smpl24-${variant}.xml`, 'utf8'), `smpl24-${variant}.xml`);
   const config = JSON.parse(readFileSync('motions/retarget/cmu-smpl24.json', 'utf8')) as unknown;
   const bvh = parseBvh(readFileSync(`../shared/assets/bvh/${BVH}`, 'utf8'), BVH);
   const clip = retargetBvhDetailed(bvh, model, config, BVH, { fps: 50 }).clip;
-  const raw = await createEngine(kind, model, { dt: 0.005, groundContact: 'all', selfCollision: false });
+  const raw = await createEngine(kind, model, { dt: 0.005, groundContact: 'all', selfCollision: false, ...extra });
   // time the physics steps inside the loop: the engine's step wrapped by a stopwatch
   const step = raw.step.bind(raw);
   let physicsMs = 0,
@@ -47,10 +54,14 @@ async function measure(variant: 'hinge' | 'ball', kind: 'rapier' | 'mujoco'): Pr
   });
   raw.free();
   const physics = physicsMs / Math.max(1, physicsSteps);
+  const res = o.acc.result(0, { survived_s: o.survived[0], clip_s: o.evalSeconds, termination: o.termination[0], non_finite_actions: 0 });
   return {
     character: `smpl24-${variant}`,
     engine: kind,
-    'survived s': +o.survived[0].toFixed(2),
+    setting: Object.keys(extra).length ? JSON.stringify(extra) : 'default',
+    'joint rmse rad': +(res.joint_pos_rmse_rad ?? NaN).toFixed(3),
+    'mpjpe m': +(res.mpjpe_m ?? NaN).toFixed(3),
+    'survived s': `${o.survived[0].toFixed(2)} / ${o.evalSeconds.toFixed(2)}`,
     'ms / control step': +o.msPerControlStep.toFixed(2),
     'ms / physics step': +physics.toFixed(3),
   };
@@ -58,9 +69,11 @@ async function measure(variant: 'hinge' | 'ball', kind: 'rapier' | 'mujoco'): Pr
 
 export async function run(): Promise<void> {
   console.log(`character: ${cpus().length} cores, load average ${load()}; ${BVH}, dt 5 ms, decimation 4, built-in controller`);
+  for (const kind of ['mujoco', 'rapier'] as const) await measure('hinge', kind); // warm-up, not reported
   const rows = [];
   for (const variant of ['hinge', 'ball'] as const)
     for (const kind of ['mujoco', 'rapier'] as const) rows.push(await measure(variant, kind));
+  for (const solverIterations of [2, 1]) rows.push(await measure('hinge', 'rapier', { solverIterations }));
   console.table(rows);
   console.log(`load average after the table: ${load()}`);
 }

@@ -10,7 +10,8 @@ import type { ReferenceFrame } from '../core/motion/types';
 import type { DriverKind } from '../core/motion/timeline';
 import { robotCom } from '../core/model/fk';
 import { frameOnTerrain } from '../core/physics/terrain-reference';
-import { bodyPosError, jointDiff } from '../core/evaluation/metrics';
+import { bodyPosError } from '../core/evaluation/metrics';
+import { ballSpans, jointErrors, type BallSpan } from '../core/evaluation/joint-error';
 import { LiveReference, type PoseSampler } from './live-reference';
 import { ReplayDriver, type Driver, type OwnReference } from './drivers';
 
@@ -26,6 +27,7 @@ export interface Metrics {
 
 export class Sim {
   model: RobotModel | null = null;
+  private balls: BallSpan[] = []; // three-axis joints: geodesic joint error (issue 16)
   engine: PhysicsEngine | null = null;
   ref: LiveReference | null = null;
   driver: Driver = new ReplayDriver();
@@ -81,6 +83,7 @@ export class Sim {
     this.ref = null;
     this.step = 0;
     this.model = model;
+    this.balls = ballSpans(model);
     this.engine = engine;
     const nb = model.bodies.length;
     this.bodyPos = new Float32Array(nb * 3);
@@ -278,7 +281,7 @@ export class Sim {
     if (!f || !this.model) return;
     const nj = this.jointPos.length,
       all = this.allJoints();
-    const d = jointDiff(this.jointPos, f.jointPos, nj, 0, all, new Float64Array(nj));
+    const d = jointErrors({ nj, nb: f.nb, jointPos: this.jointPos, bodyQuat: this.bodyQuat }, f, 0, all, this.balls, new Float64Array(nj));
     const je = d.reduce((a, x) => a + Math.abs(x), 0);
     const ae = bodyPosError({ nj, nb: f.nb, bodyPos: this.bodyPos, bodyQuat: this.bodyQuat }, f, 0, [this.anchor]);
     let tq = 0;

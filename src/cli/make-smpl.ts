@@ -3,7 +3,9 @@
  * 24 bodies with the SMPL joint names used by PHC / ProtoMotions' SMPL humanoid (Pelvis, L_Hip … R_Hand), each
  * non-root body on three hinges "<body>_x/_y/_z" about its x, y, z axes (69 DoF), or on one ball joint "<body>"
  * (23 balls). Rest pose = T-pose, z up, x forward. Proportions, radii and masses are our own round figures for a
- * 1.7 m adult (capsule limbs of density 1000 kg/m³); armatures set the built-in controller's gains.
+ * 1.7 m adult (capsule limbs of density 1000 kg/m³); armatures set the built-in controller's gains. The hinges
+ * are unlimited like the balls: a ±3.1 range limited nothing a ball does not, and cost Rapier ~20% per step
+ * (one limit row per hinge in every solver iteration; bench/character.bench.ts).
  *
  *   npx tsx src/cli/make-smpl.ts [outDir]
  */
@@ -96,9 +98,7 @@ export function smplMjcf(ball: boolean): string {
         ['y', '0 1 0'],
         ['z', '0 0 1'],
       ])
-        lines.push(
-          `${pad}  <joint name="${p.name}_${c}" type="hinge" axis="${ax}" range="-3.1 3.1" armature="${p.armature}" damping="0.1"/>`,
-        );
+        lines.push(`${pad}  <joint name="${p.name}_${c}" type="hinge" axis="${ax}" armature="${p.armature}" damping="0.1"/>`);
     lines.push(`${pad}  <inertial pos="${fa(com)}" mass="${f(m)}" diaginertia="${fa(I)}"/>`);
     if (p.box) lines.push(`${pad}  <geom type="box" pos="${fa(p.box.at)}" size="${fa(p.box.half)}"/>`);
     else lines.push(`${pad}  <geom type="capsule" fromto="0 0 0 ${fa(p.to!)}" size="${f(p.r!)}"/>`);

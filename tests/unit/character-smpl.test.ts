@@ -65,10 +65,10 @@ describe('SMPL-proportioned character', () => {
       raw.free();
     }
     console.log(`${BVH} → smpl24-ball, built-in controller (assist 1)`, JSON.stringify(out));
-    // measured (loaded 2-core machine): MuJoCo 0.21 rad / 0.14 m, Rapier 0.59 rad / 0.17 m (see README: Rapier's
-    // revolute motors act on angles in (-π, π], the reference's continuous angles may leave it)
-    expect(out.mujoco_joint_rmse_rad).toBeLessThan(0.3);
-    expect(out.rapier_joint_rmse_rad).toBeLessThan(0.8);
+    // measured: MuJoCo 0.18 rad / 0.14 m, Rapier 0.16 rad / 0.17 m (ball joints scored by their geodesic angle;
+    // before, Rapier read 0.59 rad: its read-back of the right knee jumped to the other Euler branch at gimbal lock)
+    expect(out.mujoco_joint_rmse_rad).toBeLessThan(0.25);
+    expect(out.rapier_joint_rmse_rad).toBeLessThan(0.25);
     for (const kind of ['mujoco', 'rapier']) {
       expect(out[`${kind}_mpjpe_m`]).toBeLessThan(0.25);
       expect(out[`${kind}_survived_s`]).toBeGreaterThan(1.2);

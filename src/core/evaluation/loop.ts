@@ -38,6 +38,7 @@ import type { StartMode } from '../policy/start';
 import { prepareBuiltin, preparePolicy, type DriverInputs, type EpisodeDriver, type PreparedDriver } from './drivers';
 import { CommandMetrics, fallEnds, trackingEnds, type CommandOutcome, type EndCheck, type EndRule } from './ends';
 import { MetricAccumulator, type MetricSelection } from './metrics';
+import { ballSpans } from './joint-error';
 import { metricSelectionExtras, type MetricOptions } from './metric-settings';
 import { applyPhysicalPerturbations, DelayLine, delayedEngine, ObsNoise, PushSchedule } from './perturb';
 import { samplePerturbation, type EpisodePerturbation, type Scenario } from './scenario';
@@ -123,6 +124,7 @@ export function metricSelection(model: RobotModel, cfg: PolicyConfig | null): Me
     feet: model.bodies.filter((b) => /ankle_roll|foot/i.test(b.name)).map((b) => b.index),
     anchor: model.bodyIndex.get(cfg?.anchorBody ?? DEFAULT_ANCHOR) ?? 0,
     root: 0,
+    balls: ballSpans(model),
   };
 }
 

@@ -10,6 +10,7 @@ import { meanStat, r6, wilson, type Stat } from './stats';
 import { aggregateSets, setAccumulators, type SetEpisode, type SetSelection, type SetsAggregate } from './metrics/index';
 import type { SetAccumulator } from './metrics/types';
 import { applyVerdict, type EpisodeStatus } from './verdict';
+import { jointErrors, type BallSpan } from './joint-error';
 
 /** Which joints and bodies a metric reads (indices into RobotModel.joints / RobotModel.bodies). */
 export interface MetricSelection extends SetSelection {
@@ -25,6 +26,8 @@ export interface MetricSelection extends SetSelection {
   root: number;
   /** vertical+horizontal contact force norm above which a foot counts as in contact, N (default 20) */
   contactThreshold?: number;
+  /** three-axis joints, scored by their geodesic angle (joint-error.ts; issue 16) */
+  balls?: BallSpan[];
 }
 
 type S = Pick<BatchState, 'nj' | 'nb' | 'bodyPos' | 'bodyQuat'>;
@@ -206,7 +209,7 @@ export class MetricAccumulator {
     const frame = this.calls[e]++ % Math.max(1, sel.frameStride ?? 1) === 0;
     for (const set of this.sets) if (frame || set.doc.everyStep) set.add(state, ref, e);
     s[0] += 1;
-    const d = jointDiff(state.jointPos, ref.jointPos, state.nj, e, sel.joints, this.tmp);
+    const d = jointErrors(state, ref, e, sel.joints, sel.balls ?? [], this.tmp);
     let abs = 0,
       sq = 0;
     for (let k = 0; k < nk; k++) {

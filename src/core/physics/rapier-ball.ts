@@ -9,7 +9,7 @@ import RAPIER from '@dimforge/rapier3d-compat';
 import { qMul, qRotate, vAdd, vCross, vSub, type Quat, type Vec3 } from '../math';
 import type { RobotModel } from '../model/types';
 import type { BallGroup } from './ball';
-import { qBetween } from './kinematics';
+import { hingeAngle, qBetween } from './kinematics';
 
 /** mass (kg) and principal inertia (kg·m²) of each intermediate body */
 export const BALL_LINK_MASS = 0.1;
@@ -120,3 +120,45 @@ export function resetBallChain(
     rb.setAngvel(toV(k ? w2 : w1), false);
   });
 }
+
+const wrapNear = (x: number, near: number): number => x + 2 * Math.PI * Math.round((near - x) / (2 * Math.PI));
+
+/**
+ * Env e's coordinates and rates of each chain, read from the revolute joints themselves (parent → link 1 → link 2
+ * → child): the angles the motors act on. Reading them back from the parent and child poses alone is ambiguous
+ * near the middle angle ±π/2 (gimbal lock: there only a ± c is defined), where the read-back jumped to the other
+ * Euler branch (a + π, π - b, c + π) while the chain itself stayed on the reference's: the smpl24 knee bends past
+ * 90° about its middle axis in CMU 09_01. Each angle is moved by whole turns towards `prev` (continuous past ±π).
+ * `quats` / `angs`: world rotation and angular velocity per model body, already read for this env.
+ */
+export function readBallChains(
+  model: RobotModel,
+  chains: BallChain[],
+  quats: number[][],
+  angs: number[][],
+  jointPos: Float32Array,
+  jointVel: Float32Array,
+  base: number,
+  prev: Float64Array,
+): void {
+  const id: Quat = [1, 0, 0, 0];
+  for (const c of chains) {
+    const g = c.group;
+    const frames = [quats[g.parent], ...c.links.map((l) => rq(l.rotation())), quats[g.body]];
+    const spins = [angs[g.parent], ...c.links.map((l) => rv(l.angvel())), angs[g.body]];
+    for (let k = 0; k < 3; k++) {
+      const jm = model.joints[g.joints[k]];
+      const i = base + g.joints[k];
+      const th = wrapNear(hingeAngle(frames[k], frames[k + 1], k ? id : model.bodies[g.body].quat, jm.axis), prev[i]);
+      const a = qRotate(frames[k + 1], jm.axis);
+      const wp = spins[k],
+        wc = spins[k + 1];
+      jointPos[i] = th;
+      jointVel[i] = a[0] * (wc[0] - wp[0]) + a[1] * (wc[1] - wp[1]) + a[2] * (wc[2] - wp[2]);
+      prev[i] = th;
+    }
+  }
+}
+
+const rq = (r: { w: number; x: number; y: number; z: number }): Quat => [r.w, r.x, r.y, r.z];
+const rv = (v: { x: number; y: number; z: number }): Vec3 => [v.x, v.y, v.z];

@@ -8,8 +8,7 @@ import type { RobotModel } from '../model/types';
 import { qRotate } from '../math';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, resolveOptions } from './common';
 import { bodyMotion, hingeAngle } from './kinematics';
-import { ballGroups, readBalls, type BallGroup } from './ball'; // ball joints (issue 16)
-import { resetBallChain } from './rapier-ball';
+import { readBallChains, resetBallChain } from './rapier-ball';
 import { buildWorld, type RapierWorld } from './rapier-world';
 import { RapierObjects } from './objects-rapier';
 import type { ObjectPose, ObjectState } from './objects';
@@ -33,8 +32,6 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   private readonly w: RapierWorld;
   private readonly gains: Gains;
   private readonly rest: number[][]; // per joint: rest rotation of the child relative to the parent (wxyz)
-  /** balls / three hinges at one anchor: spherical joints with PD torques (issue 16) */
-  private readonly balls: BallGroup[];
   /** the last ball coordinates per env (the Euler branch nearest them is read) */
   private readonly ballPrev: Float64Array;
   private readonly pd: 'torque' | 'motor';
@@ -75,7 +72,6 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     this.state = createBatchState(options.n, nj, nb);
     this.gains = new Gains(options.n, nj, model);
     this.rest = model.joints.map((j) => model.bodies[j.body].quat);
-    this.balls = ballGroups(model);
     this.ballPrev = new Float64Array(options.n * model.joints.length);
     this.loaded = new Array<boolean>(options.n).fill(true);
     this.quats = model.bodies.map(() => [1, 0, 0, 0]);
@@ -217,7 +213,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
         wp = angs[p];
       s.jointVel[e * nj + j] = a[0] * (wc[0] - wp[0]) + a[1] * (wc[1] - wp[1]) + a[2] * (wc[2] - wp[2]);
     }
-    readBalls(this.balls, s, e, this.ballPrev); // ball coordinates (issue 16)
+    readBallChains(model, env.chains, quats, angs, s.jointPos, s.jointVel, e * nj, this.ballPrev); // ball coordinates (issue 16)
     // ground contact forces: sum of the normal impulses of the last step / dt
     const world = this.w.world,
       gc = this.w.groundCollider,

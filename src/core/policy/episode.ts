@@ -12,7 +12,8 @@ import { diagnoseClip, type ReferenceWarning } from '../motion/diagnose';
 import type { MotionClip } from '../motion/types';
 import { createMujocoEngine, createRapierEngine, type MujocoSource, type RapierExtraOptions } from '../physics/index';
 import type { BatchState, PhysicsEngine, PhysicsOptions } from '../physics/types';
-import { bodyPosError, jointDiff, type EpisodeMetrics } from '../evaluation/metrics';
+import { bodyPosError, type EpisodeMetrics } from '../evaluation/metrics';
+import { jointErrors } from '../evaluation/joint-error';
 import { metricSelection, runEpisodes, type EpisodesOutcome } from '../evaluation/loop';
 import { nominalScenario } from '../evaluation/scenario';
 import { builtinGains, builtinSettings } from './builtin';
@@ -133,7 +134,7 @@ function stepReporter(
 ) {
   const model = opts.model,
     torso = model.bodyIndex.get('torso_link');
-  const { joints, anchor } = metricSelection(model, cfg);
+  const { joints, anchor, balls } = metricSelection(model, cfg);
   let torsoSum = 0,
     scoredSteps = 0;
   const report = (k: number, scored: boolean, ref: BatchState): void => {
@@ -143,7 +144,7 @@ function stepReporter(
       scoredSteps++;
     }
     if (!opts.onStep) return;
-    const d = jointDiff(s.jointPos, ref.jointPos, s.nj, 0, joints, new Float64Array(joints.length));
+    const d = jointErrors(s, ref, 0, joints, balls ?? [], new Float64Array(joints.length));
     const jointErr = d.reduce((a, x) => a + Math.abs(x), 0) / Math.max(1, joints.length);
     const t =
       terms.length && terms[terms.length - 1].step === k && terms[terms.length - 1].env === 0 ? terms[terms.length - 1].reason : null;

@@ -51,30 +51,10 @@ export function parseViewerJson(text: string, file: string, robot: RobotModel | 
   if (rp.rows !== jp.rows || rq.rows !== jp.rows)
     fail('MotionError', file, 'key root_pos', `frame counts differ: joint_pos ${jp.rows}, root_pos ${rp.rows}, root_quat ${rq.rows}`);
   const fileNames = doc.joint_names ?? doc.jointNames;
-  const names =
-    Array.isArray(fileNames) && !opts.jointNames
-      ? columnNames(
-          jp.cols,
-          file,
-          'key joint_pos',
-          robot,
-          { ...opts, jointNames: fileNames.map(String) },
-          'description',
-          '',
-          notes,
-          warnings,
-        )
-      : columnNames(
-          jp.cols,
-          file,
-          'key joint_pos',
-          robot,
-          opts,
-          'description',
-          "the viewer's G1 dataset order is the description order",
-          notes,
-          warnings,
-        );
+  // the caller's names first, else the file's own list, else the robot's description order
+  const named = { ...opts, jointNames: opts.jointNames ?? (Array.isArray(fileNames) ? fileNames.map(String) : undefined) };
+  const why = "the viewer's G1 dataset order is the description order";
+  const names = columnNames(jp.cols, file, 'key joint_pos', robot, named, 'description', why, notes, warnings);
   if (!Array.isArray(fileNames)) checkJointOrder(robot, names, jp.data, file, 'key joint_pos', opts, notes, warnings);
   const fps = pickFps(file, opts, doc.fps, VIEWER_FPS, 'the viewer plays clips at 50 Hz', notes);
   const rootQuat = rootQuats(rq.data, jp.rows, file, 'key root_quat', 'wxyz', opts, notes, warnings);

@@ -5,6 +5,7 @@
  * policy's actions, the PD targets and the joint torques per step (`parseRecordingJson` reads it back).
  */
 import { fail } from '../../errors';
+import { parseJson } from '../../validate';
 import type { RobotModel } from '../../model/types';
 import type { BatchState } from '../../physics/types';
 import { emptyClip, setFrame } from '../sample';
@@ -145,12 +146,7 @@ export class Recorder {
 
 /** Read a JSON recording back (clip + per-step actions, targets, torques). */
 export function parseRecordingJson(text: string, file: string): Recording {
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    return fail('ParseError', file, 'JSON', (e as Error).message);
-  }
+  const doc = parseJson(text, file) as Record<string, unknown>;
   if (doc.format !== RECORDING_FORMAT) fail('ParseError', file, 'key format', `not a ${RECORDING_FORMAT} file`);
   const names = doc.joint_names as string[],
     steps = doc.steps as Record<string, number[]>[],

@@ -4,6 +4,7 @@
  * `dataset_joint_names`) and no rate (the viewer plays at 50 Hz): optional `joint_names` and `fps` are read.
  */
 import { fail } from '../../errors';
+import { parseJson } from '../../validate';
 import type { RobotModel } from '../../model/types';
 import type { MotionClip } from '../types';
 import { baseName, checkFinite, checkJointOrder, columnNames, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
@@ -28,12 +29,7 @@ function matrix(v: unknown, cols: number | undefined, file: string, key: string)
 export function parseViewerJson(text: string, file: string, robot: RobotModel | undefined, opts: ReadOptions = {}): FormatClip {
   const notes: string[] = [],
     warnings: string[] = [];
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    return fail('ParseError', file, 'JSON', (e as Error).message);
-  }
+  const doc = parseJson(text, file) as Record<string, unknown>;
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
     return fail('ParseError', file, 'JSON', 'expected an object with joint_pos, root_pos, root_quat');
   const key = (a: string, b: string) => (doc[a] !== undefined ? a : b);

@@ -4,6 +4,7 @@
  * poses from the sampler, body poses by forward kinematics, velocities by central differences.
  */
 import { forwardKinematics } from '../core/model/fk';
+import { writeFrame } from '../core/motion/reference';
 import type { RobotModel } from '../core/model/types';
 import type { BatchState } from '../core/physics/types';
 import type { MotionClip, ReferenceFrame } from '../core/motion/types';
@@ -115,18 +116,6 @@ export class LiveReference {
   }
 
   write(step: number, ref: BatchState, env: number): void {
-    const f = this.frame(step),
-      nj = this.nj,
-      nb = this.nb;
-    ref.rootPos.set(f.rootPos, env * 3);
-    ref.rootQuat.set(f.rootQuat, env * 4);
-    ref.rootLinVel.set(f.rootLinVel, env * 3);
-    ref.rootAngVel.set(f.rootAngVel, env * 3);
-    ref.jointPos.set(f.jointPos, env * nj);
-    ref.jointVel.set(f.jointVel, env * nj);
-    ref.bodyPos.set(f.bodyPos, env * nb * 3);
-    ref.bodyQuat.set(f.bodyQuat, env * nb * 4);
-    ref.bodyLinVel.set(f.bodyLinVel, env * nb * 3);
-    ref.bodyAngVel.set(f.bodyAngVel, env * nb * 3);
+    writeFrame(this.frame(step), ref, env);
   }
 }

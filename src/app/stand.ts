@@ -1,6 +1,7 @@
 /** The fallback reference: the robot standing in its `stand` keyframe (or its zero pose). */
 import { mjcfKeyframes } from '../core/model/index';
 import type { RobotModel } from '../core/model/types';
+import { emptyClip, setFrame } from '../core/motion/sample';
 import type { MotionClip } from '../core/motion/types';
 
 /** A standing clip from the robot's `stand` keyframe (or its zero pose): the fallback reference. */
@@ -18,19 +19,12 @@ export function standClip(model: RobotModel, xml: string | null): MotionClip {
     /* zero pose */
   }
   const n = 51;
-  const c: MotionClip = {
-    name: 'stand',
-    fps: 25,
-    nFrames: n,
-    jointNames: model.joints.map((j) => j.name),
-    rootPos: new Float32Array(n * 3),
-    rootQuat: new Float32Array(n * 4),
-    jointPos: new Float32Array(n * nj),
-  };
-  for (let i = 0; i < n; i++) {
-    c.rootPos.set(root.slice(0, 3), i * 3);
-    c.rootQuat.set(root.slice(3, 7), i * 4);
-    c.jointPos.set(joints, i * nj);
-  }
+  const c = emptyClip(
+    'stand',
+    25,
+    model.joints.map((j) => j.name),
+    n,
+  );
+  for (let i = 0; i < n; i++) setFrame(c, i, root.slice(0, 3), root.slice(3, 7), joints);
   return c;
 }

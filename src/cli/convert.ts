@@ -5,8 +5,8 @@
  * JSON (.json). Notes and warnings go to stderr, one line per written file to stdout; bad input: the named
  * error on stderr and exit 1 (usage errors: exit 2).
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { MimicError } from '../core/errors';
 import { loadRobotSource } from '../core/evaluation/setup';
 import { diagnoseClip } from '../core/motion/diagnose';
@@ -15,7 +15,8 @@ import type { FormatClip, ReadOptions } from '../core/motion/formats/common';
 import { readMotionFile, readMotionFolder } from '../core/motion/formats/read';
 import { writeClip, writeFormatOf } from '../core/motion/formats/write';
 import { resampleClip } from '../core/motion/sample';
-import { readRobot } from './eval-args';
+import { readRobot, UsageError } from './eval-args';
+import { readTree } from './tree';
 
 export const CONVERT_USAGE = `usage: npm run --silent convert -- IN OUT --robot PATH [options]
   IN                      a motion file (.csv .npz .pkl .json) or a folder (SONIC clips, or motion files)
@@ -29,8 +30,6 @@ export const CONVERT_USAGE = `usage: npm run --silent convert -- IN OUT --robot 
   --quat-order Q          wxyz | xyzw: quaternion order of IN (overrides the format's convention)
   --no-repair             keep an isolated broken first/last frame (default: dropped, with a warning)
 Reference diagnostics (jumps, floor, joint limits, quaternions, rate) are printed as warnings.`;
-
-class UsageError extends Error {}
 
 interface Args {
   input: string;
@@ -78,19 +77,6 @@ function parse(argv: string[]): Args {
   return { input: pos[0], output: pos[1], robot: a.robot, opts, outFps: a.outFps, clip: a.clip, repair };
 }
 
-function readFolder(dir: string): Record<string, Uint8Array> {
-  const files: Record<string, Uint8Array> = {};
-  const walk = (d: string, depth: number) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory() && depth < 3) walk(p, depth + 1);
-      else if (e.isFile()) files[relative(dir, p).split('\\').join('/')] = readFileSync(p);
-    }
-  };
-  walk(dir, 0);
-  return files;
-}
-
 function readInput(path: string, robot: RobotModel, opts: ReadOptions): FormatClip[] {
   let isDir: boolean;
   try {
@@ -98,7 +84,7 @@ function readInput(path: string, robot: RobotModel, opts: ReadOptions): FormatCl
   } catch {
     throw new UsageError(`cannot read ${path}`);
   }
-  if (isDir) return readMotionFolder(path.replace(/[\\/]+$/, ''), readFolder(path), robot, opts);
+  if (isDir) return readMotionFolder(path.replace(/[\\/]+$/, ''), readTree(path), robot, opts);
   return readMotionFile(path, new Uint8Array(readFileSync(path)), robot, opts);
 }
 

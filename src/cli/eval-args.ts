@@ -1,12 +1,13 @@
 /** Command-line arguments of `npm run eval` and the files they name, read into plain evaluation inputs. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { MimicError } from '../core/errors';
 import { parseScenario, nominalScenario, type Scenario } from '../core/evaluation/scenario';
 import type { ClipSource, EvalVariant, PolicySource, RobotSource } from '../core/evaluation/setup';
 import { externalFilesOf, inlineExternalData } from '../core/policy/external';
 import type { EngineKind } from '../core/evaluation/types';
 import type { StartModeInput } from '../core/policy/start';
+import { readTree } from './tree';
 
 export const USAGE = `usage: npm run --silent eval -- --robot PATH --policy PATH [options]
   --robot PATH            MJCF (.xml) or URDF; meshes are read from the robot's folder
@@ -261,16 +262,7 @@ function readOrFail(path: string, what: string): Buffer {
 /** The robot file and every mesh under its folder (keys relative to the robot file's folder). */
 export function readRobot(path: string): RobotSource {
   const text = readOrFail(path, '--robot').toString('utf8');
-  const root = dirname(path);
-  const files: Record<string, Uint8Array> = {};
-  const walk = (dir: string, depth: number) => {
-    for (const f of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, f.name);
-      if (f.isDirectory() && depth < 3) walk(p, depth + 1);
-      else if (f.isFile() && /\.(stl|obj|png)$/i.test(f.name)) files[relative(root, p).split('\\').join('/')] = readFileSync(p);
-    }
-  };
-  walk(root, 0);
+  const files = readTree(dirname(path), (name) => /\.(stl|obj|png)$/i.test(name));
   return { file: basename(path), text, files };
 }
 
@@ -297,22 +289,9 @@ export function readPolicy(path: string, config?: string): PolicySource {
   return p;
 }
 
-/** Every file under a folder, by path relative to it (a SONIC motion folder). */
-function folderFiles(dir: string): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  const walk = (d: string) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p).split('\\').join('/')] = new Uint8Array(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 export function readClip(path: string, fps?: number): ClipSource {
-  if (existsSync(path) && statSync(path).isDirectory()) return { file: basename(path), files: folderFiles(path), ...(fps ? { fps } : {}) };
+  if (existsSync(path) && statSync(path).isDirectory())
+    return { file: basename(path), files: readTree(path, undefined, Infinity), ...(fps ? { fps } : {}) };
   const bytes = readOrFail(path, '--motion');
   if (fps !== undefined || !/\.(csv|npz|bvh)$/i.test(path))
     return { file: basename(path), bytes: new Uint8Array(bytes), ...(fps ? { fps } : {}) };

@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MimicError } from '../core/errors';
+import { parseJson } from '../core/validate';
 import { makeShardFile, mergeShards } from '../core/evaluation/merge';
 import { flatSummary } from '../core/evaluation/report';
 import { aggregateJson, writeReport } from './eval';
@@ -49,11 +50,7 @@ export function mergeMain(argv: string[]): number {
     } catch {
       throw new MimicError('ParseError', f, '', 'no such file');
     }
-    try {
-      return { name: basename(f), data: JSON.parse(text) as unknown };
-    } catch (e) {
-      throw new MimicError('ParseError', f, '(json)', (e as Error).message);
-    }
+    return { name: basename(f), data: parseJson(text, f) };
   });
   const { result, clipPaths } = mergeShards(inputs);
   if (out) {

@@ -11,6 +11,7 @@ import { forwardKinematics, loadRobot, mjcfKeyframes, robotCom } from '../core/m
 import { writeMotionCsv } from '../core/motion/csv';
 import { contactPoints, lowestZ } from '../core/motion/feet';
 import { solveIk } from '../core/motion/ik';
+import { emptyClip, setFrame } from '../core/motion/sample';
 import type { MotionClip } from '../core/motion/types';
 
 const FPS = 50;
@@ -253,15 +254,12 @@ const skills: Skill[] = [
 
 function build(skill: Skill): { clip: MotionClip; ikErr: number } {
   const n = Math.round(skill.seconds * FPS) + 1;
-  const clip: MotionClip = {
-    name: skill.name,
-    fps: FPS,
-    nFrames: n,
-    jointNames: model.joints.map((j) => j.name),
-    rootPos: new Float32Array(n * 3),
-    rootQuat: new Float32Array(n * 4),
-    jointPos: new Float32Array(n * nj),
-  };
+  const clip = emptyClip(
+    skill.name,
+    FPS,
+    model.joints.map((j) => j.name),
+    n,
+  );
   const q = standQ.slice();
   let ikErr = 0;
   for (let f = 0; f < n; f++) {
@@ -314,9 +312,7 @@ function build(skill: Skill): { clip: MotionClip; ikErr: number } {
     forwardKinematics(model, rootPos, rootQuat, q, P, Q);
     const low = Math.min(...footBody.map((b, s) => lowestZ(footPts[s], P.subarray(b * 3), Q.subarray(b * 4))));
     rootPos[2] -= low;
-    clip.rootPos.set(rootPos, f * 3);
-    clip.rootQuat.set(rootQuat, f * 4);
-    clip.jointPos.set(q, f * nj);
+    setFrame(clip, f, rootPos, rootQuat, q);
   }
   return { clip, ikErr };
 }

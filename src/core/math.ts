@@ -89,8 +89,14 @@ export function qLog(q: ArrayLike<number>): Vec3 {
 /** The rotation vector (world frame) that turns orientation `from` into `to`: log(to · from⁻¹). */
 export const qDelta = (to: ArrayLike<number>, from: ArrayLike<number>): Vec3 => qLog(qMul(to, qConj(from)));
 
-/** Yaw (rotation about world z) of q, radians. */
-export const qYaw = (q: ArrayLike<number>): number => Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3]));
+/** Yaw (rotation about world z) of the quaternion [w,x,y,z] at offset o of q, radians. */
+export function qYaw(q: ArrayLike<number>, o = 0): number {
+  const w = q[o],
+    x = q[o + 1],
+    y = q[o + 2],
+    z = q[o + 3];
+  return Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
+}
 
 /** Signed twist angle of q about unit axis (swing-twist decomposition). */
 export function qTwist(q: ArrayLike<number>, axis: ArrayLike<number>): number {
@@ -126,6 +132,16 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** A Givens rotation (c, s) of two lines of a 3x3 row-major matrix: entries i + k·step and j + k·step, k = 0..2. */
+function rotateLines(m: number[], i: number, j: number, step: number, c: number, s: number): void {
+  for (let k = 0; k < 3; k++) {
+    const x = m[i + k * step],
+      y = m[j + k * step];
+    m[i + k * step] = c * x - s * y;
+    m[j + k * step] = s * x + c * y;
+  }
+}
+
 /** Eigen-decomposition of a symmetric 3x3 (row-major) by Jacobi rotations: values and the rotation (columns = vectors). */
 export function symEigen(m: ArrayLike<number>): { values: Vec3; vectors: number[] } {
   const a = Array.from(m);
@@ -144,26 +160,9 @@ export function symEigen(m: ArrayLike<number>): { values: Vec3; vectors: number[
       const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
       const c = 1 / Math.sqrt(t * t + 1),
         s = t * c;
-      for (let k = 0; k < 3; k++) {
-        // A = A·J
-        const akp = a[k * 3 + p],
-          akq = a[k * 3 + q];
-        a[k * 3 + p] = c * akp - s * akq;
-        a[k * 3 + q] = s * akp + c * akq;
-      }
-      for (let k = 0; k < 3; k++) {
-        // A = Jᵀ·A
-        const apk = a[p * 3 + k],
-          aqk = a[q * 3 + k];
-        a[p * 3 + k] = c * apk - s * aqk;
-        a[q * 3 + k] = s * apk + c * aqk;
-      }
-      for (let k = 0; k < 3; k++) {
-        const vkp = v[k * 3 + p],
-          vkq = v[k * 3 + q];
-        v[k * 3 + p] = c * vkp - s * vkq;
-        v[k * 3 + q] = s * vkp + c * vkq;
-      }
+      rotateLines(a, p, q, 3, c, s); // A = A·J (columns p, q)
+      rotateLines(a, p * 3, q * 3, 1, c, s); // A = Jᵀ·A (rows p, q)
+      rotateLines(v, p, q, 3, c, s);
     }
   }
   // make it a proper rotation

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { MotionClip } from '../../src/core/motion/types';
 import { qFromAxisAngle } from '../../src/core/math';
+import { emptyClip, setFrame } from '../../src/core/motion/sample';
 
 const G1 = '../shared/assets/g1/g1_29dof_rev_1_0.xml';
 const CSV = '../shared/assets/policies/g1-dance-102/G1_Take_102.bvh_60hz.csv';
@@ -20,20 +21,8 @@ export function danceClip(): MotionClip {
     .map((l) => l.split(',').map(Number));
   const n = rows.length,
     nj = names.length;
-  const c: MotionClip = {
-    name: 'dance',
-    fps: 60,
-    nFrames: n,
-    jointNames: names,
-    rootPos: new Float32Array(n * 3),
-    rootQuat: new Float32Array(n * 4),
-    jointPos: new Float32Array(n * nj),
-  };
-  rows.forEach((r, i) => {
-    c.rootPos.set(r.slice(0, 3), i * 3);
-    c.rootQuat.set([r[6], r[3], r[4], r[5]], i * 4);
-    c.jointPos.set(r.slice(7, 7 + nj), i * nj);
-  });
+  const c = emptyClip('dance', 60, names, n);
+  rows.forEach((r, i) => setFrame(c, i, r.slice(0, 3), [r[6], r[3], r[4], r[5]], r.slice(7, 7 + nj)));
   return c;
 }
 
@@ -42,15 +31,7 @@ export function walkClip(name: string, names: string[], seconds: number, speed: 
   const fps = 50,
     n = Math.round(seconds * fps) + 1,
     nj = names.length;
-  const c: MotionClip = {
-    name,
-    fps,
-    nFrames: n,
-    jointNames: names,
-    rootPos: new Float32Array(n * 3),
-    rootQuat: new Float32Array(n * 4),
-    jointPos: new Float32Array(n * nj),
-  };
+  const c = emptyClip(name, fps, names, n);
   const q = qFromAxisAngle([0, 0, 1], yaw);
   for (let i = 0; i < n; i++) {
     const t = i / fps;

@@ -6,6 +6,7 @@
  */
 import { store, newLayer, reportError, type LayerSpec } from '../store';
 import { h, fmt } from '../dom';
+import { panelIntro, rerenderOn } from './common';
 import { BODY_PARTS, type BodyPart } from '../../core/motion/blend';
 import { commandText, parseCommands } from '../skills/plan';
 
@@ -72,10 +73,8 @@ export function mountBlend(el: HTMLElement): void {
     'Drive the robot from this blend',
   );
   el.append(
-    h('h2', {}, 'Blend'),
-    h(
-      'div',
-      { class: 'dim', style: 'font-size:12px;margin-bottom:6px' },
+    ...panelIntro(
+      'Blend',
       'Each joint takes the weighted mean of the layers whose mask covers its body part (root orientation by weighted slerp; angles clamped to the joint limits). E.g. legs from a march, arms from a wave.',
     ),
     use,
@@ -154,7 +153,5 @@ export function mountBlend(el: HTMLElement): void {
     );
   };
   render();
-  store.subscribe((s, p) => {
-    if (s.layers !== p.layers || s.assets !== p.assets || s.source !== p.source) render();
-  });
+  rerenderOn(['layers', 'assets', 'source'], render);
 }

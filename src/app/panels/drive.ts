@@ -3,6 +3,7 @@ import type { PolicyConfig } from '../../core/policy/config';
 import { PolicyDriverBase } from '../drivers';
 import { store } from '../store';
 import { h, fmt } from '../dom';
+import { changed, rerenderOn } from './common';
 import type { Sim } from '../sim';
 import type { DriverKind } from '../../core/motion/timeline';
 import type { ObsMode } from '../store';
@@ -170,31 +171,11 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
   };
   render();
   renderInfo();
+  rerenderOn(['driver', 'assist', 'assets', 'policyId', 'profilePick', 'startMode', 'source', 'obsMode'], render);
   store.subscribe((s, p) => {
     if (
-      s.driver !== p.driver ||
-      s.assist !== p.assist ||
-      s.assets !== p.assets ||
-      s.policyId !== p.policyId ||
-      s.profilePick !== p.profilePick ||
-      s.startMode !== p.startMode ||
-      s.source !== p.source ||
-      s.obsMode !== p.obsMode
-    )
-      render();
-    if (
-      s.status.obsReason !== p.status.obsReason ||
-      s.status.obsBackend !== p.status.obsBackend ||
-      s.status.obsEp !== p.status.obsEp ||
-      s.status.engine !== p.status.engine ||
-      s.driver !== p.driver ||
-      s.status.driverSerial !== p.status.driverSerial ||
-      s.speed !== p.speed ||
-      s.loop !== p.loop ||
-      s.assist !== p.assist ||
-      s.obsMode !== p.obsMode ||
-      s.startMode !== p.startMode ||
-      s.robotId !== p.robotId
+      changed(s.status, p.status, ['obsReason', 'obsBackend', 'obsEp', 'engine', 'driverSerial']) ||
+      changed(s, p, ['driver', 'speed', 'loop', 'assist', 'obsMode', 'startMode', 'robotId'])
     )
       renderInfo();
   });

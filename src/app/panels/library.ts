@@ -1,6 +1,7 @@
 /** Library: built-in and loaded robots, clips, policies; file picker (files + folder); remove. */
 import { store, newSegment } from '../store';
 import { h } from '../dom';
+import { rerenderOn } from './common';
 import { readFileList } from '../assets';
 import type { App } from '../app';
 
@@ -108,15 +109,5 @@ export function mountLibrary(el: HTMLElement, app: App): void {
     section('Policies', 'policy');
   };
   render();
-  store.subscribe((s, p) => {
-    if (
-      s.assets !== p.assets ||
-      s.robotId !== p.robotId ||
-      s.policyId !== p.policyId ||
-      s.driver !== p.driver ||
-      s.segments !== p.segments ||
-      s.source !== p.source
-    )
-      render();
-  });
+  rerenderOn(['assets', 'robotId', 'policyId', 'driver', 'segments', 'source'], render);
 }

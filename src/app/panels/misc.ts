@@ -1,6 +1,7 @@
 /** Messages list, status line, view toggles, busy indicator with the load progress. */
 import { store, clearErrors } from '../store';
 import { h, fmt } from '../dom';
+import { rerenderOn } from './common';
 import type { Loader } from '../loader';
 
 /** The Messages list: newest first; a repeated message is one entry with a count (×N); "clear all". */
@@ -33,9 +34,7 @@ export function mountErrors(el: HTMLElement): void {
     );
   };
   render();
-  store.subscribe((s, p) => {
-    if (s.errors !== p.errors) render();
-  });
+  rerenderOn(['errors'], render);
 }
 
 export function mountStatus(el: HTMLElement): void {
@@ -119,7 +118,5 @@ export function mountBusy(el: HTMLElement, loader: Loader): void {
     if (p) bar.value = p.total ? p.done / p.total : 0;
   };
   render();
-  store.subscribe((s, p) => {
-    if (s.busy !== p.busy || s.progress !== p.progress) render();
-  });
+  rerenderOn(['busy', 'progress'], render);
 }

@@ -5,6 +5,7 @@
  */
 import { store, newSegment, reportError, type SegmentSpec } from '../store';
 import { h, fmt } from '../dom';
+import { panelIntro, rerenderOn } from './common';
 import type { App } from '../app';
 import type { DriverKind, SegmentSkill, SkillMode } from '../../core/motion/timeline';
 import { commandText, embeddedClip, parseCommands } from '../skills/plan';
@@ -93,10 +94,8 @@ export function mountTimeline(el: HTMLElement, app: App): void {
     onchange: (e: Event) => store.setState({ loop: (e.target as HTMLInputElement).checked }),
   });
   el.append(
-    h('h2', {}, 'Timeline'),
-    h(
-      'div',
-      { class: 'dim', style: 'font-size:12px;margin-bottom:6px' },
+    ...panelIntro(
+      'Timeline',
       'Segments play in order; each next one is re-headed (yaw) and moved onto where the previous ends, and crossfaded over its transition. Drag ☰ to reorder. Policy segments: between two of them the PD targets and gains crossfade over the fade while both policies run; keys 1..9 switch to the n-th policy segment live.',
     ),
     list,
@@ -201,9 +200,7 @@ export function mountTimeline(el: HTMLElement, app: App): void {
     );
   };
   render();
-  store.subscribe((s, p) => {
-    if (s.segments !== p.segments || s.assets !== p.assets || s.loop !== p.loop) render();
-  });
+  rerenderOn(['segments', 'assets', 'loop'], render);
   let last = -2;
   setInterval(() => {
     const c = app.currentSegment();

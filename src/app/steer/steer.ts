@@ -10,6 +10,7 @@ import './steer.css';
 import { PolicyDriverBase } from '../drivers';
 import type { Sim } from '../sim';
 import { store, reportError } from '../store';
+import { qYaw } from '../../core/math';
 import { baseVelocity } from '../../core/policy/locomotion';
 import { clampToRanges, isLocomotion, requested, type Clamp, type Vec3 } from './command';
 import { GamepadInput } from './gamepad';
@@ -108,10 +109,7 @@ export class Steer {
       requested: this.asked,
       command: this.command,
       measured: this.measured,
-      root:
-        q && p
-          ? { x: p[0], y: p[1], z: p[2], yaw: Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3])) }
-          : null,
+      root: q && p ? { x: p[0], y: p[1], z: p[2], yaw: qYaw(q) } : null,
     };
     for (const v of this.views) v.update(snap);
   }

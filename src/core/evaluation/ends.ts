@@ -4,6 +4,7 @@
  * tracking term could compare with). And the command metrics of locomotion runs: the planar velocity and
  * yaw-rate errors against the command that drove each control step.
  */
+import { qYaw } from '../math';
 import type { BatchState } from '../physics/types';
 import { checkTermination } from '../policy/termination';
 
@@ -66,8 +67,7 @@ export function fallEnds(anchor: number): EndRule {
 
 /** Yaw of env e's root, rad. */
 export function rootYaw(s: BatchState, e: number): number {
-  const q = s.rootQuat.subarray(e * 4, e * 4 + 4);
-  return Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3]));
+  return qYaw(s.rootQuat, e * 4);
 }
 
 /** Root velocity of env e in its yaw frame: [forward, left, yaw rate]. */

@@ -72,41 +72,32 @@ export function forwardKinematics(
   const P = plan(model);
   // normalise the root quaternion once
   const rn = 1 / Math.hypot(rootQuat[0], rootQuat[1], rootQuat[2], rootQuat[3]);
-  const rw = rootQuat[0] * rn,
-    rx = rootQuat[1] * rn,
-    ry = rootQuat[2] * rn,
-    rz = rootQuat[3] * rn;
+  const rootQ = [rootQuat[0] * rn, rootQuat[1] * rn, rootQuat[2] * rn, rootQuat[3] * rn];
   for (let b = 0; b < P.nb; b++) {
     const par = P.parent[b];
     const L = b * 7;
-    let px: number, py: number, pz: number, qw: number, qx: number, qy: number, qz: number;
-    let Pw: number, Px: number, Py: number, Pz: number, ox: number, oy: number, oz: number;
-    if (b === 0 && P.floating) {
-      px = rootPos[0];
-      py = rootPos[1];
-      pz = rootPos[2];
-      qw = rw;
-      qx = rx;
-      qy = ry;
-      qz = rz;
-    } else {
-      if (par >= 0) {
-        ox = outPos[par * 3];
-        oy = outPos[par * 3 + 1];
-        oz = outPos[par * 3 + 2];
-        Pw = outQuat[par * 4];
-        Px = outQuat[par * 4 + 1];
-        Py = outQuat[par * 4 + 2];
-        Pz = outQuat[par * 4 + 3];
-      } else {
-        ox = rootPos[0];
-        oy = rootPos[1];
-        oz = rootPos[2];
-        Pw = rw;
-        Px = rx;
-        Py = ry;
-        Pz = rz;
-      }
+    // the frame this body hangs from: its parent's, or the root pose (the floating root body is that pose itself)
+    const floatingRoot = b === 0 && P.floating;
+    const fromRoot = floatingRoot || par < 0;
+    const pos = fromRoot ? rootPos : outPos,
+      quat = fromRoot ? rootQ : outQuat,
+      pi = fromRoot ? 0 : par * 3,
+      qi = fromRoot ? 0 : par * 4;
+    const ox = pos[pi],
+      oy = pos[pi + 1],
+      oz = pos[pi + 2];
+    const Pw = quat[qi],
+      Px = quat[qi + 1],
+      Py = quat[qi + 2],
+      Pz = quat[qi + 3];
+    let px = ox,
+      py = oy,
+      pz = oz,
+      qw = Pw,
+      qx = Px,
+      qy = Py,
+      qz = Pz;
+    if (!floatingRoot) {
       const lx = P.local[L],
         ly = P.local[L + 1],
         lz = P.local[L + 2];

@@ -6,7 +6,7 @@
  */
 import { fail } from '../errors';
 import { qMul, qRotate, qToMat, vAdd, vNorm, vSub, type Quat, type Vec3 } from '../math';
-import { checkNumber, nonNegative } from '../validate';
+import { checkNumber, nonNegative, parseJson } from '../validate';
 import { combine } from './inertia';
 import { loadMjcfScene } from './mjcf';
 import { geomMass, type GeomInfo } from './mjcf-parts';
@@ -93,12 +93,7 @@ export function primitiveObject(p: PrimitiveInput, file: string, warnings: strin
 
 /** An object file in JSON: one object {shape, size, mass?, friction?, restitution?, pos, quat?, name?}. */
 export function objectFromJson(text: string, file: string, warnings: string[]): ObjectSpec {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    return fail('ParseError', file, 'JSON', (e as Error).message);
-  }
+  const v = parseJson(text, file);
   if (!v || typeof v !== 'object' || Array.isArray(v)) return fail('ModelError', file, '(root)', 'an object file is one JSON object');
   const o = { ...(v as PrimitiveInput) };
   if (o.name === undefined) o.name = (file.split('/').pop() ?? file).replace(/\.[^.]*$/, '');

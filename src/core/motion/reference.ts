@@ -11,6 +11,22 @@ import type { RobotModel } from '../model/types';
 import type { BatchState } from '../physics/types';
 import { clipDuration, type MotionClip, type ReferenceFrame } from './types';
 
+/** Copy a reference frame into env `env` of a BatchState of the same robot (its nj and nb). */
+export function writeFrame(f: ReferenceFrame, ref: BatchState, env: number): void {
+  const nj = ref.nj,
+    nb = ref.nb;
+  ref.rootPos.set(f.rootPos, env * 3);
+  ref.rootQuat.set(f.rootQuat, env * 4);
+  ref.rootLinVel.set(f.rootLinVel, env * 3);
+  ref.rootAngVel.set(f.rootAngVel, env * 3);
+  ref.jointPos.set(f.jointPos, env * nj);
+  ref.jointVel.set(f.jointVel, env * nj);
+  ref.bodyPos.set(f.bodyPos, env * nb * 3);
+  ref.bodyQuat.set(f.bodyQuat, env * nb * 4);
+  ref.bodyLinVel.set(f.bodyLinVel, env * nb * 3);
+  ref.bodyAngVel.set(f.bodyAngVel, env * nb * 3);
+}
+
 export class ReferenceTrack {
   readonly nSteps: number;
   readonly dt: number;
@@ -177,16 +193,7 @@ export class ReferenceTrack {
     if (ref.nj !== this.nj || ref.nb !== this.nb) {
       fail('MotionError', this.clip.name, 'write', `batch has ${ref.nj} joints/${ref.nb} bodies, robot ${this.nj}/${this.nb}`);
     }
-    ref.rootPos.set(f.rootPos, env * 3);
-    ref.rootQuat.set(f.rootQuat, env * 4);
-    ref.rootLinVel.set(f.rootLinVel, env * 3);
-    ref.rootAngVel.set(f.rootAngVel, env * 3);
-    ref.jointPos.set(f.jointPos, env * this.nj);
-    ref.jointVel.set(f.jointVel, env * this.nj);
-    ref.bodyPos.set(f.bodyPos, env * this.nb * 3);
-    ref.bodyQuat.set(f.bodyQuat, env * this.nb * 4);
-    ref.bodyLinVel.set(f.bodyLinVel, env * this.nb * 3);
-    ref.bodyAngVel.set(f.bodyAngVel, env * this.nb * 3);
+    writeFrame(f, ref, env);
   }
 
   /** The whole track as a clip at the control rate (model joint order, body poses and velocities filled in). */

@@ -37,24 +37,41 @@ export const newSample = (nj: number): ClipSample => ({
   jointPos: new Float32Array(nj),
 });
 
-/** Build a clip of `n` frames at `fps`, frame k sampled at time timeOf(k) of the source. Body extras dropped. */
-function rebuild(clip: MotionClip, fps: number, n: number, timeOf: (k: number) => number, loop = false): MotionClip {
-  const nj = clip.jointNames.length;
-  const out: MotionClip = {
-    name: clip.name,
+/** A clip of `n` zero frames (fill every frame before use: its root quaternions are zero too). */
+export function emptyClip(name: string, fps: number, jointNames: string[], n: number): MotionClip {
+  const nj = jointNames.length;
+  return {
+    name,
     fps,
     nFrames: n,
-    jointNames: [...clip.jointNames],
+    jointNames,
     rootPos: new Float32Array(n * 3),
     rootQuat: new Float32Array(n * 4),
     jointPos: new Float32Array(n * nj),
   };
-  const s = newSample(nj);
+}
+
+/** Write frame k of a clip: root position, root quaternion [w,x,y,z], joint positions (clip order). */
+export function setFrame(
+  clip: MotionClip,
+  k: number,
+  rootPos: ArrayLike<number>,
+  rootQuat: ArrayLike<number>,
+  jointPos: ArrayLike<number>,
+): void {
+  const nj = clip.jointNames.length;
+  clip.rootPos.set(rootPos, k * 3);
+  clip.rootQuat.set(rootQuat, k * 4);
+  clip.jointPos.set(jointPos, k * nj);
+}
+
+/** Build a clip of `n` frames at `fps`, frame k sampled at time timeOf(k) of the source. Body extras dropped. */
+function rebuild(clip: MotionClip, fps: number, n: number, timeOf: (k: number) => number, loop = false): MotionClip {
+  const out = emptyClip(clip.name, fps, [...clip.jointNames], n);
+  const s = newSample(clip.jointNames.length);
   for (let k = 0; k < n; k++) {
     sampleClip(clip, timeOf(k), s, loop);
-    out.rootPos.set(s.rootPos, k * 3);
-    out.rootQuat.set(s.rootQuat, k * 4);
-    out.jointPos.set(s.jointPos, k * nj);
+    setFrame(out, k, s.rootPos, s.rootQuat, s.jointPos);
   }
   return out;
 }

@@ -113,21 +113,19 @@ const motionAnchorOriB: ObsTermDef = {
   },
 };
 
-const baseLinVel: ObsTermDef = {
-  id: 3,
-  name: 'base_lin_vel',
-  reads: ['s.rootQuat', 's.rootLinVel'],
-  dim: () => 3,
-  cpu: (c, e, out, o) => rotateInv(c.state.rootQuat, e * 4, c.state.rootLinVel, e * 3, out, o),
-};
+/** A root velocity of the state in the root frame. */
+function rootVelTerm(id: number, name: string, field: 'rootLinVel' | 'rootAngVel'): ObsTermDef {
+  return {
+    id,
+    name,
+    reads: ['s.rootQuat', `s.${field}`],
+    dim: () => 3,
+    cpu: (c, e, out, o) => rotateInv(c.state.rootQuat, e * 4, c.state[field], e * 3, out, o),
+  };
+}
 
-const baseAngVel: ObsTermDef = {
-  id: 4,
-  name: 'base_ang_vel',
-  reads: ['s.rootQuat', 's.rootAngVel'],
-  dim: () => 3,
-  cpu: (c, e, out, o) => rotateInv(c.state.rootQuat, e * 4, c.state.rootAngVel, e * 3, out, o),
-};
+const baseLinVel = rootVelTerm(3, 'base_lin_vel', 'rootLinVel');
+const baseAngVel = rootVelTerm(4, 'base_ang_vel', 'rootAngVel');
 
 const projectedGravity: ObsTermDef = {
   id: 5,

@@ -10,6 +10,7 @@ import { forwardKinematics } from '../model/fk';
 import type { ObjectSpec } from '../model/objects';
 import { primitiveObject } from '../model/objects';
 import type { RobotModel } from '../model/types';
+import { emptyClip, setFrame } from '../motion/sample';
 import type { MotionClip } from '../motion/types';
 import { qRotate } from '../math';
 
@@ -48,19 +49,9 @@ export function pushDemo(model: RobotModel, stand: MotionClip, o: PushOptions): 
   const lead = Math.round(0.4 * fps),
     move = Math.round(swingS * fps),
     n = lead + 2 * move + Math.round(0.6 * fps);
-  const clip: MotionClip = {
-    name: 'push_ball',
-    fps,
-    nFrames: n,
-    jointNames: [...names],
-    rootPos: new Float32Array(n * 3),
-    rootQuat: new Float32Array(n * 4),
-    jointPos: new Float32Array(n * nj),
-  };
+  const clip = emptyClip('push_ball', fps, [...names], n);
   for (let f = 0; f < n; f++) {
-    clip.rootPos.set(stand.rootPos.subarray(0, 3), f * 3);
-    clip.rootQuat.set(stand.rootQuat.subarray(0, 4), f * 4);
-    clip.jointPos.set(stand.jointPos.subarray(0, nj), f * nj);
+    setFrame(clip, f, stand.rootPos.subarray(0, 3), stand.rootQuat.subarray(0, 4), stand.jointPos.subarray(0, nj));
     const t = f < lead ? 0 : f < lead + move ? (f - lead) / move : f < lead + 2 * move ? 1 - (f - lead - move) / move : 0;
     const s = 0.5 - 0.5 * Math.cos(Math.PI * t); // smooth 0 → 1
     clip.jointPos[f * nj + hip] -= swing * s;

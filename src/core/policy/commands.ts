@@ -93,16 +93,20 @@ export class CommandTrack {
    * a step key (and the last key) goes on from its heading at its wz, so a constant command with wz turns.
    */
   headingAt(t: number): number | null {
-    const k = this.keys;
-    if (k[0].heading === undefined) return null;
-    let i = 0;
-    while (i + 1 < k.length && k[i + 1].t <= t) i++;
-    const a = k[i],
-      b = k[i + 1];
+    if (this.keys[0].heading === undefined) return null;
+    const [a, b] = this.around(t);
     // past the last key, or holding a step key: on from its heading at its wz
     if (!b || this.interp === 'step') return a.heading! + a.wz * Math.max(0, t - a.t);
     if (t <= a.t) return a.heading!;
     return a.heading! + ((b.heading! - a.heading!) * (t - a.t)) / Math.max(b.t - a.t, 1e-9);
+  }
+
+  /** The last key at or before t (else the first) and the key after it (undefined past the last). */
+  private around(t: number): [CommandKey, CommandKey | undefined] {
+    const k = this.keys;
+    let i = 0;
+    while (i + 1 < k.length && k[i + 1].t <= t) i++;
+    return [k[i], k[i + 1]];
   }
 
   static constant(c: Command): CommandTrack {
@@ -111,11 +115,7 @@ export class CommandTrack {
 
   /** The command at time t (before the first key: the first; after the last: the last). */
   at(t: number): Command {
-    const k = this.keys;
-    let i = 0;
-    while (i + 1 < k.length && k[i + 1].t <= t) i++;
-    const a = k[i],
-      b = k[i + 1];
+    const [a, b] = this.around(t);
     if (!b || this.interp === 'step' || t <= a.t) return [a.vx, a.vy, a.wz];
     const u = (t - a.t) / Math.max(b.t - a.t, 1e-9);
     return [a.vx + (b.vx - a.vx) * u, a.vy + (b.vy - a.vy) * u, a.wz + (b.wz - a.wz) * u];

@@ -26,7 +26,7 @@ import { envState, type PhysicsEngine } from '../physics/types';
 import { CpuBackend, type ObservationBackend } from './backend';
 import type { PolicyConfig } from './config';
 import type { PolicySession } from './session';
-import { alignmentFor, applyAlignment, EmbeddedReference, identityAlignment, type Alignment, type ReferenceSource } from './refio';
+import { applyAlignment, bodyAlignment, EmbeddedReference, identityAlignment, type Alignment, type ReferenceSource } from './refio';
 import { groundFor } from '../physics/terrain-engines'; // terrain (issue 16)
 import { groundShift, standInPose, startModeOf, type StartMode, type StartModeInput } from './start';
 import { policyGains } from './gains';
@@ -267,12 +267,7 @@ export class PolicyController {
       const a = this.ctx.anchorBody,
         nb = state.nb,
         i = e * nb + a;
-      this.alignment[e] = alignmentFor(
-        state.bodyPos.subarray(i * 3, i * 3 + 3),
-        state.bodyQuat.subarray(i * 4, i * 4 + 4),
-        ref.bodyPos.subarray(i * 3, i * 3 + 3),
-        ref.bodyQuat.subarray(i * 4, i * 4 + 4),
-      );
+      this.alignment[e] = bodyAlignment(state, ref, i);
       applyAlignment(ref, e, this.alignment[e]);
       return;
     }
@@ -314,12 +309,7 @@ export class PolicyController {
       this.ctx.gaitPhase.set([0, Math.PI], e * 2);
       this.writeRef(e);
       const i = e * nb + a;
-      this.alignment[e] = alignmentFor(
-        state.bodyPos.subarray(i * 3, i * 3 + 3),
-        state.bodyQuat.subarray(i * 4, i * 4 + 4),
-        ref.bodyPos.subarray(i * 3, i * 3 + 3),
-        ref.bodyQuat.subarray(i * 4, i * 4 + 4),
-      );
+      this.alignment[e] = bodyAlignment(state, ref, i);
       for (let k = 0; k < this.na; k++) {
         const q = state.jointPos[e * this.nj + pj[k]];
         this.ctx.lastAction[e * this.na + k] = this.scale[k] ? (q - this.offset[k]) / this.scale[k] : 0;

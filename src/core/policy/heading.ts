@@ -14,14 +14,8 @@ export function wrapAngle(a: number): number {
   return (t < 0 ? t + 2 * Math.PI : t) - Math.PI;
 }
 
-/** Yaw (rad, about world z) of the unit quaternion q = [w, x, y, z] at offset o. */
-export function yawOf(q: ArrayLike<number>, o = 0): number {
-  const w = q[o],
-    x = q[o + 1],
-    y = q[o + 2],
-    z = q[o + 3];
-  return Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
-}
+/** Yaw (rad, about world z) of the quaternion at offset o: math.ts qYaw under the name this module's callers use. */
+export { qYaw as yawOf } from '../math';
 
 /**
  * The yaw-rate command that holds `heading` (world, rad) from `yaw`: feedForward + stiffness × wrapped error,

@@ -47,6 +47,16 @@ export function alignmentFor(
   return { yaw, x: robotPos[0] - (c * refPos[0] - s * refPos[1]), y: robotPos[1] - (s * refPos[0] + c * refPos[1]), z: 0 };
 }
 
+/** alignmentFor of body row i (env · nb + body) of a state onto the same row of a reference. */
+export function bodyAlignment(state: BatchState, ref: BatchState, i: number): Alignment {
+  return alignmentFor(
+    state.bodyPos.subarray(i * 3, i * 3 + 3),
+    state.bodyQuat.subarray(i * 4, i * 4 + 4),
+    ref.bodyPos.subarray(i * 3, i * 3 + 3),
+    ref.bodyQuat.subarray(i * 4, i * 4 + 4),
+  );
+}
+
 function rotVec(c: number, s: number, a: Float32Array, o: number, tx = 0, ty = 0, tz = 0): void {
   const x = a[o],
     y = a[o + 1];

@@ -5,6 +5,7 @@
  *   E_mpjpe = mean_f mean_j |q_j − q̂_j|                                                (rad; a joint-angle error)
  * (PBHC reports the same joint-angle error in 10⁻³ rad.) No success criterion of its own.
  */
+import { qYaw } from '../../math';
 import { meanOrNull, perEnv, type MetricSetDoc, type SetAccumulator, type SetEpisode, type SetSelection, type State } from './types';
 
 export const gmtDoc: MetricSetDoc = {
@@ -22,15 +23,6 @@ export const gmtDoc: MetricSetDoc = {
     { key: 'mpjpe_rad', label: 'E_mpjpe (joint angle)', unit: 'rad', formula: 'mean over frames and evaluated joints of |q − q̂|' },
   ],
 };
-
-/** Yaw (rad) of quaternion [w,x,y,z] at offset o. */
-export function yawOf(q: ArrayLike<number>, o: number): number {
-  const w = q[o],
-    x = q[o + 1],
-    y = q[o + 2],
-    z = q[o + 3];
-  return Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
-}
 
 export class GmtAccumulator implements SetAccumulator {
   readonly doc = gmtDoc;
@@ -57,8 +49,8 @@ export class GmtAccumulator implements SetAccumulator {
     s[0]++;
     const ro = (e * nb + this.sel.root) * 3,
       rq = (e * nb + this.sel.root) * 4;
-    const ys = yawOf(state.bodyQuat, rq),
-      yr = yawOf(ref.bodyQuat, rq);
+    const ys = qYaw(state.bodyQuat, rq),
+      yr = qYaw(ref.bodyQuat, rq);
     const cs = Math.cos(ys),
       ss = Math.sin(ys),
       cr = Math.cos(yr),

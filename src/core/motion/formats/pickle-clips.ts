@@ -72,20 +72,19 @@ function clipOf(
   checkFinite(rot.data, 4, file, `${where}${L.rot}`);
   const listed = d.joint_names ?? d.dof_names;
   const fileNames = Array.isArray(listed) && listed.every((x) => typeof x === 'string') ? listed : undefined;
-  const names =
-    fileNames && !opts.jointNames
-      ? columnNames(
-          flatDof.shape[1],
-          file,
-          `${where}${L.dof}`,
-          robot,
-          { ...opts, jointNames: fileNames },
-          'description',
-          '',
-          notes,
-          warnings,
-        )
-      : columnNames(flatDof.shape[1], file, `${where}${L.dof}`, robot, opts, 'description', `${L.format}s name no joints`, notes, warnings);
+  // the caller's names first, else the file's own list, else the robot's description order
+  const named = { ...opts, jointNames: opts.jointNames ?? fileNames };
+  const names = columnNames(
+    flatDof.shape[1],
+    file,
+    `${where}${L.dof}`,
+    robot,
+    named,
+    'description',
+    `${L.format}s name no joints`,
+    notes,
+    warnings,
+  );
   if (fileNames && robot) {
     const unknown = names.filter((j) => !robot.jointIndex.has(j));
     if (unknown.length) fail('MotionError', file, `${where}joint_names`, `the robot ${robot.name} has no joint ${unknown.join(', ')}`);

@@ -5,8 +5,10 @@
  * policy's actions, the PD targets and the joint torques per step (`parseRecordingJson` reads it back).
  */
 import { fail } from '../../errors';
+import { parseJson } from '../../validate';
 import type { RobotModel } from '../../model/types';
 import type { BatchState } from '../../physics/types';
+import { emptyClip, setFrame } from '../sample';
 import type { MotionClip } from '../types';
 import { descriptionOrder } from './common';
 import { writeBeyondMimicCsv, writeBeyondMimicNpz } from './write';
@@ -144,12 +146,7 @@ export class Recorder {
 
 /** Read a JSON recording back (clip + per-step actions, targets, torques). */
 export function parseRecordingJson(text: string, file: string): Recording {
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    return fail('ParseError', file, 'JSON', (e as Error).message);
-  }
+  const doc = parseJson(text, file) as Record<string, unknown>;
   if (doc.format !== RECORDING_FORMAT) fail('ParseError', file, 'key format', `not a ${RECORDING_FORMAT} file`);
   const names = doc.joint_names as string[],
     steps = doc.steps as Record<string, number[]>[],
@@ -158,21 +155,11 @@ export function parseRecordingJson(text: string, file: string): Recording {
     fail('ParseError', file, 'keys', 'joint_names, steps, control_dt missing or empty');
   const nj = names.length,
     n = steps.length;
-  const clip: MotionClip = {
-    name: typeof doc.name === 'string' ? doc.name : 'recording',
-    fps: 1 / dt,
-    nFrames: n,
-    jointNames: names,
-    rootPos: new Float32Array(n * 3),
-    rootQuat: new Float32Array(n * 4),
-    jointPos: new Float32Array(n * nj),
-  };
+  const clip = emptyClip(typeof doc.name === 'string' ? doc.name : 'recording', 1 / dt, names, n);
   steps.forEach((s, k) => {
     if (s.joint_pos?.length !== nj || s.root_pos?.length !== 3 || s.root_quat_wxyz?.length !== 4)
       fail('ParseError', file, `steps[${k}]`, 'root_pos/root_quat_wxyz/joint_pos of the wrong length');
-    clip.rootPos.set(s.root_pos, k * 3);
-    clip.rootQuat.set(s.root_quat_wxyz, k * 4);
-    clip.jointPos.set(s.joint_pos, k * nj);
+    setFrame(clip, k, s.root_pos, s.root_quat_wxyz, s.joint_pos);
   });
   return {
     clip,

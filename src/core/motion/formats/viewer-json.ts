@@ -4,6 +4,7 @@
  * `dataset_joint_names`) and no rate (the viewer plays at 50 Hz): optional `joint_names` and `fps` are read.
  */
 import { fail } from '../../errors';
+import { parseJson } from '../../validate';
 import type { RobotModel } from '../../model/types';
 import type { MotionClip } from '../types';
 import { baseName, checkFinite, checkJointOrder, columnNames, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
@@ -28,12 +29,7 @@ function matrix(v: unknown, cols: number | undefined, file: string, key: string)
 export function parseViewerJson(text: string, file: string, robot: RobotModel | undefined, opts: ReadOptions = {}): FormatClip {
   const notes: string[] = [],
     warnings: string[] = [];
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    return fail('ParseError', file, 'JSON', (e as Error).message);
-  }
+  const doc = parseJson(text, file) as Record<string, unknown>;
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
     return fail('ParseError', file, 'JSON', 'expected an object with joint_pos, root_pos, root_quat');
   const key = (a: string, b: string) => (doc[a] !== undefined ? a : b);
@@ -51,30 +47,10 @@ export function parseViewerJson(text: string, file: string, robot: RobotModel | 
   if (rp.rows !== jp.rows || rq.rows !== jp.rows)
     fail('MotionError', file, 'key root_pos', `frame counts differ: joint_pos ${jp.rows}, root_pos ${rp.rows}, root_quat ${rq.rows}`);
   const fileNames = doc.joint_names ?? doc.jointNames;
-  const names =
-    Array.isArray(fileNames) && !opts.jointNames
-      ? columnNames(
-          jp.cols,
-          file,
-          'key joint_pos',
-          robot,
-          { ...opts, jointNames: fileNames.map(String) },
-          'description',
-          '',
-          notes,
-          warnings,
-        )
-      : columnNames(
-          jp.cols,
-          file,
-          'key joint_pos',
-          robot,
-          opts,
-          'description',
-          "the viewer's G1 dataset order is the description order",
-          notes,
-          warnings,
-        );
+  // the caller's names first, else the file's own list, else the robot's description order
+  const named = { ...opts, jointNames: opts.jointNames ?? (Array.isArray(fileNames) ? fileNames.map(String) : undefined) };
+  const why = "the viewer's G1 dataset order is the description order";
+  const names = columnNames(jp.cols, file, 'key joint_pos', robot, named, 'description', why, notes, warnings);
   if (!Array.isArray(fileNames)) checkJointOrder(robot, names, jp.data, file, 'key joint_pos', opts, notes, warnings);
   const fps = pickFps(file, opts, doc.fps, VIEWER_FPS, 'the viewer plays clips at 50 Hz', notes);
   const rootQuat = rootQuats(rq.data, jp.rows, file, 'key root_quat', 'wxyz', opts, notes, warnings);

@@ -1,16 +1,19 @@
 // The CLI contract (`node --import tsx src/cli/eval.ts ... --json`) and determinism of scenario runs.
+// The process itself (one JSON line on stdout, exit codes) is checked on spawned runs; the rest runs main() of the
+// same entry in this process (eval-cli-inproc.ts), which saves a process start per run.
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { A, evalCli, POLICY, ROBOT } from './eval-cli-spawn';
+import { evalMain } from './eval-cli-inproc';
 import { danceExportMeta, embeddedExport, loadG1 } from './policy-fixture';
 
 const cli = (args: string[]) => evalCli(args);
 
 describe('eval CLI', () => {
   it('one headless episode prints one JSON object with the contract keys', () => {
-    const r = cli(['--robot', ROBOT, '--policy', POLICY, '--json', '--seconds', '2']);
+    const r = cli(['--robot', ROBOT, '--policy', POLICY, '--json', '--seconds', '1']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines.length).toBe(1);
@@ -19,20 +22,21 @@ describe('eval CLI', () => {
       expect(j, k).toHaveProperty(k);
     expect(typeof j.success).toBe('boolean');
     expect(j.success).toBe(true);
-    expect(j.clip_s).toBe(2);
-    expect(j.survived_s).toBe(2);
+    expect(j.clip_s).toBe(1);
+    expect(j.survived_s).toBe(1);
     expect(j.mean_joint_err_rad).toBeGreaterThan(0);
     expect(j.mean_joint_err_rad).toBeLessThan(0.1);
     expect(j.ms_per_control_step).toBeGreaterThan(0);
     expect(j.adjustments.length).toBeGreaterThan(0);
-  });
+  }, 240_000);
 
-  it('a bad path exits non-zero with the message on stderr and nothing on stdout', () => {
+  it('a bad path exits non-zero with the message on stderr and nothing on stdout', async () => {
     const r = cli(['--robot', `${A}/g1/no_such_robot.xml`, '--policy', POLICY, '--json', '--seconds', '2']);
     expect(r.code).not.toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/ParseError in .*no_such_robot\.xml.*no such file/);
-    const u = cli(['--robot', ROBOT, '--policy', POLICY, '--engine', 'bullet']);
+    // the exit codes main gives the process: 2 for a usage error, 1 for a named error (as the spawned run above)
+    const u = await evalMain(['--robot', ROBOT, '--policy', POLICY, '--engine', 'bullet']);
     expect(u.code).toBe(2);
     expect(u.stderr).toMatch(/--engine expects rapier or mujoco/);
     const bad = mkdtempSync(join(tmpdir(), 'eval-'));
@@ -40,7 +44,7 @@ describe('eval CLI', () => {
       join(bad, 's.json'),
       JSON.stringify({ name: 'x', seed: 1, perturbations: { pushes: { force_n: [10, 20], bodies: ['nose'], duration_s: 0.1 } } }),
     );
-    const s = cli([
+    const s = await evalMain([
       '--robot',
       ROBOT,
       '--policy',
@@ -55,10 +59,12 @@ describe('eval CLI', () => {
       '0',
     ]);
     expect(s.code).toBe(1);
+    expect(s.stdout).toBe('');
     expect(s.stderr).toMatch(/s\.json at perturbations\.pushes\.bodies: unknown body 'nose'/);
-  });
+  }, 240_000);
 
-  it('a scenario run is byte-identical for the same seed (timing excluded), whatever the worker scheduling', () => {
+  // 2 worker threads (one episode each) against the same episodes run in this process, one after the other
+  it('a scenario run is byte-identical for the same seed (timing excluded), whatever the worker scheduling', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eval-'));
     const args = [
       '--robot',
@@ -70,15 +76,15 @@ describe('eval CLI', () => {
       '--episodes',
       '2',
       '--seconds',
-      '2',
+      '1',
       '--envs',
       '1',
       '--json',
       '--quiet',
     ];
-    const a = cli([...args, '--workers', '2', '--report', dir]);
+    const a = await evalMain([...args, '--workers', '2', '--report', dir]);
     expect(a.code, a.stderr).toBe(0);
-    const b = cli([...args, '--workers', '1']);
+    const b = await evalMain([...args, '--workers', '0']);
     expect(b.code, b.stderr).toBe(0);
     const strip = (s: string) => {
       const j = JSON.parse(s);
@@ -98,14 +104,14 @@ describe('eval CLI', () => {
     expect(html).toMatch(/<svg/);
     expect(html).not.toMatch(/<script/);
     expect(readFileSync(join(dir, 'episodes.csv'), 'utf8').trim().split('\n').length).toBe(3);
-  });
+  }, 400_000);
 
-  it('an embedded-reference export with nothing else: the whole motion runs and ends at its probed length (single, scenario, workers)', () => {
+  it('an embedded-reference export with nothing else: the whole motion runs and ends at its probed length (single, scenario, workers)', async () => {
     const metadata = danceExportMeta(loadG1());
     const dir = mkdtempSync(join(tmpdir(), 'eval-embedded-'));
     const file = join(dir, 'export.onnx');
     writeFileSync(file, embeddedExport(30, true, metadata)); // 30 frames = 0.58 s, time_step clamped past the end
-    const r = cli(['--robot', ROBOT, '--policy', file, '--json']);
+    const r = await evalMain(['--robot', ROBOT, '--policy', file, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.success).toBe(true);
@@ -118,7 +124,7 @@ describe('eval CLI', () => {
     for (const k of ['policy_family', 'filled_from_profile', 'config_warnings']) expect(j, k).toHaveProperty(k);
     expect(j.adjustments.join('\n')).toMatch(/embedded reference: 30 steps/);
     // a scenario suite on a worker: the same length and facts per group
-    const s = cli([
+    const s = await evalMain([
       '--robot',
       ROBOT,
       '--policy',

@@ -1,5 +1,7 @@
-// Shards as separate processes: --shard 0/2 and 1/2 (--out FILE.json) merged by eval-merge give the unsharded
-// run's JSON byte for byte (timing excluded); mismatched, missing or repeated shards are named errors.
+// Shards: --shard 0/2 and 1/2 (--out FILE.json) merged by eval-merge give the unsharded run's JSON byte for byte
+// (timing excluded); mismatched, missing or repeated shards are named errors. The three eval runs are main() of
+// the CLI one after the other in this process (a user runs them as separate processes: the same code with nothing
+// shared, while here anything one run left behind would show as a difference); eval-merge runs as its own process.
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { parseArgs } from '../../src/cli/eval-args';
 import { planFingerprint } from '../../src/cli/eval-fingerprint';
 import { mergeShards } from '../../src/core/evaluation/merge';
 import { POLICY, ROBOT, runScript, withoutTiming } from './eval-cli-spawn';
+import { evalMain } from './eval-cli-inproc';
 
 describe('eval --shard I/N + eval-merge', () => {
   it('shards 0/2 and 1/2 of push-recovery × 4 episodes merge into the unsharded JSON (byte-identical without timing)', async () => {
@@ -29,9 +32,9 @@ describe('eval --shard I/N + eval-merge', () => {
       '--quiet',
       '--json',
     ];
-    const whole = await runScript('src/cli/eval.ts', args);
-    const s0 = await runScript('src/cli/eval.ts', [...args, '--shard', '0/2', '--out', join(dir, 's0.json')]);
-    const s1 = await runScript('src/cli/eval.ts', [...args, '--shard', '1/2', '--out', join(dir, 's1.json')]);
+    const whole = await evalMain(args);
+    const s0 = await evalMain([...args, '--shard', '0/2', '--out', join(dir, 's0.json')]);
+    const s1 = await evalMain([...args, '--shard', '1/2', '--out', join(dir, 's1.json')]);
     for (const r of [whole, s0, s1]) expect(r.code, r.stderr).toBe(0);
     // each shard ran half of the episodes (round robin by episode ordinal)
     const f0 = JSON.parse(readFileSync(join(dir, 's0.json'), 'utf8'));
@@ -58,7 +61,7 @@ describe('eval --shard I/N + eval-merge', () => {
     other.data.plan.scenarios = 'another-seed';
     expect(() => mergeShards([load('s0.json'), other])).toThrow(/ParseError in other\.json at plan\.scenarios: shard plan mismatch/);
     expect(() => mergeShards([{ name: 'x.json', data: { format: 'nope' } }])).toThrow(/ParseError in x\.json at format: not a shard file/);
-  }, 240_000);
+  }, 400_000);
 
   it('the plan fingerprint names what differs: seeds → scenarios, clip → clips, episodes → settings', () => {
     const base = ['--robot', ROBOT, '--policy', POLICY, '--scenario', 'seeds/push-recovery.json', '--episodes', '4'];

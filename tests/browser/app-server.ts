@@ -194,6 +194,17 @@ export async function loadG1Dance(page: Page, clip?: string): Promise<void> {
   console.log(`set-up: G1 + meshes + dance policy loaded ${since(t0)}`);
 }
 
+/** Back to the built-in files through the UI: every file the user loaded removed (library ✕), every message dismissed. */
+export async function clearLibrary(page: Page): Promise<void> {
+  const mineCount = async () => ((await state(page)).assets as { builtin: boolean }[]).filter((a) => !a.builtin).length;
+  for (let n = await mineCount(); n > 0; n = await mineCount()) {
+    await page.locator('#library li button[title^="Remove"]').first().click();
+    await page.waitForFunction((k) => (window as any).__mimic.getState().assets.filter((a: any) => !a.builtin).length < k, n);
+  }
+  if ((await state(page)).errors.length) await page.click('#errors-clear');
+  await page.waitForFunction(() => !(window as any).__mimic.getState().errors.length && !(window as any).__mimic.getState().busy);
+}
+
 /** No error in the app's state and none on the page or its console. */
 export async function expectClean(page: Page, problems: Problems): Promise<void> {
   expect((await state(page)).errors).toEqual([]);

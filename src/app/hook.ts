@@ -14,6 +14,7 @@ import { objectErr } from './object-reference';
 import type { Steer } from './steer/steer';
 import { yawOf } from '../core/policy/heading';
 import { skillInfo } from './skills/timeline-skills';
+import { writes } from './persist';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
@@ -116,6 +117,8 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       /** fall resets so far; the skill timeline (names, running one, transition jumps) when one drives */
       fallResets: app.fallResets,
       skills: skillInfo(sim.driver),
+      /** IndexedDB writes started / settled (remembered files): equal → a reload keeps every one */
+      storage: { ...writes },
     };
   };
   window.__mimic = Object.freeze({ getState });

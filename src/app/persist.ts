@@ -28,13 +28,25 @@ async function tx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBReq
   }
 }
 
+/** IndexedDB writes (saves and deletes) started and settled, for the test hook: a reload once they are equal loses nothing. */
+export const writes = { started: 0, settled: 0 };
+
+async function write(fn: (s: IDBObjectStore) => IDBRequest): Promise<void> {
+  writes.started++;
+  try {
+    await tx('readwrite', fn);
+  } finally {
+    writes.settled++;
+  }
+}
+
 export async function saveRecord(r: AssetRecord): Promise<void> {
   if (r.builtin) return;
-  await tx('readwrite', (s) => s.put({ ...r, savedAt: Date.now() }));
+  await write((s) => s.put({ ...r, savedAt: Date.now() }));
 }
 
 export async function deleteRecord(id: string): Promise<void> {
-  await tx('readwrite', (s) => s.delete(id));
+  await write((s) => s.delete(id));
 }
 
 export async function loadRecords(): Promise<AssetRecord[]> {

@@ -9,9 +9,12 @@ import type { Page } from 'playwright-core';
 import { loadRobot } from '../../src/core/model/index';
 import { isaacLabOrder } from '../../src/core/motion/formats/common';
 import { writeNpy, writeNpyStrings } from '../../src/core/motion/npy';
-import { useApp, withApp, openApp, state, SHOTS } from './app-server';
+import { useApp, useSharedPage, openApp, clearLibrary, state, SHOTS, SMALL, type Problems } from './app-server';
 
 const app = useApp();
+// the state and the messages are tested, not the drawing: a small view; the two tests share one page
+const shared = useSharedPage(app, { viewport: SMALL });
+const withApp = (_: unknown, body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => body(shared.page, shared.problems);
 const robot = loadRobot('humanoid29.xml', readFileSync('public/robots/humanoid29.xml', 'utf8'));
 const desc = robot.joints.map((j) => j.name);
 const nj = desc.length;
@@ -155,7 +158,7 @@ describe('app: motion formats in', { timeout: 480_000 }, () => {
       // "Save with files" and the archive opened in a fresh browser: the same three clips on the timeline
       const [d] = await Promise.all([page.waitForEvent('download'), page.click('#session-save-all')]);
       const zip = readFileSync(await d.path());
-      const b = await openApp(app);
+      const b = await openApp(app, { viewport: SMALL });
       try {
         b.page.on('dialog', (x) => void x.accept('25'));
         await b.page.setInputFiles('#session-load', { name: 'mimic-session.zip', mimeType: 'application/zip', buffer: zip });
@@ -184,6 +187,7 @@ describe('app: motion formats in', { timeout: 480_000 }, () => {
     rmSync(dir, { recursive: true, force: true });
     sonicFolder(`${dir}/jump`, 30);
     await withApp(app, async (page, problems) => {
+      await clearLibrary(page); // what an earlier test on this page loaded is gone
       await page.setInputFiles('#folder-input', `${dir}/jump`);
       await waitClips(page, 1);
       await page.setInputFiles('#file-input', [

@@ -1,18 +1,79 @@
 // The app, built and served by `vite preview`, driven in headless Chromium through real clicks and inputs.
 // State is read through the read-only hook window.__mimic.getState(). Screenshots go to test-results/.
+// Nothing waits on the wall clock: every wait is on the app's state (simulated time, control steps, a note, an
+// IndexedDB write settled) or on drawn frames. The tests on the built-in defaults share one page (in order: the
+// defaults, a malformed file, poking and a session, a fall); the others each open a fresh one.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { useApp, withApp, expectClean, loadG1Dance, reloadApp, DANCE, SHOTS, state, type Problems } from './app-server';
+import {
+  useApp,
+  useSharedPage,
+  withApp,
+  expectClean,
+  frames,
+  loadG1Dance,
+  reloadApp,
+  storageSettled,
+  DANCE,
+  SHOTS,
+  state,
+  type Problems,
+} from './app-server';
 
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
 const app = useApp();
+const shared = useSharedPage(app);
 
 /** run a test body on a fresh page (own context: own IndexedDB), always closing it */
 const withPage = (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => withApp(app, body);
+/** run a test body on the file's shared page (the built-in defaults) */
+const onShared = (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => body(shared.page, shared.problems);
 
 const maxAbsDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** wait until the pose and time stay the same over 3 drawn frames (paused: a scrub or an edit has been applied) */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const w = window as any;
+      const s = w.__mimic.getState();
+      const key = JSON.stringify([s.time, s.robot.jointPos, s.busy]);
+      w.__same = key === w.__last ? (w.__same ?? 0) + 1 : 0;
+      w.__last = key;
+      return w.__same >= 3 && !s.busy;
+    },
+    undefined,
+    { polling: 'raf', timeout: 60_000 },
+  );
+}
+
+/**
+ * Sample the root height on every animation frame until the app notes a fall reset ("fell at …"). With `shot`: a
+ * screenshot once the root is below 0.2 m (before the reset). Bounded by the app's fall detection (and timeout).
+ */
+async function watchFall(page: Page, shot?: string): Promise<{ zs: number[]; note: string }> {
+  await page.evaluate(() => {
+    const w = window as any;
+    const note0 = w.__mimic.getState().status.note;
+    w.__zs = [];
+    w.__fell = '';
+    const tick = () => {
+      const s = w.__mimic.getState();
+      w.__zs.push(s.robot.rootPos[2]);
+      if (/fell at/.test(s.status.note) && s.status.note !== note0) w.__fell = s.status.note;
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const opts = { polling: 50, timeout: 150_000 };
+  if (shot) {
+    await page.waitForFunction(() => (window as any).__fell || Math.min(...(window as any).__zs) < 0.2, undefined, opts);
+    if (!(await page.evaluate(() => (window as any).__fell))) await page.screenshot({ path: shot });
+  }
+  await page.waitForFunction(() => !!(window as any).__fell, undefined, opts);
+  return page.evaluate(() => ({ zs: (window as any).__zs as number[], note: (window as any).__fell as string }));
+}
 
 /** fraction of pixels inside the robot's screen box that are far from the background and ground colours */
 async function robotPixels(page: Page): Promise<{ fraction: number; box: { x0: number; y0: number; x1: number; y1: number } }> {
@@ -45,13 +106,13 @@ async function robotPixels(page: Page): Promise<{ fraction: number; box: { x0: n
 
 describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
   it('opens on the built-in defaults with the robot visible and playing', async () => {
-    await withPage(async (page, problems) => {
+    await onShared(async (page, problems) => {
       const s0 = await state(page);
       expect(s0.robotName).toBe('humanoid29');
       expect(s0.driver).toBe('builtin');
       expect(s0.reference).not.toBeNull();
       await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
-      await sleep(500);
+      await frames(page, 3); // the pose at that time drawn
       await page.screenshot({ path: `${SHOTS}/app-defaults.png` });
       const { fraction, box } = await robotPixels(page);
       expect(box.x1 - box.x0).toBeGreaterThan(20);
@@ -61,6 +122,99 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
       expect(s1.robot.rootPos[2]).toBeGreaterThan(0.5); // standing (assist 1)
       expect(s1.errors).toEqual([]);
       expect(problems.list).toEqual([]);
+    });
+  });
+
+  it('shows an error for a malformed file and keeps playing', async () => {
+    await onShared(async (page, problems) => {
+      const t0 = (await state(page)).time;
+      await page.setInputFiles('#file-input', [
+        {
+          name: 'broken.xml',
+          mimeType: 'text/xml',
+          buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n'),
+        },
+        { name: 'bad_50hz.csv', mimeType: 'text/csv', buffer: Buffer.from('1,2,3\nnot,a,number\n') },
+      ]);
+      await page.waitForSelector('#errors li.error');
+      const text = await page.locator('#errors').innerText();
+      expect(text).toContain('broken.xml');
+      const s = await state(page);
+      expect(s.errors.length).toBeGreaterThanOrEqual(1);
+      expect(s.errors[0].kind).toMatch(/Error$/);
+      expect(s.robotName).toBe('humanoid29'); // nothing already loaded is lost
+      // still playing: half a second more of simulated time (bounded by simulation, not by the wall clock)
+      await page.waitForFunction((t) => (window as any).__mimic.getState().time > t + 0.5, Math.max(t0, s.time), { timeout: 60_000 });
+      const s2 = await state(page);
+      expect(s2.playing).toBe(true);
+      expect(s2.time).toBeGreaterThan(Math.max(t0, s.time));
+      await page.screenshot({ path: `${SHOTS}/app-error.png` });
+      expect(problems.list).toEqual([]);
+      // dismissed: the next test on this page starts with no message
+      await page.click('#errors-clear');
+      await page.waitForFunction(() => (window as any).__mimic.getState().errors.length === 0);
+    });
+  });
+
+  it('click-and-drag on a body pushes the robot; a session saves and loads back', async () => {
+    await onShared(async (page, problems) => {
+      await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
+      const s0 = await state(page);
+      const b = s0.robotScreenBox;
+      const canvas = (await page.locator('#scene').boundingBox())!;
+      const x = canvas.x + (b.x0 + b.x1) / 2,
+        y = canvas.y + b.y0 + 0.35 * (b.y1 - b.y0);
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + 60, y, { steps: 3 });
+      await page.mouse.move(x + 160, y, { steps: 3 });
+      await page.waitForFunction(
+        () => {
+          const p = (window as any).__mimic.getState().push;
+          return p && Math.hypot(...p.force) > 20;
+        },
+        undefined,
+        { polling: 50, timeout: 60_000 },
+      );
+      const pushed = await state(page);
+      await page.mouse.up();
+      await page.waitForFunction(() => (window as any).__mimic.getState().push === null, undefined, { polling: 50, timeout: 30_000 });
+      expect(pushed.push.body).toBeGreaterThanOrEqual(0);
+      expect(Math.hypot(...pushed.push.force)).toBeLessThanOrEqual(400 + 1e-6);
+
+      // session: save (download), change something, load it back through the file input
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#session-save')]);
+      const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
+      expect(json.format).toBe('mimic-bench-session');
+      expect(json.segments.length).toBe(s0.segments.length);
+      await page.click('#driver-replay');
+      await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'replay');
+      await page.setInputFiles('#session-load', {
+        name: 'mimic-session.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(json)),
+      });
+      await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'builtin', undefined, { timeout: 30_000 });
+      const s1 = await state(page);
+      expect(s1.segments.map((g: any) => g.clipId)).toEqual(json.segments.map((g: any) => g.clipId));
+      expect(s1.errors).toEqual([]);
+      expect(problems.list).toEqual([]);
+    });
+  });
+
+  it('a fallen built-in robot lies on the floor (every shape touches the ground), then is put back', async () => {
+    await onShared(async (page, problems) => {
+      await page.selectOption('#speed', '0.5'); // slow motion: the samples below catch the lowest point
+      await page.locator('#assist').fill('0'); // joint PD alone: the robot falls
+      const { zs, note: fellNote } = await watchFall(page);
+      console.log(`fallen built-in robot: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
+      expect(Math.min(...zs)).toBeLessThan(0.45); // it did fall (fallen: root below 55 % of the reference's ~0.8 m)
+      expect(Math.min(...zs)).toBeGreaterThan(0.04); // and did not sink through the floor (lying: the pelvis ~0.08 m up)
+      expect(fellNote).toMatch(/reset to the reference/);
+      await expectClean(page, problems);
+      // back to the defaults for whatever runs next on this page
+      await page.locator('#assist').fill('1');
+      await page.selectOption('#speed', '1');
     });
   });
 
@@ -84,8 +238,7 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
         n0 = s0b.metrics.n,
         t0 = s0b.time;
       const q0 = s0b.robot.jointPos as number[];
-      // play 5 s of wall-clock time, and at least 1 s of simulated time (the machine may be loaded)
-      await sleep(5000);
+      // play 1 s of simulated time (50 control steps; bounded by simulation, not by the wall clock)
       await page.waitForFunction((t) => (window as any).__mimic.getState().time > t + 1, t0, { polling: 100, timeout: 90_000 });
       const s1 = await state(page);
       await page.screenshot({ path: `${SHOTS}/app-g1-dance.png` });
@@ -106,17 +259,7 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
       expect(await page.locator('#tab-drive').textContent()).toMatch(/meshes as primitive proxies \(18 boxes, 6 capsules/);
       await page.click('#driver-builtin');
       await page.locator('#assist').fill('0');
-      const zs: number[] = [];
-      let fellNote = '',
-        shot = false;
-      const until = Date.now() + 120_000;
-      while (Date.now() < until && !fellNote) {
-        const s = await state(page);
-        zs.push(s.robot.rootPos[2]);
-        if (/fell at/.test(s.status.note)) fellNote = s.status.note;
-        if (s.robot.rootPos[2] < 0.2 && !shot) shot = !!(await page.screenshot({ path: `${SHOTS}/app-g1-fallen.png` }));
-        await sleep(100);
-      }
+      const { zs, note: fellNote } = await watchFall(page, `${SHOTS}/app-g1-fallen.png`);
       console.log(`fallen G1: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
       expect(fellNote).toMatch(/reset to the reference/);
       expect(Math.min(...zs)).toBeLessThan(0.45);
@@ -233,65 +376,17 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
       await page.click('#use-blend');
       await page.waitForFunction(() => (window as any).__mimic.getState().source === 'blend');
       await page.locator('#scrub').fill('0.1');
-      await sleep(300);
+      await settled(page);
       const before = await state(page);
       expect(before.layers.length).toBeGreaterThanOrEqual(2 + layers.length - 2);
       await page.locator('.blend-weight').nth(0).fill('0.1');
       await page.waitForFunction((w) => Math.abs((window as any).__mimic.getState().layers[0].weight - w) < 1e-9, 0.1);
-      await sleep(300);
+      await settled(page);
       const after = await state(page);
       expect(after.time).toBeCloseTo(before.time, 6); // paused: only the weight changed
       expect(maxAbsDiff(after.robot.jointPos, before.robot.jointPos)).toBeGreaterThan(0.02);
       await page.screenshot({ path: `${SHOTS}/app-blend.png` });
       expect(after.errors).toEqual([]);
-      expect(problems.list).toEqual([]);
-    });
-  });
-
-  it('a fallen built-in robot lies on the floor (every shape touches the ground), then is put back', async () => {
-    await withPage(async (page, problems) => {
-      await page.selectOption('#speed', '0.5'); // slow motion: the samples below catch the lowest point
-      await page.locator('#assist').fill('0'); // joint PD alone: the robot falls
-      const zs: number[] = [];
-      let fellNote = '';
-      const until = Date.now() + 60_000;
-      while (Date.now() < until && !fellNote) {
-        const s = await state(page);
-        zs.push(s.robot.rootPos[2]);
-        if (/fell at/.test(s.status.note)) fellNote = s.status.note;
-        await sleep(100);
-      }
-      console.log(`fallen built-in robot: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
-      expect(Math.min(...zs)).toBeLessThan(0.45); // it did fall (fallen: root below 55 % of the reference's ~0.8 m)
-      expect(Math.min(...zs)).toBeGreaterThan(0.04); // and did not sink through the floor (lying: the pelvis ~0.08 m up)
-      expect(fellNote).toMatch(/reset to the reference/);
-      await expectClean(page, problems);
-    });
-  });
-
-  it('shows an error for a malformed file and keeps playing', async () => {
-    await withPage(async (page, problems) => {
-      const t0 = (await state(page)).time;
-      await page.setInputFiles('#file-input', [
-        {
-          name: 'broken.xml',
-          mimeType: 'text/xml',
-          buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n'),
-        },
-        { name: 'bad_50hz.csv', mimeType: 'text/csv', buffer: Buffer.from('1,2,3\nnot,a,number\n') },
-      ]);
-      await page.waitForSelector('#errors li.error');
-      const text = await page.locator('#errors').innerText();
-      expect(text).toContain('broken.xml');
-      const s = await state(page);
-      expect(s.errors.length).toBeGreaterThanOrEqual(1);
-      expect(s.errors[0].kind).toMatch(/Error$/);
-      expect(s.robotName).toBe('humanoid29'); // nothing already loaded is lost
-      await sleep(1500);
-      const s2 = await state(page);
-      expect(s2.playing).toBe(true);
-      expect(s2.time).toBeGreaterThan(Math.max(t0, s.time));
-      await page.screenshot({ path: `${SHOTS}/app-error.png` });
       expect(problems.list).toEqual([]);
     });
   });
@@ -314,7 +409,7 @@ describe('app: remembered files', { timeout: 180_000 }, () => {
         undefined,
         { timeout: 60_000 },
       );
-      await sleep(500); // the IndexedDB write
+      await storageSettled(page, 1); // the IndexedDB write
       await reloadApp(page);
       const s = await state(page);
       const mine = s.assets.filter((a: any) => !a.builtin);
@@ -322,57 +417,9 @@ describe('app: remembered files', { timeout: 180_000 }, () => {
       // remove it: gone after another reload
       await page.locator(`#library li[data-id="${mine[0].id}"] button[title^="Remove"]`).click();
       await page.waitForFunction(() => !(window as any).__mimic.getState().assets.some((a: any) => !a.builtin));
-      await sleep(300);
+      await storageSettled(page, 1); // the IndexedDB delete (this page has written nothing else)
       await reloadApp(page);
       expect((await state(page)).assets.filter((a: any) => !a.builtin)).toEqual([]);
-      expect(problems.list).toEqual([]);
-    });
-  });
-});
-
-describe('app: poking and sessions', { timeout: 180_000 }, () => {
-  it('click-and-drag on a body pushes the robot; a session saves and loads back', async () => {
-    await withPage(async (page, problems) => {
-      await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
-      const s0 = await state(page);
-      const b = s0.robotScreenBox;
-      const canvas = (await page.locator('#scene').boundingBox())!;
-      const x = canvas.x + (b.x0 + b.x1) / 2,
-        y = canvas.y + b.y0 + 0.35 * (b.y1 - b.y0);
-      await page.mouse.move(x, y);
-      await page.mouse.down();
-      await page.mouse.move(x + 60, y, { steps: 3 });
-      await page.mouse.move(x + 160, y, { steps: 3 });
-      await page.waitForFunction(
-        () => {
-          const p = (window as any).__mimic.getState().push;
-          return p && Math.hypot(...p.force) > 20;
-        },
-        undefined,
-        { polling: 50, timeout: 60_000 },
-      );
-      const pushed = await state(page);
-      await page.mouse.up();
-      await page.waitForFunction(() => (window as any).__mimic.getState().push === null, undefined, { polling: 50, timeout: 30_000 });
-      expect(pushed.push.body).toBeGreaterThanOrEqual(0);
-      expect(Math.hypot(...pushed.push.force)).toBeLessThanOrEqual(400 + 1e-6);
-
-      // session: save (download), change something, load it back through the file input
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#session-save')]);
-      const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
-      expect(json.format).toBe('mimic-bench-session');
-      expect(json.segments.length).toBe(s0.segments.length);
-      await page.click('#driver-replay');
-      await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'replay');
-      await page.setInputFiles('#session-load', {
-        name: 'mimic-session.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from(JSON.stringify(json)),
-      });
-      await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'builtin', undefined, { timeout: 30_000 });
-      const s1 = await state(page);
-      expect(s1.segments.map((g: any) => g.clipId)).toEqual(json.segments.map((g: any) => g.clipId));
-      expect(s1.errors).toEqual([]);
       expect(problems.list).toEqual([]);
     });
   });

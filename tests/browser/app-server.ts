@@ -102,6 +102,42 @@ export function g1DanceFiles(clip = `${DANCE}/G1_Take_102.bvh_60hz.csv`): string
   return [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, clip];
 }
 
+/** A viewport for the tests that do not look at the drawing: fewer pixels for software GL to fill each frame. */
+export const SMALL = { width: 960, height: 640 };
+
+/** Wait `n` animation frames of the page: the frame loop has drawn (and stepped) at least n - 1 times since. */
+export async function frames(page: Page, n = 3): Promise<void> {
+  await page.evaluate(
+    (k) =>
+      new Promise<void>((done) => {
+        const next = (left: number) => (left <= 0 ? done() : requestAnimationFrame(() => next(left - 1)));
+        next(k);
+      }),
+    n,
+  );
+}
+
+/** Wait until the simulation has taken `n` more control steps than `from` (default: the step count now). */
+export async function steps(page: Page, n: number, from?: number, timeout = 120_000): Promise<void> {
+  const s0 = from ?? (await state(page)).step;
+  await page.waitForFunction((s) => (window as any).__mimic.getState().step >= s, s0 + n, { polling: 50, timeout });
+}
+
+/** Wait until every IndexedDB write the app started has settled (a reload then keeps what it wrote). */
+export async function storageSettled(page: Page, atLeast = 1): Promise<void> {
+  await page.waitForFunction(
+    (n) => {
+      const w = (window as any).__mimic.getState().storage;
+      return w.started >= n && w.settled === w.started;
+    },
+    atLeast,
+    { polling: 50, timeout: 60_000 },
+  );
+}
+
+/** Milliseconds since `t0`, for the set-up costs the files log. */
+const since = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+
 export interface Opened {
   page: Page;
   ctx: BrowserContext;
@@ -113,11 +149,13 @@ export async function openApp(
   options: BrowserContextOptions = {},
   given?: BrowserContext,
 ): Promise<Opened> {
+  const t0 = performance.now();
   const ctx = given ?? (await app.browser.newContext({ viewport: { width: 1200, height: 760 }, ...options }));
   const page = await ctx.newPage();
   const problems = watch(page);
   await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
   await waitReady(page, 90_000);
+  console.log(`set-up: page load to ready ${since(t0)}`);
   return { page, ctx, problems };
 }
 
@@ -143,6 +181,7 @@ export async function reloadApp(page: Page): Promise<void> {
 
 /** Load the G1 and the dance export through the file input; wait until the policy drives the loaded robot. */
 export async function loadG1Dance(page: Page, clip?: string): Promise<void> {
+  const t0 = performance.now();
   await page.setInputFiles('#file-input', g1DanceFiles(clip));
   await page.waitForFunction(
     () => {
@@ -152,6 +191,18 @@ export async function loadG1Dance(page: Page, clip?: string): Promise<void> {
     undefined,
     { timeout: 90_000 },
   );
+  console.log(`set-up: G1 + meshes + dance policy loaded ${since(t0)}`);
+}
+
+/** Back to the built-in files through the UI: every file the user loaded removed (library ✕), every message dismissed. */
+export async function clearLibrary(page: Page): Promise<void> {
+  const mineCount = async () => ((await state(page)).assets as { builtin: boolean }[]).filter((a) => !a.builtin).length;
+  for (let n = await mineCount(); n > 0; n = await mineCount()) {
+    await page.locator('#library li button[title^="Remove"]').first().click();
+    await page.waitForFunction((k) => (window as any).__mimic.getState().assets.filter((a: any) => !a.builtin).length < k, n);
+  }
+  if ((await state(page)).errors.length) await page.click('#errors-clear');
+  await page.waitForFunction(() => !(window as any).__mimic.getState().errors.length && !(window as any).__mimic.getState().busy);
 }
 
 /** No error in the app's state and none on the page or its console. */
@@ -160,14 +211,29 @@ export async function expectClean(page: Page, problems: Problems): Promise<void>
   expect(problems.list).toEqual([]);
 }
 
+/**
+ * One page for the tests of a file that do not need a fresh one (opened before the first test, closed after the
+ * last; register after useApp). Each test leaves it, or puts it back, in the state the next one expects.
+ */
+export function useSharedPage(app: { url: string; browser: Browser }, options: BrowserContextOptions = {}): Opened {
+  const h = {} as Opened;
+  beforeAll(async () => Object.assign(h, await openApp(app, options)));
+  afterAll(async () => {
+    await h.ctx?.close();
+  });
+  return h;
+}
+
 /** Build/serve the app once per run and launch Chromium for this test file; closed after the file. */
 export function useApp(opts: { webgpu?: boolean } = {}): { url: string; browser: Browser } {
   const h = {} as { url: string; browser: Browser; server: PreviewServer };
   beforeAll(async () => {
+    const t0 = performance.now();
     const s = await startApp();
     h.url = s.url;
     h.server = s.server;
     h.browser = await launch(opts);
+    console.log(`set-up: build (first file of a run) + server + Chromium ${since(t0)}`);
   });
   afterAll(async () => {
     await h.browser?.close();

@@ -2,25 +2,71 @@
 // collapse with a count, framing while a travelling clip plays, the transport's time, asset names and dedupe,
 // the selection after a reload, sessions with their files, long loads, cold start, the report, shortcuts, and
 // clicks answered while drawing is slow. State through the read-only hook; screenshots to test-results/.
+// No wall-clock sleeps: waits are on the app's state, the DOM, IndexedDB writes settled or drawn frames. The cold
+// start, the report and the folder tests share one page (in that order); the others open fresh ones.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { useApp, withApp, expectClean, reloadApp, DANCE, SHOTS, state, type Problems } from './app-server';
+import {
+  useApp,
+  useSharedPage,
+  withApp,
+  expectClean,
+  frames,
+  reloadApp,
+  storageSettled,
+  DANCE,
+  SHOTS,
+  state,
+  type Problems,
+} from './app-server';
 import { openEvaluate, runEvaluation, setField } from './eval-panel-helpers';
 
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
 const BVH = '../shared/assets/bvh/09_01.bvh';
 const app = useApp();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const shared = useSharedPage(app, { acceptDownloads: true });
 
 const withPage = (body: (page: Page, problems: Problems, ctx: BrowserContext) => Promise<void>): Promise<void> =>
   withApp(app, body, { acceptDownloads: true });
+/** the file's shared page (a fresh context opened before the first test) */
+const onShared = (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => body(shared.page, shared.problems);
+
+/**
+ * Sample the robot's screen box, root travel and simulated time every animation frame until the simulated time
+ * reaches `until` s; a screenshot once the root is `shotAt` m from where it started. Bounded by simulated time.
+ */
+async function followSamples(page: Page, until: number, shotAt: number, shot: string) {
+  await page.evaluate(() => {
+    const w = window as any;
+    const start = w.__mimic.getState().robot.rootPos;
+    w.__follow = { boxes: [], far: 0, t: 0 };
+    const tick = () => {
+      const s = w.__mimic.getState(),
+        f = w.__follow;
+      f.t = s.time;
+      f.boxes.push(s.robotScreenBox);
+      f.far = Math.max(f.far, Math.hypot(s.robot.rootPos[0] - start[0], s.robot.rootPos[1] - start[1]));
+      if (!f.stop) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const opts = { polling: 50, timeout: 120_000 };
+  await page.waitForFunction(([a, u]) => (window as any).__follow.far > a || (window as any).__follow.t >= u, [shotAt, until], opts);
+  if (await page.evaluate((a) => (window as any).__follow.far > a, shotAt)) await page.screenshot({ path: shot });
+  await page.waitForFunction((u) => (window as any).__follow.t >= u, until, opts);
+  return page.evaluate(() => {
+    const f = (window as any).__follow;
+    f.stop = true;
+    return { boxes: f.boxes as { x0: number; y0: number; x1: number; y1: number }[], far: f.far as number };
+  });
+}
 
 const mine = (s: any, kind: string) => s.assets.filter((a: any) => a.kind === kind && !a.builtin);
 
 describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () => {
   it('cold start, messages with counts, a malformed .json, shortcuts, time, run settings, clicks while drawing at 1 fps', async () => {
-    await withPage(async (page, problems) => {
+    await onShared(async (page, problems) => {
       // cold start (a fresh context: empty HTTP cache): the first frame comes before the app is ready
       const cold = (await state(page)).timings;
       await reloadApp(page);
@@ -77,7 +123,14 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       await page.selectOption('#speed', '4');
       const dur = (await state(page)).status.duration;
       await page.waitForFunction((d) => (window as any).__mimic.getState().time > 1.2 * d, dur, { timeout: 60_000 });
-      await sleep(300);
+      // the transport's text shows the second pass (a DOM change, not a fixed time)
+      await page.waitForFunction(
+        () => Number(/ · loop (\d+)$/.exec(document.getElementById('time')!.textContent ?? '')?.[1]) >= 2,
+        undefined,
+        {
+          timeout: 30_000,
+        },
+      );
       const text = await page.locator('#time').innerText();
       const m = text.match(/^(\d+\.\d\d) \/ (\d+\.\d\d) s · loop (\d+)$/);
       expect(m, text).not.toBeNull();
@@ -120,7 +173,36 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       expect(fps).toBeLessThan(2);
       expect(Math.max(...lat)).toBeLessThan(100);
       await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(0));
+      await page.selectOption('#speed', '1'); // the defaults again for the next test on this page
       expect(problems.list).toEqual([]);
+    });
+  });
+
+  it('the evaluation report opens full width; the panel shows the headline numbers', async () => {
+    await onShared(async (page, problems) => {
+      await page.click('#pause');
+      await openEvaluate(page);
+      await page.selectOption('#eval-scenario', 'nominal');
+      for (const [sel, v] of [
+        ['#eval-episodes', '1'],
+        ['#eval-envs', '1'],
+        ['#eval-workers', '1'],
+        ['#eval-seconds', '1'],
+      ])
+        await setField(page, sel, v);
+      await runEvaluation(page, 120_000);
+      expect(await page.locator('#eval-summary').innerText()).toMatch(/success \d+% of 1[\s\S]*MPJPE/);
+      await page.click('#eval-open-report');
+      const box = (await page.locator('#eval-report-dialog').boundingBox())!;
+      const vw = page.viewportSize()!.width;
+      console.log(`report dialog: ${box.width.toFixed(0)} px wide of ${vw}`);
+      expect(box.width).toBeGreaterThan(0.9 * vw);
+      await expect.poll(() => page.frameLocator('#eval-report').locator('table').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      await page.screenshot({ path: `${SHOTS}/ux-report.png` });
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.locator('#eval-report-dialog').isVisible()).toBe(false);
+      expect(problems.list).toEqual([]);
+      await page.click('#play'); // the defaults again for the next test on this page
     });
   });
 
@@ -136,20 +218,8 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       await page.click('#driver-replay');
       await page.selectOption('#speed', '2');
       const view = (await page.locator('#scene').boundingBox())!;
-      const start = (await state(page)).robot.rootPos as number[];
-      const boxes: { x0: number; y0: number; x1: number; y1: number }[] = [];
-      let far = 0,
-        t = 0,
-        shot = false;
-      // bounded by simulated time: 8 s of running
-      while (t < 8) {
-        const s = await state(page);
-        t = s.time;
-        boxes.push(s.robotScreenBox);
-        far = Math.max(far, Math.hypot(s.robot.rootPos[0] - start[0], s.robot.rootPos[1] - start[1]));
-        if (!shot && far > 3) shot = !!(await page.screenshot({ path: `${SHOTS}/ux-follow.png` }));
-        await sleep(150);
-      }
+      // bounded by simulated time: 8 s of running, sampled every drawn frame
+      const { boxes, far } = await followSamples(page, 8, 3, `${SHOTS}/ux-follow.png`);
       const heights = boxes.map((b) => b.y1 - b.y0);
       console.log(
         `follow: root travelled up to ${far.toFixed(2)} m; ${boxes.length} samples; box height ${Math.min(...heights).toFixed(0)}–${Math.max(...heights).toFixed(0)} px of ${view.height}`,
@@ -168,12 +238,12 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       await page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
       for (let k = 0; k < 8; k++) {
         await page.mouse.wheel(0, 400);
-        await sleep(50);
+        await frames(page, 1);
       }
-      await sleep(500);
+      await frames(page, 3); // the controls apply the zoom at the next drawn frame
       const small = (await state(page)).robotScreenBox;
       await page.click('#frame-robot');
-      await sleep(500);
+      await frames(page, 3); // framed at the next drawn pose
       const framed = (await state(page)).robotScreenBox;
       console.log(`frame robot: box height ${(small.y1 - small.y0).toFixed(0)} px zoomed out → ${(framed.y1 - framed.y0).toFixed(0)} px`);
       expect(framed.y1 - framed.y0).toBeGreaterThan(1.3 * (small.y1 - small.y0));
@@ -184,7 +254,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
   });
 
   it('names a generic policy.onnx by its folder, keeps one copy of the same files, restores the selection after a reload; a long load shows progress and can be cancelled', async () => {
-    await withPage(async (page, problems) => {
+    await onShared(async (page, problems) => {
       // cancelled at its first progress report: nothing from that load is kept
       await page.evaluate(() => {
         const busy = document.getElementById('busy')!;
@@ -230,7 +300,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       await page.click('#driver-replay');
       await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'replay');
       const before = await state(page);
-      await sleep(300);
+      await storageSettled(page, 1); // the folder's files written to IndexedDB (the selection: localStorage, at once)
       await reloadApp(page);
       const after = await state(page);
       expect(after.driver).toBe('replay');
@@ -292,33 +362,6 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       const s1 = await state(page);
       expect(s1.segments).toHaveLength(2);
       expect(new Set(s1.segments.map((g: any) => g.clipId))).toEqual(new Set(mine(s1, 'clip').map((a: any) => a.id)));
-      expect(problems.list).toEqual([]);
-    });
-  });
-
-  it('the evaluation report opens full width; the panel shows the headline numbers', async () => {
-    await withPage(async (page, problems) => {
-      await page.click('#pause');
-      await openEvaluate(page);
-      await page.selectOption('#eval-scenario', 'nominal');
-      for (const [sel, v] of [
-        ['#eval-episodes', '1'],
-        ['#eval-envs', '1'],
-        ['#eval-workers', '1'],
-        ['#eval-seconds', '1'],
-      ])
-        await setField(page, sel, v);
-      await runEvaluation(page, 120_000);
-      expect(await page.locator('#eval-summary').innerText()).toMatch(/success \d+% of 1[\s\S]*MPJPE/);
-      await page.click('#eval-open-report');
-      const box = (await page.locator('#eval-report-dialog').boundingBox())!;
-      const vw = page.viewportSize()!.width;
-      console.log(`report dialog: ${box.width.toFixed(0)} px wide of ${vw}`);
-      expect(box.width).toBeGreaterThan(0.9 * vw);
-      await expect.poll(() => page.frameLocator('#eval-report').locator('table').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-      await page.screenshot({ path: `${SHOTS}/ux-report.png` });
-      await page.keyboard.press('Escape');
-      await expect.poll(() => page.locator('#eval-report-dialog').isVisible()).toBe(false);
       expect(problems.list).toEqual([]);
     });
   });

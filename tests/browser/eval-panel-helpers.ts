@@ -13,8 +13,10 @@ export async function setField(page: Page, sel: string, value: string): Promise<
   await page.locator(sel).press('Tab');
 }
 
-/** press Run and wait until the summary is filled in or the status names a failure (bounded by timeoutMs) */
+/** press Run and wait until the summary is filled in or the status names a failure (bounded by timeoutMs); a
+ *  summary left by an earlier run on the same page is cleared first, so only this run's counts */
 export async function runEvaluation(page: Page, timeoutMs: number): Promise<void> {
+  await page.evaluate(() => delete (document.getElementById('eval-summary') as HTMLElement).dataset.summary);
   await page.click('#eval-run');
   await page.waitForFunction(
     () =>

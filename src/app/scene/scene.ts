@@ -185,11 +185,11 @@ export class Scene {
 
   /**
    * What a draw cost in all, ms: its own call plus the frame it held back (software GL finishes the work in the
-   * GPU process, after the call returns). Four draws over 45 ms on average step the quality down.
+   * GPU process, after the call returns). Four draws over 45 ms on average, or one over 250 ms, step the quality down.
    */
   noteDrawCost(ms: number): void {
     this.frameMs.push(ms);
-    if (this.frameMs.length < 4) return;
+    if (this.frameMs.length < 4 && ms < 250) return;
     const mean = this.frameMs.reduce((a, b) => a + b, 0) / this.frameMs.length;
     this.frameMs.length = 0;
     if (mean < 45 || this.quality >= 3) return;

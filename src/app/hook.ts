@@ -15,6 +15,7 @@ import type { Steer } from './steer/steer';
 import { yawOf } from '../core/policy/heading';
 import { skillInfo } from './skills/timeline-skills';
 import { writes } from './persist';
+import { drawStats } from './frame-loop';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
@@ -106,6 +107,8 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       push: sim.lastPush ? { body: sim.lastPush.body, force: [...sim.lastPush.force] } : null,
       robotScreenBox: screenBox(sim, scene),
       status: { ...s.status },
+      /** the frame loop: draws so far, the last draw's cost (ms) */
+      drawing: { ...drawStats },
       policy: policyInfo(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
       objects: objectsInfo(sim), // objects
       /** terrain (issue 16): the label of the ground the robot stands on ('flat': the plain floor) */

@@ -1,0 +1,127 @@
+/**
+ * The built app in headless Chromium (software GL, issue 12): the G1 with its meshes and the g1-dance-102 policy
+ * (CPU observations), loaded through the file input. Prints the G1 load time, the first frame after load, and
+ * over a window of control steps the real-time factor (simulated s / wall s) and the draw rate.
+ * `npm run bench -- app-chromium`; APP_BENCH_STEPS sets the window (default 250 control steps = 5 s simulated).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { build, preview } from 'vite';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM_BASE_ARGS, runIfMain } from './chromium';
+
+const OUT = 'test-results/bench-app-chromium-dist';
+const ARGS = [...CHROMIUM_BASE_ARGS, '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
+const G1 = '../shared/assets/g1';
+const DANCE = '../shared/assets/policies/g1-dance-102';
+
+interface Probe {
+  now: number;
+  step: number;
+  dt: number;
+  draws: number;
+  drawMs: number;
+  driver: string;
+  robot: string | null;
+  busy: unknown;
+  ready: boolean;
+}
+
+function files(): string[] {
+  const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
+  return [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, `${DANCE}/G1_Take_102.bvh_60hz.csv`];
+}
+
+interface HookState {
+  step: number;
+  controlDt: number;
+  drawing: { draws: number; drawMs: number };
+  driver: string;
+  robotName: string | null;
+  busy: unknown;
+  ready: boolean;
+}
+
+const probe = (page: Page): Promise<Probe> =>
+  page.evaluate((): Probe => {
+    const s = (window as unknown as { __mimic: { getState(): HookState } }).__mimic.getState();
+    return {
+      now: performance.now(),
+      step: s.step,
+      dt: s.controlDt,
+      draws: s.drawing.draws,
+      drawMs: s.drawing.drawMs,
+      driver: s.driver,
+      robot: s.robotName,
+      busy: s.busy,
+      ready: s.ready,
+    };
+  });
+
+async function until(page: Page, ok: (p: Probe) => boolean, timeoutMs: number): Promise<Probe> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const p = await probe(page).catch(() => null);
+    if (p && ok(p)) return p;
+    if (Date.now() > end) throw new Error(`app-chromium bench: timed out; last state ${JSON.stringify(p)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface AppBenchResult {
+  loadMs: number;
+  firstDrawAfterLoadMs: number;
+  rtf: number;
+  drawFps: number;
+  drawMs: number;
+  steps: number;
+}
+
+/** Load the G1 + dance policy, then measure `steps` control steps. */
+async function measure(page: Page, url: string, steps: number): Promise<AppBenchResult> {
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  await until(page, (p) => p.ready && !p.busy, 120_000);
+  const t0 = await probe(page);
+  await page.setInputFiles('#file-input', files());
+  const loaded = await until(page, (p) => p.driver === 'policy' && !!p.robot && p.robot !== 'humanoid29' && !p.busy, 300_000);
+  const drawn = await until(page, (p) => p.draws > loaded.draws, 60_000);
+  const a = await until(page, (p) => p.step > loaded.step + 10, 120_000); // past the first (warm-up) steps
+  const b = await until(page, (p) => p.step >= a.step + steps, 600_000);
+  const wall = (b.now - a.now) / 1000;
+  return {
+    loadMs: loaded.now - t0.now,
+    firstDrawAfterLoadMs: drawn.now - loaded.now,
+    rtf: ((b.step - a.step) * b.dt) / wall,
+    drawFps: (b.draws - a.draws) / wall,
+    drawMs: b.drawMs,
+    steps: b.step - a.step,
+  };
+}
+
+export async function run(): Promise<AppBenchResult | null> {
+  const exe = process.env.MIMIC_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(exe) || !existsSync(G1)) {
+    console.log(`app-chromium bench: needs Chromium at ${exe} and ${G1}; skipped`);
+    return null;
+  }
+  await build({ logLevel: 'error', build: { outDir: OUT, emptyOutDir: true } });
+  const server = await preview({ logLevel: 'error', build: { outDir: OUT }, preview: { port: 0, strictPort: false, host: '127.0.0.1' } });
+  const addr = server.httpServer.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 4173}/`;
+  const browser = await chromium.launch({ executablePath: exe, headless: true, args: ARGS });
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    const r = await measure(await ctx.newPage(), url, Number(process.env.APP_BENCH_STEPS ?? 250));
+    await ctx.close();
+    console.log('\nG1 + g1-dance-102 (CPU observations) in headless Chromium, software GL');
+    console.log(`G1 with meshes + policy loaded      ${r.loadMs.toFixed(0)} ms`);
+    console.log(`first draw after the load           ${r.firstDrawAfterLoadMs.toFixed(0)} ms`);
+    console.log(`real-time factor over ${r.steps} steps    ${r.rtf.toFixed(2)}×`);
+    console.log(`draw rate                           ${r.drawFps.toFixed(1)} fps (last draw ${r.drawMs.toFixed(0)} ms)`);
+    return r;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+runIfMain(import.meta.url, run);

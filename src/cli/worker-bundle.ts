@@ -6,7 +6,7 @@
  * or with MIMIC_WORKER_TSX=1.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -43,6 +43,14 @@ function writeAtomic(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
+/** Remove bundles of older sources a day after they were written (a running CLI may still be starting one). */
+function removeOld(keep: string): void {
+  for (const f of readdirSync(CACHE)) {
+    const p = join(CACHE, f);
+    if (f !== keep && /^eval-worker-\w+\.mjs$/.test(f) && Date.now() - statSync(p).mtimeMs > 86_400_000) unlinkSync(p);
+  }
+}
+
 interface EsbuildLike {
   buildSync(o: Record<string, unknown>): {
     outputFiles?: { text: string }[];
@@ -72,6 +80,7 @@ function build(): string {
   mkdirSync(CACHE, { recursive: true });
   writeAtomic(join(CACHE, name), text);
   writeAtomic(MANIFEST, JSON.stringify({ bundle: name, inputs } satisfies Manifest, null, 1));
+  removeOld(name);
   return join(CACHE, name);
 }
 

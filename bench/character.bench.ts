@@ -32,11 +32,15 @@ async function measure(
   // time the physics steps inside the loop: the engine's step wrapped by a stopwatch
   const step = raw.step.bind(raw);
   let physicsMs = 0,
+    physicsCpuMs = 0,
     physicsSteps = 0;
   raw.step = () => {
-    const t = performance.now();
+    const t = performance.now(),
+      c = process.cpuUsage();
     step();
+    const u = process.cpuUsage(c);
     physicsMs += performance.now() - t;
+    physicsCpuMs += (u.user + u.system) / 1000;
     physicsSteps++;
   };
   const o = await runEpisodes({
@@ -64,6 +68,8 @@ async function measure(
     'survived s': `${o.survived[0].toFixed(2)} / ${o.evalSeconds.toFixed(2)}`,
     'ms / control step': +o.msPerControlStep.toFixed(2),
     'ms / physics step': +physics.toFixed(3),
+    // CPU time of this process (less sensitive to other processes on a loaded machine than wall time)
+    'cpu ms / physics step': +(physicsCpuMs / Math.max(1, physicsSteps)).toFixed(3),
   };
 }
 
@@ -74,6 +80,8 @@ export async function run(): Promise<void> {
   for (const variant of ['hinge', 'ball'] as const)
     for (const kind of ['mujoco', 'rapier'] as const) rows.push(await measure(variant, kind));
   for (const solverIterations of [2, 1]) rows.push(await measure('hinge', 'rapier', { solverIterations }));
+  // tracking gap to MuJoCo (MPJPE): Rapier's solver iterations close most of it
+  for (const solverIterations of [6, 12]) rows.push(await measure('ball', 'rapier', { solverIterations }));
   console.table(rows);
   console.log(`load average after the table: ${load()}`);
 }

@@ -218,8 +218,8 @@ export function addFiles(files: RawFile[], lastPolicy: string | null): { added: 
             }
           }),
         );
-      } else if (e === 'csv' || e === 'npz' || e === 'bvh') {
-        added.push(register('clip', [f]));
+      } else if (e === 'csv' || e === 'npz' || e === 'bvh' || e === 'npy' || e === 'pt') {
+        added.push(register('clip', [f])); // .npy / .pt: SkillMimic BallPlay rows (issue 16)
       } else if (e === 'onnx') {
         // external weights (policy.onnx + policy.onnx.data, dropped together or from a folder) are inlined
         const model = {

@@ -77,7 +77,7 @@ export function usesFormatReader(r: ClipSource): boolean {
   if (r.folder !== undefined || r.clipName !== undefined) return true;
   const f = r.files[0];
   const e = ext(f.path);
-  if (e === 'json' || isPickle(f)) return true;
+  if (e === 'json' || e === 'npy' || e === 'pt' || isPickle(f)) return true; // npy / pt: SkillMimic rows (issue 16)
   if (e === 'csv') return r.fps !== undefined || csvNeedsReader(f);
   if (e === 'npz') {
     const a = npzArrays(f.bytes, name(f.path));

@@ -19,7 +19,8 @@ import { readRobot, UsageError } from './eval-args';
 import { readTree } from './tree';
 
 export const CONVERT_USAGE = `usage: npm run --silent convert -- IN OUT --robot PATH [options]
-  IN                      a motion file (.csv .npz .pkl .json) or a folder (SONIC clips, or motion files)
+  IN                      a motion file (.csv .npz .pkl .json; .npy = SkillMimic BallPlay rows [T, 337] for
+                          --robot public/robots/smpl24-*.xml) or a folder (SONIC clips, or motion files)
   OUT                     .csv (BeyondMimic CSV) | .npz (BeyondMimic NPZ, bodies by FK) | .json (viewer clip);
                           a file with several clips writes OUT_<clip>.<ext> per clip
   --robot PATH            MJCF or URDF of the robot (joint names, counts and forward kinematics)

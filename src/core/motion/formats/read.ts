@@ -18,8 +18,11 @@ import { parseRecordingJson, RECORDING_FORMAT } from './record';
 import { isSeedHeader, parseSeedCsv } from './seed';
 import { parseSonicFolder, SONIC_FILES } from './sonic';
 import { parseViewerJson } from './viewer-json';
+import { SKILLMIMIC_COLUMNS } from './hoi';
+import { parseNpy } from '../npy';
+import { readSkillMimicRows } from '../skillmimic-retarget';
 
-export const MOTION_EXTENSIONS = ['csv', 'npz', 'pkl', 'pickle', 'joblib', 'json', 'bvh'];
+export const MOTION_EXTENSIONS = ['csv', 'npz', 'pkl', 'pickle', 'joblib', 'json', 'bvh', 'npy'];
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const ext = (name: string) => /\.([a-z0-9]+)$/i.exec(name)?.[1].toLowerCase() ?? '';
@@ -62,6 +65,7 @@ function readCsv(bytes: Uint8Array, name: string, robot: RobotModel | undefined,
   const t = text(bytes);
   const first = t.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
   if (isSeedHeader(first)) return parseSeedCsv(t, name, robot, opts);
+  if (first.split(',').length === SKILLMIMIC_COLUMNS && !/[a-df-z]/i.test(first)) return readSkillMimicCsv(t, name, robot, opts);
   const base = baseName(name) + '.csv';
   if (SONIC_FILES.includes(base)) {
     fail('MotionError', name, 'file', `${base} is one part of a SONIC motion folder: load the whole folder`);
@@ -103,13 +107,47 @@ function readJson(bytes: Uint8Array, name: string, robot: RobotModel | undefined
   return parseViewerJson(t, name, robot, opts);
 }
 
+/** SkillMimic BallPlay rows exported as CSV (337 numbers a line, no header). */
+function readSkillMimicCsv(t: string, name: string, robot: RobotModel | undefined, opts: ReadOptions): FormatClip {
+  const lines = t.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const rows = new Float64Array(lines.length * SKILLMIMIC_COLUMNS);
+  lines.forEach((l, i) => {
+    const v = l.split(',');
+    if (v.length !== SKILLMIMIC_COLUMNS)
+      fail('MotionError', name, `line ${i + 1}`, `${v.length} values, SkillMimic rows have ${SKILLMIMIC_COLUMNS}`);
+    v.forEach((x, c) => (rows[i * SKILLMIMIC_COLUMNS + c] = Number(x)));
+  });
+  return readSkillMimicRows(rows, SKILLMIMIC_COLUMNS, name, robot, opts.fps);
+}
+
+/** A .npy motion: SkillMimic BallPlay rows [T, 337] (a .pt tensor saved with numpy). */
+function readNpyRows(bytes: Uint8Array, name: string, robot: RobotModel | undefined, opts: ReadOptions): FormatClip {
+  const a = parseNpy(bytes, name, 'array');
+  if (a.shape.length !== 2 || a.shape[1] !== SKILLMIMIC_COLUMNS)
+    fail(
+      'MotionError',
+      name,
+      'shape',
+      `[${a.shape.join(', ')}]: a .npy motion is read as SkillMimic BallPlay rows [T, ${SKILLMIMIC_COLUMNS}]`,
+    );
+  return readSkillMimicRows(Float64Array.from(a.data), SKILLMIMIC_COLUMNS, name, robot, opts.fps);
+}
+
 /** Read every clip of one motion file. MimicError (ParseError / MotionError) for anything unreadable. */
 export function readMotionFile(name: string, bytes: Uint8Array, robot: RobotModel | undefined, opts: ReadOptions = {}): FormatClip[] {
   const e = ext(name);
+  if (e === 'pt')
+    fail(
+      'MotionError',
+      name,
+      'file',
+      'a torch .pt tensor: save it as .npy first (numpy.save(path, torch.load(pt).numpy())), then load the .npy',
+    );
   const isPickle = bytes[0] === 0x80 || ['pkl', 'pickle', 'joblib'].includes(e);
   if (e === 'npz' || (bytes[0] === 0x50 && bytes[1] === 0x4b)) return [readNpz(bytes, name, robot, opts)];
   if (isPickle) return parseMotionPickle(bytes, name, robot, opts);
   if (e === 'json') return [readJson(bytes, name, robot, opts)];
+  if (e === 'npy') return [readNpyRows(bytes, name, robot, opts)];
   if (e === 'bvh') {
     if (!robot || opts.bvhConfig === undefined) {
       fail('MotionError', name, 'file', 'a BVH clip is human motion: retarget it with a robot and a retarget config (bvhConfig)');

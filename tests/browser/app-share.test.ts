@@ -1,6 +1,9 @@
 // Issue 14, app side: the share link. The session's built-in choices (timeline clip, speed, loop, view toggles,
 // camera) encoded in the URL hash, opened in a fresh page (own browser context) → the same state. A loaded clip
 // cannot travel in a URL: the link leaves it out, says so, and offers the session archive ("Save with files").
+// Issue 16: the terrain choice and its seed travel in the link and in the archive's session.json.
+import { readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useApp, withApp, waitReady, state } from './app-server';
@@ -14,6 +17,7 @@ interface Link {
   ghost: string;
   follow: boolean;
   camera: { position: number[]; target: number[] };
+  terrain?: { id: string; seed: number };
 }
 /** The state in a link, decoded here (base64url JSON in `#share=`), independently of the app's code. */
 const decode = (url: string): Link => {
@@ -36,6 +40,20 @@ describe('app: share link', { timeout: 300_000 }, () => {
       await page.uncheck('#loop');
       await page.selectOption('#ghost', 'over');
       await page.click('#follow'); // follow off: the camera stays where the user put it
+      await page.evaluate(() => {
+        (document.getElementById('terrain-seed') as HTMLInputElement).value = '11';
+        const sel = document.getElementById('terrain-choice') as HTMLSelectElement;
+        sel.value = 'rough';
+        sel.dispatchEvent(new Event('change'));
+      });
+      await page.waitForFunction(
+        () => {
+          const s = (window as any).__mimic.getState();
+          return s.terrain === 'rough (seed 11)' && !s.busy;
+        },
+        undefined,
+        { timeout: 120_000 },
+      );
       const box = (await page.locator('#scene').boundingBox())!;
       await page.mouse.move(box.x + 30, box.y + 30);
       await page.mouse.down();
@@ -46,6 +64,7 @@ describe('app: share link', { timeout: 300_000 }, () => {
       const a = decode(url);
       expect(a.segments.map((g) => g[0])).toEqual(['clip:builtin:squat']);
       expect([a.speed, a.loop, a.ghost, a.follow]).toEqual([0.5, false, 'over', false]);
+      expect(a.terrain).toEqual({ id: 'rough', seed: 11 });
       const sa = await state(page);
 
       // a fresh page (own browser context: nothing remembered) opened straight on the link
@@ -60,6 +79,10 @@ describe('app: share link', { timeout: 300_000 }, () => {
           s.segments.map((g) => [g.clipId, +g.in.toFixed(3), +g.out.toFixed(3), g.driver]);
         expect(seg(sb)).toEqual(seg(sa));
         expect([sb.speed, sb.loop, sb.source, sb.driver, sb.robotId]).toEqual([sa.speed, sa.loop, sa.source, sa.driver, sa.robotId]);
+        await b.page.waitForFunction(() => (window as any).__mimic.getState().terrain === 'rough (seed 11)', undefined, {
+          timeout: 60_000,
+        });
+        expect(await b.page.inputValue('#terrain-seed')).toBe('11');
         const again = decode(await share(b.page));
         expect([again.ghost, again.follow]).toEqual(['over', false]);
         for (const k of ['position', 'target'] as const)
@@ -91,6 +114,8 @@ describe('app: share link', { timeout: 300_000 }, () => {
       await page.waitForSelector('#share-save-all:not([hidden])');
       const [d] = await Promise.all([page.waitForEvent('download'), page.click('#share-save-all')]);
       expect(d.suggestedFilename()).toBe('mimic-session.zip');
+      const session = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(await d.path())))['session.json']));
+      expect(session.terrain).toEqual({ id: 'flat', seed: 7 });
       expect(problems.list).toEqual([]);
     });
   });

@@ -10,6 +10,7 @@ import { clipOf, records, robotOf } from '../assets';
 import { BUILTIN_ROBOT } from '../builtins';
 import { setObjectTrack } from '../object-reference';
 import { setSceneObjects } from '../objects-state';
+import { refreshAssets } from '../loader';
 import { newSegment, store } from '../store';
 
 export const KICK_CLIP = 'clip:builtin:kick_ball';
@@ -49,6 +50,7 @@ export function setUpKick(): boolean {
     files: [{ path: 'kick_ball_50hz.csv', bytes: csvOf(demo.clip) }],
     fps: demo.clip.fps,
   });
+  refreshAssets();
   const warnings: string[] = [];
   setSceneObjects([demo.ball], warnings);
   setObjectTrack(demo.clip.objects![0], demo.clip.fps);

@@ -4,12 +4,11 @@
  * poses from the sampler, body poses by forward kinematics, velocities by central differences.
  */
 import { forwardKinematics } from '../core/model/fk';
-import { writeFrame } from '../core/motion/reference';
+import { poseVelocities, writeFrame } from '../core/motion/reference';
 import type { RobotModel } from '../core/model/types';
 import type { BatchState } from '../core/physics/types';
 import type { MotionClip, ReferenceFrame } from '../core/motion/types';
 import type { PoseOut } from '../core/motion/timeline';
-import { qDelta } from '../core/math';
 
 export type PoseSampler = (t: number, out: PoseOut) => void;
 
@@ -91,16 +90,7 @@ export class LiveReference {
       tb = t + H;
     this.pose(ta, lo);
     this.pose(tb, hi);
-    const inv = 1 / (tb - ta);
-    for (let k = 0; k < 3; k++) out.rootLinVel[k] = (hi.rootPos[k] - lo.rootPos[k]) * inv;
-    const w = qDelta(hi.rootQuat, lo.rootQuat);
-    for (let k = 0; k < 3; k++) out.rootAngVel[k] = w[k] * inv;
-    for (let j = 0; j < this.nj; j++) out.jointVel[j] = (hi.jointPos[j] - lo.jointPos[j]) * inv;
-    for (let b = 0; b < this.nb; b++) {
-      for (let k = 0; k < 3; k++) out.bodyLinVel[b * 3 + k] = (hi.bodyPos[b * 3 + k] - lo.bodyPos[b * 3 + k]) * inv;
-      const wb = qDelta(hi.bodyQuat.subarray(b * 4, b * 4 + 4), lo.bodyQuat.subarray(b * 4, b * 4 + 4));
-      for (let k = 0; k < 3; k++) out.bodyAngVel[b * 3 + k] = wb[k] * inv;
-    }
+    poseVelocities(lo, hi, 1 / (tb - ta), out);
     return out;
   }
 

@@ -50,7 +50,7 @@ export function mergeMain(argv: string[]): number {
     } catch {
       throw new MimicError('ParseError', f, '', 'no such file');
     }
-    return { name: basename(f), data: parseJson(text, f) };
+    return { name: basename(f), data: parseJson(text, f, '(json)') };
   });
   const { result, clipPaths } = mergeShards(inputs);
   if (out) {

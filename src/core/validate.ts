@@ -154,20 +154,24 @@ function firstBadOffset(text: string): number {
   return hi - 1;
 }
 
-/** JSON.parse with a named error at the line and column of a syntax error (from the engine's "position N"). */
-export function parseJson(text: string, file: string): unknown {
+/**
+ * JSON.parse with a named error at the line and column of a syntax error (from the engine's "position N"), or
+ * at `where` with the engine's message when the caller names the place.
+ */
+export function parseJson(text: string, file: string, where?: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
+    if (where !== undefined) return fail('ParseError', file, where, msg);
     const m = /position (\d+)/.exec(msg);
     const at = m ? Number(m[1]) : /end of JSON input/.test(msg) ? text.length : firstBadOffset(text);
-    let where = '(json)';
+    let place = '(json)';
     if (at >= 0) {
       const before = text.slice(0, at);
       const line = (before.match(/\n/g) ?? []).length + 1;
-      where = `line ${line}, column ${at - before.lastIndexOf('\n')}`;
+      place = `line ${line}, column ${at - before.lastIndexOf('\n')}`;
     }
-    return fail('ParseError', file, where, `not valid JSON: ${msg}`);
+    return fail('ParseError', file, place, `not valid JSON: ${msg}`);
   }
 }

@@ -50,23 +50,20 @@ export function bodyPosError(state: S, ref: S, e: number, bodies: number[]): num
 /** Root-relative MPJPE (m): body positions expressed in each one's own root-body frame, then compared. */
 export function bodyPosErrorLocal(state: S, ref: S, e: number, bodies: number[], root: number): number {
   if (!bodies.length) return 0;
-  const r = (e * state.nb + root) * 3;
-  const rq = (e * state.nb + root) * 4;
-  const qs = state.bodyQuat.subarray(rq, rq + 4);
-  const qr = ref.bodyQuat.subarray(rq, rq + 4);
+  const r = e * state.nb + root;
+  const qs = state.bodyQuat.subarray(r * 4, r * 4 + 4),
+    qr = ref.bodyQuat.subarray(r * 4, r * 4 + 4);
+  // body row i of x relative to the root body, in the root body's frame (rotation q)
+  const inRoot = (x: S, q: Float32Array, i: number) =>
+    qRotateInv(q, [
+      x.bodyPos[i * 3] - x.bodyPos[r * 3],
+      x.bodyPos[i * 3 + 1] - x.bodyPos[r * 3 + 1],
+      x.bodyPos[i * 3 + 2] - x.bodyPos[r * 3 + 2],
+    ]);
   let sum = 0;
   for (const b of bodies) {
-    const i = (e * state.nb + b) * 3;
-    const a = qRotateInv(qs, [
-      state.bodyPos[i] - state.bodyPos[r],
-      state.bodyPos[i + 1] - state.bodyPos[r + 1],
-      state.bodyPos[i + 2] - state.bodyPos[r + 2],
-    ]);
-    const c = qRotateInv(qr, [
-      ref.bodyPos[i] - ref.bodyPos[r],
-      ref.bodyPos[i + 1] - ref.bodyPos[r + 1],
-      ref.bodyPos[i + 2] - ref.bodyPos[r + 2],
-    ]);
+    const a = inRoot(state, qs, e * state.nb + b),
+      c = inRoot(ref, qr, e * state.nb + b);
     sum += Math.hypot(a[0] - c[0], a[1] - c[1], a[2] - c[2]);
   }
   return sum / bodies.length;

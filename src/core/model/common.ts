@@ -89,6 +89,16 @@ export function checkMass(body: Body, moving: boolean, hasChildren: boolean, fil
   }
 }
 
+/** Name → index of bodies or joints; a name given twice is a named error. */
+function indexByName(items: { name: string; index: number }[], what: 'body' | 'joint', file: string): Map<string, number> {
+  const index = new Map<string, number>();
+  for (const x of items) {
+    if (index.has(x.name)) fail('ModelError', file, `${what} "${x.name}"`, `duplicate ${what} name`);
+    index.set(x.name, x.index);
+  }
+  return index;
+}
+
 /** Assemble the model: index maps, duplicate-name checks. */
 export function finishModel(
   name: string,
@@ -101,16 +111,8 @@ export function finishModel(
   format: 'mjcf' | 'urdf',
 ): RobotModel {
   checkNumbers(bodies, joints, file);
-  const bodyIndex = new Map<string, number>();
-  for (const b of bodies) {
-    if (bodyIndex.has(b.name)) fail('ModelError', file, `body "${b.name}"`, 'duplicate body name');
-    bodyIndex.set(b.name, b.index);
-  }
-  const jointIndex = new Map<string, number>();
-  for (const j of joints) {
-    if (jointIndex.has(j.name)) fail('ModelError', file, `joint "${j.name}"`, 'duplicate joint name');
-    jointIndex.set(j.name, j.index);
-  }
+  const bodyIndex = indexByName(bodies, 'body', file);
+  const jointIndex = indexByName(joints, 'joint', file);
   return { name, bodies, joints, floating, actuators, jointIndex, bodyIndex, warnings, source: { file, format } };
 }
 

@@ -93,7 +93,7 @@ export function primitiveObject(p: PrimitiveInput, file: string, warnings: strin
 
 /** An object file in JSON: one object {shape, size, mass?, friction?, restitution?, pos, quat?, name?}. */
 export function objectFromJson(text: string, file: string, warnings: string[]): ObjectSpec {
-  const v = parseJson(text, file);
+  const v = parseJson(text, file, 'JSON');
   if (!v || typeof v !== 'object' || Array.isArray(v)) return fail('ModelError', file, '(root)', 'an object file is one JSON object');
   const o = { ...(v as PrimitiveInput) };
   if (o.name === undefined) o.name = (file.split('/').pop() ?? file).replace(/\.[^.]*$/, '');

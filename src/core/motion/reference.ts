@@ -11,6 +11,27 @@ import type { RobotModel } from '../model/types';
 import type { BatchState } from '../physics/types';
 import { clipDuration, type MotionClip, type ReferenceFrame } from './types';
 
+/** The pose half of a reference frame. */
+export type Pose = Pick<ReferenceFrame, 'rootPos' | 'rootQuat' | 'jointPos' | 'bodyPos' | 'bodyQuat'>;
+
+/**
+ * The velocities of `out` from two poses of the same robot `1 / inv` seconds apart: root, joint and body
+ * velocities by difference, angular velocities (world) by the SO(3) log of hi · conj(lo).
+ */
+export function poseVelocities(lo: Pose, hi: Pose, inv: number, out: ReferenceFrame): void {
+  const nj = out.jointVel.length,
+    nb = out.bodyLinVel.length / 3;
+  for (let k = 0; k < 3; k++) out.rootLinVel[k] = (hi.rootPos[k] - lo.rootPos[k]) * inv;
+  const w = qDelta(hi.rootQuat, lo.rootQuat);
+  for (let k = 0; k < 3; k++) out.rootAngVel[k] = w[k] * inv;
+  for (let j = 0; j < nj; j++) out.jointVel[j] = (hi.jointPos[j] - lo.jointPos[j]) * inv;
+  for (let b = 0; b < nb; b++) {
+    for (let k = 0; k < 3; k++) out.bodyLinVel[b * 3 + k] = (hi.bodyPos[b * 3 + k] - lo.bodyPos[b * 3 + k]) * inv;
+    const wb = qDelta(hi.bodyQuat.subarray(b * 4, b * 4 + 4), lo.bodyQuat.subarray(b * 4, b * 4 + 4));
+    for (let k = 0; k < 3; k++) out.bodyAngVel[b * 3 + k] = wb[k] * inv;
+  }
+}
+
 /** Copy a reference frame into env `env` of a BatchState of the same robot (its nj and nb). */
 export function writeFrame(f: ReferenceFrame, ref: BatchState, env: number): void {
   const nj = ref.nj,
@@ -93,58 +114,39 @@ export class ReferenceTrack {
     this.bodyLinVel = f32(nb * 3);
     this.bodyAngVel = f32(nb * 3);
 
-    // pose at any time (clamped), written into scratch arrays in model order
+    // pose at any time (clamped), written into a frame's pose arrays in model order
     const last = clip.nFrames - 1;
-    const pose = (t: number, rp: Float32Array, rq: Float32Array, jp: Float32Array, bp: Float32Array, bq: Float32Array) => {
+    const pose = (t: number, f: Pose) => {
       const x = Math.min(Math.max(t * clip.fps, 0), last);
       const a = Math.min(Math.floor(x), Math.max(last - 1, 0)),
         b = Math.min(a + 1, last),
         u = x - a;
-      for (let k = 0; k < 3; k++) rp[k] = clip.rootPos[a * 3 + k] * (1 - u) + clip.rootPos[b * 3 + k] * u;
-      rq.set(qSlerp(clip.rootQuat.subarray(a * 4, a * 4 + 4), clip.rootQuat.subarray(b * 4, b * 4 + 4), u));
-      for (let c = 0; c < cj; c++) jp[toModel[c]] = clip.jointPos[a * cj + c] * (1 - u) + clip.jointPos[b * cj + c] * u;
-      forwardKinematics(model, rp, rq, jp, bp, bq);
+      for (let k = 0; k < 3; k++) f.rootPos[k] = clip.rootPos[a * 3 + k] * (1 - u) + clip.rootPos[b * 3 + k] * u;
+      f.rootQuat.set(qSlerp(clip.rootQuat.subarray(a * 4, a * 4 + 4), clip.rootQuat.subarray(b * 4, b * 4 + 4), u));
+      for (let c = 0; c < cj; c++) f.jointPos[toModel[c]] = clip.jointPos[a * cj + c] * (1 - u) + clip.jointPos[b * cj + c] * u;
+      forwardKinematics(model, f.rootPos, f.rootQuat, f.jointPos, f.bodyPos, f.bodyQuat);
     };
-    const mk = () => ({
-      rp: new Float32Array(3),
-      rq: new Float32Array(4),
-      jp: new Float32Array(nj),
-      bp: new Float32Array(nb * 3),
-      bq: new Float32Array(nb * 4),
+    const mk = (): Pose => ({
+      rootPos: new Float32Array(3),
+      rootQuat: new Float32Array(4),
+      jointPos: new Float32Array(nj),
+      bodyPos: new Float32Array(nb * 3),
+      bodyQuat: new Float32Array(nb * 4),
     });
     const lo = mk(),
       hi = mk();
     const h = 1 / clip.fps; // central difference over one source frame: interpolated central differences
     const end = clipDuration(clip);
-    const angVel = (qa: ArrayLike<number>, qb: ArrayLike<number>, inv: number, out: Float32Array, o: number) => {
-      const w = qDelta(qb, qa);
-      out[o] = w[0] * inv;
-      out[o + 1] = w[1] * inv;
-      out[o + 2] = w[2] * inv;
-    };
     for (let s = 0; s < n; s++) {
       const t = Math.min(s * controlDt, end);
-      const cur = {
-        rp: this.rootPos.subarray(s * 3, s * 3 + 3),
-        rq: this.rootQuat.subarray(s * 4, s * 4 + 4),
-        jp: this.jointPos.subarray(s * nj, s * nj + nj),
-        bp: this.bodyPos.subarray(s * nb * 3, (s + 1) * nb * 3),
-        bq: this.bodyQuat.subarray(s * nb * 4, (s + 1) * nb * 4),
-      };
-      pose(t, cur.rp, cur.rq, cur.jp, cur.bp, cur.bq);
+      const cur = this.frame(s);
+      pose(t, cur);
       if (clip.nFrames < 2) continue;
       const ta = Math.max(0, t - h),
         tb = Math.min(end, t + h);
-      pose(ta, lo.rp, lo.rq, lo.jp, lo.bp, lo.bq);
-      pose(tb, hi.rp, hi.rq, hi.jp, hi.bp, hi.bq);
-      const inv = 1 / (tb - ta);
-      for (let k = 0; k < 3; k++) this.rootLinVel[s * 3 + k] = (hi.rp[k] - lo.rp[k]) * inv;
-      angVel(lo.rq, hi.rq, inv, this.rootAngVel, s * 3);
-      for (let j = 0; j < nj; j++) this.jointVel[s * nj + j] = (hi.jp[j] - lo.jp[j]) * inv;
-      for (let b = 0; b < nb; b++) {
-        for (let k = 0; k < 3; k++) this.bodyLinVel[(s * nb + b) * 3 + k] = (hi.bp[b * 3 + k] - lo.bp[b * 3 + k]) * inv;
-        angVel(lo.bq.subarray(b * 4, b * 4 + 4), hi.bq.subarray(b * 4, b * 4 + 4), inv, this.bodyAngVel, (s * nb + b) * 3);
-      }
+      pose(ta, lo);
+      pose(tb, hi);
+      poseVelocities(lo, hi, 1 / (tb - ta), cur);
     }
     if (clip.jointVel) this.useClipJointVel(clip.jointVel, toModel);
   }

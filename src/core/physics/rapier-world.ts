@@ -104,11 +104,9 @@ export function shapeDesc(s: Shape): RAPIER.ColliderDesc | null {
       d = RAPIER.ColliderDesc.cuboid(s.size[0], s.size[1], s.size[2]);
       break;
     case 'capsule':
-      d = RAPIER.ColliderDesc.capsule(s.size[1], s.size[0]);
-      q = qMul(s.quat, yToZ);
-      break;
     case 'cylinder':
-      d = RAPIER.ColliderDesc.cylinder(s.size[1], s.size[0]);
+      // half length, radius
+      d = s.type === 'capsule' ? RAPIER.ColliderDesc.capsule(s.size[1], s.size[0]) : RAPIER.ColliderDesc.cylinder(s.size[1], s.size[0]);
       q = qMul(s.quat, yToZ);
       break;
     case 'mesh':

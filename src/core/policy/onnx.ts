@@ -148,6 +148,19 @@ function readValueInfo(r: Reader): OnnxValueInfo {
   return info;
 }
 
+/** StringStringEntryProto (a tensor's external_data entry, a model's metadata_props entry): [key, value]. */
+function readEntry(e: Reader, what: string): [string, string] {
+  let key = '',
+    value = '';
+  while (e.more()) {
+    const [g, v] = e.tag();
+    if (g === 1 && v === 2) key = e.string(`${what} key`);
+    else if (g === 2 && v === 2) value = e.string(`${what} value`);
+    else e.skip(v);
+  }
+  return [key, value];
+}
+
 /** TensorProto: the name (field 8) and an external-data location (field 13); raw_data is skipped by length. */
 function readTensor(r: Reader): { name: string; location: string | null } {
   let name = '';
@@ -156,15 +169,7 @@ function readTensor(r: Reader): { name: string; location: string | null } {
     const [f, w] = r.tag();
     if (f === 8 && w === 2) name = r.string('TensorProto.name');
     else if (f === 13 && w === 2) {
-      const e = r.sub('TensorProto.external_data');
-      let key = '',
-        value = '';
-      while (e.more()) {
-        const [g, v] = e.tag();
-        if (g === 1 && v === 2) key = e.string('external_data key');
-        else if (g === 2 && v === 2) value = e.string('external_data value');
-        else e.skip(v);
-      }
+      const [key, value] = readEntry(r.sub('TensorProto.external_data'), 'external_data');
       if (key === 'location') location = value;
     } else r.skip(w);
   }
@@ -213,15 +218,7 @@ export function readOnnxInfo(bytes: Uint8Array, file: string): OnnxInfo {
       }
       if (domain === '' || domain === 'ai.onnx') out.opset = version;
     } else if (f === 14 && w === 2) {
-      const e = r.sub('StringStringEntryProto');
-      let key = '';
-      let value = '';
-      while (e.more()) {
-        const [g, v] = e.tag();
-        if (g === 1 && v === 2) key = e.string('metadata key');
-        else if (g === 2 && v === 2) value = e.string('metadata value');
-        else e.skip(v);
-      }
+      const [key, value] = readEntry(r.sub('StringStringEntryProto'), 'metadata');
       out.metadata[key] = value;
     } else r.skip(w);
   }

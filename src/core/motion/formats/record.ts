@@ -146,7 +146,7 @@ export class Recorder {
 
 /** Read a JSON recording back (clip + per-step actions, targets, torques). */
 export function parseRecordingJson(text: string, file: string): Recording {
-  const doc = parseJson(text, file) as Record<string, unknown>;
+  const doc = parseJson(text, file, 'JSON') as Record<string, unknown>;
   if (doc.format !== RECORDING_FORMAT) fail('ParseError', file, 'key format', `not a ${RECORDING_FORMAT} file`);
   const names = doc.joint_names as string[],
     steps = doc.steps as Record<string, number[]>[],

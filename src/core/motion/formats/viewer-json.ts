@@ -29,7 +29,7 @@ function matrix(v: unknown, cols: number | undefined, file: string, key: string)
 export function parseViewerJson(text: string, file: string, robot: RobotModel | undefined, opts: ReadOptions = {}): FormatClip {
   const notes: string[] = [],
     warnings: string[] = [];
-  const doc = parseJson(text, file) as Record<string, unknown>;
+  const doc = parseJson(text, file, 'JSON') as Record<string, unknown>;
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
     return fail('ParseError', file, 'JSON', 'expected an object with joint_pos, root_pos, root_quat');
   const key = (a: string, b: string) => (doc[a] !== undefined ? a : b);

@@ -35,6 +35,7 @@ export class FrameLoop {
   private simSinceDraw = 0;
   private statusT = 0;
   private chartT = 0;
+  private stepAtDraw = -1;
   private readonly wake = new MessageChannel();
 
   constructor(
@@ -94,8 +95,9 @@ export class FrameLoop {
       this.drawEnd = -1;
     }
     const force = this.frameRobot && !!this.sim?.refFrame;
-    if ((this.pacer.due(now, this.lastDraw) || force) && now - this.lastDraw >= this.drawInterval) {
+    if ((this.pacer.due(now, this.lastDraw, this.moved()) || force) && now - this.lastDraw >= this.drawInterval) {
       this.lastDraw = now;
+      this.stepAtDraw = this.sim?.step ?? -1;
       const t0 = performance.now();
       this.draw();
       this.drawEnd = performance.now();
@@ -112,6 +114,13 @@ export class FrameLoop {
       }));
     }
     requestAnimationFrame((t) => this.frame(t));
+  }
+
+  /** something new to show: the simulation is not playing, or it has run a control step since the last draw */
+  private moved(): boolean {
+    const s = store.getState(),
+      sim = this.sim;
+    return !sim?.ref || !s.playing || !!s.busy || sim.step !== this.stepAtDraw;
   }
 
   private draw(): void {

@@ -15,6 +15,8 @@ import { DrawPacer } from './draw-pacing';
 
 const GHOST_BESIDE = [0, 1.0, 0];
 const FRAME_MS = 1000 / 60;
+/** a view with nothing new (a stalled or very slow control step) is still drawn this often, ms */
+const STILL_MS = 2000;
 const INPUT_EVENTS = ['pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup'] as const;
 
 /** Counters for the hook and the bench: draws so far, the last draw's cost and the current gap between draws (ms). */
@@ -95,7 +97,10 @@ export class FrameLoop {
       this.drawEnd = -1;
     }
     const force = this.frameRobot && !!this.sim?.refFrame;
-    if ((this.pacer.due(now, this.lastDraw, this.moved()) || force) && now - this.lastDraw >= this.drawInterval) {
+    if (
+      (this.pacer.due(now, this.lastDraw, this.moved() || now - this.lastDraw > STILL_MS) || force) &&
+      now - this.lastDraw >= this.drawInterval
+    ) {
       this.lastDraw = now;
       this.stepAtDraw = this.sim?.step ?? -1;
       const t0 = performance.now();

@@ -22,6 +22,9 @@ const INPUT_EVENTS = ['pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup'] a
 /** Counters for the hook and the bench: draws so far, the last draw's cost and the current gap between draws (ms). */
 export const drawStats = { draws: 0, drawMs: 0, gapMs: 0 };
 
+/** a video of the view is being recorded (the record panel's Video button is on): it gets every frame drawn */
+const recordingVideo = (): boolean => !!document.getElementById('record-video')?.classList.contains('on');
+
 export class FrameLoop {
   /** frame the robot at the next drawn pose (a new robot, or the "frame robot" action) */
   frameRobot = true;
@@ -96,7 +99,7 @@ export class FrameLoop {
       this.scene.noteDrawCost(drawStats.drawMs + held);
       this.drawEnd = -1;
     }
-    const force = this.frameRobot && !!this.sim?.refFrame;
+    const force = (this.frameRobot && !!this.sim?.refFrame) || recordingVideo();
     if (
       (this.pacer.due(now, this.lastDraw, this.moved() || now - this.lastDraw > STILL_MS) || force) &&
       now - this.lastDraw >= this.drawInterval

@@ -96,7 +96,6 @@ export class FrameLoop {
       // what the previous draw held beyond its own call: the frame it delayed (software GL finishes it later)
       const held = Math.max(0, now - this.drawEnd - this.simSinceDraw - FRAME_MS);
       this.pacer.noteDraw(drawStats.drawMs + held);
-      this.scene.noteDrawCost(drawStats.drawMs + held);
       this.drawEnd = -1;
     }
     const force = (this.frameRobot && !!this.sim?.refFrame) || recordingVideo();

@@ -1,6 +1,6 @@
 // `npm run bench`: runs every bench/*.bench.ts in name order; each exports `run(): Promise<void>` and prints its
 import './wasm-memory'; // first: records the WebAssembly memories of the engines (memory.bench.ts)
-// own table. A file can be picked with `npm run bench -- physics`.
+// own table. A file can be picked with `npm run bench -- physics`; `-- app` runs app-start and app-chromium (the app in Chromium).
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';

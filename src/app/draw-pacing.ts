@@ -56,10 +56,14 @@ export class DrawPacer {
     this.input = true;
   }
 
-  /** whether to draw at time `now` (ms) given the last draw at `last` */
-  due(now: number, last: number): boolean {
+  /**
+   * Whether to draw at time `now` (ms) given the last draw at `last`; `moved`: false while the simulation plays
+   * but has not finished a control step since that draw (nothing new to show: the draw would only hold back the
+   * step, e.g. a policy step waiting on the same GPU process).
+   */
+  due(now: number, last: number, moved = true): boolean {
     this.roll(now);
-    if (this.input || now - last >= this.gap) {
+    if (this.input || (moved && now - last >= this.gap)) {
       this.input = false;
       return true;
     }

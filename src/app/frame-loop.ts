@@ -15,10 +15,15 @@ import { DrawPacer } from './draw-pacing';
 
 const GHOST_BESIDE = [0, 1.0, 0];
 const FRAME_MS = 1000 / 60;
+/** a view with nothing new (a stalled or very slow control step) is still drawn this often, ms */
+const STILL_MS = 2000;
 const INPUT_EVENTS = ['pointerdown', 'pointerup', 'wheel', 'keydown', 'keyup'] as const;
 
 /** Counters for the hook and the bench: draws so far, the last draw's cost and the current gap between draws (ms). */
 export const drawStats = { draws: 0, drawMs: 0, gapMs: 0 };
+
+/** a video of the view is being recorded (the record panel's Video button is on): it gets every frame drawn */
+const recordingVideo = (): boolean => !!document.getElementById('record-video')?.classList.contains('on');
 
 export class FrameLoop {
   /** frame the robot at the next drawn pose (a new robot, or the "frame robot" action) */
@@ -35,6 +40,7 @@ export class FrameLoop {
   private simSinceDraw = 0;
   private statusT = 0;
   private chartT = 0;
+  private stepAtDraw = -1;
   private readonly wake = new MessageChannel();
 
   constructor(
@@ -90,12 +96,15 @@ export class FrameLoop {
       // what the previous draw held beyond its own call: the frame it delayed (software GL finishes it later)
       const held = Math.max(0, now - this.drawEnd - this.simSinceDraw - FRAME_MS);
       this.pacer.noteDraw(drawStats.drawMs + held);
-      this.scene.noteDrawCost(drawStats.drawMs + held);
       this.drawEnd = -1;
     }
-    const force = this.frameRobot && !!this.sim?.refFrame;
-    if ((this.pacer.due(now, this.lastDraw) || force) && now - this.lastDraw >= this.drawInterval) {
+    const force = (this.frameRobot && !!this.sim?.refFrame) || recordingVideo();
+    if (
+      (this.pacer.due(now, this.lastDraw, this.moved() || now - this.lastDraw > STILL_MS) || force) &&
+      now - this.lastDraw >= this.drawInterval
+    ) {
       this.lastDraw = now;
+      this.stepAtDraw = this.sim?.step ?? -1;
       const t0 = performance.now();
       this.draw();
       this.drawEnd = performance.now();
@@ -112,6 +121,13 @@ export class FrameLoop {
       }));
     }
     requestAnimationFrame((t) => this.frame(t));
+  }
+
+  /** something new to show: the simulation is not playing, or it has run a control step since the last draw */
+  private moved(): boolean {
+    const s = store.getState(),
+      sim = this.sim;
+    return !sim?.ref || !s.playing || !!s.busy || sim.step !== this.stepAtDraw;
   }
 
   private draw(): void {

@@ -71,3 +71,14 @@ describe('draw pacing', () => {
     expect(p.gap).toBeLessThan(1000 / 60);
   });
 });
+
+describe('draw pacing: nothing new to show', () => {
+  it('no draw while the playing simulation has not finished a control step since the last draw, unless input', () => {
+    const p = new DrawPacer();
+    expect(p.due(0, -Infinity, true)).toBe(true);
+    expect(p.due(600, 0, false)).toBe(false); // past the longest gap, but the step is still running
+    expect(p.due(600, 0, true)).toBe(true);
+    p.noteInput();
+    expect(p.due(700, 600, false)).toBe(true);
+  });
+});

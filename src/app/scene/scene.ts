@@ -179,17 +179,15 @@ export class Scene {
   quality = 0;
   private frameMs: number[] = [];
   render(): void {
+    const t0 = performance.now();
     this.controls.update();
     this.renderer.render(this.scene, this.camera);
+    this.adapt(performance.now() - t0);
   }
 
-  /**
-   * What a draw cost in all, ms: its own call plus the frame it held back (software GL finishes the work in the
-   * GPU process, after the call returns). Four draws over 45 ms on average, or one over 250 ms, step the quality down.
-   */
-  noteDrawCost(ms: number): void {
+  private adapt(ms: number): void {
     this.frameMs.push(ms);
-    if (this.frameMs.length < 4 && ms < 250) return;
+    if (this.frameMs.length < 8) return;
     const mean = this.frameMs.reduce((a, b) => a + b, 0) / this.frameMs.length;
     this.frameMs.length = 0;
     if (mean < 45 || this.quality >= 3) return;

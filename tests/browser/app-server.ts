@@ -224,6 +224,15 @@ export function useSharedPage(app: { url: string; browser: Browser }, options: B
   return h;
 }
 
+/** Like useSharedPage, but opened by the first test that asks for it (`get()`), so a file can hold several. */
+export function useLazyPage(app: { url: string; browser: Browser }, options: BrowserContextOptions = {}): { get(): Promise<Opened> } {
+  let opened: Promise<Opened> | null = null;
+  afterAll(async () => {
+    if (opened) await (await opened).ctx.close();
+  });
+  return { get: () => (opened ??= openApp(app, options)) };
+}
+
 /** Build/serve the app once per run and launch Chromium for this test file; closed after the file. */
 export function useApp(opts: { webgpu?: boolean } = {}): { url: string; browser: Browser } {
   const h = {} as { url: string; browser: Browser; server: PreviewServer };

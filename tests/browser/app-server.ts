@@ -4,7 +4,8 @@ import { build, preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
-export const OUT = 'test-results/app-dist';
+/** the built app (MIMIC_APP_DIST: another folder, for a second run beside one in progress) */
+export const OUT = process.env.MIMIC_APP_DIST ?? 'test-results/app-dist';
 export const SHOTS = 'test-results';
 
 export async function startApp(): Promise<{ url: string; server: PreviewServer }> {

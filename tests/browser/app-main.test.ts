@@ -358,6 +358,7 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
         undefined,
         { timeout: 60_000 },
       );
+      await page.click('#tabbtn-drive'); // the driver buttons (an earlier test on this page left the Timeline tab open)
       await page.click('#driver-replay');
       await page.click('#pause');
       await page.click('#tabbtn-blend');

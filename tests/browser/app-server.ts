@@ -176,7 +176,7 @@ export async function withApp(
 
 /** Reload the page and wait until the app is ready again. */
 export async function reloadApp(page: Page): Promise<void> {
-  await page.reload({ waitUntil: 'domcontentloaded' });
+  await page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 }); // a loaded machine: more than the 30 s default
   await waitReady(page, 90_000);
 }
 

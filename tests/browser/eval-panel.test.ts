@@ -77,12 +77,12 @@ async function evaluateOnG1(): Promise<Page> {
   const page = shared.page;
   const s = await state(page);
   if (!(s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29')) await loadG1Dance(page);
+  // an earlier test's report dialog (modal: the page behind it takes no clicks) is closed first
+  if (await page.locator('#eval-report-dialog').isVisible()) await page.click('#eval-report-close');
+  await expect.poll(() => page.locator('#eval-report-dialog').isVisible()).toBe(false);
   await page.click('#pause');
   await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(1000));
   await openEvaluate(page);
-  // an earlier test's report dialog (modal: the panel behind it takes no clicks) is closed
-  if (await page.locator('#eval-report-dialog').isVisible()) await page.click('#eval-report-close');
-  await expect.poll(() => page.locator('#eval-report-dialog').isVisible()).toBe(false);
   return page;
 }
 

@@ -2,13 +2,15 @@
 // State is read through the read-only hook window.__mimic.getState(). Screenshots go to test-results/.
 // Nothing waits on the wall clock: every wait is on the app's state (simulated time, control steps, a note, an
 // IndexedDB write settled) or on drawn frames. The tests on the built-in defaults share one page (in order: the
-// defaults, a malformed file, poking and a session, a fall); the others each open a fresh one.
+// defaults, a malformed file, poking and a session, a fall), the timeline and blend tests another; the G1 and the
+// remembered-files tests each open a fresh one.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import {
   useApp,
   useSharedPage,
+  useLazyPage,
   withApp,
   expectClean,
   frames,
@@ -24,9 +26,16 @@ import {
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
 const app = useApp();
 const shared = useSharedPage(app);
+/** the timeline and blend tests' page (both load the dance clip; opened by the first of them) */
+const clips = useLazyPage(app);
 
 /** run a test body on a fresh page (own context: own IndexedDB), always closing it */
 const withPage = (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => withApp(app, body);
+/** run a test body on the clips page */
+const onClips = async (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => {
+  const o = await clips.get();
+  await body(o.page, o.problems);
+};
 /** run a test body on the file's shared page (the built-in defaults) */
 const onShared = (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => body(shared.page, shared.problems);
 
@@ -269,7 +278,7 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
   }, 300_000); // loads 30+ meshes, plays, then waits for a fall under software GL
 
   it('plays a two-segment timeline through its transition with no reference jump', async () => {
-    await withPage(async (page, problems) => {
+    await onClips(async (page, problems) => {
       await page.setInputFiles('#file-input', [CSV]);
       await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 1, undefined, { timeout: 30_000 });
       await page.click('#driver-replay');
@@ -342,13 +351,14 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
   });
 
   it('moving a blend weight slider changes the pose', async () => {
-    await withPage(async (page, problems) => {
+    await onClips(async (page, problems) => {
       await page.setInputFiles('#file-input', [CSV, '../shared/assets/bvh/09_01.bvh']);
       await page.waitForFunction(
         () => (window as any).__mimic.getState().assets.filter((a: any) => a.kind === 'clip' && !a.builtin).length === 2,
         undefined,
         { timeout: 60_000 },
       );
+      await page.click('#tabbtn-drive'); // the driver buttons (an earlier test on this page left the Timeline tab open)
       await page.click('#driver-replay');
       await page.click('#pause');
       await page.click('#tabbtn-blend');

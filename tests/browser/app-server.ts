@@ -4,7 +4,8 @@ import { build, preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
-export const OUT = 'test-results/app-dist';
+/** the built app (MIMIC_APP_DIST: another folder, for a second run beside one in progress) */
+export const OUT = process.env.MIMIC_APP_DIST ?? 'test-results/app-dist';
 export const SHOTS = 'test-results';
 
 export async function startApp(): Promise<{ url: string; server: PreviewServer }> {
@@ -175,7 +176,7 @@ export async function withApp(
 
 /** Reload the page and wait until the app is ready again. */
 export async function reloadApp(page: Page): Promise<void> {
-  await page.reload({ waitUntil: 'domcontentloaded' });
+  await page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 }); // a loaded machine: more than the 30 s default
   await waitReady(page, 90_000);
 }
 
@@ -222,6 +223,15 @@ export function useSharedPage(app: { url: string; browser: Browser }, options: B
     await h.ctx?.close();
   });
   return h;
+}
+
+/** Like useSharedPage, but opened by the first test that asks for it (`get()`), so a file can hold several. */
+export function useLazyPage(app: { url: string; browser: Browser }, options: BrowserContextOptions = {}): { get(): Promise<Opened> } {
+  let opened: Promise<Opened> | null = null;
+  afterAll(async () => {
+    if (opened) await (await opened).ctx.close();
+  });
+  return { get: () => (opened ??= openApp(app, options)) };
 }
 
 /** Build/serve the app once per run and launch Chromium for this test file; closed after the file. */

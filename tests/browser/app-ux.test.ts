@@ -3,7 +3,7 @@
 // the selection after a reload, sessions with their files, long loads, cold start, the report, shortcuts, and
 // clicks answered while drawing is slow. State through the read-only hook; screenshots to test-results/.
 // No wall-clock sleeps: waits are on the app's state, the DOM, IndexedDB writes settled or drawn frames. The cold
-// start, the report and the folder tests share one page (in that order); the others open fresh ones.
+// start and the report tests share one page (in that order); the others open fresh ones.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -254,7 +254,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
   });
 
   it('names a generic policy.onnx by its folder, keeps one copy of the same files, restores the selection after a reload; a long load shows progress and can be cancelled', async () => {
-    await onShared(async (page, problems) => {
+    await withPage(async (page, problems) => {
       // cancelled at its first progress report: nothing from that load is kept
       await page.evaluate(() => {
         const busy = document.getElementById('busy')!;

@@ -13,12 +13,12 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { METRIC_SETS } from '../../src/core/evaluation/metrics/index';
 import { cli } from '../unit/eval-cli-inproc';
-import { DANCE, SMALL, expectClean, loadG1Dance, state, useApp, useSharedPage } from './app-server';
+import { DANCE, expectClean, loadG1Dance, state, useApp, useSharedPage } from './app-server';
 import { openEvaluate, runEvaluation, setField } from './eval-panel-helpers';
 
 const app = useApp();
-// panels, not drawing, are tested: a small view
-const shared = useSharedPage(app, { viewport: SMALL });
+// the panel's screenshots are looked at: the view of the former folder test
+const shared = useSharedPage(app, { viewport: { width: 1200, height: 900 } });
 const SECONDS = '0.5';
 
 /** The folder: cuts of the dance clip (60 Hz, so 1 s each), the floating cut, a broken CSV and a note. */
@@ -77,6 +77,9 @@ async function evaluateOnG1(): Promise<Page> {
   const page = shared.page;
   const s = await state(page);
   if (!(s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29')) await loadG1Dance(page);
+  // an earlier test's report dialog (modal: the page behind it takes no clicks) is closed first
+  if (await page.locator('#eval-report-dialog').isVisible()) await page.click('#eval-report-close');
+  await expect.poll(() => page.locator('#eval-report-dialog').isVisible()).toBe(false);
   await page.click('#pause');
   await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(1000));
   await openEvaluate(page);
@@ -141,7 +144,6 @@ describe('Evaluate panel (built app, in Chromium, G1 + dance policy)', { timeout
     expect(await page.locator('#eval-downloads button').count()).toBeGreaterThanOrEqual(4);
 
     await expectClean(page, problems);
-    await page.keyboard.press('Escape'); // the report dialog closed for the next test
   });
 
   it('runs every clip of a picked folder with episode progress; table, failed list, aggregates; one clip equals the CLI', async () => {

@@ -43,11 +43,12 @@ describe('body parts from the tree', () => {
 
 describe('blending: walker legs + waving arms', () => {
   for (const eng of ['mujoco', 'rapier'] as const)
-    it(`G1 on ${eng}: 20 s at 0.5 m/s, no fall; arm tracking error reported`, async () => {
+    // 10 s (500 control steps) is long enough for the raised arms to turn or tip the walker
+    it(`G1 on ${eng}: 10 s at 0.5 m/s, no fall; arm tracking error reported`, async () => {
       const { engine, config: cfg, walk } = await g1WalkerRig(eng);
       const skills: Skill[] = [];
       try {
-        skills.push(await walk(0.5, 20, 'walker'));
+        skills.push(await walk(0.5, 10, 'walker'));
         skills.push(clipSkill(g1, wave(), cfg.stepDt, cfg.decimation));
         const parts = bodyParts(g1),
           w = new SmoothWeights(2, g1.joints.length, 1);
@@ -59,7 +60,7 @@ describe('blending: walker legs + waving arms', () => {
           engine,
           skills,
           weights: w,
-          seconds: 20,
+          seconds: 10,
           onStep: (t) => {
             if (t >= 1 && t < 1.02) {
               w.set(0, 0, parts.arms);
@@ -75,10 +76,10 @@ describe('blending: walker legs + waving arms', () => {
           yaw = Math.atan2(2 * (q[0] * q[3] + q[1] * q[2]), 1 - 2 * (q[2] * q[2] + q[3] * q[3]));
         console.log('blend', eng, JSON.stringify({ ...r, path_m: +path.toFixed(2), end_yaw_rad: +yaw.toFixed(2) }));
         expect(r.fall).toBeNull();
-        expect(r.survived_s).toBeCloseTo(20, 5);
+        expect(r.survived_s).toBeCloseTo(10, 5);
         expect(seen).toBe(1);
-        // 0.5 m/s (body frame, no heading hold) for 20 s: the raised arm turns the robot in Rapier, so the path, not x
-        expect(path).toBeGreaterThan(5);
+        // 0.5 m/s (body frame, no heading hold) for 10 s: the raised arm turns the robot in Rapier, so the path, not x
+        expect(path).toBeGreaterThan(2.5);
         expect(r.tracking_err_rad.wave_50hz).toBeLessThan(0.3);
       } finally {
         await releaseAll(skills, engine);

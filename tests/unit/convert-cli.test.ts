@@ -1,4 +1,7 @@
-/** `npm run convert` spawned as a user would: files written, read back; named errors on stderr, non-zero exit. */
+/**
+ * `npm run convert`: files written, read back; named errors on stderr, non-zero exit. One run is spawned as a user
+ * would (a bad input: the message on stderr, exit 1); the others call the same entry (runConvert) in this process.
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,10 +20,15 @@ const g1 = loadG1('xml');
 
 describe('convert CLI', () => {
   it('PHC joblib pickle (two clips) → one BeyondMimic CSV per clip, same numbers as reading the pickle', () => {
-    const r = run('tests/fixtures/motion/phc_joblib_p4.pkl', join(dir, 'out.csv'), '--robot', ROBOT);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/out_walk_a\.csv: PHC\/ASAP motion_lib pickle → csv, 12 frames at 30 Hz/);
-    expect(r.stderr).toMatch(/note: walk_b: root quaternion read as xyzw/);
+    const out: string[] = [],
+      err: string[] = [];
+    runConvert(
+      ['tests/fixtures/motion/phc_joblib_p4.pkl', join(dir, 'out.csv'), '--robot', ROBOT],
+      (s) => out.push(s),
+      (s) => err.push(s),
+    );
+    expect(out.join('\n')).toMatch(/out_walk_a\.csv: PHC\/ASAP motion_lib pickle → csv, 12 frames at 30 Hz/);
+    expect(err.join('\n')).toMatch(/note: walk_b: root quaternion read as xyzw/);
     const src = readMotionFile('p.pkl', new Uint8Array(readFileSync('tests/fixtures/motion/phc_joblib_p4.pkl')), g1)[1];
     const [back] = readMotionFile(join(dir, 'out_walk_b.csv'), new Uint8Array(readFileSync(join(dir, 'out_walk_b.csv'))), g1, { fps: 30 });
     let e = 0;
@@ -79,7 +87,7 @@ describe('convert CLI', () => {
     expect(kept[0]).toMatch(/30 frames at 30 Hz/);
     expect(err2.join('\n')).toMatch(/\[root_jump\] root jumps between frames 0→1/);
   }, 180_000);
-  it('bad input: a named error on stderr and exit 1; usage errors and other named errors in-process', () => {
+  it('spawned, bad input: a named error on stderr and exit 1; usage errors and other named errors in-process', () => {
     const bad = join(dir, 'bad.pkl');
     writeFileSync(bad, 'not a pickle');
     const r = run(bad, join(dir, 'x.csv'), '--robot', ROBOT);
@@ -95,5 +103,5 @@ describe('convert CLI', () => {
       /ParseError in .*z\.bvh at file: cannot write "\.bvh"/,
     );
     expect(() => runConvert(['a.pkl', 'b.csv', '--robot', ROBOT, '--fps', '-3'], quiet, quiet)).toThrow(/--fps expects a rate > 0/);
-  }, 60_000);
+  }, 180_000);
 });

@@ -1,11 +1,13 @@
 // A folder of clips (CSV, a floating CSV that makes the robot fall, a CMU BVH) in one run: per-clip rows,
 // the failed clips with time and reason, failed.txt and a re-run of just those with --motion-list.
+// The CLI's main runs in this process (eval-cli-inproc.ts); the process entry is checked by eval-cli.test.ts.
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { datasetClips } from '../../src/cli/eval-dataset';
-import { A, evalCli, POLICY, ROBOT } from './eval-cli-spawn';
+import { A, POLICY, ROBOT } from './eval-cli-spawn';
+import { evalMain } from './eval-cli-inproc';
 import { readRobot } from '../../src/cli/eval-args';
 import { loadRobotSource } from '../../src/core/evaluation/setup';
 import { parseMotionCsv } from '../../src/core/motion/csv';
@@ -14,10 +16,8 @@ import { ReferenceTrack } from '../../src/core/motion/reference';
 
 const CLIP = `${A}/policies/g1-dance-102/G1_Take_102.bvh_60hz.csv`;
 
-const cli = (args: string[]) => evalCli(args, 120_000);
-
 describe('eval --motion DIR (a dataset)', () => {
-  it('evaluates every clip, lists the failed ones, and --motion-list failed.txt re-runs just those', () => {
+  it('evaluates every clip, lists the failed ones, and --motion-list failed.txt re-runs just those', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clips-'));
     const lines = readFileSync(CLIP, 'utf8').split('\n').slice(0, 90);
     writeFileSync(join(dir, 'a_dance_60hz.csv'), lines.join('\n') + '\n');
@@ -45,7 +45,7 @@ describe('eval --motion DIR (a dataset)', () => {
     writeFileSync(join(dir, 'notes.txt'), 'not a clip');
     const rep = join(dir, 'report');
     // --start reference: the robot starts ON each reference (the default, ground, would put the floating clip on the floor)
-    const r = cli([
+    const r = await evalMain([
       '--robot',
       ROBOT,
       '--policy',
@@ -95,7 +95,7 @@ describe('eval --motion DIR (a dataset)', () => {
     expect(html).toMatch(/id="cs4"/); // one sort per column
     for (const src of ['SMPLSim', 'GMT', 'BeyondMimic', 'ProtoMotions']) expect(html).toMatch(new RegExp(src));
     // re-run only the failed clips
-    const again = cli([
+    const again = await evalMain([
       '--robot',
       ROBOT,
       '--policy',

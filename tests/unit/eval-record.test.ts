@@ -1,6 +1,6 @@
 // `--record DIR`: per episode the simulated trajectory as BeyondMimic CSV, NPZ (bodies by FK) and a JSON of actions,
 // PD targets and torques; every file reads back through our own loaders to the same numbers.
-import { spawnSync } from 'node:child_process';
+// The CLI's main runs in this process (eval-cli-inproc.ts); the process entry is checked by eval-cli.test.ts.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readMotionFile } from '../../src/core/motion/formats/read';
 import { parseRecordingJson } from '../../src/core/motion/formats/record';
 import { parseMotionNpz } from '../../src/core/motion/npz';
+import { evalMain } from './eval-cli-inproc';
 import { loadG1 } from './policy-fixture';
 
 const A = '../shared/assets';
@@ -22,29 +23,22 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 };
 
 describe('--record DIR', () => {
-  it('writes CSV + NPZ + JSON per episode that read back to the same numbers', () => {
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/eval.ts',
-        '--robot',
-        `${A}/g1/g1_29dof_rev_1_0.xml`,
-        '--policy',
-        `${A}/policies/g1-dance-102/policy.onnx`,
-        '--engine',
-        'mujoco',
-        '--seconds',
-        '0.4',
-        '--json',
-        '--quiet',
-        '--record',
-        dir,
-      ],
-      { encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(r.status, r.stderr).toBe(0);
+  it('writes CSV + NPZ + JSON per episode that read back to the same numbers', async () => {
+    const r = await evalMain([
+      '--robot',
+      `${A}/g1/g1_29dof_rev_1_0.xml`,
+      '--policy',
+      `${A}/policies/g1-dance-102/policy.onnx`,
+      '--engine',
+      'mujoco',
+      '--seconds',
+      '0.4',
+      '--json',
+      '--quiet',
+      '--record',
+      dir,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
     const files = readdirSync(dir).sort();
     expect(files.length).toBe(3);
     const stem = files[0].replace(/\.csv$/, '');
@@ -92,5 +86,5 @@ describe('--record DIR', () => {
         rec.clip.rootPos,
       ),
     ).toBeLessThan(1e-5);
-  }, 120_000);
+  }, 240_000);
 });

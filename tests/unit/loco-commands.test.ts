@@ -1,10 +1,10 @@
 // Velocity commands, bad input: a command outside the policy's ranges is clamped and reported; a policy
 // whose joints the robot lacks is named; a scenario command track's keys are checked by position.
 // (The walks of the square: loco-square-*.test.ts.)
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { CommandTrack, parseCommandTrack } from '../../src/core/policy/commands';
 import { runLocomotion } from '../../src/core/policy/locomotion';
+import { evalMain } from './eval-cli-inproc';
 import { A, locoPolicy, robots } from './loco-helpers';
 
 describe('commands: bad input', () => {
@@ -60,35 +60,30 @@ describe('commands: bad input', () => {
 });
 
 describe('CLI: npm run eval -- --command', () => {
-  it('a constant command on the T1 prints cmd_vel_err_m_s and yaw_rate_err_rad_s; a clamp is reported', () => {
-    const out = execFileSync(
-      'node',
-      [
-        '--import',
-        'tsx',
-        'src/cli/eval.ts',
-        '--robot',
-        `${A}/t1/t1_29dof.xml`,
-        '--policy',
-        `${A}/policies/holosoma-loco-t1/ppo_t1_29dof.onnx`,
-        '--engine',
-        'mujoco',
-        '--command',
-        '1.5,0,0',
-        '--seconds',
-        '1.5',
-        '--json',
-      ],
-      { encoding: 'utf8' },
-    );
-    const r = JSON.parse(out);
+  // main of src/cli/eval.ts in this process (eval-cli-inproc.ts); the process entry is checked by eval-cli.test.ts
+  it('a constant command on the T1 prints cmd_vel_err_m_s and yaw_rate_err_rad_s; a clamp is reported', async () => {
+    const run = await evalMain([
+      '--robot',
+      `${A}/t1/t1_29dof.xml`,
+      '--policy',
+      `${A}/policies/holosoma-loco-t1/ppo_t1_29dof.onnx`,
+      '--engine',
+      'mujoco',
+      '--command',
+      '1.5,0,0',
+      '--seconds',
+      '1.5',
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const r = JSON.parse(run.stdout);
     expect(r.robot).toBe('T1');
     expect(r.fall).toBeNull();
     expect(r.cmd_vel_err_m_s).toBeGreaterThan(0);
     expect(r.cmd_vel_err_m_s).toBeLessThan(1);
     expect(typeof r.yaw_rate_err_rad_s).toBe('number');
     expect(r.clamps[0]).toMatchObject({ axis: 'vx', asked: 1.5, used: 1 });
-  }, 50_000);
+  }, 120_000);
 });
 
 describe('command ranges from deploy.yaml', () => {

@@ -4,8 +4,7 @@
  * only as often as leaves the simulation at real time (`draw-pacing.ts`: a draw's measured cost against the
  * simulation's measured need, corrected by the real-time factor achieved; at least every 0.5 s; at once after
  * user input). It starts before the app has booted, so the scene and the UI show at once and the robot as soon
- * as it exists. Nothing in the UI waits on a frame: panels react to the store, not to drawing. A policy with its
- * observations on WebGPU steps inside the animation frames instead (`gpuFrame`): Chromium answers its GPU reads there.
+ * as it exists. Nothing in the UI waits on a frame: panels react to the store, not to drawing.
  */
 import { store, reportError } from './store';
 import type { Scene } from './scene/scene';
@@ -13,7 +12,6 @@ import type { Sim } from './sim';
 import type { Charts } from './panels/charts';
 import type { Timings } from './hook';
 import { DrawPacer } from './draw-pacing';
-import { GpuPolicyDriver } from './gpu-driver';
 
 const GHOST_BESIDE = [0, 1.0, 0];
 const FRAME_MS = 1000 / 60;
@@ -79,10 +77,6 @@ export class FrameLoop {
     const s = store.getState(),
       sim = this.sim;
     let wait = 20;
-    if (this.gpuBound()) {
-      this.later(wait); // its steps run in the animation frames (gpuFrame)
-      return;
-    }
     if (sim && sim.ref && s.playing && !s.busy) {
       try {
         const n = await sim.tick(dt, s.speed, s.loop);
@@ -97,43 +91,7 @@ export class FrameLoop {
     this.later(Math.max(0, wait));
   }
 
-  /**
-   * A policy whose observations are on WebGPU: each step waits for the GPU's answer, which Chromium delivers with
-   * the animation frames (in the task loop a step took ~40× longer), so its steps run inside the frames, drawn after.
-   */
-  private gpuBound(): boolean {
-    const d = this.sim?.driver;
-    return d instanceof GpuPolicyDriver && d.onGpu;
-  }
-
-  private async gpuFrame(now: number): Promise<void> {
-    const dt = (now - this.simLast) / 1000;
-    this.simLast = now;
-    const s = store.getState(),
-      sim = this.sim;
-    try {
-      if (sim?.ref && s.playing && !s.busy) await sim.tick(dt, s.speed, s.loop);
-    } catch (e) {
-      reportError(e, 'simulation');
-    }
-    // every frame is drawn (due() with no last draw only rolls the pacer's window: the draw rate it reports)
-    if (this.pacer.due(now, -Infinity) && now - this.lastDraw >= this.drawInterval) {
-      this.lastDraw = now;
-      const t0 = performance.now();
-      this.draw();
-      drawStats.draws++;
-      drawStats.drawMs = performance.now() - t0;
-      this.pacer.noteDraw(drawStats.drawMs);
-    }
-    this.status(now);
-    requestAnimationFrame((t) => this.frame(t));
-  }
-
   private frame(now: number): void {
-    if (this.gpuBound()) {
-      void this.gpuFrame(now);
-      return;
-    }
     if (this.drawEnd >= 0) {
       // what the previous draw held beyond its own call: the frame it delayed (software GL finishes it later)
       const held = Math.max(0, now - this.drawEnd - this.simSinceDraw - FRAME_MS);
@@ -155,18 +113,14 @@ export class FrameLoop {
       drawStats.drawMs = this.drawEnd - t0;
     }
     drawStats.gapMs = this.pacer.gap;
-    this.status(now);
+    if (this.sim && now - this.statusT > 500) {
+      this.statusT = now;
+      const sim = this.sim;
+      store.setState((st) => ({
+        status: { ...st.status, fps: this.pacer.drawFps, rtf: sim.rtf, policyMs: sim.driver.latencyMs, physicsMs: sim.physicsMs },
+      }));
+    }
     requestAnimationFrame((t) => this.frame(t));
-  }
-
-  /** the status line's draw rate, real-time factor and costs, every 0.5 s */
-  private status(now: number): void {
-    if (!this.sim || now - this.statusT <= 500) return;
-    this.statusT = now;
-    const sim = this.sim;
-    store.setState((st) => ({
-      status: { ...st.status, fps: this.pacer.drawFps, rtf: sim.rtf, policyMs: sim.driver.latencyMs, physicsMs: sim.physicsMs },
-    }));
   }
 
   /** something new to show: the simulation is not playing, or it has run a control step since the last draw */

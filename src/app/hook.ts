@@ -15,7 +15,6 @@ import type { Steer } from './steer/steer';
 import { yawOf } from '../core/policy/heading';
 import { skillInfo } from './skills/timeline-skills';
 import { writes } from './persist';
-import { drawStats } from './frame-loop';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
@@ -46,6 +45,9 @@ export interface Timings {
   firstFrame: number | null;
   robotVisible: number | null;
   ready: number | null;
+  /** draws so far and the last draw's cost, ms (the frame loop counts them) */
+  draws: number;
+  drawMs: number;
 }
 
 declare global {
@@ -108,7 +110,7 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       robotScreenBox: screenBox(sim, scene),
       status: { ...s.status },
       /** the frame loop: draws so far, the last draw's cost (ms) */
-      drawing: { ...drawStats },
+      drawing: { draws: timings.draws, drawMs: timings.drawMs },
       policy: policyInfo(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
       objects: objectsInfo(sim), // objects
       /** terrain (issue 16): the label of the ground the robot stands on ('flat': the plain floor) */

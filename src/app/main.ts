@@ -30,7 +30,7 @@ import { SteerPlot } from './panels/steer-plot';
 import { mountRecord, applyShareFromUrl } from './panels/record';
 
 const $ = (id: string) => document.getElementById(id)!;
-const timings: Timings = { firstFrame: null, robotVisible: null, ready: null };
+const timings: Timings = { firstFrame: null, robotVisible: null, ready: null, draws: 0, drawMs: 0 };
 
 window.addEventListener('error', (e) => reportError(e.error ?? e.message, 'uncaught'));
 window.addEventListener('unhandledrejection', (e) => reportError(e.reason, 'uncaught'));

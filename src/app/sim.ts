@@ -15,7 +15,7 @@ import { ballSpans, jointErrors, type BallSpan } from '../core/evaluation/joint-
 import { LiveReference, type PoseSampler } from './live-reference';
 import { ReplayDriver, type Driver, type OwnReference } from './drivers';
 
-export const MAX_CATCH_UP = 12; // control steps per tick at most (0.24 s at 50 Hz)
+export const MAX_CATCH_UP = 12; // control steps per animation frame at most (0.24 s at 50 Hz)
 export const HISTORY = 500;
 
 export interface Metrics {

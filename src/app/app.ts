@@ -6,7 +6,7 @@
  */
 import { store, reportError, newSegment, newLayer, setStatus, type AppState } from './store';
 import { records, robotOf, clipOf, policyFiles, text, base } from './assets';
-import { registerBuiltins, standClip, BUILTIN_ROBOT, DEFAULT_SKILL, builtinRobotText } from './builtins';
+import { registerBuiltins, standClip, BUILTIN_ROBOT, DEFAULT_SKILL } from './builtins';
 import { loadRecords } from './persist';
 import { Sim } from './sim';
 import { Loader, refreshAssets, type LoadTarget } from './loader';
@@ -21,7 +21,8 @@ import { GpuPolicyDriver } from './gpu-driver';
 import { policyChoice, profileOf, restoreChoice } from './profile-pick';
 import { objectOptions } from './objects-state';
 import { terrainOptions } from './terrain-state';
-import { setObjectTimeline } from './object-reference';
+import { ObjectReference } from './object-reference';
+import type { ObjectsReadout } from './panels/objects';
 import type { MotionClip } from '../core/motion/types';
 import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
@@ -51,6 +52,12 @@ export class App implements LoadTarget {
   private robotChange: Promise<void> = Promise.resolve();
   /** file loads, sessions, removal (loader.ts) */
   readonly files = new Loader(this);
+  /** objects: the reference object poses and the object error series (charts, hook) */
+  readonly objectRef = new ObjectReference();
+  /** the built-in robot's MJCF text (its standing clip is built from it) */
+  private builtinRobotText = '';
+  /** objects: the skill picked by key and the ghosts shown (the Objects panel writes, the hook reads) */
+  readonly objectsReadout: ObjectsReadout = { skill: null, ghosts: 0 };
 
   constructor(private readonly view: AppView) {}
 
@@ -67,7 +74,8 @@ export class App implements LoadTarget {
       this.fallResets++;
       setStatus({ note: `fell at ${sim.time.toFixed(2)} s → reset to the reference` });
     };
-    const skills = await registerBuiltins();
+    const { skills, robotText } = await registerBuiltins();
+    this.builtinRobotText = robotText;
     for (const r of await loadRecords()) records.set(r.id, { ...r, builtin: false });
     refreshAssets();
     const first = skills.find((id) => id.endsWith(':' + DEFAULT_SKILL)) ?? skills[0];
@@ -230,7 +238,7 @@ export class App implements LoadTarget {
       if (layers.length) {
         const spec = { jointNames: names, layers, limits: model.joints.map((j) => j.range) };
         sim.setSource((t, out) => sampleBlend(spec, t, out), 1e9, 'blend');
-        setObjectTimeline(null); // objects: the blend carries no object track
+        this.objectRef.setTimeline(null); // objects: the blend carries no object track
         this.showDuration(Infinity);
         return;
       }
@@ -265,12 +273,12 @@ export class App implements LoadTarget {
       })
       .filter((g) => g.out > g.in);
     if (!segs.length) {
-      const c = standClip(model, s.robotId === BUILTIN_ROBOT ? builtinRobotText : text(records.get(s.robotId)!.files[0].bytes));
+      const c = standClip(model, s.robotId === BUILTIN_ROBOT ? this.builtinRobotText : text(records.get(s.robotId)!.files[0].bytes));
       segs.push({ id: 'stand', clip: c, in: 0, out: 2, driver: 'builtin', crossfade: 0, skill: undefined });
     }
     const tl: Timeline = { jointNames: names, segments: segs, loop: s.loop };
     this.timeline = tl;
-    setObjectTimeline(tl); // objects: reference object tracks of its clips
+    this.objectRef.setTimeline(tl); // objects: reference object tracks of its clips
     const dur = timelineDuration(tl);
     sim.setSource(
       (t, out) => sampleTimeline(tl, t, out),

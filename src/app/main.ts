@@ -51,7 +51,7 @@ const app = new App({
     return { body: p.body, force: f.force };
   },
 });
-const charts = new Charts($('charts'), app.sim.metrics);
+const charts = new Charts($('charts'), app.sim.metrics, app.objectRef.err);
 loop.attach(app.sim, charts);
 
 mountLibrary($('library'), app);

@@ -16,7 +16,7 @@ import { sampleTimeline, timelineDuration, type Timeline } from '../core/motion/
 import { sampleBlend, maskOf } from '../core/motion/blend';
 import { readOnnxInfo } from '../core/policy/onnx';
 import { resolvePolicyConfig, type PolicyConfig } from '../core/policy/config';
-import { probeOnce, probeStarted, decide, appDevice, replaceDevice } from './obs-backend';
+import { ObsBackend } from './obs-backend';
 import { GpuPolicyDriver } from './gpu-driver';
 import { policyChoice, profileOf, restoreChoice } from './profile-pick';
 import { objectOptions } from './objects-state';
@@ -54,6 +54,8 @@ export class App implements LoadTarget {
   readonly files = new Loader(this);
   /** objects: the reference object poses and the object error series (charts, hook) */
   readonly objectRef = new ObjectReference();
+  /** the observation backend: start-up probe and the one GPUDevice */
+  readonly obs = new ObsBackend();
   /** the built-in robot's MJCF text (its standing clip is built from it) */
   private builtinRobotText = '';
   /** objects: the skill picked by key and the ghosts shown (the Objects panel writes, the hook reads) */
@@ -90,7 +92,7 @@ export class App implements LoadTarget {
     // the one-time observation-backend measurement, once the app is up (not competing with the start-up)
     setTimeout(
       () =>
-        void probeOnce().then(() => {
+        void this.obs.probeOnce().then(() => {
           if (store.getState().driver !== 'policy') void this.showObsChoice();
         }),
       300,
@@ -99,7 +101,7 @@ export class App implements LoadTarget {
 
   /** Status of the observation backend when the policy driver is not running (what it would use). */
   private async showObsChoice(): Promise<void> {
-    const d = await decide(store.getState().obsMode);
+    const d = await this.obs.decide(store.getState().obsMode);
     if (store.getState().driver === 'policy') return; // the driver reports what it really uses
     setStatus({ obsBackend: d.backend, obsReason: `${d.reason} (used by the ONNX policy driver)`, obsEp: '' });
   }
@@ -114,16 +116,16 @@ export class App implements LoadTarget {
   ): Promise<Driver> {
     const s = store.getState();
     if (s.obsMode !== 'cpu' && s.status.obsBackend === 'probing') store.setState({ busy: 'measuring observation backends…' });
-    const d = await decide(s.obsMode);
+    const d = await this.obs.decide(s.obsMode);
     store.setState({ busy: 'loading policy…' });
     if (d.backend !== 'gpu') {
       setStatus({ obsBackend: 'cpu', obsReason: d.reason, obsEp: '', note: d.notice ?? '' });
       return PolicyDriver.create(engine, ref, cfg, bytes, name);
     }
     try {
-      const device = await appDevice();
+      const device = await this.obs.appDevice();
       if (!device) throw new Error('no WebGPU device');
-      const drv = await GpuPolicyDriver.create(engine, ref, cfg, bytes, name, device, replaceDevice, {
+      const drv = await GpuPolicyDriver.create(engine, ref, cfg, bytes, name, device, () => this.obs.replaceDevice(), {
         onLost: (why) =>
           setStatus({
             obsBackend: 'cpu',
@@ -374,7 +376,7 @@ export class App implements LoadTarget {
     sim.clearMetrics();
     if (d.kind !== 'policy') {
       setStatus({ note: d.kind === 'builtin' && s.assist === 0 ? ASSIST_0_NOTE : '' });
-      if (probeStarted()) void this.showObsChoice();
+      if (this.obs.probeStarted()) void this.showObsChoice();
     }
   }
 

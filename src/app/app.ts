@@ -28,6 +28,8 @@ import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
 import type { LiveReference } from './live-reference';
 import { buildSkillDriver, segmentClips, storeUsesSkills, timelineStepDt, usesSkills } from './skills/timeline-skills';
+import { LiveCommand, type PolicyBytes } from './skills/plan';
+import { LiveSkills } from './skills/live';
 import { blendUsesPolicies, buildBlendDriver, updateBlendWeights } from './skills/blend-driver';
 
 /** What the app asks of the view: draw a new robot; the mouse push for this physics step (null: none). */
@@ -56,6 +58,10 @@ export class App implements LoadTarget {
   readonly objectRef = new ObjectReference();
   /** the observation backend: start-up probe and the one GPUDevice */
   readonly obs = new ObsBackend();
+  /** the steering command that 'live' command segments and layers follow (skills/plan.ts) */
+  readonly liveCommand = new LiveCommand();
+  /** keys 1..9 / gamepad: hand the robot to a skill of the running skill timeline */
+  readonly liveSkills = new LiveSkills(this.sim);
   /** the built-in robot's MJCF text (its standing clip is built from it) */
   private builtinRobotText = '';
   /** objects: the skill picked by key and the ghosts shown (the Objects panel writes, the hook reads) */
@@ -307,7 +313,7 @@ export class App implements LoadTarget {
   }
 
   /** The configured policy of the store's policy id, for this engine (throws a named error when it does not fit). */
-  policyConfig(engine: PhysicsEngine, policyId: string): { cfg: PolicyConfig; bytes: Uint8Array; name: string } {
+  policyConfig(engine: PhysicsEngine, policyId: string): PolicyBytes {
     const f = policyFiles(policyId);
     const name = base(f.onnx.path);
     const cfg = resolvePolicyConfig({
@@ -320,7 +326,7 @@ export class App implements LoadTarget {
     });
     if (Math.abs(cfg.physicsDt - engine.options.dt) > 1e-9)
       throw new Error(`policy physics dt ${cfg.physicsDt} differs from the engine's ${engine.options.dt}`);
-    return { cfg, bytes: f.onnx.bytes, name };
+    return { cfg, bytes: f.onnx.bytes, name, live: this.liveCommand };
   }
 
   async rebuildDriver(): Promise<void> {

@@ -7,7 +7,7 @@
 import { store, reportError, newSegment, newLayer, setStatus, type AppState } from './store';
 import { records, robotOf, clipOf, policyFiles, text, base } from './assets';
 import { registerBuiltins, standClip, BUILTIN_ROBOT, DEFAULT_SKILL } from './builtins';
-import { loadRecords } from './persist';
+import { Persist } from './persist';
 import { Sim } from './sim';
 import { Loader, refreshAssets, type LoadTarget } from './loader';
 import { restoreSelection, rememberSelection } from './selection';
@@ -52,6 +52,8 @@ export class App implements LoadTarget {
   /** what the running policy driver was built from (profile-pick.ts policyChoice), null when none runs */
   private runningPolicy: string | null = null;
   private robotChange: Promise<void> = Promise.resolve();
+  /** the IndexedDB store of the user's files (its write counters: the hook) */
+  readonly persist = new Persist();
   /** file loads, sessions, removal (loader.ts) */
   readonly files = new Loader(this);
   /** objects: the reference object poses and the object error series (charts, hook) */
@@ -84,7 +86,7 @@ export class App implements LoadTarget {
     };
     const { skills, robotText } = await registerBuiltins();
     this.builtinRobotText = robotText;
-    for (const r of await loadRecords()) records.set(r.id, { ...r, builtin: false });
+    for (const r of await this.persist.loadRecords()) records.set(r.id, { ...r, builtin: false });
     refreshAssets();
     const first = skills.find((id) => id.endsWith(':' + DEFAULT_SKILL)) ?? skills[0];
     const restored = restoreSelection((id) => records.has(id));

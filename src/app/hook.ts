@@ -12,7 +12,6 @@ import { terrainLabel } from './terrain-state';
 import type { Steer } from './steer/steer';
 import { yawOf } from '../core/policy/heading';
 import { skillInfo } from './skills/timeline-skills';
-import { writes } from './persist';
 import { drawStats } from './frame-loop';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
@@ -119,7 +118,7 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       fallResets: app.fallResets,
       skills: skillInfo(sim.driver),
       /** IndexedDB writes started / settled (remembered files): equal → a reload keeps every one */
-      storage: { ...writes },
+      storage: { ...app.persist.writes },
     };
   };
   window.__mimic = Object.freeze({ getState });

@@ -6,8 +6,8 @@
  */
 import { store, reportError, newSegment, newLayer, setStatus, type AppState } from './store';
 import { records, robotOf, clipOf, policyFiles, text, base } from './assets';
-import { registerBuiltins, standClip, BUILTIN_ROBOT, DEFAULT_SKILL, builtinRobotText } from './builtins';
-import { loadRecords } from './persist';
+import { registerBuiltins, standClip, BUILTIN_ROBOT, DEFAULT_SKILL } from './builtins';
+import { Persist } from './persist';
 import { Sim } from './sim';
 import { Loader, refreshAssets, type LoadTarget } from './loader';
 import { restoreSelection, rememberSelection } from './selection';
@@ -16,17 +16,20 @@ import { sampleTimeline, timelineDuration, type Timeline } from '../core/motion/
 import { sampleBlend, maskOf } from '../core/motion/blend';
 import { readOnnxInfo } from '../core/policy/onnx';
 import { resolvePolicyConfig, type PolicyConfig } from '../core/policy/config';
-import { probeOnce, probeStarted, decide, appDevice, replaceDevice } from './obs-backend';
+import { ObsBackend } from './obs-backend';
 import { GpuPolicyDriver } from './gpu-driver';
 import { policyChoice, profileOf, restoreChoice } from './profile-pick';
 import { objectOptions } from './objects-state';
 import { terrainOptions } from './terrain-state';
-import { setObjectTimeline } from './object-reference';
+import { ObjectReference } from './object-reference';
+import type { ObjectsReadout } from './panels/objects';
 import type { MotionClip } from '../core/motion/types';
 import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
 import type { LiveReference } from './live-reference';
 import { buildSkillDriver, segmentClips, storeUsesSkills, timelineStepDt, usesSkills } from './skills/timeline-skills';
+import { LiveCommand, type PolicyBytes } from './skills/plan';
+import { LiveSkills } from './skills/live';
 import { blendUsesPolicies, buildBlendDriver, updateBlendWeights } from './skills/blend-driver';
 
 /** What the app asks of the view: draw a new robot; the mouse push for this physics step (null: none). */
@@ -49,8 +52,22 @@ export class App implements LoadTarget {
   /** what the running policy driver was built from (profile-pick.ts policyChoice), null when none runs */
   private runningPolicy: string | null = null;
   private robotChange: Promise<void> = Promise.resolve();
+  /** the IndexedDB store of the user's files (its write counters: the hook) */
+  readonly persist = new Persist();
   /** file loads, sessions, removal (loader.ts) */
   readonly files = new Loader(this);
+  /** objects: the reference object poses and the object error series (charts, hook) */
+  readonly objectRef = new ObjectReference();
+  /** the observation backend: start-up probe and the one GPUDevice */
+  readonly obs = new ObsBackend();
+  /** the steering command that 'live' command segments and layers follow (skills/plan.ts) */
+  readonly liveCommand = new LiveCommand();
+  /** keys 1..9 / gamepad: hand the robot to a skill of the running skill timeline */
+  readonly liveSkills = new LiveSkills(this.sim);
+  /** the built-in robot's MJCF text (its standing clip is built from it) */
+  private builtinRobotText = '';
+  /** objects: the skill picked by key and the ghosts shown (the Objects panel writes, the hook reads) */
+  readonly objectsReadout: ObjectsReadout = { skill: null, ghosts: 0 };
 
   constructor(private readonly view: AppView) {}
 
@@ -67,8 +84,9 @@ export class App implements LoadTarget {
       this.fallResets++;
       setStatus({ note: `fell at ${sim.time.toFixed(2)} s → reset to the reference` });
     };
-    const skills = await registerBuiltins();
-    for (const r of await loadRecords()) records.set(r.id, { ...r, builtin: false });
+    const { skills, robotText } = await registerBuiltins();
+    this.builtinRobotText = robotText;
+    for (const r of await this.persist.loadRecords()) records.set(r.id, { ...r, builtin: false });
     refreshAssets();
     const first = skills.find((id) => id.endsWith(':' + DEFAULT_SKILL)) ?? skills[0];
     const restored = restoreSelection((id) => records.has(id));
@@ -82,7 +100,7 @@ export class App implements LoadTarget {
     // the one-time observation-backend measurement, once the app is up (not competing with the start-up)
     setTimeout(
       () =>
-        void probeOnce().then(() => {
+        void this.obs.probeOnce().then(() => {
           if (store.getState().driver !== 'policy') void this.showObsChoice();
         }),
       300,
@@ -91,7 +109,7 @@ export class App implements LoadTarget {
 
   /** Status of the observation backend when the policy driver is not running (what it would use). */
   private async showObsChoice(): Promise<void> {
-    const d = await decide(store.getState().obsMode);
+    const d = await this.obs.decide(store.getState().obsMode);
     if (store.getState().driver === 'policy') return; // the driver reports what it really uses
     setStatus({ obsBackend: d.backend, obsReason: `${d.reason} (used by the ONNX policy driver)`, obsEp: '' });
   }
@@ -106,16 +124,16 @@ export class App implements LoadTarget {
   ): Promise<Driver> {
     const s = store.getState();
     if (s.obsMode !== 'cpu' && s.status.obsBackend === 'probing') store.setState({ busy: 'measuring observation backends…' });
-    const d = await decide(s.obsMode);
+    const d = await this.obs.decide(s.obsMode);
     store.setState({ busy: 'loading policy…' });
     if (d.backend !== 'gpu') {
       setStatus({ obsBackend: 'cpu', obsReason: d.reason, obsEp: '', note: d.notice ?? '' });
       return PolicyDriver.create(engine, ref, cfg, bytes, name);
     }
     try {
-      const device = await appDevice();
+      const device = await this.obs.appDevice();
       if (!device) throw new Error('no WebGPU device');
-      const drv = await GpuPolicyDriver.create(engine, ref, cfg, bytes, name, device, replaceDevice, {
+      const drv = await GpuPolicyDriver.create(engine, ref, cfg, bytes, name, device, () => this.obs.replaceDevice(), {
         onLost: (why) =>
           setStatus({
             obsBackend: 'cpu',
@@ -230,7 +248,7 @@ export class App implements LoadTarget {
       if (layers.length) {
         const spec = { jointNames: names, layers, limits: model.joints.map((j) => j.range) };
         sim.setSource((t, out) => sampleBlend(spec, t, out), 1e9, 'blend');
-        setObjectTimeline(null); // objects: the blend carries no object track
+        this.objectRef.setTimeline(null); // objects: the blend carries no object track
         this.showDuration(Infinity);
         return;
       }
@@ -265,12 +283,12 @@ export class App implements LoadTarget {
       })
       .filter((g) => g.out > g.in);
     if (!segs.length) {
-      const c = standClip(model, s.robotId === BUILTIN_ROBOT ? builtinRobotText : text(records.get(s.robotId)!.files[0].bytes));
+      const c = standClip(model, s.robotId === BUILTIN_ROBOT ? this.builtinRobotText : text(records.get(s.robotId)!.files[0].bytes));
       segs.push({ id: 'stand', clip: c, in: 0, out: 2, driver: 'builtin', crossfade: 0, skill: undefined });
     }
     const tl: Timeline = { jointNames: names, segments: segs, loop: s.loop };
     this.timeline = tl;
-    setObjectTimeline(tl); // objects: reference object tracks of its clips
+    this.objectRef.setTimeline(tl); // objects: reference object tracks of its clips
     const dur = timelineDuration(tl);
     sim.setSource(
       (t, out) => sampleTimeline(tl, t, out),
@@ -297,7 +315,7 @@ export class App implements LoadTarget {
   }
 
   /** The configured policy of the store's policy id, for this engine (throws a named error when it does not fit). */
-  policyConfig(engine: PhysicsEngine, policyId: string): { cfg: PolicyConfig; bytes: Uint8Array; name: string } {
+  policyConfig(engine: PhysicsEngine, policyId: string): PolicyBytes {
     const f = policyFiles(policyId);
     const name = base(f.onnx.path);
     const cfg = resolvePolicyConfig({
@@ -310,7 +328,7 @@ export class App implements LoadTarget {
     });
     if (Math.abs(cfg.physicsDt - engine.options.dt) > 1e-9)
       throw new Error(`policy physics dt ${cfg.physicsDt} differs from the engine's ${engine.options.dt}`);
-    return { cfg, bytes: f.onnx.bytes, name };
+    return { cfg, bytes: f.onnx.bytes, name, live: this.liveCommand };
   }
 
   async rebuildDriver(): Promise<void> {
@@ -366,7 +384,7 @@ export class App implements LoadTarget {
     sim.clearMetrics();
     if (d.kind !== 'policy') {
       setStatus({ note: d.kind === 'builtin' && s.assist === 0 ? ASSIST_0_NOTE : '' });
-      if (probeStarted()) void this.showObsChoice();
+      if (this.obs.probeStarted()) void this.showObsChoice();
     }
   }
 

@@ -41,9 +41,9 @@ export const records = new Map<string, AssetRecord>();
 const robots = new Map<string, RobotModel>();
 const clips = new Map<string, MotionClip>(); // key: clipId|robotId
 
-let retargetConfig: unknown = null;
-const retargetJson = import.meta.glob('../../motions/retarget/*.json', { eager: true, import: 'default' });
-for (const [k, v] of Object.entries(retargetJson)) if (!retargetConfig || k.includes('humanoid29')) retargetConfig = v;
+const retargetJson = Object.entries(import.meta.glob('../../motions/retarget/*.json', { eager: true, import: 'default' }));
+/** the shipped BVH retarget config: the built-in humanoid's (else the first one), null when none is shipped */
+const retargetConfig: unknown = (retargetJson.filter(([k]) => k.includes('humanoid29')).at(-1) ?? retargetJson[0])?.[1] ?? null;
 
 /** Resolver over a set of files: exact relative path, relative to the main file, then basename. */
 export function makeResolver(files: RawFile[], mainPath: string): (path: string) => Uint8Array | undefined {
@@ -188,8 +188,13 @@ function register(kind: AssetKind, files: RawFile[], validate?: (id: string) => 
   return rec;
 }
 
-let seq = 0;
-const newId = (kind: AssetKind, name: string) => `${kind}:${name}:${Date.now().toString(36)}${(++seq).toString(36)}`;
+/** A new asset id: kind, name, time and the first counter not taken in the registry. */
+function newId(kind: AssetKind, name: string): string {
+  const stem = `${kind}:${name}:${Date.now().toString(36)}`;
+  let k = 1;
+  while (records.has(stem + k.toString(36))) k++;
+  return stem + k.toString(36);
+}
 
 /**
  * Sort dropped/picked files into assets. Robots: each .xml/.urdf with the meshes dropped with it; clips:

@@ -15,7 +15,6 @@ interface SkillIndexEntry {
 
 export const BUILTIN_ROBOT = 'robot:humanoid29';
 export const DEFAULT_SKILL = 'march_in_place';
-export let builtinRobotText = '';
 
 function skillIndex(): SkillIndexEntry[] {
   const idx = Object.values(indexFiles)[0];
@@ -25,11 +24,11 @@ function skillIndex(): SkillIndexEntry[] {
   return Array.isArray(list) ? (list as SkillIndexEntry[]) : [];
 }
 
-/** Register the built-ins; returns the ids of the skills (in index order). */
-export async function registerBuiltins(): Promise<string[]> {
+/** Register the built-ins; returns the ids of the skills (in index order) and the built-in robot's MJCF text. */
+export async function registerBuiltins(): Promise<{ skills: string[]; robotText: string }> {
   const res = await fetch('./robots/humanoid29.xml');
   if (!res.ok) throw new Error(`built-in robot missing: robots/humanoid29.xml (${res.status})`);
-  builtinRobotText = await res.text();
+  const builtinRobotText = await res.text();
   const enc = new TextEncoder();
   records.set(BUILTIN_ROBOT, {
     id: BUILTIN_ROBOT,
@@ -60,7 +59,7 @@ export async function registerBuiltins(): Promise<string[]> {
     records.set(id, rec);
     ids.push(id);
   }
-  return ids;
+  return { skills: ids, robotText: builtinRobotText };
 }
 
 const fpsGuess = (file: string): number => Number(file.match(/(\d+)\s*hz/i)?.[1] ?? 50);

@@ -8,13 +8,10 @@ import * as THREE from 'three';
 import { GpuPolicyDriver } from './gpu-driver';
 import { PolicyDriverBase } from './drivers';
 import type { PolicyConfig } from '../core/policy/config';
-import { skillChoice, objectGhosts } from './panels/objects';
 import { terrainLabel } from './terrain-state';
-import { objectErr } from './object-reference';
 import type { Steer } from './steer/steer';
 import { yawOf } from '../core/policy/heading';
 import { skillInfo } from './skills/timeline-skills';
-import { writes } from './persist';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
@@ -112,7 +109,7 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       /** the frame loop: draws so far, the last draw's cost (ms) */
       drawing: { draws: timings.draws, drawMs: timings.drawMs },
       policy: policyInfo(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
-      objects: objectsInfo(sim), // objects
+      objects: objectsInfo(app), // objects
       /** terrain (issue 16): the label of the ground the robot stands on ('flat': the plain floor) */
       terrain: terrainLabel(),
       /** steering (app/steer): active, requested / clamped command, measured base velocity, clamps, gamepad, notice */
@@ -123,7 +120,7 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       fallResets: app.fallResets,
       skills: skillInfo(sim.driver),
       /** IndexedDB writes started / settled (remembered files): equal → a reload keeps every one */
-      storage: { ...writes },
+      storage: { ...app.persist.writes },
     };
   };
   window.__mimic = Object.freeze({ getState });
@@ -141,7 +138,9 @@ function policyInfo(cfg: PolicyConfig | null): { family: string; source: string;
 }
 
 /** objects: env 0's objects (name, position, contact with any body), the skill picked by key and the one-hot. */
-function objectsInfo(sim: App['sim']) {
+function objectsInfo(app: App) {
+  const sim = app.sim,
+    objectErr = app.objectRef.err;
   const o = sim.engine?.objects,
     d = sim.driver;
   const skill = d instanceof PolicyDriverBase && d.ctrl.ctx.nSkills > 0 ? arr(d.ctrl.ctx.skill.subarray(0, d.ctrl.ctx.nSkills)) : [];
@@ -153,10 +152,10 @@ function objectsInfo(sim: App['sim']) {
           touching: o.contact.subarray(k * o.nb, (k + 1) * o.nb).some((c) => c > 0),
         }))
       : [],
-    skillKey: skillChoice.skill,
+    skillKey: app.objectsReadout.skill,
     skillOneHot: skill,
     /** ghost objects drawn at the reference poses; object position error series (points, last, m) */
-    ghosts: objectGhosts.shown,
+    ghosts: app.objectsReadout.ghosts,
     errorPoints: objectErr.t.length,
     lastError: objectErr.err.at(-1) ?? null,
   };

@@ -7,7 +7,7 @@ import { store, reportError, newSegment, setStatus, type AppState } from './stor
 import { splitMotionFiles, registerMotionFiles, askRate, expandArchives, addArchivedAsset } from './motion-route';
 import { records, clipOf, robotOf, addFiles, info, forget, text, base, type AssetRecord, type RawFile } from './assets';
 import { BUILTIN_ROBOT } from './builtins';
-import { saveRecord, deleteRecord } from './persist';
+import type { Persist } from './persist';
 import { applySession, readBundle, type SessionResult } from './session';
 import { MimicError } from '../core/errors';
 import { parseJson } from '../core/validate';
@@ -19,6 +19,8 @@ export const refreshAssets = (): void => store.setState({ assets: [...records.va
 /** What loading needs of the app controller. */
 export interface LoadTarget {
   readonly sim: Sim;
+  /** the IndexedDB store of the user's files */
+  readonly persist: Persist;
   /** resolves once the robot change in progress (if any) has been applied */
   robotSettled(): Promise<void>;
   clipDuration(id: string): number | null;
@@ -98,8 +100,8 @@ export class Loader {
       task.check();
     }
     for (const e of errors) reportError(e, 'load');
-    for (const r of added) void saveRecord(r).catch((e) => reportError(e, 'IndexedDB'));
-    for (const id of attached) void saveRecord(records.get(id)!).catch(() => {});
+    for (const r of added) void this.app.persist.saveRecord(r).catch((e) => reportError(e, 'IndexedDB'));
+    for (const id of attached) void this.app.persist.saveRecord(records.get(id)!).catch(() => {});
     refreshAssets();
     await this.select(added, attached);
     for (const f of bundles) await this.openBundle(f);
@@ -122,7 +124,7 @@ export class Loader {
         } catch (e) {
           reportError(e, 'clip');
           forget(c.id);
-          void deleteRecord(c.id).catch(() => {});
+          void this.app.persist.deleteRecord(c.id).catch(() => {});
           return false;
         }
       });
@@ -151,7 +153,7 @@ export class Loader {
         const rec = added[0];
         if (rec) {
           ids[oldId] = rec.id;
-          void saveRecord(rec).catch((e) => reportError(e, 'IndexedDB'));
+          void this.app.persist.saveRecord(rec).catch((e) => reportError(e, 'IndexedDB'));
         }
       }
       refreshAssets();
@@ -194,7 +196,7 @@ export class Loader {
     const s = store.getState();
     if (records.get(id)?.builtin) return;
     forget(id);
-    await deleteRecord(id).catch(() => {});
+    await this.app.persist.deleteRecord(id).catch(() => {});
     const patch: Partial<AppState> = {
       segments: s.segments.filter((g) => g.clipId !== id),
       layers: s.layers.filter((l) => l.clipId !== id),

@@ -19,7 +19,6 @@ import { mountErrors, mountStatus, mountToggles, mountBusy } from './panels/misc
 import { mountShortcuts } from './panels/shortcuts';
 import { saveSession, saveSessionBundle } from './session';
 import { installHook, type Timings } from './hook';
-import { loseDeviceForTesting } from './obs-backend';
 import { mountEvaluation } from './evaluation-tab';
 import { FrameLoop } from './frame-loop';
 import { h } from './dom';
@@ -51,7 +50,7 @@ const app = new App({
     return { body: p.body, force: f.force };
   },
 });
-const charts = new Charts($('charts'), app.sim.metrics);
+const charts = new Charts($('charts'), app.sim.metrics, app.objectRef.err);
 loop.attach(app.sim, charts);
 
 mountLibrary($('library'), app);
@@ -152,7 +151,7 @@ steer.start();
 installHook(app, charts, scene, timings, steer);
 // debugging aids, not part of the read-only hook: simulate a WebGPU device loss; draw at most every `ms`
 window.__mimicDebug = Object.freeze({
-  loseGpuDevice: loseDeviceForTesting,
+  loseGpuDevice: () => app.obs.loseDeviceForTesting(),
   setDrawInterval: (ms: number) => {
     loop.drawInterval = ms;
   },

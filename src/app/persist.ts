@@ -28,32 +28,35 @@ async function tx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBReq
   }
 }
 
-/** IndexedDB writes (saves and deletes) started and settled, for the test hook: a reload once they are equal loses nothing. */
-export const writes = { started: 0, settled: 0 };
+/** The IndexedDB store of the user's files, with its write counters; the App holds one. */
+export class Persist {
+  /** writes (saves and deletes) started and settled, for the test hook: a reload once they are equal loses nothing */
+  readonly writes = { started: 0, settled: 0 };
 
-async function write(fn: (s: IDBObjectStore) => IDBRequest): Promise<void> {
-  writes.started++;
-  try {
-    await tx('readwrite', fn);
-  } finally {
-    writes.settled++;
+  private async write(fn: (s: IDBObjectStore) => IDBRequest): Promise<void> {
+    this.writes.started++;
+    try {
+      await tx('readwrite', fn);
+    } finally {
+      this.writes.settled++;
+    }
   }
-}
 
-export async function saveRecord(r: AssetRecord): Promise<void> {
-  if (r.builtin) return;
-  await write((s) => s.put({ ...r, savedAt: Date.now() }));
-}
+  async saveRecord(r: AssetRecord): Promise<void> {
+    if (r.builtin) return;
+    await this.write((s) => s.put({ ...r, savedAt: Date.now() }));
+  }
 
-export async function deleteRecord(id: string): Promise<void> {
-  await write((s) => s.delete(id));
-}
+  async deleteRecord(id: string): Promise<void> {
+    await this.write((s) => s.delete(id));
+  }
 
-export async function loadRecords(): Promise<AssetRecord[]> {
-  try {
-    const all = (await tx('readonly', (s) => s.getAll())) as (AssetRecord & { savedAt: number })[];
-    return all.sort((a, b) => a.savedAt - b.savedAt);
-  } catch {
-    return []; // private mode / no IndexedDB: nothing remembered
+  async loadRecords(): Promise<AssetRecord[]> {
+    try {
+      const all = (await tx('readonly', (s) => s.getAll())) as (AssetRecord & { savedAt: number })[];
+      return all.sort((a, b) => a.savedAt - b.savedAt);
+    } catch {
+      return []; // private mode / no IndexedDB: nothing remembered
+    }
   }
 }

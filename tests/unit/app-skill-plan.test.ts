@@ -1,7 +1,7 @@
 // Command text and clip trimming of policy segments (src/app/skills/plan.ts): the forms a user types, a bad one named
 // with where it is, the live provider, and a segment's clip cut to its in/out points.
 import { describe, expect, it } from 'vitest';
-import { commandText, commandTrack, parseCommands, setCommandProvider, trimClip } from '../../src/app/skills/plan';
+import { commandText, commandTrack, LiveCommand, parseCommands, trimClip } from '../../src/app/skills/plan';
 import { danceClip, g1JointNames } from './compose-data';
 
 describe('policy segment plan', () => {
@@ -20,11 +20,14 @@ describe('policy segment plan', () => {
   });
 
   it('a live track asks the steering provider', () => {
-    const live = commandTrack('live');
+    const steering = new LiveCommand();
+    const live = commandTrack('live', steering);
     expect(live.at(3)).toEqual([0, 0, 0]);
-    setCommandProvider(() => [0.7, -0.1, 0.3]);
+    steering.provider = () => [0.7, -0.1, 0.3];
     expect(live.at(3)).toEqual([0.7, -0.1, 0.3]);
-    setCommandProvider(null);
+    steering.provider = null;
+    expect(live.at(3)).toEqual([0, 0, 0]);
+    expect(commandTrack('live').at(3)).toEqual([0, 0, 0]);
   });
 
   it('trims a clip to the segment', () => {

@@ -10,7 +10,7 @@ import { terrainHeight } from '../../src/core/physics/terrain';
 import { terrainOf } from '../../src/core/physics/terrain-engines';
 import { onTerrain } from '../../src/core/physics/terrain-reference';
 import { TERRAIN_CHOICES, setTerrainChoice } from '../../src/app/terrain-state';
-import { objectErr, recordObjectError, referenceObjects, setObjectTrack } from '../../src/app/object-reference';
+import { ObjectReference } from '../../src/app/object-reference';
 import type { ReferenceSource } from '../../src/core/policy/refio';
 
 const probe = loadMjcf(
@@ -51,19 +51,20 @@ describe('app terrain and object reference', () => {
   it('object error: tracks matched by name, |p − p̂| per object, bad tracks named', () => {
     const s = createObjectState(1, ['cube', 'ball'], 2);
     s.pos.set([0, 0, 0, 1, 2, 3]);
-    setObjectTrack({ name: 'ball', pos: Float32Array.from([1, 2, 3, 1, 2, 4.5]), quat: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0]) }, 10);
-    const r0 = referenceObjects(s, 0)!;
+    const objs = new ObjectReference();
+    objs.setTrack({ name: 'ball', pos: Float32Array.from([1, 2, 3, 1, 2, 4.5]), quat: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0]) }, 10);
+    const r0 = objs.at(s, 0)!;
     expect(r0.has).toEqual([false, true]);
-    recordObjectError(s, r0, 0);
-    recordObjectError(s, referenceObjects(s, 0.1)!, 0.1);
-    expect(objectErr.err).toEqual([0, 1.5]);
-    setObjectTrack({ name: 'other', pos: Float32Array.from([0, 0, 0]), quat: Float32Array.from([1, 0, 0, 0]) });
-    expect(referenceObjects(s, 0)).toBeNull();
-    expect(objectErr.t.length).toBe(0);
-    expect(() => setObjectTrack({ name: 'ball', pos: Float32Array.from([0, 0, 0]), quat: Float32Array.from([1, 0, 0]) })).toThrow(
+    objs.record(s, r0, 0);
+    objs.record(s, objs.at(s, 0.1)!, 0.1);
+    expect(objs.err.err).toEqual([0, 1.5]);
+    objs.setTrack({ name: 'other', pos: Float32Array.from([0, 0, 0]), quat: Float32Array.from([1, 0, 0, 0]) });
+    expect(objs.at(s, 0)).toBeNull();
+    expect(objs.err.t.length).toBe(0);
+    expect(() => objs.setTrack({ name: 'ball', pos: Float32Array.from([0, 0, 0]), quat: Float32Array.from([1, 0, 0]) })).toThrow(
       /quat.*3 numbers for 1 frames/,
     );
-    expect(() => setObjectTrack({ name: 'ball', pos: Float32Array.from([0, NaN, 0]), quat: Float32Array.from([1, 0, 0, 0]) })).toThrow(
+    expect(() => objs.setTrack({ name: 'ball', pos: Float32Array.from([0, NaN, 0]), quat: Float32Array.from([1, 0, 0, 0]) })).toThrow(
       /pos\[1\].*not a finite/,
     );
   });

@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h } from '../dom';
 import type { Metrics } from '../sim';
-import { objectErr } from '../object-reference';
+import type { ObjectReference } from '../object-reference';
 
 const X_AXIS = 'simulated time (s)';
 
@@ -30,6 +30,7 @@ export class Charts {
   constructor(
     el: HTMLElement,
     private readonly metrics: Metrics,
+    objectErr: ObjectReference['err'],
   ) {
     const defs: [Key, string, string, string][] = [
       ['jointErr', 'Joint tracking error', 'rad (mean |q − q_ref|)', '#4da3ff'],

@@ -8,7 +8,7 @@ import { pushDemo } from '../../core/physics/objects-demo';
 import type { MotionClip } from '../../core/motion/types';
 import { clipOf, records, robotOf } from '../assets';
 import { BUILTIN_ROBOT } from '../builtins';
-import { setObjectTrack } from '../object-reference';
+import type { ObjectReference } from '../object-reference';
 import { setSceneObjects } from '../objects-state';
 import { refreshAssets } from '../loader';
 import { newSegment, store } from '../store';
@@ -32,7 +32,7 @@ function csvOf(c: MotionClip): Uint8Array {
  * reference track given to the object reference. Returns whether the caller must rebuild the scene (the robot
  * stays the same; when it changes, the app's own robot switch rebuilds it with the ball).
  */
-export function setUpKick(): boolean {
+export function setUpKick(objectRef: ObjectReference): boolean {
   const model = robotOf(BUILTIN_ROBOT);
   const demo = pushDemo(model, clipOf(STAND_CLIP, BUILTIN_ROBOT), {
     hip: 'right_hip_pitch_joint',
@@ -53,7 +53,7 @@ export function setUpKick(): boolean {
   refreshAssets();
   const warnings: string[] = [];
   setSceneObjects([demo.ball], warnings);
-  setObjectTrack(demo.clip.objects![0], demo.clip.fps);
+  objectRef.setTrack(demo.clip.objects![0], demo.clip.fps);
   const sameRobot = store.getState().robotId === BUILTIN_ROBOT;
   store.setState({
     robotId: BUILTIN_ROBOT,

@@ -13,7 +13,7 @@ import { sceneObjects, setSceneObjects, onObjectsChange } from '../objects-state
 import { ObjectsView } from '../scene/objects';
 import { TerrainView } from '../scene/terrain';
 import { TERRAIN_CHOICES, setTerrainChoice, terrainChoice, terrainSpec, type TerrainChoice } from '../terrain-state';
-import { clearObjectErr, recordObjectError, referenceObjects, setObjectTrack } from '../object-reference';
+import type { ObjectReference } from '../object-reference';
 import type { ObjectTrack } from '../../core/motion/types';
 import type { Scene } from '../scene/scene';
 import type { Sim } from '../sim';
@@ -24,6 +24,16 @@ export interface ObjectsHost {
   sim: Sim;
   /** rebuild the engine with the scene's objects (same robot), then the reference and the driver */
   reloadScene(): Promise<void>;
+  /** the reference objects and the object error series */
+  readonly objectRef: ObjectReference;
+  /** what the panel shows, read by the hook */
+  readonly objectsReadout: ObjectsReadout;
+}
+
+/** The skill last chosen by key (null: none yet); ghost objects drawn at the reference poses now. */
+export interface ObjectsReadout {
+  skill: number | null;
+  ghosts: number;
 }
 
 const nums = (s: string): number[] =>
@@ -35,11 +45,6 @@ const SIZES: Record<PrimitiveKind, string> = { sphere: '0.11', box: '0.1 0.1 0.1
 
 /** Report each warning as a message (kind Warning). */
 const warn = (ws: string[]) => ws.forEach((w) => reportError({ name: 'Warning', message: w }, 'objects'));
-
-/** The skill last chosen by key (null: none yet), for the hook and the panel. */
-export const skillChoice = { skill: null as number | null };
-/** ghost objects drawn at the reference poses now (for the hook) */
-export const objectGhosts = { shown: 0 };
 
 declare global {
   interface Window {
@@ -124,7 +129,7 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
       onclick: () =>
         void (async () => {
           try {
-            if (setUpKick()) await host.reloadScene();
+            if (setUpKick(host.objectRef)) await host.reloadScene();
             host.sim.seek(0);
           } catch (e) {
             reportError(e, 'kick demo');
@@ -139,7 +144,7 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
     const objs = sceneObjects();
     list.textContent = objs.length ? objs.map((o) => `${o.name} (${o.mass.toPrecision(3)} kg)`).join(', ') : 'no objects';
     view.set(objs);
-    clearObjectErr(); // a new scene: a new object error series
+    host.objectRef.clearErr(); // a new scene: a new object error series
   };
   onObjectsChange(render);
   render();
@@ -188,28 +193,28 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
   const tick = () => {
     const o = host.sim.engine?.objects;
     view.update(o);
-    const ref = o ? referenceObjects(o, host.sim.time) : null;
+    const ref = o ? host.objectRef.at(o, host.sim.time) : null;
     view.updateReference(ref);
-    objectGhosts.shown = view.ghostsShown();
-    if (o && ref && host.sim.driver.kind !== 'replay') recordObjectError(o, ref, host.sim.time);
+    host.objectsReadout.ghosts = view.ghostsShown();
+    if (o && ref && host.sim.driver.kind !== 'replay') host.objectRef.record(o, ref, host.sim.time);
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
   window.__mimicObjects = Object.freeze({
-    setTrack: (t: Parameters<typeof toTrack>[0] | null, fps = 50) => setObjectTrack(t && toTrack(t), fps),
+    setTrack: (t: Parameters<typeof toTrack>[0] | null, fps = 50) => host.objectRef.setTrack(t && toTrack(t), fps),
   });
-  window.addEventListener('keydown', (e) => skillKey(e, host.sim));
+  window.addEventListener('keydown', (e) => skillKey(e, host));
 }
 
 /** Keys 1–9 → skill 0–8 of the running skill-conditioned policy; out of range → its named PolicyError. */
-function skillKey(e: KeyboardEvent, sim: Sim): void {
+function skillKey(e: KeyboardEvent, host: ObjectsHost): void {
   if ((e.target as HTMLElement).closest('input,select,textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
   if (!/^[1-9]$/.test(e.key)) return;
-  const d = sim.driver;
+  const d = host.sim.driver;
   if (!(d instanceof PolicyDriverBase) || d.ctrl.config.nSkills === 0) return;
   try {
     d.ctrl.setSkill(0, Number(e.key) - 1);
-    skillChoice.skill = Number(e.key) - 1;
+    host.objectsReadout.skill = Number(e.key) - 1;
   } catch (err) {
     reportError(err, 'skill key');
   }

@@ -9,7 +9,6 @@ import { panelIntro, rerenderOn } from './common';
 import type { App } from '../app';
 import type { DriverKind, SegmentSkill, SkillMode } from '../../core/motion/timeline';
 import { commandText, embeddedClip, parseCommands } from '../skills/plan';
-import { installSkillKeys } from '../skills/live';
 
 const MODES: [SkillMode, string][] = [
   ['clip', 'its clip'],
@@ -72,7 +71,7 @@ function skillControls(g: SegmentSpec, i: number, app: App, update: (i: number, 
 }
 
 export function mountTimeline(el: HTMLElement, app: App): void {
-  installSkillKeys(app.sim);
+  app.liveSkills.installKeys();
   const list = h('div', { id: 'segments' });
   const addSel = h('select', { id: 'add-clip' });
   const add = h(

@@ -1,38 +1,38 @@
 /**
  * Live switching between the loaded skills (the policy segments of the timeline): keys 1..9 hand the robot to the
- * n-th skill, `switchSkill(delta)` to the next / previous one (for a gamepad), with the same crossfaded transition
+ * n-th skill, `switchBy(delta)` to the next / previous one (for a gamepad), with the same crossfaded transition
  * as the timeline's (that segment's crossfade, else 0.5 s). The timeline takes over again where its next segment starts.
  */
 import { SkillTimelineDriver } from './skill-driver';
 import type { Driver } from '../drivers';
 
-let sim: { driver: Driver } | null = null;
-/** what the keys and the gamepad act on (the app's simulation) */
-export function bindSkillTarget(s: { driver: Driver }): void {
-  sim = s;
-}
+/** The skill switches of one simulation (the app's); the App holds one. */
+export class LiveSkills {
+  private installed = false;
 
-/** Hand the robot to skill k (0-based, wrapped); its name, or null when no skill timeline is running. */
-export function switchSkillTo(k: number): string | null {
-  const d = sim?.driver;
-  return d instanceof SkillTimelineDriver ? d.switchLive(k).name : null;
-}
+  /** `sim`: what the keys and the gamepad act on */
+  constructor(private readonly sim: { driver: Driver }) {}
 
-/** Hand the robot to the skill `delta` places after the running one (negative: before), wrapped. */
-export function switchSkill(delta: number): string | null {
-  const d = sim?.driver;
-  return d instanceof SkillTimelineDriver ? d.switchLive(d.currentIndex() + delta).name : null;
-}
+  /** Hand the robot to skill k (0-based, wrapped); its name, or null when no skill timeline is running. */
+  switchTo(k: number): string | null {
+    const d = this.sim.driver;
+    return d instanceof SkillTimelineDriver ? d.switchLive(k).name : null;
+  }
 
-let installed = false;
-/** Keys 1..9 (not while typing in a field): the n-th skill. */
-export function installSkillKeys(s: { driver: Driver }): void {
-  bindSkillTarget(s);
-  if (installed) return;
-  installed = true;
-  window.addEventListener('keydown', (e) => {
-    const t = e.target as HTMLElement | null;
-    if (e.ctrlKey || e.metaKey || e.altKey || (t && /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName))) return;
-    if (/^[1-9]$/.test(e.key) && switchSkillTo(Number(e.key) - 1) !== null) e.preventDefault();
-  });
+  /** Hand the robot to the skill `delta` places after the running one (negative: before), wrapped. */
+  switchBy(delta: number): string | null {
+    const d = this.sim.driver;
+    return d instanceof SkillTimelineDriver ? d.switchLive(d.currentIndex() + delta).name : null;
+  }
+
+  /** Keys 1..9 (not while typing in a field): the n-th skill. Once. */
+  installKeys(): void {
+    if (this.installed) return;
+    this.installed = true;
+    window.addEventListener('keydown', (e) => {
+      const t = e.target as HTMLElement | null;
+      if (e.ctrlKey || e.metaKey || e.altKey || (t && /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName))) return;
+      if (/^[1-9]$/.test(e.key) && this.switchTo(Number(e.key) - 1) !== null) e.preventDefault();
+    });
+  }
 }

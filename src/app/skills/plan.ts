@@ -2,7 +2,7 @@
  * What a timeline segment or blend layer runs when it names a policy: the segment's clip (a tracking policy's clip
  * trimmed to in/out, a policy's own embedded motion, or the commanded motion of a locomotion policy) and the skill
  * (core skills.ts) built for it on the app's engine. Commands: a track typed as "vx,vy,wz" or "t:vx,vy,wz; ...",
- * or "live" (the steering provider set by setCommandProvider).
+ * or "live" (the provider of the app's LiveCommand, handed over with the policy's PolicyBytes).
  */
 import { fail } from '../../core/errors';
 import type { RobotModel } from '../../core/model/types';
@@ -21,23 +21,24 @@ export interface PolicyBytes {
   cfg: PolicyConfig;
   bytes: Uint8Array;
   name: string;
+  /** what 'live' command segments and layers of this policy follow (none: zero) */
+  live?: LiveCommand;
 }
 export type ConfigOf = (policyId: string) => PolicyBytes;
 
 type Provider = () => Command;
-let provider: Provider | null = null;
-/** The live steering command (body frame vx, vy m/s, wz rad/s) that 'live' command segments and layers follow. */
-export function setCommandProvider(f: Provider | null): void {
-  provider = f;
+/** The live steering command (body frame vx, vy m/s, wz rad/s) that 'live' command segments and layers follow; the App holds one. */
+export class LiveCommand {
+  provider: Provider | null = null;
 }
 
 /** A command track that asks the steering provider (zero without one). */
 class LiveTrack extends CommandTrack {
-  constructor() {
+  constructor(private readonly live: LiveCommand | undefined) {
     super([{ t: 0, vx: 0, vy: 0, wz: 0 }], 'linear', '<live steering>');
   }
   override at(): Command {
-    const c = provider?.() ?? [0, 0, 0];
+    const c = this.live?.provider?.() ?? [0, 0, 0];
     return [c[0], c[1], c[2]];
   }
 }
@@ -59,8 +60,8 @@ export function parseCommands(text: string, where: string): CommandKey[] | 'live
 export const commandText = (c: SegmentSkill['commands']): string =>
   c === 'live' ? 'live' : !c?.length ? '0,0,0' : c.map((k) => (c.length === 1 ? '' : `${k.t}:`) + `${k.vx},${k.vy},${k.wz}`).join('; ');
 
-export function commandTrack(c: SegmentSkill['commands']): CommandTrack {
-  return c === 'live' ? new LiveTrack() : new CommandTrack(c?.length ? c : [{ t: 0, vx: 0, vy: 0, wz: 0 }]);
+export function commandTrack(c: SegmentSkill['commands'], live?: LiveCommand): CommandTrack {
+  return c === 'live' ? new LiveTrack(live) : new CommandTrack(c?.length ? c : [{ t: 0, vx: 0, vy: 0, wz: 0 }]);
 }
 
 /** Frames of `clip` from `inS` to `outS` seconds (the policy tracks the segment, not the whole clip). */
@@ -123,7 +124,7 @@ export async function segmentClip(
   seconds: number,
 ): Promise<MotionClip | null> {
   if (skill.mode === 'embedded') return embeddedClip(model, p);
-  if (skill.mode === 'command') return commandedClip(model, p.cfg, new CommandSource(commandTrack(skill.commands), null), seconds);
+  if (skill.mode === 'command') return commandedClip(model, p.cfg, new CommandSource(commandTrack(skill.commands, p.live), null), seconds);
   return clip();
 }
 
@@ -139,7 +140,7 @@ export async function buildSkill(
 ): Promise<Skill> {
   const policy = { file: p.name, bytes: p.bytes };
   if (skill.mode === 'command')
-    return policySkill({ model, engine, policy, config: p.cfg, commands: commandTrack(skill.commands), seconds, name });
+    return policySkill({ model, engine, policy, config: p.cfg, commands: commandTrack(skill.commands, p.live), seconds, name });
   if (skill.mode === 'embedded' || p.cfg.embeddedReference) {
     const s = await policySkill({ model, engine, policy, config: p.cfg, name });
     const len = (await embeddedClip(model, p)).nFrames;

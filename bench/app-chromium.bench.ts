@@ -5,9 +5,8 @@
  * `npm run bench -- app-chromium`; APP_BENCH_STEPS sets the window (default 250 control steps = 5 s simulated).
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { build, preview } from 'vite';
 import { chromium, type Page } from 'playwright-core';
-import { CHROMIUM_BASE_ARGS, runIfMain } from './chromium';
+import { serveBuiltApp, CHROMIUM_BASE_ARGS, runIfMain } from './chromium';
 
 const OUT = 'test-results/bench-app-chromium-dist';
 const ARGS = [...CHROMIUM_BASE_ARGS, '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
@@ -103,10 +102,7 @@ export async function run(): Promise<AppBenchResult | null> {
     console.log(`app-chromium bench: needs Chromium at ${exe} and ${G1}; skipped`);
     return null;
   }
-  await build({ logLevel: 'error', build: { outDir: OUT, emptyOutDir: true } });
-  const server = await preview({ logLevel: 'error', build: { outDir: OUT }, preview: { port: 0, strictPort: false, host: '127.0.0.1' } });
-  const addr = server.httpServer.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 4173}/`;
+  const { url, server } = await serveBuiltApp(OUT);
   const browser = await chromium.launch({ executablePath: exe, headless: true, args: ARGS });
   try {
     const ctx = await browser.newContext({ viewport: { width: 1200, height: 760 } });

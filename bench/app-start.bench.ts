@@ -4,9 +4,8 @@
  * HTTP cache, no IndexedDB) and warm reloads. Read from the app's test hook (`timings`).
  */
 import { existsSync } from 'node:fs';
-import { build, preview } from 'vite';
 import { chromium, type Page } from 'playwright-core';
-import { CHROMIUM_BASE_ARGS } from './chromium';
+import { serveBuiltApp, CHROMIUM_BASE_ARGS } from './chromium';
 
 const OUT = 'test-results/bench-app-dist';
 const ARGS = [...CHROMIUM_BASE_ARGS, '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
@@ -35,10 +34,7 @@ export async function run(): Promise<void> {
     console.log(`app-start bench: no Chromium at ${exe} (apt-get install -y chromium); skipped`);
     return;
   }
-  await build({ logLevel: 'error', build: { outDir: OUT, emptyOutDir: true } });
-  const server = await preview({ logLevel: 'error', build: { outDir: OUT }, preview: { port: 0, strictPort: false, host: '127.0.0.1' } });
-  const addr = server.httpServer.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 4173}/`;
+  const { url, server } = await serveBuiltApp(OUT);
   const browser = await chromium.launch({ executablePath: exe, headless: true, args: ARGS });
   try {
     const rows: [string, Timings][] = [];

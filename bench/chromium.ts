@@ -1,5 +1,6 @@
 // Shared by the benches that drive headless Chromium, and by every bench file runnable on its own.
 import { fileURLToPath } from 'node:url';
+import { build, preview, type PreviewServer } from 'vite';
 
 /** Chromium flags every bench launch uses (no sandbox, no background traffic, no first-run UI). */
 export const CHROMIUM_BASE_ARGS = [
@@ -20,4 +21,12 @@ export function runIfMain(url: string, run: () => Promise<unknown>): void {
       process.exit(1);
     },
   );
+}
+
+/** Build the app into `outDir` and serve it with `vite preview` on a free port. */
+export async function serveBuiltApp(outDir: string): Promise<{ url: string; server: PreviewServer }> {
+  await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, strictPort: false, host: '127.0.0.1' } });
+  const addr = server.httpServer.address();
+  return { url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 4173}/`, server };
 }

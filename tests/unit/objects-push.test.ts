@@ -6,7 +6,7 @@ import { ObjectMetrics } from '../../src/core/evaluation/metrics/objects';
 import { loadRobot } from '../../src/core/model';
 import { parseMotionCsv } from '../../src/core/motion/csv';
 import { ReferenceTrack } from '../../src/core/motion/reference';
-import { pushDemo } from '../../src/core/physics/objects-demo';
+import { HUMANOID29_KICK, pushDemo } from '../../src/core/physics/objects-demo';
 import { createMujocoEngine } from '../../src/core/physics/mujoco';
 import { createRapierEngine } from '../../src/core/physics/rapier';
 import { BuiltinController } from '../../src/core/policy/builtin';
@@ -14,14 +14,7 @@ import { BuiltinController } from '../../src/core/policy/builtin';
 const model = loadRobot('humanoid29.xml', readFileSync('public/robots/humanoid29.xml', 'utf8'));
 const names = model.joints.map((j) => j.name);
 const stand = parseMotionCsv(readFileSync('motions/stand_idle_50hz.csv', 'utf8'), 'stand_idle_50hz.csv', names, 50);
-const demo = pushDemo(model, stand, {
-  hip: 'right_hip_pitch_joint',
-  knee: 'right_knee_joint',
-  foot: 'right_ankle_roll_link',
-  toe: [0.12, 0, -0.03],
-  radius: 0.11,
-  swing: 0.8,
-});
+const demo = pushDemo(model, stand, HUMANOID29_KICK);
 
 const moved: Record<string, number> = {};
 

@@ -4,7 +4,7 @@
  * whose right leg swings through a ball lying at its toe, the ball in the scene and the reference ball track the
  * clip carries (so the ghost ball and the object position error on the chart follow it). Loop off: the kick once.
  */
-import { pushDemo } from '../../core/physics/objects-demo';
+import { HUMANOID29_KICK, pushDemo } from '../../core/physics/objects-demo';
 import type { MotionClip } from '../../core/motion/types';
 import { clipOf, records, robotOf } from '../assets';
 import { BUILTIN_ROBOT } from '../builtins';
@@ -34,14 +34,7 @@ function csvOf(c: MotionClip): Uint8Array {
  */
 export function setUpKick(objectRef: ObjectReference): boolean {
   const model = robotOf(BUILTIN_ROBOT);
-  const demo = pushDemo(model, clipOf(STAND_CLIP, BUILTIN_ROBOT), {
-    hip: 'right_hip_pitch_joint',
-    knee: 'right_knee_joint',
-    foot: 'right_ankle_roll_link',
-    toe: [0.12, 0, -0.03],
-    radius: 0.11,
-    swing: 0.8,
-  });
+  const demo = pushDemo(model, clipOf(STAND_CLIP, BUILTIN_ROBOT), HUMANOID29_KICK);
   records.set(KICK_CLIP, {
     id: KICK_CLIP,
     kind: 'clip',

@@ -33,6 +33,16 @@ export interface PushOptions {
   mass?: number;
 }
 
+/** The built-in humanoid's (humanoid29) right-leg kick: the app's kick demo and its core test use these. */
+export const HUMANOID29_KICK: PushOptions = {
+  hip: 'right_hip_pitch_joint',
+  knee: 'right_knee_joint',
+  foot: 'right_ankle_roll_link',
+  toe: [0.12, 0, -0.03],
+  radius: 0.11,
+  swing: 0.8,
+};
+
 /** A push clip from a standing frame (root pose + joint angles by clip joint name) and the ball at the toe. */
 export function pushDemo(model: RobotModel, stand: MotionClip, o: PushOptions): PushDemo {
   const fps = o.fps ?? 50,

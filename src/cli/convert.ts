@@ -17,6 +17,7 @@ import { writeClip, writeFormatOf } from '../core/motion/formats/write';
 import { resampleClip } from '../core/motion/sample';
 import { readRobot, UsageError } from './eval-args';
 import { readTree } from './tree';
+import { isEntry } from './entry';
 
 export const CONVERT_USAGE = `usage: npm run --silent convert -- IN OUT --robot PATH [options]
   IN                      a motion file (.csv .npz .pkl .json; .npy = SkillMimic BallPlay rows [T, 337] for
@@ -111,8 +112,7 @@ export function runConvert(argv: string[], log: (s: string) => void, warn: (s: s
   }
 }
 
-const isMain = process.argv[1] && /convert\.ts$/.test(process.argv[1]);
-if (isMain) {
+if (isEntry(import.meta.url)) {
   try {
     runConvert(
       process.argv.slice(2),

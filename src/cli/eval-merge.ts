@@ -11,6 +11,7 @@ import { parseJson } from '../core/validate';
 import { makeShardFile, mergeShards } from '../core/evaluation/merge';
 import { flatSummary } from '../core/evaluation/report';
 import { aggregateJson, writeReport } from './eval';
+import { isEntry } from './entry';
 
 export const MERGE_USAGE = `usage: npm run --silent eval-merge -- SHARD.json [SHARD.json ...] [--json] [--report DIR] [--out MERGED.json] [--quiet]`;
 
@@ -72,8 +73,7 @@ export function mergeMain(argv: string[]): number {
   return 0;
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('src/cli/eval-merge.ts');
-if (isMain) {
+if (isEntry(import.meta.url)) {
   try {
     process.exit(mergeMain(process.argv.slice(2)));
   } catch (e) {

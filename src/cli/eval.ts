@@ -38,6 +38,7 @@ import {
 import { createNodePool } from './pool';
 import { locoTrack, runLocoCli } from './eval-loco';
 import { runSkillsCli, skillPlan } from './eval-skills';
+import { isEntry } from './entry';
 
 function progressBar(quiet: boolean): (p: RunProgress) => void {
   if (quiet) return () => {};
@@ -293,8 +294,7 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('src/cli/eval.ts');
-if (isMain) {
+if (isEntry(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {

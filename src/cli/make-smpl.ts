@@ -10,6 +10,7 @@
  *   npx tsx src/cli/make-smpl.ts [outDir]
  */
 import { writeFileSync } from 'node:fs';
+import { isEntry } from './entry';
 
 type V = [number, number, number];
 interface Part {
@@ -118,7 +119,7 @@ export function smplMjcf(ball: boolean): string {
   ].join('\n');
 }
 
-if (process.argv[1]?.endsWith('make-smpl.ts')) {
+if (isEntry(import.meta.url)) {
   const dir = process.argv[2] ?? 'public/robots';
   writeFileSync(`${dir}/smpl24-hinge.xml`, smplMjcf(false));
   writeFileSync(`${dir}/smpl24-ball.xml`, smplMjcf(true));

@@ -1,14 +1,16 @@
 /**
  * The frame loop: the simulation advances by wall-clock time (fixed control steps) every animation frame; the
- * view draws what is there, at most every `drawInterval` ms. It starts before the app has booted, so the scene
- * and the UI show at once and the robot as soon as it exists. Nothing in the UI waits on a frame: panels react
- * to the store, not to drawing.
+ * view draws what is there when the draw pace allows (draw-pace.ts: on a slow renderer draws are spaced so the
+ * simulation keeps real time) and never more often than every `drawInterval` ms. The scene lowers its detail from
+ * the measured draw cost. It starts before the app has booted, so the scene and the UI show at once and the robot
+ * as soon as it exists. Nothing in the UI waits on a frame: panels react to the store, not to drawing.
  */
 import { store, reportError } from './store';
 import type { Scene } from './scene/scene';
 import type { Sim } from './sim';
 import type { Charts } from './panels/charts';
 import type { Timings } from './hook';
+import { DrawPace } from './draw-pace';
 
 const GHOST_BESIDE = [0, 1.0, 0];
 
@@ -17,9 +19,14 @@ export class FrameLoop {
   frameRobot = true;
   /** draw at most every this many ms (0: every animation frame); a debugging aid for slow-drawing tests */
   drawInterval = 0;
+  readonly pace = new DrawPace();
+  /** draws spaced by the pace (false: every frame, as before the pace; a debugging aid) */
+  paced = true;
   private sim: Sim | null = null;
   private charts: Charts | null = null;
   private last = performance.now();
+  /** wall time (s) not yet simulated: frames that found a control step in flight */
+  private pending = 0;
   private lastDraw = -Infinity;
   private frames = 0;
   private fpsT = performance.now();
@@ -36,29 +43,58 @@ export class FrameLoop {
   }
 
   start(): void {
-    requestAnimationFrame((t) => void this.frame(t));
+    requestAnimationFrame((t) => this.frame(t));
   }
 
-  private async frame(now: number): Promise<void> {
-    const dt = (now - this.last) / 1000;
+  /**
+   * One animation frame. The next one is asked for first: a control step may await the GPU, whose reads Chromium
+   * answers with animation frames, so frames must keep coming while a step is in flight. The simulation runs the
+   * wall time since it last ran (frames that found it busy add theirs); the frame draws once it has simulated.
+   */
+  private frame(now: number): void {
+    requestAnimationFrame((t) => this.frame(t));
+    this.pending += (now - this.last) / 1000;
     this.last = now;
+    this.pace.frameStart(now);
     const s = store.getState(),
-      sim = this.sim;
+      sim = this.sim,
+      running = !!sim && s.playing && !s.busy;
+    if (!running) this.pending = 0;
+    if (running && !sim.busy) {
+      const dt = this.pending;
+      this.pending = 0;
+      void this.simulate(sim, dt, s.speed, s.loop).then(() => this.show(now, s.speed));
+    } else this.show(now, running ? s.speed : 0);
+  }
+
+  private async simulate(sim: Sim, dt: number, speed: number, loop: boolean): Promise<void> {
+    const t0 = performance.now();
     try {
-      if (sim && s.playing && !s.busy) await sim.tick(dt, s.speed, s.loop);
+      const n = await sim.tick(dt, speed, loop);
+      this.pace.simulated(performance.now() - t0, n * sim.dt);
     } catch (e) {
       reportError(e, 'simulation');
     }
-    if (now - this.lastDraw >= this.drawInterval) {
-      this.lastDraw = now;
+  }
+
+  /** Draw if the pace allows (speed: the simulation's, 0 when it is not running); charts and the time readout. */
+  private show(now: number, speed: number): void {
+    const t = performance.now(),
+      sim = this.sim;
+    const period = this.scene.recording ? 0 : Math.max(this.drawInterval, this.paced ? this.pace.period(speed) : 0);
+    if (t - this.lastDraw >= period) {
+      this.lastDraw = t;
       this.draw(now);
+      this.pace.drew(this.timings.drawMs);
+      this.timings.drawCostMs = this.pace.drawMs;
+      this.scene.adapt(this.pace.drawMs);
     }
     if (sim && this.charts && now - this.chartT > 100) {
       this.chartT = now;
       this.charts.update();
       store.setState({ time: sim.time });
     }
-    requestAnimationFrame((t) => void this.frame(t));
+    this.pace.frameEnded(performance.now());
   }
 
   private draw(now: number): void {

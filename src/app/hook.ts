@@ -45,12 +45,19 @@ export interface Timings {
   /** draws so far and the last draw's cost, ms (the frame loop counts them) */
   draws: number;
   drawMs: number;
+  /** a draw's measured cost, ms: its JS plus the renderer's time until the next frame (draw-pace.ts) */
+  drawCostMs: number;
 }
 
 declare global {
   interface Window {
     __mimic?: { getState(): unknown };
-    __mimicDebug?: { loseGpuDevice(): boolean; setDrawInterval(ms: number): void };
+    __mimicDebug?: {
+      loseGpuDevice(): boolean;
+      setDrawInterval(ms: number): void;
+      setQuality(q: number): void;
+      setDrawPace(on: boolean): void;
+    };
   }
 }
 
@@ -106,8 +113,15 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       push: sim.lastPush ? { body: sim.lastPush.body, force: [...sim.lastPush.force] } : null,
       robotScreenBox: screenBox(sim, scene),
       status: { ...s.status },
-      /** the frame loop: draws so far, the last draw's cost (ms) */
-      drawing: { draws: timings.draws, drawMs: timings.drawMs },
+      /** the frame loop: draws so far, the last draw's JS (ms), a draw's measured cost (ms), the scene's quality
+       * level and the robot's triangles drawn per pass */
+      drawing: {
+        draws: timings.draws,
+        drawMs: timings.drawMs,
+        costMs: timings.drawCostMs,
+        quality: scene.quality,
+        triangles: scene.robot?.triangleCount() ?? 0,
+      },
       policy: policyInfo(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
       objects: objectsInfo(app), // objects
       /** terrain (issue 16): the label of the ground the robot stands on ('flat': the plain floor) */

@@ -29,7 +29,7 @@ import { SteerPlot } from './panels/steer-plot';
 import { mountRecord, applyShareFromUrl } from './panels/record';
 
 const $ = (id: string) => document.getElementById(id)!;
-const timings: Timings = { firstFrame: null, robotVisible: null, ready: null, draws: 0, drawMs: 0 };
+const timings: Timings = { firstFrame: null, robotVisible: null, ready: null, draws: 0, drawMs: 0, drawCostMs: 0 };
 
 window.addEventListener('error', (e) => reportError(e.error ?? e.message, 'uncaught'));
 window.addEventListener('unhandledrejection', (e) => reportError(e.reason, 'uncaught'));
@@ -154,6 +154,15 @@ window.__mimicDebug = Object.freeze({
   loseGpuDevice: () => app.obs.loseDeviceForTesting(),
   setDrawInterval: (ms: number) => {
     loop.drawInterval = ms;
+  },
+  /** hold the drawing quality at level q (the adaptation off) */
+  setQuality: (q: number) => {
+    scene.adaptive = false;
+    scene.setQuality(q);
+  },
+  /** space draws by the draw pace (on by default) or draw every frame */
+  setDrawPace: (on: boolean) => {
+    loop.paced = on;
   },
 });
 loop.start();

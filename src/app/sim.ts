@@ -15,7 +15,10 @@ import { ballSpans, jointErrors, type BallSpan } from '../core/evaluation/joint-
 import { LiveReference, type PoseSampler } from './live-reference';
 import { ReplayDriver, type Driver, type OwnReference } from './drivers';
 
-export const MAX_CATCH_UP = 12; // control steps per animation frame at most (0.24 s at 50 Hz)
+/** wall time one animation frame may spend simulating, ms; what is left waits for the next frame */
+export const BUDGET_MS = 120;
+/** simulated time behind real time that is kept to catch up, s; more is dropped */
+export const MAX_BACKLOG = 0.5;
 export const HISTORY = 500;
 
 export interface Metrics {
@@ -202,19 +205,23 @@ export class Sim {
     this.onStep();
   }
 
-  /** advance by real time (s) × speed; runs whole control steps, drops the backlog beyond the cap */
-  async tick(realDt: number, speed: number, loop: boolean): Promise<number> {
+  /**
+   * Advance by real time (s) × speed: whole control steps while they are due and the frame's budget (ms of wall
+   * time) lasts; a backlog beyond `MAX_BACKLOG` s is dropped (the real-time factor shows it).
+   */
+  async tick(realDt: number, speed: number, loop: boolean, budgetMs = BUDGET_MS): Promise<number> {
     if (this.busy || !this.ref) return 0;
     this.busy = true;
     let n = 0;
+    const t0 = performance.now();
     try {
-      this.acc += Math.min(realDt, 0.25) * speed;
-      while (this.acc >= this.dt && n < MAX_CATCH_UP) {
+      this.acc += Math.min(realDt, MAX_BACKLOG) * speed;
+      while (this.acc >= this.dt && performance.now() - t0 < budgetMs) {
         this.acc -= this.dt;
         await this.controlStep(loop);
         n++;
       }
-      if (this.acc > this.dt) this.acc = 0; // could not keep up: drop the backlog (real-time factor shows it)
+      this.acc = Math.min(this.acc, MAX_BACKLOG * speed);
       this.simAdvanced += n * this.dt;
       this.wall += realDt;
       if (this.wall > 0.5) {

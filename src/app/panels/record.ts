@@ -76,12 +76,13 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
     try {
       if (!video.active) {
         video.start(scene.canvas);
+        scene.recording = true;
         videoStartStep = sim.step;
         delete videoBtn.dataset.seconds;
       } else {
         const simSeconds = (sim.step - videoStartStep) * sim.dt;
         label();
-        const { blob, seconds } = await video.stop(() => scene.render());
+        const { blob, seconds } = await video.stop(() => scene.render()).finally(() => (scene.recording = false));
         downloadFile(`mimic-view-${Date.now().toString(36)}.webm`, blob);
         videoBtn.dataset.seconds = seconds.toFixed(3);
         videoBtn.dataset.simSeconds = simSeconds.toFixed(3);

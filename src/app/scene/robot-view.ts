@@ -1,23 +1,34 @@
 /** A robot drawn from its RobotModel's visual shapes (meshes or primitives): one group per body. */
 import * as THREE from 'three';
-import type { RobotModel, Shape } from '../../core/model/types';
+import type { MeshData, RobotModel, Shape } from '../../core/model/types';
+import { coarser } from './simplify';
 
 export interface RobotViewOptions {
   ghost?: boolean;
 }
 
-const geometryCache = new WeakMap<object, THREE.BufferGeometry>();
+/**
+ * Drawing detail: grid cells along each mesh's bounding-box diagonal at each level (level 0: the mesh as loaded).
+ * The robot's meshes are clustered (simplify.ts) when the renderer is slow (scene.ts lowers the level from measured
+ * draw costs). The G1's 393k visual triangles: 40k at level 1, ~12k at level 2.
+ */
+export const DETAIL_DIVISIONS = [0, 25, 10];
 
-function meshGeometry(s: Shape): THREE.BufferGeometry {
-  const m = s.mesh!;
-  let g = geometryCache.get(m);
+/** The geometry of a mesh at a detail level: built once per mesh data and level (a pure cache of immutable input). */
+const geometryCache = new WeakMap<MeshData, THREE.BufferGeometry[]>();
+
+function meshGeometry(m: MeshData, level = 0): THREE.BufferGeometry {
+  let byLevel = geometryCache.get(m);
+  if (!byLevel) geometryCache.set(m, (byLevel = []));
+  let g = byLevel[level];
   if (!g) {
+    const d = level ? coarser(m, DETAIL_DIVISIONS[level]) : m;
     g = new THREE.BufferGeometry();
-    g.setAttribute('position', new THREE.BufferAttribute(m.vertices, 3));
-    g.setIndex(new THREE.BufferAttribute(m.indices, 1));
+    g.setAttribute('position', new THREE.BufferAttribute(d.vertices, 3));
+    g.setIndex(new THREE.BufferAttribute(d.indices, 1));
     g.computeVertexNormals();
     g.computeBoundingSphere();
-    geometryCache.set(m, g);
+    byLevel[level] = g;
   }
   return g;
 }
@@ -26,7 +37,7 @@ function shapeGeometry(s: Shape): THREE.BufferGeometry | null {
   const z = new THREE.Matrix4().makeRotationX(Math.PI / 2); // three's capsule/cylinder run along y; ours along z
   switch (s.type) {
     case 'mesh':
-      return s.mesh ? meshGeometry(s) : null;
+      return s.mesh ? meshGeometry(s.mesh) : null;
     case 'sphere':
       return new THREE.SphereGeometry(s.size[0], 20, 14);
     case 'capsule':
@@ -45,6 +56,10 @@ export class RobotView {
   readonly bodies: THREE.Group[] = [];
   /** meshes that can be picked for pushing: userData.body = body index */
   readonly pickables: THREE.Mesh[] = [];
+  /** the meshes drawn from mesh data, whose detail can be lowered */
+  private readonly meshes: { mesh: THREE.Mesh; data: MeshData }[] = [];
+  /** the drawing detail level now (DETAIL_DIVISIONS) */
+  detail = 0;
 
   constructor(
     readonly model: RobotModel,
@@ -94,6 +109,7 @@ export class RobotView {
         mesh.receiveShadow = !opts.ghost;
         mesh.userData.body = body.index;
         mesh.userData.sharedGeometry = s.type === 'mesh';
+        if (s.mesh) this.meshes.push({ mesh, data: s.mesh });
         if (!opts.ghost) this.pickables.push(mesh);
         g.add(mesh);
       }
@@ -113,6 +129,24 @@ export class RobotView {
       g.position.set(bodyPos[o3 + b * 3] + offset[0], bodyPos[o3 + b * 3 + 1] + offset[1], bodyPos[o3 + b * 3 + 2] + offset[2]);
       g.quaternion.set(bodyQuat[o4 + b * 4 + 1], bodyQuat[o4 + b * 4 + 2], bodyQuat[o4 + b * 4 + 3], bodyQuat[o4 + b * 4]);
     }
+  }
+
+  /** Draw the meshes at detail `level` (0: full; higher: fewer triangles; the physics is not touched). */
+  setDetail(level: number): void {
+    const l = Math.max(0, Math.min(DETAIL_DIVISIONS.length - 1, Math.round(level)));
+    if (l === this.detail) return;
+    this.detail = l;
+    for (const { mesh, data } of this.meshes) mesh.geometry = meshGeometry(data, l);
+  }
+
+  /** Triangles drawn per pass at the detail level now (the hook reports them). */
+  triangleCount(): number {
+    let n = 0;
+    this.root.traverse((o) => {
+      const m = o as THREE.Mesh;
+      if (m.isMesh) n += (m.geometry.index?.count ?? m.geometry.getAttribute('position').count) / 3;
+    });
+    return n;
   }
 
   dispose(): void {

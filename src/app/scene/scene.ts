@@ -45,6 +45,7 @@ export class Scene {
     sc.far = 20;
     this.sun.shadow.bias = -0.0005;
     this.scene.add(this.sun, this.sun.target);
+    if (softwareRenderer(this.renderer.getContext())) this.setQuality(SOFTWARE_QUALITY);
 
     const ground = new THREE.Mesh(new THREE.PlaneGeometry(200, 200), new THREE.MeshStandardMaterial({ color: 0x22262d, roughness: 0.95 }));
     ground.receiveShadow = true;
@@ -76,6 +77,7 @@ export class Scene {
     this.robot = new RobotView(model);
     this.ghost = new RobotView(model, { ghost: true });
     this.scene.add(this.robot.root, this.ghost.root);
+    this.setQuality(this.quality); // the new robot drawn at the detail in force
     for (const m of this.contactMarkers) m.removeFromParent();
     this.contactMarkers.length = 0;
     const mat = new THREE.MeshBasicMaterial({ color: 0x4dff88, transparent: true, opacity: 0.85, side: THREE.DoubleSide });
@@ -175,30 +177,72 @@ export class Scene {
     this.camera.updateProjectionMatrix();
   }
 
-  /** quality level: 0 full; each level down lowers the resolution / drops shadows (slow software GL) */
+  /**
+   * Quality level: 0 full; each level down lowers the resolution, then drops shadows and draws the robot's meshes
+   * with fewer triangles (software GL). Lowered when the measured draw cost (frame-loop's pace: the renderer's whole
+   * time, not only the JS) stays above `SLOW_DRAW_MS`; never raised again in the page's life.
+   */
   quality = 0;
-  private frameMs: number[] = [];
+  /** a video of the view is being recorded: the frame loop draws every frame, whatever the pace */
+  recording = false;
+  /** the quality follows the draw cost (false: held where it was set, a debugging aid) */
+  adaptive = true;
+  private slowDraws = 0;
+  /** draws left before the cost counts again (after a change) */
+  private warmDraws = WARM_DRAWS;
   render(): void {
-    const t0 = performance.now();
     this.controls.update();
     this.renderer.render(this.scene, this.camera);
-    this.adapt(performance.now() - t0);
   }
 
-  private adapt(ms: number): void {
-    this.frameMs.push(ms);
-    if (this.frameMs.length < 8) return;
-    const mean = this.frameMs.reduce((a, b) => a + b, 0) / this.frameMs.length;
-    this.frameMs.length = 0;
-    if (mean < 45 || this.quality >= 3) return;
-    this.quality++;
-    const dpr = Math.min(window.devicePixelRatio, 2);
-    const scale = [1, 0.8, 0.6, 0.45][this.quality];
-    this.renderer.setPixelRatio(dpr * scale);
-    if (this.quality >= 2) {
-      this.sun.castShadow = false;
-      this.renderer.shadowMap.enabled = false;
+  /**
+   * Take the measured cost of a draw (ms): after `SLOW_DRAWS` slow draws in a row, one quality level down (two when
+   * far too slow). The draws just after a change (new robot, new level: shaders compile) do not count.
+   */
+  adapt(drawMs: number): void {
+    if (this.warmDraws > 0) {
+      this.warmDraws--;
+      return;
     }
+    this.slowDraws = drawMs > SLOW_DRAW_MS ? this.slowDraws + 1 : 0;
+    if (!this.adaptive || this.slowDraws < SLOW_DRAWS || this.quality >= QUALITY.length - 1) return;
+    this.slowDraws = 0;
+    this.setQuality(this.quality + (drawMs > 4 * SLOW_DRAW_MS ? 2 : 1));
+  }
+
+  setQuality(q: number): void {
+    this.quality = Math.max(0, Math.min(QUALITY.length - 1, q));
+    const { scale, shadows, detail } = QUALITY[this.quality];
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2) * scale);
+    this.sun.castShadow = shadows;
+    this.renderer.shadowMap.enabled = shadows;
+    this.robot?.setDetail(detail);
+    this.ghost?.setDetail(Math.min(detail + 1, 2));
+    this.warmDraws = WARM_DRAWS;
     this.resize();
   }
 }
+
+/** draws after a change that the adaptation leaves out (shader compiles, new buffers) */
+const WARM_DRAWS = 3;
+/** the level a software renderer (SwiftShader, llvmpipe) starts at: it fills pixels and shades vertices on the CPU */
+const SOFTWARE_QUALITY = 2;
+
+/** Whether WebGL runs on a CPU rasterizer (the unmasked renderer name says so). */
+export function softwareRenderer(gl: WebGLRenderingContext | WebGL2RenderingContext): boolean {
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+}
+
+/** a draw slower than this (ms) counts as slow */
+const SLOW_DRAW_MS = 50;
+/** this many slow draws in a row lower the quality one level */
+const SLOW_DRAWS = 3;
+/** the quality levels: pixel ratio scale, shadows, mesh detail of the robot (robot-view.ts DETAIL_DIVISIONS) */
+const QUALITY = [
+  { scale: 1, shadows: true, detail: 0 },
+  { scale: 0.8, shadows: true, detail: 1 },
+  { scale: 0.6, shadows: false, detail: 1 },
+  { scale: 0.45, shadows: false, detail: 2 },
+];

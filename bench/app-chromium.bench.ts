@@ -83,6 +83,8 @@ export interface Window {
 }
 
 export interface AppBenchResult extends Window {
+  /** input to visible change, ms (median of 8): a control changed → the next draw issued, plus a draw's cost */
+  inputMs: number;
   loadMs: number;
   firstDrawAfterLoadMs: number;
   /** the same page, full detail drawn every frame (the drawing before the pace) */
@@ -103,6 +105,29 @@ async function measureWindow(page: Page, steps: number): Promise<Window> {
   };
 }
 
+/** One control change (the ghost select) to the next draw issued plus a draw's measured cost, ms, in the page. */
+const inputToDraw = (page: Page, value: string): Promise<number> =>
+  page.evaluate(async (v) => {
+    type Hook = { getState(): { drawing: { draws: number; costMs: number } } };
+    const h = (window as unknown as { __mimic: Hook }).__mimic;
+    const d0 = h.getState().drawing.draws;
+    const sel = document.getElementById('ghost') as HTMLSelectElement;
+    const t0 = performance.now();
+    sel.value = v;
+    sel.dispatchEvent(new Event('change', { bubbles: true }));
+    while (h.getState().drawing.draws === d0) await new Promise((r) => setTimeout(r, 10));
+    return performance.now() - t0 + h.getState().drawing.costMs;
+  }, value);
+
+async function inputLatency(page: Page): Promise<number> {
+  const ms: number[] = [];
+  for (let k = 0; k < 8; k++) {
+    await new Promise((r) => setTimeout(r, 400)); // the pace back in force between samples
+    ms.push(await inputToDraw(page, k % 2 ? 'beside' : 'off'));
+  }
+  return ms.sort((a, b) => a - b)[4];
+}
+
 /** Load the G1 + dance policy, then measure `steps` control steps as the app runs, then at full detail. */
 async function measure(page: Page, url: string, steps: number): Promise<AppBenchResult> {
   await page.goto(url, { waitUntil: 'domcontentloaded' });
@@ -113,6 +138,7 @@ async function measure(page: Page, url: string, steps: number): Promise<AppBench
   const drawn = await until(page, (p) => p.draws > loaded.draws, 60_000);
   await until(page, (p) => p.step > loaded.step + 10, 120_000); // past the first (warm-up) steps
   const paced = await measureWindow(page, steps);
+  const inputMs = await inputLatency(page);
   await page.evaluate(() => {
     const d = (window as unknown as { __mimicDebug: { setQuality(q: number): void; setDrawPace(on: boolean): void } }).__mimicDebug;
     d.setQuality(0);
@@ -120,7 +146,7 @@ async function measure(page: Page, url: string, steps: number): Promise<AppBench
   });
   await until(page, (p) => p.quality === 0, 10_000);
   const fullDetail = await measureWindow(page, steps);
-  return { loadMs: loaded.now - t0.now, firstDrawAfterLoadMs: drawn.now - loaded.now, ...paced, fullDetail };
+  return { inputMs, loadMs: loaded.now - t0.now, firstDrawAfterLoadMs: drawn.now - loaded.now, ...paced, fullDetail };
 }
 
 const row = (label: string, w: Window): string =>
@@ -145,6 +171,7 @@ export async function run(): Promise<AppBenchResult | null> {
     console.log(row('as the app runs (adaptive, paced)', r));
     console.log(row('full detail, every frame', r.fullDetail));
     console.log(`real-time factor, adaptive / full  ${(r.rtf / r.fullDetail.rtf).toFixed(2)}×`);
+    console.log(`input to visible change (median)   ${r.inputMs.toFixed(0)} ms (a control changed → next draw + its cost)`);
     return r;
   } finally {
     await browser.close();

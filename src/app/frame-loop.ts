@@ -14,6 +14,9 @@ import { DrawPace } from './draw-pace';
 
 const GHOST_BESIDE = [0, 1.0, 0];
 
+/** how long after a user's action every frame draws, ms */
+const INTERACTIVE_MS = 400;
+
 export class FrameLoop {
   /** frame the robot at the next drawn pose (a new robot, or the "frame robot" action) */
   frameRobot = true;
@@ -25,6 +28,8 @@ export class FrameLoop {
   private sim: Sim | null = null;
   private charts: Charts | null = null;
   private last = performance.now();
+  /** until then (performance.now() ms) every frame draws: the user is acting on the page */
+  private interactiveUntil = -Infinity;
   /** wall time (s) not yet simulated: frames that found a control step in flight */
   private pending = 0;
   private lastDraw = -Infinity;
@@ -40,6 +45,11 @@ export class FrameLoop {
   attach(sim: Sim, charts: Charts): void {
     this.sim = sim;
     this.charts = charts;
+  }
+
+  /** The user acted (pointer, wheel, key, a control): draw at the next frame and every frame for a moment. */
+  interact(): void {
+    this.interactiveUntil = performance.now() + INTERACTIVE_MS;
   }
 
   start(): void {
@@ -81,7 +91,9 @@ export class FrameLoop {
   private show(now: number, speed: number): void {
     const t = performance.now(),
       sim = this.sim;
-    const period = this.scene.recording ? 0 : Math.max(this.drawInterval, this.paced ? this.pace.period(speed) : 0);
+    // a video, or the user acting: every frame; the pace otherwise; never under `drawInterval` (a debugging aid)
+    const eager = this.scene.recording || t < this.interactiveUntil;
+    const period = Math.max(this.drawInterval, eager || !this.paced ? 0 : this.pace.period(speed));
     if (t - this.lastDraw >= period) {
       this.lastDraw = t;
       this.draw(now);

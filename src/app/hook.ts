@@ -1,7 +1,6 @@
 /** Read-only hook for tests and debugging: window.__mimic.getState() returns plain-data snapshots. */
 import { store } from './store';
 import type { App } from './app';
-import type { Sim } from './sim';
 import type { Charts } from './panels/charts';
 import type { Scene } from './scene/scene';
 import * as THREE from 'three';
@@ -16,17 +15,18 @@ import { skillInfo } from './skills/timeline-skills';
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
 /** Screen box (CSS px, relative to the canvas) around the robot's body origins. */
-function screenBox(sim: Sim, scene: Scene): { x0: number; y0: number; x1: number; y1: number } | null {
-  const n = sim.bodyPos.length / 3;
-  if (!n) return null;
+/** Where the robot is on screen in the last drawn frame (its body origins as drawn, the camera as drawn), px. */
+function screenBox(scene: Scene): { x0: number; y0: number; x1: number; y1: number } | null {
+  const bodies = scene.robot?.bodies ?? [];
+  if (!bodies.length) return null;
   const r = scene.canvas.getBoundingClientRect();
   let x0 = Infinity,
     y0 = Infinity,
     x1 = -Infinity,
     y1 = -Infinity;
   const v = new THREE.Vector3();
-  for (let b = 0; b < n; b++) {
-    v.set(sim.bodyPos[b * 3], sim.bodyPos[b * 3 + 1], sim.bodyPos[b * 3 + 2]).project(scene.camera);
+  for (const b of bodies) {
+    v.copy(b.position).project(scene.camera);
     const x = ((v.x + 1) / 2) * r.width,
       y = ((1 - v.y) / 2) * r.height;
     x0 = Math.min(x0, x);
@@ -111,7 +111,7 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       },
       chartUpdates: charts.updates,
       push: sim.lastPush ? { body: sim.lastPush.body, force: [...sim.lastPush.force] } : null,
-      robotScreenBox: screenBox(sim, scene),
+      robotScreenBox: screenBox(scene),
       status: { ...s.status },
       /** the frame loop: draws so far, the last draw's JS (ms), a draw's measured cost (ms), the scene's quality
        * level and the robot's triangles drawn per pass */

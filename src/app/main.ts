@@ -165,6 +165,12 @@ window.__mimicDebug = Object.freeze({
     loop.paced = on;
   },
 });
+// the view answers the user at once, whatever the draw pace (frame-loop.ts)
+for (const type of ['pointerdown', 'pointermove', 'wheel', 'keydown', 'input', 'change'])
+  document.addEventListener(type, (e) => (type !== 'pointermove' || (e as PointerEvent).buttons) && loop.interact(), {
+    capture: true,
+    passive: true,
+  });
 loop.start();
 window.addEventListener('hashchange', () => void applyShareFromUrl(app, scene, () => !loop.frameRobot)); // a link pasted here
 app

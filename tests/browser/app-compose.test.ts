@@ -11,8 +11,18 @@ const app = useApp();
 const WALKER = '../shared/assets/policies/holosoma-loco-g1/fastsac_g1_29dof.onnx';
 
 type Hook = { getState(): { step: number; busy: string; skills: { names: string[]; current: number } | null } };
-const atStep = (page: Page, n: number) =>
-  page.waitForFunction((k) => (window as unknown as { __mimic: Hook }).__mimic.getState().step >= k, n, { timeout: 240_000, polling: 50 });
+/** Wait for control step n, then pause in the same page task (the simulation runs in real time: round trips from a
+ * loaded test process must not let it run on to the timeline's loop). */
+const pauseAtStep = (page: Page, n: number) =>
+  page.waitForFunction(
+    (k) => {
+      if ((window as unknown as { __mimic: Hook }).__mimic.getState().step < k) return false;
+      (document.getElementById('pause') as HTMLButtonElement).click();
+      return true;
+    },
+    n,
+    { timeout: 240_000, polling: 50 },
+  );
 
 async function setNumber(page: Page, sel: string, v: number): Promise<void> {
   await page.locator(sel).fill(String(v));
@@ -78,7 +88,7 @@ describe('composing policies on the timeline', { timeout: 600_000 }, () => {
       await page.click('#play');
       // segments start at 0 (walk 2 s), 1.5 (dance 3 s), 4.0 (walk 3 s): both transitions are over at 4.5 s (step 225);
       // the loop starts the first walker again at 6.5 s (step 325)
-      await atStep(page, 230);
+      await pauseAtStep(page, 230);
       const s = await state(page);
       console.log('app-compose', JSON.stringify({ skills: s.skills, fallResets: s.fallResets, step: s.step }));
       expect(s.fallResets).toBe(0);
@@ -100,9 +110,11 @@ describe('composing policies on the timeline', { timeout: 600_000 }, () => {
       const before = (await state(page)).skills;
       expect(before.current).toBe(2);
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-      await page.keyboard.press('2');
+      await page.keyboard.press('2'); // paused: the switch runs before the next control step
       const pressed = (await state(page)).step;
-      await atStep(page, pressed + 30);
+      expect(pressed).toBeLessThan(300); // paused well before the loop (step 325)
+      await page.click('#play');
+      await pauseAtStep(page, pressed + 30);
       const after = await state(page);
       expect(after.skills.current).toBe(1);
       expect(after.skills.stats.transitions).toBe(before.stats.transitions + 1);

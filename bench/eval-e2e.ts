@@ -2,8 +2,9 @@
  * End-to-end evaluation figures, as a user runs them: the CLI as a fresh process (cold: modules, WASM, robot,
  * policy all loaded anew), G1 + dance, seeds/nominal.json, 16 episodes × 10 s (E2E_SECONDS), --envs 4, per engine
  * and 1 / 2 workers. Start-up = the wall time of the same command with one episode of 0.1 s; marginal = simulated
- * humanoid-seconds per second of (wall − start-up), per worker ("per core"). CPU s = user + system time of the
- * CLI process and its threads (Linux /proc; NaN elsewhere): on a shared machine it moves far less than wall time.
+ * humanoid-seconds per second of (wall − start-up), per worker ("per core"); per CPU s = simulated seconds per
+ * CPU-second of (run − start-up). CPU s = user + system time of the CLI process and its threads (Linux /proc; NaN
+ * elsewhere): on a shared machine it moves far less than wall time.
  * Alone: `node --import tsx bench/eval-e2e.ts` (E2E_SECONDS, E2E_ENGINES=mujoco,rapier).
  */
 import { execFileSync } from 'node:child_process';
@@ -54,6 +55,8 @@ export function runEndToEnd(): void {
         load: load.toFixed(1),
         '× real time': (sim / wall[workers]).toFixed(1),
         'marginal × real time per worker': (sim / Math.max(1e-3, wall[workers] - startup) / workers).toFixed(1),
+        // per CPU-second: what a core gives when it is not shared (wall time on a loaded machine halves it)
+        'marginal × real time per CPU s': (sim / Math.max(1e-3, run.cpu - start.cpu)).toFixed(1),
         '2 vs 1 workers': workers === 2 ? `${(wall[1] / wall[2]).toFixed(2)}×` : '',
       });
     }

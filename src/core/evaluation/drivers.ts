@@ -17,10 +17,10 @@ import { embeddedSteps } from '../policy/embedded-steps';
 import { probeReferenceLength } from '../policy/reference-length';
 import type { ReferenceSource } from '../policy/refio';
 import { onTerrain } from '../physics/terrain-reference'; // terrain (issue 16)
-import { PolicySession } from '../policy/session';
 import { defaultPose, standingHeight, type StartMode } from '../policy/start';
 import { LIMITS } from '../validate';
 import type { EndRule } from './ends';
+import { takeSession, giveBackSession } from './session-cache';
 import { holdClip } from './setup';
 
 export type DriverKind = 'policy' | 'reference' | 'zero';
@@ -87,7 +87,8 @@ export async function preparePolicy(s: DriverInputs, engine: PhysicsEngine, cont
   const cfg = s.config!,
     file = s.policy!.file,
     notes: string[] = [];
-  const session = await PolicySession.create(s.policy!.bytes, cfg, { file });
+  const bytes = s.policy!.bytes;
+  const session = await takeSession(bytes, cfg, file); // kept between batches (session-cache.ts)
   try {
     let track: ReferenceSource | undefined = s.track ?? (s.clip ? new ReferenceTrack(s.model, s.clip, controlDt) : undefined);
     let clipName = s.clip?.name ?? '';
@@ -136,7 +137,7 @@ export async function preparePolicy(s: DriverInputs, engine: PhysicsEngine, cont
       firstStep,
       referenceWarnings,
       startsInPlace: s.start === 'default-pose',
-      release: () => session.release(),
+      release: () => giveBackSession(bytes, cfg, file, session),
     };
   } catch (e) {
     await session.release();

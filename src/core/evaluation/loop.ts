@@ -230,7 +230,7 @@ function physics(
       if (assist) assist();
       pushes.apply(run.physicsStep, L.alive, assist !== null);
       line.apply(run.physicsStep);
-      L.s.raw.step();
+      L.s.raw.step(i < L.s.decimation - 1); // contact forces are read after the last one
       run.physicsStep++;
     }
     return true;

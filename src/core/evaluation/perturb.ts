@@ -79,7 +79,7 @@ export function delayedEngine(engine: PhysicsEngine, line: Pick<DelayLine, 'publ
     adjustments: engine.adjustments,
     setGains: (kp, kd, eff) => engine.setGains(kp, kd, eff),
     setTargets: (t) => line.publish(t, physicsStep()),
-    step: () => engine.step(),
+    step: (more) => engine.step(more),
     reset: (e, s) => engine.reset(e, s),
     applyForce: (e, b, f, p) => engine.applyForce(e, b, f, p),
     applyTorque: (e, b, t) => engine.applyTorque(e, b, t),

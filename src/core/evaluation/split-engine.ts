@@ -77,9 +77,9 @@ export class SplitEngine implements PhysicsEngine {
     this.parts.forEach((p, e) => p.setTargets(t.subarray(e * nj, (e + 1) * nj)));
   }
 
-  step(): void {
+  step(more = false): void {
     this.parts.forEach((p, e) => {
-      p.step();
+      p.step(more);
       this.copy(e);
     });
   }

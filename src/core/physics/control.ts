@@ -16,5 +16,5 @@ export function controlStep(engine: PhysicsEngine, decimation: number): void {
       `${decimation} physics steps per control step; expected a whole number in [1, ${LIMITS.maxStepsPerAction}]`,
     );
   }
-  for (let i = 0; i < decimation; i++) engine.step();
+  for (let i = 0; i < decimation; i++) engine.step(i < decimation - 1); // contact forces are read after the last one
 }

@@ -252,7 +252,8 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
     return v;
   }
 
-  step(): void {
+  /** `more`: another step follows before `state` is read: contact forces and actuator torques are left unread */
+  step(more = false): void {
     const { mj, m } = this;
     const { nj } = this.state;
     for (let e = 0; e < this.options.n; e++) {
@@ -275,8 +276,8 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
       this.writePushes(e);
       const advance = () => {
         mj.mj_step2(m, d);
-        mj.mj_rnePostConstraint(m, d);
-        this.readContacts(e);
+        if (!more) mj.mj_rnePostConstraint(m, d); // cfrc_ext, read by readContacts only
+        if (!more) this.readContacts(e);
         mj.mj_step1(m, d);
       };
       // per-env overrides (friction, mass scale) are swapped in around the step; without any, no swap

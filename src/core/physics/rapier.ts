@@ -7,7 +7,7 @@ import RAPIER from '@dimforge/rapier3d-compat';
 import type { RobotModel } from '../model/types';
 import { qRotate } from '../math';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, resolveOptions } from './common';
-import { bodyMotion, hingeAngle } from './kinematics';
+import { bodyMotion } from './kinematics';
 import { readBallChains, resetBallChain } from './rapier-ball';
 import { buildWorld, type RapierWorld } from './rapier-world';
 import { RapierObjects } from './objects-rapier';
@@ -46,6 +46,8 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   private readonly quats: number[][];
   private readonly angs: number[][];
   private readonly com: number[] = [0, 0, 0];
+  /** a joint's axis in world, per joint in read (scratch) */
+  private readonly axis: number[] = [0, 0, 0];
   /** targets Rapier fills in place (translation(target) etc.: no object per call) */
   private readonly tBuf = { x: 0, y: 0, z: 0 };
   private readonly rBuf = { w: 1, x: 0, y: 0, z: 0 };
@@ -90,12 +92,13 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     this.motorDirty = true;
   }
 
-  step(): void {
+  /** `more`: another step follows before `state` is read, so this step's contact forces are left unread */
+  step(more = false): void {
     const { n } = this.options;
     for (let e = 0; e < n; e++) this.applyControl(e);
     this.motorDirty = false;
-    this.w.world.step();
-    for (let e = 0; e < n; e++) this.read(e);
+    this.w.step();
+    for (let e = 0; e < n; e++) this.read(e, !more);
     if (this.objs) for (let e = 0; e < n; e++) this.objs.read(e); // objects
     checkExplosion(this.model, this.state, 'Rapier');
   }
@@ -152,8 +155,8 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     }
   }
 
-  /** Refresh state for one env from the rigid bodies. */
-  private read(e: number): void {
+  /** Refresh state for one env from the rigid bodies; `contacts` false leaves contactForce as it was. */
+  private read(e: number, contacts = true): void {
     const env = this.w.envs[e];
     const s = this.state,
       { nb, nj } = s;
@@ -197,24 +200,28 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
       s.bodyAngVel[k3] = av.x;
       s.bodyAngVel[k3 + 1] = av.y;
       s.bodyAngVel[k3 + 2] = av.z;
-      s.contactForce[k3] = 0;
-      s.contactForce[k3 + 1] = 0;
-      s.contactForce[k3 + 2] = 0;
     }
     copyRootState(s, e);
+    const a = this.axis;
     for (let j = 0; j < nj; j++) {
       const jm = model.joints[j];
       const p = model.bodies[jm.body].parent;
       const qc = quats[jm.body],
         qp = quats[p];
-      s.jointPos[e * nj + j] = hingeAngle(qp, qc, this.rest[j], jm.axis);
-      const a = qRotate(qc, jm.axis);
+      s.jointPos[e * nj + j] = hingeAngleOf(qp, qc, this.rest[j], jm.axis);
+      rotateInto(qc, jm.axis, a);
       const wc = angs[jm.body],
         wp = angs[p];
       s.jointVel[e * nj + j] = a[0] * (wc[0] - wp[0]) + a[1] * (wc[1] - wp[1]) + a[2] * (wc[2] - wp[2]);
     }
     readBallChains(model, env.chains, quats, angs, s.jointPos, s.jointVel, e * nj, this.ballPrev); // ball coordinates (issue 16)
-    // ground contact forces: sum of the normal impulses of the last step / dt
+    if (contacts) this.readContacts(e);
+  }
+
+  /** Env e's ground contact forces: sum of the normal impulses of the last step / dt. */
+  private readContacts(e: number): void {
+    const env = this.w.envs[e];
+    this.state.contactForce.fill(0, e * this.state.nb * 3, (e + 1) * this.state.nb * 3);
     const world = this.w.world,
       gc = this.w.groundCollider,
       sum = this.contactSum[e];
@@ -229,7 +236,8 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
       dt = this.options.dt;
     const byBody = this.model.bodies.map((_, body) => (m: RAPIER.TempContactManifold, flipped: boolean) => {
       let imp = 0;
-      for (let i = 0; i < m.numContacts(); i++) imp += m.contactImpulse(i);
+      const k = m.numContacts();
+      for (let i = 0; i < k; i++) imp += m.contactImpulse(i);
       if (imp === 0) return;
       const nrm = m.normal();
       const sgn = ((flipped ? 1 : -1) * imp) / dt;
@@ -314,6 +322,40 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     this.freed = true;
     this.w.world.free();
   }
+}
+
+/**
+ * kinematics.hingeAngle without its four temporary arrays (read runs it for every joint after every physics
+ * step): the same products in the same order, so the same angle bit for bit.
+ */
+function hingeAngleOf(qp: ArrayLike<number>, qc: ArrayLike<number>, rest: ArrayLike<number>, axis: ArrayLike<number>): number {
+  // m = conj(qp) · qc
+  const aw = qp[0],
+    ax = -qp[1],
+    ay = -qp[2],
+    az = -qp[3];
+  const bw = qc[0],
+    bx = qc[1],
+    by = qc[2],
+    bz = qc[3];
+  const mw = aw * bw - ax * bx - ay * by - az * bz,
+    mx = aw * bx + ax * bw + ay * bz - az * by,
+    my = aw * by - ax * bz + ay * bw + az * bx,
+    mz = aw * bz + ax * by - ay * bx + az * bw;
+  // r = conj(rest) · m
+  const cw = rest[0],
+    cx = -rest[1],
+    cy = -rest[2],
+    cz = -rest[3];
+  const rw = cw * mw - cx * mx - cy * my - cz * mz,
+    rx = cw * mx + cx * mw + cy * mz - cz * my,
+    ry = cw * my - cx * mz + cy * mw + cz * mx,
+    rz = cw * mz + cx * my - cy * mx + cz * mw;
+  const p = rx * axis[0] + ry * axis[1] + rz * axis[2];
+  let a = 2 * Math.atan2(p, rw);
+  if (a > Math.PI) a -= 2 * Math.PI;
+  else if (a < -Math.PI) a += 2 * Math.PI;
+  return a;
 }
 
 /** out = q·v·q* (same arithmetic as math.qRotate, without the allocation). */

@@ -152,8 +152,8 @@ export interface PhysicsEngine {
   setGains(kp: ArrayLike<number>, kd: ArrayLike<number>, effortLimit?: ArrayLike<number>): void;
   /** PD targets, n*nj in model joint order */
   setTargets(targets: ArrayLike<number>): void;
-  /** advance every env by one physics dt, then refresh `state` */
-  step(): void;
+  /** advance every env by one physics dt, then refresh `state`; `more`: another step follows before `state` is read (a control step's decimation), so an engine may leave contactForce unread (default false) */
+  step(more?: boolean): void;
   reset(env: number, s: EnvState): void;
   /** persistent external force (N, world) at the body's origin (or world point) until clearForces */
   applyForce(env: number, body: number, force: ArrayLike<number>, point?: ArrayLike<number>): void;

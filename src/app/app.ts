@@ -128,12 +128,12 @@ export class App implements LoadTarget {
     store.setState({ busy: 'loading policy…' });
     if (d.backend !== 'gpu') {
       setStatus({ obsBackend: 'cpu', obsReason: d.reason, obsEp: '', note: d.notice ?? '' });
-      return PolicyDriver.create(engine, ref, cfg, bytes, name);
+      return PolicyDriver.create({ engine, ref, config: cfg, bytes, file: name });
     }
     try {
       const device = await this.obs.appDevice();
       if (!device) throw new Error('no WebGPU device');
-      const drv = await GpuPolicyDriver.create(engine, ref, cfg, bytes, name, device, () => this.obs.replaceDevice(), {
+      const drv = await GpuPolicyDriver.create({ engine, ref, config: cfg, bytes, file: name }, device, () => this.obs.replaceDevice(), {
         onLost: (why) =>
           setStatus({
             obsBackend: 'cpu',
@@ -164,7 +164,7 @@ export class App implements LoadTarget {
         note: 'GPU observations unavailable: using the CPU',
       });
       console.warn('[mimic] GPU observation path failed:', why);
-      return PolicyDriver.create(engine, ref, cfg, bytes, name);
+      return PolicyDriver.create({ engine, ref, config: cfg, bytes, file: name });
     }
   }
 

@@ -10,13 +10,12 @@ import {
   resolvePolicyConfig,
 } from '../../src/core/policy/config';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
-import { DANCE, linearPolicy, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { DANCE, linearPolicy, loadG1, node, onnxModel, tensor, valueInfo, shippedProfile } from './policy-fixture';
 import { caught } from './policy-fixture';
 
 const yamlText = readFileSync(`${DANCE}/deploy.yaml`, 'utf8');
 const danceBytes = new Uint8Array(readFileSync(`${DANCE}/policy.onnx`));
 const danceInfo = readOnnxInfo(danceBytes, 'policy.onnx');
-const profile = (name: string): unknown => JSON.parse(readFileSync(`policies/${name}.json`, 'utf8'));
 
 /** A copy of the robot without some joints (by name), as if another robot. */
 function withoutJoints(m: RobotModel, drop: string[]): RobotModel {
@@ -94,7 +93,7 @@ describe('profiles', () => {
   );
 
   it('unitree-rl-lab.json reproduces the dance deploy.yaml gains, scales and order from the rules', () => {
-    const p = configFromProfile(profile('unitree-rl-lab'), 'unitree-rl-lab.json', { robot: g1, obsSize: 154 });
+    const p = configFromProfile(shippedProfile('unitree-rl-lab'), 'unitree-rl-lab.json', { robot: g1, obsSize: 154 });
     expect(p.jointNames).toEqual(yamlCfg.jointNames);
     p.stiffness.forEach((k, i) => expect(k).toBeCloseTo(yamlCfg.stiffness[i], 0));
     p.damping.forEach((k, i) => expect(k).toBeCloseTo(yamlCfg.damping[i], 1));
@@ -107,24 +106,24 @@ describe('profiles', () => {
       info: danceInfo,
       file: 'policy.onnx',
       robot: g1,
-      profile: profile('unitree-rl-lab'),
+      profile: shippedProfile('unitree-rl-lab'),
       profileFile: 'unitree-rl-lab.json',
     });
     expect(r.source).toBe('profile:unitree-rl-lab');
   });
 
   it('beyondmimic.json picks its layout by input size; skill-condition.json uses ranges', () => {
-    const b160 = configFromProfile(profile('beyondmimic'), 'beyondmimic.json', { robot: g1, obsSize: 160 });
+    const b160 = configFromProfile(shippedProfile('beyondmimic'), 'beyondmimic.json', { robot: g1, obsSize: 160 });
     expect(b160.observations).toHaveLength(8);
     expect(b160.embeddedReference).toBe(true);
-    const s = configFromProfile(profile('skill-condition'), 'skill-condition.json', { robot: g1 });
+    const s = configFromProfile(shippedProfile('skill-condition'), 'skill-condition.json', { robot: g1 });
     expect(s.nSkills).toBe(64);
     const knee = s.jointNames.indexOf('left_knee_joint');
     const range = g1.joints[g1.jointIndex.get('left_knee_joint')!].range!;
     expect(s.actionOffset[knee]).toBeCloseTo((range[0] + range[1]) / 2);
     expect(s.actionScale[knee]).toBeCloseTo((range[1] - range[0]) / 2);
     const info = readOnnxInfo(linearPolicy(157, 29, new Float32Array(157 * 29)), 'skill.onnx');
-    expect(resolvePolicyConfig({ info, file: 'skill.onnx', robot: g1, profile: profile('skill-condition') }).nSkills).toBe(64);
+    expect(resolvePolicyConfig({ info, file: 'skill.onnx', robot: g1, profile: shippedProfile('skill-condition') }).nSkills).toBe(64);
   });
 });
 
@@ -137,7 +136,7 @@ describe('resolvePolicyConfig checks', () => {
         info: danceInfo,
         file: 'policy.onnx',
         robot: g1,
-        profile: { ...(profile('beyondmimic') as object), observationsBySize: undefined },
+        profile: { ...(shippedProfile('beyondmimic') as object), observationsBySize: undefined },
       }),
     );
     expect(e.kind).toBe('PolicyError');
@@ -179,7 +178,7 @@ describe('resolvePolicyConfig checks', () => {
         info: danceInfo,
         file: 'policy.onnx',
         robot: g1,
-        profile: { ...(profile('unitree-rl-lab') as object), embeddedReference: true },
+        profile: { ...(shippedProfile('unitree-rl-lab') as object), embeddedReference: true },
       }),
     );
     expect(e.detail).toMatch(/time_step/);

@@ -5,7 +5,7 @@
  */
 import { fail } from '../errors';
 import { checkClipSize, checkRate, nameList } from '../validate';
-import { qDelta, qSlerp } from '../math';
+import { diffRate, quatRate, qSlerp } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
 import type { BatchState } from '../physics/types';
@@ -21,15 +21,11 @@ export type Pose = Pick<ReferenceFrame, 'rootPos' | 'rootQuat' | 'jointPos' | 'b
 export function poseVelocities(lo: Pose, hi: Pose, inv: number, out: ReferenceFrame): void {
   const nj = out.jointVel.length,
     nb = out.bodyLinVel.length / 3;
-  for (let k = 0; k < 3; k++) out.rootLinVel[k] = (hi.rootPos[k] - lo.rootPos[k]) * inv;
-  const w = qDelta(hi.rootQuat, lo.rootQuat);
-  for (let k = 0; k < 3; k++) out.rootAngVel[k] = w[k] * inv;
-  for (let j = 0; j < nj; j++) out.jointVel[j] = (hi.jointPos[j] - lo.jointPos[j]) * inv;
-  for (let b = 0; b < nb; b++) {
-    for (let k = 0; k < 3; k++) out.bodyLinVel[b * 3 + k] = (hi.bodyPos[b * 3 + k] - lo.bodyPos[b * 3 + k]) * inv;
-    const wb = qDelta(hi.bodyQuat.subarray(b * 4, b * 4 + 4), lo.bodyQuat.subarray(b * 4, b * 4 + 4));
-    for (let k = 0; k < 3; k++) out.bodyAngVel[b * 3 + k] = wb[k] * inv;
-  }
+  diffRate(hi.rootPos, 0, lo.rootPos, 0, 3, inv, out.rootLinVel, 0);
+  quatRate(hi.rootQuat, 0, lo.rootQuat, 0, inv, out.rootAngVel, 0);
+  diffRate(hi.jointPos, 0, lo.jointPos, 0, nj, inv, out.jointVel, 0);
+  diffRate(hi.bodyPos, 0, lo.bodyPos, 0, nb * 3, inv, out.bodyLinVel, 0);
+  for (let b = 0; b < nb; b++) quatRate(hi.bodyQuat, b * 4, lo.bodyQuat, b * 4, inv, out.bodyAngVel, b * 3);
 }
 
 /** Copy a reference frame into env `env` of a BatchState of the same robot (its nj and nb). */

@@ -4,7 +4,7 @@
  * in a URL: the link leaves them out and says which (the session archive, "Save with files", carries them).
  */
 import { store, newSegment, type AppState, type LayerSpec } from './store';
-import { records } from './assets';
+import type { AssetRecord } from './assets';
 import { BUILTIN_ROBOT } from './builtins';
 import { fail } from '../core/errors';
 import type { DriverKind } from '../core/motion/timeline';
@@ -38,17 +38,18 @@ export interface ShareState {
   terrain?: TerrainChoice;
 }
 
-const builtin = (id: string | null): boolean => !!id && !!records.get(id)?.builtin;
-const nameOf = (id: string): string => records.get(id)?.name ?? id;
+/** The records of the app's asset registry (AssetRegistry.records). */
+type Records = ReadonlyMap<string, AssetRecord>;
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 /** The share state of the app now, and the loaded assets it leaves out (by name). */
-export function shareState(camera: ShareCamera, time: number): { state: ShareState; left: string[] } {
+export function shareState(records: Records, camera: ShareCamera, time: number): { state: ShareState; left: string[] } {
   const s = store.getState();
   const left = new Set<string>();
   const keep = (id: string | null) => {
-    if (id && !builtin(id)) left.add(nameOf(id));
-    return builtin(id);
+    const builtin = !!id && !!records.get(id)?.builtin;
+    if (id && !builtin) left.add(records.get(id)?.name ?? id);
+    return builtin;
   };
   const robot = keep(s.robotId) ? s.robotId : BUILTIN_ROBOT;
   const policyLeft = s.policyId !== null && !keep(s.policyId);
@@ -106,7 +107,7 @@ export function readShareHash(hash: string): ShareState | null {
 }
 
 /** Apply a share state's choices to the store; the assets it names that are not here (by id) are listed. */
-export function applyShareState(st: ShareState): string[] {
+export function applyShareState(records: Records, st: ShareState): string[] {
   const missing = [st.robot, ...st.segments.map((g) => g[0]), ...st.layers.map((l) => l.clipId)].filter((id) => !records.has(id));
   if (missing.length) return [...new Set(missing)];
   const terrain = st.terrain === undefined ? FLAT : checkTerrainChoice(st.terrain, 'share link', `#${SHARE_KEY}.terrain`);

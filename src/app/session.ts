@@ -13,16 +13,23 @@ import { checkTerrainChoice, FLAT, type TerrainChoice } from './terrain-state';
 /** The records of the app's asset registry (AssetRegistry.records), as sessions read them. */
 type Records = ReadonlyMap<string, AssetRecord>;
 
-export interface SessionFile {
+/** The playback choices a session file and a share link both carry, as the store holds them. */
+export type PlaybackChoices = Pick<AppState, 'driver' | 'assist' | 'source' | 'speed' | 'loop'>;
+
+/** The playback choices of the store, a session or a link, alone. */
+export const choicesOf = (c: PlaybackChoices): PlaybackChoices => ({
+  driver: c.driver,
+  assist: c.assist,
+  source: c.source,
+  speed: c.speed,
+  loop: c.loop,
+});
+
+export interface SessionFile extends PlaybackChoices {
   format: 'mimic-bench-session';
   version: 1;
   robot: string;
   policy: string | null;
-  driver: AppState['driver'];
-  assist: number;
-  source: AppState['source'];
-  speed: number;
-  loop: boolean;
   segments: AppState['segments'];
   layers: AppState['layers'];
   /** the ground (issue 16); absent in older sessions: the flat floor */
@@ -61,11 +68,7 @@ export function sessionFile(records: Records): SessionFile {
     version: 1,
     robot: s.robotId,
     policy: s.policyId,
-    driver: s.driver,
-    assist: s.assist,
-    source: s.source,
-    speed: s.speed,
-    loop: s.loop,
+    ...choicesOf(s),
     segments: s.segments,
     layers: s.layers,
     terrain: s.terrain,
@@ -147,11 +150,7 @@ export function applySession(records: Records, text: string, file: string, ids: 
   store.setState({
     robotId: robotId ?? store.getState().robotId,
     policyId,
-    driver: f.driver,
-    assist: f.assist,
-    source: f.source,
-    speed: f.speed,
-    loop: f.loop,
+    ...choicesOf(f),
     segments,
     layers,
     terrain,

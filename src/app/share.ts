@@ -9,6 +9,7 @@ import { BUILTIN_ROBOT } from './builtins';
 import { fail } from '../core/errors';
 import type { DriverKind } from '../core/motion/timeline';
 import { checkTerrainChoice, FLAT, type TerrainChoice } from './terrain-state';
+import { choicesOf, type PlaybackChoices } from './session';
 
 export const SHARE_KEY = 'share';
 
@@ -17,14 +18,9 @@ export interface ShareCamera {
   target: number[];
 }
 
-export interface ShareState {
+export interface ShareState extends PlaybackChoices {
   v: 1;
   robot: string;
-  driver: DriverKind;
-  assist: number;
-  source: AppState['source'];
-  speed: number;
-  loop: boolean;
   ghost: AppState['ghost'];
   follow: boolean;
   contacts: boolean;
@@ -56,11 +52,8 @@ export function shareState(records: Records, camera: ShareCamera, time: number):
   const state: ShareState = {
     v: 1,
     robot,
+    ...choicesOf(s),
     driver: s.driver === 'policy' && policyLeft ? 'builtin' : s.driver,
-    assist: s.assist,
-    source: s.source,
-    speed: s.speed,
-    loop: s.loop,
     ghost: s.ghost,
     follow: s.follow,
     contacts: s.showContacts,
@@ -114,11 +107,8 @@ export function applyShareState(records: Records, st: ShareState): string[] {
   store.setState({
     robotId: st.robot,
     policyId: null,
+    ...choicesOf(st),
     driver: st.driver === 'policy' ? 'builtin' : st.driver,
-    assist: st.assist,
-    source: st.source,
-    speed: st.speed,
-    loop: st.loop,
     ghost: st.ghost,
     follow: st.follow,
     showContacts: st.contacts,

@@ -9,7 +9,7 @@ import { diffRate, quatRate, qSlerp } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
 import type { BatchState } from '../physics/types';
-import { clipDuration, type MotionClip, type ReferenceFrame } from './types';
+import { clipDuration, referenceFrame, type MotionClip, type ReferenceFrame } from './types';
 
 /** The pose half of a reference frame. */
 export type Pose = Pick<ReferenceFrame, 'rootPos' | 'rootQuat' | 'jointPos' | 'bodyPos' | 'bodyQuat'>;
@@ -167,22 +167,8 @@ export class ReferenceTrack {
 
   /** The reference at a control step (clamped past the end), as views into the precomputed arrays. */
   frame(step: number): ReferenceFrame {
-    const s = this.clampStep(step),
-      nj = this.nj,
-      nb = this.nb;
-    const v = (a: Float32Array, k: number) => a.subarray(s * k, (s + 1) * k);
-    return {
-      rootPos: v(this.rootPos, 3),
-      rootQuat: v(this.rootQuat, 4),
-      rootLinVel: v(this.rootLinVel, 3),
-      rootAngVel: v(this.rootAngVel, 3),
-      jointPos: v(this.jointPos, nj),
-      jointVel: v(this.jointVel, nj),
-      bodyPos: v(this.bodyPos, nb * 3),
-      bodyQuat: v(this.bodyQuat, nb * 4),
-      bodyLinVel: v(this.bodyLinVel, nb * 3),
-      bodyAngVel: v(this.bodyAngVel, nb * 3),
-    };
+    const s = this.clampStep(step);
+    return referenceFrame(this.nj, this.nb, (key, k) => this[key].subarray(s * k, (s + 1) * k));
   }
 
   /** Copy the reference at `step` (clamped) into env `env` of a BatchState (same robot). */

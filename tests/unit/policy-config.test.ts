@@ -16,6 +16,10 @@ import { caught } from './policy-fixture';
 const yamlText = readFileSync(`${DANCE}/deploy.yaml`, 'utf8');
 const danceBytes = new Uint8Array(readFileSync(`${DANCE}/policy.onnx`));
 const danceInfo = readOnnxInfo(danceBytes, 'policy.onnx');
+type ResolveInput = Parameters<typeof resolvePolicyConfig>[0];
+/** The dance export's config on `robot` (default the G1) from what `extra` gives (a yaml, a profile). */
+const resolveDance = (extra: Partial<ResolveInput>): ReturnType<typeof resolvePolicyConfig> =>
+  resolvePolicyConfig({ info: danceInfo, file: 'policy.onnx', robot: loadG1(), ...extra });
 
 /** A copy of the robot without some joints (by name), as if another robot. */
 function withoutJoints(m: RobotModel, drop: string[]): RobotModel {
@@ -64,7 +68,7 @@ describe('deploy.yaml (unitree_rl_lab)', () => {
   });
 
   it('resolves against the dance policy (154 observations, no metadata → deploy.yaml)', () => {
-    const r = resolvePolicyConfig({ info: danceInfo, file: 'policy.onnx', robot: g1, yaml: yamlText });
+    const r = resolveDance({ yaml: yamlText });
     expect(r.source).toBe('deploy.yaml');
     expect(r.embeddedReference).toBe(false);
     expect(r.anchorBody).toBe('torso_link');
@@ -102,10 +106,7 @@ describe('profiles', () => {
     const same = (t: string) => (t === 'actions' ? 'last_action' : t); // the same term under two names
     expect(p.observations.map((o) => same(o.term))).toEqual(yamlCfg.observations.map((o) => same(o.term)));
     // resolved with the profile alone, it fits the dance policy's 154 inputs
-    const r = resolvePolicyConfig({
-      info: danceInfo,
-      file: 'policy.onnx',
-      robot: g1,
+    const r = resolveDance({
       profile: shippedProfile('unitree-rl-lab'),
       profileFile: 'unitree-rl-lab.json',
     });
@@ -132,10 +133,7 @@ describe('resolvePolicyConfig checks', () => {
 
   it('layout size ≠ ONNX input size → error with both numbers', () => {
     const e = caught(() =>
-      resolvePolicyConfig({
-        info: danceInfo,
-        file: 'policy.onnx',
-        robot: g1,
+      resolveDance({
         profile: { ...(shippedProfile('beyondmimic') as object), observationsBySize: undefined },
       }),
     );
@@ -146,10 +144,7 @@ describe('resolvePolicyConfig checks', () => {
 
   it('an unknown observation term is named', () => {
     const e = caught(() =>
-      resolvePolicyConfig({
-        info: danceInfo,
-        file: 'policy.onnx',
-        robot: g1,
+      resolveDance({
         yaml: yamlText.replace('base_ang_vel:', 'base_wobble:'),
         yamlFile: 'deploy.yaml',
       }),
@@ -160,7 +155,7 @@ describe('resolvePolicyConfig checks', () => {
 
   it('a policy expecting joints the robot lacks is refused with their names', () => {
     const small = withoutJoints(g1, ['left_wrist_yaw_joint', 'right_wrist_yaw_joint']);
-    const e = caught(() => resolvePolicyConfig({ info: danceInfo, file: 'policy.onnx', robot: small, yaml: yamlText }));
+    const e = caught(() => resolveDance({ robot: small, yaml: yamlText }));
     expect(e.kind).toBe('PolicyError');
     expect(e.detail).toContain('left_wrist_yaw_joint');
     expect(e.detail).toContain('right_wrist_yaw_joint');
@@ -168,16 +163,13 @@ describe('resolvePolicyConfig checks', () => {
   });
 
   it('no metadata, no yaml, no profile → error asking for one', () => {
-    expect(() => resolvePolicyConfig({ info: danceInfo, file: 'policy.onnx', robot: g1 })).toThrow(/deploy\.yaml or a profile/);
+    expect(() => resolveDance({})).toThrow(/deploy\.yaml or a profile/);
   });
 
   it('an embedded-reference policy without a time_step input is refused', () => {
     // profile says embedded; the graph has no time_step
     const e = caught(() =>
-      resolvePolicyConfig({
-        info: danceInfo,
-        file: 'policy.onnx',
-        robot: g1,
+      resolveDance({
         profile: { ...(shippedProfile('unitree-rl-lab') as object), embeddedReference: true },
       }),
     );

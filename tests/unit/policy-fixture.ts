@@ -6,12 +6,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { expect } from 'vitest';
 import { MimicError } from '../../src/core/errors';
 import type { BatchJob } from '../../src/core/evaluation/episode';
-import { loadRobot } from '../../src/core/model/index';
 import type { RobotModel } from '../../src/core/model/types';
 import { parseMotionCsv } from '../../src/core/motion/csv';
 import type { MotionClip } from '../../src/core/motion/types';
 import { configFromDeployYaml, isaacJointOrder } from '../../src/core/policy/config';
 import { concat, encVarint, lenField, WIRE_VARINT } from '../../src/core/policy/protobuf';
+import { loadG1 as loadG1Model } from './physics-fixture';
 
 export const ASSETS = '../shared/assets';
 export const DANCE = `${ASSETS}/policies/g1-dance-102`;
@@ -21,16 +21,9 @@ export const G1_XML = `${ASSETS}/g1/g1_29dof_rev_1_0.xml`;
 export const shippedProfile = (name: string): unknown => JSON.parse(readFileSync(`policies/${name}.json`, 'utf8'));
 
 let g1: RobotModel | undefined;
+/** The G1 (physics-fixture.ts loadG1), loaded once per test file. */
 export function loadG1(): RobotModel {
-  if (g1) return g1;
-  const resolve = (p: string): Uint8Array | undefined => {
-    try {
-      return new Uint8Array(readFileSync(`${ASSETS}/g1/${p}`));
-    } catch {
-      return undefined;
-    }
-  };
-  g1 = loadRobot('g1_29dof_rev_1_0.xml', readFileSync(G1_XML, 'utf8'), resolve);
+  g1 ??= loadG1Model();
   return g1;
 }
 

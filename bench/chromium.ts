@@ -1,4 +1,5 @@
 // Shared by the benches that drive headless Chromium, and by every bench file runnable on its own.
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
@@ -19,14 +20,24 @@ export const SWIFTSHADER_ARGS = ['--enable-unsafe-webgpu', '--use-angle=swiftsha
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const SHARED_ASSETS = resolve(REPO_ROOT, '../shared/assets');
 
-/** A Vite dev server over the repository (test and bench pages), the shared assets readable under /@fs, on a free port. */
+/**
+ * A Vite dev server over the repository (test and bench pages), the shared assets readable under /@fs, on a free
+ * port. node_modules is allowed where it really is (a git worktree may link it from another checkout).
+ */
 export async function serveRepo(): Promise<{ url: string; server: ViteDevServer }> {
   const server = await createServer({
     configFile: false,
     root: REPO_ROOT,
     logLevel: 'error',
     clearScreen: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [REPO_ROOT, SHARED_ASSETS] }, hmr: false, watch: null },
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      strictPort: false,
+      fs: { allow: [REPO_ROOT, SHARED_ASSETS, realpathSync(resolve(REPO_ROOT, 'node_modules'))] },
+      hmr: false,
+      watch: null,
+    },
     optimizeDeps: { noDiscovery: true, include: [], exclude: ['onnxruntime-web'] },
   });
   await server.listen();

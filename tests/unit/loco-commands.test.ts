@@ -38,25 +38,12 @@ describe('commands: bad input', () => {
   it('a scenario command track: keys checked by name and position', () => {
     expect(() => parseCommandTrack([{ t: 0, vx: 0.5 }, { t: 'x' }], 'walk.json')).toThrow(/walk\.json at commands\[1\]\.t/);
     expect(() => parseCommandTrack([{ t: 1 }, { t: 0 }], 'walk.json')).toThrow(/commands\[1\]\.t.*must not decrease/);
-    expect(
-      parseCommandTrack(
-        [
-          { t: 0, vx: 0 },
-          { t: 1, vx: 1 },
-        ],
-        'w.json',
-      ).at(0.25),
-    ).toEqual([0.25, 0, 0]);
-    expect(
-      parseCommandTrack(
-        [
-          { t: 0, vx: 0 },
-          { t: 1, vx: 1 },
-        ],
-        'w.json',
-        'step',
-      ).at(0.75),
-    ).toEqual([0, 0, 0]);
+    const ramp = [
+      { t: 0, vx: 0 },
+      { t: 1, vx: 1 },
+    ];
+    expect(parseCommandTrack(ramp, 'w.json').at(0.25)).toEqual([0.25, 0, 0]);
+    expect(parseCommandTrack(ramp, 'w.json', 'step').at(0.75)).toEqual([0, 0, 0]);
   });
 });
 

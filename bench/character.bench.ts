@@ -3,17 +3,11 @@
 // loop's ms per control step (physics ×4 + controller + observations), the ms per physics step within it, and the
 // tracking (joint RMSE, MPJPE, survived) per setting. One untimed episode per engine first: the first run in a
 // process pays WebAssembly compilation and JIT warm-up (it made the first timed row, hinge Rapier, read 32.8 ms).
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { runEpisodes } from '../src/core/evaluation/loop';
-import { nominalScenario } from '../src/core/evaluation/scenario';
-import { loadMjcf } from '../src/core/model/mjcf';
-import { parseBvh } from '../src/core/motion/bvh';
-import { retargetBvhDetailed } from '../src/core/motion/retarget';
 import { createEngine } from '../src/core/physics/index';
 import type { PhysicsOptions } from '../src/core/physics/types';
+import { loadSmpl, SMPL_BVH as BVH, smplClip, trackBuiltIn } from '../tests/unit/character-fixture';
 
-const BVH = '09_01.bvh';
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(1))
@@ -24,10 +18,8 @@ async function measure(
   kind: 'rapier' | 'mujoco',
   extra: Partial<PhysicsOptions> = {},
 ): Promise<Record<string, number | string>> {
-  const model = loadMjcf(readFileSync(`public/robots/smpl24-${variant}.xml`, 'utf8'), `smpl24-${variant}.xml`);
-  const config = JSON.parse(readFileSync('motions/retarget/cmu-smpl24.json', 'utf8')) as unknown;
-  const bvh = parseBvh(readFileSync(`../shared/assets/bvh/${BVH}`, 'utf8'), BVH);
-  const clip = retargetBvhDetailed(bvh, model, config, BVH, { fps: 50 }).clip;
+  const model = loadSmpl(variant);
+  const clip = smplClip(model).clip;
   const raw = await createEngine(kind, model, { dt: 0.005, groundContact: 'all', selfCollision: false, ...extra });
   // time the physics steps inside the loop: the engine's step wrapped by a stopwatch
   const step = raw.step.bind(raw);
@@ -43,22 +35,9 @@ async function measure(
     physicsCpuMs += (u.user + u.system) / 1000;
     physicsSteps++;
   };
-  const o = await runEpisodes({
-    model,
-    raw,
-    driver: 'reference',
-    config: null,
-    clip,
-    scenario: nominalScenario(),
-    episodes: [0],
-    physicsDt: 0.005,
-    decimation: 4,
-    start: 'reference',
-    assist: 1,
-  });
+  const { outcome: o, metrics: res } = await trackBuiltIn(model, raw, clip);
   raw.free();
   const physics = physicsMs / Math.max(1, physicsSteps);
-  const res = o.acc.result(0, { survived_s: o.survived[0], clip_s: o.evalSeconds, termination: o.termination[0], non_finite_actions: 0 });
   return {
     character: `smpl24-${variant}`,
     engine: kind,

@@ -8,17 +8,10 @@
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { createServer } from 'vite';
 import { obsTable, OBS_BENCH_NS } from './obs-timing';
 import type { BenchOptions, BenchResult } from './obs-page';
-import { CHROMIUM_BASE_ARGS, runIfMain } from './chromium';
-
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const assets = resolve(root, '../shared/assets');
-const SWIFTSHADER_ARGS = ['--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-features=Vulkan'];
+import { CHROMIUM_BASE_ARGS, runIfMain, serveRepo, SHARED_ASSETS as assets, SWIFTSHADER_ARGS } from './chromium';
 
 export async function run(): Promise<BenchResult | null> {
   const exe = process.env.MIMIC_CHROMIUM ?? '/usr/bin/chromium';
@@ -27,23 +20,13 @@ export async function run(): Promise<BenchResult | null> {
     return null;
   }
   const gpuArgs = process.env.MIMIC_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? SWIFTSHADER_ARGS;
-  const server = await createServer({
-    configFile: false,
-    root,
-    logLevel: 'error',
-    clearScreen: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [root, assets] }, hmr: false, watch: null },
-    optimizeDeps: { noDiscovery: true, include: [], exclude: ['onnxruntime-web'] },
-  });
   const browser = await chromium.launch({ executablePath: exe, args: [...CHROMIUM_BASE_ARGS, ...gpuArgs] });
+  const { url, server } = await serveRepo();
   try {
-    await server.listen();
-    const address = server.httpServer!.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`http://127.0.0.1:${port}/bench/obs-page.html`);
+    await page.goto(`${url}bench/obs-page.html`);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 120_000 });
     const policy = `${assets}/policies/g1-dance-102/policy.onnx`;
     const opts: BenchOptions = { ns: OBS_BENCH_NS, policyUrl: existsSync(policy) ? `/@fs${policy}` : null, policyNs: [1, 64, 1024] };

@@ -5,7 +5,7 @@
  * Loading files and sessions is its `files` (loader.ts).
  */
 import { store, reportError, newSegment, newLayer, setStatus, type AppState } from './store';
-import { records, robotOf, clipOf, policyFiles, text, base } from './assets';
+import { AssetRegistry, text, base } from './assets';
 import { registerBuiltins, standClip, BUILTIN_ROBOT, DEFAULT_SKILL } from './builtins';
 import { Persist } from './persist';
 import { Sim } from './sim';
@@ -19,7 +19,7 @@ import { resolvePolicyConfig, type PolicyConfig } from '../core/policy/config';
 import { ObsBackend } from './obs-backend';
 import { GpuPolicyDriver } from './gpu-driver';
 import { policyChoice, profileOf, restoreChoice } from './profile-pick';
-import { objectOptions } from './objects-state';
+import { SceneObjects } from './objects-state';
 import { terrainOptions } from './terrain-state';
 import { ObjectReference } from './object-reference';
 import type { ObjectsReadout } from './panels/objects';
@@ -42,6 +42,10 @@ const ASSIST_0_NOTE = 'assist 0: joint PD alone does not balance — the robot m
 
 export class App implements LoadTarget {
   readonly sim = new Sim();
+  /** the asset registry: records, parsed robots and clips */
+  readonly assets = new AssetRegistry();
+  /** the scene's free objects (Objects panel, object files) */
+  readonly objects = new SceneObjects();
   private timeline: Timeline | null = null;
   /** fall resets so far (the robot put back on the reference after lying down) */
   fallResets = 0;
@@ -84,12 +88,12 @@ export class App implements LoadTarget {
       this.fallResets++;
       setStatus({ note: `fell at ${sim.time.toFixed(2)} s → reset to the reference` });
     };
-    const { skills, robotText } = await registerBuiltins();
+    const { skills, robotText } = await registerBuiltins(this.assets.records);
     this.builtinRobotText = robotText;
-    for (const r of await this.persist.loadRecords()) records.set(r.id, { ...r, builtin: false });
-    refreshAssets();
+    for (const r of await this.persist.loadRecords()) this.assets.records.set(r.id, { ...r, builtin: false });
+    refreshAssets(this.assets);
     const first = skills.find((id) => id.endsWith(':' + DEFAULT_SKILL)) ?? skills[0];
-    const restored = restoreSelection((id) => records.has(id));
+    const restored = restoreSelection((id) => this.assets.records.has(id));
     store.setState({ robotId: restored.robotId ?? BUILTIN_ROBOT });
     if (first) store.setState(defaultReference(first, skills, this.clipDuration(first) ?? 1));
     store.setState(restored);
@@ -128,12 +132,12 @@ export class App implements LoadTarget {
     store.setState({ busy: 'loading policy…' });
     if (d.backend !== 'gpu') {
       setStatus({ obsBackend: 'cpu', obsReason: d.reason, obsEp: '', note: d.notice ?? '' });
-      return PolicyDriver.create(engine, ref, cfg, bytes, name);
+      return PolicyDriver.create({ engine, ref, config: cfg, bytes, file: name });
     }
     try {
       const device = await this.obs.appDevice();
       if (!device) throw new Error('no WebGPU device');
-      const drv = await GpuPolicyDriver.create(engine, ref, cfg, bytes, name, device, () => this.obs.replaceDevice(), {
+      const drv = await GpuPolicyDriver.create({ engine, ref, config: cfg, bytes, file: name }, device, () => this.obs.replaceDevice(), {
         onLost: (why) =>
           setStatus({
             obsBackend: 'cpu',
@@ -164,14 +168,14 @@ export class App implements LoadTarget {
         note: 'GPU observations unavailable: using the CPU',
       });
       console.warn('[mimic] GPU observation path failed:', why);
-      return PolicyDriver.create(engine, ref, cfg, bytes, name);
+      return PolicyDriver.create({ engine, ref, config: cfg, bytes, file: name });
     }
   }
 
   /** Duration of a clip on the current robot, s (null when it cannot be read: the error is shown). */
   clipDuration(id: string): number | null {
     try {
-      const c = clipOf(id, store.getState().robotId);
+      const c = this.assets.clipOf(id, store.getState().robotId);
       return (c.nFrames - 1) / c.fps;
     } catch (e) {
       reportError(e, 'clip');
@@ -183,7 +187,7 @@ export class App implements LoadTarget {
     const gen = ++this.robotGen;
     store.setState({ busy: 'loading robot…' });
     try {
-      const model = robotOf(id);
+      const model = this.assets.robotOf(id);
       // a fallen robot must rest on the floor: every shape touches the ground; collision meshes become bounding
       // capsules/boxes (convex hulls cost 2.5× more per physics step with the G1 lying down, see README)
       const meshes = model.bodies.some((b) => b.collision.some((c) => c.type === 'mesh'));
@@ -193,7 +197,7 @@ export class App implements LoadTarget {
         dt: 0.005,
         groundContact: 'all',
         meshCollision: meshes ? 'proxy' : 'hull',
-        ...objectOptions(), // objects
+        ...this.objects.options(), // objects
         ...terrainOptions(), // terrain (issue 16)
       });
       if (gen !== this.robotGen) {
@@ -233,7 +237,7 @@ export class App implements LoadTarget {
     const names = model.joints.map((j) => j.name);
     const clip = (id: string): MotionClip | null => {
       try {
-        return clipOf(id, s.robotId);
+        return this.assets.clipOf(id, s.robotId);
       } catch (e) {
         reportError(e, 'clip');
         return null;
@@ -283,7 +287,10 @@ export class App implements LoadTarget {
       })
       .filter((g) => g.out > g.in);
     if (!segs.length) {
-      const c = standClip(model, s.robotId === BUILTIN_ROBOT ? this.builtinRobotText : text(records.get(s.robotId)!.files[0].bytes));
+      const c = standClip(
+        model,
+        s.robotId === BUILTIN_ROBOT ? this.builtinRobotText : text(this.assets.records.get(s.robotId)!.files[0].bytes),
+      );
       segs.push({ id: 'stand', clip: c, in: 0, out: 2, driver: 'builtin', crossfade: 0, skill: undefined });
     }
     const tl: Timeline = { jointNames: names, segments: segs, loop: s.loop };
@@ -316,7 +323,7 @@ export class App implements LoadTarget {
 
   /** The configured policy of the store's policy id, for this engine (throws a named error when it does not fit). */
   policyConfig(engine: PhysicsEngine, policyId: string): PolicyBytes {
-    const f = policyFiles(policyId);
+    const f = this.assets.policyFiles(policyId);
     const name = base(f.onnx.path);
     const cfg = resolvePolicyConfig({
       info: readOnnxInfo(f.onnx.bytes, name),
@@ -408,7 +415,7 @@ export class App implements LoadTarget {
     }
     if (tl && this.timeline)
       return buildSkillDriver(engine, this.timeline, sim.dt, configOf, s.policyId, () => sim.ref?.nSteps ?? 0, takeOver);
-    return buildBlendDriver(engine, s.layers, configOf, (id) => clipOf(id, s.robotId), takeOver);
+    return buildBlendDriver(engine, s.layers, configOf, (id) => this.assets.clipOf(id, s.robotId), takeOver);
   }
 
   private subscribe(): void {

@@ -1,5 +1,5 @@
 /** Built-in assets: the humanoid (public/robots/humanoid29.xml) and the skills (motions/*.csv + index.json). */
-import { records, type AssetRecord } from './assets';
+import type { AssetRecord, AssetRegistry } from './assets';
 export { standClip } from './stand';
 
 const skillFiles = import.meta.glob<string>('../../motions/*.csv', { query: '?raw', import: 'default', eager: true });
@@ -25,7 +25,7 @@ function skillIndex(): SkillIndexEntry[] {
 }
 
 /** Register the built-ins; returns the ids of the skills (in index order) and the built-in robot's MJCF text. */
-export async function registerBuiltins(): Promise<{ skills: string[]; robotText: string }> {
+export async function registerBuiltins(records: AssetRegistry['records']): Promise<{ skills: string[]; robotText: string }> {
   const res = await fetch('./robots/humanoid29.xml');
   if (!res.ok) throw new Error(`built-in robot missing: robots/humanoid29.xml (${res.status})`);
   const builtinRobotText = await res.text();

@@ -100,16 +100,21 @@ export class BuiltinDriver implements Driver {
   }
 }
 
+/** What a policy driver is made from: the engine, the live reference, the policy's config and its ONNX file. */
+export interface PolicyInputs {
+  engine: PhysicsEngine;
+  ref: LiveReference;
+  config: PolicyConfig;
+  bytes: Uint8Array;
+  file: string;
+}
+
 /**
  * The controller of a policy driver: its session, the live reference as the track (or, for a policy that
  * carries its reference, that reference with its probed length), the 'ground' start.
  */
 export async function createPolicyController(
-  engine: PhysicsEngine,
-  ref: LiveReference,
-  config: PolicyConfig,
-  bytes: Uint8Array,
-  file: string,
+  { engine, ref, config, bytes, file }: PolicyInputs,
   start: StartModeInput = 'ground',
 ): Promise<PolicyController> {
   const session = await PolicySession.create(bytes, config, { file });
@@ -195,13 +200,7 @@ export class PolicyDriverBase implements Driver {
 
 /** The policy driver with CPU observations. */
 export class PolicyDriver extends PolicyDriverBase {
-  static async create(
-    engine: PhysicsEngine,
-    ref: LiveReference,
-    config: PolicyConfig,
-    bytes: Uint8Array,
-    file: string,
-  ): Promise<PolicyDriver> {
-    return new PolicyDriver(engine, await createPolicyController(engine, ref, config, bytes, file));
+  static async create(p: PolicyInputs): Promise<PolicyDriver> {
+    return new PolicyDriver(p.engine, await createPolicyController(p));
   }
 }

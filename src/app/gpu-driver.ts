@@ -8,14 +8,12 @@
  * rebuilds itself on a new device and the hand-off session is recreated, then the GPU backend is used again.
  */
 import type { PhysicsEngine } from '../core/physics/types';
-import type { PolicyConfig } from '../core/policy/config';
 import type { ObservationBackend } from '../core/policy/backend';
 import type { PolicyRunResult } from '../core/policy/session';
 import type { PolicyController } from '../core/policy/controller';
 import { GpuObservationBuilder } from '../core/observation/gpu';
 import type { PolicyHandoff } from '../core/observation/handoff';
-import type { LiveReference } from './live-reference';
-import { createPolicyController, PolicyDriverBase } from './drivers';
+import { createPolicyController, PolicyDriverBase, type PolicyInputs } from './drivers';
 
 export interface GpuDriverEvents {
   /** the device was lost (reason); CPU observations until onRestored */
@@ -105,20 +103,16 @@ export class GpuPolicyDriver extends PolicyDriverBase {
   }
 
   static async create(
-    engine: PhysicsEngine,
-    ref: LiveReference,
-    config: PolicyConfig,
-    bytes: Uint8Array,
-    file: string,
+    p: PolicyInputs,
     device: GPUDevice,
     recreateDevice: () => Promise<GPUDevice>,
     events: GpuDriverEvents = {},
   ): Promise<GpuPolicyDriver> {
-    const ctrl = await createPolicyController(engine, ref, config, bytes, file);
+    const ctrl = await createPolicyController(p);
     try {
-      const builder = await GpuObservationBuilder.create(device, config.observations, ctrl.ctx, { recreateDevice });
-      const handoff = await handoffFor(bytes, builder, ctrl);
-      return new GpuPolicyDriver(engine, ctrl, new GpuBackend(builder, handoff), handoff, bytes, events);
+      const builder = await GpuObservationBuilder.create(device, p.config.observations, ctrl.ctx, { recreateDevice });
+      const handoff = await handoffFor(p.bytes, builder, ctrl);
+      return new GpuPolicyDriver(p.engine, ctrl, new GpuBackend(builder, handoff), handoff, p.bytes, events);
     } catch (e) {
       await ctrl.session.release().catch(() => undefined);
       throw e;

@@ -7,7 +7,7 @@ import { forwardKinematics } from '../core/model/fk';
 import { poseVelocities, writeFrame } from '../core/motion/reference';
 import type { RobotModel } from '../core/model/types';
 import type { BatchState } from '../core/physics/types';
-import type { MotionClip, ReferenceFrame } from '../core/motion/types';
+import { referenceFrame, type MotionClip, type ReferenceFrame } from '../core/motion/types';
 import type { PoseOut } from '../core/motion/timeline';
 
 export type PoseSampler = (t: number, out: PoseOut) => void;
@@ -57,19 +57,7 @@ export class LiveReference {
   }
 
   private alloc(): ReferenceFrame {
-    const f = (k: number) => new Float32Array(k);
-    return {
-      rootPos: f(3),
-      rootQuat: f(4),
-      rootLinVel: f(3),
-      rootAngVel: f(3),
-      jointPos: f(this.nj),
-      jointVel: f(this.nj),
-      bodyPos: f(this.nb * 3),
-      bodyQuat: f(this.nb * 4),
-      bodyLinVel: f(this.nb * 3),
-      bodyAngVel: f(this.nb * 3),
-    };
+    return referenceFrame(this.nj, this.nb, (_, k) => new Float32Array(k));
   }
 
   private pose(t: number, out: ReferenceFrame): void {

@@ -5,7 +5,7 @@
  */
 import { store, reportError, newSegment, setStatus, type AppState } from './store';
 import { splitMotionFiles, registerMotionFiles, askRate, expandArchives, addArchivedAsset } from './motion-route';
-import { records, clipOf, robotOf, addFiles, info, forget, text, base, type AssetRecord, type RawFile } from './assets';
+import { text, base, type AssetRecord, type AssetRegistry, type RawFile } from './assets';
 import { BUILTIN_ROBOT } from './builtins';
 import type { Persist } from './persist';
 import { applySession, readBundle, type SessionResult } from './session';
@@ -14,11 +14,14 @@ import { parseJson } from '../core/validate';
 import type { Sim } from './sim';
 
 /** The asset list shown by the panels, from the registry. */
-export const refreshAssets = (): void => store.setState({ assets: [...records.values()].map(info) });
+export const refreshAssets = (assets: AssetRegistry): void =>
+  store.setState({ assets: [...assets.records.values()].map((r) => assets.info(r)) });
 
 /** What loading needs of the app controller. */
 export interface LoadTarget {
   readonly sim: Sim;
+  /** the asset registry */
+  readonly assets: AssetRegistry;
   /** the IndexedDB store of the user's files */
   readonly persist: Persist;
   /** resolves once the robot change in progress (if any) has been applied */
@@ -88,21 +91,21 @@ export class Loader {
       await new Promise((r) => setTimeout(r, 30)); // let the progress bar show before the synchronous parse
       task?.check();
     }
-    const sorted = addFiles(files, s.policyId);
+    const sorted = this.app.assets.addFiles(files, s.policyId);
     const { attached } = sorted;
     // motion files the format readers take (several clips per pickle, SONIC folders…), read on the robot to use
     const robotId = sorted.added.find((r) => r.kind === 'robot')?.id ?? s.robotId;
-    const routed = registerMotionFiles(motion, () => robotOf(robotId), askRate);
+    const routed = registerMotionFiles(this.app.assets, motion, () => this.app.assets.robotOf(robotId), askRate);
     const added = [...sorted.added, ...routed.added],
       errors = [...sorted.errors, ...routed.errors];
     if (task?.cancelled) {
-      for (const r of added) if (!r.builtin) forget(r.id);
+      for (const r of added) if (!r.builtin) this.app.assets.forget(r.id);
       task.check();
     }
     for (const e of errors) reportError(e, 'load');
     for (const r of added) void this.app.persist.saveRecord(r).catch((e) => reportError(e, 'IndexedDB'));
-    for (const id of attached) void this.app.persist.saveRecord(records.get(id)!).catch(() => {});
-    refreshAssets();
+    for (const id of attached) void this.app.persist.saveRecord(this.app.assets.records.get(id)!).catch(() => {});
+    refreshAssets(this.app.assets);
     await this.select(added, attached);
     for (const f of bundles) await this.openBundle(f);
     for (const f of sessions) this.applySessionText(text(f.bytes), base(f.path));
@@ -119,16 +122,16 @@ export class Loader {
     if (clips.length) {
       const ok = clips.filter((c) => {
         try {
-          clipOf(c.id, store.getState().robotId);
+          this.app.assets.clipOf(c.id, store.getState().robotId);
           return true;
         } catch (e) {
           reportError(e, 'clip');
-          forget(c.id);
+          this.app.assets.forget(c.id);
           void this.app.persist.deleteRecord(c.id).catch(() => {});
           return false;
         }
       });
-      refreshAssets();
+      refreshAssets(this.app.assets);
       if (ok.length) {
         const drv = policy || store.getState().policyId ? 'policy' : 'builtin';
         store.setState({ source: 'timeline', segments: ok.map((c) => newSegment(c.id, this.app.clipDuration(c.id) ?? 1, drv, 0.5)) });
@@ -147,7 +150,7 @@ export class Loader {
       const names = (JSON.parse(b.session) as { names?: Record<string, string> }).names ?? {};
       let robotId = store.getState().robotId; // motion files are read on the archive's robot (listed first)
       for (const [oldId, files] of Object.entries(b.assets)) {
-        const { added, errors } = addArchivedAsset(files, robotId, names[oldId]);
+        const { added, errors } = addArchivedAsset(this.app.assets, files, robotId, names[oldId]);
         if (added[0]?.kind === 'robot') robotId = added[0].id;
         for (const e of errors) reportError(e, 'session archive');
         const rec = added[0];
@@ -156,7 +159,7 @@ export class Loader {
           void this.app.persist.saveRecord(rec).catch((e) => reportError(e, 'IndexedDB'));
         }
       }
-      refreshAssets();
+      refreshAssets(this.app.assets);
       this.applySessionText(b.session, base(f.path), false, ids);
     } catch (e) {
       reportError(e, 'session');
@@ -167,7 +170,7 @@ export class Loader {
   applySessionText(json: string, file: string, retry = false, ids: Record<string, string> = {}): SessionResult {
     let r: SessionResult;
     try {
-      r = applySession(json, file, ids);
+      r = applySession(this.app.assets.records, json, file, ids);
     } catch (e) {
       reportError(e, 'session');
       return { ok: false, missing: [] };
@@ -194,8 +197,8 @@ export class Loader {
 
   async removeAsset(id: string): Promise<void> {
     const s = store.getState();
-    if (records.get(id)?.builtin) return;
-    forget(id);
+    if (this.app.assets.records.get(id)?.builtin) return;
+    this.app.assets.forget(id);
     await this.app.persist.deleteRecord(id).catch(() => {});
     const patch: Partial<AppState> = {
       segments: s.segments.filter((g) => g.clipId !== id),
@@ -207,7 +210,7 @@ export class Loader {
     }
     if (s.robotId === id) patch.robotId = BUILTIN_ROBOT;
     store.setState(patch);
-    refreshAssets();
+    refreshAssets(this.app.assets);
   }
 }
 

@@ -6,7 +6,7 @@ import './style.css';
 import './ort-setup';
 import { store, reportError } from './store';
 import { App } from './app';
-import { readDrop } from './assets';
+import { mountDrop } from './drop';
 import { Scene } from './scene/scene';
 import { PushTool } from './scene/push';
 import { Charts } from './panels/charts';
@@ -69,7 +69,7 @@ const tabs: [string, (el: HTMLElement) => void][] = [
   ['Drive', (el) => mountDrive(el, app.sim)],
   ['Timeline', (el) => mountTimeline(el, app)],
   ['Blend', mountBlend],
-  ['Evaluate', mountEvaluation],
+  ['Evaluate', (el) => mountEvaluation(el, app.assets)],
   ['Objects', (el) => mountObjects(el, app, scene)], // objects
 ];
 const bodies = tabs.map(([name, mount]) => {
@@ -101,40 +101,17 @@ tabs.forEach(([name], i) =>
   ),
 );
 
-$('session-save').addEventListener('click', saveSession);
+$('session-save').addEventListener('click', () => saveSession(app.assets.records));
 $('session-save-all').addEventListener('click', () => {
   try {
-    saveSessionBundle();
+    saveSessionBundle(app.assets.records);
   } catch (e) {
     reportError(e, 'session');
   }
 });
 $('session-load').addEventListener('change', openPicked(app));
 
-// drag and drop of files or a whole folder onto the page
-const hint = $('drop-hint');
-let dragDepth = 0;
-window.addEventListener('dragenter', (e) => {
-  if (e.dataTransfer?.types.includes('Files')) {
-    dragDepth++;
-    hint.hidden = false;
-  }
-});
-window.addEventListener('dragleave', () => {
-  dragDepth = Math.max(0, dragDepth - 1);
-  if (!dragDepth) hint.hidden = true;
-});
-window.addEventListener('dragover', (e) => {
-  if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
-});
-window.addEventListener('drop', (e) => {
-  const dt = e.dataTransfer;
-  if (!dt?.types.includes('Files')) return;
-  e.preventDefault();
-  dragDepth = 0;
-  hint.hidden = true;
-  void app.files.openFiles((onFile) => readDrop(dt, onFile));
-});
+mountDrop($('drop-hint'), app.files); // drag and drop of files or a whole folder onto the page
 
 const resize = () => {
   scene.resize();

@@ -3,7 +3,7 @@
  * several clips becomes several named library clips, a SONIC folder one clip, a JSON motion a clip (not a policy
  * profile), a headerless CSV with no rate in its name asks its rate. Errors are collected, nothing is thrown.
  */
-import { records, assetName, hashOf, base, addFiles, robotOf, type AssetRecord, type RawFile } from './assets';
+import { base, type AssetRecord, type AssetRegistry, type RawFile, type RecordExtra } from './assets';
 import { csvAsksRate, isMotionJson, isPickle, readAllClips, sonicFolders } from './clip-files';
 import { unzipSync } from 'fflate';
 import { parseJson } from '../core/validate';
@@ -16,27 +16,6 @@ export function splitMotionFiles(files: RawFile[]): { motion: RawFile[]; rest: R
   return { motion: files.filter(mine), rest: files.filter((f) => !mine(f)) };
 }
 
-let seq = 0;
-/** A clip record (the same bytes and clip again: the record already loaded). */
-function registerClip(files: RawFile[], label: string, extra: Pick<AssetRecord, 'clipName' | 'folder' | 'fps'>): AssetRecord {
-  const hash = hashOf({ files });
-  const same = [...records.values()].find(
-    (r) => r.kind === 'clip' && !r.builtin && r.clipName === extra.clipName && r.folder === extra.folder && hashOf(r) === hash,
-  );
-  if (same) return same;
-  const name = assetName('clip', `${label}.clip`);
-  const rec: AssetRecord = {
-    id: `clip:${name}:${Date.now().toString(36)}${(++seq).toString(36)}`,
-    kind: 'clip',
-    name,
-    builtin: false,
-    files,
-  };
-  for (const [k, v] of Object.entries(extra)) if (v !== undefined) Object.assign(rec, { [k]: v });
-  records.set(rec.id, rec);
-  return rec;
-}
-
 const stem = (p: string) => base(p).replace(/\.[^.]+$/, '');
 
 /**
@@ -44,6 +23,7 @@ const stem = (p: string) => base(p).replace(/\.[^.]+$/, '');
  * folder, each JSON motion, each rate-less CSV (its rate from `askRate`; undefined: the reader's default, stated).
  */
 export function registerMotionFiles(
+  assets: AssetRegistry,
   motion: RawFile[],
   robot: () => RobotModel,
   askRate: (file: string) => number | undefined,
@@ -59,6 +39,8 @@ export function registerMotionFiles(
       errors.push(e);
     }
   };
+  const registerClip = (files: RawFile[], label: string, extra: RecordExtra) =>
+    assets.register('clip', files, undefined, extra, `${label}.clip`);
   const names = new Map<string, string>();
   for (const f of motion) guard(() => viewerIndex(f)?.forEach((n, file) => names.set(file, n)));
   for (const [dir, parts] of folders) guard(() => added.push(registerClip(parts, base(dir) || 'sonic', { folder: dir })));
@@ -129,13 +111,14 @@ export function expandArchives(files: RawFile[]): RawFile[] {
  * names, else the first), anything else through the asset sorter.
  */
 export function addArchivedAsset(
+  assets: AssetRegistry,
   files: RawFile[],
   robotId: string,
   wanted: string | undefined,
 ): { added: AssetRecord[]; errors: unknown[] } {
   const { motion, rest } = splitMotionFiles(files);
-  if (!motion.length) return addFiles(rest, null);
-  const r = registerMotionFiles(motion, () => robotOf(robotId), askRate);
+  if (!motion.length) return assets.addFiles(rest, null);
+  const r = registerMotionFiles(assets, motion, () => assets.robotOf(robotId), askRate);
   const pick = r.added.find((a) => `clip:${a.name}` === wanted) ?? r.added[0];
   return { added: pick ? [pick] : [], errors: r.errors };
 }

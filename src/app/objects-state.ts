@@ -6,24 +6,31 @@ import { separateObjects, type ObjectSpec } from '../core/model/objects';
 import { createObsObjects, type ObsObjects } from '../core/observation/objects';
 import type { PhysicsEngine, PhysicsOptions } from '../core/physics/types';
 
-let objects: ObjectSpec[] = [];
-const listeners = new Set<() => void>();
+/** The scene's objects of one app (app.ts `objects`), and who is told when they change. */
+export class SceneObjects {
+  private list: ObjectSpec[] = [];
+  private readonly listeners = new Set<() => void>();
 
-export const sceneObjects = (): readonly ObjectSpec[] => objects;
+  get current(): readonly ObjectSpec[] {
+    return this.list;
+  }
 
-/** Replace the scene's objects (overlaps separated; each move and computed mass goes to `warnings`). */
-export function setSceneObjects(next: ObjectSpec[], warnings: string[]): void {
-  objects = separateObjects(next, warnings);
-  for (const f of listeners) f();
+  /** Replace the scene's objects (overlaps separated; each move and computed mass goes to `warnings`). */
+  set(next: ObjectSpec[], warnings: string[]): void {
+    this.list = separateObjects(next, warnings);
+    for (const f of this.listeners) f();
+  }
+
+  onChange(f: () => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
+  /** Physics options carrying the scene's objects (none: no key). */
+  options(): Partial<PhysicsOptions> {
+    return this.list.length ? { objects: [...this.list] } : {};
+  }
 }
-
-export function onObjectsChange(f: () => void): () => void {
-  listeners.add(f);
-  return () => listeners.delete(f);
-}
-
-/** Physics options carrying the scene's objects (none: no key). */
-export const objectOptions = (): Partial<PhysicsOptions> => (objects.length ? { objects: [...objects] } : {});
 
 /** Object observations for a policy on this engine (undefined when the engine has no objects). */
 export function obsObjectsFor(engine: PhysicsEngine): ObsObjects | undefined {

@@ -5,21 +5,31 @@
  */
 import { strToU8, strFromU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { store, type AppState } from './store';
-import { records, hashOf, type RawFile } from './assets';
+import { hashOf, type AssetRecord, type RawFile } from './assets';
 import { MimicError } from '../core/errors';
 import { parseJson } from '../core/validate';
 import { checkTerrainChoice, FLAT, type TerrainChoice } from './terrain-state';
 
-export interface SessionFile {
+/** The records of the app's asset registry (AssetRegistry.records), as sessions read them. */
+type Records = ReadonlyMap<string, AssetRecord>;
+
+/** The playback choices a session file and a share link both carry, as the store holds them. */
+export type PlaybackChoices = Pick<AppState, 'driver' | 'assist' | 'source' | 'speed' | 'loop'>;
+
+/** The playback choices of the store, a session or a link, alone. */
+export const choicesOf = (c: PlaybackChoices): PlaybackChoices => ({
+  driver: c.driver,
+  assist: c.assist,
+  source: c.source,
+  speed: c.speed,
+  loop: c.loop,
+});
+
+export interface SessionFile extends PlaybackChoices {
   format: 'mimic-bench-session';
   version: 1;
   robot: string;
   policy: string | null;
-  driver: AppState['driver'];
-  assist: number;
-  source: AppState['source'];
-  speed: number;
-  loop: boolean;
   segments: AppState['segments'];
   layers: AppState['layers'];
   /** the ground (issue 16); absent in older sessions: the flat floor */
@@ -38,17 +48,17 @@ export interface SessionResult {
 }
 
 /** The assets the current session uses (not the built-ins). */
-function usedIds(s: AppState): string[] {
+function usedIds(s: AppState, records: Records): string[] {
   return [...new Set([s.robotId, s.policyId ?? '', ...s.segments.map((g) => g.clipId), ...s.layers.map((l) => l.clipId)])].filter((id) =>
     records.has(id),
   );
 }
 
-export function sessionFile(): SessionFile {
+export function sessionFile(records: Records): SessionFile {
   const s = store.getState();
   const names: Record<string, string> = {},
     hashes: Record<string, string> = {};
-  for (const id of usedIds(s)) {
+  for (const id of usedIds(s, records)) {
     const r = records.get(id)!;
     names[id] = `${r.kind}:${r.name}`;
     hashes[id] = hashOf(r);
@@ -58,11 +68,7 @@ export function sessionFile(): SessionFile {
     version: 1,
     robot: s.robotId,
     policy: s.policyId,
-    driver: s.driver,
-    assist: s.assist,
-    source: s.source,
-    speed: s.speed,
-    loop: s.loop,
+    ...choicesOf(s),
     segments: s.segments,
     layers: s.layers,
     terrain: s.terrain,
@@ -72,11 +78,11 @@ export function sessionFile(): SessionFile {
 }
 
 /** One archive: session.json + assets/<n>/<original path> for every loaded (not built-in) asset it uses. */
-export function sessionBundle(): Uint8Array {
-  const f = sessionFile();
+export function sessionBundle(records: Records): Uint8Array {
+  const f = sessionFile(records);
   const zip: Zippable = {};
   f.bundle = {};
-  usedIds(store.getState())
+  usedIds(store.getState(), records)
     .filter((id) => !records.get(id)!.builtin)
     .forEach((id, n) => {
       f.bundle![id] = `assets/${n}/`;
@@ -121,7 +127,7 @@ function parseSession(text: string, file: string): SessionFile {
  * Apply a session: each asset found by the id map (`ids`, from an archive), its id, its content hash, else its
  * kind + name. Nothing changes when any is missing; the result lists every missing one.
  */
-export function applySession(text: string, file: string, ids: Record<string, string> = {}): SessionResult {
+export function applySession(records: Records, text: string, file: string, ids: Record<string, string> = {}): SessionResult {
   const f = parseSession(text, file);
   const all = [...records.values()];
   const missing: string[] = [];
@@ -144,11 +150,7 @@ export function applySession(text: string, file: string, ids: Record<string, str
   store.setState({
     robotId: robotId ?? store.getState().robotId,
     policyId,
-    driver: f.driver,
-    assist: f.assist,
-    source: f.source,
-    speed: f.speed,
-    loop: f.loop,
+    ...choicesOf(f),
     segments,
     layers,
     terrain,
@@ -164,5 +166,7 @@ function download(name: string, data: BlobPart, type: string): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-export const saveSession = (): void => download('mimic-session.json', JSON.stringify(sessionFile(), null, 2), 'application/json');
-export const saveSessionBundle = (): void => download('mimic-session.zip', sessionBundle() as Uint8Array<ArrayBuffer>, 'application/zip');
+export const saveSession = (records: Records): void =>
+  download('mimic-session.json', JSON.stringify(sessionFile(records), null, 2), 'application/json');
+export const saveSessionBundle = (records: Records): void =>
+  download('mimic-session.zip', sessionBundle(records) as Uint8Array<ArrayBuffer>, 'application/zip');

@@ -4,11 +4,12 @@
  * in a URL: the link leaves them out and says which (the session archive, "Save with files", carries them).
  */
 import { store, newSegment, type AppState, type LayerSpec } from './store';
-import { records } from './assets';
+import type { AssetRecord } from './assets';
 import { BUILTIN_ROBOT } from './builtins';
 import { fail } from '../core/errors';
 import type { DriverKind } from '../core/motion/timeline';
 import { checkTerrainChoice, FLAT, type TerrainChoice } from './terrain-state';
+import { choicesOf, type PlaybackChoices } from './session';
 
 export const SHARE_KEY = 'share';
 
@@ -17,14 +18,9 @@ export interface ShareCamera {
   target: number[];
 }
 
-export interface ShareState {
+export interface ShareState extends PlaybackChoices {
   v: 1;
   robot: string;
-  driver: DriverKind;
-  assist: number;
-  source: AppState['source'];
-  speed: number;
-  loop: boolean;
   ghost: AppState['ghost'];
   follow: boolean;
   contacts: boolean;
@@ -38,28 +34,26 @@ export interface ShareState {
   terrain?: TerrainChoice;
 }
 
-const builtin = (id: string | null): boolean => !!id && !!records.get(id)?.builtin;
-const nameOf = (id: string): string => records.get(id)?.name ?? id;
+/** The records of the app's asset registry (AssetRegistry.records). */
+type Records = ReadonlyMap<string, AssetRecord>;
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 /** The share state of the app now, and the loaded assets it leaves out (by name). */
-export function shareState(camera: ShareCamera, time: number): { state: ShareState; left: string[] } {
+export function shareState(records: Records, camera: ShareCamera, time: number): { state: ShareState; left: string[] } {
   const s = store.getState();
   const left = new Set<string>();
   const keep = (id: string | null) => {
-    if (id && !builtin(id)) left.add(nameOf(id));
-    return builtin(id);
+    const builtin = !!id && !!records.get(id)?.builtin;
+    if (id && !builtin) left.add(records.get(id)?.name ?? id);
+    return builtin;
   };
   const robot = keep(s.robotId) ? s.robotId : BUILTIN_ROBOT;
   const policyLeft = s.policyId !== null && !keep(s.policyId);
   const state: ShareState = {
     v: 1,
     robot,
+    ...choicesOf(s),
     driver: s.driver === 'policy' && policyLeft ? 'builtin' : s.driver,
-    assist: s.assist,
-    source: s.source,
-    speed: s.speed,
-    loop: s.loop,
     ghost: s.ghost,
     follow: s.follow,
     contacts: s.showContacts,
@@ -106,18 +100,15 @@ export function readShareHash(hash: string): ShareState | null {
 }
 
 /** Apply a share state's choices to the store; the assets it names that are not here (by id) are listed. */
-export function applyShareState(st: ShareState): string[] {
+export function applyShareState(records: Records, st: ShareState): string[] {
   const missing = [st.robot, ...st.segments.map((g) => g[0]), ...st.layers.map((l) => l.clipId)].filter((id) => !records.has(id));
   if (missing.length) return [...new Set(missing)];
   const terrain = st.terrain === undefined ? FLAT : checkTerrainChoice(st.terrain, 'share link', `#${SHARE_KEY}.terrain`);
   store.setState({
     robotId: st.robot,
     policyId: null,
+    ...choicesOf(st),
     driver: st.driver === 'policy' ? 'builtin' : st.driver,
-    assist: st.assist,
-    source: st.source,
-    speed: st.speed,
-    loop: st.loop,
     ghost: st.ghost,
     follow: st.follow,
     showContacts: st.contacts,

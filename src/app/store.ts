@@ -143,7 +143,6 @@ export const initialState = (): AppState => ({
 export const store = createStore<AppState>(() => initialState());
 export type Store = typeof store;
 
-let errorId = 0;
 /** Show an error in the UI (MimicError or anything thrown); never throws. */
 export function reportError(e: unknown, context = ''): void {
   const err = e as { name?: string; message?: string };
@@ -152,7 +151,9 @@ export function reportError(e: unknown, context = ''): void {
   console.warn('[mimic]', message, (e as Error)?.stack ?? '');
   store.setState((s) => {
     const same = s.errors.find((x) => x.kind === kind && x.message === message);
-    const entry = { id: ++errorId, kind, message, at: new Date().toISOString(), count: (same?.count ?? 0) + 1 };
+    // ids: one above every shown one (the Dismiss buttons tell entries apart by id)
+    const id = s.errors.reduce((m, x) => Math.max(m, x.id), 0) + 1;
+    const entry = { id, kind, message, at: new Date().toISOString(), count: (same?.count ?? 0) + 1 };
     return { errors: [...s.errors.filter((x) => x !== same), entry].slice(-MAX_MESSAGES) };
   });
 }
@@ -167,9 +168,9 @@ export function setStatus(p: Partial<AppState['status']>): void {
 }
 
 export const newLayer = (clipId: string, weight = 1): LayerSpec => ({ clipId, weight, mask: fullMask(), speed: 1 });
-let segId = 0;
+/** A timeline segment; its id is random (segments made in one batch need distinct ids, with no counter kept). */
 export const newSegment = (clipId: string, duration: number, driver: DriverKind, crossfade = 0.5): SegmentSpec => ({
-  id: `s${++segId}-${Date.now().toString(36)}`,
+  id: `s${Math.random().toString(36).slice(2, 10)}-${Date.now().toString(36)}`,
   clipId,
   in: 0,
   out: duration,

@@ -89,6 +89,26 @@ export function qLog(q: ArrayLike<number>): Vec3 {
 /** The rotation vector (world frame) that turns orientation `from` into `to`: log(to · from⁻¹). */
 export const qDelta = (to: ArrayLike<number>, from: ArrayLike<number>): Vec3 => qLog(qMul(to, qConj(from)));
 
+/** A rate by difference: out[o + k] = (hi[h + k] − lo[l + k]) · inv for k < n (inv = 1 / the time between). */
+export function diffRate(
+  hi: ArrayLike<number>,
+  h: number,
+  lo: ArrayLike<number>,
+  l: number,
+  n: number,
+  inv: number,
+  out: Float32Array,
+  o: number,
+): void {
+  for (let k = 0; k < n; k++) out[o + k] = (hi[h + k] - lo[l + k]) * inv;
+}
+
+/** The angular velocity (world) from the quaternion at lo[l] to the one at hi[h], 1 / inv s later, into out[o..o+3). */
+export function quatRate(hi: Float32Array, h: number, lo: Float32Array, l: number, inv: number, out: Float32Array, o: number): void {
+  const w = qDelta(hi.subarray(h, h + 4), lo.subarray(l, l + 4));
+  for (let k = 0; k < 3; k++) out[o + k] = w[k] * inv;
+}
+
 /** Yaw (rotation about world z) of the quaternion [w,x,y,z] at offset o of q, radians. */
 export function qYaw(q: ArrayLike<number>, o = 0): number {
   const w = q[o],

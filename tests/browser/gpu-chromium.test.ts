@@ -1,43 +1,20 @@
 // The WebGPU observation path in headless Chromium (SwiftShader adapter): GPU = CPU observations, and
 // actions through onnxruntime-web's WebGPU EP = actions through wasm. Vite serves the test page.
-import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_BASE_ARGS, serveRepo, SHARED_ASSETS as assets, SWIFTSHADER_ARGS } from '../../bench/chromium';
 import type { PageOptions, PageResult } from './gpu-page';
 
-const root = resolve(__dirname, '../..');
-const assets = resolve(root, '../shared/assets');
 let server: ViteDevServer;
 let browser: Browser;
 let result: PageResult;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  server = await createServer({
-    configFile: false,
-    root,
-    logLevel: 'error',
-    clearScreen: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [root, assets] }, hmr: false, watch: null },
-    optimizeDeps: { noDiscovery: true, include: [], exclude: ['onnxruntime-web'] },
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--enable-unsafe-webgpu',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-angle=swiftshader',
-      '--enable-features=Vulkan',
-    ],
-  });
+  const served = await serveRepo();
+  server = served.server;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_BASE_ARGS, ...SWIFTSHADER_ARGS] });
   const page = await browser.newPage();
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
@@ -47,7 +24,7 @@ beforeAll(async () => {
   page.on('response', (r) => {
     if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`HTTP ${r.status()} ${r.url()}`);
   });
-  await page.goto(`http://127.0.0.1:${port}/tests/browser/gpu-page.html`);
+  await page.goto(`${served.url}tests/browser/gpu-page.html`);
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
   const opts: PageOptions = {
     g1Url: `/@fs${assets}/g1/g1_29dof_rev_1_0.xml`,

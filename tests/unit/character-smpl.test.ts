@@ -3,18 +3,10 @@
 // engines at the control rate, joint error reported.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runEpisodes } from '../../src/core/evaluation/loop';
-import { nominalScenario } from '../../src/core/evaluation/scenario';
-import { loadMjcf } from '../../src/core/model/mjcf';
-import { parseBvh } from '../../src/core/motion/bvh';
-import { retargetBvhDetailed } from '../../src/core/motion/retarget';
 import { jointLayout } from '../../src/core/physics/ball';
 import { createEngine } from '../../src/core/physics/index';
 import { smplMjcf } from '../../src/cli/make-smpl';
-
-const load = (v: 'hinge' | 'ball') => loadMjcf(readFileSync(`public/robots/smpl24-${v}.xml`, 'utf8'), `smpl24-${v}.xml`);
-const config = JSON.parse(readFileSync('motions/retarget/cmu-smpl24.json', 'utf8')) as unknown;
-const BVH = '09_01.bvh';
+import { loadSmpl as load, SMPL_BVH as BVH, smplClip, trackBuiltIn } from './character-fixture';
 
 describe('SMPL-proportioned character', () => {
   it('the shipped files are what the generator writes; 24 bodies, 69 hinges or 23 balls with the same coordinate names', () => {
@@ -34,30 +26,11 @@ describe('SMPL-proportioned character', () => {
 
   it('a CMU clip retargeted to the ball character is tracked by the built-in controller in both engines', async () => {
     const model = load('ball');
-    const bvh = parseBvh(readFileSync(`../shared/assets/bvh/${BVH}`, 'utf8'), BVH);
-    const r = retargetBvhDetailed(bvh, model, config, BVH, { fps: 50 });
+    const r = smplClip(model);
     const out: Record<string, number> = { retarget_mean_error: r.meanError };
     for (const kind of ['mujoco', 'rapier'] as const) {
       const raw = await createEngine(kind, model, { dt: 0.005, groundContact: 'all', selfCollision: false });
-      const o = await runEpisodes({
-        model,
-        raw,
-        driver: 'reference',
-        config: null,
-        clip: r.clip,
-        scenario: nominalScenario(),
-        episodes: [0],
-        physicsDt: 0.005,
-        decimation: 4,
-        start: 'reference',
-        assist: 1,
-      });
-      const res = o.acc.result(0, {
-        survived_s: o.survived[0],
-        clip_s: o.evalSeconds,
-        termination: o.termination[0],
-        non_finite_actions: 0,
-      });
+      const { outcome: o, metrics: res } = await trackBuiltIn(model, raw, r.clip);
       out[`${kind}_joint_rmse_rad`] = res.joint_pos_rmse_rad ?? NaN;
       out[`${kind}_mpjpe_m`] = res.mpjpe_m ?? NaN;
       out[`${kind}_survived_s`] = o.survived[0];

@@ -3,12 +3,9 @@
 // No fall; the largest per-step joint-target jump in a transition stays within what the crossfade allows
 // (Σ of the two policies' own steps weighted + Δw·|b − a|), far below the instant-switch gap.
 import { describe, expect, it } from 'vitest';
-import { CommandTrack } from '../../src/core/policy/commands';
 import { runComposition } from '../../src/core/policy/compose';
-import { makeEngine } from '../../src/core/policy/locomotion';
-import { loadPolicyConfig } from '../../src/core/evaluation/setup';
 import { checkRates, policySkill, type Skill } from '../../src/core/policy/skills';
-import { g1WalkerRig, locoPolicy, releaseAll, robots } from './loco-helpers';
+import { g1WalkerRig, releaseAll, robots, twoRateWalkers } from './loco-helpers';
 import { danceClip, dancePolicy } from './policy-fixture';
 
 const g1 = robots.g1;
@@ -48,26 +45,7 @@ describe('composing policies: walk → dance → walk', () => {
     }, 55_000);
 
   it('skills at different control rates are refused, naming both rates', async () => {
-    const walker = locoPolicy('g1', 'ppo');
-    const cfg = loadPolicyConfig(walker, g1);
-    const engine = await makeEngine(g1, 'mujoco', cfg, []);
-    const slow = { ...cfg, stepDt: 0.04, decimation: 8 };
-    const a = await policySkill({
-      model: g1,
-      engine,
-      policy: walker,
-      config: cfg,
-      commands: CommandTrack.constant([0, 0, 0]),
-      name: 'walk 50 Hz',
-    });
-    const b = await policySkill({
-      model: g1,
-      engine,
-      policy: walker,
-      config: slow,
-      commands: CommandTrack.constant([0, 0, 0]),
-      name: 'walk 25 Hz',
-    });
+    const { engine, a, b } = await twoRateWalkers('mujoco');
     try {
       expect(() => checkRates([a, b], 'blend')).toThrow(
         /walk 25 Hz at blend: control rates differ: walk 50 Hz runs at 50\.0 Hz \(decimation 4\), walk 25 Hz at 25\.0 Hz \(decimation 8\)/,

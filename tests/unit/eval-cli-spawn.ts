@@ -29,3 +29,12 @@ export function withoutTiming(json: string): string {
   delete j.timing;
   return JSON.stringify(j);
 }
+
+/** CLI words from flags in order: `{ seconds: 1, json: true }` → `--seconds 1 --json` (true: a flag without value). */
+export function cliArgs(flags: Record<string, string | number | true>): string[] {
+  return Object.entries(flags).flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, String(v)]));
+}
+
+/** The eval CLI's words for the G1 + dance export, then `flags`. */
+export const danceArgs = (flags: Record<string, string | number | true> = {}): string[] =>
+  cliArgs({ robot: ROBOT, policy: POLICY, ...flags });

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { A, evalCli, POLICY, ROBOT } from './eval-cli-spawn';
+import { A, cliArgs, danceArgs, evalCli, POLICY, ROBOT, withoutTiming } from './eval-cli-spawn';
 import { evalMain } from './eval-cli-inproc';
 import { danceExportMeta, embeddedExport, loadG1 } from './policy-fixture';
 
@@ -13,7 +13,7 @@ const cli = (args: string[]) => evalCli(args);
 
 describe('eval CLI', () => {
   it('one headless episode prints one JSON object with the contract keys', () => {
-    const r = cli(['--robot', ROBOT, '--policy', POLICY, '--json', '--seconds', '1']);
+    const r = cli(danceArgs({ json: true, seconds: 1 }));
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines.length).toBe(1);
@@ -36,7 +36,7 @@ describe('eval CLI', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/ParseError in .*no_such_robot\.xml.*no such file/);
     // the exit codes main gives the process: 2 for a usage error, 1 for a named error (as the spawned run above)
-    const u = await evalMain(['--robot', ROBOT, '--policy', POLICY, '--engine', 'bullet']);
+    const u = await evalMain(danceArgs({ engine: 'bullet' }));
     expect(u.code).toBe(2);
     expect(u.stderr).toMatch(/--engine expects rapier or mujoco/);
     const bad = mkdtempSync(join(tmpdir(), 'eval-'));
@@ -44,20 +44,7 @@ describe('eval CLI', () => {
       join(bad, 's.json'),
       JSON.stringify({ name: 'x', seed: 1, perturbations: { pushes: { force_n: [10, 20], bodies: ['nose'], duration_s: 0.1 } } }),
     );
-    const s = await evalMain([
-      '--robot',
-      ROBOT,
-      '--policy',
-      POLICY,
-      '--scenario',
-      join(bad, 's.json'),
-      '--episodes',
-      '1',
-      '--seconds',
-      '1',
-      '--workers',
-      '0',
-    ]);
+    const s = await evalMain(danceArgs({ scenario: join(bad, 's.json'), episodes: 1, seconds: 1, workers: 0 }));
     expect(s.code).toBe(1);
     expect(s.stdout).toBe('');
     expect(s.stderr).toMatch(/s\.json at perturbations\.pushes\.bodies: unknown body 'nose'/);
@@ -66,32 +53,12 @@ describe('eval CLI', () => {
   // 2 worker threads (one episode each) against the same episodes run in this process, one after the other
   it('a scenario run is byte-identical for the same seed (timing excluded), whatever the worker scheduling', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eval-'));
-    const args = [
-      '--robot',
-      ROBOT,
-      '--policy',
-      POLICY,
-      '--scenario',
-      'seeds/robustness.json',
-      '--episodes',
-      '2',
-      '--seconds',
-      '1',
-      '--envs',
-      '1',
-      '--json',
-      '--quiet',
-    ];
+    const args = danceArgs({ scenario: 'seeds/robustness.json', episodes: 2, seconds: 1, envs: 1, json: true, quiet: true });
     const a = await evalMain([...args, '--workers', '2', '--report', dir]);
     expect(a.code, a.stderr).toBe(0);
     const b = await evalMain([...args, '--workers', '0']);
     expect(b.code, b.stderr).toBe(0);
-    const strip = (s: string) => {
-      const j = JSON.parse(s);
-      delete j.timing;
-      return JSON.stringify(j);
-    };
-    expect(strip(a.stdout)).toBe(strip(b.stdout));
+    expect(withoutTiming(a.stdout)).toBe(withoutTiming(b.stdout));
     const ja = JSON.parse(a.stdout);
     expect(ja.episodes).toBe(2);
     expect(ja).toHaveProperty('success_rate');
@@ -124,22 +91,18 @@ describe('eval CLI', () => {
     for (const k of ['policy_family', 'filled_from_profile', 'config_warnings']) expect(j, k).toHaveProperty(k);
     expect(j.adjustments.join('\n')).toMatch(/embedded reference: 30 steps/);
     // a scenario suite on a worker: the same length and facts per group
-    const s = await evalMain([
-      '--robot',
-      ROBOT,
-      '--policy',
-      file,
-      '--scenario',
-      'seeds/nominal.json',
-      '--episodes',
-      '2',
-      '--workers',
-      '1',
-      '--start',
-      'default-pose',
-      '--json',
-      '--quiet',
-    ]);
+    const s = await evalMain(
+      cliArgs({
+        robot: ROBOT,
+        policy: file,
+        scenario: 'seeds/nominal.json',
+        episodes: 2,
+        workers: 1,
+        start: 'default-pose',
+        json: true,
+        quiet: true,
+      }),
+    );
     expect(s.code, s.stderr).toBe(0);
     const js = JSON.parse(s.stdout);
     expect(js.settings.start).toBe('default-pose');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { datasetClips } from '../../src/cli/eval-dataset';
-import { A, POLICY, ROBOT } from './eval-cli-spawn';
+import { A, danceArgs, ROBOT } from './eval-cli-spawn';
 import { evalMain } from './eval-cli-inproc';
 import { readRobot } from '../../src/cli/eval-args';
 import { loadRobotSource } from '../../src/core/evaluation/setup';
@@ -45,24 +45,9 @@ describe('eval --motion DIR (a dataset)', () => {
     writeFileSync(join(dir, 'notes.txt'), 'not a clip');
     const rep = join(dir, 'report');
     // --start reference: the robot starts ON each reference (the default, ground, would put the floating clip on the floor)
-    const r = await evalMain([
-      '--robot',
-      ROBOT,
-      '--policy',
-      POLICY,
-      '--motion',
-      dir,
-      '--seconds',
-      '0.4',
-      '--workers',
-      '0',
-      '--start',
-      'reference',
-      '--quiet',
-      '--json',
-      '--report',
-      rep,
-    ]);
+    const r = await evalMain(
+      danceArgs({ motion: dir, seconds: 0.4, workers: 0, start: 'reference', quiet: true, json: true, report: rep }),
+    );
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.clips.map((c: { clip: string }) => c.clip)).toEqual(['a_dance_60hz.csv', 'b_float_60hz.csv', 'c_run.bvh', 'd_dance.npz']);
@@ -95,20 +80,7 @@ describe('eval --motion DIR (a dataset)', () => {
     expect(html).toMatch(/id="cs4"/); // one sort per column
     for (const src of ['SMPLSim', 'GMT', 'BeyondMimic', 'ProtoMotions']) expect(html).toMatch(new RegExp(src));
     // re-run only the failed clips
-    const again = await evalMain([
-      '--robot',
-      ROBOT,
-      '--policy',
-      POLICY,
-      '--motion-list',
-      join(rep, 'failed.txt'),
-      '--seconds',
-      '0.4',
-      '--workers',
-      '0',
-      '--quiet',
-      '--json',
-    ]);
+    const again = await evalMain(danceArgs({ 'motion-list': join(rep, 'failed.txt'), seconds: 0.4, workers: 0, quiet: true, json: true }));
     expect(again.code, again.stderr).toBe(0);
     const k = JSON.parse(again.stdout);
     expect(k.clips.map((c: { clip: string }) => c.clip).sort()).toEqual(failed.map((p) => p.split('/').pop()).sort());

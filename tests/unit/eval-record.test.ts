@@ -9,9 +9,9 @@ import { readMotionFile } from '../../src/core/motion/formats/read';
 import { parseRecordingJson } from '../../src/core/motion/formats/record';
 import { parseMotionNpz } from '../../src/core/motion/npz';
 import { evalMain } from './eval-cli-inproc';
+import { danceArgs } from './eval-cli-spawn';
 import { loadG1 } from './policy-fixture';
 
-const A = '../shared/assets';
 const dir = mkdtempSync(join(tmpdir(), 'mimic-record-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,20 +24,7 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 
 describe('--record DIR', () => {
   it('writes CSV + NPZ + JSON per episode that read back to the same numbers', async () => {
-    const r = await evalMain([
-      '--robot',
-      `${A}/g1/g1_29dof_rev_1_0.xml`,
-      '--policy',
-      `${A}/policies/g1-dance-102/policy.onnx`,
-      '--engine',
-      'mujoco',
-      '--seconds',
-      '0.4',
-      '--json',
-      '--quiet',
-      '--record',
-      dir,
-    ]);
+    const r = await evalMain(danceArgs({ engine: 'mujoco', seconds: 0.4, json: true, quiet: true, record: dir }));
     expect(r.code, r.stderr).toBe(0);
     const files = readdirSync(dir).sort();
     expect(files.length).toBe(3);

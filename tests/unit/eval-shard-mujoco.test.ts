@@ -7,15 +7,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { POLICY, ROBOT, withoutTiming } from './eval-cli-spawn';
+import { danceArgs, withoutTiming } from './eval-cli-spawn';
 import { evalMain, mergeMainRun } from './eval-cli-inproc';
 
 describe('eval --engine mujoco --shard I/N + eval-merge', () => {
   it('shards 0/2 and 1/2 of push-recovery × 4 episodes on MuJoCo merge into the unsharded JSON (byte-identical without timing)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shards-mj-'));
     // --envs 3: the unsharded run batches episodes {0,1,2} {3}, each shard {0,2} / {1,3}: other batch mates
-    const args = ['--robot', ROBOT, '--policy', POLICY, '--engine', 'mujoco', '--scenario', 'seeds/push-recovery.json'];
-    args.push('--episodes', '4', '--envs', '3', '--seconds', '0.3', '--workers', '0', '--quiet', '--json');
+    const flags = { engine: 'mujoco', scenario: 'seeds/push-recovery.json', episodes: 4, envs: 3, seconds: 0.3, workers: 0 };
+    const args = danceArgs({ ...flags, quiet: true, json: true });
     const whole = await evalMain(args);
     const s0 = await evalMain([...args, '--shard', '0/2', '--out', join(dir, 's0.json')]);
     const s1 = await evalMain([...args, '--shard', '1/2', '--out', join(dir, 's1.json')]);

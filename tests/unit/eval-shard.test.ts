@@ -10,28 +10,13 @@ import { buildPlan } from '../../src/cli/eval';
 import { parseArgs } from '../../src/cli/eval-args';
 import { planFingerprint } from '../../src/cli/eval-fingerprint';
 import { mergeShards } from '../../src/core/evaluation/merge';
-import { POLICY, ROBOT, runScript, withoutTiming } from './eval-cli-spawn';
+import { danceArgs, runScript, withoutTiming } from './eval-cli-spawn';
 import { evalMain } from './eval-cli-inproc';
 
 describe('eval --shard I/N + eval-merge', () => {
   it('shards 0/2 and 1/2 of push-recovery × 4 episodes merge into the unsharded JSON (byte-identical without timing)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shards-'));
-    const args = [
-      '--robot',
-      ROBOT,
-      '--policy',
-      POLICY,
-      '--scenario',
-      'seeds/push-recovery.json',
-      '--episodes',
-      '4',
-      '--seconds',
-      '0.3',
-      '--workers',
-      '0',
-      '--quiet',
-      '--json',
-    ];
+    const args = danceArgs({ scenario: 'seeds/push-recovery.json', episodes: 4, seconds: 0.3, workers: 0, quiet: true, json: true });
     const whole = await evalMain(args);
     const s0 = await evalMain([...args, '--shard', '0/2', '--out', join(dir, 's0.json')]);
     const s1 = await evalMain([...args, '--shard', '1/2', '--out', join(dir, 's1.json')]);
@@ -64,7 +49,7 @@ describe('eval --shard I/N + eval-merge', () => {
   }, 400_000);
 
   it('the plan fingerprint names what differs: seeds → scenarios, clip → clips, episodes → settings', () => {
-    const base = ['--robot', ROBOT, '--policy', POLICY, '--scenario', 'seeds/push-recovery.json', '--episodes', '4'];
+    const base = danceArgs({ scenario: 'seeds/push-recovery.json', episodes: 4 });
     const fp = (extra: string[]) => planFingerprint(buildPlan(parseArgs([...base, ...extra])));
     const a = fp([]),
       seed = fp(['--seed', '8']),

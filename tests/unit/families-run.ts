@@ -13,10 +13,9 @@ import {
   recurrentExport,
   trackingExport,
 } from './families-fixture';
-import { ASSETS, DANCE, linearPolicy } from './policy-fixture';
+import { ASSETS, DANCE, linearPolicy, shippedProfile } from './policy-fixture';
 
 const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', descNames);
-const profile = (name: string): unknown => JSON.parse(readFileSync(`policies/${name}.json`, 'utf8'));
 
 type Case = { name: string; policy: EpisodeOptions['policy']; clip?: boolean; start?: EpisodeOptions['start'] };
 export const cases: Case[] = [
@@ -41,12 +40,12 @@ export const cases: Case[] = [
   },
   {
     name: 'skillmimic profile',
-    policy: { bytes: linearPolicy(157, 29, new Float32Array(157 * 29)), file: 'skill.onnx', profile: profile('skill-condition') },
+    policy: { bytes: linearPolicy(157, 29, new Float32Array(157 * 29)), file: 'skill.onnx', profile: shippedProfile('skill-condition') },
     clip: true,
   },
   {
     name: 'recurrent (h_in/h_out)',
-    policy: { bytes: recurrentExport(154), file: 'rnn.onnx', profile: profile('unitree-rl-lab') },
+    policy: { bytes: recurrentExport(154), file: 'rnn.onnx', profile: shippedProfile('unitree-rl-lab') },
     clip: true,
   },
 ];

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CommandTrack, parseCommandTrack } from '../../src/core/policy/commands';
 import { runLocomotion } from '../../src/core/policy/locomotion';
 import { evalMain } from './eval-cli-inproc';
+import { cliArgs } from './eval-cli-spawn';
 import { A, locoPolicy, robots } from './loco-helpers';
 
 describe('commands: bad input', () => {
@@ -37,44 +38,28 @@ describe('commands: bad input', () => {
   it('a scenario command track: keys checked by name and position', () => {
     expect(() => parseCommandTrack([{ t: 0, vx: 0.5 }, { t: 'x' }], 'walk.json')).toThrow(/walk\.json at commands\[1\]\.t/);
     expect(() => parseCommandTrack([{ t: 1 }, { t: 0 }], 'walk.json')).toThrow(/commands\[1\]\.t.*must not decrease/);
-    expect(
-      parseCommandTrack(
-        [
-          { t: 0, vx: 0 },
-          { t: 1, vx: 1 },
-        ],
-        'w.json',
-      ).at(0.25),
-    ).toEqual([0.25, 0, 0]);
-    expect(
-      parseCommandTrack(
-        [
-          { t: 0, vx: 0 },
-          { t: 1, vx: 1 },
-        ],
-        'w.json',
-        'step',
-      ).at(0.75),
-    ).toEqual([0, 0, 0]);
+    const ramp = [
+      { t: 0, vx: 0 },
+      { t: 1, vx: 1 },
+    ];
+    expect(parseCommandTrack(ramp, 'w.json').at(0.25)).toEqual([0.25, 0, 0]);
+    expect(parseCommandTrack(ramp, 'w.json', 'step').at(0.75)).toEqual([0, 0, 0]);
   });
 });
 
 describe('CLI: npm run eval -- --command', () => {
   // main of src/cli/eval.ts in this process (eval-cli-inproc.ts); the process entry is checked by eval-cli.test.ts
   it('a constant command on the T1 prints cmd_vel_err_m_s and yaw_rate_err_rad_s; a clamp is reported', async () => {
-    const run = await evalMain([
-      '--robot',
-      `${A}/t1/t1_29dof.xml`,
-      '--policy',
-      `${A}/policies/holosoma-loco-t1/ppo_t1_29dof.onnx`,
-      '--engine',
-      'mujoco',
-      '--command',
-      '1.5,0,0',
-      '--seconds',
-      '1.5',
-      '--json',
-    ]);
+    const run = await evalMain(
+      cliArgs({
+        robot: `${A}/t1/t1_29dof.xml`,
+        policy: `${A}/policies/holosoma-loco-t1/ppo_t1_29dof.onnx`,
+        engine: 'mujoco',
+        command: '1.5,0,0',
+        seconds: 1.5,
+        json: true,
+      }),
+    );
     expect(run.code, run.stderr).toBe(0);
     const r = JSON.parse(run.stdout);
     expect(r.robot).toBe('T1');

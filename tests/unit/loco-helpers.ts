@@ -7,6 +7,7 @@ import { CommandTrack } from '../../src/core/policy/commands';
 import { loadPolicyConfig } from '../../src/core/evaluation/setup';
 import { makeEngine, runLocomotion, type LocomotionResult } from '../../src/core/policy/locomotion';
 import type { PolicyController } from '../../src/core/policy/controller';
+import type { PhysicsEngine } from '../../src/core/physics/types';
 import { policySkill, type Skill } from '../../src/core/policy/skills';
 
 export const A = '../shared/assets';
@@ -140,4 +141,17 @@ export async function g1WalkerRig(engineName: 'rapier' | 'mujoco') {
   const engine = await makeEngine(model, engineName, config, []);
   const walk = (vx: number, seconds: number, name: string) => walkSkill({ model, engine, policy, config, vx, seconds, name });
   return { policy, config, engine, walk };
+}
+
+/** The G1 ppo walker as two standing skills on one engine: at its own 50 Hz ("walk 50 Hz") and at 25 Hz ("walk 25 Hz"). */
+export async function twoRateWalkers(engineName: 'rapier' | 'mujoco'): Promise<{ engine: PhysicsEngine; a: Skill; b: Skill }> {
+  const walker = locoPolicy('g1', 'ppo'),
+    model = robots.g1,
+    cfg = loadPolicyConfig(walker, model);
+  const engine = await makeEngine(model, engineName, cfg, []);
+  const commands = CommandTrack.constant([0, 0, 0]);
+  const a = await policySkill({ model, engine, policy: walker, config: cfg, commands, name: 'walk 50 Hz' });
+  const slow = { ...cfg, stepDt: 0.04, decimation: 8 };
+  const b = await policySkill({ model, engine, policy: walker, config: slow, commands, name: 'walk 25 Hz' });
+  return { engine, a, b };
 }

@@ -9,7 +9,8 @@ export const G1_DIR = '../shared/assets/g1/';
 export const G1_XML = 'g1_29dof_rev_1_0.xml';
 const DEPLOY = '../shared/assets/policies/g1-dance-102/deploy.yaml';
 
-const resolve = (p: string): Uint8Array | undefined => {
+/** A file of the G1 folder by relative path (meshes), undefined when there is none. */
+export const g1File = (p: string): Uint8Array | undefined => {
   try {
     return new Uint8Array(readFileSync(G1_DIR + p));
   } catch {
@@ -18,7 +19,7 @@ const resolve = (p: string): Uint8Array | undefined => {
 };
 
 export function loadG1(): RobotModel {
-  return loadRobot(G1_XML, readFileSync(G1_DIR + G1_XML, 'utf8'), resolve);
+  return loadRobot(G1_XML, readFileSync(G1_DIR + G1_XML, 'utf8'), g1File);
 }
 
 /** The G1 MJCF + its meshes, for the MuJoCo backend's `source` argument. */

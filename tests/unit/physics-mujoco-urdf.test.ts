@@ -2,23 +2,15 @@
 // contains "<mujoco" — and the G1 URDF does (a <mujoco><compiler/></mujoco> hint), so MuJoCo's own URDF importer
 // compiled it, fused the root link into the world and the engine failed with "body pelvis: not found". URDF robots
 // now run from the RobotModel; this steps one and compares it with the MJCF of the same robot.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadRobot } from '../../src/core/model/index';
 import { createEngine, type PhysicsEngine } from '../../src/core/physics/index';
-import { G1_DIR, g1Gains, loadG1 } from './physics-fixture';
+import { G1_DIR, g1File, g1Gains, g1Source, loadG1 } from './physics-fixture';
 
 const URDF = 'g1_29dof_rev_1_0.urdf';
-const resolve = (p: string): Uint8Array | undefined => {
-  try {
-    return new Uint8Array(readFileSync(G1_DIR + p));
-  } catch {
-    return undefined;
-  }
-};
 const urdfText = readFileSync(G1_DIR + URDF, 'utf8');
-const meshFiles = (): Record<string, Uint8Array> =>
-  Object.fromEntries(readdirSync(G1_DIR + 'meshes').map((f) => [`meshes/${f}`, new Uint8Array(readFileSync(`${G1_DIR}meshes/${f}`))]));
+const meshFiles = (): Record<string, Uint8Array> => g1Source().files;
 
 /** Joint angles (by name) and root height per step, standing from `pose` at the standing height. */
 function run(e: PhysicsEngine, names: string[], pose: number[], steps: number): { q: Map<string, number[]>; z: number[] } {
@@ -34,7 +26,7 @@ function run(e: PhysicsEngine, names: string[], pose: number[], steps: number): 
 }
 
 describe('G1 URDF on MuJoCo', () => {
-  const urdf = loadRobot(URDF, urdfText, resolve);
+  const urdf = loadRobot(URDF, urdfText, g1File);
   const mjcf = loadG1();
 
   it("the file contains the <mujoco> hint that used to route it to MuJoCo's URDF importer", () => {

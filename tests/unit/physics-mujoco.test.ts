@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MimicError } from '../../src/core/errors';
 import { loadRobot } from '../../src/core/model/index';
 import { bodyMotion, createEngine, toMjcf, type PhysicsEngine } from '../../src/core/physics/index';
-import { G1_DIR, g1Gains, g1Source, loadG1 } from './physics-fixture';
+import { G1_DIR, g1File, g1Gains, g1Source, loadG1 } from './physics-fixture';
 
 const model = loadG1();
 const g = g1Gains(model);
@@ -75,13 +75,7 @@ describe('MuJoCo backend', () => {
 
   it('runs a URDF robot through the generated MJCF', async () => {
     const file = 'g1_29dof_rev_1_0.urdf';
-    const urdf = loadRobot(file, readFileSync(G1_DIR + file, 'utf8'), (p) => {
-      try {
-        return new Uint8Array(readFileSync(G1_DIR + p));
-      } catch {
-        return undefined;
-      }
-    });
+    const urdf = loadRobot(file, readFileSync(G1_DIR + file, 'utf8'), g1File);
     const e = await createEngine('mujoco', urdf, { fixedRoot: true, armature: g.armature });
     const kp = urdf.joints.map((j) => g.kp[model.jointIndex.get(j.name)!]);
     const kd = urdf.joints.map((j) => g.kd[model.jointIndex.get(j.name)!]);

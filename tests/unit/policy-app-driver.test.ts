@@ -57,7 +57,7 @@ describe('app drivers on the core control step', () => {
       lastKp = Array.from(kp);
       setGains(kp, kd, eff);
     };
-    sim.setDriver(await PolicyDriver.create(sim.engine!, sim.ref!, cfg, bytes, 'broken.onnx'));
+    sim.setDriver(await PolicyDriver.create({ engine: sim.engine!, ref: sim.ref!, config: cfg, bytes, file: 'broken.onnx' }));
     expect(lastKp).toEqual(g1.joints.map(() => 40)); // the policy's gains were given
     await sim.controlStep(false);
     expect(errors.length).toBe(1);
@@ -77,7 +77,7 @@ describe('app drivers on the core control step', () => {
     const order = isaacJointOrder(g1);
     const bytes = embeddedExport(30, true, danceExportMeta(g1));
     const cfg = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'export.onnx'), file: 'export.onnx', robot: g1 });
-    const drv = await PolicyDriver.create(sim.engine!, sim.ref!, cfg, bytes, 'export.onnx');
+    const drv = await PolicyDriver.create({ engine: sim.engine!, ref: sim.ref!, config: cfg, bytes, file: 'export.onnx' });
     sim.setDriver(drv);
     expect(sim.nSteps).toBe(30); // probed, not the timeline's 250
     for (let k = 0; k < 10; k++) await sim.controlStep(false);

@@ -10,13 +10,16 @@ import {
   resolvePolicyConfig,
 } from '../../src/core/policy/config';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
-import { DANCE, linearPolicy, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { DANCE, linearPolicy, loadG1, node, onnxModel, tensor, valueInfo, shippedProfile } from './policy-fixture';
 import { caught } from './policy-fixture';
 
 const yamlText = readFileSync(`${DANCE}/deploy.yaml`, 'utf8');
 const danceBytes = new Uint8Array(readFileSync(`${DANCE}/policy.onnx`));
 const danceInfo = readOnnxInfo(danceBytes, 'policy.onnx');
-const profile = (name: string): unknown => JSON.parse(readFileSync(`policies/${name}.json`, 'utf8'));
+type ResolveInput = Parameters<typeof resolvePolicyConfig>[0];
+/** The dance export's config on `robot` (default the G1) from what `extra` gives (a yaml, a profile). */
+const resolveDance = (extra: Partial<ResolveInput>): ReturnType<typeof resolvePolicyConfig> =>
+  resolvePolicyConfig({ info: danceInfo, file: 'policy.onnx', robot: loadG1(), ...extra });
 
 /** A copy of the robot without some joints (by name), as if another robot. */
 function withoutJoints(m: RobotModel, drop: string[]): RobotModel {
@@ -65,7 +68,7 @@ describe('deploy.yaml (unitree_rl_lab)', () => {
   });
 
   it('resolves against the dance policy (154 observations, no metadata → deploy.yaml)', () => {
-    const r = resolvePolicyConfig({ info: danceInfo, file: 'policy.onnx', robot: g1, yaml: yamlText });
+    const r = resolveDance({ yaml: yamlText });
     expect(r.source).toBe('deploy.yaml');
     expect(r.embeddedReference).toBe(false);
     expect(r.anchorBody).toBe('torso_link');
@@ -94,7 +97,7 @@ describe('profiles', () => {
   );
 
   it('unitree-rl-lab.json reproduces the dance deploy.yaml gains, scales and order from the rules', () => {
-    const p = configFromProfile(profile('unitree-rl-lab'), 'unitree-rl-lab.json', { robot: g1, obsSize: 154 });
+    const p = configFromProfile(shippedProfile('unitree-rl-lab'), 'unitree-rl-lab.json', { robot: g1, obsSize: 154 });
     expect(p.jointNames).toEqual(yamlCfg.jointNames);
     p.stiffness.forEach((k, i) => expect(k).toBeCloseTo(yamlCfg.stiffness[i], 0));
     p.damping.forEach((k, i) => expect(k).toBeCloseTo(yamlCfg.damping[i], 1));
@@ -103,28 +106,25 @@ describe('profiles', () => {
     const same = (t: string) => (t === 'actions' ? 'last_action' : t); // the same term under two names
     expect(p.observations.map((o) => same(o.term))).toEqual(yamlCfg.observations.map((o) => same(o.term)));
     // resolved with the profile alone, it fits the dance policy's 154 inputs
-    const r = resolvePolicyConfig({
-      info: danceInfo,
-      file: 'policy.onnx',
-      robot: g1,
-      profile: profile('unitree-rl-lab'),
+    const r = resolveDance({
+      profile: shippedProfile('unitree-rl-lab'),
       profileFile: 'unitree-rl-lab.json',
     });
     expect(r.source).toBe('profile:unitree-rl-lab');
   });
 
   it('beyondmimic.json picks its layout by input size; skill-condition.json uses ranges', () => {
-    const b160 = configFromProfile(profile('beyondmimic'), 'beyondmimic.json', { robot: g1, obsSize: 160 });
+    const b160 = configFromProfile(shippedProfile('beyondmimic'), 'beyondmimic.json', { robot: g1, obsSize: 160 });
     expect(b160.observations).toHaveLength(8);
     expect(b160.embeddedReference).toBe(true);
-    const s = configFromProfile(profile('skill-condition'), 'skill-condition.json', { robot: g1 });
+    const s = configFromProfile(shippedProfile('skill-condition'), 'skill-condition.json', { robot: g1 });
     expect(s.nSkills).toBe(64);
     const knee = s.jointNames.indexOf('left_knee_joint');
     const range = g1.joints[g1.jointIndex.get('left_knee_joint')!].range!;
     expect(s.actionOffset[knee]).toBeCloseTo((range[0] + range[1]) / 2);
     expect(s.actionScale[knee]).toBeCloseTo((range[1] - range[0]) / 2);
     const info = readOnnxInfo(linearPolicy(157, 29, new Float32Array(157 * 29)), 'skill.onnx');
-    expect(resolvePolicyConfig({ info, file: 'skill.onnx', robot: g1, profile: profile('skill-condition') }).nSkills).toBe(64);
+    expect(resolvePolicyConfig({ info, file: 'skill.onnx', robot: g1, profile: shippedProfile('skill-condition') }).nSkills).toBe(64);
   });
 });
 
@@ -133,11 +133,8 @@ describe('resolvePolicyConfig checks', () => {
 
   it('layout size ≠ ONNX input size → error with both numbers', () => {
     const e = caught(() =>
-      resolvePolicyConfig({
-        info: danceInfo,
-        file: 'policy.onnx',
-        robot: g1,
-        profile: { ...(profile('beyondmimic') as object), observationsBySize: undefined },
+      resolveDance({
+        profile: { ...(shippedProfile('beyondmimic') as object), observationsBySize: undefined },
       }),
     );
     expect(e.kind).toBe('PolicyError');
@@ -147,10 +144,7 @@ describe('resolvePolicyConfig checks', () => {
 
   it('an unknown observation term is named', () => {
     const e = caught(() =>
-      resolvePolicyConfig({
-        info: danceInfo,
-        file: 'policy.onnx',
-        robot: g1,
+      resolveDance({
         yaml: yamlText.replace('base_ang_vel:', 'base_wobble:'),
         yamlFile: 'deploy.yaml',
       }),
@@ -161,7 +155,7 @@ describe('resolvePolicyConfig checks', () => {
 
   it('a policy expecting joints the robot lacks is refused with their names', () => {
     const small = withoutJoints(g1, ['left_wrist_yaw_joint', 'right_wrist_yaw_joint']);
-    const e = caught(() => resolvePolicyConfig({ info: danceInfo, file: 'policy.onnx', robot: small, yaml: yamlText }));
+    const e = caught(() => resolveDance({ robot: small, yaml: yamlText }));
     expect(e.kind).toBe('PolicyError');
     expect(e.detail).toContain('left_wrist_yaw_joint');
     expect(e.detail).toContain('right_wrist_yaw_joint');
@@ -169,17 +163,14 @@ describe('resolvePolicyConfig checks', () => {
   });
 
   it('no metadata, no yaml, no profile → error asking for one', () => {
-    expect(() => resolvePolicyConfig({ info: danceInfo, file: 'policy.onnx', robot: g1 })).toThrow(/deploy\.yaml or a profile/);
+    expect(() => resolveDance({})).toThrow(/deploy\.yaml or a profile/);
   });
 
   it('an embedded-reference policy without a time_step input is refused', () => {
     // profile says embedded; the graph has no time_step
     const e = caught(() =>
-      resolvePolicyConfig({
-        info: danceInfo,
-        file: 'policy.onnx',
-        robot: g1,
-        profile: { ...(profile('unitree-rl-lab') as object), embeddedReference: true },
+      resolveDance({
+        profile: { ...(shippedProfile('unitree-rl-lab') as object), embeddedReference: true },
       }),
     );
     expect(e.detail).toMatch(/time_step/);

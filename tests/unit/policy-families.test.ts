@@ -17,12 +17,11 @@ import {
   recurrentExport,
   trackingExport,
 } from './families-fixture';
-import { ASSETS, DANCE, linearPolicy } from './policy-fixture';
+import { ASSETS, DANCE, linearPolicy, shippedProfile } from './policy-fixture';
 import { caught } from './policy-fixture';
 
 const resolve = (bytes: Uint8Array, file: string, extra: Partial<Parameters<typeof resolvePolicyConfig>[0]> = {}): PolicyConfig =>
   resolvePolicyConfig({ info: readOnnxInfo(bytes, file), file, robot: g1, ...extra });
-const profile = (name: string): unknown => JSON.parse(readFileSync(`policies/${name}.json`, 'utf8'));
 
 describe('BeyondMimic / mjlab tracking exports', () => {
   it('BeyondMimic 154 (Isaac order, embedded reference): family, source, what was filled in', () => {
@@ -170,7 +169,7 @@ describe('holosoma', () => {
   });
 
   it('a profile that contradicts the file: the file wins, the warning names both values', () => {
-    const p = { ...(profile('holosoma-loco-g1') as object), name: 'mine', gains: { stiffness: 55, damping: 2 } };
+    const p = { ...(shippedProfile('holosoma-loco-g1') as object), name: 'mine', gains: { stiffness: 55, damping: 2 } };
     const c = resolve(holosomaLoco(), 'loco.onnx', { profile: p, profileFile: 'mine.json' });
     expect(c.stiffness[3]).toBeCloseTo(99.1, 3);
     expect(c.warnings!.join('\n')).toMatch(/mine\.json sets stiffness \[left_hip_pitch_joint\] 55, loco\.onnx says 40\.2: the file wins/);
@@ -200,16 +199,16 @@ describe('HumanoidVerse / ASAP / PBHC', () => {
 
 describe('skill-conditioned and recurrent exports', () => {
   it('SkillMimic-style (profile, 64 skills) keeps working', () => {
-    const c = resolve(linearPolicy(157, 29, new Float32Array(157 * 29)), 'skill.onnx', { profile: profile('skill-condition') });
+    const c = resolve(linearPolicy(157, 29, new Float32Array(157 * 29)), 'skill.onnx', { profile: shippedProfile('skill-condition') });
     expect(c.family).toBe('skillmimic');
     expect(c.nSkills).toBe(64);
   });
 
   it('h_in/h_out (rsl_rl LSTM/GRU naming) and adapt_hx are recognised; the session carries and resets the state per env', async () => {
     const bytes = recurrentExport(154);
-    const c = resolve(bytes, 'rnn.onnx', { profile: profile('unitree-rl-lab') });
+    const c = resolve(bytes, 'rnn.onnx', { profile: shippedProfile('unitree-rl-lab') });
     expect(c.recurrent).toEqual([{ input: 'h_in', output: 'h_out', shape: [1, 8] }]);
-    const c2 = resolve(recurrentExport(154, ['adapt_hx', 'next_adapt_hx']), 'hx.onnx', { profile: profile('unitree-rl-lab') });
+    const c2 = resolve(recurrentExport(154, ['adapt_hx', 'next_adapt_hx']), 'hx.onnx', { profile: shippedProfile('unitree-rl-lab') });
     expect(c2.recurrent?.[0]).toMatchObject({ input: 'adapt_hx', output: 'next_adapt_hx' });
     const s = await PolicySession.create(bytes, c, { file: 'rnn.onnx' });
     for (let k = 0; k < 3; k++) await s.run(new Float32Array(2 * 154), 2);

@@ -1,32 +1,29 @@
 /**
- * Test helpers: a small protobuf ENCODER for ONNX ModelProto (independent of the decoder under test), to
+ * Test helpers: a small protobuf ENCODER for ONNX ModelProto (on src's varint writer, not the decoder under test), to
  * build tiny real models that onnxruntime-web runs, plus loading of the shared G1 assets.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { expect } from 'vitest';
 import { MimicError } from '../../src/core/errors';
 import type { BatchJob } from '../../src/core/evaluation/episode';
-import { loadRobot } from '../../src/core/model/index';
 import type { RobotModel } from '../../src/core/model/types';
 import { parseMotionCsv } from '../../src/core/motion/csv';
 import type { MotionClip } from '../../src/core/motion/types';
 import { configFromDeployYaml, isaacJointOrder } from '../../src/core/policy/config';
+import { concat, encVarint, lenField, WIRE_VARINT } from '../../src/core/policy/protobuf';
+import { loadG1 as loadG1Model } from './physics-fixture';
 
 export const ASSETS = '../shared/assets';
 export const DANCE = `${ASSETS}/policies/g1-dance-102`;
 export const G1_XML = `${ASSETS}/g1/g1_29dof_rev_1_0.xml`;
 
+/** A profile shipped in policies/ (name without .json), as parsed JSON. */
+export const shippedProfile = (name: string): unknown => JSON.parse(readFileSync(`policies/${name}.json`, 'utf8'));
+
 let g1: RobotModel | undefined;
+/** The G1 (physics-fixture.ts loadG1), loaded once per test file. */
 export function loadG1(): RobotModel {
-  if (g1) return g1;
-  const resolve = (p: string): Uint8Array | undefined => {
-    try {
-      return new Uint8Array(readFileSync(`${ASSETS}/g1/${p}`));
-    } catch {
-      return undefined;
-    }
-  };
-  g1 = loadRobot('g1_29dof_rev_1_0.xml', readFileSync(G1_XML, 'utf8'), resolve);
+  g1 ??= loadG1Model();
   return g1;
 }
 
@@ -97,23 +94,12 @@ export function dancePolicy(): { bytes: Uint8Array; file: string; yaml: string; 
 type Field = Uint8Array;
 const enc = new TextEncoder();
 
-function varint(v: number): number[] {
-  const out: number[] = [];
-  let x = v;
-  while (x >= 0x80) {
-    out.push((x % 128) | 0x80);
-    x = Math.floor(x / 128);
-  }
-  out.push(x);
-  return out;
-}
-
-const cat = (parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
-
-export const fVarint = (field: number, v: number): Field => Uint8Array.from([...varint(field * 8), ...varint(v)]);
-export const fBytes = (field: number, b: Uint8Array): Field => cat([Uint8Array.from([...varint(field * 8 + 2), ...varint(b.length)]), b]);
+// varints and length-delimited fields come from the writer in src (batch-dim.ts uses it); the DECODER under test
+// (fieldsOf, varintAt) is not used here, and onnxruntime-web reads every model this builds.
+export const fVarint = (field: number, v: number): Field => Uint8Array.from([...encVarint(field * 8 + WIRE_VARINT), ...encVarint(v)]);
+export const fBytes = (field: number, b: Uint8Array): Field => concat(lenField(field, b));
 export const fString = (field: number, s: string): Field => fBytes(field, enc.encode(s));
-export const msg = (...fields: Field[]): Uint8Array => cat(fields);
+export const msg = (...fields: Field[]): Uint8Array => concat(fields);
 
 /** ValueInfoProto of a float tensor; dims: numbers or symbolic names. */
 export function valueInfo(name: string, dims: (number | string)[], elemType = 1): Uint8Array {

@@ -10,7 +10,7 @@ import { ReferenceTrack } from '../../src/core/motion/reference';
 import { createRapierEngine } from '../../src/core/physics/rapier';
 import { PolicyController } from '../../src/core/policy/controller';
 import { PolicySession } from '../../src/core/policy/session';
-import { DANCE, loadG1, node, onnxModel, tensor, valueInfo } from './policy-fixture';
+import { DANCE, loadG1, node, onnxModel, skillTestProfile, tensor, valueInfo } from './policy-fixture';
 
 const g1 = loadG1();
 const wrists = g1.joints.map((j) => j.name).filter((n) => /wrist/.test(n));
@@ -26,14 +26,9 @@ function subsetPolicy(): { bytes: Uint8Array; config: PolicyConfig } {
     outputs: [valueInfo('actions', ['batch', na])],
   });
   const profile = {
-    name: 'subset',
+    ...skillTestProfile('subset'),
     jointOrder: driven,
     gains: { stiffness: 60, damping: 3 },
-    observations: [{ term: 'skill' }],
-    nSkills: 2,
-    actionScale: 1,
-    actionOffset: 0,
-    armatureFromGains: false,
     heldJoints: { positions: { '.*wrist.*': 0.4 }, stiffness: 20, damping: 1 },
   };
   const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'subset.onnx'), file: 'subset.onnx', robot: g1, profile });

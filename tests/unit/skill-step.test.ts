@@ -2,12 +2,11 @@
 // switchTo the shared g1-dance-102 policy over 0.5 s → 1 s → switchTo a second walker over 0.5 s → 1 s. No fall; every
 // joint-target jump inside a transition stays within the crossfade's bound and under the gap an instant switch makes.
 import { describe, expect, it } from 'vitest';
-import { CommandTrack } from '../../src/core/policy/commands';
 import { makeEngine, fallCheck } from '../../src/core/policy/locomotion';
 import { loadPolicyConfig } from '../../src/core/evaluation/setup';
 import { policySkill, type Skill } from '../../src/core/policy/skills';
 import { SkillSwitcher } from '../../src/core/policy/skill-step';
-import { locoPolicy, releaseAll, robots, walkSkill } from './loco-helpers';
+import { locoPolicy, releaseAll, robots, twoRateWalkers, walkSkill } from './loco-helpers';
 import { danceClip, dancePolicy } from './policy-fixture';
 
 const g1 = robots.g1;
@@ -55,19 +54,7 @@ describe('SkillSwitcher: per-step policy switching with a crossfade', () => {
   }, 40_000);
 
   it('a skill at another control rate is refused, naming both rates; the current one keeps running', async () => {
-    const walker = locoPolicy('g1', 'ppo');
-    const cfg = loadPolicyConfig(walker, g1);
-    const engine = await makeEngine(g1, 'rapier', cfg, []);
-    const c = CommandTrack.constant([0, 0, 0]);
-    const a = await policySkill({ model: g1, engine, policy: walker, config: cfg, commands: c, name: 'walk 50 Hz' });
-    const b = await policySkill({
-      model: g1,
-      engine,
-      policy: walker,
-      config: { ...cfg, stepDt: 0.04, decimation: 8 },
-      commands: c,
-      name: 'walk 25 Hz',
-    });
+    const { engine, a, b } = await twoRateWalkers('rapier');
     try {
       await a.controller!.reset();
       const sw = new SkillSwitcher(engine, a);

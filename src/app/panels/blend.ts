@@ -6,7 +6,7 @@
  */
 import { store, newLayer, reportError, type LayerSpec } from '../store';
 import { h, fmt } from '../dom';
-import { panelIntro, rerenderOn } from './common';
+import { addClipRow, panelIntro, rerenderOn } from './common';
 import { BODY_PARTS, type BodyPart } from '../../core/motion/blend';
 import { commandText, parseCommands } from '../skills/plan';
 
@@ -53,16 +53,8 @@ function layerPolicy(l: LayerSpec, i: number, policies: { id: string; name: stri
 
 export function mountBlend(el: HTMLElement): void {
   const list = h('div', { id: 'layers' });
-  const addSel = h('select', { id: 'add-layer-clip' });
-  const add = h(
-    'button',
-    {
-      id: 'add-layer',
-      onclick: () => {
-        if (addSel.value) store.setState((s) => ({ layers: [...s.layers, newLayer(addSel.value, 1)] }));
-      },
-    },
-    '+ Add layer',
+  const adder = addClipRow('add-layer-clip', 'add-layer', '+ Add layer', (id) =>
+    store.setState((s) => ({ layers: [...s.layers, newLayer(id, 1)] })),
   );
   const use = h(
     'button',
@@ -79,7 +71,7 @@ export function mountBlend(el: HTMLElement): void {
     ),
     use,
     list,
-    h('div', { class: 'row' }, addSel, add),
+    adder.row,
   );
   const set = (i: number, patch: Partial<LayerSpec>) =>
     store.setState((s) => ({ layers: s.layers.map((l, k) => (k === i ? { ...l, ...patch } : l)) }));
@@ -92,7 +84,7 @@ export function mountBlend(el: HTMLElement): void {
     const k = JSON.stringify(s.layers.map((l) => [l.clipId, l.policy ?? null])) + '|' + [...clips, ...policies].map((c) => c.id).join();
     if (k === key) return;
     key = k;
-    addSel.replaceChildren(...clips.map((c) => h('option', { value: c.id }, c.name)));
+    adder.fill(clips);
     list.replaceChildren(
       ...s.layers.map((l, i) => {
         const val = h('span', { class: 'num' }, fmt(l.weight));

@@ -6,10 +6,10 @@
  */
 import { HUMANOID29_KICK, pushDemo } from '../../core/physics/objects-demo';
 import type { MotionClip } from '../../core/motion/types';
-import { clipOf, records, robotOf } from '../assets';
+import type { AssetRegistry } from '../assets';
 import { BUILTIN_ROBOT } from '../builtins';
 import type { ObjectReference } from '../object-reference';
-import { setSceneObjects } from '../objects-state';
+import type { SceneObjects } from '../objects-state';
 import { refreshAssets } from '../loader';
 import { newSegment, store } from '../store';
 
@@ -27,15 +27,22 @@ function csvOf(c: MotionClip): Uint8Array {
   return new TextEncoder().encode(lines.join('\n'));
 }
 
+/** What the kick demo changes: the asset registry, the scene's objects, the object reference. */
+interface KickHost {
+  assets: AssetRegistry;
+  objects: SceneObjects;
+  objectRef: ObjectReference;
+}
+
 /**
  * Set the kick up: the clip registered as a built-in asset on the timeline, the ball alone in the scene, its
  * reference track given to the object reference. Returns whether the caller must rebuild the scene (the robot
  * stays the same; when it changes, the app's own robot switch rebuilds it with the ball).
  */
-export function setUpKick(objectRef: ObjectReference): boolean {
-  const model = robotOf(BUILTIN_ROBOT);
-  const demo = pushDemo(model, clipOf(STAND_CLIP, BUILTIN_ROBOT), HUMANOID29_KICK);
-  records.set(KICK_CLIP, {
+export function setUpKick({ assets, objects, objectRef }: KickHost): boolean {
+  const model = assets.robotOf(BUILTIN_ROBOT);
+  const demo = pushDemo(model, assets.clipOf(STAND_CLIP, BUILTIN_ROBOT), HUMANOID29_KICK);
+  assets.records.set(KICK_CLIP, {
     id: KICK_CLIP,
     kind: 'clip',
     name: 'kick_ball',
@@ -43,9 +50,9 @@ export function setUpKick(objectRef: ObjectReference): boolean {
     files: [{ path: 'kick_ball_50hz.csv', bytes: csvOf(demo.clip) }],
     fps: demo.clip.fps,
   });
-  refreshAssets();
+  refreshAssets(assets);
   const warnings: string[] = [];
-  setSceneObjects([demo.ball], warnings);
+  objects.set([demo.ball], warnings);
   objectRef.setTrack(demo.clip.objects![0], demo.clip.fps);
   const sameRobot = store.getState().robotId === BUILTIN_ROBOT;
   store.setState({

@@ -9,7 +9,8 @@
 import { loadObjectFile, primitiveObject, type PrimitiveKind } from '../../core/model/objects';
 import { h } from '../dom';
 import { reportError, store } from '../store';
-import { sceneObjects, setSceneObjects, onObjectsChange } from '../objects-state';
+import type { SceneObjects } from '../objects-state';
+import type { AssetRegistry } from '../assets';
 import { ObjectsView } from '../scene/objects';
 import { TerrainView } from '../scene/terrain';
 import { TERRAIN_CHOICES, setTerrainChoice, terrainChoice, terrainSpec, type TerrainChoice } from '../terrain-state';
@@ -28,6 +29,10 @@ export interface ObjectsHost {
   readonly objectRef: ObjectReference;
   /** what the panel shows, read by the hook */
   readonly objectsReadout: ObjectsReadout;
+  /** the scene's objects */
+  readonly objects: SceneObjects;
+  /** the asset registry (the kick demo registers its clip) */
+  readonly assets: AssetRegistry;
 }
 
 /** The skill last chosen by key (null: none yet); ghost objects drawn at the reference poses now. */
@@ -88,7 +93,7 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
       onclick: () =>
         void apply(() => {
           const ws: string[] = [];
-          const k = sceneObjects().length;
+          const k = host.objects.current.length;
           const o = primitiveObject(
             {
               name: `${shape.value}${k + 1}`,
@@ -102,7 +107,7 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
             'Objects panel',
             ws,
           );
-          setSceneObjects([...sceneObjects(), o], ws);
+          host.objects.set([...host.objects.current, o], ws);
           warn(ws);
         }),
     },
@@ -115,7 +120,7 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
     void f.text().then((text) =>
       apply(() => {
         const ws: string[] = [];
-        setSceneObjects([...sceneObjects(), loadObjectFile(text, f.name, ws)], ws);
+        host.objects.set([...host.objects.current, loadObjectFile(text, f.name, ws)], ws);
         warn(ws);
       }),
     );
@@ -129,7 +134,7 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
       onclick: () =>
         void (async () => {
           try {
-            if (setUpKick(host.objectRef)) await host.reloadScene();
+            if (setUpKick(host)) await host.reloadScene();
             host.sim.seek(0);
           } catch (e) {
             reportError(e, 'kick demo');
@@ -138,15 +143,15 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
     },
     'kick demo',
   );
-  const clear = h('button', { id: 'object-clear', onclick: () => void apply(() => setSceneObjects([], [])) }, 'clear');
+  const clear = h('button', { id: 'object-clear', onclick: () => void apply(() => host.objects.set([], [])) }, 'clear');
   const list = h('div', { id: 'object-list', class: 'dim' });
   const render = () => {
-    const objs = sceneObjects();
+    const objs = host.objects.current;
     list.textContent = objs.length ? objs.map((o) => `${o.name} (${o.mass.toPrecision(3)} kg)`).join(', ') : 'no objects';
     view.set(objs);
     host.objectRef.clearErr(); // a new scene: a new object error series
   };
-  onObjectsChange(render);
+  host.objects.onChange(render);
   render();
   const terrainView = new TerrainView(scene.scene);
   const terrain = h(

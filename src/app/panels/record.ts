@@ -37,7 +37,7 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
       id: 'share-save-all',
       hidden: true,
       title: 'The link cannot carry loaded files: save the session with them (.zip)',
-      onclick: saveSessionBundle,
+      onclick: () => saveSessionBundle(app.assets.records),
     },
     'Save with files',
   );
@@ -94,7 +94,7 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
     label();
   };
   shareBtn.onclick = () => {
-    const { state, left } = shareState(camera(scene), sim.time);
+    const { state, left } = shareState(app.assets.records, camera(scene), sim.time);
     const url = shareUrl(state);
     history.replaceState(null, '', url);
     link.value = url;
@@ -127,7 +127,7 @@ export async function applyShareFromUrl(app: App, scene: Scene, framed: () => bo
     return;
   }
   if (!st) return;
-  const missing = applyShareState(st);
+  const missing = applyShareState(app.assets.records, st);
   if (missing.length) {
     reportError(new Error(`the share link names assets not in this app: ${missing.join(', ')}`), 'share link');
     return;

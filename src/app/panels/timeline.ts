@@ -5,7 +5,7 @@
  */
 import { store, newSegment, reportError, type SegmentSpec } from '../store';
 import { h, fmt } from '../dom';
-import { panelIntro, rerenderOn } from './common';
+import { addClipRow, panelIntro, rerenderOn } from './common';
 import type { App } from '../app';
 import type { DriverKind, SegmentSkill, SkillMode } from '../../core/motion/timeline';
 import { commandText, embeddedClip, parseCommands } from '../skills/plan';
@@ -73,20 +73,11 @@ function skillControls(g: SegmentSpec, i: number, app: App, update: (i: number, 
 export function mountTimeline(el: HTMLElement, app: App): void {
   app.liveSkills.installKeys();
   const list = h('div', { id: 'segments' });
-  const addSel = h('select', { id: 'add-clip' });
-  const add = h(
-    'button',
-    {
-      id: 'add-segment',
-      onclick: () => {
-        const s = store.getState();
-        const id = addSel.value;
-        const d = id ? app.clipDuration(id) : null;
-        if (d !== null) store.setState({ source: 'timeline', segments: [...s.segments, newSegment(id, d, s.driver, 0.5)] });
-      },
-    },
-    '+ Add segment',
-  );
+  const adder = addClipRow('add-clip', 'add-segment', '+ Add segment', (id) => {
+    const s = store.getState();
+    const d = app.clipDuration(id);
+    if (d !== null) store.setState({ source: 'timeline', segments: [...s.segments, newSegment(id, d, s.driver, 0.5)] });
+  });
   const loop = h('input', {
     type: 'checkbox',
     id: 'timeline-loop',
@@ -98,7 +89,7 @@ export function mountTimeline(el: HTMLElement, app: App): void {
       'Segments play in order; each next one is re-headed (yaw) and moved onto where the previous ends, and crossfaded over its transition. Drag ☰ to reorder. Policy segments: between two of them the PD targets and gains crossfade over the fade while both policies run; keys 1..9 switch to the n-th policy segment live.',
     ),
     list,
-    h('div', { class: 'row' }, addSel, add),
+    adder.row,
     h('label', { class: 'dim' }, loop, ' loop the whole timeline'),
   );
 
@@ -120,7 +111,7 @@ export function mountTimeline(el: HTMLElement, app: App): void {
   const render = () => {
     const s = store.getState();
     const clips = s.assets.filter((a) => a.kind === 'clip');
-    addSel.replaceChildren(...clips.map((c) => h('option', { value: c.id }, c.name)));
+    adder.fill(clips);
     loop.checked = s.loop;
     list.replaceChildren(
       ...s.segments.map((g, i) => {

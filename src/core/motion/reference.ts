@@ -5,11 +5,11 @@
  */
 import { fail } from '../errors';
 import { checkClipSize, checkRate, nameList } from '../validate';
-import { qDelta, qSlerp } from '../math';
+import { diffRate, quatRate, qSlerp } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
 import type { BatchState } from '../physics/types';
-import { clipDuration, type MotionClip, type ReferenceFrame } from './types';
+import { clipDuration, referenceFrame, type MotionClip, type ReferenceFrame } from './types';
 
 /** The pose half of a reference frame. */
 export type Pose = Pick<ReferenceFrame, 'rootPos' | 'rootQuat' | 'jointPos' | 'bodyPos' | 'bodyQuat'>;
@@ -21,15 +21,11 @@ export type Pose = Pick<ReferenceFrame, 'rootPos' | 'rootQuat' | 'jointPos' | 'b
 export function poseVelocities(lo: Pose, hi: Pose, inv: number, out: ReferenceFrame): void {
   const nj = out.jointVel.length,
     nb = out.bodyLinVel.length / 3;
-  for (let k = 0; k < 3; k++) out.rootLinVel[k] = (hi.rootPos[k] - lo.rootPos[k]) * inv;
-  const w = qDelta(hi.rootQuat, lo.rootQuat);
-  for (let k = 0; k < 3; k++) out.rootAngVel[k] = w[k] * inv;
-  for (let j = 0; j < nj; j++) out.jointVel[j] = (hi.jointPos[j] - lo.jointPos[j]) * inv;
-  for (let b = 0; b < nb; b++) {
-    for (let k = 0; k < 3; k++) out.bodyLinVel[b * 3 + k] = (hi.bodyPos[b * 3 + k] - lo.bodyPos[b * 3 + k]) * inv;
-    const wb = qDelta(hi.bodyQuat.subarray(b * 4, b * 4 + 4), lo.bodyQuat.subarray(b * 4, b * 4 + 4));
-    for (let k = 0; k < 3; k++) out.bodyAngVel[b * 3 + k] = wb[k] * inv;
-  }
+  diffRate(hi.rootPos, 0, lo.rootPos, 0, 3, inv, out.rootLinVel, 0);
+  quatRate(hi.rootQuat, 0, lo.rootQuat, 0, inv, out.rootAngVel, 0);
+  diffRate(hi.jointPos, 0, lo.jointPos, 0, nj, inv, out.jointVel, 0);
+  diffRate(hi.bodyPos, 0, lo.bodyPos, 0, nb * 3, inv, out.bodyLinVel, 0);
+  for (let b = 0; b < nb; b++) quatRate(hi.bodyQuat, b * 4, lo.bodyQuat, b * 4, inv, out.bodyAngVel, b * 3);
 }
 
 /** Copy a reference frame into env `env` of a BatchState of the same robot (its nj and nb). */
@@ -171,22 +167,8 @@ export class ReferenceTrack {
 
   /** The reference at a control step (clamped past the end), as views into the precomputed arrays. */
   frame(step: number): ReferenceFrame {
-    const s = this.clampStep(step),
-      nj = this.nj,
-      nb = this.nb;
-    const v = (a: Float32Array, k: number) => a.subarray(s * k, (s + 1) * k);
-    return {
-      rootPos: v(this.rootPos, 3),
-      rootQuat: v(this.rootQuat, 4),
-      rootLinVel: v(this.rootLinVel, 3),
-      rootAngVel: v(this.rootAngVel, 3),
-      jointPos: v(this.jointPos, nj),
-      jointVel: v(this.jointVel, nj),
-      bodyPos: v(this.bodyPos, nb * 3),
-      bodyQuat: v(this.bodyQuat, nb * 4),
-      bodyLinVel: v(this.bodyLinVel, nb * 3),
-      bodyAngVel: v(this.bodyAngVel, nb * 3),
-    };
+    const s = this.clampStep(step);
+    return referenceFrame(this.nj, this.nb, (key, k) => this[key].subarray(s * k, (s + 1) * k));
   }
 
   /** Copy the reference at `step` (clamped) into env `env` of a BatchState (same robot). */

@@ -1,6 +1,6 @@
 /** Clip sampling and editing: interpolation, resampling, trim, time scale, loop, mirror, velocities. */
 import { fail } from '../errors';
-import { qDelta, qMul, qSlerp, qYaw, qFromAxisAngle, qRotate } from '../math';
+import { diffRate, qMul, qSlerp, qYaw, qFromAxisAngle, qRotate, quatRate } from '../math';
 import { clipDuration, type MotionClip } from './types';
 
 export interface ClipSample {
@@ -215,10 +215,9 @@ export function clipVelocities(clip: MotionClip): ClipVelocities {
     const a = Math.max(0, f - 1),
       b = Math.min(n - 1, f + 1);
     const inv = clip.fps / (b - a);
-    for (let j = 0; j < nj; j++) out.jointVel[f * nj + j] = (clip.jointPos[b * nj + j] - clip.jointPos[a * nj + j]) * inv;
-    for (let k = 0; k < 3; k++) out.rootLinVel[f * 3 + k] = (clip.rootPos[b * 3 + k] - clip.rootPos[a * 3 + k]) * inv;
-    const w = qDelta(clip.rootQuat.subarray(b * 4, b * 4 + 4), clip.rootQuat.subarray(a * 4, a * 4 + 4));
-    for (let k = 0; k < 3; k++) out.rootAngVel[f * 3 + k] = w[k] * inv;
+    diffRate(clip.jointPos, b * nj, clip.jointPos, a * nj, nj, inv, out.jointVel, f * nj);
+    diffRate(clip.rootPos, b * 3, clip.rootPos, a * 3, 3, inv, out.rootLinVel, f * 3);
+    quatRate(clip.rootQuat, b * 4, clip.rootQuat, a * 4, inv, out.rootAngVel, f * 3);
   }
   return out;
 }

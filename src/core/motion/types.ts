@@ -52,3 +52,22 @@ export interface ReferenceFrame {
   bodyLinVel: Float32Array; // nb*3
   bodyAngVel: Float32Array; // nb*3
 }
+
+/** A reference frame of nj joints and nb bodies, each array from `make(key, its length)` (new arrays, or views). */
+export function referenceFrame(nj: number, nb: number, make: (key: keyof ReferenceFrame, count: number) => Float32Array): ReferenceFrame {
+  const counts: Record<keyof ReferenceFrame, number> = {
+    rootPos: 3,
+    rootQuat: 4,
+    rootLinVel: 3,
+    rootAngVel: 3,
+    jointPos: nj,
+    jointVel: nj,
+    bodyPos: nb * 3,
+    bodyQuat: nb * 4,
+    bodyLinVel: nb * 3,
+    bodyAngVel: nb * 3,
+  };
+  const out = {} as ReferenceFrame;
+  for (const key of Object.keys(counts) as (keyof ReferenceFrame)[]) out[key] = make(key, counts[key]);
+  return out;
+}

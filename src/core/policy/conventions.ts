@@ -73,6 +73,18 @@ export function decimationOf(stepDt: number, physicsDt: number, file: string, wh
   return d;
 }
 
+/** The control timing of a config: policy period, physics step and the decimation between them (checked). */
+export const timingOf = (
+  stepDt: number,
+  physicsDt: number,
+  file: string,
+  where: string,
+): { stepDt: number; physicsDt: number; decimation: number } => ({
+  stepDt,
+  physicsDt,
+  decimation: decimationOf(stepDt, physicsDt, file, where),
+});
+
 export function numList(v: unknown, file: string, where: string, n?: number): number[] {
   let out: number[];
   if (typeof v === 'string')

@@ -184,11 +184,15 @@ export function rootQuats(
 }
 
 /** Column count check for a 2-D block: MotionError naming the key and the shapes. */
-export function expectShape(shape: number[], want: (number | undefined)[], file: string, key: string): void {
+export const expectShape = (shape: number[], want: (number | undefined)[], file: string, key: string): void =>
+  checkShape(shape, want, file, `key ${key}`);
+
+/** The same check, the place named by `where` (e.g. `clip "walk" key dof`). */
+export function checkShape(shape: number[], want: (number | undefined)[], file: string, where: string): void {
   const ok = shape.length === want.length && want.every((w, i) => w === undefined || shape[i] === w);
   if (!ok) {
     const text = want.map((w) => (w === undefined ? '?' : w)).join(', ');
-    fail('MotionError', file, `key ${key}`, `shape (${shape.join(', ')}), expected (${text})`);
+    fail('MotionError', file, where, `shape (${shape.join(', ')}), expected (${text})`);
   }
 }
 

@@ -4,7 +4,7 @@
  * [T,nb,4] w,x,y,z, `body_lin_vel_w`, `body_ang_vel_w` [T,nb,3]; optional `object_pos_w` [T,3] + `object_quat_w`
  * [T,4] (w,x,y,z): the clip's object track (formats/hoi.ts).
  */
-import { unzipSync } from 'fflate';
+import { unzipChecked } from '../zip';
 import { fail } from '../../errors';
 import type { RobotModel } from '../../model/types';
 import { checkQuat } from '../csv';
@@ -12,13 +12,9 @@ import { parseNpy, type NpyArray } from '../npy';
 import { holosomaObjectTrack } from './hoi';
 import { baseName, checkFinite, expectShape, pickFps, rootQuats, type FormatClip, type ReadOptions } from './common';
 
+/** Every array of an .npz by name (the archive checked as motion/zip.ts does: sizes, CRCs). */
 export function npzArrays(bytes: Uint8Array, file: string): Map<string, NpyArray> {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes);
-  } catch (e) {
-    return fail('ParseError', file, 'zip', `not a readable .npz archive (${(e as Error).message})`);
-  }
+  const entries = unzipChecked(bytes, file);
   const out = new Map<string, NpyArray>();
   for (const [name, data] of Object.entries(entries)) out.set(name.replace(/\.npy$/, ''), parseNpy(data, file, name.replace(/\.npy$/, '')));
   return out;

@@ -88,7 +88,7 @@ export const beyondmimic: Family = {
     const v = variant(x, file.jointNames!);
     const warnings: string[] = [];
     const src = chooseProfile(x);
-    const base = src ? { ...profileConfig(src, x, file.jointNames, warnings), name: src.file } : undefined;
+    const base = src ? profileConfig(src, x, file.jointNames, warnings) : undefined;
     const cfg = mergeFileOverProfile(
       {
         file,

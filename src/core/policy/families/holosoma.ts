@@ -130,7 +130,7 @@ export const holosoma: Family = {
     }
     evidence.push(`defaults from ${src!.file}`);
     const warnings: string[] = [];
-    const base = { ...profileConfig(src!, x, file.jointNames, warnings), name: src!.file };
+    const base = profileConfig(src!, x, file.jointNames, warnings);
     const rest: Partial<PolicyConfig> = {
       source: 'metadata',
       family: wbt ? 'holosoma-wbt' : 'holosoma-loco',

@@ -48,7 +48,7 @@ export const humanoidverse: Family = {
     }
     evidence.push(`joints and gains from ${src!.file}`);
     const warnings: string[] = [];
-    const base = { ...profileConfig(src!, x, undefined, warnings), name: src!.file };
+    const base = profileConfig(src!, x, undefined, warnings);
     const userLayout = src!.json.observations !== undefined && src!.json.observations !== 'humanoidverse-history-4';
     const file = userLayout ? {} : { observations: hvLayout(h) };
     const cfg = mergeFileOverProfile(

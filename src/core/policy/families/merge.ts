@@ -97,17 +97,17 @@ function inFileOrder(src: ProfileSource, robot: RobotModel, fileJoints: string[]
   return out;
 }
 
-/** The profile's config (in the file's joint order when the file names its joints) and the keys it sets. */
+/** The profile's config (in the file's joint order when the file names its joints), the keys it sets, its file name. */
 export function profileConfig(
   src: ProfileSource,
   x: FamilyInput,
   fileJoints: string[] | undefined,
   warnings: string[],
-): { cfg: PolicyConfig; explicit: Set<ConfigKey> } {
+): { cfg: PolicyConfig; explicit: Set<ConfigKey>; name: string } {
   const json = fileJoints ? inFileOrder(src, x.robot, fileJoints, warnings) : src.json;
   const cfg = configFromProfile(json, src.file, { robot: x.robot, obsSize: x.obsSize > 0 ? x.obsSize : undefined });
   const explicit = new Set<ConfigKey>(Object.keys(src.json).flatMap((k) => PROFILE_SETS[k] ?? []));
-  return { cfg, explicit };
+  return { cfg, explicit, name: src.file };
 }
 
 /** First difference between two values of a config key, as text (null when equal within rounding). */

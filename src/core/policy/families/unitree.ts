@@ -30,7 +30,7 @@ export const unitree: Family = {
     const { anchorBody: _a, bodyNames: _b, endEffectors: _e, physicsDt: _p, ...file } = full;
     const warnings: string[] = [];
     const src = chooseProfile(x);
-    const base = src ? { ...profileConfig(src, x, full.jointNames, warnings), name: src.file } : undefined;
+    const base = src ? profileConfig(src, x, full.jointNames, warnings) : undefined;
     return mergeFileOverProfile(
       {
         file,

@@ -1,7 +1,6 @@
 /** MuJoCo's in-memory file system: write an MJCF and its files, compile, clean up. */
 import type { MainModule, MjModel } from 'mujoco-js';
 import { MimicError } from '../errors';
-import { hullMeshes } from './mujoco-hull';
 import { pruneForPhysics } from './mujoco-prune';
 
 interface Fs {
@@ -91,29 +90,18 @@ function filesKey(files: Record<string, Uint8Array>): string {
   return k;
 }
 
-function compileOrNull(mj: MainModule, xml: string, files: Record<string, Uint8Array>, file: string): MjModel | null {
-  try {
-    return compileMjcf(mj, xml, files, file);
-  } catch {
-    return null;
-  }
-}
-
 /** How many compiled models the process keeps (tests). */
 export const keptModelCount = (): number => compiled.size;
 
 /**
  * compileMjcf through the per-process cache: a fresh copy of the compiled model (the caller deletes it). The
- * compiled text is `pruneForPhysics(xml)`: drawing-only geoms and their meshes left out (mujoco-prune.ts), and
- * massless collision meshes read from their vertices alone (mujoco-hull.ts; if MuJoCo refuses that, as given).
+ * compiled text is `pruneForPhysics(xml)`: drawing-only geoms and their meshes left out (mujoco-prune.ts).
  */
 export function compileMjcfCached(mj: MainModule, xml: string, files: Record<string, Uint8Array>, file: string): MjModel {
   const key = `${fnv(xml)}#${filesKey(files)}`;
   let kept = compiled.get(key);
   if (!kept) {
-    const pruned = pruneForPhysics(xml, file).xml;
-    const hulls = hullMeshes(pruned, files, file);
-    kept = (hulls && compileOrNull(mj, hulls.xml, hulls.files, file)) ?? compileMjcf(mj, pruned, files, file);
+    kept = compileMjcf(mj, pruneForPhysics(xml, file).xml, files, file);
     compiled.set(key, kept);
     if (compiled.size > 4) {
       const [oldKey, old] = compiled.entries().next().value!;

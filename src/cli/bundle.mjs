@@ -99,10 +99,12 @@ function build() {
  * file URL of the up-to-date bundle of the entry `name` (a key of ENTRIES; all are built now if needed), or null
  * when it cannot be made (no esbuild) or with MIMIC_NO_BUNDLE=1: then the caller starts the TypeScript.
  */
+let checked = null; // the manifest, checked (or built) once per process
+
 export function bundleOf(name) {
   if (process.env.MIMIC_NO_BUNDLE === '1') return null;
   try {
-    const m = upToDate() ?? build();
+    const m = (checked ??= upToDate() ?? build());
     return m.entries[name] ? pathToFileURL(join(CACHE, m.entries[name])) : null;
   } catch {
     return null;

@@ -2,8 +2,8 @@
 // Built with esbuild (installed with vite) into `.cache/bundles/` (git-ignored; two folders down, like src/cli, so
 // the sources' `import.meta.url`-relative paths still hold): our sources bundled, packages left to Node, split into
 // chunks so that what a run does not use (the in-process runner and its engines, for the main thread of a pooled
-// run) is loaded only when imported. A manifest lists every bundled source with its hash: the bundles are used only
-// while all of them are unchanged, and rebuilt otherwise. Plain JavaScript (types in bundle.d.mts) so that the
+// run) is loaded only when imported. A manifest lists every bundled source with its hash, time and size: the
+// bundles are used only while all of them are unchanged (same time and size, or same text), and rebuilt otherwise. Plain JavaScript (types in bundle.d.mts) so that the
 // launcher (run-eval.mjs) can use it before anything can compile TypeScript.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -37,9 +37,11 @@ function upToDate() {
   if (!existsSync(MANIFEST)) return null;
   const m = JSON.parse(readFileSync(MANIFEST, 'utf8'));
   if (!m.files.every((f) => existsSync(join(CACHE, f)))) return null;
-  for (const [p, h] of Object.entries(m.inputs)) {
+  for (const [p, { sha, mtime, size }] of Object.entries(m.inputs)) {
     const abs = join(ROOT, p);
-    if (!existsSync(abs) || sha1(readFileSync(abs)) !== h) return null;
+    if (!existsSync(abs)) return null;
+    const st = statSync(abs); // unchanged time and size: unchanged (else the text decides)
+    if ((st.mtimeMs !== mtime || st.size !== size) && sha1(readFileSync(abs)) !== sha) return null;
   }
   return m;
 }
@@ -80,7 +82,10 @@ function build() {
   });
   if (!out.outputFiles?.length || !out.metafile) throw new Error('esbuild wrote nothing');
   const inputs = {};
-  for (const p of Object.keys(out.metafile.inputs).sort()) inputs[p] = sha1(readFileSync(join(ROOT, p)));
+  for (const p of Object.keys(out.metafile.inputs).sort()) {
+    const st = statSync(join(ROOT, p));
+    inputs[p] = { sha: sha1(readFileSync(join(ROOT, p))), mtime: st.mtimeMs, size: st.size };
+  }
   const entries = {};
   for (const [path, o] of Object.entries(out.metafile.outputs)) {
     const name = o.entryPoint && Object.keys(ENTRIES).find((k) => join(ROOT, ENTRIES[k]) === join(ROOT, o.entryPoint));

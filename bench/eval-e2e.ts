@@ -12,6 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 const A = '../shared/assets';
+/** the CLI as `npm run eval` starts it (E2E_CLI=tsx: through tsx, as before the launcher) */
+const CLI = process.env.E2E_CLI === 'tsx' ? ['--import', 'tsx', 'src/cli/eval.ts'] : ['src/cli/run-eval.mjs'];
 const P = `${A}/policies/g1-dance-102`;
 
 /** CPU seconds of this process's waited-for children (cutime + cstime, 100 ticks per second), or NaN. */
@@ -22,7 +24,7 @@ function childCpu(): number {
 }
 
 function cliRun(engine: string, workers: number, episodes: number, seconds: number): { wall: number; cpu: number } {
-  const args = ['--import', 'tsx', 'src/cli/eval.ts', '--robot', `${A}/g1/g1_29dof_rev_1_0.xml`, '--policy', `${P}/policy.onnx`];
+  const args = [...CLI, '--robot', `${A}/g1/g1_29dof_rev_1_0.xml`, '--policy', `${P}/policy.onnx`];
   args.push('--motion', `${P}/G1_Take_102.bvh_60hz.csv`, '--scenario', 'seeds/nominal.json', '--engine', engine);
   args.push('--episodes', String(episodes), '--seconds', String(seconds), '--envs', '4', '--workers', String(workers), '--json', '--quiet');
   const t = performance.now(),

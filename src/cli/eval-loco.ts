@@ -6,26 +6,14 @@
  * yaw_rate_err_rad_s and the command clamps. `--heading-hold` (or a track whose keys carry `heading`) holds the
  * heading closed loop (core/policy/heading.ts) and adds heading_end_err_rad (end yaw − the last heading target).
  */
-import { basename } from 'node:path';
 import { MimicError } from '../core/errors';
 import { loadRobotSource } from '../core/evaluation/setup';
-import { CommandTrack, parseCommandArg, parseCommandTrack } from '../core/policy/commands';
+import type { CommandTrack } from '../core/policy/commands';
 import { wrapAngle } from '../core/policy/heading';
 import { runLocomotion, type LocomotionResult } from '../core/policy/locomotion';
-import { readPolicy, readRobot, scenarioJsons, type CliOptions } from './eval-args';
+import { readPolicy, readRobot, type CliOptions } from './eval-args';
 
-/** The command track the options ask for: --command, or the first --scenario file with `commands`; else null. */
-export function locoTrack(o: CliOptions): CommandTrack | null {
-  const t = commandTrackOf(o);
-  return t && o.headingHold ? t.withHeadings() : t;
-}
-
-function commandTrackOf(o: CliOptions): CommandTrack | null {
-  if (o.command) return CommandTrack.constant(parseCommandArg(o.command));
-  const found = scenarioJsons(o).find((s) => 'commands' in s.json);
-  if (found) return parseCommandTrack(found.json.commands, basename(found.path), found.json.interp ?? 'linear');
-  return null;
-}
+export { locoTrack } from './eval-modes';
 
 export async function runLocoCli(o: CliOptions, track: CommandTrack): Promise<number> {
   if (!o.policies.length) throw new MimicError('PolicyError', '<args>', '--policy', 'a velocity command needs a locomotion policy');

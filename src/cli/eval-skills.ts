@@ -5,29 +5,19 @@
  * reports per segment: joint and anchor error of tracking segments, seconds survived, the transition's largest
  * joint-target jump; per blended skill its tracking error. JSON with --json, else one line per segment.
  */
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { fail } from '../core/errors';
 import type { RobotModel } from '../core/model/types';
 import type { PhysicsEngine } from '../core/physics/types';
 import { loadClip, loadPolicyConfig, loadRobotSource } from '../core/evaluation/setup';
-import { nominalScenario, type Scenario } from '../core/evaluation/scenario';
-import { skillPlanOf, type SkillEntry, type SkillPlan } from '../core/evaluation/skill-plan';
+import type { Scenario } from '../core/evaluation/scenario';
+import type { SkillEntry, SkillPlan } from '../core/evaluation/skill-plan';
 import { bodyParts, runBlend, SmoothWeights } from '../core/policy/blend';
 import { runComposition, type CompositionResult } from '../core/policy/compose';
 import { makeEngine, type EngineName } from '../core/policy/locomotion';
 import { clipSkill, policySkill, type Skill } from '../core/policy/skills';
-import { readClip, readPolicy, readRobot, readScenario, scenarioJsons, type CliOptions } from './eval-args';
-
-/** The skill plan of the first --scenario file with `skills` or `blend`, and the first other one as perturbations. */
-export function skillPlan(o: CliOptions): { plan: SkillPlan; dir: string; scenario: Scenario } | null {
-  for (const { path, json } of scenarioJsons(o)) {
-    const plan = skillPlanOf(json, basename(path));
-    if (!plan) continue;
-    const other = o.scenarios.find((p) => p !== path);
-    return { plan, dir: dirname(path), scenario: other ? readScenario(other, o.seed) : nominalScenario(o.seed ?? 0) };
-  }
-  return null;
-}
+import { readClip, readPolicy, readRobot, type CliOptions } from './eval-args';
+import type { skillPlan } from './eval-modes';
 
 const at = (dir: string, p: string) => (isAbsolute(p) ? p : join(dir, p));
 

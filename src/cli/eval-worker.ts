@@ -1,5 +1,6 @@
 /** worker_threads entry: runs evaluation batches sent by src/cli/pool.ts (the core's pool). */
 import { parentPort, workerData } from 'node:worker_threads';
+import '../core/evaluation/episode'; // the batch runner (the pool imports it on use): loaded now, before the first job
 import { serveBatches } from '../core/evaluation/pool';
 import { loadMujoco } from '../core/physics/mujoco';
 import { initRapier } from '../core/physics/rapier';

@@ -11,7 +11,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MimicError } from '../core/errors';
-import { runBatch } from '../core/evaluation/episode';
 import { runPlan, type EvalPlan, type Executor, type RunProgress } from '../core/evaluation/plan';
 import { clipsCsv, episodesCsv, flatSummary, pooled, summaryCsv, toHtml, toJson } from '../core/evaluation/report';
 import { readClipSource, type ClipSource } from '../core/evaluation/setup';
@@ -36,8 +35,9 @@ import {
   type CliOptions,
 } from './eval-args';
 import { createNodePool } from './pool';
-import { locoTrack, runLocoCli } from './eval-loco';
-import { runSkillsCli, skillPlan } from './eval-skills';
+import type { Pool } from '../core/evaluation/pool';
+import { earlyPool } from './eval-start';
+import { locoTrack, skillPlan } from './eval-modes';
 import { isEntry } from './entry';
 
 function progressBar(quiet: boolean): (p: RunProgress) => void {
@@ -185,7 +185,8 @@ export function aggregateJson(r: EvalResult): Record<string, unknown> {
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** The CLI; `started`: the pool the launcher already started (eval-start.ts), undefined: start it here. */
+export async function main(argv: string[], started?: Pool | null): Promise<number> {
   let o: CliOptions;
   try {
     o = parseArgs(argv);
@@ -201,15 +202,15 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const skills = skillPlan(o);
-  if (skills) return runSkillsCli(o, skills);
+  if (skills) return (await import('./eval-skills')).runSkillsCli(o, skills);
   const loco = locoTrack(o);
-  if (loco) return runLocoCli(o, loco);
+  if (loco) return (await import('./eval-loco')).runLocoCli(o, loco);
   if (!o.policies.length && (!o.driver || o.driver === 'policy')) {
     process.stderr.write(`error: --policy is required (or --driver reference|zero, or a --scenario with skills)\n${USAGE}\n`);
     return 2;
   }
   // scenario runs use workers: they start (and warm their engines) while the inputs are read (src/cli/pool.ts)
-  const early = o.workers !== 0 && (o.scenarios.length > 0 || (o.episodes ?? 1) > 1) ? createNodePool(o.workers, o.engines) : null;
+  const early = started === undefined ? earlyPool(o) : started;
   const plan = await Promise.resolve()
     .then(() => buildPlan(o))
     .catch(async (e: unknown) => {
@@ -226,7 +227,8 @@ export async function main(argv: string[]): Promise<number> {
   const progress = progressBar(o.quiet);
   let executors: Executor[];
   let close = async () => {};
-  if (single || o.workers === 0) executors = [(job, onP) => runBatch(job, onP)];
+  // the in-process runner (engines, onnxruntime) is loaded only here: a pooled run's main thread never needs it
+  if (single || o.workers === 0) executors = [async (job, onP) => (await import('../core/evaluation/episode')).runBatch(job, onP)];
   else {
     const pool = early ?? createNodePool(o.workers, o.engines);
     executors = pool.executors;
@@ -294,8 +296,9 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (isEntry(import.meta.url)) {
-  main(process.argv.slice(2)).then(
+/** Run as the process's command: exit with main's code; errors to stderr (named errors as their message), exit 1. */
+export function runAsCli(argv: string[], started?: Pool | null): void {
+  main(argv, started).then(
     (code) => process.exit(code),
     (e) => {
       if (e instanceof MimicError) process.stderr.write(`${e.message}\n`);
@@ -304,3 +307,5 @@ if (isEntry(import.meta.url)) {
     },
   );
 }
+
+if (isEntry(import.meta.url)) runAsCli(process.argv.slice(2));

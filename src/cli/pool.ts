@@ -1,25 +1,26 @@
 /**
  * Node worker pool for evaluation batches: worker_threads running src/cli/eval-worker.ts, in the core's pool.
- * Workers start from the bundled entry (worker-bundle.ts) when it can be made, else through tsx. `warm` names
- * the engines whose WebAssembly each worker instantiates at once, while the main thread still reads inputs.
+ * Workers start from its esbuild bundle (bundle.mjs) when it can be made, else through tsx. `warm` names the
+ * engines whose WebAssembly each worker instantiates at once, while the main thread still reads inputs.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createPool, type Pool, type PoolWorker, type WorkerReply } from '../core/evaluation/pool';
-import { workerBundle } from './worker-bundle';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleOf, ROOT } from './bundle.mjs';
 
-/** The worker entry as TypeScript: register tsx's loader inside the worker, then import it. */
+const ENTRY = 'src/cli/eval-worker.ts';
+
+/** The worker entry as TypeScript, through tsx's loader registered inside the worker (bundle.mjs importTs). */
 function tsxWorker(warm: string[]): Worker {
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./eval-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  const bundler = pathToFileURL(join(ROOT, 'src/cli/bundle.mjs'));
+  const boot = `import(${JSON.stringify(bundler.href)}).then((m) => m.importTs(${JSON.stringify(ENTRY)}));`;
   return new Worker(boot, { eval: true, workerData: { warm } });
 }
 
 /** Start `size` workers; executors[i] sends its jobs to worker i. */
 export function createNodePool(size: number, warm: string[] = []): Pool {
-  const bundle = workerBundle();
+  const bundle = bundleOf('eval-worker');
   const start = () => (bundle ? new Worker(bundle, { workerData: { warm } }) : tsxWorker(warm));
   return createPool(Array.from({ length: Math.max(1, size) }, () => nodeWorker(start())));
 }

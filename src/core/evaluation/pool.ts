@@ -5,7 +5,7 @@
  * `serveBatches`. Each platform only adapts its worker object to `PoolWorker`.
  */
 import { errorFromData, errorToData, type ErrorData } from '../errors';
-import { runBatch, type BatchJob, type BatchOutput } from './episode';
+import type { BatchJob, BatchOutput } from './episode';
 import type { Executor } from './plan';
 import { packJob, unpackJob, type JobMessage } from './transfer';
 
@@ -72,6 +72,7 @@ export function serveBatches(reply: (m: WorkerReply) => void, stack = false): (m
   return async (m) => {
     let last = 0;
     try {
+      const { runBatch } = await import('./episode'); // loaded on use: a CLI's main thread imports this pool without running batches
       const result = await runBatch(unpackJob(m, inputs), (done, total) => {
         if (done === total || done - last >= Math.max(1, total / 50)) {
           last = done;

@@ -23,6 +23,13 @@ const sequential = (n: number): Uint32Array => {
   return idx;
 };
 
+/** The 9 vertex floats of each binary STL triangle (50 bytes each after the 84-byte header; the normal skipped). */
+function readStlVertices(dv: DataView, count: number): Float32Array {
+  const vertices = new Float32Array(count * 9);
+  for (let t = 0, o = 96, k = 0; t < count; t++, o += 50) for (let j = 0; j < 36; j += 4) vertices[k++] = dv.getFloat32(o + j, true);
+  return vertices;
+}
+
 /** Parse an STL file (binary or ASCII). */
 export function parseStl(bytes: Uint8Array, file: string): MeshData {
   if (bytes.length >= 84) {
@@ -31,11 +38,7 @@ export function parseStl(bytes: Uint8Array, file: string): MeshData {
     if (84 + count * 50 === bytes.length) {
       if (count === 0) fail('MeshError', file, 'header', 'binary STL has no triangles');
       checkCount(count, LIMITS.maxTriangles, { file, where: 'header', kind: 'MeshError' }, 'triangle count');
-      const vertices = new Float32Array(count * 9);
-      for (let t = 0; t < count; t++) {
-        const o = 84 + t * 50 + 12; // skip the normal
-        for (let k = 0; k < 9; k++) vertices[t * 9 + k] = dv.getFloat32(o + k * 4, true);
-      }
+      const vertices = readStlVertices(dv, count);
       checkFinite(vertices, file);
       return { name: baseName(file), vertices, indices: sequential(count * 3) };
     }
@@ -130,33 +133,27 @@ export function scaleMesh(m: MeshData, s: ArrayLike<number>): MeshData {
   return { name: m.name, vertices: v, indices: m.indices };
 }
 
+/** Meshes already checked (parseMesh checks, and loaders check again after scaling, which may return the same mesh). */
+const checked = new WeakSet<MeshData>();
+
 /**
  * A mesh the physics can use: finite vertices within ±1e6, valid indices, at most LIMITS.maxTriangles triangles,
  * and a non-zero surface (not every triangle degenerate: all points equal or collinear). Returns the mesh.
  */
 export function checkMesh(m: MeshData, file: string): MeshData {
+  if (checked.has(m)) return m;
   const v = m.vertices,
     idx = m.indices,
     nv = v.length / 3;
   checkCount(idx.length / 3, LIMITS.maxTriangles, { file, where: 'faces', kind: 'MeshError' }, 'triangle count');
-  for (let k = 0; k < v.length; k++)
+  let extent = 0;
+  for (let k = 0; k < v.length; k++) {
     if (!(Math.abs(v[k]) <= 1e6)) fail('MeshError', file, `vertex ${Math.floor(k / 3)}`, `coordinate ${v[k]} is not finite or beyond ±1e6`);
-  let area = 0,
-    extent = 0;
-  for (let k = 0; k < v.length; k++) extent = Math.max(extent, Math.abs(v[k] - v[k % 3]));
-  for (let t = 0; t + 2 < idx.length; t += 3) {
-    const a = idx[t] * 3,
-      b = idx[t + 1] * 3,
-      c = idx[t + 2] * 3;
-    if (idx[t] >= nv || idx[t + 1] >= nv || idx[t + 2] >= nv) fail('MeshError', file, `face ${t / 3}`, 'vertex index out of range');
-    const ux = v[b] - v[a],
-      uy = v[b + 1] - v[a + 1],
-      uz = v[b + 2] - v[a + 2];
-    const wx = v[c] - v[a],
-      wy = v[c + 1] - v[a + 1],
-      wz = v[c + 2] - v[a + 2];
-    area += 0.5 * Math.hypot(uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx);
+    extent = Math.max(extent, Math.abs(v[k] - v[k % 3]));
   }
+  for (let t = 0; t + 2 < idx.length; t += 3)
+    if (idx[t] >= nv || idx[t + 1] >= nv || idx[t + 2] >= nv) fail('MeshError', file, `face ${t / 3}`, 'vertex index out of range');
+  const area = surfaceAbove(v, idx, 1e-9 * extent * extent);
   if (!(area > 1e-9 * extent * extent) || extent === 0)
     fail(
       'MeshError',
@@ -164,5 +161,27 @@ export function checkMesh(m: MeshData, file: string): MeshData {
       'faces',
       `degenerate mesh: total surface ${area.toPrecision(3)} (every triangle has zero area: points coincide or are collinear)`,
     );
+  checked.add(m);
   return m;
+}
+
+/** The triangles' total area, summed until it exceeds `enough` (then that partial sum). */
+function surfaceAbove(v: Float32Array, idx: Uint32Array, enough: number): number {
+  let area = 0;
+  for (let t = 0; t + 2 < idx.length && !(area > enough); t += 3) {
+    const a = idx[t] * 3,
+      b = idx[t + 1] * 3,
+      c = idx[t + 2] * 3;
+    const ux = v[b] - v[a],
+      uy = v[b + 1] - v[a + 1],
+      uz = v[b + 2] - v[a + 2];
+    const wx = v[c] - v[a],
+      wy = v[c + 1] - v[a + 1],
+      wz = v[c + 2] - v[a + 2];
+    const nx = uy * wz - uz * wy,
+      ny = uz * wx - ux * wz,
+      nz = ux * wy - uy * wx;
+    area += 0.5 * Math.sqrt(nx * nx + ny * ny + nz * nz);
+  }
+  return area;
 }

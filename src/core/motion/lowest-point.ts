@@ -1,13 +1,14 @@
 /**
  * Reference data as per-step arrays in a robot's joint order (from a clip or from a policy's embedded
  * reference), and the robot's lowest collision point per step by forward kinematics: exact points for
- * primitive shapes, a mesh's extreme vertices along 26 directions.
+ * primitive shapes, a mesh's extreme vertices along 26 directions (mesh-extremes.ts).
  */
 import { fail } from '../errors';
 import { qRotate } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel, Shape } from '../model/types';
 import type { MotionClip } from './types';
+import { extremeVertices } from './mesh-extremes';
 
 /** Per-step reference arrays in the robot's joint order. */
 export interface ReferenceSteps {
@@ -62,27 +63,8 @@ function shapePoints(s: Shape): { p: number[]; r: number }[] {
     for (let k = 0; k < 16; k++)
       for (const z of [-b, b]) local.push({ p: [a * Math.cos((k * Math.PI) / 8), a * Math.sin((k * Math.PI) / 8), z], r: 0 });
   } else if (s.type === 'mesh' && s.mesh) {
-    const v = s.mesh.vertices,
-      n = v.length / 3,
-      seen = new Set<number>();
-    for (const dx of [-1, 0, 1])
-      for (const dy of [-1, 0, 1])
-        for (const dz of [-1, 0, 1]) {
-          if (!dx && !dy && !dz) continue;
-          let best = -Infinity,
-            at = 0;
-          for (let i = 0; i < n; i++) {
-            const d = dx * v[i * 3] + dy * v[i * 3 + 1] + dz * v[i * 3 + 2];
-            if (d > best) {
-              best = d;
-              at = i;
-            }
-          }
-          if (!seen.has(at)) {
-            seen.add(at);
-            local.push({ p: [v[at * 3], v[at * 3 + 1], v[at * 3 + 2]], r: 0 });
-          }
-        }
+    for (const at of extremeVertices(s.mesh.vertices))
+      local.push({ p: [s.mesh.vertices[at * 3], s.mesh.vertices[at * 3 + 1], s.mesh.vertices[at * 3 + 2]], r: 0 });
   }
   return local.map(({ p, r }) => {
     const q = qRotate(s.quat, p);

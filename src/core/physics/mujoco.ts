@@ -7,7 +7,7 @@
  * (contact forces of that step, cfrc_ext) → mj_step1 (kinematics of s_k+1), so the state read afterwards is
  * consistent with qpos/qvel.
  */
-import load, { type MainModule, type MjData, type MjModel } from 'mujoco-js';
+import type { MainModule, MjData, MjModel } from 'mujoco-js';
 import { MimicError } from '../errors';
 import { qRotate, qToMat } from '../math';
 import { ballGroups, ballQposQvel, ballTorque, readBalls, type BallGroup } from './ball'; // ball joints (issue 16)
@@ -22,8 +22,8 @@ import type { ObjectPose, ObjectState } from './objects';
 import { createBatchState, type BatchState, type EnvState, type PhysicsEngine, type PhysicsOptions } from './types';
 
 let mjP: Promise<MainModule> | null = null;
-/** Load the MuJoCo WASM module once per process. */
-export const loadMujoco = (): Promise<MainModule> => (mjP ??= load());
+/** Load the MuJoCo WASM module once per process (its 11 MB of JavaScript only when a MuJoCo engine is wanted). */
+export const loadMujoco = (): Promise<MainModule> => (mjP ??= import('mujoco-js').then((m) => m.default()));
 
 export interface MujocoSource {
   xml: string;

@@ -1,0 +1,41 @@
+/**
+ * The first thing a scenario run does: start its worker pool from the arguments alone. The launcher
+ * (run-eval.mjs) calls it before it loads the rest of the CLI, so the workers boot (and warm their engines) while
+ * the main thread loads its modules and reads the inputs; main() calls it when started without the launcher.
+ */
+import type { Pool } from '../core/evaluation/pool';
+import { readFileSync } from 'node:fs';
+import { parseArgs, type CliOptions } from './eval-options';
+import { createNodePool } from './pool';
+
+/**
+ * Might the run be a skill plan or a velocity-command track (eval-modes.ts)? --command, or a --scenario JSON object
+ * with `skills`, `blend` or `commands`: a superset of what eval-modes.ts accepts, read without its parsers.
+ */
+function maybeOtherMode(o: CliOptions): boolean {
+  if (o.command) return true;
+  return o.scenarios.some((path) => {
+    try {
+      const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
+      return !!json && typeof json === 'object' && ['skills', 'blend', 'commands'].some((k) => k in json);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The pool of a pooled evaluation run (scenarios or several episodes, --workers ≠ 0), else null. */
+export function earlyPool(o: CliOptions): Pool | null {
+  if (maybeOtherMode(o)) return null;
+  if (!o.policies.length && (!o.driver || o.driver === 'policy')) return null;
+  return o.workers !== 0 && (o.scenarios.length > 0 || (o.episodes ?? 1) > 1) ? createNodePool(o.workers, o.engines) : null;
+}
+
+/** earlyPool from the raw arguments; null when they do not parse or name a bad file (main reports it). */
+export function earlyPoolFor(argv: string[]): Pool | null {
+  try {
+    return earlyPool(parseArgs(argv));
+  } catch {
+    return null;
+  }
+}

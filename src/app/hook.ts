@@ -130,6 +130,8 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       steer: steer?.snapshot() ?? null,
       /** robot root yaw (rad, world; physics state), null in replay / before a robot */
       robotYaw: e && sim.driver.kind !== 'replay' ? yawOf(e.state.rootQuat) : null,
+      /** control steps that failed in a driver already replaced while they were in flight (sim.ts; not shown as errors) */
+      replacedStepFailures: sim.replacedFailures,
       /** fall resets so far; the skill timeline (names, running one, transition jumps) when one drives */
       fallResets: app.fallResets,
       skills: skillInfo(sim.driver),

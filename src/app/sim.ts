@@ -66,6 +66,11 @@ export class Sim {
   onFallen: () => void = () => {};
   /** steered locomotion (app/steer): the reference's end neither loops nor stops the robot (its last frame holds) */
   endless = false;
+  /**
+   * control steps that failed in a driver already replaced while the step was in flight (the new driver had reset
+   * the robot under it): not the running driver's error, so not shown; counted for the hook
+   */
+  replacedFailures = 0;
   /** after each control step (the run recorder listens) */
   onStep: () => void = () => {};
 
@@ -193,6 +198,8 @@ export class Sim {
       }
     } catch (e) {
       if (this.previous && d === this.driver) this.fallBack(d, e);
+      else if (d !== this.driver)
+        this.replacedFailures++; // replaced while its step was in flight: its step is discarded
       else {
         this.onError(e);
         this.driver.reset(this.step + 1);

@@ -102,6 +102,14 @@ function num(flag: string, v: string, int = false, min = 0): number {
   return x;
 }
 
+/** the integer options: the field each sets and its least value */
+const INTEGERS: Record<string, ['episodes' | 'envs' | 'workers' | 'seed', number] | undefined> = {
+  '--episodes': ['episodes', 1],
+  '--envs': ['envs', 1],
+  '--workers': ['workers', 0],
+  '--seed': ['seed', 0],
+};
+
 export function parseArgs(argv: string[]): CliOptions {
   const o: CliOptions = {
     robot: '',
@@ -126,6 +134,11 @@ export function parseArgs(argv: string[]): CliOptions {
       if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
       return v;
     };
+    const int = INTEGERS[a];
+    if (int) {
+      o[int[0]] = num(a, val(), true, int[1]);
+      continue;
+    }
     switch (a) {
       case '--robot':
         o.robot = val();
@@ -168,18 +181,6 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case '--scenario':
         o.scenarios.push(...list(val()));
-        break;
-      case '--episodes':
-        o.episodes = num(a, val(), true, 1);
-        break;
-      case '--envs':
-        o.envs = num(a, val(), true, 1);
-        break;
-      case '--workers':
-        o.workers = num(a, val(), true, 0);
-        break;
-      case '--seed':
-        o.seed = num(a, val(), true, 0);
         break;
       case '--solver-iterations':
         o.solverIterations.push(...list(val()).map((x) => num(a, x, true, 1)));

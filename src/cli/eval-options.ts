@@ -110,6 +110,24 @@ const INTEGERS: Record<string, ['episodes' | 'envs' | 'workers' | 'seed', number
   '--seed': ['seed', 0],
 };
 
+/** the options that take a string as it is: the field each sets */
+const STRINGS: Record<string, 'robot' | 'report' | 'retarget' | 'out' | 'command' | 'record' | undefined> = {
+  '--robot': 'robot',
+  '--report': 'report',
+  '--retarget': 'retarget',
+  '--out': 'out',
+  '--command': 'command',
+  '--record': 'record',
+};
+
+/** the options without a value: the field each turns on */
+const FLAGS: Record<string, 'compare' | 'json' | 'quiet' | 'headingHold' | undefined> = {
+  '--compare': 'compare',
+  '--json': 'json',
+  '--quiet': 'quiet',
+  '--heading-hold': 'headingHold',
+};
+
 export function parseArgs(argv: string[]): CliOptions {
   const o: CliOptions = {
     robot: '',
@@ -134,15 +152,14 @@ export function parseArgs(argv: string[]): CliOptions {
       if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
       return v;
     };
-    const int = INTEGERS[a];
-    if (int) {
-      o[int[0]] = num(a, val(), true, int[1]);
-      continue;
-    }
+    const int = INTEGERS[a],
+      str = STRINGS[a],
+      flag = FLAGS[a];
+    if (int) o[int[0]] = num(a, val(), true, int[1]);
+    else if (str) o[str] = val();
+    else if (flag) o[flag] = true;
+    if (int || str || flag) continue;
     switch (a) {
-      case '--robot':
-        o.robot = val();
-        break;
       case '--policy':
         o.policies.push(...list(val()));
         break;
@@ -188,23 +205,8 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--gain-scale':
         o.gainScales.push(...list(val()).map((x) => num(a, x, false, 0)));
         break;
-      case '--compare':
-        o.compare = true;
-        break;
-      case '--report':
-        o.report = val();
-        break;
-      case '--json':
-        o.json = true;
-        break;
-      case '--quiet':
-        o.quiet = true;
-        break;
       case '--motion-list':
         o.motionLists.push(val());
-        break;
-      case '--retarget':
-        o.retarget = val();
         break;
       case '--key-bodies':
         o.keyBodies = list(val());
@@ -215,23 +217,11 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--shard':
         o.shard = parseShard(val());
         break;
-      case '--out':
-        o.out = val();
-        break;
-      case '--command':
-        o.command = val();
-        break;
-      case '--heading-hold':
-        o.headingHold = true;
-        break;
       case '--fps':
         o.fps = num(a, val(), false, 1e-3);
         break;
       case '--no-repair':
         o.repair = false;
-        break;
-      case '--record':
-        o.record = val();
         break;
       case '--help':
       case '-h':

@@ -91,8 +91,8 @@ export class FrameLoop {
   private show(now: number, speed: number): void {
     const t = performance.now(),
       sim = this.sim;
-    // a video, or the user acting: every frame; the pace otherwise; never under `drawInterval` (a debugging aid)
-    const eager = this.scene.recording || t < this.interactiveUntil;
+    // a video, the user acting or a cleared canvas: this frame; the pace otherwise; never under `drawInterval` (a debugging aid)
+    const eager = this.scene.recording || this.scene.blank || t < this.interactiveUntil;
     const period = Math.max(this.drawInterval, eager || !this.paced ? 0 : this.pace.period(speed));
     if (t - this.lastDraw >= period) {
       this.lastDraw = t;
@@ -107,6 +107,11 @@ export class FrameLoop {
       store.setState({ time: sim.time });
     }
     this.pace.frameEnded(performance.now());
+  }
+
+  /** Draw now, whatever the pace (a debugging aid: a test reads the canvas in the same task). */
+  drawNow(): void {
+    this.draw(performance.now());
   }
 
   private draw(now: number): void {

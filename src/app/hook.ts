@@ -57,6 +57,7 @@ declare global {
       setDrawInterval(ms: number): void;
       setQuality(q: number): void;
       setDrawPace(on: boolean): void;
+      drawNow(): void;
     };
   }
 }

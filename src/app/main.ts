@@ -137,6 +137,8 @@ window.__mimicDebug = Object.freeze({
     scene.adaptive = false;
     scene.setQuality(q);
   },
+  /** draw the current state now (a test reads the canvas in the same task) */
+  drawNow: () => loop.drawNow(),
   /** space draws by the draw pace (on by default) or draw every frame */
   setDrawPace: (on: boolean) => {
     loop.paced = on;

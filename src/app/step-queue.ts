@@ -1,6 +1,6 @@
 /**
  * The ordering every app policy driver needs: a control step waits for a reset in progress, a reset waits for
- * the step in flight, a failed reset surfaces on the next step, and dispose waits for both.
+ * the step in flight and the reset before it, a failed reset surfaces on the next step, and dispose waits for both.
  */
 export class StepQueue {
   /** the control step in flight */
@@ -15,9 +15,9 @@ export class StepQueue {
     return p;
   }
 
-  /** run fn after the step in flight; its error is thrown by the next ready() */
+  /** run fn after the step in flight and after any reset still in progress; its error is thrown by the next ready() */
   reset(fn: () => unknown): void {
-    this.resetting = this.inflight
+    this.resetting = Promise.all([this.inflight, this.resetting])
       .then(async () => {
         await fn();
       })

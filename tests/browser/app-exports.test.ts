@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beyondMimicMeta, externalDataExport } from '../unit/families-fixture';
 import { embeddedExport } from '../unit/policy-fixture';
-import { useApp, useSharedPage, expectClean, DANCE, SMALL, state, type Problems } from './app-server';
+import { useApp, useSharedPage, expectClean, expectNoErrors, DANCE, SMALL, state, type Problems } from './app-server';
 import { openEvaluate, runEvaluation, setField } from './eval-panel-helpers';
 
 const app = useApp();
@@ -46,7 +46,7 @@ describe('real export shapes dropped on the app', { timeout: 600_000 }, () => {
     await withPage(async (page, problems) => {
       await dropEmbedded(page);
       const s0 = await state(page);
-      expect(s0.errors).toEqual([]);
+      expectNoErrors(s0, problems);
       expect(s0.policy).toMatchObject({ family: 'beyondmimic', source: 'metadata', embedded: true });
       // the transport shows the policy's own motion length (100 frames at 50 Hz), not the built-in clip's
       expect(s0.status.duration).toBeGreaterThan(1.9);
@@ -61,7 +61,7 @@ describe('real export shapes dropped on the app', { timeout: 600_000 }, () => {
       expect(Math.max(...s1.reference.jointPos.map((q: number) => Math.abs(q)))).toBeGreaterThan(0.2);
       await page.click('#tabbtn-drive').catch(() => {});
       expect(await page.locator('body').innerText()).toMatch(/beyondmimic · config from metadata · carries its reference/);
-      expect(s1.errors).toEqual([]);
+      expectNoErrors(s1, problems);
       expect(problems.list).toEqual([]);
     });
   });
@@ -139,7 +139,7 @@ describe('real export shapes dropped on the app', { timeout: 600_000 }, () => {
       ]);
       await waitPolicy(page, 'unitree-rl-lab');
       const s0 = await state(page);
-      expect(s0.errors).toEqual([]);
+      expectNoErrors(s0, problems);
       const t0 = s0.time;
       await page.waitForFunction(
         (t) => (window as unknown as { __mimic: { getState(): { time: number } } }).__mimic.getState().time > t + 0.5,

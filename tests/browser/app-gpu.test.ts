@@ -4,7 +4,7 @@
 // by the app's own control-step counter (its hook), never by wall time: a loaded machine only makes it slower.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useApp, g1DanceFiles, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
+import { useApp, g1DanceFiles, expectNoErrors, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
 
 const app = useApp({ webgpu: true });
 
@@ -82,7 +82,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       );
       phase('switched to GPU');
       const g0 = await state(page);
-      expect(g0.errors).toEqual([]);
+      expectNoErrors(g0, problems);
       expect(g0.status.obsBackend).toBe('gpu');
       expect(g0.status.obsReason).toMatch(/^forced GPU/);
       expect(g0.status.obsEp).toBe('webgpu');
@@ -105,7 +105,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(errs.length).toBeGreaterThan(3);
       expect(Math.max(...errs)).toBeLessThan(0.5);
       expect(g1.robot.rootPos[2]).toBeGreaterThan(0.4);
-      expect(g1.errors).toEqual([]);
+      expectNoErrors(g1, problems);
 
       // device lost: the CPU path drives while the builder and the WebGPU session are rebuilt on a new device
       expect(await page.evaluate(() => (window as any).__mimicDebug.loseGpuDevice())).toBe(true);
@@ -122,7 +122,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(r1.backend).toBe('gpu');
       expect(r1.gpuSteps).toBeGreaterThan(r0.gpuSteps);
       expect(r1.metrics.lastJointErr).toBeLessThan(0.5);
-      expect(r1.errors).toEqual([]);
+      expectNoErrors(r1, problems);
 
       // back to the CPU while playing: the robot keeps its state and keeps going
       await page.selectOption('#obs-backend', 'cpu');
@@ -143,7 +143,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(c1.time).toBeGreaterThan(c0.time + 0.45);
       expect(maxAbsDiff(c1.robot.jointPos, c0.robot.jointPos)).toBeGreaterThan(0.05);
       expect(Math.max(...cerrs)).toBeLessThan(0.5);
-      expect(c1.errors).toEqual([]);
+      expectNoErrors(c1, problems);
       expect(foreign).toEqual([]);
       expect(problems.list).toEqual([]);
     } finally {

@@ -68,15 +68,24 @@ export async function launch(opts: { webgpu?: boolean } = {}): Promise<Browser> 
 
 export interface Problems {
   list: string[];
+  /** the app's own reports of errors (console warnings with their stacks), shown when a test finds an error */
+  reports: string[];
 }
 /** Collect page errors and console errors (asserted empty by the tests). */
 export function watch(page: Page): Problems {
-  const p: Problems = { list: [] };
+  const p: Problems = { list: [], reports: [] };
   page.on('pageerror', (e) => p.list.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') p.list.push(`console: ${m.text()}`);
+    else if (m.type() === 'warning' && m.text().startsWith('[mimic]')) p.reports.push(m.text());
   });
   return p;
+}
+
+/** The app's error list is empty; when it is not, the failure names each error with the stack the app logged. */
+export function expectNoErrors(s: MimicState, problems: Problems): void {
+  const errors = (s.errors as { kind: string; message: string }[]).map((e) => `${e.kind}: ${e.message}`);
+  expect(errors, problems.reports.join('\n')).toEqual([]);
 }
 
 export type MimicState = any;
@@ -154,6 +163,10 @@ export async function openApp(
   const ctx = given ?? (await app.browser.newContext({ viewport: { width: 1200, height: 760 }, ...options }));
   const page = await ctx.newPage();
   const problems = watch(page);
+  if (process.env.MIMIC_THROTTLE) {
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.MIMIC_THROTTLE) });
+  }
   await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
   await waitReady(page, 90_000);
   console.log(`set-up: page load to ready ${since(t0)}`);
@@ -208,7 +221,7 @@ export async function clearLibrary(page: Page): Promise<void> {
 
 /** No error in the app's state and none on the page or its console. */
 export async function expectClean(page: Page, problems: Problems): Promise<void> {
-  expect((await state(page)).errors).toEqual([]);
+  expectNoErrors(await state(page), problems);
   expect(problems.list).toEqual([]);
 }
 

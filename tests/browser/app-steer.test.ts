@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { G1, SHOTS, openApp, state, useApp } from './app-server';
+import { G1, SHOTS, expectNoErrors, openApp, state, useApp } from './app-server';
 
 const app = useApp();
 const LOCO = '../shared/assets/policies/holosoma-loco-g1/fastsac_g1_29dof.onnx';
@@ -142,7 +142,7 @@ describe('steering a locomotion policy', { timeout: 400_000 }, () => {
       await page.waitForFunction(() => (window as unknown as Hook).__mimic.getState().steer.command.every((c) => c === 0), undefined, {
         timeout: 60_000,
       });
-      expect((await state(page)).errors).toEqual([]);
+      expectNoErrors(await state(page), problems);
       expect(problems.list).toEqual([]);
     } finally {
       await ctx.close();

@@ -12,6 +12,7 @@ import {
   useSharedPage,
   withApp,
   expectClean,
+  expectNoErrors,
   frames,
   reloadApp,
   storageSettled,
@@ -340,7 +341,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
           .map((a: any) => a.name)
           .sort(),
       ).toEqual(['09_01', 'G1_Take_102.bvh_60hz']);
-      expect(s.errors).toEqual([]);
+      expectNoErrors(s, problems);
       expect(problems.list).toEqual([]);
     });
     // a fresh context with the plain session: both missing files named in one message; dropped → applied

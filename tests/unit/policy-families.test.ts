@@ -220,6 +220,22 @@ describe('skill-conditioned and recurrent exports', () => {
     expect(st[8]).toBe(1);
     await s.release();
   });
+
+  it('runs of one session issued together run one after another: each reads the state the one before it wrote', async () => {
+    const bytes = recurrentExport(154);
+    const c = resolve(bytes, 'rnn.onnx', { profile: shippedProfile('unitree-rl-lab') });
+    const s = await PolicySession.create(bytes, c, { file: 'rnn.onnx' });
+    const obs = Float32Array.from({ length: 2 * 154 }, (_, i) => Math.sin(i));
+    const alone = await s.run(obs, 2);
+    s.resetRecurrent(0);
+    s.resetRecurrent(1);
+    const together = await Promise.all([1, 2, 3, 4].map(() => s.run(obs, 2)));
+    for (const r of together) expect(Array.from(r.actions)).toEqual(Array.from(alone.actions));
+    expect(Array.from(s.recurrentState('h_in')!)).toEqual(new Array(16).fill(4));
+    const last = s.run(obs, 2);
+    await s.release(); // waits for the run queued before it
+    await expect(last).resolves.toBeDefined();
+  });
 });
 
 describe('no family fits', () => {

@@ -31,4 +31,21 @@ describe('StepQueue (the app drivers’ step / reset ordering)', () => {
     await q.idle();
     expect(ran).toBe(true);
   });
+
+  it('a reset issued while another runs waits for it (two resets never overlap)', async () => {
+    const q = new StepQueue();
+    const log: string[] = [];
+    let finish!: () => void;
+    q.reset(async () => {
+      log.push('reset1 start');
+      await new Promise<void>((r) => (finish = r));
+      log.push('reset1 end');
+    });
+    q.reset(() => void log.push('reset2'));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(log).toEqual(['reset1 start']);
+    finish();
+    await q.ready();
+    expect(log).toEqual(['reset1 start', 'reset1 end', 'reset2']);
+  });
 });

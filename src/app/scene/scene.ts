@@ -175,7 +175,11 @@ export class Scene {
     this.renderer.setSize(w, h, false);
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
+    this.blank = true; // a new size (or pixel ratio) clears the canvas
   }
+
+  /** the canvas was cleared (resized) since the last draw: the frame loop draws at the next frame, whatever the pace */
+  blank = true;
 
   /**
    * Quality level: 0 full; each level down lowers the resolution, then drops shadows and draws the robot's meshes
@@ -193,6 +197,7 @@ export class Scene {
   render(): void {
     this.controls.update();
     this.renderer.render(this.scene, this.camera);
+    this.blank = false;
   }
 
   /**

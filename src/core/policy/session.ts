@@ -367,7 +367,21 @@ export class PolicySession {
    * One run for envs [env, env + rows) with the observation already a tensor (CPU or GPU buffer): feeds
    * time_step and the recurrent state of those envs, keeps the new state. The WebGPU hand-off calls this.
    */
-  async runRows(obs: Tensor, env: number, rows: number, timeStep?: ArrayLike<number>): Promise<PolicyRunResult> {
+  runRows(obs: Tensor, env: number, rows: number, timeStep?: ArrayLike<number>): Promise<PolicyRunResult> {
+    const run = this.lane.then(() => this.runRowsNow(obs, env, rows, timeStep));
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Runs of this session, one after another: onnxruntime-web's asynchronous builds (the browser's) corrupt the
+   * outputs of two runs of one session that overlap, and the recurrent state is read before and written after
+   * each run. Whoever calls (a control step, a reset fetching an embedded reference, the WebGPU hand-off) waits
+   * its turn; release() waits for the runs queued before it.
+   */
+  private lane: Promise<unknown> = Promise.resolve();
+
+  private async runRowsNow(obs: Tensor, env: number, rows: number, timeStep?: ArrayLike<number>): Promise<PolicyRunResult> {
     const T = this.runtime.Tensor;
     const feeds: Record<string, Tensor> = { [this.obsInput]: obs };
     if (this.timeStepInput) {
@@ -405,6 +419,7 @@ export class PolicySession {
   }
 
   async release(): Promise<void> {
+    await this.lane;
     await this.session.release();
   }
 }

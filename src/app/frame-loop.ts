@@ -16,6 +16,8 @@ const GHOST_BESIDE = [0, 1.0, 0];
 
 /** how long after a user's action every frame draws, ms */
 const INTERACTIVE_MS = 400;
+/** the time between draws of a view that does not move (paused, loading), ms: the CPU goes to the loading */
+const IDLE_PERIOD = 250;
 
 export class FrameLoop {
   /** frame the robot at the next drawn pose (a new robot, or the "frame robot" action) */
@@ -93,7 +95,9 @@ export class FrameLoop {
       sim = this.sim;
     // a video, the user acting or a cleared canvas: this frame; the pace otherwise; never under `drawInterval` (a debugging aid)
     const eager = this.scene.recording || this.scene.blank || t < this.interactiveUntil;
-    const period = Math.max(this.drawInterval, eager || !this.paced ? 0 : this.pace.period(speed));
+    // paused or loading: nothing moves but what the user moves, so a still view is drawn a few times a second
+    const still = speed === 0 ? IDLE_PERIOD : 0;
+    const period = Math.max(this.drawInterval, eager || !this.paced ? 0 : Math.max(still, this.pace.period(speed)));
     if (t - this.lastDraw >= period) {
       this.lastDraw = t;
       this.draw(now);

@@ -4,6 +4,7 @@
  */
 import './style.css';
 import './ort-setup';
+import { warmOrt } from './ort-warm';
 import { store, reportError } from './store';
 import { App } from './app';
 import { mountDrop } from './drop';
@@ -160,6 +161,8 @@ app
       resize();
       timings.ready = performance.now();
       document.body.dataset.ready = '1';
+      // the policy runtime compiled while the user looks at the defaults (the first policy drop does not wait for it)
+      requestIdleCallback(() => void warmOrt(), { timeout: 3000 });
     },
     (e) => reportError(e, 'start-up'),
   );

@@ -93,11 +93,13 @@ export class FrameLoop {
   private show(now: number, speed: number): void {
     const t = performance.now(),
       sim = this.sim;
-    // a video, the user acting or a cleared canvas: this frame; the pace otherwise; never under `drawInterval` (a debugging aid)
+    // a video, the user acting or a cleared canvas: this frame; the pace otherwise; never under `drawInterval` (a
+    // debugging aid) but for a video
     const eager = this.scene.recording || this.scene.blank || t < this.interactiveUntil;
     // paused or loading: nothing moves but what the user moves, so a still view is drawn a few times a second
     const still = speed === 0 ? IDLE_PERIOD : 0;
-    const period = Math.max(this.drawInterval, eager || !this.paced ? 0 : Math.max(still, this.pace.period(speed)));
+    const paced = eager || !this.paced ? 0 : Math.max(still, this.pace.period(speed));
+    const period = this.scene.recording ? 0 : Math.max(this.drawInterval, paced);
     if (t - this.lastDraw >= period) {
       this.lastDraw = t;
       this.draw(now);

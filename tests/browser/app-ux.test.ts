@@ -20,6 +20,7 @@ import {
   SHOTS,
   state,
   type Problems,
+  drawEvery,
 } from './app-server';
 import { openEvaluate, runEvaluation, setField } from './eval-panel-helpers';
 
@@ -173,7 +174,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       console.log(`drawing at ${fps.toFixed(2)} fps: click → answer ${lat.map((x) => x.toFixed(1)).join(', ')} ms`);
       expect(fps).toBeLessThan(2);
       expect(Math.max(...lat)).toBeLessThan(100);
-      await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(0));
+      await drawEvery(page);
       await page.selectOption('#speed', '1'); // the defaults again for the next test on this page
       expect(problems.list).toEqual([]);
     });

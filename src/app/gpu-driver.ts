@@ -66,6 +66,9 @@ const handoffFor = async (bytes: Uint8Array, builder: GpuObservationBuilder, ctr
   });
 };
 
+/** how long a failed GPU step waits for the device's loss to be announced before its error counts as its own, ms */
+const LOSS_WAIT_MS = 3000;
+
 export class GpuPolicyDriver extends PolicyDriverBase {
   readonly backend = 'gpu' as const;
   /** false while the device is lost / the hand-off is rebuilt: the controller's CPU backend runs */
@@ -161,7 +164,10 @@ export class GpuPolicyDriver extends PolicyDriverBase {
       await this.ctrl.act();
       this.gpuSteps++;
     } catch (e) {
-      const lost = await Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 250))]);
+      // the loss is announced after the failed run it caused (seconds later on a loaded machine); onLost may have come first
+      const lost =
+        !this.onGpu ||
+        (await Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), LOSS_WAIT_MS))]));
       if (!lost) throw e;
       if (this.onGpu) this.toCpu();
       await this.ctrl.act();

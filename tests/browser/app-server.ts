@@ -145,16 +145,6 @@ export async function storageSettled(page: Page, atLeast = 1): Promise<void> {
   );
 }
 
-/**
- * The least time between two draws of a test page, ms (MIMIC_TEST_DRAW_MS; 0: the app's own pace). Two test files
- * run at once on two cores, and the app's pace gives drawing all the CPU the simulation leaves: a test page draws at
- * most four times a second instead, so the pages do not slow each other down. A test that reads the canvas draws
- * first (`__mimicDebug.drawNow`); a video being recorded draws every frame.
- */
-export const TEST_DRAW_MS = Number(process.env.MIMIC_TEST_DRAW_MS ?? 250);
-export const drawEvery = (page: Page, ms = TEST_DRAW_MS): Promise<void> =>
-  page.evaluate((m) => (window as any).__mimicDebug.setDrawInterval(m), ms);
-
 /** Milliseconds since `t0`, for the set-up costs the files log. */
 const since = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
@@ -179,7 +169,6 @@ export async function openApp(
   }
   await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
   await waitReady(page, 90_000);
-  await drawEvery(page);
   console.log(`set-up: page load to ready ${since(t0)}`);
   return { page, ctx, problems };
 }
@@ -202,7 +191,6 @@ export async function withApp(
 export async function reloadApp(page: Page): Promise<void> {
   await page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 }); // a loaded machine: more than the 30 s default
   await waitReady(page, 90_000);
-  await drawEvery(page);
 }
 
 /** Load the G1 and the dance export through the file input; wait until the policy drives the loaded robot. */

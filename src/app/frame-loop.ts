@@ -38,6 +38,8 @@ export class FrameLoop {
   private frames = 0;
   private fpsT = performance.now();
   private chartT = 0;
+  /** the step and metric count the charts were last updated at */
+  private chartStep = -1;
 
   constructor(
     private readonly scene: Scene,
@@ -107,7 +109,10 @@ export class FrameLoop {
       this.timings.drawCostMs = this.pace.drawMs;
       this.scene.adapt(this.pace.drawMs);
     }
-    if (sim && this.charts && now - this.chartT > 100) {
+    // charts and time readout at 10 Hz, and only when the simulation moved (a still page repaints nothing)
+    const moved = sim ? sim.step * 1e6 + sim.metrics.t.length : 0;
+    if (sim && this.charts && now - this.chartT > 100 && moved !== this.chartStep) {
+      this.chartStep = moved;
       this.chartT = now;
       this.charts.update();
       store.setState({ time: sim.time });

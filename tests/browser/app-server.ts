@@ -1,5 +1,5 @@
 // Builds the app once and serves it with `vite preview` on a free port; launches headless Chromium.
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { build, preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -148,30 +148,6 @@ export async function storageSettled(page: Page, atLeast = 1): Promise<void> {
   );
 }
 
-/**
- * The pages of this test file that are open, and the one in use. A file keeps a shared page open while its tests
- * open fresh ones; each open page plays and draws, so they would take the CPU from each other (a page load took 9 s
- * beside the shared page, 3 s alone). The page in use runs; the others are frozen (Chromium's page lifecycle:
- * no timers, no animation frames, as a discarded background tab) until a test uses them again.
- */
-const open = new Set<Page>();
-async function lifecycle(page: Page, state: 'frozen' | 'active'): Promise<void> {
-  if (page.isClosed()) return;
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Page.setWebLifecycleState', { state }).catch(() => undefined); // closing: nothing to do
-  await cdp.detach().catch(() => undefined);
-}
-/** `page` runs, every other open page of this file is frozen. */
-export async function focusPage(page: Page): Promise<void> {
-  for (const p of open) if (p !== page) await lifecycle(p, 'frozen');
-  await lifecycle(page, 'active');
-}
-/** Forget a closed page; the pages left run again. */
-async function unfocus(page: Page): Promise<void> {
-  open.delete(page);
-  for (const p of open) await lifecycle(p, 'active');
-}
-
 /** Milliseconds since `t0`, for the set-up costs the files log. */
 const since = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
@@ -189,8 +165,6 @@ export async function openApp(
   const t0 = performance.now();
   const ctx = given ?? (await app.browser.newContext({ viewport: { width: 1200, height: 760 }, ...options }));
   const page = await ctx.newPage();
-  for (const p of open) await lifecycle(p, 'frozen');
-  open.add(page);
   const problems = watch(page);
   if (process.env.MIMIC_THROTTLE) {
     const cdp = await ctx.newCDPSession(page);
@@ -213,7 +187,6 @@ export async function withApp(
     await body(page, problems, ctx);
   } finally {
     await ctx.close();
-    await unfocus(page);
   }
 }
 
@@ -262,12 +235,8 @@ export async function expectClean(page: Page, problems: Problems): Promise<void>
 export function useSharedPage(app: { url: string; browser: Browser }, options: BrowserContextOptions = {}): Opened {
   const h = {} as Opened;
   beforeAll(async () => Object.assign(h, await openApp(app, options)));
-  beforeEach(async () => {
-    if (h.page) await focusPage(h.page); // a test that opens its own page freezes this one again
-  });
   afterAll(async () => {
     await h.ctx?.close();
-    if (h.page) open.delete(h.page);
   });
   return h;
 }
@@ -276,18 +245,9 @@ export function useSharedPage(app: { url: string; browser: Browser }, options: B
 export function useLazyPage(app: { url: string; browser: Browser }, options: BrowserContextOptions = {}): { get(): Promise<Opened> } {
   let opened: Promise<Opened> | null = null;
   afterAll(async () => {
-    if (!opened) return;
-    const o = await opened;
-    await o.ctx.close();
-    open.delete(o.page);
+    if (opened) await (await opened).ctx.close();
   });
-  return {
-    get: async () => {
-      const o = await (opened ??= openApp(app, options));
-      await focusPage(o.page);
-      return o;
-    },
-  };
+  return { get: () => (opened ??= openApp(app, options)) };
 }
 
 /** Build/serve the app once per run and launch Chromium for this test file; closed after the file. */

@@ -313,8 +313,10 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * Largest per-joint jump a crossfade step may make (plus 1e-6): (1 − w)·|a − prevA| + w·|b − prevB| + dw·|b − a|,
- * for the first n joints; a, b the two skills' targets now, prevA, prevB a step earlier, dw the weight step.
+ * Largest per-joint jump a crossfade step may make (plus 1e-6): (1 − w)·|a − prevA| + w·|b − prevB| + dw·|prevB − prevA|,
+ * for the first n joints; a, b the two skills' targets now, prevA, prevB a step earlier, w the weight on b now, dw
+ * the weight step. The mix moves by (1 − w)·Δa + w·Δb + dw·(prevB − prevA): the weight step acts on the gap the
+ * skills had a step earlier (with the gap now, a gap that shrinks broke the bound by dw × the shrink).
  */
 export function crossfadeJumpBound(
   n: number,
@@ -327,6 +329,6 @@ export function crossfadeJumpBound(
 ): number {
   let m = 0;
   for (let j = 0; j < n; j++)
-    m = Math.max(m, (1 - w) * Math.abs(a[j] - prevA[j]) + w * Math.abs(b[j] - prevB[j]) + dw * Math.abs(b[j] - a[j]));
+    m = Math.max(m, (1 - w) * Math.abs(a[j] - prevA[j]) + w * Math.abs(b[j] - prevB[j]) + dw * Math.abs(prevB[j] - prevA[j]));
   return m + 1e-6;
 }

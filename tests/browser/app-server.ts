@@ -61,9 +61,6 @@ export async function launch(opts: { webgpu?: boolean } = {}): Promise<Browser> 
       '--use-angle=swiftshader',
       '--enable-unsafe-swiftshader',
       '--ignore-gpu-blocklist',
-      // the page is composited on the CPU: SwiftShader's GL compositor kept the GPU process at 70-100 % of a core
-      // for a page that was paused and not drawing; WebGL (the scene) and WebGPU still run on SwiftShader
-      '--disable-gpu-compositing',
       ...(opts.webgpu ? ['--enable-features=Vulkan'] : []),
     ],
   });

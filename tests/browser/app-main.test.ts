@@ -10,7 +10,6 @@ import type { Page } from 'playwright-core';
 import {
   useApp,
   useSharedPage,
-  useLazyPage,
   withApp,
   expectClean,
   expectNoErrors,
@@ -26,19 +25,17 @@ import {
 
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
 const app = useApp();
-const shared = useSharedPage(app);
-/** the timeline and blend tests' page (both load the dance clip; opened by the first of them) */
-const clips = useLazyPage(app);
 
 /** run a test body on a fresh page (own context: own IndexedDB), always closing it */
 const withPage = (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => withApp(app, body);
-/** run a test body on the clips page */
-const onClips = async (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => {
-  const o = await clips.get();
-  await body(o.page, o.problems);
-};
-/** run a test body on the file's shared page (the built-in defaults) */
-const onShared = (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => body(shared.page, shared.problems);
+/** a test body on a page that several tests share */
+type OnPage = (body: (page: Page, problems: Problems) => Promise<void>) => Promise<void>;
+/** One page for the tests of the describe block this is called in, closed after its last test (a page left open
+ *  would go on simulating and drawing beside the next block's pages). */
+function sharedPage(): OnPage {
+  const shared = useSharedPage(app);
+  return (body) => body(shared.page, shared.problems);
+}
 
 const maxAbsDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
 
@@ -118,116 +115,119 @@ async function robotPixels(page: Page): Promise<{ fraction: number; box: { x0: n
 }
 
 describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
-  it('opens on the built-in defaults with the robot visible and playing', async () => {
-    await onShared(async (page, problems) => {
-      const s0 = await state(page);
-      expect(s0.robotName).toBe('humanoid29');
-      expect(s0.driver).toBe('builtin');
-      expect(s0.reference).not.toBeNull();
-      await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
-      await frames(page, 3); // the pose at that time drawn
-      await page.screenshot({ path: `${SHOTS}/app-defaults.png` });
-      const { fraction, box } = await robotPixels(page);
-      expect(box.x1 - box.x0).toBeGreaterThan(20);
-      expect(fraction).toBeGreaterThan(0.15);
-      const s1 = await state(page);
-      expect(s1.playing).toBe(true);
-      expect(s1.robot.rootPos[2]).toBeGreaterThan(0.5); // standing (assist 1)
-      expectNoErrors(s1, problems);
-      expect(problems.list).toEqual([]);
-    });
-  });
-
-  it('shows an error for a malformed file and keeps playing', async () => {
-    await onShared(async (page, problems) => {
-      const t0 = (await state(page)).time;
-      await page.setInputFiles('#file-input', [
-        {
-          name: 'broken.xml',
-          mimeType: 'text/xml',
-          buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n'),
-        },
-        { name: 'bad_50hz.csv', mimeType: 'text/csv', buffer: Buffer.from('1,2,3\nnot,a,number\n') },
-      ]);
-      await page.waitForSelector('#errors li.error');
-      const text = await page.locator('#errors').innerText();
-      expect(text).toContain('broken.xml');
-      const s = await state(page);
-      expect(s.errors.length).toBeGreaterThanOrEqual(1);
-      expect(s.errors[0].kind).toMatch(/Error$/);
-      expect(s.robotName).toBe('humanoid29'); // nothing already loaded is lost
-      // still playing: half a second more of simulated time (bounded by simulation, not by the wall clock)
-      await page.waitForFunction((t) => (window as any).__mimic.getState().time > t + 0.5, Math.max(t0, s.time), { timeout: 60_000 });
-      const s2 = await state(page);
-      expect(s2.playing).toBe(true);
-      expect(s2.time).toBeGreaterThan(Math.max(t0, s.time));
-      await page.screenshot({ path: `${SHOTS}/app-error.png` });
-      expect(problems.list).toEqual([]);
-      // dismissed: the next test on this page starts with no message
-      await page.click('#errors-clear');
-      await page.waitForFunction(() => (window as any).__mimic.getState().errors.length === 0);
-    });
-  });
-
-  it('click-and-drag on a body pushes the robot; a session saves and loads back', async () => {
-    await onShared(async (page, problems) => {
-      await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
-      const s0 = await state(page);
-      const b = s0.robotScreenBox;
-      const canvas = (await page.locator('#scene').boundingBox())!;
-      const x = canvas.x + (b.x0 + b.x1) / 2,
-        y = canvas.y + b.y0 + 0.35 * (b.y1 - b.y0);
-      await page.mouse.move(x, y);
-      await page.mouse.down();
-      await page.mouse.move(x + 60, y, { steps: 3 });
-      await page.mouse.move(x + 160, y, { steps: 3 });
-      await page.waitForFunction(
-        () => {
-          const p = (window as any).__mimic.getState().push;
-          return p && Math.hypot(...p.force) > 20;
-        },
-        undefined,
-        { polling: 50, timeout: 60_000 },
-      );
-      const pushed = await state(page);
-      await page.mouse.up();
-      await page.waitForFunction(() => (window as any).__mimic.getState().push === null, undefined, { polling: 50, timeout: 30_000 });
-      expect(pushed.push.body).toBeGreaterThanOrEqual(0);
-      expect(Math.hypot(...pushed.push.force)).toBeLessThanOrEqual(400 + 1e-6);
-
-      // session: save (download), change something, load it back through the file input
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#session-save')]);
-      const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
-      expect(json.format).toBe('mimic-bench-session');
-      expect(json.segments.length).toBe(s0.segments.length);
-      await page.click('#driver-replay');
-      await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'replay');
-      await page.setInputFiles('#session-load', {
-        name: 'mimic-session.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from(JSON.stringify(json)),
+  describe('on the built-in defaults (one page)', () => {
+    const onShared = sharedPage();
+    it('opens on the built-in defaults with the robot visible and playing', async () => {
+      await onShared(async (page, problems) => {
+        const s0 = await state(page);
+        expect(s0.robotName).toBe('humanoid29');
+        expect(s0.driver).toBe('builtin');
+        expect(s0.reference).not.toBeNull();
+        await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
+        await frames(page, 3); // the pose at that time drawn
+        await page.screenshot({ path: `${SHOTS}/app-defaults.png` });
+        const { fraction, box } = await robotPixels(page);
+        expect(box.x1 - box.x0).toBeGreaterThan(20);
+        expect(fraction).toBeGreaterThan(0.15);
+        const s1 = await state(page);
+        expect(s1.playing).toBe(true);
+        expect(s1.robot.rootPos[2]).toBeGreaterThan(0.5); // standing (assist 1)
+        expectNoErrors(s1, problems);
+        expect(problems.list).toEqual([]);
       });
-      await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'builtin', undefined, { timeout: 30_000 });
-      const s1 = await state(page);
-      expect(s1.segments.map((g: any) => g.clipId)).toEqual(json.segments.map((g: any) => g.clipId));
-      expectNoErrors(s1, problems);
-      expect(problems.list).toEqual([]);
     });
-  });
 
-  it('a fallen built-in robot lies on the floor (every shape touches the ground), then is put back', async () => {
-    await onShared(async (page, problems) => {
-      await page.selectOption('#speed', '0.5'); // slow motion: the samples below catch the lowest point
-      await page.locator('#assist').fill('0'); // joint PD alone: the robot falls
-      const { zs, note: fellNote } = await watchFall(page);
-      console.log(`fallen built-in robot: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
-      expect(Math.min(...zs)).toBeLessThan(0.45); // it did fall (fallen: root below 55 % of the reference's ~0.8 m)
-      expect(Math.min(...zs)).toBeGreaterThan(0.04); // and did not sink through the floor (lying: the pelvis ~0.08 m up)
-      expect(fellNote).toMatch(/reset to the reference/);
-      await expectClean(page, problems);
-      // back to the defaults for whatever runs next on this page
-      await page.locator('#assist').fill('1');
-      await page.selectOption('#speed', '1');
+    it('shows an error for a malformed file and keeps playing', async () => {
+      await onShared(async (page, problems) => {
+        const t0 = (await state(page)).time;
+        await page.setInputFiles('#file-input', [
+          {
+            name: 'broken.xml',
+            mimeType: 'text/xml',
+            buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n'),
+          },
+          { name: 'bad_50hz.csv', mimeType: 'text/csv', buffer: Buffer.from('1,2,3\nnot,a,number\n') },
+        ]);
+        await page.waitForSelector('#errors li.error');
+        const text = await page.locator('#errors').innerText();
+        expect(text).toContain('broken.xml');
+        const s = await state(page);
+        expect(s.errors.length).toBeGreaterThanOrEqual(1);
+        expect(s.errors[0].kind).toMatch(/Error$/);
+        expect(s.robotName).toBe('humanoid29'); // nothing already loaded is lost
+        // still playing: half a second more of simulated time (bounded by simulation, not by the wall clock)
+        await page.waitForFunction((t) => (window as any).__mimic.getState().time > t + 0.5, Math.max(t0, s.time), { timeout: 60_000 });
+        const s2 = await state(page);
+        expect(s2.playing).toBe(true);
+        expect(s2.time).toBeGreaterThan(Math.max(t0, s.time));
+        await page.screenshot({ path: `${SHOTS}/app-error.png` });
+        expect(problems.list).toEqual([]);
+        // dismissed: the next test on this page starts with no message
+        await page.click('#errors-clear');
+        await page.waitForFunction(() => (window as any).__mimic.getState().errors.length === 0);
+      });
+    });
+
+    it('click-and-drag on a body pushes the robot; a session saves and loads back', async () => {
+      await onShared(async (page, problems) => {
+        await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
+        const s0 = await state(page);
+        const b = s0.robotScreenBox;
+        const canvas = (await page.locator('#scene').boundingBox())!;
+        const x = canvas.x + (b.x0 + b.x1) / 2,
+          y = canvas.y + b.y0 + 0.35 * (b.y1 - b.y0);
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x + 60, y, { steps: 3 });
+        await page.mouse.move(x + 160, y, { steps: 3 });
+        await page.waitForFunction(
+          () => {
+            const p = (window as any).__mimic.getState().push;
+            return p && Math.hypot(...p.force) > 20;
+          },
+          undefined,
+          { polling: 50, timeout: 60_000 },
+        );
+        const pushed = await state(page);
+        await page.mouse.up();
+        await page.waitForFunction(() => (window as any).__mimic.getState().push === null, undefined, { polling: 50, timeout: 30_000 });
+        expect(pushed.push.body).toBeGreaterThanOrEqual(0);
+        expect(Math.hypot(...pushed.push.force)).toBeLessThanOrEqual(400 + 1e-6);
+
+        // session: save (download), change something, load it back through the file input
+        const [download] = await Promise.all([page.waitForEvent('download'), page.click('#session-save')]);
+        const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
+        expect(json.format).toBe('mimic-bench-session');
+        expect(json.segments.length).toBe(s0.segments.length);
+        await page.click('#driver-replay');
+        await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'replay');
+        await page.setInputFiles('#session-load', {
+          name: 'mimic-session.json',
+          mimeType: 'application/json',
+          buffer: Buffer.from(JSON.stringify(json)),
+        });
+        await page.waitForFunction(() => (window as any).__mimic.getState().driver === 'builtin', undefined, { timeout: 30_000 });
+        const s1 = await state(page);
+        expect(s1.segments.map((g: any) => g.clipId)).toEqual(json.segments.map((g: any) => g.clipId));
+        expectNoErrors(s1, problems);
+        expect(problems.list).toEqual([]);
+      });
+    });
+
+    it('a fallen built-in robot lies on the floor (every shape touches the ground), then is put back', async () => {
+      await onShared(async (page, problems) => {
+        await page.selectOption('#speed', '0.5'); // slow motion: the samples below catch the lowest point
+        await page.locator('#assist').fill('0'); // joint PD alone: the robot falls
+        const { zs, note: fellNote } = await watchFall(page);
+        console.log(`fallen built-in robot: lowest root height ${Math.min(...zs).toFixed(3)} m over ${zs.length} samples; ${fellNote}`);
+        expect(Math.min(...zs)).toBeLessThan(0.45); // it did fall (fallen: root below 55 % of the reference's ~0.8 m)
+        expect(Math.min(...zs)).toBeGreaterThan(0.04); // and did not sink through the floor (lying: the pelvis ~0.08 m up)
+        expect(fellNote).toMatch(/reset to the reference/);
+        await expectClean(page, problems);
+        // back to the defaults for whatever runs next on this page
+        await page.locator('#assist').fill('1');
+        await page.selectOption('#speed', '1');
+      });
     });
   });
 
@@ -281,134 +281,137 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
     });
   }, 300_000); // loads 30+ meshes, plays, then waits for a fall under software GL
 
-  it('plays a two-segment timeline through its transition with no reference jump', async () => {
-    await onClips(async (page, problems) => {
-      await page.setInputFiles('#file-input', [CSV]);
-      await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 1, undefined, { timeout: 30_000 });
-      await page.click('#driver-replay');
-      await page.click('#pause');
-      await page.click('#tabbtn-timeline');
-      const dance = (await state(page)).segments[0].clipId;
-      await page.selectOption('#add-clip', dance);
-      await page.click('#add-segment');
-      await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 2);
-      const setNum = async (sel: string, i: number, v: string) => {
-        await page.locator(sel).nth(i).fill(v);
-        await page.locator(sel).nth(i).press('Tab');
-      };
-      await setNum('.seg-in', 0, '2');
-      await setNum('.seg-out', 0, '5');
-      await setNum('.seg-in', 1, '12');
-      await setNum('.seg-out', 1, '16');
-      await setNum('.seg-fade', 1, '0.4');
-      await page.click('#timeline-loop'); // off: one pass, 3 + 4 - 0.4 = 6.6 s
-      const segs = (await state(page)).segments;
-      expect(segs.map((g: any) => [g.in, g.out])).toEqual([
-        [2, 5],
-        [12, 16],
-      ]);
-      expect(segs[1].crossfade).toBe(0.4);
-      await page
-        .waitForFunction(() => Math.abs((window as any).__mimic.getState().status.duration - 6.6) < 1e-6, undefined, {
-          polling: 50,
-          timeout: 10_000,
-        })
-        .catch(async (e) => {
-          const s = await state(page);
-          console.log(s.loop, s.status.duration, JSON.stringify(s.segments));
-          throw e;
-        });
-      // scrub to 2.4 s, then single control steps through the transition (2.6 .. 3.0 s)
-      await page.locator('#scrub').fill(String(2.4 / 6.6));
-      const first = await state(page);
-      expect(first.time).toBeGreaterThan(2.3);
-      expect(first.time).toBeLessThan(2.5);
-      // 32 clicks on "step", each waited for in the page (one round trip for all: loaded machines answer slowly)
-      const steps: { dRoot: number; dJoint: number; seg: number }[] = await page.evaluate(async (n) => {
-        const get = () => (window as any).__mimic.getState();
-        const diff = (a: number[], b: number[]) => Math.max(...a.map((x, i) => Math.abs(x - b[i])));
-        const out: { dRoot: number; dJoint: number; seg: number }[] = [];
-        let prev = get();
-        for (let k = 0; k < n; k++) {
-          (document.getElementById('step') as HTMLButtonElement).click();
-          while (get().time <= prev.time + 1e-6) await new Promise((r) => setTimeout(r, 10));
-          const s = get();
-          const r0 = prev.reference.rootPos,
-            r1 = s.reference.rootPos;
-          out.push({
-            dRoot: Math.hypot(r1[0] - r0[0], r1[1] - r0[1], r1[2] - r0[2]),
-            dJoint: diff(s.reference.jointPos, prev.reference.jointPos),
-            seg: s.currentSegment.index,
+  describe('timeline and blend (one page, both load the dance clip)', () => {
+    const onClips = sharedPage();
+    it('plays a two-segment timeline through its transition with no reference jump', async () => {
+      await onClips(async (page, problems) => {
+        await page.setInputFiles('#file-input', [CSV]);
+        await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 1, undefined, { timeout: 30_000 });
+        await page.click('#driver-replay');
+        await page.click('#pause');
+        await page.click('#tabbtn-timeline');
+        const dance = (await state(page)).segments[0].clipId;
+        await page.selectOption('#add-clip', dance);
+        await page.click('#add-segment');
+        await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 2);
+        const setNum = async (sel: string, i: number, v: string) => {
+          await page.locator(sel).nth(i).fill(v);
+          await page.locator(sel).nth(i).press('Tab');
+        };
+        await setNum('.seg-in', 0, '2');
+        await setNum('.seg-out', 0, '5');
+        await setNum('.seg-in', 1, '12');
+        await setNum('.seg-out', 1, '16');
+        await setNum('.seg-fade', 1, '0.4');
+        await page.click('#timeline-loop'); // off: one pass, 3 + 4 - 0.4 = 6.6 s
+        const segs = (await state(page)).segments;
+        expect(segs.map((g: any) => [g.in, g.out])).toEqual([
+          [2, 5],
+          [12, 16],
+        ]);
+        expect(segs[1].crossfade).toBe(0.4);
+        await page
+          .waitForFunction(() => Math.abs((window as any).__mimic.getState().status.duration - 6.6) < 1e-6, undefined, {
+            polling: 50,
+            timeout: 10_000,
+          })
+          .catch(async (e) => {
+            const s = await state(page);
+            console.log(s.loop, s.status.duration, JSON.stringify(s.segments));
+            throw e;
           });
-          prev = s;
-        }
-        return out;
-      }, 32);
-      expect(steps[0].seg).toBe(0);
-      expect(steps.at(-1)!.seg).toBe(1);
-      const maxRoot = Math.max(...steps.map((s) => s.dRoot)),
-        maxJoint = Math.max(...steps.map((s) => s.dJoint));
-      // the raw clip between the two cut points jumps by far more than any step taken across the seam
-      const rows = readFileSync(CSV, 'utf8').trim().split('\n');
-      const a = rows[Math.round(4.6 * 60)].split(',').map(Number),
-        b = rows[12 * 60].split(',').map(Number);
-      const rawJoint = maxAbsDiff(a.slice(7), b.slice(7));
-      expect(rawJoint).toBeGreaterThan(3 * maxJoint);
-      expect(maxRoot).toBeLessThan(0.05); // m per 20 ms control step
-      expect(maxJoint).toBeLessThan(0.25); // rad per 20 ms control step
-      await page.screenshot({ path: `${SHOTS}/app-timeline.png` });
-      await expectClean(page, problems);
+        // scrub to 2.4 s, then single control steps through the transition (2.6 .. 3.0 s)
+        await page.locator('#scrub').fill(String(2.4 / 6.6));
+        const first = await state(page);
+        expect(first.time).toBeGreaterThan(2.3);
+        expect(first.time).toBeLessThan(2.5);
+        // 32 clicks on "step", each waited for in the page (one round trip for all: loaded machines answer slowly)
+        const steps: { dRoot: number; dJoint: number; seg: number }[] = await page.evaluate(async (n) => {
+          const get = () => (window as any).__mimic.getState();
+          const diff = (a: number[], b: number[]) => Math.max(...a.map((x, i) => Math.abs(x - b[i])));
+          const out: { dRoot: number; dJoint: number; seg: number }[] = [];
+          let prev = get();
+          for (let k = 0; k < n; k++) {
+            (document.getElementById('step') as HTMLButtonElement).click();
+            while (get().time <= prev.time + 1e-6) await new Promise((r) => setTimeout(r, 10));
+            const s = get();
+            const r0 = prev.reference.rootPos,
+              r1 = s.reference.rootPos;
+            out.push({
+              dRoot: Math.hypot(r1[0] - r0[0], r1[1] - r0[1], r1[2] - r0[2]),
+              dJoint: diff(s.reference.jointPos, prev.reference.jointPos),
+              seg: s.currentSegment.index,
+            });
+            prev = s;
+          }
+          return out;
+        }, 32);
+        expect(steps[0].seg).toBe(0);
+        expect(steps.at(-1)!.seg).toBe(1);
+        const maxRoot = Math.max(...steps.map((s) => s.dRoot)),
+          maxJoint = Math.max(...steps.map((s) => s.dJoint));
+        // the raw clip between the two cut points jumps by far more than any step taken across the seam
+        const rows = readFileSync(CSV, 'utf8').trim().split('\n');
+        const a = rows[Math.round(4.6 * 60)].split(',').map(Number),
+          b = rows[12 * 60].split(',').map(Number);
+        const rawJoint = maxAbsDiff(a.slice(7), b.slice(7));
+        expect(rawJoint).toBeGreaterThan(3 * maxJoint);
+        expect(maxRoot).toBeLessThan(0.05); // m per 20 ms control step
+        expect(maxJoint).toBeLessThan(0.25); // rad per 20 ms control step
+        await page.screenshot({ path: `${SHOTS}/app-timeline.png` });
+        await expectClean(page, problems);
+      });
     });
-  });
 
-  it('moving a blend weight slider changes the pose', async () => {
-    await onClips(async (page, problems) => {
-      await page.setInputFiles('#file-input', [CSV, '../shared/assets/bvh/09_01.bvh']);
-      await page.waitForFunction(
-        () => (window as any).__mimic.getState().assets.filter((a: any) => a.kind === 'clip' && !a.builtin).length === 2,
-        undefined,
-        { timeout: 60_000 },
-      );
-      await page.click('#tabbtn-drive'); // the driver buttons (an earlier test on this page left the Timeline tab open)
-      await page.click('#driver-replay');
-      await page.click('#pause');
-      await page.click('#tabbtn-blend');
-      const clips = (await state(page)).assets.filter((a: any) => a.kind === 'clip' && !a.builtin);
-      // two layers: the dance and the retargeted BVH
-      while ((await state(page)).layers.length < 2) {
-        await page.selectOption('#add-layer-clip', clips[(await state(page)).layers.length % 2].id);
-        await page.click('#add-layer');
-      }
-      const layers = (await state(page)).layers;
-      await page.locator('.layer select.layer-clip').nth(0).selectOption(clips[0].id);
-      await page.locator('.layer select.layer-clip').nth(1).selectOption(clips[1].id);
-      // both layers on every body part, so that the weights mix them everywhere
-      for (let guard = 0; guard < 12; guard++) {
-        const box = page.locator('.layer input[type=checkbox]:not(:checked)').first();
-        if (!(await box.count())) break;
-        await box.check();
-      }
-      await page.waitForFunction(() =>
-        (window as any).__mimic
-          .getState()
-          .layers.slice(0, 2)
-          .every((l: any) => Object.values(l.mask).every((v) => v === 1)),
-      );
-      await page.click('#use-blend');
-      await page.waitForFunction(() => (window as any).__mimic.getState().source === 'blend');
-      await page.locator('#scrub').fill('0.1');
-      await settled(page);
-      const before = await state(page);
-      expect(before.layers.length).toBeGreaterThanOrEqual(2 + layers.length - 2);
-      await page.locator('.blend-weight').nth(0).fill('0.1');
-      await page.waitForFunction((w) => Math.abs((window as any).__mimic.getState().layers[0].weight - w) < 1e-9, 0.1);
-      await settled(page);
-      const after = await state(page);
-      expect(after.time).toBeCloseTo(before.time, 6); // paused: only the weight changed
-      expect(maxAbsDiff(after.robot.jointPos, before.robot.jointPos)).toBeGreaterThan(0.02);
-      await page.screenshot({ path: `${SHOTS}/app-blend.png` });
-      expectNoErrors(after, problems);
-      expect(problems.list).toEqual([]);
+    it('moving a blend weight slider changes the pose', async () => {
+      await onClips(async (page, problems) => {
+        await page.setInputFiles('#file-input', [CSV, '../shared/assets/bvh/09_01.bvh']);
+        await page.waitForFunction(
+          () => (window as any).__mimic.getState().assets.filter((a: any) => a.kind === 'clip' && !a.builtin).length === 2,
+          undefined,
+          { timeout: 60_000 },
+        );
+        await page.click('#tabbtn-drive'); // the driver buttons (an earlier test on this page left the Timeline tab open)
+        await page.click('#driver-replay');
+        await page.click('#pause');
+        await page.click('#tabbtn-blend');
+        const clips = (await state(page)).assets.filter((a: any) => a.kind === 'clip' && !a.builtin);
+        // two layers: the dance and the retargeted BVH
+        while ((await state(page)).layers.length < 2) {
+          await page.selectOption('#add-layer-clip', clips[(await state(page)).layers.length % 2].id);
+          await page.click('#add-layer');
+        }
+        const layers = (await state(page)).layers;
+        await page.locator('.layer select.layer-clip').nth(0).selectOption(clips[0].id);
+        await page.locator('.layer select.layer-clip').nth(1).selectOption(clips[1].id);
+        // both layers on every body part, so that the weights mix them everywhere
+        for (let guard = 0; guard < 12; guard++) {
+          const box = page.locator('.layer input[type=checkbox]:not(:checked)').first();
+          if (!(await box.count())) break;
+          await box.check();
+        }
+        await page.waitForFunction(() =>
+          (window as any).__mimic
+            .getState()
+            .layers.slice(0, 2)
+            .every((l: any) => Object.values(l.mask).every((v) => v === 1)),
+        );
+        await page.click('#use-blend');
+        await page.waitForFunction(() => (window as any).__mimic.getState().source === 'blend');
+        await page.locator('#scrub').fill('0.1');
+        await settled(page);
+        const before = await state(page);
+        expect(before.layers.length).toBeGreaterThanOrEqual(2 + layers.length - 2);
+        await page.locator('.blend-weight').nth(0).fill('0.1');
+        await page.waitForFunction((w) => Math.abs((window as any).__mimic.getState().layers[0].weight - w) < 1e-9, 0.1);
+        await settled(page);
+        const after = await state(page);
+        expect(after.time).toBeCloseTo(before.time, 6); // paused: only the weight changed
+        expect(maxAbsDiff(after.robot.jointPos, before.robot.jointPos)).toBeGreaterThan(0.02);
+        await page.screenshot({ path: `${SHOTS}/app-blend.png` });
+        expectNoErrors(after, problems);
+        expect(problems.list).toEqual([]);
+      });
     });
   });
 });

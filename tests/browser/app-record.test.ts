@@ -113,7 +113,7 @@ describe('app: Record and Video', { timeout: 400_000 }, () => {
     });
   });
 
-  it('Video: 2 s of simulated time to WebM; its block timecodes span the recorder time; size > 20 KB', async () => {
+  it('Video: 2 s of simulated time to WebM; its block timecodes span the recorder time; size > 8 KB', async () => {
     await withApp(app, async (page, problems) => {
       const dt = (await state(page)).controlDt as number;
       await page.click('#record-video');
@@ -133,7 +133,9 @@ describe('app: Record and Video', { timeout: 400_000 }, () => {
       expect(span).toBeGreaterThan(1.5);
       expect(span).toBeLessThan(wall + 0.3);
       expect(t.blocks).toBeGreaterThanOrEqual(5);
-      expect(bytes.length).toBeGreaterThan(20_000);
+      // frames with the scene in them: 16-40 KB seen here (the scene lowers its detail on a slow renderer, and a
+      // lower detail compresses better); blank frames would make a file of about 1-2 KB
+      expect(bytes.length).toBeGreaterThan(8_000);
       expect(problems.list).toEqual([]);
     });
   });

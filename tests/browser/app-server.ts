@@ -226,8 +226,10 @@ export async function expectClean(page: Page, problems: Problems): Promise<void>
 }
 
 /**
- * One page for the tests of a file that do not need a fresh one (opened before the first test, closed after the
- * last; register after useApp). Each test leaves it, or puts it back, in the state the next one expects.
+ * One page for the tests of a file or a describe block that do not need a fresh one (opened before the block's first
+ * test, closed after its last; register after useApp). Each test leaves it, or puts it back, in the state the next one
+ * expects. Scope it to the block of the tests that use it: an open page goes on simulating and drawing, and takes CPU
+ * from the pages of the tests after it.
  */
 export function useSharedPage(app: { url: string; browser: Browser }, options: BrowserContextOptions = {}): Opened {
   const h = {} as Opened;
@@ -236,15 +238,6 @@ export function useSharedPage(app: { url: string; browser: Browser }, options: B
     await h.ctx?.close();
   });
   return h;
-}
-
-/** Like useSharedPage, but opened by the first test that asks for it (`get()`), so a file can hold several. */
-export function useLazyPage(app: { url: string; browser: Browser }, options: BrowserContextOptions = {}): { get(): Promise<Opened> } {
-  let opened: Promise<Opened> | null = null;
-  afterAll(async () => {
-    if (opened) await (await opened).ctx.close();
-  });
-  return { get: () => (opened ??= openApp(app, options)) };
 }
 
 /** Build/serve the app once per run and launch Chromium for this test file; closed after the file. */

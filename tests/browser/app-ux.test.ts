@@ -26,12 +26,9 @@ import { openEvaluate, runEvaluation, setField } from './eval-panel-helpers';
 const CSV = `${DANCE}/G1_Take_102.bvh_60hz.csv`;
 const BVH = '../shared/assets/bvh/09_01.bvh';
 const app = useApp();
-const shared = useSharedPage(app, { acceptDownloads: true });
 
 const withPage = (body: (page: Page, problems: Problems, ctx: BrowserContext) => Promise<void>): Promise<void> =>
   withApp(app, body, { acceptDownloads: true });
-/** the file's shared page (a fresh context opened before the first test) */
-const onShared = (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => body(shared.page, shared.problems);
 
 /**
  * Sample the robot's screen box, root travel and simulated time every animation frame until the simulated time
@@ -66,144 +63,148 @@ async function followSamples(page: Page, until: number, shotAt: number, shot: st
 const mine = (s: any, kind: string) => s.assets.filter((a: any) => a.kind === kind && !a.builtin);
 
 describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () => {
-  it('cold start, messages with counts, a malformed .json, shortcuts, time, run settings, clicks while drawing at 1 fps', async () => {
-    await onShared(async (page, problems) => {
-      // cold start (a fresh context: empty HTTP cache): the first frame comes before the app is ready
-      const cold = (await state(page)).timings;
-      await reloadApp(page);
-      await page.waitForFunction(() => (window as any).__mimic.getState().timings.robotVisible !== null);
-      const warm = (await state(page)).timings;
-      console.log(
-        `cold start: first frame ${cold.firstFrame.toFixed(0)} ms, robot ${cold.robotVisible?.toFixed(0)} ms, interactive ${cold.ready.toFixed(0)} ms; ` +
-          `warm: first frame ${warm.firstFrame.toFixed(0)} ms, robot ${warm.robotVisible.toFixed(0)} ms, interactive ${warm.ready.toFixed(0)} ms`,
-      );
-      expect(cold.firstFrame).toBeLessThanOrEqual(cold.ready);
-      expect(warm.firstFrame).toBeLessThanOrEqual(warm.ready);
-
-      // the same error three times: one entry, ×3; a malformed .json: a named ParseError with file and line
-      const broken = {
-        name: 'broken.xml',
-        mimeType: 'text/xml',
-        buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n'),
-      };
-      for (let k = 0; k < 3; k++) {
-        await page.setInputFiles('#file-input', [broken]);
-        await page.waitForFunction(
-          (n) => (window as any).__mimic.getState().errors.reduce((a: number, e: any) => a + e.count, 0) >= n,
-          k + 1,
+  describe('cold start and the report (one page, closed after them)', () => {
+    const shared = useSharedPage(app, { acceptDownloads: true });
+    const onShared = (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => body(shared.page, shared.problems);
+    it('cold start, messages with counts, a malformed .json, shortcuts, time, run settings, clicks while drawing at 1 fps', async () => {
+      await onShared(async (page, problems) => {
+        // cold start (a fresh context: empty HTTP cache): the first frame comes before the app is ready
+        const cold = (await state(page)).timings;
+        await reloadApp(page);
+        await page.waitForFunction(() => (window as any).__mimic.getState().timings.robotVisible !== null);
+        const warm = (await state(page)).timings;
+        console.log(
+          `cold start: first frame ${cold.firstFrame.toFixed(0)} ms, robot ${cold.robotVisible?.toFixed(0)} ms, interactive ${cold.ready.toFixed(0)} ms; ` +
+            `warm: first frame ${warm.firstFrame.toFixed(0)} ms, robot ${warm.robotVisible.toFixed(0)} ms, interactive ${warm.ready.toFixed(0)} ms`,
         );
-      }
-      await page.setInputFiles('#file-input', [
-        { name: 'profile.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "obs": [1, 2,\n}\n') },
-      ]);
-      await page.waitForFunction(() => (window as any).__mimic.getState().errors.length === 2);
-      const s1 = await state(page);
-      const xml = s1.errors.find((e: any) => /broken\.xml/.test(e.message));
-      expect(xml.count).toBe(3);
-      const json = s1.errors.find((e: any) => /profile\.json/.test(e.message));
-      expect(json.kind).toBe('ParseError');
-      expect(json.message).toMatch(/profile\.json at line 3, column 1: not valid JSON/);
-      expect(await page.locator('#errors li.error').count()).toBe(2);
-      expect(await page.locator('#errors li.error .count').first().innerText()).toBe('×3');
-      await page.screenshot({ path: `${SHOTS}/ux-messages.png` });
-      await page.click('#errors-clear');
-      await page.waitForFunction(() => (window as any).__mimic.getState().errors.length === 0);
-      expect(await page.locator('#errors li.error').count()).toBe(0);
+        expect(cold.firstFrame).toBeLessThanOrEqual(cold.ready);
+        expect(warm.firstFrame).toBeLessThanOrEqual(warm.ready);
 
-      // "?" lists the shortcuts; Esc closes
-      await page.locator('#scene').click({ position: { x: 5, y: 5 } });
-      await page.keyboard.press('?');
-      await expect.poll(() => page.locator('#shortcuts').isVisible()).toBe(true);
-      const help = await page.locator('#shortcuts').innerText();
-      for (const k of ['Space', '→', 'F', '?']) expect(help).toContain(k);
-      await page.screenshot({ path: `${SHOTS}/ux-shortcuts.png` });
-      await page.keyboard.press('Escape');
-      await expect.poll(() => page.locator('#shortcuts').isVisible()).toBe(false);
-
-      // time: the position in the clip and the pass while looping, never beyond the clip's length
-      await page.selectOption('#speed', '4');
-      const dur = (await state(page)).status.duration;
-      await page.waitForFunction((d) => (window as any).__mimic.getState().time > 1.2 * d, dur, { timeout: 60_000 });
-      // the transport's text shows the second pass (a DOM change, not a fixed time)
-      await page.waitForFunction(
-        () => Number(/ · loop (\d+)$/.exec(document.getElementById('time')!.textContent ?? '')?.[1]) >= 2,
-        undefined,
-        {
-          timeout: 30_000,
-        },
-      );
-      const text = await page.locator('#time').innerText();
-      const m = text.match(/^(\d+\.\d\d) \/ (\d+\.\d\d) s · loop (\d+)$/);
-      expect(m, text).not.toBeNull();
-      expect(Number(m![1])).toBeLessThanOrEqual(Number(m![2]));
-      expect(Number(m![3])).toBeGreaterThanOrEqual(2);
-      expect(await page.locator('#run-settings').innerText()).toMatch(/start: ground \(on the reference.* control 50 Hz/);
-      expect(await page.locator('#chart-jointErr').getAttribute('data-x-axis')).toBe('simulated time (s)'); // drawn on the canvas
-
-      // clicks are answered within 100 ms while the view draws once a second
-      await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(1000));
-      // the fps estimate is a moving average: wait until it has seen the slow drawing (an event, not a fixed time)
-      await page.waitForFunction(() => (window as any).__mimic.getState().status.fps < 2, undefined, { timeout: 60_000 });
-      const lat: number[] = [];
-      for (const id of ['#pause', '#play', '#pause', '#play']) {
-        await page.evaluate((sel) => {
-          const w = window as any;
-          const el = document.querySelector(sel)!;
-          w.__clickAt = 0;
-          w.__answerAt = 0;
-          el.addEventListener(
-            'pointerdown',
-            () => {
-              w.__clickAt = performance.now();
-            },
-            { once: true, capture: true },
+        // the same error three times: one entry, ×3; a malformed .json: a named ParseError with file and line
+        const broken = {
+          name: 'broken.xml',
+          mimeType: 'text/xml',
+          buffer: Buffer.from('<mujoco model="x">\n  <worldbody>\n    <body name="a">\n</mujoco>\n'),
+        };
+        for (let k = 0; k < 3; k++) {
+          await page.setInputFiles('#file-input', [broken]);
+          await page.waitForFunction(
+            (n) => (window as any).__mimic.getState().errors.reduce((a: number, e: any) => a + e.count, 0) >= n,
+            k + 1,
           );
-          new MutationObserver((_, o) => {
-            if (el.classList.contains('on')) {
-              w.__answerAt = performance.now();
-              o.disconnect();
-            }
-          }).observe(el, { attributes: true });
-        }, id);
-        await page.click(id);
-        await page.waitForFunction(() => (window as any).__answerAt > 0, undefined, { timeout: 10_000 });
-        lat.push(await page.evaluate(() => (window as any).__answerAt - (window as any).__clickAt));
-      }
-      const fps = (await state(page)).status.fps;
-      console.log(`drawing at ${fps.toFixed(2)} fps: click → answer ${lat.map((x) => x.toFixed(1)).join(', ')} ms`);
-      expect(fps).toBeLessThan(2);
-      expect(Math.max(...lat)).toBeLessThan(100);
-      await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(0));
-      await page.selectOption('#speed', '1'); // the defaults again for the next test on this page
-      expect(problems.list).toEqual([]);
-    });
-  });
+        }
+        await page.setInputFiles('#file-input', [
+          { name: 'profile.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "obs": [1, 2,\n}\n') },
+        ]);
+        await page.waitForFunction(() => (window as any).__mimic.getState().errors.length === 2);
+        const s1 = await state(page);
+        const xml = s1.errors.find((e: any) => /broken\.xml/.test(e.message));
+        expect(xml.count).toBe(3);
+        const json = s1.errors.find((e: any) => /profile\.json/.test(e.message));
+        expect(json.kind).toBe('ParseError');
+        expect(json.message).toMatch(/profile\.json at line 3, column 1: not valid JSON/);
+        expect(await page.locator('#errors li.error').count()).toBe(2);
+        expect(await page.locator('#errors li.error .count').first().innerText()).toBe('×3');
+        await page.screenshot({ path: `${SHOTS}/ux-messages.png` });
+        await page.click('#errors-clear');
+        await page.waitForFunction(() => (window as any).__mimic.getState().errors.length === 0);
+        expect(await page.locator('#errors li.error').count()).toBe(0);
 
-  it('the evaluation report opens full width; the panel shows the headline numbers', async () => {
-    await onShared(async (page, problems) => {
-      await page.click('#pause');
-      await openEvaluate(page);
-      await page.selectOption('#eval-scenario', 'nominal');
-      for (const [sel, v] of [
-        ['#eval-episodes', '1'],
-        ['#eval-envs', '1'],
-        ['#eval-workers', '1'],
-        ['#eval-seconds', '1'],
-      ])
-        await setField(page, sel, v);
-      await runEvaluation(page, 120_000);
-      expect(await page.locator('#eval-summary').innerText()).toMatch(/success \d+% of 1[\s\S]*MPJPE/);
-      await page.click('#eval-open-report');
-      const box = (await page.locator('#eval-report-dialog').boundingBox())!;
-      const vw = page.viewportSize()!.width;
-      console.log(`report dialog: ${box.width.toFixed(0)} px wide of ${vw}`);
-      expect(box.width).toBeGreaterThan(0.9 * vw);
-      await expect.poll(() => page.frameLocator('#eval-report').locator('table').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-      await page.screenshot({ path: `${SHOTS}/ux-report.png` });
-      await page.keyboard.press('Escape');
-      await expect.poll(() => page.locator('#eval-report-dialog').isVisible()).toBe(false);
-      expect(problems.list).toEqual([]);
-      await page.click('#play'); // the defaults again for the next test on this page
+        // "?" lists the shortcuts; Esc closes
+        await page.locator('#scene').click({ position: { x: 5, y: 5 } });
+        await page.keyboard.press('?');
+        await expect.poll(() => page.locator('#shortcuts').isVisible()).toBe(true);
+        const help = await page.locator('#shortcuts').innerText();
+        for (const k of ['Space', '→', 'F', '?']) expect(help).toContain(k);
+        await page.screenshot({ path: `${SHOTS}/ux-shortcuts.png` });
+        await page.keyboard.press('Escape');
+        await expect.poll(() => page.locator('#shortcuts').isVisible()).toBe(false);
+
+        // time: the position in the clip and the pass while looping, never beyond the clip's length
+        await page.selectOption('#speed', '4');
+        const dur = (await state(page)).status.duration;
+        await page.waitForFunction((d) => (window as any).__mimic.getState().time > 1.2 * d, dur, { timeout: 60_000 });
+        // the transport's text shows the second pass (a DOM change, not a fixed time)
+        await page.waitForFunction(
+          () => Number(/ · loop (\d+)$/.exec(document.getElementById('time')!.textContent ?? '')?.[1]) >= 2,
+          undefined,
+          {
+            timeout: 30_000,
+          },
+        );
+        const text = await page.locator('#time').innerText();
+        const m = text.match(/^(\d+\.\d\d) \/ (\d+\.\d\d) s · loop (\d+)$/);
+        expect(m, text).not.toBeNull();
+        expect(Number(m![1])).toBeLessThanOrEqual(Number(m![2]));
+        expect(Number(m![3])).toBeGreaterThanOrEqual(2);
+        expect(await page.locator('#run-settings').innerText()).toMatch(/start: ground \(on the reference.* control 50 Hz/);
+        expect(await page.locator('#chart-jointErr').getAttribute('data-x-axis')).toBe('simulated time (s)'); // drawn on the canvas
+
+        // clicks are answered within 100 ms while the view draws once a second
+        await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(1000));
+        // the fps estimate is a moving average: wait until it has seen the slow drawing (an event, not a fixed time)
+        await page.waitForFunction(() => (window as any).__mimic.getState().status.fps < 2, undefined, { timeout: 60_000 });
+        const lat: number[] = [];
+        for (const id of ['#pause', '#play', '#pause', '#play']) {
+          await page.evaluate((sel) => {
+            const w = window as any;
+            const el = document.querySelector(sel)!;
+            w.__clickAt = 0;
+            w.__answerAt = 0;
+            el.addEventListener(
+              'pointerdown',
+              () => {
+                w.__clickAt = performance.now();
+              },
+              { once: true, capture: true },
+            );
+            new MutationObserver((_, o) => {
+              if (el.classList.contains('on')) {
+                w.__answerAt = performance.now();
+                o.disconnect();
+              }
+            }).observe(el, { attributes: true });
+          }, id);
+          await page.click(id);
+          await page.waitForFunction(() => (window as any).__answerAt > 0, undefined, { timeout: 10_000 });
+          lat.push(await page.evaluate(() => (window as any).__answerAt - (window as any).__clickAt));
+        }
+        const fps = (await state(page)).status.fps;
+        console.log(`drawing at ${fps.toFixed(2)} fps: click → answer ${lat.map((x) => x.toFixed(1)).join(', ')} ms`);
+        expect(fps).toBeLessThan(2);
+        expect(Math.max(...lat)).toBeLessThan(100);
+        await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(0));
+        await page.selectOption('#speed', '1'); // the defaults again for the next test on this page
+        expect(problems.list).toEqual([]);
+      });
+    });
+
+    it('the evaluation report opens full width; the panel shows the headline numbers', async () => {
+      await onShared(async (page, problems) => {
+        await page.click('#pause');
+        await openEvaluate(page);
+        await page.selectOption('#eval-scenario', 'nominal');
+        for (const [sel, v] of [
+          ['#eval-episodes', '1'],
+          ['#eval-envs', '1'],
+          ['#eval-workers', '1'],
+          ['#eval-seconds', '1'],
+        ])
+          await setField(page, sel, v);
+        await runEvaluation(page, 120_000);
+        expect(await page.locator('#eval-summary').innerText()).toMatch(/success \d+% of 1[\s\S]*MPJPE/);
+        await page.click('#eval-open-report');
+        const box = (await page.locator('#eval-report-dialog').boundingBox())!;
+        const vw = page.viewportSize()!.width;
+        console.log(`report dialog: ${box.width.toFixed(0)} px wide of ${vw}`);
+        expect(box.width).toBeGreaterThan(0.9 * vw);
+        await expect.poll(() => page.frameLocator('#eval-report').locator('table').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+        await page.screenshot({ path: `${SHOTS}/ux-report.png` });
+        await page.keyboard.press('Escape');
+        await expect.poll(() => page.locator('#eval-report-dialog').isVisible()).toBe(false);
+        expect(problems.list).toEqual([]);
+        await page.click('#play'); // the defaults again for the next test on this page
+      });
     });
   });
 

@@ -11,6 +11,7 @@ import { terrainLabel } from './terrain-state';
 import type { Steer } from './steer/steer';
 import { yawOf } from '../core/policy/heading';
 import { skillInfo } from './skills/timeline-skills';
+import { ortWarmState } from './ort-warm';
 
 const arr = (a: ArrayLike<number> | undefined | null): number[] => (a ? Array.from(a) : []);
 
@@ -71,6 +72,7 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
     const m = sim.metrics;
     return {
       ready: document.body.dataset.ready === '1',
+      ortWarm: ortWarmState(),
       time: sim.time,
       step: sim.step,
       controlDt: sim.dt,

@@ -4,7 +4,7 @@
  */
 import './style.css';
 import './ort-setup';
-import { warmOrt } from './ort-warm';
+import { warmOrtOnIntent } from './ort-warm';
 import { store, reportError } from './store';
 import { App } from './app';
 import { mountDrop } from './drop';
@@ -161,8 +161,8 @@ app
       resize();
       timings.ready = performance.now();
       document.body.dataset.ready = '1';
-      // the policy runtime compiled while the user looks at the defaults (the first policy drop does not wait for it)
-      requestIdleCallback(() => void warmOrt(), { timeout: 3000 });
+      // the policy runtime compiled when files come (a drag over the page, a picker opened), before the drop or pick
+      warmOrtOnIntent();
     },
     (e) => reportError(e, 'start-up'),
   );

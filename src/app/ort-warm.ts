@@ -1,17 +1,42 @@
 /**
- * Warm onnxruntime-web while the page is idle: its first session fetches and compiles a 28 MB wasm binary, which
- * a user's first policy would otherwise wait for. The one-node identity model is made a session and released; the
- * runtime stays initialised for the policies that follow.
+ * Warm onnxruntime-web when the user shows they are about to load files: its first session fetches and compiles a
+ * 28 MB wasm binary (about 2 s of the page's thread and 3 s of background compiling here), which a first policy would
+ * otherwise wait for. Pages that only look at the defaults or at clips never pay it. Signs of intent: files dragged
+ * over the page (the drop follows), or a file picker opened (the user takes seconds to pick). The one-node identity
+ * model is made a session and released; the runtime stays initialised for the policies that follow.
  */
 import { identityModel } from '../core/policy/identity-model';
 import { ort } from './ort-setup';
 
-/** Initialise the runtime now (errors are left to the first real policy, which reports them with its file). */
-export async function warmOrt(): Promise<void> {
-  try {
-    const s = await ort.InferenceSession.create(identityModel());
-    await s.release();
-  } catch {
-    /* the policy load that follows names the problem */
-  }
+let warming: Promise<void> | null = null;
+let state: 'not started' | 'warming' | 'done' = 'not started';
+/** where the warm-up is (read by the debugging hook) */
+export const ortWarmState = (): typeof state => state;
+
+/** Initialise the runtime now, once (errors are left to the first real policy, which reports them with its file). */
+export function warmOrt(): Promise<void> {
+  return (warming ??= (async () => {
+    state = 'warming';
+    try {
+      const s = await ort.InferenceSession.create(identityModel());
+      await s.release();
+    } catch {
+      /* the policy load that follows names the problem */
+    }
+    state = 'done';
+  })());
+}
+
+/** Start the warm-up at the first files dragged over the page or the first file picker opened. */
+export function warmOrtOnIntent(target: Window = window): void {
+  const go = () => {
+    target.removeEventListener('dragenter', go, true);
+    target.document.removeEventListener('click', onClick, true);
+    void warmOrt();
+  };
+  const onClick = (e: Event) => {
+    if (e.target instanceof HTMLInputElement && e.target.type === 'file') go();
+  };
+  target.addEventListener('dragenter', go, true);
+  target.document.addEventListener('click', onClick, true); // a picker button clicks its hidden input
 }

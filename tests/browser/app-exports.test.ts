@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beyondMimicMeta, externalDataExport } from '../unit/families-fixture';
 import { embeddedExport } from '../unit/policy-fixture';
-import { useApp, useSharedPage, expectClean, expectNoErrors, DANCE, SMALL, state, type Problems } from './app-server';
+import { useApp, useSharedPage, drawEvery, expectClean, expectNoErrors, DANCE, SMALL, state, type Problems } from './app-server';
 import { openEvaluate, runEvaluation, setField } from './eval-panel-helpers';
 
 const app = useApp();
@@ -122,7 +122,7 @@ describe('real export shapes dropped on the app', { timeout: 600_000 }, () => {
       expect(rows.map((r: { clip: string }) => r.clip)).toEqual([groups[0].clip]);
       await expectClean(page, problems);
       // back to playing with the view drawn, on the Drive tab, for the next test on this page
-      await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(0));
+      await drawEvery(page);
       await page.click('#play');
       await page.click('#tabbtn-drive');
     });

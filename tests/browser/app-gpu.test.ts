@@ -4,7 +4,7 @@
 // by the app's own control-step counter (its hook), never by wall time: a loaded machine only makes it slower.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useApp, g1DanceFiles, expectNoErrors, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
+import { useApp, drawEvery, g1DanceFiles, expectNoErrors, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
 
 const app = useApp({ webgpu: true });
 
@@ -48,6 +48,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       });
       await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 180_000 });
       await waitReady(page, 180_000);
+      await drawEvery(page);
       phase('app ready');
       // the start-up probe ends (answer or time-out) with a reason, never "probing" forever
       await page.waitForFunction(() => (window as any).__mimic.getState().status.obsBackend !== 'probing', undefined, { timeout: 180_000 });

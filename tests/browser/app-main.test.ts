@@ -426,7 +426,10 @@ describe('app: remembered files', { timeout: 180_000 }, () => {
         d.items.add(new File([text], 'G1_Take_102.bvh_60hz.csv', { type: 'text/csv' }));
         return d;
       }, csv);
+      // onnxruntime is compiled at the first sign that files come (a drag over the page), not at start-up
+      expect((await state(page)).ortWarm).toBe('not started');
       await page.dispatchEvent('#scene', 'dragenter', { dataTransfer: dt });
+      expect((await state(page)).ortWarm).not.toBe('not started');
       await page.dispatchEvent('#scene', 'drop', { dataTransfer: dt });
       await page.waitForFunction(
         () => (window as any).__mimic.getState().assets.some((a: any) => a.kind === 'clip' && !a.builtin),
@@ -434,6 +437,7 @@ describe('app: remembered files', { timeout: 180_000 }, () => {
         { timeout: 60_000 },
       );
       await storageSettled(page, 1); // the IndexedDB write
+      await page.waitForFunction(() => (window as any).__mimic.getState().ortWarm === 'done', undefined, { timeout: 60_000 });
       await reloadApp(page);
       const s = await state(page);
       const mine = s.assets.filter((a: any) => !a.builtin);

@@ -61,6 +61,10 @@ export async function launch(opts: { webgpu?: boolean } = {}): Promise<Browser> 
       '--use-angle=swiftshader',
       '--enable-unsafe-swiftshader',
       '--ignore-gpu-blocklist',
+      // the page is composited on the CPU (WebGL and WebGPU still run on SwiftShader): with SwiftShader GL compositing,
+      // every frame in which anything on the page changed (a chart, the time readout) cost the GPU process a full
+      // composite, 70-120 % of a core for one playing page; on the CPU a changed readout costs only its pixels
+      '--disable-gpu-compositing',
       ...(opts.webgpu ? ['--enable-features=Vulkan'] : []),
     ],
   });
@@ -110,6 +114,17 @@ export const DANCE = '../shared/assets/policies/g1-dance-102';
 export function g1DanceFiles(clip = `${DANCE}/G1_Take_102.bvh_60hz.csv`): string[] {
   const meshes = readdirSync(`${G1}/meshes`).map((f) => `${G1}/meshes/${f}`);
   return [`${G1}/g1_29dof_rev_1_0.xml`, ...meshes, `${DANCE}/policy.onnx`, `${DANCE}/deploy.yaml`, clip];
+}
+
+/**
+ * The tests' draw interval, ms: the view is drawn 4 times a second (the app's `drawInterval` debugging aid), as the
+ * tests read state, not pixels; a test that reads the drawn view sets its own (`drawEvery`), or draws and reads in one
+ * task (`__mimicDebug.drawNow`).
+ */
+export const TEST_DRAW_MS = 250;
+/** Draw the page's view at most every `ms` ms (0: at the app's own pace). */
+export async function drawEvery(page: Page, ms = TEST_DRAW_MS): Promise<void> {
+  await page.evaluate((k) => (window as any).__mimicDebug.setDrawInterval(k), ms);
 }
 
 /** A viewport for the tests that do not look at the drawing: fewer pixels for software GL to fill each frame. */
@@ -163,12 +178,14 @@ export async function openApp(
   const ctx = given ?? (await app.browser.newContext({ viewport: { width: 1200, height: 760 }, ...options }));
   const page = await ctx.newPage();
   const problems = watch(page);
+  page.setDefaultTimeout(90_000); // a loaded machine: a click or a screenshot may wait for a long task of the page
   if (process.env.MIMIC_THROTTLE) {
     const cdp = await ctx.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.MIMIC_THROTTLE) });
   }
   await page.goto(app.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
   await waitReady(page, 90_000);
+  await drawEvery(page);
   console.log(`set-up: page load to ready ${since(t0)}`);
   return { page, ctx, problems };
 }
@@ -187,10 +204,11 @@ export async function withApp(
   }
 }
 
-/** Reload the page and wait until the app is ready again. */
+/** Reload the page and wait until the app is ready again (drawing at the tests' interval again). */
 export async function reloadApp(page: Page): Promise<void> {
   await page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 }); // a loaded machine: more than the 30 s default
   await waitReady(page, 90_000);
+  await drawEvery(page);
 }
 
 /** Load the G1 and the dance export through the file input; wait until the policy drives the loaded robot. */

@@ -13,6 +13,7 @@ import {
   withApp,
   expectClean,
   expectNoErrors,
+  drawEvery,
   frames,
   reloadApp,
   storageSettled,
@@ -173,7 +174,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
         console.log(`drawing at ${fps.toFixed(2)} fps: click → answer ${lat.map((x) => x.toFixed(1)).join(', ')} ms`);
         expect(fps).toBeLessThan(2);
         expect(Math.max(...lat)).toBeLessThan(100);
-        await page.evaluate(() => (window as any).__mimicDebug.setDrawInterval(0));
+        await drawEvery(page);
         await page.selectOption('#speed', '1'); // the defaults again for the next test on this page
         expect(problems.list).toEqual([]);
       });
@@ -219,6 +220,7 @@ describe('app as a daily tool (built, in Chromium)', { timeout: 240_000 }, () =>
       );
       await page.click('#driver-replay');
       await page.selectOption('#speed', '2');
+      await drawEvery(page, 0); // the follow camera moves at each drawn frame, and the zoom below is read per frame
       const view = (await page.locator('#scene').boundingBox())!;
       // bounded by simulated time: 8 s of running, sampled every drawn frame
       const { boxes, far } = await followSamples(page, 8, 3, `${SHOTS}/ux-follow.png`);

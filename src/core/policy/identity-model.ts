@@ -1,6 +1,7 @@
 /**
  * The smallest model onnxruntime takes (ir 8, opset 13, y = Identity(x), float32 [1]): the app creates a session of
- * it while idle so that the runtime's wasm is compiled before the user's first policy (app/ort-warm.ts).
+ * it when files are about to come, so that the runtime's wasm is compiled before the user's first policy
+ * (app/ort-warm.ts).
  */
 import { concat, encVarint, lenField } from './protobuf';
 

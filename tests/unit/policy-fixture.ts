@@ -4,13 +4,14 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { expect } from 'vitest';
+import { concatBytes } from '../../src/core/bytes';
 import { MimicError } from '../../src/core/errors';
 import type { BatchJob } from '../../src/core/evaluation/episode';
 import type { RobotModel } from '../../src/core/model/types';
 import { parseMotionCsv } from '../../src/core/motion/csv';
 import type { MotionClip } from '../../src/core/motion/types';
 import { configFromDeployYaml, isaacJointOrder } from '../../src/core/policy/config';
-import { concat, encVarint, lenField, WIRE_VARINT } from '../../src/core/policy/protobuf';
+import { encVarint, lenField, WIRE_VARINT } from '../../src/core/policy/protobuf';
 import { loadG1 as loadG1Model } from './physics-fixture';
 
 export const ASSETS = '../shared/assets';
@@ -97,9 +98,9 @@ const enc = new TextEncoder();
 // varints and length-delimited fields come from the writer in src (batch-dim.ts uses it); the DECODER under test
 // (fieldsOf, varintAt) is not used here, and onnxruntime-web reads every model this builds.
 export const fVarint = (field: number, v: number): Field => Uint8Array.from([...encVarint(field * 8 + WIRE_VARINT), ...encVarint(v)]);
-export const fBytes = (field: number, b: Uint8Array): Field => concat(lenField(field, b));
+export const fBytes = (field: number, b: Uint8Array): Field => concatBytes(lenField(field, b));
 export const fString = (field: number, s: string): Field => fBytes(field, enc.encode(s));
-export const msg = (...fields: Field[]): Uint8Array => concat(fields);
+export const msg = (...fields: Field[]): Uint8Array => concatBytes(fields);
 
 /** ValueInfoProto of a float tensor; dims: numbers or symbolic names. */
 export function valueInfo(name: string, dims: (number | string)[], elemType = 1): Uint8Array {

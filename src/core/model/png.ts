@@ -7,6 +7,7 @@
  * Inflate: fflate (zlib stream of the concatenated IDAT chunks); filters 0–4 per scanline as the PNG spec says.
  */
 import { unzlibSync } from 'fflate';
+import { concatBytes } from '../bytes';
 import { fail } from '../errors';
 
 export interface GreyImage {
@@ -79,13 +80,7 @@ function readChunks(b: Uint8Array, file: string): { header: Header; data: Uint8A
   }
   if (!header) return fail('ParseError', file, 'chunk IHDR', 'no IHDR chunk');
   if (!parts.length) return fail('ParseError', file, 'chunk IDAT', 'no image data (IDAT)');
-  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let k = 0;
-  for (const p of parts) {
-    data.set(p, k);
-    k += p.length;
-  }
-  return { header, data, idatAt };
+  return { header, data: concatBytes(parts), idatAt };
 }
 
 const paeth = (a: number, b: number, c: number): number => {

@@ -8,7 +8,8 @@
  * not knowable from the shapes alone: the session checks it by running a batch against per-env runs and keeps the
  * per-env path, with a note, when they differ.
  */
-import { concat, encVarint, fieldsOf, lenField, varintValue, WIRE_LEN, WIRE_VARINT, type Field } from './protobuf';
+import { concatBytes } from '../bytes';
+import { encVarint, fieldsOf, lenField, varintValue, WIRE_LEN, WIRE_VARINT, type Field } from './protobuf';
 
 const enc = new TextEncoder();
 /** Dimension { dim_param: "batch" } */
@@ -97,5 +98,5 @@ export function withSymbolicBatch(bytes: Uint8Array, file: string): BatchRewrite
   };
   const parts = rewrite(bytes, 0, bytes.length, file, (f) => (isLen(f, 7) ? graph(f) : null));
   if (changed.length === 0) return null;
-  return { bytes: concat(parts), changed };
+  return { bytes: concatBytes(parts), changed };
 }

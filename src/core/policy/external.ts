@@ -5,9 +5,10 @@
  * step (config, sessions in workers and the app) takes plain model bytes. A file the model needs but was not
  * given is a PolicyError naming it.
  */
+import { concatBytes } from '../bytes';
 import { fail } from '../errors';
 import { readOnnxInfo } from './onnx';
-import { concat, fieldsOf, lenField, varintValue } from './protobuf';
+import { fieldsOf, lenField, varintValue } from './protobuf';
 
 /** element sizes of TensorProto.DataType (bytes) */
 const ELEM_SIZE: Record<number, number> = { 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8, 16: 2 };
@@ -56,7 +57,7 @@ function inlineTensor(buf: Uint8Array, from: number, to: number, file: string, f
     );
   }
   const kept = fs.filter((f) => f.field !== 13 && f.field !== 14 && f.field !== 9).map((f) => buf.subarray(f.start, f.end));
-  return concat([...kept, ...lenField(9, data.subarray(offset, offset + length))]);
+  return concatBytes([...kept, ...lenField(9, data.subarray(offset, offset + length))]);
 }
 
 /** Rewrite a message: fields `field` (length-delimited) replaced by `edit(body)`. */
@@ -73,7 +74,7 @@ function rewrite(
     if (f.field === field && f.body) parts.push(...lenField(field, edit(f.body[0], f.body[1])));
     else parts.push(buf.subarray(f.start, f.end));
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /**

@@ -3,10 +3,11 @@
  * it when files are about to come, so that the runtime's wasm is compiled before the user's first policy
  * (app/ort-warm.ts).
  */
-import { concat, encVarint, lenField } from './protobuf';
+import { concatBytes } from '../bytes';
+import { encVarint, lenField } from './protobuf';
 
 const str = (s: string): Uint8Array => new TextEncoder().encode(s);
-const msg = (...parts: Uint8Array[][]): Uint8Array => concat(parts.flat());
+const msg = (...parts: Uint8Array[][]): Uint8Array => concatBytes(parts.flat());
 const varint = (field: number, v: number): Uint8Array[] => [Uint8Array.from([(field << 3) | 0, ...encVarint(v)])];
 
 /** float32 [1] named `name` (ValueInfoProto: name, TypeProto.tensor_type { elem_type FLOAT, shape [1] }) */

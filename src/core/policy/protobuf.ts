@@ -78,13 +78,3 @@ export function lenField(field: number, ...parts: Uint8Array[]): Uint8Array[] {
   const len = parts.reduce((s, p) => s + p.length, 0);
   return [Uint8Array.from([...encVarint(field * 8 + WIRE_LEN), ...encVarint(len)]), ...parts];
 }
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

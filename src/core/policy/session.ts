@@ -7,9 +7,9 @@
  * A model whose batch dim is fixed (fixedBatchOf) is run once per env. The embedded reference's length: reference-length.ts. Recurrent state is kept per env,
  * fed to the state inputs and replaced by the state outputs each run; resetRecurrent(env) zeroes it.
  */
-import { concat } from './protobuf';
 import * as ortDefault from 'onnxruntime-web';
 import type * as ortTypes from 'onnxruntime-web';
+import { concatBytes } from '../bytes';
 import { fail, MimicError } from '../errors';
 import type { PolicyConfig, RecurrentState } from './config';
 import { withSymbolicBatch } from './batch-dim';
@@ -78,7 +78,7 @@ const toF32 = async (t: Tensor): Promise<Float32Array> => {
 
 /** Float32 arrays joined end to end (per-env outputs gathered env-major). */
 const catF32 = (arrs: Float32Array[]): Float32Array =>
-  new Float32Array(concat(arrs.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))).buffer);
+  new Float32Array(concatBytes(arrs.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))).buffer);
 
 export class PolicySession {
   readonly inputNames: readonly string[];

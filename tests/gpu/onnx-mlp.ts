@@ -3,21 +3,13 @@
  * Input `obs` [batch, nIn] (batch symbolic, or fixed 1), output `actions` [batch, nOut]. Opset 13, IR 7.
  */
 import { rng } from '../../src/core/math';
+import { encVarint } from '../../src/core/policy/protobuf';
 
 const enc = new TextEncoder();
 
-function varint(v: number): number[] {
-  const out: number[] = [];
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return out;
-}
-const key = (field: number, wire: number) => varint(field * 8 + wire);
-const vint = (field: number, v: number) => [...key(field, 0), ...varint(v)];
-const bytes = (field: number, b: ArrayLike<number>) => [...key(field, 2), ...varint(b.length), ...Array.from(b)];
+const key = (field: number, wire: number) => encVarint(field * 8 + wire);
+const vint = (field: number, v: number) => [...key(field, 0), ...encVarint(v)];
+const bytes = (field: number, b: ArrayLike<number>) => [...key(field, 2), ...encVarint(b.length), ...Array.from(b)];
 const str = (field: number, s: string) => bytes(field, enc.encode(s));
 
 function tensor(name: string, dims: number[], data: Float32Array): number[] {

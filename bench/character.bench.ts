@@ -3,15 +3,11 @@
 // loop's ms per control step (physics ×4 + controller + observations), the ms per physics step within it, and the
 // tracking (joint RMSE, MPJPE, survived) per setting. One untimed episode per engine first: the first run in a
 // process pays WebAssembly compilation and JIT warm-up (it made the first timed row, hinge Rapier, read 32.8 ms).
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { createEngine } from '../src/core/physics/index';
 import type { PhysicsOptions } from '../src/core/physics/types';
 import { loadSmpl, SMPL_BVH as BVH, smplClip, trackBuiltIn } from '../tests/unit/character-fixture';
-
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
+import { loadAverages } from './load';
 
 async function measure(
   variant: 'hinge' | 'ball',
@@ -53,7 +49,7 @@ async function measure(
 }
 
 export async function run(): Promise<void> {
-  console.log(`character: ${cpus().length} cores, load average ${load()}; ${BVH}, dt 5 ms, decimation 4, built-in controller`);
+  console.log(`character: ${cpus().length} cores, load average ${loadAverages()}; ${BVH}, dt 5 ms, decimation 4, built-in controller`);
   for (const kind of ['mujoco', 'rapier'] as const) await measure('hinge', kind); // warm-up, not reported
   const rows = [];
   for (const variant of ['hinge', 'ball'] as const)
@@ -62,5 +58,5 @@ export async function run(): Promise<void> {
   // tracking gap to MuJoCo (MPJPE): Rapier's solver iterations close most of it
   for (const solverIterations of [6, 12]) rows.push(await measure('ball', 'rapier', { solverIterations }));
   console.table(rows);
-  console.log(`load average after the table: ${load()}`);
+  console.log(`load average after the table: ${loadAverages()}`);
 }

@@ -3,9 +3,10 @@
 // standing in the default pose under PD. Both engines are built and warmed up first, then timed in 5 interleaved
 // repeats (rapier, mujoco, rapier, ...); the best repeat of each is reported (least disturbed by other processes on a
 // shared machine), the median next to it.
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { createEngine, type PhysicsEngine } from '../src/core/physics/index';
 import { g1Gains, g1Source, loadG1, standingGains, standingHeight, stepTarget } from '../tests/unit/physics-fixture';
+import { loadAverages } from './load';
 
 const model = loadG1();
 const g = g1Gains(model);
@@ -37,11 +38,7 @@ const best = (r: number[]) => Math.max(...r);
 const median = (r: number[]) => [...r].sort((a, b) => a - b)[Math.floor(r.length / 2)];
 
 export async function run(): Promise<void> {
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ');
-  console.log(`physics: ${cpus().length} cores, load average ${load()} (single-threaded WASM, one core used)`);
+  console.log(`physics: ${cpus().length} cores, load average ${loadAverages()} (single-threaded WASM, one core used)`);
   const rows = [];
   for (const n of [1, 16, 64]) {
     const r = await standing('rapier', n),
@@ -65,7 +62,7 @@ export async function run(): Promise<void> {
     });
   }
   console.table(rows);
-  console.log(`load average after the table: ${load()}`);
+  console.log(`load average after the table: ${loadAverages()}`);
   await solverTable();
   const file = await standing('mujoco', 1, true);
   const rates = [file.time(), file.time(), file.time()];

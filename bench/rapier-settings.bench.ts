@@ -5,11 +5,11 @@
 // All settings and MuJoCo run once each per repeat, interleaved (rapier A, rapier B, ..., mujoco; again ...);
 // the best repeat of each is reported. `npm run bench -- rapier-settings [--reps=3]`.
 // "dance bar" = the policy-dance test's bar: no termination, joint error ≤ 1.15 × MuJoCo's.
-import { loadavg } from 'node:os';
 import type { RapierExtraOptions } from '../src/core/physics/index';
 import { defaultPhysicsOptions, type PhysicsOptions } from '../src/core/physics/types';
 import { runEpisode, type EpisodeResult } from '../src/core/policy/episode';
 import { danceClip, dancePolicy, loadG1 } from '../tests/unit/policy-fixture';
+import { loadAverages } from './load';
 
 type Physics = Partial<PhysicsOptions> & RapierExtraOptions;
 
@@ -74,11 +74,7 @@ async function dance(engine: 'rapier' | 'mujoco', physics: Physics, seconds?: nu
 
 export async function run(): Promise<void> {
   const reps = Number(process.argv.find((a) => a.startsWith('--reps='))?.slice(7) ?? 2);
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ');
-  console.log(`rapier-settings: ${reps} interleaved repeats of the whole dance per setting, load average ${load()}`);
+  console.log(`rapier-settings: ${reps} interleaved repeats of the whole dance per setting, load average ${loadAverages()}`);
   await dance('rapier', {}, 5); // warm-up: both WASM modules tier up
   await dance('mujoco', {}, 5);
   const best: Run[] = [];
@@ -118,5 +114,5 @@ export async function run(): Promise<void> {
   });
   console.log('Rapier solver (substeps × PGS iterations) and link inertia floor vs MuJoCo, G1 + dance, whole clip, N = 1:');
   console.table(rows);
-  console.log(`load average after the table: ${load()}`);
+  console.log(`load average after the table: ${loadAverages()}`);
 }

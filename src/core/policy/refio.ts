@@ -84,17 +84,15 @@ export function applyAlignment(ref: BatchState, e: number, al: Alignment): void 
     s = Math.sin(al.yaw);
   const hw = Math.cos(al.yaw / 2),
     hz = Math.sin(al.yaw / 2);
-  rotVec(c, s, ref.rootPos, e * 3, al.x, al.y, al.z);
-  rotQuat(hw, hz, ref.rootQuat, e * 4);
-  rotVec(c, s, ref.rootLinVel, e * 3);
-  rotVec(c, s, ref.rootAngVel, e * 3);
-  for (let b = 0; b < ref.nb; b++) {
-    const i = e * ref.nb + b;
-    rotVec(c, s, ref.bodyPos, i * 3, al.x, al.y, al.z);
-    rotQuat(hw, hz, ref.bodyQuat, i * 4);
-    rotVec(c, s, ref.bodyLinVel, i * 3);
-    rotVec(c, s, ref.bodyAngVel, i * 3);
-  }
+  // one pose (element i of each array): position rotated and moved, orientation and velocities rotated
+  const align = (pos: Float32Array, quat: Float32Array, lin: Float32Array, ang: Float32Array, i: number): void => {
+    rotVec(c, s, pos, i * 3, al.x, al.y, al.z);
+    rotQuat(hw, hz, quat, i * 4);
+    rotVec(c, s, lin, i * 3);
+    rotVec(c, s, ang, i * 3);
+  };
+  align(ref.rootPos, ref.rootQuat, ref.rootLinVel, ref.rootAngVel, e);
+  for (let b = 0; b < ref.nb; b++) align(ref.bodyPos, ref.bodyQuat, ref.bodyLinVel, ref.bodyAngVel, e * ref.nb + b);
 }
 
 /** Maps a BeyondMimic export's reference outputs (policy joint order, tracked bodies) onto model order. */

@@ -11,10 +11,9 @@ import { ReferenceTrack } from '../../src/core/motion/reference';
 import { GpuObservationBuilder } from '../../src/core/observation/gpu';
 import { createRapierEngine } from '../../src/core/physics/rapier';
 import type { PhysicsEngine } from '../../src/core/physics/types';
-import { resolvePolicyConfig } from '../../src/core/policy/config';
 import { PolicyController } from '../../src/core/policy/controller';
-import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { PolicySession } from '../../src/core/policy/session';
+import { danceConfig } from '../unit/policy-fixture';
 import { dawnAdapter } from './dawn';
 
 const A = '../shared/assets',
@@ -36,13 +35,7 @@ describe('GPU observation backend in the PolicyController (Dawn, Node)', () => {
       'G1_Take_102.bvh_60hz.csv',
       g1.joints.map((j) => j.name),
     );
-    const bytes = new Uint8Array(readFileSync(`${D}/policy.onnx`));
-    const config = resolvePolicyConfig({
-      info: readOnnxInfo(bytes, 'policy.onnx'),
-      file: 'policy.onnx',
-      robot: g1,
-      yaml: readFileSync(`${D}/deploy.yaml`, 'utf8'),
-    });
+    const { bytes, config } = danceConfig(g1);
     const make = async (): Promise<{ ctrl: PolicyController; engine: PhysicsEngine }> => {
       const engine = await createRapierEngine(g1, { n: 1 });
       const session = await PolicySession.create(bytes, config);

@@ -7,10 +7,14 @@ import { expect } from 'vitest';
 import { concatBytes } from '../../src/core/bytes';
 import { MimicError } from '../../src/core/errors';
 import type { BatchJob } from '../../src/core/evaluation/episode';
+import { qYaw } from '../../src/core/math';
 import type { RobotModel } from '../../src/core/model/types';
 import { parseMotionCsv } from '../../src/core/motion/csv';
 import type { MotionClip } from '../../src/core/motion/types';
-import { configFromDeployYaml, isaacJointOrder } from '../../src/core/policy/config';
+import type { BatchState } from '../../src/core/physics/types';
+import { configFromDeployYaml, isaacJointOrder, resolvePolicyConfig, type PolicyConfig } from '../../src/core/policy/config';
+import type { PolicyController } from '../../src/core/policy/controller';
+import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { encVarint, lenField, WIRE_VARINT } from '../../src/core/policy/protobuf';
 import { loadG1 as loadG1Model } from './physics-fixture';
 
@@ -88,6 +92,21 @@ export function dancePolicy(): { bytes: Uint8Array; file: string; yaml: string; 
     yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'),
     yamlFile: 'deploy.yaml',
   };
+}
+
+/** The g1-dance-102 export's bytes and its config on `robot`, resolved with its deploy.yaml. */
+export function danceConfig(robot: RobotModel): { bytes: Uint8Array; config: PolicyConfig } {
+  const { bytes, file, yaml } = dancePolicy();
+  return { bytes, config: resolvePolicyConfig({ info: readOnnxInfo(bytes, file), file, robot, yaml }) };
+}
+
+/** The controller's reference anchor on the state's anchor (env 0): the same horizontal position and yaw, to 1e-4. */
+export function expectAnchorAligned(ctrl: PolicyController, s: BatchState): void {
+  const a = ctrl.ctx.anchorBody,
+    r = ctrl.ctx.ref;
+  expect(r.bodyPos[a * 3]).toBeCloseTo(s.bodyPos[a * 3], 4);
+  expect(r.bodyPos[a * 3 + 1]).toBeCloseTo(s.bodyPos[a * 3 + 1], 4);
+  expect(qYaw(r.bodyQuat.subarray(a * 4, a * 4 + 4))).toBeCloseTo(qYaw(s.bodyQuat.subarray(a * 4, a * 4 + 4)), 4);
 }
 
 // ------------------------------------------------------------------ protobuf writer

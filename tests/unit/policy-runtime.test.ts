@@ -12,13 +12,24 @@ import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { alignmentFor, applyAlignment } from '../../src/core/policy/refio';
 import { PolicySession } from '../../src/core/policy/session';
 import { checkTermination } from '../../src/core/policy/termination';
-import { DANCE, danceExportMeta, embeddedExport, loadG1, node, onnxModel, tensor, valueInfo, skillTestProfile } from './policy-fixture';
+import {
+  DANCE,
+  danceConfig,
+  danceExportMeta,
+  embeddedExport,
+  expectAnchorAligned,
+  loadG1,
+  node,
+  onnxModel,
+  tensor,
+  valueInfo,
+  skillTestProfile,
+} from './policy-fixture';
 import { probeReferenceLength } from '../../src/core/policy/reference-length';
 
 const g1 = loadG1();
 const names = g1.joints.map((j) => j.name);
 const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', names);
-const yamlText = readFileSync(`${DANCE}/deploy.yaml`, 'utf8');
 const engines: PhysicsEngine[] = [];
 afterAll(() => engines.forEach((e) => e.free()));
 async function rapier(n: number, fixedRoot = false): Promise<PhysicsEngine> {
@@ -160,17 +171,12 @@ describe('PolicyController', () => {
     const yaw = Math.PI / 2;
     const q0 = [1, 0, 0, 0];
     engine.reset(0, { rootPos: [1, 2, 0.8], rootQuat: qMul(qFromAxisAngle([0, 0, 1], yaw), q0), jointPos: new Float32Array(29) });
-    const bytes = new Uint8Array(readFileSync(`${DANCE}/policy.onnx`));
-    const config = resolvePolicyConfig({ info: readOnnxInfo(bytes, 'policy.onnx'), file: 'policy.onnx', robot: g1, yaml: yamlText });
+    const { bytes, config } = danceConfig(g1);
     const session = await PolicySession.create(bytes, config);
     const ctrl = new PolicyController({ model: g1, engine, config, session, track: new ReferenceTrack(g1, clip, 0.02), start: 'align' });
     await ctrl.reset();
-    const a = ctrl.ctx.anchorBody,
-      s = engine.state,
-      r = ctrl.ctx.ref;
-    expect(r.bodyPos[a * 3]).toBeCloseTo(s.bodyPos[a * 3], 4);
-    expect(r.bodyPos[a * 3 + 1]).toBeCloseTo(s.bodyPos[a * 3 + 1], 4);
-    expect(qYaw(r.bodyQuat.subarray(a * 4, a * 4 + 4))).toBeCloseTo(qYaw(s.bodyQuat.subarray(a * 4, a * 4 + 4)), 4);
+    const s = engine.state;
+    expectAnchorAligned(ctrl, s);
     expect(s.rootPos[0]).toBeCloseTo(1, 3); // the robot was not moved
     await ctrl.act();
     // anchor orientation observation (after command, 58..63): yaw removed, close to identity columns

@@ -8,24 +8,16 @@ import { parseMotionCsv } from '../../src/core/motion/csv';
 import { ReferenceTrack } from '../../src/core/motion/reference';
 import { createRapierEngine } from '../../src/core/physics/rapier';
 import type { PhysicsEngine } from '../../src/core/physics/types';
-import { resolvePolicyConfig } from '../../src/core/policy/config';
 import { PolicyController } from '../../src/core/policy/controller';
-import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { PolicySession } from '../../src/core/policy/session';
 import { lowestPoint, startModeOf, type StartModeInput } from '../../src/core/policy/start';
-import { DANCE, loadG1 } from './policy-fixture';
+import { DANCE, danceConfig, expectAnchorAligned, loadG1 } from './policy-fixture';
 
 const g1 = loadG1();
 const names = g1.joints.map((j) => j.name);
 const clip = parseMotionCsv(readFileSync(`${DANCE}/G1_Take_102.bvh_60hz.csv`, 'utf8'), 'G1_Take_102.bvh_60hz.csv', names);
 const low = { ...clip, rootPos: Float32Array.from(clip.rootPos, (v, i) => (i % 3 === 2 ? v - 0.12 : v)) };
-const bytes = new Uint8Array(readFileSync(`${DANCE}/policy.onnx`));
-const config = resolvePolicyConfig({
-  info: readOnnxInfo(bytes, 'policy.onnx'),
-  file: 'policy.onnx',
-  robot: g1,
-  yaml: readFileSync(`${DANCE}/deploy.yaml`, 'utf8'),
-});
+const { bytes, config } = danceConfig(g1);
 const cleanup: (() => unknown)[] = [];
 afterAll(async () => {
   for (const f of cleanup) await f();
@@ -87,11 +79,7 @@ describe('start modes', () => {
     expect(s.rootPos[1]).toBeCloseTo(2, 5);
     expect(qYaw(s.rootQuat)).toBeCloseTo(yaw, 5);
     expect(Math.abs(lowestPoint(g1, s, 0).z)).toBeLessThan(1e-3);
-    const a = ctrl.ctx.anchorBody,
-      r = ctrl.ctx.ref;
-    expect(r.bodyPos[a * 3]).toBeCloseTo(s.bodyPos[a * 3], 4);
-    expect(r.bodyPos[a * 3 + 1]).toBeCloseTo(s.bodyPos[a * 3 + 1], 4);
-    expect(qYaw(r.bodyQuat.subarray(a * 4, a * 4 + 4))).toBeCloseTo(qYaw(s.bodyQuat.subarray(a * 4, a * 4 + 4)), 4);
+    expectAnchorAligned(ctrl, s);
   });
 
   it('an unknown start is a named error', () => {

@@ -1,4 +1,5 @@
 /** Dawn (npm `webgpu`) in Node: SwiftShader via VK_ICD_FILENAMES (vitest.config.ts sets it). */
+import { expect } from 'vitest';
 import { create, globals } from 'webgpu';
 
 let gpu: GPU | null = null;
@@ -13,6 +14,13 @@ export function dawnGpu(): GPU {
 
 export async function dawnAdapter(): Promise<GPUAdapter | null> {
   return dawnGpu().requestAdapter();
+}
+
+/** A device on Dawn's adapter; the test fails where Dawn gives no adapter. */
+export async function dawnDevice(): Promise<GPUDevice> {
+  const adapter = await dawnAdapter();
+  expect(adapter, 'no WebGPU adapter from Dawn').not.toBeNull();
+  return adapter!.requestDevice();
 }
 
 export function describeAdapter(a: GPUAdapter): string {

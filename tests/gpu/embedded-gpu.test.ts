@@ -12,7 +12,7 @@ import { PolicyController } from '../../src/core/policy/controller';
 import { readOnnxInfo } from '../../src/core/policy/onnx';
 import { PolicySession } from '../../src/core/policy/session';
 import { g1, holosomaWbt } from '../unit/families-fixture';
-import { dawnAdapter } from './dawn';
+import { dawnDevice } from './dawn';
 
 const done: (() => unknown)[] = [];
 afterAll(async () => {
@@ -38,9 +38,7 @@ describe('embedded-reference policy with GPU observations (Dawn, Node)', () => {
   // outputs need the config (xyzw quaternions) and whose time steps lag; BeyondMimic's differs only in those
   for (const [name, bytes] of [['holosoma wbt (xyzw, lagged)', holosomaWbt()]] as const) {
     it(`${name}: same actions and reference as the CPU path over 5 control steps`, async () => {
-      const adapter = await dawnAdapter();
-      expect(adapter, 'no WebGPU adapter from Dawn').not.toBeNull();
-      const device = await adapter!.requestDevice();
+      const device = await dawnDevice();
       done.push(() => device.destroy());
       const cpu = await controller(bytes, 'p.onnx'),
         gpu = await controller(bytes, 'p.onnx');

@@ -7,7 +7,7 @@ import { surfaceDistance, type ObsObjects } from '../../src/core/observation/obj
 import { objectTermList } from '../../src/core/observation/terms';
 import type { ObsContext, ObsLayoutEntry } from '../../src/core/observation/types';
 import { createObjectState } from '../../src/core/physics/objects';
-import { dawnAdapter } from './dawn';
+import { dawnDevice } from './dawn';
 import { makeContext, randomizeContext } from './obs-fixture';
 
 /** Two objects (a sphere r 0.12, a box 0.1×0.2×0.3), distance bodies 0 and 5, random states and references. */
@@ -58,9 +58,7 @@ const layout: ObsLayoutEntry[] = [
 
 let device: GPUDevice;
 beforeAll(async () => {
-  const adapter = await dawnAdapter();
-  expect(adapter, 'no WebGPU adapter from Dawn').not.toBeNull();
-  device = await adapter!.requestDevice();
+  device = await dawnDevice();
 });
 afterAll(() => device?.destroy());
 

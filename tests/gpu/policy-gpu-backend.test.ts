@@ -14,7 +14,7 @@ import type { PhysicsEngine } from '../../src/core/physics/types';
 import { PolicyController } from '../../src/core/policy/controller';
 import { PolicySession } from '../../src/core/policy/session';
 import { danceConfig } from '../unit/policy-fixture';
-import { dawnAdapter } from './dawn';
+import { dawnDevice } from './dawn';
 
 const A = '../shared/assets',
   D = `${A}/policies/g1-dance-102`;
@@ -25,9 +25,7 @@ afterAll(async () => {
 
 describe('GPU observation backend in the PolicyController (Dawn, Node)', () => {
   it('gives the same PD targets as the CPU backend over 20 control steps', async () => {
-    const adapter = await dawnAdapter();
-    expect(adapter, 'no WebGPU adapter from Dawn').not.toBeNull();
-    const device = await adapter!.requestDevice();
+    const device = await dawnDevice();
     done.push(() => device.destroy());
     const g1 = loadRobot('g1_29dof_rev_1_0.xml', readFileSync(`${A}/g1/g1_29dof_rev_1_0.xml`, 'utf8'));
     const clip = parseMotionCsv(

@@ -2,7 +2,6 @@
 // a real Rapier engine with a 5° slope) and the object reference / object error (object-reference.ts): tracks
 // matched by name, the error is the core |p − p̂|, a bad track is a named ParseError.
 import { describe, expect, it } from 'vitest';
-import { loadMjcf } from '../../src/core/model/mjcf';
 import { createEngine } from '../../src/core/physics/index';
 import { createBatchState } from '../../src/core/physics/types';
 import { createObjectState } from '../../src/core/physics/objects';
@@ -12,12 +11,9 @@ import { onTerrain } from '../../src/core/physics/terrain-reference';
 import { TERRAIN_CHOICES, setTerrainChoice } from '../../src/app/terrain-state';
 import { ObjectReference } from '../../src/app/object-reference';
 import type { ReferenceSource } from '../../src/core/policy/refio';
+import { probeBox } from './model-helpers';
 
-const probe = loadMjcf(
-  `<mujoco model="probe"><worldbody><body name="probe" pos="0 0 1"><freejoint/>
-   <inertial pos="0 0 0" mass="1" diaginertia="0.002 0.002 0.002"/><geom type="box" size="0.05 0.05 0.05"/></body></worldbody></mujoco>`,
-  'probe.xml',
-);
+const probe = probeBox();
 
 /** A flat-floor reference: root at (x, 0, 0.5). */
 const flat = (x: number): ReferenceSource => ({

@@ -1,16 +1,11 @@
 // Terrain in both engines: a 10 cm box dropped on each terrain comes to rest on the surface terrainHeight gives.
 import { describe, expect, it } from 'vitest';
-import { loadMjcf } from '../../src/core/model/mjcf';
 import { createEngine } from '../../src/core/physics/index';
 import { terrainHeight, type TerrainSpec } from '../../src/core/physics/terrain';
 import { terrainOf } from '../../src/core/physics/terrain-engines';
+import { PROBE_HALF as HALF, probeBox } from './model-helpers';
 
-const HALF = 0.05;
-const probe = loadMjcf(
-  `<mujoco model="probe"><worldbody><body name="probe" pos="0 0 1"><freejoint/>
-   <inertial pos="0 0 0" mass="1" diaginertia="0.002 0.002 0.002"/><geom type="box" size="${HALF} ${HALF} ${HALF}"/></body></worldbody></mujoco>`,
-  'probe.xml',
-);
+const probe = probeBox();
 
 /** Rest height of the box's centre above the ground under it, after 1.5 s, per engine and drop point. */
 async function drop(spec: TerrainSpec, points: [number, number][]): Promise<Record<string, number[]>> {

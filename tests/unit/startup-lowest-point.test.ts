@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRobot } from '../../src/core/model/index';
 import type { RobotModel } from '../../src/core/model/types';
 import { extremeVertices } from '../../src/core/motion/mesh-extremes';
+import { dirResolver } from './model-helpers';
 
 /** One scan per direction (dx outer, dz inner, over -1, 0, 1): the first vertex of greatest projection. */
 function scanPerDirection(v: ArrayLike<number>): number[] {
@@ -29,16 +30,7 @@ function scanPerDirection(v: ArrayLike<number>): number[] {
   return out;
 }
 
-function robot(dir: string, file: string): RobotModel {
-  const read = (p: string) => {
-    try {
-      return new Uint8Array(readFileSync(dir + p));
-    } catch {
-      return undefined;
-    }
-  };
-  return loadRobot(file, readFileSync(dir + file, 'utf8'), read);
-}
+const robot = (dir: string, file: string): RobotModel => loadRobot(file, readFileSync(dir + file, 'utf8'), dirResolver(dir));
 
 /** Every mesh of the robot, collision ones first (the lowest-point search uses those; the T1 has none: its
  * collisions are primitives, so its drawn meshes are the cases there). */

@@ -1,6 +1,8 @@
 // The eval CLI run in this process (main of src/cli/eval.ts) with the G1 + dance policy, its stdout captured.
 // In-process runs skip a process start (tsx + every module + the robot); the tests that need the process
 // itself (one JSON line on stdout, exit codes) spawn it through eval-cli-spawn.ts.
+import { join } from 'node:path';
+import { expect } from 'vitest';
 import { main } from '../../src/cli/eval';
 import { mergeMain } from '../../src/cli/eval-merge';
 import { MimicError } from '../../src/core/errors';
@@ -19,6 +21,15 @@ export type Run = { code: number; stdout: string; stderr: string };
 /** `node src/cli/eval.ts ARGS` in this process: the exit code the process would give, stdout and stderr. */
 export function evalMain(args: string[]): Promise<Run> {
   return captured(() => main(args));
+}
+
+/** evalMain(args) unsharded, then as shards 0/2 and 1/2 written to DIR/s0.json and DIR/s1.json; each must exit 0. */
+export async function runWithShards(args: string[], dir: string): Promise<{ whole: Run; s0: Run; s1: Run }> {
+  const whole = await evalMain(args);
+  const s0 = await evalMain([...args, '--shard', '0/2', '--out', join(dir, 's0.json')]);
+  const s1 = await evalMain([...args, '--shard', '1/2', '--out', join(dir, 's1.json')]);
+  for (const r of [whole, s0, s1]) expect(r.code, r.stderr).toBe(0);
+  return { whole, s0, s1 };
 }
 
 /** `node src/cli/eval-merge.ts ARGS` in this process, as evalMain. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { danceArgs, withoutTiming } from './eval-cli-spawn';
-import { evalMain, mergeMainRun } from './eval-cli-inproc';
+import { mergeMainRun, runWithShards } from './eval-cli-inproc';
 
 describe('eval --engine mujoco --shard I/N + eval-merge', () => {
   it('shards 0/2 and 1/2 of push-recovery × 4 episodes on MuJoCo merge into the unsharded JSON (byte-identical without timing)', async () => {
@@ -16,10 +16,7 @@ describe('eval --engine mujoco --shard I/N + eval-merge', () => {
     // --envs 3: the unsharded run batches episodes {0,1,2} {3}, each shard {0,2} / {1,3}: other batch mates
     const flags = { engine: 'mujoco', scenario: 'seeds/push-recovery.json', episodes: 4, envs: 3, seconds: 0.3, workers: 0 };
     const args = danceArgs({ ...flags, quiet: true, json: true });
-    const whole = await evalMain(args);
-    const s0 = await evalMain([...args, '--shard', '0/2', '--out', join(dir, 's0.json')]);
-    const s1 = await evalMain([...args, '--shard', '1/2', '--out', join(dir, 's1.json')]);
-    for (const r of [whole, s0, s1]) expect(r.code, r.stderr).toBe(0);
+    const { whole } = await runWithShards(args, dir);
     const f1 = JSON.parse(readFileSync(join(dir, 's1.json'), 'utf8'));
     expect(f1.shard).toEqual({ index: 1, count: 2 });
     expect(f1.result.groups[0].engine).toBe('mujoco');

@@ -11,16 +11,13 @@ import { parseArgs } from '../../src/cli/eval-args';
 import { planFingerprint } from '../../src/cli/eval-fingerprint';
 import { mergeShards } from '../../src/core/evaluation/merge';
 import { danceArgs, runScript, withoutTiming } from './eval-cli-spawn';
-import { evalMain } from './eval-cli-inproc';
+import { runWithShards } from './eval-cli-inproc';
 
 describe('eval --shard I/N + eval-merge', () => {
   it('shards 0/2 and 1/2 of push-recovery × 4 episodes merge into the unsharded JSON (byte-identical without timing)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shards-'));
     const args = danceArgs({ scenario: 'seeds/push-recovery.json', episodes: 4, seconds: 0.3, workers: 0, quiet: true, json: true });
-    const whole = await evalMain(args);
-    const s0 = await evalMain([...args, '--shard', '0/2', '--out', join(dir, 's0.json')]);
-    const s1 = await evalMain([...args, '--shard', '1/2', '--out', join(dir, 's1.json')]);
-    for (const r of [whole, s0, s1]) expect(r.code, r.stderr).toBe(0);
+    const { whole } = await runWithShards(args, dir);
     // each shard ran half of the episodes (round robin by episode ordinal)
     const f0 = JSON.parse(readFileSync(join(dir, 's0.json'), 'utf8'));
     expect(f0.result.groups[0].episodes.map((e: { index: number }) => e.index)).toEqual([0, 2]);

@@ -4,7 +4,7 @@
  * { type: 'module' })`). Runs BatchJobs with the same core code as the Node CLI (core/evaluation/pool.ts).
  */
 import * as ort from 'onnxruntime-web';
-import wasmUrl from '../../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm?url';
+import wasmUrl from '../../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm?url';
 import { serveBatches } from '../../core/evaluation/pool';
 import { configureOrt } from '../../core/policy/ort-env';
 

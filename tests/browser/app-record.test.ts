@@ -10,7 +10,7 @@ import { loadRobot } from '../../src/core/model/index';
 import { readMotionFile } from '../../src/core/motion/formats/read';
 import { parseRecordingJson } from '../../src/core/motion/formats/record';
 import { webmTiming } from '../../src/app/record/webm';
-import { useApp, withApp, state, loadG1Dance } from './app-server';
+import { useApp, useSharedPage, withApp, state, loadG1Dance, type Problems } from './app-server';
 import { loadG1 } from '../unit/model-helpers';
 
 const app = useApp();
@@ -47,46 +47,79 @@ async function recordRun(page: Page, steps: number) {
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i])));
 
 describe('app: Record and Video', { timeout: 400_000 }, () => {
-  it('Record (built-in controller): CSV / NPZ / JSON; the CSV read back by our loader equals the robot at the stop', async () => {
-    const robot = loadRobot('humanoid29.xml', readFileSync('public/robots/humanoid29.xml', 'utf8'));
-    await withApp(app, async (page, problems) => {
-      const { name, files, s, counted, zipBytes } = await recordRun(page, 40);
-      expect(name).toMatch(/_50hz\.zip$/);
-      const csvName = Object.keys(files).find((f) => f.endsWith('.csv'))!;
-      expect(Object.keys(files).sort()).toEqual([csvName, csvName.replace('.csv', '.json'), csvName.replace('.csv', '.npz')]);
-      const [clip] = readMotionFile(csvName, files[csvName], robot);
-      expect(clip.fps).toBe(50);
-      expect(clip.nFrames).toBe(counted);
-      expect(counted).toBeGreaterThanOrEqual(40);
-      const nj = robot.joints.length,
-        last = clip.nFrames - 1;
-      const names = s.jointNames as string[];
-      const jp = names.map((n) => clip.jointPos[last * nj + clip.jointNames.indexOf(n)]);
-      expect(maxDiff(jp, s.robot.jointPos)).toBeLessThan(1e-5);
-      expect(maxDiff(clip.rootPos.subarray(last * 3, last * 3 + 3), s.robot.rootPos)).toBeLessThan(1e-5);
-      expect(maxDiff(clip.rootQuat.subarray(last * 4, last * 4 + 4), s.robot.rootQuat)).toBeLessThan(1e-5);
-      // the NPZ (IsaacLab order, bodies by FK) gives the same joints by name
-      const [npz] = readMotionFile(csvName.replace('.csv', '.npz'), files[csvName.replace('.csv', '.npz')], robot);
-      expect(npz.nFrames).toBe(clip.nFrames);
-      expect(
-        maxDiff(
-          names.map((n) => npz.jointPos[last * nj + npz.jointNames.indexOf(n)]),
-          jp,
-        ),
-      ).toBeLessThan(1e-5);
-      // the JSON: per step PD targets (the reference joints for the built-in controller) and torques
-      const rec = parseRecordingJson(strFromU8(files[csvName.replace('.csv', '.json')]), 'rec.json');
-      expect(rec.targets).toHaveLength(counted);
-      expect(rec.targets[last]).toHaveLength(nj);
-      expect(maxDiff(rec.clip.jointPos.subarray(last * nj), clip.jointPos.subarray(last * nj))).toBeLessThan(1e-6);
-      expect(Math.max(...rec.torques.flat().map(Math.abs))).toBeGreaterThan(0.1);
-      // the downloaded .zip dropped back on the app: its CSV, NPZ and JSON become three clips of the same length
-      await page.setInputFiles('#file-input', [{ name, mimeType: 'application/zip', buffer: Buffer.from(zipBytes) }]);
-      await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 3, undefined, { timeout: 60_000 });
-      const back = await state(page);
-      expect(back.segments.map((g: { out: number }) => +g.out.toFixed(4))).toEqual(Array(3).fill(+((counted - 1) / 50).toFixed(4)));
-      expect(back.errors.filter((e: { kind: string }) => e.kind !== 'Note')).toEqual([]);
-      expect(problems.list).toEqual([]);
+  describe('on the built-in defaults (one page: the video, then the run)', () => {
+    const shared = useSharedPage(app);
+    const onShared = (body: (page: Page, problems: Problems) => Promise<void>): Promise<void> => body(shared.page, shared.problems);
+    it('Video: 2 s of simulated time to WebM; its block timecodes span the recorder time; size > 8 KB', async () => {
+      await onShared(async (page, problems) => {
+        const dt = (await state(page)).controlDt as number;
+        await page.click('#record-video');
+        await runSteps(page, Math.round(2 / dt));
+        const { name, bytes } = await download(page, '#record-video');
+        expect(name).toMatch(/\.webm$/);
+        await page.waitForSelector('#record-video[data-seconds]');
+        const wall = Number(await page.getAttribute('#record-video', 'data-seconds'));
+        const simulated = Number(await page.getAttribute('#record-video', 'data-sim-seconds'));
+        const t = webmTiming(bytes, name);
+        const span = t.lastBlock - t.firstBlock;
+        console.log(
+          `[video] ${bytes.length} B, ${t.blocks} blocks, span ${span.toFixed(3)} s, recorder ${wall} s, simulated ${simulated} s`,
+        );
+        expect(simulated).toBeGreaterThanOrEqual(2 - 1e-6);
+        expect(wall).toBeGreaterThanOrEqual(1.9); // at speed 1 the simulation runs no faster than real time
+        // frames are stamped by the recorder's (wall) clock, the last one at the stop: the file lasts at least the 2 s
+        // of simulated time less the first frame's capture delay, and no longer than the recorder ran
+        expect(span).toBeGreaterThan(1.5);
+        expect(span).toBeLessThan(wall + 0.3);
+        expect(t.blocks).toBeGreaterThanOrEqual(5);
+        // frames with the scene in them: 16-40 KB seen here (the scene lowers its detail on a slow renderer, and a
+        // lower detail compresses better); 2 s of a blank view in the background colour made 2.6 KB
+        expect(bytes.length).toBeGreaterThan(8_000);
+        expect(problems.list).toEqual([]);
+      });
+    });
+
+    it('Record (built-in controller): CSV / NPZ / JSON; the CSV read back by our loader equals the robot at the stop', async () => {
+      const robot = loadRobot('humanoid29.xml', readFileSync('public/robots/humanoid29.xml', 'utf8'));
+      await onShared(async (page, problems) => {
+        const { name, files, s, counted, zipBytes } = await recordRun(page, 40);
+        expect(name).toMatch(/_50hz\.zip$/);
+        const csvName = Object.keys(files).find((f) => f.endsWith('.csv'))!;
+        expect(Object.keys(files).sort()).toEqual([csvName, csvName.replace('.csv', '.json'), csvName.replace('.csv', '.npz')]);
+        const [clip] = readMotionFile(csvName, files[csvName], robot);
+        expect(clip.fps).toBe(50);
+        expect(clip.nFrames).toBe(counted);
+        expect(counted).toBeGreaterThanOrEqual(40);
+        const nj = robot.joints.length,
+          last = clip.nFrames - 1;
+        const names = s.jointNames as string[];
+        const jp = names.map((n) => clip.jointPos[last * nj + clip.jointNames.indexOf(n)]);
+        expect(maxDiff(jp, s.robot.jointPos)).toBeLessThan(1e-5);
+        expect(maxDiff(clip.rootPos.subarray(last * 3, last * 3 + 3), s.robot.rootPos)).toBeLessThan(1e-5);
+        expect(maxDiff(clip.rootQuat.subarray(last * 4, last * 4 + 4), s.robot.rootQuat)).toBeLessThan(1e-5);
+        // the NPZ (IsaacLab order, bodies by FK) gives the same joints by name
+        const [npz] = readMotionFile(csvName.replace('.csv', '.npz'), files[csvName.replace('.csv', '.npz')], robot);
+        expect(npz.nFrames).toBe(clip.nFrames);
+        expect(
+          maxDiff(
+            names.map((n) => npz.jointPos[last * nj + npz.jointNames.indexOf(n)]),
+            jp,
+          ),
+        ).toBeLessThan(1e-5);
+        // the JSON: per step PD targets (the reference joints for the built-in controller) and torques
+        const rec = parseRecordingJson(strFromU8(files[csvName.replace('.csv', '.json')]), 'rec.json');
+        expect(rec.targets).toHaveLength(counted);
+        expect(rec.targets[last]).toHaveLength(nj);
+        expect(maxDiff(rec.clip.jointPos.subarray(last * nj), clip.jointPos.subarray(last * nj))).toBeLessThan(1e-6);
+        expect(Math.max(...rec.torques.flat().map(Math.abs))).toBeGreaterThan(0.1);
+        // the downloaded .zip dropped back on the app: its CSV, NPZ and JSON become three clips of the same length
+        await page.setInputFiles('#file-input', [{ name, mimeType: 'application/zip', buffer: Buffer.from(zipBytes) }]);
+        await page.waitForFunction(() => (window as any).__mimic.getState().segments.length === 3, undefined, { timeout: 60_000 });
+        const back = await state(page);
+        expect(back.segments.map((g: { out: number }) => +g.out.toFixed(4))).toEqual(Array(3).fill(+((counted - 1) / 50).toFixed(4)));
+        expect(back.errors.filter((e: { kind: string }) => e.kind !== 'Note')).toEqual([]);
+        expect(problems.list).toEqual([]);
+      });
     });
   });
 
@@ -109,33 +142,6 @@ describe('app: Record and Video', { timeout: 400_000 }, () => {
         last = clip.nFrames - 1;
       const jp = (s.jointNames as string[]).map((n) => clip.jointPos[last * nj + clip.jointNames.indexOf(n)]);
       expect(maxDiff(jp, s.robot.jointPos)).toBeLessThan(1e-5);
-      expect(problems.list).toEqual([]);
-    });
-  });
-
-  it('Video: 2 s of simulated time to WebM; its block timecodes span the recorder time; size > 8 KB', async () => {
-    await withApp(app, async (page, problems) => {
-      const dt = (await state(page)).controlDt as number;
-      await page.click('#record-video');
-      await runSteps(page, Math.round(2 / dt));
-      const { name, bytes } = await download(page, '#record-video');
-      expect(name).toMatch(/\.webm$/);
-      await page.waitForSelector('#record-video[data-seconds]');
-      const wall = Number(await page.getAttribute('#record-video', 'data-seconds'));
-      const simulated = Number(await page.getAttribute('#record-video', 'data-sim-seconds'));
-      const t = webmTiming(bytes, name);
-      const span = t.lastBlock - t.firstBlock;
-      console.log(`[video] ${bytes.length} B, ${t.blocks} blocks, span ${span.toFixed(3)} s, recorder ${wall} s, simulated ${simulated} s`);
-      expect(simulated).toBeGreaterThanOrEqual(2 - 1e-6);
-      expect(wall).toBeGreaterThanOrEqual(1.9); // at speed 1 the simulation runs no faster than real time
-      // frames are stamped by the recorder's (wall) clock, the last one at the stop: the file lasts at least the 2 s
-      // of simulated time less the first frame's capture delay, and no longer than the recorder ran
-      expect(span).toBeGreaterThan(1.5);
-      expect(span).toBeLessThan(wall + 0.3);
-      expect(t.blocks).toBeGreaterThanOrEqual(5);
-      // frames with the scene in them: 16-40 KB seen here (the scene lowers its detail on a slow renderer, and a
-      // lower detail compresses better); 2 s of a blank view in the background colour made 2.6 KB
-      expect(bytes.length).toBeGreaterThan(8_000);
       expect(problems.list).toEqual([]);
     });
   });

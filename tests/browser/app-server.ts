@@ -118,11 +118,11 @@ export function g1DanceFiles(clip = `${DANCE}/G1_Take_102.bvh_60hz.csv`): string
 }
 
 /**
- * The tests' draw interval, ms: the view is drawn 4 times a second (the app's `drawInterval` debugging aid), as the
+ * The tests' draw interval, ms: the view is drawn twice a second (the app's `drawInterval` debugging aid), as the
  * tests read state, not pixels; a test that reads the drawn view sets its own (`drawEvery`), or draws and reads in one
  * task (`__mimicDebug.drawNow`).
  */
-export const TEST_DRAW_MS = 250;
+export const TEST_DRAW_MS = 500;
 /** Draw the page's view at most every `ms` ms (0: at the app's own pace). */
 export async function drawEvery(page: Page, ms = TEST_DRAW_MS): Promise<void> {
   await page.evaluate((k) => (window as any).__mimicDebug.setDrawInterval(k), ms);

@@ -5,7 +5,7 @@
 // to the dance skill live, with the same transition. Bounded by control steps (the hook's step count).
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useApp, withApp, g1DanceFiles, state, expectClean } from './app-server';
+import { useApp, withApp, loadG1Dance, state, expectClean } from './app-server';
 
 const app = useApp();
 const WALKER = '../shared/assets/policies/holosoma-loco-g1/fastsac_g1_29dof.onnx';
@@ -47,15 +47,7 @@ describe('composing policies on the timeline', { timeout: 600_000 }, () => {
   it('walker → 0.5 s → dance policy → 0.5 s → walker without a fall reset; jumps within the crossfade; key 2 switches live', async () => {
     await withApp(app, async (page, problems) => {
       page.setDefaultTimeout(180_000); // a loaded machine: clicks wait for a busy page (work is bounded by steps)
-      await page.setInputFiles('#file-input', g1DanceFiles());
-      await page.waitForFunction(
-        () => {
-          const s = (window as any).__mimic.getState();
-          return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
-        },
-        undefined,
-        { timeout: 240_000 },
-      );
+      await loadG1Dance(page, undefined, 240_000);
       await page.setInputFiles('#file-input', [WALKER]);
       await page.waitForFunction(
         () => {

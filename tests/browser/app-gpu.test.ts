@@ -4,7 +4,7 @@
 // by the app's own control-step counter (its hook), never by wall time: a loaded machine only makes it slower.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useApp, drawEvery, g1DanceFiles, expectNoErrors, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
+import { useApp, drawEvery, loadG1Dance, expectNoErrors, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
 
 const app = useApp({ webgpu: true });
 
@@ -61,15 +61,8 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(await page.locator('#tab-drive').innerText()).not.toMatch(/probing/i);
 
       phase('start-up probe done');
-      await page.setInputFiles('#file-input', g1DanceFiles());
-      await page.waitForFunction(
-        () => {
-          const s = (window as any).__mimic.getState();
-          return s.driver === 'policy' && s.robotName !== 'humanoid29' && !s.busy && s.backend !== null;
-        },
-        undefined,
-        { timeout: 180_000 },
-      );
+      await loadG1Dance(page, undefined, 180_000);
+      await page.waitForFunction(() => (window as any).__mimic.getState().backend !== null, undefined, { timeout: 180_000 });
 
       phase('G1 + dance policy loaded');
       await page.selectOption('#obs-backend', 'gpu');

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadRobot } from '../../src/core/model';
 import { skillObjectPolicy, SKILL_OBJECT_PROFILE } from '../unit/objects-skill-policy';
-import { useApp, withApp, state, SHOTS } from './app-server';
+import { useApp, withApp, chooseTerrain, state, SHOTS } from './app-server';
 import { terrainHeight } from '../../src/core/physics/terrain';
 import { terrainOf } from '../../src/core/physics/terrain-engines';
 import { TERRAIN_CHOICES } from '../../src/app/terrain-state';
@@ -112,11 +112,7 @@ describe('objects in the app', { timeout: 300_000 }, () => {
         document.getElementById('object-clear')!.click();
       });
       await page.waitForFunction(() => (window as any).__mimic.getState().objects.list.length === 0, undefined, { timeout: 120_000 });
-      await page.evaluate(() => {
-        const sel = document.getElementById('terrain-choice') as HTMLSelectElement;
-        sel.value = 'slope 5°';
-        sel.dispatchEvent(new Event('change'));
-      });
+      await chooseTerrain(page, 'slope 5°');
       await page.waitForFunction(
         () => {
           const s = (window as any).__mimic.getState();

@@ -213,7 +213,7 @@ export async function reloadApp(page: Page): Promise<void> {
 }
 
 /** Load the G1 and the dance export through the file input; wait until the policy drives the loaded robot. */
-export async function loadG1Dance(page: Page, clip?: string): Promise<void> {
+export async function loadG1Dance(page: Page, clip?: string, timeout = 90_000): Promise<void> {
   const t0 = performance.now();
   await page.setInputFiles('#file-input', g1DanceFiles(clip));
   await page.waitForFunction(
@@ -222,9 +222,22 @@ export async function loadG1Dance(page: Page, clip?: string): Promise<void> {
       return s.driver === 'policy' && s.robotName && s.robotName !== 'humanoid29' && !s.busy;
     },
     undefined,
-    { timeout: 90_000 },
+    { timeout },
   );
   console.log(`set-up: G1 + meshes + dance policy loaded ${since(t0)}`);
+}
+
+/** Choose a terrain in the Scene panel's select (with the seed field first, for the seeded kinds). */
+export async function chooseTerrain(page: Page, choice: string, seed?: number): Promise<void> {
+  await page.evaluate(
+    ([c, k]) => {
+      if (k !== null) (document.getElementById('terrain-seed') as HTMLInputElement).value = String(k);
+      const sel = document.getElementById('terrain-choice') as HTMLSelectElement;
+      sel.value = c;
+      sel.dispatchEvent(new Event('change'));
+    },
+    [choice, seed ?? null] as const,
+  );
 }
 
 /** Back to the built-in files through the UI: every file the user loaded removed (library ✕), every message dismissed. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useApp, withApp, waitReady, state } from './app-server';
+import { useApp, withApp, chooseTerrain, waitReady, state } from './app-server';
 
 const app = useApp();
 
@@ -40,12 +40,7 @@ describe('app: share link', { timeout: 300_000 }, () => {
       await page.uncheck('#loop');
       await page.selectOption('#ghost', 'over');
       await page.click('#follow'); // follow off: the camera stays where the user put it
-      await page.evaluate(() => {
-        (document.getElementById('terrain-seed') as HTMLInputElement).value = '11';
-        const sel = document.getElementById('terrain-choice') as HTMLSelectElement;
-        sel.value = 'rough';
-        sel.dispatchEvent(new Event('change'));
-      });
+      await chooseTerrain(page, 'rough', 11);
       await page.waitForFunction(
         () => {
           const s = (window as any).__mimic.getState();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { build, preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { CHROMIUM_BASE_ARGS } from '../../bench/chromium';
 
 /** the built app (MIMIC_APP_DIST: another folder, for a second run beside one in progress) */
 export const OUT = process.env.MIMIC_APP_DIST ?? 'test-results/app-dist';
@@ -52,11 +53,7 @@ export async function launch(opts: { webgpu?: boolean } = {}): Promise<Browser> 
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
+      ...CHROMIUM_BASE_ARGS,
       '--use-angle=swiftshader',
       '--enable-unsafe-swiftshader',
       '--ignore-gpu-blocklist',

@@ -5,7 +5,7 @@
  * over the page (the drop follows), or a file picker opened (the user takes seconds to pick). The one-node identity
  * model is made a session and released; the runtime stays initialised for the policies that follow.
  */
-import { identityModel } from '../core/policy/identity-model';
+import { warmOrt as warmRuntime } from '../core/policy/identity-model';
 import { ort } from './ort-setup';
 
 let warming: Promise<void> | null = null;
@@ -18,8 +18,7 @@ export function warmOrt(): Promise<void> {
   return (warming ??= (async () => {
     state = 'warming';
     try {
-      const s = await ort.InferenceSession.create(identityModel());
-      await s.release();
+      await warmRuntime(ort);
     } catch {
       /* the policy load that follows names the problem */
     }

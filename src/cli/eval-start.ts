@@ -24,11 +24,14 @@ function maybeOtherMode(o: CliOptions): boolean {
   });
 }
 
+/** What the workers warm at their start: the run's engines, and onnxruntime when a policy runs. */
+export const warmList = (o: CliOptions): string[] => [...o.engines, ...(o.policies.length ? ['ort'] : [])];
+
 /** The pool of a pooled evaluation run (scenarios or several episodes, --workers ≠ 0), else null. */
 export function earlyPool(o: CliOptions): Pool | null {
   if (maybeOtherMode(o)) return null;
   if (!o.policies.length && (!o.driver || o.driver === 'policy')) return null;
-  return o.workers !== 0 && (o.scenarios.length > 0 || (o.episodes ?? 1) > 1) ? createNodePool(o.workers, o.engines) : null;
+  return o.workers !== 0 && (o.scenarios.length > 0 || (o.episodes ?? 1) > 1) ? createNodePool(o.workers, warmList(o)) : null;
 }
 
 /** earlyPool from the raw arguments; null when they do not parse or name a bad file (main reports it). */

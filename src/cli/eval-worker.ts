@@ -4,11 +4,13 @@ import '../core/evaluation/episode'; // the batch runner (the pool imports it on
 import { serveBatches } from '../core/evaluation/pool';
 import { loadMujoco } from '../core/physics/mujoco';
 import { initRapier } from '../core/physics/rapier';
+import { warmOrt } from '../core/policy/identity-model';
 
-// instantiate the engines' WebAssembly now, while the main thread reads the inputs (a failure shows in the job)
+// instantiate the engines' and onnxruntime's WebAssembly now, while the main thread reads the inputs (a failure shows in the job)
 const warm = ((workerData as { warm?: string[] } | null)?.warm ?? []).map(String);
 if (warm.includes('mujoco')) loadMujoco().catch(() => {});
 if (warm.includes('rapier')) initRapier().catch(() => {});
+if (warm.includes('ort')) warmOrt().catch(() => {});
 
 const port = parentPort!;
 const serve = serveBatches((m) => port.postMessage(m), true);

@@ -1,7 +1,8 @@
 /**
  * Node worker pool for evaluation batches: worker_threads running src/cli/eval-worker.ts, in the core's pool.
  * Workers start from its esbuild bundle (bundle.mjs) when it can be made, else through tsx. `warm` names the
- * engines whose WebAssembly each worker instantiates at once, while the main thread still reads inputs.
+ * engines (and `ort`, onnxruntime) whose WebAssembly each worker instantiates at once, while the main thread still
+ * reads inputs.
  */
 import { Worker } from 'node:worker_threads';
 import { createPool, type Pool, type PoolWorker, type WorkerReply } from '../core/evaluation/pool';

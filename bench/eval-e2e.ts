@@ -5,7 +5,8 @@
  * humanoid-seconds per second of (wall − start-up), per worker ("per core"); per CPU s = simulated seconds per
  * CPU-second of (run − start-up). CPU s = user + system time of the CLI process and its threads (Linux /proc; NaN
  * elsewhere): on a shared machine it moves far less than wall time.
- * Alone: `node --import tsx bench/eval-e2e.ts` (E2E_SECONDS, E2E_ENGINES=mujoco,rapier).
+ * Then 1 against 2 workers on a longer run (E2E_LONG_EPISODES, default 64 episodes).
+ * Alone: `node --import tsx bench/eval-e2e.ts` (E2E_SECONDS, E2E_LONG_EPISODES, E2E_ENGINES=mujoco,rapier).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -33,10 +34,17 @@ function cliRun(engine: string, workers: number, episodes: number, seconds: numb
   return { wall: (performance.now() - t) / 1000, cpu: childCpu() - c };
 }
 
+/** Wall seconds of `episodes` × `seconds` with 1 and then 2 workers. */
+function scaling(engine: string, episodes: number, seconds: number): { one: number; two: number } {
+  return { one: cliRun(engine, 1, episodes, seconds).wall, two: cliRun(engine, 2, episodes, seconds).wall };
+}
+
 export function runEndToEnd(): void {
   const seconds = Number(process.env.E2E_SECONDS ?? 10),
-    episodes = 16;
+    episodes = 16,
+    longEpisodes = Number(process.env.E2E_LONG_EPISODES ?? 64);
   const rows: Record<string, string | number>[] = [];
+  const long: Record<string, string | number>[] = [];
   const load0 = loadavg()[0];
   for (const engine of (process.env.E2E_ENGINES ?? 'mujoco,rapier').split(',')) {
     const wall: Record<number, number> = {};
@@ -62,11 +70,27 @@ export function runEndToEnd(): void {
         '2 vs 1 workers': workers === 2 ? `${(wall[1] / wall[2]).toFixed(2)}×` : '',
       });
     }
+    if (longEpisodes > 0) {
+      const load = loadavg()[0];
+      const w = scaling(engine, longEpisodes, seconds);
+      long.push({
+        engine,
+        'episodes × s': `${longEpisodes} × ${seconds}`,
+        '1 worker s': w.one.toFixed(2),
+        '2 workers s': w.two.toFixed(2),
+        load: load.toFixed(1),
+        '2 vs 1 workers': `${(w.one / w.two).toFixed(2)}×`,
+      });
+    }
   }
   console.log(
     `\nEnd to end (CLI as a process, cold; G1 + dance, nominal, ${episodes} episodes × ${seconds} s, --envs 4; load average ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after)`,
   );
   console.table(rows);
+  if (long.length) {
+    console.log(`\nLonger runs, the same command (start-up weighs less: the issue's "runs of 10 s or more"); E2E_LONG_EPISODES=0 skips`);
+    console.table(long);
+  }
 }
 
 if (process.argv[1]?.endsWith('bench/eval-e2e.ts')) runEndToEnd();

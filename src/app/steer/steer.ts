@@ -11,7 +11,7 @@ import { PolicyDriverBase } from '../drivers';
 import type { Sim } from '../sim';
 import { store, reportError } from '../store';
 import { qYaw } from '../../core/math';
-import { baseVelocity } from '../../core/policy/locomotion';
+import { baseVelocity } from '../../core/evaluation/ends';
 import { clampToRanges, isLocomotion, requested, type Clamp, type Vec3 } from './command';
 import { GamepadInput } from './gamepad';
 import { Joystick } from './joystick';

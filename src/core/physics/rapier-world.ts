@@ -10,7 +10,8 @@ import { matToQuat, qFromAxisAngle, qMul, qRotate, qToMat, symEigen, vAdd, type 
 import { contactShapes, isFoot, jointArmature } from './common';
 import { bodyMotion, qBetween } from './kinematics';
 import { meshProxy } from './proxy';
-import { addTerrainRapier, terrainOf } from './terrain-engines'; // terrain (issue 16)
+import { terrainOf } from './terrain-engines'; // terrain (issue 16)
+import { addTerrainRapier } from './terrain-rapier';
 import { ballGroups } from './ball'; // ball joints (issue 16)
 import { addBallChain, BALL_LINK_MASS, type BallChain } from './rapier-ball';
 import type { PhysicsOptions } from './types';

@@ -1,11 +1,10 @@
 /**
- * Terrain geometry into the engines: Rapier fixed colliders (cuboids, the heightfield as a trimesh of the same
- * triangles `heightfieldAt` interpolates) per env, and MJCF text (box geoms, an `<hfield>` asset + geom) spliced
- * into the model MuJoCo compiles. Both sit in the ground's collision group / contype 1.
+ * Terrain geometry into the engines: MJCF text (box geoms, an `<hfield>` asset + geom) spliced into the model MuJoCo
+ * compiles, the heightfield's triangles (drawn, and Rapier's trimesh: terrain-rapier.ts), the ground height. Both
+ * engines put it in the ground's collision group / contype 1. No engine is imported here: the app's first frame
+ * does not wait for Rapier's 4 MB module because the drawing imports this file.
  */
-import RAPIER from '@dimforge/rapier3d-compat';
 import { fail } from '../errors';
-import type { Vec3 } from '../math';
 import { buildTerrain, groundOf, type TerrainGeometry, type TerrainSpec } from './terrain';
 
 /** The geometry of the options' terrain, or null for none / flat. */
@@ -38,26 +37,6 @@ export function heightfieldMesh(h: NonNullable<TerrainGeometry['hfield']>): { ve
       k += 6;
     }
   return { vertices, indices };
-}
-
-/** Fixed colliders of the terrain around each env offset (friction: the robot collider's, rule Min as the floor); per env. */
-export function addTerrainRapier(world: RAPIER.World, g: TerrainGeometry, offsets: Vec3[], collisionGroups: number): RAPIER.Collider[][] {
-  const mesh = g.hfield ? heightfieldMesh(g.hfield) : null;
-  return offsets.map((o) => {
-    const body = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(o[0], o[1], o[2]));
-    const descs: RAPIER.ColliderDesc[] = g.boxes.map((b) =>
-      RAPIER.ColliderDesc.cuboid(b.half[0], b.half[1], b.half[2])
-        .setTranslation(b.pos[0], b.pos[1], b.pos[2])
-        .setRotation({ w: b.quat[0], x: b.quat[1], y: b.quat[2], z: b.quat[3] }),
-    );
-    if (mesh) descs.push(RAPIER.ColliderDesc.trimesh(mesh.vertices, mesh.indices));
-    return descs.map((d) =>
-      world.createCollider(
-        d.setFriction(1e6).setFrictionCombineRule(RAPIER.CoefficientCombineRule.Min).setCollisionGroups(collisionGroups),
-        body,
-      ),
-    );
-  });
 }
 
 const f = (x: number) => (Math.abs(x) < 1e-12 ? '0' : String(+x.toPrecision(7)));

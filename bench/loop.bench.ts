@@ -30,7 +30,7 @@ async function rig(kind: Kind, n: number, model: RobotModel, bytes: Uint8Array, 
   config.jointNames.forEach((name, i) => {
     armature[model.jointIndex.get(name)!] = armatureFromStiffness(config.stiffness[i]);
   });
-  const engine = await createEngine(kind, model, { n, dt: config.physicsDt, armature, ...(kind === 'rapier' ? { pd: 'motor' } : {}) });
+  const engine = await createEngine(kind, model, { n, dt: config.physicsDt, armature });
   const clip = danceClip(model);
   const track = new ReferenceTrack(model, clip, config.stepDt);
   const session = await PolicySession.create(bytes, config, { file: 'policy.onnx' });

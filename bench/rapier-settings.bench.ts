@@ -42,6 +42,7 @@ const SETTINGS: Setting[] = [
   { pd: 'mixed', it: 1, pgs: 12, floor: 0.005 },
   { pd: 'mixed', it: 1, pgs: 10, floor: 0.005 },
   { pd: 'mixed', it: 1, pgs: 8, floor: 0.005 },
+  { pd: 'mixed', it: 1, pgs: 6, floor: 0.005 },
   { pd: 'mixed', it: 1, pgs: 10, floor: 0.001 },
 ];
 const d = defaultPhysicsOptions;

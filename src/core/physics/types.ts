@@ -75,9 +75,12 @@ export interface PhysicsOptions {
   dt: number;
   /** number of humanoids in the batch (they never collide with each other) */
   n: number;
-  /** Rapier: solver iterations = substeps per step (default 3; 8 before the cost round, see the settings table in README) */
+  /**
+   * Rapier: solver iterations = substeps per step while some joint's PD is a motor (default 3; 8 before the cost
+   * round, see the settings table in README; with no motor: explicitSolverIterations)
+   */
   solverIterations: number;
-  /** Rapier: internal PGS iterations per substep (default 7; was 4) */
+  /** Rapier: internal PGS iterations per substep while some joint's PD is a motor (default 7; was 4) */
   pgsIterations: number;
   /**
    * Rapier: substeps and PGS iterations used instead while no joint has a motor, i.e. every joint's PD is an

@@ -50,7 +50,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   /** objects: free bodies (null when there are none) */
   private readonly objs: RapierObjects | null = null;
   private freed = false;
-  /** per env: user forces/torques may be set on its bodies (pushes now or last step, or torque-mode PD) */
+  /** per env: user forces/torques may be set on its bodies (pushes now or last step, or explicit PD) */
   private readonly loaded: boolean[];
   /** read-back scratch, reused every step: per body rotation (wxyz), angular velocity, com offset (world) */
   private readonly quats: number[][];

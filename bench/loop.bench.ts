@@ -53,9 +53,9 @@ async function measure(kind: Kind, n: number, model: RobotModel, bytes: Uint8Arr
   const r = await rig(kind, n, model, bytes, yaml);
   const acc = { physics: 0, inference: 0 };
   const engineStep = r.engine.step.bind(r.engine);
-  r.engine.step = () => {
+  r.engine.step = (more?: boolean) => {
     const t = performance.now();
-    engineStep();
+    engineStep(more);
     acc.physics += performance.now() - t;
   };
   const sessionRun = r.session.run.bind(r.session);

@@ -30,7 +30,7 @@ async function rig(kind: Kind, n: number, model: RobotModel, bytes: Uint8Array, 
   config.jointNames.forEach((name, i) => {
     armature[model.jointIndex.get(name)!] = armatureFromStiffness(config.stiffness[i]);
   });
-  const engine = await createEngine(kind, model, { n, dt: config.physicsDt, armature, ...(kind === 'rapier' ? { pd: 'motor' } : {}) });
+  const engine = await createEngine(kind, model, { n, dt: config.physicsDt, armature });
   const clip = danceClip(model);
   const track = new ReferenceTrack(model, clip, config.stepDt);
   const session = await PolicySession.create(bytes, config, { file: 'policy.onnx' });
@@ -53,9 +53,9 @@ async function measure(kind: Kind, n: number, model: RobotModel, bytes: Uint8Arr
   const r = await rig(kind, n, model, bytes, yaml);
   const acc = { physics: 0, inference: 0 };
   const engineStep = r.engine.step.bind(r.engine);
-  r.engine.step = () => {
+  r.engine.step = (more?: boolean) => {
     const t = performance.now();
-    engineStep();
+    engineStep(more);
     acc.physics += performance.now() - t;
   };
   const sessionRun = r.session.run.bind(r.session);

@@ -13,25 +13,64 @@ import { loadAverages } from './load';
 
 type Physics = Partial<PhysicsOptions> & RapierExtraOptions;
 
-/** [substeps (solverIterations), PGS iterations per substep, link inertia floor]; the old default was 8 × 4, 0.001. */
-const SETTINGS: [number, number, number][] = [
-  [8, 4, 0.001],
-  [8, 4, 0.005],
-  [4, 4, 0.001],
-  [4, 4, 0.005],
-  [3, 7, 0.005],
-  [3, 6, 0.005],
-  [2, 8, 0.005],
-  [2, 4, 0.005],
-  [1, 16, 0.005],
+/**
+ * A setting: PD mode (rapier.ts: 'motor' on every joint, or 'mixed' = explicit torques where the gains allow: on the
+ * dance every joint), substeps (solverIterations) × PGS iterations per substep (for 'mixed' these are the explicit
+ * solver settings, the dance having no motor), link inertia floor, and the contact layout (cost round 4:
+ * `floorShape` box or half-space, `footContact` spheres or one hull per foot). The old default was motor 8 × 4,
+ * floor 0.001, box floor, foot spheres; then motor 3 × 7, floor 0.005.
+ */
+interface Setting {
+  pd: 'motor' | 'mixed';
+  it: number;
+  pgs: number;
+  floor: number;
+  physics?: Physics;
+}
+const hull: Physics = { footContact: 'hull' };
+const SETTINGS: Setting[] = [
+  { pd: 'motor', it: 8, pgs: 4, floor: 0.001 },
+  { pd: 'motor', it: 3, pgs: 7, floor: 0.005 },
+  { pd: 'motor', it: 3, pgs: 7, floor: 0.005, physics: { floorShape: 'halfspace' } },
+  { pd: 'motor', it: 3, pgs: 7, floor: 0.005, physics: hull },
+  { pd: 'motor', it: 2, pgs: 8, floor: 0.005 },
+  { pd: 'motor', it: 2, pgs: 8, floor: 0.005, physics: hull },
+  { pd: 'motor', it: 1, pgs: 16, floor: 0.005, physics: hull },
+  { pd: 'mixed', it: 3, pgs: 7, floor: 0.005 },
+  { pd: 'mixed', it: 2, pgs: 5, floor: 0.005 },
+  { pd: 'mixed', it: 1, pgs: 16, floor: 0.005 },
+  { pd: 'mixed', it: 1, pgs: 12, floor: 0.005 },
+  { pd: 'mixed', it: 1, pgs: 10, floor: 0.005 },
+  { pd: 'mixed', it: 1, pgs: 8, floor: 0.005 },
+  { pd: 'mixed', it: 1, pgs: 6, floor: 0.005 },
+  { pd: 'mixed', it: 1, pgs: 10, floor: 0.001 },
 ];
 const d = defaultPhysicsOptions;
-const label = ([it, pgs, floor]: [number, number, number]) =>
-  `${it}×${pgs}, floor ${floor}${it === d.solverIterations && pgs === d.pgsIterations && floor === d.inertiaFloor ? ' (default)' : ''}${it === 8 && pgs === 4 && floor === 0.001 ? ' (old default)' : ''}`;
-const options = ([solverIterations, pgsIterations, inertiaFloor]: [number, number, number]): Physics => ({
-  solverIterations,
-  pgsIterations,
-  inertiaFloor,
+const layout = (p: Physics = {}) => `${p.floorShape ?? d.floorShape ?? 'box'} floor, foot ${p.footContact ?? d.footContact ?? 'spheres'}`;
+const isDefault = ({ pd, it, pgs, floor, physics }: Setting) =>
+  pd === 'mixed' &&
+  it === d.explicitSolverIterations &&
+  pgs === d.explicitPgsIterations &&
+  floor === d.inertiaFloor &&
+  layout(physics) === layout();
+const isOld = (s: Setting) => s.pd === 'motor' && s.it === 8 && s.pgs === 4 && s.floor === 0.001 && layout(s.physics) === layout();
+const isMotorDefault = (s: Setting) =>
+  s.pd === 'motor' &&
+  s.it === d.solverIterations &&
+  s.pgs === d.pgsIterations &&
+  s.floor === d.inertiaFloor &&
+  layout(s.physics) === layout();
+const note = (s: Setting) =>
+  isDefault(s) ? ' (default)' : isMotorDefault(s) ? ' (default with motors; old default)' : isOld(s) ? ' (older default)' : '';
+const label = (s: Setting) => `${s.pd} ${s.it}×${s.pgs}, floor ${s.floor}, ${layout(s.physics)}${note(s)}`;
+const options = ({ pd, it, pgs, floor, physics }: Setting): Physics => ({
+  ...physics,
+  pd,
+  solverIterations: it,
+  pgsIterations: pgs,
+  explicitSolverIterations: it,
+  explicitPgsIterations: pgs,
+  inertiaFloor: floor,
 });
 
 const g1 = loadG1();
@@ -112,7 +151,9 @@ export async function run(): Promise<void> {
     terminations: mj.result.terminations.length,
     'dance bar': '-',
   });
-  console.log('Rapier solver (substeps × PGS iterations) and link inertia floor vs MuJoCo, G1 + dance, whole clip, N = 1:');
+  console.log(
+    'Rapier PD mode, solver (substeps × PGS iterations), link inertia floor and contact layout vs MuJoCo, G1 + dance, whole clip, N = 1:',
+  );
   console.table(rows);
   console.log(`load average after the table: ${loadAverages()}`);
 }

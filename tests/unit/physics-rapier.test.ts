@@ -17,15 +17,22 @@ const stand = (e: PhysicsEngine, env: number, x = 0) =>
 
 describe('Rapier backend (G1)', () => {
   it('with the deploy gains the G1 cannot stand on PD alone: Rapier and MuJoCo both tip forward', async () => {
-    // ankle kp 28.5 N·m/rad per leg is far below the body's gravity stiffness about the ankles (m·g·h ≈ 220)
+    // ankle kp 28.5 N·m/rad per leg is far below the body's gravity stiffness about the ankles (m·g·h ≈ 220).
+    // "Forward" is read as the pelvis drops through 0.5 m (t ≈ 1.35 s: x ≈ 0.63 m in both engines): afterwards only the
+    // feet collide, the body sinks through the floor and tumbles there (x at 2.5 s: MuJoCo 0.19, Rapier 0.07–0.28
+    // depending on the solver settings)
     for (const kind of ['rapier', 'mujoco'] as const) {
       const e = await createEngine(kind, model, { armature: g.armature });
       e.setGains(g.kp, g.kd);
       stand(e, 0);
       e.setTargets(g.defaultPos);
-      for (let i = 0; i < 500; i++) e.step();
+      let xFalling = NaN;
+      for (let i = 0; i < 500; i++) {
+        e.step();
+        if (Number.isNaN(xFalling) && e.state.rootPos[2] < 0.5) xFalling = e.state.rootPos[0];
+      }
       expect(e.state.rootPos[2], kind).toBeLessThan(0.5);
-      expect(e.state.rootPos[0], kind).toBeGreaterThan(0.1); // forward
+      expect(xFalling, kind).toBeGreaterThan(0.1); // forward
       e.free();
     }
   });

@@ -66,3 +66,25 @@ export function meshProxy(s: Shape): Shape | null {
   };
   return out;
 }
+
+/**
+ * One convex hull in place of a foot's contact spheres (Rapier option `footContact: 'hull'`): the points each
+ * sphere touches a floor below it with (centre − radius along the body's z) and the centres. On a flat floor the
+ * hull's bottom corners are where the spheres touch; the floor then holds the foot with one manifold of up to four
+ * points instead of four one-point manifolds. Null for fewer than three spheres.
+ */
+export function footHull(spheres: Shape[]): Shape | null {
+  if (spheres.length < 3 || spheres.some((s) => s.type !== 'sphere')) return null;
+  const v: number[] = [];
+  for (const s of spheres) v.push(s.pos[0], s.pos[1], s.pos[2] - s.size[0], s.pos[0], s.pos[1], s.pos[2]);
+  const first = spheres[0];
+  return {
+    ...first,
+    type: 'mesh',
+    size: [],
+    pos: [0, 0, 0],
+    quat: [1, 0, 0, 0],
+    name: 'foot hull',
+    mesh: { name: 'foot hull', vertices: new Float32Array(v), indices: new Uint32Array(0) },
+  };
+}

@@ -6,15 +6,17 @@
 import RAPIER from '@dimforge/rapier3d-compat';
 import { MimicError } from '../errors';
 import type { RobotModel, Shape } from '../model/types';
-import { matToQuat, qFromAxisAngle, qMul, qRotate, qToMat, symEigen, vAdd, type Quat, type Vec3 } from '../math';
+import { matToQuat, qFromAxisAngle, qMul, qRotate, qToMat, symEigen, vAdd, vDot, vSub, type Quat, type Vec3 } from '../math';
 import { contactShapes, isFoot, jointArmature } from './common';
 import { bodyMotion, qBetween } from './kinematics';
-import { meshProxy } from './proxy';
+import { footHull, meshProxy } from './proxy';
 import { terrainOf } from './terrain-engines'; // terrain (issue 16)
 import { addTerrainRapier } from './terrain-rapier';
 import { ballGroups } from './ball'; // ball joints (issue 16)
 import { addBallChain, BALL_LINK_MASS, type BallChain } from './rapier-ball';
 import type { PhysicsOptions } from './types';
+
+type ContactShape = ReturnType<typeof contactShapes>[number];
 
 export interface LinkMass {
   mass: number;
@@ -94,6 +96,27 @@ export function linkMasses(model: RobotModel, o: PhysicsOptions, adjustments: st
   return out;
 }
 
+/**
+ * Per model joint: the child link's inertia about the joint axis through the joint anchor, kg·m² (its rotational
+ * inertia after armature and floors, plus m·d² of its centre of mass off the axis). The PD of a joint is integrated
+ * explicitly only where this inertia makes that stable (rapier.ts, pd 'mixed').
+ */
+export function jointInertia(model: RobotModel, links: LinkMass[]): number[] {
+  return model.joints.map((j) => {
+    const L = links[j.body];
+    let I = 0;
+    for (let k = 0; k < 3; k++) {
+      const e: Vec3 = [0, 0, 0];
+      e[k] = 1;
+      const c = vDot(qRotate(L.frame, e), j.axis);
+      I += L.inertia[k] * c * c;
+    }
+    const d = vSub(L.com, j.pos);
+    const along = vDot(d, j.axis);
+    return I + L.mass * (vDot(d, d) - along * along);
+  });
+}
+
 /** A collider descriptor for a shape (null when Rapier cannot build it); exported for objects-rapier. */
 export function shapeDesc(s: Shape): RAPIER.ColliderDesc | null {
   let d: RAPIER.ColliderDesc | null;
@@ -159,15 +182,7 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
 
   const cols = Math.ceil(Math.sqrt(o.n));
   const half = (cols * spacing) / 2 + 200;
-  const groundBody = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(half - 200, half - 200, -1));
-  // ground friction rule Min with a huge own value: the contact friction is the robot collider's (per env, setFriction)
-  const groundCollider = world.createCollider(
-    RAPIER.ColliderDesc.cuboid(half, half, 1)
-      .setFriction(1e6)
-      .setFrictionCombineRule(RAPIER.CoefficientCombineRule.Min)
-      .setCollisionGroups(groups(1, 0xfffe)),
-    groundBody,
-  );
+  const groundCollider = addFloor(world, o, half);
 
   let self = o.selfCollision;
   if (self && o.n > 15) {
@@ -198,8 +213,9 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
         .setCanSleep(false);
       const rb = world.createRigidBody(desc);
       bodies.push(rb);
-      for (const { shape, touchesGround } of contactShapes(b, { ...o, selfCollision: self })) {
-        const d = shapeDesc(proxyOf(shape));
+      const shapes = contactShapes(b, { ...o, selfCollision: self }).map((c) => ({ ...c, shape: proxyOf(c.shape) }));
+      for (const { shape, touchesGround } of footShapes(shapes, o)) {
+        const d = shapeDesc(shape);
         if (!d) {
           hullFailures++;
           continue;
@@ -273,6 +289,30 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
     `ground contact: ${o.groundContact === 'feet' ? 'foot shapes only (ankle-roll/foot links; their spheres when they have any)' : 'every collision shape'}, ${meshes}`,
   );
   return { world, groundCollider, envs, links, adjustments, step: () => stepWorld(world) };
+}
+
+/**
+ * The flat floor, top face at z = 0: a half-space, or (`floorShape: 'box'`, before cost round 4) a box `half` m wide
+ * around the env grid. Friction rule Min with a huge own value: the contact friction is the robot collider's (per
+ * env, setFriction).
+ */
+function addFloor(world: RAPIER.World, o: PhysicsOptions, half: number): RAPIER.Collider {
+  const box = o.floorShape !== 'halfspace';
+  const body = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(box ? half - 200 : 0, box ? half - 200 : 0, box ? -1 : 0));
+  const shape = box ? RAPIER.ColliderDesc.cuboid(half, half, 1) : new RAPIER.ColliderDesc(new RAPIER.HalfSpace({ x: 0, y: 0, z: 1 }));
+  return world.createCollider(
+    shape.setFriction(1e6).setFrictionCombineRule(RAPIER.CoefficientCombineRule.Min).setCollisionGroups(groups(1, 0xfffe)),
+    body,
+  );
+}
+
+/** A body's contact shapes with its ground-touching spheres as one hull (`footContact: 'hull'`, proxy.ts footHull). */
+function footShapes(shapes: ContactShape[], o: PhysicsOptions): ContactShape[] {
+  if (o.footContact !== 'hull') return shapes;
+  const spheres = shapes.filter((c) => c.touchesGround && c.shape.type === 'sphere');
+  const hull = footHull(spheres.map((c) => c.shape));
+  if (!hull) return shapes;
+  return [...shapes.filter((c) => !spheres.includes(c)), { shape: hull, touchesGround: true }];
 }
 
 /**

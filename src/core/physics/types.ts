@@ -75,10 +75,21 @@ export interface PhysicsOptions {
   dt: number;
   /** number of humanoids in the batch (they never collide with each other) */
   n: number;
-  /** Rapier: solver iterations = substeps per step (default 3; 8 before the cost round, see the settings table in README) */
+  /**
+   * Rapier: solver iterations = substeps per step while some joint's PD is a motor (default 3; 8 before the cost
+   * round, see the settings table in README; with no motor: explicitSolverIterations)
+   */
   solverIterations: number;
-  /** Rapier: internal PGS iterations per substep (default 7; was 4) */
+  /** Rapier: internal PGS iterations per substep while some joint's PD is a motor (default 7; was 4) */
   pgsIterations: number;
+  /**
+   * Rapier: substeps and PGS iterations used instead while no joint has a motor, i.e. every joint's PD is an
+   * explicit torque (pd 'mixed' does that where the gains allow, e.g. the dance policy's; cost round 4): the solver
+   * then only holds the joints and contacts together, which takes far fewer iterations than servoing through the
+   * motors (default 1 × 10; README "Solver settings"). Optional: absent = `solverIterations` × `pgsIterations`.
+   */
+  explicitSolverIterations?: number;
+  explicitPgsIterations?: number;
   /**
    * Rapier: floor on every link's principal inertias, kg·m² (default 0.005, was 0.001); 0 = off. The light links
    * (waist roll 0.086 kg, ankle pitch, wrists) are what the PGS solver converges slowest on: at 0.005 the 3 × 7 solver
@@ -104,6 +115,14 @@ export interface PhysicsOptions {
    * for a robot lying on the floor). Optional (added later); MuJoCo always collides meshes natively.
    */
   meshCollision?: 'hull' | 'proxy';
+  /**
+   * Rapier: a foot's contact spheres ('spheres', default) or one convex hull through their lowest and centre
+   * points ('hull': one contact manifold of up to four points per foot instead of four one-point manifolds).
+   * Optional (cost round 4, issue 12); MuJoCo always collides the spheres.
+   */
+  footContact?: 'spheres' | 'hull';
+  /** Rapier: the flat floor as a half-space ('halfspace') or a large box ('box', before cost round 4). Optional. */
+  floorShape?: 'halfspace' | 'box';
   selfCollision: boolean;
   /** pin the root body in place (tests / "on a stand") */
   fixedRoot: boolean;
@@ -126,6 +145,8 @@ export const defaultPhysicsOptions: PhysicsOptions = {
   n: 1,
   solverIterations: 3,
   pgsIterations: 7,
+  explicitSolverIterations: 1,
+  explicitPgsIterations: 10,
   inertiaFloor: 0.005,
   footInertiaFloor: 0.01,
   armatureEmulation: true,

@@ -40,7 +40,7 @@ export interface EpisodeOptions {
   model: RobotModel;
   modelSource?: MujocoSource;
   engine: 'rapier' | 'mujoco';
-  /** physics options; Rapier also takes `pd` ('motor' by default here: see below) */
+  /** physics options; Rapier also takes `pd` ('mixed' by default: see below) */
   physics?: Partial<PhysicsOptions> & RapierExtraOptions;
   policy?: { bytes: Uint8Array; file: string; yaml?: string; yamlFile?: string; profile?: unknown; profileFile?: string };
   /** a config already resolved for `policy` (else resolved here) */
@@ -116,13 +116,11 @@ function physicsOf(opts: EpisodeOptions, cfg: PolicyConfig | null, adjustments: 
   return physics;
 }
 
-// Rapier: PD through the ForceBased position motors (implicit in the solver) unless asked otherwise —
-// measured on the g1-dance-102 policy: motor 0.061 rad / 0.046 m anchor vs explicit torques 0.074 rad with the
-// anchor drifting 1.8 m (MuJoCo: 0.059 rad / 0.071 m)
+// Rapier: the engine's PD (pd 'mixed': explicit torques on the joints whose gains allow it, the ForceBased motors on
+// the others) unless asked otherwise — on the g1-dance-102 policy every joint is explicit at 1 × 10 solver
+// iterations: 0.0626 rad / 0.070 m anchor vs the motors at 3 × 7 0.0630 / 0.073 (MuJoCo 0.0600 / 0.082; physics README)
 const makeEngine = (opts: EpisodeOptions, physics: Partial<PhysicsOptions> & RapierExtraOptions): Promise<PhysicsEngine> =>
-  opts.engine === 'rapier'
-    ? createRapierEngine(opts.model, { pd: 'motor', ...physics })
-    : createMujocoEngine(opts.model, physics, opts.modelSource);
+  opts.engine === 'rapier' ? createRapierEngine(opts.model, physics) : createMujocoEngine(opts.model, physics, opts.modelSource);
 
 /** Env 0's joint and anchor errors and torso sum, per control step (the onStep report). */
 function stepReporter(

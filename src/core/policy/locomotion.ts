@@ -37,7 +37,7 @@ export async function makeEngine(
     physics.armature = a;
     adjustments.push(ARMATURE_NOTE);
   }
-  return engine === 'rapier' ? createRapierEngine(model, { pd: 'motor', ...physics }) : createMujocoEngine(model, physics, source);
+  return engine === 'rapier' ? createRapierEngine(model, physics) : createMujocoEngine(model, physics, source);
 }
 
 export interface LocomotionOptions {

@@ -1,7 +1,8 @@
 /**
  * End-to-end evaluation figures, as a user runs them: the CLI as a fresh process (cold: modules, WASM, robot,
  * policy all loaded anew), G1 + dance, seeds/nominal.json, 16 episodes × 10 s (E2E_SECONDS), --envs 4, per engine
- * and 1 / 2 workers. Start-up = the wall time of the same command with one episode of 0.1 s; marginal = simulated
+ * and 1 / 2 workers. Start-up = the wall time of the same command with one episode of 0.1 s (on Rapier that short a
+ * run takes V8's baseline WebAssembly compiler alone, the 16 × 10 s one V8's default tiers: src/cli/wasm-tier.ts); marginal = simulated
  * humanoid-seconds per second of (wall − start-up), per worker ("per core"); per CPU s = simulated seconds per
  * CPU-second of (run − start-up). CPU s = user + system time of the CLI process and its threads (Linux /proc; NaN
  * elsewhere): on a shared machine it moves far less than wall time.

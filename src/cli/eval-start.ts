@@ -7,6 +7,7 @@ import type { Pool } from '../core/evaluation/pool';
 import { readFileSync } from 'node:fs';
 import { parseArgs, type CliOptions } from './eval-options';
 import { createNodePool } from './pool';
+import { applyWasmTier, wasmTierFor } from './wasm-tier';
 
 /**
  * Might the run be a skill plan or a velocity-command track (eval-modes.ts)? --command, or a --scenario JSON object
@@ -34,10 +35,15 @@ export function earlyPool(o: CliOptions): Pool | null {
   return o.workers !== 0 && (o.scenarios.length > 0 || (o.episodes ?? 1) > 1) ? createNodePool(o.workers, warmList(o)) : null;
 }
 
-/** earlyPool from the raw arguments; null when they do not parse or name a bad file (main reports it). */
+/**
+ * The launcher's start (run-eval.mjs, a process of its own): V8's WebAssembly tier for the run (wasm-tier.ts), then
+ * earlyPool; null when the arguments do not parse or name a bad file (main reports it).
+ */
 export function earlyPoolFor(argv: string[]): Pool | null {
   try {
-    return earlyPool(parseArgs(argv));
+    const o = parseArgs(argv);
+    applyWasmTier(wasmTierFor(o));
+    return earlyPool(o);
   } catch {
     return null;
   }

@@ -1,12 +1,16 @@
 // `npm run eval` starts src/cli/run-eval.mjs: the CLI from esbuild bundles (src/cli/bundle.mjs), its workers
 // started from a small first module. It must print what the TypeScript CLI prints (apart from `timing`), and that
 // first module must load no package (no engine, no onnxruntime): that is what lets the workers start at once.
+// The launcher's run is a short Rapier-only one, so it takes V8's baseline WebAssembly tier alone (wasm-tier.ts)
+// while the tsx CLI takes V8's default: the same output shows that the tier does not change results.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bundleOf } from '../../src/cli/bundle.mjs';
+import { parseArgs } from '../../src/cli/eval-options';
+import { wasmTierFor } from '../../src/cli/wasm-tier';
 import { POLICY, ROBOT, withoutTiming } from './eval-cli-spawn';
 
 const ARGS = ['--robot', ROBOT, '--policy', POLICY, '--motion', '../shared/assets/policies/g1-dance-102/G1_Take_102.bvh_60hz.csv'];
@@ -26,7 +30,8 @@ function eagerPackages(file: string, seen = new Set<string>(), found = new Set<s
 }
 
 describe('eval CLI launcher (bundles)', () => {
-  it('prints what the TypeScript CLI prints, apart from timing', () => {
+  it('prints what the TypeScript CLI prints, apart from timing (baseline WebAssembly tier against the default)', () => {
+    expect(wasmTierFor(parseArgs(ARGS), {})).toBe('baseline');
     const viaBundle = run(['src/cli/run-eval.mjs']);
     expect(viaBundle.stderr).toBe('');
     expect(viaBundle.status).toBe(0);

@@ -1,0 +1,52 @@
+/**
+ * Which of V8's WebAssembly compilers a run uses. V8 runs new WebAssembly on its baseline compiler (Liftoff) and
+ * recompiles hot functions with its optimising compiler (TurboFan) in the background. Rapier's step is one very large
+ * function: optimising it costs ~1.4 s of CPU, and a process cannot exit before that compile is done. Measured here
+ * (G1 + dance, nominal, --envs 4, 1 worker, wall s, optimising → baseline only): 1 × 0.1 s 2.92 → 1.83; 1 × 10 s 3.5 →
+ * 2.3; 8 × 10 s 5.2–5.4 → 4.3–4.6; 16 × 10 s 5.85 → 6.44. MuJoCo gains nothing on short runs (1 × 0.1 s 3.33 → 3.24)
+ * and loses on long ones (16 × 10 s 6.69 → 7.96). So a Rapier-only run of at most BASELINE_MAX_SECONDS simulated
+ * humanoid-seconds per worker runs on the baseline compiler alone; every other run as V8 chooses.
+ * MIMIC_WASM_TIER=baseline|optimizing overrides the choice.
+ */
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import type { CliOptions } from './eval-options';
+
+/** Simulated humanoid-seconds per worker up to which a Rapier-only run skips the optimising compiler. */
+export const BASELINE_MAX_SECONDS = 100;
+
+export type WasmTier = 'baseline' | 'optimizing';
+
+/** A scenario file's `episodes` (1 when it names none or cannot be read: the run reports that itself). */
+function scenarioEpisodes(path: string): number {
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { episodes?: unknown };
+    return typeof json.episodes === 'number' && json.episodes > 0 ? json.episodes : 1;
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * Simulated humanoid-seconds per worker the run asks for, or null when it cannot be known from the arguments (no
+ * --seconds: the clips' lengths decide).
+ */
+export function secondsPerWorker(o: CliOptions): number | null {
+  if (o.seconds === undefined) return null;
+  const episodes = o.scenarios.length ? o.scenarios.reduce((a, s) => a + (o.episodes ?? scenarioEpisodes(s)), 0) : (o.episodes ?? 1);
+  const runs = episodes * Math.max(1, o.policies.length) * Math.max(1, o.motions.length) * o.engines.length;
+  return (runs * o.seconds) / Math.max(1, o.workers);
+}
+
+/** The tier for the run: the override, else baseline for a short Rapier-only run. */
+export function wasmTierFor(o: CliOptions, env: Record<string, string | undefined> = process.env): WasmTier {
+  const forced = env.MIMIC_WASM_TIER;
+  if (forced === 'baseline' || forced === 'optimizing') return forced;
+  const s = secondsPerWorker(o);
+  return o.engines.every((e) => e === 'rapier') && s !== null && s <= BASELINE_MAX_SECONDS ? 'baseline' : 'optimizing';
+}
+
+/** Set V8's flags for `tier` (process-wide, workers included); call before any WebAssembly is compiled. */
+export function applyWasmTier(tier: WasmTier): void {
+  if (tier === 'baseline') setFlagsFromString('--liftoff-only');
+}

@@ -247,7 +247,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
       s.bodyQuat[k4 + 3] = q[3];
       // Rapier's linvel is the centre of mass velocity; state wants the body frame origin: v_o = v_c + w x (o - c)
       // (from the link's own com: Rapier refreshes worldCom() only inside step, not after a reset)
-      rotateInto(q, this.w.links[b].com, cl);
+      rotateAt(q, 0, this.w.links[b].com, cl);
       const dx = -cl[0],
         dy = -cl[1],
         dz = -cl[2];
@@ -266,7 +266,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
       const qc = quats[jm.body],
         qp = quats[p];
       s.jointPos[e * nj + j] = hingeAngleOf(qp, qc, this.rest[j], jm.axis);
-      rotateInto(qc, jm.axis, a);
+      rotateAt(qc, 0, jm.axis, a);
       const wc = angs[jm.body],
         wp = angs[p];
       s.jointVel[e * nj + j] = a[0] * (wc[0] - wp[0]) + a[1] * (wc[1] - wp[1]) + a[2] * (wc[2] - wp[2]);
@@ -438,26 +438,12 @@ function hingeAngleOf(qp: ArrayLike<number>, qc: ArrayLike<number>, rest: ArrayL
   return a;
 }
 
-/** rotateInto for the quaternion at q[k..k+3] (a state array), without a view. */
-function rotateAt(q: Float32Array, k: number, v: ArrayLike<number>, out: number[]): void {
+/** out = q·v·q* for the quaternion at q[k..k+3] (same arithmetic as math.qRotate, without a view or an allocation). */
+function rotateAt(q: ArrayLike<number>, k: number, v: ArrayLike<number>, out: number[]): void {
   const w = q[k],
     x = q[k + 1],
     y = q[k + 2],
     z = q[k + 3];
-  const tx = 2 * (y * v[2] - z * v[1]);
-  const ty = 2 * (z * v[0] - x * v[2]);
-  const tz = 2 * (x * v[1] - y * v[0]);
-  out[0] = v[0] + w * tx + (y * tz - z * ty);
-  out[1] = v[1] + w * ty + (z * tx - x * tz);
-  out[2] = v[2] + w * tz + (x * ty - y * tx);
-}
-
-/** out = q·v·q* (same arithmetic as math.qRotate, without the allocation). */
-function rotateInto(q: ArrayLike<number>, v: ArrayLike<number>, out: number[]): void {
-  const w = q[0],
-    x = q[1],
-    y = q[2],
-    z = q[3];
   const tx = 2 * (y * v[2] - z * v[1]);
   const ty = 2 * (z * v[0] - x * v[2]);
   const tz = 2 * (x * v[1] - y * v[0]);

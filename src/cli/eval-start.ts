@@ -4,9 +4,9 @@
  * the main thread loads its modules and reads the inputs; main() calls it when started without the launcher.
  */
 import type { Pool } from '../core/evaluation/pool';
-import { readFileSync } from 'node:fs';
 import { parseArgs, type CliOptions } from './eval-options';
 import { createNodePool } from './pool';
+import { peekScenario } from './scenario-peek';
 import { applyWasmTier, wasmTierFor } from './wasm-tier';
 
 /**
@@ -16,12 +16,8 @@ import { applyWasmTier, wasmTierFor } from './wasm-tier';
 function maybeOtherMode(o: CliOptions): boolean {
   if (o.command) return true;
   return o.scenarios.some((path) => {
-    try {
-      const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
-      return !!json && typeof json === 'object' && ['skills', 'blend', 'commands'].some((k) => k in json);
-    } catch {
-      return false;
-    }
+    const json = peekScenario(path);
+    return !!json && ['skills', 'blend', 'commands'].some((k) => k in json);
   });
 }
 

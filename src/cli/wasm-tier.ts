@@ -8,9 +8,9 @@
  * humanoid-seconds per worker runs on the baseline compiler alone; every other run as V8 chooses.
  * MIMIC_WASM_TIER=baseline|optimizing overrides the choice.
  */
-import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import type { CliOptions } from './eval-options';
+import { peekScenario } from './scenario-peek';
 
 /** Simulated humanoid-seconds per worker up to which a Rapier-only run skips the optimising compiler. */
 export const BASELINE_MAX_SECONDS = 100;
@@ -19,12 +19,8 @@ export type WasmTier = 'baseline' | 'optimizing';
 
 /** A scenario file's `episodes` (1 when it names none or cannot be read: the run reports that itself). */
 function scenarioEpisodes(path: string): number {
-  try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { episodes?: unknown };
-    return typeof json.episodes === 'number' && json.episodes > 0 ? json.episodes : 1;
-  } catch {
-    return 1;
-  }
+  const episodes = peekScenario(path)?.episodes;
+  return typeof episodes === 'number' && episodes > 0 ? episodes : 1;
 }
 
 /**

@@ -27,6 +27,10 @@ import type { MotionClip } from '../core/motion/types';
 import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
 import type { LiveReference } from './live-reference';
+import type { SimView } from './sim-view';
+import { SimHosts } from './sim-hosts';
+import type { DriverSpec } from './sim-worker/protocol';
+import { isLocomotion } from './steer/command';
 import { buildSkillDriver, segmentClips, storeUsesSkills, timelineStepDt, usesSkills } from './skills/timeline-skills';
 import { LiveCommand, type PolicyBytes } from './skills/plan';
 import { LiveSkills } from './skills/live';
@@ -38,10 +42,20 @@ export interface AppView {
   push(engine: PhysicsEngine): { body: number; force: number[] } | null;
 }
 
+/** the app's physics step, s (200 Hz; every policy the app runs must use it) */
+export const PHYSICS_DT = 0.005;
+
 const ASSIST_0_NOTE = 'assist 0: joint PD alone does not balance — the robot may fall';
 
 export class App implements LoadTarget {
+  /** the page's simulation; while the worker simulates it keeps the robot model and the reference, unstepped */
   readonly sim = new Sim();
+  /** where the simulation runs: the worker when the driver allows it, else the page (sim-hosts.ts) */
+  readonly hosts = new SimHosts(
+    this.sim,
+    (e) => reportError(e, 'simulation'),
+    () => this.fell(),
+  );
   /** the asset registry: records, parsed robots and clips */
   readonly assets = new AssetRegistry();
   /** the scene's free objects (Objects panel, object files) */
@@ -56,6 +70,8 @@ export class App implements LoadTarget {
   /** what the running policy driver was built from (profile-pick.ts policyChoice), null when none runs */
   private runningPolicy: string | null = null;
   private robotChange: Promise<void> = Promise.resolve();
+  /** reasons the simulation stays on the page (holdPage) */
+  private readonly pageHolds = new Set<string>();
   /** the IndexedDB store of the user's files (its write counters: the hook) */
   readonly persist = new Persist();
   /** file loads, sessions, removal (loader.ts) */
@@ -73,7 +89,17 @@ export class App implements LoadTarget {
   /** objects: the skill picked by key and the ghosts shown (the Objects panel writes, the hook reads) */
   readonly objectsReadout: ObjectsReadout = { skill: null, ghosts: 0 };
 
-  constructor(private readonly view: AppView) {}
+  constructor(private readonly viewer: AppView) {}
+
+  /** the simulation the page reads and draws, wherever it runs */
+  get view(): SimView {
+    return this.hosts.view;
+  }
+
+  private fell(): void {
+    this.fallResets++;
+    setStatus({ note: `fell at ${this.view.time.toFixed(2)} s → reset to the reference` });
+  }
 
   /** resolves once the robot change in progress (if any) has been applied */
   robotSettled(): Promise<void> {
@@ -82,12 +108,9 @@ export class App implements LoadTarget {
 
   async boot(): Promise<void> {
     const sim = this.sim;
-    void import('../core/physics/index'); // start fetching the physics now; the first robot needs it
+    if (!this.hosts.workerFirst()) void import('../core/physics/index'); // the page simulates: fetch the physics now
     sim.onError = (e) => reportError(e, 'simulation');
-    sim.onFallen = () => {
-      this.fallResets++;
-      setStatus({ note: `fell at ${sim.time.toFixed(2)} s → reset to the reference` });
-    };
+    sim.onFallen = () => this.fell();
     const { skills, robotText } = await registerBuiltins(this.assets.records);
     this.builtinRobotText = robotText;
     for (const r of await this.persist.loadRecords()) this.assets.records.set(r.id, { ...r, builtin: false });
@@ -191,27 +214,24 @@ export class App implements LoadTarget {
       // a fallen robot must rest on the floor: every shape touches the ground; collision meshes become bounding
       // capsules/boxes (convex hulls cost 2.5× more per physics step with the G1 lying down, see README)
       const meshes = model.bodies.some((b) => b.collision.some((c) => c.type === 'mesh'));
-      // the physics (Rapier, its wasm inlined: megabytes of script) loads here, not before the first frame
-      const { createEngine } = await import('../core/physics/index');
-      const engine = await createEngine('rapier', model, {
-        dt: 0.005,
-        groundContact: 'all',
-        meshCollision: meshes ? 'proxy' : 'hull',
+      const options = {
+        dt: PHYSICS_DT,
+        groundContact: 'all' as const,
+        meshCollision: meshes ? ('proxy' as const) : ('hull' as const),
         ...this.objects.options(), // objects
         ...terrainOptions(), // terrain (issue 16)
-      });
-      if (gen !== this.robotGen) {
-        engine.free();
-        return false;
-      }
-      this.sim.setRobot(model, engine);
-      this.sim.fallenDelay = 1;
-      this.sim.appNotes = [
+      };
+      const notes = [
         `app: ground contact 'all'${meshes ? ', meshes as bounding capsules/boxes' : ''} (a fallen robot lies on the floor; put back on the reference after 1 s); ` +
           "the tests' dance-policy numbers are measured with foot contact only in Node (with proxies: 0.0613 vs 0.0609 rad)",
       ];
-      this.view.onRobot(model);
-      setStatus({ engine: `rapier · ${engine.adjustments.length} model adjustments` });
+      const host = this.hosts.workerFirst() && !this.pageOnly(store.getState()) ? 'worker' : 'page';
+      const adjustments = await this.hosts.setRobot({ model, options, notes, fallenDelay: 1 }, host);
+      if (gen !== this.robotGen) return false;
+      this.sim.fallenDelay = 1;
+      this.sim.appNotes = notes;
+      this.viewer.onRobot(model);
+      setStatus({ engine: `rapier · ${adjustments.length} model adjustments`, simHost: this.hosts.host });
       return true;
     } catch (e) {
       reportError(e, 'robot');
@@ -252,22 +272,22 @@ export class App implements LoadTarget {
       if (layers.length) {
         const spec = { jointNames: names, layers, limits: model.joints.map((j) => j.range) };
         sim.setSource((t, out) => sampleBlend(spec, t, out), 1e9, 'blend');
+        await this.hosts.setSource({ kind: 'blend', blend: spec, nSteps: 1e9, name: 'blend' }).catch((e) => reportError(e, 'simulation'));
         this.objectRef.setTimeline(null); // objects: the blend carries no object track
         this.showDuration(Infinity);
         return;
       }
     }
     // policy segments with their own motion (async only then: a plain timeline is rebuilt at once, as before)
-    const own =
-      sim.engine && storeUsesSkills(s)
-        ? await segmentClips(
-            s.segments,
-            s.policyId,
-            model,
-            (id) => this.policyConfig(sim.engine!, id),
-            (e) => reportError(e, 'segment'),
-          )
-        : [];
+    const own = storeUsesSkills(s)
+      ? await segmentClips(
+          s.segments,
+          s.policyId,
+          model,
+          (id) => this.policyConfig(model, id),
+          (e) => reportError(e, 'segment'),
+        )
+      : [];
     const segs = s.segments
       .flatMap((g, i) => {
         const c = own[i] ?? clip(g.clipId);
@@ -297,19 +317,18 @@ export class App implements LoadTarget {
     this.timeline = tl;
     this.objectRef.setTimeline(tl); // objects: reference object tracks of its clips
     const dur = timelineDuration(tl);
-    sim.setSource(
-      (t, out) => sampleTimeline(tl, t, out),
-      s.loop ? 1e9 : Math.floor(dur / sim.dt) + 1,
-      segs.map((x) => x.clip.name).join(' → '),
-    );
+    const nSteps = s.loop ? 1e9 : Math.floor(dur / sim.dt) + 1,
+      name = segs.map((x) => x.clip.name).join(' → ');
+    sim.setSource((t, out) => sampleTimeline(tl, t, out), nSteps, name);
+    await this.hosts.setSource({ kind: 'timeline', timeline: tl, nSteps, name }).catch((e) => reportError(e, 'simulation'));
     this.showDuration(dur);
   }
 
   /** The transport's length: the policy's own motion when it carries one, else the timeline's (or the blend's). */
   private showDuration(sourceSeconds = this.sourceSeconds): void {
     this.sourceSeconds = sourceSeconds;
-    const own = this.sim.driver.ownReference?.();
-    setStatus({ duration: own ? own.nSteps * this.sim.dt : sourceSeconds });
+    const own = this.view.driverInfo().ownSteps;
+    setStatus({ duration: own !== null ? own * this.view.dt : sourceSeconds });
   }
 
   /** Active timeline segment at the current time (for the per-segment driver). */
@@ -317,24 +336,24 @@ export class App implements LoadTarget {
     const tl = this.timeline;
     if (!tl || store.getState().source !== 'timeline') return null;
     const scratch = { rootPos: [0, 0, 0], rootQuat: [1, 0, 0, 0], jointPos: new Array<number>(tl.jointNames.length).fill(0) };
-    const r = sampleTimeline(tl, this.sim.time, scratch);
+    const r = sampleTimeline(tl, this.view.time, scratch);
     return { index: r.segment, driver: r.driver, blend: r.blend };
   }
 
   /** The configured policy of the store's policy id, for this engine (throws a named error when it does not fit). */
-  policyConfig(engine: PhysicsEngine, policyId: string): PolicyBytes {
+  policyConfig(model: RobotModel, policyId: string): PolicyBytes {
     const f = this.assets.policyFiles(policyId);
     const name = base(f.onnx.path);
     const cfg = resolvePolicyConfig({
       info: readOnnxInfo(f.onnx.bytes, name),
       file: name,
-      robot: engine.model,
+      robot: model,
       yaml: f.yaml ? text(f.yaml.bytes) : undefined,
       yamlFile: f.yaml ? base(f.yaml.path) : undefined,
       ...profileOf(store.getState(), policyId, f.profile),
     });
-    if (Math.abs(cfg.physicsDt - engine.options.dt) > 1e-9)
-      throw new Error(`policy physics dt ${cfg.physicsDt} differs from the engine's ${engine.options.dt}`);
+    if (Math.abs(cfg.physicsDt - PHYSICS_DT) > 1e-9)
+      throw new Error(`policy physics dt ${cfg.physicsDt} differs from the engine's ${PHYSICS_DT}`);
     return { cfg, bytes: f.onnx.bytes, name, live: this.liveCommand };
   }
 
@@ -342,6 +361,14 @@ export class App implements LoadTarget {
     const s = store.getState(),
       sim = this.sim;
     const gen = ++this.driverGen;
+    const model = sim.model;
+    if (model && this.hosts.workerFirst() && (await this.workerCan(s, model))) return this.rebuildOnWorker(s, gen, model);
+    try {
+      await this.hosts.toPage();
+    } catch (e) {
+      reportError(e, 'simulation');
+    }
+    if (gen !== this.driverGen) return;
     let d: Driver = new ReplayDriver();
     const engine = sim.engine;
     try {
@@ -358,7 +385,7 @@ export class App implements LoadTarget {
       } else if (s.driver === 'policy' && engine && sim.ref) {
         if (!s.policyId) throw new Error('no policy loaded: load an .onnx (with its deploy.yaml) first');
         store.setState({ busy: 'loading policy…' });
-        const { cfg, bytes, name } = this.policyConfig(engine, s.policyId);
+        const { cfg, bytes, name } = this.policyConfig(engine.model, s.policyId);
         if (Math.abs(cfg.stepDt - sim.dt) > 1e-9) {
           sim.dt = cfg.stepDt;
           sim.decimation = cfg.decimation;
@@ -382,17 +409,91 @@ export class App implements LoadTarget {
     }
     if (hasPush(d))
       d.push = (e) => {
-        sim.lastPush = this.view.push(e);
+        sim.lastPush = this.viewer.push(e);
       };
-    sim.setDriver(d);
+    sim.setDriver(d, this.hosts.takeCarried());
     this.runningPolicy = d.kind === 'policy' ? policyChoice(s) : null;
-    setStatus({ driverSerial: gen });
+    setStatus({ driverSerial: gen, simHost: 'page' });
     this.showDuration();
     sim.clearMetrics();
     if (d.kind !== 'policy') {
       setStatus({ note: d.kind === 'builtin' && s.assist === 0 ? ASSIST_0_NOTE : '' });
       if (this.obs.probeStarted()) void this.showObsChoice();
     }
+  }
+
+  /**
+   * What must run on the page (sim-hosts.ts): objects in the scene, a run being recorded, a skill timeline or a blend
+   * of policies (their drivers read the page's live command and skill keys).
+   */
+  private pageOnly(s: AppState): boolean {
+    if (this.objects.options().objects || this.pageHolds.size) return true;
+    return s.driver === 'policy' && (storeUsesSkills(s) || (s.source === 'blend' && blendUsesPolicies(s.layers)));
+  }
+
+  /** The worker can run this driver: not page-only, and a policy that is neither steered nor skill-keyed, on CPU observations. */
+  private async workerCan(s: AppState, model: RobotModel): Promise<boolean> {
+    if (this.pageOnly(s)) return false;
+    if (s.driver !== 'policy') return true;
+    if (!s.policyId) return false; // the page path names the problem
+    try {
+      const { cfg } = this.policyConfig(model, s.policyId);
+      if (isLocomotion(cfg) || cfg.nSkills > 0) return false;
+    } catch {
+      return false; // the page path reports the error
+    }
+    return (await this.obs.decide(s.obsMode)).backend !== 'gpu';
+  }
+
+  /** The driver on the worker (the robot and the reference go there first when the page had them). */
+  private async rebuildOnWorker(s: AppState, gen: number, model: RobotModel): Promise<void> {
+    let spec: DriverSpec = { kind: 'replay' };
+    try {
+      if (s.driver === 'builtin') spec = { kind: 'builtin', assist: s.assist };
+      else if (s.driver === 'policy') spec = await this.workerPolicy(s, model);
+      if (gen !== this.driverGen) return;
+      await this.hosts.runOnWorker(spec);
+    } catch (e) {
+      reportError(e, s.driver === 'policy' ? 'policy' : 'driver');
+      if (s.driver === 'policy' && this.view.driverKind() === 'policy' && gen === this.driverGen && restoreChoice(this.runningPolicy))
+        return;
+      // the store's change rebuilds the driver (the built-in controller in place of a failed policy)
+      if (gen === this.driverGen) store.setState({ driver: s.driver === 'policy' ? 'builtin' : 'replay' });
+      return;
+    } finally {
+      store.setState({ busy: '' });
+    }
+    if (gen !== this.driverGen) return;
+    this.runningPolicy = spec.kind === 'policy' ? policyChoice(s) : null;
+    setStatus({ driverSerial: gen, simHost: 'worker' });
+    this.showDuration();
+    if (spec.kind !== 'policy') {
+      setStatus({ note: spec.kind === 'builtin' && s.assist === 0 ? ASSIST_0_NOTE : '' });
+      if (this.obs.probeStarted()) void this.showObsChoice();
+    }
+  }
+
+  /** The policy as the worker builds it (CPU observations; its control rate set first). */
+  private async workerPolicy(s: AppState, model: RobotModel): Promise<DriverSpec> {
+    store.setState({ busy: 'loading policy…' });
+    const { cfg, bytes, name } = this.policyConfig(model, s.policyId!);
+    if (Math.abs(cfg.stepDt - this.sim.dt) > 1e-9) {
+      this.sim.dt = cfg.stepDt;
+      this.sim.decimation = cfg.decimation;
+      this.sim.ref = null;
+      await this.rebuildSource();
+    }
+    const d = await this.obs.decide(s.obsMode);
+    setStatus({ obsBackend: 'cpu', obsReason: d.reason, obsEp: '', note: d.notice ?? '' });
+    return { kind: 'policy', config: cfg, bytes, file: name, start: s.startMode };
+  }
+
+  /** Hold the simulation on the page while `reason` lasts (a run being recorded); the driver moves now. */
+  async holdPage(reason: string, on: boolean): Promise<void> {
+    if (on === this.pageHolds.has(reason)) return;
+    if (on) this.pageHolds.add(reason);
+    else this.pageHolds.delete(reason);
+    await this.rebuildDriver();
   }
 
   /** the timeline of policy skills, when the source is a timeline that names them */
@@ -404,7 +505,7 @@ export class App implements LoadTarget {
   private async skillDriver(engine: PhysicsEngine, takeOver: boolean): Promise<Driver> {
     const s = store.getState(),
       sim = this.sim,
-      configOf = (id: string) => this.policyConfig(engine, id);
+      configOf = (id: string) => this.policyConfig(engine.model, id);
     const tl = this.skillSource();
     const dt = tl ? timelineStepDt(tl, configOf, s.policyId) : null;
     if (dt && Math.abs(dt - sim.dt) > 1e-9) {
@@ -440,7 +541,7 @@ export class App implements LoadTarget {
         (s.source !== p.source || (s.source === 'timeline' ? s.segments !== p.segments : layersChanged(s, p)));
       if (srcChanged)
         void this.rebuildSource().then(() => {
-          if (s.source !== p.source || s.segments.length !== p.segments.length) this.sim.seek(this.sim.time);
+          if (s.source !== p.source || s.segments.length !== p.segments.length) this.view.seek(this.view.time);
           if (skillsChanged && s.driver === p.driver && s.policyId === p.policyId) void this.rebuildDriver();
         });
       if (s.source === 'blend' && s.layers !== p.layers && !layersChanged(s, p)) updateBlendWeights(this.sim.driver, s.layers);
@@ -448,8 +549,9 @@ export class App implements LoadTarget {
       if (s.driver !== p.driver || s.policyId !== p.policyId || (s.obsMode !== p.obsMode && s.driver === 'policy') || choice)
         void this.rebuildDriver();
       else if (s.obsMode !== p.obsMode) void this.showObsChoice();
-      else if (s.assist !== p.assist && this.sim.driver instanceof BuiltinDriver) {
-        this.sim.driver.assist = s.assist;
+      else if (s.assist !== p.assist && this.view.driverKind() === 'builtin') {
+        if (this.sim.driver instanceof BuiltinDriver) this.sim.driver.assist = s.assist;
+        this.hosts.setAssist(s.assist);
         setStatus({ note: s.assist === 0 ? ASSIST_0_NOTE : '' });
       }
     });

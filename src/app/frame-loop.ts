@@ -7,7 +7,7 @@
  */
 import { store, reportError } from './store';
 import type { Scene } from './scene/scene';
-import type { Sim } from './sim';
+import type { SimView } from './sim-view';
 import type { Charts } from './panels/charts';
 import type { Timings } from './hook';
 import { DrawPace } from './draw-pace';
@@ -27,7 +27,7 @@ export class FrameLoop {
   readonly pace = new DrawPace();
   /** draws spaced by the pace (false: every frame, as before the pace; a debugging aid) */
   paced = true;
-  private sim: Sim | null = null;
+  private view: (() => SimView) | null = null;
   private charts: Charts | null = null;
   private last = performance.now();
   /** until then (performance.now() ms) every frame draws: the user is acting on the page */
@@ -46,8 +46,9 @@ export class FrameLoop {
     private readonly timings: Timings,
   ) {}
 
-  attach(sim: Sim, charts: Charts): void {
-    this.sim = sim;
+  /** the simulation to draw: the app's view of it (on the page or on the worker) */
+  attach(view: () => SimView, charts: Charts): void {
+    this.view = view;
     this.charts = charts;
   }
 
@@ -71,20 +72,24 @@ export class FrameLoop {
     this.last = now;
     this.pace.frameStart(now);
     const s = store.getState(),
-      sim = this.sim,
+      sim = this.view?.() ?? null,
       running = !!sim && s.playing && !s.busy;
     if (!running) this.pending = 0;
     if (running && !sim.busy) {
       const dt = this.pending;
       this.pending = 0;
       void this.simulate(sim, dt, s.speed, s.loop).then(() => this.show(now, s.speed));
-    } else this.show(now, running ? s.speed : 0);
+    } else {
+      if (sim && !running) void sim.advance(0, s.speed, s.loop, false); // a worker pauses
+      this.show(now, running ? s.speed : 0);
+    }
   }
 
-  private async simulate(sim: Sim, dt: number, speed: number, loop: boolean): Promise<void> {
+  /** The page's simulation runs the wall time due; the worker's is told to play (it keeps its own clock). */
+  private async simulate(sim: SimView, dt: number, speed: number, loop: boolean): Promise<void> {
     const t0 = performance.now();
     try {
-      const n = await sim.tick(dt, speed, loop);
+      const n = await sim.advance(dt, speed, loop, true);
       this.pace.simulated(performance.now() - t0, n * sim.dt);
     } catch (e) {
       reportError(e, 'simulation');
@@ -94,7 +99,7 @@ export class FrameLoop {
   /** Draw if the pace allows (speed: the simulation's, 0 when it is not running); charts and the time readout. */
   private show(now: number, speed: number): void {
     const t = performance.now(),
-      sim = this.sim;
+      sim = this.view?.() ?? null;
     // a video, the user acting or a cleared canvas: this frame; the pace otherwise; never under `drawInterval` (a
     // debugging aid) but for a video
     const eager = this.scene.recording || this.scene.blank || t < this.interactiveUntil;
@@ -127,8 +132,9 @@ export class FrameLoop {
 
   private draw(now: number): void {
     const s = store.getState(),
-      sim = this.sim,
+      sim = this.view?.() ?? null,
       scene = this.scene;
+    sim?.prepareDraw(performance.now());
     if (sim && scene.robot && sim.bodyPos.length === scene.robot.bodies.length * 3) {
       scene.robot.update(sim.bodyPos, sim.bodyQuat);
       if (this.frameRobot && sim.refFrame) {
@@ -140,7 +146,7 @@ export class FrameLoop {
         scene.ghost.root.visible = s.ghost !== 'off' && !!g;
         if (g) scene.ghost.update(g.pos, g.quat, s.ghost === 'beside' ? GHOST_BESIDE : [0, 0, 0]);
       }
-      const contact = sim.engine && sim.driver.kind !== 'replay' ? sim.engine.state.contactForce : null;
+      const contact = sim.contactForce();
       scene.showContacts(s.showContacts, sim.bodyPos, contact);
       scene.showCom(s.showCom, sim.com);
       scene.follow(s.follow, sim.bodyPos);
@@ -157,7 +163,9 @@ export class FrameLoop {
       this.frames = 0;
       this.fpsT = now;
       if (sim)
-        store.setState((st) => ({ status: { ...st.status, fps, rtf: sim.rtf, policyMs: sim.driver.latencyMs, physicsMs: sim.physicsMs } }));
+        store.setState((st) => ({
+          status: { ...st.status, fps, rtf: sim.rtf, policyMs: sim.driverInfo().latencyMs, physicsMs: sim.physicsMs },
+        }));
     }
   }
 }

@@ -64,12 +64,14 @@ declare global {
 }
 
 export function installHook(app: App, charts: Charts, scene: Scene, timings: Timings, steer?: Steer): void {
-  const sim = app.sim;
+  const page = app.sim;
   const getState = () => {
     const s = store.getState();
+    const sim = app.view;
     const f = sim.refFrame;
-    const e = sim.engine;
     const m = sim.metrics;
+    const info = sim.driverInfo();
+    const rootQuat = sim.physicsRootQuat();
     return {
       ready: document.body.dataset.ready === '1',
       ortWarm: ortWarmState(),
@@ -79,11 +81,13 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       playing: s.playing,
       speed: s.speed,
       loop: s.loop,
-      driver: sim.driver.kind,
+      driver: info.kind,
+      /** where physics, observations and inference run: 'worker' (a Web Worker) or 'page' (app/sim-hosts.ts) */
+      simHost: sim.host,
       /** observation backend actually building the policy's observations now (null: no policy driver) */
-      backend: sim.driver instanceof GpuPolicyDriver ? (sim.driver.onGpu ? 'gpu' : 'cpu') : sim.driver.kind === 'policy' ? 'cpu' : null,
+      backend: page.driver instanceof GpuPolicyDriver ? (page.driver.onGpu ? 'gpu' : 'cpu') : info.kind === 'policy' ? 'cpu' : null,
       obsMode: s.obsMode,
-      gpuSteps: sim.driver instanceof GpuPolicyDriver ? sim.driver.gpuSteps : 0,
+      gpuSteps: page.driver instanceof GpuPolicyDriver ? page.driver.gpuSteps : 0,
       requestedDriver: s.driver,
       assist: s.assist,
       source: s.source,
@@ -93,7 +97,7 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       reference: f ? { rootPos: arr(f.rootPos), rootQuat: arr(f.rootQuat), jointPos: arr(f.jointPos) } : null,
       robot: {
         rootPos: arr(sim.rootPos),
-        rootQuat: e && sim.driver.kind !== 'replay' ? arr(e.state.rootQuat.subarray(0, 4)) : f ? arr(f.rootQuat) : [],
+        rootQuat: rootQuat ? arr(rootQuat) : f ? arr(f.rootQuat) : [],
         jointPos: arr(sim.jointPos),
       },
       errors: s.errors.map((x) => ({ kind: x.kind, message: x.message, count: x.count })),
@@ -125,19 +129,19 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
         quality: scene.quality,
         triangles: scene.robot?.triangleCount() ?? 0,
       },
-      policy: policyInfo(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
+      policy: policyInfo(info.config),
       objects: objectsInfo(app), // objects
       /** terrain (issue 16): the label of the ground the robot stands on ('flat': the plain floor) */
       terrain: terrainLabel(),
       /** steering (app/steer): active, requested / clamped command, measured base velocity, clamps, gamepad, notice */
       steer: steer?.snapshot() ?? null,
       /** robot root yaw (rad, world; physics state), null in replay / before a robot */
-      robotYaw: e && sim.driver.kind !== 'replay' ? yawOf(e.state.rootQuat) : null,
+      robotYaw: rootQuat ? yawOf(rootQuat) : null,
       /** control steps that failed in a driver already replaced while they were in flight (sim.ts; not shown as errors) */
       replacedStepFailures: sim.replacedFailures,
       /** fall resets so far; the skill timeline (names, running one, transition jumps) when one drives */
       fallResets: app.fallResets,
-      skills: skillInfo(sim.driver),
+      skills: skillInfo(page.driver),
       /** IndexedDB writes started / settled (remembered files): equal → a reload keeps every one */
       storage: { ...app.persist.writes },
     };

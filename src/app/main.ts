@@ -51,8 +51,19 @@ const app = new App({
     return { body: p.body, force: f.force };
   },
 });
+// the mouse push on the worker's robot: the force from the drawn pose, sent every frame while a body is held
+let pushing = false;
+const sendPush = () => {
+  const v = app.view,
+    p = push.current;
+  const f = v.host === 'worker' && p ? push.force(v.bodyPos, v.bodyQuat, p.body) : null;
+  if (f || pushing) app.hosts.setPush(f && p ? { body: p.body, force: f.force, point: f.point } : null);
+  pushing = !!f;
+  requestAnimationFrame(sendPush);
+};
+requestAnimationFrame(sendPush);
 const charts = new Charts($('charts'), app.sim.metrics, app.objectRef.err);
-loop.attach(app.sim, charts);
+loop.attach(() => app.view, charts);
 
 mountLibrary($('library'), app);
 mountErrors($('errors'));
@@ -61,13 +72,13 @@ mountToggles($('view-toggles'), () => {
   loop.frameRobot = true;
 });
 mountBusy($('busy'), app.files);
-mountTransport($('transport'), app.sim);
+mountTransport($('transport'), () => app.view);
 mountShortcuts(document.body);
 mountRecord(document.querySelector('.top-actions')!, app, scene);
 
 // right-hand tabs
 const tabs: [string, (el: HTMLElement) => void][] = [
-  ['Drive', (el) => mountDrive(el, app.sim)],
+  ['Drive', (el) => mountDrive(el, () => app.view)],
   ['Timeline', (el) => mountTimeline(el, app)],
   ['Blend', mountBlend],
   ['Evaluate', (el) => mountEvaluation(el, app.assets)],

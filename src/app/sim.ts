@@ -13,7 +13,10 @@ import { frameOnTerrain } from '../core/physics/terrain-reference';
 import { bodyPosError } from '../core/evaluation/metrics';
 import { ballSpans, jointErrors, type BallSpan } from '../core/evaluation/joint-error';
 import { LiveReference, type PoseSampler } from './live-reference';
-import { ReplayDriver, type Driver, type OwnReference } from './drivers';
+import { PolicyDriverBase, ReplayDriver, type Driver, type OwnReference } from './drivers';
+import type { EnvState } from '../core/physics/types';
+import type { DriverInfo } from './sim-worker/protocol';
+import type { EngineInfo, SimView } from './sim-view';
 
 /** wall time one animation frame may spend simulating, ms; what is left waits for the next frame */
 export const BUDGET_MS = 120;
@@ -28,7 +31,8 @@ export interface Metrics {
   torque: number[];
 }
 
-export class Sim {
+export class Sim implements SimView {
+  readonly host = 'page' as const;
   model: RobotModel | null = null;
   private balls: BallSpan[] = []; // three-axis joints: geodesic joint error (issue 16)
   engine: PhysicsEngine | null = null;
@@ -101,6 +105,24 @@ export class Sim {
     this.clearMetrics();
   }
 
+  /**
+   * Swap the engine of the same robot (the simulation moves between the page and the worker): the drivers bound to
+   * the old one are dropped (replay until the app builds one for the new); step, reference and metrics stay.
+   */
+  setEngine(engine: PhysicsEngine | null): void {
+    for (const d of [this.driver, this.previous])
+      try {
+        d?.dispose();
+      } catch {
+        /* bound to the old engine */
+      }
+    this.previous = null;
+    this.driver = new ReplayDriver();
+    this.engine?.free();
+    this.engine = engine;
+    this.refresh();
+  }
+
   setSource(sampler: PoseSampler, nSteps: number, name: string): void {
     if (!this.model) return;
     if (this.ref && this.ref.model === this.model) this.ref.setSampler(sampler, nSteps);
@@ -112,19 +134,22 @@ export class Sim {
    * Switch driver live. From replay the robot is put on the reference; between physical drivers the robot
    * keeps its current state (no teleport): the new driver is reset, then the state is put back.
    */
-  setDriver(d: Driver): void {
+  setDriver(d: Driver, carried: EnvState | null = null): void {
     const e = this.engine;
     const keep = e && this.driver.kind !== 'replay' && d.kind !== 'replay' && this.ref;
-    const saved = keep
-      ? {
-          rootPos: e.state.rootPos.slice(0, 3),
-          rootQuat: e.state.rootQuat.slice(0, 4),
-          rootLinVel: e.state.rootLinVel.slice(0, 3),
-          rootAngVel: e.state.rootAngVel.slice(0, 3),
-          jointPos: e.state.jointPos.slice(0, e.state.nj),
-          jointVel: e.state.jointVel.slice(0, e.state.nj),
-        }
-      : null;
+    const saved =
+      carried && d.kind !== 'replay'
+        ? carried
+        : keep
+          ? {
+              rootPos: e.state.rootPos.slice(0, 3),
+              rootQuat: e.state.rootQuat.slice(0, 4),
+              rootLinVel: e.state.rootLinVel.slice(0, 3),
+              rootAngVel: e.state.rootAngVel.slice(0, 3),
+              jointPos: e.state.jointPos.slice(0, e.state.nj),
+              jointVel: e.state.jointVel.slice(0, e.state.nj),
+            }
+          : null;
     this.previous?.dispose();
     // a physical driver is kept until the new one has run a control step (a failed change falls back to it)
     if (this.driver.kind === 'replay') {
@@ -242,6 +267,18 @@ export class Sim {
     return n;
   }
 
+  advance(realDt: number, speed: number, loop: boolean, playing: boolean): Promise<number> {
+    return playing ? this.tick(realDt, speed, loop) : Promise.resolve(0);
+  }
+
+  /** the page's simulation draws its last state as it is */
+  prepareDraw(): void {}
+
+  engineInfo(): EngineInfo | null {
+    const e = this.engine;
+    return e ? { name: e.name, dt: e.options.dt, adjustments: e.adjustments } : null;
+  }
+
   /** recompute the drawn poses from the engine (or the reference) */
   refresh(): void {
     if (!this.ref || !this.model) return;
@@ -340,5 +377,44 @@ export class Sim {
 
   driverKind(): DriverKind {
     return this.driver.kind;
+  }
+
+  /** What the page reads of the running driver (the worker sends the same). */
+  driverInfo(): DriverInfo {
+    const d = this.driver,
+      c = d instanceof PolicyDriverBase ? d.ctrl : null;
+    return {
+      kind: d.kind,
+      latencyMs: d.latencyMs,
+      config: c?.config ?? null,
+      startShift: c && c.start === 'ground' ? { dz: c.startShift[0], body: c.startShiftBody || null } : null,
+      ownSteps: this.own()?.nSteps ?? null,
+    };
+  }
+
+  /** The simulated robot's state (env 0), null when nothing is simulated (replay, no engine). */
+  physical(): EnvState | null {
+    const e = this.engine;
+    if (!e || this.driver.kind === 'replay') return null;
+    const s = e.state,
+      nj = s.nj;
+    return {
+      rootPos: s.rootPos.slice(0, 3),
+      rootQuat: s.rootQuat.slice(0, 4),
+      rootLinVel: s.rootLinVel.slice(0, 3),
+      rootAngVel: s.rootAngVel.slice(0, 3),
+      jointPos: s.jointPos.slice(0, nj),
+      jointVel: s.jointVel.slice(0, nj),
+    };
+  }
+
+  /** env 0's contact forces (physical drivers), else null */
+  contactForce(): Float32Array | null {
+    return this.engine && this.driver.kind !== 'replay' ? this.engine.state.contactForce : null;
+  }
+
+  /** env 0's simulated root orientation (physical drivers), else null */
+  physicsRootQuat(): Float32Array | null {
+    return this.engine && this.driver.kind !== 'replay' ? this.engine.state.rootQuat.subarray(0, 4) : null;
   }
 }

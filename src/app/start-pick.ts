@@ -4,7 +4,7 @@
  * shift of a 'ground' start.
  */
 import { START_MODES, type StartMode } from '../core/policy/start';
-import type { PolicyController } from '../core/policy/controller';
+import type { DriverInfo } from './sim-worker/protocol';
 
 export const START_LABELS: Record<StartMode, string> = {
   ground: 'ground (on the reference, lowest point on the floor)',
@@ -15,11 +15,11 @@ export const START_LABELS: Record<StartMode, string> = {
 export const startOptions = (): { value: StartMode; label: string }[] => START_MODES.map((m) => ({ value: m, label: START_LABELS[m] }));
 
 /** "start: ground … · shift +0.123 m (left_ankle_roll_link)" for the Run settings line. */
-export function startLine(mode: StartMode, ctrl: PolicyController | null): string {
+export function startLine(mode: StartMode, shift: DriverInfo['startShift']): string {
   let s = `start: ${START_LABELS[mode]}`;
-  if (ctrl && ctrl.start === 'ground') {
-    const dz = ctrl.startShift[0];
-    s += dz ? ` · shift ${dz > 0 ? '+' : ''}${dz.toFixed(3)} m${ctrl.startShiftBody ? ` (${ctrl.startShiftBody})` : ''}` : ' · shift 0 m';
+  if (shift) {
+    const dz = shift.dz;
+    s += dz ? ` · shift ${dz > 0 ? '+' : ''}${dz.toFixed(3)} m${shift.body ? ` (${shift.body})` : ''}` : ' · shift 0 m';
   }
   return `${s}; also on scrub, loop, fall`;
 }

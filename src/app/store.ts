@@ -82,6 +82,8 @@ export interface AppState {
     policyMs: number;
     physicsMs: number;
     engine: string;
+    /** where physics, observations and inference run: 'worker' (a Web Worker) or 'page' (sim-hosts.ts) */
+    simHost: string;
     /** observation backend of the ONNX policy driver ('cpu' | 'gpu', 'probing' until the start-up probe ends) and why */
     obsBackend: string;
     obsReason: string;
@@ -127,6 +129,7 @@ export const initialState = (): AppState => ({
     policyMs: 0,
     physicsMs: 0,
     engine: 'rapier',
+    simHost: 'page',
     obsBackend: 'probing',
     obsReason: 'measuring CPU and WebGPU observation builds…',
     obsEp: '',

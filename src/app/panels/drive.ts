@@ -1,10 +1,9 @@
 /** Drive tab: the three drivers (switchable live), assist slider with an honest note, policy choice, status. */
 import type { PolicyConfig } from '../../core/policy/config';
-import { PolicyDriverBase } from '../drivers';
 import { store } from '../store';
 import { h, fmt } from '../dom';
 import { changed, rerenderOn } from './common';
-import type { Sim } from '../sim';
+import type { SimView } from '../sim-view';
 import type { DriverKind } from '../../core/motion/timeline';
 import type { ObsMode } from '../store';
 import type { StartMode } from '../../core/policy/start';
@@ -13,7 +12,7 @@ import { startLine, startOptions } from '../start-pick';
 
 const LABELS: Record<DriverKind, string> = { replay: 'Kinematic replay', builtin: 'Built-in controller', policy: 'ONNX policy' };
 
-export function mountDrive(el: HTMLElement, sim: Sim): void {
+export function mountDrive(el: HTMLElement, view: () => SimView): void {
   const radios = h(
     'div',
     { class: 'radio' },
@@ -124,22 +123,29 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
     }
   };
   const settingsText = (): string => {
-    const s = store.getState();
-    const e = sim.engine;
+    const s = store.getState(),
+      sim = view();
+    const e = sim.engineInfo();
     return (
-      `${startLine(s.startMode, s.driver === 'policy' && sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl : null)} · control ${fmt(1 / sim.dt, 0)} Hz` +
-      (e ? ` · physics ${fmt(1 / e.options.dt, 0)} Hz × ${sim.decimation}` : '') +
+      `${startLine(s.startMode, s.driver === 'policy' ? sim.driverInfo().startShift : null)} · control ${fmt(1 / sim.dt, 0)} Hz` +
+      (e ? ` · physics ${fmt(1 / e.dt, 0)} Hz × ${sim.decimation}` : '') +
       ` · speed ${s.speed}× · ${s.loop ? 'looping' : 'once'} · obs ${s.obsMode}` +
       (s.driver === 'builtin' ? ` · assist ${(s.assist * 100).toFixed(0)} %` : '')
     );
   };
   const renderInfo = () => {
-    const s = store.getState();
-    const e = sim.engine;
+    const s = store.getState(),
+      sim = view();
+    const e = sim.engineInfo();
     settings.textContent = settingsText();
     const rows: [string, string][] = [
       ['robot', sim.model ? `${sim.model.name} · ${sim.model.joints.length} joints` : '—'],
-      ['engine', e ? `${e.name} · dt ${fmt(e.options.dt * 1000, 1)} ms · decimation ${sim.decimation}` : '—'],
+      [
+        'engine',
+        e
+          ? `${e.name} · dt ${fmt(e.dt * 1000, 1)} ms · decimation ${sim.decimation} · on the ${sim.host === 'worker' ? 'simulation worker' : 'page'}`
+          : '—',
+      ],
       ['control', `${fmt(1 / sim.dt, 0)} Hz`],
       ['observations', `${s.status.obsBackend === 'probing' ? 'measuring…' : s.status.obsBackend.toUpperCase()} — ${s.status.obsReason}`],
       ...(s.status.obsEp
@@ -150,7 +156,7 @@ export function mountDrive(el: HTMLElement, sim: Sim): void {
             ] as [string, string],
           ]
         : []),
-      ...policyRows(sim.driver instanceof PolicyDriverBase ? sim.driver.ctrl.config : null),
+      ...policyRows(sim.driverInfo().config),
     ];
     info.replaceChildren(
       ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),

@@ -18,6 +18,7 @@ const note = (message: string) => reportError({ name: 'Note', message });
 /** What the buttons need: the app (its simulation), the scene (canvas, camera). */
 export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
   const sim = app.sim,
+    view = () => app.view,
     run = new RunRecorder(sim),
     video = new VideoRecorder();
   const runBtn = h('button', {
@@ -46,7 +47,7 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
     runBtn.textContent = run.active ? `■ Stop (${run.steps} steps)` : '● Record run';
     runBtn.dataset.steps = String(run.steps);
     runBtn.classList.toggle('on', run.active);
-    videoBtn.textContent = video.active ? `■ Stop video (${((sim.step - videoStartStep) * sim.dt).toFixed(1)} s)` : '● Video';
+    videoBtn.textContent = video.active ? `■ Stop video (${((view().step - videoStartStep) * view().dt).toFixed(1)} s)` : '● Video';
     videoBtn.classList.toggle('on', video.active);
   };
   sim.onStep = () => {
@@ -57,11 +58,16 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
     }
     if (run.active || video.active) label();
   };
-  runBtn.onclick = () => {
+  runBtn.onclick = () => void toggleRun();
+  // a run is recorded on the page (the recorder reads the driver and the engine after each control step)
+  const toggleRun = async () => {
     try {
-      if (!run.active) run.start();
-      else {
+      if (!run.active) {
+        await app.holdPage('recording', true);
+        run.start();
+      } else {
         const files = run.stop();
+        void app.holdPage('recording', false);
         const name = Object.keys(files)[0].replace(/\.csv$/, '');
         downloadFile(`${name}.zip`, zipSync(files), 'application/zip');
         note(`recorded ${name}: ${Object.keys(files).join(', ')} (CSV loads back as a clip)`);
@@ -77,10 +83,10 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
       if (!video.active) {
         video.start(scene.canvas);
         scene.recording = true;
-        videoStartStep = sim.step;
+        videoStartStep = view().step;
         delete videoBtn.dataset.seconds;
       } else {
-        const simSeconds = (sim.step - videoStartStep) * sim.dt;
+        const simSeconds = (view().step - videoStartStep) * view().dt;
         label();
         const { blob, seconds } = await video.stop(() => scene.render()).finally(() => (scene.recording = false));
         downloadFile(`mimic-view-${Date.now().toString(36)}.webm`, blob);
@@ -94,7 +100,7 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
     label();
   };
   shareBtn.onclick = () => {
-    const { state, left } = shareState(app.assets.records, camera(scene), sim.time);
+    const { state, left } = shareState(app.assets.records, camera(scene), view().time);
     const url = shareUrl(state);
     history.replaceState(null, '', url);
     link.value = url;
@@ -137,5 +143,5 @@ export async function applyShareFromUrl(app: App, scene: Scene, framed: () => bo
   scene.controls.target.fromArray(st.camera.target);
   scene.camera.position.fromArray(st.camera.position);
   scene.controls.update();
-  if (store.getState().segments.length) app.sim.seek(st.time);
+  if (store.getState().segments.length) app.view.seek(st.time);
 }

@@ -29,10 +29,10 @@ function skillControls(g: SegmentSpec, i: number, app: App, update: (i: number, 
     if (mode === 'command') return set({ mode, commands: sk.commands ?? [{ t: 0, vx: 0.4, vy: 0, wz: 0 }] });
     set({ mode });
     const id = sk.policyId ?? store.getState().policyId,
-      e = app.sim.engine;
-    if (mode === 'embedded' && id && e)
+      model = app.sim.model;
+    if (mode === 'embedded' && id && model)
       void Promise.resolve()
-        .then(() => embeddedClip(e.model, app.policyConfig(e, id)))
+        .then(() => embeddedClip(model, app.policyConfig(model, id)))
         .then((c) => update(i, { in: 0, out: (c.nFrames - 1) / c.fps }))
         .catch((err) => reportError(err, 'segment'));
   };

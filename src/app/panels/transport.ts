@@ -1,7 +1,7 @@
 /** Transport: play, pause, single control step, speed 0.1×–4×, scrub, loop. */
 import { store } from '../store';
 import { h, fmt } from '../dom';
-import type { Sim } from '../sim';
+import type { SimView } from '../sim-view';
 
 /**
  * The position in the clip (timeline) and, while looping, which pass: "4.30 / 19.44 s · loop 3"; a blend has
@@ -14,7 +14,7 @@ export function timeText(t: number, duration: number, loop: boolean): string {
   return `${fmt(t - pass * duration)} / ${fmt(duration)} s · loop ${pass + 1}`;
 }
 
-export function mountTransport(el: HTMLElement, sim: Sim): void {
+export function mountTransport(el: HTMLElement, view: () => SimView): void {
   const play = h('button', { id: 'play', title: 'Play (space)', onclick: () => store.setState({ playing: true }) }, '▶ Play');
   const pause = h('button', { id: 'pause', title: 'Pause (space)', onclick: () => store.setState({ playing: false }) }, '❚❚ Pause');
   const step = h(
@@ -24,12 +24,16 @@ export function mountTransport(el: HTMLElement, sim: Sim): void {
       title: 'One control step (→)',
       onclick: () => {
         store.setState({ playing: false });
-        void sim.controlStep(store.getState().loop);
+        void view().controlStep(store.getState().loop);
       },
     },
     '▸| Step',
   );
-  const reset = h('button', { id: 'restart', title: 'Back to the start, robot on the reference', onclick: () => sim.seek(0) }, '|◀ Start');
+  const reset = h(
+    'button',
+    { id: 'restart', title: 'Back to the start, robot on the reference', onclick: () => view().seek(0) },
+    '|◀ Start',
+  );
   const speeds = [0.1, 0.25, 0.5, 1, 1.5, 2, 4];
   const speed = h(
     'select',
@@ -50,8 +54,8 @@ export function mountTransport(el: HTMLElement, sim: Sim): void {
     value: '0',
     oninput: (e: Event) => {
       const s = store.getState();
-      const dur = Number.isFinite(s.status.duration) ? s.status.duration : Math.max(sim.time, 10);
-      sim.seek(Number((e.target as HTMLInputElement).value) * dur);
+      const dur = Number.isFinite(s.status.duration) ? s.status.duration : Math.max(view().time, 10);
+      view().seek(Number((e.target as HTMLInputElement).value) * dur);
     },
   });
   const loop = h('input', {

@@ -1,0 +1,137 @@
+/**
+ * Where the app's simulation runs. By default in a Web Worker (sim-worker/): physics, observations and inference off
+ * the page's thread, which only draws. The page simulates itself (`Sim`) when the driver needs objects that live on
+ * the page: WebGPU observations (the page's GPUDevice), skill timelines and policy blends, steering of a locomotion
+ * policy, skill keys, objects in the scene, run recording; or when the page has no Worker, or asks for it
+ * (`?sim=page`). A change of host carries the robot's state and the control step across: no jump.
+ */
+import type { RobotModel } from '../core/model/types';
+import type { EnvState, PhysicsOptions } from '../core/physics/types';
+import type { Sim } from './sim';
+import type { SimView } from './sim-view';
+import { RemoteSim } from './sim-worker/remote';
+import type { DriverSpec, Handover, PushSpec, SourceSpec } from './sim-worker/protocol';
+
+export type Host = 'page' | 'worker';
+
+interface RobotSetup {
+  model: RobotModel;
+  options: Partial<PhysicsOptions>;
+  notes: string[];
+  fallenDelay: number;
+}
+
+export class SimHosts {
+  private remote: RemoteSim | null = null;
+  private onWorker = false;
+  private robot: RobotSetup | null = null;
+  private source: SourceSpec | null = null;
+  /** the state a change to the page carried, for the next driver the page builds */
+  private carried: EnvState | null = null;
+
+  constructor(
+    private readonly sim: Sim,
+    private readonly onError: (e: Error) => void,
+    private readonly onFallen: () => void,
+  ) {}
+
+  get view(): SimView {
+    return this.onWorker && this.remote ? this.remote : this.sim;
+  }
+
+  get host(): Host {
+    return this.onWorker ? 'worker' : 'page';
+  }
+
+  /** the worker is the first choice on this page (a Worker exists and `?sim=page` is not asked for) */
+  workerFirst(): boolean {
+    return typeof Worker !== 'undefined' && !/[?&]sim=page\b/.test(globalThis.location?.search ?? '');
+  }
+
+  private worker(): RemoteSim {
+    if (!this.remote) {
+      const w = new Worker(new URL('./sim-worker/worker.ts', import.meta.url), { type: 'module', name: 'simulation' });
+      this.remote = new RemoteSim(w, this.sim.metrics);
+      this.remote.onError = this.onError;
+      this.remote.onFallen = this.onFallen;
+    }
+    return this.remote;
+  }
+
+  /**
+   * A new robot (the page's Sim keeps its model and reference either way). On the worker: its engine there; on the
+   * page: the engine made here. Returns the engine's model adjustments.
+   */
+  async setRobot(setup: RobotSetup, host: Host): Promise<string[]> {
+    this.robot = setup;
+    this.source = null;
+    this.carried = null;
+    if (host === 'worker') {
+      const r = this.worker();
+      await r.setRobot(setup.model, setup.options, setup.fallenDelay, setup.notes);
+      this.sim.setRobot(setup.model, null);
+      this.onWorker = true;
+      return r.engineInfo()?.adjustments ?? [];
+    }
+    if (this.onWorker) await this.remote!.release().catch(() => undefined);
+    this.onWorker = false;
+    const engine = await this.pageEngine(setup);
+    this.sim.setRobot(setup.model, engine);
+    return engine.adjustments;
+  }
+
+  private async pageEngine(setup: RobotSetup) {
+    // the physics (Rapier, its wasm inlined: megabytes of script) loads here, not before the first frame
+    const { createEngine } = await import('../core/physics/index');
+    return createEngine('rapier', setup.model, setup.options);
+  }
+
+  /** The reference changed (the page's Sim has it already): the worker samples the same. */
+  async setSource(source: SourceSpec): Promise<void> {
+    this.source = source;
+    if (this.onWorker) await this.remote!.setSource(source, this.sim.dt, this.sim.decimation);
+  }
+
+  /** Simulate on the page from now on: the worker's robot state and step come across. */
+  async toPage(): Promise<void> {
+    if (!this.onWorker || !this.robot) return;
+    const r = this.remote!;
+    const h = await r.release().catch(() => r.lastHandover());
+    const engine = await this.pageEngine(this.robot);
+    this.onWorker = false;
+    this.sim.setEngine(engine);
+    this.sim.step = h.step;
+    this.sim.refresh();
+    this.carried = h.state;
+  }
+
+  /** the state the last change to the page carried (once) */
+  takeCarried(): EnvState | null {
+    const c = this.carried;
+    this.carried = null;
+    return c;
+  }
+
+  /** Run `driver` on the worker; from the page, the robot's state and step come across. */
+  async runOnWorker(driver: DriverSpec): Promise<void> {
+    const r = this.worker();
+    let handover: Handover | null = null;
+    if (!this.onWorker) {
+      if (!this.robot || !this.source) throw new Error('no robot or reference to simulate yet');
+      handover = { step: this.sim.step, state: this.sim.physical() };
+      await r.setRobot(this.robot.model, this.robot.options, this.robot.fallenDelay, this.robot.notes);
+      this.sim.setEngine(null);
+      this.onWorker = true;
+    }
+    await r.setSource(this.source!, this.sim.dt, this.sim.decimation);
+    await r.setDriver(driver, handover);
+  }
+
+  setAssist(value: number): void {
+    if (this.onWorker) this.remote!.setAssist(value);
+  }
+
+  setPush(push: PushSpec | null): void {
+    if (this.onWorker) this.remote!.setPush(push);
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The simulation as the worker runs it: the app's own `Sim` with its drivers (the same classes the page uses when it
+ * simulates itself), fed by plain-data messages (protocol.ts) and paced by the worker's clock, not by animation
+ * frames. After every tick that ran control steps it posts a snapshot; the page draws from the latest two.
+ * DOM-free: it runs in a Web Worker and, for the tests, in Node.
+ */
+import { createEngine } from '../../core/physics/index';
+import { sampleTimeline } from '../../core/motion/timeline';
+import { sampleBlend } from '../../core/motion/blend';
+import { Sim } from '../sim';
+import { BuiltinDriver, PolicyDriver, PolicyDriverBase, ReplayDriver, type Driver } from '../drivers';
+import type { DriverSpec, FromWorker, PushSpec, Snapshot, SourceSpec, ToWorker } from './protocol';
+
+/** the worker's tick, ms: short enough that a 50 Hz policy's steps are taken on time */
+export const TICK_MS = 4;
+
+const errorOf = (e: unknown) => ({ name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) });
+
+export class SimHost {
+  readonly sim = new Sim();
+  private playing = false;
+  private speed = 1;
+  private loop = true;
+  private push: PushSpec | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private last = 0;
+  /** the simulated time of the last metric sent (the series is cleared on a seek or loop, and keeps its last 500) */
+  private sentT = -Infinity;
+  private cleared = true;
+  /** messages are handled one at a time, in order (a driver build awaits its ONNX session) */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly post: (m: FromWorker, transfer?: Transferable[]) => void) {
+    const sim = this.sim;
+    sim.onError = (e) => post({ type: 'error', ...errorOf(e) });
+    sim.onFallen = () => post({ type: 'fallen', time: sim.time });
+    const clear = sim.clearMetrics.bind(sim);
+    sim.clearMetrics = () => {
+      clear();
+      this.sentT = -Infinity;
+      this.cleared = true;
+    };
+  }
+
+  /** Handle one message (after the ones before it). */
+  receive(m: ToWorker): Promise<void> {
+    this.queue = this.queue.then(() => this.handle(m));
+    return this.queue;
+  }
+
+  private async handle(m: ToWorker): Promise<void> {
+    const sim = this.sim;
+    switch (m.type) {
+      case 'run':
+        this.playing = m.playing;
+        this.speed = m.speed;
+        this.loop = m.loop;
+        this.schedule();
+        return;
+      case 'seek':
+        sim.seek(m.t);
+        return this.snapshot();
+      case 'step':
+        await sim.controlStep(m.loop);
+        return this.snapshot();
+      case 'assist':
+        if (sim.driver instanceof BuiltinDriver) sim.driver.assist = m.value;
+        return;
+      case 'push':
+        this.push = m.push;
+        return;
+      default:
+        return this.request(m);
+    }
+  }
+
+  /** The messages that are answered (robot, source, driver, release): their error goes back in the reply. */
+  private async request(m: Extract<ToWorker, { id: number }>): Promise<void> {
+    try {
+      const extra = await this.apply(m);
+      this.post({ type: 'reply', id: m.id, error: null, ...extra });
+    } catch (e) {
+      this.post({ type: 'reply', id: m.id, error: errorOf(e) });
+    }
+    this.snapshot();
+  }
+
+  private async apply(m: Extract<ToWorker, { id: number }>): Promise<Partial<Extract<FromWorker, { type: 'reply' }>>> {
+    const sim = this.sim;
+    if (m.type === 'robot') {
+      const engine = await createEngine('rapier', m.model, m.options);
+      sim.setRobot(m.model, engine);
+      sim.fallenDelay = m.fallenDelay;
+      sim.appNotes = m.appNotes;
+      return { adjustments: engine.adjustments };
+    }
+    if (m.type === 'source') {
+      sim.dt = m.dt;
+      sim.decimation = m.decimation;
+      sim.setSource(samplerOf(m.source), m.source.nSteps, m.source.name);
+      return {};
+    }
+    if (m.type === 'driver') {
+      sim.dt = m.dt;
+      sim.decimation = m.decimation;
+      const d = await this.build(m.driver);
+      if (m.handover) sim.step = m.handover.step;
+      sim.setDriver(d, m.handover?.state ?? null);
+      sim.clearMetrics();
+      return {};
+    }
+    const handover = { step: sim.step, state: sim.physical() };
+    this.playing = false;
+    sim.setDriver(new ReplayDriver());
+    sim.engine?.free();
+    sim.engine = null;
+    return { handover };
+  }
+
+  private async build(spec: DriverSpec): Promise<Driver> {
+    const sim = this.sim,
+      engine = sim.engine,
+      ref = sim.ref;
+    if (spec.kind === 'replay') return new ReplayDriver();
+    if (!engine || !ref) throw new Error('the worker has no robot or reference yet');
+    const d =
+      spec.kind === 'builtin'
+        ? new BuiltinDriver(engine, ref, sim.decimation, spec.assist)
+        : await PolicyDriver.create({ engine, ref, config: spec.config, bytes: spec.bytes, file: spec.file });
+    if (d instanceof PolicyDriverBase && spec.kind === 'policy') d.ctrl.start = spec.start;
+    d.push = (e) => {
+      const p = this.push;
+      sim.lastPush = p ? { body: p.body, force: p.force } : null;
+      if (p) e.applyForce(0, p.body, p.force, p.point);
+    };
+    return d;
+  }
+
+  private schedule(): void {
+    if (!this.playing || this.timer !== null) return;
+    this.last = performance.now();
+    this.timer = setTimeout(() => this.tick(), TICK_MS);
+  }
+
+  /** One tick of the worker's clock: the control steps due since the last (real time × speed), then a snapshot. */
+  private tick(): void {
+    this.timer = null;
+    if (!this.playing) return;
+    const now = performance.now(),
+      dt = (now - this.last) / 1000;
+    this.last = now;
+    this.queue = this.queue.then(async () => {
+      const n = await this.sim.tick(dt, this.speed, this.loop);
+      if (n) this.snapshot();
+    });
+    void this.queue.finally(() => {
+      if (this.playing && this.timer === null) {
+        const spent = performance.now() - now;
+        this.last = now;
+        this.timer = setTimeout(() => this.tick(), Math.max(0, TICK_MS - spent));
+      }
+    });
+  }
+
+  /** Post the state after the last control step. */
+  snapshot(): void {
+    const sim = this.sim,
+      m = sim.metrics;
+    if (!sim.model) return;
+    let from = m.t.length;
+    while (from > 0 && m.t[from - 1] > this.sentT) from--;
+    this.sentT = m.t.at(-1) ?? -Infinity;
+    const g = sim.ghostPose();
+    const s: Snapshot = {
+      step: sim.step,
+      nSteps: sim.nSteps,
+      bodyPos: sim.bodyPos.slice(),
+      bodyQuat: sim.bodyQuat.slice(),
+      jointPos: sim.jointPos.slice(),
+      rootPos: sim.rootPos.slice(),
+      com: sim.com,
+      refFrame: sim.refFrame,
+      ghost: g ? { pos: g.pos.slice(), quat: g.quat.slice() } : null,
+      physicsRootQuat: sim.physicsRootQuat()?.slice() ?? null,
+      contactForce: sim.contactForce()?.slice() ?? null,
+      state: sim.physical(),
+      metrics: { t: m.t.slice(from), jointErr: m.jointErr.slice(from), anchorErr: m.anchorErr.slice(from), torque: m.torque.slice(from) },
+      metricsCleared: this.cleared,
+      rtf: sim.rtf,
+      physicsMs: sim.physicsMs,
+      lastPush: sim.lastPush,
+      replacedFailures: sim.replacedFailures,
+      driver: sim.driverInfo(),
+    };
+    this.cleared = false;
+    this.post({ type: 'snapshot', snapshot: s }, [s.bodyPos.buffer, s.bodyQuat.buffer, s.jointPos.buffer]);
+  }
+}
+
+function samplerOf(src: SourceSpec): (t: number, out: Parameters<typeof sampleBlend>[2]) => void {
+  if (src.kind === 'blend') {
+    const b = src.blend;
+    return (t, out) => sampleBlend(b, t, out);
+  }
+  const tl = src.timeline;
+  return (t, out) => void sampleTimeline(tl, t, out);
+}

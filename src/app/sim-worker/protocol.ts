@@ -1,0 +1,93 @@
+/**
+ * Messages between the page and the simulation worker (sim-worker/worker.ts). Everything here is plain data
+ * (structured clone): the robot model, the reference source (a timeline or a blend of clips), the driver as a
+ * spec, and back the state the page draws and reads (a snapshot per worker tick).
+ */
+import type { RobotModel } from '../../core/model/types';
+import type { PhysicsOptions, EnvState } from '../../core/physics/types';
+import type { Timeline, DriverKind } from '../../core/motion/timeline';
+import type { BlendSpec } from '../../core/motion/blend';
+import type { PolicyConfig } from '../../core/policy/config';
+import type { StartMode } from '../../core/policy/start';
+import type { ReferenceFrame } from '../../core/motion/types';
+
+/** The reference the worker samples: the app's timeline or its blend of clips (sampled the same way as on the page). */
+export type SourceSpec =
+  | { kind: 'timeline'; timeline: Timeline; nSteps: number; name: string }
+  | { kind: 'blend'; blend: BlendSpec; nSteps: number; name: string };
+
+/** A driver the worker builds (drivers.ts): replay, the built-in controller, or one ONNX policy on CPU observations. */
+export type DriverSpec =
+  | { kind: 'replay' }
+  | { kind: 'builtin'; assist: number }
+  | { kind: 'policy'; config: PolicyConfig; bytes: Uint8Array; file: string; start: StartMode };
+
+/** The robot's physical state and the control step it is at: what a change of host carries across. */
+export interface Handover {
+  step: number;
+  /** env 0's state, null when no physical driver ran (replay) */
+  state: EnvState | null;
+}
+
+export type ToWorker =
+  | { type: 'robot'; id: number; model: RobotModel; options: Partial<PhysicsOptions>; fallenDelay: number; appNotes: string[] }
+  | { type: 'source'; id: number; source: SourceSpec; dt: number; decimation: number }
+  | { type: 'driver'; id: number; driver: DriverSpec; dt: number; decimation: number; handover: Handover | null }
+  | { type: 'run'; playing: boolean; speed: number; loop: boolean }
+  | { type: 'seek'; t: number }
+  | { type: 'step'; loop: boolean }
+  | { type: 'assist'; value: number }
+  | { type: 'push'; push: PushSpec | null }
+  /** stop and free the engine; the reply carries the handover */
+  | { type: 'release'; id: number };
+
+/** The mouse push, held until the next push message (null: released), world N at a world point. */
+export interface PushSpec {
+  body: number;
+  force: number[];
+  point: number[];
+}
+
+/** What the page reads of the running driver (plain data). */
+export interface DriverInfo {
+  kind: DriverKind;
+  latencyMs: number;
+  /** the running policy's configuration (null: no policy) */
+  config: PolicyConfig | null;
+  /** the 'ground' start's shift of the reference, m, and the body it was measured on */
+  startShift: { dz: number; body: string | null } | null;
+  /** steps of the policy's own reference (a policy that carries one), else null */
+  ownSteps: number | null;
+}
+
+/** The state after the worker's last control step. */
+export interface Snapshot {
+  step: number;
+  nSteps: number;
+  bodyPos: Float32Array;
+  bodyQuat: Float32Array;
+  jointPos: Float32Array;
+  rootPos: Float32Array;
+  com: number[] | null;
+  refFrame: ReferenceFrame | null;
+  ghost: { pos: Float32Array; quat: Float32Array } | null;
+  /** physics root pose (env 0) and contact forces, null when replaying */
+  physicsRootQuat: Float32Array | null;
+  contactForce: Float32Array | null;
+  /** env 0's whole state (a change of host carries it), null when replaying */
+  state: EnvState | null;
+  /** metrics of the control steps since the last snapshot (cleared: `metricsCleared`) */
+  metrics: { t: number[]; jointErr: number[]; anchorErr: number[]; torque: number[] };
+  metricsCleared: boolean;
+  rtf: number;
+  physicsMs: number;
+  lastPush: { body: number; force: number[] } | null;
+  replacedFailures: number;
+  driver: DriverInfo;
+}
+
+export type FromWorker =
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'reply'; id: number; error: { name: string; message: string } | null; adjustments?: string[]; handover?: Handover }
+  | { type: 'error'; name: string; message: string }
+  | { type: 'fallen'; time: number };

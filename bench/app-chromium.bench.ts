@@ -3,7 +3,9 @@
  * (CPU observations), loaded through the file input. Prints the G1 load time, the first frame after load, and
  * over a window of control steps the real-time factor (simulated s / wall s) and the draw rate: first as the app
  * runs by default (the drawing quality follows the draw cost, draws paced so the simulation keeps real time), then
- * in the same page with the full-detail drawing every frame (how the app drew before the pace), side by side.
+ * in the same page with the full-detail drawing every frame (how the app drew before the pace), side by side. Twice:
+ * with the simulation on the page's own thread (`?sim=page`, the app before the simulation worker), then in the
+ * simulation worker (the default; app/sim-hosts.ts), and the ratio of the two at full detail.
  * `npm run bench -- app-chromium`; APP_BENCH_STEPS sets the window (default 250 control steps = 5 s simulated).
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -161,10 +163,34 @@ export async function run(): Promise<AppBenchResult | null> {
   const { url, server } = await serveBuiltApp(OUT);
   const browser = await chromium.launch({ executablePath: exe, headless: true, args: ARGS });
   try {
-    const ctx = await browser.newContext({ viewport: { width: 1200, height: 760 } });
-    const r = await measure(await ctx.newPage(), url, Number(process.env.APP_BENCH_STEPS ?? 250));
-    await ctx.close();
-    console.log('\nG1 + g1-dance-102 (CPU observations) in headless Chromium, software GL');
+    const steps = Number(process.env.APP_BENCH_STEPS ?? 250);
+    // the simulation on the page's own thread (`?sim=page`, as before the worker) first, then in the worker
+    const runs: [string, AppBenchResult][] = [];
+    for (const [host, q] of [
+      ['page', '?sim=page'],
+      ['worker', ''],
+    ]) {
+      const ctx = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+      runs.push([host, await measure(await ctx.newPage(), url + q, steps)]);
+      await ctx.close();
+    }
+    for (const [host, r] of runs) print(host, r);
+    const [page, worker] = runs.map(([, r]) => r);
+    console.log(
+      `\nfull detail every frame, worker / page: real time ${(worker.fullDetail.rtf / page.fullDetail.rtf).toFixed(2)}×, draw rate ${(worker.fullDetail.drawFps / page.fullDetail.drawFps).toFixed(2)}×`,
+    );
+    return worker;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+function print(host: string, r: AppBenchResult): void {
+  {
+    console.log(
+      `\nG1 + g1-dance-102 (CPU observations) in headless Chromium, software GL; simulation on the ${host === 'page' ? "page's thread" : 'simulation worker'}`,
+    );
     console.log(`G1 with meshes + policy loaded      ${r.loadMs.toFixed(0)} ms`);
     console.log(`first draw after the load           ${r.firstDrawAfterLoadMs.toFixed(0)} ms`);
     console.log(`over ${r.steps} control steps each     real time  draw rate  quality  robot per pass`);
@@ -172,10 +198,6 @@ export async function run(): Promise<AppBenchResult | null> {
     console.log(row('full detail, every frame', r.fullDetail));
     console.log(`real-time factor, adaptive / full  ${(r.rtf / r.fullDetail.rtf).toFixed(2)}×`);
     console.log(`input to visible change (median)   ${r.inputMs.toFixed(0)} ms (a control changed → next draw + its cost)`);
-    return r;
-  } finally {
-    await browser.close();
-    await server.close();
   }
 }
 

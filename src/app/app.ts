@@ -242,10 +242,14 @@ export class App implements LoadTarget {
   }
 
   /** objects: rebuild the engine with the scene's objects (same robot), then the reference and the driver. */
-  async reloadScene(): Promise<void> {
-    if (!(await this.applyRobot(store.getState().robotId))) return;
-    await this.rebuildSource();
-    await this.rebuildDriver();
+  reloadScene(): Promise<void> {
+    // a robot change too: robotSettled() waits for it (a share link's terrain is applied before the page is ready)
+    this.robotChange = (async () => {
+      if (!(await this.applyRobot(store.getState().robotId))) return;
+      await this.rebuildSource();
+      await this.rebuildDriver();
+    })();
+    return this.robotChange;
   }
 
   /** Rebuild the reference sampler from the timeline or the blend. */
@@ -363,6 +367,18 @@ export class App implements LoadTarget {
     const gen = ++this.driverGen;
     const model = sim.model;
     if (model && this.hosts.workerFirst() && (await this.workerCan(s, model))) return this.rebuildOnWorker(s, gen, model);
+    // coming from the worker, the page's simulation holds still until its driver is built (no steps in replay)
+    const moving = this.hosts.host === 'worker';
+    if (moving) sim.busy = true;
+    try {
+      await this.rebuildOnPage(s, gen);
+    } finally {
+      if (moving) sim.busy = false;
+    }
+  }
+
+  private async rebuildOnPage(s: AppState, gen: number): Promise<void> {
+    const sim = this.sim;
     try {
       await this.hosts.toPage();
     } catch (e) {
@@ -440,7 +456,7 @@ export class App implements LoadTarget {
       const { cfg } = this.policyConfig(model, s.policyId);
       if (isLocomotion(cfg) || cfg.nSkills > 0) return false;
     } catch {
-      return false; // the page path reports the error
+      return this.hosts.host === 'worker'; // reported where the running driver is (and it goes on there)
     }
     return (await this.obs.decide(s.obsMode)).backend !== 'gpu';
   }
@@ -493,7 +509,10 @@ export class App implements LoadTarget {
     if (on === this.pageHolds.has(reason)) return;
     if (on) this.pageHolds.add(reason);
     else this.pageHolds.delete(reason);
-    await this.rebuildDriver();
+    const s = store.getState(),
+      model = this.sim.model;
+    const back = !on && this.hosts.host === 'page' && model && this.hosts.workerFirst() && (await this.workerCan(s, model));
+    if ((on && this.hosts.host === 'worker') || back) await this.rebuildDriver();
   }
 
   /** the timeline of policy skills, when the source is a timeline that names them */

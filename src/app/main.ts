@@ -173,7 +173,8 @@ app
       timings.ready = performance.now();
       document.body.dataset.ready = '1';
       // the policy runtime compiled when files come (a drag over the page, a picker opened), before the drop or pick
-      warmOrtOnIntent();
+      // (in the simulation worker, where the policies run, when it is the first choice)
+      warmOrtOnIntent(window, app.hosts.workerFirst() ? () => app.hosts.warmPolicyRuntime() : undefined);
     },
     (e) => reportError(e, 'start-up'),
   );

@@ -14,11 +14,11 @@ let state: 'not started' | 'warming' | 'done' = 'not started';
 export const ortWarmState = (): typeof state => state;
 
 /** Initialise the runtime now, once (errors are left to the first real policy, which reports them with its file). */
-export function warmOrt(): Promise<void> {
+export function warmOrt(runtime: () => Promise<void> = () => warmRuntime(ort)): Promise<void> {
   return (warming ??= (async () => {
     state = 'warming';
     try {
-      await warmRuntime(ort);
+      await runtime();
     } catch {
       /* the policy load that follows names the problem */
     }
@@ -27,11 +27,11 @@ export function warmOrt(): Promise<void> {
 }
 
 /** Start the warm-up at the first files dragged over the page or the first file picker opened. */
-export function warmOrtOnIntent(target: Window = window): void {
+export function warmOrtOnIntent(target: Window = window, runtime?: () => Promise<void>): void {
   const go = () => {
     target.removeEventListener('dragenter', go, true);
     target.document.removeEventListener('click', onClick, true);
-    void warmOrt();
+    void warmOrt(runtime);
   };
   const onClick = (e: Event) => {
     if (e.target instanceof HTMLInputElement && e.target.type === 'file') go();

@@ -127,6 +127,11 @@ export class SimHosts {
     await r.setDriver(driver, handover);
   }
 
+  /** onnxruntime compiled where the next policy will run (the worker, when it is the first choice) */
+  warmPolicyRuntime(): Promise<void> {
+    return this.worker().warm();
+  }
+
   setAssist(value: number): void {
     if (this.onWorker) this.remote!.setAssist(value);
   }

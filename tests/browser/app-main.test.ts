@@ -137,6 +137,28 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
       });
     });
 
+    it('simulates in a Web Worker: with the page’s thread blocked for 1.5 s the robot goes on in real time', async () => {
+      await onShared(async (page, problems) => {
+        await page.waitForFunction(() => (window as any).__mimic.getState().time > 0.3, undefined, { timeout: 60_000 });
+        const s = await state(page);
+        expect(s.simHost).toBe('worker');
+        expect(await page.locator('#tab-drive').textContent()).toMatch(/on the simulation worker/);
+        // the page's thread does nothing but spin; the worker's snapshots wait in its queue until it is free
+        const [before, after] = await page.evaluate(async () => {
+          const get = () => (window as any).__mimic.getState().step as number;
+          const s0 = get(),
+            t = performance.now();
+          while (performance.now() - t < 1500);
+          await new Promise((r) => setTimeout(r, 100));
+          return [s0, get()];
+        });
+        console.log(`page thread blocked 1.5 s: ${after - before} control steps simulated meanwhile (75 due in real time)`);
+        // on the page's own thread at most MAX_BACKLOG (0.5 s) + 0.1 s would be made up: 30 steps
+        expect(after - before).toBeGreaterThan(60);
+        expectNoErrors(await state(page), problems);
+      });
+    });
+
     it('shows an error for a malformed file and keeps playing', async () => {
       await onShared(async (page, problems) => {
         const t0 = (await state(page)).time;
@@ -263,6 +285,7 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
       expect(s1.metrics.lastJointErr).toBeLessThan(0.5); // the policy tracks: not a fallen robot
       expect(s1.robot.rootPos[2]).toBeGreaterThan(0.4);
       expect(s1.status.policyMs).toBeGreaterThan(0);
+      expect(s1.simHost).toBe('worker'); // the dance policy on CPU observations runs in the simulation worker
       expectNoErrors(s1, problems);
       const { fraction } = await robotPixels(page);
       expect(fraction).toBeGreaterThan(0.1);

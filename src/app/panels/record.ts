@@ -60,7 +60,10 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
   };
   runBtn.onclick = () => void toggleRun();
   // a run is recorded on the page (the recorder reads the driver and the engine after each control step)
+  let toggling = false;
   const toggleRun = async () => {
+    if (toggling) return; // a click while the simulation moves to the page
+    toggling = true;
     try {
       if (!run.active) {
         await app.holdPage('recording', true);
@@ -74,6 +77,8 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
       }
     } catch (e) {
       reportError(e, 'record');
+    } finally {
+      toggling = false;
     }
     label();
   };

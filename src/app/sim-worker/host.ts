@@ -9,10 +9,14 @@ import { sampleTimeline } from '../../core/motion/timeline';
 import { sampleBlend } from '../../core/motion/blend';
 import { Sim } from '../sim';
 import { BuiltinDriver, PolicyDriver, PolicyDriverBase, ReplayDriver, type Driver } from '../drivers';
+import * as ort from 'onnxruntime-web';
+import { warmOrt } from '../../core/policy/identity-model';
 import type { DriverSpec, FromWorker, PushSpec, Snapshot, SourceSpec, ToWorker } from './protocol';
 
 /** the worker's tick, ms: short enough that a 50 Hz policy's steps are taken on time */
 export const TICK_MS = 4;
+/** the most wall time one tick simulates, ms: a message (pause, seek, push) waits no longer than this and a step */
+const TICK_BUDGET_MS = 16;
 
 const errorOf = (e: unknown) => ({ name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) });
 
@@ -76,13 +80,15 @@ export class SimHost {
 
   /** The messages that are answered (robot, source, driver, release): their error goes back in the reply. */
   private async request(m: Extract<ToWorker, { id: number }>): Promise<void> {
+    // the snapshot first: when the page's request settles, what it reads is the state after it
     try {
       const extra = await this.apply(m);
+      this.snapshot();
       this.post({ type: 'reply', id: m.id, error: null, ...extra });
     } catch (e) {
+      this.snapshot();
       this.post({ type: 'reply', id: m.id, error: errorOf(e) });
     }
-    this.snapshot();
   }
 
   private async apply(m: Extract<ToWorker, { id: number }>): Promise<Partial<Extract<FromWorker, { type: 'reply' }>>> {
@@ -107,6 +113,10 @@ export class SimHost {
       if (m.handover) sim.step = m.handover.step;
       sim.setDriver(d, m.handover?.state ?? null);
       sim.clearMetrics();
+      return {};
+    }
+    if (m.type === 'warm') {
+      await warmOrt(ort);
       return {};
     }
     const handover = { step: sim.step, state: sim.physical() };
@@ -150,7 +160,7 @@ export class SimHost {
       dt = (now - this.last) / 1000;
     this.last = now;
     this.queue = this.queue.then(async () => {
-      const n = await this.sim.tick(dt, this.speed, this.loop);
+      const n = await this.sim.tick(dt, this.speed, this.loop, TICK_BUDGET_MS);
       if (n) this.snapshot();
     });
     void this.queue.finally(() => {

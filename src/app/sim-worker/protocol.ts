@@ -39,7 +39,9 @@ export type ToWorker =
   | { type: 'assist'; value: number }
   | { type: 'push'; push: PushSpec | null }
   /** stop and free the engine; the reply carries the handover */
-  | { type: 'release'; id: number };
+  | { type: 'release'; id: number }
+  /** compile onnxruntime's wasm now (files are coming: a policy will follow) */
+  | { type: 'warm'; id: number };
 
 /** The mouse push, held until the next push message (null: released), world N at a world point. */
 export interface PushSpec {

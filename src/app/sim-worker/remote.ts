@@ -118,6 +118,11 @@ export class RemoteSim implements SimView {
     return r.handover ?? { step: this.step, state: null };
   }
 
+  /** onnxruntime compiled in the worker now (a policy is coming) */
+  async warm(): Promise<void> {
+    await this.request({ type: 'warm' });
+  }
+
   setAssist(value: number): void {
     this.port.postMessage({ type: 'assist', value });
   }

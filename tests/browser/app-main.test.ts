@@ -153,8 +153,9 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
           return [s0, get()];
         });
         console.log(`page thread blocked 1.5 s: ${after - before} control steps simulated meanwhile (75 due in real time)`);
-        // on the page's own thread at most MAX_BACKLOG (0.5 s) + 0.1 s would be made up: 30 steps
-        expect(after - before).toBeGreaterThan(60);
+        // on the page's own thread at most MAX_BACKLOG (0.5 s) + 0.1 s would be made up: 30 steps (two cores shared
+        // with other test files: the worker gets less than a core, so not all 75 are asserted)
+        expect(after - before).toBeGreaterThan(35);
         expectNoErrors(await state(page), problems);
       });
     });

@@ -147,7 +147,7 @@ export class SimHost {
   }
 
   private schedule(): void {
-    if (!this.playing || this.timer !== null) return;
+    if (!this.playing || this.timer !== null || !this.sim.engine) return; // released: nothing to simulate
     this.last = performance.now();
     this.timer = setTimeout(() => this.tick(), TICK_MS);
   }

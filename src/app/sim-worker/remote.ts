@@ -62,6 +62,10 @@ export class RemoteSim implements SimView {
   private nextId = 1;
   private readonly waiting = new Map<number, (r: Reply) => void>();
   private run = { playing: false, speed: 1, loop: true };
+  /** the engine was handed back (release): nothing runs here until the next robot */
+  private released = false;
+  /** the worker has been told the current play / speed / loop */
+  private told = false;
 
   constructor(
     private readonly port: WorkerPort,
@@ -94,6 +98,8 @@ export class RemoteSim implements SimView {
 
   async setRobot(model: RobotModel, options: Partial<PhysicsOptions>, fallenDelay: number, appNotes: string[]): Promise<void> {
     const r = await this.request({ type: 'robot', model, options, fallenDelay, appNotes });
+    this.released = false;
+    this.told = false; // play / speed / loop told again at the next frame
     this.model = model;
     this.appNotes = appNotes;
     this.engine = { name: 'rapier', dt: options.dt ?? 0.005, adjustments: r.adjustments ?? [] };
@@ -112,9 +118,9 @@ export class RemoteSim implements SimView {
 
   /** stop the worker's simulation and free its engine; the robot's state comes back (to go on on the page) */
   async release(): Promise<Handover> {
+    this.released = true; // the frame loop's play no longer reaches the worker
     const r = await this.request({ type: 'release' });
     this.engine = null;
-    this.run.playing = false;
     return r.handover ?? { step: this.step, state: null };
   }
 
@@ -133,7 +139,9 @@ export class RemoteSim implements SimView {
 
   advance(_realDt: number, speed: number, loop: boolean, playing: boolean): Promise<number> {
     const r = this.run;
-    if (r.playing !== playing || r.speed !== speed || r.loop !== loop) {
+    if (this.released) return Promise.resolve(0);
+    if (!this.told || r.playing !== playing || r.speed !== speed || r.loop !== loop) {
+      this.told = true;
       this.run = { playing, speed, loop };
       this.port.postMessage({ type: 'run', playing, speed, loop });
     }

@@ -5,6 +5,7 @@
  * DOM-free: it runs in a Web Worker and, for the tests, in Node.
  */
 import { createEngine } from '../../core/physics/index';
+import { errorToData } from '../../core/errors';
 import { sampleTimeline } from '../../core/motion/timeline';
 import { sampleBlend } from '../../core/motion/blend';
 import { Sim } from '../sim';
@@ -17,8 +18,6 @@ import type { DriverSpec, FromWorker, PushSpec, Snapshot, SourceSpec, ToWorker }
 export const TICK_MS = 4;
 /** the most wall time one tick simulates, ms: a message (pause, seek, push) waits no longer than this and a step */
 const TICK_BUDGET_MS = 16;
-
-const errorOf = (e: unknown) => ({ name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) });
 
 export class SimHost {
   readonly sim = new Sim();
@@ -36,7 +35,7 @@ export class SimHost {
 
   constructor(private readonly post: (m: FromWorker, transfer?: Transferable[]) => void) {
     const sim = this.sim;
-    sim.onError = (e) => post({ type: 'error', ...errorOf(e) });
+    sim.onError = (e) => post({ type: 'error', error: errorToData(e) });
     sim.onFallen = () => post({ type: 'fallen', time: sim.time });
     const clear = sim.clearMetrics.bind(sim);
     sim.clearMetrics = () => {
@@ -87,7 +86,7 @@ export class SimHost {
       this.post({ type: 'reply', id: m.id, error: null, ...extra });
     } catch (e) {
       this.snapshot();
-      this.post({ type: 'reply', id: m.id, error: errorOf(e) });
+      this.post({ type: 'reply', id: m.id, error: errorToData(e) });
     }
   }
 

@@ -10,6 +10,7 @@ import type { BlendSpec } from '../../core/motion/blend';
 import type { PolicyConfig } from '../../core/policy/config';
 import type { StartMode } from '../../core/policy/start';
 import type { ReferenceFrame } from '../../core/motion/types';
+import type { ErrorData } from '../../core/errors';
 
 /** The reference the worker samples: the app's timeline or its blend of clips (sampled the same way as on the page). */
 export type SourceSpec =
@@ -90,6 +91,6 @@ export interface Snapshot {
 
 export type FromWorker =
   | { type: 'snapshot'; snapshot: Snapshot }
-  | { type: 'reply'; id: number; error: { name: string; message: string } | null; adjustments?: string[]; handover?: Handover }
-  | { type: 'error'; name: string; message: string }
+  | { type: 'reply'; id: number; error: ErrorData | null; adjustments?: string[]; handover?: Handover }
+  | { type: 'error'; error: ErrorData }
   | { type: 'fallen'; time: number };

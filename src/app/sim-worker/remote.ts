@@ -9,6 +9,7 @@ import type { PhysicsOptions } from '../../core/physics/types';
 import type { DriverKind } from '../../core/motion/timeline';
 import type { ReferenceFrame } from '../../core/motion/types';
 import type { Metrics } from '../sim';
+import { errorFromData } from '../../core/errors';
 import { HISTORY } from '../sim';
 import type { EngineInfo, SimView } from '../sim-view';
 import type { DriverInfo, DriverSpec, FromWorker, Handover, PushSpec, Snapshot, SourceSpec, ToWorker } from './protocol';
@@ -25,13 +26,6 @@ type Reply = Extract<FromWorker, { type: 'reply' }>;
 type Request = Extract<ToWorker, { id: number }> extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 const NO_DRIVER: DriverInfo = { kind: 'replay', latencyMs: 0, config: null, startShift: null, ownSteps: null };
-
-/** a named error from the worker's reply */
-function rethrow(e: { name: string; message: string }): Error {
-  const err = new Error(e.message);
-  err.name = e.name;
-  return err;
-}
 
 export class RemoteSim implements SimView {
   readonly host = 'worker' as const;
@@ -83,7 +77,7 @@ export class RemoteSim implements SimView {
     if (m.type === 'reply') {
       this.waiting.get(m.id)?.(m);
       this.waiting.delete(m.id);
-    } else if (m.type === 'error') this.onError(rethrow(m));
+    } else if (m.type === 'error') this.onError(errorFromData(m.error));
     else this.onFallen(m.time);
   }
 
@@ -91,7 +85,7 @@ export class RemoteSim implements SimView {
   private request(m: Request, transfer?: Transferable[]): Promise<Reply> {
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
-      this.waiting.set(id, (r) => (r.error ? reject(rethrow(r.error)) : resolve(r)));
+      this.waiting.set(id, (r) => (r.error ? reject(errorFromData(r.error)) : resolve(r)));
       this.port.postMessage({ ...m, id }, transfer);
     });
   }
@@ -237,8 +231,7 @@ export class RemoteSim implements SimView {
 
   dispose(): void {
     this.port.terminate();
-    for (const done of this.waiting.values())
-      done({ type: 'reply', id: 0, error: { name: 'Error', message: 'the simulation worker was stopped' } });
+    for (const done of this.waiting.values()) done({ type: 'reply', id: 0, error: { message: 'the simulation worker was stopped' } });
     this.waiting.clear();
   }
 }

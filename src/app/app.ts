@@ -30,7 +30,6 @@ import type { LiveReference } from './live-reference';
 import type { SimView } from './sim-view';
 import { SimHosts } from './sim-hosts';
 import type { DriverSpec } from './sim-worker/protocol';
-import { isLocomotion } from './steer/command';
 import { buildSkillDriver, segmentClips, storeUsesSkills, timelineStepDt, usesSkills } from './skills/timeline-skills';
 import { LiveCommand, type PolicyBytes } from './skills/plan';
 import { LiveSkills } from './skills/live';
@@ -454,7 +453,7 @@ export class App implements LoadTarget {
     if (!s.policyId) return false; // the page path names the problem
     try {
       const { cfg } = this.policyConfig(model, s.policyId);
-      if (isLocomotion(cfg) || cfg.nSkills > 0) return false;
+      if (cfg.nSkills > 0) return false; // skill keys act on the page's driver
     } catch {
       return this.hosts.host === 'worker'; // reported where the running driver is (and it goes on there)
     }

@@ -25,6 +25,7 @@ import { FrameLoop } from './frame-loop';
 import { h } from './dom';
 import { mountObjects } from './panels/objects';
 import { Steer } from './steer/steer';
+import { steerTarget } from './steer/target';
 import { CommandArrow } from './scene/command-arrow';
 import { SteerPlot } from './panels/steer-plot';
 import { mountRecord, applyShareFromUrl } from './panels/record';
@@ -134,7 +135,7 @@ new ResizeObserver(resize).observe($('viewport'));
 resize();
 
 // steering of locomotion policies (keyboard, gamepad, on-screen joystick; arrow in the scene, plot in the charts)
-const steer = new Steer(app.sim, $('viewport'));
+const steer = new Steer(steerTarget(app.sim, app.hosts), $('viewport'));
 steer.views.push(new CommandArrow(scene.scene), new SteerPlot($('charts')));
 steer.start();
 installHook(app, charts, scene, timings, steer);

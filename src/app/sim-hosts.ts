@@ -28,6 +28,8 @@ export class SimHosts {
   private source: SourceSpec | null = null;
   /** the state a change to the page carried, for the next driver the page builds */
   private carried: EnvState | null = null;
+  /** the steering command last sent to the worker ('' : none) */
+  private commandSent = '';
 
   constructor(
     private readonly sim: Sim,
@@ -71,6 +73,7 @@ export class SimHosts {
       await r.setRobot(setup.model, setup.options, setup.fallenDelay, setup.notes);
       this.sim.setRobot(setup.model, null);
       this.onWorker = true;
+      this.commandSent = '-'; // told again
       return r.engineInfo()?.adjustments ?? [];
     }
     if (this.onWorker) await this.remote!.release().catch(() => undefined);
@@ -122,6 +125,7 @@ export class SimHosts {
       await r.setRobot(this.robot.model, this.robot.options, this.robot.fallenDelay, this.robot.notes);
       this.sim.setEngine(null);
       this.onWorker = true;
+      this.commandSent = '-'; // told again
     }
     await r.setSource(this.source!, this.sim.dt, this.sim.decimation);
     await r.setDriver(driver, handover);
@@ -134,6 +138,14 @@ export class SimHosts {
 
   setAssist(value: number): void {
     if (this.onWorker) this.remote!.setAssist(value);
+  }
+
+  /** the steering command for the worker's policy (sent when it changes) */
+  setCommand(command: [number, number, number] | null): void {
+    const key = command ? command.join() : '';
+    if (!this.onWorker || key === this.commandSent) return;
+    this.commandSent = key;
+    this.remote!.setCommand(command);
   }
 
   setPush(push: PushSpec | null): void {

@@ -46,6 +46,8 @@ export interface SimView {
   driverInfo(): DriverInfo;
   contactForce(): Float32Array | null;
   physicsRootQuat(): Float32Array | null;
+  /** env 0's base velocity [forward, left, yaw rate] (physical drivers), else null */
+  baseVelocity(): [number, number, number] | null;
   engineInfo(): EngineInfo | null;
   /** advance by real time (the page's simulation; the worker keeps its own clock and is only told play / speed / loop) */
   advance(realDt: number, speed: number, loop: boolean, playing: boolean): Promise<number>;

@@ -11,6 +11,7 @@ import type { DriverKind } from '../core/motion/timeline';
 import { robotCom } from '../core/model/fk';
 import { frameOnTerrain } from '../core/physics/terrain-reference';
 import { bodyPosError } from '../core/evaluation/metrics';
+import { baseVelocity } from '../core/evaluation/ends';
 import { ballSpans, jointErrors, type BallSpan } from '../core/evaluation/joint-error';
 import { LiveReference, type PoseSampler } from './live-reference';
 import { PolicyDriverBase, ReplayDriver, type Driver, type OwnReference } from './drivers';
@@ -411,6 +412,10 @@ export class Sim implements SimView {
   /** env 0's contact forces (physical drivers), else null */
   contactForce(): Float32Array | null {
     return this.engine && this.driver.kind !== 'replay' ? this.engine.state.contactForce : null;
+  }
+
+  baseVelocity(): [number, number, number] | null {
+    return this.engine && this.driver.kind !== 'replay' ? baseVelocity(this.engine.state, 0) : null;
   }
 
   /** env 0's simulated root orientation (physical drivers), else null */

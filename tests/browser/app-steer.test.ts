@@ -94,6 +94,7 @@ describe('steering a locomotion policy', { timeout: 400_000 }, () => {
     const { page, ctx, problems } = await openApp(app);
     try {
       await loadWalker(page);
+      expect((await state(page)).simHost).toBe('worker'); // steered in the simulation worker (app/steer/target.ts)
       const box = page.locator('#steer');
       expect(await box.isVisible()).toBe(true);
       const text = await box.innerText();

@@ -25,6 +25,7 @@ export class SimHost {
   private speed = 1;
   private loop = true;
   private push: PushSpec | null = null;
+  private command: [number, number, number] | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private last = 0;
   /** the simulated time of the last metric sent (the series is cleared on a seek or loop, and keeps its last 500) */
@@ -71,6 +72,10 @@ export class SimHost {
         return;
       case 'push':
         this.push = m.push;
+        return;
+      case 'command':
+        this.command = m.command;
+        this.steer(sim.driver);
         return;
       default:
         return this.request(m);
@@ -137,12 +142,19 @@ export class SimHost {
         ? new BuiltinDriver(engine, ref, sim.decimation, spec.assist)
         : await PolicyDriver.create({ engine, ref, config: spec.config, bytes: spec.bytes, file: spec.file });
     if (d instanceof PolicyDriverBase && spec.kind === 'policy') d.ctrl.start = spec.start;
+    this.steer(d);
     d.push = (e) => {
       const p = this.push;
       sim.lastPush = p ? { body: p.body, force: p.force } : null;
       if (p) e.applyForce(0, p.body, p.force, p.point);
     };
     return d;
+  }
+
+  /** the steering command into a policy driver (its next control step reads it); endless while steered */
+  private steer(d: Driver): void {
+    this.sim.endless = !!this.command;
+    if (this.command && d instanceof PolicyDriverBase) d.ctrl.ctx.command.set(this.command, 0);
   }
 
   private schedule(): void {
@@ -192,6 +204,7 @@ export class SimHost {
       ghost: g ? { pos: g.pos.slice(), quat: g.quat.slice() } : null,
       physicsRootQuat: sim.physicsRootQuat()?.slice() ?? null,
       contactForce: sim.contactForce()?.slice() ?? null,
+      baseVelocity: sim.baseVelocity(),
       state: sim.physical(),
       metrics: { t: m.t.slice(from), jointErr: m.jointErr.slice(from), anchorErr: m.anchorErr.slice(from), torque: m.torque.slice(from) },
       metricsCleared: this.cleared,

@@ -39,6 +39,8 @@ export type ToWorker =
   | { type: 'step'; loop: boolean }
   | { type: 'assist'; value: number }
   | { type: 'push'; push: PushSpec | null }
+  /** the steered policy's velocity command (held until the next), null: not steering */
+  | { type: 'command'; command: [number, number, number] | null }
   /** stop and free the engine; the reply carries the handover */
   | { type: 'release'; id: number }
   /** compile onnxruntime's wasm now (files are coming: a policy will follow) */
@@ -77,6 +79,8 @@ export interface Snapshot {
   /** physics root pose (env 0) and contact forces, null when replaying */
   physicsRootQuat: Float32Array | null;
   contactForce: Float32Array | null;
+  /** env 0's base velocity [forward, left, yaw rate] (evaluation/ends.ts), null when replaying */
+  baseVelocity: [number, number, number] | null;
   /** env 0's whole state (a change of host carries it), null when replaying */
   state: EnvState | null;
   /** metrics of the control steps since the last snapshot (cleared: `metricsCleared`) */

@@ -216,6 +216,14 @@ export class RemoteSim implements SimView {
     return this.last?.s.contactForce ?? null;
   }
 
+  baseVelocity(): [number, number, number] | null {
+    return this.last?.s.baseVelocity ?? null;
+  }
+
+  setCommand(command: [number, number, number] | null): void {
+    this.port.postMessage({ type: 'command', command });
+  }
+
   physicsRootQuat(): Float32Array | null {
     return this.last?.s.physicsRootQuat ?? null;
   }

@@ -7,12 +7,10 @@
  * `endless` meanwhile (the reference's end neither loops nor stops a walking robot).
  */
 import './steer.css';
-import { PolicyDriverBase } from '../drivers';
-import type { Sim } from '../sim';
+import type { SteerTarget } from './target';
 import { store, reportError } from '../store';
 import { qYaw } from '../../core/math';
-import { baseVelocity } from '../../core/evaluation/ends';
-import { clampToRanges, isLocomotion, requested, type Clamp, type Vec3 } from './command';
+import { clampToRanges, requested, type Clamp, type Vec3 } from './command';
 import { GamepadInput } from './gamepad';
 import { Joystick } from './joystick';
 import { KeyboardInput } from './keyboard';
@@ -55,7 +53,7 @@ export class Steer {
   notice: string | null = null;
 
   constructor(
-    private readonly sim: Sim,
+    private readonly target: SteerTarget,
     overlayRoot: HTMLElement,
   ) {
     this.keyboard = new KeyboardInput();
@@ -81,35 +79,27 @@ export class Steer {
     requestAnimationFrame(frame);
   }
 
-  /** The policy driver steered now (a locomotion policy), else null. */
-  private driver(): PolicyDriverBase | null {
-    const d = this.sim.driver;
-    return d instanceof PolicyDriverBase && isLocomotion(d.ctrl.config) ? d : null;
-  }
-
-  /** One frame: inputs → requested → clamped → ctx.command; overlay and views. */
+  /** One frame: inputs → requested → clamped → the steered policy's command; overlay and views. */
   update(): void {
-    const d = this.driver();
+    const t = this.target,
+      cfg = t.steered();
     const pad = this.gamepad.poll();
-    this.active = !!d;
-    this.sim.endless = this.active;
+    this.active = !!cfg;
     this.asked = requested([this.keyboard.deflection(), pad, this.joystick.deflection()]);
-    const { used, clamps } = clampToRanges(this.asked, d?.ctrl.config.commandRanges ?? null);
-    this.command = d ? used : [0, 0, 0];
-    this.clamps = d ? clamps : [];
-    if (d) d.ctrl.ctx.command.set(this.command, 0);
-    const e = d ? this.sim.engine : null;
-    this.measured = e ? baseVelocity(e.state, 0) : null;
+    const { used, clamps } = clampToRanges(this.asked, cfg?.commandRanges ?? null);
+    this.command = cfg ? used : [0, 0, 0];
+    this.clamps = cfg ? clamps : [];
+    t.command(cfg ? this.command : null);
+    this.measured = cfg ? t.measured() : null;
     this.overlay.render(this);
-    const q = e?.state.rootQuat,
-      p = e?.state.rootPos;
+    const r = cfg ? t.root() : null;
     const snap: SteerSnapshot = {
       active: this.active,
-      time: this.sim.time,
+      time: t.time,
       requested: this.asked,
       command: this.command,
       measured: this.measured,
-      root: q && p ? { x: p[0], y: p[1], z: p[2], yaw: qYaw(q) } : null,
+      root: r ? { x: r.pos[0], y: r.pos[1], z: r.pos[2], yaw: qYaw(r.quat) } : null,
     };
     for (const v of this.views) v.update(snap);
   }

@@ -69,8 +69,8 @@ export class App implements LoadTarget {
   /** what the running policy driver was built from (profile-pick.ts policyChoice), null when none runs */
   private runningPolicy: string | null = null;
   private robotChange: Promise<void> = Promise.resolve();
-  /** reasons the simulation stays on the page (holdPage) */
-  private readonly pageHolds = new Set<string>();
+  /** reasons the simulation stays where it runs (holdHost) */
+  private readonly hostHolds = new Set<string>();
   /** the IndexedDB store of the user's files (its write counters: the hook) */
   readonly persist = new Persist();
   /** file loads, sessions, removal (loader.ts) */
@@ -438,16 +438,17 @@ export class App implements LoadTarget {
   }
 
   /**
-   * What must run on the page (sim-hosts.ts): objects in the scene, a run being recorded, a skill timeline or a blend
-   * of policies (their drivers read the page's live command and skill keys).
+   * What must run on the page (sim-hosts.ts): objects in the scene, a skill timeline or a blend of policies (their
+   * drivers read the page's live command and skill keys).
    */
   private pageOnly(s: AppState): boolean {
-    if (this.objects.options().objects || this.pageHolds.size) return true;
+    if (this.objects.options().objects) return true;
     return s.driver === 'policy' && (storeUsesSkills(s) || (s.source === 'blend' && blendUsesPolicies(s.layers)));
   }
 
   /** The worker can run this driver: not page-only, and a policy that is neither steered nor skill-keyed, on CPU observations. */
   private async workerCan(s: AppState, model: RobotModel): Promise<boolean> {
+    if (this.hostHolds.size) return this.hosts.host === 'worker'; // a run being recorded stays where it is
     if (this.pageOnly(s)) return false;
     if (s.driver !== 'policy') return true;
     if (!s.policyId) return false; // the page path names the problem
@@ -503,15 +504,14 @@ export class App implements LoadTarget {
     return { kind: 'policy', config: cfg, bytes, file: name, start: s.startMode };
   }
 
-  /** Hold the simulation on the page while `reason` lasts (a run being recorded); the driver moves now. */
-  async holdPage(reason: string, on: boolean): Promise<void> {
-    if (on === this.pageHolds.has(reason)) return;
-    if (on) this.pageHolds.add(reason);
-    else this.pageHolds.delete(reason);
-    const s = store.getState(),
-      model = this.sim.model;
-    const back = !on && this.hosts.host === 'page' && model && this.hosts.workerFirst() && (await this.workerCan(s, model));
-    if ((on && this.hosts.host === 'worker') || back) await this.rebuildDriver();
+  /** Keep the simulation where it runs while `reason` lasts (a run being recorded); after, it goes where it should. */
+  async holdHost(reason: string, on: boolean): Promise<void> {
+    if (on === this.hostHolds.has(reason)) return;
+    if (on) return void this.hostHolds.add(reason);
+    this.hostHolds.delete(reason);
+    const model = this.sim.model;
+    const worker = !!model && this.hosts.workerFirst() && (await this.workerCan(store.getState(), model));
+    if (worker !== (this.hosts.host === 'worker')) await this.rebuildDriver();
   }
 
   /** the timeline of policy skills, when the source is a timeline that names them */

@@ -1,9 +1,10 @@
 /**
  * Where the app's simulation runs. By default in a Web Worker (sim-worker/): physics, observations and inference off
  * the page's thread, which only draws. The page simulates itself (`Sim`) when the driver needs objects that live on
- * the page: WebGPU observations (the page's GPUDevice), skill timelines and policy blends, steering of a locomotion
- * policy, skill keys, objects in the scene, run recording; or when the page has no Worker, or asks for it
- * (`?sim=page`). A change of host carries the robot's state and the control step across: no jump.
+ * the page: WebGPU observations (the page's GPUDevice), skill timelines and policy blends, skill keys, objects in
+ * the scene; or when the page has no Worker, or asks for it (`?sim=page`). Steering and run recording work on both.
+ * A change of host carries the robot's state and the control step across: no jump; a run being recorded holds the
+ * simulation where it is until its stop.
  */
 import type { RobotModel } from '../core/model/types';
 import type { EnvState, PhysicsOptions } from '../core/physics/types';
@@ -23,6 +24,8 @@ interface RobotSetup {
 
 export class SimHosts {
   private remote: RemoteSim | null = null;
+  /** after each snapshot of the worker */
+  onSnapshot: () => void = () => {};
   private onWorker = false;
   private robot: RobotSetup | null = null;
   private source: SourceSpec | null = null;
@@ -41,6 +44,11 @@ export class SimHosts {
     return this.onWorker && this.remote ? this.remote : this.sim;
   }
 
+  /** the worker's side while it simulates, else null */
+  get onWorkerSim(): RemoteSim | null {
+    return this.onWorker ? this.remote : null;
+  }
+
   get host(): Host {
     return this.onWorker ? 'worker' : 'page';
   }
@@ -56,6 +64,7 @@ export class SimHosts {
       this.remote = new RemoteSim(w, this.sim.metrics);
       this.remote.onError = this.onError;
       this.remote.onFallen = this.onFallen;
+      this.remote.onSnapshot = () => this.onSnapshot();
     }
     return this.remote;
   }

@@ -2,7 +2,7 @@
  * What the page reads of the simulation, wherever it runs: `Sim` on the page's own thread, or `RemoteSim`, the page's
  * side of the simulation worker (sim-worker/). The frame loop, the transport, the Drive panel, the charts and the
  * test hook read this; the features that reach into a driver or the engine on the page (WebGPU observations, skill
- * timelines, steering, objects, run recording) run the simulation on the page (app.ts `wantsPage`).
+ * timelines and policy blends, skill keys, objects) run the simulation on the page (app.ts `pageOnly`).
  */
 import type { RobotModel } from '../core/model/types';
 import type { ReferenceFrame } from '../core/motion/types';

@@ -128,6 +128,7 @@ describe('app: Record and Video', { timeout: 400_000 }, () => {
     await withApp(app, async (page, problems) => {
       await loadG1Dance(page);
       const { files, s, counted } = await recordRun(page, 10);
+      expect(s.simHost).toBe('worker'); // recorded where it ran: in the simulation worker
       const json = Object.keys(files).find((f) => f.endsWith('.json'))!;
       const rec = parseRecordingJson(strFromU8(files[json]), json);
       expect(rec.actionNames).toHaveLength(29);

@@ -13,6 +13,7 @@ import { sampleTimeline, type Timeline } from '../../src/core/motion/timeline';
 import { createRapierEngine } from '../../src/core/physics/rapier';
 import { danceClip } from './compose-data';
 import { danceConfig, loadG1 } from './policy-fixture';
+import { readMotionFile } from '../../src/core/motion/formats/read';
 
 const g1 = loadG1();
 const timeline: Timeline = {
@@ -166,6 +167,24 @@ describe('app simulation worker', () => {
     await remote.controlStep(false);
     await until(remote, () => remote.step === 1);
     expect(remote.driverKind()).toBe('builtin');
+  });
+
+  it('records the run in the worker: the files come back, one frame per control step, the last one the robot', async () => {
+    const { remote, host } = await onWorker({ kind: 'builtin', assist: 1 });
+    await remote.recordStart();
+    for (let k = 0; k < 12; k++) await remote.controlStep(false);
+    await until(remote, () => remote.recordedSteps() === 12);
+    const files = await remote.recordStop();
+    const names = Object.keys(files).sort();
+    expect(names.map((n) => n.split('.').pop())).toEqual(['csv', 'json', 'npz']);
+    const csv = names.find((n) => n.endsWith('.csv'))!;
+    const [clip] = readMotionFile(csv, files[csv], g1);
+    expect(clip.nFrames).toBe(12);
+    const nj = g1.joints.length,
+      q = host.sim.engine!.state.jointPos;
+    const last = g1.joints.map((j, i) => clip.jointPos[11 * nj + clip.jointNames.indexOf(j.name)] - q[i]);
+    expect(Math.max(...last.map(Math.abs))).toBeLessThan(1e-5);
+    expect(remote.recordedSteps()).toBe(null);
   });
 
   it('the drawn pose lies between two snapshots: positions linear, orientations unit quaternions', () => {

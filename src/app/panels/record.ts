@@ -43,10 +43,13 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
     'Save with files',
   );
   let videoStartStep = 0;
+  /** where the run is being recorded: the page's simulation or the worker's (null: not recording) */
+  let recording: 'page' | 'worker' | null = null;
+  const steps = () => (recording === 'worker' ? (app.hosts.onWorkerSim?.recordedSteps() ?? 0) : run.steps);
   const label = () => {
-    runBtn.textContent = run.active ? `■ Stop (${run.steps} steps)` : '● Record run';
-    runBtn.dataset.steps = String(run.steps);
-    runBtn.classList.toggle('on', run.active);
+    runBtn.textContent = recording ? `■ Stop (${steps()} steps)` : '● Record run';
+    runBtn.dataset.steps = String(steps());
+    runBtn.classList.toggle('on', !!recording);
     videoBtn.textContent = video.active ? `■ Stop video (${((view().step - videoStartStep) * view().dt).toFixed(1)} s)` : '● Video';
     videoBtn.classList.toggle('on', video.active);
   };
@@ -56,21 +59,35 @@ export function mountRecord(el: HTMLElement, app: App, scene: Scene): void {
     } catch (e) {
       reportError(e, 'record');
     }
-    if (run.active || video.active) label();
+    if (recording || video.active) label();
+  };
+  app.hosts.onSnapshot = () => {
+    if (recording || video.active) label();
   };
   runBtn.onclick = () => void toggleRun();
-  // a run is recorded on the page (the recorder reads the driver and the engine after each control step)
+  // the run is recorded where the simulation runs (the recorder reads the driver and the engine after each control
+  // step), and the simulation stays there until the stop
   let toggling = false;
   const toggleRun = async () => {
-    if (toggling) return; // a click while the simulation moves to the page
+    if (toggling) return; // a click while the worker answers the last one
     toggling = true;
     try {
-      if (!run.active) {
-        await app.holdPage('recording', true);
-        run.start();
+      if (!recording) {
+        const worker = app.hosts.onWorkerSim;
+        void app.holdHost('recording', true);
+        try {
+          if (worker) await worker.recordStart();
+          else run.start();
+        } catch (e) {
+          void app.holdHost('recording', false);
+          throw e;
+        }
+        recording = worker ? 'worker' : 'page';
       } else {
-        const files = run.stop();
-        void app.holdPage('recording', false);
+        const worker = recording === 'worker' ? app.hosts.onWorkerSim : null;
+        recording = null;
+        const files = worker ? await worker.recordStop() : run.stop();
+        void app.holdHost('recording', false);
         const name = Object.keys(files)[0].replace(/\.csv$/, '');
         downloadFile(`${name}.zip`, zipSync(files), 'application/zip');
         note(`recorded ${name}: ${Object.keys(files).join(', ')} (CSV loads back as a clip)`);

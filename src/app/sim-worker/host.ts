@@ -9,6 +9,7 @@ import { errorToData } from '../../core/errors';
 import { sampleTimeline } from '../../core/motion/timeline';
 import { sampleBlend } from '../../core/motion/blend';
 import { Sim } from '../sim';
+import { RunRecorder } from '../record/run';
 import { BuiltinDriver, PolicyDriver, PolicyDriverBase, ReplayDriver, type Driver } from '../drivers';
 import * as ort from 'onnxruntime-web';
 import { warmOrt } from '../../core/policy/identity-model';
@@ -21,6 +22,7 @@ const TICK_BUDGET_MS = 16;
 
 export class SimHost {
   readonly sim = new Sim();
+  private readonly run = new RunRecorder(this.sim);
   private playing = false;
   private speed = 1;
   private loop = true;
@@ -38,6 +40,13 @@ export class SimHost {
     const sim = this.sim;
     sim.onError = (e) => post({ type: 'error', error: errorToData(e) });
     sim.onFallen = () => post({ type: 'fallen', time: sim.time });
+    sim.onStep = () => {
+      try {
+        this.run.onStep();
+      } catch (e) {
+        post({ type: 'error', error: errorToData(e) });
+      }
+    };
     const clear = sim.clearMetrics.bind(sim);
     sim.clearMetrics = () => {
       clear();
@@ -118,6 +127,10 @@ export class SimHost {
       sim.setDriver(d, m.handover?.state ?? null);
       sim.clearMetrics();
       return {};
+    }
+    if (m.type === 'record') {
+      if (m.on) this.run.start();
+      return m.on ? {} : { files: this.run.stop() };
     }
     if (m.type === 'warm') {
       await warmOrt(ort);
@@ -213,6 +226,7 @@ export class SimHost {
       lastPush: sim.lastPush,
       replacedFailures: sim.replacedFailures,
       driver: sim.driverInfo(),
+      recordedSteps: this.run.active ? this.run.steps : null,
     };
     this.cleared = false;
     this.post({ type: 'snapshot', snapshot: s }, [s.bodyPos.buffer, s.bodyQuat.buffer, s.jointPos.buffer]);

@@ -43,6 +43,8 @@ export type ToWorker =
   | { type: 'command'; command: [number, number, number] | null }
   /** stop and free the engine; the reply carries the handover */
   | { type: 'release'; id: number }
+  /** start / stop recording the run (record/run.ts); the stop's reply carries the files */
+  | { type: 'record'; id: number; on: boolean }
   /** compile onnxruntime's wasm now (files are coming: a policy will follow) */
   | { type: 'warm'; id: number };
 
@@ -91,10 +93,19 @@ export interface Snapshot {
   lastPush: { body: number; force: number[] } | null;
   replacedFailures: number;
   driver: DriverInfo;
+  /** the run being recorded: control steps so far (null: not recording) */
+  recordedSteps: number | null;
 }
 
 export type FromWorker =
   | { type: 'snapshot'; snapshot: Snapshot }
-  | { type: 'reply'; id: number; error: ErrorData | null; adjustments?: string[]; handover?: Handover }
+  | {
+      type: 'reply';
+      id: number;
+      error: ErrorData | null;
+      adjustments?: string[];
+      handover?: Handover;
+      files?: Record<string, Uint8Array>;
+    }
   | { type: 'error'; error: ErrorData }
   | { type: 'fallen'; time: number };

@@ -48,6 +48,8 @@ export class RemoteSim implements SimView {
   readonly busy = false;
   onError: (e: Error) => void = () => {};
   onFallen: (time: number) => void = () => {};
+  /** after each snapshot taken (the Record button's label) */
+  onSnapshot: () => void = () => {};
   /** snapshots received (the hook and the tests read it) */
   snapshots = 0;
   private engine: EngineInfo | null = null;
@@ -118,6 +120,21 @@ export class RemoteSim implements SimView {
     return r.handover ?? { step: this.step, state: null };
   }
 
+  /** start recording the run in the worker (record/run.ts) */
+  async recordStart(): Promise<void> {
+    await this.request({ type: 'record', on: true });
+  }
+
+  /** stop recording: the files (CSV, NPZ, JSON) */
+  async recordStop(): Promise<Record<string, Uint8Array>> {
+    return (await this.request({ type: 'record', on: false })).files ?? {};
+  }
+
+  /** control steps recorded so far, null when not recording */
+  recordedSteps(): number | null {
+    return this.last?.s.recordedSteps ?? null;
+  }
+
   /** onnxruntime compiled in the worker now (a policy is coming) */
   async warm(): Promise<void> {
     await this.request({ type: 'warm' });
@@ -172,6 +189,7 @@ export class RemoteSim implements SimView {
       this.bodyQuat = new Float32Array(s.bodyQuat.length);
     }
     if (!this.prev) this.prepareDraw(now);
+    this.onSnapshot();
   }
 
   private appendMetrics(s: Snapshot): void {

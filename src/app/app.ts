@@ -29,7 +29,7 @@ import type { RobotModel } from '../core/model/types';
 import type { LiveReference } from './live-reference';
 import type { SimView } from './sim-view';
 import { SimHosts } from './sim-hosts';
-import type { DriverSpec } from './sim-worker/protocol';
+import type { DriverSpec, PolicyData } from './sim-worker/protocol';
 import { buildSkillDriver, segmentClips, storeUsesSkills, timelineStepDt, usesSkills } from './skills/timeline-skills';
 import { LiveCommand, type PolicyBytes } from './skills/plan';
 import { LiveSkills } from './skills/live';
@@ -82,7 +82,7 @@ export class App implements LoadTarget {
   /** the steering command that 'live' command segments and layers follow (skills/plan.ts) */
   readonly liveCommand = new LiveCommand();
   /** keys 1..9 / gamepad: hand the robot to a skill of the running skill timeline */
-  readonly liveSkills = new LiveSkills(this.sim);
+  readonly liveSkills = new LiveSkills(this.sim, () => this.hosts.onWorkerSim);
   /** the built-in robot's MJCF text (its standing clip is built from it) */
   private builtinRobotText = '';
   /** objects: the skill picked by key and the ghosts shown (the Objects panel writes, the hook reads) */
@@ -224,7 +224,7 @@ export class App implements LoadTarget {
         `app: ground contact 'all'${meshes ? ', meshes as bounding capsules/boxes' : ''} (a fallen robot lies on the floor; put back on the reference after 1 s); ` +
           "the tests' dance-policy numbers are measured with foot contact only in Node (with proxies: 0.0613 vs 0.0609 rad)",
       ];
-      const host = this.hosts.workerFirst() && !this.pageOnly(store.getState()) ? 'worker' : 'page';
+      const host = this.hosts.workerFirst() && !this.pageOnly() ? 'worker' : 'page';
       const adjustments = await this.hosts.setRobot({ model, options, notes, fallenDelay: 1 }, host);
       if (gen !== this.robotGen) return false;
       this.sim.fallenDelay = 1;
@@ -438,18 +438,17 @@ export class App implements LoadTarget {
   }
 
   /**
-   * What must run on the page (sim-hosts.ts): objects in the scene, a skill timeline or a blend of policies (their
-   * drivers read the page's live command and skill keys).
+   * What must run on the page (sim-hosts.ts): objects in the scene (the Objects panel reads and records them from
+   * the page's engine).
    */
-  private pageOnly(s: AppState): boolean {
-    if (this.objects.options().objects) return true;
-    return s.driver === 'policy' && (storeUsesSkills(s) || (s.source === 'blend' && blendUsesPolicies(s.layers)));
+  private pageOnly(): boolean {
+    return !!this.objects.options().objects;
   }
 
   /** The worker can run this driver: not page-only, and a policy that is neither steered nor skill-keyed, on CPU observations. */
   private async workerCan(s: AppState, model: RobotModel): Promise<boolean> {
     if (this.hostHolds.size) return this.hosts.host === 'worker'; // a run being recorded stays where it is
-    if (this.pageOnly(s)) return false;
+    if (this.pageOnly()) return false;
     if (s.driver !== 'policy') return true;
     if (!s.policyId) return false; // the page path names the problem
     try {
@@ -466,6 +465,8 @@ export class App implements LoadTarget {
     let spec: DriverSpec = { kind: 'replay' };
     try {
       if (s.driver === 'builtin') spec = { kind: 'builtin', assist: s.assist };
+      else if (s.driver === 'policy' && (this.skillSource() || (s.source === 'blend' && blendUsesPolicies(s.layers))))
+        spec = await this.workerSkills(s, model);
       else if (s.driver === 'policy') spec = await this.workerPolicy(s, model);
       if (gen !== this.driverGen) return;
       await this.hosts.runOnWorker(spec);
@@ -502,6 +503,40 @@ export class App implements LoadTarget {
     const d = await this.obs.decide(s.obsMode);
     setStatus({ obsBackend: 'cpu', obsReason: d.reason, obsEp: '', note: d.notice ?? '' });
     return { kind: 'policy', config: cfg, bytes, file: name, start: s.startMode };
+  }
+
+  /** The skill timeline or the policy blend as the worker builds it (its policies and clips sent along). */
+  private async workerSkills(s: AppState, model: RobotModel): Promise<DriverSpec> {
+    store.setState({ busy: 'loading skills…' });
+    const policies: Record<string, PolicyData> = {};
+    const configOf = (id: string): PolicyBytes => {
+      const p = this.policyConfig(model, id);
+      policies[id] = { cfg: p.cfg, bytes: p.bytes, name: p.name };
+      return p;
+    };
+    const takeOver = this.view.driverKind() !== 'replay';
+    const tl = this.skillSource();
+    if (!tl) {
+      const clips: Record<string, MotionClip> = {};
+      for (const l of s.layers) {
+        clips[l.clipId] = this.assets.clipOf(l.clipId, s.robotId);
+        if (l.policy) configOf(l.policy.id);
+      }
+      return { kind: 'blend', layers: s.layers, policies, clips, takeOver };
+    }
+    const dt = timelineStepDt(tl, configOf, s.policyId);
+    if (dt && Math.abs(dt - this.sim.dt) > 1e-9) {
+      this.sim.dt = dt;
+      this.sim.decimation = Math.round(dt / PHYSICS_DT);
+      this.sim.ref = null;
+      await this.rebuildSource();
+    }
+    const timeline = this.timeline ?? tl;
+    for (const g of timeline.segments) {
+      const id = g.driver === 'policy' ? (g.skill?.policyId ?? s.policyId) : null;
+      if (id) configOf(id); // a segment without one: the worker names it (timeline-skills.ts)
+    }
+    return { kind: 'skills', timeline, policies, policyId: s.policyId, takeOver };
   }
 
   /** Keep the simulation where it runs while `reason` lasts (a run being recorded); after, it goes where it should. */
@@ -562,7 +597,10 @@ export class App implements LoadTarget {
           if (s.source !== p.source || s.segments.length !== p.segments.length) this.view.seek(this.view.time);
           if (skillsChanged && s.driver === p.driver && s.policyId === p.policyId) void this.rebuildDriver();
         });
-      if (s.source === 'blend' && s.layers !== p.layers && !layersChanged(s, p)) updateBlendWeights(this.sim.driver, s.layers);
+      if (s.source === 'blend' && s.layers !== p.layers && !layersChanged(s, p)) {
+        updateBlendWeights(this.sim.driver, s.layers);
+        this.hosts.setLayers(s.layers);
+      }
       const choice = s.driver === 'policy' && policyChoice(s) !== policyChoice(p) && policyChoice(s) !== this.runningPolicy;
       if (s.driver !== p.driver || s.policyId !== p.policyId || (s.obsMode !== p.obsMode && s.driver === 'policy') || choice)
         void this.rebuildDriver();

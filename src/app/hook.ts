@@ -141,7 +141,7 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       replacedStepFailures: sim.replacedFailures,
       /** fall resets so far; the skill timeline (names, running one, transition jumps) when one drives */
       fallResets: app.fallResets,
-      skills: skillInfo(page.driver),
+      skills: app.hosts.onWorkerSim?.skills() ?? skillInfo(page.driver),
       /** IndexedDB writes started / settled (remembered files): equal → a reload keeps every one */
       storage: { ...app.persist.writes },
     };

@@ -1,8 +1,9 @@
 /**
  * Where the app's simulation runs. By default in a Web Worker (sim-worker/): physics, observations and inference off
  * the page's thread, which only draws. The page simulates itself (`Sim`) when the driver needs objects that live on
- * the page: WebGPU observations (the page's GPUDevice), skill timelines and policy blends, skill keys, objects in
- * the scene; or when the page has no Worker, or asks for it (`?sim=page`). Steering and run recording work on both.
+ * the page: WebGPU observations (the page's GPUDevice), skill keys of a skill-conditioned policy, objects in the
+ * scene; or when the page has no Worker, or asks for it (`?sim=page`). Steering, skill timelines, policy blends and
+ * run recording work on both.
  * A change of host carries the robot's state and the control step across: no jump; a run being recorded holds the
  * simulation where it is until its stop.
  */
@@ -12,6 +13,7 @@ import type { Sim } from './sim';
 import type { SimView } from './sim-view';
 import { RemoteSim } from './sim-worker/remote';
 import type { DriverSpec, Handover, PushSpec, SourceSpec } from './sim-worker/protocol';
+import type { LayerSpec } from './store';
 
 export type Host = 'page' | 'worker';
 
@@ -155,6 +157,11 @@ export class SimHosts {
     if (!this.onWorker || key === this.commandSent) return;
     this.commandSent = key;
     this.remote!.setCommand(command);
+  }
+
+  /** the blend's weights and masks, live (the worker's blend driver) */
+  setLayers(layers: LayerSpec[]): void {
+    if (this.onWorker) this.remote!.setLayers(layers);
   }
 
   setPush(push: PushSpec | null): void {

@@ -84,6 +84,7 @@ describe('composing policies on the timeline', { timeout: 600_000 }, () => {
       const s = await state(page);
       console.log('app-compose', JSON.stringify({ skills: s.skills, fallResets: s.fallResets, step: s.step }));
       expect(s.fallResets).toBe(0);
+      expect(s.simHost).toBe('worker'); // the skill timeline runs in the simulation worker
       expect(s.skills.names).toEqual([
         '1: fastsac_g1_29dof.onnx (steered)',
         `2: ${dance.name} on ${clip.name}`,

@@ -10,7 +10,13 @@ import { sampleTimeline } from '../../core/motion/timeline';
 import { sampleBlend } from '../../core/motion/blend';
 import { Sim } from '../sim';
 import { RunRecorder } from '../record/run';
+import { buildSkillDriver, skillInfo } from '../skills/timeline-skills';
+import { buildBlendDriver, updateBlendWeights } from '../skills/blend-driver';
+import { SkillTimelineDriver } from '../skills/skill-driver';
+import { LiveCommand, type PolicyBytes } from '../skills/plan';
 import { BuiltinDriver, PolicyDriver, PolicyDriverBase, ReplayDriver, type Driver } from '../drivers';
+import type { PhysicsEngine } from '../../core/physics/types';
+import type { LiveReference } from '../live-reference';
 import * as ort from 'onnxruntime-web';
 import { warmOrt } from '../../core/policy/identity-model';
 import type { DriverSpec, FromWorker, PushSpec, Snapshot, SourceSpec, ToWorker } from './protocol';
@@ -28,6 +34,8 @@ export class SimHost {
   private loop = true;
   private push: PushSpec | null = null;
   private command: [number, number, number] | null = null;
+  /** what 'live' command skills follow: the steering command sent last */
+  private readonly live = new LiveCommand();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private last = 0;
   /** the simulated time of the last metric sent (the series is cleared on a seek or loop, and keeps its last 500) */
@@ -38,6 +46,7 @@ export class SimHost {
 
   constructor(private readonly post: (m: FromWorker, transfer?: Transferable[]) => void) {
     const sim = this.sim;
+    this.live.provider = () => this.command ?? [0, 0, 0];
     sim.onError = (e) => post({ type: 'error', error: errorToData(e) });
     sim.onFallen = () => post({ type: 'fallen', time: sim.time });
     sim.onStep = () => {
@@ -86,6 +95,14 @@ export class SimHost {
         this.command = m.command;
         this.steer(sim.driver);
         return;
+      case 'layers':
+        updateBlendWeights(sim.driver, m.layers);
+        return;
+      case 'skill': {
+        const d = sim.driver;
+        if (d instanceof SkillTimelineDriver) d.switchLive(m.index ?? d.currentIndex() + (m.by ?? 0));
+        return;
+      }
       default:
         return this.request(m);
     }
@@ -150,10 +167,7 @@ export class SimHost {
       ref = sim.ref;
     if (spec.kind === 'replay') return new ReplayDriver();
     if (!engine || !ref) throw new Error('the worker has no robot or reference yet');
-    const d =
-      spec.kind === 'builtin'
-        ? new BuiltinDriver(engine, ref, sim.decimation, spec.assist)
-        : await PolicyDriver.create({ engine, ref, config: spec.config, bytes: spec.bytes, file: spec.file });
+    const d = await this.make(spec, engine, ref);
     if (d instanceof PolicyDriverBase && spec.kind === 'policy') d.ctrl.start = spec.start;
     this.steer(d);
     d.push = (e) => {
@@ -162,6 +176,25 @@ export class SimHost {
       if (p) e.applyForce(0, p.body, p.force, p.point);
     };
     return d;
+  }
+
+  private make(spec: Exclude<DriverSpec, { kind: 'replay' }>, engine: PhysicsEngine, ref: LiveReference) {
+    const sim = this.sim;
+    if (spec.kind === 'builtin') return new BuiltinDriver(engine, ref, sim.decimation, spec.assist);
+    if (spec.kind === 'policy') return PolicyDriver.create({ engine, ref, config: spec.config, bytes: spec.bytes, file: spec.file });
+    const configOf = (id: string): PolicyBytes => {
+      const p = spec.policies[id];
+      if (!p) throw new Error(`policy ${id} was not sent to the simulation worker`);
+      return { ...p, live: this.live };
+    };
+    if (spec.kind === 'skills')
+      return buildSkillDriver(engine, spec.timeline, sim.dt, configOf, spec.policyId, () => sim.ref?.nSteps ?? 0, spec.takeOver);
+    const clipOf = (id: string) => {
+      const c = spec.clips[id];
+      if (!c) throw new Error(`clip ${id} was not sent to the simulation worker`);
+      return c;
+    };
+    return buildBlendDriver(engine, spec.layers, configOf, clipOf, spec.takeOver);
   }
 
   /** the steering command into a policy driver (its next control step reads it); endless while steered */
@@ -227,6 +260,7 @@ export class SimHost {
       replacedFailures: sim.replacedFailures,
       driver: sim.driverInfo(),
       recordedSteps: this.run.active ? this.run.steps : null,
+      skills: skillInfo(sim.driver),
     };
     this.cleared = false;
     this.post({ type: 'snapshot', snapshot: s }, [s.bodyPos.buffer, s.bodyQuat.buffer, s.jointPos.buffer]);

@@ -9,7 +9,9 @@ import type { Timeline, DriverKind } from '../../core/motion/timeline';
 import type { BlendSpec } from '../../core/motion/blend';
 import type { PolicyConfig } from '../../core/policy/config';
 import type { StartMode } from '../../core/policy/start';
-import type { ReferenceFrame } from '../../core/motion/types';
+import type { MotionClip, ReferenceFrame } from '../../core/motion/types';
+import type { LayerSpec } from '../store';
+import type { skillInfo } from '../skills/timeline-skills';
 import type { ErrorData } from '../../core/errors';
 
 /** The reference the worker samples: the app's timeline or its blend of clips (sampled the same way as on the page). */
@@ -17,11 +19,27 @@ export type SourceSpec =
   | { kind: 'timeline'; timeline: Timeline; nSteps: number; name: string }
   | { kind: 'blend'; blend: BlendSpec; nSteps: number; name: string };
 
-/** A driver the worker builds (drivers.ts): replay, the built-in controller, or one ONNX policy on CPU observations. */
+/** A policy as the skill drivers take it (skills/plan.ts PolicyBytes without the page's live command). */
+export interface PolicyData {
+  cfg: PolicyConfig;
+  bytes: Uint8Array;
+  name: string;
+}
+
+/**
+ * A driver the worker builds: replay, the built-in controller, one ONNX policy on CPU observations (drivers.ts), a
+ * timeline of policy skills (skills/timeline-skills.ts) or a blend with policy layers (skills/blend-driver.ts); the
+ * skill drivers' policies by id, the blend's clips by id.
+ */
 export type DriverSpec =
   | { kind: 'replay' }
   | { kind: 'builtin'; assist: number }
-  | { kind: 'policy'; config: PolicyConfig; bytes: Uint8Array; file: string; start: StartMode };
+  | { kind: 'policy'; config: PolicyConfig; bytes: Uint8Array; file: string; start: StartMode }
+  | { kind: 'skills'; timeline: Timeline; policies: Record<string, PolicyData>; policyId: string | null; takeOver: boolean }
+  | { kind: 'blend'; layers: LayerSpec[]; policies: Record<string, PolicyData>; clips: Record<string, MotionClip>; takeOver: boolean };
+
+/** What the test hook shows of a running skill timeline (skills/timeline-skills.ts skillInfo). */
+export type SkillInfo = ReturnType<typeof skillInfo>;
 
 /** The robot's physical state and the control step it is at: what a change of host carries across. */
 export interface Handover {
@@ -39,6 +57,10 @@ export type ToWorker =
   | { type: 'step'; loop: boolean }
   | { type: 'assist'; value: number }
   | { type: 'push'; push: PushSpec | null }
+  /** the blend's weights and masks changed (its policy layers did not) */
+  | { type: 'layers'; layers: LayerSpec[] }
+  /** hand the robot to the skill at `index` of the running timeline, or `by` places after the running one */
+  | { type: 'skill'; index?: number; by?: number }
   /** the steered policy's velocity command (held until the next), null: not steering */
   | { type: 'command'; command: [number, number, number] | null }
   /** stop and free the engine; the reply carries the handover */
@@ -93,6 +115,8 @@ export interface Snapshot {
   lastPush: { body: number; force: number[] } | null;
   replacedFailures: number;
   driver: DriverInfo;
+  /** the skill timeline driving (null: none) */
+  skills: SkillInfo;
   /** the run being recorded: control steps so far (null: not recording) */
   recordedSteps: number | null;
 }

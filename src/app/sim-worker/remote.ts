@@ -12,7 +12,8 @@ import type { Metrics } from '../sim';
 import { errorFromData } from '../../core/errors';
 import { HISTORY } from '../sim';
 import type { EngineInfo, SimView } from '../sim-view';
-import type { DriverInfo, DriverSpec, FromWorker, Handover, PushSpec, Snapshot, SourceSpec, ToWorker } from './protocol';
+import type { DriverInfo, DriverSpec, FromWorker, Handover, PushSpec, SkillInfo, Snapshot, SourceSpec, ToWorker } from './protocol';
+import type { LayerSpec } from '../store';
 
 /** what the page needs of a Worker (a real one in the app; the tests may give the host's own channel) */
 export interface WorkerPort {
@@ -236,6 +237,26 @@ export class RemoteSim implements SimView {
 
   baseVelocity(): [number, number, number] | null {
     return this.last?.s.baseVelocity ?? null;
+  }
+
+  /** the skill timeline driving in the worker (null: none) */
+  skills(): SkillInfo {
+    return this.last?.s.skills ?? null;
+  }
+
+  /** the blend's weights and masks (live, smoothed there) */
+  setLayers(layers: LayerSpec[]): void {
+    this.port.postMessage({ type: 'layers', layers });
+  }
+
+  /** hand the robot to skill `index` (or `by` places on); its name as the last snapshot knows it, null: no skills */
+  switchSkill(to: { index?: number; by?: number }): string | null {
+    const s = this.skills();
+    if (!s) return null;
+    this.port.postMessage({ type: 'skill', ...to });
+    const n = s.names.length,
+      k = to.index ?? s.current + (to.by ?? 0);
+    return s.names[((k % n) + n) % n] ?? null;
   }
 
   setCommand(command: [number, number, number] | null): void {

@@ -10,18 +10,28 @@ import type { Driver } from '../drivers';
 export class LiveSkills {
   private installed = false;
 
-  /** `sim`: what the keys and the gamepad act on */
-  constructor(private readonly sim: { driver: Driver }) {}
+  /**
+   * `sim`: what the keys and the gamepad act on (the page's simulation); `remote`: the simulation worker's switch
+   * while it runs the skills (app/sim-hosts.ts), else null
+   */
+  constructor(
+    private readonly sim: { driver: Driver },
+    private readonly remote: () => { switchSkill(to: { index?: number; by?: number }): string | null } | null = () => null,
+  ) {}
 
   /** Hand the robot to skill k (0-based, wrapped); its name, or null when no skill timeline is running. */
   switchTo(k: number): string | null {
-    const d = this.sim.driver;
+    const d = this.sim.driver,
+      r = this.remote();
+    if (r) return r.switchSkill({ index: k });
     return d instanceof SkillTimelineDriver ? d.switchLive(k).name : null;
   }
 
   /** Hand the robot to the skill `delta` places after the running one (negative: before), wrapped. */
   switchBy(delta: number): string | null {
-    const d = this.sim.driver;
+    const d = this.sim.driver,
+      r = this.remote();
+    if (r) return r.switchSkill({ by: delta });
     return d instanceof SkillTimelineDriver ? d.switchLive(d.currentIndex() + delta).name : null;
   }
 

@@ -107,6 +107,11 @@ export class App implements LoadTarget {
 
   async boot(): Promise<void> {
     const sim = this.sim;
+    // a failed worker: the page simulates from its last snapshot on, saying so
+    this.hosts.onLost = (why) => {
+      reportError(new Error(`the simulation worker failed (${why}): the page simulates from here on`), 'simulation');
+      void this.rebuildDriver();
+    };
     if (!this.hosts.workerFirst()) void import('../core/physics/index'); // the page simulates: fetch the physics now
     sim.onError = (e) => reportError(e, 'simulation');
     sim.onFallen = () => this.fell();

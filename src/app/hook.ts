@@ -55,6 +55,7 @@ declare global {
     __mimic?: { getState(): unknown };
     __mimicDebug?: {
       loseGpuDevice(): boolean;
+      loseSimWorker(): boolean;
       setDrawInterval(ms: number): void;
       setQuality(q: number): void;
       setDrawPace(on: boolean): void;

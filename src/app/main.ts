@@ -142,6 +142,8 @@ installHook(app, charts, scene, timings, steer);
 // debugging aids, not part of the read-only hook: simulate a WebGPU device loss; draw at most every `ms`
 window.__mimicDebug = Object.freeze({
   loseGpuDevice: () => app.obs.loseDeviceForTesting(),
+  /** stop the simulation worker as if it had crashed */
+  loseSimWorker: () => app.hosts.loseWorkerForTesting(),
   setDrawInterval: (ms: number) => {
     loop.drawInterval = ms;
   },

@@ -28,6 +28,8 @@ export class SimHosts {
   private remote: RemoteSim | null = null;
   /** after each snapshot of the worker */
   onSnapshot: () => void = () => {};
+  /** the worker failed (the app moves the simulation to the page) */
+  onLost: (why: string) => void = () => {};
   private onWorker = false;
   private robot: RobotSetup | null = null;
   private source: SourceSpec | null = null;
@@ -57,6 +59,7 @@ export class SimHosts {
 
   /** the worker is the first choice on this page (a Worker exists and `?sim=page` is not asked for) */
   workerFirst(): boolean {
+    if (this.remote?.dead) return false; // it failed once: the page simulates from then on
     return typeof Worker !== 'undefined' && !/[?&]sim=page\b/.test(globalThis.location?.search ?? '');
   }
 
@@ -67,6 +70,7 @@ export class SimHosts {
       this.remote.onError = this.onError;
       this.remote.onFallen = this.onFallen;
       this.remote.onSnapshot = () => this.onSnapshot();
+      this.remote.onLost = (why) => this.onLost(why);
     }
     return this.remote;
   }
@@ -149,6 +153,13 @@ export class SimHosts {
 
   setAssist(value: number): void {
     if (this.onWorker) this.remote!.setAssist(value);
+  }
+
+  /** a debugging aid: stop the worker as if it had crashed (the page takes over) */
+  loseWorkerForTesting(): boolean {
+    if (!this.onWorker || !this.remote) return false;
+    this.remote.lost('stopped for testing');
+    return true;
   }
 
   /** the steering command for the worker's policy (sent when it changes) */

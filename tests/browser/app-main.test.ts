@@ -252,6 +252,27 @@ describe('app (built, in Chromium)', { timeout: 180_000 }, () => {
         await page.selectOption('#speed', '1');
       });
     });
+
+    it('a simulation worker that fails: the page simulates on from its last state, says so, and keeps playing', async () => {
+      await onShared(async (page, problems) => {
+        await page.waitForFunction(() => (window as any).__mimic.getState().simHost === 'worker', undefined, { timeout: 60_000 });
+        await page.click('#pause');
+        await page.waitForTimeout(300); // the worker's last tick and snapshot
+        const s0 = await state(page);
+        expect(await page.evaluate(() => (window as any).__mimicDebug.loseSimWorker())).toBe(true);
+        await page.waitForFunction(() => (window as any).__mimic.getState().simHost === 'page', undefined, { timeout: 60_000 });
+        const s1 = await state(page);
+        // paused: the page goes on from the worker's last step and robot state (no jump, not the start)
+        expect(s1.step).toBe(s0.step);
+        expect(maxAbsDiff(s1.robot.jointPos, s0.robot.jointPos)).toBeLessThan(1e-4);
+        expect(s1.driver).toBe('builtin');
+        await page.click('#play');
+        expect(s1.errors.map((e: { message: string }) => e.message).join()).toMatch(/simulation worker failed \(stopped for testing\)/);
+        await page.waitForFunction((t) => (window as any).__mimic.getState().time > t + 0.5, s1.time, { timeout: 60_000 });
+        expect((await state(page)).robot.rootPos[2]).toBeGreaterThan(0.5); // standing, on the page
+        expect(problems.list).toEqual([]);
+      });
+    });
   });
 
   it('loads the G1 with meshes and the dance policy through the file input; playing moves the robot and the plots', async () => {

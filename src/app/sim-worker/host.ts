@@ -66,7 +66,12 @@ export class SimHost {
 
   /** Handle one message (after the ones before it). */
   receive(m: ToWorker): Promise<void> {
-    this.queue = this.queue.then(() => this.handle(m));
+    return this.enqueue(() => this.handle(m));
+  }
+
+  /** run `fn` after what is queued; an error is reported and the queue goes on (one bad message stops nothing) */
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(fn).catch((e: unknown) => this.post({ type: 'error', error: errorToData(e) }));
     return this.queue;
   }
 
@@ -216,11 +221,10 @@ export class SimHost {
     const now = performance.now(),
       dt = (now - this.last) / 1000;
     this.last = now;
-    this.queue = this.queue.then(async () => {
+    void this.enqueue(async () => {
       const n = await this.sim.tick(dt, this.speed, this.loop, TICK_BUDGET_MS);
       if (n) this.snapshot();
-    });
-    void this.queue.finally(() => {
+    }).finally(() => {
       if (this.playing && this.timer === null) {
         const spent = performance.now() - now;
         this.last = now;

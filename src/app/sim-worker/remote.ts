@@ -19,6 +19,8 @@ import type { LayerSpec } from '../store';
 export interface WorkerPort {
   postMessage(m: ToWorker, transfer?: Transferable[]): void;
   onmessage: ((ev: MessageEvent<FromWorker>) => void) | null;
+  /** the worker failed (its script did not load, it crashed) */
+  onerror?: ((ev: ErrorEvent) => void) | null;
   terminate(): void;
 }
 
@@ -49,6 +51,10 @@ export class RemoteSim implements SimView {
   readonly busy = false;
   onError: (e: Error) => void = () => {};
   onFallen: (time: number) => void = () => {};
+  /** the worker failed: the page takes over from its last snapshot */
+  onLost: (why: string) => void = () => {};
+  /** the worker failed (lost): nothing is sent to it any more */
+  dead = false;
   /** after each snapshot taken (the Record button's label) */
   onSnapshot: () => void = () => {};
   /** snapshots received (the hook and the tests read it) */
@@ -69,6 +75,20 @@ export class RemoteSim implements SimView {
     readonly metrics: Metrics,
   ) {
     port.onmessage = (ev) => this.receive(ev.data);
+    port.onerror = (ev) => {
+      ev.preventDefault();
+      this.lost(ev.message || 'the simulation worker failed');
+    };
+  }
+
+  /** the worker is gone: every request waiting fails with `why`, and the page is told (onLost) */
+  lost(why: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.port.terminate();
+    for (const done of this.waiting.values()) done({ type: 'reply', id: 0, error: { message: `the simulation worker stopped: ${why}` } });
+    this.waiting.clear();
+    this.onLost(why);
   }
 
   get time(): number {
@@ -87,6 +107,7 @@ export class RemoteSim implements SimView {
   /** send a request and wait for its reply (its error thrown here, named as in the worker) */
   private request(m: Request, transfer?: Transferable[]): Promise<Reply> {
     const id = this.nextId++;
+    if (this.dead) return Promise.reject(new Error('the simulation worker stopped'));
     return new Promise<Reply>((resolve, reject) => {
       this.waiting.set(id, (r) => (r.error ? reject(errorFromData(r.error)) : resolve(r)));
       this.port.postMessage({ ...m, id }, transfer);
@@ -274,12 +295,6 @@ export class RemoteSim implements SimView {
   /** the worker's last whole state (for a change of host without a reply: the worker is gone) */
   lastHandover(): Handover {
     return { step: this.step, state: this.last?.s.state ?? null };
-  }
-
-  dispose(): void {
-    this.port.terminate();
-    for (const done of this.waiting.values()) done({ type: 'reply', id: 0, error: { message: 'the simulation worker was stopped' } });
-    this.waiting.clear();
   }
 }
 

@@ -229,7 +229,7 @@ export class App implements LoadTarget {
         `app: ground contact 'all'${meshes ? ', meshes as bounding capsules/boxes' : ''} (a fallen robot lies on the floor; put back on the reference after 1 s); ` +
           "the tests' dance-policy numbers are measured with foot contact only in Node (with proxies: 0.0613 vs 0.0609 rad)",
       ];
-      const host = this.hosts.workerFirst() && !this.pageOnly() ? 'worker' : 'page';
+      const host = this.hosts.workerFirst() ? 'worker' : 'page';
       const adjustments = await this.hosts.setRobot({ model, options, notes, fallenDelay: 1 }, host);
       if (gen !== this.robotGen) return false;
       this.sim.fallenDelay = 1;
@@ -403,9 +403,8 @@ export class App implements LoadTarget {
         store.setState({ busy: 'loading skills…' });
         d = await this.skillDriver(engine, sim.driver.kind !== 'replay');
       } else if (s.driver === 'policy' && engine && sim.ref) {
-        if (!s.policyId) throw new Error('no policy loaded: load an .onnx (with its deploy.yaml) first');
         store.setState({ busy: 'loading policy…' });
-        const { cfg, bytes, name } = this.policyConfig(engine.model, s.policyId);
+        const { cfg, bytes, name } = this.policyConfig(engine.model, this.policyIdOf(s));
         if (Math.abs(cfg.stepDt - sim.dt) > 1e-9) {
           sim.dt = cfg.stepDt;
           sim.decimation = cfg.decimation;
@@ -443,26 +442,25 @@ export class App implements LoadTarget {
   }
 
   /**
-   * What must run on the page (sim-hosts.ts): objects in the scene (the Objects panel reads and records them from
-   * the page's engine).
+   * The worker runs every driver but a policy on WebGPU observations (they need the page's GPUDevice, sim-hosts.ts).
+   * A run being recorded keeps the simulation where it is; a policy that cannot be configured is reported where the
+   * running driver is (which goes on).
    */
-  private pageOnly(): boolean {
-    return !!this.objects.options().objects;
-  }
-
-  /** The worker can run this driver: not page-only, and a policy that is neither steered nor skill-keyed, on CPU observations. */
   private async workerCan(s: AppState, model: RobotModel): Promise<boolean> {
-    if (this.hostHolds.size) return this.hosts.host === 'worker'; // a run being recorded stays where it is
-    if (this.pageOnly()) return false;
-    if (s.driver !== 'policy') return true;
-    if (!s.policyId) return false; // the page path names the problem
+    if (this.hostHolds.size) return this.hosts.host === 'worker';
+    if (s.driver !== 'policy' || this.skillSource() || (s.source === 'blend' && blendUsesPolicies(s.layers))) return true;
     try {
-      const { cfg } = this.policyConfig(model, s.policyId);
-      if (cfg.nSkills > 0) return false; // skill keys act on the page's driver
+      this.policyConfig(model, this.policyIdOf(s));
     } catch {
-      return this.hosts.host === 'worker'; // reported where the running driver is (and it goes on there)
+      return this.hosts.host === 'worker';
     }
     return (await this.obs.decide(s.obsMode)).backend !== 'gpu';
+  }
+
+  /** the store's policy, or the named error of none loaded */
+  private policyIdOf(s: AppState): string {
+    if (!s.policyId) throw new Error('no policy loaded: load an .onnx (with its deploy.yaml) first');
+    return s.policyId;
   }
 
   /** The driver on the worker (the robot and the reference go there first when the page had them). */
@@ -498,7 +496,7 @@ export class App implements LoadTarget {
   /** The policy as the worker builds it (CPU observations; its control rate set first). */
   private async workerPolicy(s: AppState, model: RobotModel): Promise<DriverSpec> {
     store.setState({ busy: 'loading policy…' });
-    const { cfg, bytes, name } = this.policyConfig(model, s.policyId!);
+    const { cfg, bytes, name } = this.policyConfig(model, this.policyIdOf(s));
     if (Math.abs(cfg.stepDt - this.sim.dt) > 1e-9) {
       this.sim.dt = cfg.stepDt;
       this.sim.decimation = cfg.decimation;
@@ -508,6 +506,13 @@ export class App implements LoadTarget {
     const d = await this.obs.decide(s.obsMode);
     setStatus({ obsBackend: 'cpu', obsReason: d.reason, obsEp: '', note: d.notice ?? '' });
     return { kind: 'policy', config: cfg, bytes, file: name, start: s.startMode };
+  }
+
+  /** A skill-conditioned policy's skill, where it runs (keys 1–9); its PolicyError when out of range. */
+  async setSkillCondition(skill: number): Promise<void> {
+    const w = this.hosts.onWorkerSim;
+    if (w) return w.setSkillCondition(skill);
+    if (this.sim.driver instanceof PolicyDriverBase) this.sim.driver.ctrl.setSkill(0, skill);
   }
 
   /** The skill timeline or the policy blend as the worker builds it (its policies and clips sent along). */

@@ -5,7 +5,6 @@ import type { Charts } from './panels/charts';
 import type { Scene } from './scene/scene';
 import * as THREE from 'three';
 import { GpuPolicyDriver } from './gpu-driver';
-import { PolicyDriverBase } from './drivers';
 import type { PolicyConfig } from '../core/policy/config';
 import { terrainLabel } from './terrain-state';
 import type { Steer } from './steer/steer';
@@ -163,11 +162,10 @@ function policyInfo(cfg: PolicyConfig | null): { family: string; source: string;
 
 /** objects: env 0's objects (name, position, contact with any body), the skill picked by key and the one-hot. */
 function objectsInfo(app: App) {
-  const sim = app.sim,
+  const v = app.view,
     objectErr = app.objectRef.err;
-  const o = sim.engine?.objects,
-    d = sim.driver;
-  const skill = d instanceof PolicyDriverBase && d.ctrl.ctx.nSkills > 0 ? arr(d.ctrl.ctx.skill.subarray(0, d.ctrl.ctx.nSkills)) : [];
+  const o = v.objects(),
+    skill = v.driverInfo().skill;
   return {
     list: o
       ? o.names.map((name, k) => ({

@@ -1,8 +1,8 @@
 /**
  * Where the app's simulation runs. By default in a Web Worker (sim-worker/): physics, observations and inference off
  * the page's thread, which only draws. The page simulates itself (`Sim`) when the driver needs objects that live on
- * the page: WebGPU observations (the page's GPUDevice), skill keys of a skill-conditioned policy, objects in the
- * scene; or when the page has no Worker, or asks for it (`?sim=page`). Steering, skill timelines, policy blends and
+ * the page: a policy on WebGPU observations (the page's GPUDevice and its probe); or when the page has no Worker,
+ * asks for it (`?sim=page`), or the worker failed. Steering, skill timelines, policy blends, objects, skill keys and
  * run recording work on both.
  * A change of host carries the robot's state and the control step across: no jump; a run being recorded holds the
  * simulation where it is until its stop.

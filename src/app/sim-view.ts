@@ -1,14 +1,14 @@
 /**
  * What the page reads of the simulation, wherever it runs: `Sim` on the page's own thread, or `RemoteSim`, the page's
  * side of the simulation worker (sim-worker/). The frame loop, the transport, the Drive panel, the charts and the
- * test hook read this; the features that reach into a driver or the engine on the page (WebGPU observations, skill
- * timelines and policy blends, skill keys, objects) run the simulation on the page (app.ts `pageOnly`).
+ * test hook read this. A policy on WebGPU observations runs the simulation on the page (app.ts `workerCan`).
  */
 import type { RobotModel } from '../core/model/types';
 import type { ReferenceFrame } from '../core/motion/types';
 import type { DriverKind } from '../core/motion/timeline';
 import type { Metrics } from './sim';
 import type { DriverInfo } from './sim-worker/protocol';
+import type { ObjectState } from '../core/physics/objects';
 
 export interface EngineInfo {
   name: string;
@@ -46,6 +46,8 @@ export interface SimView {
   driverInfo(): DriverInfo;
   contactForce(): Float32Array | null;
   physicsRootQuat(): Float32Array | null;
+  /** the scene's objects (env 0), null without objects */
+  objects(): ObjectState | null;
   /** env 0's base velocity [forward, left, yaw rate] (physical drivers), else null */
   baseVelocity(): [number, number, number] | null;
   engineInfo(): EngineInfo | null;

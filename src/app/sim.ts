@@ -16,6 +16,7 @@ import { ballSpans, jointErrors, type BallSpan } from '../core/evaluation/joint-
 import { LiveReference, type PoseSampler } from './live-reference';
 import { PolicyDriverBase, ReplayDriver, type Driver, type OwnReference } from './drivers';
 import type { EnvState } from '../core/physics/types';
+import type { ObjectState } from '../core/physics/objects';
 import type { DriverInfo } from './sim-worker/protocol';
 import type { EngineInfo, SimView } from './sim-view';
 
@@ -390,6 +391,7 @@ export class Sim implements SimView {
       config: c?.config ?? null,
       startShift: c && c.start === 'ground' ? { dz: c.startShift[0], body: c.startShiftBody || null } : null,
       ownSteps: this.own()?.nSteps ?? null,
+      skill: c && c.ctx.nSkills > 0 ? Array.from(c.ctx.skill.subarray(0, c.ctx.nSkills)) : [],
     };
   }
 
@@ -407,6 +409,11 @@ export class Sim implements SimView {
       jointPos: s.jointPos.slice(0, nj),
       jointVel: s.jointVel.slice(0, nj),
     };
+  }
+
+  /** the scene's objects in the engine, null without objects */
+  objects(): ObjectState | null {
+    return this.engine?.objects ?? null;
   }
 
   /** env 0's contact forces (physical drivers), else null */

@@ -70,6 +70,7 @@ describe('objects in the app', { timeout: 300_000 }, () => {
       const err = s.errors.find((e: any) => e.kind === 'PolicyError');
       expect(err.message).toMatch(/skill 4 outside 0\.\.2/);
       expect(s.objects.skillOneHot).toEqual([1, 0, 0]);
+      expect(s.simHost).toBe('worker'); // objects, their observations and the skill keys in the simulation worker
       await steps(page, 10); // still running
       expect((await state(page)).driver).toBe('policy');
       await page.screenshot({ path: `${SHOTS}/objects-skill.png` });

@@ -17,12 +17,14 @@ import { TERRAIN_CHOICES, setTerrainChoice, terrainChoice, terrainSpec, type Ter
 import type { ObjectReference } from '../object-reference';
 import type { ObjectTrack } from '../../core/motion/types';
 import type { Scene } from '../scene/scene';
-import type { Sim } from '../sim';
-import { PolicyDriverBase } from '../drivers';
+import type { SimView } from '../sim-view';
 import { setUpKick } from './objects-kick';
 
 export interface ObjectsHost {
-  sim: Sim;
+  /** the simulation, wherever it runs */
+  readonly view: SimView;
+  /** a skill-conditioned policy's skill (keys 1–9): its PolicyError when out of range */
+  setSkillCondition(skill: number): Promise<void>;
   /** rebuild the engine with the scene's objects (same robot), then the reference and the driver */
   reloadScene(): Promise<void>;
   /** the reference objects and the object error series */
@@ -135,7 +137,7 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
         void (async () => {
           try {
             if (setUpKick(host)) await host.reloadScene();
-            host.sim.seek(0);
+            host.view.seek(0);
           } catch (e) {
             reportError(e, 'kick demo');
           }
@@ -196,12 +198,13 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
     h('div', { class: 'dim', style: 'font-size:11px' }, 'Keys 1–9: skill of a skill-conditioned policy.'),
   );
   const tick = () => {
-    const o = host.sim.engine?.objects;
+    const v = host.view,
+      o = v.objects() ?? undefined;
     view.update(o);
-    const ref = o ? host.objectRef.at(o, host.sim.time) : null;
+    const ref = o ? host.objectRef.at(o, v.time) : null;
     view.updateReference(ref);
     host.objectsReadout.ghosts = view.ghostsShown();
-    if (o && ref && host.sim.driver.kind !== 'replay') host.objectRef.record(o, ref, host.sim.time);
+    if (o && ref && v.driverKind() !== 'replay') host.objectRef.record(o, ref, v.time);
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
@@ -215,12 +218,11 @@ export function mountObjects(el: HTMLElement, host: ObjectsHost, scene: Scene): 
 function skillKey(e: KeyboardEvent, host: ObjectsHost): void {
   if ((e.target as HTMLElement).closest('input,select,textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
   if (!/^[1-9]$/.test(e.key)) return;
-  const d = host.sim.driver;
-  if (!(d instanceof PolicyDriverBase) || d.ctrl.config.nSkills === 0) return;
-  try {
-    d.ctrl.setSkill(0, Number(e.key) - 1);
-    host.objectsReadout.skill = Number(e.key) - 1;
-  } catch (err) {
-    reportError(err, 'skill key');
-  }
+  const cfg = host.view.driverInfo().config;
+  if (!cfg || cfg.nSkills === 0) return;
+  const k = Number(e.key) - 1;
+  host.setSkillCondition(k).then(
+    () => (host.objectsReadout.skill = k),
+    (err: unknown) => reportError(err, 'skill key'),
+  );
 }

@@ -16,6 +16,7 @@ import { SkillTimelineDriver } from '../skills/skill-driver';
 import { LiveCommand, type PolicyBytes } from '../skills/plan';
 import { BuiltinDriver, PolicyDriver, PolicyDriverBase, ReplayDriver, type Driver } from '../drivers';
 import type { PhysicsEngine } from '../../core/physics/types';
+import type { ObjectState } from '../../core/physics/objects';
 import type { LiveReference } from '../live-reference';
 import * as ort from 'onnxruntime-web';
 import { warmOrt } from '../../core/policy/identity-model';
@@ -150,6 +151,11 @@ export class SimHost {
       sim.clearMetrics();
       return {};
     }
+    if (m.type === 'skill-condition') {
+      const d = sim.driver;
+      if (d instanceof PolicyDriverBase) d.ctrl.setSkill(0, m.skill);
+      return {};
+    }
     if (m.type === 'record') {
       if (m.on) this.run.start();
       return m.on ? {} : { files: this.run.stop() };
@@ -255,6 +261,7 @@ export class SimHost {
       physicsRootQuat: sim.physicsRootQuat()?.slice() ?? null,
       contactForce: sim.contactForce()?.slice() ?? null,
       baseVelocity: sim.baseVelocity(),
+      objects: objectsOf(sim.objects()),
       state: sim.physical(),
       metrics: { t: m.t.slice(from), jointErr: m.jointErr.slice(from), anchorErr: m.anchorErr.slice(from), torque: m.torque.slice(from) },
       metricsCleared: this.cleared,
@@ -269,6 +276,23 @@ export class SimHost {
     this.cleared = false;
     this.post({ type: 'snapshot', snapshot: s }, [s.bodyPos.buffer, s.bodyQuat.buffer, s.jointPos.buffer]);
   }
+}
+
+/** env 0's objects, copied (the snapshot is posted) */
+function objectsOf(o: ObjectState | null): ObjectState | null {
+  if (!o) return null;
+  const k = o.nk;
+  return {
+    n: 1,
+    nk: k,
+    nb: o.nb,
+    names: o.names,
+    pos: o.pos.slice(0, k * 3),
+    quat: o.quat.slice(0, k * 4),
+    linVel: o.linVel.slice(0, k * 3),
+    angVel: o.angVel.slice(0, k * 3),
+    contact: o.contact.slice(0, k * o.nb),
+  };
 }
 
 function samplerOf(src: SourceSpec): (t: number, out: Parameters<typeof sampleBlend>[2]) => void {

@@ -13,6 +13,7 @@ import type { MotionClip, ReferenceFrame } from '../../core/motion/types';
 import type { LayerSpec } from '../store';
 import type { skillInfo } from '../skills/timeline-skills';
 import type { ErrorData } from '../../core/errors';
+import type { ObjectState } from '../../core/physics/objects';
 
 /** The reference the worker samples: the app's timeline or its blend of clips (sampled the same way as on the page). */
 export type SourceSpec =
@@ -65,6 +66,8 @@ export type ToWorker =
   | { type: 'command'; command: [number, number, number] | null }
   /** stop and free the engine; the reply carries the handover */
   | { type: 'release'; id: number }
+  /** the running skill-conditioned policy's skill (keys 1–9); out of range: its PolicyError in the reply */
+  | { type: 'skill-condition'; id: number; skill: number }
   /** start / stop recording the run (record/run.ts); the stop's reply carries the files */
   | { type: 'record'; id: number; on: boolean }
   /** compile onnxruntime's wasm now (files are coming: a policy will follow) */
@@ -87,6 +90,8 @@ export interface DriverInfo {
   startShift: { dz: number; body: string | null } | null;
   /** steps of the policy's own reference (a policy that carries one), else null */
   ownSteps: number | null;
+  /** a skill-conditioned policy's one-hot skill (env 0), else empty */
+  skill: number[];
 }
 
 /** The state after the worker's last control step. */
@@ -103,6 +108,8 @@ export interface Snapshot {
   /** physics root pose (env 0) and contact forces, null when replaying */
   physicsRootQuat: Float32Array | null;
   contactForce: Float32Array | null;
+  /** the scene's objects (env 0 of the engine's ObjectState), null without objects */
+  objects: ObjectState | null;
   /** env 0's base velocity [forward, left, yaw rate] (evaluation/ends.ts), null when replaying */
   baseVelocity: [number, number, number] | null;
   /** env 0's whole state (a change of host carries it), null when replaying */

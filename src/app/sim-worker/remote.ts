@@ -14,6 +14,7 @@ import { HISTORY } from '../sim';
 import type { EngineInfo, SimView } from '../sim-view';
 import type { DriverInfo, DriverSpec, FromWorker, Handover, PushSpec, SkillInfo, Snapshot, SourceSpec, ToWorker } from './protocol';
 import type { LayerSpec } from '../store';
+import type { ObjectState } from '../../core/physics/objects';
 
 /** what the page needs of a Worker (a real one in the app; the tests may give the host's own channel) */
 export interface WorkerPort {
@@ -28,7 +29,7 @@ type Reply = Extract<FromWorker, { type: 'reply' }>;
 /** a request without its id (distributes over the union) */
 type Request = Extract<ToWorker, { id: number }> extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-const NO_DRIVER: DriverInfo = { kind: 'replay', latencyMs: 0, config: null, startShift: null, ownSteps: null };
+const NO_DRIVER: DriverInfo = { kind: 'replay', latencyMs: 0, config: null, startShift: null, ownSteps: null, skill: [] };
 
 export class RemoteSim implements SimView {
   readonly host = 'worker' as const;
@@ -282,6 +283,15 @@ export class RemoteSim implements SimView {
 
   setCommand(command: [number, number, number] | null): void {
     this.port.postMessage({ type: 'command', command });
+  }
+
+  objects(): ObjectState | null {
+    return this.last?.s.objects ?? null;
+  }
+
+  /** the running skill-conditioned policy's skill (its PolicyError when out of range) */
+  async setSkillCondition(skill: number): Promise<void> {
+    await this.request({ type: 'skill-condition', skill });
   }
 
   physicsRootQuat(): Float32Array | null {

@@ -28,7 +28,6 @@ export const ENTRIES = {
   'eval-start': 'src/cli/eval-start.ts',
   'eval-cli': 'src/cli/eval.ts',
   'eval-worker': 'src/cli/eval-worker.ts',
-  'wasm-warm': 'src/cli/wasm-warm.ts',
 };
 
 const sha1 = (data) => createHash('sha1').update(data).digest('hex');

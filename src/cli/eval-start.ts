@@ -28,9 +28,7 @@ export const warmList = (o: CliOptions): string[] => [...o.engines, ...(o.polici
 export function earlyPool(o: CliOptions): Pool | null {
   if (maybeOtherMode(o)) return null;
   if (!o.policies.length && (!o.driver || o.driver === 'policy')) return null;
-  return o.workers !== 0 && (o.scenarios.length > 0 || (o.episodes ?? 1) > 1)
-    ? createNodePool(o.workers, warmList(o), o.policies[0] ?? null)
-    : null;
+  return o.workers !== 0 && (o.scenarios.length > 0 || (o.episodes ?? 1) > 1) ? createNodePool(o.workers, warmList(o)) : null;
 }
 
 /**

@@ -230,7 +230,7 @@ export async function main(argv: string[], started?: Pool | null): Promise<numbe
   // the in-process runner (engines, onnxruntime) is loaded only here: a pooled run's main thread never needs it
   if (single || o.workers === 0) executors = [async (job, onP) => (await import('../core/evaluation/episode')).runBatch(job, onP)];
   else {
-    const pool = early ?? createNodePool(o.workers, warmList(o), o.policies[0] ?? null);
+    const pool = early ?? createNodePool(o.workers, warmList(o));
     executors = pool.executors;
     close = () => pool.close();
   }

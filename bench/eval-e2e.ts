@@ -6,7 +6,8 @@
  * humanoid-seconds per second of (wall − start-up), per worker ("per core"); per CPU s = simulated seconds per
  * CPU-second of (run − start-up). CPU s = user + system time of the CLI process and its threads (Linux /proc; NaN
  * elsewhere): on a shared machine it moves far less than wall time.
- * Then 1 against 2 workers on a longer run (E2E_LONG_EPISODES, default 64 episodes).
+ * Then 1 against 2 workers on a longer run (E2E_LONG_EPISODES, default 64 episodes), wall and CPU s: on a shared
+ * 2-core machine the wall ratio mostly says how busy the other core was; the CPU s say what the second worker costs.
  * Alone: `node --import tsx bench/eval-e2e.ts` (E2E_SECONDS, E2E_LONG_EPISODES, E2E_ENGINES=mujoco,rapier).
  */
 import { execFileSync } from 'node:child_process';

@@ -3,7 +3,14 @@
 // startup-launcher.test.ts (the launcher's run takes the baseline tier, the tsx CLI V8's default).
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/eval-options';
-import { BASELINE_MAX_SECONDS, secondsPerWorker, wasmTierFor } from '../../src/cli/wasm-tier';
+import {
+  BASELINE_MAX_SECONDS,
+  secondsPerWorker,
+  TIERING_BUDGET_SCALE,
+  V8_TIERING_BUDGET,
+  wasmTierFlags,
+  wasmTierFor,
+} from '../../src/cli/wasm-tier';
 import { POLICY, ROBOT } from './eval-cli-spawn';
 
 const args = (...more: string[]) => parseArgs(['--robot', ROBOT, '--policy', POLICY, ...more]);
@@ -26,5 +33,17 @@ describe('eval WebAssembly tier', () => {
   it('MIMIC_WASM_TIER overrides the choice either way', () => {
     expect(wasmTierFor(args('--episodes', '1', '--seconds', '1'), { MIMIC_WASM_TIER: 'optimizing' })).toBe('optimizing');
     expect(wasmTierFor(args('--episodes', '1'), { MIMIC_WASM_TIER: 'baseline' })).toBe('baseline');
+  });
+});
+
+describe('eval WebAssembly tier flags', () => {
+  it('baseline: Liftoff alone; optimizing: a larger tiering budget, MIMIC_WASM_BUDGET overrides (0: V8 default)', () => {
+    expect(wasmTierFlags('baseline', {})).toEqual(['--liftoff-only']);
+    expect(wasmTierFlags('optimizing', {})).toEqual([`--wasm-tiering-budget=${V8_TIERING_BUDGET * TIERING_BUDGET_SCALE}`]);
+    expect(wasmTierFlags('optimizing', { MIMIC_WASM_BUDGET: '5000000' })).toEqual(['--wasm-tiering-budget=5000000']);
+    expect(wasmTierFlags('optimizing', { MIMIC_WASM_BUDGET: '0' })).toEqual([]);
+    expect(wasmTierFlags('optimizing', { MIMIC_WASM_BUDGET: 'x' })).toEqual([
+      `--wasm-tiering-budget=${V8_TIERING_BUDGET * TIERING_BUDGET_SCALE}`,
+    ]);
   });
 });

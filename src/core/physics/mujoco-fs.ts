@@ -71,10 +71,22 @@ export function compileMjcf(mj: MainModule, xml: string, files: Record<string, U
 const compiled = new Map<string, MjModel>();
 const fingerprints = new WeakMap<Record<string, Uint8Array>, string>();
 
+/**
+ * FNV-style fingerprint. Bytes go 4 at a time where the view is 4-aligned: the G1's 19 MB of meshes took ~25–50 ms
+ * byte by byte, at the start of every evaluation worker (the key only has to be stable within the process).
+ */
 function fnv(bytes: Uint8Array | string): string {
   let h = 0x811c9dc5;
-  if (typeof bytes === 'string') for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes.charCodeAt(i), 0x01000193);
-  else for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  const mix = (v: number) => (h = Math.imul(h ^ v, 0x01000193));
+  if (typeof bytes === 'string') for (let i = 0; i < bytes.length; i++) mix(bytes.charCodeAt(i));
+  else {
+    const head = Math.min(bytes.length, (4 - (bytes.byteOffset % 4)) % 4);
+    const n = (bytes.length - head) >> 2;
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset + head, n);
+    for (let i = 0; i < head; i++) mix(bytes[i]);
+    for (let k = 0; k < n; k++) mix(words[k]);
+    for (let i = head + n * 4; i < bytes.length; i++) mix(bytes[i]);
+  }
   return `${bytes.length}:${(h >>> 0).toString(36)}`;
 }
 

@@ -78,7 +78,9 @@ export class FrameLoop {
     if (running && !sim.busy) {
       const dt = this.pending;
       this.pending = 0;
-      void this.simulate(sim, dt, s.speed, s.loop).then(() => this.show(now, s.speed));
+      // files being read (a long load): a few draws a second, the page's thread goes to the reading
+      const drawSpeed = s.progress ? 0 : s.speed;
+      void this.simulate(sim, dt, s.speed, s.loop).then(() => this.show(now, drawSpeed));
     } else {
       if (sim && !running) void sim.advance(0, s.speed, s.loop, false); // a worker pauses
       this.show(now, running ? s.speed : 0);

@@ -11,13 +11,13 @@ import { Persist } from './persist';
 import { Sim } from './sim';
 import { Loader, refreshAssets, type LoadTarget } from './loader';
 import { restoreSelection, rememberSelection } from './selection';
-import { BuiltinDriver, PolicyDriver, PolicyDriverBase, ReplayDriver, type Driver } from './drivers';
+import { BuiltinDriver, PolicyDriverBase, ReplayDriver, type Driver } from './drivers';
 import { sampleTimeline, timelineDuration, type Timeline } from '../core/motion/timeline';
 import { sampleBlend, maskOf } from '../core/motion/blend';
 import { readOnnxInfo } from '../core/policy/onnx';
-import { resolvePolicyConfig, type PolicyConfig } from '../core/policy/config';
+import { resolvePolicyConfig } from '../core/policy/config';
 import { ObsBackend } from './obs-backend';
-import { GpuPolicyDriver } from './gpu-driver';
+import { pagePolicyDriver } from './page-policy';
 import { policyChoice, profileOf, restoreChoice } from './profile-pick';
 import { SceneObjects } from './objects-state';
 import { terrainOptions } from './terrain-state';
@@ -26,7 +26,6 @@ import type { ObjectsReadout } from './panels/objects';
 import type { MotionClip } from '../core/motion/types';
 import type { PhysicsEngine } from '../core/physics/types';
 import type { RobotModel } from '../core/model/types';
-import type { LiveReference } from './live-reference';
 import type { SimView } from './sim-view';
 import { SimHosts } from './sim-hosts';
 import type { DriverSpec, PolicyData } from './sim-worker/protocol';
@@ -143,60 +142,6 @@ export class App implements LoadTarget {
     const d = await this.obs.decide(store.getState().obsMode);
     if (store.getState().driver === 'policy') return; // the driver reports what it really uses
     setStatus({ obsBackend: d.backend, obsReason: `${d.reason} (used by the ONNX policy driver)`, obsEp: '' });
-  }
-
-  /** The ONNX policy driver on the chosen observation backend; a failed GPU path falls back to the CPU, saying why. */
-  private async policyDriver(
-    engine: PhysicsEngine,
-    ref: LiveReference,
-    cfg: PolicyConfig,
-    bytes: Uint8Array,
-    name: string,
-  ): Promise<Driver> {
-    const s = store.getState();
-    if (s.obsMode !== 'cpu' && s.status.obsBackend === 'probing') store.setState({ busy: 'measuring observation backends…' });
-    const d = await this.obs.decide(s.obsMode);
-    store.setState({ busy: 'loading policy…' });
-    if (d.backend !== 'gpu') {
-      setStatus({ obsBackend: 'cpu', obsReason: d.reason, obsEp: '', note: d.notice ?? '' });
-      return PolicyDriver.create({ engine, ref, config: cfg, bytes, file: name });
-    }
-    try {
-      const device = await this.obs.appDevice();
-      if (!device) throw new Error('no WebGPU device');
-      const drv = await GpuPolicyDriver.create({ engine, ref, config: cfg, bytes, file: name }, device, () => this.obs.replaceDevice(), {
-        onLost: (why) =>
-          setStatus({
-            obsBackend: 'cpu',
-            obsReason: `GPU device lost (${why}): rebuilding, CPU meanwhile`,
-            note: 'WebGPU device lost — observations on the CPU while it is rebuilt',
-          }),
-        onRestored: (ep) => setStatus({ obsBackend: 'gpu', obsReason: `${d.reason}; device restored after a loss`, obsEp: ep, note: '' }),
-        onFailed: (why) =>
-          setStatus({
-            obsBackend: 'cpu',
-            obsReason: `GPU device lost and not restored (${why}) → CPU`,
-            note: 'WebGPU lost for good: observations on the CPU',
-          }),
-      });
-      setStatus({
-        obsBackend: 'gpu',
-        obsReason: `${d.reason}; policy on ${drv.ep === 'webgpu' ? 'the WebGPU EP, obs buffer as input, actions read back' : `wasm (${drv.epReason})`}`,
-        obsEp: drv.ep,
-        note: '',
-      });
-      return drv;
-    } catch (e) {
-      const why = (e as Error).message;
-      setStatus({
-        obsBackend: 'cpu',
-        obsReason: `GPU path failed (${why}) → CPU`,
-        obsEp: '',
-        note: 'GPU observations unavailable: using the CPU',
-      });
-      console.warn('[mimic] GPU observation path failed:', why);
-      return PolicyDriver.create({ engine, ref, config: cfg, bytes, file: name });
-    }
   }
 
   /** Duration of a clip on the current robot, s (null when it cannot be read: the error is shown). */
@@ -411,7 +356,7 @@ export class App implements LoadTarget {
           sim.ref = null;
           await this.rebuildSource();
         }
-        d = await this.policyDriver(engine, sim.ref!, cfg, bytes, name);
+        d = await pagePolicyDriver(this.obs, { engine, ref: sim.ref!, config: cfg, bytes, file: name });
         if (d instanceof PolicyDriverBase) d.ctrl.start = s.startMode;
       }
     } catch (e) {

@@ -114,7 +114,7 @@ export class SimHost {
     }
   }
 
-  /** The messages that are answered (robot, source, driver, release): their error goes back in the reply. */
+  /** The messages that are answered (those with an id): their error goes back in the reply. */
   private async request(m: Extract<ToWorker, { id: number }>): Promise<void> {
     // the snapshot first: when the page's request settles, what it reads is the state after it
     try {
@@ -166,9 +166,7 @@ export class SimHost {
     }
     const handover = { step: sim.step, state: sim.physical() };
     this.playing = false;
-    sim.setDriver(new ReplayDriver());
-    sim.engine?.free();
-    sim.engine = null;
+    sim.setEngine(null); // the drivers bound to it dropped, then freed
     return { handover };
   }
 

@@ -166,6 +166,11 @@ for (const type of ['pointerdown', 'pointermove', 'wheel', 'keydown', 'input', '
     passive: true,
   });
 loop.start();
+// a hidden page draws no frames: the worker's simulation pauses with it (the frame loop plays it again when shown)
+document.addEventListener('visibilitychange', () => {
+  const st = store.getState();
+  if (document.hidden) void app.view.advance(0, st.speed, st.loop, false);
+});
 window.addEventListener('hashchange', () => void applyShareFromUrl(app, scene, () => !loop.frameRobot)); // a link pasted here
 app
   .boot()

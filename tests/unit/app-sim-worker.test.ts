@@ -187,6 +187,18 @@ describe('app simulation worker', () => {
     expect(remote.recordedSteps()).toBe(null);
   });
 
+  it('steering makes the run endless (the reference’s end holds); without it the run stops at the end', async () => {
+    const { remote } = await onWorker({ kind: 'builtin', assist: 1 });
+    await remote.setSource({ kind: 'timeline', timeline, nSteps: 10, name: 'dance' }, 0.02, 4);
+    for (let k = 0; k < 15; k++) await remote.controlStep(false);
+    await new Promise((r) => setTimeout(r, 100));
+    await until(remote, () => remote.step === 9); // the last step of a 10-step reference, not looped
+    remote.setCommand([0.3, 0, 0]);
+    for (let k = 0; k < 6; k++) await remote.controlStep(false);
+    await until(remote, () => remote.step === 15);
+    expect(remote.baseVelocity()?.every(Number.isFinite)).toBe(true);
+  });
+
   it('the drawn pose lies between two snapshots: positions linear, orientations unit quaternions', () => {
     const snap = (p: number[], q: number[]) => ({ bodyPos: new Float32Array(p), bodyQuat: new Float32Array(q) }) as Snapshot;
     const c = Math.SQRT1_2;

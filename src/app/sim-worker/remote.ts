@@ -58,7 +58,7 @@ export class RemoteSim implements SimView {
   dead = false;
   /** after each snapshot taken (the Record button's label) */
   onSnapshot: () => void = () => {};
-  /** snapshots received (the hook and the tests read it) */
+  /** snapshots received so far (the tests read it) */
   snapshots = 0;
   private engine: EngineInfo | null = null;
   private prev: { at: number; s: Snapshot } | null = null;

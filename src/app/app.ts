@@ -315,7 +315,8 @@ export class App implements LoadTarget {
       sim = this.sim;
     const gen = ++this.driverGen;
     const model = sim.model;
-    if (model && this.hosts.workerFirst() && (await this.workerCan(s, model))) return this.rebuildOnWorker(s, gen, model);
+    const robotGen = this.robotGen;
+    if (model && this.hosts.workerFirst() && (await this.workerCan(s, model))) return this.rebuildOnWorker(s, gen, robotGen, model);
     // coming from the worker, the page's simulation holds still until its driver is built (no steps in replay)
     const moving = this.hosts.host === 'worker';
     if (moving) sim.busy = true;
@@ -409,7 +410,7 @@ export class App implements LoadTarget {
   }
 
   /** The driver on the worker (the robot and the reference go there first when the page had them). */
-  private async rebuildOnWorker(s: AppState, gen: number, model: RobotModel): Promise<void> {
+  private async rebuildOnWorker(s: AppState, gen: number, robotGen: number, model: RobotModel): Promise<void> {
     let spec: DriverSpec = { kind: 'replay' };
     try {
       if (s.driver === 'builtin') spec = { kind: 'builtin', assist: s.assist };
@@ -419,6 +420,7 @@ export class App implements LoadTarget {
       if (gen !== this.driverGen) return;
       await this.hosts.runOnWorker(spec);
     } catch (e) {
+      if (robotGen !== this.robotGen) return; // a newer robot or scene came meanwhile: its own build follows
       reportError(e, s.driver === 'policy' ? 'policy' : 'driver');
       if (s.driver === 'policy' && this.view.driverKind() === 'policy' && gen === this.driverGen && restoreChoice(this.runningPolicy))
         return;

@@ -133,16 +133,17 @@ export class SimHosts {
   /** Run `driver` on the worker; from the page, the robot's state and step come across. */
   async runOnWorker(driver: DriverSpec): Promise<void> {
     const r = this.worker();
+    const source = this.source;
+    if (!this.robot || !source) throw new Error('no robot or reference to simulate yet');
     let handover: Handover | null = null;
     if (!this.onWorker) {
-      if (!this.robot || !this.source) throw new Error('no robot or reference to simulate yet');
       handover = { step: this.sim.step, state: this.sim.physical() };
       await r.setRobot(this.robot.model, this.robot.options, this.robot.fallenDelay, this.robot.notes);
       this.sim.setEngine(null);
       this.onWorker = true;
       this.commandSent = '-'; // told again
     }
-    await r.setSource(this.source!, this.sim.dt, this.sim.decimation);
+    await r.setSource(source, this.sim.dt, this.sim.decimation);
     await r.setDriver(driver, handover);
   }
 

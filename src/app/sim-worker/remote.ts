@@ -182,7 +182,12 @@ export class RemoteSim implements SimView {
     return Promise.resolve(0);
   }
 
+  /** Jump to time t: the transport shows it at once (as the page's Sim would), the worker's snapshot follows. */
   seek(t: number): void {
+    let step = Math.max(0, Math.round(t / this.dt));
+    if (this.nSteps > 0) step = Math.min(step, this.nSteps - 1);
+    this.step = step;
+    this.prev = null;
     this.port.postMessage({ type: 'seek', t });
   }
 

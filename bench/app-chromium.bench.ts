@@ -186,19 +186,18 @@ export async function run(): Promise<AppBenchResult | null> {
   }
 }
 
+/** One host's figures. */
 function print(host: string, r: AppBenchResult): void {
-  {
-    console.log(
-      `\nG1 + g1-dance-102 (CPU observations) in headless Chromium, software GL; simulation on the ${host === 'page' ? "page's thread" : 'simulation worker'}`,
-    );
-    console.log(`G1 with meshes + policy loaded      ${r.loadMs.toFixed(0)} ms`);
-    console.log(`first draw after the load           ${r.firstDrawAfterLoadMs.toFixed(0)} ms`);
-    console.log(`over ${r.steps} control steps each     real time  draw rate  quality  robot per pass`);
-    console.log(row('as the app runs (adaptive, paced)', r));
-    console.log(row('full detail, every frame', r.fullDetail));
-    console.log(`real-time factor, adaptive / full  ${(r.rtf / r.fullDetail.rtf).toFixed(2)}×`);
-    console.log(`input to visible change (median)   ${r.inputMs.toFixed(0)} ms (a control changed → next draw + its cost)`);
-  }
+  console.log(
+    `\nG1 + g1-dance-102 (CPU observations) in headless Chromium, software GL; simulation on the ${host === 'page' ? "page's thread" : 'simulation worker'}`,
+  );
+  console.log(`G1 with meshes + policy loaded      ${r.loadMs.toFixed(0)} ms`);
+  console.log(`first draw after the load           ${r.firstDrawAfterLoadMs.toFixed(0)} ms`);
+  console.log(`over ${r.steps} control steps each     real time  draw rate  quality  robot per pass`);
+  console.log(row('as the app runs (adaptive, paced)', r));
+  console.log(row('full detail, every frame', r.fullDetail));
+  console.log(`real-time factor, adaptive / full  ${(r.rtf / r.fullDetail.rtf).toFixed(2)}×`);
+  console.log(`input to visible change (median)   ${r.inputMs.toFixed(0)} ms (a control changed → next draw + its cost)`);
 }
 
 runIfMain(import.meta.url, run);

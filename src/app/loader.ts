@@ -54,6 +54,7 @@ export class Loader {
     this.cancelLoad();
     this.load = task;
     const progress = (label: string, done: number, total: number) => store.setState({ progress: { label, done, total } });
+    progress('reading files', 0, 1); // at once: the view draws a few times a second while files load (frame-loop.ts)
     try {
       const files = await read((name, done, total) => {
         task.check();

@@ -117,7 +117,11 @@ describe('Evaluate panel (built app, in Chromium, G1 + dance policy)', { timeout
     const seen: number[] = await page.evaluate(() => (window as any).__evalProgress);
     const partial = seen.filter((v) => v > 0 && v < 1);
     console.log(`progress bar values seen: ${seen.map((v) => v.toFixed(2)).join(' ')} · ${status}`);
-    expect(partial.length).toBeGreaterThanOrEqual(2); // live progress, not just 0 → 1
+    // live progress, not just 0 → 1: the panel applied updates before the end. Counted in the panel: the sampler above
+    // runs on the page's thread, which a loaded machine can hold up for the whole run (then it sees only 0 and 1)
+    const applied = Number(await page.locator('#eval-progress').getAttribute('data-partial'));
+    console.log(`partial progress updates applied: ${applied}; sampled: ${partial.length}`);
+    expect(applied).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
     expect(seen.at(-1)).toBe(1);
 

@@ -227,10 +227,12 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
     runBtn.disabled = true;
     cancelBtn.disabled = false;
     bar.value = 0;
+    bar.dataset.partial = '0';
     status.textContent = `starting workers… (clips: ${source})`;
     const total = episodeTotal(plan);
     let done = 0,
-      fraction = 0;
+      fraction = 0,
+      partial = 0;
     const t0 = performance.now();
     setCount(0, total, 0, t0);
     pool = createWebPool(Number(f.workers.value) || 1);
@@ -241,6 +243,7 @@ export function mountEvaluationPanel(root: HTMLElement, ctx: EvaluationContext):
     try {
       const r = await runPlan(plan, executors, (p) => {
         bar.value = fraction = p.fraction;
+        if (fraction > 0 && fraction < 1) bar.dataset.partial = String(++partial); // live updates before the end
         setCount(done, total, fraction, t0);
       });
       status.textContent =

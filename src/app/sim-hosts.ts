@@ -137,13 +137,14 @@ export class SimHosts {
     if (!this.robot || !source) throw new Error('no robot or reference to simulate yet');
     let handover: Handover | null = null;
     if (!this.onWorker) {
+      // from the page: the robot and the reference go first (on the worker, setSource keeps the reference current)
       handover = { step: this.sim.step, state: this.sim.physical() };
       await r.setRobot(this.robot.model, this.robot.options, this.robot.fallenDelay, this.robot.notes);
+      await r.setSource(source, this.sim.dt, this.sim.decimation);
       this.sim.setEngine(null);
       this.onWorker = true;
       this.commandSent = '-'; // told again
     }
-    await r.setSource(source, this.sim.dt, this.sim.decimation);
     await r.setDriver(driver, handover);
   }
 

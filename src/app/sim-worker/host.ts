@@ -42,6 +42,8 @@ export class SimHost {
   /** the simulated time of the last metric sent (the series is cleared on a seek or loop, and keeps its last 500) */
   private sentT = -Infinity;
   private cleared = true;
+  /** seeks handled (sent in each snapshot) */
+  private seeks = 0;
   /** messages are handled one at a time, in order (a driver build awaits its ONNX session) */
   private queue: Promise<void> = Promise.resolve();
 
@@ -86,6 +88,7 @@ export class SimHost {
         this.schedule();
         return;
       case 'seek':
+        this.seeks++;
         sim.seek(m.t);
         return this.snapshot();
       case 'step':
@@ -247,6 +250,7 @@ export class SimHost {
     this.sentT = m.t.at(-1) ?? -Infinity;
     const g = sim.ghostPose();
     const s: Snapshot = {
+      seeks: this.seeks,
       step: sim.step,
       nSteps: sim.nSteps,
       bodyPos: sim.bodyPos.slice(),
@@ -256,7 +260,6 @@ export class SimHost {
       com: sim.com,
       refFrame: sim.refFrame,
       ghost: g ? { pos: g.pos.slice(), quat: g.quat.slice() } : null,
-      physicsRootQuat: sim.physicsRootQuat()?.slice() ?? null,
       contactForce: sim.contactForce()?.slice() ?? null,
       baseVelocity: sim.baseVelocity(),
       objects: objectsOf(sim.objects()),

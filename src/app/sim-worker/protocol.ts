@@ -96,6 +96,8 @@ export interface DriverInfo {
 
 /** The state after the worker's last control step. */
 export interface Snapshot {
+  /** seeks handled so far (the page drops snapshots taken before its last seek) */
+  seeks: number;
   step: number;
   nSteps: number;
   bodyPos: Float32Array;
@@ -106,7 +108,6 @@ export interface Snapshot {
   refFrame: ReferenceFrame | null;
   ghost: { pos: Float32Array; quat: Float32Array } | null;
   /** physics root pose (env 0) and contact forces, null when replaying */
-  physicsRootQuat: Float32Array | null;
   contactForce: Float32Array | null;
   /** the scene's objects (env 0 of the engine's ObjectState), null without objects */
   objects: ObjectState | null;

@@ -68,6 +68,8 @@ export class RemoteSim implements SimView {
   private run = { playing: false, speed: 1, loop: true };
   /** the engine was handed back (release): nothing runs here until the next robot */
   private released = false;
+  /** seeks sent to the worker */
+  private seeksSent = 0;
   /** the worker has been told the current play / speed / loop */
   private told = false;
 
@@ -188,6 +190,7 @@ export class RemoteSim implements SimView {
     if (this.nSteps > 0) step = Math.min(step, this.nSteps - 1);
     this.step = step;
     this.prev = null;
+    this.seeksSent++;
     this.port.postMessage({ type: 'seek', t });
   }
 
@@ -197,6 +200,7 @@ export class RemoteSim implements SimView {
   }
 
   private take(s: Snapshot): void {
+    if (s.seeks < this.seeksSent) return; // taken before the last seek: its time and pose are no longer the robot's
     this.snapshots++;
     const now = performance.now();
     this.prev = this.last && !s.metricsCleared && s.step > this.last.s.step ? this.last : null;
@@ -300,7 +304,8 @@ export class RemoteSim implements SimView {
   }
 
   physicsRootQuat(): Float32Array | null {
-    return this.last?.s.physicsRootQuat ?? null;
+    const q = this.last?.s.state?.rootQuat;
+    return q ? Float32Array.from(q) : null;
   }
 
   engineInfo(): EngineInfo | null {

@@ -5,6 +5,9 @@ import { serveBatches } from '../core/evaluation/pool';
 import { loadMujoco } from '../core/physics/mujoco';
 import { initRapier } from '../core/physics/rapier';
 import { warmOrt } from '../core/policy/identity-model';
+import { useHullCache } from './hull-cache';
+
+useHullCache(); // collision hulls from the disk cache (src/cli/hull-cache.ts)
 
 // instantiate the engines' and onnxruntime's WebAssembly now, while the main thread reads the inputs (a failure shows in the job)
 const warm = ((workerData as { warm?: string[] } | null)?.warm ?? []).map(String);

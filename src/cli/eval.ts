@@ -39,6 +39,7 @@ import type { Pool } from '../core/evaluation/pool';
 import { earlyPool, warmList } from './eval-start';
 import { locoTrack, skillPlan } from './eval-modes';
 import { isEntry } from './entry';
+import { useHullCache } from './hull-cache';
 
 function progressBar(quiet: boolean): (p: RunProgress) => void {
   if (quiet) return () => {};
@@ -298,6 +299,7 @@ export async function main(argv: string[], started?: Pool | null): Promise<numbe
 
 /** Run as the process's command: exit with main's code; errors to stderr (named errors as their message), exit 1. */
 export function runAsCli(argv: string[], started?: Pool | null): void {
+  useHullCache();
   main(argv, started).then(
     (code) => process.exit(code),
     (e) => {

@@ -1,6 +1,8 @@
 /** MuJoCo's in-memory file system: write an MJCF and its files, compile, clean up. */
 import type { MainModule, MjModel } from 'mujoco-js';
 import { MimicError } from '../errors';
+import { hullStore } from './hull-store';
+import { extractHulls, planHulls, withHulls } from './mujoco-hulls';
 import { pruneForPhysics } from './mujoco-prune';
 
 interface Fs {
@@ -68,7 +70,7 @@ export function compileMjcf(mj: MainModule, xml: string, files: Record<string, U
  * leaves ~100 MiB of the WASM heap behind each time, so every engine after the first gets a copy (mj_copyModel,
  * a memcpy) of the kept model, never the kept one itself (engines write into their model). At most 4 are kept.
  */
-const compiled = new Map<string, MjModel>();
+const compiled = new Map<string, { model: MjModel; notes: string[] }>();
 const fingerprints = new WeakMap<Record<string, Uint8Array>, string>();
 
 /**
@@ -106,20 +108,64 @@ function filesKey(files: Record<string, Uint8Array>): string {
 export const keptModelCount = (): number => compiled.size;
 
 /**
- * compileMjcf through the per-process cache: a fresh copy of the compiled model (the caller deletes it). The
- * compiled text is `pruneForPhysics(xml)`: drawing-only geoms and their meshes left out (mujoco-prune.ts).
+ * The model MuJoCo simulates: `pruneForPhysics(xml)` (drawing-only geoms and their meshes left out,
+ * mujoco-prune.ts), with its collision meshes read from their hull points (mujoco-hulls.ts). Points not in the
+ * hull store come from one compile of the full meshes first.
  */
-export function compileMjcfCached(mj: MainModule, xml: string, files: Record<string, Uint8Array>, file: string): MjModel {
+export function compileForPhysics(
+  mj: MainModule,
+  xml: string,
+  files: Record<string, Uint8Array>,
+  file: string,
+): { model: MjModel; notes: string[] } {
+  const pruned = pruneForPhysics(xml, file).xml;
+  const plan = planHulls(pruned, files, file);
+  if (!plan) return { model: compileMjcf(mj, pruned, files, file), notes: [] };
+  const version = `mj${mj.mj_version()}-`;
+  const keys = plan.meshes.map((m) => version + m.key);
+  let hulls = keys.map((k) => hullStore.get(k));
+  if (hulls.some((h) => !h)) {
+    const full = compileMjcf(mj, pruned, files, file);
+    try {
+      hulls = extractHulls(
+        mj,
+        full,
+        plan.meshes.map((m) => m.name),
+      ).map((h) => h ?? undefined);
+    } finally {
+      full.delete();
+    }
+    hulls.forEach((h, i) => h && hullStore.set(keys[i], h));
+  }
+  if (hulls.some((h) => !h)) return { model: compileMjcf(mj, pruned, files, file), notes: [] };
+  const points = hulls.reduce((s, h) => s + h!.length / 3, 0);
+  const reduced = withHulls(plan, hulls as Float32Array[], files);
+  const note = `MuJoCo: ${plan.meshes.length} collision mesh(es) compiled from their convex hulls' ${points} points (MuJoCo collides a mesh as its hull)`;
+  try {
+    return { model: compileMjcf(mj, reduced.xml, reduced.files, file), notes: [note] };
+  } catch {
+    const why = 'MuJoCo: the collision meshes did not compile from their hulls; compiled from their full files';
+    return { model: compileMjcf(mj, pruned, files, file), notes: [why] };
+  }
+}
+
+/** compileForPhysics through the per-process cache: a fresh copy of the compiled model (the caller deletes it). */
+export function compileMjcfCached(
+  mj: MainModule,
+  xml: string,
+  files: Record<string, Uint8Array>,
+  file: string,
+): { model: MjModel; notes: string[] } {
   const key = `${fnv(xml)}#${filesKey(files)}`;
   let kept = compiled.get(key);
   if (!kept) {
-    kept = compileMjcf(mj, pruneForPhysics(xml, file).xml, files, file);
+    kept = compileForPhysics(mj, xml, files, file);
     compiled.set(key, kept);
     if (compiled.size > 4) {
       const [oldKey, old] = compiled.entries().next().value!;
       compiled.delete(oldKey);
-      old.delete();
+      old.model.delete();
     }
   }
-  return new mj.MjModel(kept);
+  return { model: new mj.MjModel(kept.model), notes: kept.notes };
 }

@@ -19,7 +19,7 @@ export interface PruneResult {
 
 const OPAQUE = new Set(['include', 'attach', 'replicate', 'composite', 'flexcomp', 'flex', 'skin', 'plugin', 'instance', 'rangefinder']);
 
-function* walk(el: XmlElement): Generator<XmlElement> {
+export function* walk(el: XmlElement): Generator<XmlElement> {
   const todo = [el];
   while (todo.length) {
     const e = todo.pop()!;
@@ -28,24 +28,24 @@ function* walk(el: XmlElement): Generator<XmlElement> {
   }
 }
 
-const num = (s: string | undefined, dflt: number): number => (s === undefined ? dflt : Number(s.trim().split(/\s+/)[0]));
+export const num = (s: string | undefined, dflt: number): number => (s === undefined ? dflt : Number(s.trim().split(/\s+/)[0]));
 
 /** The geom adds nothing to its body's mass: explicit inertial (unless inertiafromgeom="true"), or zero mass. */
-function massless(g: Record<string, string>, body: XmlElement, fromGeom: string): boolean {
+export function massless(g: Record<string, string>, body: XmlElement, fromGeom: string): boolean {
   if (fromGeom === 'false') return true;
   if (body.name === 'worldbody') return true;
   if (fromGeom !== 'true' && body.children.some((c) => c.name === 'inertial')) return true;
   return g.mass !== undefined ? num(g.mass, 1) === 0 : num(g.density, 1000) === 0;
 }
 
-interface Scan {
+export interface Scan {
   defaults: Defaults;
   fromGeom: string;
   /** every attribute value in the document except names (a geom named elsewhere is kept) */
   refs: Set<string>;
 }
 
-function scan(root: XmlElement, file: string): Scan | null {
+export function scan(root: XmlElement, file: string): Scan | null {
   const defaults: Defaults = new Map();
   let fromGeom = 'auto';
   const refs = new Set<string>();
@@ -99,7 +99,7 @@ function usedMeshes(root: XmlElement, s: Scan, file: string): Set<string> {
   return used;
 }
 
-const meshName = (m: XmlElement): string =>
+export const meshName = (m: XmlElement): string =>
   m.attrs.name ??
   (m.attrs.file ?? '')
     .split(/[\\/]/)

@@ -496,8 +496,9 @@ export async function createMujocoEngine(
   const specs = [o.terrain, ...(asIs ? [] : (model.heightfields ?? []))];
   const terrains = specs.map((s) => terrainOf(s, model.source.file)).filter((g) => g !== null);
   terrains.forEach((g, i) => (xml = addTerrainMjcf(xml, g, o.friction, model.source.file, i ? `terrain${i}` : 'terrain')));
-  const m = compileMjcfCached(mj, xml, asIs?.files ?? {}, model.source.file);
+  const { model: m, notes } = compileMjcfCached(mj, xml, asIs?.files ?? {}, model.source.file);
   const engine = new MujocoEngine(mj, m, model, o, !!asIs);
+  engine.adjustments.push(...notes);
   for (const g of terrains)
     engine.adjustments.push(
       `terrain ${g.label}: ${g.boxes.length} box geoms${g.hfield ? `, hfield ${g.hfield.nrow}×${g.hfield.ncol}` : ''}`,

@@ -1,0 +1,60 @@
+/**
+ * Where collision-hull points (mujoco-hulls.ts) are kept between compiles, by mesh content: this process's memory,
+ * in front of an optional outer store (the CLI's disk cache, src/cli/hull-cache.ts). The points are MuJoCo's own
+ * result for that content, so a hit and a miss compile the same model.
+ */
+
+export interface HullStore {
+  get(key: string): Float32Array | undefined;
+  set(key: string, points: Float32Array): void;
+}
+
+const memory = new Map<string, Float32Array>();
+let outer: HullStore | null = null;
+
+/** Put `store` behind this process's memory (the CLI: its disk cache); null removes it. */
+export function setOuterHullStore(store: HullStore | null): void {
+  outer = store;
+}
+
+export const hullStore: HullStore = {
+  get(key) {
+    let v = memory.get(key);
+    if (!v && outer) {
+      v = outer.get(key);
+      if (v) memory.set(key, v);
+    }
+    return v;
+  },
+  set(key, points) {
+    memory.set(key, points);
+    outer?.set(key, points);
+  },
+};
+
+/** Forget the points held in memory (tests). */
+export const clearHullMemory = (): void => memory.clear();
+
+/** 64 bits of two FNV-style hashes (different seeds and primes), 4 bytes at a time where aligned. */
+function hash64(data: Uint8Array | string): string {
+  let a = 0x811c9dc5,
+    b = 0x01000193 ^ 0x5bd1e995;
+  const mix = (v: number) => {
+    a = Math.imul(a ^ v, 0x01000193);
+    b = Math.imul(b ^ v, 0x5bd1e995) ^ (b >>> 15);
+  };
+  if (typeof data === 'string') for (let i = 0; i < data.length; i++) mix(data.charCodeAt(i));
+  else {
+    const head = Math.min(data.length, (4 - (data.byteOffset % 4)) % 4);
+    const n = (data.length - head) >> 2;
+    const words = new Int32Array(data.buffer, data.byteOffset + head, n);
+    for (let i = 0; i < head; i++) mix(data[i]);
+    for (let k = 0; k < n; k++) mix(words[k]);
+    for (let i = head + n * 4; i < data.length; i++) mix(data[i]);
+  }
+  return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** A mesh content's key: kind (file extension or 'inline'), length and a 64-bit hash (a file name of its own). */
+export const contentKey = (data: Uint8Array | string, kind: string): string =>
+  `${kind.replace(/[^a-z0-9]/g, '')}-${data.length}-${hash64(data)}`;

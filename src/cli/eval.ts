@@ -35,6 +35,7 @@ import {
   type CliOptions,
 } from './eval-args';
 import { createNodePool } from './pool';
+import { primeInputs } from '../core/evaluation/inputs';
 import type { Pool } from '../core/evaluation/pool';
 import { earlyPool, warmList } from './eval-start';
 import { locoTrack, skillPlan } from './eval-modes';
@@ -232,6 +233,7 @@ export async function main(argv: string[], started?: Pool | null): Promise<numbe
   if (single || o.workers === 0) executors = [async (job, onP) => (await import('../core/evaluation/episode')).runBatch(job, onP)];
   else {
     const pool = early ?? createNodePool(o.workers, warmList(o));
+    pool.primeWith(primeInputs); // the robot, clip and policy parsed here once, while the workers boot (inputs.ts)
     executors = pool.executors;
     close = () => pool.close();
   }

@@ -19,11 +19,12 @@ import { ARMATURE_NOTE, hasNoArmature, policyArmature } from '../policy/gains';
 import { startModeOf, type StartModeInput } from '../policy/start';
 import { runEpisodes, type DriverKind, type EpisodesOutcome } from './loop';
 import type { Scenario } from './scenario';
-import { diagnoseEvalClip, type ClipDiagnostics } from './clip-diagnostics';
+import type { ClipDiagnostics } from './clip-diagnostics';
 import type { ReferenceWarning } from '../motion/diagnose';
 import { describeSelection, type MetricOptions, type MetricSettings } from './metric-settings';
 import { SplitEngine } from './split-engine';
-import { loadClip, loadPolicyConfig, loadRobotSource, type ClipSource, type EvalVariant, type RobotSource } from './setup';
+import type { ClipSource, EvalVariant, RobotSource } from './setup';
+import { loadInputs, memo, seedInputs, type BatchInputs } from './inputs';
 import type { EpisodeRecord, PolicyInfo } from './types';
 
 export interface BatchJob {
@@ -66,61 +67,6 @@ export interface BatchOutput {
 
 /** Progress callback: control steps done and total of this batch. */
 export type BatchProgress = (done: number, total: number) => void;
-
-/** Small per-process cache of parsed inputs (immutable: robot models, clips, configs, reference tracks). */
-const cache = new Map<string, unknown>();
-function memo<T>(key: string | null, make: () => T): T {
-  if (key === null) return make();
-  if (cache.has(key)) return cache.get(key) as T;
-  const v = make();
-  cache.set(key, v);
-  if (cache.size > 16) cache.delete(cache.keys().next().value!);
-  return v;
-}
-function hashOf(data: string | Uint8Array | undefined): string {
-  if (data === undefined) return 'none';
-  let h = 0x811c9dc5;
-  if (typeof data === 'string') for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data.charCodeAt(i), 0x01000193);
-  else for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 0x01000193);
-  return `${data.length}:${(h >>> 0).toString(36)}`;
-}
-
-interface BatchInputs {
-  model: RobotModel;
-  clip?: MotionClip;
-  clipDiagnostics?: ClipDiagnostics;
-  clipKey: string | null;
-  config: PolicyConfig | null;
-  driver: DriverKind;
-}
-
-function loadInputs(job: BatchJob): BatchInputs {
-  const robotKey = `robot:${job.robot.file}:${hashOf(job.robot.text)}:${Object.keys(job.robot.files ?? {}).length}`;
-  const model = memo(robotKey, () => loadRobotSource(job.robot));
-  const src = job.clip;
-  const embedded = !('jointNames' in src) && src.embedded === true;
-  const clipKey = 'jointNames' in src || embedded ? null : `${robotKey}|clip:${src.file}:${hashOf(src.text ?? src.bytes)}:${src.fps ?? ''}`;
-  const repair = job.repair !== false;
-  const diagnosed = embedded
-    ? undefined
-    : memo(clipKey && `${clipKey}|diagnosed:${repair}`, () =>
-        diagnoseEvalClip(model, 'jointNames' in src ? src : loadClip(src, model), repair),
-      );
-  const clip = diagnosed?.clip;
-  const v = job.variant,
-    pol = v.policy;
-  const driver = v.driver ?? (pol ? 'policy' : 'reference');
-  const config =
-    driver === 'policy' && pol
-      ? structuredClone(
-          memo(
-            `${robotKey}|policy:${pol.file}:${hashOf(pol.bytes)}:${hashOf(pol.yaml)}:${hashOf(typeof pol.profile === 'string' ? pol.profile : JSON.stringify(pol.profile))}`,
-            () => loadPolicyConfig(pol, model),
-          ),
-        )
-      : null;
-  return { model, clip, clipDiagnostics: diagnosed?.diagnostics, clipKey: clipKey && `${clipKey}|repair:${repair}`, config, driver };
-}
 
 /** Armature for robots that carry none, from the gains the driver will use (noted). */
 function armatureOf(model: RobotModel, cfg: PolicyConfig | null, driver: DriverKind): number[] | null {
@@ -175,7 +121,12 @@ function toOutput(job: BatchJob, inp: BatchInputs, o: EpisodesOutcome, engineNot
   };
 }
 
-export async function runBatch(job: BatchJob, onProgress?: BatchProgress): Promise<BatchOutput> {
+/**
+ * Run one batch. `primed`: parsed inputs the sender already made (inputs.ts primeInputs), taken into this process's
+ * input cache first, so that a worker does not parse the robot, clip and policy again.
+ */
+export async function runBatch(job: BatchJob, onProgress?: BatchProgress, primed?: [string, unknown][]): Promise<BatchOutput> {
+  if (primed) seedInputs(primed);
   const inp = loadInputs(job);
   const { model, config: cfg } = inp,
     v = job.variant,

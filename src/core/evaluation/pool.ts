@@ -21,6 +21,11 @@ export interface PoolWorker {
 
 export interface Pool {
   executors: Executor[];
+  /**
+   * Parse each job's inputs on this thread with `prime` (inputs.ts primeInputs) and send them with it, once per
+   * worker, so that workers do not parse them again.
+   */
+  primeWith(prime: (job: BatchJob) => [string, unknown][]): void;
   /** stop every worker; jobs still running reject with "cancelled" */
   close(): Promise<void>;
 }
@@ -29,6 +34,12 @@ export function createPool(workers: PoolWorker[]): Pool {
   const pending = new Set<(e: Error) => void>();
   const sent = workers.map(() => new Set<string>()); // inputs each worker already holds (see transfer.ts)
   let nextId = 1;
+  let prime: ((job: BatchJob) => [string, unknown][]) | null = null;
+  const primedFor = (job: BatchJob, i: number) => {
+    const fresh = (prime?.(job) ?? []).filter(([k]) => !sent[i].has(`primed:${k}`));
+    fresh.forEach(([k]) => sent[i].add(`primed:${k}`));
+    return fresh.length ? { primed: fresh } : {};
+  };
   const executors: Executor[] = workers.map(
     (w, i) => (job: BatchJob, onProgress) =>
       new Promise<BatchOutput>((resolve, reject) => {
@@ -50,11 +61,12 @@ export function createPool(workers: PoolWorker[]): Pool {
           } else fail(errorFromData(m.error));
         }, fail);
         pending.add(fail);
-        w.post({ id, ...packJob(job, sent[i]) });
+        w.post({ id, ...packJob(job, sent[i]), ...primedFor(job, i) });
       }),
   );
   return {
     executors,
+    primeWith: (f) => (prime = f),
     close: async () => {
       await Promise.all(
         workers.map(async (w) => {
@@ -73,12 +85,16 @@ export function serveBatches(reply: (m: WorkerReply) => void, stack = false): (m
     let last = 0;
     try {
       const { runBatch } = await import('./episode'); // loaded on use: a CLI's main thread imports this pool without running batches
-      const result = await runBatch(unpackJob(m, inputs), (done, total) => {
-        if (done === total || done - last >= Math.max(1, total / 50)) {
-          last = done;
-          reply({ id: m.id, progress: [done, total] });
-        }
-      });
+      const result = await runBatch(
+        unpackJob(m, inputs),
+        (done, total) => {
+          if (done === total || done - last >= Math.max(1, total / 50)) {
+            last = done;
+            reply({ id: m.id, progress: [done, total] });
+          }
+        },
+        m.primed,
+      );
       reply({ id: m.id, result });
     } catch (e) {
       reply({ id: m.id, error: errorToData(e, stack) });

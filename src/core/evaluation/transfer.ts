@@ -12,6 +12,8 @@ export interface JobMessage {
   refs: { robot: string; clip: string; policy?: string };
   /** payloads this worker has not seen yet, by key */
   shared: Record<string, unknown>;
+  /** parsed inputs this worker has not received yet (inputs.ts primeInputs), by their cache key */
+  primed?: [string, unknown][];
 }
 
 const ids = new WeakMap<object, string>();

@@ -6,13 +6,15 @@
  * humanoid-seconds per second of (wall − start-up), per worker ("per core"); per CPU s = simulated seconds per
  * CPU-second of (run − start-up). CPU s = user + system time of the CLI process and its threads (Linux /proc; NaN
  * elsewhere): on a shared machine it moves far less than wall time.
+ * MuJoCo's start-up is also timed with an empty collision-hull cache (a robot's first run: one full compile more).
  * Then 1 against 2 workers on a longer run (E2E_LONG_EPISODES, default 64 episodes), wall and CPU s: on a shared
  * 2-core machine the wall ratio mostly says how busy the other core was; the CPU s say what the second worker costs.
  * Alone: `node --import tsx bench/eval-e2e.ts` (E2E_SECONDS, E2E_LONG_EPISODES, E2E_ENGINES=mujoco,rapier).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const A = '../shared/assets';
 /** the CLI as `npm run eval` starts it (E2E_CLI=tsx: through tsx, as before the launcher) */
@@ -26,13 +28,22 @@ function childCpu(): number {
   return (Number(f[13]) + Number(f[14])) / 100;
 }
 
-function cliRun(engine: string, workers: number, episodes: number, seconds: number): { wall: number; cpu: number } {
+/** The runs' collision-hull cache: the bench's own folder, filled by one untimed run first (runEndToEnd). */
+let cacheEnv: Record<string, string> = {};
+
+function cliRun(
+  engine: string,
+  workers: number,
+  episodes: number,
+  seconds: number,
+  env?: Record<string, string>,
+): { wall: number; cpu: number } {
   const args = [...CLI, '--robot', `${A}/g1/g1_29dof_rev_1_0.xml`, '--policy', `${P}/policy.onnx`];
   args.push('--motion', `${P}/G1_Take_102.bvh_60hz.csv`, '--scenario', 'seeds/nominal.json', '--engine', engine);
   args.push('--episodes', String(episodes), '--seconds', String(seconds), '--envs', '4', '--workers', String(workers), '--json', '--quiet');
   const t = performance.now(),
     c = childCpu();
-  execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...cacheEnv, ...env } });
   return { wall: (performance.now() - t) / 1000, cpu: childCpu() - c };
 }
 
@@ -48,10 +59,17 @@ export function runEndToEnd(): void {
   const rows: Record<string, string | number>[] = [];
   const long: Record<string, string | number>[] = [];
   const load0 = loadavg()[0];
+  const cacheDir = mkdtempSync(join(tmpdir(), 'mimic-e2e-hulls-'));
+  cacheEnv = { MIMIC_CACHE_DIR: cacheDir };
+  cliRun('mujoco', 1, 1, 0.1); // untimed: the G1's collision hulls into the bench's cache
   for (const engine of (process.env.E2E_ENGINES ?? 'mujoco,rapier').split(',')) {
     const wall: Record<number, number> = {};
     for (const workers of [1, 2]) {
       const load = loadavg()[0];
+      // a robot's first run: MuJoCo has no collision hulls on disk yet (src/cli/hull-cache.ts), one full compile more
+      const fresh = mkdtempSync(join(tmpdir(), 'mimic-e2e-cache-'));
+      const first = engine === 'mujoco' ? cliRun(engine, workers, 1, 0.1, { MIMIC_CACHE_DIR: fresh }).wall.toFixed(2) : '-';
+      rmSync(fresh, { recursive: true, force: true });
       const start = cliRun(engine, workers, 1, 0.1);
       const run = cliRun(engine, workers, episodes, seconds);
       const startup = start.wall;
@@ -64,6 +82,7 @@ export function runEndToEnd(): void {
         'CPU s': run.cpu.toFixed(2),
         'start-up s (1 × 0.1 s run)': startup.toFixed(2),
         'start-up CPU s': start.cpu.toFixed(2),
+        "start-up s, robot's first run": first,
         load: load.toFixed(1),
         '× real time': (sim / wall[workers]).toFixed(1),
         'marginal × real time per worker': (sim / Math.max(1e-3, wall[workers] - startup) / workers).toFixed(1),
@@ -88,6 +107,7 @@ export function runEndToEnd(): void {
       });
     }
   }
+  rmSync(cacheDir, { recursive: true, force: true });
   console.log(
     `\nEnd to end (CLI as a process, cold; G1 + dance, nominal, ${episodes} episodes × ${seconds} s, --envs 4; load average ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after)`,
   );

@@ -114,7 +114,7 @@ describe('app simulation worker', () => {
 
   it('the dance policy (onnxruntime-web in the host): the same actions and robot as on the page', async () => {
     const { bytes, config } = danceConfig(g1);
-    const spec: DriverSpec = { kind: 'policy', config, bytes, file: 'policy.onnx', start: 'ground' };
+    const spec: DriverSpec = { kind: 'policy', config, bytes, file: 'policy.onnx', start: 'ground', obs: 'cpu' };
     const { remote, page, errors } = await stepBoth(spec, 25);
     expect(errors).toEqual([]);
     const info = remote.driverInfo();
@@ -162,7 +162,7 @@ describe('app simulation worker', () => {
   it('a driver the worker cannot build: a named error in the reply, the running driver goes on', async () => {
     const { remote } = await onWorker({ kind: 'builtin', assist: 1 });
     const { config } = danceConfig(g1);
-    const bad: DriverSpec = { kind: 'policy', config, bytes: new Uint8Array([1, 2, 3]), file: 'broken.onnx', start: 'ground' };
+    const bad: DriverSpec = { kind: 'policy', config, bytes: new Uint8Array([1, 2, 3]), file: 'broken.onnx', start: 'ground', obs: 'cpu' };
     await expect(remote.setDriver(bad, null)).rejects.toThrow(/broken\.onnx|protobuf|onnx/i);
     await remote.controlStep(false);
     await until(remote, () => remote.step === 1);

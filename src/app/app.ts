@@ -16,8 +16,8 @@ import { sampleTimeline, timelineDuration, type Timeline } from '../core/motion/
 import { sampleBlend, maskOf } from '../core/motion/blend';
 import { readOnnxInfo } from '../core/policy/onnx';
 import { resolvePolicyConfig } from '../core/policy/config';
-import { ObsBackend } from './obs-backend';
-import { pagePolicyDriver } from './page-policy';
+import { ObsHosts } from './obs-hosts';
+import { decideBusy, pagePolicyDriver } from './page-policy';
 import { policyChoice, profileOf, restoreChoice } from './profile-pick';
 import { SceneObjects } from './objects-state';
 import { terrainOptions } from './terrain-state';
@@ -76,8 +76,8 @@ export class App implements LoadTarget {
   readonly files = new Loader(this);
   /** objects: the reference object poses and the object error series (charts, hook) */
   readonly objectRef = new ObjectReference();
-  /** the observation backend: start-up probe and the one GPUDevice */
-  readonly obs = new ObsBackend();
+  /** the observation backend where policies run (the worker's, or the page's): start-up probe and the one GPUDevice */
+  readonly obs = new ObsHosts(this.hosts);
   /** the steering command that 'live' command segments and layers follow (skills/plan.ts) */
   readonly liveCommand = new LiveCommand();
   /** keys 1..9 / gamepad: hand the robot to a skill of the running skill timeline */
@@ -111,6 +111,7 @@ export class App implements LoadTarget {
       reportError(new Error(`the simulation worker failed (${why}): the page simulates from here on`), 'simulation');
       void this.rebuildDriver();
     };
+    this.hosts.onStatus = (st) => setStatus(st); // the worker's observation path: its choice, a device loss and its end
     if (!this.hosts.workerFirst()) void import('../core/physics/index'); // the page simulates: fetch the physics now
     sim.onError = (e) => reportError(e, 'simulation');
     sim.onFallen = () => this.fell();
@@ -316,7 +317,7 @@ export class App implements LoadTarget {
     const gen = ++this.driverGen;
     const model = sim.model;
     const robotGen = this.robotGen;
-    if (model && this.hosts.workerFirst() && (await this.workerCan(s, model))) return this.rebuildOnWorker(s, gen, robotGen, model);
+    if (model && this.hosts.workerFirst() && this.workerCan(s, model)) return this.rebuildOnWorker(s, gen, robotGen, model);
     // coming from the worker, the page's simulation holds still until its driver is built (no steps in replay)
     const moving = this.hosts.host === 'worker';
     if (moving) sim.busy = true;
@@ -357,7 +358,7 @@ export class App implements LoadTarget {
           sim.ref = null;
           await this.rebuildSource();
         }
-        d = await pagePolicyDriver(this.obs, { engine, ref: sim.ref!, config: cfg, bytes, file: name });
+        d = await pagePolicyDriver(this.obs.page, { engine, ref: sim.ref!, config: cfg, bytes, file: name });
         if (d instanceof PolicyDriverBase) d.ctrl.start = s.startMode;
       }
     } catch (e) {
@@ -388,11 +389,11 @@ export class App implements LoadTarget {
   }
 
   /**
-   * The worker runs every driver but a policy on WebGPU observations (they need the page's GPUDevice, sim-hosts.ts).
+   * The worker runs every driver, a policy on WebGPU observations too (its own probe and GPUDevice, obs-hosts.ts).
    * A run being recorded keeps the simulation where it is; a policy that cannot be configured is reported where the
    * running driver is (which goes on).
    */
-  private async workerCan(s: AppState, model: RobotModel): Promise<boolean> {
+  private workerCan(s: AppState, model: RobotModel): boolean {
     if (this.hostHolds.size) return this.hosts.host === 'worker';
     if (s.driver !== 'policy' || this.skillSource() || (s.source === 'blend' && blendUsesPolicies(s.layers))) return true;
     try {
@@ -400,7 +401,7 @@ export class App implements LoadTarget {
     } catch {
       return this.hosts.host === 'worker';
     }
-    return (await this.obs.decide(s.obsMode)).backend !== 'gpu';
+    return true;
   }
 
   /** the store's policy, or the named error of none loaded */
@@ -440,7 +441,11 @@ export class App implements LoadTarget {
     }
   }
 
-  /** The policy as the worker builds it (CPU observations; its control rate set first). */
+  /**
+   * The policy as the worker builds it (its control rate set first): the observation backend is decided first, beside
+   * the worker's queue (a start-up probe still running holds the building here, while the running driver goes on);
+   * the worker builds on it and posts the status lines (obs-policy.ts).
+   */
   private async workerPolicy(s: AppState, model: RobotModel): Promise<DriverSpec> {
     store.setState({ busy: 'loading policy…' });
     const { cfg, bytes, name } = this.policyConfig(model, this.policyIdOf(s));
@@ -450,9 +455,8 @@ export class App implements LoadTarget {
       this.sim.ref = null;
       await this.rebuildSource();
     }
-    const d = await this.obs.decide(s.obsMode);
-    setStatus({ obsBackend: 'cpu', obsReason: d.reason, obsEp: '', note: d.notice ?? '' });
-    return { kind: 'policy', config: cfg, bytes, file: name, start: s.startMode };
+    await decideBusy(this.obs, s.obsMode);
+    return { kind: 'policy', config: cfg, bytes, file: name, start: s.startMode, obs: s.obsMode };
   }
 
   /** A skill-conditioned policy's skill, where it runs (keys 1–9); its PolicyError when out of range. */
@@ -502,7 +506,7 @@ export class App implements LoadTarget {
     if (on) return void this.hostHolds.add(reason);
     this.hostHolds.delete(reason);
     const model = this.sim.model;
-    const worker = !!model && this.hosts.workerFirst() && (await this.workerCan(store.getState(), model));
+    const worker = !!model && this.hosts.workerFirst() && this.workerCan(store.getState(), model);
     if (worker !== (this.hosts.host === 'worker')) await this.rebuildDriver();
   }
 

@@ -142,6 +142,8 @@ export class PolicyDriverBase implements Driver {
   readonly kind = 'policy' as const;
   latencyMs = 0;
   push: ((engine: PhysicsEngine) => void) | null = null;
+  /** control steps run on the GPU observation path (gpu-driver.ts; none here) */
+  gpuSteps = 0;
   protected disposed = false;
   /** the step in flight and a reset in progress (an embedded reference is fetched); dispose() waits for both */
   protected readonly queue = new StepQueue();
@@ -153,6 +155,11 @@ export class PolicyDriverBase implements Driver {
 
   resume(): void {
     this.ctrl.applyGains();
+  }
+
+  /** what builds the observations now */
+  get obsOn(): 'cpu' | 'gpu' {
+    return 'cpu';
   }
 
   ownReference(): OwnReference | null {

@@ -73,8 +73,7 @@ export class GpuPolicyDriver extends PolicyDriverBase {
   readonly backend = 'gpu' as const;
   /** false while the device is lost / the hand-off is rebuilt: the controller's CPU backend runs */
   onGpu = true;
-  /** control steps run on the GPU path / on the CPU path */
-  gpuSteps = 0;
+  /** control steps run on the CPU path (those on the GPU path: `gpuSteps`) */
   cpuSteps = 0;
 
   private constructor(
@@ -95,6 +94,9 @@ export class GpuPolicyDriver extends PolicyDriverBase {
     gpu.builder.ready.catch(() => undefined);
   }
 
+  override get obsOn(): 'cpu' | 'gpu' {
+    return this.onGpu ? 'gpu' : 'cpu';
+  }
   get builder(): GpuObservationBuilder {
     return this.gpu.builder;
   }

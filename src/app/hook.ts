@@ -4,7 +4,6 @@ import type { App } from './app';
 import type { Charts } from './panels/charts';
 import type { Scene } from './scene/scene';
 import * as THREE from 'three';
-import { GpuPolicyDriver } from './gpu-driver';
 import type { PolicyConfig } from '../core/policy/config';
 import { terrainLabel } from './terrain-state';
 import type { Steer } from './steer/steer';
@@ -53,7 +52,7 @@ declare global {
   interface Window {
     __mimic?: { getState(): unknown };
     __mimicDebug?: {
-      loseGpuDevice(): boolean;
+      loseGpuDevice(): Promise<boolean>;
       loseSimWorker(): boolean;
       setDrawInterval(ms: number): void;
       setQuality(q: number): void;
@@ -85,9 +84,9 @@ export function installHook(app: App, charts: Charts, scene: Scene, timings: Tim
       /** where physics, observations and inference run: 'worker' (a Web Worker) or 'page' (app/sim-hosts.ts) */
       simHost: sim.host,
       /** observation backend actually building the policy's observations now (null: no policy driver) */
-      backend: page.driver instanceof GpuPolicyDriver ? (page.driver.onGpu ? 'gpu' : 'cpu') : info.kind === 'policy' ? 'cpu' : null,
+      backend: info.obs,
       obsMode: s.obsMode,
-      gpuSteps: page.driver instanceof GpuPolicyDriver ? page.driver.gpuSteps : 0,
+      gpuSteps: info.gpuSteps,
       requestedDriver: s.driver,
       assist: s.assist,
       source: s.source,

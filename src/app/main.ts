@@ -139,7 +139,8 @@ const steer = new Steer(steerTarget(app.sim, app.hosts), $('viewport'));
 steer.views.push(new CommandArrow(scene.scene), new SteerPlot($('charts')));
 steer.start();
 installHook(app, charts, scene, timings, steer);
-// debugging aids, not part of the read-only hook: simulate a WebGPU device loss; draw at most every `ms`
+// debugging aids, not part of the read-only hook: simulate a WebGPU device loss (where the simulation runs: the
+// worker's device or the page's); draw at most every `ms`
 window.__mimicDebug = Object.freeze({
   loseGpuDevice: () => app.obs.loseDeviceForTesting(),
   /** stop the simulation worker as if it had crashed */

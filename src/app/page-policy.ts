@@ -1,57 +1,24 @@
 /**
- * The ONNX policy driver the page simulates itself: on WebGPU observations when the observation backend chooses the
- * GPU (the page's GPUDevice, shared with onnxruntime's WebGPU EP: gpu-driver.ts), else on the CPU; every step of the
- * choice and of a device loss goes to the status line. The simulation worker runs CPU policies (sim-hosts.ts).
+ * The page's side of the observation choice: the busy line while the decision waits for the start-up measurement,
+ * and the ONNX policy driver the page simulates itself (`?sim=page`, after a worker failure) on its own observation
+ * backend, every step of it in the status line (obs-policy.ts). The simulation worker builds its own the same way
+ * (sim-worker/host.ts) and posts those status lines here.
  */
-import { store, setStatus } from './store';
-import { PolicyDriver, type Driver, type PolicyInputs } from './drivers';
-import { GpuPolicyDriver } from './gpu-driver';
-import type { ObsBackend } from './obs-backend';
+import { store, setStatus, type ObsMode } from './store';
+import type { Driver, PolicyInputs } from './drivers';
+import type { Decision, ObsBackend } from './obs-backend';
+import { obsPolicyDriver } from './obs-policy';
 
-/** The ONNX policy driver on the chosen observation backend; a failed GPU path falls back to the CPU, saying why. */
-export async function pagePolicyDriver(obs: ObsBackend, p: PolicyInputs): Promise<Driver> {
-  const s = store.getState();
-  if (s.obsMode !== 'cpu' && s.status.obsBackend === 'probing') store.setState({ busy: 'measuring observation backends…' });
-  const d = await obs.decide(s.obsMode);
+/** The decision for `mode` (wherever it is made), the busy line saying so while the start-up measurement runs. */
+export async function decideBusy(obs: { decide(mode: ObsMode): Promise<Decision> }, mode: ObsMode): Promise<Decision> {
+  if (mode !== 'cpu' && store.getState().status.obsBackend === 'probing') store.setState({ busy: 'measuring observation backends…' });
+  const d = await obs.decide(mode);
   store.setState({ busy: 'loading policy…' });
-  if (d.backend !== 'gpu') {
-    setStatus({ obsBackend: 'cpu', obsReason: d.reason, obsEp: '', note: d.notice ?? '' });
-    return PolicyDriver.create(p);
-  }
-  try {
-    const device = await obs.appDevice();
-    if (!device) throw new Error('no WebGPU device');
-    const drv = await GpuPolicyDriver.create(p, device, () => obs.replaceDevice(), {
-      onLost: (why) =>
-        setStatus({
-          obsBackend: 'cpu',
-          obsReason: `GPU device lost (${why}): rebuilding, CPU meanwhile`,
-          note: 'WebGPU device lost — observations on the CPU while it is rebuilt',
-        }),
-      onRestored: (ep) => setStatus({ obsBackend: 'gpu', obsReason: `${d.reason}; device restored after a loss`, obsEp: ep, note: '' }),
-      onFailed: (why) =>
-        setStatus({
-          obsBackend: 'cpu',
-          obsReason: `GPU device lost and not restored (${why}) → CPU`,
-          note: 'WebGPU lost for good: observations on the CPU',
-        }),
-    });
-    setStatus({
-      obsBackend: 'gpu',
-      obsReason: `${d.reason}; policy on ${drv.ep === 'webgpu' ? 'the WebGPU EP, obs buffer as input, actions read back' : `wasm (${drv.epReason})`}`,
-      obsEp: drv.ep,
-      note: '',
-    });
-    return drv;
-  } catch (e) {
-    const why = (e as Error).message;
-    setStatus({
-      obsBackend: 'cpu',
-      obsReason: `GPU path failed (${why}) → CPU`,
-      obsEp: '',
-      note: 'GPU observations unavailable: using the CPU',
-    });
-    console.warn('[mimic] GPU observation path failed:', why);
-    return PolicyDriver.create(p);
-  }
+  return d;
+}
+
+/** The page's ONNX policy driver on the chosen observation backend; a failed GPU path falls back to the CPU, saying why. */
+export async function pagePolicyDriver(obs: ObsBackend, p: PolicyInputs): Promise<Driver> {
+  const d = await decideBusy(obs, store.getState().obsMode);
+  return obsPolicyDriver(obs, p, d, setStatus);
 }

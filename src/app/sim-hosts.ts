@@ -1,9 +1,8 @@
 /**
- * Where the app's simulation runs. By default in a Web Worker (sim-worker/): physics, observations and inference off
- * the page's thread, which only draws. The page simulates itself (`Sim`) when the driver needs objects that live on
- * the page: a policy on WebGPU observations (the page's GPUDevice and its probe); or when the page has no Worker,
- * asks for it (`?sim=page`), or the worker failed. Steering, skill timelines, policy blends, objects, skill keys and
- * run recording work on both.
+ * Where the app's simulation runs. By default in a Web Worker (sim-worker/): physics, observations (CPU or WebGPU:
+ * the worker's own probe and GPUDevice, obs-hosts.ts) and inference off the page's thread, which only draws. The page
+ * simulates itself (`Sim`) only when it has no Worker, asks for it (`?sim=page`), or the worker failed. Steering,
+ * skill timelines, policy blends, objects, skill keys, WebGPU observations and run recording work on both.
  * A change of host carries the robot's state and the control step across: no jump; a run being recorded holds the
  * simulation where it is until its stop.
  */
@@ -14,6 +13,7 @@ import type { SimView } from './sim-view';
 import { RemoteSim } from './sim-worker/remote';
 import type { DriverSpec, Handover, PushSpec, SourceSpec } from './sim-worker/protocol';
 import type { LayerSpec } from './store';
+import type { ObsStatus } from './obs-policy';
 
 export type Host = 'page' | 'worker';
 
@@ -30,6 +30,8 @@ export class SimHosts {
   onSnapshot: () => void = () => {};
   /** the worker failed (the app moves the simulation to the page) */
   onLost: (why: string) => void = () => {};
+  /** the worker's observation path changed the status line */
+  onStatus: (s: ObsStatus) => void = () => {};
   private onWorker = false;
   private robot: RobotSetup | null = null;
   private source: SourceSpec | null = null;
@@ -63,6 +65,11 @@ export class SimHosts {
     return typeof Worker !== 'undefined' && !/[?&]sim=page\b/.test(globalThis.location?.search ?? '');
   }
 
+  /** the worker while it is the first choice (its observation backend decides for the next policy), else null */
+  obsWorker(): RemoteSim | null {
+    return this.workerFirst() ? this.worker() : null;
+  }
+
   private worker(): RemoteSim {
     if (!this.remote) {
       const w = new Worker(new URL('./sim-worker/worker.ts', import.meta.url), { type: 'module', name: 'simulation' });
@@ -71,6 +78,7 @@ export class SimHosts {
       this.remote.onFallen = this.onFallen;
       this.remote.onSnapshot = () => this.onSnapshot();
       this.remote.onLost = (why) => this.onLost(why);
+      this.remote.onStatus = (st) => this.onStatus(st);
     }
     return this.remote;
   }

@@ -1,7 +1,7 @@
 /**
  * What the page reads of the simulation, wherever it runs: `Sim` on the page's own thread, or `RemoteSim`, the page's
  * side of the simulation worker (sim-worker/). The frame loop, the transport, the Drive panel, the charts and the
- * test hook read this. A policy on WebGPU observations runs the simulation on the page (app.ts `workerCan`).
+ * test hook read this.
  */
 import type { RobotModel } from '../core/model/types';
 import type { ReferenceFrame } from '../core/motion/types';

@@ -392,6 +392,8 @@ export class Sim implements SimView {
       startShift: c && c.start === 'ground' ? { dz: c.startShift[0], body: c.startShiftBody || null } : null,
       ownSteps: this.own()?.nSteps ?? null,
       skill: c && c.ctx.nSkills > 0 ? Array.from(c.ctx.skill.subarray(0, c.ctx.nSkills)) : [],
+      obs: d instanceof PolicyDriverBase ? d.obsOn : d.kind === 'policy' ? 'cpu' : null,
+      gpuSteps: d instanceof PolicyDriverBase ? d.gpuSteps : 0,
     };
   }
 

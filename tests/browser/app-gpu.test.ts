@@ -1,7 +1,9 @@
 // The app's GPU observation path in headless Chromium with the SwiftShader (Vulkan) WebGPU adapter: the G1 +
 // the dance policy, observations forced onto the GPU (WebGPU builder → onnxruntime-web WebGPU EP on the same
-// device), then switched back to the CPU while playing. Screenshots go to test-results/. Every wait is bounded
-// by the app's own control-step counter (its hook), never by wall time: a loaded machine only makes it slower.
+// device), all in the simulation worker (its own start-up probe and GPUDevice; the status lines come to the page),
+// then switched back to the CPU while playing; and once with the page simulating itself (`?sim=page`, as after a
+// worker failure). Screenshots go to test-results/. Every wait is bounded by the app's own control-step counter
+// (its hook), never by wall time: a loaded machine only makes it slower.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useApp, drawEvery, loadG1Dance, expectNoErrors, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
@@ -9,6 +11,16 @@ import { useApp, drawEvery, loadG1Dance, expectNoErrors, SHOTS, state, waitReady
 const app = useApp({ webgpu: true });
 
 const maxAbsDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+
+/** The status line and the Run box show the forced GPU with the WebGPU EP, as the thread that simulates reported it. */
+async function expectGpuStatus(page: Page, where: string): Promise<void> {
+  const obs = page.locator('#statusline [data-k=obs]');
+  expect(await obs.innerText()).toMatch(/GPU · forced/);
+  expect(await obs.getAttribute('title')).toMatch(/^observations: forced GPU \(.+\); policy on the WebGPU EP, obs buffer as input/);
+  const drive = await page.locator('#tab-drive').innerText();
+  expect(drive).toContain('WebGPU EP');
+  expect(drive).toContain(`on the ${where}`);
+}
 
 /** Play until the app has run `steps` more control steps (its hook's step counter); the joint errors seen on the way. */
 async function playSteps(page: Page, steps: number): Promise<{ end: MimicState; errs: number[] }> {
@@ -80,7 +92,8 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(g0.status.obsBackend).toBe('gpu');
       expect(g0.status.obsReason).toMatch(/^forced GPU/);
       expect(g0.status.obsEp).toBe('webgpu');
-      expect(await page.locator('#tab-drive').innerText()).toContain('WebGPU EP');
+      expect(g0.simHost).toBe('worker'); // the WebGPU observations and the WebGPU EP run in the simulation worker
+      await expectGpuStatus(page, 'simulation worker');
 
       // the dance barely moves in its first 2 s: start at 2.5 s
       await page.locator('#scrub').fill(String(2.5 / g0.status.duration));
@@ -114,6 +127,8 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       const { end: r1 } = await playSteps(page, 10);
       console.log(`device loss: ${r1.status.obsReason}; GPU steps ${r0.gpuSteps} → ${r1.gpuSteps}`);
       expect(r1.backend).toBe('gpu');
+      expect(r1.simHost).toBe('worker');
+      expect(r1.status.obsEp).toBe('webgpu');
       expect(r1.gpuSteps).toBeGreaterThan(r0.gpuSteps);
       expect(r1.metrics.lastJointErr).toBeLessThan(0.5);
       expectNoErrors(r1, problems);
@@ -131,6 +146,12 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       phase('switched to CPU');
       const c0 = await state(page);
       expect(c0.status.obsReason).toBe('forced CPU');
+      expect(c0.status.obsEp).toBe('');
+      expect(c0.simHost).toBe('worker');
+      // no jump: the robot went on from where it was (no seek back, no reset onto the reference), still standing
+      expect(c0.step).toBeGreaterThanOrEqual(r1.step);
+      expect(c0.robot.rootPos[2]).toBeGreaterThan(0.4);
+      expect(c0.fallResets).toBe(r1.fallResets);
       const { end: c1, errs: cerrs } = await playSteps(page, 25);
       phase('played 25 control steps on the CPU');
       console.log(`CPU: policy ${c1.status.policyMs.toFixed(1)} ms/step, max joint error ${Math.max(...cerrs).toFixed(3)} rad`);
@@ -139,6 +160,39 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(Math.max(...cerrs)).toBeLessThan(0.5);
       expectNoErrors(c1, problems);
       expect(foreign).toEqual([]);
+      expect(problems.list).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('?sim=page: the page simulates the GPU-observation policy itself (its own probe and device), as after a worker failure', async () => {
+    const ctx = await app.browser.newContext({ viewport: { width: 960, height: 640 } });
+    try {
+      const page = await ctx.newPage();
+      const problems = watch(page);
+      await page.goto(`${app.url}?sim=page`, { waitUntil: 'domcontentloaded', timeout: 180_000 });
+      await waitReady(page, 180_000);
+      await drawEvery(page);
+      await page.selectOption('#obs-backend', 'gpu'); // before the policy: it is built on the GPU at once
+      await loadG1Dance(page, undefined, 180_000);
+      await page.waitForFunction(
+        () => {
+          const s = (window as any).__mimic.getState();
+          return s.backend === 'gpu' && !s.busy;
+        },
+        undefined,
+        { timeout: 180_000 },
+      );
+      const p0 = await state(page);
+      expect(p0.simHost).toBe('page');
+      expect(p0.status.obsEp).toBe('webgpu');
+      await expectGpuStatus(page, 'page');
+      const { end: p1 } = await playSteps(page, 10);
+      expect(p1.simHost).toBe('page');
+      expect(p1.backend).toBe('gpu');
+      expect(p1.gpuSteps).toBeGreaterThanOrEqual(p0.gpuSteps + 5);
+      expectNoErrors(p1, problems);
       expect(problems.list).toEqual([]);
     } finally {
       await ctx.close();

@@ -9,6 +9,7 @@ import { BuiltinDriver, PolicyDriver } from '../../src/app/drivers';
 import { SimHost } from '../../src/app/sim-worker/host';
 import { RemoteSim, lerpPoses, type WorkerPort } from '../../src/app/sim-worker/remote';
 import type { DriverSpec, FromWorker, Snapshot, ToWorker } from '../../src/app/sim-worker/protocol';
+import type { ObsStatus } from '../../src/app/obs-policy';
 import { sampleTimeline, type Timeline } from '../../src/core/motion/timeline';
 import { createRapierEngine } from '../../src/core/physics/rapier';
 import { danceClip } from './compose-data';
@@ -114,7 +115,7 @@ describe('app simulation worker', () => {
 
   it('the dance policy (onnxruntime-web in the host): the same actions and robot as on the page', async () => {
     const { bytes, config } = danceConfig(g1);
-    const spec: DriverSpec = { kind: 'policy', config, bytes, file: 'policy.onnx', start: 'ground' };
+    const spec: DriverSpec = { kind: 'policy', config, bytes, file: 'policy.onnx', start: 'ground', obs: 'cpu' };
     const { remote, page, errors } = await stepBoth(spec, 25);
     expect(errors).toEqual([]);
     const info = remote.driverInfo();
@@ -124,6 +125,21 @@ describe('app simulation worker', () => {
     expect(info.latencyMs).toBeGreaterThan(0);
     expect(Array.from(remote.jointPos)).toEqual(Array.from(page.jointPos));
     expect(remote.metrics.anchorErr).toEqual(page.metrics.anchorErr);
+  });
+
+  it('the observation backend is the worker’s: it answers the page, builds the policy on it and posts the status line', async () => {
+    const { remote, errors } = await onWorker({ kind: 'builtin', assist: 1 });
+    const lines: ObsStatus[] = [];
+    remote.onStatus = (st) => lines.push(st);
+    expect(await remote.obsDecide('cpu')).toEqual({ backend: 'cpu', reason: 'forced CPU' });
+    expect(await remote.loseGpuDevice()).toBe(false); // no GPUDevice was opened
+    const { bytes, config } = danceConfig(g1);
+    await remote.setDriver({ kind: 'policy', config, bytes, file: 'policy.onnx', start: 'ground', obs: 'cpu' }, null);
+    expect(lines).toEqual([{ obsBackend: 'cpu', obsReason: 'forced CPU', obsEp: '', note: '' }]); // before the reply
+    await remote.controlStep(false);
+    await until(remote, () => remote.step === 1);
+    expect(remote.driverInfo()).toMatchObject({ kind: 'policy', obs: 'cpu', gpuSteps: 0 });
+    expect(errors).toEqual([]);
   });
 
   it('plays on its own clock: real time, snapshots as it goes; pause stops it', async () => {
@@ -162,7 +178,7 @@ describe('app simulation worker', () => {
   it('a driver the worker cannot build: a named error in the reply, the running driver goes on', async () => {
     const { remote } = await onWorker({ kind: 'builtin', assist: 1 });
     const { config } = danceConfig(g1);
-    const bad: DriverSpec = { kind: 'policy', config, bytes: new Uint8Array([1, 2, 3]), file: 'broken.onnx', start: 'ground' };
+    const bad: DriverSpec = { kind: 'policy', config, bytes: new Uint8Array([1, 2, 3]), file: 'broken.onnx', start: 'ground', obs: 'cpu' };
     await expect(remote.setDriver(bad, null)).rejects.toThrow(/broken\.onnx|protobuf|onnx/i);
     await remote.controlStep(false);
     await until(remote, () => remote.step === 1);

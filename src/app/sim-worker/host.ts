@@ -2,6 +2,8 @@
  * The simulation as the worker runs it: the app's own `Sim` with its drivers (the same classes the page uses when it
  * simulates itself), fed by plain-data messages (protocol.ts) and paced by the worker's clock, not by animation
  * frames. After every tick that ran control steps it posts a snapshot; the page draws from the latest two.
+ * It owns the observation backend of the policies it runs (the start-up probe, the one GPUDevice shared by the
+ * WebGPU observation builder and onnxruntime's WebGPU EP) and posts their status lines to the page.
  * DOM-free: it runs in a Web Worker and, for the tests, in Node.
  */
 import { createEngine } from '../../core/physics/index';
@@ -14,7 +16,9 @@ import { buildSkillDriver, skillInfo } from '../skills/timeline-skills';
 import { buildBlendDriver, updateBlendWeights } from '../skills/blend-driver';
 import { SkillTimelineDriver } from '../skills/skill-driver';
 import { LiveCommand, type PolicyBytes } from '../skills/plan';
-import { BuiltinDriver, PolicyDriver, PolicyDriverBase, ReplayDriver, type Driver } from '../drivers';
+import { BuiltinDriver, PolicyDriverBase, ReplayDriver, type Driver } from '../drivers';
+import { ObsBackend } from '../obs-backend';
+import { obsPolicyDriver } from '../obs-policy';
 import type { PhysicsEngine } from '../../core/physics/types';
 import type { ObjectState } from '../../core/physics/objects';
 import type { LiveReference } from '../live-reference';
@@ -29,6 +33,8 @@ const TICK_BUDGET_MS = 16;
 
 export class SimHost {
   readonly sim = new Sim();
+  /** the observation backend of the policies run here: probe, decision, the one GPUDevice */
+  readonly obs = new ObsBackend();
   private readonly run = new RunRecorder(this.sim);
   private playing = false;
   private speed = 1;
@@ -67,9 +73,23 @@ export class SimHost {
     };
   }
 
-  /** Handle one message (after the ones before it). */
+  /** Handle one message (after the ones before it; the observation backend's at once). */
   receive(m: ToWorker): Promise<void> {
+    if (m.type === 'obs' || m.type === 'lose-gpu') return this.answerObs(m);
     return this.enqueue(() => this.handle(m));
+  }
+
+  /**
+   * The observation backend's questions, answered beside the queue: the start-up probe (seconds on a software
+   * adapter) must not hold the simulation, nor wait for a driver build.
+   */
+  private async answerObs(m: Extract<ToWorker, { type: 'obs' | 'lose-gpu' }>): Promise<void> {
+    try {
+      const extra = m.type === 'obs' ? { decision: await this.obs.decide(m.mode) } : { lost: this.obs.loseDeviceForTesting() };
+      this.post({ type: 'reply', id: m.id, error: null, ...extra });
+    } catch (e) {
+      this.post({ type: 'reply', id: m.id, error: errorToData(e) });
+    }
   }
 
   /** run `fn` after what is queued; an error is reported and the queue goes on (one bad message stops nothing) */
@@ -193,7 +213,7 @@ export class SimHost {
   private make(spec: Exclude<DriverSpec, { kind: 'replay' }>, engine: PhysicsEngine, ref: LiveReference) {
     const sim = this.sim;
     if (spec.kind === 'builtin') return new BuiltinDriver(engine, ref, sim.decimation, spec.assist);
-    if (spec.kind === 'policy') return PolicyDriver.create({ engine, ref, config: spec.config, bytes: spec.bytes, file: spec.file });
+    if (spec.kind === 'policy') return this.policy(spec, engine, ref);
     const configOf = (id: string): PolicyBytes => {
       const p = spec.policies[id];
       if (!p) throw new Error(`policy ${id} was not sent to the simulation worker`);
@@ -207,6 +227,16 @@ export class SimHost {
       return c;
     };
     return buildBlendDriver(engine, spec.layers, configOf, clipOf, spec.takeOver);
+  }
+
+  /** The ONNX policy on the backend the worker's probe decides for the mode; its status lines go to the page. */
+  private async policy(
+    spec: Extract<DriverSpec, { kind: 'policy' }>,
+    engine: PhysicsEngine,
+    ref: LiveReference,
+  ): Promise<PolicyDriverBase> {
+    const inputs = { engine, ref, config: spec.config, bytes: spec.bytes, file: spec.file };
+    return obsPolicyDriver(this.obs, inputs, await this.obs.decide(spec.obs), (status) => this.post({ type: 'status', status }));
   }
 
   /** the steering command into a policy driver (its next control step reads it); endless while steered */

@@ -10,7 +10,9 @@ import type { BlendSpec } from '../../core/motion/blend';
 import type { PolicyConfig } from '../../core/policy/config';
 import type { StartMode } from '../../core/policy/start';
 import type { MotionClip, ReferenceFrame } from '../../core/motion/types';
-import type { LayerSpec } from '../store';
+import type { LayerSpec, ObsMode } from '../store';
+import type { Decision } from '../obs-backend';
+import type { ObsStatus } from '../obs-policy';
 import type { skillInfo } from '../skills/timeline-skills';
 import type { ErrorData } from '../../core/errors';
 import type { ObjectState } from '../../core/physics/objects';
@@ -28,14 +30,14 @@ export interface PolicyData {
 }
 
 /**
- * A driver the worker builds: replay, the built-in controller, one ONNX policy on CPU observations (drivers.ts), a
- * timeline of policy skills (skills/timeline-skills.ts) or a blend with policy layers (skills/blend-driver.ts); the
- * skill drivers' policies by id, the blend's clips by id.
+ * A driver the worker builds: replay, the built-in controller, one ONNX policy with its observations where `obs`
+ * decides (the worker's probe and GPUDevice: obs-policy.ts), a timeline of policy skills (skills/timeline-skills.ts)
+ * or a blend with policy layers (skills/blend-driver.ts); the skill drivers' policies by id, the blend's clips by id.
  */
 export type DriverSpec =
   | { kind: 'replay' }
   | { kind: 'builtin'; assist: number }
-  | { kind: 'policy'; config: PolicyConfig; bytes: Uint8Array; file: string; start: StartMode }
+  | { kind: 'policy'; config: PolicyConfig; bytes: Uint8Array; file: string; start: StartMode; obs: ObsMode }
   | { kind: 'skills'; timeline: Timeline; policies: Record<string, PolicyData>; policyId: string | null; takeOver: boolean }
   | { kind: 'blend'; layers: LayerSpec[]; policies: Record<string, PolicyData>; clips: Record<string, MotionClip>; takeOver: boolean };
 
@@ -71,7 +73,11 @@ export type ToWorker =
   /** start / stop recording the run (record/run.ts); the stop's reply carries the files */
   | { type: 'record'; id: number; on: boolean }
   /** compile onnxruntime's wasm now (files are coming: a policy will follow) */
-  | { type: 'warm'; id: number };
+  | { type: 'warm'; id: number }
+  /** the observation backend for a mode (the start-up probe first, once): answered at once, not after the queue */
+  | { type: 'obs'; id: number; mode: ObsMode }
+  /** debugging aid: destroy the worker's GPUDevice as a device loss would (the reply says whether there was one) */
+  | { type: 'lose-gpu'; id: number };
 
 /** The mouse push, held until the next push message (null: released), world N at a world point. */
 export interface PushSpec {
@@ -92,6 +98,10 @@ export interface DriverInfo {
   ownSteps: number | null;
   /** a skill-conditioned policy's one-hot skill (env 0), else empty */
   skill: number[];
+  /** what builds the policy's observations now (null: no policy driver) */
+  obs: 'gpu' | 'cpu' | null;
+  /** control steps the policy ran on the GPU path */
+  gpuSteps: number;
 }
 
 /** The state after the worker's last control step. */
@@ -138,6 +148,10 @@ export type FromWorker =
       adjustments?: string[];
       handover?: Handover;
       files?: Record<string, Uint8Array>;
+      decision?: Decision;
+      lost?: boolean;
     }
+  /** the observation path's status line (the probe's and the driver's choice, a device loss and its end) */
+  | { type: 'status'; status: ObsStatus }
   | { type: 'error'; error: ErrorData }
   | { type: 'fallen'; time: number };

@@ -1,6 +1,7 @@
 /**
  * The page's side of the simulation worker: it sends the robot, the reference source and the driver as plain data
- * (protocol.ts), tells the worker to play, pause, seek or step, and keeps the worker's last two snapshots. A draw
+ * (protocol.ts), tells the worker to play, pause, seek or step, asks its observation backend (probe, decision, a
+ * device loss for the tests), passes on its status lines, and keeps the worker's last two snapshots. A draw
  * shows the robot between them (positions linear, orientations normalised-linear), one snapshot behind, so a page
  * that draws at any rate shows smooth motion while the worker keeps real time on its own thread.
  */
@@ -13,7 +14,9 @@ import { errorFromData } from '../../core/errors';
 import { HISTORY } from '../sim';
 import type { EngineInfo, SimView } from '../sim-view';
 import type { DriverInfo, DriverSpec, FromWorker, Handover, PushSpec, SkillInfo, Snapshot, SourceSpec, ToWorker } from './protocol';
-import type { LayerSpec } from '../store';
+import type { LayerSpec, ObsMode } from '../store';
+import type { Decision } from '../obs-backend';
+import type { ObsStatus } from '../obs-policy';
 import type { ObjectState } from '../../core/physics/objects';
 
 /** what the page needs of a Worker (a real one in the app; the tests may give the host's own channel) */
@@ -29,7 +32,16 @@ type Reply = Extract<FromWorker, { type: 'reply' }>;
 /** a request without its id (distributes over the union) */
 type Request = Extract<ToWorker, { id: number }> extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-const NO_DRIVER: DriverInfo = { kind: 'replay', latencyMs: 0, config: null, startShift: null, ownSteps: null, skill: [] };
+const NO_DRIVER: DriverInfo = {
+  kind: 'replay',
+  latencyMs: 0,
+  config: null,
+  startShift: null,
+  ownSteps: null,
+  skill: [],
+  obs: null,
+  gpuSteps: 0,
+};
 
 export class RemoteSim implements SimView {
   readonly host = 'worker' as const;
@@ -56,6 +68,8 @@ export class RemoteSim implements SimView {
   onLost: (why: string) => void = () => {};
   /** the worker failed (lost): nothing is sent to it any more */
   dead = false;
+  /** the worker's observation path changed the status line (obs-policy.ts) */
+  onStatus: (s: ObsStatus) => void = () => {};
   /** after each snapshot taken (the Record button's label) */
   onSnapshot: () => void = () => {};
   /** snapshots received so far (the tests read it) */
@@ -104,6 +118,7 @@ export class RemoteSim implements SimView {
       this.waiting.get(m.id)?.(m);
       this.waiting.delete(m.id);
     } else if (m.type === 'error') this.onError(errorFromData(m.error));
+    else if (m.type === 'status') this.onStatus(m.status);
     else this.onFallen(m.time);
   }
 
@@ -163,6 +178,18 @@ export class RemoteSim implements SimView {
   /** onnxruntime compiled in the worker now (a policy is coming) */
   async warm(): Promise<void> {
     await this.request({ type: 'warm' });
+  }
+
+  /** the worker's observation backend for a mode (its start-up probe first, once) */
+  async obsDecide(mode: ObsMode): Promise<Decision> {
+    const r = await this.request({ type: 'obs', mode });
+    if (!r.decision) throw new Error('the simulation worker gave no observation backend');
+    return r.decision;
+  }
+
+  /** debugging aid: the worker's GPUDevice destroyed as a device loss would; false when it has none */
+  async loseGpuDevice(): Promise<boolean> {
+    return (await this.request({ type: 'lose-gpu' })).lost ?? false;
   }
 
   setAssist(value: number): void {

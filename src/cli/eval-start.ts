@@ -24,11 +24,15 @@ function maybeOtherMode(o: CliOptions): boolean {
 /** What the workers warm at their start: the run's engines, and onnxruntime when a policy runs. */
 export const warmList = (o: CliOptions): string[] => [...o.engines, ...(o.policies.length ? ['ort'] : [])];
 
-/** The pool of a pooled evaluation run (scenarios or several episodes, --workers ≠ 0), else null. */
+/**
+ * The first worker of a pooled evaluation run (scenarios or several episodes, --workers ≠ 0), else null. The CLI adds
+ * the others once the plan shows batches for them (eval.ts): a run of one batch starts one worker, and the first one
+ * boots alone on the cores.
+ */
 export function earlyPool(o: CliOptions): Pool | null {
   if (maybeOtherMode(o)) return null;
   if (!o.policies.length && (!o.driver || o.driver === 'policy')) return null;
-  return o.workers !== 0 && (o.scenarios.length > 0 || (o.episodes ?? 1) > 1) ? createNodePool(o.workers, warmList(o)) : null;
+  return o.workers !== 0 && (o.scenarios.length > 0 || (o.episodes ?? 1) > 1) ? createNodePool(1, warmList(o)) : null;
 }
 
 /**

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MimicError } from '../core/errors';
-import { runPlan, type EvalPlan, type Executor, type RunProgress } from '../core/evaluation/plan';
+import { planTasks, runPlan, type EvalPlan, type Executor, type RunProgress } from '../core/evaluation/plan';
 import { clipsCsv, episodesCsv, flatSummary, pooled, summaryCsv, toHtml, toJson } from '../core/evaluation/report';
 import { readClipSource, type ClipSource } from '../core/evaluation/setup';
 import type { EvalResult } from '../core/evaluation/types';
@@ -187,6 +187,24 @@ export function aggregateJson(r: EvalResult): Record<string, unknown> {
   };
 }
 
+/**
+ * The run's workers: the one started early (or one now), and as many more as the plan has batches for, up to
+ * --workers (a run of one batch runs on one worker: a second would only take the cores from the first).
+ */
+function workerPools(o: CliOptions, plan: EvalPlan, early: Pool | null): Pool[] {
+  let tasks: number;
+  try {
+    tasks = planTasks(plan).tasks.length;
+  } catch (e) {
+    void early?.close(); // a plan over the limits: its error is the run's
+    throw e;
+  }
+  const pools = [early ?? createNodePool(1, warmList(o))];
+  const want = Math.min(o.workers, tasks);
+  if (want > pools[0].executors.length) pools.push(createNodePool(want - pools[0].executors.length, warmList(o)));
+  return pools;
+}
+
 /** The CLI; `started`: the pool the launcher already started (eval-start.ts), undefined: start it here. */
 export async function main(argv: string[], started?: Pool | null): Promise<number> {
   let o: CliOptions;
@@ -232,10 +250,10 @@ export async function main(argv: string[], started?: Pool | null): Promise<numbe
   // the in-process runner (engines, onnxruntime) is loaded only here: a pooled run's main thread never needs it
   if (single || o.workers === 0) executors = [async (job, onP) => (await import('../core/evaluation/episode')).runBatch(job, onP)];
   else {
-    const pool = early ?? createNodePool(o.workers, warmList(o));
-    pool.primeWith(primeInputs); // the robot, clip and policy parsed here once, while the workers boot (inputs.ts)
-    executors = pool.executors;
-    close = () => pool.close();
+    const pools = workerPools(o, plan, early);
+    for (const p of pools) p.primeWith(primeInputs); // the robot, clip and policy parsed here once, while the workers boot (inputs.ts)
+    executors = pools.flatMap((p) => p.executors);
+    close = async () => void (await Promise.all(pools.map((p) => p.close())));
   }
   if (o.record) executors = executors.map((ex) => recording(ex, o.record!));
   let result: EvalResult;

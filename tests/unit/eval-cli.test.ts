@@ -61,12 +61,21 @@ describe('eval CLI', () => {
     expect(withoutTiming(a.stdout)).toBe(withoutTiming(b.stdout));
     const ja = JSON.parse(a.stdout);
     expect(ja.episodes).toBe(2);
+    expect(ja.timing.workers).toBe(2); // two batches (--envs 1): two workers
     expect(ja).toHaveProperty('success_rate');
     expect(ja.groups[0].episodes.map((e: { index: number }) => e.index)).toEqual([0, 1]);
     // the two episodes drew different perturbations
     expect(JSON.stringify(ja.groups[0].episodes[0].perturbation)).not.toBe(JSON.stringify(ja.groups[0].episodes[1].perturbation));
     // report files
     for (const f of ['eval.json', 'episodes.csv', 'summary.csv', 'report.html']) expect(existsSync(join(dir, f)), f).toBe(true);
+    // the same two episodes in one batch (--envs 2): one worker is started, not the two asked for
+    const one = await evalMain([
+      ...danceArgs({ scenario: 'seeds/robustness.json', episodes: 2, seconds: 1, envs: 2, json: true, quiet: true }),
+      '--workers',
+      '2',
+    ]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout).timing.workers).toBe(1);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toMatch(/<svg/);
     expect(html).not.toMatch(/<script/);

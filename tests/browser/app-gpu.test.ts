@@ -22,6 +22,18 @@ async function expectGpuStatus(page: Page, where: string): Promise<void> {
   expect(drive).toContain(`on the ${where}`);
 }
 
+/** Wait until the policy runs on GPU observations and the app is not busy. */
+async function onGpu(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const s = (window as any).__mimic.getState();
+      return s.backend === 'gpu' && !s.busy;
+    },
+    undefined,
+    { timeout: 180_000 },
+  );
+}
+
 /** Play until the app has run `steps` more control steps (its hook's step counter); the joint errors seen on the way. */
 async function playSteps(page: Page, steps: number): Promise<{ end: MimicState; errs: number[] }> {
   const s0 = (await state(page)).step as number;
@@ -78,14 +90,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
 
       phase('G1 + dance policy loaded');
       await page.selectOption('#obs-backend', 'gpu');
-      await page.waitForFunction(
-        () => {
-          const s = (window as any).__mimic.getState();
-          return s.backend === 'gpu' && !s.busy;
-        },
-        undefined,
-        { timeout: 180_000 },
-      );
+      await onGpu(page);
       phase('switched to GPU');
       const g0 = await state(page);
       expectNoErrors(g0, problems);
@@ -176,14 +181,7 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       await drawEvery(page);
       await page.selectOption('#obs-backend', 'gpu'); // before the policy: it is built on the GPU at once
       await loadG1Dance(page, undefined, 180_000);
-      await page.waitForFunction(
-        () => {
-          const s = (window as any).__mimic.getState();
-          return s.backend === 'gpu' && !s.busy;
-        },
-        undefined,
-        { timeout: 180_000 },
-      );
+      await onGpu(page);
       const p0 = await state(page);
       expect(p0.simHost).toBe('page');
       expect(p0.status.obsEp).toBe('webgpu');

@@ -14,6 +14,7 @@ import { pruneForPhysics } from '../../src/core/physics/mujoco-prune';
 import { clearHullMemory, setOuterHullStore, type HullStore } from '../../src/core/physics/hull-store';
 import { diskHullStore } from '../../src/cli/hull-cache';
 import { g1Source } from './physics-fixture';
+import { trajectory, type Control } from './mujoco-fixture';
 
 type Arrays = Record<string, Float64Array | Int32Array | Float32Array>;
 const arr = (m: MjModel, k: string) => Array.from((m as unknown as Arrays)[k]);
@@ -57,20 +58,8 @@ function supports(mj: MainModule, m: MjModel): Map<number, number[]> {
 const hullCounts = (m: MjModel) =>
   Array.from({ length: m.nmesh }, (_, i) => (m.mesh_graph as Int32Array)[(m.mesh_graphadr as Int32Array)[i]]);
 
-/** qpos and qvel after every step: PD about the initial pose with a small swing (the G1 sags, stands, sways). */
-function trajectory(mj: MainModule, m: MjModel, steps: number): number[][] {
-  const d = new mj.MjData(m);
-  const out: number[][] = [];
-  const ctrl = d.ctrl as Float64Array;
-  for (let k = 0; k < steps; k++) {
-    const qpos = d.qpos as Float64Array;
-    for (let u = 0; u < m.nu; u++) ctrl[u] = 5 * Math.sin(0.02 * k + u) - 60 * qpos[7 + u] - 2 * (d.qvel as Float64Array)[6 + u];
-    mj.mj_step(m, d);
-    out.push([...(d.qpos as Float64Array), ...(d.qvel as Float64Array)]);
-  }
-  d.delete();
-  return out;
-}
+/** PD about the initial pose with a small swing. */
+const sway: Control = (k, u, qpos, qvel) => 5 * Math.sin(0.02 * k + u) - 60 * qpos[7 + u] - 2 * qvel[6 + u];
 
 /** A store that counts what it is asked. */
 function counting(inner: HullStore): HullStore & { hits: number; misses: number; sets: number } {
@@ -117,8 +106,8 @@ describe('MuJoCo collision meshes from their hulls', () => {
     // The same robot standing and swaying: the first 0.1 s (feet and first self-contacts) agree to 1e-5. After that a
     // sagging, falling G1 is chaotic: contact points on the same solids differ in the last bits (the mesh frame moved)
     // and the falls part ways, as any two float orders would; both stay physical (no blow-up).
-    const ta = trajectory(mj, full, 1000),
-      tb = trajectory(mj, hull, 1000);
+    const ta = trajectory(mj, full, 1000, sway),
+      tb = trajectory(mj, hull, 1000, sway);
     const gap = (k: number) => Math.max(...ta[k].map((v, i) => Math.abs(v - tb[k][i])));
     const early = Math.max(...ta.slice(0, 50).map((_, k) => gap(k)));
     console.log(`first 50 steps: largest qpos/qvel gap to the full meshes ${early.toExponential(2)}`);

@@ -8,6 +8,7 @@ import { loadMujoco } from '../../src/core/physics/mujoco';
 import { compileMjcf } from '../../src/core/physics/mujoco-fs';
 import { pruneForPhysics } from '../../src/core/physics/mujoco-prune';
 import { g1Source } from './physics-fixture';
+import { trajectory, type Control } from './mujoco-fixture';
 
 const OBJ_BODY = 1,
   OBJ_JOINT = 3;
@@ -18,20 +19,8 @@ function names(mj: MainModule, m: MjModel, type: number, count: number): string[
   return Array.from({ length: count }, (_, i) => mj.mj_id2name(m, type as never, i) ?? '');
 }
 
-/** qpos, qvel and contact count after every step, under a swinging PD-like torque on every motor. */
-function trajectory(mj: MainModule, m: MjModel, steps: number): number[][] {
-  const d = new mj.MjData(m);
-  const out: number[][] = [];
-  const ctrl = d.ctrl as Float64Array;
-  for (let k = 0; k < steps; k++) {
-    const qpos = d.qpos as Float64Array;
-    for (let u = 0; u < m.nu; u++) ctrl[u] = 40 * Math.sin(0.02 * k + u) - 20 * qpos[7 + u];
-    mj.mj_step(m, d);
-    out.push([...(d.qpos as Float64Array), ...(d.qvel as Float64Array), d.ncon]);
-  }
-  d.delete();
-  return out;
-}
+/** swinging PD-like torque on every motor. */
+const swing: Control = (k, u, qpos) => 40 * Math.sin(0.02 * k + u) - 20 * qpos[7 + u];
 
 describe('MuJoCo pruning of drawing-only geoms', () => {
   it('G1: 35 visual geoms and 11 meshes left out; same bodies, joints, inertias and trajectory', async () => {
@@ -49,8 +38,8 @@ describe('MuJoCo pruning of drawing-only geoms', () => {
     expect(names(mj, pruned, OBJ_JOINT, pruned.njnt)).toEqual(names(mj, full, OBJ_JOINT, full.njnt));
     for (const k of ['body_mass', 'body_inertia', 'body_ipos', 'body_iquat', 'dof_armature', 'qpos0'])
       expect(arr(pruned, k)).toEqual(arr(full, k));
-    const a = trajectory(mj, full, 300),
-      b = trajectory(mj, pruned, 300);
+    const a = trajectory(mj, full, 300, swing),
+      b = trajectory(mj, pruned, 300, swing);
     expect(a.some((s) => s[s.length - 1] > 0)).toBe(true); // it touched the floor
     expect(b).toEqual(a);
     full.delete();

@@ -3,6 +3,7 @@
  * in front of an optional outer store (the CLI's disk cache, src/cli/hull-cache.ts). The points are MuJoCo's own
  * result for that content, so a hit and a miss compile the same model.
  */
+import { mixWords } from '../bytes';
 
 export interface HullStore {
   get(key: string): Float32Array | undefined;
@@ -35,23 +36,14 @@ export const hullStore: HullStore = {
 /** Forget the points held in memory (tests). */
 export const clearHullMemory = (): void => memory.clear();
 
-/** 64 bits of two FNV-style hashes (different seeds and primes), 4 bytes at a time where aligned. */
+/** 64 bits of two FNV-style hashes (different seeds and primes). */
 function hash64(data: Uint8Array | string): string {
   let a = 0x811c9dc5,
     b = 0x01000193 ^ 0x5bd1e995;
-  const mix = (v: number) => {
+  mixWords(data, (v) => {
     a = Math.imul(a ^ v, 0x01000193);
     b = Math.imul(b ^ v, 0x5bd1e995) ^ (b >>> 15);
-  };
-  if (typeof data === 'string') for (let i = 0; i < data.length; i++) mix(data.charCodeAt(i));
-  else {
-    const head = Math.min(data.length, (4 - (data.byteOffset % 4)) % 4);
-    const n = (data.length - head) >> 2;
-    const words = new Int32Array(data.buffer, data.byteOffset + head, n);
-    for (let i = 0; i < head; i++) mix(data[i]);
-    for (let k = 0; k < n; k++) mix(words[k]);
-    for (let i = head + n * 4; i < data.length; i++) mix(data[i]);
-  }
+  });
   return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
 }
 

@@ -1,8 +1,9 @@
 /** MuJoCo's in-memory file system: write an MJCF and its files, compile, clean up. */
 import type { MainModule, MjModel } from 'mujoco-js';
+import { mixWords } from '../bytes';
 import { MimicError } from '../errors';
 import { hullStore } from './hull-store';
-import { extractHulls, planHulls, withHulls } from './mujoco-hulls';
+import { extractHulls, planHulls, withHulls, type HullPlan } from './mujoco-hulls';
 import { pruneForPhysics } from './mujoco-prune';
 
 interface Fs {
@@ -73,22 +74,10 @@ export function compileMjcf(mj: MainModule, xml: string, files: Record<string, U
 const compiled = new Map<string, { model: MjModel; notes: string[] }>();
 const fingerprints = new WeakMap<Record<string, Uint8Array>, string>();
 
-/**
- * FNV-style fingerprint. Bytes go 4 at a time where the view is 4-aligned: the G1's 19 MB of meshes took ~25–50 ms
- * byte by byte, at the start of every evaluation worker (the key only has to be stable within the process).
- */
+/** FNV-style fingerprint (the key only has to be stable within the process). */
 function fnv(bytes: Uint8Array | string): string {
   let h = 0x811c9dc5;
-  const mix = (v: number) => (h = Math.imul(h ^ v, 0x01000193));
-  if (typeof bytes === 'string') for (let i = 0; i < bytes.length; i++) mix(bytes.charCodeAt(i));
-  else {
-    const head = Math.min(bytes.length, (4 - (bytes.byteOffset % 4)) % 4);
-    const n = (bytes.length - head) >> 2;
-    const words = new Int32Array(bytes.buffer, bytes.byteOffset + head, n);
-    for (let i = 0; i < head; i++) mix(bytes[i]);
-    for (let k = 0; k < n; k++) mix(words[k]);
-    for (let i = head + n * 4; i < bytes.length; i++) mix(bytes[i]);
-  }
+  mixWords(bytes, (v) => (h = Math.imul(h ^ v, 0x01000193)));
   return `${bytes.length}:${(h >>> 0).toString(36)}`;
 }
 
@@ -108,9 +97,32 @@ function filesKey(files: Record<string, Uint8Array>): string {
 export const keptModelCount = (): number => compiled.size;
 
 /**
+ * Each planned mesh's hull points (hull store, else one compile of the full meshes, whose points are then kept);
+ * the plan keeps only the meshes that have a hull.
+ */
+function hullPoints(mj: MainModule, plan: HullPlan, pruned: string, files: Record<string, Uint8Array>, file: string): Float32Array[] {
+  const keys = plan.meshes.map((m) => `mj${mj.mj_version()}-${m.key}`);
+  let hulls = keys.map((k) => hullStore.get(k) ?? null);
+  if (hulls.some((h) => !h)) {
+    const full = compileMjcf(mj, pruned, files, file);
+    try {
+      hulls = extractHulls(
+        mj,
+        full,
+        plan.meshes.map((m) => m.name),
+      );
+    } finally {
+      full.delete();
+    }
+    hulls.forEach((h, i) => h && hullStore.set(keys[i], h));
+  }
+  plan.meshes = plan.meshes.filter((_, i) => hulls[i]);
+  return hulls.filter((h) => h !== null);
+}
+
+/**
  * The model MuJoCo simulates: `pruneForPhysics(xml)` (drawing-only geoms and their meshes left out,
- * mujoco-prune.ts), with its collision meshes read from their hull points (mujoco-hulls.ts). Points not in the
- * hull store come from one compile of the full meshes first.
+ * mujoco-prune.ts), with its collision meshes read from their hull points (mujoco-hulls.ts).
  */
 export function compileForPhysics(
   mj: MainModule,
@@ -120,26 +132,10 @@ export function compileForPhysics(
 ): { model: MjModel; notes: string[] } {
   const pruned = pruneForPhysics(xml, file).xml;
   const plan = planHulls(pruned, files, file);
-  if (!plan) return { model: compileMjcf(mj, pruned, files, file), notes: [] };
-  const version = `mj${mj.mj_version()}-`;
-  const keys = plan.meshes.map((m) => version + m.key);
-  let hulls = keys.map((k) => hullStore.get(k));
-  if (hulls.some((h) => !h)) {
-    const full = compileMjcf(mj, pruned, files, file);
-    try {
-      hulls = extractHulls(
-        mj,
-        full,
-        plan.meshes.map((m) => m.name),
-      ).map((h) => h ?? undefined);
-    } finally {
-      full.delete();
-    }
-    hulls.forEach((h, i) => h && hullStore.set(keys[i], h));
-  }
-  if (hulls.some((h) => !h)) return { model: compileMjcf(mj, pruned, files, file), notes: [] };
-  const points = hulls.reduce((s, h) => s + h!.length / 3, 0);
-  const reduced = withHulls(plan, hulls as Float32Array[], files);
+  const hulls = plan ? hullPoints(mj, plan, pruned, files, file) : [];
+  if (!plan || !hulls.length) return { model: compileMjcf(mj, pruned, files, file), notes: [] };
+  const points = hulls.reduce((s, h) => s + h.length / 3, 0);
+  const reduced = withHulls(plan, hulls, files);
   const note = `MuJoCo: ${plan.meshes.length} collision mesh(es) compiled from their convex hulls' ${points} points (MuJoCo collides a mesh as its hull)`;
   try {
     return { model: compileMjcf(mj, reduced.xml, reduced.files, file), notes: [note] };

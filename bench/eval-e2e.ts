@@ -6,7 +6,7 @@
  * humanoid-seconds per second of (wall − start-up), per worker ("per core"); per CPU s = simulated seconds per
  * CPU-second of (run − start-up). CPU s = user + system time of the CLI process and its threads (Linux /proc; NaN
  * elsewhere): on a shared machine it moves far less than wall time.
- * MuJoCo's start-up is also timed with an empty collision-hull cache (a robot's first run: one full compile more).
+ * MuJoCo's start-up is also timed with an empty collision-hull cache (a robot's first run: its hull points are computed).
  * Then 1 against 2 workers on a longer run (E2E_LONG_EPISODES, default 64 episodes), wall and CPU s: on a shared
  * 2-core machine the wall ratio mostly says how busy the other core was; the CPU s say what the second worker costs.
  * Alone: `node --import tsx bench/eval-e2e.ts` (E2E_SECONDS, E2E_LONG_EPISODES, E2E_ENGINES=mujoco,rapier).
@@ -66,7 +66,7 @@ export function runEndToEnd(): void {
     const wall: Record<number, number> = {};
     for (const workers of [1, 2]) {
       const load = loadavg()[0];
-      // a robot's first run: MuJoCo has no collision hulls on disk yet (src/cli/hull-cache.ts), one full compile more
+      // a robot's first run: MuJoCo's collision-hull points are not on disk yet (src/cli/hull-cache.ts): computed
       const fresh = mkdtempSync(join(tmpdir(), 'mimic-e2e-cache-'));
       const first = engine === 'mujoco' ? cliRun(engine, workers, 1, 0.1, { MIMIC_CACHE_DIR: fresh }).wall.toFixed(2) : '-';
       rmSync(fresh, { recursive: true, force: true });

@@ -88,8 +88,9 @@ describe('MuJoCo collision meshes from their hulls', () => {
     const full = compileMjcf(mj, pruneForPhysics(src.xml, 'g1.xml').xml, src.files, 'g1.xml');
     clearHullMemory();
     const { model: hull, notes } = compileForPhysics(mj, src.xml, src.files, 'g1.xml');
-    expect(notes[0]).toMatch(/^MuJoCo: 24 collision mesh\(es\) compiled from their convex hulls' \d+ points/);
-    expect(hull.nmeshvert).toBeLessThan(full.nmeshvert / 3); // the point: far fewer vertices and faces to process
+    expect(notes[0]).toMatch(/^MuJoCo: 24 collision mesh\(es\) compiled from the \d+ points that can be on their convex hulls/);
+    console.log(`vertices ${full.nmeshvert} → ${hull.nmeshvert}, faces ${full.nmeshface} → ${hull.nmeshface}`);
+    expect(hull.nmeshvert).toBeLessThan(full.nmeshvert / 2); // the point: far fewer vertices and faces to process
     expect(hull.nmeshface).toBeLessThan(full.nmeshface / 3);
     // qhull may drop a point that lies on a face within its tolerance when it meets the points again: a count or two
     const counts = hullCounts(full);
@@ -164,11 +165,11 @@ describe('MuJoCo collision meshes from their hulls', () => {
       const again = compileForPhysics(mj, src.xml, src.files, 'g1.xml').model;
       expect([store.hits, store.sets]).toEqual([24, 24]);
       for (const k of ['mesh_vert', 'geom_pos', 'geom_quat', 'geom_aabb', 'body_mass']) expect(arr(again, k)).toEqual(arr(first, k));
-      // a truncated file reads as missing: computed again (one full compile) and written back whole
+      // a truncated file reads as missing: that mesh's points are computed again and written back whole
       writeFileSync(join(dir, readdirSync(dir)[0]), new Uint8Array(20));
       clearHullMemory();
       const third = compileForPhysics(mj, src.xml, src.files, 'g1.xml').model;
-      expect(store.sets).toBe(48);
+      expect(store.sets).toBe(25);
       expect(arr(third, 'mesh_vert')).toEqual(arr(first, 'mesh_vert'));
       for (const m of [first, again, third]) m.delete();
     } finally {

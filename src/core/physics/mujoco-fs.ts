@@ -3,7 +3,7 @@ import type { MainModule, MjModel } from 'mujoco-js';
 import { mixWords } from '../bytes';
 import { MimicError } from '../errors';
 import { hullStore } from './hull-store';
-import { extractHulls, planHulls, withHulls, type HullPlan } from './mujoco-hulls';
+import { hullPointsOf, planHulls, withHulls, type HullPlan } from './mujoco-hulls';
 import { pruneForPhysics } from './mujoco-prune';
 
 interface Fs {
@@ -96,26 +96,14 @@ function filesKey(files: Record<string, Uint8Array>): string {
 /** How many compiled models the process keeps (tests). */
 export const keptModelCount = (): number => compiled.size;
 
-/**
- * Each planned mesh's hull points (hull store, else one compile of the full meshes, whose points are then kept);
- * the plan keeps only the meshes that have a hull.
- */
-function hullPoints(mj: MainModule, plan: HullPlan, pruned: string, files: Record<string, Uint8Array>, file: string): Float32Array[] {
-  const keys = plan.meshes.map((m) => `mj${mj.mj_version()}-${m.key}`);
-  let hulls = keys.map((k) => hullStore.get(k) ?? null);
-  if (hulls.some((h) => !h)) {
-    const full = compileMjcf(mj, pruned, files, file);
-    try {
-      hulls = extractHulls(
-        mj,
-        full,
-        plan.meshes.map((m) => m.name),
-      );
-    } finally {
-      full.delete();
-    }
-    hulls.forEach((h, i) => h && hullStore.set(keys[i], h));
-  }
+/** Each planned mesh's hull points (hull store, else hull-filter.ts); the plan keeps the meshes that have them. */
+function hullPoints(plan: HullPlan): Float32Array[] {
+  const hulls = plan.meshes.map((m) => {
+    const key = `pts1-${m.key}`;
+    let h = hullStore.get(key) ?? null;
+    if (!h && (h = hullPointsOf(m))) hullStore.set(key, h);
+    return h;
+  });
   plan.meshes = plan.meshes.filter((_, i) => hulls[i]);
   return hulls.filter((h) => h !== null);
 }
@@ -132,11 +120,11 @@ export function compileForPhysics(
 ): { model: MjModel; notes: string[] } {
   const pruned = pruneForPhysics(xml, file).xml;
   const plan = planHulls(pruned, files, file);
-  const hulls = plan ? hullPoints(mj, plan, pruned, files, file) : [];
+  const hulls = plan ? hullPoints(plan) : [];
   if (!plan || !hulls.length) return { model: compileMjcf(mj, pruned, files, file), notes: [] };
   const points = hulls.reduce((s, h) => s + h.length / 3, 0);
   const reduced = withHulls(plan, hulls, files);
-  const note = `MuJoCo: ${plan.meshes.length} collision mesh(es) compiled from their convex hulls' ${points} points (MuJoCo collides a mesh as its hull)`;
+  const note = `MuJoCo: ${plan.meshes.length} collision mesh(es) compiled from the ${points} points that can be on their convex hulls (MuJoCo collides a mesh as its hull)`;
   try {
     return { model: compileMjcf(mj, reduced.xml, reduced.files, file), notes: [note] };
   } catch {

@@ -1,25 +1,29 @@
 /**
- * Collision meshes compiled from their convex hulls' points. MuJoCo collides a mesh geom as the convex hull of its
- * vertices, yet its compiler also builds a face tree, normals and a volume for every face of the file: most of the
- * G1's compile (~1 s in a fresh evaluation worker, once per worker). A mesh given as its hull's points alone
- * (a vertex-only MSH file: MuJoCo takes their hull) is the same solid to the collider, and compiles in about half
- * the time. Only meshes whose every geom is a plain `type="mesh"` geom with no mass of its own (massless, as in
- * mujoco-prune.ts) qualify, so masses and inertias are untouched; what changes is where MuJoCo puts the mesh's own
- * frame (the hull's centroid instead of the solid's), which moves floating-point rounding only.
- * The hull points come from MuJoCo's own compile of the full mesh (its mesh graph), once per mesh content: the
- * points are kept by a HullStore (hull-store.ts: this process's memory, and a disk cache in the CLI).
+ * Collision meshes compiled from the points that can be on their convex hulls. MuJoCo collides a mesh geom as the
+ * convex hull of its vertices, yet its compiler also builds a face tree, normals and a volume for every face of the
+ * file: most of the G1's compile (~1 s in a fresh evaluation worker, once per worker). A mesh given as a vertex-only
+ * MSH file of those points (hull-filter.ts: every vertex that is not strictly inside the mesh's hull) is the same
+ * solid to the collider (MuJoCo takes their hull), and compiles in about half the time. Only meshes whose every geom
+ * is a plain `type="mesh"` geom with no mass of its own (massless, as in mujoco-prune.ts) qualify, so masses and
+ * inertias are untouched; what changes is where MuJoCo puts the mesh's own frame (the hull's centroid instead of the
+ * solid's), which moves floating-point rounding only. STL files and inline vertex lists are read (OBJ and MSH files
+ * are left whole). The points are kept by a HullStore (hull-store.ts: this process's memory, and a disk cache in the
+ * CLI), by content.
  */
-import type { MainModule, MjModel } from 'mujoco-js';
 import { readDefaults, withDefaults, type Defaults } from '../model/mjcf-parts';
 import { parseXml, type XmlElement } from '../model/xml';
+import { parseStl } from '../model/mesh';
+import { hullCandidates } from './hull-filter';
 import { contentKey } from './hull-store';
 import { massless, meshName, num, scan, walk, writeXml } from './mujoco-prune';
 
-/** A mesh asset that will be compiled from its hull: its element, name and content key. */
+/** A mesh asset that will be compiled from its hull points: its element, name, content key and content. */
 export interface HullMesh {
   el: XmlElement;
   name: string;
   key: string;
+  /** the STL file's bytes, or the inline vertex list and face list ("vertex|face") */
+  content: Uint8Array | string;
 }
 
 export interface HullPlan {
@@ -29,7 +33,7 @@ export interface HullPlan {
   meshdir: string;
 }
 
-const MESH_FILE = /\.(stl|obj|msh)$/i;
+const MESH_FILE = /\.stl$/i;
 /** attributes that change which points of the file MuJoCo keeps for the hull */
 const HULL_ATTRS = ['refpos', 'refquat', 'maxhullvert'];
 
@@ -42,15 +46,20 @@ function meshDir(root: XmlElement): string | null {
   return dir.startsWith('/') || /^[a-z]:/i.test(dir) ? null : dir;
 }
 
-/** The content the hull is made from: the file's bytes, or the inline vertex / face text. */
-function meshContent(a: Record<string, string>, files: Record<string, Uint8Array>, dir: string, strip: boolean): string | null {
+/** What the hull points are made from: the STL file's bytes, or the inline vertex list; null for anything else. */
+function meshContent(
+  a: Record<string, string>,
+  files: Record<string, Uint8Array>,
+  dir: string,
+  strip: boolean,
+): { key: string; content: Uint8Array | string } | null {
   if (a.file !== undefined) {
     if (!MESH_FILE.test(a.file)) return null;
-    const path = joinPath(dir, strip ? a.file.split(/[\\/]/).pop()! : a.file);
-    const bytes = files[path];
-    return bytes ? contentKey(bytes, a.file.split('.').pop()!.toLowerCase()) : null;
+    const bytes = files[joinPath(dir, strip ? a.file.split(/[\\/]/).pop()! : a.file)];
+    return bytes ? { key: contentKey(bytes, 'stl'), content: bytes } : null;
   }
-  return a.vertex !== undefined ? contentKey(`${a.vertex}|${a.face ?? ''}`, 'inline') : null;
+  const text = a.vertex !== undefined ? `${a.vertex}|${a.face ?? ''}` : null;
+  return text ? { key: contentKey(text, 'inline'), content: text } : null;
 }
 
 /** Mesh name → the attributes (class defaults applied) of every geom that uses it. */
@@ -104,8 +113,8 @@ export function planHulls(xml: string, files: Record<string, Uint8Array>, file: 
             massless(g, body, s.fromGeom) &&
             num(g.contype, 1) + num(g.conaffinity, 1) > 0,
         );
-        const key = plain ? meshContent(a, files, dir, strip) : null;
-        if (key) meshes.push({ el, name, key });
+        const c = plain ? meshContent(a, files, dir, strip) : null;
+        if (c) meshes.push({ el, name, ...c });
       }
     return meshes.length ? { root, meshes, meshdir: dir } : null;
   } catch {
@@ -113,39 +122,27 @@ export function planHulls(xml: string, files: Record<string, Uint8Array>, file: 
   }
 }
 
-/**
- * The hull points of `names` in a compiled model, in each mesh file's own frame and units (MuJoCo moves a mesh to
- * its centroid, turns it to its principal axes and scales it: undone here), as float32; null for a mesh with no hull.
- */
-export function extractHulls(mj: MainModule, m: MjModel, names: string[]): (Float32Array | null)[] {
-  const graph = m.mesh_graph as Int32Array,
-    vert = m.mesh_vert as Float32Array;
-  const pos = m.mesh_pos as Float64Array,
-    quat = m.mesh_quat as Float64Array,
-    scale = m.mesh_scale as Float64Array;
-  return names.map((name) => {
-    const id = mj.mj_name2id(m, mj.mjtObj.mjOBJ_MESH.value, name);
-    const ga = id < 0 ? -1 : (m.mesh_graphadr as Int32Array)[id];
-    if (ga < 0 || graph[ga] < 4) return null;
-    const nv = graph[ga],
-      va = (m.mesh_vertadr as Int32Array)[id];
-    const [w, x, y, z] = quat.subarray(4 * id, 4 * id + 4);
-    // in the file's own order: qhull then meets the hull points as it met them among all the others
-    const ids = Int32Array.from(graph.subarray(ga + 2 + nv, ga + 2 + 2 * nv)).sort();
-    const out = new Float32Array(3 * nv);
-    for (let k = 0; k < nv; k++) {
-      const i = 3 * (va + ids[k]);
-      const [a, b, c] = [vert[i], vert[i + 1], vert[i + 2]];
-      // rotate by the mesh quaternion, add its position, divide by its scale
-      const tx = 2 * (y * c - z * b),
-        ty = 2 * (z * a - x * c),
-        tz = 2 * (x * b - y * a);
-      out[3 * k] = (a + w * tx + (y * tz - z * ty) + pos[3 * id]) / scale[3 * id];
-      out[3 * k + 1] = (b + w * ty + (z * tx - x * tz) + pos[3 * id + 1]) / scale[3 * id + 1];
-      out[3 * k + 2] = (c + w * tz + (x * ty - y * tx) + pos[3 * id + 2]) / scale[3 * id + 2];
-    }
-    return out;
-  });
+const numbers = (t: string): number[] => (t.trim() ? t.trim().split(/\s+/).map(Number) : []);
+
+/** An inline mesh's points: its vertices, or with a face list the vertices the faces use (as MuJoCo's mesh has). */
+function inlinePoints(content: string): Float32Array {
+  const [vertex, face] = content.split('|');
+  const v = numbers(vertex);
+  const f = numbers(face);
+  if (!f.length) return Float32Array.from(v);
+  const used = [...new Set(f)].sort((a, b) => a - b);
+  if (!used.every((i) => Number.isInteger(i) && i >= 0 && 3 * i + 2 < v.length)) return new Float32Array(0);
+  return Float32Array.from(used.flatMap((i) => [v[3 * i], v[3 * i + 1], v[3 * i + 2]]));
+}
+
+/** The points of a planned mesh that may be on its hull (hull-filter.ts), or null to leave the mesh whole. */
+export function hullPointsOf(m: HullMesh): Float32Array | null {
+  try {
+    const v = typeof m.content === 'string' ? inlinePoints(m.content) : parseStl(m.content, m.name).vertices;
+    return v.length % 3 === 0 && v.every(Number.isFinite) ? hullCandidates(v) : null;
+  } catch {
+    return null; // a mesh that does not parse: MuJoCo's own compile reports it
+  }
 }
 
 /** MuJoCo's binary MSH file with vertices only (4 int32 counts, then float32 xyz): MuJoCo makes their hull. */

@@ -1,7 +1,7 @@
 /**
  * Where collision-hull points (mujoco-hulls.ts) are kept between compiles, by mesh content: this process's memory,
- * in front of an optional outer store (the CLI's disk cache, src/cli/hull-cache.ts). The points are MuJoCo's own
- * result for that content, so a hit and a miss compile the same model.
+ * in front of an optional outer store (the CLI's disk cache, src/cli/hull-cache.ts). The points are a pure
+ * function of that content (hull-filter.ts), so a hit and a miss compile the same model.
  */
 import { mixWords } from '../bytes';
 

@@ -114,14 +114,23 @@ describe('objects in the app', { timeout: 300_000 }, () => {
       });
       await page.waitForFunction(() => (window as any).__mimic.getState().objects.list.length === 0, undefined, { timeout: 120_000 });
       await chooseTerrain(page, 'slope 5°');
-      await page.waitForFunction(
-        () => {
-          const s = (window as any).__mimic.getState();
-          return s.terrain === 'slope 5°' && !s.busy && s.driver !== 'replay';
-        },
-        undefined,
-        { timeout: 120_000 },
-      );
+      await page
+        .waitForFunction(
+          () => {
+            const s = (window as any).__mimic.getState();
+            return s.terrain === 'slope 5°' && !s.busy && s.driver !== 'replay';
+          },
+          undefined,
+          { timeout: 120_000 },
+        )
+        .catch(async (e) => {
+          const s = await state(page); // what it was waiting on, for the log
+          console.log(
+            'slope wait:',
+            JSON.stringify({ terrain: s.terrain, busy: s.busy, driver: s.driver, host: s.simHost, errors: s.errors }),
+          );
+          throw e;
+        });
       await steps(page, 60);
       const s = await state(page);
       const g = terrainOf(TERRAIN_CHOICES['slope 5°']);

@@ -7,7 +7,7 @@
  * (or the points are flat), null: the mesh is left whole.
  */
 
-/** Fibonacci-sphere directions and the 6 axes. */
+/** The 6 axes and 56 Fibonacci-sphere directions. */
 const DIRECTIONS = (() => {
   const out: number[][] = [
     [1, 0, 0],
@@ -26,6 +26,12 @@ const DIRECTIONS = (() => {
   }
   return out;
 })();
+
+/** The 6 axes and the 8 diagonals. */
+const COARSE = [
+  ...DIRECTIONS.slice(0, 6),
+  ...[-1, 1].flatMap((x) => [-1, 1].flatMap((y) => [-1, 1].map((z) => [x, y, z].map((c) => c / Math.sqrt(3))))),
+];
 
 interface Face {
   a: number;
@@ -54,9 +60,9 @@ function face(v: Float32Array, a: number, b: number, c: number): Face | null {
 }
 
 /** Indices of the extreme points along every direction (first found first, each once). */
-function extremes(v: Float32Array): number[] {
+function extremes(v: Float32Array, directions: number[][]): number[] {
   const seen = new Set<number>();
-  for (const u of DIRECTIONS) {
+  for (const u of directions) {
     let best = 0,
       bestDot = -Infinity;
     for (let i = 0; i < v.length; i += 3) {
@@ -88,30 +94,49 @@ function tetrahedron(v: Float32Array, s: number[], eps: number): Face[] | null {
   return faces.every((f) => f) ? (faces as Face[]) : null;
 }
 
+/** A face's three directed edges. */
+const edgesOf = (f: Face): [number, number][] => [
+  [f.a, f.b],
+  [f.b, f.c],
+  [f.c, f.a],
+];
+
+/**
+ * The faces `x` sees, as one connected patch grown from the one it sees best (a face seen only across an unseen one
+ * is left out: the patch's rim is then one horizon loop, even where rounding makes a far face look visible).
+ */
+function visibleFrom(faces: Face[], owner: Map<string, Face>, x: number[], eps: number): Set<Face> {
+  let best: Face | null = null,
+    bestDist = eps;
+  for (const f of faces) {
+    const h = dot(f.n, x) - f.d;
+    if (h > bestDist) [best, bestDist] = [f, h];
+  }
+  const patch = new Set<Face>(best ? [best] : []);
+  const todo = [...patch];
+  while (todo.length)
+    for (const [i, j] of edgesOf(todo.pop()!)) {
+      const g = owner.get(`${j},${i}`);
+      if (g && !patch.has(g) && dot(g.n, x) - g.d > eps) {
+        patch.add(g);
+        todo.push(g);
+      }
+    }
+  return patch;
+}
+
 /** The exact hull of the points `s` (indices into v), grown one point at a time; null if it cannot be built. */
 function smallHull(v: Float32Array, s: number[], eps: number): Face[] | null {
   let faces = tetrahedron(v, s, eps);
   if (!faces) return null;
   for (const p of s) {
-    const x = P(v, p);
-    const visible: Face[] = faces.filter((f) => dot(f.n, x) - f.d > eps);
-    if (!visible.length) continue; // inside or on the polytope
-    const seen = new Set<Face>(visible);
     const owner = new Map<string, Face>();
-    for (const f of faces)
-      for (const [i, j] of [
-        [f.a, f.b],
-        [f.b, f.c],
-        [f.c, f.a],
-      ])
-        owner.set(`${i},${j}`, f);
+    for (const f of faces) for (const [i, j] of edgesOf(f)) owner.set(`${i},${j}`, f);
+    const seen = visibleFrom(faces, owner, P(v, p), eps);
+    if (!seen.size) continue; // inside or on the polytope
     const added: Face[] = [];
-    for (const f of visible)
-      for (const [i, j] of [
-        [f.a, f.b],
-        [f.b, f.c],
-        [f.c, f.a],
-      ]) {
+    for (const f of seen)
+      for (const [i, j] of edgesOf(f)) {
         const other = owner.get(`${j},${i}`);
         if (!other) return null;
         if (seen.has(other)) continue;
@@ -129,11 +154,7 @@ function closedConvex(v: Float32Array, faces: Face[], s: number[], eps: number):
   const edges = new Set<string>();
   const verts = new Set<number>();
   for (const f of faces)
-    for (const [i, j] of [
-      [f.a, f.b],
-      [f.b, f.c],
-      [f.c, f.a],
-    ]) {
+    for (const [i, j] of edgesOf(f)) {
       const k = `${i},${j}`;
       if (edges.has(k)) return false;
       edges.add(k);
@@ -162,10 +183,14 @@ export function hullCandidates(points: Float32Array): Float32Array | null {
   const eps = 1e-9 * size,
     margin = 1e-6 * size;
   v = unique(v);
-  const s = extremes(v);
-  const faces = smallHull(v, s, eps);
-  if (!faces || !closedConvex(v, faces, s, eps)) return null;
-  return keptPoints(v, faces, margin);
+  // a polytope that does not close or is not convex (rounding on nearly flat extreme points): again on the 14 axes
+  // and diagonals alone, whose extreme points lie further apart
+  for (const directions of [DIRECTIONS, COARSE]) {
+    const s = extremes(v, directions);
+    const faces = smallHull(v, s, eps);
+    if (faces && closedConvex(v, faces, s, eps)) return keptPoints(v, faces, margin);
+  }
+  return null;
 }
 
 /** Each position once, in first-seen order (an STL repeats a vertex in every triangle around it). */

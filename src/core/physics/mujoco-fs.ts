@@ -99,7 +99,7 @@ export const keptModelCount = (): number => compiled.size;
 /** Each planned mesh's hull points (hull store, else hull-filter.ts); the plan keeps the meshes that have them. */
 function hullPoints(plan: HullPlan): Float32Array[] {
   const hulls = plan.meshes.map((m) => {
-    const key = `pts1-${m.key}`;
+    const key = `pts2-${m.key}`; // the filter's version: a change to hull-filter.ts changes it
     let h = hullStore.get(key) ?? null;
     if (!h && (h = hullPointsOf(m))) hullStore.set(key, h);
     return h;

@@ -1,7 +1,9 @@
 // The hull-point filter (src/core/physics/hull-filter.ts): what it keeps holds every point that can be on the convex
 // hull, what it drops is strictly inside; flat or tiny inputs are left whole (null). (Against MuJoCo's own hulls of the
 // G1's meshes: tests/unit/mujoco-hulls.test.ts.)
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseStl } from '../../src/core/model/mesh';
 import { hullCandidates } from '../../src/core/physics/hull-filter';
 
 /** A seeded generator in [0, 1). */
@@ -44,6 +46,36 @@ describe('hull-point filter', () => {
     const kept = hullCandidates(Float32Array.from(pts))!;
     expect(kept.length / 3).toBe(3000);
     for (let i = 0; i < 3000 * 3; i += 3) expect(has(kept, [pts[i], pts[i + 1], pts[i + 2]].map(Math.fround))).toBe(true);
+  });
+
+  it('every G1 and T1 mesh file: the kept points reach exactly as far as all its vertices, in 200 directions', () => {
+    const r = rng(17);
+    const dirs = Array.from({ length: 200 }, () => {
+      const z = 2 * r() - 1,
+        a = 2 * Math.PI * r(),
+        q = Math.sqrt(1 - z * z);
+      return [q * Math.cos(a), q * Math.sin(a), z];
+    });
+    const reach = (v: Float32Array, u: number[]) => {
+      let m = -Infinity;
+      for (let i = 0; i < v.length; i += 3) m = Math.max(m, u[0] * v[i] + u[1] * v[i + 1] + u[2] * v[i + 2]);
+      return m;
+    };
+    let meshes = 0,
+      all = 0,
+      kept = 0;
+    for (const dir of ['../shared/assets/g1/meshes', '../shared/assets/t1/meshes'])
+      for (const f of readdirSync(dir).filter((n) => /\.stl$/i.test(n))) {
+        const v = parseStl(new Uint8Array(readFileSync(`${dir}/${f}`)), f).vertices;
+        const k = hullCandidates(v);
+        expect(k, f).not.toBeNull();
+        for (const u of dirs) expect(reach(k!, u), f).toBe(reach(v, u)); // the extreme vertex itself is kept
+        meshes++;
+        all += v.length / 3;
+        kept += k!.length / 3;
+      }
+    console.log(`${meshes} mesh files: ${all} vertices (with repeats), ${kept} kept`);
+    expect(meshes).toBeGreaterThan(40);
   });
 
   it('flat, tiny or empty inputs are left whole', () => {

@@ -27,3 +27,10 @@ export function mixWords(data: Uint8Array | string, mix: (v: number) => void): v
   for (let k = 0; k < n; k++) mix(words[k]);
   for (let i = head + n * 4; i < data.length; i++) mix(data[i]);
 }
+
+/** An FNV-1a style content fingerprint, "length:hash" (stable within a process: cache keys, not a file format). */
+export function fnvKey(data: Uint8Array | string): string {
+  let h = 0x811c9dc5;
+  mixWords(data, (v) => (h = Math.imul(h ^ v, 0x01000193)));
+  return `${data.length}:${(h >>> 0).toString(36)}`;
+}

@@ -143,11 +143,12 @@ describe('MuJoCo collision meshes from their hulls', () => {
         <body><freejoint/><inertial pos="0 0 0" mass="1" diaginertia="1 1 1"/><geom type="mesh" mesh="a"/><geom type="box" mesh="b"/><geom type="mesh" mesh="c"/></body>
         <body pos="1 0 0"><freejoint/><geom type="mesh" mesh="d"/></body>
       </worldbody></mujoco>`;
-    const plan = planHulls(xml, stl, 'x.xml');
+    const plan = planHulls(pruneForPhysics(xml, 'x.xml').tree, stl, 'x.xml');
     expect(plan?.meshes.map((m) => m.name)).toEqual(['a']);
     // the same file with a missing mesh file or convexhull="false": nothing qualifies
-    expect(planHulls(xml, {}, 'x.xml')).toBeNull();
-    expect(planHulls(xml.replace('<asset>', '<compiler convexhull="false"/><asset>'), stl, 'x.xml')).toBeNull();
+    expect(planHulls(pruneForPhysics(xml, 'x.xml').tree, {}, 'x.xml')).toBeNull();
+    const noHull = xml.replace('<asset>', '<compiler convexhull="false"/><asset>');
+    expect(planHulls(pruneForPhysics(noHull, 'x.xml').tree, stl, 'x.xml')).toBeNull();
   });
 
   it('the disk cache: a fresh process compiles from the stored points, the same model; broken files are recomputed', async () => {

@@ -11,6 +11,7 @@ import { diagnoseEvalClip, type ClipDiagnostics } from './clip-diagnostics';
 import type { BatchJob } from './episode';
 import type { DriverKind } from './loop';
 import { loadClip, loadPolicyConfig, loadRobotSource } from './setup';
+import { fnvKey } from '../bytes';
 
 /** Small per-process cache of parsed inputs (immutable: robot models, clips, configs, reference tracks). */
 const cache = new Map<string, unknown>();
@@ -23,13 +24,7 @@ export function memo<T>(key: string | null, make: () => T): T {
   return v;
 }
 
-function hashOf(data: string | Uint8Array | undefined): string {
-  if (data === undefined) return 'none';
-  let h = 0x811c9dc5;
-  if (typeof data === 'string') for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data.charCodeAt(i), 0x01000193);
-  else for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 0x01000193);
-  return `${data.length}:${(h >>> 0).toString(36)}`;
-}
+const hashOf = (data: string | Uint8Array | undefined): string => (data === undefined ? 'none' : fnvKey(data));
 
 export interface BatchInputs {
   model: RobotModel;
@@ -41,6 +36,9 @@ export interface BatchInputs {
 }
 
 interface InputKeys {
+  /** the job's driver, and whether its clip is the policy's own reference */
+  driver: DriverKind;
+  embedded: boolean;
   robot: string;
   /** the clip's key (null: a clip given as data, or the policy's own reference) */
   clip: string | null;
@@ -58,6 +56,8 @@ function inputKeys(job: BatchJob): InputKeys {
   const driver = job.variant.driver ?? (pol ? 'policy' : 'reference');
   const profile = pol && (typeof pol.profile === 'string' ? pol.profile : JSON.stringify(pol.profile));
   return {
+    driver,
+    embedded,
     robot,
     clip,
     diagnosed: clip && `${clip}|diagnosed:${job.repair !== false}`,
@@ -68,13 +68,11 @@ function inputKeys(job: BatchJob): InputKeys {
 function loadWith(job: BatchJob, k: InputKeys): BatchInputs {
   const model = memo(k.robot, () => loadRobotSource(job.robot));
   const src = job.clip;
-  const embedded = !('jointNames' in src) && src.embedded === true;
   const repair = job.repair !== false;
-  const diagnosed = embedded
+  const diagnosed = k.embedded
     ? undefined
     : memo(k.diagnosed, () => diagnoseEvalClip(model, 'jointNames' in src ? src : loadClip(src, model), repair));
   const pol = job.variant.policy;
-  const driver = job.variant.driver ?? (pol ? 'policy' : 'reference');
   const config = k.policy && pol ? structuredClone(memo(k.policy, () => loadPolicyConfig(pol, model))) : null;
   return {
     model,
@@ -82,7 +80,7 @@ function loadWith(job: BatchJob, k: InputKeys): BatchInputs {
     clipDiagnostics: diagnosed?.diagnostics,
     clipKey: k.clip && `${k.clip}|repair:${repair}`,
     config,
-    driver,
+    driver: k.driver,
   };
 }
 

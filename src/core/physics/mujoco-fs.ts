@@ -1,6 +1,6 @@
 /** MuJoCo's in-memory file system: write an MJCF and its files, compile, clean up. */
 import type { MainModule, MjModel } from 'mujoco-js';
-import { mixWords } from '../bytes';
+import { fnvKey as fnv } from '../bytes';
 import { MimicError } from '../errors';
 import { hullStore } from './hull-store';
 import { hullPointsOf, planHulls, withHulls, type HullPlan } from './mujoco-hulls';
@@ -74,13 +74,6 @@ export function compileMjcf(mj: MainModule, xml: string, files: Record<string, U
 const compiled = new Map<string, { model: MjModel; notes: string[] }>();
 const fingerprints = new WeakMap<Record<string, Uint8Array>, string>();
 
-/** FNV-style fingerprint (the key only has to be stable within the process). */
-function fnv(bytes: Uint8Array | string): string {
-  let h = 0x811c9dc5;
-  mixWords(bytes, (v) => (h = Math.imul(h ^ v, 0x01000193)));
-  return `${bytes.length}:${(h >>> 0).toString(36)}`;
-}
-
 function filesKey(files: Record<string, Uint8Array>): string {
   let k = fingerprints.get(files);
   if (k === undefined) {
@@ -118,8 +111,8 @@ export function compileForPhysics(
   files: Record<string, Uint8Array>,
   file: string,
 ): { model: MjModel; notes: string[] } {
-  const pruned = pruneForPhysics(xml, file).xml;
-  const plan = planHulls(pruned, files, file);
+  const { xml: pruned, tree } = pruneForPhysics(xml, file);
+  const plan = planHulls(tree, files, file);
   const hulls = plan ? hullPoints(plan) : [];
   if (!plan || !hulls.length) return { model: compileMjcf(mj, pruned, files, file), notes: [] };
   const points = hulls.reduce((s, h) => s + h.length / 3, 0);

@@ -10,12 +10,12 @@
  * are left whole). The points are kept by a HullStore (hull-store.ts: this process's memory, and a disk cache in the
  * CLI), by content.
  */
-import { readDefaults, withDefaults, type Defaults } from '../model/mjcf-parts';
-import { parseXml, type XmlElement } from '../model/xml';
+import { withDefaults, type Defaults } from '../model/mjcf-parts';
+import type { XmlElement } from '../model/xml';
 import { parseStl } from '../model/mesh';
 import { hullCandidates } from './hull-filter';
 import { contentKey } from './hull-store';
-import { massless, meshName, num, scan, walk, writeXml } from './mujoco-prune';
+import { massless, meshName, num, walk, writeXml, type PruneResult } from './mujoco-prune';
 
 /** A mesh asset that will be compiled from its hull points: its element, name, content key and content. */
 export interface HullMesh {
@@ -85,24 +85,25 @@ function otherRefs(root: XmlElement): Set<string> {
   return refs;
 }
 
-/** Which meshes of an MJCF (already pruned for physics) can be compiled from their hulls; null when none. */
-export function planHulls(xml: string, files: Record<string, Uint8Array>, file: string): HullPlan | null {
+/**
+ * Which meshes of an MJCF can be compiled from their hull points; null when none. `tree`: the MJCF as pruned for
+ * physics (mujoco-prune.ts), which the plan edits in place (withHulls).
+ */
+export function planHulls(tree: PruneResult['tree'], files: Record<string, Uint8Array>, file: string): HullPlan | null {
+  if (!tree) return null;
+  const { root, scan: s } = tree;
   try {
-    const root = parseXml(xml, file);
-    const s = root.name === 'mujoco' ? scan(root, file) : null;
     const dir = meshDir(root);
-    if (!s || dir === null) return null;
+    if (dir === null) return null;
     const compilers = root.children.filter((c) => c.name === 'compiler');
     if (compilers.some((c) => c.attrs.convexhull === 'false')) return null;
     const strip = compilers.some((c) => c.attrs.strippath === 'true');
-    const meshDefaults: Defaults = new Map();
-    for (const d of root.children.filter((c) => c.name === 'default')) readDefaults(d, new Map(), meshDefaults, file);
     const users = meshUsers(root, s.defaults, file);
     const refs = otherRefs(root);
     const meshes: HullMesh[] = [];
     for (const asset of root.children.filter((c) => c.name === 'asset'))
       for (const el of asset.children.filter((c) => c.name === 'mesh')) {
-        const a = withDefaults(el, 'main', meshDefaults, file);
+        const a = withDefaults(el, 'main', s.defaults, file);
         const name = meshName(el);
         const uses = users.get(name) ?? [];
         if (!uses.length || refs.has(name) || HULL_ATTRS.some((k) => a[k] !== undefined)) continue;

@@ -12,6 +12,8 @@ import { parseXml, type XmlElement } from '../model/xml';
 export interface PruneResult {
   /** the MJCF to compile (the input itself when nothing was left out) */
   xml: string;
+  /** that MJCF as read here (pruned), with its scan; absent when the rules could not read it (left as it is) */
+  tree?: { root: XmlElement; scan: Scan };
   /** geoms and mesh assets left out */
   geoms: number;
   meshes: number;
@@ -143,9 +145,9 @@ export function pruneForPhysics(xml: string, file: string): PruneResult {
     if (!s) return same;
     let geoms = 0;
     for (const wb of root.children.filter((c) => c.name === 'worldbody')) geoms += pruneGeoms(wb, wb, 'main', s, file);
-    if (!geoms) return same;
+    if (!geoms) return { ...same, tree: { root, scan: s } };
     const meshes = pruneMeshes(root, usedMeshes(root, s, file));
-    return { xml: writeXml(root), geoms, meshes };
+    return { xml: writeXml(root), tree: { root, scan: s }, geoms, meshes };
   } catch {
     return same; // a bad default class (unknown, defined twice): MuJoCo's compile reports it
   }

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
+import { exitWhenFlushed } from '../src/cli/exit';
 
 /** Chromium flags every bench launch uses (no sandbox, no background traffic, no first-run UI). */
 export const CHROMIUM_BASE_ARGS = [
@@ -49,10 +50,10 @@ export async function serveRepo(): Promise<{ url: string; server: ViteDevServer 
 export function runIfMain(url: string, run: () => Promise<unknown>): void {
   if (!process.argv[1] || fileURLToPath(url) !== process.argv[1]) return;
   run().then(
-    () => process.exit(0),
+    () => exitWhenFlushed(0),
     (e) => {
       console.error(e);
-      process.exit(1);
+      exitWhenFlushed(1);
     },
   );
 }

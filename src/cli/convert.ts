@@ -18,6 +18,7 @@ import { resampleClip } from '../core/motion/sample';
 import { readRobot, UsageError } from './eval-args';
 import { readTree } from './tree';
 import { isEntry } from './entry';
+import { exitWhenFlushed } from './exit';
 
 export const CONVERT_USAGE = `usage: npm run --silent convert -- IN OUT --robot PATH [options]
   IN                      a motion file (.csv .npz .pkl .json; .npy = SkillMimic BallPlay rows [T, 337] for
@@ -120,11 +121,9 @@ if (isEntry(import.meta.url)) {
       (s) => process.stderr.write(`${s}\n`),
     );
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`error: ${e.message}\n${CONVERT_USAGE}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(e instanceof MimicError ? `${e.message}\n` : `error: ${(e as Error)?.stack ?? String(e)}\n`);
-    process.exit(1);
+    const usage = e instanceof UsageError;
+    if (usage) process.stderr.write(`error: ${e.message}\n${CONVERT_USAGE}\n`);
+    else process.stderr.write(e instanceof MimicError ? `${e.message}\n` : `error: ${(e as Error)?.stack ?? String(e)}\n`);
+    exitWhenFlushed(usage ? 2 : 1);
   }
 }

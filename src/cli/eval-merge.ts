@@ -12,6 +12,7 @@ import { makeShardFile, mergeShards } from '../core/evaluation/merge';
 import { flatSummary } from '../core/evaluation/report';
 import { aggregateJson, writeReport } from './eval';
 import { isEntry } from './entry';
+import { exitWhenFlushed } from './exit';
 
 export const MERGE_USAGE = `usage: npm run --silent eval-merge -- SHARD.json [SHARD.json ...] [--json] [--report DIR] [--out MERGED.json] [--quiet]`;
 
@@ -75,10 +76,10 @@ export function mergeMain(argv: string[]): number {
 
 if (isEntry(import.meta.url)) {
   try {
-    process.exit(mergeMain(process.argv.slice(2)));
+    exitWhenFlushed(mergeMain(process.argv.slice(2)));
   } catch (e) {
     if (e instanceof MimicError) process.stderr.write(`${e.message}\n`);
     else process.stderr.write(`error: ${(e as Error)?.stack ?? String(e)}\n`);
-    process.exit(1);
+    exitWhenFlushed(1);
   }
 }

@@ -38,6 +38,7 @@ import { createNodePool } from './pool';
 import { primeInputs } from '../core/evaluation/inputs';
 import type { Pool } from '../core/evaluation/pool';
 import { earlyPool, warmList } from './eval-start';
+import { exitWhenFlushed } from './exit';
 import { locoTrack, skillPlan } from './eval-modes';
 import { isEntry } from './entry';
 import { useHullCache } from './hull-cache';
@@ -321,11 +322,11 @@ export async function main(argv: string[], started?: Pool | null): Promise<numbe
 export function runAsCli(argv: string[], started?: Pool | null): void {
   useHullCache();
   main(argv, started).then(
-    (code) => process.exit(code),
+    (code) => exitWhenFlushed(code),
     (e) => {
       if (e instanceof MimicError) process.stderr.write(`${e.message}\n`);
       else process.stderr.write(`error: ${(e as Error)?.stack ?? e}\n`);
-      process.exit(1);
+      exitWhenFlushed(1);
     },
   );
 }

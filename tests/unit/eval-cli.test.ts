@@ -1,6 +1,7 @@
 // The CLI contract (`node --import tsx src/cli/eval.ts ... --json`) and determinism of scenario runs.
 // The process itself (one JSON line on stdout, exit codes) is checked on spawned runs; the rest runs main() of the
 // same entry in this process (eval-cli-inproc.ts), which saves a process start per run.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,25 @@ describe('eval CLI', () => {
     expect(j.mean_joint_err_rad).toBeLessThan(0.1);
     expect(j.ms_per_control_step).toBeGreaterThan(0);
     expect(j.adjustments.length).toBeGreaterThan(0);
+  }, 240_000);
+
+  // Node writes to a pipe asynchronously: an exit straight after the write cut this JSON at 65,536 bytes when the reader
+  // was not reading at that moment (here: a reader that starts after 1 s)
+  it('a JSON longer than a pipe holds reaches a slow reader whole', () => {
+    const motion = `${A}/policies/g1-dance-102/G1_Take_102.bvh_60hz.csv`;
+    const flags = { robot: ROBOT, driver: 'reference', motion, scenario: 'seeds/nominal.json', engine: 'rapier' };
+    const args = [
+      '--import',
+      'tsx',
+      'src/cli/eval.ts',
+      ...cliArgs({ ...flags, episodes: 24, seconds: 0.1, workers: 0, json: true, quiet: true }),
+    ];
+    const line = `${[process.execPath, ...args].map((a) => `'${a}'`).join(' ')} | (sleep 1; cat)`;
+    const r = spawnSync('sh', ['-c', line], { encoding: 'utf8', timeout: 240_000, maxBuffer: 1 << 24 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(65_536);
+    const j = JSON.parse(r.stdout) as { groups: { episodes: unknown[] }[] };
+    expect(j.groups[0].episodes.length).toBe(24);
   }, 240_000);
 
   it('a bad path exits non-zero with the message on stderr and nothing on stdout', async () => {

@@ -1,9 +1,10 @@
 // The app's GPU observation path in headless Chromium with the SwiftShader (Vulkan) WebGPU adapter: the G1 +
 // the dance policy, observations forced onto the GPU (WebGPU builder → onnxruntime-web WebGPU EP on the same
 // device), all in the simulation worker (its own start-up probe and GPUDevice; the status lines come to the page),
-// then switched back to the CPU while playing; and once with the page simulating itself (`?sim=page`, as after a
-// worker failure). Screenshots go to test-results/. Every wait is bounded by the app's own control-step counter
-// (its hook), never by wall time: a loaded machine only makes it slower.
+// then the worker stopped as if it had crashed (the page goes on with its own probe and device), then switched back
+// to the CPU while playing; and once with the page simulating itself from the start (`?sim=page`). Screenshots go to
+// test-results/. Every wait is bounded by the app's own control-step counter (its hook), never by wall time: a loaded
+// machine only makes it slower.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useApp, drawEvery, loadG1Dance, expectNoErrors, SHOTS, state, waitReady, watch, type MimicState } from './app-server';
@@ -20,6 +21,12 @@ async function expectGpuStatus(page: Page, where: string): Promise<void> {
   const drive = await page.locator('#tab-drive').innerText();
   expect(drive).toContain('WebGPU EP');
   expect(drive).toContain(`on the ${where}`);
+}
+
+/** After the simulation worker was stopped for testing: that failure, named, is the app's one error. */
+function expectWorkerLossOnly(s: MimicState, problems: Parameters<typeof expectNoErrors>[1]): void {
+  const errors = (s.errors as { message: string }[]).map((e) => e.message);
+  expect(errors, problems.reports.join('\n')).toEqual([expect.stringMatching(/simulation worker failed \(stopped for testing\)/)]);
 }
 
 /** Wait until the policy runs on GPU observations and the app is not busy. */
@@ -58,7 +65,7 @@ async function playSteps(page: Page, steps: number): Promise<{ end: MimicState; 
 // SwiftShader runs WebGPU on the CPU: the work is kept small (75 + 10 + 25 control steps) and every wait counts
 // control steps, so a loaded 2-core machine makes it slower, not failing; the time-out leaves room for that.
 describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeout: 600_000 }, () => {
-  it('forced GPU: the dance policy tracks with WebGPU observations; switched to CPU it keeps playing', async () => {
+  it('forced GPU: the dance policy tracks with WebGPU observations in the worker; after a device loss, and after the worker fails (the page goes on, on its own device), and switched to CPU it keeps playing', async () => {
     const ctx = await app.browser.newContext({ viewport: { width: 1200, height: 760 } });
     const t0 = Date.now();
     const phase = (name: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${name}`);
@@ -138,6 +145,38 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       expect(r1.metrics.lastJointErr).toBeLessThan(0.5);
       expectNoErrors(r1, problems);
 
+      // the simulation worker fails mid-run: the page simulates on from the worker's last state, the policy built again
+      // on GPU observations with the page's own probe and device, and the app says so (the one error from here on)
+      await page.click('#pause');
+      await page.waitForTimeout(300); // the worker's last tick and snapshot
+      const w0 = await state(page);
+      expect(await page.evaluate(() => (window as any).__mimicDebug.loseSimWorker())).toBe(true);
+      await page.waitForFunction(
+        () => {
+          const s = (window as any).__mimic.getState();
+          return s.simHost === 'page' && s.backend === 'gpu' && s.driver === 'policy' && !s.busy;
+        },
+        undefined,
+        { timeout: 180_000 },
+      );
+      phase('worker lost: the page simulates on its own device');
+      const p0 = await state(page);
+      expect(p0.step).toBe(w0.step);
+      expect(maxAbsDiff(p0.robot.jointPos, w0.robot.jointPos)).toBeLessThan(1e-4);
+      expect(p0.status.obsEp).toBe('webgpu');
+      expect(p0.status.obsReason).toMatch(/^forced GPU/);
+      await expectGpuStatus(page, 'page');
+      expectWorkerLossOnly(p0, problems);
+      await page.click('#play');
+      const { end: p1, errs: perrs } = await playSteps(page, 10);
+      phase('played 10 control steps on the page GPU device');
+      expect(p1.simHost).toBe('page');
+      expect(p1.backend).toBe('gpu');
+      expect(p1.gpuSteps).toBeGreaterThanOrEqual(p0.gpuSteps + 5);
+      expect(Math.max(...perrs)).toBeLessThan(0.5);
+      expect(p1.robot.rootPos[2]).toBeGreaterThan(0.4);
+      expectWorkerLossOnly(p1, problems);
+
       // back to the CPU while playing: the robot keeps its state and keeps going
       await page.selectOption('#obs-backend', 'cpu');
       await page.waitForFunction(
@@ -152,18 +191,18 @@ describe('app: observations on the GPU (Chromium, SwiftShader WebGPU)', { timeou
       const c0 = await state(page);
       expect(c0.status.obsReason).toBe('forced CPU');
       expect(c0.status.obsEp).toBe('');
-      expect(c0.simHost).toBe('worker');
+      expect(c0.simHost).toBe('page');
       // no jump: the robot went on from where it was (no seek back, no reset onto the reference), still standing
-      expect(c0.step).toBeGreaterThanOrEqual(r1.step);
+      expect(c0.step).toBeGreaterThanOrEqual(p1.step);
       expect(c0.robot.rootPos[2]).toBeGreaterThan(0.4);
-      expect(c0.fallResets).toBe(r1.fallResets);
+      expect(c0.fallResets).toBe(p1.fallResets);
       const { end: c1, errs: cerrs } = await playSteps(page, 25);
       phase('played 25 control steps on the CPU');
       console.log(`CPU: policy ${c1.status.policyMs.toFixed(1)} ms/step, max joint error ${Math.max(...cerrs).toFixed(3)} rad`);
       expect(c1.time).toBeGreaterThan(c0.time + 0.45);
       expect(maxAbsDiff(c1.robot.jointPos, c0.robot.jointPos)).toBeGreaterThan(0.05);
       expect(Math.max(...cerrs)).toBeLessThan(0.5);
-      expectNoErrors(c1, problems);
+      expectWorkerLossOnly(c1, problems);
       expect(foreign).toEqual([]);
       expect(problems.list).toEqual([]);
     } finally {

@@ -8,8 +8,7 @@
  * elsewhere): on a shared machine it moves far less than wall time.
  * MuJoCo's start-up is also timed with an empty collision-hull cache (a robot's first run: its hull points are computed).
  * Then 1 against 2 workers on a longer run (E2E_LONG_EPISODES, default 64 episodes), wall and CPU s: on a shared
- * 2-core machine the wall ratio mostly says how busy the other core was; the CPU s say what the second worker costs;
- * and 2 workers that do not share their compiled WebAssembly (MIMIC_WASM_SHARE=off), for what the sharing saves.
+ * 2-core machine the wall ratio mostly says how busy the other core was; the CPU s say what the second worker costs.
  * Alone: `node --import tsx bench/eval-e2e.ts` (E2E_SECONDS, E2E_LONG_EPISODES, E2E_ENGINES=mujoco,rapier).
  */
 import { execFileSync } from 'node:child_process';
@@ -48,16 +47,9 @@ function cliRun(
   return { wall: (performance.now() - t) / 1000, cpu: childCpu() - c };
 }
 
-type Run = ReturnType<typeof cliRun>;
-
-/**
- * Wall and CPU seconds of `episodes` × `seconds` with 1 worker, 2 workers, and 2 workers that do not share their
- * compiled WebAssembly (MIMIC_WASM_SHARE=off: each compiles and optimises its own, as before src/cli/wasm-share.ts).
- */
-function scaling(engine: string, episodes: number, seconds: number): { one: Run; two: Run; unshared: Run } {
-  const one = cliRun(engine, 1, episodes, seconds);
-  const two = cliRun(engine, 2, episodes, seconds);
-  return { one, two, unshared: cliRun(engine, 2, episodes, seconds, { MIMIC_WASM_SHARE: 'off' }) };
+/** Wall and CPU seconds of `episodes` × `seconds` with 1 and then 2 workers. */
+function scaling(engine: string, episodes: number, seconds: number): { one: ReturnType<typeof cliRun>; two: ReturnType<typeof cliRun> } {
+  return { one: cliRun(engine, 1, episodes, seconds), two: cliRun(engine, 2, episodes, seconds) };
 }
 
 export function runEndToEnd(): void {
@@ -110,8 +102,6 @@ export function runEndToEnd(): void {
         // CPU: what the second worker adds (its own start-up) shows here even when the machine is busy
         '1 worker CPU s': w.one.cpu.toFixed(2),
         '2 workers CPU s': w.two.cpu.toFixed(2),
-        '2 workers unshared s': w.unshared.wall.toFixed(2),
-        '2 workers unshared CPU s': w.unshared.cpu.toFixed(2),
         load: load.toFixed(1),
         '2 vs 1 workers': `${(w.one.wall / w.two.wall).toFixed(2)}×`,
       });

@@ -7,7 +7,6 @@
  * less in all. The main thread compiles the binaries the engines and onnxruntime carry (`compileShared`) and posts them
  * to each worker; a worker hands a module to whatever instantiates the same bytes (`shareInstantiate`, by SHA-1 and
  * length), so a binary that differs from the one read here (another version, another build) compiles as before.
- * MIMIC_WASM_SHARE=off: nothing is shared (each worker compiles its own, as before; bench/eval-e2e.ts compares).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -45,9 +44,8 @@ const BINARIES: Record<string, () => Uint8Array<ArrayBuffer> | null> = {
 };
 
 /** Compile the binaries `warm` names; one that cannot be read or compiled is left out (its users compile their own). */
-export async function compileShared(warm: string[], env: Record<string, string | undefined> = process.env): Promise<SharedWasm[]> {
+export async function compileShared(warm: string[]): Promise<SharedWasm[]> {
   const out: SharedWasm[] = [];
-  if (env.MIMIC_WASM_SHARE === 'off') return out;
   for (const name of warm) {
     try {
       const bytes = BINARIES[name]?.();

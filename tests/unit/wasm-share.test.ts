@@ -50,7 +50,6 @@ describe('shared WebAssembly modules', () => {
   it('a worker instantiates MuJoCo, Rapier and onnxruntime from the modules compiled here, and they run', async () => {
     const shared = await compileShared(['mujoco', 'rapier', 'ort', 'bullet']);
     expect(shared.length).toBe(3); // 'bullet' names no binary
-    expect(await compileShared(['mujoco'], { MIMIC_WASM_SHARE: 'off' })).toEqual([]); // each worker compiles its own
     expect(new Set(shared.map((s) => s.key)).size).toBe(3);
     for (const s of shared) expect(s.key).toMatch(/^[0-9a-f]{40}:\d+$/);
     const r = await runWorker(shared);

@@ -6,14 +6,8 @@ import { loadMujoco } from '../core/physics/mujoco';
 import { initRapier } from '../core/physics/rapier';
 import { warmOrt } from '../core/policy/identity-model';
 import { useHullCache } from './hull-cache';
-import { shareInstantiate, type SharedWasm } from './wasm-share';
 
 useHullCache(); // collision hulls from the disk cache (src/cli/hull-cache.ts)
-
-const port = parentPort!;
-// the main thread's compiled binaries come first (src/cli/pool.ts); every instantiate waits for them (wasm-share.ts)
-let received: (wasm: SharedWasm[]) => void = () => {};
-shareInstantiate(new Promise<SharedWasm[]>((resolve) => (received = resolve)));
 
 // instantiate the engines' and onnxruntime's WebAssembly now, while the main thread reads the inputs (a failure shows in the job)
 const warm = ((workerData as { warm?: string[] } | null)?.warm ?? []).map(String);
@@ -21,5 +15,6 @@ if (warm.includes('mujoco')) loadMujoco().catch(() => {});
 if (warm.includes('rapier')) initRapier().catch(() => {});
 if (warm.includes('ort')) warmOrt().catch(() => {});
 
+const port = parentPort!;
 const serve = serveBatches((m) => port.postMessage(m), true);
-port.on('message', (m: Parameters<typeof serve>[0] | { wasm: SharedWasm[] }) => void ('wasm' in m ? received(m.wasm) : serve(m)));
+port.on('message', (m: Parameters<typeof serve>[0]) => void serve(m));

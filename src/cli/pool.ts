@@ -9,7 +9,6 @@ import { createPool, type Pool, type PoolWorker, type WorkerReply } from '../cor
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleOf, ROOT } from './bundle.mjs';
-import { compileShared, type SharedWasm } from './wasm-share';
 
 const ENTRY = 'src/cli/eval-worker.ts';
 
@@ -20,28 +19,10 @@ function tsxWorker(warm: string[]): Worker {
   return new Worker(boot, { eval: true, workerData: { warm } });
 }
 
-const compiled = new Map<string, Promise<SharedWasm[]>>();
-
-/** The binaries for `warm`, compiled once in this process (wasm-share.ts). */
-const sharedFor = (warm: string[]): Promise<SharedWasm[]> => {
-  const key = warm.join(',');
-  let p = compiled.get(key);
-  if (!p) compiled.set(key, (p = compileShared(warm)));
-  return p;
-};
-
-/**
- * Start `size` workers; executors[i] sends its jobs to worker i. Each worker is sent the compiled binaries for `warm`
- * as its first message once they are ready (it waits for them before it instantiates any: eval-worker.ts).
- */
+/** Start `size` workers; executors[i] sends its jobs to worker i. */
 export function createNodePool(size: number, warm: string[] = []): Pool {
   const bundle = bundleOf('eval-worker');
-  const shared = sharedFor(warm);
-  const start = () => {
-    const w = bundle ? new Worker(bundle, { workerData: { warm } }) : tsxWorker(warm);
-    void shared.then((wasm) => w.postMessage({ wasm }));
-    return w;
-  };
+  const start = () => (bundle ? new Worker(bundle, { workerData: { warm } }) : tsxWorker(warm));
   return createPool(Array.from({ length: Math.max(1, size) }, () => nodeWorker(start())));
 }
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMujoco } from '../../src/core/physics/mujoco';
 import { compileForPhysics, compileMjcf } from '../../src/core/physics/mujoco-fs';
 import { planHulls } from '../../src/core/physics/mujoco-hulls';
+import { parseStl } from '../../src/core/model/mesh';
 import { pruneForPhysics } from '../../src/core/physics/mujoco-prune';
 import { clearHullMemory, setOuterHullStore, type HullStore } from '../../src/core/physics/hull-store';
 import { diskHullStore } from '../../src/cli/hull-cache';
@@ -134,6 +135,59 @@ describe('MuJoCo collision meshes from their hulls', () => {
     expect(Math.max(...a.map((v, k) => Math.abs(v - b[k])))).toBeLessThan(1e-6);
     full.delete();
     hull.delete();
+  }, 120_000);
+
+  it('OBJ files: the hull of every v line (unused vertices, a second object, any face syntax); bad faces left whole', async () => {
+    const src = g1Source();
+    const mj = await loadMujoco();
+    /** A G1 STL as OBJ text: its vertices once each, then its triangles (1-based) */
+    const objOf = (stl: string, offset = [0, 0, 0]): { v: string; f: (base: number) => string; n: number } => {
+      const m = parseStl(src.files[`meshes/${stl}`], stl);
+      const v = Array.from({ length: m.vertices.length / 3 }, (_, i) =>
+        [0, 1, 2].map((c) => m.vertices[3 * i + c] + offset[c]).join(' '),
+      ).map((t) => `v ${t}`);
+      const f = (base: number) =>
+        Array.from({ length: m.indices.length / 3 }, (_, t) => `f ${[0, 1, 2].map((c) => m.indices[3 * t + c] + 1 + base).join(' ')}`).join(
+          '\n',
+        );
+      return { v: v.join('\n'), f, n: v.length };
+    };
+    const knee = objOf('left_knee_link.STL'),
+      hip = objOf('left_hip_roll_link.STL', [0.3, 0, 0]);
+    const enc = (t: string) => new TextEncoder().encode(t + '\n');
+    const cases: Record<string, string> = {
+      plain: `${knee.v}\n${knee.f(0)}`,
+      // a vertex no face uses, far out: MuJoCo's hull has it
+      unused: `${knee.v}\nv 0.4 0.2 -0.3\n${knee.f(0)}`,
+      // two objects: MuJoCo keeps the first one's faces, yet its hull has the vertices of both
+      twoObjects: `o knee\n${knee.v}\n${knee.f(0)}\no hip\n${hip.v}\n${hip.f(knee.n)}`,
+      // faces as v/vt/vn and negative (relative) indices, vertices with a w and with colours
+      syntax: `${knee.v.replace(/^(v .*)$/m, '$1 1.0')}\nvt 0 0\nvn 0 0 1\n${knee.f(0).replace(/ (\d+)/g, ' $1/1/1')}\nv 0 0 0.2 1 0 0\nf -1 1 2`,
+    };
+    for (const [name, obj] of Object.entries(cases)) {
+      const xml = `<mujoco><asset><mesh name="m" file="m.obj" scale="1.2 0.8 1"/></asset>
+        <worldbody><body pos="0 0 1"><freejoint/><inertial pos="0 0 0" mass="1" diaginertia="0.1 0.1 0.1"/>
+        <geom type="mesh" mesh="m" pos="0.1 0 0" euler="0.2 0.1 0"/></body></worldbody></mujoco>`;
+      const files = { 'm.obj': enc(obj) };
+      const full = compileMjcf(mj, xml, files, 'obj.xml');
+      clearHullMemory();
+      const { model: hull, notes } = compileForPhysics(mj, xml, files, 'obj.xml');
+      expect(notes[0], name).toMatch(/^MuJoCo: 1 collision mesh\(es\) compiled from the \d+ points/);
+      expect(hull.nmeshvert, name).toBeLessThan(full.nmeshvert);
+      const a = supports(mj, full).get(0)!,
+        b = supports(mj, hull).get(0)!;
+      const worst = Math.max(...a.map((x, k) => Math.abs(x - b[k])));
+      console.log(`OBJ ${name}: ${full.nmeshvert} → ${hull.nmeshvert} vertices, worst support difference ${worst.toExponential(2)} m`);
+      expect(worst, name).toBeLessThan(1e-6);
+      full.delete();
+      hull.delete();
+    }
+    // a face that names a vertex the file does not have: left to MuJoCo, whose compile error is the answer
+    const bad = `<mujoco><asset><mesh name="m" file="m.obj"/></asset><worldbody><body><freejoint/>
+      <inertial pos="0 0 0" mass="1" diaginertia="0.1 0.1 0.1"/><geom type="mesh" mesh="m"/></body></worldbody></mujoco>`;
+    const badFiles = { 'm.obj': enc(`${knee.v}\n${knee.f(0)}\nf 1 2 ${knee.n + 5}`) };
+    expect(planHulls(pruneForPhysics(bad, 'bad.xml').tree, badFiles, 'bad.xml')?.meshes.map((m) => m.name)).toEqual(['m']);
+    expect(() => compileForPhysics(mj, bad, badFiles, 'bad.xml')).toThrow(/MuJoCo could not compile the MJCF/);
   }, 120_000);
 
   it('only plain massless mesh geoms qualify: a geom with mass, a fitted primitive, maxhullvert are left as they are', () => {

@@ -6,13 +6,15 @@
  * solid to the collider (MuJoCo takes their hull), and compiles in about half the time. Only meshes whose every geom
  * is a plain `type="mesh"` geom with no mass of its own (massless, as in mujoco-prune.ts) qualify, so masses and
  * inertias are untouched; what changes is where MuJoCo puts the mesh's own frame (the hull's centroid instead of the
- * solid's), which moves floating-point rounding only. STL files and inline vertex lists are read (OBJ and MSH files
- * are left whole). The points are kept by a HullStore (hull-store.ts: this process's memory, and a disk cache in the
+ * solid's), which moves floating-point rounding only. STL and OBJ files and inline vertex lists are read (MSH files
+ * are left whole). MuJoCo's hull of an OBJ file takes every `v` line of it, also those no face uses and those of a
+ * second object (whose faces it leaves out): so do the points here; an OBJ whose faces name missing vertices, or
+ * that has none, is left whole (MuJoCo's own compile says what is wrong with it). The points are kept by a HullStore (hull-store.ts: this process's memory, and a disk cache in the
  * CLI), by content.
  */
 import { withDefaults, type Defaults } from '../model/mjcf-parts';
 import type { XmlElement } from '../model/xml';
-import { parseStl } from '../model/mesh';
+import { parseObj, parseStl } from '../model/mesh';
 import { hullCandidates } from './hull-filter';
 import { contentKey } from './hull-store';
 import { massless, meshName, num, walk, writeXml, type PruneResult } from './mujoco-prune';
@@ -22,8 +24,10 @@ export interface HullMesh {
   el: XmlElement;
   name: string;
   key: string;
-  /** the STL file's bytes, or the inline vertex list and face list ("vertex|face") */
+  /** the STL or OBJ file's bytes, or the inline vertex list and face list ("vertex|face") */
   content: Uint8Array | string;
+  /** 'stl', 'obj' or 'inline' */
+  kind: string;
 }
 
 export interface HullPlan {
@@ -33,7 +37,7 @@ export interface HullPlan {
   meshdir: string;
 }
 
-const MESH_FILE = /\.stl$/i;
+const MESH_FILE = /\.(stl|obj)$/i;
 /** attributes that change which points of the file MuJoCo keeps for the hull */
 const HULL_ATTRS = ['refpos', 'refquat', 'maxhullvert'];
 
@@ -46,20 +50,21 @@ function meshDir(root: XmlElement): string | null {
   return dir.startsWith('/') || /^[a-z]:/i.test(dir) ? null : dir;
 }
 
-/** What the hull points are made from: the STL file's bytes, or the inline vertex list; null for anything else. */
+/** What the hull points are made from: the STL or OBJ file's bytes, or the inline vertex list; null for anything else. */
 function meshContent(
   a: Record<string, string>,
   files: Record<string, Uint8Array>,
   dir: string,
   strip: boolean,
-): { key: string; content: Uint8Array | string } | null {
+): { key: string; content: Uint8Array | string; kind: string } | null {
   if (a.file !== undefined) {
-    if (!MESH_FILE.test(a.file)) return null;
+    const kind = MESH_FILE.exec(a.file)?.[1].toLowerCase();
+    if (!kind) return null;
     const bytes = files[joinPath(dir, strip ? a.file.split(/[\\/]/).pop()! : a.file)];
-    return bytes ? { key: contentKey(bytes, 'stl'), content: bytes } : null;
+    return bytes ? { key: contentKey(bytes, kind), content: bytes, kind } : null;
   }
   const text = a.vertex !== undefined ? `${a.vertex}|${a.face ?? ''}` : null;
-  return text ? { key: contentKey(text, 'inline'), content: text } : null;
+  return text ? { key: contentKey(text, 'inline'), content: text, kind: 'inline' } : null;
 }
 
 /** Mesh name → the attributes (class defaults applied) of every geom that uses it. */
@@ -139,7 +144,12 @@ function inlinePoints(content: string): Float32Array {
 /** The points of a planned mesh that may be on its hull (hull-filter.ts), or null to leave the mesh whole. */
 export function hullPointsOf(m: HullMesh): Float32Array | null {
   try {
-    const v = typeof m.content === 'string' ? inlinePoints(m.content) : parseStl(m.content, m.name).vertices;
+    const v =
+      typeof m.content === 'string'
+        ? inlinePoints(m.content)
+        : m.kind === 'obj'
+          ? parseObj(new TextDecoder().decode(m.content), m.name).vertices
+          : parseStl(m.content, m.name).vertices;
     return v.length % 3 === 0 && v.every(Number.isFinite) ? hullCandidates(v) : null;
   } catch {
     return null; // a mesh that does not parse: MuJoCo's own compile reports it

@@ -263,7 +263,7 @@ export class App implements LoadTarget {
     if (!segs.length) {
       const c = standClip(
         model,
-        s.robotId === BUILTIN_ROBOT ? this.builtinRobotText : text(this.assets.records.get(s.robotId)!.files[0].bytes),
+        s.robotId === BUILTIN_ROBOT ? this.builtinRobotText : this.assets.robotText(s.robotId),
       );
       segs.push({ id: 'stand', clip: c, in: 0, out: 2, driver: 'builtin', crossfade: 0, skill: undefined });
     }

@@ -6,6 +6,7 @@
 import type { RobotModel } from '../core/model/types';
 import type { MotionClip } from '../core/motion/types';
 import { loadRobot } from '../core/model/index';
+import { expandIncludes, hasIncludes } from '../core/model/mjcf-include';
 import { parseMotionCsv } from '../core/motion/csv';
 import { parseMotionNpz } from '../core/motion/npz';
 import { parseBvh } from '../core/motion/bvh';
@@ -45,6 +46,22 @@ const retargetJson = Object.entries(import.meta.glob('../../motions/retarget/*.j
 const retargetConfig: unknown = (retargetJson.filter(([k]) => k.includes('humanoid29')).at(-1) ?? retargetJson[0])?.[1] ?? null;
 
 /** Resolver over a set of files: exact relative path, relative to the main file, then basename. */
+/** The dropped .xml files that another one includes (MJCF `<include file>`, nested ones too). */
+function includedXml(xmls: RawFile[]): Set<RawFile> {
+  const out = new Set<RawFile>();
+  for (const f of xmls) {
+    const t = text(f.bytes);
+    if (!hasIncludes(t)) continue;
+    const resolve = makeResolver(xmls, f.path);
+    for (const m of t.replace(/<!--[\s\S]*?-->/g, '').matchAll(/<\s*include\b[^>]*?\bfile\s*=\s*["']([^"']*)["']/g)) {
+      const bytes = resolve(m[1]);
+      const g = xmls.find((x) => x.bytes === bytes);
+      if (g && g !== f) out.add(g);
+    }
+  }
+  return out;
+}
+
 export function makeResolver(files: RawFile[], mainPath: string): (path: string) => Uint8Array | undefined {
   const norm = (p: string) =>
     p
@@ -116,6 +133,14 @@ export class AssetRegistry {
       return `${(r.files[0].bytes.length / 1024).toFixed(0)} KB${extra ? ' + ' + extra : ''}`;
     }
     return ext(r.files[0].path).toUpperCase();
+  }
+
+  /** A robot's description as one document (an MJCF's includes read from its files: mjcf-include.ts). */
+  robotText(id: string): string {
+    const r = this.records.get(id);
+    if (!r) throw new Error(`no robot ${id}`);
+    const main = r.files[0];
+    return expandIncludes(text(main.bytes), main.path, makeResolver(r.files, main.path));
   }
 
   robotOf(id: string): RobotModel {
@@ -221,15 +246,19 @@ export class AssetRegistry {
       errors: unknown[] = [],
       attached: string[] = [];
     const meshes = files.filter((f) => ['stl', 'obj', 'dae', 'png'].includes(ext(f.path))); // png: MJCF heightfields (issue 16)
+    const xmls = files.filter((f) => ext(f.path) === 'xml');
+    const parts = includedXml(xmls); // a scene.xml's included robot file: part of that robot, not one of its own
     const yamls = files.filter((f) => ['yaml', 'yml'].includes(ext(f.path)));
     const jsons = files.filter((f) => ext(f.path) === 'json');
     const onnx = files.filter((f) => ext(f.path) === 'onnx');
     for (const f of files) {
       const e = ext(f.path);
       try {
+        if (parts.has(f)) continue;
         if (e === 'xml' || e === 'urdf' || e === 'mjcf') {
+          const own = hasIncludes(text(f.bytes)) ? xmls.filter((g) => g !== f) : [];
           added.push(
-            this.register('robot', [f, ...meshes], (id) => {
+            this.register('robot', [f, ...meshes, ...own], (id) => {
               try {
                 this.robotOf(id);
               } catch (err) {

@@ -33,7 +33,7 @@ export function evaluationContext(assets: AssetRegistry): EvaluationContext & { 
         name: r.name,
         model: assets.robotOf(r.id),
         file: main.path,
-        text: new TextDecoder().decode(main.bytes),
+        text: assets.robotText(r.id),
         files: r.files,
       };
     },

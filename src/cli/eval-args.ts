@@ -1,4 +1,5 @@
 /** The files `npm run eval`'s arguments name, read into plain evaluation inputs (the arguments: eval-options.ts). */
+import { expandIncludes } from '../core/model/mjcf-include';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { MimicError } from '../core/errors';
@@ -18,7 +19,10 @@ function readOrFail(path: string, what: string): Buffer {
 
 /** The robot file and every mesh under its folder (keys relative to the robot file's folder). */
 export function readRobot(path: string): RobotSource {
-  const text = readOrFail(path, '--robot').toString('utf8');
+  const raw = readOrFail(path, '--robot').toString('utf8');
+  // an MJCF's includes (a menagerie scene.xml includes the robot's file): one document, read beside the main file
+  const beside = (p: string) => (existsSync(join(dirname(path), p)) ? readFileSync(join(dirname(path), p)) : undefined);
+  const text = expandIncludes(raw, basename(path), (p) => beside(p.replace(/\\/g, '/')));
   const files = readTree(dirname(path), (name) => /\.(stl|obj|png)$/i.test(name));
   return { file: basename(path), text, files };
 }

@@ -4,6 +4,7 @@
  * hinge / slide / free joints, primitive and mesh geoms, motor / position actuators. Unknown
  * elements are reported in model.warnings.
  */
+import { expandWithOrigins, withOrigins } from './mjcf-include';
 import { fail } from '../errors';
 import type { Vec3 } from '../math';
 import { LIMITS, nonNegative } from '../validate';
@@ -40,6 +41,12 @@ export function loadMjcf(text: string, file: string, resolve?: AssetResolver): R
  * `objects` (model/objects.ts), said in the model's warnings.
  */
 export function loadMjcfScene(text: string, file: string, resolve?: AssetResolver): { model: RobotModel; objects: Body[] } {
+  // an MJCF's includes: one document, and an error in an included file named there (mjcf-include.ts)
+  const doc = expandWithOrigins(text, file, (p) => resolve?.(p));
+  return withOrigins(doc, file, (t) => loadMjcfDocument(t, file, resolve));
+}
+
+function loadMjcfDocument(text: string, file: string, resolve?: AssetResolver): { model: RobotModel; objects: Body[] } {
   const root = parseXml(text, file);
   if (root.name !== 'mujoco') fail('ParseError', file, `line ${root.line}`, `root element is <${root.name}>, expected <mujoco>`);
   const cp: Compiler = { degrees: true, eulerseq: 'xyz', meshdir: '', autolimits: true };

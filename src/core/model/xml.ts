@@ -175,3 +175,16 @@ export function parseXml(text: string, file: string): XmlElement {
 /** Children with a given tag name. */
 export const childrenNamed = (el: XmlElement, name: string): XmlElement[] => el.children.filter((c) => c.name === name);
 export const childNamed = (el: XmlElement, name: string): XmlElement | undefined => el.children.find((c) => c.name === name);
+
+const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+
+/** XML text of an element tree (comments and declarations are gone; attributes and text as parsed). */
+export function writeXml(el: XmlElement, indent = ''): string {
+  const attrs = Object.entries(el.attrs)
+    .map(([k, v]) => ` ${k}="${escape(v)}"`)
+    .join('');
+  if (!el.children.length && !el.text) return `${indent}<${el.name}${attrs}/>\n`;
+  const text = el.text ? `${indent}  ${escape(el.text)}\n` : '';
+  const kids = el.children.map((c) => writeXml(c, indent + '  ')).join('');
+  return `${indent}<${el.name}${attrs}>\n${text}${kids}${indent}</${el.name}>\n`;
+}

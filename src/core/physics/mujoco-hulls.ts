@@ -17,7 +17,8 @@ import type { XmlElement } from '../model/xml';
 import { parseObj, parseStl } from '../model/mesh';
 import { hullCandidates } from './hull-filter';
 import { contentKey } from './hull-store';
-import { massless, meshName, num, walk, writeXml, type PruneResult } from './mujoco-prune';
+import { writeXml } from '../model/xml';
+import { massless, meshName, num, walk, type PruneResult } from './mujoco-prune';
 
 /** A mesh asset that will be compiled from its hull points: its element, name, content key and content. */
 export interface HullMesh {

@@ -7,7 +7,7 @@
  * rangefinders, which ray-cast every geom) leaves the text as it is.
  */
 import { readDefaults, withDefaults, type Defaults } from '../model/mjcf-parts';
-import { parseXml, type XmlElement } from '../model/xml';
+import { parseXml, writeXml, type XmlElement } from '../model/xml';
 
 export interface PruneResult {
   /** the MJCF to compile (the input itself when nothing was left out) */
@@ -116,19 +116,6 @@ function pruneMeshes(root: XmlElement, used: Set<string>): number {
     removed += before - asset.children.length;
   }
   return removed;
-}
-
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
-
-/** XML text of an element tree (comments and declarations are gone; attributes and text as parsed). */
-export function writeXml(el: XmlElement, indent = ''): string {
-  const attrs = Object.entries(el.attrs)
-    .map(([k, v]) => ` ${k}="${escape(v)}"`)
-    .join('');
-  if (!el.children.length && !el.text) return `${indent}<${el.name}${attrs}/>\n`;
-  const text = el.text ? `${indent}  ${escape(el.text)}\n` : '';
-  const kids = el.children.map((c) => writeXml(c, indent + '  ')).join('');
-  return `${indent}<${el.name}${attrs}>\n${text}${kids}${indent}</${el.name}>\n`;
 }
 
 /** The MJCF without drawing-only geoms and the meshes only they use (see the file comment). */

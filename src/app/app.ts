@@ -261,10 +261,7 @@ export class App implements LoadTarget {
       })
       .filter((g) => g.out > g.in);
     if (!segs.length) {
-      const c = standClip(
-        model,
-        s.robotId === BUILTIN_ROBOT ? this.builtinRobotText : this.assets.robotText(s.robotId),
-      );
+      const c = standClip(model, s.robotId === BUILTIN_ROBOT ? this.builtinRobotText : this.assets.robotText(s.robotId));
       segs.push({ id: 'stand', clip: c, in: 0, out: 2, driver: 'builtin', crossfade: 0, skill: undefined });
     }
     const tl: Timeline = { jointNames: names, segments: segs, loop: s.loop };

@@ -4,6 +4,7 @@
  * hinge / slide / free joints, primitive and mesh geoms, motor / position actuators. Unknown
  * elements are reported in model.warnings.
  */
+import { flattenFrames } from './mjcf-frame';
 import { expandWithOrigins, withOrigins } from './mjcf-include';
 import { fail } from '../errors';
 import type { Vec3 } from '../math';
@@ -78,6 +79,7 @@ function loadMjcfDocument(text: string, file: string, resolve?: AssetResolver): 
     floating: false,
   };
   for (const d of childrenNamed(root, 'default')) readDefaults(d, new Map(), ctx.defaults, file);
+  for (const wb of childrenNamed(root, 'worldbody')) flattenFrames(wb, 'main', cp, ctx.defaults, file); // <frame> (mjcf-frame.ts)
   for (const asset of childrenNamed(root, 'asset'))
     for (const m of childrenNamed(asset, 'mesh')) {
       const a = withDefaults(m, 'main', ctx.defaults, file);
@@ -97,7 +99,7 @@ function loadMjcfDocument(text: string, file: string, resolve?: AssetResolver): 
         if (b.name === 'body' && tops.length > 1 && isFreeObject(b))
           objects.push(readObjectBody(b, ctx)); // objects
         else if (b.name === 'body') readTree(b, ctx);
-        else if (b.name === 'frame' || b.name === 'include' || b.name === 'replicate')
+        else if (b.name === 'include' || b.name === 'replicate')
           ctx.warnings.push(`line ${b.line}: <${b.name}> in worldbody is not supported; ignored`);
         // world geoms (the floor), lights, sites and cameras belong to the scene, not the robot
       }

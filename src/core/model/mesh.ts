@@ -76,29 +76,68 @@ function parseAsciiStl(text: string, file: string): MeshData {
   return { name: baseName(file), vertices, indices: sequential(out.length / 3) };
 }
 
-/** Parse an OBJ file: `v x y z` and `f a b c ...` (a may be a/b/c or negative); other lines ignored. */
+/** The integer text[from, to) starts with, as parseInt reads it (sign, digits; the rest, like "/2/3", ignored); NaN if none. */
+function leadingInt(text: string, from: number, to: number): number {
+  let i = from,
+    sign = 1,
+    v = 0;
+  const c = text.charCodeAt(i);
+  if (c === 45 /* - */ || c === 43 /* + */) {
+    sign = c === 45 ? -1 : 1;
+    i++;
+  }
+  const first = i;
+  for (let d: number; i < to && (d = text.charCodeAt(i) - 48) >= 0 && d <= 9; i++) v = v * 10 + d;
+  return i === first ? NaN : sign * v;
+}
+
+/** Indices where the whitespace-separated tokens of text[from, to) start and end (whitespace: code ≤ 32, as trim). */
+function tokens(text: string, from: number, to: number, out: number[]): number[] {
+  out.length = 0;
+  let i = from;
+  while (i < to) {
+    while (i < to && text.charCodeAt(i) <= 32) i++;
+    if (i >= to) break;
+    const a = i;
+    while (i < to && text.charCodeAt(i) > 32) i++;
+    out.push(a, i);
+  }
+  return out;
+}
+
+/**
+ * Parse an OBJ file: `v x y z` and `f a b c ...` (a may be a/b/c or negative); other lines ignored. One pass over the
+ * text with token offsets (no line or token strings but the numbers'): robot meshes run to tens of megabytes.
+ */
 export function parseObj(text: string, file: string): MeshData {
   const verts: number[] = [];
   const idx: number[] = [];
-  const lines = text.split('\n');
-  for (let ln = 0; ln < lines.length; ln++) {
-    const t = lines[ln].trim();
-    if (t.startsWith('v ') || t.startsWith('v\t')) {
-      const p = t.split(/\s+/).slice(1, 4).map(Number);
-      if (p.length !== 3 || p.some((x) => !Number.isFinite(x))) fail('MeshError', file, `line ${ln + 1}`, `bad vertex "${t}"`);
-      verts.push(p[0], p[1], p[2]);
-    } else if (t.startsWith('f ') || t.startsWith('f\t')) {
+  const tok: number[] = [];
+  const face: number[] = [];
+  for (let start = 0, ln = 0; start < text.length; ln++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const t = tokens(text, start, end, tok);
+    start = end + 1;
+    if (t.length < 2 || t[1] - t[0] !== 1) continue;
+    const key = text.charCodeAt(t[0]);
+    if (key === 118 /* v */) {
+      const x = t.length >= 8 ? Number(text.slice(t[2], t[3])) : NaN,
+        y = t.length >= 8 ? Number(text.slice(t[4], t[5])) : NaN,
+        z = t.length >= 8 ? Number(text.slice(t[6], t[7])) : NaN;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z))
+        fail('MeshError', file, `line ${ln + 1}`, `bad vertex "${text.slice(t[0], t[t.length - 1])}"`);
+      verts.push(x, y, z);
+    } else if (key === 102 /* f */) {
       const nv = verts.length / 3;
-      const face = t
-        .split(/\s+/)
-        .slice(1)
-        .map((s) => {
-          const k = parseInt(s.split('/')[0], 10);
-          const v = k < 0 ? nv + k : k - 1;
-          if (!Number.isInteger(k) || k === 0 || v < 0 || v >= nv)
-            fail('MeshError', file, `line ${ln + 1}`, `face index "${s}" out of range (${nv} vertices so far)`);
-          return v;
-        });
+      face.length = 0;
+      for (let k = 2; k < t.length; k += 2) {
+        const i = leadingInt(text, t[k], t[k + 1]);
+        const v = i < 0 ? nv + i : i - 1;
+        if (!Number.isInteger(i) || i === 0 || v < 0 || v >= nv)
+          fail('MeshError', file, `line ${ln + 1}`, `face index "${text.slice(t[k], t[k + 1])}" out of range (${nv} vertices so far)`);
+        face.push(v);
+      }
       if (face.length < 3) fail('MeshError', file, `line ${ln + 1}`, 'face with fewer than 3 vertices');
       for (let k = 1; k + 1 < face.length; k++) idx.push(face[0], face[k], face[k + 1]);
     }

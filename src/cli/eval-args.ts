@@ -17,8 +17,28 @@ function readOrFail(path: string, what: string): Buffer {
   return readFileSync(path);
 }
 
-/** The robot file and every mesh under its folder (keys relative to the robot file's folder). */
-export function readRobot(path: string): RobotSource {
+/** Files an MJCF includes (`<include file>`), as written. */
+const includesOf = (text: string): string[] =>
+  [...text.replace(/<!--[\s\S]*?-->/g, '').matchAll(/<\s*include\b[^>]*?\bfile\s*=\s*["']([^"']*)["']/g)].map((m) => m[1]);
+
+/**
+ * The robot description in a folder given as --robot: its one .xml / .urdf / .mjcf that no other one there includes
+ * (a mujoco_menagerie folder: scene.xml, which includes the robot's file), the MJCF when a URDF lies beside it;
+ * several or none is a named error.
+ */
+function robotFileIn(dir: string): string {
+  const names = readdirSync(dir).filter((n) => /\.(xml|urdf|mjcf)$/i.test(n) && statSync(join(dir, n)).isFile());
+  const included = new Set(names.flatMap((n) => includesOf(readFileSync(join(dir, n), 'utf8')).map((p) => p.replace(/^\.\//, ''))));
+  const tops = names.filter((n) => !included.has(n)).sort();
+  const mjcf = tops.filter((n) => !/\.urdf$/i.test(n)); // an MJCF beside the URDF of the same robot: the MJCF
+  if (tops.length === 1 || mjcf.length === 1) return join(dir, mjcf.length === 1 ? mjcf[0] : tops[0]);
+  const why = tops.length ? `holds ${tops.length} robot files (${tops.join(', ')}): name one` : 'holds no .xml or .urdf robot file';
+  throw new MimicError('ParseError', dir, '--robot', why);
+}
+
+/** The robot file (or the one in a folder) and every mesh under its folder (keys relative to the robot file's folder). */
+export function readRobot(given: string): RobotSource {
+  const path = existsSync(given) && statSync(given).isDirectory() ? robotFileIn(given) : given;
   const raw = readOrFail(path, '--robot').toString('utf8');
   // an MJCF's includes (a menagerie scene.xml includes the robot's file): one document, read beside the main file
   const beside = (p: string) => (existsSync(join(dirname(path), p)) ? readFileSync(join(dirname(path), p)) : undefined);

@@ -3,7 +3,8 @@ import type { EngineKind } from '../core/evaluation/types';
 import type { StartModeInput } from '../core/policy/start';
 
 export const USAGE = `usage: npm run --silent eval -- --robot PATH --policy PATH [options]
-  --robot PATH            MJCF (.xml) or URDF; meshes are read from the robot's folder
+  --robot PATH            MJCF (.xml) or URDF, or their folder (its one robot file: a scene.xml over what it
+                          includes, the MJCF over a URDF); meshes and <include> files are read from its folder
   --policy PATH[,PATH]    ONNX policy (several: compared side by side); omit with --driver
   --config PATH[,PATH]    deploy.yaml or profile .json per policy (default: deploy.yaml beside the policy)
   --motion PATH[,PATH]    reference clip(s): CSV (BeyondMimic/LAFAN1/BONES-SEED), NPZ (BeyondMimic/holosoma/GMR), PHC/GMR pickle,

@@ -7,13 +7,23 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** The paths (relative to `root`) and sizes of the files under it (at most `depth` folders down) passing `keep`. */
+/**
+ * The paths (relative to `root`) and sizes of the files under it (at most `depth` folders down) passing `keep`. An
+ * entry that cannot be looked at (a broken link, one that went away, no permission) is not one of them.
+ */
 function listTree(root: string, keep: (name: string) => boolean, depth: number): { path: string; size: number }[] {
   const out: { path: string; size: number }[] = [];
   const walk = (dir: string, level: number) => {
-    for (const name of readdirSync(dir)) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return; // a folder that cannot be read: none of its files
+    }
+    for (const name of names) {
       const p = join(dir, name);
-      const st = statSync(p);
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (!st) continue;
       if (st.isDirectory()) {
         if (level < depth) walk(p, level + 1);
       } else if (st.isFile() && keep(name)) out.push({ path: p, size: st.size });

@@ -1,7 +1,7 @@
 // MJCF <include> (src/core/model/mjcf-include.ts): a mujoco_menagerie-style scene.xml that includes the robot's own
 // file runs as the robot itself — in the CLI (both engines, the same JSON but for timing), and dropped in the app (one
 // robot, its parts not robots of their own); nested includes; and named errors for what MuJoCo refuses.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +74,20 @@ describe('MJCF include', () => {
     expect(String(missing.errors[0])).toBe(
       `MeshError: MeshError in ${G1} at line ${line}: mesh file not found (tried "g1/meshes/pelvis_contour_link.STL")`,
     );
+  });
+
+  it('--robot a folder: its one robot file (scene.xml over the file it includes, the MJCF over a URDF); else a named error', () => {
+    const dir = sceneFolder(); // scene.xml, the G1's .xml (included by it) and .urdf
+    symlinkSync(join(dir, 'no-such-file'), join(dir, 'meshes', 'broken.STL')); // a broken link among the meshes: not read
+    const r = readRobot(dir);
+    expect(r.file).toBe('scene.xml');
+    expect(Object.keys(r.files ?? {})).toHaveLength(35);
+    expect(readRobot(`${A}/g1`).file).toBe(G1);
+    const two = mkdtempSync(join(tmpdir(), 'mimic-robots-'));
+    writeFileSync(join(two, 'a.xml'), '<mujoco/>');
+    writeFileSync(join(two, 'b.xml'), '<mujoco/>');
+    expect(() => readRobot(two)).toThrow(/holds 2 robot files \(a\.xml, b\.xml\): name one/);
+    expect(() => readRobot(mkdtempSync(join(tmpdir(), 'mimic-none-')))).toThrow(/holds no \.xml or \.urdf robot file/);
   });
 
   it('nested includes, in place; what MuJoCo refuses is a named error', () => {

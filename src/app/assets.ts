@@ -255,7 +255,7 @@ export class AssetRegistry {
       const e = ext(f.path);
       try {
         if (parts.has(f)) continue;
-        if (e === 'xml' || e === 'urdf' || e === 'mjcf') {
+        if (e === 'xml' || e === 'urdf' || e === 'mjcf' || e === 'xacro') {
           const own = hasIncludes(text(f.bytes)) ? xmls.filter((g) => g !== f) : [];
           added.push(
             this.register('robot', [f, ...meshes, ...own], (id) => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ErrorKind } from '../../src/core/errors';
 import { loadMjcf, loadRobot, loadUrdf, type AssetResolver } from '../../src/core/model/index';
 import { caught } from './policy-fixture';
+import { AssetRegistry } from '../../src/app/assets';
 
 function expectError(fn: () => unknown, kind: ErrorKind, file: string, where: RegExp, what: RegExp): void {
   const e = caught(fn);
@@ -222,5 +223,29 @@ describe('model semantics', () => {
     const m = loadMjcf(mj(`<body name="a">${INERT}<joint/><wobble/></body>`, '<tendon/>\n'), 'w.xml');
     expect(m.warnings.some((w) => w.includes('<tendon>'))).toBe(true);
     expect(m.warnings.some((w) => w.includes('<wobble>'))).toBe(true);
+  });
+});
+
+describe('xacro', () => {
+  const XACRO = `<?xml version="1.0"?>
+<robot name="r" xmlns:xacro="http://www.ros.org/wiki/xacro">
+  <xacro:property name="len" value="0.5"/>
+  <link name="base"><visual><geometry><box size="0.1 0.1 \${len}"/></geometry></visual></link>
+</robot>`;
+  it('a xacro file is a named error that says to expand it (its macros would otherwise be dropped in silence)', () => {
+    expect(() => loadRobot('r.urdf.xacro', XACRO)).toThrow(
+      /ParseError in r\.urdf\.xacro at line 3: a xacro file \(<xacro:property>\).*xacro r\.urdf\.xacro > robot\.urdf/,
+    );
+    // \${...} alone marks one too
+    expect(() => loadRobot('r.urdf', XACRO.replace(/ *<xacro:property[^>]*>\n/, ''))).toThrow(/at line 3: a xacro file \(<box>\)/);
+    // dropped in the app: the same message, nothing added
+    const r = new AssetRegistry().addFiles([{ path: 'r.urdf.xacro', bytes: new TextEncoder().encode(XACRO) }], null);
+    expect(r.added).toEqual([]);
+    expect(String(r.errors[0])).toMatch(/a xacro file/);
+  });
+  it('an expanded URDF that still declares the xacro namespace loads', () => {
+    const urdf = `<robot name="r" xmlns:xacro="http://www.ros.org/wiki/xacro"><link name="base"><inertial><mass value="1"/>
+      <inertia ixx="0.1" iyy="0.1" izz="0.1" ixy="0" ixz="0" iyz="0"/></inertial></link></robot>`;
+    expect(loadRobot('r.urdf', urdf).bodies.map((b) => b.name)).toEqual(['base']);
   });
 });

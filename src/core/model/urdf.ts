@@ -44,9 +44,30 @@ function origin(el: XmlElement | undefined, file: string): Pose {
   return { pos: xyz as Vec3, quat: qFromEulerXYZ(rpy[0], rpy[1], rpy[2]) };
 }
 
+/**
+ * The first xacro element of a file (a `xacro:` element, or `${...}` in an attribute), else null. An expanded URDF may
+ * still declare the xacro namespace: that alone is not xacro.
+ */
+function firstXacro(root: XmlElement): XmlElement | null {
+  const todo = [root];
+  for (let el = todo.shift(); el; el = todo.shift()) {
+    if (el.name.startsWith('xacro:') || Object.values(el.attrs).some((v) => v.includes('${'))) return el;
+    todo.push(...el.children);
+  }
+  return null;
+}
+
 export function loadUrdf(text: string, file: string, resolve?: AssetResolver): RobotModel {
   const root = parseXml(text, file);
   if (root.name !== 'robot') fail('ParseError', file, `line ${root.line}`, `root element is <${root.name}>, expected <robot>`);
+  const xacro = firstXacro(root);
+  if (xacro)
+    fail(
+      'ParseError',
+      file,
+      `line ${xacro.line}`,
+      `a xacro file (<${xacro.name}>): its macros and properties are not read here; expand it first (ROS: xacro ${file.split(/[\\/]/).pop()} > robot.urdf) and load the URDF`,
+    );
   const ctx: Ctx = {
     file,
     resolve,

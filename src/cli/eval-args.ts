@@ -36,6 +36,27 @@ function robotFileIn(dir: string): string {
   throw new MimicError('ParseError', dir, '--robot', why);
 }
 
+const MESH_FILE = /\.(stl|obj|png)$/i;
+
+/**
+ * Mesh files the description names outside its own folder (keys as paths from that folder, `../` first): a legged_gym
+ * layout (urdf/robot.urdf with `../meshes/…`), a ROS `package://name/meshes/…` whose package holds the robot's folder,
+ * an MJCF `meshdir="../…"`. Only the files named are read.
+ */
+function filesAbove(text: string, dir: string): Record<string, Uint8Array> {
+  const meshdir = /<\s*compiler\b[^>]*\b(?:meshdir|assetdir)\s*=\s*["']([^"']*)["']/.exec(text)?.[1] ?? '';
+  const out: Record<string, Uint8Array> = {};
+  for (const m of text.matchAll(/\b(filename|file)\s*=\s*["']([^"']+)["']/g)) {
+    let p = m[2].replace(/\\/g, '/');
+    if (p.startsWith('package://')) p = `../${p.replace(/^package:\/\/[^/]*\//, '')}`;
+    else if (m[1] === 'file' && meshdir && !p.startsWith('/')) p = `${meshdir.replace(/\/*$/, '')}/${p}`;
+    if (!p.startsWith('../') || !MESH_FILE.test(p) || out[p]) continue;
+    const abs = join(dir, p);
+    if (existsSync(abs) && statSync(abs).isFile()) out[p] = new Uint8Array(readFileSync(abs));
+  }
+  return out;
+}
+
 /** The robot file (or the one in a folder) and every mesh under its folder (keys relative to the robot file's folder). */
 export function readRobot(given: string): RobotSource {
   const path = existsSync(given) && statSync(given).isDirectory() ? robotFileIn(given) : given;
@@ -43,7 +64,7 @@ export function readRobot(given: string): RobotSource {
   // an MJCF's includes (a menagerie scene.xml includes the robot's file): one document, read beside the main file
   const beside = (p: string) => (existsSync(join(dirname(path), p)) ? readFileSync(join(dirname(path), p)) : undefined);
   const text = expandIncludes(raw, basename(path), (p) => beside(p.replace(/\\/g, '/')));
-  const files = readTree(dirname(path), (name) => /\.(stl|obj|png)$/i.test(name));
+  const files = { ...readTree(dirname(path), (name) => MESH_FILE.test(name)), ...filesAbove(text, dirname(path)) };
   return { file: basename(path), text, files };
 }
 

@@ -46,14 +46,24 @@ function removeDir(mj: MainModule, dir: string): void {
   FS.rmdir(dir);
 }
 
-/** Compile an MJCF with its files (paths relative to the MJCF) in a fresh MEMFS folder, removed afterwards. */
+/** How many folders above the MJCF its files reach (keys starting `../`: a `meshdir="../meshes"`). */
+const levelsUp = (files: Record<string, Uint8Array>): number =>
+  Math.max(0, ...Object.keys(files).map((k) => (/^(?:\.\.\/)+/.exec(k.replace(/^\.\//, ''))?.[0].length ?? 0) / 3));
+
+/**
+ * Compile an MJCF with its files (paths relative to the MJCF) in a fresh MEMFS folder, removed afterwards. Files above
+ * the MJCF's folder (`../meshes/…`) go into that folder too: the MJCF is written as many folders down.
+ */
 export function compileMjcf(mj: MainModule, xml: string, files: Record<string, Uint8Array>, file: string): MjModel {
   const dir = `/mimic-${dirCounter++}`;
-  fsOf(mj).mkdir(dir);
+  const FS = fsOf(mj);
+  FS.mkdir(dir);
+  let base = dir;
+  for (let k = levelsUp(files); k > 0; k--) FS.mkdir((base += '/_'));
   let m: MjModel | undefined;
   try {
-    writeFiles(mj, dir, { ...files, 'model.xml': new TextEncoder().encode(xml) });
-    m = mj.MjModel.loadFromXML(`${dir}/model.xml`);
+    writeFiles(mj, base, { ...files, 'model.xml': new TextEncoder().encode(xml) });
+    m = mj.MjModel.loadFromXML(`${base}/model.xml`);
   } catch (err) {
     // mujoco-js surfaces compiler errors as an opaque C++ exception (its text is not reachable from JS)
     const name = (err as { name?: string })?.name ?? String(err);

@@ -49,10 +49,10 @@ function origin(el: XmlElement | undefined, file: string): Pose {
  * still declare the xacro namespace: that alone is not xacro.
  */
 function firstXacro(root: XmlElement): XmlElement | null {
-  const todo = [root];
-  for (let el = todo.shift(); el; el = todo.shift()) {
+  const queue = [root];
+  for (let el = queue.shift(); el; el = queue.shift()) {
     if (el.name.startsWith('xacro:') || Object.values(el.attrs).some((v) => v.includes('${'))) return el;
-    todo.push(...el.children);
+    queue.push(...el.children);
   }
   return null;
 }

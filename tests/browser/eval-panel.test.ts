@@ -150,6 +150,28 @@ describe('Evaluate panel (built app, in Chromium, G1 + dance policy)', { timeout
     await expectClean(page, problems);
   });
 
+  // the meshes were loaded as bare names; MuJoCo opens meshdir + file (core/physics/mujoco-files.ts). Before the fix:
+  // "failed: ModelError … MuJoCo could not compile the MJCF"
+  it('runs the G1 + dance policy on MuJoCo in a Web Worker, from the files as they were loaded', async () => {
+    const page = await evaluateOnG1();
+    await page.selectOption('#eval-scenario', 'nominal');
+    await page.selectOption('#eval-engine', 'mujoco');
+    await setField(page, '#eval-episodes', '1');
+    await setField(page, '#eval-envs', '1');
+    await setField(page, '#eval-workers', '1');
+    await setField(page, '#eval-seconds', '1');
+    await runEvaluation(page, 240_000);
+    const status = await page.locator('#eval-status').innerText();
+    console.log(`MuJoCo in the panel: ${status}`);
+    expect(status).toMatch(/^done in .* on 1 worker\(s\)/);
+    const summary = JSON.parse((await page.locator('#eval-summary').getAttribute('data-summary'))!);
+    expect(summary.episodes).toBe(1);
+    expect(summary.survived_s).toBeCloseTo(1, 6);
+    expect(summary.mpjpe_m).toBeGreaterThan(0);
+    expect(summary.mpjpe_m).toBeLessThan(0.2);
+    await expectClean(page, shared.problems);
+  });
+
   it('runs every clip of a picked folder with episode progress; table, failed list, aggregates; one clip equals the CLI', async () => {
     const dir = clipFolder();
     const page = await evaluateOnG1();

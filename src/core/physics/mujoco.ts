@@ -15,6 +15,7 @@ import type { RobotModel } from '../model/types';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, jointArmature, resolveOptions } from './common';
 import { toMjcf } from './mjcf';
 import { addTerrainMjcf, terrainOf } from './terrain-engines'; // terrain (issue 16)
+import { filesForMujoco } from './mujoco-files';
 import { compileMjcfCached, pinRoot } from './mujoco-fs';
 import { typedData, typedModel } from './mujoco-types';
 import { injectObjects, MujocoObjects } from './objects-mujoco';
@@ -496,7 +497,8 @@ export async function createMujocoEngine(
   const specs = [o.terrain, ...(asIs ? [] : (model.heightfields ?? []))];
   const terrains = specs.map((s) => terrainOf(s, model.source.file)).filter((g) => g !== null);
   terrains.forEach((g, i) => (xml = addTerrainMjcf(xml, g, o.friction, model.source.file, i ? `terrain${i}` : 'terrain')));
-  const { model: m, notes } = compileMjcfCached(mj, xml, asIs?.files ?? {}, model.source.file);
+  const files = asIs ? filesForMujoco(asIs.xml, asIs.files ?? {}, model.source.file) : {}; // keyed where MuJoCo opens them
+  const { model: m, notes } = compileMjcfCached(mj, xml, files, model.source.file);
   const engine = new MujocoEngine(mj, m, model, o, !!asIs);
   engine.adjustments.push(...notes);
   for (const g of terrains)

@@ -34,6 +34,11 @@ describe('MuJoCo files', () => {
     expect(Object.keys(remapped).every((k) => k.startsWith('meshes/'))).toBe(true);
     expect(remapped['meshes/pelvis.STL']).toBe(bare['pelvis.STL']); // the same bytes, not a copy
     expect(filesForMujoco(XML, bare, 'g1.xml')).toBe(remapped); // one object per files and text
+    // strippath: the name alone, in meshdir (its case kept); a texture in texturedir
+    const strip =
+      '<mujoco><compiler strippath="true" meshdir="m" texturedir="t"/><asset><mesh file="a/b/Knee.STL"/><texture file="x/Sky.png"/></asset></mujoco>';
+    const bytes = { 'Knee.STL': new Uint8Array(1), 'Sky.png': new Uint8Array(2) };
+    expect(Object.keys(filesForMujoco(strip, bytes, 's.xml')).sort()).toEqual(['m/Knee.STL', 't/Sky.png']);
     const want = await qposAfter('g1.xml', cli);
     expect(await qposAfter('g1.xml', bare)).toEqual(want);
     expect(await qposAfter('g1/g1.xml', folder)).toEqual(want);

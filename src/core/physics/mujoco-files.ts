@@ -5,18 +5,15 @@
  * (model/common.ts); MuJoCo opens exactly one path. So each asset file MuJoCo will open is also given at that path,
  * found the same way (the path, then the name). What cannot be found is left for MuJoCo's own error.
  */
+import { joinPath } from '../model/common';
 import { parseXml, type XmlElement } from '../model/xml';
+import { walk } from './mujoco-prune';
 
 const ASSETS: Record<string, 'mesh' | 'texture'> = { mesh: 'mesh', hfield: 'mesh', skin: 'mesh', texture: 'texture' };
 
 const norm = (p: string): string => p.replace(/\\/g, '/').replace(/^\.\//, '');
-const baseName = (p: string): string => norm(p).split('/').pop()!.toLowerCase();
-const joinPath = (dir: string, f: string): string => norm(dir ? `${dir.replace(/\/+$/, '')}/${f}` : f);
-
-function* walk(el: XmlElement): Generator<XmlElement> {
-  yield el;
-  for (const c of el.children) yield* walk(c);
-}
+const fileName = (p: string): string => norm(p).split('/').pop()!;
+const baseName = (p: string): string => fileName(p).toLowerCase();
 
 const derived = new WeakMap<Record<string, Uint8Array>, { xml: string; out: Record<string, Uint8Array> }>();
 
@@ -52,7 +49,7 @@ function remap(xml: string, files: Record<string, Uint8Array>, file: string): Re
     const kind = ASSETS[el.name];
     const f = el.attrs.file;
     if (!kind || !f || dirs[kind].startsWith('/') || f.startsWith('/')) continue;
-    const want = joinPath(dirs[kind], strip ? baseName(f) : f);
+    const want = norm(joinPath(norm(dirs[kind]), strip ? fileName(f) : norm(f)));
     const from = [want, norm(f), byName.get(baseName(f))].find((k) => k !== undefined && files[k] !== undefined);
     if (from === undefined || wanted[want]) continue;
     wanted[want] = files[from];

@@ -6,7 +6,7 @@
 import type { RobotModel } from '../core/model/types';
 import type { MotionClip } from '../core/motion/types';
 import { loadRobot } from '../core/model/index';
-import { expandIncludes, hasIncludes } from '../core/model/mjcf-include';
+import { expandIncludes, hasIncludes, includedFiles } from '../core/model/mjcf-include';
 import { parseMotionCsv } from '../core/motion/csv';
 import { parseMotionNpz } from '../core/motion/npz';
 import { parseBvh } from '../core/motion/bvh';
@@ -50,11 +50,9 @@ const retargetConfig: unknown = (retargetJson.filter(([k]) => k.includes('humano
 function includedXml(xmls: RawFile[]): Set<RawFile> {
   const out = new Set<RawFile>();
   for (const f of xmls) {
-    const t = text(f.bytes);
-    if (!hasIncludes(t)) continue;
     const resolve = makeResolver(xmls, f.path);
-    for (const m of t.replace(/<!--[\s\S]*?-->/g, '').matchAll(/<\s*include\b[^>]*?\bfile\s*=\s*["']([^"']*)["']/g)) {
-      const bytes = resolve(m[1]);
+    for (const path of includedFiles(text(f.bytes))) {
+      const bytes = resolve(path);
       const g = xmls.find((x) => x.bytes === bytes);
       if (g && g !== f) out.add(g);
     }

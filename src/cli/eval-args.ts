@@ -1,5 +1,5 @@
 /** The files `npm run eval`'s arguments name, read into plain evaluation inputs (the arguments: eval-options.ts). */
-import { expandIncludes } from '../core/model/mjcf-include';
+import { expandIncludes, includedFiles } from '../core/model/mjcf-include';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { MimicError } from '../core/errors';
@@ -17,10 +17,6 @@ function readOrFail(path: string, what: string): Buffer {
   return readFileSync(path);
 }
 
-/** Files an MJCF includes (`<include file>`), as written. */
-const includesOf = (text: string): string[] =>
-  [...text.replace(/<!--[\s\S]*?-->/g, '').matchAll(/<\s*include\b[^>]*?\bfile\s*=\s*["']([^"']*)["']/g)].map((m) => m[1]);
-
 /**
  * The robot description in a folder given as --robot: its one .xml / .urdf / .mjcf that no other one there includes
  * (a mujoco_menagerie folder: scene.xml, which includes the robot's file), the MJCF when a URDF lies beside it;
@@ -28,7 +24,7 @@ const includesOf = (text: string): string[] =>
  */
 function robotFileIn(dir: string): string {
   const names = readdirSync(dir).filter((n) => /\.(xml|urdf|mjcf)$/i.test(n) && statSync(join(dir, n)).isFile());
-  const included = new Set(names.flatMap((n) => includesOf(readFileSync(join(dir, n), 'utf8')).map((p) => p.replace(/^\.\//, ''))));
+  const included = new Set(names.flatMap((n) => includedFiles(readFileSync(join(dir, n), 'utf8')).map((p) => p.replace(/^\.\//, ''))));
   const tops = names.filter((n) => !included.has(n)).sort();
   const mjcf = tops.filter((n) => !/\.urdf$/i.test(n)); // an MJCF beside the URDF of the same robot: the MJCF
   if (tops.length === 1 || mjcf.length === 1) return join(dir, mjcf.length === 1 ? mjcf[0] : tops[0]);

@@ -62,6 +62,27 @@ const hullCounts = (m: MjModel) =>
 /** PD about the initial pose with a small swing. */
 const sway: Control = (k, u, qpos, qvel) => 5 * Math.sin(0.02 * k + u) - 60 * qpos[7 + u] - 2 * qvel[6 + u];
 
+/**
+ * An MJCF with one mesh geom (geom 0) compiled from its full files and from its hull points: their vertex counts, the
+ * notes, and the largest difference in reach over the directions.
+ */
+function reachOfOneMesh(mj: MainModule, xml: string, files: Record<string, Uint8Array>, file: string) {
+  const full = compileMjcf(mj, xml, files, file);
+  clearHullMemory();
+  const { model: hull, notes } = compileForPhysics(mj, xml, files, file);
+  const a = supports(mj, full).get(0)!,
+    b = supports(mj, hull).get(0)!;
+  const out = {
+    fullVertices: full.nmeshvert,
+    hullVertices: hull.nmeshvert,
+    notes,
+    worst: Math.max(...a.map((x, k) => Math.abs(x - b[k]))),
+  };
+  full.delete();
+  hull.delete();
+  return out;
+}
+
 /** A store that counts what it is asked. */
 function counting(inner: HullStore): HullStore & { hits: number; misses: number; sets: number } {
   const s = {
@@ -126,15 +147,9 @@ describe('MuJoCo collision meshes from their hulls', () => {
       <worldbody><body pos="0 0 1" quat="0.9 0.1 0.3 0.2"><freejoint/><inertial pos="0 0 0" mass="1" diaginertia="0.1 0.1 0.1"/>
       <geom type="mesh" mesh="knee" pos="0.1 -0.2 0.05" euler="0.3 0.5 -0.2"/></body></worldbody></mujoco>`;
     const files = { 'meshes/left_knee_link.STL': src.files['meshes/left_knee_link.STL'] };
-    const full = compileMjcf(mj, xml, files, 'knee.xml');
-    clearHullMemory();
-    const { model: hull } = compileForPhysics(mj, xml, files, 'knee.xml');
-    expect(hull.nmeshvert).toBeLessThan(full.nmeshvert);
-    const a = supports(mj, full).get(0)!,
-      b = supports(mj, hull).get(0)!;
-    expect(Math.max(...a.map((v, k) => Math.abs(v - b[k])))).toBeLessThan(1e-6);
-    full.delete();
-    hull.delete();
+    const r = reachOfOneMesh(mj, xml, files, 'knee.xml');
+    expect(r.hullVertices).toBeLessThan(r.fullVertices);
+    expect(r.worst).toBeLessThan(1e-6);
   }, 120_000);
 
   it('OBJ files: the hull of every v line (unused vertices, a second object, any face syntax); bad faces left whole', async () => {
@@ -168,19 +183,11 @@ describe('MuJoCo collision meshes from their hulls', () => {
       const xml = `<mujoco><asset><mesh name="m" file="m.obj" scale="1.2 0.8 1"/></asset>
         <worldbody><body pos="0 0 1"><freejoint/><inertial pos="0 0 0" mass="1" diaginertia="0.1 0.1 0.1"/>
         <geom type="mesh" mesh="m" pos="0.1 0 0" euler="0.2 0.1 0"/></body></worldbody></mujoco>`;
-      const files = { 'm.obj': enc(obj) };
-      const full = compileMjcf(mj, xml, files, 'obj.xml');
-      clearHullMemory();
-      const { model: hull, notes } = compileForPhysics(mj, xml, files, 'obj.xml');
-      expect(notes[0], name).toMatch(/^MuJoCo: 1 collision mesh\(es\) compiled from the \d+ points/);
-      expect(hull.nmeshvert, name).toBeLessThan(full.nmeshvert);
-      const a = supports(mj, full).get(0)!,
-        b = supports(mj, hull).get(0)!;
-      const worst = Math.max(...a.map((x, k) => Math.abs(x - b[k])));
-      console.log(`OBJ ${name}: ${full.nmeshvert} → ${hull.nmeshvert} vertices, worst support difference ${worst.toExponential(2)} m`);
-      expect(worst, name).toBeLessThan(1e-6);
-      full.delete();
-      hull.delete();
+      const r = reachOfOneMesh(mj, xml, { 'm.obj': enc(obj) }, 'obj.xml');
+      expect(r.notes[0], name).toMatch(/^MuJoCo: 1 collision mesh\(es\) compiled from the \d+ points/);
+      expect(r.hullVertices, name).toBeLessThan(r.fullVertices);
+      console.log(`OBJ ${name}: ${r.fullVertices} → ${r.hullVertices} vertices, worst support difference ${r.worst.toExponential(2)} m`);
+      expect(r.worst, name).toBeLessThan(1e-6);
     }
     // a face that names a vertex the file does not have: left to MuJoCo, whose compile error is the answer
     const bad = `<mujoco><asset><mesh name="m" file="m.obj"/></asset><worldbody><body><freejoint/>

@@ -16,6 +16,10 @@ const withoutComments = (t: string): string => t.replace(/<!--[\s\S]*?-->/g, '')
 /** Does the MJCF text include other files? */
 export const hasIncludes = (text: string): boolean => /<\s*include\b/.test(withoutComments(text));
 
+/** The files the MJCF text includes itself (`<include file>`, as written; not those its includes include). */
+export const includedFiles = (text: string): string[] =>
+  [...withoutComments(text).matchAll(/<\s*include\b[^>]*?\bfile\s*=\s*["']([^"']*)["']/g)].map((m) => m[1]);
+
 const norm = (p: string): string => p.replace(/\\/g, '/').replace(/^\.\//, '');
 
 /** Replace the includes under `el`; `origin` gets the file of every element that came from an included one. */

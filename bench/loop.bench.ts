@@ -82,6 +82,8 @@ async function timedRig(kind: Kind, n: number, model: RobotModel, bytes: Uint8Ar
   return { range, free };
 }
 
+const KINDS = ['rapier', 'mujoco'] as const;
+
 /** Warm-up: V8 optimises the engines' WebAssembly in the background (Rapier's step: ~1.4 s of CPU); step until 2 s. */
 const WARM_MS = 2000;
 
@@ -104,8 +106,6 @@ async function measurePair(n: number, model: RobotModel, bytes: Uint8Array, yaml
   for (const kind of KINDS) await rigs[kind].free();
   return best;
 }
-
-const KINDS = ['rapier', 'mujoco'] as const;
 
 export async function run(): Promise<void> {
   const json = process.argv.includes('--json');

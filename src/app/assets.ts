@@ -45,7 +45,6 @@ const retargetJson = Object.entries(import.meta.glob('../../motions/retarget/*.j
 /** the shipped BVH retarget config: the built-in humanoid's (else the first one), null when none is shipped */
 const retargetConfig: unknown = (retargetJson.filter(([k]) => k.includes('humanoid29')).at(-1) ?? retargetJson[0])?.[1] ?? null;
 
-/** Resolver over a set of files: exact relative path, relative to the main file, then basename. */
 /** The dropped .xml files that another one includes (MJCF `<include file>`, nested ones too). */
 function includedXml(xmls: RawFile[]): Set<RawFile> {
   const out = new Set<RawFile>();
@@ -60,6 +59,7 @@ function includedXml(xmls: RawFile[]): Set<RawFile> {
   return out;
 }
 
+/** Resolver over a set of files: exact relative path, relative to the main file, then basename. */
 export function makeResolver(files: RawFile[], mainPath: string): (path: string) => Uint8Array | undefined {
   const norm = (p: string) =>
     p

@@ -9,15 +9,14 @@
  * solid's), which moves floating-point rounding only. STL and OBJ files and inline vertex lists are read (MSH files
  * are left whole). MuJoCo's hull of an OBJ file takes every `v` line of it, also those no face uses and those of a
  * second object (whose faces it leaves out): so do the points here; an OBJ whose faces name missing vertices, or
- * that has none, is left whole (MuJoCo's own compile says what is wrong with it). The points are kept by a HullStore (hull-store.ts: this process's memory, and a disk cache in the
- * CLI), by content.
+ * that has none, is left whole (MuJoCo's own compile says what is wrong with it). The points are kept by a HullStore
+ * (hull-store.ts: this process's memory, and a disk cache in the CLI), by content.
  */
 import { withDefaults, type Defaults } from '../model/mjcf-parts';
-import type { XmlElement } from '../model/xml';
 import { parseObj, parseStl } from '../model/mesh';
 import { hullCandidates } from './hull-filter';
 import { contentKey } from './hull-store';
-import { writeXml } from '../model/xml';
+import { writeXml, type XmlElement } from '../model/xml';
 import { massless, meshName, num, walk, type PruneResult } from './mujoco-prune';
 
 /** A mesh asset that will be compiled from its hull points: its element, name, content key and content. */

@@ -6,6 +6,8 @@ import { forwardKinematics, loadMjcf } from '../../src/core/model/index';
 import { qRotate } from '../../src/core/math';
 import { loadMujoco } from '../../src/core/physics/mujoco';
 import { compileMjcf } from '../../src/core/physics/mujoco-fs';
+import { createEngine } from '../../src/core/physics/index';
+import { AssetRegistry } from '../../src/app/assets';
 
 const XML = `<mujoco>
   <compiler angle="degree"/>
@@ -73,5 +75,25 @@ describe('MJCF frame', () => {
     expect(model.bodies[0].collision[1].size[0]).toBe(0.05); // the frame's childclass "red" gave the sphere its size
     d.delete();
     m.delete();
+  }, 60_000);
+
+  it('both engines build the robot in frames where MuJoCo puts it; dropped in the app it is one robot', async () => {
+    const model = loadMjcf(XML, 'frames.xml');
+    const nb = model.bodies.length;
+    const pos = new Float64Array(3 * nb),
+      quat = new Float64Array(4 * nb);
+    forwardKinematics(model, model.bodies[0].pos, model.bodies[0].quat, [0, 0], pos, quat);
+    for (const kind of ['rapier', 'mujoco'] as const) {
+      const e = await createEngine(kind, model, { n: 1 }, kind === 'mujoco' ? { xml: XML, files: {} } : undefined);
+      const at = Array.from(e.state.bodyPos.subarray(0, 3 * nb));
+      expect(Math.max(...at.map((v, i) => Math.abs(v - pos[i]))), kind).toBeLessThan(1e-5);
+      for (let k = 0; k < 20; k++) e.step();
+      expect(e.state.rootPos[2], kind).toBeLessThan(at[2]); // falling, in one piece
+      expect(Array.from(e.state.bodyPos).every(Number.isFinite), kind).toBe(true);
+      e.free();
+    }
+    const { added, errors } = new AssetRegistry().addFiles([{ path: 'frames.xml', bytes: new TextEncoder().encode(XML) }], null);
+    expect(errors).toEqual([]);
+    expect(added.map((r) => r.kind)).toEqual(['robot']);
   }, 60_000);
 });

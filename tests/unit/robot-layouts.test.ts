@@ -2,7 +2,8 @@
 // urdf/robot.urdf with `../meshes/…`, a ROS `package://name/meshes/…` whose package holds the robot's folder, an MJCF
 // with `meshdir="../meshes"`. The CLI reads the files they name (src/cli/eval-args.ts) and runs each as the G1 from its
 // own folder: the same JSON, timing aside (MuJoCo compiles the MJCF with its meshes one folder up, core/physics/mujoco-fs.ts).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { AssetRegistry } from '../../src/app/assets';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,4 +46,15 @@ describe('robot layouts with meshes above the robot file', () => {
       expect(await run(join(root, 'mjcf/up.xml'), engine), engine).toBe(own.replaceAll('g1_29dof_rev_1_0.xml', 'up.xml'));
     }
   }, 240_000);
+
+  it('the same folders dropped in the app: each description loads with the meshes one folder up', () => {
+    const root = layout();
+    const file = (p: string) => ({ path: `g1_description/${p}`, bytes: new Uint8Array(readFileSync(join(root, p))) });
+    const meshes = readdirSync(join(root, 'meshes')).map((m) => file(`meshes/${m}`));
+    const assets = new AssetRegistry();
+    const { added, errors } = assets.addFiles([file('urdf/up.urdf'), file('urdf/pkg.urdf'), file('mjcf/up.xml'), ...meshes], null);
+    expect(errors).toEqual([]);
+    expect(added.map((r) => r.files[0].path.split('/').pop())).toEqual(['up.urdf', 'pkg.urdf', 'up.xml']);
+    for (const r of added) expect(assets.robotOf(r.id).joints).toHaveLength(29);
+  });
 });

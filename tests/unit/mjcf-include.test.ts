@@ -1,11 +1,12 @@
 // MJCF <include> (src/core/model/mjcf-include.ts): a mujoco_menagerie-style scene.xml that includes the robot's own
 // file runs as the robot itself — in the CLI (both engines, the same JSON but for timing), and dropped in the app (one
 // robot, its parts not robots of their own); nested includes; and named errors for what MuJoCo refuses.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AssetRegistry } from '../../src/app/assets';
+import { droppedFolder } from './drop-fixture';
 import { readRobot } from '../../src/cli/eval-args';
 import { loadRobotSource } from '../../src/core/evaluation/setup';
 import { expandIncludes } from '../../src/core/model/mjcf-include';
@@ -52,8 +53,7 @@ describe('MJCF include', () => {
 
   it('dropped in the app: one robot (the scene), its included file a part of it, not a robot of its own', () => {
     const dir = sceneFolder();
-    const file = (p: string) => ({ path: `g1/${p}`, bytes: new Uint8Array(readFileSync(join(dir, p))) });
-    const meshes = readdirSync(join(dir, 'meshes')).map((m) => file(`meshes/${m}`));
+    const { file, meshes } = droppedFolder(dir, 'g1');
     const assets = new AssetRegistry();
     const { added, errors } = assets.addFiles([file('scene.xml'), file(G1), ...meshes], null);
     expect(errors).toEqual([]);

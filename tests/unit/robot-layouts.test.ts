@@ -2,8 +2,9 @@
 // urdf/robot.urdf with `../meshes/…`, a ROS `package://name/meshes/…` whose package holds the robot's folder, an MJCF
 // with `meshdir="../meshes"`. The CLI reads the files they name (src/cli/eval-args.ts) and runs each as the G1 from its
 // own folder: the same JSON, timing aside (MuJoCo compiles the MJCF with its meshes one folder up, core/physics/mujoco-fs.ts).
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { AssetRegistry } from '../../src/app/assets';
+import { droppedFolder } from './drop-fixture';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,8 +50,7 @@ describe('robot layouts with meshes above the robot file', () => {
 
   it('the same folders dropped in the app: each description loads with the meshes one folder up', () => {
     const root = layout();
-    const file = (p: string) => ({ path: `g1_description/${p}`, bytes: new Uint8Array(readFileSync(join(root, p))) });
-    const meshes = readdirSync(join(root, 'meshes')).map((m) => file(`meshes/${m}`));
+    const { file, meshes } = droppedFolder(root, 'g1_description');
     const assets = new AssetRegistry();
     const { added, errors } = assets.addFiles([file('urdf/up.urdf'), file('urdf/pkg.urdf'), file('mjcf/up.xml'), ...meshes], null);
     expect(errors).toEqual([]);

@@ -9,11 +9,15 @@
  * MuJoCo's start-up is also timed with an empty collision-hull cache (a robot's first run: its hull points are computed).
  * Then 1 against 2 workers on a longer run (E2E_LONG_EPISODES, default 64 episodes), wall and CPU s: on a shared
  * 2-core machine the wall ratio mostly says how busy the other core was; the CPU s say what the second worker costs.
+ * The bound beside it: a run that needs C CPU-seconds takes at least C / cores seconds of wall time, so 2 workers can
+ * be at most cores · (1-worker wall) / (2-worker CPU s) times faster than one. A 1-worker run already keeps more than
+ * one core busy (V8 compiles its WebAssembly and JavaScript on background threads beside the worker): the cores
+ * column says how many.
  * Alone: `node --import tsx bench/eval-e2e.ts` (E2E_SECONDS, E2E_LONG_EPISODES, E2E_ENGINES=mujoco,rapier).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const A = '../shared/assets';
@@ -102,8 +106,11 @@ export function runEndToEnd(): void {
         // CPU: what the second worker adds (its own start-up) shows here even when the machine is busy
         '1 worker CPU s': w.one.cpu.toFixed(2),
         '2 workers CPU s': w.two.cpu.toFixed(2),
+        '1 worker cores busy': (w.one.cpu / w.one.wall).toFixed(2),
         load: load.toFixed(1),
         '2 vs 1 workers': `${(w.one.wall / w.two.wall).toFixed(2)}×`,
+        // the most 2 workers could gain with that CPU on this machine's cores (NaN without /proc)
+        [`bound on ${availableParallelism()} cores`]: `${((availableParallelism() * w.one.wall) / w.two.cpu).toFixed(2)}×`,
       });
     }
   }

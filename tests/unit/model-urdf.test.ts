@@ -72,6 +72,20 @@ describe('URDF loader', () => {
     for (let k = 0; k < 3; k++) expect(wheel.pos[k]).toBeCloseTo(wp[k], 12);
   });
 
+  it('a <mimic> joint is loaded as a joint of its own, and the coupling it loses is said', () => {
+    const mimic = ROBOT.replace(
+      '<dynamics damping="0.3" friction="0.1"/>',
+      '<dynamics damping="0.3" friction="0.1"/><mimic joint="push" multiplier="-2" offset="0.1"/>',
+    );
+    const r = loadUrdf(mimic, 'r.urdf');
+    expect(r.joints.map((j) => j.name)).toEqual(['spin', 'push']);
+    expect(m.warnings.some((w) => w.includes('mimic'))).toBe(false);
+    const said = r.warnings.filter((w) => w.includes('<mimic>'));
+    expect(said).toEqual([
+      `line ${mimic.split('\n').findIndex((l) => l.includes('<mimic')) + 1}: joint "spin" <mimic> (-2 · "push" + 0.1) is not modelled; the joint moves on its own`,
+    ]);
+  });
+
   it('reads joint kinds, limits and dynamics; the root link floats', () => {
     expect(m.floating).toBe(true);
     const [spin, push] = m.joints;

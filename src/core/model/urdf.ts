@@ -287,9 +287,22 @@ function addJoint(j: XmlElement, body: number, ctx: Ctx): void {
     effortLimit: positiveOrUnknown(lv('effort', 0), lim, 'effort', name, file),
     velocityLimit: positiveOrUnknown(lv('velocity', 0), lim, 'velocity', name, file),
   };
+  const mimic = childNamed(j, 'mimic');
+  if (mimic) ctx.warnings.push(mimicWarning(mimic, name));
   ctx.joints.push(joint);
   ctx.bodies[body].joints.push(joint.index);
   ctx.moving[body] = true;
+}
+
+/**
+ * A `<mimic>` couples a joint to another (angle = multiplier · leader + offset): neither engine models the coupling
+ * here, so the follower moves on its own, driven like any other joint (a policy that leaves it out holds it at its
+ * default pose). Said, with the coupling, so that a result on such a robot is read knowing it.
+ */
+function mimicWarning(m: XmlElement, name: string): string {
+  const a = m.attrs;
+  const coupling = `${a.multiplier ?? 1} · "${a.joint ?? '?'}" + ${a.offset ?? 0}`;
+  return `line ${m.line}: joint "${name}" <mimic> (${coupling}) is not modelled; the joint moves on its own`;
 }
 
 /** URDF effort / velocity: 0 or absent = unknown (Infinity); negative is an error. */

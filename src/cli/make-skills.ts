@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { qFromAxisAngle, qMul, qRotate, type Quat, type Vec3 } from '../core/math';
 import { forwardKinematics, loadRobot, mjcfKeyframes, robotCom } from '../core/model';
 import { writeMotionCsv } from '../core/motion/csv';
-import { contactPoints, lowestZ } from '../core/motion/feet';
+import { contactPoints, lowestZ } from '../core/model/feet';
 import { solveIk } from '../core/motion/ik';
 import { emptyClip, setFrame } from '../core/motion/sample';
 import type { MotionClip } from '../core/motion/types';

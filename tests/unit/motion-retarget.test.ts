@@ -4,7 +4,7 @@ import { MimicError } from '../../src/core/errors';
 import { forwardKinematics, loadRobot, type RobotModel } from '../../src/core/model';
 import { bvhWorldPoses, parseBvh } from '../../src/core/motion/bvh';
 import { parseMotionCsv, writeMotionCsv } from '../../src/core/motion/csv';
-import { contactPoints, lowestZ } from '../../src/core/motion/feet';
+import { contactPoints, lowestZ } from '../../src/core/model/feet';
 import { retargetBvh, retargetBvhDetailed } from '../../src/core/motion/retarget';
 
 const BVH_DIR = '../shared/assets/bvh';

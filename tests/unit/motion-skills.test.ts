@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { forwardKinematics, loadRobot, mjcfKeyframes } from '../../src/core/model';
 import { parseMotionCsv } from '../../src/core/motion/csv';
-import { contactPoints, lowestZ } from '../../src/core/motion/feet';
+import { contactPoints, lowestZ } from '../../src/core/model/feet';
 import { ReferenceTrack } from '../../src/core/motion/reference';
 
 const ROBOT = 'public/robots/humanoid29.xml';

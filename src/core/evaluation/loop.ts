@@ -44,6 +44,7 @@ import { applyPhysicalPerturbations, DelayLine, delayedEngine, ObsNoise, PushSch
 import { samplePerturbation, type EpisodePerturbation, type Scenario } from './scenario';
 import { groundOffsets } from './terrain'; // terrain (issue 16)
 import { TerrainReference } from '../physics/terrain-reference'; // terrain (issue 16)
+import { footBodies } from '../model/feet';
 
 export type { DriverKind, EpisodeDriver, PreparedDriver } from './drivers';
 
@@ -121,7 +122,7 @@ export function metricSelection(model: RobotModel, cfg: PolicyConfig | null): Me
     joints: cfg ? cfg.jointNames.map((j) => model.jointIndex.get(j)!) : model.joints.map((_, j) => j),
     tracked: tracked.length ? tracked : model.bodies.map((_, b) => b),
     endEffectors: bodyIdx(cfg?.endEffectors.length ? cfg.endEffectors : G1_END_EFFECTORS),
-    feet: model.bodies.filter((b) => /ankle_roll|foot/i.test(b.name)).map((b) => b.index),
+    feet: [...footBodies(model)],
     anchor: model.bodyIndex.get(cfg?.anchorBody ?? DEFAULT_ANCHOR) ?? 0,
     root: 0,
     balls: ballSpans(model),

@@ -13,7 +13,7 @@ import type { RobotModel } from '../model/types';
 import { bvhWorldPoses, type BvhData } from './bvh';
 import { continuousBallAngles } from '../physics/ball';
 import { makeChain, solveChain, solveSmall, type Chain } from './chain';
-import { contactPoints, lowestZ } from './feet';
+import { contactPoints, lowestZ } from '../model/feet';
 import { checkRetargetConfig, type RetargetConfig } from './retarget-config';
 import { resampleClip } from './sample';
 import type { MotionClip } from './types';

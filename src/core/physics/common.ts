@@ -1,7 +1,7 @@
 /** Pieces both backends share: options, the PD law and its gains, explosion checks. */
 import { MimicError } from '../errors';
 import type { Body, RobotModel, Shape } from '../model/types';
-import { isFootName } from '../model/feet';
+import { colliding, footBodies } from '../model/feet';
 import { defaultPhysicsOptions, type BatchState, type PhysicsOptions } from './types';
 
 export function resolveOptions(model: RobotModel, options?: Partial<PhysicsOptions>): PhysicsOptions {
@@ -98,21 +98,18 @@ export function checkExplosion(model: RobotModel, s: BatchState, engine: string)
   }
 }
 
-/** Feet: bodies named like an ankle-roll link or a foot, or carrying sphere collision shapes. */
-export const isFoot = (b: Body): boolean =>
-  isFootName(b.name) || b.collision.some((s) => s.type === 'sphere' && (s.contype | s.conaffinity) !== 0);
 
 /**
  * The collision shapes of a body that the engine creates, each with whether it touches the ground: 'feet' = the
  * foot bodies' spheres (or all their shapes when they have no spheres), 'all' = every shape; shapes that do not
  * touch the ground are kept only with self-collision. Shapes with contype = conaffinity = 0 are dropped.
  */
-export function contactShapes(b: Body, o: PhysicsOptions): { shape: Shape; touchesGround: boolean }[] {
-  const foot = isFoot(b);
+export function contactShapes(model: RobotModel, b: Body, o: PhysicsOptions): { shape: Shape; touchesGround: boolean }[] {
+  const foot = footBodies(model).has(b.index);
   const hasSpheres = b.collision.some((s) => s.type === 'sphere');
   const out: { shape: Shape; touchesGround: boolean }[] = [];
   for (const shape of b.collision) {
-    if ((shape.contype | shape.conaffinity) === 0) continue;
+    if (!colliding(shape)) continue;
     const touchesGround = o.groundContact === 'all' || (foot && (!hasSpheres || shape.type === 'sphere'));
     if (touchesGround || o.selfCollision) out.push({ shape, touchesGround });
   }

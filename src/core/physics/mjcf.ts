@@ -79,7 +79,7 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
         `${pad}  <joint name="${esc(jm.name)}" type="${jm.type}" pos="${fa(jm.pos)}" axis="${fa(jm.axis)}"${range} armature="${f(arm[j])}" damping="${f(jm.damping)}" frictionloss="${f(jm.frictionloss)}"/>`,
       );
     }
-    for (const { shape, touchesGround } of contactShapes(b, o)) {
+    for (const { shape, touchesGround } of contactShapes(model, b, o)) {
       const g = geom(shape, touchesGround);
       if (g) lines.push(`${pad}  ${g}`);
     }

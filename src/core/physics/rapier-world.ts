@@ -7,7 +7,8 @@ import RAPIER from '@dimforge/rapier3d-compat';
 import { MimicError } from '../errors';
 import type { RobotModel, Shape } from '../model/types';
 import { matToQuat, qFromAxisAngle, qMul, qRotate, qToMat, symEigen, vAdd, vDot, vSub, type Quat, type Vec3 } from '../math';
-import { contactShapes, isFoot, jointArmature } from './common';
+import { contactShapes, jointArmature } from './common';
+import { footBodies } from '../model/feet';
 import { bodyMotion, qBetween } from './kinematics';
 import { footHull, meshProxy } from './proxy';
 import { terrainOf } from './terrain-engines'; // terrain (issue 16)
@@ -77,7 +78,7 @@ export function linkMasses(model: RobotModel, o: PhysicsOptions, adjustments: st
       }
     }
     const { values, vectors } = symEigen(I);
-    const foot = isFoot(b) && (o.footInertiaFloor ?? 0) > o.inertiaFloor;
+    const foot = footBodies(model).has(b.index) && (o.footInertiaFloor ?? 0) > o.inertiaFloor;
     const floor = foot ? o.footInertiaFloor! : o.inertiaFloor;
     const inertia = values.map((v) => Math.max(v, floor, 1e-9)) as Vec3;
     if (foot && values.some((v) => v < floor)) feet.push(b.name);
@@ -213,7 +214,7 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
         .setCanSleep(false);
       const rb = world.createRigidBody(desc);
       bodies.push(rb);
-      const shapes = contactShapes(b, { ...o, selfCollision: self }).map((c) => ({ ...c, shape: proxyOf(c.shape) }));
+      const shapes = contactShapes(model, b, { ...o, selfCollision: self }).map((c) => ({ ...c, shape: proxyOf(c.shape) }));
       for (const { shape, touchesGround } of footShapes(shapes, o)) {
         const d = shapeDesc(shape);
         if (!d) {
@@ -286,7 +287,7 @@ export function buildWorld(model: RobotModel, o: PhysicsOptions, spacing = ENV_S
       ? `meshes as primitive proxies (${[...kinds].map(([k, c]) => `${c} ${k}${c > 1 ? (k === 'box' ? 'es' : 's') : ''}`).join(', ') || 'none used'}; bounding capsule or box, whichever is smaller)`
       : 'meshes as convex hulls';
   adjustments.push(
-    `ground contact: ${o.groundContact === 'feet' ? 'foot shapes only (ankle-roll/foot links; their spheres when they have any)' : 'every collision shape'}, ${meshes}`,
+    `ground contact: ${o.groundContact === 'feet' ? `foot shapes only (${feetNames(model)}; their spheres when they have any)` : 'every collision shape'}, ${meshes}`,
   );
   return { world, groundCollider, envs, links, adjustments, step: () => stepWorld(world) };
 }
@@ -371,3 +372,6 @@ function addTerrain(
     );
   }
 }
+
+/** The feet named for the adjustments: "left_ankle_roll_link, right_ankle_roll_link", or "none found". */
+const feetNames = (model: RobotModel): string => [...footBodies(model)].map((b) => model.bodies[b].name).join(', ') || 'no feet found';

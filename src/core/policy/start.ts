@@ -13,7 +13,7 @@ import { fail } from '../errors';
 import { qFromAxisAngle, qYaw } from '../math';
 import { forwardKinematics } from '../model/fk';
 import type { RobotModel } from '../model/types';
-import { contactPoints, lowestZ } from '../motion/feet';
+import { contactPoints, lowestZ } from '../model/feet';
 import type { BatchState, PhysicsEngine } from '../physics/types';
 import { lowestAbove } from '../physics/terrain'; // terrain (issue 16)
 import { groundFor } from '../physics/terrain-engines';

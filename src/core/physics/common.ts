@@ -98,7 +98,6 @@ export function checkExplosion(model: RobotModel, s: BatchState, engine: string)
   }
 }
 
-
 /**
  * The collision shapes of a body that the engine creates, each with whether it touches the ground: 'feet' = the
  * foot bodies' spheres (or all their shapes when they have no spheres), 'all' = every shape; shapes that do not

@@ -12,8 +12,8 @@ export const FOOT_NAME = /ankle_roll|foot/i;
 /** A body named like an ankle-roll link or a foot. */
 export const isFootName = (name: string): boolean => FOOT_NAME.test(name);
 
-/** Can the shape touch anything (MuJoCo: contype or conaffinity set)? */
-export const colliding = (s: Shape): boolean => (s.contype | s.conaffinity) !== 0;
+/** Can the shape touch anything (MuJoCo: contype or conaffinity set, or a `<contact><pair>` with the floor)? */
+export const colliding = (s: Shape): boolean => (s.contype | s.conaffinity) !== 0 || !!s.groundPair;
 
 /** Local contact points of a body: [x, y, z, radius] per point, from its collision shapes (those `only` keeps). */
 export function contactPoints(model: RobotModel, body: number, only: (s: Shape) => boolean = () => true): number[][] {

@@ -4,6 +4,7 @@
  * hinge / slide / free joints, primitive and mesh geoms, motor / position actuators. Unknown
  * elements are reported in model.warnings.
  */
+import { readContacts } from './mjcf-contact';
 import { flattenFrames } from './mjcf-frame';
 import { expandWithOrigins, withOrigins } from './mjcf-include';
 import { fail } from '../errors';
@@ -98,16 +99,21 @@ function loadMjcfDocument(text: string, file: string, resolve?: AssetResolver): 
       for (const b of c.children) {
         if (b.name === 'body' && tops.length > 1 && isFreeObject(b))
           objects.push(readObjectBody(b, ctx)); // objects
+        else if (b.name === 'body' && tops.some((t) => t !== b && hasJoint(t)) && !hasJoint(b))
+          ctx.warnings.push(
+            `line ${b.line}: body "${b.attrs.name ?? ''}" has no joint and is fixed to the world: scene, not robot; left out`,
+          );
         else if (b.name === 'body') readTree(b, ctx);
         else if (b.name === 'include' || b.name === 'replicate')
           ctx.warnings.push(`line ${b.line}: <${b.name}> in worldbody is not supported; ignored`);
         // world geoms (the floor), lights, sites and cameras belong to the scene, not the robot
       }
-    } else if (!['compiler', 'default', 'asset', 'actuator'].includes(c.name) && !IGNORED_TOP.has(c.name)) {
+    } else if (!['compiler', 'default', 'asset', 'actuator', 'contact'].includes(c.name) && !IGNORED_TOP.has(c.name)) {
       ctx.warnings.push(`line ${c.line}: <${c.name}> is not supported; ignored`);
     }
   }
   if (ctx.bodies.length === 0) fail('ModelError', file, 'worldbody', 'no bodies');
+  ctx.warnings.push(...readContacts(childrenNamed(root, 'contact'), ctx.bodies));
   const actuators: Actuator[] = [];
   for (const sec of childrenNamed(root, 'actuator')) for (const el of sec.children) readActuator(el, ctx, actuators);
   const name = root.attrs.model ?? (file.split('/').pop() ?? file).replace(/\.[^.]*$/, '');
@@ -115,6 +121,17 @@ function loadMjcfDocument(text: string, file: string, resolve?: AssetResolver): 
   const heightfields = mjcfHeightfields(root, file, { resolve, dir: joinPath(dirOf(file), cp.meshdir) }); // terrain (issue 16)
   if (heightfields.length) model.heightfields = heightfields;
   return { model, objects };
+}
+
+/** Does the body or one below it have a joint (of any kind)? (explicit stack: no recursion on the input's depth) */
+function hasJoint(top: XmlElement): boolean {
+  const todo = [top];
+  for (let b = todo.pop(); b; b = todo.pop())
+    for (const c of b.children) {
+      if (c.name === 'joint' || c.name === 'freejoint') return true;
+      if (c.name === 'body') todo.push(c);
+    }
+  return false;
 }
 
 /** objects: a top-level body with a free joint and no child bodies. */

@@ -31,6 +31,11 @@ export interface Shape {
   friction: number;
   rgba?: [number, number, number, number];
   name?: string;
+  /**
+   * MJCF `<contact><pair>` with a world geom (the floor): the shape touches the ground although its contype and
+   * conaffinity are 0 (model/mjcf-contact.ts). Optional.
+   */
+  groundPair?: boolean;
 }
 
 /** A rigid body's mass: centre of mass, principal moments about it and their axes, in the body frame. */

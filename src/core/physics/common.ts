@@ -110,7 +110,8 @@ export function contactShapes(model: RobotModel, b: Body, o: PhysicsOptions): { 
   for (const shape of b.collision) {
     if (!colliding(shape)) continue;
     const touchesGround = o.groundContact === 'all' || (foot && (!hasSpheres || shape.type === 'sphere'));
-    if (touchesGround || o.selfCollision) out.push({ shape, touchesGround });
+    const selfColliding = o.selfCollision && (shape.contype | shape.conaffinity) !== 0; // not a floor-only <pair> geom
+    if (touchesGround || selfColliding) out.push({ shape, touchesGround });
   }
   return out;
 }

@@ -13,7 +13,7 @@ import { qRotate, qToMat } from '../math';
 import { ballGroups, ballQposQvel, ballTorque, readBalls, type BallGroup } from './ball'; // ball joints (issue 16)
 import type { RobotModel } from '../model/types';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, jointArmature, resolveOptions } from './common';
-import { toMjcf } from './mjcf';
+import { toMjcf, withFloor } from './mjcf';
 import { addTerrainMjcf, terrainOf } from './terrain-engines'; // terrain (issue 16)
 import { filesForMujoco } from './mujoco-files';
 import { compileMjcfCached, pinRoot } from './mujoco-fs';
@@ -489,7 +489,8 @@ export async function createMujocoEngine(
   // would be compiled by MuJoCo's own URDF importer, which fuses the root link into the world and drops the
   // floating base: "pelvis: not found". URDF robots run from the RobotModel (toMjcf) instead.
   const asIs = source && model.source.format === 'mjcf' && isMjcfText(source.xml) ? source : undefined;
-  let xml = asIs ? asIs.xml : toMjcf(model, o);
+  const floor = asIs ? withFloor(asIs.xml, model.source.file, o.friction) : null; // a robot file without its scene
+  let xml = floor ? floor.xml : toMjcf(model, o);
   if (o.fixedRoot) xml = pinRoot(xml);
   if (o.objects?.length) xml = injectObjects(xml, o.objects, o.dt, !!asIs); // objects
   // terrain (issue 16): the options' terrain, and the MJCF's own heightfields when the model is generated
@@ -500,7 +501,7 @@ export async function createMujocoEngine(
   const files = asIs ? filesForMujoco(asIs.xml, asIs.files ?? {}, model.source.file) : {}; // keyed where MuJoCo opens them
   const { model: m, notes } = compileMjcfCached(mj, xml, files, model.source.file);
   const engine = new MujocoEngine(mj, m, model, o, !!asIs);
-  engine.adjustments.push(...notes);
+  engine.adjustments.push(...notes, ...(floor?.note ? [floor.note] : []));
   for (const g of terrains)
     engine.adjustments.push(
       `terrain ${g.label}: ${g.boxes.length} box geoms${g.hfield ? `, hfield ${g.hfield.nrow}×${g.hfield.ncol}` : ''}`,

@@ -49,6 +49,9 @@ const FEATURES = `<mujoco model="features">
   <actuator>
     <motor joint="hip" gear="2" ctrlrange="-1 1"/>
     <position name="elbow_pd" joint="elbow" kp="50" kv="2" forcerange="-20 20"/>
+    <motor joint="shoulder_x" gear="3" ctrlrange="-5 5"/>
+    <motor joint="shoulder_y" gear="2" ctrlrange="-10 10" forcerange="-4 4"/>
+    <position joint="slide" kp="10" ctrlrange="-0.1 0.1"/>
   </actuator>
   <keyframe><key name="k" qpos="0 0 1 1 0 0 0 0.1 0.2 0.3 0.04 0.5"/></keyframe>
 </mujoco>`;
@@ -70,9 +73,15 @@ describe('MJCF features', () => {
     expect(sl.range).toEqual([-0.1, 0.1]); // slide ranges are lengths, not converted
     expect(hip.effortLimit).toBe(40);
     expect(el.effortLimit).toBe(20); // from the actuator's forcerange
+    expect(sx.effortLimit).toBe(15); // a motor's control range × gear (force = gear × ctrl)
+    expect(sy.effortLimit).toBe(8); // the smaller of force range × gear and control range × gear
+    expect(sl.effortLimit).toBe(Infinity); // a position actuator's control range is a position
     expect(m.actuators.map((a) => [a.name, a.type, a.gear, a.kp, a.kv])).toEqual([
       ['hip', 'motor', 2, 0, 0],
       ['elbow_pd', 'position', 1, 50, 2],
+      ['shoulder_x', 'motor', 3, 0, 0],
+      ['shoulder_y', 'motor', 2, 0, 0],
+      ['slide', 'position', 1, 10, 0],
     ]);
     const arm = m.bodies[m.bodyIndex.get('arm')!];
     expect(arm.collision[0].type).toBe('capsule');

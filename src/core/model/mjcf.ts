@@ -332,8 +332,10 @@ function readActuator(el: XmlElement, ctx: Ctx, out: Actuator[]): void {
   };
   checkActuator(act, a, file, where);
   const j = ctx.joints[joint];
-  if (j.effortLimit === Infinity && act.forceRange)
-    j.effortLimit = Math.max(Math.abs(act.forceRange[0]), Math.abs(act.forceRange[1])) * Math.abs(act.gear);
+  // the joint's torque limit when it has no actuatorfrcrange: |gear| × the force range, and for a <motor> (force =
+  // gear × ctrl) also × its control range, whichever is smaller (MuJoCo clamps both)
+  const most = (r: [number, number] | null) => (r ? Math.max(Math.abs(r[0]), Math.abs(r[1])) * Math.abs(act.gear) : Infinity);
+  if (j.effortLimit === Infinity) j.effortLimit = Math.min(most(act.forceRange), el.name === 'motor' ? most(act.ctrlRange) : Infinity);
   out.push(act);
 }
 

@@ -3,7 +3,8 @@
 // one-joint system itself, and which G1 joints it puts on motors for the dance policy's and the standing gains.
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../src/core/physics/common';
-import { EXPLICIT_PD_LIMIT, explicitPdStable } from '../../src/core/physics/rapier';
+import { createRapierEngine, EXPLICIT_PD_LIMIT, explicitPdStable, RING_LIMIT } from '../../src/core/physics/rapier';
+import { loadMjcf } from '../../src/core/model/index';
 import { jointInertia, linkMasses } from '../../src/core/physics/rapier-world';
 import { policyArmature } from '../../src/core/policy/gains';
 import { g1Gains, standingGains } from './physics-fixture';
@@ -57,5 +58,36 @@ describe("Rapier pd 'mixed'", () => {
         .concat(['waist_yaw_joint', 'waist_roll_joint'])
         .sort(),
     );
+  });
+
+  it('an explicit joint that rings against a light parent on a parallel axis goes on the motor (ring guard)', async () => {
+    // a shank and a foot on parallel pitch axes with large armatures (an H1's knee and ankle): stable by the one-link
+    // bound, yet the two ring against each other on explicit torques
+    const xml = `<mujoco model="ankle"><compiler angle="radian"/><default><joint armature="0.1" axis="0 1 0"/></default>
+      <worldbody><body name="base" pos="0 0 1"><inertial pos="0 0 0" mass="5" diaginertia="0.05 0.05 0.05"/>
+        <body name="shank" pos="0 0 -0.1"><joint name="knee"/><inertial pos="0 0 -0.14" mass="1.7" diaginertia="0.012 0.012 0.002"/>
+          <body name="foot" pos="0 0 -0.4"><joint name="ankle"/><inertial pos="0.07 0 -0.045" mass="0.45" diaginertia="0.0022 0.0022 0.0002"/></body>
+        </body></body></worldbody></mujoco>`;
+    const model = loadMjcf(xml, 'ankle.xml');
+    const hold = async (pd: 'torque' | 'mixed') => {
+      const e = await createRapierEngine(model, { n: 1, fixedRoot: true, pd });
+      e.setGains([395, 395], [25, 25]);
+      e.reset(0, { rootPos: [0, 0, 1], rootQuat: [1, 0, 0, 0], jointPos: [0.3, -0.4] });
+      e.setTargets([0.3, -0.4]);
+      let fastest = 0;
+      for (let k = 0; k < 200; k++) {
+        e.step();
+        fastest = Math.max(fastest, Math.abs(e.state.jointVel[1]));
+      }
+      const out = { fastest, end: Math.abs(e.state.jointVel[1]), err: Math.abs(e.state.jointPos[1] + 0.4), notes: [...e.adjustments] };
+      e.free();
+      return out;
+    };
+    const torque = await hold('torque');
+    expect(torque.fastest).toBeGreaterThan(2 * RING_LIMIT); // the ringing, without the guard
+    const mixed = await hold('mixed');
+    expect(mixed.notes).toContain(`explicit PD on ankle rang (|q̇| > ${RING_LIMIT} rad/s): on Rapier's motor from then on`);
+    expect(mixed.end).toBeLessThan(1);
+    expect(mixed.err).toBeLessThan(0.01);
   });
 });

@@ -43,6 +43,8 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
   private readonly massScale: Float64Array;
   /** per env and joint: 1 = explicit torque, 0 = motor; per env: some joint explicit */
   private readonly explicit: Uint8Array;
+  /** per env and joint: its explicit PD rang (ringGuard): on the motor for the engine's life */
+  private readonly rang: Uint8Array;
   private readonly anyExplicit: boolean[];
   /** per env and joint: the motor was configured (an explicit joint's motor is switched off) */
   private readonly motorOn: Uint8Array;
@@ -82,6 +84,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     this.rawTorque = RAPIER.VectorOps.intoRaw({ x: 0, y: 0, z: 0 });
     this.massScale = new Float64Array(options.n * model.bodies.length).fill(1);
     this.explicit = new Uint8Array(options.n * model.joints.length);
+    this.rang = new Uint8Array(options.n * model.joints.length);
     this.anyExplicit = new Array<boolean>(options.n).fill(false);
     this.motorOn = new Uint8Array(options.n * model.joints.length);
     if (options.objects?.length) this.objs = new RapierObjects(this.w, options.objects, model.bodies.length); // objects
@@ -126,7 +129,7 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
       const joint = env.joints[j];
       const inertia = this.jointI[j] * this.massScale[e * nb + this.model.joints[j].body];
       const stable = explicitPdStable(this.gains.kp[i], this.gains.kd[i], this.options.dt, inertia);
-      const x = this.pd === 'torque' || (this.pd === 'mixed' && stable && !chained.has(j));
+      const x = this.pd === 'torque' || (this.pd === 'mixed' && stable && !chained.has(j) && !this.rang[i]);
       this.explicit[i] = x ? 1 : 0;
       any ||= x;
       if (x && this.motorOn[i] && joint) {
@@ -153,6 +156,31 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
     for (let e = 0; e < n; e++) this.read(e, !more);
     if (this.objs) for (let e = 0; e < n; e++) this.objs.read(e); // objects
     checkExplosion(this.model, this.state, 'Rapier');
+    if (this.pd === 'mixed') this.ringGuard();
+  }
+
+  /**
+   * An explicit PD joint turning faster than RING_LIMIT rings: the stability bound (choosePd) holds for one joint,
+   * and two light links on parallel axes can still ring against each other (an H1's ankle against its shank reached
+   * 325 rad/s). Such a joint goes on Rapier's motor (implicit, stable) in that env from the next step, said once.
+   */
+  private ringGuard(): void {
+    const { n } = this.options,
+      { nj } = this.state;
+    let moved = false;
+    for (let i = 0; i < n * nj; i++) {
+      if (!this.explicit[i] || !(Math.abs(this.state.jointVel[i]) > RING_LIMIT)) continue;
+      const name = this.model.joints[i % nj].name;
+      const note = `explicit PD on ${name} rang (|q̇| > ${RING_LIMIT} rad/s): on Rapier's motor from then on`;
+      if (!this.adjustments.includes(note)) this.adjustments.push(note);
+      this.rang[i] = 1;
+      this.explicit[i] = 0;
+      moved = true;
+    }
+    if (!moved) return;
+    for (let e = 0; e < n; e++) this.anyExplicit[e] = this.explicit.subarray(e * nj, e * nj + nj).some((x) => x === 1);
+    this.chooseSolver();
+    this.motorDirty = true;
   }
 
   private applyControl(e: number): void {
@@ -394,6 +422,9 @@ class RapierEngine extends ExternalLoads implements PhysicsEngine {
 export function explicitPdStable(kp: number, kd: number, dt: number, inertia: number): boolean {
   return (kd * dt + (kp * dt * dt) / 2) / inertia < EXPLICIT_PD_LIMIT;
 }
+
+/** Joint speed, rad/s, above which an explicit PD joint is taken to ring (no humanoid joint turns this fast). */
+export const RING_LIMIT = 100;
 
 /** explicitPdStable's bound on kd·dt/I + kp·dt²/(2I) (2 = the single joint's stability limit). */
 export const EXPLICIT_PD_LIMIT = 1.5;

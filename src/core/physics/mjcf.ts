@@ -4,7 +4,6 @@
  * (inline vertex/face assets), a floor plane. Only collision shapes are written.
  */
 import { MimicError } from '../errors';
-import { parseXml, type XmlElement } from '../model/xml';
 import type { RobotModel, Shape } from '../model/types';
 import { contactShapes } from './common';
 import { defaultPhysicsOptions, type PhysicsOptions } from './types';
@@ -125,38 +124,5 @@ export function toMjcf(model: RobotModel, options?: Partial<PhysicsOptions>): st
 }
 
 /** The floor both backends stand on: a plane at z = 0 that collides with contype/conaffinity 1 geoms. */
-const floorGeom = (name: string, friction: number): string =>
+export const floorGeom = (name: string, friction: number): string =>
   `<geom name="${name}" type="plane" size="0 0 0.05" contype="1" conaffinity="1" friction="${f(friction)} 0.005 0.0001"/>`;
-
-/** Is there a ground in the MJCF: a plane or a heightfield geom on its worldbody (by type, or through its class)? */
-function hasGround(root: XmlElement): boolean {
-  const types = new Map<string, string>(); // default class → geom type it sets
-  const todo: [XmlElement, string][] = root.children.filter((c) => c.name === 'default').map((d) => [d, 'main']);
-  for (let next = todo.pop(); next; next = todo.pop()) {
-    const [d, cls] = next;
-    const own = d.attrs.class ?? cls;
-    const type = d.children.find((c) => c.name === 'geom')?.attrs.type;
-    if (type) types.set(own, type);
-    for (const c of d.children) if (c.name === 'default') todo.push([c, own]);
-  }
-  const world = root.children.filter((c) => c.name === 'worldbody').flatMap((w) => w.children);
-  return world.some((g) => g.name === 'geom' && ['plane', 'hfield'].includes(g.attrs.type ?? types.get(g.attrs.class ?? 'main') ?? ''));
-}
-
-/**
- * An MJCF run as written but with no ground of its own (a robot file without the scene that adds the floor, as
- * mujoco_menagerie's robots come): the same floor as the generated models get, and the note to say so; else the
- * text as it is and no note. A text that does not parse is left to MuJoCo's compile to report.
- */
-export function withFloor(xml: string, file: string, friction: number): { xml: string; note: string | null } {
-  let root: XmlElement;
-  try {
-    root = parseXml(xml, file);
-  } catch {
-    return { xml, note: null };
-  }
-  const close = xml.lastIndexOf('</worldbody>');
-  if (root.name !== 'mujoco' || hasGround(root) || close < 0) return { xml, note: null };
-  const note = `the MJCF has no floor (no plane or heightfield on its worldbody): a plane at z = 0 added, friction ${f(friction)}`;
-  return { xml: `${xml.slice(0, close)}  ${floorGeom('mimic_floor', friction)}\n  ${xml.slice(close)}`, note };
-}

@@ -13,7 +13,8 @@ import { qRotate, qToMat } from '../math';
 import { ballGroups, ballQposQvel, ballTorque, readBalls, type BallGroup } from './ball'; // ball joints (issue 16)
 import type { RobotModel } from '../model/types';
 import { checkExplosion, copyRootState, ExternalLoads, Gains, jointArmature, resolveOptions } from './common';
-import { toMjcf, withFloor } from './mjcf';
+import { toMjcf } from './mjcf';
+import { asIsForRun } from './mujoco-asis';
 import { addTerrainMjcf, terrainOf } from './terrain-engines'; // terrain (issue 16)
 import { filesForMujoco } from './mujoco-files';
 import { compileMjcfCached, pinRoot } from './mujoco-fs';
@@ -82,6 +83,8 @@ class MujocoEngine extends ExternalLoads implements PhysicsEngine {
     M.opt.timestep = options.dt;
     M.opt.integrator = INT_IMPLICITFAST;
     M.opt.disableflags = M.opt.disableflags | DSBL_AUTORESET;
+    M.opt.gravity[0] = 0;
+    M.opt.gravity[1] = 0;
     M.opt.gravity[2] = options.gravity;
     this.bodyId = model.bodies.map((b) => {
       const id = mj.mj_name2id(m, OBJ_BODY, b.name);
@@ -489,8 +492,8 @@ export async function createMujocoEngine(
   // would be compiled by MuJoCo's own URDF importer, which fuses the root link into the world and drops the
   // floating base: "pelvis: not found". URDF robots run from the RobotModel (toMjcf) instead.
   const asIs = source && model.source.format === 'mjcf' && isMjcfText(source.xml) ? source : undefined;
-  const floor = asIs ? withFloor(asIs.xml, model.source.file, o.friction) : null; // a robot file without its scene
-  let xml = floor ? floor.xml : toMjcf(model, o);
+  const prepared = asIs ? asIsForRun(asIs.xml, model.source.file, model, o) : null; // floor, servos, options said
+  let xml = prepared ? prepared.xml : toMjcf(model, o);
   if (o.fixedRoot) xml = pinRoot(xml);
   if (o.objects?.length) xml = injectObjects(xml, o.objects, o.dt, !!asIs); // objects
   // terrain (issue 16): the options' terrain, and the MJCF's own heightfields when the model is generated
@@ -501,7 +504,7 @@ export async function createMujocoEngine(
   const files = asIs ? filesForMujoco(asIs.xml, asIs.files ?? {}, model.source.file) : {}; // keyed where MuJoCo opens them
   const { model: m, notes } = compileMjcfCached(mj, xml, files, model.source.file);
   const engine = new MujocoEngine(mj, m, model, o, !!asIs);
-  engine.adjustments.push(...notes, ...(floor?.note ? [floor.note] : []));
+  engine.adjustments.push(...notes, ...(prepared?.notes ?? []));
   for (const g of terrains)
     engine.adjustments.push(
       `terrain ${g.label}: ${g.boxes.length} box geoms${g.hfield ? `, hfield ${g.hfield.nrow}×${g.hfield.ncol}` : ''}`,

@@ -1,12 +1,16 @@
-// Robots that name their feet in their own way, collide through <contact><pair>s, carry a static body beside the
-// robot or come without a floor (mujoco_menagerie's robot files: an H1's `left_ankle_link` with sphere knee pads, an
-// OP3's `l_ank_roll_link`, an Apollo whose geoms collide only in pairs with the floor). Our own small biped, "stilts":
-// box soles named neither ankle-roll nor foot, sphere pads on its knees. Both engines must stand it on its soles.
+// Robot files as mujoco_menagerie and others ship them: feet named in their own way (an H1's `left_ankle_link` with
+// sphere knee pads, an OP3's `l_ank_roll_link`), geoms that collide only through <contact><pair> (Apollo), a static
+// body beside the robot, no floor (robot files without their scene.xml) or a floor off z = 0 (Talos), joints no
+// actuator drives, a file's own <option>. Our own small biped, "stilts": box soles named neither ankle-roll nor foot,
+// sphere pads on its knees, no actuators. Both engines must stand it on its soles, and say what they changed.
 import { describe, expect, it } from 'vitest';
 import { footBodies } from '../../src/core/model/feet';
 import { loadMjcf } from '../../src/core/model/index';
 import type { RobotModel } from '../../src/core/model/types';
 import { createEngine } from '../../src/core/physics/index';
+import { asIsForRun } from '../../src/core/physics/mujoco-asis';
+import { defaultPhysicsOptions } from '../../src/core/physics/types';
+import { readFileSync } from 'node:fs';
 
 const leg = (s: string, y: number) => `
       <body name="${s}_thigh" pos="0 ${y} -0.05">
@@ -27,8 +31,8 @@ const leg = (s: string, y: number) => `
       </body>`;
 
 /** The biped; `pairs`: every geom contype/conaffinity 0, the soles colliding with the file's floor through <pair>s. */
-const stilts = (o: { pairs?: boolean; staticBody?: boolean } = {}) => `<mujoco model="stilts">
-  <compiler angle="radian"/>
+const stilts = (o: { pairs?: boolean; staticBody?: boolean; scene?: string } = {}) => `<mujoco model="stilts">
+  <compiler angle="radian"/>${o.scene ?? ''}
   <default><joint armature="0.02"/>${o.pairs ? '<geom contype="0" conaffinity="0"/>' : ''}</default>
   <worldbody>
     ${o.pairs ? '<geom name="floor" type="plane" size="0 0 0.05"/>' : ''}
@@ -106,5 +110,27 @@ describe('feet, contact pairs, static bodies and a missing floor', () => {
     expect(m.bodies[0].name).toBe('hips');
     const at = lineOf(xml, 'world_link');
     expect(m.warnings).toContain(`line ${at}: body "world_link" has no joint and is fixed to the world: scene, not robot; left out`);
+  });
+
+  it("MuJoCo: a floor plane off z = 0 is moved there, undriven joints get servos, the file's <option> is said", async () => {
+    // Talos's scene puts its floor at z = −1.01 m and drives no joint (explicit torques blew up its gripper fingers)
+    const scene = `<option timestep="0.001" gravity="0 0 0.0001"/><worldbody><geom name="floor" type="plane" size="0 0 0.05" pos="0 0 -1"/></worldbody>`;
+    const xml = stilts({ scene });
+    const r = await stand('mujoco', xml);
+    expect(r.z).toBeGreaterThan(r.z0 - 0.02); // before: it fell a metre onto the file's floor
+    const said = r.notes.join('\n');
+    expect(said).toMatch(/the MJCF's floor plane "floor" at z = -1 m moved to z = 0/);
+    expect(said).toMatch(/get a motor, so their PD is a servo like the others: l_hip, l_knee, l_ankle, r_hip, r_knee, r_ankle/);
+    expect(said).toMatch(/<option timestep="0.001"> replaced by the run's 0.005 s/);
+    expect(said).toMatch(/<option gravity="0 0 0.0001"> replaced by 0 0 -9.81/);
+    expect(said).not.toMatch(/explicit qfrc_applied PD/);
+  }, 60_000);
+
+  it("the G1's MJCF (floor, a motor per joint, no <option>) runs exactly as written", () => {
+    const file = '../shared/assets/g1/g1_29dof_rev_1_0.xml';
+    const xml = readFileSync(file, 'utf8');
+    const out = asIsForRun(xml, file, loadMjcf(xml, file), defaultPhysicsOptions);
+    expect(out.notes).toEqual([]);
+    expect(out.xml).toBe(xml);
   });
 });

@@ -86,6 +86,44 @@ describe('URDF loader', () => {
     ]);
   });
 
+  it('a visual mesh in a format not read here (COLLADA) is left out and said; a collision one is a named error', () => {
+    const dae = ROBOT.replace(
+      '<visual><geometry><box size="0.2 0.4 0.6"/></geometry>',
+      '<visual><geometry><mesh filename="package://r/meshes/base.dae"/></geometry></visual><visual><geometry><box size="0.2 0.4 0.6"/></geometry>',
+    );
+    const r = loadUrdf(dae, 'r.urdf', () => new Uint8Array(0));
+    expect(r.bodies[0].visual.map((v) => v.type)).toEqual(['box']);
+    expect(r.warnings.filter((w) => w.includes('visual mesh'))).toEqual([
+      `1 visual mesh(es) in formats not read here (STL and OBJ are) left out: drawing only, the physics is unchanged (line ${dae.split('\n').findIndex((l) => l.includes('base.dae')) + 1}: "package://r/meshes/base.dae")`,
+    ]);
+    const hit = dae.replace(
+      '<collision><origin xyz="0 0.1 0"/><geometry><cylinder radius="0.05" length="0.2"/>',
+      '<collision><origin xyz="0 0.1 0"/><geometry><mesh filename="plate.DAE"/>',
+    );
+    expect(() => loadUrdf(hit, 'r.urdf', () => new Uint8Array(0))).toThrow(
+      /MeshError in r\.urdf at line \d+: collision mesh "plate\.DAE": \.dae meshes \(COLLADA\) are not read here; STL and OBJ are: convert it/,
+    );
+  });
+
+  it('principal inertias that break the triangle inequality are set to their mean, as MuJoCo balances them, and said', () => {
+    const bad = ROBOT.replace(
+      '<inertia ixx="0.001" iyy="0.001" izz="0.001"/></inertial></link>\n  <joint name="spin"',
+      '<inertia ixx="0.3" iyy="0.01" izz="0.02"/></inertial></link>\n  <joint name="spin"',
+    );
+    expect(bad).not.toBe(ROBOT);
+    const r = loadUrdf(bad, 'r.urdf');
+    const wheel = r.bodies[r.bodyIndex.get('wheel')!];
+    for (const x of wheel.inertia) expect(x).toBeCloseTo(0.11, 12);
+    expect(
+      r.warnings.some((w) =>
+        /body "wheel": principal inertias .* break the triangle inequality .*: set to their mean 0\.11, as MuJoCo's balanceinertia does/.test(
+          w,
+        ),
+      ),
+    ).toBe(true);
+    expect(m.warnings.some((w) => w.includes('triangle'))).toBe(false);
+  });
+
   it('reads joint kinds, limits and dynamics; the root link floats', () => {
     expect(m.floating).toBe(true);
     const [spin, push] = m.joints;

@@ -133,4 +133,13 @@ describe('feet, contact pairs, static bodies and a missing floor', () => {
     expect(out.notes).toEqual([]);
     expect(out.xml).toBe(xml);
   });
+
+  it('MuJoCo compiles inertias that break the triangle inequality as the robot model repaired them (balanceinertia)', async () => {
+    const xml = stilts().replace('diaginertia="0.02 0.02 0.005"', 'diaginertia="0.3 0.02 0.005"'); // the left thigh
+    const m = loadMjcf(xml, 'stilts.xml');
+    expect(m.warnings.some((w) => /body "l_thigh": principal inertias .* break the triangle inequality/.test(w))).toBe(true);
+    const r = await stand('mujoco', xml); // before: "MuJoCo could not compile the MJCF (mjCError)"
+    expect(r.notes.join('\n')).toMatch(/MuJoCo compiles with balanceinertia="true"/);
+    expect(r.z).toBeGreaterThan(r.z0 - 0.02);
+  }, 60_000);
 });

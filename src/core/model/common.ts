@@ -81,12 +81,33 @@ export function checkMass(body: Body, moving: boolean, hasChildren: boolean, fil
   if (!(body.mass >= 0) || !Number.isFinite(body.mass)) bad(`mass ${body.mass} is negative or not a number`);
   if (body.inertia.some((x) => !(x >= -1e-12 * Math.max(1, body.mass)) || !Number.isFinite(x)))
     bad(`inertia ${body.inertia.join(' ')} has a negative or non-finite moment`);
+  balanceInertia(body, where, warnings);
   if (!moving) return;
   if (body.mass <= 0 || body.inertia.some((x) => x <= 0)) {
     const what = body.mass <= 0 ? 'zero mass' : `zero inertia (${body.inertia.join(' ')})`;
     if (hasChildren) warnings.push(`${where}: moving body "${body.name}" has ${what}`);
     else bad(`${what} on a moving body (a body with a joint needs positive mass and inertia)`);
   }
+}
+
+/** The words of the warning balanceInertia gives (mujoco-asis.ts asks MuJoCo for the same repair when it is there). */
+export const INERTIA_BALANCED = 'break the triangle inequality';
+
+/**
+ * Principal moments where one exceeds the sum of the other two describe no rigid body; MuJoCo refuses to compile them
+ * and Rapier would integrate them as given. Repaired as MuJoCo's `balanceinertia` does (all three set to their mean,
+ * for both engines alike) and said.
+ */
+function balanceInertia(body: Body, where: string, warnings: string[]): void {
+  const [a, b, c] = body.inertia;
+  const sum = a + b + c;
+  if (![a, b, c].some((x) => x > sum - x + 1e-12 * Math.max(1, sum))) return;
+  const mean = sum / 3;
+  const moments = [a, b, c].map((x) => +x.toPrecision(4)).join(' ');
+  warnings.push(
+    `${where}: body "${body.name}": principal inertias ${moments} ${INERTIA_BALANCED} (no rigid body has them; MuJoCo refuses them): set to their mean ${+mean.toPrecision(4)}, as MuJoCo's balanceinertia does`,
+  );
+  body.inertia = [mean, mean, mean];
 }
 
 /** Name → index of bodies or joints; a name given twice is a named error. */

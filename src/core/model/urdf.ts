@@ -14,6 +14,8 @@ import type { Actuator, Body, Joint, MeshData, RobotModel, Shape } from './types
 import { childNamed, childrenNamed, parseXml, type XmlElement } from './xml';
 
 const KNOWN = new Set(['link', 'joint', 'material', 'gazebo', 'transmission', 'mujoco']);
+/** mesh file formats read here (model/mesh.ts) */
+const MESH_FORMATS = new Set(['stl', 'obj']);
 const TYPES = new Set(['revolute', 'continuous', 'prismatic', 'fixed', 'floating', 'planar']);
 
 interface Pose {
@@ -33,6 +35,8 @@ interface Ctx {
   parts: { mass: number; com: Vec3; tensor: Mat3 }[][];
   massWhere: string[];
   moving: boolean[];
+  /** visual meshes in formats not read here (COLLADA...): "line N: file" each, said once at the end */
+  undrawn: string[];
 }
 
 function origin(el: XmlElement | undefined, file: string): Pose {
@@ -79,6 +83,7 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
     parts: [],
     massWhere: [],
     moving: [],
+    undrawn: [],
   };
   for (const m of childrenNamed(root, 'material')) {
     const c = childNamed(m, 'color');
@@ -169,6 +174,10 @@ export function loadUrdf(text: string, file: string, resolve?: AssetResolver): R
     kp: 0,
     kv: 0,
   }));
+  if (ctx.undrawn.length)
+    ctx.warnings.push(
+      `${ctx.undrawn.length} visual mesh(es) in formats not read here (STL and OBJ are) left out: drawing only, the physics is unchanged (${ctx.undrawn.slice(0, 3).join('; ')}${ctx.undrawn.length > 3 ? '; …' : ''})`,
+    );
   return finishModel(root.attrs.name ?? 'robot', ctx.bodies, ctx.joints, actuators, floating, ctx.warnings, file, 'urdf');
 }
 
@@ -341,6 +350,14 @@ function readShape(el: XmlElement, tag: 'visual' | 'collision', pose: Pose, ctx:
     const base = rel.split('/').pop() ?? rel;
     const dir = dirOf(file);
     const candidates = [...new Set([joinPath(dir, rel), joinPath(dir, `meshes/${base}`)])];
+    const ext = base.includes('.') ? (base.split('.').pop() ?? '').toLowerCase() : '';
+    if (!MESH_FORMATS.has(ext)) {
+      const what = `.${ext} meshes (${ext === 'dae' ? 'COLLADA' : 'this format'}) are not read here; STL and OBJ are`;
+      if (tag === 'collision')
+        fail('MeshError', file, w, `collision mesh "${fn}": ${what}: convert it, or give the link a primitive collision shape`);
+      ctx.undrawn.push(`${w}: "${fn}"`);
+      return undefined;
+    }
     shape.type = 'mesh';
     const mesh = loadMesh(candidates, scale.length === 1 ? [scale[0], scale[0], scale[0]] : scale, ctx.resolve, ctx.meshCache, file, w);
     if (mesh) shape.mesh = mesh;

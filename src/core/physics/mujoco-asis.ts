@@ -3,9 +3,11 @@
  * worldbody has none (mujoco_menagerie's robot files leave it to their scene.xml) or a floor plane moved to z = 0
  * (every engine, start height and metric here takes the floor there; Talos's scene puts it at −1.01 m); a `<motor>`
  * for each joint no actuator drives (it becomes one of the PD servos mujoco.ts makes of the actuators, damping
- * implicit, instead of an explicit torque that blew up Talos's 1e-5 kg·m² gripper fingers); and the file's own
- * `<option>` timestep and gravity named where the run replaces them.
+ * implicit, instead of an explicit torque that blew up Talos's 1e-5 kg·m² gripper fingers); `balanceinertia` where
+ * the robot model balanced inertias MuJoCo would refuse (common.ts); and the file's own `<option>` timestep and
+ * gravity named where the run replaces them.
  */
+import { INERTIA_BALANCED } from '../model/common';
 import { parseXml, writeXml, type XmlElement } from '../model/xml';
 import type { RobotModel } from '../model/types';
 import { floorGeom } from './mjcf';
@@ -96,7 +98,8 @@ export function asIsForRun(xml: string, file: string, model: RobotModel, o: Phys
   const world = root.children.find((c) => c.name === 'worldbody');
   const missingFloor = !grounds(root).length && world !== undefined;
   const motors = undriven(root, model);
-  if (!moved.length && !missingFloor && !motors.length) return { xml, notes };
+  const balance = model.warnings.some((w) => w.includes(INERTIA_BALANCED)); // the model repaired them: MuJoCo likewise
+  if (!moved.length && !missingFloor && !motors.length && !balance) return { xml, notes };
   notes.push(...moved);
   if (missingFloor) {
     world.children.push(parseXml(floorGeom('mimic_floor', o.friction), file));
@@ -108,6 +111,14 @@ export function asIsForRun(xml: string, file: string, model: RobotModel, o: Phys
     for (const j of motors)
       act.children.push({ name: 'motor', attrs: { name: `mimic_pd_${j}`, joint: j }, children: [], line: 0, text: '' });
     notes.push(`joints no actuator of the MJCF drives get a motor, so their PD is a servo like the others: ${motors.join(', ')}`);
+  }
+  if (balance) {
+    let compiler = root.children.find((c) => c.name === 'compiler');
+    if (!compiler) root.children.unshift((compiler = { name: 'compiler', attrs: {}, children: [], line: 0, text: '' }));
+    compiler.attrs.balanceinertia = 'true';
+    notes.push(
+      'MuJoCo compiles with balanceinertia="true": the inertias that break the triangle inequality are set to their mean, as in the robot model',
+    );
   }
   return { xml: writeXml(root), notes };
 }

@@ -29,24 +29,25 @@ function classTypes(root: XmlElement): Map<string, string> {
   return types;
 }
 
-/** The worldbody's ground geoms: planes and heightfields (by type, or through their class). */
-function grounds(root: XmlElement): XmlElement[] {
+/** The worldbody's ground geoms, planes and heightfields (by type, or through their class), with their type. */
+function grounds(root: XmlElement): { g: XmlElement; type: string }[] {
   const types = classTypes(root);
-  const typeOf = (g: XmlElement) => g.attrs.type ?? types.get(g.attrs.class ?? 'main') ?? '';
   return root.children
     .filter((c) => c.name === 'worldbody')
     .flatMap((w) => w.children)
-    .filter((g) => g.name === 'geom' && ['plane', 'hfield'].includes(typeOf(g)));
+    .filter((g) => g.name === 'geom')
+    .map((g) => ({ g, type: g.attrs.type ?? types.get(g.attrs.class ?? 'main') ?? 'sphere' }))
+    .filter(({ type }) => type === 'plane' || type === 'hfield');
 }
 
 /** A plane lying flat (no orientation given, or the identity) off z = 0: moved there; returns the notes. */
 function levelFloors(root: XmlElement): string[] {
   const notes: string[] = [];
-  for (const g of grounds(root)) {
+  for (const { g, type } of grounds(root)) {
     const flat =
       !['quat', 'euler', 'axisangle', 'xyaxes', 'zaxis'].some((k) => g.attrs[k] !== undefined) || g.attrs.quat?.trim() === '1 0 0 0';
     const pos = (g.attrs.pos ?? '0 0 0').trim().split(/\s+/).map(Number);
-    if ((g.attrs.type ?? 'plane') !== 'plane' || !flat || pos.length !== 3 || !pos.every(Number.isFinite) || pos[2] === 0) continue;
+    if (type !== 'plane' || !flat || pos.length !== 3 || !pos.every(Number.isFinite) || pos[2] === 0) continue;
     notes.push(
       `the MJCF's floor plane${g.attrs.name ? ` "${g.attrs.name}"` : ''} at z = ${num(pos[2])} m moved to z = 0 (where the start height, the other engine and the metrics take the floor)`,
     );

@@ -158,7 +158,8 @@ export function variantsOf(o: CliOptions, policies: PolicySource[]): EvalVariant
             policy: p,
             driver: o.driver ?? (p ? 'policy' : 'reference'),
             ...(o.assist !== undefined ? { assist: o.assist } : {}),
-            ...(it !== undefined ? { physics: { solverIterations: it } } : {}),
+            // the user's count holds whether or not some joint has a motor (Rapier's tuned explicit-only setting is 1)
+            ...(it !== undefined ? { physics: { solverIterations: it, explicitSolverIterations: it } } : {}),
             ...(g !== undefined ? { gainScale: g } : {}),
           });
         }

@@ -33,7 +33,8 @@ export const USAGE = `usage: npm run --silent eval -- --robot PATH --policy PATH
   --envs N                humanoids per engine batch (default 4)
   --workers W             worker threads (default 2; 0 = in this process)
   --seed N                override the scenarios' seeds
-  --solver-iterations I[,I]  Rapier solver iterations per variant (compare settings)
+  --solver-iterations I[,I]  Rapier solver iterations per variant (compare settings; also while every joint is on
+                          explicit PD, where the G1-tuned default is 1: e.g. 3 for a heavy robot such as the H1)
   --gain-scale G[,G]      PD gain multiplier per variant (compare settings)
   --compare               require two or more variants (policies / engines / settings) in one report
   --report DIR            write eval.json, episodes.csv, summary.csv, report.html

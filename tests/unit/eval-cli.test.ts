@@ -50,6 +50,22 @@ describe('eval CLI', () => {
     expect(j.groups[0].episodes.length).toBe(24);
   }, 240_000);
 
+  it('--solver-iterations changes Rapier also while every joint is on explicit PD (the dance gains)', async () => {
+    // before: Rapier's explicit-only setting (1 iteration) overrode it, so the variants were the same run
+    const r = await evalMain([
+      ...danceArgs({ json: true, quiet: true, seconds: 1, engine: 'rapier', workers: 0 }),
+      '--solver-iterations',
+      '1,4',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const groups = (
+      JSON.parse(r.stdout) as { groups: { variant: string; aggregate: { stats: { mean_joint_err_rad: { mean: number } } } }[] }
+    ).groups;
+    expect(groups.map((g) => g.variant)).toEqual(['policy.onnx · rapier · 1 solver it.', 'policy.onnx · rapier · 4 solver it.']);
+    const [one, four] = groups.map((g) => g.aggregate.stats.mean_joint_err_rad.mean);
+    expect(one).not.toBe(four);
+  });
+
   it('a bad path exits non-zero with the message on stderr and nothing on stdout', async () => {
     const r = cli(['--robot', `${A}/g1/no_such_robot.xml`, '--policy', POLICY, '--json', '--seconds', '2']);
     expect(r.code).not.toBe(0);

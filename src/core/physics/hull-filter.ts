@@ -170,19 +170,12 @@ function closedConvex(v: Float32Array, faces: Face[], s: number[], eps: number):
  * filter cannot vouch for its result (flat or too few points, a polytope that did not close).
  */
 export function hullCandidates(points: Float32Array): Float32Array | null {
-  let v = points;
-  if (v.length < 36) return null;
-  const lo = [Infinity, Infinity, Infinity],
-    hi = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < v.length; i++) {
-    lo[i % 3] = Math.min(lo[i % 3], v[i]);
-    hi[i % 3] = Math.max(hi[i % 3], v[i]);
-  }
-  const size = Math.hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
+  if (points.length < 36) return null;
+  const v = unique(points); // the same positions, each once: the bounds below are those of all the points
+  const size = diagonal(v);
   if (!(size > 0) || !Number.isFinite(size)) return null;
   const eps = 1e-9 * size,
     margin = 1e-6 * size;
-  v = unique(v);
   // a polytope that does not close or is not convex (rounding on nearly flat extreme points): again on the 14 axes
   // and diagonals alone, whose extreme points lie further apart
   for (const directions of [DIRECTIONS, COARSE]) {
@@ -191,6 +184,29 @@ export function hullCandidates(points: Float32Array): Float32Array | null {
     if (faces && closedConvex(v, faces, s, eps)) return keptPoints(v, faces, margin);
   }
   return null;
+}
+
+/** The length of the points' bounding-box diagonal (NaN when some coordinate is not finite). */
+function diagonal(v: Float32Array): number {
+  let x0 = Infinity,
+    y0 = Infinity,
+    z0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity,
+    z1 = -Infinity;
+  for (let i = 0; i < v.length; i += 3) {
+    const x = v[i],
+      y = v[i + 1],
+      z = v[i + 2];
+    if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) return NaN;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    if (z < z0) z0 = z;
+    if (z > z1) z1 = z;
+  }
+  return Math.hypot(x1 - x0, y1 - y0, z1 - z0);
 }
 
 /** Each position once, in first-seen order (an STL repeats a vertex in every triangle around it). */

@@ -11,6 +11,7 @@ import { createEngine } from '../../src/core/physics/index';
 import { asIsForRun } from '../../src/core/physics/mujoco-asis';
 import { defaultPhysicsOptions } from '../../src/core/physics/types';
 import { readFileSync } from 'node:fs';
+import { AssetRegistry } from '../../src/app/assets';
 
 const leg = (s: string, y: number) => `
       <body name="${s}_thigh" pos="0 ${y} -0.05">
@@ -142,4 +143,27 @@ describe('feet, contact pairs, static bodies and a missing floor', () => {
     expect(r.notes.join('\n')).toMatch(/MuJoCo compiles with balanceinertia="true"/);
     expect(r.z).toBeGreaterThan(r.z0 - 0.02);
   }, 60_000);
+
+  it("dropped in the app: the pair-only biped stands on its soles' pairs; a URDF's COLLADA visual is left out, said", () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const urdf = `<robot name="leg"><link name="base"><inertial><mass value="1"/><inertia ixx="0.01" iyy="0.01" izz="0.01"/></inertial>
+      <visual><geometry><mesh filename="package://leg/meshes/base.dae"/></geometry></visual>
+      <collision><geometry><box size="0.2 0.2 0.1"/></geometry></collision></link></robot>`;
+    const assets = new AssetRegistry();
+    const { added, errors } = assets.addFiles(
+      [
+        { path: 'stilts.xml', bytes: enc(stilts({ pairs: true })) },
+        { path: 'leg/urdf/leg.urdf', bytes: enc(urdf) },
+        { path: 'leg/meshes/base.dae', bytes: enc('<COLLADA/>') },
+      ],
+      null,
+    );
+    expect(errors).toEqual([]);
+    expect(added.filter((r) => r.kind === 'robot').map((r) => r.files[0].path)).toEqual(['stilts.xml', 'leg/urdf/leg.urdf']);
+    const [biped, leg] = added.filter((r) => r.kind === 'robot').map((r) => assets.robotOf(r.id));
+    expect(names(biped, footBodies(biped))).toEqual(['l_sole', 'r_sole']);
+    expect(biped.bodies.flatMap((b) => b.collision.filter((c) => c.groundPair).map((c) => c.name))).toEqual(['l_sole_box', 'r_sole_box']);
+    expect(leg.warnings.some((w) => /1 visual mesh\(es\) in formats not read here .*base\.dae/.test(w))).toBe(true);
+    expect(leg.bodies[0].visual).toEqual([]);
+  });
 });

@@ -90,9 +90,6 @@ export function checkMass(body: Body, moving: boolean, hasChildren: boolean, fil
   }
 }
 
-/** The words of the warning balanceInertia gives (mujoco-asis.ts asks MuJoCo for the same repair when it is there). */
-export const INERTIA_BALANCED = 'break the triangle inequality';
-
 /**
  * Principal moments where one exceeds the sum of the other two describe no rigid body; MuJoCo refuses to compile them
  * and Rapier would integrate them as given. Repaired as MuJoCo's `balanceinertia` does (all three set to their mean,
@@ -105,9 +102,10 @@ function balanceInertia(body: Body, where: string, warnings: string[]): void {
   const mean = sum / 3;
   const moments = [a, b, c].map((x) => +x.toPrecision(4)).join(' ');
   warnings.push(
-    `${where}: body "${body.name}": principal inertias ${moments} ${INERTIA_BALANCED} (no rigid body has them; MuJoCo refuses them): set to their mean ${+mean.toPrecision(4)}, as MuJoCo's balanceinertia does`,
+    `${where}: body "${body.name}": principal inertias ${moments} break the triangle inequality (no rigid body has them; MuJoCo refuses them): set to their mean ${+mean.toPrecision(4)}, as MuJoCo's balanceinertia does`,
   );
   body.inertia = [mean, mean, mean];
+  body.inertiaBalanced = true; // mujoco-asis.ts asks MuJoCo for the same repair
 }
 
 /** Name → index of bodies or joints; a name given twice is a named error. */

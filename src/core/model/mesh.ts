@@ -147,6 +147,9 @@ export function parseObj(text: string, file: string): MeshData {
 }
 
 /** Parse by extension (.stl / .obj, case-insensitive); the result is checked by checkMesh. */
+/** Mesh file formats read here (lower-case extensions). */
+export const MESH_FORMATS: ReadonlySet<string> = new Set(['stl', 'obj']);
+
 export function parseMesh(bytes: Uint8Array, file: string): MeshData {
   const ext = file.toLowerCase().split('.').pop();
   if (ext === 'stl') return checkMesh(parseStl(bytes, file), file);

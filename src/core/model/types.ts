@@ -61,6 +61,8 @@ export interface Body extends MassProps {
   joints: number[];
   collision: Shape[];
   visual: Shape[];
+  /** its principal inertias broke the triangle inequality and were set to their mean (model/common.ts). Optional. */
+  inertiaBalanced?: boolean;
 }
 
 export type JointType = 'hinge' | 'slide' | 'ball' | 'free';

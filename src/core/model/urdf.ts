@@ -10,12 +10,11 @@ import { qFromEulerXYZ, qMul, qRotate, qToMat, vAdd, type Quat, type Vec3 } from
 import { LIMITS } from '../validate';
 import { checkMass, dirOf, emptyBody, finishModel, joinPath, loadMesh, nums, type AssetResolver } from './common';
 import { combine, matMul, matT, principal, type Mat3 } from './inertia';
+import { MESH_FORMATS } from './mesh';
 import type { Actuator, Body, Joint, MeshData, RobotModel, Shape } from './types';
 import { childNamed, childrenNamed, parseXml, type XmlElement } from './xml';
 
 const KNOWN = new Set(['link', 'joint', 'material', 'gazebo', 'transmission', 'mujoco']);
-/** mesh file formats read here (model/mesh.ts) */
-const MESH_FORMATS = new Set(['stl', 'obj']);
 const TYPES = new Set(['revolute', 'continuous', 'prismatic', 'fixed', 'floating', 'planar']);
 
 interface Pose {

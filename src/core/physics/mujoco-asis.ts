@@ -7,7 +7,7 @@
  * the robot model balanced inertias MuJoCo would refuse (common.ts); and the file's own `<option>` timestep and
  * gravity named where the run replaces them.
  */
-import { INERTIA_BALANCED } from '../model/common';
+import { readDefaults, withDefaults, type Defaults } from '../model/mjcf-parts';
 import { parseXml, writeXml, type XmlElement } from '../model/xml';
 import type { RobotModel } from '../model/types';
 import { floorGeom } from './mjcf';
@@ -15,35 +15,20 @@ import type { PhysicsOptions } from './types';
 
 const num = (x: number) => String(+x.toPrecision(9));
 
-/** Geom types set by default classes (class name → type), for geoms that take their type from a class. */
-function classTypes(root: XmlElement): Map<string, string> {
-  const types = new Map<string, string>();
-  const todo: [XmlElement, string][] = root.children.filter((c) => c.name === 'default').map((d) => [d, 'main']);
-  for (let next = todo.pop(); next; next = todo.pop()) {
-    const [d, cls] = next;
-    const own = d.attrs.class ?? cls;
-    const type = d.children.find((c) => c.name === 'geom')?.attrs.type;
-    if (type) types.set(own, type);
-    for (const c of d.children) if (c.name === 'default') todo.push([c, own]);
-  }
-  return types;
-}
-
 /** The worldbody's ground geoms, planes and heightfields (by type, or through their class), with their type. */
-function grounds(root: XmlElement): { g: XmlElement; type: string }[] {
-  const types = classTypes(root);
+function grounds(root: XmlElement, defaults: Defaults, file: string): { g: XmlElement; type: string }[] {
   return root.children
     .filter((c) => c.name === 'worldbody')
     .flatMap((w) => w.children)
     .filter((g) => g.name === 'geom')
-    .map((g) => ({ g, type: g.attrs.type ?? types.get(g.attrs.class ?? 'main') ?? 'sphere' }))
+    .map((g) => ({ g, type: withDefaults(g, 'main', defaults, file).type ?? 'sphere' }))
     .filter(({ type }) => type === 'plane' || type === 'hfield');
 }
 
 /** A plane lying flat (no orientation given, or the identity) off z = 0: moved there; returns the notes. */
-function levelFloors(root: XmlElement): string[] {
+function levelFloors(root: XmlElement, defaults: Defaults, file: string): string[] {
   const notes: string[] = [];
-  for (const { g, type } of grounds(root)) {
+  for (const { g, type } of grounds(root, defaults, file)) {
     const flat =
       !['quat', 'euler', 'axisangle', 'xyaxes', 'zaxis'].some((k) => g.attrs[k] !== undefined) || g.attrs.quat?.trim() === '1 0 0 0';
     const pos = (g.attrs.pos ?? '0 0 0').trim().split(/\s+/).map(Number);
@@ -88,18 +73,20 @@ function optionNotes(root: XmlElement, o: PhysicsOptions): string[] {
 /** The MJCF as MuJoCo runs it here, with the notes that say what changed; a text that does not parse is left to MuJoCo's compile to report. */
 export function asIsForRun(xml: string, file: string, model: RobotModel, o: PhysicsOptions): { xml: string; notes: string[] } {
   let root: XmlElement;
+  const defaults: Defaults = new Map();
   try {
     root = parseXml(xml, file);
+    for (const d of root.children.filter((c) => c.name === 'default')) readDefaults(d, new Map(), defaults, file);
   } catch {
     return { xml, notes: [] };
   }
   if (root.name !== 'mujoco') return { xml, notes: [] };
   const notes = [...optionNotes(root, o)];
-  const moved = levelFloors(root);
+  const moved = levelFloors(root, defaults, file);
   const world = root.children.find((c) => c.name === 'worldbody');
-  const missingFloor = !grounds(root).length && world !== undefined;
+  const missingFloor = !grounds(root, defaults, file).length && world !== undefined;
   const motors = undriven(root, model);
-  const balance = model.warnings.some((w) => w.includes(INERTIA_BALANCED)); // the model repaired them: MuJoCo likewise
+  const balance = model.bodies.some((b) => b.inertiaBalanced); // the model repaired them: MuJoCo likewise
   if (!moved.length && !missingFloor && !motors.length && !balance) return { xml, notes };
   notes.push(...moved);
   if (missingFloor) {
